@@ -1,0 +1,1 @@
+"""Avustus: a discretionary grant programme from call to closure."""

@@ -1,0 +1,5 @@
+"""``python -m avustus`` is the ``avustus`` command."""
+
+from avustus.cli import main
+
+main()

@@ -1,0 +1,40 @@
+"""The append-only audit log: who changed or read what, and when, chained by hashes.
+
+Each entry carries the hash of the entry before it, so that removing, altering or inserting a row
+afterwards breaks the chain at that row (see ``avustus.audit.chain``).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Kept as text too: the log must still say who it was if the account is later renamed.
+    actor_label = models.CharField(_("who"), max_length=200)
+    action = models.CharField(_("what"), max_length=64)
+    target_type = models.CharField(_("target type"), max_length=64)
+    target_id = models.CharField(_("target"), max_length=64)
+    data = models.JSONField(_("details"), default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"
+
+
+class AuditHead(models.Model):
+    """One row holding the newest hash; locking it serialises appends so the chain cannot fork."""
+
+    last_hash = models.CharField(max_length=64)
+    count = models.PositiveBigIntegerField(default=0)

@@ -1,0 +1,86 @@
+"""Money in euros with cents, and the rounding rules a call may choose for granted amounts.
+
+Amounts are ``Decimal`` quantised to cents. Floats are refused outright: 0.1 + 0.2 is not a sum of
+money, and a grant decision must agree with the ledger to the cent.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be money: a float, text that is not a number, or a NaN."""
+
+
+def euros(value: Decimal | int | str) -> Decimal:
+    """The amount as a Decimal of euros with exactly two decimals.
+
+    More than two decimals is an error rather than a silent rounding: where rounding is wanted, the
+    caller says which rule applies (see ``round_amount``).
+    """
+    if isinstance(value, float) or isinstance(value, bool):
+        raise MoneyError(f"money must not be a {type(value).__name__}: {value!r}")
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise MoneyError(f"not an amount of money: {value!r}") from exc
+    if not amount.is_finite():
+        raise MoneyError(f"not an amount of money: {value!r}")
+    quantised = amount.quantize(CENT)
+    if quantised != amount:
+        raise MoneyError(f"more than two decimals in an amount of euros: {value!r}")
+    return quantised
+
+
+# How a call rounds the amounts it grants. The 2019/2 round granted each amount applied rounded down
+# to full hundreds of euros (82 450,00 → 82 400); later rounds granted amounts such as 190 060 €.
+ROUNDING_MODES = {"down": ROUND_DOWN, "half_up": ROUND_HALF_UP, "up": ROUND_UP}
+
+
+@dataclass(frozen=True)
+class RoundingRule:
+    """Round to a multiple of ``unit`` euros in ``mode`` (``down``, ``half_up`` or ``up``)."""
+
+    unit: Decimal = CENT
+    mode: str = "down"
+
+    def __post_init__(self) -> None:
+        if self.mode not in ROUNDING_MODES:
+            raise ValueError(f"unknown rounding mode {self.mode!r}; use one of {sorted(ROUNDING_MODES)}")
+        if not isinstance(self.unit, Decimal) or self.unit <= 0:
+            raise ValueError(f"rounding unit must be a positive Decimal, not {self.unit!r}")
+
+    def apply(self, amount: Decimal) -> Decimal:
+        units = (euros(amount) / self.unit).quantize(Decimal(1), rounding=ROUNDING_MODES[self.mode])
+        return euros((units * self.unit).quantize(CENT))
+
+
+def max_aid(eligible_costs_vat_free: Decimal, aid_rate: Decimal) -> Decimal:
+    """The most a project may be granted: ``aid_rate`` of its VAT-free eligible costs, cut to the cent.
+
+    Rounded down, never up, because a grant above the legal maximum rate is unlawful by a cent too.
+    """
+    if not Decimal(0) <= aid_rate <= Decimal(1):
+        raise ValueError(f"aid rate must be between 0 and 1, not {aid_rate}")
+    return (euros(eligible_costs_vat_free) * aid_rate).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def format_amount(amount: Decimal, *, cents: bool = True) -> str:
+    """The amount the way Finnish and Swedish documents write it: ``24 574 065,00`` or ``8 268 000``.
+
+    Thousands are separated by a no-break space so that a figure never breaks across lines. With
+    ``cents=False`` the cents are still shown when there are any: a document never hides money.
+    """
+    amount = euros(amount)
+    sign = "-" if amount < 0 else ""
+    whole, _, fraction = f"{abs(amount):.2f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = "\u00a0".join(groups)
+    if cents or fraction != "00":
+        text += "," + fraction
+    return sign + text
