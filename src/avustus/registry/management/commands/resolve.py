@@ -1,0 +1,33 @@
+"""``avustus resolve NAME...``: which public body a name as written in a document means."""
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from avustus.registry.resolver import resolve
+
+
+class Command(BaseCommand):
+    help = "Resolve names of Finnish public bodies (Finnish or Swedish, inflected or misspelt) to the registry."
+
+    def add_arguments(self, parser):
+        parser.add_argument("names", nargs="+", metavar="NAME")
+        parser.add_argument("--json", action="store_true", help="print a JSON array, one object per name")
+
+    def handle(self, *args, names: list[str], json: bool, **options):
+        results = [resolve(name) for name in names]
+        if json:
+            self.stdout.write(_dumps([r.to_json() for r in results]))
+            return
+        for r in results:
+            if r.body is not None:
+                code = f" ({r.body.code})" if r.body.code else ""
+                note = f" [{r.note}]" if r.note else ""
+                self.stdout.write(f"{r.query}: {r.body.name_fi}{code}, {r.body.kind}{note}")
+            else:
+                candidates = ", ".join(c.name_fi for c in r.candidates) or "none"
+                self.stdout.write(f"{r.query}: not resolved ({r.error}); closest: {candidates}")
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
