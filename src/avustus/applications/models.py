@@ -1,0 +1,81 @@
+"""Applications and their consortia: a lead body and its partners, as applied for."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from avustus.calls.models import Call
+from avustus.registry.models import Organisation
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    reference = models.CharField(_("tracking number"), max_length=40, unique=True)
+    title = models.TextField(_("project"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    amount_applied = models.DecimalField(_("amount applied"), max_digits=14, decimal_places=2)
+    # Row of Appendix 1 for an application imported from a decision; None for one made in the e-service.
+    source_row = models.PositiveIntegerField(_("row in the appendix"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["call", "source_row", "reference"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "source_row"], name="unique_application_source_row"),
+            models.CheckConstraint(condition=models.Q(amount_applied__gte=0), name="amount_applied_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def lead(self) -> "ConsortiumMember | None":
+        # Reads the prefetched members where a list view prefetched them, to keep query counts flat.
+        return next((m for m in self.members.all() if m.role == ConsortiumMember.Role.LEAD), None)
+
+    @property
+    def partners(self) -> list["ConsortiumMember"]:
+        return [m for m in self.members.all() if m.role == ConsortiumMember.Role.PARTNER]
+
+
+class ConsortiumMember(models.Model):
+    """A body in an application's consortium, with its name as the source wrote it.
+
+    ``organisation`` is empty when the name could not be resolved to the registry with confidence;
+    the name as written is always kept so that nothing from the source is lost.
+    """
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead applicant")
+        PARTNER = "partner", _("partner")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    name_as_written = models.CharField(_("name as written"), max_length=300)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["application", "position"]
+        verbose_name = _("consortium member")
+        verbose_name_plural = _("consortium members")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "position"], name="unique_member_position"),
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(role="lead"), name="one_lead_per_application"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation.name_fi if self.organisation else self.name_as_written

@@ -1,0 +1,61 @@
+"""A parsed decision as plain JSON data and back, without its prose sections.
+
+The package ships the 2020 round in this form so that the demo runs without the source text, and
+the hash of this form identifies a decision whichever way it was loaded (see ``content_hash``).
+The prose ``sections`` are left out: they are the Ministry's wording, not facts the round needs.
+"""
+
+import dataclasses
+import types
+import typing
+from datetime import date
+from decimal import Decimal
+
+from avustus.decisions.importing.parser import ParsedDecision
+
+LEFT_OUT = {"sections"}
+
+
+def _dump(value):
+    if dataclasses.is_dataclass(value):
+        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in LEFT_OUT}
+    if isinstance(value, (tuple, list)):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _load(tp, value):
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _load(inner, value)
+    if origin is tuple:
+        inner = typing.get_args(tp)[0]
+        return tuple(_load(inner, v) for v in value)
+    if origin is dict:
+        return dict(value)
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        kwargs = {f.name: _load(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value}
+        return tp(**kwargs)
+    if tp is Decimal:
+        return Decimal(value)
+    if tp is date:
+        return date.fromisoformat(value)
+    return value
+
+
+def parsed_to_dict(parsed: ParsedDecision) -> dict:
+    return _dump(parsed)
+
+
+def parsed_from_dict(data: dict) -> ParsedDecision:
+    return _load(ParsedDecision, {"sections": {}, **data})

@@ -1,0 +1,122 @@
+"""Decisions on a call's applications, each application's outcome, and findings on the record.
+
+A decision is a legal act: once signed it is never edited, and a change is a new decision that
+names the one it amends.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from avustus.applications.models import Application
+from avustus.calls.models import Call, GrantGroup
+from avustus.registry.models import Organisation
+
+
+class Decision(models.Model):
+    class Kind(models.TextChoices):
+        COLLECTIVE = "collective", _("collective decision")
+        AMENDING = "amending", _("amending decision")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SIGNED = "signed", _("signed")
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COLLECTIVE)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    amends = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_by")
+    decided_on = models.DateField(_("date of decision"), null=True, blank=True)
+
+    # Names and titles as signed; the user links are filled when the decision is made in Avustus.
+    decision_maker_name = models.CharField(_("decision-maker"), max_length=200, blank=True)
+    decision_maker_title = models.CharField(_("title of the decision-maker"), max_length=200, blank=True)
+    presenting_official_name = models.CharField(_("presenting official"), max_length=200, blank=True)
+    presenting_official_title = models.CharField(_("title of the presenting official"), max_length=200, blank=True)
+    decision_maker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    presenting_official = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    # What the decision text itself states, kept beside what the rows add up to, so that a
+    # disagreement stays visible instead of being silently recomputed away.
+    stated_received = models.PositiveIntegerField(_("applications received"), null=True, blank=True)
+    stated_withdrawn = models.PositiveIntegerField(_("applications withdrawn"), null=True, blank=True)
+    stated_applied_total = models.DecimalField(_("total applied"), max_digits=14, decimal_places=2, null=True, blank=True)
+    stated_granted_total = models.DecimalField(_("total granted"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    source_name = models.CharField(_("imported from"), max_length=300, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "decided_on", "id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return f"{self.call} {self.decided_on}"
+
+
+class Outcome(models.Model):
+    class Kind(models.TextChoices):
+        GRANTED = "granted", _("granted")
+        DEFERRED = "deferred", _("deferred for further investigation")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="outcomes")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(_("outcome"), max_length=20, choices=Kind.choices)
+    amount_granted = models.DecimalField(_("granted at most"), max_digits=14, decimal_places=2, null=True, blank=True)
+    group = models.ForeignKey(GrantGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="outcomes")
+    number = models.PositiveSmallIntegerField(_("number in the decision"), null=True, blank=True)
+    special_conditions = models.JSONField(_("special conditions"), default=list, blank=True)
+    # The body of a decision names the recipient and the project in its own words.
+    recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recipient_as_written = models.CharField(_("recipient as written"), max_length=300, blank=True)
+    project_as_written = models.TextField(_("project as written"), blank=True)
+
+    class Meta:
+        ordering = ["decision", "kind", "number"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "application"], name="one_outcome_per_decision"),
+            models.CheckConstraint(
+                condition=models.Q(kind="granted", amount_granted__gt=0)
+                | (~models.Q(kind="granted") & models.Q(amount_granted__isnull=True)),
+                name="granted_amount_iff_granted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference}: {self.kind}"
+
+
+class Finding(models.Model):
+    """A disagreement or oddity noticed in a source document, quoting the passages it concerns."""
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("note")
+        WARNING = "warning", _("disagreement")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="findings")
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="findings")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="findings"
+    )
+    kind = models.SlugField(_("kind"), max_length=64)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    message = models.TextField(_("finding"))
+    details = models.JSONField(_("quoted sources"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["call", "id"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,215 @@
+"""Read-only queries over a round's decisions: current outcomes, summaries and the round as JSON data.
+
+An application's current outcome is the one in the newest decision that concerns it, so a later
+decision on a deferred application, or an amending decision, supersedes the collective one.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+
+from avustus.applications.models import Application, ConsortiumMember
+from avustus.calls.models import Call, GrantGroup
+from avustus.decisions.models import Decision, Finding, Outcome
+
+ZERO = Decimal("0.00")
+
+
+def _newest_outcomes():
+    return Outcome.objects.filter(application=OuterRef("pk")).order_by("-decision__decided_on", "-decision_id")
+
+
+def applications_with_outcomes(call: Call) -> QuerySet[Application]:
+    """The call's applications annotated with their current outcome, group and lead, members prefetched.
+
+    Filtering and sorting on the annotations happen in the database, and the query count does not
+    grow with the number of applications.
+    """
+    newest = _newest_outcomes()
+    lead = ConsortiumMember.objects.filter(application=OuterRef("pk"), role=ConsortiumMember.Role.LEAD)
+    return (
+        call.applications.annotate(
+            outcome_kind=Subquery(newest.values("kind")[:1]),
+            amount_granted=Subquery(newest.values("amount_granted")[:1]),
+            group_id=Subquery(newest.values("group_id")[:1]),
+            outcome_number=Subquery(newest.values("number")[:1]),
+            lead_name=Subquery(lead.values("organisation__name_fi")[:1]),
+            lead_written=Subquery(lead.values("name_as_written")[:1]),
+        )
+        .prefetch_related(
+            Prefetch("members", queryset=ConsortiumMember.objects.select_related("organisation").order_by("position"))
+        )
+    )
+
+
+def current_outcome(application: Application) -> Outcome | None:
+    return (
+        application.outcomes.select_related("decision", "group", "recipient")
+        .order_by("-decision__decided_on", "-decision_id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class GroupTotal:
+    group: GrantGroup
+    count: int
+    granted: Decimal
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    call: Call
+    decision: Decision | None
+    applications: int
+    applied: Decimal
+    granted: Decimal
+    granted_count: int
+    groups: list[GroupTotal]
+    deferred: int
+    rejected: int
+    withdrawn_in_list: int
+    findings: int
+
+    @property
+    def received(self) -> int | None:
+        return self.decision.stated_received if self.decision else None
+
+    @property
+    def withdrawn(self) -> int | None:
+        return self.decision.stated_withdrawn if self.decision else None
+
+
+def collective_decision(call: Call) -> Decision | None:
+    return call.decisions.filter(kind=Decision.Kind.COLLECTIVE, amends__isnull=True).order_by("decided_on").first()
+
+
+def round_summary(call: Call) -> RoundSummary:
+    apps = applications_with_outcomes(call).order_by()
+    totals = call.applications.aggregate(n=Count("id"), applied=Sum("amount_applied"))
+    by_kind = {
+        row["outcome_kind"]: row
+        for row in apps.values("outcome_kind").annotate(n=Count("id"), granted=Sum("amount_granted"))
+    }
+    by_group = {
+        row["group_id"]: row
+        for row in apps.filter(outcome_kind=Outcome.Kind.GRANTED)
+        .values("group_id")
+        .annotate(n=Count("id"), granted=Sum("amount_granted"))
+    }
+    groups = [
+        GroupTotal(g, by_group.get(g.id, {}).get("n", 0), by_group.get(g.id, {}).get("granted") or ZERO)
+        for g in call.groups.all()
+    ]
+    granted = by_kind.get(Outcome.Kind.GRANTED, {})
+    return RoundSummary(
+        call=call,
+        decision=collective_decision(call),
+        applications=totals["n"],
+        applied=totals["applied"] or ZERO,
+        granted=granted.get("granted") or ZERO,
+        granted_count=granted.get("n", 0),
+        groups=groups,
+        deferred=by_kind.get(Outcome.Kind.DEFERRED, {}).get("n", 0),
+        rejected=by_kind.get(Outcome.Kind.REJECTED, {}).get("n", 0),
+        withdrawn_in_list=by_kind.get(Outcome.Kind.WITHDRAWN, {}).get("n", 0),
+        findings=call.findings.count(),
+    )
+
+
+def _member_json(member: ConsortiumMember) -> dict:
+    org = member.organisation
+    return {
+        "name": member.name_as_written,
+        "kind": org.kind if org else None,
+        "code": org.code if org else None,
+        "resolved_name": org.name_fi if org else None,
+    }
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def round_report(call: Call) -> dict:
+    """The round as the ``import-decision --json`` document: round facts, applications, totals, findings."""
+    summary = round_summary(call)
+    decision = summary.decision
+    groups = {g.id: g for g in call.groups.all()}
+    applications = []
+    for app in applications_with_outcomes(call).order_by("source_row", "reference"):
+        lead = app.lead
+        applications.append(
+            {
+                "reference": app.reference,
+                "row": app.source_row,
+                "lead": _member_json(lead) if lead else None,
+                "partners": [_member_json(p) for p in app.partners],
+                "title": app.title,
+                "applied": _money(app.amount_applied),
+                "outcome": app.outcome_kind,
+                "granted": _money(app.amount_granted),
+                "group": groups[app.group_id].name_fi if app.group_id else None,
+            }
+        )
+    findings = [
+        {
+            "kind": f.kind,
+            "severity": f.severity,
+            "message": f.message,
+            "application": f.application.reference if f.application else None,
+            **f.details,
+        }
+        for f in call.findings.select_related("application").order_by("id")
+    ]
+    return {
+        "round": {
+            "id": call.slug,
+            "title": call.title_fi,
+            "decision_date": decision.decided_on.isoformat() if decision and decision.decided_on else None,
+            "deadline": call.closes_at.date().isoformat() if call.closes_at else None,
+            "received": summary.received,
+            "withdrawn": summary.withdrawn,
+            "applications": summary.applications,
+            "granted": summary.granted_count,
+            "deferred": summary.deferred,
+            "rejected": summary.rejected,
+            "groups": [
+                {"heading": g.group.name_fi, "grants": g.count, "granted": _money(g.granted)} for g in summary.groups
+            ],
+            "appropriation": _money(call.appropriation),
+            "budget_item": call.budget_item or None,
+            "aid_rate": str(call.aid_rate),
+            "rounding": {"unit": _money(call.rounding_unit), "mode": call.rounding_mode},
+            "implementation_end": call.implementation_end.isoformat() if call.implementation_end else None,
+            "decision_maker": decision.decision_maker_name if decision else None,
+            "presenting_official": decision.presenting_official_name if decision else None,
+        },
+        "applications": applications,
+        "totals": {"applied": _money(summary.applied), "granted": _money(summary.granted)},
+        "stated_totals": {
+            "applied": _money(decision.stated_applied_total) if decision else None,
+            "granted": _money(decision.stated_granted_total) if decision else None,
+        },
+        "findings": findings,
+    }
+
+
+def findings_for(application: Application) -> QuerySet[Finding]:
+    return application.findings.order_by("id")
+
+
+def applications_of_organisation(org) -> QuerySet[Application]:
+    """Every application an organisation leads or joins, across calls, with the role it has."""
+    return (
+        Application.objects.filter(members__organisation=org)
+        .annotate(
+            leads=Count("members", filter=Q(members__organisation=org, members__role=ConsortiumMember.Role.LEAD)),
+            outcome_kind=Subquery(_newest_outcomes().values("kind")[:1]),
+            amount_granted=Subquery(_newest_outcomes().values("amount_granted")[:1]),
+        )
+        .select_related("call")
+        .distinct()
+        .order_by("-call__closes_at", "source_row")
+    )

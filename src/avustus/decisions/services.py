@@ -1,0 +1,234 @@
+"""Use cases of the decision stage. For now: importing a collective decision taken outside Avustus.
+
+An import stores the whole round in one transaction (call, applications with their consortia, the
+decision, every outcome and every finding) together with its audit entry, or nothing at all.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from avustus.applications.models import Application, ConsortiumMember
+from avustus.audit.chain import record
+from avustus.calls.models import Call, CostCategory, GrantGroup, Programme
+from avustus.decisions.importing.linking import LinkedMember, LinkedRound, link
+from avustus.decisions.importing.parser import ParsedDecision, parse_decision_bytes
+from avustus.decisions.importing.serialise import parsed_to_dict
+from avustus.decisions.models import Decision, Finding, Outcome
+from avustus.registry.resolver import load_registry
+from avustus.registry.services import sync_registry
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+# The programme whose collective decisions this importer reads. Facts from Government Decree
+# 893/2019 and the State budget (item 28.90.32).
+PROGRAMME = {
+    "slug": "kuntadigi",
+    "name_fi": "Kuntien digitalisaation kannustinjärjestelmä",
+    "name_sv": "Incitamentsystemet för kommunernas digitalisering",
+    "name_en": "Municipal digitalisation incentive scheme",
+    "legal_basis": "Valtionavustuslaki (688/2001); valtioneuvoston asetus kuntien digitalisaation "
+    "kannustinjärjestelmästä (893/2019)",
+    "budget_item": "28.90.32",
+}
+APPLICANT_KINDS = ["municipality", "joint_authority"]
+
+
+class RoundConflict(Exception):
+    """The round was already imported from a different text; replacing it must be asked for."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    call: Call
+    decision: Decision
+    changed: bool
+
+
+def round_id(parsed: ParsedDecision) -> str:
+    """The round's stable identifier: the programme and the date of its collective decision."""
+    return f"{PROGRAMME['slug']}-{parsed.decision_date.isoformat()}"
+
+
+def content_hash(parsed: ParsedDecision) -> str:
+    """A hash of what the decision says, so the same decision imported twice is recognised as such."""
+    canonical = json.dumps(parsed_to_dict(parsed), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def import_decision(data: bytes, *, actor, source_name: str, replace: bool = False) -> ImportResult:
+    """Parse a decision text (bytes as read from a file) and store its round."""
+    return import_parsed(parse_decision_bytes(data), actor=actor, source_name=source_name, replace=replace)
+
+
+def import_parsed(parsed: ParsedDecision, *, actor, source_name: str, replace: bool = False) -> ImportResult:
+    digest = content_hash(parsed)
+    slug = round_id(parsed)
+    linked = link(parsed, load_registry())
+    with transaction.atomic():
+        existing = (
+            Decision.objects.select_for_update()
+            .select_related("call")
+            .filter(call__slug=slug, kind=Decision.Kind.COLLECTIVE, amends__isnull=True)
+            .first()
+        )
+        if existing is not None:
+            if existing.source_sha256 == digest:
+                return ImportResult(existing.call, existing, changed=False)
+            if not replace:
+                raise RoundConflict(
+                    f"Round {slug} was already imported from a different text ({existing.source_name}); "
+                    "import with --replace to replace it."
+                )
+            _clear_round(existing.call)
+        decision = _store(linked, slug=slug, digest=digest, source_name=source_name)
+        record(
+            "decision.imported" if existing is None else "decision.reimported",
+            decision,
+            actor=actor,
+            data={
+                "round": slug,
+                "source": source_name,
+                "sha256": digest,
+                "applications": len(linked.applications),
+                "findings": len(linked.findings),
+            },
+        )
+    return ImportResult(decision.call, decision, changed=True)
+
+
+def _clear_round(call: Call) -> None:
+    call.decisions.all().delete()
+    call.applications.all().delete()
+    call.groups.all().delete()
+    call.cost_categories.all().delete()
+
+
+def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> Decision:
+    parsed = linked.parsed
+    orgs = sync_registry()
+    programme, _ = Programme.objects.update_or_create(slug=PROGRAMME["slug"], defaults=PROGRAMME)
+    closes_at = (
+        datetime.combine(parsed.deadline, time(23, 59, 59), tzinfo=HELSINKI) if parsed.deadline else None
+    )
+    deadline_text = f"{parsed.deadline.day}.{parsed.deadline.month}.{parsed.deadline.year}" if parsed.deadline else ""
+    rule = linked.rounding_rule
+    call, _ = Call.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "programme": programme,
+            "title_fi": f"{programme.name_fi}: haku {deadline_text}".strip(),
+            "title_sv": f"{programme.name_sv}: ansökan {deadline_text}".strip(),
+            "title_en": f"{programme.name_en}: call closing {deadline_text}".strip(),
+            "status": Call.Status.DECIDED,
+            "appropriation": parsed.appropriation,
+            "budget_item": parsed.budget_item or "",
+            "closes_at": closes_at,
+            "aid_rate": parsed.aid_rate if parsed.aid_rate is not None else Decimal("0.85"),
+            "min_municipalities": 2,
+            "lead_kinds": APPLICANT_KINDS,
+            "partner_kinds": APPLICANT_KINDS,
+            "implementation_end": parsed.implementation_end,
+            "final_report_due": parsed.implementation_end,
+            "reporting_interval_months": parsed.reporting_interval_months,
+            "rounding_unit": rule.unit if rule else Decimal("0.01"),
+            "rounding_mode": rule.mode if rule else "down",
+        },
+    )
+    groups = {}
+    for position, section in enumerate(parsed.groups, start=1):
+        groups[section.heading] = GrantGroup.objects.create(
+            call=call, code=f"group-{position}", position=position, name_fi=section.heading,
+            condition_fi=section.condition,
+        )
+    CostCategory.objects.bulk_create(
+        CostCategory(call=call, code=f"cost-{i}", position=i, name_fi=name)
+        for i, name in enumerate(parsed.cost_categories, start=1)
+    )
+    signatories = list(parsed.signatories) + [None, None]
+    decision = Decision.objects.create(
+        call=call,
+        kind=Decision.Kind.COLLECTIVE,
+        # Imported decisions were signed outside Avustus; they are on the record as they are.
+        status=Decision.Status.SIGNED,
+        decided_on=parsed.decision_date,
+        decision_maker_name=signatories[0].name if signatories[0] else "",
+        decision_maker_title=signatories[0].title if signatories[0] else "",
+        presenting_official_name=signatories[1].name if signatories[1] else "",
+        presenting_official_title=signatories[1].title if signatories[1] else "",
+        stated_received=parsed.received,
+        stated_withdrawn=parsed.withdrawn,
+        stated_applied_total=parsed.applied_total,
+        stated_granted_total=parsed.granted_total,
+        source_name=source_name,
+        source_sha256=digest,
+    )
+
+    def org_of(member: LinkedMember | None):
+        body = member.resolution.body if member else None
+        return orgs[body.key] if body else None
+
+    applications = Application.objects.bulk_create(
+        Application(
+            call=call,
+            reference=f"{slug}-{a.row.row:03d}",
+            title=a.row.project,
+            status=Application.Status.SUBMITTED,
+            amount_applied=a.row.amount,
+            source_row=a.row.row,
+        )
+        for a in linked.applications
+    )
+    by_row = {app.source_row: app for app in applications}
+    members, outcomes = [], []
+    for a, app in zip(linked.applications, applications, strict=True):
+        position = 0
+        if a.lead is not None:
+            members.append(
+                ConsortiumMember(
+                    application=app, organisation=org_of(a.lead), name_as_written=a.lead.name_as_written,
+                    role=ConsortiumMember.Role.LEAD, position=position,
+                )
+            )
+        for position, partner in enumerate(a.partners, start=1):
+            members.append(
+                ConsortiumMember(
+                    application=app, organisation=org_of(partner), name_as_written=partner.name_as_written,
+                    role=ConsortiumMember.Role.PARTNER, position=position,
+                )
+            )
+        entry = a.grant or a.deferred
+        outcomes.append(
+            Outcome(
+                decision=decision,
+                application=app,
+                kind=a.outcome,
+                amount_granted=a.grant.amount if a.grant else None,
+                group=groups.get(a.grant.group_heading) if a.grant else None,
+                number=entry.number if entry else None,
+                special_conditions=list(a.grant.conditions) if a.grant else [],
+                recipient=orgs[a.recipient.body.key] if a.recipient and a.recipient.body else None,
+                recipient_as_written=(a.grant.recipient if a.grant else a.deferred.applicant) if entry else "",
+                project_as_written=(a.grant.project if a.grant else a.deferred.project) if entry else "",
+            )
+        )
+    ConsortiumMember.objects.bulk_create(members)
+    Outcome.objects.bulk_create(outcomes)
+    Finding.objects.bulk_create(
+        Finding(
+            call=call,
+            decision=decision,
+            application=by_row.get(f.row) if f.row else None,
+            kind=f.kind,
+            severity=f.severity,
+            message=f.message,
+            details=f.details,
+        )
+        for f in linked.findings
+    )
+    return decision
