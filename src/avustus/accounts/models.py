@@ -1,0 +1,53 @@
+"""Who may act in which role: a user holds roles over a programme or on behalf of an organisation."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from avustus.calls.models import Programme
+from avustus.registry.models import Organisation
+
+
+class Role(models.TextChoices):
+    OFFICIAL = "official", _("presenting official")
+    DECISION_MAKER = "decision_maker", _("decision-maker")
+    REVIEWER = "reviewer", _("reviewer")
+    APPLICANT = "applicant", _("applicant")
+    AUDITOR = "auditor", _("auditor")
+    ADMINISTRATOR = "administrator", _("administrator")
+
+
+class RoleGrant(models.Model):
+    """One role of one user: over a programme (officials, auditors) or for an organisation (applicants)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="role_grants"
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        # Two partial constraints rather than NULLS NOT DISTINCT, which SQLite lacks.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "programme"],
+                condition=models.Q(organisation__isnull=True),
+                name="unique_programme_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=models.Q(programme__isnull=True),
+                name="unique_organisation_role",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(programme__isnull=True) | models.Q(organisation__isnull=True),
+                name="role_scope_is_programme_or_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.organisation or self.programme or _("everything")
+        return f"{self.user} {self.get_role_display()} ({scope})"

@@ -1,0 +1,20 @@
+"""URL map: public screens, authentication, language choice and the admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from avustus.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("rounds/<slug:slug>/", views.round_detail, name="round"),
+    path("rounds/<slug:slug>/applications/", views.round_applications, name="round-applications"),
+    path("applications/<str:reference>/", views.application_detail, name="application"),
+    path("organisations/", views.organisations, name="organisations"),
+    path("organisations/<str:key>/", views.organisation_detail, name="organisation"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,122 @@
+"""The public and officials' screens. Views only read requests and call selectors; no rules live here."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from avustus.applications.models import Application
+from avustus.calls.models import Call
+from avustus.decisions.models import Outcome
+from avustus.decisions.selectors import (
+    applications_of_organisation,
+    applications_with_outcomes,
+    current_outcome,
+    findings_for,
+    round_summary,
+)
+from avustus.registry.models import Organisation
+
+PAGE_SIZE = 50
+
+# Sort keys users can choose, mapped to database orderings; unknown keys fall back to the first.
+SORTS = {
+    "row": ("source_row", "reference"),
+    "lead": ("lead_name", "lead_written", "source_row"),
+    "title": ("title", "source_row"),
+    "applied": ("-amount_applied", "source_row"),
+    "granted": ("-amount_granted", "source_row"),
+    "outcome": ("outcome_kind", "outcome_number", "source_row"),
+}
+SORT_LABELS = {
+    "row": _("order in the decision"),
+    "lead": _("lead applicant"),
+    "title": _("project"),
+    "applied": _("amount applied"),
+    "granted": _("amount granted"),
+    "outcome": _("outcome"),
+}
+
+
+def home(request):
+    calls = Call.objects.select_related("programme").annotate(n_applications=Count("applications"))
+    return render(request, "web/home.html", {"calls": calls})
+
+
+def round_detail(request, slug: str):
+    call = get_object_or_404(Call.objects.select_related("programme"), slug=slug)
+    return render(request, "web/round.html", {"call": call, "summary": round_summary(call)})
+
+
+def round_applications(request, slug: str):
+    call = get_object_or_404(Call, slug=slug)
+    apps = applications_with_outcomes(call)
+    outcome = request.GET.get("outcome", "")
+    if outcome in Outcome.Kind.values:
+        apps = apps.filter(outcome_kind=outcome)
+    group = request.GET.get("group", "")
+    groups = list(call.groups.all())
+    if group in {g.code for g in groups}:
+        apps = apps.filter(group_id=next(g.id for g in groups if g.code == group))
+    municipality = request.GET.get("municipality", "")
+    municipalities = Organisation.objects.filter(memberships__application__call=call).distinct().order_by("name_fi")
+    if municipality:
+        apps = apps.filter(members__organisation__key=municipality).distinct()
+    sort = request.GET.get("sort", "row")
+    if sort not in SORTS:
+        sort = "row"
+    page = Paginator(apps.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/applications.html",
+        {
+            "call": call,
+            "page": page,
+            "groups": groups,
+            "organisations": municipalities,
+            "outcomes": Outcome.Kind.choices,
+            "sorts": SORT_LABELS.items(),
+            "selected": {"outcome": outcome, "group": group, "municipality": municipality, "sort": sort},
+            "query": query.urlencode(),
+        },
+    )
+
+
+def application_detail(request, reference: str):
+    application = get_object_or_404(
+        Application.objects.select_related("call").prefetch_related("members__organisation"), reference=reference
+    )
+    if application.status == Application.Status.DRAFT:
+        # Drafts are their applicants' business; say nothing about whether one exists.
+        raise Http404
+    return render(
+        request,
+        "web/application.html",
+        {
+            "application": application,
+            "outcome": current_outcome(application),
+            "findings": findings_for(application),
+        },
+    )
+
+
+def organisation_detail(request, key: str):
+    organisation = get_object_or_404(Organisation, key=key)
+    return render(
+        request,
+        "web/organisation.html",
+        {"organisation": organisation, "applications": applications_of_organisation(organisation)},
+    )
+
+
+def organisations(request):
+    kind = request.GET.get("kind", Organisation.Kind.MUNICIPALITY)
+    if kind not in Organisation.Kind.values:
+        kind = Organisation.Kind.MUNICIPALITY
+    orgs = Organisation.objects.filter(kind=kind).annotate(n_applications=Count("memberships__application", distinct=True))
+    return render(
+        request, "web/organisations.html", {"organisations": orgs, "kind": kind, "kinds": Organisation.Kind.choices}
+    )

@@ -1,0 +1,50 @@
+"""``avustus demo``: one command gives a loaded, logged-in-able Avustus, and a second run duplicates nothing."""
+
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from avustus.accounts.models import RoleGrant
+from avustus.accounts.services import DEMO_LOGINS
+from avustus.applications.models import Application
+from avustus.audit.chain import verify
+from avustus.audit.models import AuditEntry
+from avustus.registry.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_sets_up_once_and_prints_logins(capsys):
+    call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8000/" in out
+    for login in DEMO_LOGINS:
+        assert login.username in out and login.password in out
+        assert authenticate(username=login.username, password=login.password) is not None
+    counts = (Application.objects.count(), get_user_model().objects.count(), RoleGrant.objects.count(),
+              Organisation.objects.count(), AuditEntry.objects.count())
+    assert counts[0] == 51
+    call_command("demo", "--no-serve", "--port", "8123")
+    out = capsys.readouterr().out
+    assert "already loaded" in out and "http://127.0.0.1:8123/" in out
+    assert (Application.objects.count(), get_user_model().objects.count(), RoleGrant.objects.count(),
+            Organisation.objects.count(), AuditEntry.objects.count()) == counts
+    assert verify().ok
+
+
+def test_applicant_demo_user_acts_for_hameenlinna():
+    call_command("demo", "--no-serve")
+    grant = RoleGrant.objects.get(user__username="hameenlinna")
+    assert grant.organisation.code == "109" and grant.role == "applicant"
+
+
+def test_console_command_is_installed(tmp_path):
+    # The entry point users type, not only Django's call_command.
+    result = subprocess.run(
+        [sys.executable, "-m", "avustus", "resolve", "--json", "Hämeenlinnan kaupungille"],
+        capture_output=True, text=True, check=True, env={"AVUSTUS_DATA_DIR": str(tmp_path), "PATH": ""},
+    )
+    assert '"code": "109"' in result.stdout
