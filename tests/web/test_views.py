@@ -83,3 +83,10 @@ def test_screens_speak_the_chosen_language(client, round_2020, lang, word):
     html = client.get(reverse("round-applications", args=[round_2020.slug])).content.decode()
     assert f'<html lang="{lang}">' in html
     assert f"<h1>{word}</h1>" in html
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_dates_are_written_day_first_in_every_language(client, round_2020, lang):
+    client.post(reverse("set_language"), {"language": lang, "next": "/"})
+    html = client.get(reverse("round", args=[round_2020.slug])).content.decode()
+    assert ">26.2.2020</time>" in html

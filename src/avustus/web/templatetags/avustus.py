@@ -25,3 +25,17 @@ def outcome_label(kind: str | None) -> str:
     if kind not in Outcome.Kind.values:
         return ""
     return str(Outcome.Kind(kind).label).capitalize()
+
+
+@register.filter
+def in_language(obj, lang: str) -> str:
+    """A call's title or a body's name in the reader's language, falling back to Finnish."""
+    if hasattr(obj, "title") and callable(obj.title):
+        return obj.title(lang)
+    return obj.name(lang)
+
+
+@register.filter
+def plain(text: str) -> str:
+    """A quoted source line without its markdown bold markers, for reading."""
+    return str(text).replace("**", "")
