@@ -86,6 +86,9 @@ class _CallPart(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE)
     code = models.SlugField(_("identifier"), max_length=64)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name_fi = models.CharField(_("name in Finnish"), max_length=300)
+    name_sv = models.CharField(_("name in Swedish"), max_length=300, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
 
     class Meta:
         abstract = True
@@ -96,9 +99,6 @@ class _CallPart(models.Model):
 
 
 class CostCategory(_CallPart):
-    name_fi = models.CharField(_("name in Finnish"), max_length=300)
-    name_sv = models.CharField(_("name in Swedish"), max_length=300, blank=True)
-    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
     eligible = models.BooleanField(_("eligible"), default=True)
 
     class Meta(_CallPart.Meta):
@@ -111,9 +111,6 @@ class CostCategory(_CallPart):
 class Exclusion(_CallPart):
     """A theme the call does not fund, with the words that give it away in an application."""
 
-    name_fi = models.CharField(_("name in Finnish"), max_length=300)
-    name_sv = models.CharField(_("name in Swedish"), max_length=300, blank=True)
-    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
     keywords_fi = models.JSONField(_("keywords in Finnish"), default=list, blank=True)
     keywords_sv = models.JSONField(_("keywords in Swedish"), default=list, blank=True)
 
@@ -141,9 +138,6 @@ class Criterion(_CallPart):
 class GrantGroup(_CallPart):
     """A heading under which the decision lists grants, with the condition attached to all of them."""
 
-    name_fi = models.CharField(_("heading in Finnish"), max_length=300)
-    name_sv = models.CharField(_("heading in Swedish"), max_length=300, blank=True)
-    name_en = models.CharField(_("heading in English"), max_length=300, blank=True)
     condition_fi = models.TextField(_("condition in Finnish"), blank=True)
     condition_sv = models.TextField(_("condition in Swedish"), blank=True)
     condition_en = models.TextField(_("condition in English"), blank=True)

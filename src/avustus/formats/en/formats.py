@@ -1,9 +1,3 @@
-"""English dates written the Finnish way: the service is Finnish, and 02/26/2020 would mislead."""
+"""English dates and numbers as written in Finland (26.2.2020), not as in the US."""
 
-DATE_FORMAT = "j F Y"
-SHORT_DATE_FORMAT = "j.n.Y"
-DATETIME_FORMAT = "j F Y H:i"
-SHORT_DATETIME_FORMAT = "j.n.Y H:i"
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\xa0"
-FIRST_DAY_OF_WEEK = 1
+from avustus.formats.finland import *  # noqa: F403

@@ -1,9 +1,3 @@
-"""Swedish as written in Finland: 26.2.2020, not Sweden's 2020-02-26."""
+"""Swedish dates and numbers as written in Finland (26.2.2020), not as in Sweden."""
 
-DATE_FORMAT = "j F Y"
-SHORT_DATE_FORMAT = "j.n.Y"
-DATETIME_FORMAT = "j F Y H:i"
-SHORT_DATETIME_FORMAT = "j.n.Y H:i"
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\xa0"
-FIRST_DAY_OF_WEEK = 1
+from avustus.formats.finland import *  # noqa: F403
