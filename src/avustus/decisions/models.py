@@ -47,6 +47,11 @@ class Decision(models.Model):
     stated_applied_total = models.DecimalField(_("total applied"), max_digits=14, decimal_places=2, null=True, blank=True)
     stated_granted_total = models.DecimalField(_("total granted"), max_digits=14, decimal_places=2, null=True, blank=True)
 
+    # Frozen at signing: the data the documents were built from, and its hash.
+    snapshot = models.JSONField(_("data as signed"), default=dict, blank=True)
+    snapshot_sha256 = models.CharField(max_length=64, blank=True)
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+
     source_name = models.CharField(_("imported from"), max_length=300, blank=True)
     source_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

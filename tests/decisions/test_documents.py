@@ -1,0 +1,63 @@
+"""Decision documents: rendered from the round's data, in Finnish and Swedish, and readable back."""
+
+from decimal import Decimal
+
+import pytest
+
+from avustus.decisions.documents.render import render_decision
+from avustus.decisions.importing.linking import link
+from avustus.decisions.importing.parser import parse_decision
+from avustus.decisions.models import Decision
+from avustus.decisions.selectors import round_report
+from avustus.registry.resolver import load_registry
+
+pytestmark = pytest.mark.django_db
+
+
+def _name(member: dict | None) -> str | None:
+    if member is None:
+        return None
+    return member["resolved_name"] or member["name"]
+
+
+def _from_report(report: dict) -> list[tuple]:
+    return [
+        (_name(a["lead"]), tuple(sorted(_name(p) for p in a["partners"])), a["title"], a["applied"], a["outcome"],
+         a["granted"])
+        for a in report["applications"]
+    ]
+
+
+def _from_linked(linked) -> list[tuple]:
+    def name(member):
+        if member is None:
+            return None
+        return member.resolution.body.name_fi if member.resolution.body else member.name_as_written
+
+    return [
+        (name(a.lead), tuple(sorted(name(p) for p in a.partners)), a.row.project, f"{a.row.amount:.2f}", a.outcome,
+         f"{a.grant.amount:.2f}" if a.grant else None)
+        for a in linked.applications
+    ]
+
+
+@pytest.mark.parametrize("lang", ["fi"])
+def test_rendered_text_imports_back_as_the_same_round(round_2020, lang):
+    decision = Decision.objects.get(call=round_2020)
+    text = render_decision(decision, lang, "txt").decode()
+    parsed = parse_decision(text)
+    linked = link(parsed, load_registry())
+    report = round_report(round_2020)
+
+    assert parsed.language == lang
+    assert (parsed.received, parsed.withdrawn) == (52, 1)
+    assert parsed.decision_date.isoformat() == "2020-02-26"
+    assert parsed.applied_total == parsed.appendix_total == Decimal("24574065.00")
+    assert parsed.granted_total == Decimal("8268000.00")
+    assert len(parsed.grants) == 27 and len(parsed.deferred) == 6 and len(parsed.appendix) == 51
+    assert _from_linked(linked) == _from_report(report)
+    groups = {g.heading for g in parsed.groups}
+    original_groups = {g["heading"] for g in report["round"]["groups"]}
+    if lang == "fi":
+        assert groups == original_groups
+    assert [len([g for g in parsed.grants if g.group_heading == h.heading]) for h in parsed.groups] == [13, 14]
