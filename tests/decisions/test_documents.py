@@ -61,3 +61,43 @@ def test_rendered_text_imports_back_as_the_same_round(round_2020, lang):
     if lang == "fi":
         assert groups == original_groups
     assert [len([g for g in parsed.grants if g.group_heading == h.heading]) for h in parsed.groups] == [13, 14]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html"])
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_every_figure_of_the_round_is_in_the_document(round_2020, lang, fmt):
+    from avustus.applications.models import Application
+    from avustus.rules.money import format_amount
+
+    decision = Decision.objects.get(call=round_2020)
+    document = render_decision(decision, lang, fmt).decode()
+    euro = "euroa" if lang == "fi" else "euro"
+    for outcome in decision.outcomes.filter(kind="granted"):
+        assert f"{format_amount(outcome.amount_granted, cents=False)} {euro}" in document
+    for application in Application.objects.filter(call=round_2020):
+        assert format_amount(application.amount_applied) in document
+    assert format_amount(Decimal("24574065.00")) in document  # the appendix total row
+    assert f"{format_amount(Decimal('8268000'), cents=False)} {euro}" in document
+    assert "26.2.2020" in document and "19.12.2019" in document and "30.11.2021" in document
+
+
+def test_recipients_in_the_finnish_allative_and_in_swedish(round_2020):
+    decision = Decision.objects.get(call=round_2020)
+    fi = render_decision(decision, "fi", "txt").decode()
+    sv = render_decision(decision, "sv", "txt").decode()
+    for words in ("**Hämeenlinnan kaupungille ja muille", "**Lestijärven kunnalle ja muille",
+                  "**Paraisten kaupungille ja muille", "**Espoon kaupunki**"):
+        assert words in fi
+    for words in ("**Till Pargas stad och övriga kommuner", "**Till Tavastehus stad och", "**Esbo stad**",
+                  "högst 112\u00a0200 euro**"):
+        assert words in sv
+
+
+def test_text_from_the_data_is_escaped_in_html(round_2020):
+    from avustus.applications.models import Application
+
+    Application.objects.filter(call=round_2020, source_row=1).update(title='<script>alert("x")</script> & co')
+    html = render_decision(Decision.objects.get(call=round_2020), "fi", "html").decode()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in html
+    assert '<html lang="fi">' in html

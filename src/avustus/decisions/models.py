@@ -13,6 +13,10 @@ from avustus.calls.models import Call, GrantGroup
 from avustus.registry.models import Organisation
 
 
+class DecisionLocked(Exception):
+    """A signed decision, its outcomes and its documents are never changed; amend with a new decision."""
+
+
 class Decision(models.Model):
     class Kind(models.TextChoices):
         COLLECTIVE = "collective", _("collective decision")
@@ -64,6 +68,23 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.call} {self.decided_on}"
 
+    @property
+    def signed_in_avustus(self) -> bool:
+        """Signed here (with a frozen snapshot), as opposed to imported from a decision signed elsewhere."""
+        return bool(self.snapshot_sha256)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.signed_in_avustus:
+            stored = Decision.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == self.Status.SIGNED:
+                raise DecisionLocked(f"decision {self.pk} is signed and cannot be changed; make an amending decision")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.signed_in_avustus:
+            raise DecisionLocked(f"decision {self.pk} is signed and cannot be deleted")
+        return super().delete(*args, **kwargs)
+
 
 class Outcome(models.Model):
     class Kind(models.TextChoices):
@@ -99,6 +120,48 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.reference}: {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if Decision.objects.filter(pk=self.decision_id, snapshot_sha256__gt="").exists():
+            raise DecisionLocked(f"the outcomes of signed decision {self.decision_id} cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Decision.objects.filter(pk=self.decision_id, snapshot_sha256__gt="").exists():
+            raise DecisionLocked(f"the outcomes of signed decision {self.decision_id} cannot be deleted")
+        return super().delete(*args, **kwargs)
+
+
+class DecisionDocument(models.Model):
+    """One rendered document of a signed decision (a language and a format), stored once, never changed."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="documents")
+    lang = models.CharField(_("language"), max_length=2)
+    format = models.CharField(_("format"), max_length=4)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision", "lang", "format"]
+        verbose_name = _("decision document")
+        verbose_name_plural = _("decision documents")
+        constraints = [models.UniqueConstraint(fields=["decision", "lang", "format"], name="one_document_per_form")]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}.{self.lang}.{self.format}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.decision.call.slug}-{self.decision_id}-{self.lang}.{self.format}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise DecisionLocked("a stored decision document is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DecisionLocked("a stored decision document is never deleted")
 
 
 class Finding(models.Model):

@@ -11,7 +11,9 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.chain import record
@@ -19,7 +21,7 @@ from avustus.calls.models import Call, CostCategory, GrantGroup, Programme
 from avustus.decisions.importing.linking import LinkedMember, LinkedRound, link
 from avustus.decisions.importing.parser import ParsedDecision, parse_decision_bytes
 from avustus.decisions.importing.serialise import parsed_to_dict
-from avustus.decisions.models import Decision, Finding, Outcome
+from avustus.decisions.models import Decision, DecisionDocument, DecisionLocked, Finding, Outcome
 from avustus.registry.resolver import load_registry
 from avustus.registry.services import sync_registry
 
@@ -80,6 +82,10 @@ def import_parsed(parsed: ParsedDecision, *, actor, source_name: str, replace: b
         if existing is not None:
             if existing.source_sha256 == digest:
                 return ImportResult(existing.call, existing, changed=False)
+            if call_has_decisions_signed_here(existing.call):
+                raise RoundConflict(
+                    f"Round {slug} has decisions signed in Avustus; an import cannot replace them."
+                )
             if not replace:
                 raise RoundConflict(
                     f"Round {slug} was already imported from a different text ({existing.source_name}); "
@@ -100,6 +106,10 @@ def import_parsed(parsed: ParsedDecision, *, actor, source_name: str, replace: b
             },
         )
     return ImportResult(decision.call, decision, changed=True)
+
+
+def call_has_decisions_signed_here(call: Call) -> bool:
+    return call.decisions.exclude(snapshot_sha256="").exists()
 
 
 def _clear_round(call: Call) -> None:
@@ -232,3 +242,78 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
         for f in linked.findings
     )
     return decision
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sign_decision(decision: Decision, *, actor) -> Decision:
+    """Sign a draft decision: freeze its data, render every document once, and record it.
+
+    From then on the decision, its outcomes and its documents cannot change; a correction is a new
+    decision that names this one (``start_amending_decision``).
+    """
+    from avustus.decisions.documents.render import FORMATS, LANGUAGES, render_snapshot
+    from avustus.decisions.documents.snapshot import decision_snapshot
+
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().select_related("call").get(pk=decision.pk)
+        if decision.status == Decision.Status.SIGNED:
+            raise DecisionLocked(f"decision {decision.pk} is already signed")
+        if decision.presenting_official_id is not None and actor is not None and decision.presenting_official_id == actor.pk:
+            raise PermissionDenied("the presenting official cannot sign the decision they presented")
+        if not decision.outcomes.exists():
+            raise ValueError("a decision without outcomes cannot be signed")
+        snapshot = decision_snapshot(decision)
+        canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        documents = {}
+        for lang in LANGUAGES:
+            for fmt in FORMATS:
+                content = render_snapshot(snapshot, lang, fmt)
+                DecisionDocument.objects.create(
+                    decision=decision, lang=lang, format=fmt, content=content, sha256=_sha256(content)
+                )
+                documents[f"{lang}.{fmt}"] = _sha256(content)
+        decision.snapshot = snapshot
+        decision.snapshot_sha256 = _sha256(canonical)
+        decision.status = Decision.Status.SIGNED
+        decision.signed_at = timezone.now()
+        if decision.decision_maker_id is None and actor is not None:
+            decision.decision_maker = actor
+        decision.save(update_fields=["snapshot", "snapshot_sha256", "status", "signed_at", "decision_maker"])
+        record("decision.signed", decision, actor=actor,
+               data={"snapshot_sha256": decision.snapshot_sha256, "documents": documents})
+    return decision
+
+
+def start_amending_decision(original: Decision, *, actor, decided_on=None) -> Decision:
+    """A new draft decision that amends a signed one: the only way to change what was decided."""
+    with transaction.atomic():
+        original = Decision.objects.select_for_update().get(pk=original.pk)
+        if original.status != Decision.Status.SIGNED:
+            raise ValueError("only a signed decision is amended; a draft is simply edited")
+        draft = Decision.objects.create(
+            call=original.call,
+            kind=Decision.Kind.AMENDING,
+            amends=original,
+            decided_on=decided_on,
+            decision_maker_name=original.decision_maker_name,
+            decision_maker_title=original.decision_maker_title,
+            presenting_official_name=original.presenting_official_name,
+            presenting_official_title=original.presenting_official_title,
+        )
+        record("decision.amendment_started", draft, actor=actor, data={"amends": original.pk})
+    return draft
+
+
+def verify_signed_decision(decision: Decision) -> list[str]:
+    """What no longer matches a signed decision's hashes: its snapshot or any stored document. Empty if whole."""
+    problems = []
+    canonical = json.dumps(decision.snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    if _sha256(canonical) != decision.snapshot_sha256:
+        problems.append("the data snapshot differs from the one signed")
+    for document in decision.documents.all():
+        if _sha256(bytes(document.content)) != document.sha256:
+            problems.append(f"document {document.lang}.{document.format} differs from the one signed")
+    return problems

@@ -110,6 +110,9 @@ def build_document(snapshot: dict, lang: str) -> Document:
     blocks: list[Block] = []
 
     blocks.append(Heading(h["background"]))
+    amends = snapshot["decision"]["amends"]
+    if amends:
+        blocks.append(Paragraph(phrases.amends(date.fromisoformat(amends["decided_on"]) if amends["decided_on"] else None)))
     if call["appropriation"]:
         blocks.append(Paragraph(phrases.appropriation(Decimal(call["appropriation"]), call["budget_item"] or "", None)))
     blocks += _prose(snapshot, "background", lang)

@@ -134,6 +134,12 @@ class Phrases:
             return f", {project} -hankkeeseen"
         return f", för projektet {project}"
 
+    def amends(self, decided_on: date | None) -> str:
+        when = f" {date_text(decided_on)}" if decided_on else ""
+        if self.lang == "fi":
+            return f"Tällä päätöksellä muutetaan ja täydennetään valtiovarainministeriön päätöstä{when}."
+        return f"Genom detta beslut ändras och kompletteras finansministeriets beslut{when}."
+
     def granted_total(self, amount: Decimal) -> str:
         if self.lang == "fi":
             return f"Myönnettävien avustusten kokonaismäärä on {euros_text(amount)} euroa."

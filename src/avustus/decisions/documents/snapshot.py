@@ -5,6 +5,7 @@ rebuilt and checked later: signing stores the snapshot and its hash beside the r
 """
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from avustus.applications.models import ConsortiumMember
 from avustus.decisions.models import Decision, Outcome
@@ -12,6 +13,7 @@ from avustus.decisions.selectors import applications_with_outcomes
 from avustus.registry.models import Organisation
 
 SNAPSHOT_VERSION = 1
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -102,7 +104,11 @@ def decision_snapshot(decision: Decision) -> dict:
             "id": decision.pk,
             "kind": decision.kind,
             "decided_on": decision.decided_on.isoformat() if decision.decided_on else None,
-            "amends": decision.amends_id,
+            "amends": (
+                {"id": decision.amends_id,
+                 "decided_on": decision.amends.decided_on.isoformat() if decision.amends.decided_on else None}
+                if decision.amends_id else None
+            ),
             "decision_maker": {"name": decision.decision_maker_name, "title": decision.decision_maker_title},
             "presenting_official": {
                 "name": decision.presenting_official_name,
@@ -112,7 +118,7 @@ def decision_snapshot(decision: Decision) -> dict:
         "call": {
             "appropriation": _money(call.appropriation),
             "budget_item": call.budget_item or None,
-            "deadline": call.closes_at.astimezone(_helsinki()).date().isoformat() if call.closes_at else None,
+            "deadline": call.closes_at.astimezone(HELSINKI).date().isoformat() if call.closes_at else None,
             "aid_rate": str(call.aid_rate),
             "implementation_end": call.implementation_end.isoformat() if call.implementation_end else None,
             "reporting_interval_months": call.reporting_interval_months,
@@ -131,9 +137,3 @@ def decision_snapshot(decision: Decision) -> dict:
         "appendix": rows,
         "totals": {"applied": _money(applied), "granted": _money(granted)},
     }
-
-
-def _helsinki():
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo("Europe/Helsinki")

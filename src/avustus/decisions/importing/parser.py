@@ -19,8 +19,10 @@ markdown bold (``**``) anywhere, bold that closes in different places, hyphens a
 it does not tolerate is a text that is not such a decision, or one cut off before its end: those
 raise ``DecisionFormatError`` naming the missing part, never a half-read result.
 
-Every word of the language lives in one ``Vocabulary`` (``FINNISH``), so that reading a Swedish
-decision means adding a table, not editing patterns scattered through the code.
+Decisions are read in Finnish and in Swedish. Every word of a language lives in one ``Vocabulary``
+(``FINNISH``, ``SWEDISH``); the text says which one it is written in by its section headings and the
+header of its Appendix 1 (see ``_DecisionParser._detect_language``), so a third language means
+adding a table, not editing patterns scattered through the code.
 
 Pure Python, standard library only: nothing here may import Django.
 """
@@ -33,10 +35,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from avustus.decisions.importing import finnish
+from avustus.decisions.importing import finnish, swedish
 from avustus.decisions.importing.finnish import (
     AMOUNT_PATTERN,
-    COUNT_PATTERN,
     DATE_PATTERN,
     FinnishNumberError,
     parse_amount,
@@ -165,16 +166,19 @@ class Vocabulary:
     deadline: tuple[str, ...]
     received: tuple[str, ...]
     withdrawn: tuple[str, ...]
+    withdrawn_none: tuple[str, ...]  # sentences saying that no application was withdrawn
     applied_total: tuple[str, ...]
     granted_total: tuple[str, ...]
     aid_rate: tuple[str, ...]  # the value is a percentage
     implementation_end: tuple[str, ...]
     reporting_interval: tuple[str, ...]
-    # A grant: "<recipient> [ja muille ...] enintään <amount> euroa, <project>[. <conditions>]".
+    # A grant: "[Till] <recipient> [ja muille ...] enintään <amount> euroa, [för projektet] <project>[. <conditions>]".
     grant_amount: str
+    recipient_prefix: str  # words before the recipient that are not its name ("Till "), or ""
     co_recipients: str  # the phrase after the recipient that names the rest of the consortium
+    project_prefix: str  # words before the project that are not its name ("för projektet "), or ""
     condition_clause: str  # a clause that starts the special conditions inside the project's sentence
-    project_suffix: str  # the case ending phrase that closes a project name: "-hankkeeseen"
+    project_suffix: str  # the case ending phrase that closes a project name: "-hankkeeseen"; "" if none
     project_noun: str  # its basic form: "hanke"
     # The appendix's lead cell.
     lead_marker: str  # "(hankehallinnoija)" written after the lead inside a list
@@ -183,6 +187,8 @@ class Vocabulary:
     group_endings: tuple[str, ...]  # endings of words that name a group, not a body: "kunnat"
     count_pattern: str
     parse_count: Callable[[str], int]
+    # How error messages quote the sentence they looked for, by part: "hakemuksia saapui N".
+    examples: dict[str, str]
 
 
 FINNISH = Vocabulary(
@@ -203,14 +209,17 @@ FINNISH = Vocabulary(
     deadline=(r"määräaikaan\s+{date}\s+mennessä", r"{date}\s+päättyneen\s+avustushaun"),
     received=(r"hakemuksia\s+saapui\s+{count}\b",),
     withdrawn=(r"\b{count}\s+(?:hanke|hakija|hakemus)\w*\s+(?:\w+\s+)?peru",),
+    withdrawn_none=(r"\byksikään\s+(?:hanke|hakija|hakemus)\w*\s+ei\s+peru", r"\bei\s+yksikään\s+\w+\s+peru"),
     applied_total=(r"haettu\s+avustusmäärä\b[^.]*?\byhteensä\s+{amount}\s+euroa",),
     granted_total=(r"kokonaismäärä\s+on\s+{amount}\s+euroa",),
     aid_rate=(r"enintään\s+(?P<value>\d{1,3}(?:,\d{1,4})?)\s+prosenttia",),
     implementation_end=(r"viimeistään\s+{date}",),
     reporting_interval=(r"\b{count}\s+kuukauden\s+välein",),
     grant_amount=r"(?:enintään\s+)?{amount}\s*(?:euroa|€)(?!\w)",
+    recipient_prefix="",
     co_recipients=r"\s+ja\s+muille\s+(?:hakemuksessa\s+mainituille\s+)?(?:kunnille|kuntayhtymille)"
     r"(?:\s+ja\s+kuntayhtymille)?$",
+    project_prefix="",
     condition_clause=r",\s*(?=(?:jonka|joiden)\s+(?:osalta|ehtona)\b|edellyttäen\b)",
     project_suffix="hankkeeseen",
     project_noun="hanke",
@@ -218,18 +227,71 @@ FINNISH = Vocabulary(
     conjunction="ja",
     body_words=("kaupunki", "kunta", "kuntayhtymä", "seutukunta", "stad", "kommun", "samkommun"),
     group_endings=("kunnat", "jäsenet", "kuntayhtymät", "kommuner"),
-    count_pattern=COUNT_PATTERN,
+    count_pattern=finnish.COUNT_PATTERN,
     parse_count=finnish.parse_count,
+    examples={
+        "received": "hakemuksia saapui N",
+        "applied_total": "Haettu avustusmäärä ... yhteensä N euroa",
+        "granted_total": "Myönnettävien avustusten kokonaismäärä on N euroa",
+        "grant": "... enintään N euroa",
+    },
 )
 
-VOCABULARIES = {FINNISH.language: FINNISH}
+SWEDISH = Vocabulary(
+    language="sv",
+    headings={
+        "background": "Bakgrund",
+        "purposes": "Understödets ändamål",
+        "applications": "Ansökningar",
+        "decision": "Beslut och motivering",
+        "terms": "Villkor för användningen av understödet",
+        "appeal": "Sökande av ändring",
+    },
+    deferred_heading="Projekt som kräver ytterligare utredning",
+    appendix_columns=("Sökande kommun / projektförvaltare", "Projektets namn", "Ansökt belopp"),
+    appendix_label=r"bilaga\s*1\.?",
+    appropriation=(r"\banslag\s+på\s+{amount}\s+euro\b",),
+    budget_item=(r"\bmoment\s+(?P<value>\d{2}\.\d{2}\.\d{2})\b",),
+    deadline=(r"\btidsfrist\b[^.]*?\bsenast\s+{date}", r"\bsenast\s+{date}\s*,?\s+inkom\b"),
+    received=(r"\binkom\s+{count}\s+ansök",),
+    withdrawn=(r"\b{count}\s+(?:projekt|sökande|ansökningar|ansökan)\s+(?:\w+\s+)?återt",),
+    withdrawn_none=(r"\b(?:ingen|inget)\s+(?:sökande|projekt|ansökan)\s+(?:\w+\s+)?återt",),
+    applied_total=(r"\bansökta\s+beloppet\b[^.]*?\bvar\s+{amount}\s+euro\b",),
+    granted_total=(r"\bunderstöd\s+som\s+beviljas\s+(?:är|uppgår\s+till)\s+{amount}\s+euro\b",),
+    aid_rate=(r"\bhögst\s+(?P<value>\d{1,3}(?:,\d{1,4})?)\s+procent",),
+    implementation_end=(r"\bslutrapporteringen\s+gjord\s+senast\s+{date}", r"\bsenast\s+{date}"),
+    reporting_interval=(r"\b{count}\s+månaders\s+mellanrum",),
+    grant_amount=r"(?:högst\s+)?{amount}\s*(?:euro|€)(?!\w)",
+    recipient_prefix=r"^till\s+",
+    co_recipients=r"\s+och\s+övriga\s+(?:kommuner|samkommuner)(?:\s+och\s+samkommuner)?"
+    r"(?:\s+som\s+nämns\s+i\s+ansökan)?$",
+    project_prefix=r"^för\s+projektet\s+",
+    condition_clause=r",\s*(?=(?:för\s+vilket|för\s+vilka|vars)\s|förutsatt\s+att\b|under\s+förutsättning\s+att\b)",
+    project_suffix="",
+    project_noun="projekt",
+    lead_marker="projektförvaltare",
+    conjunction="och",
+    # Bodies without a Swedish name are written in Finnish in a Swedish decision too.
+    body_words=("stad", "kommun", "samkommun", "förbund", "kaupunki", "kunta", "kuntayhtymä", "seutukunta"),
+    group_endings=("kommuner", "medlemmar", "samkommuner", "kunnat", "jäsenet", "kuntayhtymät"),
+    count_pattern=swedish.COUNT_PATTERN,
+    parse_count=swedish.parse_count,
+    examples={
+        "received": "inkom N ansökningar",
+        "applied_total": "Det sammanlagda ansökta beloppet ... var N euro",
+        "granted_total": "Det sammanlagda beloppet av de understöd som beviljas är N euro",
+        "grant": "Till ... högst N euro",
+    },
+)
+
+VOCABULARIES = {vocab.language: vocab for vocab in (FINNISH, SWEDISH)}
 
 # Letters expected in names of Finnish and Swedish bodies; any other letter is worth a note
 # (the seed has a dotless "ı" in "Naantalın", which no registry lookup would find).
 _EXPECTED_LETTERS = set(string.ascii_letters + "ÅÄÖåäöÉéÜüŠšŽž")
 
 _NUMBERED = re.compile(r"^(?P<number>\d{1,4})\.(?:\s+|(?=[^\d\s.]))(?P<rest>.*)$", re.DOTALL)
-_COST_CATEGORY = re.compile(r"^(?:[-–•*]\s*)?\d{1,2}\)\s+(?P<value>.+)$")
+_COST_CATEGORY = re.compile(r"^(?:[-–•*]\s*)?(?P<number>\d{1,2})\)\s+(?P<value>.+)$")
 
 
 def _clean(text: str) -> str:
@@ -312,7 +374,13 @@ class _DecisionParser:
     # -- locating the parts --
 
     def _detect_language(self) -> Vocabulary:
-        """The vocabulary whose headings the text uses most; an unrelated text uses none."""
+        """The vocabulary whose headings the text uses most; an unrelated text uses none.
+
+        Each line that is, by itself, a section heading of a language (the deferred list's heading
+        included) or the header of its Appendix 1 counts one for that language. A Finnish and a
+        Swedish decision share none of these, so one complete heading or the appendix header is
+        enough; a tie (which only a text mixing both could cause) goes to Finnish, the first table.
+        """
         best, best_score = None, 0
         for vocab in VOCABULARIES.values():
             keys = {_heading_key(h) for h in vocab.headings.values()} | {_heading_key(vocab.deferred_heading)}
@@ -321,10 +389,12 @@ class _DecisionParser:
             if score > best_score:
                 best, best_score = vocab, score
         if best is None:
+            examples = " or ".join(
+                f"'{v.headings['background']}', '{v.headings['decision']}'" for v in VOCABULARIES.values()
+            )
             raise DecisionFormatError(
-                "none of the parts of a collective decision were found (no section headings such as "
-                "'Taustaa' or 'Päätös ja sen perustelut', no Appendix 1 table): this is another kind of "
-                "document, or only its first lines",
+                f"none of the parts of a collective decision were found (no section headings such as {examples}, "
+                "no Appendix 1 table): this is another kind of document, or only its first lines",
                 part="document",
             )
         return best
@@ -544,16 +614,21 @@ class _DecisionParser:
         received = self._count(self._find("applications", self.vocab.received), "applications")
         if received is None:
             raise DecisionFormatError(
-                "the number of applications received ('hakemuksia saapui N') was not found in section "
-                f"'{self.vocab.headings['applications']}'",
+                f"the number of applications received ('{self.vocab.examples['received']}') was not found in "
+                f"section '{self.vocab.headings['applications']}'",
                 part="applications",
                 line=heading,
             )
-        withdrawn = self._count(self._find("applications", self.vocab.withdrawn), "applications") or 0
+        # "Yksikään hakija ei perunut hakemustaan." says 0 in so many words, and is looked for first
+        # so that no count pattern reads a number out of a negated sentence. Saying nothing says 0 too.
+        if self._find("applications", self.vocab.withdrawn_none):
+            withdrawn = 0
+        else:
+            withdrawn = self._count(self._find("applications", self.vocab.withdrawn), "applications") or 0
         total = self._find("applications", self.vocab.applied_total)
         if total is None:
             raise DecisionFormatError(
-                "the total amount applied ('Haettu avustusmäärä ... yhteensä N euroa') was not found in section "
+                f"the total amount applied ('{self.vocab.examples['applied_total']}') was not found in section "
                 f"'{self.vocab.headings['applications']}'",
                 part="applications",
                 line=heading,
@@ -625,7 +700,7 @@ class _DecisionParser:
         total = self._find("decision", self.vocab.granted_total)
         if total is None:
             raise DecisionFormatError(
-                "the total amount granted ('Myönnettävien avustusten kokonaismäärä on N euroa') was not found "
+                f"the total amount granted ('{self.vocab.examples['granted_total']}') was not found "
                 "after the grants: the text may be cut off",
                 part="granted_total",
                 line=grants[-1].line,
@@ -640,11 +715,14 @@ class _DecisionParser:
         match = re.match(rf"(?P<recipient>.+?)\s+{amount_re}(?P<rest>.*)$", body, re.IGNORECASE | re.DOTALL)
         if match is None:
             raise DecisionFormatError(
-                f"grant {number} does not name a recipient and an amount ('... enintään N euroa')",
+                f"grant {number} does not name a recipient and an amount ('{self.vocab.examples['grant']}')",
                 part="grants",
                 line=entry[0].number,
             )
-        recipient = re.sub(self.vocab.co_recipients, "", match["recipient"], flags=re.IGNORECASE).strip()
+        recipient = match["recipient"]
+        if self.vocab.recipient_prefix:  # "Till Tavastehus stad" → "Tavastehus stad"
+            recipient = re.sub(self.vocab.recipient_prefix, "", recipient, flags=re.IGNORECASE)
+        recipient = re.sub(self.vocab.co_recipients, "", recipient, flags=re.IGNORECASE).strip()
         project, conditions = self._project_and_conditions(match["rest"])
         if not recipient or not project:
             raise DecisionFormatError(
@@ -672,6 +750,8 @@ class _DecisionParser:
         varying place where it closed does not matter.
         """
         rest = rest.strip().lstrip(",").strip()
+        if self.vocab.project_prefix:  # "för projektet Kaupunki taskussa" → "Kaupunki taskussa"
+            rest = re.sub(self.vocab.project_prefix, "", rest, flags=re.IGNORECASE)
         sentences = _sentences(rest)
         project = sentences[0] if sentences else ""
         conditions = sentences[1:]
@@ -688,6 +768,8 @@ class _DecisionParser:
         A compound such as "Pohjois-Satakunnan digitalisaatiohankkeeseen" becomes
         "Pohjois-Satakunnan digitalisaatiohanke"; a phrase without the ending stays as it is.
         """
+        if not self.vocab.project_suffix:  # a language that does not inflect the name
+            return project
         suffix = re.escape(self.vocab.project_suffix)
         dashed = re.fullmatch(rf"(?P<name>.+?)\s*[-–—]\s*{suffix}|(?P<spaced>.+?)\s+{suffix}", project, re.IGNORECASE)
         if dashed:
@@ -726,13 +808,7 @@ class _DecisionParser:
             raise DecisionFormatError(str(exc), part="terms", line=rate.line) from exc
         end = self._date(self._find("terms", self.vocab.implementation_end), "terms")
         interval = self._count(self._find("terms", self.vocab.reporting_interval), "terms")
-        categories = []
-        for line in lines:
-            match = _COST_CATEGORY.match(line.text)
-            if match:
-                # The list's own punctuation (the last item's full stop) is not part of the category.
-                categories.append(match["value"].rstrip(".;,").strip())
-        return aid_rate, end, interval, tuple(categories)
+        return aid_rate, end, interval, _cost_categories(lines)
 
     # -- prose sections, verbatim --
 
@@ -858,6 +934,33 @@ def _entries(paragraph: list[_Line]) -> list[list[_Line]]:
         else:
             entries[-1].append(line)
     return entries
+
+
+def _cost_categories(lines: list[_Line]) -> tuple[str, ...]:
+    """The eligible cost categories: the first numbered list of the terms of use.
+
+    The list is found by its form alone, not by the sentence that introduces it (which is prose of
+    the call, worded differently from one call and language to the next): lines "- 1) …", "- 2) …",
+    … numbered from 1 without a gap, blank lines allowed between them. It ends at the first other
+    line, except that a line in lower case right under an item (no blank line between) continues a
+    category broken across lines. A later numbered list is not read. The list's own punctuation
+    (the last item's full stop, semicolons) is not part of a category.
+    """
+    items: list[str] = []
+    under_item = False  # the previous line is an item or continues one
+    for line in lines:
+        if not line.text:
+            under_item = False
+            continue
+        match = _COST_CATEGORY.match(line.text)
+        if match and int(match["number"]) == len(items) + 1:
+            items.append(match["value"])
+            under_item = True
+        elif items and under_item and line.text[:1].islower():
+            items[-1] = f"{items[-1]} {line.text}"
+        elif items:
+            break
+    return tuple(item.rstrip(".;,").strip() for item in items)
 
 
 def _looks_like_heading(text: str) -> bool:

@@ -1,0 +1,249 @@
+"""A decision document as a PDF, typeset with Typst.
+
+The renderer writes Typst source for a :class:`~avustus.decisions.documents.model.Document` and
+compiles it in-process with the ``typst`` package (a self-contained compiler, no system fonts or
+binaries needed). The output is:
+
+* A4, a Finnish ministry letter: the issuer and the date at the top of the first page, then the
+  addressees and the title in bold; on later pages a running header with the issuer and the date;
+  page numbers ("2 / 5") in the footer of every page;
+* tagged PDF/UA-1, with the document's title and language in its metadata, so that screen readers
+  can read it (the decisions are public documents that must be accessible);
+* set in fonts that ship inside the Typst compiler and are embedded in the PDF, so the result does
+  not depend on the fonts of the machine that renders it;
+* byte-identical for the same document and timestamp, so a stored decision can be re-rendered and
+  compared with its content hash.
+
+All text of the document is user data as far as Typst is concerned: names of projects and bodies
+are written by applicants. Nothing is ever spliced into Typst markup; every string is written as a
+Typst *string literal* and shown as text, so ``#import "x"``, ``*bold*`` or ``<script>`` come out
+literally instead of being interpreted (see :func:`_str`).
+
+Pure Python, no Django.
+"""
+
+import tempfile
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from itertools import groupby
+
+import typst
+
+from avustus.decisions.documents.model import (
+    Block,
+    BulletList,
+    Document,
+    Entry,
+    Heading,
+    Paragraph,
+    Signatures,
+    Table,
+)
+
+__all__ = ["render_pdf", "typst_source"]
+
+# Fonts embedded in the typst package itself: Libertinus Serif for text, the other two as fallback
+# for characters it lacks. System fonts are ignored when compiling (see render_pdf) so the same
+# document gives the same bytes on every machine.
+_FONTS = ("Libertinus Serif", "New Computer Modern", "DejaVu Sans Mono")
+
+# Page setup and the functions the body calls. Kept as one literal so the layout can be read in one
+# place; the body below only calls these functions with string literals.
+_PREAMBLE = r"""
+#set page(
+  paper: "a4",
+  margin: (top: 2.8cm, bottom: 2.5cm, left: 2.5cm, right: 2.2cm),
+  // The first page carries the letterhead in the body (where it is part of the tagged text that a
+  // screen reader reads); later pages repeat the issuer and the date as a running header.
+  header: context if here().page() > 1 {
+    set text(size: 9pt)
+    grid(columns: (1fr, auto), issuer, date-text)
+  },
+  footer: context {
+    set text(size: 9pt)
+    align(center, counter(page).display("1 / 1", both: true))
+  },
+)
+#set text(font: FONTS, size: 11pt, lang: LANG, hyphenate: false)
+// Left-aligned without hyphenation, as ministry letters are written: justified Finnish with its long
+// compound words leaves gaps, and hyphens inserted at line ends would change the text a reader
+// copies out of the PDF.
+#set par(justify: false, leading: 0.6em, spacing: 1em)
+#set list(indent: 1em, spacing: 0.6em)
+#set enum(indent: 1em, spacing: 0.6em)
+#show title: set text(size: 13pt, weight: "bold")
+#show title: set block(above: 0pt, below: 1.4em)
+#show heading: set block(above: 1.6em, below: 0.9em)
+#set table.cell(breakable: false)
+
+// A heading whose structural level may differ from how it looks: PDF/UA forbids skipping levels,
+// so the renderer may lower a level (see _heading_levels) while the reader still sees a group
+// heading as one.
+#let decision-heading(level, look, body) = {
+  show heading: set text(size: if look == 1 { 12pt } else { 11pt }, weight: "bold")
+  heading(level: level, body)
+}
+
+// The numbered entries of the decision: "3. <bold>rest", the number hanging in the margin.
+#let entries(..items) = enum(
+  numbering: "1.",
+  spacing: 1em,
+  body-indent: 0.6em,
+  ..items.pos().map(((number, bold, rest)) => enum.item(number, strong(bold) + rest)),
+)
+
+// Name over title, with room above each name for the signature. Two signers side by side (the
+// decision-maker on the left), more in further rows; kept on one page.
+#let signatures(..people) = block(breakable: false, above: 2em, grid(
+  columns: (1fr, 1fr),
+  column-gutter: 1.5em,
+  row-gutter: 2em,
+  ..people.pos().map(((name, title)) => block(above: 0pt, v(3.5em) + name + linebreak() + title)),
+))
+
+// Appendix 1 on pages of its own: the header row repeats on every page, the amounts are
+// right-aligned, and the total closes the table in bold under the amounts.
+#let appendix(title, header, rows, total) = {
+  pagebreak(weak: true)
+  decision-heading(1, 1, title)
+  set text(size: 9.5pt)
+  table(
+    columns: (1fr, 1.3fr, auto),
+    align: (left, left, right),
+    stroke: none,
+    inset: (x: 4pt, y: 3.5pt),
+    table.header(..header.map(strong)),
+    table.hline(stroke: 0.6pt),
+    ..rows.flatten(),
+    table.footer(repeat: false, table.hline(stroke: 0.6pt), [], [], strong(total)),
+  )
+}
+"""
+
+
+def _str(text: str) -> str:
+    """``text`` as a Typst string literal.
+
+    Inside a string literal Typst interprets only backslash escapes, so escaping ``\\`` and ``"``
+    (and writing control characters as ``\\u{..}``, which a literal cannot hold raw) is all it
+    takes for any text to be shown verbatim: markup characters (``#*_$@<>[]`~``, ``//``) have no
+    meaning there, and a string shown as content is not subject to smart quotes or other markup
+    shorthands.
+    """
+    out = ['"']
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"':
+            out.append('\\"')
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{{{ord(char):x}}}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _array(items: Sequence[str]) -> str:
+    """A Typst array of string literals; the trailing comma keeps a one-item array an array."""
+    return "(" + "".join(f"{_str(item)}, " for item in items) + ")"
+
+
+def _heading_levels(blocks: Sequence[Block]) -> dict[int, int]:
+    """The structural level of each heading (by block index), never more than one deeper than the
+    previous heading: PDF/UA-1 refuses a document whose first heading is not level 1 or that skips a
+    level, and a decision that opens with a group heading should still render."""
+    levels: dict[int, int] = {}
+    previous = 0
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            level = max(1, min(block.level, previous + 1))
+            levels[index] = previous = level
+        elif isinstance(block, Table):
+            previous = 1  # the appendix title is a level-1 heading
+    return levels
+
+
+def _blocks(blocks: Sequence[Block]) -> Iterator[str]:
+    """One line of Typst code per block; consecutive entries become one numbered list."""
+    levels = _heading_levels(blocks)
+    indexed = list(enumerate(blocks))
+    for is_entry, group in groupby(indexed, key=lambda pair: isinstance(pair[1], Entry)):
+        if is_entry:
+            items = ", ".join(f"({b.number}, {_str(b.bold)}, {_str(b.rest)})" for _, b in group)
+            yield f"#entries({items})"
+            continue
+        for index, block in group:
+            match block:
+                case Heading(text=text, level=level):
+                    look = 1 if level <= 1 else 2
+                    yield f"#decision-heading({levels[index]}, {look}, {_str(text)})"
+                case Paragraph(text=text):
+                    yield f"#par({_str(text)})"
+                case BulletList(items=items, numbered=numbered):
+                    if items:
+                        function = 'enum.with(numbering: "1)")' if numbered else "list"
+                        yield f"#({function})(..{_array(items)})"
+                case Signatures(people=people):
+                    if people:
+                        pairs = ", ".join(f"({_str(name)}, {_str(title)})" for name, title in people)
+                        yield f"#signatures({pairs})"
+                case Table(title=title, header=header, rows=rows, total=total):
+                    body = "\n  ".join(_array(row) + "," for row in rows)
+                    yield (
+                        f"#appendix(\n  {_str(title)},\n  {_array(header)},\n  (\n  {body}\n  ),\n"
+                        f"  {_str(total)},\n)"
+                    )
+                case _:
+                    raise TypeError(f"unknown block type {type(block).__name__}")
+
+
+def typst_source(document: Document) -> str:
+    """The Typst markup of ``document``: settings, layout functions and one call per block."""
+    settings = [
+        f"#let issuer = {_str(document.issuer)}",
+        f"#let date-text = {_str(document.date_text)}",
+        f"#let FONTS = {_array(_FONTS)}",
+        f"#let LANG = {_str(document.lang)}",
+        # The title is both the PDF's metadata and, through the title element, the visible title.
+        f"#set document(title: {_str(document.title)})",
+    ]
+    letterhead = [
+        # Issuer on the left and the date on the right, as at the top of a ministry letter; then
+        # the addressees and the title in bold.
+        "#grid(columns: (1fr, auto), strong(issuer), date-text)",
+        "#v(1.6em)",
+        f"#par({_str(document.addressees)})" if document.addressees else "",
+        "#v(1.2em)",
+        "#title()",
+    ]
+    parts = [*settings, _PREAMBLE.strip(), *letterhead, *_blocks(document.blocks)]
+    # A blank line between blocks: each is a paragraph-level element of its own.
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def render_pdf(document: Document, *, timestamp: datetime) -> bytes:
+    """``document`` as a tagged PDF/UA-1 file.
+
+    ``timestamp`` becomes the PDF's creation date and must be timezone-aware (the decision's
+    signing time, say): the same document and timestamp always give the same bytes.
+    """
+    if timestamp.tzinfo is None or timestamp.utcoffset() is None:
+        raise ValueError("timestamp must be timezone-aware, for example the decision's signing time in UTC")
+    # Typst accepts only fixed-offset times; UTC names the same instant for any time zone.
+    timestamp = timestamp.astimezone(UTC)
+    source = typst_source(document).encode("utf-8")
+    # The source is compiled from memory; an empty root directory means that even a mistake in
+    # escaping could not make Typst read files of the project or of the machine.
+    with tempfile.TemporaryDirectory(prefix="avustus-pdf-") as root:
+        return typst.compile(
+            source,
+            root=root,
+            ignore_system_fonts=True,
+            pdf_standards="ua-1",
+            timestamp=timestamp,
+        )
