@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("rounds/<slug:slug>/", views.round_detail, name="round"),
     path("rounds/<slug:slug>/applications/", views.round_applications, name="round-applications"),
+    path("decisions/<int:pk>/<str:lang>.<str:fmt>", views.decision_document, name="decision-document"),
     path("applications/<str:reference>/", views.application_detail, name="application"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<str:key>/", views.organisation_detail, name="organisation"),

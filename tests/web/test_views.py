@@ -1,6 +1,7 @@
 """The first screens: round summary, applications list, application and organisation pages."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -90,3 +91,32 @@ def test_dates_are_written_day_first_in_every_language(client, round_2020, lang)
     client.post(reverse("set_language"), {"language": lang, "next": "/"})
     html = client.get(reverse("round", args=[round_2020.slug])).content.decode()
     assert ">26.2.2020</time>" in html
+
+
+def test_round_page_links_the_decision_documents(client, round_2020):
+    from avustus.decisions.models import Decision
+
+    decision = Decision.objects.get(call=round_2020)
+    html = client.get(reverse("round", args=[round_2020.slug])).content.decode()
+    url = reverse("decision-document", args=[decision.pk, "sv", "txt"])
+    assert url in html
+    response = client.get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert "**Till Tavastehus stad" in response.content.decode()
+    html_doc = client.get(reverse("decision-document", args=[decision.pk, "fi", "html"]))
+    assert html_doc["Content-Type"].startswith("text/html") and b'<html lang="fi">' in html_doc.content
+    assert client.get(reverse("decision-document", args=[decision.pk, "de", "txt"])).status_code == 404
+
+
+def test_draft_decisions_are_for_officials_only(client, round_2020):
+    from avustus.accounts.models import Role, RoleGrant
+    from avustus.decisions.models import Decision
+    from avustus.decisions.services import start_amending_decision
+
+    draft = start_amending_decision(Decision.objects.get(call=round_2020), actor=None)
+    url = reverse("decision-document", args=[draft.pk, "fi", "json"])
+    assert client.get(url).status_code == 404
+    official = get_user_model().objects.create(username="virkailija")
+    RoleGrant.objects.create(user=official, role=Role.OFFICIAL, programme=round_2020.programme)
+    client.force_login(official)
+    assert client.get(url).status_code == 200

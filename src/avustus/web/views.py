@@ -2,13 +2,15 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from avustus.accounts.permissions import can_see_decision
 from avustus.applications.models import Application
 from avustus.calls.models import Call
-from avustus.decisions.models import Outcome
+from avustus.decisions.documents.render import CONTENT_TYPES, FORMATS, LANGUAGES, render_decision
+from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.selectors import (
     applications_of_organisation,
     applications_with_outcomes,
@@ -46,7 +48,27 @@ def home(request):
 
 def round_detail(request, slug: str):
     call = get_object_or_404(Call.objects.select_related("programme"), slug=slug)
-    return render(request, "web/round.html", {"call": call, "summary": round_summary(call)})
+    decisions = [d for d in call.decisions.order_by("decided_on", "id") if can_see_decision(request.user, d)]
+    return render(
+        request,
+        "web/round.html",
+        {"call": call, "summary": round_summary(call), "decisions": decisions, "formats": FORMATS,
+         "document_languages": LANGUAGES},
+    )
+
+
+def decision_document(request, pk: int, lang: str, fmt: str):
+    """A decision's document: the stored one of a decision signed here, else rendered from its data."""
+    decision = get_object_or_404(Decision.objects.select_related("call__programme"), pk=pk)
+    if lang not in LANGUAGES or fmt not in FORMATS or not can_see_decision(request.user, decision):
+        raise Http404
+    stored = decision.documents.filter(lang=lang, format=fmt).first()
+    content = bytes(stored.content) if stored else render_decision(decision, lang, fmt)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    filename = f"{decision.call.slug}-{decision.pk}-{lang}.{fmt}"
+    disposition = "inline" if fmt in {"html", "pdf"} else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
 
 
 def round_applications(request, slug: str):

@@ -1,0 +1,25 @@
+"""Who may see what: the questions views and services ask about a user's roles.
+
+This is the beginning of the permission layer; every check lives here so that it can be tested in
+one place and audited.
+"""
+
+from avustus.accounts.models import Role, RoleGrant
+
+OFFICIAL_ROLES = (Role.OFFICIAL, Role.DECISION_MAKER, Role.AUDITOR, Role.ADMINISTRATOR)
+
+
+def has_programme_role(user, programme, roles=OFFICIAL_ROLES) -> bool:
+    """Whether the user holds one of ``roles`` over the programme (superusers hold them all)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return RoleGrant.objects.filter(user=user, programme=programme, role__in=roles).exists()
+
+
+def can_see_decision(user, decision) -> bool:
+    """A signed decision is a public document; a draft is for the programme's officials only."""
+    if decision.status == decision.Status.SIGNED:
+        return True
+    return has_programme_role(user, decision.call.programme)
