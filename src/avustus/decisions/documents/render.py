@@ -50,3 +50,31 @@ def render_snapshot(snapshot: dict, lang: str, fmt: str) -> bytes:
 
 def render_decision(decision: Decision, lang: str, fmt: str) -> bytes:
     return render_snapshot(snapshot_of(decision), lang, fmt)
+
+
+def letter_language(application) -> str:
+    """The lead's language: Swedish for a Swedish-speaking or Swedish-majority municipality."""
+    lead = application.lead
+    return lead.organisation.preferred_language if lead and lead.organisation else "fi"
+
+
+def render_letter(application, *, lang: str | None = None, fmt: str = "html", sent_on=None, by=None) -> bytes:
+    """The letter on an application's newest decision, in the lead's language unless ``lang`` is given."""
+    from avustus.decisions.documents.letter import build_letter
+    from avustus.decisions.selectors import current_outcome
+
+    outcome = current_outcome(application)
+    if outcome is None:
+        raise ValueError(f"application {application.reference} has no decision yet")
+    lang = lang or letter_language(application)
+    if fmt not in {"html", "pdf", "txt"}:
+        raise ValueError("a letter is rendered as html, pdf or txt")
+    snapshot = snapshot_of(outcome.decision)
+    document = build_letter(snapshot, application.reference, lang, sent_on=sent_on, by=by)
+    if fmt == "txt":
+        return render_text(document).encode()
+    if fmt == "html":
+        return render_html(document).encode()
+    from avustus.decisions.documents.pdf import render_pdf
+
+    return render_pdf(document, timestamp=document_timestamp(snapshot))

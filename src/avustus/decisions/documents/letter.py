@@ -1,0 +1,117 @@
+"""A recipient's letter: its own outcome, amount and conditions, the rectification deadline, and the decision.
+
+The letter goes to the lead applicant in its language (Swedish for a Swedish-speaking or Swedish-
+majority municipality); the collective decision follows it in the same document as its appendix.
+
+Pure Python, no Django.
+"""
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from avustus.decisions.documents.build import _conditions, _prose, build_document, name_of, name_to
+from avustus.decisions.documents.language import date_text, euros_text
+from avustus.decisions.documents.model import Block, Document, Heading, Paragraph
+from avustus.rules.deadlines import RECTIFICATION_DAYS, Delivery, rectification_deadline
+
+WORDS = {
+    "fi": {
+        "title": "PÄÄTÖS VALTIONAVUSTUSHAKEMUKSEEN",
+        "application": "Hakemus {reference}: {title}. Haettu avustus {applied} euroa.",
+        "granted": "Valtiovarainministeriö on päätöksellään {date} myöntänyt {recipient} ja muille hakemuksessa "
+        "mainituille kunnille valtionavustusta enintään {amount} euroa hankkeeseen {title}.",
+        "deferred": "Valtiovarainministeriö päättää hakemuksesta erikseen myöhemmin lisäselvitysten jälkeen. "
+        "Ministeriö on yhteydessä hakijaan.",
+        "rejected": "Valtiovarainministeriö ei päätöksellään {date} myöntänyt hakemukselle avustusta.",
+        "withdrawn": "Hakija on perunut hakemuksensa.",
+        "conditions": "Avustuksen ehdot",
+        "rectification": "Oikaisuvaatimus",
+        "deadline": "Päätös on lähetetty {sent} {by}. Sen katsotaan tulleen tiedoksi {received}, ja oikaisuvaatimus "
+        "on tehtävä viimeistään {deadline}.",
+        "no_deadline": "Oikaisuvaatimus on tehtävä {days} päivän kuluessa päätöksen tiedoksisaannista.",
+        "letter": "kirjeenä",
+        "electronic": "sähköisesti",
+        "appendix": "Liite: valtiovarainministeriön päätös {date}",
+    },
+    "sv": {
+        "title": "BESLUT OM ANSÖKAN OM STATSUNDERSTÖD",
+        "application": "Ansökan {reference}: {title}. Ansökt understöd {applied} euro.",
+        "granted": "Finansministeriet har genom sitt beslut {date} beviljat {recipient} och övriga kommuner som nämns "
+        "i ansökan statsunderstöd på högst {amount} euro för projektet {title}.",
+        "deferred": "Finansministeriet fattar beslut om ansökan separat senare efter ytterligare utredning. "
+        "Ministeriet kontaktar sökanden.",
+        "rejected": "Finansministeriet beviljade genom sitt beslut {date} inte understöd för ansökan.",
+        "withdrawn": "Sökanden har återtagit sin ansökan.",
+        "conditions": "Villkor för understödet",
+        "rectification": "Begäran om omprövning",
+        "deadline": "Beslutet har sänts {sent} {by}. Det anses ha delgetts {received}, och begäran om omprövning "
+        "ska framställas senast {deadline}.",
+        "no_deadline": "Begäran om omprövning ska framställas inom {days} dagar från delfåendet av beslutet.",
+        "letter": "per brev",
+        "electronic": "elektroniskt",
+        "appendix": "Bilaga: finansministeriets beslut {date}",
+    },
+}
+
+
+def _application(snapshot: dict, reference: str) -> tuple[dict, dict | None, dict | None]:
+    row = next((r for r in snapshot["appendix"] if r["reference"] == reference), None)
+    if row is None:
+        raise KeyError(f"no application {reference} in this decision")
+    grant = next((g for g in snapshot["grants"] if g["reference"] == reference), None)
+    deferred = next((d for d in snapshot["deferred"] if d["reference"] == reference), None)
+    return row, grant, deferred
+
+
+def build_letter(
+    snapshot: dict, reference: str, lang: str, *, sent_on: date | None = None, by: Delivery | str | None = None
+) -> Document:
+    """The letter to the lead applicant of ``reference``, with the collective decision appended."""
+    words = WORDS[lang]
+    row, grant, deferred = _application(snapshot, reference)
+    decided = snapshot["decision"]["decided_on"]
+    decided_text = date_text(date.fromisoformat(decided)) if decided else ""
+    blocks: list[Block] = [
+        Paragraph(words["application"].format(reference=reference, title=row["title"],
+                                              applied=euros_text(Decimal(row["applied"]))))
+    ]
+    if grant:
+        blocks.append(Paragraph(words["granted"].format(
+            date=decided_text, recipient=name_to(grant["recipient"], lang), amount=euros_text(Decimal(grant["amount"])),
+            title=row["title"])))
+        group = next((g for g in snapshot["groups"] if g["code"] == grant["group"]), None)
+        condition = (group["condition"].get(lang) or group["condition"]["fi"]) if group else ""
+        special = _conditions(grant.get("conditions") or [], lang).lstrip(".,").strip()
+        if condition or special:
+            blocks.append(Heading(words["conditions"]))
+            blocks += [Paragraph(text) for text in (condition, special) if text]
+    elif deferred:
+        blocks.append(Paragraph(words["deferred"]))
+    else:
+        blocks.append(Paragraph(words[row["outcome"] if row["outcome"] == "withdrawn" else "rejected"]
+                                .format(date=decided_text)))
+
+    blocks.append(Heading(words["rectification"]))
+    blocks += _prose(snapshot, "rectification", lang)
+    if sent_on is not None and by is not None:
+        received, deadline = rectification_deadline(sent_on, by)
+        blocks.append(Paragraph(words["deadline"].format(
+            sent=date_text(sent_on), by=words[Delivery(by).value], received=date_text(received),
+            deadline=date_text(deadline))))
+    else:
+        blocks.append(Paragraph(words["no_deadline"].format(days=RECTIFICATION_DAYS)))
+
+    decision = build_document(snapshot, lang)
+    blocks.append(Heading(words["appendix"].format(date=decided_text)))
+    # The decision's own headings sit one level below the letter's.
+    blocks += [replace(b, level=2) if isinstance(b, Heading) else b for b in decision.blocks]
+    return Document(
+        lang=lang,
+        title=words["title"],
+        date_text=date_text(sent_on) if sent_on else decision.date_text,
+        addressees=name_of(row["lead"], lang, formal=True) if row["lead"] else "",
+        blocks=tuple(blocks),
+        issuer=decision.issuer,
+    )
+
