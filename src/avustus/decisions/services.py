@@ -18,6 +18,7 @@ from django.utils import timezone
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.chain import record
 from avustus.calls.models import Call, CostCategory, GrantGroup, Programme
+from avustus.calls.texts import default_texts, group_text
 from avustus.decisions.importing.linking import LinkedMember, LinkedRound, link
 from avustus.decisions.importing.parser import ParsedDecision, parse_decision_bytes
 from avustus.decisions.importing.serialise import parsed_to_dict
@@ -150,11 +151,19 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
             "rounding_mode": rule.mode if rule else "down",
         },
     )
+    texts = call.texts or default_texts(programme.slug)
+    if not call.texts and texts:
+        call.texts = {k: v for k, v in texts.items() if not k.startswith("group-")}
+        call.save(update_fields=["texts"])
     groups = {}
     for position, section in enumerate(parsed.groups, start=1):
+        code = f"group-{position}"
+        # The Swedish heading and condition come from the programme's texts when the Finnish heading agrees.
+        known_heading, _ = group_text(texts, code, "fi")
+        heading_sv, condition_sv = group_text(texts, code, "sv") if known_heading == section.heading else ("", "")
         groups[section.heading] = GrantGroup.objects.create(
-            call=call, code=f"group-{position}", position=position, name_fi=section.heading,
-            condition_fi=section.condition,
+            call=call, code=code, position=position, name_fi=section.heading, condition_fi=section.condition,
+            name_sv=heading_sv, condition_sv=condition_sv,
         )
     CostCategory.objects.bulk_create(
         CostCategory(call=call, code=f"cost-{i}", position=i, name_fi=name)

@@ -1,0 +1,28 @@
+"""Default texts of a programme's calls: the prose of the decision, in Finnish and Swedish.
+
+Officials edit a call's texts; a new or imported call starts from its programme's defaults, kept as
+data in ``calls/data/texts-<programme>-*.json``. Group texts (``group-1``...) hold the heading on the
+first line and the condition after a blank line.
+"""
+
+import json
+from importlib import resources
+
+DEFAULT_TEXTS = {"kuntadigi": "texts-kuntadigi-2019-2.json"}
+
+
+def default_texts(programme_slug: str) -> dict:
+    name = DEFAULT_TEXTS.get(programme_slug)
+    if name is None:
+        return {}
+    path = resources.files("avustus.calls").joinpath("data", name)
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def group_text(texts: dict, code: str, lang: str) -> tuple[str, str]:
+    """(heading, condition) of a group of grants in one language, or empty strings."""
+    value = (texts.get(code) or {}).get(lang, "")
+    heading, _, condition = value.strip().partition("\n\n")
+    return heading.strip(), " ".join(condition.split())
