@@ -1,0 +1,99 @@
+"""Signing freezes a decision: its data, outcomes and documents; changes come only as new decisions."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from avustus.audit.models import AuditEntry
+from avustus.decisions.documents.render import render_decision
+from avustus.decisions.models import Decision, DecisionDocument, DecisionLocked, Outcome
+from avustus.decisions.selectors import current_outcome
+from avustus.decisions.services import sign_decision, start_amending_decision, verify_signed_decision
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def minister():
+    return get_user_model().objects.create(username="paattaja")
+
+
+@pytest.fixture
+def amendment(round_2020, minister):
+    """A later decision that grants one of the applications deferred on 26.2.2020."""
+    original = Decision.objects.get(call=round_2020)
+    draft = start_amending_decision(original, actor=minister, decided_on=datetime.date(2020, 6, 10))
+    deferred = Outcome.objects.get(decision=original, kind="deferred", number=5)  # Paimio
+    Outcome.objects.create(decision=draft, application=deferred.application, kind="granted",
+                           amount_granted=Decimal("106200.00"), number=1, recipient=deferred.recipient,
+                           recipient_as_written="Paimion kaupungille", group=None)
+    return draft
+
+
+def test_signing_stores_every_document_once_with_hashes(amendment, minister):
+    signed = sign_decision(amendment, actor=minister)
+    assert signed.status == "signed" and signed.snapshot_sha256 and signed.signed_at
+    forms = {(d.lang, d.format) for d in signed.documents.all()}
+    assert forms == {(lang, fmt) for lang in ("fi", "sv") for fmt in ("html", "pdf", "json", "txt")}
+    assert verify_signed_decision(signed) == []
+    assert AuditEntry.objects.filter(action="decision.signed", target_id=str(signed.pk)).exists()
+    text = bytes(signed.documents.get(lang="fi", format="txt").content).decode()
+    assert "106\u00a0200 euroa" in text and "Paimion kaupungille" in text
+    assert "muutetaan ja täydennetään valtiovarainministeriön päätöstä 26.2.2020" in text
+    # The newer decision now stands for that application.
+    assert current_outcome(Outcome.objects.get(decision=signed).application).kind == "granted"
+
+
+def test_a_signed_decision_cannot_be_changed(amendment, minister):
+    signed = sign_decision(amendment, actor=minister)
+    with pytest.raises(DecisionLocked):
+        sign_decision(signed, actor=minister)
+    signed.decided_on = datetime.date(2020, 7, 1)
+    with pytest.raises(DecisionLocked):
+        signed.save()
+    outcome = signed.outcomes.get()
+    outcome.amount_granted = Decimal("999999.00")
+    with pytest.raises(DecisionLocked):
+        outcome.save()
+    with pytest.raises(DecisionLocked):
+        outcome.delete()
+    document = signed.documents.first()
+    with pytest.raises(DecisionLocked):
+        document.save()
+    with pytest.raises(DecisionLocked):
+        document.delete()
+    with pytest.raises(DecisionLocked):
+        Decision.objects.get(pk=signed.pk).delete()
+    assert Decision.objects.get(pk=signed.pk).decided_on == datetime.date(2020, 6, 10)
+
+
+def test_tampering_behind_the_models_back_is_detected(amendment, minister):
+    signed = sign_decision(amendment, actor=minister)
+    document = signed.documents.get(lang="fi", format="txt")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE decisions_decisiondocument SET content = %s WHERE id = %s", [b"forged", document.pk])
+    assert verify_signed_decision(Decision.objects.get(pk=signed.pk)) == ["document fi.txt differs from the one signed"]
+
+
+def test_the_presenting_official_cannot_sign(amendment, minister):
+    amendment.presenting_official = minister
+    amendment.save()
+    with pytest.raises(PermissionDenied):
+        sign_decision(amendment, actor=minister)
+    assert DecisionDocument.objects.count() == 0
+
+
+def test_only_signed_decisions_are_amended(amendment, minister):
+    with pytest.raises(ValueError):
+        start_amending_decision(amendment, actor=minister)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "json", "pdf"])
+def test_the_same_data_renders_to_the_same_bytes(round_2020, fmt):
+    decision = Decision.objects.get(call=round_2020)
+    for lang in ("fi", "sv"):
+        assert render_decision(decision, lang, fmt) == render_decision(decision, lang, fmt)
