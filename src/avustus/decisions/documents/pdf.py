@@ -110,7 +110,8 @@ _PREAMBLE = r"""
   table(
     columns: (1fr, 1.3fr, auto),
     align: (left, left, right),
-    stroke: none,
+    // A hairline under each row: rows that wrap onto two or three lines stay easy to tell apart.
+    stroke: (x, y) => if y > 0 { (bottom: 0.3pt + luma(180)) },
     inset: (x: 4pt, y: 3.5pt),
     table.header(..header.map(strong)),
     table.hline(stroke: 0.6pt),
@@ -169,7 +170,7 @@ def _heading_levels(blocks: Sequence[Block]) -> dict[int, int]:
 
 
 def _blocks(blocks: Sequence[Block]) -> Iterator[str]:
-    """One line of Typst code per block; consecutive entries become one numbered list."""
+    """One Typst call per block; consecutive entries become one numbered list."""
     levels = _heading_levels(blocks)
     indexed = list(enumerate(blocks))
     for is_entry, group in groupby(indexed, key=lambda pair: isinstance(pair[1], Entry)):
@@ -221,9 +222,9 @@ def typst_source(document: Document) -> str:
         "#v(1.2em)",
         "#title()",
     ]
-    parts = [*settings, _PREAMBLE.strip(), *letterhead, *_blocks(document.blocks)]
+    body = [part for part in (*letterhead, *_blocks(document.blocks)) if part]
     # A blank line between blocks: each is a paragraph-level element of its own.
-    return "\n\n".join(part for part in parts if part) + "\n"
+    return "\n".join(settings) + "\n" + _PREAMBLE + "\n" + "\n\n".join(body) + "\n"
 
 
 def render_pdf(document: Document, *, timestamp: datetime) -> bytes:
@@ -232,6 +233,9 @@ def render_pdf(document: Document, *, timestamp: datetime) -> bytes:
     ``timestamp`` becomes the PDF's creation date and must be timezone-aware (the decision's
     signing time, say): the same document and timestamp always give the same bytes.
     """
+    if not document.title.strip():
+        # PDF/UA-1 requires a title, and Typst would refuse with a less helpful message.
+        raise ValueError("a PDF needs the document's title")
     if timestamp.tzinfo is None or timestamp.utcoffset() is None:
         raise ValueError("timestamp must be timezone-aware, for example the decision's signing time in UTC")
     # Typst accepts only fixed-offset times; UTC names the same instant for any time zone.
