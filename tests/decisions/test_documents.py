@@ -41,7 +41,7 @@ def _from_linked(linked) -> list[tuple]:
     ]
 
 
-@pytest.mark.parametrize("lang", ["fi"])
+@pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_rendered_text_imports_back_as_the_same_round(round_2020, lang):
     decision = Decision.objects.get(call=round_2020)
     text = render_decision(decision, lang, "txt").decode()

@@ -166,7 +166,7 @@ class Vocabulary:
     deadline: tuple[str, ...]
     received: tuple[str, ...]
     withdrawn: tuple[str, ...]
-    withdrawn_none: tuple[str, ...]  # sentences saying that no application was withdrawn
+    withdrawn_none: tuple[str, ...]  # sentences saying that no application was withdrawn (no figure)
     applied_total: tuple[str, ...]
     granted_total: tuple[str, ...]
     aid_rate: tuple[str, ...]  # the value is a percentage
@@ -428,16 +428,17 @@ class _DecisionParser:
         prose, so that blank lines between a name and its title do not matter.
         """
         last_heading = max(self.headings.values(), default=-1)
+        label = re.compile(rf"^{self.vocab.appendix_label}$", re.IGNORECASE)  # "Liite 1", "Bilaga 1."
         start = self.body_end
         i = self.body_end - 1
         while i > last_heading:
             text = self.lines[i].text
-            if text and (len(text) > 80 or text.endswith((".", ":", ";", ",", "!", "?")) or _NUMBERED.match(text)):
+            prose = len(text) > 80 or text.endswith((".", ":", ";", ",", "!", "?")) or _NUMBERED.match(text)
+            if text and prose and not label.match(text):
                 break
             if text:
                 start = i
             i -= 1
-        label = re.compile(rf"^{self.vocab.appendix_label}$", re.IGNORECASE)
         blocks: list[list[str]] = [[]]
         for line in self.lines[start : self.body_end]:
             if not line.text or label.match(line.text):
@@ -488,7 +489,9 @@ class _DecisionParser:
         for template in patterns:
             match = _pattern(template, self.vocab).search(joined)
             if match:
-                return _Found(match["value"], lines[joined.count("\n", 0, match.start())].number)
+                # A pattern without a figure (such as "nobody withdrew") gives the words it matched.
+                value = match["value"] if "value" in match.re.groupindex else match[0]
+                return _Found(value, lines[joined.count("\n", 0, match.start())].number)
         return None
 
     def _require_section(self, role: str) -> list[_Line]:
@@ -807,6 +810,8 @@ class _DecisionParser:
         except FinnishNumberError as exc:
             raise DecisionFormatError(str(exc), part="terms", line=rate.line) from exc
         end = self._date(self._find("terms", self.vocab.implementation_end), "terms")
+        if end is None:  # Avustus states it among the reasons of the decision, before the terms
+            end = self._date(self._find("decision", self.vocab.implementation_end), "decision")
         interval = self._count(self._find("terms", self.vocab.reporting_interval), "terms")
         return aid_rate, end, interval, _cost_categories(lines)
 
