@@ -101,3 +101,32 @@ def test_text_from_the_data_is_escaped_in_html(round_2020):
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in html
     assert '<html lang="fi">' in html
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_import_decision_of_the_rendered_text_stores_the_same_round(round_2020, lang, tmp_path):
+    from django.core.management import call_command
+
+    before = round_report(round_2020)
+    path = tmp_path / f"decision-{lang}.txt"
+    call_command("render_decision", round_2020.slug, "--lang", lang, "--format", "txt", "-o", str(path))
+    call_command("import_decision", str(path), "--replace")
+    after = round_report(Decision.objects.get().call)
+    assert after["round"]["id"] == before["round"]["id"]
+    for key in ("received", "withdrawn", "applications", "granted", "deferred", "rejected", "decision_date"):
+        assert after["round"][key] == before["round"][key], key
+    assert [(g["grants"], g["granted"]) for g in after["round"]["groups"]] == [(13, "4105700.00"), (14, "4162300.00")]
+    assert after["totals"] == before["totals"] == {"applied": "24574065.00", "granted": "8268000.00"}
+    assert _from_report(after) == _from_report(before)
+
+
+def test_a_swedish_decision_keeps_finnish_and_swedish_group_names_apart(round_2020, tmp_path):
+    from django.core.management import call_command
+
+    from avustus.calls.models import GrantGroup
+
+    path = tmp_path / "sv.txt"
+    call_command("render_decision", round_2020.slug, "--lang", "sv", "--format", "txt", "-o", str(path))
+    call_command("import_decision", str(path), "--replace")
+    group = GrantGroup.objects.get(code="group-2")
+    assert group.name_fi == "Muut hankkeet" and group.name_sv and group.name_sv != group.name_fi

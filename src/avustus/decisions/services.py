@@ -153,18 +153,20 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
     )
     texts = call.texts or default_texts(programme.slug)
     if not call.texts and texts:
-        call.texts = {k: v for k, v in texts.items() if not k.startswith("group-")}
+        call.texts = texts
         call.save(update_fields=["texts"])
     groups = {}
+    lang, other = (parsed.language, "fi" if parsed.language == "sv" else "sv")
     for position, section in enumerate(parsed.groups, start=1):
         code = f"group-{position}"
-        # The Swedish heading and condition come from the programme's texts when the Finnish heading agrees.
-        known_heading, _ = group_text(texts, code, "fi")
-        heading_sv, condition_sv = group_text(texts, code, "sv") if known_heading == section.heading else ("", "")
-        groups[section.heading] = GrantGroup.objects.create(
-            call=call, code=code, position=position, name_fi=section.heading, condition_fi=section.condition,
-            name_sv=heading_sv, condition_sv=condition_sv,
-        )
+        # The other language's heading and condition come from the programme's texts when this
+        # language's heading agrees with them; a Finnish field is never left empty.
+        known_heading, _ = group_text(texts, code, lang)
+        other_heading, other_condition = group_text(texts, code, other) if known_heading == section.heading else ("", "")
+        values = {f"name_{lang}": section.heading, f"condition_{lang}": section.condition,
+                  f"name_{other}": other_heading, f"condition_{other}": other_condition}
+        values["name_fi"] = values["name_fi"] or section.heading
+        groups[section.heading] = GrantGroup.objects.create(call=call, code=code, position=position, **values)
     CostCategory.objects.bulk_create(
         CostCategory(call=call, code=f"cost-{i}", position=i, name_fi=name)
         for i, name in enumerate(parsed.cost_categories, start=1)
