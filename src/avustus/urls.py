@@ -9,6 +9,7 @@ from avustus.web import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("rounds/<slug:slug>/", views.round_detail, name="round"),
+    path("rounds/<slug:slug>/texts/", views.call_texts, name="call-texts"),
     path("rounds/<slug:slug>/applications/", views.round_applications, name="round-applications"),
     path("decisions/<int:pk>/<str:lang>.<str:fmt>", views.decision_document, name="decision-document"),
     path("applications/<str:reference>/", views.application_detail, name="application"),

@@ -6,7 +6,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from avustus.accounts.permissions import can_see_decision
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+
+from avustus.accounts.permissions import can_see_decision, has_programme_role
+from avustus.calls.services import TEXT_LANGUAGES, update_call_texts
 from avustus.applications.models import Application
 from avustus.calls.models import Call
 from avustus.decisions.documents.render import CONTENT_TYPES, FORMATS, LANGUAGES, render_decision
@@ -53,6 +59,7 @@ def round_detail(request, slug: str):
         request,
         "web/round.html",
         {"call": call, "summary": round_summary(call), "decisions": decisions, "formats": FORMATS,
+         "can_edit_texts": has_programme_role(request.user, call.programme),
          "document_languages": LANGUAGES},
     )
 
@@ -142,3 +149,27 @@ def organisations(request):
     return render(
         request, "web/organisations.html", {"organisations": orgs, "kind": kind, "kinds": Organisation.Kind.choices}
     )
+
+
+@login_required
+def call_texts(request, slug: str):
+    """Officials edit the prose of the call's decision documents, in Finnish and Swedish."""
+    call = get_object_or_404(Call.objects.select_related("programme"), slug=slug)
+    if not has_programme_role(request.user, call.programme):
+        raise Http404
+    errors = {}
+    if request.method == "POST":
+        changes = {
+            key: {lang: request.POST.get(f"{key}.{lang}", "") for lang in TEXT_LANGUAGES}
+            for key in call.texts
+            if any(f"{key}.{lang}" in request.POST for lang in TEXT_LANGUAGES)
+        }
+        try:
+            update_call_texts(call, changes, actor=request.user)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, _("The texts were saved. Documents signed earlier keep their texts."))
+            return redirect("call-texts", slug=call.slug)
+    texts = [(key, [(lang, value.get(lang, "")) for lang in TEXT_LANGUAGES]) for key, value in call.texts.items()]
+    return render(request, "web/call_texts.html", {"call": call, "texts": texts, "errors": errors})
