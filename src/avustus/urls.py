@@ -13,6 +13,7 @@ urlpatterns = [
     path("rounds/<slug:slug>/applications/", views.round_applications, name="round-applications"),
     path("decisions/<int:pk>/<str:lang>.<str:fmt>", views.decision_document, name="decision-document"),
     path("applications/<str:reference>/", views.application_detail, name="application"),
+    path("applications/<str:reference>/letter.<str:lang>.<str:fmt>", views.application_letter, name="letter"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<str:key>/", views.organisation_detail, name="organisation"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -120,3 +120,14 @@ def test_draft_decisions_are_for_officials_only(client, round_2020):
     RoleGrant.objects.create(user=official, role=Role.OFFICIAL, programme=round_2020.programme)
     client.force_login(official)
     assert client.get(url).status_code == 200
+
+
+def test_application_page_offers_the_letter(client, round_2020):
+    app = Application.objects.get(call=round_2020, title="Kaupunki taskussa")
+    url = reverse("letter", args=[app.reference, "sv", "pdf"])
+    assert url in client.get(reverse("application", args=[app.reference])).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    html = client.get(reverse("letter", args=[app.reference, "fi", "html"])).content.decode()
+    assert "Hämeenlinnan kaupungille" in html
+    assert client.get(reverse("letter", args=[app.reference, "fi", "docx"])).status_code == 404

@@ -15,7 +15,7 @@ from avustus.accounts.permissions import can_see_decision, has_programme_role
 from avustus.calls.services import TEXT_LANGUAGES, update_call_texts
 from avustus.applications.models import Application
 from avustus.calls.models import Call
-from avustus.decisions.documents.render import CONTENT_TYPES, FORMATS, LANGUAGES, render_decision
+from avustus.decisions.documents.render import CONTENT_TYPES, FORMATS, LANGUAGES, render_decision, render_letter
 from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.selectors import (
     applications_of_organisation,
@@ -130,6 +130,23 @@ def application_detail(request, reference: str):
             "findings": findings_for(application),
         },
     )
+
+
+def application_letter(request, reference: str, lang: str, fmt: str):
+    """The letter on the application's newest decision, with the decision attached."""
+    application = get_object_or_404(Application, reference=reference)
+    outcome = current_outcome(application)
+    if (
+        application.status == Application.Status.DRAFT
+        or outcome is None
+        or lang not in LANGUAGES
+        or fmt not in {"html", "pdf"}
+        or not can_see_decision(request.user, outcome.decision)
+    ):
+        raise Http404
+    response = HttpResponse(render_letter(application, lang=lang, fmt=fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'inline; filename="{application.reference}-{lang}.{fmt}"'
+    return response
 
 
 def organisation_detail(request, key: str):
