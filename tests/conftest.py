@@ -21,3 +21,51 @@ def round_2020(db):
     from avustus.decisions.services import import_parsed
 
     return import_parsed(bundled_decision(), actor=None, source_name="bundled 2020 round").call
+
+
+@pytest.fixture
+def open_call(db):
+    """A published call of the joint-project kind, open until 16.15 Helsinki time thirty days from now."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from avustus.calls.models import Call, CostCategory, Exclusion, Programme
+    from avustus.registry.services import sync_registry
+
+    sync_registry()
+    programme, _ = Programme.objects.get_or_create(slug="kuntadigi", defaults={"name_fi": "Kuntien digitalisaatio"})
+    closes = timezone.localtime() + timedelta(days=30)
+    call = Call.objects.create(
+        programme=programme, slug="kuntadigi-2026", title_fi="Yhteishankkeet 2026", status=Call.Status.PUBLISHED,
+        opens_at=timezone.now() - timedelta(days=1), closes_at=closes.replace(hour=16, minute=15, second=0,
+                                                                              microsecond=0),
+        aid_rate=Decimal("0.85"), min_municipalities=2, lead_kinds=["municipality", "joint_authority"],
+        partner_kinds=["municipality", "joint_authority"],
+        plan_fields=[{"key": "objectives", "required": True, "max_length": 5000,
+                      "label": {"fi": "Tavoitteet", "sv": "Mål", "en": "Objectives"}}],
+    )
+    for i, (code, name) in enumerate((("staff", "henkilöstökustannukset"), ("travel", "matkakustannukset"),
+                                      ("services", "palvelujen ostot")), start=1):
+        CostCategory.objects.create(call=call, code=code, position=i, name_fi=name)
+    CostCategory.objects.create(call=call, code="hardware", position=9, name_fi="laitteet", eligible=False)
+    Exclusion.objects.create(call=call, code="social_health", name_fi="sosiaali- ja terveydenhuolto",
+                             keywords_fi=["sosiaali- ja terveys", "sote"], keywords_sv=["social- och hälsovård"])
+    return call
+
+
+@pytest.fixture
+def applicant_of(db):
+    """A function making a user who acts for the municipality with the given code."""
+    from django.contrib.auth import get_user_model
+
+    from avustus.accounts.models import Role, RoleGrant
+    from avustus.registry.models import Organisation
+
+    def make(code: str, username: str | None = None):
+        user = get_user_model().objects.create(username=username or f"hakija-{code}")
+        RoleGrant.objects.create(user=user, role=Role.APPLICANT, organisation=Organisation.objects.get(code=code))
+        return user
+
+    return make

@@ -1,5 +1,6 @@
 """Applications and their consortia: a lead body and its partners, as applied for."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,14 @@ class Application(models.Model):
     amount_applied = models.DecimalField(_("amount applied"), max_digits=14, decimal_places=2)
     # Row of Appendix 1 for an application imported from a decision; None for one made in the e-service.
     source_row = models.PositiveIntegerField(_("row in the appendix"), null=True, blank=True)
+    # The project plan, by the call's plan fields (objectives, changes, dissemination, ...).
+    plan = models.JSONField(_("project plan"), default=dict, blank=True)
+    # Optimistic concurrency: a save names the version it started from; a stale one is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    screening_flags = models.JSONField(_("screening flags"), default=list, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -79,3 +88,35 @@ class ConsortiumMember(models.Model):
 
     def __str__(self) -> str:
         return self.organisation.name_fi if self.organisation else self.name_as_written
+
+
+class BudgetLine(models.Model):
+    """A cost of the project in one of the call's cost categories, VAT-free amount and VAT apart."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.ForeignKey("calls.CostCategory", on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    amount_vat_free = models.DecimalField(_("amount without VAT"), max_digits=14, decimal_places=2)
+    vat = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=0)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["application", "position"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_vat_free__gte=0, vat__gte=0), name="budget_not_negative"),
+        ]
+
+
+class DraftConflict(models.Model):
+    """A save that came from an out-of-date version of a draft, kept so that nobody's work is lost."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="conflicts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    based_on_version = models.PositiveIntegerField()
+    changes = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

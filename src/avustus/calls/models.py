@@ -63,6 +63,8 @@ class Call(models.Model):
         _("rounding"), max_length=10, default="down", choices=[(m, m) for m in ROUNDING_MODES]
     )
     texts = models.JSONField(_("texts of the call"), default=dict, blank=True)
+    # The project plan's fields as data: [{"key", "required", "max_length", "label": {"fi", "sv", "en"}}].
+    plan_fields = models.JSONField(_("fields of the project plan"), default=list, blank=True)
 
     class Meta:
         ordering = ["-closes_at", "slug"]

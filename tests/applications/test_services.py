@@ -1,0 +1,121 @@
+"""Applying: drafts, concurrent edits, submission rules, idempotent submission and withdrawal."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+
+from avustus.applications.models import Application, DraftConflict
+from avustus.applications.services import (
+    DraftChanges,
+    DraftConflictError,
+    access_application,
+    create_draft,
+    submit,
+    update_draft,
+    withdraw,
+)
+from avustus.audit.models import AuditEntry
+from avustus.registry.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+COMPLETE = DraftChanges(
+    title="Yhteinen asiointipalvelu",
+    plan={"objectives": "Asiointi sujuvaksi kahdessa kunnassa."},
+    partners=["853"],
+    budget=[{"category": "staff", "amount_vat_free": "80000.00", "vat": "0"},
+            {"category": "services", "amount_vat_free": "20000,00", "vat": "4800.00"}],
+    amount_applied="85000.00",
+)
+
+
+@pytest.fixture
+def hameenlinna(applicant_of):
+    return applicant_of("109")
+
+
+@pytest.fixture
+def draft(open_call, hameenlinna):
+    return create_draft(open_call, actor=hameenlinna, organisation=Organisation.objects.get(code="109"))
+
+
+def test_a_complete_draft_is_submitted_once_and_flagged_for_screening(draft, hameenlinna):
+    draft = update_draft(draft, COMPLETE, actor=hameenlinna, version=1)
+    assert draft.version == 2 and draft.amount_applied == 85000
+    submitted = submit(draft, actor=hameenlinna, idempotency_key="k-1")
+    assert submitted.status == "submitted" and submitted.submitted_at
+    again = submit(draft, actor=hameenlinna, idempotency_key="k-1")
+    assert again.pk == submitted.pk and again.submitted_at == submitted.submitted_at
+    assert Application.objects.count() == 1
+    assert AuditEntry.objects.filter(action="application.submitted").count() == 1
+
+
+def test_a_late_submission_is_refused_and_nothing_changes(draft, hameenlinna, open_call):
+    update_draft(draft, COMPLETE, actor=hameenlinna, version=1)
+    open_call.closes_at = timezone.now() - timedelta(seconds=1)
+    open_call.save()
+    with pytest.raises(ValidationError) as error:
+        submit(draft, actor=hameenlinna)
+    assert "__all__" in error.value.message_dict
+    assert Application.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_breaches_are_refused_with_the_field_and_the_reason(draft, hameenlinna):
+    update_draft(draft, DraftChanges(**{**COMPLETE.__dict__, "amount_applied": "85000.01", "partners": []}),
+                 actor=hameenlinna, version=1)
+    with pytest.raises(ValidationError) as error:
+        submit(draft, actor=hameenlinna)
+    errors = error.value.message_dict
+    assert "85\u00a0000,00" in errors["amount_applied"][0]
+    assert "at least 2 municipalities" in errors["members"][0]
+    assert Application.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_bad_input_names_the_field_and_stores_nothing(draft, hameenlinna):
+    bad = DraftChanges(budget=[{"category": "hardware-x", "amount_vat_free": "1"},
+                               {"category": "staff", "amount_vat_free": "12,345"},
+                               {"category": "staff", "amount_vat_free": "-5"}],
+                       partners=["999"], amount_applied="lots", plan={"nope": "x"})
+    with pytest.raises(ValidationError) as error:
+        update_draft(draft, bad, actor=hameenlinna, version=1)
+    assert set(error.value.message_dict) == {"budget.0.category", "budget.1.amount_vat_free",
+                                             "budget.2.amount_vat_free", "members.1", "amount_applied", "plan.nope"}
+    fresh = Application.objects.get(pk=draft.pk)
+    assert fresh.version == 1 and not fresh.budget_lines.exists()
+
+
+def test_a_stale_save_is_detected_and_kept_aside(draft, hameenlinna, applicant_of):
+    colleague = applicant_of("109", "kollega")
+    update_draft(draft, DraftChanges(title="Minun otsikkoni"), actor=colleague, version=1)
+    with pytest.raises(DraftConflictError) as error:
+        update_draft(draft, DraftChanges(title="Toinen otsikko"), actor=hameenlinna, version=1)
+    assert "version 2" in str(error.value)
+    assert Application.objects.get(pk=draft.pk).title == "Minun otsikkoni"
+    assert DraftConflict.objects.get().changes == {"title": "Toinen otsikko"}
+
+
+def test_other_organisations_see_nothing_and_partners_only_read(draft, hameenlinna, applicant_of):
+    update_draft(draft, COMPLETE, actor=hameenlinna, version=1)
+    stranger = applicant_of("091")
+    with pytest.raises(Http404):
+        access_application(stranger, draft.reference)
+    with pytest.raises(Http404):
+        access_application(stranger, "no-such-reference")
+    turku = applicant_of("853")
+    assert access_application(turku, draft.reference) == draft
+    with pytest.raises(Http404):
+        update_draft(draft, DraftChanges(title="x"), actor=turku, version=2)
+    with pytest.raises(PermissionDenied):
+        create_draft(draft.call, actor=stranger, organisation=Organisation.objects.get(code="109"))
+
+
+def test_withdrawal_by_the_lead_until_the_decision(draft, hameenlinna):
+    update_draft(draft, COMPLETE, actor=hameenlinna, version=1)
+    submit(draft, actor=hameenlinna)
+    withdrawn = withdraw(draft, actor=hameenlinna)
+    assert withdrawn.status == "withdrawn" and withdrawn.withdrawn_at
+    entry = AuditEntry.objects.get(action="application.withdrawn")
+    assert entry.actor == hameenlinna
