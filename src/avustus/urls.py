@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from avustus.api import api
-from avustus.web import views
+from avustus.web import applicant, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,14 @@ urlpatterns = [
     path("decisions/<int:pk>/<str:lang>.<str:fmt>", views.decision_document, name="decision-document"),
     path("applications/<str:reference>/", views.application_detail, name="application"),
     path("applications/<str:reference>/letter.<str:lang>.<str:fmt>", views.application_letter, name="letter"),
+    path("calls/", applicant.calls, name="calls"),
+    path("calls/<slug:slug>/", applicant.call_detail, name="call"),
+    path("calls/<slug:slug>/apply/", applicant.start, name="start-application"),
+    path("my/applications/", applicant.my_applications, name="my-applications"),
+    path("my/applications/<str:reference>/", applicant.my_application, name="my-application"),
+    path("my/applications/<str:reference>/receipt/", applicant.receipt, name="receipt"),
+    path("my/applications/<str:reference>/copy.pdf", applicant.application_copy, name="application-copy"),
+    path("my/applications/<str:reference>/withdraw/", applicant.withdraw, name="withdraw-application"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<str:key>/", views.organisation_detail, name="organisation"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -121,6 +121,25 @@ def _call_rules(call: Call) -> submission.CallRules:
     )
 
 
+def maximum_grant(application: Application) -> Decimal:
+    """The most the application can ask for: the call's aid rate of its VAT-free eligible costs."""
+    rules = _call_rules(application.call)
+    return submission.max_aid_for(_data(application).budget, rules)
+
+
+def organisations_of(user) -> list[Organisation]:
+    """The organisations the user acts for, by name."""
+    return list(Organisation.objects.filter(pk__in=_organisations_of(user)).order_by("name_fi"))
+
+
+def applications_of(user):
+    """Every application the user's organisations lead or join, newest first."""
+    return (
+        Application.objects.filter(members__organisation__in=_organisations_of(user))
+        .select_related("call").distinct().order_by("-updated_at")
+    )
+
+
 def _data(application: Application) -> submission.ApplicationData:
     members = application.members.select_related("organisation").order_by("position")
     return submission.ApplicationData(
@@ -142,8 +161,14 @@ def _data(application: Application) -> submission.ApplicationData:
 # --- Use cases ----------------------------------------------------------------------------------
 
 
-def create_draft(call: Call, *, actor, organisation: Organisation, title: str = "") -> Application:
-    """A new draft led by ``organisation``, which the actor must act for."""
+def create_draft(
+    call: Call, *, actor, organisation: Organisation, title: str = "", idempotency_key: str = ""
+) -> Application:
+    """A new draft led by ``organisation``, which the actor must act for.
+
+    The same ``idempotency_key`` from the same user (a double click, a retried request) gives the
+    draft already made instead of a second one.
+    """
     if organisation.pk not in _organisations_of(actor):
         raise PermissionDenied(_("You do not act for %(name)s.") % {"name": organisation.name_fi})
     if call.status != Call.Status.PUBLISHED or not submission.is_open(_call_rules(call), timezone.now()):
@@ -154,11 +179,16 @@ def create_draft(call: Call, *, actor, organisation: Organisation, title: str = 
         raise ValidationError({"title": [_("At most %(n)s characters.") % {"n": MAX_TEXT}]})
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
+        if idempotency_key:
+            earlier = call.applications.filter(created_by=actor, idempotency_key=idempotency_key[:100]).first()
+            if earlier is not None:
+                return earlier
         # Numbers of e-service applications follow the call's own sequence.
         taken = call.applications.filter(source_row__isnull=True).count()
         application = Application.objects.create(
             call=call, reference=f"{call.slug}-{taken + 1:04d}", title=title.strip(),
             status=Application.Status.DRAFT, amount_applied=Decimal("0.00"), created_by=actor,
+            idempotency_key=idempotency_key[:100],
         )
         ConsortiumMember.objects.create(application=application, organisation=organisation,
                                         name_as_written=organisation.name_fi, role=ConsortiumMember.Role.LEAD,
@@ -311,11 +341,11 @@ def submit(application: Application, *, actor, idempotency_key: str = "") -> App
         flags = submission.screening_flags(texts, exclusions, data, rules)
         current.status = Application.Status.SUBMITTED
         current.submitted_at = now
-        current.idempotency_key = idempotency_key[:100]
         current.screening_flags = [f.__dict__ for f in flags]
-        current.save(update_fields=["status", "submitted_at", "idempotency_key", "screening_flags", "updated_at"])
+        current.save(update_fields=["status", "submitted_at", "screening_flags", "updated_at"])
         record("application.submitted", current, actor=actor,
-               data={"amount_applied": str(current.amount_applied), "flags": current.screening_flags})
+               data={"amount_applied": str(current.amount_applied), "flags": current.screening_flags,
+                     "idempotency_key": idempotency_key[:100]})
     return current
 
 

@@ -72,6 +72,11 @@ def eligible_costs(budget: tuple[BudgetLine, ...], rules: CallRules) -> Decimal:
     return sum((line.vat_free for line in budget if line.category in rules.eligible_categories), Decimal("0.00"))
 
 
+def max_aid_for(budget: tuple[BudgetLine, ...], rules: CallRules) -> Decimal:
+    """The largest amount that can be applied for with this budget."""
+    return max_aid(eligible_costs(budget, rules), rules.aid_rate)
+
+
 def check_submission(application: ApplicationData, rules: CallRules, now: datetime) -> list[Problem]:
     problems: list[Problem] = []
     if not is_open(rules, now):
@@ -110,7 +115,7 @@ def check_submission(application: ApplicationData, rules: CallRules, now: dateti
     problems += _money_problems(application.amount_applied, "amount_applied")
     if application.amount_applied <= 0:
         problems.append(Problem("amount_applied", "positive"))
-    ceiling = max_aid(eligible_costs(application.budget, rules), rules.aid_rate)
+    ceiling = max_aid_for(application.budget, rules)
     if application.amount_applied > ceiling:
         problems.append(Problem("amount_applied", "aid_rate_exceeded",
                                 {"maximum": ceiling, "rate": rules.aid_rate}))

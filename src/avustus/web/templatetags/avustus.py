@@ -32,7 +32,15 @@ def in_language(obj, lang: str) -> str:
     """A call's title or a body's name in the reader's language, falling back to Finnish."""
     if hasattr(obj, "title") and callable(obj.title):
         return obj.title(lang)
+    if hasattr(obj, "text") and callable(obj.text):
+        return obj.text(lang)
     return obj.name(lang)
+
+
+@register.filter
+def get(mapping: dict, key: str):
+    """``errors|get:"title"``: a value of a dict by a key that is not a valid template name."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
 
 
 @register.filter

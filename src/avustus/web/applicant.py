@@ -1,0 +1,209 @@
+"""Screens of the e-service: calls for applicants, and an organisation's applications from draft to receipt.
+
+Views read the request, call one service and render; rules and permissions live in the services.
+"""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustus.applications import services
+from avustus.applications.documents import application_pdf
+from avustus.calls.models import Call
+from avustus.registry.models import Organisation
+
+VISIBLE = (Call.Status.PUBLISHED, Call.Status.CLOSED, Call.Status.DECIDED)
+
+
+def calls(request):
+    now = timezone.now()
+    listed = Call.objects.filter(status__in=VISIBLE).select_related("programme").order_by("-closes_at")
+    open_calls = [c for c in listed if c.status == Call.Status.PUBLISHED and (c.closes_at is None or now < c.closes_at)]
+    past = [c for c in listed if c not in open_calls]
+    return render(request, "web/apply/calls.html", {"open_calls": open_calls, "past_calls": past})
+
+
+def call_detail(request, slug: str):
+    call = get_object_or_404(Call.objects.filter(status__in=VISIBLE).select_related("programme"), slug=slug)
+    is_open = call.status == Call.Status.PUBLISHED and (call.closes_at is None or timezone.now() < call.closes_at)
+    return render(
+        request,
+        "web/apply/call.html",
+        {
+            "call": call,
+            "is_open": is_open,
+            "organisations": services.organisations_of(request.user),
+            "create_key": secrets.token_urlsafe(16),
+            "aid_percent": f"{call.aid_rate * 100:.0f}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request, slug: str):
+    call = get_object_or_404(Call, slug=slug)
+    organisation = Organisation.objects.filter(key=request.POST.get("organisation", "")).first()
+    if organisation is None:
+        raise Http404
+    try:
+        application = services.create_draft(
+            call, actor=request.user, organisation=organisation, idempotency_key=request.POST.get("key", "")
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_messages(exc)))
+        return redirect("call", slug=call.slug)
+    return redirect("my-application", reference=application.reference)
+
+
+def _messages(exc) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return [m for messages_ in exc.message_dict.values() for m in messages_]
+    return [str(exc)]
+
+
+@login_required
+def my_applications(request):
+    return render(request, "web/apply/mine.html", {"applications": services.applications_of(request.user)})
+
+
+def _form_values(request, application) -> services.DraftChanges:
+    call = application.call
+    categories = [c for c in call.cost_categories.all() if c.eligible]
+    budget = []
+    for c in categories:
+        vat_free = request.POST.get(f"budget.{c.code}.vat_free", "").strip()
+        vat = request.POST.get(f"budget.{c.code}.vat", "").strip()
+        if vat_free or vat:
+            budget.append({"category": c.code, "amount_vat_free": vat_free or "0", "vat": vat or "0"})
+    partners = [k for k in request.POST.getlist("partner") if k]
+    added = request.POST.get("add_partner", "")
+    if added:
+        partners.append(added)
+    removed = request.POST.get("remove_partner", "")
+    partners = [k for k in partners if k != removed]
+    return services.DraftChanges(
+        title=request.POST.get("title", ""),
+        plan={f["key"]: request.POST.get(f"plan.{f['key']}", "") for f in call.plan_fields},
+        partners=list(dict.fromkeys(partners)),
+        budget=budget,
+        amount_applied=request.POST.get("amount_applied", "").strip() or "0",
+    )
+
+
+@login_required
+def my_application(request, reference: str):
+    """The application: an editable form while it is a draft for the lead's users, read-only otherwise."""
+    application = services.access_application(request.user, reference)
+    try:
+        editable = application.status == application.Status.DRAFT and bool(
+            services.access_application(request.user, reference, for_edit=True)
+        )
+    except Http404:
+        editable = False
+    errors: dict[str, list[str]] = {}
+    query = ""
+    if request.method == "POST" and editable:
+        changes = _form_values(request, application)
+        try:
+            application = services.update_draft(
+                application, changes, actor=request.user, version=int(request.POST.get("version", "0") or 0)
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        except services.DraftConflictError as exc:
+            messages.error(request, str(exc))
+            return redirect("my-application", reference=reference)
+        else:
+            if request.POST.get("action") == "submit":
+                try:
+                    services.submit(application, actor=request.user, idempotency_key=request.POST.get("key", ""))
+                except ValidationError as exc:
+                    errors = exc.message_dict
+                else:
+                    return redirect("receipt", reference=reference)
+            elif not errors:
+                messages.success(request, _("Saved."))
+                if request.POST.get("search_partner") is not None:
+                    query = request.POST.get("partner_query", "")
+                else:
+                    return redirect("my-application", reference=reference)
+        application = services.access_application(request.user, reference)
+    return _render_form(request, application, editable, errors, query)
+
+
+def _render_form(request, application, editable: bool, errors: dict, query: str):
+    call = application.call
+    lines = {b.category.code: b for b in application.budget_lines.select_related("category")}
+    budget = [(c, lines.get(c.code)) for c in call.cost_categories.all() if c.eligible]
+    members = list(application.members.select_related("organisation").order_by("position"))
+    found = []
+    if query.strip():
+        taken = {m.organisation_id for m in members}
+        found = [
+            o for o in (Organisation.objects.filter(name_fi__istartswith=query.strip())
+                        | Organisation.objects.filter(name_sv__istartswith=query.strip())).order_by("name_fi")[:10]
+            if o.pk not in taken and o.kind in call.partner_kinds
+        ]
+    lang = request.LANGUAGE_CODE
+    plan = [
+        (f, (f.get("label") or {}).get(lang) or (f.get("label") or {}).get("fi") or f["key"],
+         application.plan.get(f["key"], ""))
+        for f in call.plan_fields
+    ]
+    return render(
+        request,
+        "web/apply/form.html",
+        {
+            "application": application,
+            "call": call,
+            "editable": editable,
+            "errors": errors,
+            "members": members,
+            "budget": budget,
+            "plan": plan,
+            "found": found,
+            "query": query,
+            "maximum": services.maximum_grant(application),
+            "aid_rate": call.aid_rate,
+            "submit_key": secrets.token_urlsafe(16),
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+def receipt(request, reference: str):
+    application = services.access_application(request.user, reference)
+    if application.status == application.Status.DRAFT:
+        return redirect("my-application", reference=reference)
+    return render(request, "web/apply/receipt.html", {"application": application})
+
+
+@login_required
+def application_copy(request, reference: str):
+    """A PDF copy of the application as it stands (as submitted, once submitted)."""
+    application = services.access_application(request.user, reference)
+    response = HttpResponse(application_pdf(application, request.LANGUAGE_CODE), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{application.reference}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def withdraw(request, reference: str):
+    application = services.access_application(request.user, reference, for_edit=True)
+    try:
+        services.withdraw(application, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages(exc)))
+    else:
+        messages.success(request, _("The application was withdrawn."))
+    return redirect("my-application", reference=reference)

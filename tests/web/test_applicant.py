@@ -1,0 +1,84 @@
+"""The e-service screens: from the call's page to a receipt, with the same rules as the services."""
+
+import pytest
+from django.urls import reverse
+
+from avustus.applications.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hameenlinna(client, applicant_of):
+    user = applicant_of("109")
+    client.force_login(user)
+    return user
+
+
+def _start(client, open_call, key="k1"):
+    return client.post(reverse("start-application", args=[open_call.slug]), {"organisation": "109", "key": key})
+
+
+def _form(application, **extra):
+    data = {
+        "version": application.version, "title": "Yhteinen asiointi", "plan.objectives": "Sujuva asiointi.",
+        "partner": ["853"], "budget.staff.vat_free": "80 000,00", "budget.staff.vat": "0",
+        "budget.services.vat_free": "20000", "budget.services.vat": "4800", "amount_applied": "85000,00",
+        "action": "save",
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_call_page_tells_who_may_apply_and_the_deadline(client, open_call):
+    html = client.get(reverse("call", args=[open_call.slug])).content.decode()
+    assert "at least 2 municipalities" in html or "vähintään 2 kunnan" in html
+    assert open_call.closes_at.strftime("%Y") in html
+    assert client.get(reverse("calls")).status_code == 200
+
+
+def test_from_draft_to_receipt(client, open_call, hameenlinna):
+    response = _start(client, open_call)
+    application = Application.objects.get()
+    assert response.url == reverse("my-application", args=[application.reference])
+    assert _start(client, open_call).url == response.url and Application.objects.count() == 1  # a double click
+    saved = client.post(response.url, _form(application, partner=[], add_partner="853"))
+    assert saved.status_code == 302
+    application.refresh_from_db()
+    assert application.version == 2 and application.amount_applied == 85000
+    assert [m.organisation.code for m in application.members.order_by("position")] == ["109", "853"]
+    submitted = client.post(response.url, _form(application, action="submit"))
+    assert submitted.url == reverse("receipt", args=[application.reference])
+    receipt = client.get(submitted.url).content.decode()
+    assert application.reference in receipt and "85\u00a0000,00\u00a0€" in receipt
+    copy = client.get(reverse("application-copy", args=[application.reference]))
+    assert copy.status_code == 200 and copy.content.startswith(b"%PDF")
+
+
+def test_a_breach_is_shown_on_the_form_and_nothing_is_submitted(client, open_call, hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    response = client.post(url, _form(application, amount_applied="85000,01", partner=[], action="submit"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'role="alert"' in html and "85\u00a0000,00" in html
+    assert Application.objects.get().status == "draft"
+
+
+def test_a_stale_form_does_not_overwrite(client, open_call, hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    client.post(url, _form(application, title="Ensimmäinen"))
+    stale = client.post(url, _form(application, title="Toinen"), follow=True)
+    assert Application.objects.get().title == "Ensimmäinen"
+    assert "version 2" in stale.content.decode() or "versio 2" in stale.content.decode()
+
+
+def test_another_organisations_user_gets_404_on_every_screen(client, open_call, hameenlinna, applicant_of):
+    url = _start(client, open_call).url
+    reference = Application.objects.get().reference
+    client.force_login(applicant_of("091"))
+    for page in (url, reverse("receipt", args=[reference]), reverse("application-copy", args=[reference])):
+        assert client.get(page).status_code == 404
+    assert client.post(reverse("withdraw-application", args=[reference])).status_code == 404
+    assert client.post(url, {"version": 1, "title": "x", "action": "save"}).status_code == 404
