@@ -48,3 +48,16 @@ def test_console_command_is_installed(tmp_path):
         capture_output=True, text=True, check=True, env={"AVUSTUS_DATA_DIR": str(tmp_path), "PATH": ""},
     )
     assert '"code": "109"' in result.stdout
+
+
+def test_demo_opens_one_call_where_the_demo_applicant_can_apply(client):
+    from avustus.calls.models import Call
+
+    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve")
+    demo = Call.objects.get(slug="kuntadigi-demo")
+    assert demo.status == "published" and demo.exclusions.count() == 3 and len(demo.plan_fields) == 5
+    assert demo.cost_categories.count() == 5 and demo.cost_categories.first().name_sv == "personalkostnader"
+    client.login(username="hameenlinna", password="demo-hameenlinna")
+    response = client.post(f"/calls/{demo.slug}/apply/", {"organisation": "109", "key": "x"})
+    assert response.status_code == 302 and Application.objects.filter(call=demo).count() == 1

@@ -9,10 +9,20 @@ import json
 from importlib import resources
 
 DEFAULT_TEXTS = {"kuntadigi": "texts-kuntadigi-2019-2.json"}
+# Rules that a decision's text does not state but the e-service needs: the exclusions with the words
+# that give them away, the fields of the project plan, Swedish names of the cost categories.
+DEFAULT_RULES = {"kuntadigi": "rules-kuntadigi-2019-2.json"}
+
+
+def default_rules(programme_slug: str) -> dict:
+    return _load(DEFAULT_RULES.get(programme_slug))
 
 
 def default_texts(programme_slug: str) -> dict:
-    name = DEFAULT_TEXTS.get(programme_slug)
+    return _load(DEFAULT_TEXTS.get(programme_slug))
+
+
+def _load(name: str | None) -> dict:
     if name is None:
         return {}
     path = resources.files("avustus.calls").joinpath("data", name)

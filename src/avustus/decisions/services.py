@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.chain import record
-from avustus.calls.models import Call, CostCategory, GrantGroup, Programme
-from avustus.calls.texts import default_texts, group_text
+from avustus.calls.models import Call, CostCategory, Exclusion, GrantGroup, Programme
+from avustus.calls.texts import default_rules, default_texts, group_text
 from avustus.decisions.importing.linking import LinkedMember, LinkedRound, link
 from avustus.decisions.importing.parser import ParsedDecision, parse_decision_bytes
 from avustus.decisions.importing.serialise import parsed_to_dict
@@ -167,10 +167,23 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
                   f"name_{other}": other_heading, f"condition_{other}": other_condition}
         values["name_fi"] = values["name_fi"] or section.heading
         groups[section.heading] = GrantGroup.objects.create(call=call, code=code, position=position, **values)
+    rules = default_rules(programme.slug)
+    names_sv = rules.get("cost_categories_sv", [])
+    if len(names_sv) != len(parsed.cost_categories):
+        names_sv = [""] * len(parsed.cost_categories)  # the defaults describe another list; no guessing
     CostCategory.objects.bulk_create(
-        CostCategory(call=call, code=f"cost-{i}", position=i, name_fi=name)
+        CostCategory(call=call, code=f"cost-{i}", position=i, name_fi=name, name_sv=names_sv[i - 1])
         for i, name in enumerate(parsed.cost_categories, start=1)
     )
+    if not call.exclusions.exists():
+        Exclusion.objects.bulk_create(
+            Exclusion(call=call, code=e["code"], position=i, name_fi=e["name"]["fi"], name_sv=e["name"]["sv"],
+                      name_en=e["name"]["en"], keywords_fi=e["keywords_fi"], keywords_sv=e["keywords_sv"])
+            for i, e in enumerate(rules.get("exclusions", []), start=1)
+        )
+    if not call.plan_fields and rules.get("plan_fields"):
+        call.plan_fields = rules["plan_fields"]
+        call.save(update_fields=["plan_fields"])
     signatories = list(parsed.signatories) + [None, None]
     decision = Decision.objects.create(
         call=call,
