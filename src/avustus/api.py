@@ -250,3 +250,6 @@ def submit_application(request, reference: str):
 def withdraw_application(request, reference: str):
     application = services.access_application(request.user, reference, for_edit=True)
     return _application_out(services.withdraw(application, actor=request.user))
+
+from avustus.api_attachments import router as attachments_router  # noqa: E402
+api.add_router("", attachments_router)

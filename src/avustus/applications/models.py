@@ -120,3 +120,31 @@ class DraftConflict(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class Attachment(models.Model):
+    """A document attached to an application, its bytes kept in the file storage, not in the database.
+
+    ``storage_name`` is random and says nothing about the user's file; ``original_name`` is the user's
+    file name, sanitised, for display only. ``content_type`` is what the content was recognised as,
+    never what the client claimed. Removal from a draft is soft (``removed_at``): the row and the file
+    stay, so the audit log's record of what was attached can still be checked against the bytes.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    storage_name = models.CharField(max_length=255, unique=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("attached"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,90 @@
+"""Attachments of an application in the JSON API: add (multipart), list, download, remove.
+
+Downloads are never shown inline from this origin: a document is served as ``attachment`` with
+the type it was recognised as and ``nosniff``, so that a crafted file cannot run as a page of the
+e-service. Errors are the API's usual JSON (422 for a refused file, 404 for what the user may not see).
+"""
+
+from datetime import datetime
+
+from django.http import FileResponse
+from ninja import File, Router, Schema, Status, UploadedFile
+from ninja.security import django_auth
+
+from avustus.applications import attachments
+from avustus.applications.models import Attachment
+from avustus.applications.services import access_application
+
+# Made before importing from avustus.api, which mounts this router at its end: whichever of the two
+# modules is imported first, the router exists by the time the API asks for it (routes are read
+# only when the API builds its URLs).
+router = Router(tags=["attachments"])
+
+from avustus.api import Errors  # noqa: E402
+
+ERRORS = {404: Errors, 422: Errors}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+def _out(attachment: Attachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "uploaded_at": attachment.uploaded_at,
+    }
+
+
+@router.post("/applications/{reference}/attachments", response={201: AttachmentOut, **ERRORS}, auth=django_auth)
+def add_attachment(request, reference: str, file: File[UploadedFile]):
+    """Attach a PDF, ODT or DOCX document to a draft (multipart field ``file``); the lead's users only.
+
+    The type is recognised from the content; the file name is kept for display only.
+    """
+    application = access_application(request.user, reference, for_edit=True)
+    return Status(201, _out(attachments.add_attachment(application, file, actor=request.user)))
+
+
+@router.get("/applications/{reference}/attachments", response={200: list[AttachmentOut], **ERRORS},
+            auth=django_auth)
+def list_attachments(request, reference: str):
+    """The attachments of an application; the lead's and the partners' users."""
+    return [_out(a) for a in attachments.list_attachments(request.user, reference)]
+
+
+@router.get(
+    "/applications/{reference}/attachments/{attachment_id}", response={200: None, **ERRORS}, auth=django_auth,
+    openapi_extra={"responses": {200: {"description": "The document, as a download",
+                                       "content": {t: BINARY for t in attachments.EXTENSIONS}}}},
+)
+def download_attachment(request, reference: str, attachment_id: int):
+    """The document itself, always as a download; the lead's and the partners' users."""
+    attachment, file = attachments.open_attachment(request.user, reference, attachment_id)
+    response = FileResponse(file, as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    # Set here and not left to the middleware: these must hold wherever the API is mounted.
+    response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser render it anyway (a PDF viewer in a tab), it gets no scripts and no origin.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.delete("/applications/{reference}/attachments/{attachment_id}", response={204: None, **ERRORS},
+               auth=django_auth)
+def remove_attachment(request, reference: str, attachment_id: int):
+    """Take an attachment off a draft; the lead's users only."""
+    attachment = attachments.attachment_for_edit(request.user, reference, attachment_id)
+    attachments.remove_attachment(attachment, actor=request.user)
+    return Status(204, None)
