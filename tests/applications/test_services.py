@@ -119,3 +119,24 @@ def test_withdrawal_by_the_lead_until_the_decision(draft, hameenlinna):
     assert withdrawn.status == "withdrawn" and withdrawn.withdrawn_at
     entry = AuditEntry.objects.get(action="application.withdrawn")
     assert entry.actor == hameenlinna
+
+
+def test_the_lead_lets_a_partner_edit_but_not_withdraw(draft, hameenlinna, applicant_of):
+    from avustus.applications.services import set_partner_editing
+
+    update_draft(draft, COMPLETE, actor=hameenlinna, version=1)
+    turku_user = applicant_of("853")
+    turku = Organisation.objects.get(code="853")
+    with pytest.raises(Http404):
+        set_partner_editing(draft, turku, actor=turku_user, allowed=True)  # only the lead decides
+    set_partner_editing(draft, turku, actor=hameenlinna, allowed=True)
+    edited = update_draft(draft, DraftChanges(title="Turun muokkaus"), actor=turku_user, version=2)
+    assert edited.title == "Turun muokkaus"
+    update_draft(draft, DraftChanges(partners=["853"]), actor=hameenlinna, version=3)  # re-saved list keeps it
+    assert update_draft(draft, DraftChanges(title="Taas"), actor=turku_user, version=4).version == 5
+    submit(draft, actor=turku_user)
+    with pytest.raises(Http404):
+        withdraw(draft, actor=turku_user)
+    set_partner_editing(draft, turku, actor=hameenlinna, allowed=False)
+    with pytest.raises(ValidationError):
+        set_partner_editing(draft, Organisation.objects.get(code="091"), actor=hameenlinna, allowed=True)

@@ -74,6 +74,8 @@ class ConsortiumMember(models.Model):
     name_as_written = models.CharField(_("name as written"), max_length=300)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     position = models.PositiveSmallIntegerField(_("position"))
+    # Partners read the application; the lead may let a partner's users edit the draft too.
+    can_edit = models.BooleanField(_("may edit"), default=False)
 
     class Meta:
         ordering = ["application", "position"]

@@ -103,9 +103,34 @@ def access_application(user, reference: str, *, for_edit: bool = False) -> Appli
     lead = next((m for m in members if m.role == ConsortiumMember.Role.LEAD), None)
     if lead is not None and lead.organisation_id in orgs:
         return application
-    if not for_edit and any(m.organisation_id in orgs for m in members):
+    if any(m.organisation_id in orgs and (m.can_edit or not for_edit) for m in members):
         return application
     raise Http404
+
+
+def _is_lead(user, application: Application) -> bool:
+    lead = application.members.filter(role=ConsortiumMember.Role.LEAD).first()
+    return lead is not None and lead.organisation_id in _organisations_of(user)
+
+
+def set_partner_editing(application: Application, organisation: Organisation, *, actor, allowed: bool) -> None:
+    """The lead lets a partner's users edit the draft, or takes that back."""
+    if not _is_lead(actor, application):
+        raise Http404
+    with transaction.atomic():
+        member = (
+            ConsortiumMember.objects.select_for_update()
+            .filter(application=application, organisation=organisation, role=ConsortiumMember.Role.PARTNER)
+            .first()
+        )
+        if member is None:
+            raise ValidationError({"members": [_("%(name)s is not a partner of this application.")
+                                               % {"name": organisation.name_fi}]})
+        if member.can_edit != allowed:
+            member.can_edit = allowed
+            member.save(update_fields=["can_edit"])
+            record("application.partner_editing", application, actor=actor,
+                   data={"organisation": organisation.key, "allowed": allowed})
 
 
 def _call_rules(call: Call) -> submission.CallRules:
@@ -295,10 +320,13 @@ def _apply(current: Application, changes: DraftChanges, partners, lines, amount,
         current.amount_applied = amount
         fields.append("amount_applied")
     if changes.partners is not None:
+        # Re-saving the list keeps what the lead has allowed each remaining partner.
+        editors = set(current.members.filter(role=ConsortiumMember.Role.PARTNER, can_edit=True)
+                      .values_list("organisation_id", flat=True))
         current.members.filter(role=ConsortiumMember.Role.PARTNER).delete()
         ConsortiumMember.objects.bulk_create(
             ConsortiumMember(application=current, organisation=o, name_as_written=o.name_fi,
-                             role=ConsortiumMember.Role.PARTNER, position=i)
+                             role=ConsortiumMember.Role.PARTNER, position=i, can_edit=o.pk in editors)
             for i, o in enumerate(partners, start=1)
         )
     if changes.budget is not None:
@@ -351,7 +379,8 @@ def submit(application: Application, *, actor, idempotency_key: str = "") -> App
 
 def withdraw(application: Application, *, actor) -> Application:
     """The lead withdraws a submitted application, until a decision has been made on it."""
-    access_application(actor, application.reference, for_edit=True)
+    if not _is_lead(actor, access_application(actor, application.reference)):
+        raise Http404
     with transaction.atomic():
         current = Application.objects.select_for_update().get(pk=application.pk)
         if current.status == Application.Status.WITHDRAWN:
