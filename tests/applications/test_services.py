@@ -70,7 +70,7 @@ def test_breaches_are_refused_with_the_field_and_the_reason(draft, hameenlinna):
         submit(draft, actor=hameenlinna)
     errors = error.value.message_dict
     assert "85\u00a0000,00" in errors["amount_applied"][0]
-    assert "at least 2 municipalities" in errors["members"][0]
+    assert "vähintään 2 kunnan" in errors["members"][0]
     assert Application.objects.get(pk=draft.pk).status == "draft"
 
 
@@ -92,7 +92,7 @@ def test_a_stale_save_is_detected_and_kept_aside(draft, hameenlinna, applicant_o
     update_draft(draft, DraftChanges(title="Minun otsikkoni"), actor=colleague, version=1)
     with pytest.raises(DraftConflictError) as error:
         update_draft(draft, DraftChanges(title="Toinen otsikko"), actor=hameenlinna, version=1)
-    assert "version 2" in str(error.value)
+    assert "versio 2" in str(error.value)
     assert Application.objects.get(pk=draft.pk).title == "Minun otsikkoni"
     assert DraftConflict.objects.get().changes == {"title": "Toinen otsikko"}
 

@@ -67,7 +67,7 @@ def test_keyboard_skip_link_and_language_choice(page, live_server, round_2020):
     expect(page).to_have_url(live_server.url + "/")
 
     # The choice is remembered: the next page, reached by a link, is Swedish too.
-    link = page.locator("header.site nav a").nth(1)
+    link = page.locator("header.site nav a[href='/organisations/']")
     link.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -32,7 +32,7 @@ def _form(application, **extra):
 
 def test_the_call_page_tells_who_may_apply_and_the_deadline(client, open_call):
     html = client.get(reverse("call", args=[open_call.slug])).content.decode()
-    assert "at least 2 municipalities" in html or "vähintään 2 kunnan" in html
+    assert "Vähintään 2 kunnan yhteishankkeet" in html
     assert open_call.closes_at.strftime("%Y") in html
     assert client.get(reverse("calls")).status_code == 200
 
