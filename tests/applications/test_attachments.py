@@ -174,7 +174,7 @@ def test_file_names_are_made_safe_for_display_and_download():
     assert sanitise_name("evil\u202egpj.exe", DOCX) == "evilgpj.exe.docx"  # no right-to-left override
     assert sanitise_name("a\r\nb\x00c.odt", ODT) == "abc.odt"
     assert sanitise_name('"<x>"', ODT) == "__x__.odt"
-    assert sanitise_name("", PDF) == "attachment.pdf"
+    assert sanitise_name("", PDF) == "liite.pdf"  # the fallback name is in the user's language
     assert sanitise_name(".htaccess", PDF) == "htaccess.pdf"
     long = sanitise_name("ä" * 400 + ".docx", DOCX)
     assert len(long) == 255 and long.endswith(".docx")
@@ -265,7 +265,7 @@ def test_the_size_limit_comes_from_the_settings(draft, hameenlinna, storage):
     with override_settings(AVUSTUS_MAX_ATTACHMENT_BYTES=len(data) - 1):
         with pytest.raises(ValidationError) as error:
             add_attachment(draft, upload(data), actor=hameenlinna)
-    assert "MB" in error.value.message_dict["file"][0]
+    assert "Mt" in error.value.message_dict["file"][0]
     assert not Attachment.objects.exists() and stored_files(storage) == []
     with override_settings(AVUSTUS_MAX_ATTACHMENT_BYTES=len(data)):
         assert add_attachment(draft, upload(data), actor=hameenlinna).size == len(data)
@@ -286,7 +286,7 @@ def test_a_refusal_inside_the_transaction_leaves_no_file(draft, hameenlinna, sto
     add_attachment(draft, upload(make_pdf()), actor=hameenlinna)
     with pytest.raises(ValidationError) as error:
         add_attachment(draft, upload(make_docx(), "b.docx"), actor=hameenlinna)
-    assert "at most 1" in error.value.message_dict["file"][0]
+    assert "enintään 1" in error.value.message_dict["file"][0]
     assert Attachment.objects.count() == 1 and len(stored_files(storage)) == 1
 
 
