@@ -369,7 +369,7 @@ def test_upload_download_and_removal_through_the_api(draft, hameenlinna, partner
     assert download["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in download["Content-Security-Policy"]
     assert b"".join(download.streaming_content) == data
-    download.close()
+    _close_file(download)
 
     refused = lead.post(url, {"file": upload(b"<html>hi</html>", "x.pdf")})
     assert refused.status_code == 422
@@ -387,12 +387,28 @@ def test_upload_download_and_removal_through_the_api(draft, hameenlinna, partner
     assert lead.delete(f"{url}/{body['id']}").status_code == 404
 
 
+def _close_file(response) -> None:
+    """Close a streamed response the way Django's test client does for its own responses.
+
+    response.close() sends request_finished, whose close_old_connections would close the test's database
+    connection inside its transaction (PostgreSQL then fails every later query of the test).
+    """
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def test_non_ascii_names_are_sent_in_the_encoded_form(draft, hameenlinna):
     attachment = add_attachment(draft, upload(make_docx(), "Hämeenlinnan hanke.docx"), actor=hameenlinna)
     response = client_of(hameenlinna).get(f"{BASE}/applications/{draft.reference}/attachments/{attachment.pk}")
     assert response["Content-Type"] == DOCX
     assert "filename*=utf-8''H%C3%A4meenlinnan%20hanke.docx" in response["Content-Disposition"]
-    response.close()
+    _close_file(response)
 
 
 def test_another_organisation_gets_404_and_anonymous_401(draft, hameenlinna, applicant_of):
