@@ -82,3 +82,16 @@ def test_another_organisations_user_gets_404_on_every_screen(client, open_call, 
         assert client.get(page).status_code == 404
     assert client.post(reverse("withdraw-application", args=[reference])).status_code == 404
     assert client.post(url, {"version": 1, "title": "x", "action": "save"}).status_code == 404
+
+
+def test_autosave_answers_json_and_detects_a_stale_version(client, open_call, hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    saved = client.post(url, _form(application, action="autosave", title="Kesken"))
+    assert saved.status_code == 200 and saved.json()["version"] == 2
+    assert Application.objects.get().title == "Kesken"
+    stale = client.post(url, _form(application, action="autosave", title="Vanha"))
+    assert stale.status_code == 409 and "versio 2" in stale.json()["error"]
+    bad = client.post(url, _form(Application.objects.get(), action="autosave", amount_applied="paljon"))
+    assert bad.status_code == 422 and "amount_applied" in bad.json()["errors"]
+    assert Application.objects.get().title == "Kesken"

@@ -8,7 +8,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,6 +110,8 @@ def my_application(request, reference: str):
         editable = False
     errors: dict[str, list[str]] = {}
     query = ""
+    if request.method == "POST" and editable and request.POST.get("action") == "autosave":
+        return _autosave(request, application)
     if request.method == "POST" and editable:
         changes = _form_values(request, application)
         try:
@@ -137,6 +139,19 @@ def my_application(request, reference: str):
                     return redirect("my-application", reference=reference)
         application = services.access_application(request.user, reference)
     return _render_form(request, application, editable, errors, query)
+
+
+def _autosave(request, application):
+    """A save the form's script sends while the user types: JSON back, the page stays as it is."""
+    try:
+        saved = services.update_draft(application, _form_values(request, application), actor=request.user,
+                                      version=int(request.POST.get("version", "0") or 0))
+    except services.DraftConflictError as exc:
+        return JsonResponse({"error": str(exc)}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"errors": exc.message_dict}, status=422)
+    return JsonResponse({"version": saved.version,
+                         "message": _("Saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}})
 
 
 def _render_form(request, application, editable: bool, errors: dict, query: str):
