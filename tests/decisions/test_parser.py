@@ -11,7 +11,6 @@ import subprocess
 import sys
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -32,8 +31,8 @@ from avustus.decisions.importing.parser import (
     parse_decision_bytes,
     split_applicant_cell,
 )
+from tests.conftest import SEED
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "000_db4183b925909120.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 PARSED = parse_decision(SEED_TEXT)
 

@@ -10,7 +10,6 @@ part, as Finnish ones are.
 import re
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -29,8 +28,8 @@ from avustus.decisions.importing.parser import (
     parse_decision_bytes,
     split_applicant_cell,
 )
+from tests.conftest import SEED
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "000_db4183b925909120.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 FINNISH_PARSED = parse_decision(SEED_TEXT)
 
