@@ -188,3 +188,29 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Notification(models.Model):
+    """How and when a recipient was told of a decision, and the deadline for rectification that follows."""
+
+    class Channel(models.TextChoices):
+        LETTER = "letter", _("by letter")
+        ELECTRONIC = "electronic", _("electronically")
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="notifications")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notifications")
+    channel = models.CharField(_("how"), max_length=12, choices=Channel.choices)
+    sent_on = models.DateField(_("sent"))
+    # Derived by the time-limit rules when recorded, and kept: the deadline told to the recipient stands.
+    received_on = models.DateField(_("deemed received"))
+    rectification_deadline = models.DateField(_("last day for a rectification request"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision", "application", "sent_on"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["decision", "application", "channel", "sent_on"],
+                                               name="one_notification_per_sending")]

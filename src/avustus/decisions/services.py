@@ -11,10 +11,12 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from avustus.accounts.models import Role
+from avustus.accounts.permissions import has_programme_role
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.chain import record
 from avustus.calls.models import Call, CostCategory, Exclusion, GrantGroup, Programme
@@ -22,9 +24,10 @@ from avustus.calls.texts import default_rules, default_texts, group_text
 from avustus.decisions.importing.linking import LinkedMember, LinkedRound, link
 from avustus.decisions.importing.parser import ParsedDecision, parse_decision_bytes
 from avustus.decisions.importing.serialise import parsed_to_dict
-from avustus.decisions.models import Decision, DecisionDocument, DecisionLocked, Finding, Outcome
+from avustus.decisions.models import Decision, DecisionDocument, DecisionLocked, Finding, Notification, Outcome
 from avustus.registry.resolver import load_registry
 from avustus.registry.services import sync_registry
+from avustus.rules.deadlines import Delivery, rectification_deadline
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -341,3 +344,31 @@ def verify_signed_decision(decision: Decision) -> list[str]:
         if _sha256(bytes(document.content)) != document.sha256:
             problems.append(f"document {document.lang}.{document.format} differs from the one signed")
     return problems
+
+
+def record_notification(decision: Decision, application, *, channel: str, sent_on, actor):
+    """Record that a recipient was sent the decision; the deemed receipt and deadline follow Finnish law.
+
+    Recording the same sending twice gives the one already recorded.
+    """
+    if actor is not None and not has_programme_role(actor, decision.call.programme, (Role.OFFICIAL,)):
+        raise PermissionDenied("only the programme's officials record notifications")
+    if channel not in {d.value for d in Delivery}:
+        raise ValidationError({"channel": [f"«{channel}» is not a way of sending: letter or electronic"]})
+    if decision.status != Decision.Status.SIGNED:
+        raise ValidationError({"__all__": ["only a signed decision is notified"]})
+    if decision.decided_on and sent_on < decision.decided_on:
+        raise ValidationError({"sent_on": ["a decision cannot be sent before it was made"]})
+    if not decision.outcomes.filter(application=application).exists():
+        raise ValidationError({"application": ["the decision does not concern this application"]})
+    received_on, deadline = rectification_deadline(sent_on, channel)
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            decision=decision, application=application, channel=channel, sent_on=sent_on,
+            defaults={"received_on": received_on, "rectification_deadline": deadline, "recorded_by": actor},
+        )
+        if created:
+            record("decision.notified", notification, actor=actor,
+                   data={"application": application.reference, "channel": channel, "sent_on": sent_on.isoformat(),
+                         "received_on": received_on.isoformat(), "deadline": deadline.isoformat()})
+    return notification
