@@ -175,3 +175,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("AVUSTUS_LOG_LEVEL", "WARNING")},
 }
+
+# OpenID Connect login (Suomi.fi e-Identification), on only when a provider is configured.
+# See avustus.accounts.identity. Endpoints default to the paths of the provider's discovery document
+# as oidc-provider-mock serves them; give them explicitly for a real provider.
+if os.environ.get("AVUSTUS_OIDC_ISSUER"):
+    _oidc_issuer = os.environ["AVUSTUS_OIDC_ISSUER"].rstrip("/")
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        "avustus.accounts.identity.OIDCBackend",
+    ]
+    OIDC_RP_CLIENT_ID = os.environ.get("AVUSTUS_OIDC_CLIENT_ID", "")
+    OIDC_RP_CLIENT_SECRET = os.environ.get("AVUSTUS_OIDC_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get(
+        "AVUSTUS_OIDC_AUTHORIZATION_ENDPOINT", f"{_oidc_issuer}/oauth2/authorize"
+    )
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("AVUSTUS_OIDC_TOKEN_ENDPOINT", f"{_oidc_issuer}/oauth2/token")
+    OIDC_OP_USER_ENDPOINT = os.environ.get("AVUSTUS_OIDC_USERINFO_ENDPOINT", f"{_oidc_issuer}/userinfo")
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("AVUSTUS_OIDC_JWKS_ENDPOINT", f"{_oidc_issuer}/jwks")
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = os.environ.get("AVUSTUS_OIDC_SCOPES", "openid profile")
+    OIDC_USE_PKCE = True
+    LOGIN_REDIRECT_URL_FAILURE = "/login/"  # used as is by mozilla-django-oidc, not reversed

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
 from avustus.web import applicant, views
 
@@ -31,3 +32,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+if oidc_enabled():
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
