@@ -95,3 +95,26 @@ def test_autosave_answers_json_and_detects_a_stale_version(client, open_call, ha
     bad = client.post(url, _form(Application.objects.get(), action="autosave", amount_applied="paljon"))
     assert bad.status_code == 422 and "amount_applied" in bad.json()["errors"]
     assert Application.objects.get().title == "Kesken"
+
+
+def test_documents_are_attached_by_content_and_downloaded_as_attachments(client, open_call, hameenlinna, settings,
+                                                                         tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    url = _start(client, open_call).url
+    reference = Application.objects.get().reference
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    fake = SimpleUploadedFile("suunnitelma.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
+    refused = client.post(reverse("add-attachment", args=[reference]), {"file": fake}, follow=True)
+    assert "PDF, ODT" in refused.content.decode() and not Application.objects.get().attachments.exists()
+    good = SimpleUploadedFile("suunnitelma.pdf", pdf, "application/pdf")
+    client.post(reverse("add-attachment", args=[reference]), {"file": good})
+    attachment = Application.objects.get().attachments.get()
+    assert reverse("attachment", args=[reference, attachment.pk]) in client.get(url).content.decode()
+    download = client.get(reverse("attachment", args=[reference, attachment.pk]))
+    assert download["Content-Disposition"].startswith("attachment") and download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == pdf
+    client.post(reverse("remove-attachment", args=[reference, attachment.pk]))
+    assert not Application.objects.get().attachments.filter(removed_at__isnull=True).exists()

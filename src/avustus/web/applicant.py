@@ -8,13 +8,13 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from avustus.applications import services
+from avustus.applications import attachments, services
 from avustus.applications.documents import application_pdf
 from avustus.calls.models import Call
 from avustus.registry.models import Organisation
@@ -189,6 +189,7 @@ def _render_form(request, application, editable: bool, errors: dict, query: str)
             "maximum": services.maximum_grant(application),
             "aid_rate": call.aid_rate,
             "submit_key": secrets.token_urlsafe(16),
+            "attachments": attachments.list_attachments(request.user, application.reference),
         },
         status=422 if errors else 200,
     )
@@ -222,3 +223,43 @@ def withdraw(request, reference: str):
     else:
         messages.success(request, _("The application was withdrawn."))
     return redirect("my-application", reference=reference)
+
+
+@login_required
+@require_POST
+def add_attachment(request, reference: str):
+    application = services.access_application(request.user, reference, for_edit=True)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+        return redirect("my-application", reference=reference)
+    try:
+        attachments.add_attachment(application, upload, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages(exc)))
+    else:
+        messages.success(request, _("The document was attached."))
+    return redirect("my-application", reference=reference)
+
+
+@login_required
+@require_POST
+def remove_attachment(request, reference: str, attachment_id: int):
+    attachment = attachments.attachment_for_edit(request.user, reference, attachment_id)
+    try:
+        attachments.remove_attachment(attachment, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages(exc)))
+    return redirect("my-application", reference=reference)
+
+
+@login_required
+def download_attachment(request, reference: str, attachment_id: int):
+    """Always a download, never shown inline from this origin (see the API's download for the same rules)."""
+    attachment, file = attachments.open_attachment(request.user, reference, attachment_id)
+    response = FileResponse(file, as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
