@@ -118,3 +118,8 @@ def test_documents_are_attached_by_content_and_downloaded_as_attachments(client,
     assert b"".join(download.streaming_content) == pdf
     client.post(reverse("remove-attachment", args=[reference, attachment.pk]))
     assert not Application.objects.get().attachments.filter(removed_at__isnull=True).exists()
+
+
+def test_a_decided_call_links_its_decisions(client, round_2020):
+    html = client.get(reverse("call", args=[round_2020.slug])).content.decode()
+    assert reverse("round", args=[round_2020.slug]) in html
