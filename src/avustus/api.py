@@ -16,6 +16,7 @@ from avustus.applications import services
 from avustus.applications.models import Application
 from avustus.calls.models import Call
 from avustus.registry.models import Organisation
+from avustus.registry import selectors as registry
 
 api = NinjaAPI(title="Avustus API", version="1", urls_namespace="api-v1")
 
@@ -128,11 +129,7 @@ class OrganisationOut(Schema):
 @api.get("/organisations", response=list[OrganisationOut], tags=["registry"])
 def search_organisations(request, q: str = "", limit: int = 20):
     """Registry search by the start of a Finnish or Swedish name, for building a consortium."""
-    q = q.strip()[:100]
-    if not q:
-        return []
-    found = Organisation.objects.filter(name_fi__istartswith=q) | Organisation.objects.filter(name_sv__istartswith=q)
-    return list(found.order_by("name_fi")[: max(1, min(limit, 50))])
+    return list(registry.search_organisations(q, limit=limit))
 
 
 # --- Applications -------------------------------------------------------------------------------

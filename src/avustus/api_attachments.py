@@ -7,7 +7,6 @@ e-service. Errors are the API's usual JSON (422 for a refused file, 404 for what
 
 from datetime import datetime
 
-from django.http import FileResponse
 from ninja import File, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
@@ -71,14 +70,7 @@ def list_attachments(request, reference: str):
 def download_attachment(request, reference: str, attachment_id: int):
     """The document itself, always as a download; the lead's and the partners' users."""
     attachment, file = attachments.open_attachment(request.user, reference, attachment_id)
-    response = FileResponse(file, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    # Set here and not left to the middleware: these must hold wherever the API is mounted.
-    response["X-Content-Type-Options"] = "nosniff"
-    # Should a browser render it anyway (a PDF viewer in a tab), it gets no scripts and no origin.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachments.download_response(attachment, file)
 
 
 @router.delete("/applications/{reference}/attachments/{attachment_id}", response={204: None, **ERRORS},

@@ -146,6 +146,11 @@ def _call_rules(call: Call) -> submission.CallRules:
     )
 
 
+def accepts_applications(call: Call, now=None) -> bool:
+    """Whether the call is published and, by the server's clock, within its window."""
+    return call.status == Call.Status.PUBLISHED and submission.is_open(_call_rules(call), now or timezone.now())
+
+
 def maximum_grant(application: Application) -> Decimal:
     """The most the application can ask for: the call's aid rate of its VAT-free eligible costs."""
     rules = _call_rules(application.call)
@@ -196,7 +201,7 @@ def create_draft(
     """
     if organisation.pk not in _organisations_of(actor):
         raise PermissionDenied(_("You do not act for %(name)s.") % {"name": organisation.name_fi})
-    if call.status != Call.Status.PUBLISHED or not submission.is_open(_call_rules(call), timezone.now()):
+    if not accepts_applications(call):
         raise ValidationError({"__all__": [_("The call is not open for applications.")]})
     if organisation.kind not in call.lead_kinds:
         raise ValidationError({"members.0": [_("A body of this kind cannot be the lead applicant in this call.")]})

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from avustus.accounts.models import Role
 from avustus.accounts.permissions import has_programme_role
@@ -19,17 +20,17 @@ def update_call_texts(call: Call, changes: dict[str, dict[str, str]], *, actor) 
     change shows in documents made from now on.
     """
     if not has_programme_role(actor, call.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
-        raise PermissionDenied("only the programme's officials edit the texts of its calls")
+        raise PermissionDenied(_("only the programme's officials edit the texts of its calls"))
     errors = {}
     for key, values in changes.items():
         if key not in call.texts:
-            errors[key] = f"the call has no text «{key}»"
+            errors[key] = _("The call has no text %(key)s.") % {"key": key}
             continue
         for lang, text in values.items():
             if lang not in TEXT_LANGUAGES:
-                errors[f"{key}.{lang}"] = f"texts are in Finnish and Swedish, not «{lang}»"
+                errors[f"{key}.{lang}"] = _("Texts are in Finnish and Swedish, not %(lang)s.") % {"lang": lang}
             elif len(text) > MAX_TEXT_LENGTH:
-                errors[f"{key}.{lang}"] = f"at most {MAX_TEXT_LENGTH} characters"
+                errors[f"{key}.{lang}"] = _("At most %(n)s characters.") % {"n": MAX_TEXT_LENGTH}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -53,9 +54,9 @@ def copy_call(source: Call, *, slug: str, title_fi: str, title_sv: str = "", tit
     from avustus.calls.models import CostCategory, Criterion, Exclusion, GrantGroup
 
     if actor is not None and not has_programme_role(actor, source.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
-        raise PermissionDenied("only the programme's officials create its calls")
+        raise PermissionDenied(_("only the programme's officials create its calls"))
     if Call.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": [f"a call «{slug}» exists already"]})
+        raise ValidationError({"slug": [_("A call %(slug)s exists already; choose another identifier.") % {"slug": slug}]})
     with transaction.atomic():
         call = Call.objects.create(
             programme=source.programme, slug=slug, title_fi=title_fi, title_sv=title_sv, title_en=title_en,
@@ -79,13 +80,14 @@ def copy_call(source: Call, *, slug: str, title_fi: str, title_sv: str = "", tit
 def publish_call(call: Call, *, actor) -> Call:
     """Open a draft call: from now on applicants rely on its rules, which therefore no longer change."""
     if actor is not None and not has_programme_role(actor, call.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
-        raise PermissionDenied("only the programme's officials publish its calls")
+        raise PermissionDenied(_("only the programme's officials publish its calls"))
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if call.status != Call.Status.DRAFT:
-            raise ValidationError({"__all__": ["only a draft call is published"]})
+            raise ValidationError({"__all__": [_("Only a draft call can be published.")]})
         if call.closes_at is None or not call.cost_categories.filter(eligible=True).exists():
-            raise ValidationError({"__all__": ["a call needs a deadline and eligible cost categories to open"]})
+            raise ValidationError({"__all__": [
+                _("Give the call a deadline and at least one eligible cost category before publishing it.")]})
         call.status = Call.Status.PUBLISHED
         call.save(update_fields=["status"])
         record("call.published", call, actor=actor, data={"closes_at": call.closes_at.isoformat()})

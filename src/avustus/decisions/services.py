@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from avustus.accounts.models import Role
 from avustus.accounts.permissions import has_programme_role
@@ -126,13 +127,13 @@ def _clear_round(call: Call) -> None:
 def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> Decision:
     parsed = linked.parsed
     orgs = sync_registry()
-    programme, _ = Programme.objects.update_or_create(slug=PROGRAMME["slug"], defaults=PROGRAMME)
+    programme, _created = Programme.objects.update_or_create(slug=PROGRAMME["slug"], defaults=PROGRAMME)
     closes_at = (
         datetime.combine(parsed.deadline, time(23, 59, 59), tzinfo=HELSINKI) if parsed.deadline else None
     )
     deadline_text = f"{parsed.deadline.day}.{parsed.deadline.month}.{parsed.deadline.year}" if parsed.deadline else ""
     rule = linked.rounding_rule
-    call, _ = Call.objects.update_or_create(
+    call, _created = Call.objects.update_or_create(
         slug=slug,
         defaults={
             "programme": programme,
@@ -164,7 +165,7 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
         code = f"group-{position}"
         # The other language's heading and condition come from the programme's texts when this
         # language's heading agrees with them; a Finnish field is never left empty.
-        known_heading, _ = group_text(texts, code, lang)
+        known_heading, _condition = group_text(texts, code, lang)
         other_heading, other_condition = group_text(texts, code, other) if known_heading == section.heading else ("", "")
         values = {f"name_{lang}": section.heading, f"condition_{lang}": section.condition,
                   f"name_{other}": other_heading, f"condition_{other}": other_condition}
@@ -289,7 +290,7 @@ def sign_decision(decision: Decision, *, actor) -> Decision:
         if decision.status == Decision.Status.SIGNED:
             raise DecisionLocked(f"decision {decision.pk} is already signed")
         if decision.presenting_official_id is not None and actor is not None and decision.presenting_official_id == actor.pk:
-            raise PermissionDenied("the presenting official cannot sign the decision they presented")
+            raise PermissionDenied(_("the presenting official cannot sign the decision they presented"))
         if not decision.outcomes.exists():
             raise ValueError("a decision without outcomes cannot be signed")
         snapshot = decision_snapshot(decision)
@@ -352,15 +353,15 @@ def record_notification(decision: Decision, application, *, channel: str, sent_o
     Recording the same sending twice gives the one already recorded.
     """
     if actor is not None and not has_programme_role(actor, decision.call.programme, (Role.OFFICIAL,)):
-        raise PermissionDenied("only the programme's officials record notifications")
+        raise PermissionDenied(_("only the programme's officials record notifications"))
     if channel not in {d.value for d in Delivery}:
-        raise ValidationError({"channel": [f"«{channel}» is not a way of sending: letter or electronic"]})
+        raise ValidationError({"channel": [_("Choose how the decision was sent: by letter or electronically.")]})
     if decision.status != Decision.Status.SIGNED:
-        raise ValidationError({"__all__": ["only a signed decision is notified"]})
+        raise ValidationError({"__all__": [_("Only a signed decision can be notified.")]})
     if decision.decided_on and sent_on < decision.decided_on:
-        raise ValidationError({"sent_on": ["a decision cannot be sent before it was made"]})
+        raise ValidationError({"sent_on": [_("A decision cannot be sent before it was made; check the date.")]})
     if not decision.outcomes.filter(application=application).exists():
-        raise ValidationError({"application": ["the decision does not concern this application"]})
+        raise ValidationError({"application": [_("The decision does not concern this application.")]})
     received_on, deadline = rectification_deadline(sent_on, channel)
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(

@@ -8,7 +8,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,21 +18,21 @@ from avustus.applications import attachments, services
 from avustus.applications.documents import application_pdf
 from avustus.calls.models import Call
 from avustus.registry.models import Organisation
+from avustus.registry.selectors import search_organisations
 
 VISIBLE = (Call.Status.PUBLISHED, Call.Status.CLOSED, Call.Status.DECIDED)
 
 
 def calls(request):
-    now = timezone.now()
     listed = Call.objects.filter(status__in=VISIBLE).select_related("programme").order_by("-closes_at")
-    open_calls = [c for c in listed if c.status == Call.Status.PUBLISHED and (c.closes_at is None or now < c.closes_at)]
+    open_calls = [c for c in listed if services.accepts_applications(c)]
     past = [c for c in listed if c not in open_calls]
     return render(request, "web/apply/calls.html", {"open_calls": open_calls, "past_calls": past})
 
 
 def call_detail(request, slug: str):
     call = get_object_or_404(Call.objects.filter(status__in=VISIBLE).select_related("programme"), slug=slug)
-    is_open = call.status == Call.Status.PUBLISHED and (call.closes_at is None or timezone.now() < call.closes_at)
+    is_open = services.accepts_applications(call)
     return render(
         request,
         "web/apply/call.html",
@@ -159,14 +159,8 @@ def _render_form(request, application, editable: bool, errors: dict, query: str)
     lines = {b.category.code: b for b in application.budget_lines.select_related("category")}
     budget = [(c, lines.get(c.code)) for c in call.cost_categories.all() if c.eligible]
     members = list(application.members.select_related("organisation").order_by("position"))
-    found = []
-    if query.strip():
-        taken = {m.organisation_id for m in members}
-        found = [
-            o for o in (Organisation.objects.filter(name_fi__istartswith=query.strip())
-                        | Organisation.objects.filter(name_sv__istartswith=query.strip())).order_by("name_fi")[:10]
-            if o.pk not in taken and o.kind in call.partner_kinds
-        ]
+    taken = {m.organisation_id for m in members}
+    found = [o for o in search_organisations(query, kinds=call.partner_kinds) if o.pk not in taken]
     lang = request.LANGUAGE_CODE
     plan = [
         (f, (f.get("label") or {}).get(lang) or (f.get("label") or {}).get("fi") or f["key"],
@@ -255,11 +249,6 @@ def remove_attachment(request, reference: str, attachment_id: int):
 
 @login_required
 def download_attachment(request, reference: str, attachment_id: int):
-    """Always a download, never shown inline from this origin (see the API's download for the same rules)."""
+    """Always a download, never shown inline from this origin."""
     attachment, file = attachments.open_attachment(request.user, reference, attachment_id)
-    response = FileResponse(file, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachments.download_response(attachment, file)
