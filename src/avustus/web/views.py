@@ -1,7 +1,7 @@
 """The public and officials' screens. Views only read requests and call selectors; no rules live here."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -48,7 +48,8 @@ SORT_LABELS = {
 
 
 def home(request):
-    calls = Call.objects.select_related("programme").annotate(n_applications=Count("applications"))
+    calls = Call.objects.select_related("programme").annotate(
+        n_applications=Count("applications", filter=~Q(applications__status=Application.Status.DRAFT)))
     return render(request, "web/home.html", {"calls": calls})
 
 
@@ -80,7 +81,8 @@ def decision_document(request, pk: int, lang: str, fmt: str):
 
 def round_applications(request, slug: str):
     call = get_object_or_404(Call, slug=slug)
-    apps = applications_with_outcomes(call)
+    # Drafts are their applicants' business until submitted: not listed, not even by their members' names.
+    apps = applications_with_outcomes(call).exclude(status=Application.Status.DRAFT)
     outcome = request.GET.get("outcome", "")
     if outcome in Outcome.Kind.values:
         apps = apps.filter(outcome_kind=outcome)
@@ -89,7 +91,10 @@ def round_applications(request, slug: str):
     if group in {g.code for g in groups}:
         apps = apps.filter(group_id=next(g.id for g in groups if g.code == group))
     municipality = request.GET.get("municipality", "")
-    municipalities = Organisation.objects.filter(memberships__application__call=call).distinct().order_by("name_fi")
+    municipalities = (
+        Organisation.objects.filter(memberships__application__in=call.applications.exclude(
+            status=Application.Status.DRAFT)).distinct().order_by("name_fi")
+    )
     if municipality:
         apps = apps.filter(members__organisation__key=municipality).distinct()
     sort = request.GET.get("sort", "row")
@@ -154,7 +159,8 @@ def organisation_detail(request, key: str):
     return render(
         request,
         "web/organisation.html",
-        {"organisation": organisation, "applications": applications_of_organisation(organisation)},
+        {"organisation": organisation,
+         "applications": applications_of_organisation(organisation).exclude(status=Application.Status.DRAFT)},
     )
 
 
@@ -162,7 +168,9 @@ def organisations(request):
     kind = request.GET.get("kind", Organisation.Kind.MUNICIPALITY)
     if kind not in Organisation.Kind.values:
         kind = Organisation.Kind.MUNICIPALITY
-    orgs = Organisation.objects.filter(kind=kind).annotate(n_applications=Count("memberships__application", distinct=True))
+    orgs = Organisation.objects.filter(kind=kind).annotate(n_applications=Count(
+        "memberships__application", distinct=True,
+        filter=~Q(memberships__application__status=Application.Status.DRAFT)))
     return render(
         request, "web/organisations.html", {"organisations": orgs, "kind": kind, "kinds": Organisation.Kind.choices}
     )
