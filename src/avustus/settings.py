@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "avustus.calls",
     "avustus.applications",
     "avustus.decisions",
+    "avustus.evaluation",
     "avustus.web",
 ]
 

@@ -6,16 +6,19 @@ from django.urls import include, path
 
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web import applicant, views
+from avustus.web.csp import allow_document_style
+from avustus.web import applicant, officials, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("rounds/<slug:slug>/", views.round_detail, name="round"),
     path("rounds/<slug:slug>/texts/", views.call_texts, name="call-texts"),
     path("rounds/<slug:slug>/applications/", views.round_applications, name="round-applications"),
-    path("decisions/<int:pk>/<str:lang>.<str:fmt>", views.decision_document, name="decision-document"),
+    path("decisions/<int:pk>/<str:lang>.<str:fmt>", allow_document_style(views.decision_document),
+         name="decision-document"),
     path("applications/<str:reference>/", views.application_detail, name="application"),
-    path("applications/<str:reference>/letter.<str:lang>.<str:fmt>", views.application_letter, name="letter"),
+    path("applications/<str:reference>/letter.<str:lang>.<str:fmt>", allow_document_style(views.application_letter),
+         name="letter"),
     path("calls/", applicant.calls, name="calls"),
     path("calls/<slug:slug>/", applicant.call_detail, name="call"),
     path("calls/<slug:slug>/apply/", applicant.start, name="start-application"),
@@ -29,6 +32,19 @@ urlpatterns = [
          name="attachment"),
     path("my/applications/<str:reference>/attachments/<int:attachment_id>/remove/", applicant.remove_attachment,
          name="remove-attachment"),
+    path("officials/", officials.workbench, name="officials"),
+    path("officials/calls/new/", officials.create_call, name="officials-create-call"),
+    path("rounds/<slug:slug>/setup/", officials.call_setup, name="officials-setup"),
+    path("rounds/<slug:slug>/screening/", officials.screening_list, name="officials-screening"),
+    path("rounds/<slug:slug>/evaluation/", officials.evaluation, name="officials-evaluation"),
+    path("rounds/<slug:slug>/proposal/", officials.proposal, name="officials-proposal"),
+    path("rounds/<slug:slug>/proposal/<str:reference>/", officials.proposal_line, name="officials-proposal-line"),
+    path("rounds/<slug:slug>/rectifications/", officials.rectifications, name="officials-rectifications"),
+    path("applications/<str:reference>/screening/", officials.screen_application, name="officials-screen"),
+    path("decisions/<int:pk>/notifications/", officials.notifications, name="officials-notifications"),
+    path("rectifications/<int:pk>/", officials.rectification_request, name="officials-rectification"),
+    path("reviews/", officials.my_reviews, name="reviews"),
+    path("reviews/<int:pk>/", officials.review, name="review"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<str:key>/", views.organisation_detail, name="organisation"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

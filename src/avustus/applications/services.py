@@ -397,3 +397,14 @@ def withdraw(application: Application, *, actor) -> Application:
         current.save(update_fields=["status", "withdrawn_at", "updated_at"])
         record("application.withdrawn", current, actor=actor, data={})
     return current
+
+
+def screening_flags_for(application: Application) -> list[dict]:
+    """The automatic screening flags of an application as it stands, for rounds not submitted through the e-service."""
+    call = application.call
+    exclusions = tuple(
+        submission.Exclusion(e.code, tuple(e.keywords_fi) + tuple(e.keywords_sv)) for e in call.exclusions.all()
+    )
+    texts = [application.title, *(str(v) for v in application.plan.values())]
+    flags = submission.screening_flags(texts, exclusions, _data(application), _call_rules(call))
+    return [f.__dict__ for f in flags]

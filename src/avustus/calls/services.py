@@ -1,4 +1,9 @@
-"""Use cases of the call stage. For now: officials editing the texts of a call."""
+"""Use cases of the call stage: setting up, copying and publishing a call, and editing its texts."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -7,7 +12,9 @@ from django.utils.translation import gettext as _
 from avustus.accounts.models import Role
 from avustus.accounts.permissions import has_programme_role
 from avustus.audit.chain import record
-from avustus.calls.models import Call
+from avustus.calls.models import Call, CostCategory, Criterion, Exclusion, GrantGroup
+from avustus.calls.texts import default_texts
+from avustus.rules.money import ROUNDING_MODES
 
 TEXT_LANGUAGES = ("fi", "sv")
 MAX_TEXT_LENGTH = 20_000
@@ -51,8 +58,6 @@ def update_call_texts(call: Call, changes: dict[str, dict[str, str]], *, actor) 
 def copy_call(source: Call, *, slug: str, title_fi: str, title_sv: str = "", title_en: str = "",
               opens_at=None, closes_at=None, actor) -> Call:
     """A new draft call with every rule of ``source``: later rounds start from the previous one's rules."""
-    from avustus.calls.models import CostCategory, Criterion, Exclusion, GrantGroup
-
     if actor is not None and not has_programme_role(actor, source.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
         raise PermissionDenied(_("only the programme's officials create its calls"))
     if Call.objects.filter(slug=slug).exists():
@@ -92,3 +97,205 @@ def publish_call(call: Call, *, actor) -> Call:
         call.save(update_fields=["status"])
         record("call.published", call, actor=actor, data={"closes_at": call.closes_at.isoformat()})
     return call
+
+
+# --- Call set-up ---------------------------------------------------------------------------------
+
+# The rules a draft call's set-up screen edits, with how each is read from the form.
+SCALAR_RULES = (
+    "title_fi", "title_sv", "title_en", "appropriation", "opens_at", "closes_at", "aid_rate", "min_municipalities",
+    "lead_kinds", "partner_kinds", "implementation_end", "final_report_due", "reporting_interval_months",
+    "rounding_unit", "rounding_mode",
+)
+APPLICANT_KIND_CHOICES = ("municipality", "joint_authority")
+HELSINKI = ZoneInfo("Europe/Helsinki")
+slug_re = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+# Each list part of a call, edited as lines of fields separated by "|": the field names in order.
+PART_FIELDS = {
+    "cost_categories": ("code", "name_fi", "name_sv", "eligible"),
+    "exclusions": ("code", "name_fi", "name_sv", "keywords_fi", "keywords_sv"),
+    "criteria": ("code", "name_fi", "name_sv", "weight", "scale_max"),
+    "groups": ("code", "name_fi", "name_sv", "condition_fi", "condition_sv"),
+}
+
+
+def part_lines(call: Call, part: str) -> str:
+    """A list part of the call as the set-up screen shows it: one line per row, fields separated by '|'."""
+    lines = []
+    for row in getattr(call, part).order_by("position"):
+        values = []
+        for name in PART_FIELDS[part]:
+            value = getattr(row, name)
+            if isinstance(value, list):
+                value = ", ".join(value)
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            values.append(str(value).replace("|", "/").replace("\n", " "))
+        lines.append(" | ".join(values))
+    return "\n".join(lines)
+
+
+def _parse_part(part: str, text: str, errors: dict) -> list[dict]:
+    rows, codes = [], set()
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        fields = [f.strip() for f in line.split("|")]
+        names = PART_FIELDS[part]
+        where = f"{part}.{number}"
+        if len(fields) > len(names) or not fields[0] or not (len(fields) > 1 and fields[1]):
+            errors[where] = [_("Line %(n)s: give an identifier and a Finnish name, at most %(k)s fields separated by |.")
+                             % {"n": number, "k": len(names)}]
+            continue
+        row = dict(zip(names, fields + [""] * (len(names) - len(fields))))
+        if not slug_re.fullmatch(row["code"]) or row["code"] in codes:
+            errors[where] = [_("Line %(n)s: the identifier must be unique and use only a-z, 0-9 and -.") % {"n": number}]
+            continue
+        codes.add(row["code"])
+        if part == "cost_categories":
+            row["eligible"] = row["eligible"].lower() not in ("no", "ei", "nej", "false", "0")
+        elif part == "exclusions":
+            for key in ("keywords_fi", "keywords_sv"):
+                row[key] = [k.strip().casefold() for k in row[key].split(",") if k.strip()]
+        elif part == "criteria":
+            try:
+                row["weight"] = Decimal(row["weight"].replace(",", ".") or "1")
+                row["scale_max"] = int(row["scale_max"] or "5")
+                if not (row["weight"].is_finite() and 0 < row["weight"] <= 100 and 1 <= row["scale_max"] <= 100):
+                    raise ValueError
+            except (InvalidOperation, ValueError):
+                errors[where] = [_("Line %(n)s: the weight is a positive number and the scale a whole number from 1 to 100.")
+                                 % {"n": number}]
+                continue
+        rows.append(row)
+    return rows
+
+
+def update_call_rules(call: Call, values: dict, parts: dict[str, str], *, actor) -> Call:
+    """Change the rules of a draft call. A published call's rules are what applicants relied on: frozen."""
+    if not has_programme_role(actor, call.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
+        raise PermissionDenied(_("only the programme's officials set up its calls"))
+    errors: dict = {}
+    clean: dict = {}
+
+    def money(name, value, positive=True):
+        try:
+            amount = Decimal(str(value).replace("\u00a0", "").replace(" ", "").replace(",", "."))
+            if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or (positive and amount <= 0):
+                raise InvalidOperation
+            return amount
+        except InvalidOperation:
+            errors[name] = [_("Write the amount in euros, for example 12 500,00.")]
+
+    for name, value in values.items():
+        if name not in SCALAR_RULES:
+            errors[name] = [_("The call has no rule %(key)s.") % {"key": name}]
+            continue
+        value = value.strip() if isinstance(value, str) else value
+        if name.startswith("title_"):
+            if name == "title_fi" and not value:
+                errors[name] = [_("The call needs a Finnish title.")]
+            clean[name] = (value or "")[:300]
+        elif name in ("appropriation", "rounding_unit"):
+            clean[name] = None if (name == "appropriation" and not value) else money(name, value)
+        elif name in ("opens_at", "closes_at"):
+            try:
+                clean[name] = datetime.fromisoformat(value).replace(tzinfo=HELSINKI) if value else None
+            except ValueError:
+                errors[name] = [_("Give the date and time as YYYY-MM-DDTHH:MM (Finnish time).")]
+        elif name in ("implementation_end", "final_report_due"):
+            try:
+                clean[name] = date.fromisoformat(value) if value else None
+            except ValueError:
+                errors[name] = [_("Give the date as YYYY-MM-DD.")]
+        elif name == "aid_rate":
+            try:
+                percent = Decimal(str(value).replace(",", ".").rstrip("% "))
+                if not percent.is_finite() or not 0 < percent <= 100:
+                    raise InvalidOperation
+                clean[name] = (percent / 100).quantize(Decimal("0.0001"))
+            except InvalidOperation:
+                errors[name] = [_("The aid rate is a percentage from 0 to 100.")]
+        elif name in ("min_municipalities", "reporting_interval_months"):
+            try:
+                number = int(value) if value not in ("", None) else None
+                if number is not None and not 0 <= number <= 1000:
+                    raise ValueError
+                if number is None and name == "min_municipalities":
+                    raise ValueError
+                clean[name] = number
+            except (TypeError, ValueError):
+                errors[name] = [_("Give a whole number.")]
+        elif name in ("lead_kinds", "partner_kinds"):
+            kinds = list(value or [])
+            if not kinds or any(k not in APPLICANT_KIND_CHOICES for k in kinds):
+                errors[name] = [_("Choose at least one kind of applicant.")]
+            clean[name] = kinds
+        elif name == "rounding_mode":
+            if value not in ROUNDING_MODES:
+                errors[name] = [_("Choose how granted amounts are rounded.")]
+            clean[name] = value
+    opens, closes = clean.get("opens_at", call.opens_at), clean.get("closes_at", call.closes_at)
+    if opens and closes and closes <= opens:
+        errors["closes_at"] = [_("The deadline must come after the call opens.")]
+    parsed = {part: _parse_part(part, text, errors) for part, text in parts.items() if part in PART_FIELDS}
+    if errors:
+        raise ValidationError(errors)
+    models = {"cost_categories": CostCategory, "exclusions": Exclusion, "criteria": Criterion, "groups": GrantGroup}
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        if call.status != Call.Status.DRAFT:
+            raise ValidationError({"__all__": [_("The call is published; its rules no longer change.")]})
+        before = {name: str(getattr(call, name)) for name in clean}
+        before.update({part: part_lines(call, part) for part in parsed})
+        for name, value in clean.items():
+            setattr(call, name, value)
+        call.save()
+        for part, rows in parsed.items():
+            getattr(call, part).all().delete()
+            models[part].objects.bulk_create(
+                models[part](call=call, position=i, **row) for i, row in enumerate(rows, start=1))
+        after = {name: str(getattr(call, name)) for name in clean}
+        after.update({part: part_lines(call, part) for part in parsed})
+        record("call.rules_changed", call, actor=actor, data={"before": before, "after": after})
+    return call
+
+
+def create_call(programme, *, slug: str, title_fi: str, actor) -> Call:
+    """A new, empty draft call of the programme, with the programme's default texts."""
+    if not has_programme_role(actor, programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
+        raise PermissionDenied(_("only the programme's officials create its calls"))
+    errors = {}
+    if not slug_re.fullmatch(slug or ""):
+        errors["slug"] = [_("The identifier uses only a-z, 0-9 and -.")]
+    elif Call.objects.filter(slug=slug).exists():
+        errors["slug"] = [_("A call %(slug)s exists already; choose another identifier.") % {"slug": slug}]
+    if not (title_fi or "").strip():
+        errors["title_fi"] = [_("The call needs a Finnish title.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        call = Call.objects.create(programme=programme, slug=slug, title_fi=title_fi.strip()[:300],
+                                   texts=default_texts(programme.slug), lead_kinds=list(APPLICANT_KIND_CHOICES),
+                                   partner_kinds=list(APPLICANT_KIND_CHOICES))
+        record("call.created", call, actor=actor, data={"slug": slug})
+    return call
+
+
+def rules_form_values(call: Call) -> dict[str, object]:
+    """The call's rules as the set-up form shows them: local times, the aid rate in per cent."""
+    def local(moment):
+        return moment.astimezone(HELSINKI).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+    return {
+        "title_fi": call.title_fi, "title_sv": call.title_sv, "title_en": call.title_en,
+        "appropriation": call.appropriation if call.appropriation is not None else "",
+        "opens_at": local(call.opens_at), "closes_at": local(call.closes_at),
+        "aid_rate": (call.aid_rate * 100).normalize(), "min_municipalities": call.min_municipalities,
+        "lead_kinds": call.lead_kinds, "partner_kinds": call.partner_kinds,
+        "implementation_end": call.implementation_end.isoformat() if call.implementation_end else "",
+        "final_report_due": call.final_report_due.isoformat() if call.final_report_due else "",
+        "reporting_interval_months": call.reporting_interval_months or "",
+        "rounding_unit": call.rounding_unit, "rounding_mode": call.rounding_mode,
+    }

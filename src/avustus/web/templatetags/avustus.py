@@ -1,8 +1,9 @@
-"""Template filters for money and outcomes, so that templates show figures one way everywhere."""
+"""Template filters for money, outcomes and the rules' names, so that templates show them one way everywhere."""
 
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from avustus.rules.money import format_amount
 
@@ -47,3 +48,68 @@ def get(mapping: dict, key: str):
 def plain(text: str) -> str:
     """A quoted source line without its markdown bold markers, for reading."""
     return str(text).replace("**", "")
+
+
+KIND_LABELS = {"municipality": _("municipality"), "joint_authority": _("joint municipal authority")}
+ROUNDING_LABELS = {"down": _("down"), "half_up": _("to the nearest (half up)"), "up": _("up")}
+PART_LABELS = {
+    "cost_categories": _("Eligible cost categories (last field: no = not eligible)"),
+    "exclusions": _("Exclusions (keywords separated by commas)"),
+    "criteria": _("Evaluation criteria (weight, highest score)"),
+    "groups": _("Groups of grants and their conditions"),
+}
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+@register.filter
+def rounding_label(mode: str) -> str:
+    return ROUNDING_LABELS.get(mode, mode)
+
+
+@register.filter
+def part_label(part: str) -> str:
+    return PART_LABELS.get(part, part)
+
+
+@register.simple_tag(takes_context=True)
+def works_on_programmes(context) -> bool:
+    """Whether the signed-in user holds a role over a programme: then the officials' pages are theirs."""
+    from avustus.accounts.models import RoleGrant
+
+    user = context["request"].user
+    return user.is_authenticated and (user.is_superuser or RoleGrant.objects.filter(
+        user=user, programme__isnull=False).exists())
+
+
+SORT_KEY_LABELS = {
+    "received": _("time of submission"), "lead": _("lead applicant"), "applied": _("amount applied"),
+    "status": _("screening"), "score": _("score"), "spread": _("spread between reviewers"),
+    "reviews": _("number of reviews"),
+}
+FLAG_LABELS = {
+    "exclusion": _("possibly excluded theme"),
+    "too_few_municipalities": _("fewer municipalities than the call requires"),
+    "category_not_eligible": _("cost category the call does not pay"),
+}
+
+
+@register.filter
+def sort_label(key: str) -> str:
+    return SORT_KEY_LABELS.get(key, key)
+
+
+@register.filter
+def flag_label(code: str) -> str:
+    return FLAG_LABELS.get(code, code)
+
+
+@register.filter
+def proposal_outcome_label(outcome: str) -> str:
+    """A proposal line's outcome: the decision's outcomes, plus merged into another application."""
+    if outcome == "merged":
+        return str(_("merged"))
+    return outcome_label(outcome)

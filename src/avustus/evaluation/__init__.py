@@ -1,0 +1,1 @@
+"""Stage 3 before the decision: screening, reviews against the criteria, the proposal, and rectification."""

@@ -1,0 +1,495 @@
+"""Use cases between the deadline and the decision: screen, assign and score, propose, present, approve.
+
+Four eyes: the presenting official prepares and presents the proposal; a decision-maker who did not
+present it approves and signs it. Each use case checks the actor's role, validates, writes and
+appends to the audit log in one transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustus.accounts.models import Role, RoleGrant
+from avustus.accounts.permissions import has_programme_role
+from avustus.applications.models import Application, ConsortiumMember
+from avustus.applications.services import screening_flags_for
+from avustus.audit.chain import record
+from avustus.calls.models import Call, GrantGroup
+from avustus.decisions.models import Decision, Outcome
+from avustus.decisions.services import sign_decision
+from avustus.evaluation.models import Assignment, Employment, Proposal, ProposalLine, Screening, Score
+from avustus.rules import allocation
+from avustus.rules.evaluation import CriterionSpec, ScoreError, weighted_score
+
+PREPARERS = (Role.OFFICIAL, Role.ADMINISTRATOR)
+MAX_REASON = 5_000
+
+
+def _require(actor, call: Call, roles, message: str) -> None:
+    if not has_programme_role(actor, call.programme, roles):
+        raise PermissionDenied(message)
+
+
+# --- Screening ----------------------------------------------------------------------------------
+
+BASE_CHECKS = ("in_time", "applicants", "consortium", "aid_rate", "eligible_costs", "plan")
+
+
+def checklist(call: Call) -> list[str]:
+    """The codes of a call's screening items: the same general checks for every call, then one per exclusion."""
+    return [*BASE_CHECKS, *(f"exclusion:{e.code}" for e in call.exclusions.all())]
+
+
+def automatic_flags(application: Application) -> list[dict]:
+    """Flags raised at submission, or computed now for an application that did not come through the e-service."""
+    if application.submitted_at is not None or application.screening_flags:
+        return list(application.screening_flags)
+    return screening_flags_for(application)
+
+
+def screen(application: Application, checks: dict[str, tuple[bool, str]], *, actor) -> Screening:
+    """Record the official's checklist. Every item is answered; every failed item says why."""
+    call = application.call
+    _require(actor, call, PREPARERS, _("only the programme's officials screen applications"))
+    if application.status == Application.Status.DRAFT:
+        raise Http404
+    errors = {}
+    items = checklist(call)
+    for code in items:
+        if code not in checks:
+            errors[f"checks.{code}"] = [_("Answer this item.")]
+            continue
+        passed, reason = checks[code]
+        if not passed and not reason.strip():
+            errors[f"checks.{code}"] = [_("Say why the application fails this item.")]
+        elif len(reason) > MAX_REASON:
+            errors[f"checks.{code}"] = [_("At most %(n)s characters.") % {"n": MAX_REASON}]
+    for code in checks:
+        if code not in items:
+            errors[f"checks.{code}"] = [_("The call has no such screening item.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        screening, _created = Screening.objects.select_for_update().get_or_create(application=application)
+        before = {"checks": screening.checks, "eligible": screening.eligible}
+        screening.checks = {code: {"passed": bool(checks[code][0]), "reason": checks[code][1].strip()} for code in items}
+        screening.eligible = all(v["passed"] for v in screening.checks.values())
+        screening.completed_by = actor
+        screening.completed_at = timezone.now()
+        screening.save()
+        record("application.screened", application, actor=actor,
+               data={"before": before, "after": {"checks": screening.checks, "eligible": screening.eligible}})
+    return screening
+
+
+# --- Evaluation ---------------------------------------------------------------------------------
+
+
+def consortium_conflict(application: Application, reviewer) -> bool:
+    """Whether the reviewer works for, or acts for, a member of the application's consortium."""
+    orgs = set(application.members.exclude(organisation=None).values_list("organisation_id", flat=True))
+    employed = set(Employment.objects.filter(user=reviewer).values_list("organisation_id", flat=True))
+    acts_for = set(
+        RoleGrant.objects.filter(user=reviewer, organisation__isnull=False).values_list("organisation_id", flat=True)
+    )
+    return bool(orgs & (employed | acts_for))
+
+
+def assign_reviewer(application: Application, reviewer, *, actor) -> Assignment:
+    """Ask a reviewer of the programme to evaluate an application. Assigning twice gives the same assignment."""
+    call = application.call
+    _require(actor, call, PREPARERS, _("only the programme's officials assign reviewers"))
+    if not has_programme_role(reviewer, call.programme, (Role.REVIEWER,)):
+        raise ValidationError({"reviewer": [_("This person is not a reviewer of the programme.")]})
+    if application.status != Application.Status.SUBMITTED:
+        raise ValidationError({"__all__": [_("Only submitted applications are evaluated.")]})
+    with transaction.atomic():
+        assignment, created = Assignment.objects.get_or_create(
+            application=application, reviewer=reviewer, defaults={"assigned_by": actor}
+        )
+        if created:
+            if consortium_conflict(application, reviewer):
+                assignment.conflict = Assignment.Conflict.EMPLOYED
+                assignment.save(update_fields=["conflict"])
+            record("review.assigned", application, actor=actor,
+                   data={"reviewer": reviewer.get_username(), "conflict": assignment.conflict})
+    return assignment
+
+
+def _own_assignment(assignment: Assignment, actor) -> Assignment:
+    # Someone else's assignment does not exist as far as the actor can tell.
+    if actor is None or not actor.is_authenticated or assignment.reviewer_id != actor.pk:
+        raise Http404
+    return assignment
+
+
+def declare_interests(assignment: Assignment, *, conflicted: bool, reason: str, actor) -> Assignment:
+    """The reviewer's own declaration. A conflict found from employment stands whatever is declared."""
+    _own_assignment(assignment, actor)
+    if conflicted and not reason.strip():
+        raise ValidationError({"conflict_reason": [_("Say what the conflict of interest is.")]})
+    with transaction.atomic():
+        current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if current.submitted_at is not None:
+            raise ValidationError({"__all__": [_("The scores are in; the declaration can no longer change.")]})
+        if current.conflict == Assignment.Conflict.EMPLOYED:
+            return current
+        before = current.conflict
+        current.conflict = Assignment.Conflict.DECLARED if conflicted else Assignment.Conflict.NONE
+        current.conflict_reason = reason.strip()
+        current.save(update_fields=["conflict", "conflict_reason"])
+        record("review.interests_declared", current.application, actor=actor,
+               data={"before": before, "after": current.conflict, "reason": current.conflict_reason})
+    return current
+
+
+def submit_scores(assignment: Assignment, scores: dict[str, tuple[object, str]], *, actor) -> Assignment:
+    """The reviewer's score and justification for every criterion, once, after declaring no conflict."""
+    _own_assignment(assignment, actor)
+    application = assignment.application
+    criteria = list(application.call.criteria.all())
+    errors: dict[str, list[str]] = {}
+    values: dict[str, int] = {}
+    for criterion in criteria:
+        value, justification = scores.get(criterion.code, (None, ""))
+        try:
+            values[criterion.code] = int(str(value).strip())
+        except (TypeError, ValueError):
+            errors[f"scores.{criterion.code}"] = [_("Give a whole number from 0 to %(max)s.") % {"max": criterion.scale_max}]
+            continue
+        if not str(justification).strip():
+            errors[f"scores.{criterion.code}.justification"] = [_("Justify the score.")]
+    if not errors:
+        try:
+            total = weighted_score(values, [CriterionSpec(c.code, c.weight, c.scale_max) for c in criteria])
+        except ScoreError as exc:
+            errors[f"scores.{exc.criterion}"] = [
+                _("Give a whole number from 0 to %(max)s.")
+                % {"max": next((c.scale_max for c in criteria if c.code == exc.criterion), 0)}
+            ]
+        except ValueError:
+            errors["__all__"] = [_("The call has no evaluation criteria.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if current.conflicted:
+            raise PermissionDenied(_("a reviewer with a conflict of interest cannot score this application"))
+        if current.conflict == Assignment.Conflict.UNDECLARED:
+            raise ValidationError({"__all__": [_("Declare your interests before scoring.")]})
+        if current.submitted_at is not None:
+            raise ValidationError({"__all__": [_("You have already scored this application.")]})
+        Score.objects.bulk_create(
+            Score(assignment=current, criterion=c, value=values[c.code],
+                  justification=str(scores[c.code][1]).strip()[:MAX_REASON])
+            for c in criteria
+        )
+        current.weighted_score = total
+        current.submitted_at = timezone.now()
+        current.save(update_fields=["weighted_score", "submitted_at"])
+        record("review.scored", application, actor=actor,
+               data={"scores": values, "weighted_score": str(total)})
+    return current
+
+
+# --- Proposal -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComputedProposal:
+    call: Call
+    proposal: Proposal | None
+    result: allocation.Proposal
+    applications: dict[str, Application]  # by reference
+    lines: dict[str, ProposalLine]  # stored overrides, by reference
+    scores: dict[str, Decimal | None]
+    seeded_from: Decision | None  # an imported round's recorded decision standing in for overrides
+
+
+def _seed_overrides(call: Call) -> tuple[dict[str, allocation.Override], Decision | None]:
+    """For a round decided outside Avustus, the recorded outcomes stand in for the officials' choices.
+
+    Only the outcomes are taken; the amounts are computed from the amounts applied, which is what
+    shows that the call's rounding rule reproduces the decision.
+    """
+    decision = call.decisions.filter(status=Decision.Status.SIGNED, kind=Decision.Kind.COLLECTIVE).order_by(
+        "decided_on", "pk").first()
+    if decision is None or decision.source_sha256 == "":
+        return {}, None
+    reason = _("as decided on %(date)s") % {"date": decision.decided_on.strftime("%-d.%-m.%Y")}
+    overrides = {
+        ref: allocation.Override(kind, reason)
+        for ref, kind in decision.outcomes.values_list("application__reference", "kind")
+        if kind in allocation.OUTCOMES
+    }
+    return overrides, decision
+
+
+def compute_proposal(call: Call) -> ComputedProposal:
+    """The proposal as it stands: stored overrides plus the allocation rules. A fixed number of queries."""
+    proposal = Proposal.objects.filter(call=call).first()
+    applications = {
+        a.reference: a
+        for a in call.applications.exclude(status=Application.Status.DRAFT)
+        .select_related("screening").order_by("submitted_at", "source_row", "reference")
+    }
+    mean_scores: dict[int, list[Decimal]] = {}
+    for app_id, score in Assignment.objects.filter(
+        application__call=call, submitted_at__isnull=False
+    ).exclude(conflict__in=[Assignment.Conflict.DECLARED, Assignment.Conflict.EMPLOYED]).values_list(
+        "application_id", "weighted_score"
+    ):
+        mean_scores.setdefault(app_id, []).append(score)
+    scores = {
+        ref: (sum(mean_scores[a.pk], Decimal(0)) / len(mean_scores[a.pk])).quantize(Decimal("0.01"))
+        if a.pk in mean_scores else None
+        for ref, a in applications.items()
+    }
+    lines = (
+        {line.application.reference: line for line in proposal.lines.select_related("application", "merged_into", "group")}
+        if proposal else {}
+    )
+    overrides = {
+        ref: allocation.Override(line.override_outcome, line.override_reason, line.override_amount)
+        for ref, line in lines.items() if line.override_outcome
+    }
+    merges = {ref: line.merged_into.reference for ref, line in lines.items() if line.merged_into_id}
+    seeded_from = None
+    if not overrides and not merges:
+        overrides, seeded_from = _seed_overrides(call)
+
+    candidates = [
+        allocation.Candidate(ref, app.amount_applied, _safe_eligibility(app), scores[ref],
+                             app.status == Application.Status.WITHDRAWN)
+        for ref, app in applications.items()
+    ]
+    result = allocation.propose(
+        candidates, budget=call.appropriation or Decimal("0.00"), rule=call.rounding_rule,
+        pass_mark=proposal.pass_mark if proposal else None, overrides=overrides, merges=merges,
+    )
+    return ComputedProposal(call, proposal, result, applications, lines, scores, seeded_from)
+
+
+def _safe_eligibility(app: Application) -> bool | None:
+    try:
+        return app.screening.eligible
+    except Screening.DoesNotExist:
+        return None
+
+
+def _editable_proposal(call: Call, actor) -> Proposal:
+    _require(actor, call, PREPARERS, _("only the programme's officials prepare the proposal"))
+    proposal, _created = Proposal.objects.select_for_update().get_or_create(call=call)
+    if proposal.status != Proposal.Status.DRAFT:
+        raise ValidationError({"__all__": [_("The proposal has been presented; it can no longer be changed.")]})
+    return proposal
+
+
+def _amount(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError({"amount": [_("Write the amount in euros, for example 12 500,00.")]}) from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({"amount": [_("Write the amount in euros, for example 12 500,00.")]})
+    return amount
+
+
+def set_line(call: Call, application: Application, *, actor, outcome: str = "", amount=None, reason: str = "",
+             group: GrantGroup | None = None, special_conditions: list[str] | None = None,
+             merged_into: Application | None = None) -> ProposalLine:
+    """Override one line of the proposal (outcome, amount), or set its group, conditions or merge; with a reason."""
+    if application.call_id != call.pk:
+        raise Http404
+    if outcome and outcome not in allocation.OUTCOMES:
+        raise ValidationError({"outcome": [_("Choose granted, deferred or rejected.")]})
+    amount = _amount(amount)
+    if (outcome or merged_into is not None) and not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for setting this line by hand.")]})
+    if amount is not None and outcome != allocation.GRANTED:
+        raise ValidationError({"amount": [_("Only a grant has an amount.")]})
+    if amount is not None and amount > application.amount_applied:
+        raise ValidationError({"amount": [_("A grant cannot exceed the amount applied.")]})
+    if group is not None and group.call_id != call.pk:
+        raise ValidationError({"group": [_("Choose a group of this call.")]})
+    if merged_into is not None and (merged_into.call_id != call.pk or merged_into.pk == application.pk):
+        raise ValidationError({"merged_into": [_("Choose another application of this call.")]})
+    conditions = [c.strip() for c in (special_conditions or []) if c.strip()]
+    with transaction.atomic():
+        proposal = _editable_proposal(call, actor)
+        line, _created = ProposalLine.objects.get_or_create(proposal=proposal, application=application)
+        if merged_into is not None and ProposalLine.objects.filter(
+            proposal=proposal, application=merged_into, merged_into__isnull=False
+        ).exists():
+            raise ValidationError({"merged_into": [_("That application is itself merged into another.")]})
+        before = _line_data(line)
+        line.override_outcome = outcome
+        line.override_amount = amount
+        line.override_reason = reason.strip()[:MAX_REASON]
+        line.group = group
+        line.special_conditions = conditions
+        line.merged_into = merged_into
+        line.save()
+        proposal.version += 1
+        proposal.save(update_fields=["version"])
+        record("proposal.line_set", application, actor=actor, data={"before": before, "after": _line_data(line)})
+    return line
+
+
+def _line_data(line: ProposalLine) -> dict:
+    return {
+        "outcome": line.override_outcome, "amount": str(line.override_amount) if line.override_amount else None,
+        "reason": line.override_reason, "group": line.group.code if line.group_id else None,
+        "conditions": line.special_conditions, "merged_into": line.merged_into.reference if line.merged_into_id else None,
+    }
+
+
+def set_pass_mark(call: Call, pass_mark, *, actor) -> Proposal:
+    try:
+        value = None if pass_mark in (None, "") else Decimal(str(pass_mark).replace(",", "."))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if value is not None and (not value.is_finite() or not 0 <= value <= 100):
+        raise ValidationError({"pass_mark": [_("The pass mark is in points from 0 to 100.")]})
+    with transaction.atomic():
+        proposal = _editable_proposal(call, actor)
+        before = str(proposal.pass_mark) if proposal.pass_mark is not None else None
+        proposal.pass_mark = value
+        proposal.version += 1
+        proposal.save(update_fields=["pass_mark", "version"])
+        record("proposal.pass_mark_set", call, actor=actor, data={"before": before, "after": str(value) if value is not None else None})
+    return proposal
+
+
+def present(call: Call, *, actor, decided_on: date | None = None) -> Proposal:
+    """The presenting official puts the proposal forward for decision; from now on it is frozen."""
+    computed = compute_proposal(call)
+    if computed.result.undecided:
+        raise ValidationError({"__all__": [
+            _("%(n)s applications are not yet screened or scored; decide them before presenting.")
+            % {"n": computed.result.undecided}]})
+    if call.decisions.filter(kind=Decision.Kind.COLLECTIVE).exists():
+        raise ValidationError({"__all__": [_("The round already has its collective decision.")]})
+    with transaction.atomic():
+        proposal = _editable_proposal(call, actor)
+        proposal.status = Proposal.Status.PRESENTED
+        proposal.presented_by = actor
+        proposal.presented_at = timezone.now()
+        proposal.decided_on = decided_on
+        proposal.save(update_fields=["status", "presented_by", "presented_at", "decided_on"])
+        record("proposal.presented", call, actor=actor, data=_totals(computed))
+    return proposal
+
+
+def return_proposal(call: Call, *, actor, reason: str) -> Proposal:
+    """The decision-maker sends the proposal back for changes, saying why."""
+    _require(actor, call, (Role.DECISION_MAKER,), _("only a decision-maker returns a proposal"))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say what should change.")]})
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(call=call)
+        if proposal.status != Proposal.Status.PRESENTED:
+            raise ValidationError({"__all__": [_("Only a presented proposal can be returned.")]})
+        proposal.status = Proposal.Status.DRAFT
+        proposal.save(update_fields=["status"])
+        record("proposal.returned", call, actor=actor, data={"reason": reason.strip()[:MAX_REASON]})
+    return proposal
+
+
+def _totals(computed: ComputedProposal) -> dict:
+    result = computed.result
+    return {"granted_total": str(result.granted_total), "budget": str(result.budget), "counts": result.counts,
+            "lines": {line.key: [line.outcome, str(line.amount) if line.amount is not None else None]
+                      for line in result.lines}}
+
+
+def _title(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def approve(call: Call, *, actor, decision_maker_title: str = "", presenting_official_title: str = "") -> Decision:
+    """A decision-maker other than the presenter approves the proposal: the decision is made and signed."""
+    _require(actor, call, (Role.DECISION_MAKER,), _("only a decision-maker approves a proposal"))
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().select_related("presented_by").get(call=call)
+        if proposal.status != Proposal.Status.PRESENTED:
+            raise ValidationError({"__all__": [_("Only a presented proposal can be approved.")]})
+        if proposal.presented_by_id == actor.pk:
+            raise PermissionDenied(_("the presenting official cannot approve the proposal they presented"))
+        computed = compute_proposal(call)
+        decision = Decision.objects.create(
+            call=call, kind=Decision.Kind.COLLECTIVE, decided_on=proposal.decided_on or timezone.localdate(),
+            presenting_official=proposal.presented_by, presenting_official_name=_title(proposal.presented_by),
+            presenting_official_title=presenting_official_title, decision_maker=actor,
+            decision_maker_name=_title(actor), decision_maker_title=decision_maker_title,
+            stated_received=len(computed.applications),
+            stated_withdrawn=computed.result.counts.get(allocation.WITHDRAWN, 0),
+            stated_applied_total=sum((a.amount_applied for a in computed.applications.values()), Decimal("0.00")),
+            stated_granted_total=computed.result.granted_total,
+        )
+        Outcome.objects.bulk_create(_outcomes(decision, computed))
+        proposal.status = Proposal.Status.APPROVED
+        proposal.approved_by = actor
+        proposal.approved_at = timezone.now()
+        proposal.decision = decision
+        proposal.save(update_fields=["status", "approved_by", "approved_at", "decision"])
+        call.status = Call.Status.DECIDED
+        call.save(update_fields=["status"])
+        record("proposal.approved", call, actor=actor, data={"decision": decision.pk, **_totals(computed)})
+        return sign_decision(decision, actor=actor)
+
+
+def _outcomes(decision: Decision, computed: ComputedProposal) -> list[Outcome]:
+    """One outcome per application; grants numbered group by group in ranking order, deferrals after them."""
+    groups = {g.pk: g for g in computed.call.groups.all()}
+    first_group = min(groups.values(), key=lambda g: g.position, default=None)
+    leads = {
+        m.application_id: m.organisation
+        for m in ConsortiumMember.objects.filter(
+            application__call=computed.call, role=ConsortiumMember.Role.LEAD
+        ).select_related("organisation")
+    }
+
+    def group_of(key: str) -> GrantGroup | None:
+        line = computed.lines.get(key)
+        return groups.get(line.group_id) if line and line.group_id else first_group
+
+    lines = list(computed.result.lines)
+    grants = sorted((line for line in lines if line.outcome == allocation.GRANTED),
+                    key=lambda line: group_of(line.key).position if group_of(line.key) else 0)
+    numbers = {line.key: n for n, line in enumerate(grants, start=1)}
+    deferred = [line for line in lines if line.outcome == allocation.DEFERRED]
+    numbers.update({line.key: n for n, line in enumerate(deferred, start=1)})
+    merged_into: dict[str, list[str]] = {}
+    for line in lines:
+        if line.outcome == allocation.MERGED:
+            merged_into.setdefault(line.merged_into, []).append(line.key)
+    outcomes = []
+    for line in lines:
+        app = computed.applications[line.key]
+        stored = computed.lines.get(line.key)
+        conditions = list(stored.special_conditions) if stored else []
+        kind = line.outcome
+        if kind == allocation.MERGED:
+            # A merged application is granted together with the one it joins; the money is on that line.
+            kind = allocation.GRANTED
+            conditions.append(_("Combined with application %(ref)s; the grant is paid under it.") % {"ref": line.merged_into})
+        for other in merged_into.get(line.key, []):
+            conditions.append(_("Application %(ref)s is combined with this project.") % {"ref": other})
+        outcomes.append(Outcome(
+            decision=decision, application=app, kind=kind,
+            amount_granted=line.amount if line.outcome == allocation.GRANTED else (
+                Decimal("0.00") if line.outcome == allocation.MERGED else None),
+            group=group_of(line.key) if kind == allocation.GRANTED else None,
+            number=numbers.get(line.key if line.outcome != allocation.MERGED else line.merged_into),
+            special_conditions=conditions, recipient=leads.get(app.pk),
+        ))
+    return outcomes
