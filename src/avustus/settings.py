@@ -8,6 +8,12 @@ Environment variables:
   directory, which suits a single machine but not several servers behind one address.
 - ``AVUSTUS_DEBUG``: ``1`` for development error pages.
 - ``AVUSTUS_ALLOWED_HOSTS``: comma-separated host names (default: localhost only).
+- ``AVUSTUS_HTTPS``: ``1`` when users reach the app over HTTPS only: redirect to HTTPS, HSTS and cookies
+  sent only over HTTPS. Defaults to on when ``AVUSTUS_ALLOWED_HOSTS`` is set and ``AVUSTUS_DEBUG`` is not,
+  that is in a deployment; off for the demo and the tests, which run on http://127.0.0.1.
+- ``AVUSTUS_HSTS_SECONDS``: how long browsers keep to HTTPS (default a year; ``0`` turns HSTS off).
+- ``AVUSTUS_BEHIND_PROXY``: ``1`` when one reverse proxy terminates TLS and sets ``X-Forwarded-Proto``
+  and ``X-Forwarded-For``; the app then trusts those two headers (and only from that proxy).
 """
 
 import os
@@ -85,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "csp",
     "avustus.audit",
     "avustus.accounts",
     "avustus.registry",
@@ -93,6 +100,7 @@ INSTALLED_APPS = [
     "avustus.decisions",
     "avustus.evaluation",
     "avustus.web",
+    "avustus.ops",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "avustus.urls"
@@ -163,12 +172,47 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token, apply.js takes it from the form
+# Lax, not Strict: the return from Suomi.fi's login is a top-level navigation from another site, and
+# its session must come with it. Lax still keeps the cookies off cross-site POSTs.
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A working day at most, and gone when the browser closes (shared computers at municipal offices).
 SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+HTTPS = _env_flag("AVUSTUS_HTTPS", default=not DEBUG and "AVUSTUS_ALLOWED_HOSTS" in os.environ)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("AVUSTUS_HSTS_SECONDS", 365 * 24 * 60 * 60)) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if _env_flag("AVUSTUS_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy: only this origin's own files, no inline script or style anywhere, and no
+# framing. Pages that need more say so per view (the API docs, the rendered decision documents).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login throttling (avustus.accounts.throttle) counts failures here. The local-memory cache is per
+# process: with several server processes each counts on its own, so put a shared cache here for those.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "avustus"}}
 
 LOGGING = {
     "version": 1,

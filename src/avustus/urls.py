@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
 from avustus.web.csp import allow_document_style
 from avustus.web import applicant, officials, views
+
+admin.site.login_form = throttle.AdminLoginForm  # the admin's own login is throttled the same way
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -47,7 +50,7 @@ urlpatterns = [
     path("reviews/<int:pk>/", officials.review, name="review"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<str:key>/", views.organisation_detail, name="organisation"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", throttle.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

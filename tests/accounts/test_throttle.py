@@ -1,0 +1,92 @@
+"""Login throttling: five wrong passwords for a username, or twenty from an address, and logins stop a while."""
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+from avustus.accounts import throttle
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "oikea-salasana-123"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(username="virkailija", password=PASSWORD)
+
+
+def login(client, username, password, address="192.0.2.10"):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_five_wrong_passwords_block_even_the_right_one(client, user):
+    for _ in range(throttle.MAX_FAILURES_PER_USERNAME):
+        assert login(client, "virkailija", "väärä").status_code == 200
+    response = login(client, "virkailija", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The block is per username whatever the case the attacker types it in.
+    assert login(client, "VIRKAILIJA", PASSWORD, address="192.0.2.99").status_code == 429
+
+
+def test_block_message_is_clear_and_says_how_long(client, user):
+    for _ in range(throttle.MAX_FAILURES_PER_USERNAME):
+        login(client, "virkailija", "väärä")
+    with translation.override("en"):
+        page = login(client, "virkailija", PASSWORD, address="192.0.2.11").content.decode()
+    assert "Too many failed login attempts" in page and "15 more minutes" in page
+    assert "The username or password is wrong" not in page
+
+
+def test_fewer_failures_do_not_block_and_a_success_forgets_them(client, user):
+    for _ in range(throttle.MAX_FAILURES_PER_USERNAME - 1):
+        login(client, "virkailija", "väärä")
+    assert login(client, "virkailija", PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(throttle.MAX_FAILURES_PER_USERNAME - 1):
+        login(client, "virkailija", "väärä")
+    assert login(client, "virkailija", PASSWORD).status_code == 302
+
+
+def test_one_address_trying_many_usernames_is_blocked(client, user):
+    for i in range(throttle.MAX_FAILURES_PER_ADDRESS):
+        login(client, f"arvaus-{i}", "väärä", address="198.51.100.7")
+    assert login(client, "virkailija", PASSWORD, address="198.51.100.7").status_code == 429
+    # Someone else, elsewhere, logs in as usual.
+    assert login(client, "virkailija", PASSWORD, address="198.51.100.8").status_code == 302
+
+
+def test_block_ends_with_its_window():
+    start = 1_000_000.0
+    for _ in range(throttle.MAX_FAILURES_PER_USERNAME):
+        throttle.record_failure("hakija", "192.0.2.1", now=start)
+    block = throttle.blocked("hakija", "192.0.2.1", now=start + 60)
+    assert block is not None and block.minutes_left == 14
+    assert throttle.blocked("hakija", "192.0.2.1", now=start + throttle.WINDOW + 1) is None
+    # Old failures do not count towards a new window.
+    throttle.record_failure("hakija", "192.0.2.1", now=start + throttle.WINDOW + 2)
+    assert throttle.blocked("hakija", "192.0.2.1", now=start + throttle.WINDOW + 3) is None
+
+
+def test_admin_login_is_throttled_too(client, django_user_model):
+    django_user_model.objects.create_superuser(username="admin", password=PASSWORD)
+    for _ in range(throttle.MAX_FAILURES_PER_USERNAME):
+        client.post("/admin/login/", {"username": "admin", "password": "väärä"}, REMOTE_ADDR="192.0.2.20")
+    client.post("/admin/login/", {"username": "admin", "password": PASSWORD}, REMOTE_ADDR="192.0.2.20")
+    assert "_auth_user_id" not in client.session
+
+
+def test_forwarded_address_is_trusted_only_behind_a_proxy(rf, settings):
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.5, 192.0.2.44", REMOTE_ADDR="10.0.0.1")
+    assert throttle.client_address(request) == "10.0.0.1"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The forged left-hand entry is ignored; the proxy's own addition is the client.
+    assert throttle.client_address(request) == "192.0.2.44"
