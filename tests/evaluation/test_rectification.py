@@ -1,0 +1,98 @@
+"""Rectification requests: registered on time or late, prepared by one official, decided by another person."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from avustus.accounts.models import Role
+from avustus.decisions.models import Decision
+from avustus.decisions.selectors import current_outcome
+from avustus.decisions.services import record_notification
+from avustus.evaluation import rectification
+from avustus.evaluation.models import RectificationRequest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(round_2020, person):
+    p = round_2020.programme
+    official = person("virkailija", p, Role.OFFICIAL)
+    decider = person("paattaja", p, Role.DECISION_MAKER)
+    decision = Decision.objects.get(call=round_2020)
+    rejected = decision.outcomes.filter(kind="rejected").select_related("application").first().application
+    # Sent by letter on Friday 28.2.2020: deemed received 6.3; thirty days later is Sunday 5.4 → Monday 6.4.
+    notification = record_notification(decision, rejected, channel="letter", sent_on=datetime.date(2020, 2, 28),
+                                       actor=official)
+    assert notification.rectification_deadline == datetime.date(2020, 4, 6)
+    return decision, rejected, official, decider
+
+
+def test_a_request_on_the_last_day_is_in_time_and_one_a_day_later_is_flagged(setting):
+    decision, app, official, _decider = setting
+    on_time = rectification.register_request(decision, app, received_on=datetime.date(2020, 4, 6),
+                                             requester="Kunta", grounds="Arvio väärä", actor=official)
+    late = rectification.register_request(decision, app, received_on=datetime.date(2020, 4, 7),
+                                          requester="Kunta", grounds="Arvio väärä", actor=official)
+    assert (on_time.late, late.late) == (False, True)
+    assert late.deadline == datetime.date(2020, 4, 6)
+
+
+def test_bad_requests_are_refused_and_nothing_is_stored(setting):
+    decision, app, official, decider = setting
+    with pytest.raises(ValidationError):
+        rectification.register_request(decision, app, received_on=datetime.date(2020, 1, 1), requester="Kunta",
+                                       grounds="x", actor=official)
+    with pytest.raises(ValidationError):
+        rectification.register_request(decision, app, received_on=datetime.date(2020, 3, 1), requester=" ",
+                                       grounds="", actor=official)
+    with pytest.raises(PermissionDenied):
+        rectification.register_request(decision, app, received_on=datetime.date(2020, 3, 1), requester="Kunta",
+                                       grounds="x", actor=decider)
+    assert not RectificationRequest.objects.exists()
+
+
+def test_an_amending_decision_by_another_person_changes_the_current_outcome(setting):
+    decision, app, official, decider = setting
+    request = rectification.register_request(decision, app, received_on=datetime.date(2020, 3, 20),
+                                             requester="Kunta", grounds="Hakemusta ei arvioitu oikein",
+                                             actor=official)
+    with pytest.raises(ValidationError):
+        rectification.decide(request, actor=decider)  # not prepared yet
+    with pytest.raises(ValidationError):
+        rectification.prepare(request, resolution="amended", reasoning="Uusi arvio", outcome="granted",
+                              amount=str(app.amount_applied + 1), actor=official)
+    request = rectification.prepare(request, resolution="amended", reasoning="Uusi arvio", outcome="granted",
+                                    amount="50000", actor=official)
+    with pytest.raises(PermissionDenied):
+        rectification.decide(request, actor=official)
+    decided = rectification.decide(request, actor=decider, decided_on=datetime.date(2020, 4, 20))
+    new = decided.new_decision
+    assert (new.kind, new.amends, new.status) == (Decision.Kind.AMENDING, decision, Decision.Status.SIGNED)
+    assert new.presenting_official == official and new.decision_maker == decider
+    outcome = current_outcome(app)
+    assert (outcome.decision, outcome.kind, outcome.amount_granted) == (new, "granted", Decimal("50000.00"))
+
+
+def test_an_upholding_decision_keeps_the_outcome(setting):
+    decision, app, official, decider = setting
+    request = rectification.register_request(decision, app, received_on=datetime.date(2020, 3, 20),
+                                             requester="Kunta", grounds="x", actor=official)
+    rectification.prepare(request, resolution="upheld", reasoning="Arvio oli oikea", actor=official)
+    decided = rectification.decide(request, actor=decider)
+    assert current_outcome(app).decision == decided.new_decision
+    assert current_outcome(app).kind == "rejected"
+
+
+def test_a_deferred_application_gets_its_own_later_decision(setting):
+    decision, _app, official, decider = setting
+    deferred = decision.outcomes.filter(kind="deferred").select_related("application").first().application
+    with pytest.raises(PermissionDenied):
+        rectification.later_decision(decision, {deferred: ("granted", Decimal("100000.00"))},
+                                     presenting_official=decider, actor=decider)
+    later = rectification.later_decision(decision, {deferred: ("granted", Decimal("100000.00"))},
+                                         presenting_official=official, actor=decider)
+    assert current_outcome(deferred).decision == later
+    assert later.documents.filter(lang="fi", format="html").exists()

@@ -1,0 +1,177 @@
+"""Screening, reviews, the proposal and four eyes, through the services that every screen calls."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from avustus.accounts.models import Role
+from avustus.audit.models import AuditEntry
+from avustus.decisions.models import Decision, DecisionDocument
+from avustus.decisions.selectors import current_outcome
+from avustus.evaluation import services
+from avustus.evaluation.models import Assignment, Proposal, Score, Screening
+
+pytestmark = pytest.mark.django_db
+
+ALL_PASS = {code: (True, "") for code in services.BASE_CHECKS} | {"exclusion:social_health": (True, "")}
+
+
+@pytest.fixture
+def staff(small_round, person):
+    call, _apps = small_round
+    p = call.programme
+    return {
+        "official": person("virkailija", p, Role.OFFICIAL),
+        "official_2": person("esittelija", p, Role.OFFICIAL, Role.DECISION_MAKER),
+        "decider": person("paattaja", p, Role.DECISION_MAKER),
+        "reviewer_a": person("arvioija-a", p, Role.REVIEWER),
+        "reviewer_b": person("arvioija-b", p, Role.REVIEWER),
+        # Works for Turku (853), a member of two of the three consortia.
+        "reviewer_turku": person("arvioija-turku", p, Role.REVIEWER, employer_codes=("853",)),
+    }
+
+
+def test_screening_needs_every_item_and_a_reason_for_each_failure(small_round, staff):
+    _call, (app, *_rest) = small_round
+    with pytest.raises(ValidationError) as caught:
+        services.screen(app, {**ALL_PASS, "aid_rate": (False, "  ")}, actor=staff["official"])
+    assert "checks.aid_rate" in caught.value.message_dict
+    partial = dict(ALL_PASS)
+    del partial["plan"]
+    with pytest.raises(ValidationError) as caught:
+        services.screen(app, partial, actor=staff["official"])
+    assert "checks.plan" in caught.value.message_dict
+    assert not Screening.objects.exists()
+    screening = services.screen(app, {**ALL_PASS, "aid_rate": (False, "Haettu yli 85 %")}, actor=staff["official"])
+    assert screening.eligible is False
+    assert screening.checks["aid_rate"] == {"passed": False, "reason": "Haettu yli 85 %"}
+    entry = AuditEntry.objects.get(action="application.screened")
+    assert entry.data["after"]["eligible"] is False and entry.actor == staff["official"]
+
+
+def test_only_officials_screen(small_round, staff):
+    _call, (app, *_rest) = small_round
+    with pytest.raises(PermissionDenied):
+        services.screen(app, ALL_PASS, actor=staff["reviewer_a"])
+
+
+def test_a_reviewer_employed_by_a_consortium_member_is_flagged_and_cannot_score(small_round, staff):
+    _call, (hameenlinna, turku, oulu) = small_round
+    flagged = services.assign_reviewer(turku, staff["reviewer_turku"], actor=staff["official"])
+    assert flagged.conflict == Assignment.Conflict.EMPLOYED
+    # Declaring "no conflict" does not lift a conflict found from employment.
+    services.declare_interests(flagged, conflicted=False, reason="", actor=staff["reviewer_turku"])
+    with pytest.raises(PermissionDenied):
+        services.submit_scores(flagged, {"impact": (5, "hyvä"), "feasibility": (5, "hyvä")},
+                               actor=staff["reviewer_turku"])
+    assert not Score.objects.exists()
+    # Oulu's consortium has no Turku in it: no conflict.
+    assert services.assign_reviewer(oulu, staff["reviewer_turku"], actor=staff["official"]).conflict == "undeclared"
+
+
+def test_a_declared_conflict_also_stops_scoring(small_round, staff):
+    _call, (app, *_rest) = small_round
+    assignment = services.assign_reviewer(app, staff["reviewer_a"], actor=staff["official"])
+    with pytest.raises(ValidationError):
+        services.submit_scores(assignment, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_a"])
+    services.declare_interests(assignment, conflicted=True, reason="Puoliso hankkeen johtaja",
+                               actor=staff["reviewer_a"])
+    with pytest.raises(PermissionDenied):
+        services.submit_scores(assignment, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_a"])
+
+
+def test_scores_need_every_criterion_in_scale_with_a_justification_and_only_the_reviewer_gives_them(small_round, staff):
+    _call, (app, *_rest) = small_round
+    assignment = services.assign_reviewer(app, staff["reviewer_a"], actor=staff["official"])
+    services.declare_interests(assignment, conflicted=False, reason="", actor=staff["reviewer_a"])
+    with pytest.raises(Http404):
+        services.submit_scores(assignment, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_b"])
+    for bad in ({"impact": (6, "x"), "feasibility": (5, "x")}, {"impact": ("viisi", "x"), "feasibility": (5, "x")},
+                {"impact": (5, ""), "feasibility": (5, "x")}, {"impact": (5, "x")}):
+        with pytest.raises(ValidationError):
+            services.submit_scores(assignment, bad, actor=staff["reviewer_a"])
+    assert not Score.objects.exists()
+    scored = services.submit_scores(assignment, {"impact": (5, "Laaja"), "feasibility": ("2", "Tiukka")},
+                                    actor=staff["reviewer_a"])
+    assert scored.weighted_score == Decimal("80.00")
+    with pytest.raises(ValidationError):
+        services.submit_scores(assignment, {"impact": (1, "x"), "feasibility": (1, "x")}, actor=staff["reviewer_a"])
+
+
+def _score(app, reviewer, impact, feasibility, official):
+    assignment = services.assign_reviewer(app, reviewer, actor=official)
+    services.declare_interests(assignment, conflicted=False, reason="", actor=reviewer)
+    services.submit_scores(assignment, {"impact": (impact, "perustelu"), "feasibility": (feasibility, "perustelu")},
+                           actor=reviewer)
+
+
+@pytest.fixture
+def evaluated(small_round, staff):
+    """All three screened eligible and scored by two reviewers: Oulu 100, Hämeenlinna 80, Turku 40."""
+    call, apps = small_round
+    for app in apps:
+        services.screen(app, ALL_PASS, actor=staff["official"])
+    hameenlinna, turku, oulu = apps
+    for reviewer in (staff["reviewer_a"], staff["reviewer_b"]):
+        _score(hameenlinna, reviewer, 5, 2, staff["official"])
+        _score(oulu, reviewer, 5, 5, staff["official"])
+        _score(turku, reviewer, 2, 2, staff["official"])
+    return call, apps
+
+
+def test_the_proposal_ranks_rounds_and_cuts_where_the_money_runs_out(evaluated):
+    call, (hameenlinna, turku, oulu) = evaluated
+    computed = services.compute_proposal(call)
+    lines = {line.key: line for line in computed.result.lines}
+    assert [line.key for line in computed.result.lines] == [oulu.reference, hameenlinna.reference, turku.reference]
+    assert lines[oulu.reference].amount == Decimal("90000.00")
+    assert lines[hameenlinna.reference].amount == Decimal("150000.00")  # 150 050 rounded down to hundreds
+    assert lines[turku.reference].outcome == "rejected" and computed.result.cut == turku.reference
+    assert computed.result.remaining == Decimal("60000.00")
+
+
+def test_an_override_needs_a_reason_and_is_audited(evaluated, staff):
+    call, (_h, turku, _o) = evaluated
+    with pytest.raises(ValidationError):
+        services.set_line(call, turku, outcome="deferred", reason=" ", actor=staff["official"])
+    with pytest.raises(ValidationError):
+        services.set_line(call, turku, outcome="granted", amount="999999", reason="x", actor=staff["official"])
+    services.set_line(call, turku, outcome="deferred", reason="Selvitettävä yhteys kansalliseen hankkeeseen",
+                      actor=staff["official"])
+    line = next(line for line in services.compute_proposal(call).result.lines if line.key == turku.reference)
+    assert (line.outcome, line.basis) == ("deferred", "override")
+    assert AuditEntry.objects.filter(action="proposal.line_set").count() == 1
+
+
+def test_the_presenting_official_cannot_approve_their_own_proposal(evaluated, staff):
+    call, _apps = evaluated
+    # Holding both roles does not let one person do both steps.
+    services.present(call, actor=staff["official_2"])
+    with pytest.raises(PermissionDenied):
+        services.approve(call, actor=staff["official_2"])
+    with pytest.raises(PermissionDenied):
+        services.approve(call, actor=staff["official"])  # not a decision-maker at all
+    assert not Decision.objects.filter(call=call).exists()
+    assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
+
+
+def test_approval_by_another_decision_maker_signs_the_decision_with_its_documents(evaluated, staff):
+    call, (hameenlinna, turku, oulu) = evaluated
+    services.present(call, actor=staff["official"])
+    with pytest.raises(ValidationError):
+        services.set_line(call, turku, outcome="granted", reason="myöhästynyt muutos", actor=staff["official"])
+    decision = services.approve(call, actor=staff["decider"], decision_maker_title="Kuntaministeri")
+    assert decision.status == Decision.Status.SIGNED
+    assert (decision.presenting_official, decision.decision_maker) == (staff["official"], staff["decider"])
+    assert current_outcome(oulu).amount_granted == Decimal("90000.00")
+    assert current_outcome(turku).kind == "rejected"
+    assert DecisionDocument.objects.filter(decision=decision).count() >= 4
+    assert decision.stated_granted_total == Decimal("240000.00")
+
+
+def test_a_proposal_with_unscreened_or_unscored_applications_cannot_be_presented(small_round, staff):
+    call, _apps = small_round
+    with pytest.raises(ValidationError):
+        services.present(call, actor=staff["official"])
