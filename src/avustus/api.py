@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Schema, Status
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as RequestValidationError
 from ninja.security import django_auth
 
 from avustus.applications import services
@@ -38,6 +40,30 @@ def _errors(request, status: int, items: list[tuple[str, str]]):
 def validation_error(request, exc: ValidationError):
     items = [(path if path != "__all__" else "", str(m)) for path, messages in exc.message_dict.items() for m in messages]
     return _errors(request, 422, items)
+
+
+# Where in the request ninja found a problem; the path users see starts inside the body or parameter.
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+@api.exception_handler(RequestValidationError)
+def invalid_request(request, exc: RequestValidationError):
+    """A request the schema refuses (a missing field, a string for an integer): the API's usual 422."""
+    items = []
+    for error in exc.errors:
+        loc = [str(p) for p in error.get("loc", ())]
+        if loc and loc[0] in _LOCATIONS:
+            loc = loc[1:]
+        if loc and loc[0] == "payload":
+            loc = loc[1:]
+        items.append((".".join(loc), str(error.get("msg", "invalid"))))
+    return _errors(request, 422, items or [("", "invalid request")])
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """Ninja's own refusals (401 without a session, 403 for a failed CSRF check) in the same shape."""
+    return _errors(request, exc.status_code, [("", str(exc.message))])
 
 
 @api.exception_handler(Http404)
@@ -110,7 +136,7 @@ def list_calls(request):
     return [_call_out(c) for c in calls]
 
 
-@api.get("/calls/{call_id}", response={200: CallOut, 404: Errors}, tags=["calls"])
+@api.get("/calls/{call_id}", response={200: CallOut, 404: Errors, 422: Errors}, tags=["calls"])
 def get_call(request, call_id: str):
     call = Call.objects.exclude(status=Call.Status.DRAFT).filter(slug=call_id).first()
     if call is None:
@@ -126,7 +152,7 @@ class OrganisationOut(Schema):
     name_sv: str
 
 
-@api.get("/organisations", response=list[OrganisationOut], tags=["registry"])
+@api.get("/organisations", response={200: list[OrganisationOut], 422: Errors}, tags=["registry"])
 def search_organisations(request, q: str = "", limit: int = 20):
     """Registry search by the start of a Finnish or Swedish name, for building a consortium."""
     return list(registry.search_organisations(q, limit=limit))
@@ -200,7 +226,9 @@ class DraftIn(Schema):
     amount_applied: str | None = None
 
 
-ERRORS = {403: Errors, 404: Errors, 409: Errors, 422: Errors}
+# 400 for a body that is not JSON, 401 without a session, 403 for a failed CSRF check or a body one does not
+# act for, 404 for what the user may not see, 409 for a stale save, 422 for invalid input.
+ERRORS = {400: Errors, 401: Errors, 403: Errors, 404: Errors, 409: Errors, 422: Errors}
 
 
 @api.post("/applications", response={201: ApplicationOut, **ERRORS}, auth=django_auth, tags=["applications"])

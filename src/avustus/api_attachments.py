@@ -21,7 +21,9 @@ router = Router(tags=["attachments"])
 
 from avustus.api import Errors  # noqa: E402
 
-ERRORS = {404: Errors, 422: Errors}
+# 400 for a request that cannot be read, 401 without a session, 403 for a failed CSRF check, 404 for what
+# the user may not see, 422 for a refused file.
+ERRORS = {400: Errors, 401: Errors, 403: Errors, 404: Errors, 422: Errors}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 

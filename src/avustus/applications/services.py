@@ -25,6 +25,7 @@ from avustus.rules.money import format_amount
 MAX_TEXT = 10_000
 MAX_MEMBERS = 60
 MAX_BUDGET_LINES = 100
+MAX_VERSION = 2**31 - 1  # the largest value the version columns hold on every database
 
 
 class DraftConflictError(Exception):
@@ -256,6 +257,9 @@ def _amount(value, path: str, errors: dict) -> Decimal | None:
 def update_draft(application: Application, changes: DraftChanges, *, actor, version: int) -> Application:
     """Save changes to a draft that was read at ``version``; a stale save is kept aside and refused."""
     access_application(actor, application.reference, for_edit=True)
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= MAX_VERSION:
+        # Not a version any draft had: refused before it could be stored with a conflict.
+        raise ValidationError({"version": [_("The form's version number is not valid; reload the application.")]})
     call = application.call
     errors: dict[str, list[str]] = {}
     categories = {c.code: c for c in call.cost_categories.all()}

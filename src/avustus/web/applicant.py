@@ -74,6 +74,12 @@ def my_applications(request):
     return render(request, "web/apply/mine.html", {"applications": services.applications_of(request.user)})
 
 
+def _version(request) -> int:
+    """The version the form was read at; -1 (which the service refuses) when it is not a whole number."""
+    value = request.POST.get("version", "0").strip() or "0"
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else -1
+
+
 def _form_values(request, application) -> services.DraftChanges:
     call = application.call
     categories = [c for c in call.cost_categories.all() if c.eligible]
@@ -116,7 +122,7 @@ def my_application(request, reference: str):
         changes = _form_values(request, application)
         try:
             application = services.update_draft(
-                application, changes, actor=request.user, version=int(request.POST.get("version", "0") or 0)
+                application, changes, actor=request.user, version=_version(request)
             )
         except ValidationError as exc:
             errors = exc.message_dict
@@ -145,7 +151,7 @@ def _autosave(request, application):
     """A save the form's script sends while the user types: JSON back, the page stays as it is."""
     try:
         saved = services.update_draft(application, _form_values(request, application), actor=request.user,
-                                      version=int(request.POST.get("version", "0") or 0))
+                                      version=_version(request))
     except services.DraftConflictError as exc:
         return JsonResponse({"error": str(exc)}, status=409)
     except ValidationError as exc:
