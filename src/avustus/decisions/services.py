@@ -20,7 +20,7 @@ from avustus.accounts.models import Role
 from avustus.accounts.permissions import has_programme_role
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.chain import record
-from avustus.calls.models import Call, CostCategory, Exclusion, GrantGroup, Programme
+from avustus.calls.models import Call, CostCategory, Criterion, Exclusion, GrantGroup, Programme
 from avustus.calls.texts import default_rules, default_texts, group_text
 from avustus.decisions.importing.linking import LinkedMember, LinkedRound, link
 from avustus.decisions.importing.parser import ParsedDecision, parse_decision_bytes
@@ -184,6 +184,12 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
             Exclusion(call=call, code=e["code"], position=i, name_fi=e["name"]["fi"], name_sv=e["name"]["sv"],
                       name_en=e["name"]["en"], keywords_fi=e["keywords_fi"], keywords_sv=e["keywords_sv"])
             for i, e in enumerate(rules.get("exclusions", []), start=1)
+        )
+    if not call.criteria.exists():
+        Criterion.objects.bulk_create(
+            Criterion(call=call, code=c["code"], position=i, name_fi=c["name"]["fi"], name_sv=c["name"]["sv"],
+                      name_en=c["name"]["en"], weight=Decimal(c["weight"]), scale_max=c["scale_max"])
+            for i, c in enumerate(rules.get("criteria", []), start=1)
         )
     if not call.plan_fields and rules.get("plan_fields"):
         call.plan_fields = rules["plan_fields"]

@@ -64,7 +64,7 @@ def evaluation_list(call: Call, *, sort: str = "score") -> QuerySet[Application]
             spread=Max("assignments__weighted_score", filter=COUNTED) - Min("assignments__weighted_score", filter=COUNTED),
             reviews=Count("assignments", filter=COUNTED),
             assigned=Count("assignments"),
-            conflicts=Count("assignments", filter=Q(assignments__conflict__in=[
+            conflicted_reviews=Count("assignments", filter=Q(assignments__conflict__in=[
                 Assignment.Conflict.DECLARED, Assignment.Conflict.EMPLOYED])),
             eligible=F("screening__eligible"),
             lead_name=_lead_name(),

@@ -1,0 +1,103 @@
+"""The officials' screens: who sees them, and a fixed number of queries per page whatever the round's size."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from avustus.accounts.models import Role, RoleGrant
+from avustus.applications.models import Application, ConsortiumMember
+from avustus.decisions.models import Decision
+from avustus.evaluation.models import Assignment
+from avustus.registry.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def official(round_2020):
+    user = get_user_model().objects.create(username="virkailija")
+    RoleGrant.objects.create(user=user, role=Role.OFFICIAL, programme=round_2020.programme)
+    return user
+
+
+def pages(call):
+    decision = Decision.objects.get(call=call)
+    app = call.applications.first()
+    return [
+        reverse("officials"), reverse("officials-setup", args=[call.slug]),
+        reverse("officials-screening", args=[call.slug]), reverse("officials-evaluation", args=[call.slug]),
+        reverse("officials-proposal", args=[call.slug]), reverse("officials-rectifications", args=[call.slug]),
+        reverse("officials-screen", args=[app.reference]), reverse("officials-notifications", args=[decision.pk]),
+        reverse("officials-proposal-line", args=[call.slug, app.reference]),
+    ]
+
+
+def test_officials_see_their_screens_in_finnish(client, round_2020, official):
+    client.force_login(official)
+    for url in pages(round_2020):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert 'lang="fi"' in response.content.decode()
+
+
+def test_applicants_and_strangers_get_not_found_and_anonymous_users_the_login(client, round_2020, applicant_of):
+    urls = pages(round_2020)
+    for url in urls:
+        assert client.get(url).status_code == 302, url
+    client.force_login(applicant_of("109"))
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_proposal_of_2020_shows_the_totals_and_the_rounding(client, round_2020, official):
+    client.force_login(official)
+    body = client.get(reverse("officials-proposal", args=[round_2020.slug])).content.decode()
+    assert "8\u00a0268\u00a0000,00\u00a0€" in body and "30\u00a0000\u00a0000,00\u00a0€" in body
+    assert "82\u00a0400,00\u00a0€" in body
+
+
+def _grow(call, n: int):
+    """Add ``n`` submitted applications with a consortium and two assignments each, in bulk."""
+    reviewer = get_user_model().objects.get_or_create(username="arvioija")[0]
+    lead = Organisation.objects.get(code="109")
+    start = call.applications.count()
+    apps = Application.objects.bulk_create(
+        Application(call=call, reference=f"grow-{start + i}", title=f"Hanke {i}", status="submitted",
+                    amount_applied=Decimal("1000.00") + i)
+        for i in range(n)
+    )
+    ConsortiumMember.objects.bulk_create(
+        ConsortiumMember(application=a, organisation=lead, name_as_written="Hämeenlinna", role="lead", position=0) for a in apps)
+    Assignment.objects.bulk_create(Assignment(application=a, reviewer=reviewer, conflict="none",
+                                              weighted_score=Decimal("50.00")) for a in apps)
+
+
+@pytest.mark.parametrize("name", ["officials-screening", "officials-evaluation", "officials-proposal",
+                                  "officials-rectifications"])
+def test_a_page_costs_the_same_queries_for_a_round_ten_times_larger(client, round_2020, official, name):
+    client.force_login(official)
+    url = reverse(name, args=[round_2020.slug])
+    _grow(round_2020, 10)
+    client.get(url)  # warm caches of the session and translations
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _grow(round_2020, 200)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_notifications_page_costs_the_same_queries_on_any_page(client, round_2020, official):
+    client.force_login(official)
+    decision = Decision.objects.get(call=round_2020)
+    url = reverse("officials-notifications", args=[decision.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        client.get(url + "?page=2")
+    assert len(first) == len(second)
