@@ -175,3 +175,12 @@ def test_a_proposal_with_unscreened_or_unscored_applications_cannot_be_presented
     call, _apps = small_round
     with pytest.raises(ValidationError):
         services.present(call, actor=staff["official"])
+
+
+def test_flags_of_an_imported_round_are_computed_and_stored(round_2020, person):
+    official = person("virkailija", round_2020.programme, Role.OFFICIAL)
+    changed = services.recompute_flags(round_2020, actor=official)
+    # Every imported row with fewer than two municipalities found in the registry is flagged.
+    flagged = round_2020.applications.exclude(screening_flags=[])
+    assert changed == flagged.count() > 0
+    assert services.recompute_flags(round_2020, actor=official) == 0

@@ -47,10 +47,26 @@ def checklist(call: Call) -> list[str]:
 
 
 def automatic_flags(application: Application) -> list[dict]:
-    """Flags raised at submission, or computed now for an application that did not come through the e-service."""
+    """Flags raised at submission (or stored by ``recompute_flags``), else computed now without storing."""
     if application.submitted_at is not None or application.screening_flags:
         return list(application.screening_flags)
     return screening_flags_for(application)
+
+
+def recompute_flags(call: Call, *, actor) -> int:
+    """Store the automatic flags of applications that did not come through the e-service (imported rounds)."""
+    _require(actor, call, PREPARERS, _("only the programme's officials screen applications"))
+    changed = 0
+    with transaction.atomic():
+        for application in call.applications.filter(submitted_at__isnull=True).exclude(
+                status=Application.Status.DRAFT).select_related("call"):
+            flags = screening_flags_for(application)
+            if flags != application.screening_flags:
+                application.screening_flags = flags
+                application.save(update_fields=["screening_flags"])
+                changed += 1
+        record("call.flags_recomputed", call, actor=actor, data={"changed": changed})
+    return changed
 
 
 def screen(application: Application, checks: dict[str, tuple[bool, str]], *, actor) -> Screening:

@@ -138,6 +138,13 @@ def call_setup(request, slug: str):
 @login_required
 def screening_list(request, slug: str):
     call = _official_call(request, slug)
+    if request.method == "POST":
+        try:
+            changed = services.recompute_flags(call, actor=request.user)
+        except PermissionDenied:
+            raise Http404 from None
+        messages.success(request, _("Flags were computed; %(n)s applications changed.") % {"n": changed})
+        return redirect("officials-screening", call.slug)
     state, sort = request.GET.get("state", ""), request.GET.get("sort", "received")
     page = _page(request, selectors.screening_list(call, state=state, sort=sort))
     return render(request, "web/officials/screening_list.html", {
