@@ -136,7 +136,7 @@ def later_decision(original: Decision, changes: dict[Application, tuple[str, Dec
 def decide(request: RectificationRequest, *, actor, decided_on: date | None = None) -> RectificationRequest:
     """A decision-maker other than the preparer signs the new decision on a prepared request."""
     with transaction.atomic():
-        current = RectificationRequest.objects.select_for_update().select_related(
+        current = RectificationRequest.objects.select_for_update(of=("self",)).select_related(
             "decision__call__programme", "application", "prepared_by").get(pk=request.pk)
         if current.status != RectificationRequest.Status.PREPARED:
             raise ValidationError({"__all__": [_("Prepare the request before deciding it.")]})

@@ -435,7 +435,7 @@ def approve(call: Call, *, actor, decision_maker_title: str = "", presenting_off
     """A decision-maker other than the presenter approves the proposal: the decision is made and signed."""
     _require(actor, call, (Role.DECISION_MAKER,), _("only a decision-maker approves a proposal"))
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().select_related("presented_by").get(call=call)
+        proposal = Proposal.objects.select_for_update(of=("self",)).select_related("presented_by").get(call=call)
         if proposal.status != Proposal.Status.PRESENTED:
             raise ValidationError({"__all__": [_("Only a presented proposal can be approved.")]})
         if proposal.presented_by_id == actor.pk:
