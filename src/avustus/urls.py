@@ -43,6 +43,7 @@ urlpatterns = [
     path("rounds/<slug:slug>/proposal/", officials.proposal, name="officials-proposal"),
     path("rounds/<slug:slug>/proposal/<str:reference>/", officials.proposal_line, name="officials-proposal-line"),
     path("rounds/<slug:slug>/rectifications/", officials.rectifications, name="officials-rectifications"),
+    path("rounds/<slug:slug>/later/", officials.later_decisions, name="officials-later"),
     path("applications/<str:reference>/screening/", officials.screen_application, name="officials-screen"),
     path("decisions/<int:pk>/notifications/", officials.notifications, name="officials-notifications"),
     path("rectifications/<int:pk>/", officials.rectification_request, name="officials-rectification"),

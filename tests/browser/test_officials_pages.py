@@ -16,6 +16,7 @@ OFFICIAL_PAGES = [
     "/rounds/kuntadigi-2020-02-26/proposal/",
     "/rounds/kuntadigi-2020-02-26/proposal/kuntadigi-2020-02-26-013/",
     "/rounds/kuntadigi-2020-02-26/rectifications/",
+    "/rounds/kuntadigi-2020-02-26/later/",
     "/reviews/",
 ]
 

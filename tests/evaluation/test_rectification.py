@@ -96,3 +96,27 @@ def test_a_deferred_application_gets_its_own_later_decision(setting):
                                          presenting_official=official, actor=decider)
     assert current_outcome(deferred).decision == later
     assert later.documents.filter(lang="fi", format="html").exists()
+
+
+def test_a_deferred_application_is_prepared_by_an_official_and_signed_by_a_decision_maker_on_screen(
+        setting, client):
+    from django.urls import reverse
+
+    decision, _app, official, decider = setting
+    deferred = decision.outcomes.filter(kind="deferred").select_related("application").first().application
+    url = reverse("officials-later", args=[decision.call.slug])
+    client.force_login(official)
+    assert deferred.reference in client.get(url).content.decode()
+    client.post(url, {"application": deferred.reference, "outcome": "granted", "amount": "1e9"})
+    assert not Decision.objects.filter(status=Decision.Status.DRAFT).exists()
+    client.post(url, {"application": deferred.reference, "outcome": "granted", "amount": "100 000,00"})
+    draft = Decision.objects.get(status=Decision.Status.DRAFT)
+    client.post(url, {"sign": draft.pk})  # an official, and the preparer: refused
+    draft.refresh_from_db()
+    assert draft.status == Decision.Status.DRAFT
+    client.force_login(decider)
+    client.post(url, {"sign": draft.pk})
+    draft.refresh_from_db()
+    assert draft.status == Decision.Status.SIGNED and draft.decision_maker == decider
+    assert current_outcome(deferred).amount_granted == Decimal("100000.00")
+    assert deferred.reference not in [a.reference for a in client.get(url).context["page"]]

@@ -33,6 +33,7 @@ def pages(call):
         reverse("officials-proposal", args=[call.slug]), reverse("officials-rectifications", args=[call.slug]),
         reverse("officials-screen", args=[app.reference]), reverse("officials-notifications", args=[decision.pk]),
         reverse("officials-proposal-line", args=[call.slug, app.reference]),
+        reverse("officials-later", args=[call.slug]),
     ]
 
 

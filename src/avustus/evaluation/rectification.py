@@ -94,43 +94,100 @@ def prepare(request: RectificationRequest, *, resolution: str, reasoning: str, a
     return current
 
 
+def _validate_changes(original: Decision, changes: dict[Application, tuple[str, Decimal | None]]) -> None:
+    concerned = set(original.outcomes.values_list("application_id", flat=True))
+    errors = {}
+    if not changes:
+        errors["__all__"] = [_("Choose at least one application to decide.")]
+    for application, (kind, amount) in changes.items():
+        where = f"applications.{application.reference}"
+        if application.pk not in concerned:
+            errors[where] = [_("The decision does not concern this application.")]
+        elif kind not in allocation.OUTCOMES:
+            errors[where] = [_("Choose granted, deferred or rejected.")]
+        elif (kind == allocation.GRANTED) != (amount is not None):
+            errors[where] = [_("A grant has an amount; other outcomes have none.")]
+        elif amount is not None and not Decimal("0") < amount <= application.amount_applied:
+            errors[where] = [_("A grant cannot exceed the amount applied.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _draft_later(original: Decision, changes, *, presenting_official, decided_on, conditions) -> Decision:
+    decision = Decision.objects.create(
+        call=original.call, kind=Decision.Kind.AMENDING, amends=original, decided_on=decided_on,
+        presenting_official=presenting_official,
+        presenting_official_name=presenting_official.get_full_name() or presenting_official.get_username(),
+    )
+    leads = {
+        m.application_id: m.organisation
+        for m in ConsortiumMember.objects.filter(application__in=list(changes), role=ConsortiumMember.Role.LEAD)
+    }
+    previous = {o.application_id: o for o in original.outcomes.all()}
+    outcomes = []
+    for number, (application, (kind, amount)) in enumerate(changes.items(), start=1):
+        before = previous.get(application.pk)
+        outcomes.append(Outcome(
+            decision=decision, application=application, kind=kind,
+            amount_granted=amount if kind == allocation.GRANTED else None,
+            group=before.group if before and kind == allocation.GRANTED else None,
+            number=number if kind in (allocation.GRANTED, allocation.DEFERRED) else None,
+            special_conditions=list(conditions or (before.special_conditions if before else [])),
+            recipient=leads.get(application.pk) or (before.recipient if before else None),
+        ))
+    Outcome.objects.bulk_create(outcomes)
+    return decision
+
+
+def prepare_later_decision(original: Decision, changes: dict[Application, tuple[str, Decimal | None]], *,
+                           actor, decided_on: date | None = None) -> Decision:
+    """The presenting official drafts a decision on applications of ``original`` (deferred ones, typically)."""
+    if not has_programme_role(actor, original.call.programme, PREPARERS):
+        raise PermissionDenied(_("only the programme's officials prepare decisions"))
+    if original.status != Decision.Status.SIGNED:
+        raise ValidationError({"__all__": [_("Only a signed decision is decided on later.")]})
+    _validate_changes(original, changes)
+    with transaction.atomic():
+        decision = _draft_later(original, changes, presenting_official=actor, decided_on=decided_on, conditions=None)
+        record("decision.prepared", decision, actor=actor, data={
+            "amends": original.pk,
+            "outcomes": {a.reference: [k, str(m) if m is not None else None] for a, (k, m) in changes.items()}})
+    return decision
+
+
+def sign_prepared(decision: Decision, *, actor, decided_on: date | None = None) -> Decision:
+    """A decision-maker who did not prepare it signs a prepared later decision."""
+    if not has_programme_role(actor, decision.call.programme, (Role.DECISION_MAKER,)):
+        raise PermissionDenied(_("only a decision-maker signs decisions"))
+    if decision.presenting_official_id == actor.pk:
+        raise PermissionDenied(_("the presenting official cannot sign the decision they presented"))
+    with transaction.atomic():
+        current = Decision.objects.select_for_update().get(pk=decision.pk)
+        if current.status != Decision.Status.DRAFT:
+            raise ValidationError({"__all__": [_("The decision is already signed.")]})
+        current.decision_maker = actor
+        current.decision_maker_name = actor.get_full_name() or actor.get_username()
+        current.decided_on = current.decided_on or decided_on or timezone.localdate()
+        current.save(update_fields=["decision_maker", "decision_maker_name", "decided_on"])
+        return sign_decision(current, actor=actor)
+
+
 def later_decision(original: Decision, changes: dict[Application, tuple[str, Decimal | None]], *,
                    presenting_official, actor, decided_on: date | None = None, conditions: list[str] | None = None,
                    ) -> Decision:
-    """Sign a decision that decides some applications of ``original`` anew (a deferral, a rectification).
+    """Prepare and sign in one step a decision that the presenting official prepared elsewhere (a rectification).
 
     Four eyes as for the collective decision: the signer is a decision-maker who did not prepare it.
     """
-    call = original.call
-    if not has_programme_role(actor, call.programme, (Role.DECISION_MAKER,)):
+    if not has_programme_role(actor, original.call.programme, (Role.DECISION_MAKER,)):
         raise PermissionDenied(_("only a decision-maker signs decisions"))
     if presenting_official is not None and presenting_official.pk == actor.pk:
         raise PermissionDenied(_("the presenting official cannot sign the decision they presented"))
+    _validate_changes(original, changes)
     with transaction.atomic():
-        decision = Decision.objects.create(
-            call=call, kind=Decision.Kind.AMENDING, amends=original, decided_on=decided_on or timezone.localdate(),
-            presenting_official=presenting_official,
-            presenting_official_name=presenting_official.get_full_name() or presenting_official.get_username(),
-            decision_maker=actor, decision_maker_name=actor.get_full_name() or actor.get_username(),
-        )
-        leads = {
-            m.application_id: m.organisation
-            for m in ConsortiumMember.objects.filter(application__in=list(changes), role=ConsortiumMember.Role.LEAD)
-        }
-        previous = {o.application_id: o for o in original.outcomes.all()}
-        outcomes = []
-        for number, (application, (kind, amount)) in enumerate(changes.items(), start=1):
-            before = previous.get(application.pk)
-            outcomes.append(Outcome(
-                decision=decision, application=application, kind=kind,
-                amount_granted=amount if kind == allocation.GRANTED else None,
-                group=before.group if before and kind == allocation.GRANTED else None,
-                number=number if kind in (allocation.GRANTED, allocation.DEFERRED) else None,
-                special_conditions=list(conditions or (before.special_conditions if before else [])),
-                recipient=leads.get(application.pk) or (before.recipient if before else None),
-            ))
-        Outcome.objects.bulk_create(outcomes)
-        return sign_decision(decision, actor=actor)
+        decision = _draft_later(original, changes, presenting_official=presenting_official, decided_on=decided_on,
+                                conditions=conditions)
+        return sign_prepared(decision, actor=actor, decided_on=decided_on)
 
 
 def decide(request: RectificationRequest, *, actor, decided_on: date | None = None) -> RectificationRequest:

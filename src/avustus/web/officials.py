@@ -24,6 +24,7 @@ from avustus.applications.models import Application
 from avustus.calls import services as call_services
 from avustus.calls.models import Call, Programme
 from avustus.decisions.models import Decision, Notification
+from avustus.decisions.selectors import applications_with_outcomes, current_outcome
 from avustus.decisions.services import record_notification
 from avustus.evaluation import rectification, selectors, services
 from avustus.evaluation.models import Assignment, Proposal, ProposalLine, RectificationRequest
@@ -494,3 +495,42 @@ def rectification_request(request, pk: int):
         "resolutions": RectificationRequest.Resolution.choices,
     })
 
+
+
+@login_required
+def later_decisions(request, slug: str):
+    """Deferred applications to decide, and prepared decisions waiting for a decision-maker's signature."""
+    call = _official_call(request, slug)
+    if request.method == "POST":
+        try:
+            if "sign" in request.POST:
+                draft = get_object_or_404(Decision, call=call, pk=request.POST.get("sign") or 0,
+                                          status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
+                rectification.sign_prepared(draft, actor=request.user)
+                messages.success(request, _("The decision was signed."))
+            else:
+                application = get_object_or_404(Application, call=call, reference=request.POST.get("application", ""))
+                outcome = current_outcome(application)
+                if outcome is None:
+                    raise Http404
+                kind = request.POST.get("outcome", "")
+                amount = services._amount(request.POST.get("amount", "")) if kind == allocation.GRANTED else None
+                rectification.prepare_later_decision(outcome.decision, {application: (kind, amount)},
+                                                     actor=request.user)
+                messages.success(request, _("The decision was prepared; a decision-maker signs it."))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            for problems in _errors(exc).values():
+                for problem in problems:
+                    messages.error(request, problem)
+        return redirect("officials-later", call.slug)
+    deferred = applications_with_outcomes(call).filter(outcome_kind=allocation.DEFERRED).order_by("reference")
+    drafts = (call.decisions.filter(status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
+              .select_related("presenting_official").prefetch_related("outcomes__application").order_by("pk"))
+    return render(request, "web/officials/later.html", {
+        "call": call, "page": _page(request, deferred), "drafts": drafts, "query": _query(request),
+        "outcomes": allocation.OUTCOMES,
+        "can_prepare": has_programme_role(request.user, call.programme, services.PREPARERS),
+        "can_decide": has_programme_role(request.user, call.programme, (Role.DECISION_MAKER,)),
+    })
