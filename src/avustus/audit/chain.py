@@ -1,12 +1,19 @@
 """Appending to the audit log and verifying its hash chain.
 
 Services call ``record`` inside their own transaction, so the audit entry commits or rolls back
-together with the change it describes.
+together with the change it describes. Views call ``record_read`` when an official or an auditor reads
+data that is not public (Act on Information Management in Public Administration 906/2019, section 17:
+the log says who used and disclosed what).
+
+Each entry's hash covers the hash of the entry before it, so ``verify`` can name the first entry that
+was changed, removed or inserted behind the services' back. ``AuditHead`` holds the newest hash and the
+number of entries, which is how entries removed from (or slipped onto) the end are noticed.
 """
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,16 +22,18 @@ from avustus.audit.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 SYSTEM = "system"
+CHUNK = 2000
+MAX_PROBLEMS = 1000
+READ = "application.read"
 
 
-def _digest(prev_hash: str, at: str, actor_label: str, action: str, target_type: str, target_id: str, data) -> str:
-    payload = json.dumps(
-        [prev_hash, at, actor_label, action, target_type, target_id, data],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
-    )
+def _digest(prev_hash: str, at: str, actor_label: str, action: str, target_type: str, target_id: str, data,
+            application_reference: str = "") -> str:
+    fields = [prev_hash, at, actor_label, action, target_type, target_id, data]
+    # Entries written before the reference existed hash without it, so the chain they form still holds.
+    if application_reference:
+        fields.append(application_reference)
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -34,13 +43,32 @@ def _actor_label(actor) -> str:
     return actor.get_username()
 
 
-def record(action: str, target, *, actor, data: dict | None = None) -> AuditEntry:
+def application_reference_of(target) -> str:
+    """The reference of the application ``target`` is, or belongs to (through an ``application`` key)."""
+    from avustus.applications.models import Application
+
+    if isinstance(target, Application):
+        return target.reference
+    try:
+        field_ = target._meta.get_field("application")
+    except Exception:  # FieldDoesNotExist: the target concerns no one application
+        return ""
+    if getattr(field_, "related_model", None) is not Application:
+        return ""
+    application = getattr(target, "application", None)
+    return application.reference if application is not None else ""
+
+
+def record(action: str, target, *, actor, data: dict | None = None, application=None) -> AuditEntry:
     """Append one entry for ``action`` on ``target`` (a model instance) by ``actor`` (a user or None).
 
-    Must run inside the caller's transaction; the head row lock makes concurrent appends queue.
+    ``application`` names the application the entry concerns when ``target`` does not lead to it by
+    itself (for example a call-level action taken for one application); by default it is found from
+    the target. Must run inside the caller's transaction; the head row lock makes concurrent appends queue.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit entries are written inside the transaction of the change they record")
+    reference = application.reference if application is not None else application_reference_of(target)
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
     # Round-trip through JSON so that what is hashed is exactly what the database will give back.
     data = json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
@@ -48,7 +76,7 @@ def record(action: str, target, *, actor, data: dict | None = None) -> AuditEntr
     label = _actor_label(actor)
     target_type = target._meta.label_lower
     target_id = str(target.pk)
-    digest = _digest(head.last_hash, at.isoformat(), label, action, target_type, target_id, data)
+    digest = _digest(head.last_hash, at.isoformat(), label, action, target_type, target_id, data, reference)
     entry = AuditEntry.objects.create(
         at=at,
         actor=actor,
@@ -56,6 +84,7 @@ def record(action: str, target, *, actor, data: dict | None = None) -> AuditEntr
         action=action,
         target_type=target_type,
         target_id=target_id,
+        application_reference=reference,
         data=data,
         prev_hash=head.last_hash,
         hash=digest,
@@ -66,29 +95,189 @@ def record(action: str, target, *, actor, data: dict | None = None) -> AuditEntr
     return entry
 
 
+def reads_in_official_capacity(user, application) -> bool:
+    """Whether ``user`` reads ``application`` as an official or auditor of its programme, not as its applicant."""
+    from avustus.accounts.models import Role, RoleGrant
+    from avustus.accounts.permissions import has_programme_role
+
+    if user is None or not user.is_authenticated:
+        return False
+    if not has_programme_role(user, application.call.programme):
+        return False
+    # A user who acts for a member of the consortium reads their own application.
+    member_orgs = application.members.values("organisation_id")
+    return not RoleGrant.objects.filter(user=user, role=Role.APPLICANT, organisation_id__in=member_orgs).exists()
+
+
+def is_public(application) -> bool:
+    """Public: an application in a signed decision, as far as the decision publishes it (not plan, budget,
+    attachments); everything of an application no signed decision has decided yet is not public."""
+    return application.outcomes.filter(decision__status="signed").exists()
+
+
+def record_read(user, application, what: str, *, target=None, data: dict | None = None) -> AuditEntry | None:
+    """Log that ``user`` read ``what`` of ``application`` if it is a read the law wants logged; else nothing.
+
+    Logged: an official, decision-maker, auditor or administrator of the programme reading data that is
+    not public. ``what`` says which data: ``"application"`` (the application not yet publicly decided),
+    ``"plan"``, ``"budget"``, ``"attachments"``, ``"attachment"``, ``"history"``... Of those, only
+    ``"application"`` becomes public with a signed decision; the rest never do. An applicant reading their
+    own application is not logged. Opens its own transaction (nested in the caller's, if any).
+    """
+    if not reads_in_official_capacity(user, application):
+        return None
+    if what == "application" and is_public(application):
+        return None
+    with transaction.atomic():
+        return record(READ, target if target is not None else application, actor=user,
+                      data={"what": what, **(data or {})}, application=application)
+
+
+# Verification ------------------------------------------------------------------------------------------
+
+ALTERED = "altered"
+REMOVED = "removed"
+INSERTED = "inserted"
+APPENDED = "appended"
+TRUNCATED = "truncated"
+HEAD = "head"
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # one of the constants above
+    message: str
+    entry_id: int | None = None  # the entry named; None for the end of the log
+    position: int | None = None  # its place in the log counting from 1, as verified
+
+    def line(self) -> str:
+        where = (f"entry {self.entry_id} (#{self.position})" if self.entry_id is not None
+                 else f"end of the log (after #{self.position})")
+        return f"{where}: {self.kind}: {self.message}"
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool
     entries: int
-    problem: str | None = None
-    entry_id: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def first(self) -> Problem | None:
+        return self.problems[0] if self.problems else None
+
+    @property
+    def problem(self) -> str | None:
+        return self.first.message if self.first else None
+
+    @property
+    def entry_id(self) -> int | None:
+        return self.first.entry_id if self.first else None
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "entries": self.entries, "problems": [asdict(p) for p in self.problems]}
 
 
-def verify() -> Verification:
-    """Walk the log in order and report the first entry whose hash or link does not hold."""
-    prev = GENESIS
-    count = 0
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
-        expected = _digest(
-            prev, entry.at.isoformat(), entry.actor_label, entry.action, entry.target_type, entry.target_id, entry.data
-        )
-        if entry.prev_hash != prev:
-            return Verification(False, count, "the entry before this one was removed or inserted", entry.id)
-        if entry.hash != expected:
-            return Verification(False, count, "this entry was changed after it was written", entry.id)
-        prev = entry.hash
-        count += 1
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_hash != prev or head.count != count):
-        return Verification(False, count, "entries were removed from the end of the log", None)
-    return Verification(True, count)
+_FIELDS = ("id", "at", "actor_label", "action", "target_type", "target_id", "data", "prev_hash", "hash",
+           "application_reference")
+
+
+def _chunks(chunk_size: int, after_id: int = 0) -> Iterator[list[tuple]]:
+    """The log in id order, ``chunk_size`` rows per query (keyset pagination: one query per chunk)."""
+    while True:
+        rows = list(AuditEntry.objects.filter(id__gt=after_id).order_by("id").values_list(*_FIELDS)[:chunk_size])
+        if not rows:
+            return
+        yield rows
+        after_id = rows[-1][0]
+        if len(rows) < chunk_size:
+            return
+
+
+def verify(chunk_size: int = CHUNK) -> Verification:
+    """Walk the log in order, a chunk at a time, and report every entry whose hash or link does not hold.
+
+    Memory stays bounded by the chunk size whatever the length of the log: one query per chunk, then the
+    head, and a few more only to describe a broken end. The first problem is the first entry that was
+    changed, removed or inserted; later ones follow (at most ``MAX_PROBLEMS``).
+    """
+    problems: list[Problem] = []
+    state = {
+        "last_hash": GENESIS,  # the stored hash of the previous entry: what this one must link to
+        "before_last_hash": None,  # the stored hash of the entry before the previous one
+        "last_id": 0,
+        "position": 0,
+    }
+
+    def problem(kind, message, entry_id, at_position):
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(Problem(kind, message, entry_id, at_position))
+
+    def walk(after_id: int) -> None:
+        last_hash, before_last_hash = state["last_hash"], state["before_last_hash"]
+        last_id, position = state["last_id"], state["position"]
+        for rows in _chunks(chunk_size, after_id):
+            for id_, at, label, action, ttype, tid, data, prev_hash, stored, reference in rows:
+                position += 1
+                if prev_hash != last_hash:
+                    if before_last_hash is not None and prev_hash == before_last_hash:
+                        # This entry links to the one two back: the previous one was slipped in between.
+                        problems[:] = [p for p in problems if p.entry_id != last_id]
+                        problem(INSERTED, f"the entry after it ({id_}) links past it to the entry before it",
+                                last_id, position - 1)
+                    else:
+                        problem(REMOVED, "does not link to the entry before it"
+                                + (f" (entry {last_id})" if last_id else "")
+                                + ": an entry between them was removed, or that entry was rewritten", id_, position)
+                if stored != _digest(prev_hash, at.isoformat(), label, action, ttype, tid, data, reference):
+                    problem(ALTERED, "changed after it was written: its content does not match its hash", id_,
+                            position)
+                before_last_hash, last_hash, last_id = last_hash, stored, id_
+        state.update(last_hash=last_hash, before_last_hash=before_last_hash, last_id=last_id, position=position)
+
+    def read_head():
+        return AuditHead.objects.filter(pk=1).values_list("last_hash", "count").first()
+
+    walk(0)
+    head = read_head()
+    # Entries appended by services while we walked put the head ahead of what we saw: read those too.
+    while head is not None and head[1] > state["position"]:
+        seen = state["position"]
+        walk(state["last_id"])
+        if state["position"] == seen:
+            break
+        head = read_head()
+    _check_end(head, state["last_hash"], state["last_id"], state["position"], problems)
+    return Verification(not problems, state["position"], problems[:MAX_PROBLEMS])
+
+
+def _check_end(head, last_hash: str, last_id: int, position: int, problems: list[Problem]) -> None:
+    """Compare the end of the log with the head."""
+    if head is None:
+        if position:
+            problems.append(Problem(HEAD, "the log has entries but no head row: the head was removed", None,
+                                    position))
+        return
+    head_hash, head_count = head
+    if head_hash == last_hash:
+        if head_count != position and not problems:
+            problems.append(Problem(HEAD, f"the head counts {head_count} entries but the log has {position}",
+                                    None, position))
+        return
+    # The head's newest entry is somewhere before the end: what follows it was slipped in without it.
+    at_head = AuditEntry.objects.filter(hash=head_hash).values_list("id", flat=True).first()
+    if at_head is not None:
+        first = AuditEntry.objects.filter(id__gt=at_head).order_by("id").values_list("id", flat=True).first()
+        behind = AuditEntry.objects.filter(id__gt=at_head).count()
+        problems.append(Problem(APPENDED, f"added after the newest entry the head knows (entry {at_head}) "
+                                f"without going through the log: {behind} such entries", first,
+                                position - behind + 1))
+        return
+    problems.append(Problem(TRUNCATED, f"the head expects {head_count} entries ending with hash "
+                            f"{head_hash[:12]}…, the log has {position} ending at entry {last_id or '-'}: "
+                            "entries were removed from the end", None, position))
+
+
+def history(reference: str):
+    """The entries about one application, newest first (a queryset: page it in the database)."""
+    return AuditEntry.objects.filter(application_reference=reference).order_by("-id")

@@ -19,6 +19,9 @@ class AuditEntry(models.Model):
     action = models.CharField(_("what"), max_length=64)
     target_type = models.CharField(_("target type"), max_length=64)
     target_id = models.CharField(_("target"), max_length=64)
+    # The application the entry concerns (itself, or its consortium, attachment, outcome, notification...),
+    # so that an application's history is one indexed query; empty for entries about no one application.
+    application_reference = models.CharField(_("application"), max_length=40, blank=True, default="")
     data = models.JSONField(_("details"), default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
@@ -27,7 +30,10 @@ class AuditEntry(models.Model):
         ordering = ["id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["application_reference", "id"], name="audit_entry_application_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"
@@ -38,3 +44,14 @@ class AuditHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)
+
+
+class ReplacePermit(models.Model):
+    """Present only inside the transaction that replaces an imported round (``decisions.services._clear_round``).
+
+    The database triggers that refuse deleting signed decisions let a row through while a permit for its
+    call exists (see ``avustus.audit.triggers``). A table rather than a session setting because SQLite
+    triggers can read nothing else; it is empty whenever no such transaction is running.
+    """
+
+    call_id = models.BigIntegerField(db_index=True)

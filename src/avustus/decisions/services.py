@@ -20,6 +20,7 @@ from avustus.accounts.models import Role
 from avustus.accounts.permissions import has_programme_role
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.chain import record
+from avustus.audit.triggers import replace_permit
 from avustus.calls.models import Call, CostCategory, Criterion, Exclusion, GrantGroup, Programme
 from avustus.calls.texts import default_rules, default_texts, group_text
 from avustus.decisions.importing.linking import LinkedMember, LinkedRound, link
@@ -118,8 +119,11 @@ def call_has_decisions_signed_here(call: Call) -> bool:
 
 
 def _clear_round(call: Call) -> None:
-    call.decisions.all().delete()
-    call.applications.all().delete()
+    # The database refuses deleting signed decisions (audit.triggers); these were imported, signed outside
+    # Avustus, and replacing them with a corrected import is the documented exception.
+    with replace_permit(call.pk):
+        call.decisions.all().delete()
+        call.applications.all().delete()
     call.groups.all().delete()
     call.cost_categories.all().delete()
 

@@ -1,19 +1,67 @@
-"""``avustus audit verify``: prove the audit log's hash chain whole, or name the first broken entry."""
+"""``avustus audit``: prove the audit log whole (``verify``) or show an application's history (``history``).
+
+``avustus audit verify`` prints one line per problem, the first bad entry first, and exits non-zero if
+there is any; ``--json`` prints the same as one JSON object. ``avustus audit history REFERENCE`` lists the
+entries about one application, newest first.
+"""
+
+import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from avustus.audit.chain import verify
+from avustus.audit.chain import history, verify
 
 
 class Command(BaseCommand):
-    help = "Check the audit log."
+    help = "Check the audit log's hash chain, or list the entries about one application."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["verify"])
+        actions = parser.add_subparsers(dest="action", required=True)
+        check = actions.add_parser("verify", help="check the hash chain; exit 1 naming the first bad entry")
+        check.add_argument("--json", action="store_true", help="print the report as JSON")
+        check.add_argument("--chunk-size", type=int, default=2000, help="entries read per query")
+        shown = actions.add_parser("history", help="the entries about one application, newest first")
+        shown.add_argument("reference", help="the application's tracking number")
+        shown.add_argument("--json", action="store_true", help="print the entries as JSON")
 
     def handle(self, *args, action: str, **options):
-        result = verify()
+        if action == "verify":
+            return self._verify(as_json=options["json"], chunk_size=max(1, options["chunk_size"]))
+        return self._history(options["reference"], as_json=options["json"])
+
+    def _verify(self, *, as_json: bool, chunk_size: int):
+        result = verify(chunk_size=chunk_size)
+        if as_json:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            for problem in result.problems:
+                self.stdout.write(problem.line())
         if not result.ok:
-            where = f"entry {result.entry_id}" if result.entry_id is not None else "the end of the log"
-            raise CommandError(f"audit log broken at {where}: {result.problem} ({result.entries} entries verified before it)")
-        self.stdout.write(f"audit log whole: {result.entries} entries verified")
+            first = result.first
+            where = f"entry {first.entry_id}" if first.entry_id is not None else "the end of the log"
+            raise CommandError(f"audit log broken at {where}: {len(result.problems)} problem(s), "
+                               f"{result.entries} entries read")
+        if not as_json:
+            self.stdout.write(f"audit log whole: {result.entries} entries verified")
+
+    def _history(self, reference: str, *, as_json: bool):
+        # Streams: the history of a much-handled application can be long.
+        entries = history(reference).values_list(
+            "id", "at", "actor_label", "action", "target_type", "target_id", "data"
+        ).iterator(chunk_size=500)
+        if as_json:
+            self.stdout.write("[")
+        count = 0
+        for id_, at, who, action, ttype, tid, data in entries:
+            if as_json:
+                item = {"id": id_, "at": at.isoformat(), "who": who, "action": action,
+                        "target": f"{ttype}:{tid}", "data": data}
+                self.stdout.write(("  " if count == 0 else ", ") + json.dumps(item, ensure_ascii=False))
+            else:
+                self.stdout.write(f"{at:%Y-%m-%d %H:%M:%S} {who} {action} {ttype}:{tid} "
+                                  f"{json.dumps(data, ensure_ascii=False, sort_keys=True)}")
+            count += 1
+        if as_json:
+            self.stdout.write("]")
+        elif count == 0:
+            raise CommandError(f"no audit entries about {reference}")
