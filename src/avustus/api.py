@@ -16,6 +16,7 @@ from ninja.security import django_auth
 
 from avustus.applications import services
 from avustus.applications.models import Application
+from avustus.audit.chain import record_read
 from avustus.calls.models import Call
 from avustus.registry.models import Organisation
 from avustus.registry import selectors as registry
@@ -244,7 +245,9 @@ def create_application(request, payload: ApplicationIn):
 @api.get("/applications/{reference}", response={200: ApplicationOut, **ERRORS}, auth=django_auth,
          tags=["applications"])
 def get_application(request, reference: str):
-    return _application_out(services.access_application(request.user, reference))
+    application = services.access_application(request.user, reference)
+    record_read(request.user, application, "application")  # logged only for an official or auditor reading it
+    return _application_out(application)
 
 
 @api.patch("/applications/{reference}", response={200: ApplicationOut, **ERRORS}, auth=django_auth,

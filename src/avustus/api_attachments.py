@@ -13,6 +13,7 @@ from ninja.security import django_auth
 from avustus.applications import attachments
 from avustus.applications.models import Attachment
 from avustus.applications.services import access_application
+from avustus.audit.chain import record_read
 
 # Made before importing from avustus.api, which mounts this router at its end: whichever of the two
 # modules is imported first, the router exists by the time the API asks for it (routes are read
@@ -61,7 +62,10 @@ def add_attachment(request, reference: str, file: File[UploadedFile]):
             auth=django_auth)
 def list_attachments(request, reference: str):
     """The attachments of an application; the lead's and the partners' users."""
-    return [_out(a) for a in attachments.list_attachments(request.user, reference)]
+    listed = attachments.list_attachments(request.user, reference)
+    if listed:  # logged only for an official or auditor reading them
+        record_read(request.user, listed[0].application, "attachments", data={"attachments": [a.pk for a in listed]})
+    return [_out(a) for a in listed]
 
 
 @router.get(

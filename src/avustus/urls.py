@@ -8,7 +8,7 @@ from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
 from avustus.web.csp import allow_document_style
-from avustus.web import applicant, officials, views
+from avustus.web import applicant, history, officials, views
 
 admin.site.login_form = throttle.AdminLoginForm  # the admin's own login is throttled the same way
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("decisions/<int:pk>/<str:lang>.<str:fmt>", allow_document_style(views.decision_document),
          name="decision-document"),
     path("applications/<str:reference>/", views.application_detail, name="application"),
+    path("applications/<str:reference>/history/", history.application_history, name="application-history"),
     path("applications/<str:reference>/letter.<str:lang>.<str:fmt>", allow_document_style(views.application_letter),
          name="letter"),
     path("calls/", applicant.calls, name="calls"),

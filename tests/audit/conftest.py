@@ -43,3 +43,42 @@ def unguarded(db):
     triggers.drop(connection)
     yield
     triggers.install(connection)
+
+
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def people(open_call, applicant_of):
+    """The lead's user, and a user per programme role of the open call's programme."""
+    from django.contrib.auth import get_user_model
+
+    from avustus.accounts.models import Role, RoleGrant
+
+    users = {"lead": applicant_of("109"), "other": applicant_of("091")}
+    for name, role in (("official", Role.OFFICIAL), ("decider", Role.DECISION_MAKER), ("reviewer", Role.REVIEWER),
+                       ("auditor", Role.AUDITOR), ("admin", Role.ADMINISTRATOR)):
+        users[name] = get_user_model().objects.create(username=f"audit-{name}")
+        RoleGrant.objects.create(user=users[name], role=role, programme=open_call.programme)
+    return users
+
+
+@pytest.fixture
+def submitted(open_call, people, tmp_path, settings):
+    """An application of the open call, submitted by the lead through the services, with an attachment."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from avustus.applications import attachments
+    from avustus.applications import services as applications
+    from avustus.registry.models import Organisation
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
+    lead = people["lead"]
+    draft = applications.create_draft(open_call, actor=lead, organisation=Organisation.objects.get(code="109"))
+    draft = applications.update_draft(draft, applications.DraftChanges(
+        title="Asiointi sujuvaksi", plan={"objectives": "Asiointi sujuvaksi."}, partners=["853"],
+        budget=[{"category": "staff", "amount_vat_free": "100000.00", "vat": "0.00"}], amount_applied="85000.00",
+    ), actor=lead, version=draft.version)
+    attachments.add_attachment(draft, SimpleUploadedFile("liite.pdf", MINIMAL_PDF), actor=lead)
+    return applications.submit(draft, actor=lead)

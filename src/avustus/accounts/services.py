@@ -1,9 +1,11 @@
-"""Use cases of accounts. For now: the demo users that ``avustus demo`` prints."""
+"""Use cases of accounts: the demo users that ``avustus demo`` prints, and granting and revoking roles."""
 
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from avustus.accounts.models import Role, RoleGrant
 from avustus.audit.chain import record
@@ -45,7 +47,67 @@ def ensure_demo_users(programme: Programme) -> tuple[DemoLogin, ...]:
             if login.role == Role.APPLICANT
             else {"programme": programme, "organisation": None}
         )
-        grant, created = RoleGrant.objects.get_or_create(user=user, role=login.role, **scope)
-        if created:
-            record("role.granted", grant, actor=None, data={"username": login.username, "role": login.role})
+        grant_role(user, login.role, actor=None, **scope)
     return DEMO_LOGINS
+
+
+# Granting and revoking roles -------------------------------------------------------------------------
+# Every change of who may do what is on the audit log with the grant as it was before and after.
+
+
+def _grant_data(grant: RoleGrant | None) -> dict | None:
+    if grant is None:
+        return None
+    return {
+        "user": grant.user.get_username(),
+        "role": grant.role,
+        "programme": grant.programme.slug if grant.programme_id else None,
+        "organisation": grant.organisation.key if grant.organisation_id else None,
+    }
+
+
+def _check_may_manage_roles(actor, programme: Programme | None) -> None:
+    """The system (``actor`` None), a superuser, or an administrator of the programme the role is over."""
+    from avustus.accounts.permissions import has_programme_role
+
+    if actor is None or actor.is_superuser:
+        return
+    if programme is not None and has_programme_role(actor, programme, (Role.ADMINISTRATOR,)):
+        return
+    raise PermissionDenied(_("Only an administrator may change who holds which role."))
+
+
+def _check_scope(role: str, programme: Programme | None, organisation: Organisation | None) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": [_("Unknown role.")]})
+    if programme is not None and organisation is not None:
+        raise ValidationError({"__all__": [_("A role is over a programme or for an organisation, not both.")]})
+    if (role == Role.APPLICANT) != (organisation is not None):
+        raise ValidationError({"__all__": [_("An applicant acts for an organisation; other roles are over a "
+                                             "programme.")]})
+
+
+def grant_role(user, role: str, *, actor, programme: Programme | None = None,
+               organisation: Organisation | None = None) -> RoleGrant:
+    """Give ``user`` the role over ``programme`` or for ``organisation``; granting it again changes nothing."""
+    _check_may_manage_roles(actor, programme)
+    _check_scope(role, programme, organisation)
+    with transaction.atomic():
+        grant, created = RoleGrant.objects.select_for_update().get_or_create(
+            user=user, role=role, programme=programme, organisation=organisation
+        )
+        if created:
+            record("role.granted", grant, actor=actor, data={"before": None, "after": _grant_data(grant)})
+    return grant
+
+
+def revoke_role(grant: RoleGrant, *, actor) -> None:
+    """Take a role away; revoking one already gone changes nothing."""
+    _check_may_manage_roles(actor, grant.programme)
+    with transaction.atomic():
+        current = RoleGrant.objects.select_for_update().select_related("user", "programme", "organisation").filter(
+            pk=grant.pk).first()
+        if current is None:
+            return
+        record("role.revoked", current, actor=actor, data={"before": _grant_data(current), "after": None})
+        current.delete()

@@ -98,11 +98,12 @@ def record(action: str, target, *, actor, data: dict | None = None, application=
 def reads_in_official_capacity(user, application) -> bool:
     """Whether ``user`` reads ``application`` as an official or auditor of its programme, not as its applicant."""
     from avustus.accounts.models import Role, RoleGrant
-    from avustus.accounts.permissions import has_programme_role
+    from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
 
     if user is None or not user.is_authenticated:
         return False
-    if not has_programme_role(user, application.call.programme):
+    # Reviewers too: they read other bodies' plans in the programme's service, like officials.
+    if not has_programme_role(user, application.call.programme, (*OFFICIAL_ROLES, Role.REVIEWER)):
         return False
     # A user who acts for a member of the consortium reads their own application.
     member_orgs = application.members.values("organisation_id")
@@ -118,8 +119,8 @@ def is_public(application) -> bool:
 def record_read(user, application, what: str, *, target=None, data: dict | None = None) -> AuditEntry | None:
     """Log that ``user`` read ``what`` of ``application`` if it is a read the law wants logged; else nothing.
 
-    Logged: an official, decision-maker, auditor or administrator of the programme reading data that is
-    not public. ``what`` says which data: ``"application"`` (the application not yet publicly decided),
+    Logged: an official, decision-maker, reviewer, auditor or administrator of the programme reading data
+    that is not public. ``what`` says which data: ``"application"`` (the application not yet publicly decided),
     ``"plan"``, ``"budget"``, ``"attachments"``, ``"attachment"``, ``"history"``... Of those, only
     ``"application"`` becomes public with a signed decision; the rest never do. An applicant reading their
     own application is not logged. Opens its own transaction (nested in the caller's, if any).

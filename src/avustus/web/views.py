@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from avustus.accounts.permissions import can_see_decision, has_programme_role
 from avustus.calls.services import TEXT_LANGUAGES, update_call_texts
 from avustus.applications.models import Application
+from avustus.audit.chain import record_read
 from avustus.calls.models import Call
 from avustus.decisions.documents.render import CONTENT_TYPES, FORMATS, LANGUAGES, render_decision, render_letter
 from avustus.decisions.models import Decision, Outcome
@@ -126,6 +127,7 @@ def application_detail(request, reference: str):
     if application.status == Application.Status.DRAFT:
         # Drafts are their applicants' business; say nothing about whether one exists.
         raise Http404
+    record_read(request.user, application, "application")  # logged only if an official reads it before it is public
     return render(
         request,
         "web/application.html",

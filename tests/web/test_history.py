@@ -1,0 +1,125 @@
+"""An application's history page: officials and auditors of the programme only, newest first, paged in the database."""
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from avustus.audit.chain import READ, record
+from avustus.audit.models import AuditEntry
+from avustus.web import history as history_view
+from tests.audit.conftest import people, submitted  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(application) -> str:
+    return reverse("application-history", args=[application.reference])
+
+
+def entry_ids(response) -> list[int]:
+    return [row["entry"].id for row in response.context["rows"]]
+
+
+@pytest.mark.parametrize("who", ["official", "decider", "auditor", "admin"])
+def test_officials_and_auditors_see_the_history_newest_first(client, submitted, people, who):
+    client.force_login(people[who])
+    response = client.get(url(submitted))
+    assert response.status_code == 200
+    about = list(AuditEntry.objects.filter(application_reference=submitted.reference).order_by("-id"))
+    # The page's own read is logged first, and shown: browsing the history is a read of non-public data.
+    assert about[0].action == READ and about[0].data == {"what": "history"} and about[0].actor == people[who]
+    assert entry_ids(response) == [e.id for e in about]
+    assert [e.action for e in about[1:]] == ["application.submitted", "application.attachment_added",
+                                             "application.saved", "application.created"]
+    html = response.content.decode()
+    assert "hakija-109" in html and "application.submitted" in html and "liite.pdf" in html
+
+
+@pytest.mark.parametrize("who", [None, "lead", "other", "reviewer"])
+def test_anyone_else_gets_a_404_and_nothing_is_logged(client, submitted, people, who):
+    if who:
+        client.force_login(people[who])
+    before = AuditEntry.objects.count()
+    assert client.get(url(submitted)).status_code == 404
+    assert AuditEntry.objects.count() == before
+
+
+def test_an_unknown_application_and_a_draft_are_404_alike(client, submitted, people, open_call):
+    from avustus.applications import services as applications
+    from avustus.registry.models import Organisation
+
+    draft = applications.create_draft(open_call, actor=people["lead"], organisation=Organisation.objects.get(code="109"))
+    client.force_login(people["auditor"])
+    assert client.get(reverse("application-history", args=["no-such-thing"])).status_code == 404
+    assert client.get(url(draft)).status_code == 404
+
+
+def test_officials_of_another_programme_get_a_404(client, submitted, django_user_model):
+    from avustus.accounts.models import Role, RoleGrant
+    from avustus.calls.models import Programme
+
+    elsewhere = Programme.objects.create(slug="muu", name_fi="Muu ohjelma")
+    official = django_user_model.objects.create(username="muu-virkailija")
+    RoleGrant.objects.create(user=official, role=Role.OFFICIAL, programme=elsewhere)
+    client.force_login(official)
+    assert client.get(url(submitted)).status_code == 404
+
+
+def test_before_and_after_are_shown_where_the_entry_has_them(client, submitted, people):
+    with transaction.atomic():
+        record("proposal.line_set", submitted, actor=people["official"],
+               data={"before": {"amount": "1000.00"}, "after": {"amount": "2000.00"}, "reason": "korjaus"})
+    client.force_login(people["auditor"])
+    response = client.get(url(submitted))
+    row = next(r for r in response.context["rows"] if r["entry"].action == "proposal.line_set")
+    assert "1000.00" in row["before"] and "2000.00" in row["after"] and row["details"] == [("reason", "korjaus")]
+    assert "<pre>{\n &quot;amount&quot;: &quot;2000.00&quot;\n}</pre>" in response.content.decode()
+
+
+def test_entries_are_escaped(client, submitted, people):
+    with transaction.atomic():
+        record("application.saved", submitted, actor=people["lead"], data={"changes": {"title": "<script>x</script>"}})
+    client.force_login(people["auditor"])
+    html = client.get(url(submitted)).content.decode()
+    assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def _fill(application, n: int) -> None:
+    with transaction.atomic():
+        for i in range(n):
+            record("test.noted", application, actor=None, data={"i": i})
+
+
+def test_pages_cost_the_same_number_of_queries_however_long_the_history(client, submitted, people,
+                                                                       django_assert_num_queries, monkeypatch):
+    monkeypatch.setattr(history_view, "PAGE_SIZE", 5)
+    client.force_login(people["auditor"])
+    for extra in (10, 100):
+        _fill(submitted, extra)
+        for page in (1, 2, 3):
+            with django_assert_num_queries(QUERIES_PER_PAGE) as captured:
+                response = client.get(url(submitted), {"page": page})
+            assert response.status_code == 200 and len(response.context["rows"]) == 5
+    # The page's rows are limited in the database, not sliced in Python.
+    assert any("LIMIT 5 OFFSET 10" in q["sql"] for q in captured.captured_queries)
+
+
+# Session and user (2), the application and the role check (2), logging the read (the capacity check,
+# the applicant check, a savepoint and its release, the head locked, the entry written, the head
+# updated: 7), the count and the page (2), and the navigation's role check (1).
+QUERIES_PER_PAGE = 14
+
+
+def test_pages_stay_put_while_each_view_adds_an_entry(client, submitted, people, monkeypatch):
+    monkeypatch.setattr(history_view, "PAGE_SIZE", 3)
+    _fill(submitted, 7)
+    client.force_login(people["official"])
+    response = client.get(url(submitted))
+    first, upto = entry_ids(response), response.context["upto"]
+    assert first == sorted(first, reverse=True) and upto == str(first[0])
+    assert f'href="?upto={upto}&amp;page=2"' in response.content.decode()
+    second = entry_ids(client.get(url(submitted), {"upto": upto, "page": 2}))
+    third = entry_ids(client.get(url(submitted), {"upto": upto, "page": 3}))
+    assert second == [first[-1] - 1, first[-1] - 2, first[-1] - 3] and max(third) == min(second) - 1
+    # Every page view was logged all the same.
+    assert AuditEntry.objects.filter(action=READ, actor=people["official"]).count() == 3
