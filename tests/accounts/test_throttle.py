@@ -1,8 +1,11 @@
 """Login throttling: five wrong passwords for a username, or twenty from an address, and logins stop a while."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
-from django.utils import translation
+from django.utils import timezone, translation
 
 from avustus.accounts import throttle
 
@@ -42,7 +45,11 @@ def test_block_message_is_clear_and_says_how_long(client, user):
         login(client, "virkailija", "väärä")
     with translation.override("en"):
         page = login(client, "virkailija", PASSWORD, address="192.0.2.11").content.decode()
-    assert "Too many failed login attempts" in page and "15 more minutes" in page
+    # Says until when, on the Helsinki clock, rounded up to the minute.
+    latest = timezone.localtime(timezone.now() + timedelta(minutes=16)).strftime("%H.%M")
+    earliest = timezone.localtime(timezone.now() + timedelta(minutes=14)).strftime("%H.%M")
+    shown = re.search(r"refused until (\d\d\.\d\d)\.", page).group(1)
+    assert "Too many failed login attempts" in page and (earliest <= shown <= latest or latest < earliest)
     assert "The username or password is wrong" not in page
 
 

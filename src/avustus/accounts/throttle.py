@@ -15,6 +15,7 @@ import hashlib
 import math
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -22,6 +23,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 WINDOW = 15 * 60
@@ -92,8 +94,9 @@ def record_success(username: str) -> None:
 
 
 def throttled_message(block: Block) -> str:
-    return _("Too many failed login attempts. For your security, logging in is refused for "
-             "%(minutes)d more minutes. Try again after that.") % {"minutes": block.minutes_left}
+    until = timezone.localtime(timezone.now() + timedelta(seconds=block.seconds_left + 59))
+    return _("Too many failed login attempts. For your security, logging in is refused until %(time)s. "
+             "Try again after that.") % {"time": until.strftime("%H.%M")}
 
 
 class ThrottleMixin:

@@ -164,7 +164,10 @@ def _pg_connect(settings_dict: dict, dbname: str | None = None):
     for key, param in (("HOST", "host"), ("PORT", "port"), ("USER", "user"), ("PASSWORD", "password")):
         if settings_dict.get(key):
             params[param] = settings_dict[key]
-    return psycopg.connect(**params)
+    try:
+        return psycopg.connect(**params)
+    except psycopg.Error as exc:
+        raise BackupError(f"Cannot connect to PostgreSQL database {params['dbname']}: {exc}") from exc
 
 
 def _run(command: list[str], env: dict) -> subprocess.CompletedProcess:
@@ -400,8 +403,14 @@ def verify_backup(path: Path) -> Check:
                 return verify_database(manifest)
     settings_dict = connection.settings_dict
     scratch = f"{settings_dict['NAME']}_verify_{secrets.token_hex(4)}"[:63]
+    import psycopg
+
     with _pg_connect(settings_dict, "postgres") as admin:
-        admin.execute(f'CREATE DATABASE "{scratch}"')
+        try:
+            admin.execute(f'CREATE DATABASE "{scratch}"')
+        except psycopg.Error as exc:
+            raise BackupError(f"Cannot create a scratch database to check the backup in ({exc}); "
+                              "the database user needs CREATEDB.") from exc
     try:
         _restore_postgresql(path, settings_dict, scratch)
         with _database_named(connection, scratch):
