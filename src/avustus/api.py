@@ -137,7 +137,7 @@ def list_calls(request):
     return [_call_out(c) for c in calls]
 
 
-@api.get("/calls/{call_id}", response={200: CallOut, 404: Errors, 422: Errors}, tags=["calls"])
+@api.get("/calls/{call_id}", response={200: CallOut, 400: Errors, 404: Errors}, tags=["calls"])
 def get_call(request, call_id: str):
     call = Call.objects.exclude(status=Call.Status.DRAFT).filter(slug=call_id).first()
     if call is None:
@@ -153,7 +153,7 @@ class OrganisationOut(Schema):
     name_sv: str
 
 
-@api.get("/organisations", response={200: list[OrganisationOut], 422: Errors}, tags=["registry"])
+@api.get("/organisations", response={200: list[OrganisationOut], 400: Errors, 422: Errors}, tags=["registry"])
 def search_organisations(request, q: str = "", limit: int = 20):
     """Registry search by the start of a Finnish or Swedish name, for building a consortium."""
     return list(registry.search_organisations(q, limit=limit))

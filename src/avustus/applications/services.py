@@ -26,6 +26,12 @@ MAX_TEXT = 10_000
 MAX_MEMBERS = 60
 MAX_BUDGET_LINES = 100
 MAX_VERSION = 2**31 - 1  # the largest value the version columns hold on every database
+# PostgreSQL cannot store the NUL character in text; no one types it, but scripts and fuzzers send it.
+NUL = "\x00"
+
+
+def _nul_message() -> str:
+    return _("The text contains a control character (NUL) that cannot be saved; remove it.")
 
 
 class DraftConflictError(Exception):
@@ -93,6 +99,8 @@ def access_application(user, reference: str, *, for_edit: bool = False) -> Appli
 
     Partners read; only the lead's users edit.
     """
+    if "\x00" in reference:
+        raise Http404  # no reference has one, and PostgreSQL refuses to compare text with it
     application = (
         Application.objects.select_related("call").prefetch_related("members__organisation", "budget_lines")
         .filter(reference=reference).first()
@@ -208,6 +216,8 @@ def create_draft(
         raise ValidationError({"members.0": [_("A body of this kind cannot be the lead applicant in this call.")]})
     if len(title) > MAX_TEXT:
         raise ValidationError({"title": [_("At most %(n)s characters.") % {"n": MAX_TEXT}]})
+    if NUL in title:
+        raise ValidationError({"title": [_nul_message()]})
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if idempotency_key:
@@ -248,7 +258,8 @@ def _amount(value, path: str, errors: dict) -> Decimal | None:
     except InvalidOperation:
         errors[path] = [_("Write an amount in euros, for example 12500,00.")]
         return None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= 10**12:
+    # The bound comes before the quantize: quantizing 1e40 to cents overflows Decimal's precision and raises.
+    if not amount.is_finite() or amount < 0 or amount >= 10**12 or amount != amount.quantize(Decimal("0.01")):
         errors[path] = [_("Write an amount in euros with at most two decimals, for example 12500,00.")]
         return None
     return amount.quantize(Decimal("0.01"))
@@ -266,16 +277,21 @@ def update_draft(application: Application, changes: DraftChanges, *, actor, vers
     plan_keys = {f["key"]: f for f in call.plan_fields}
     if changes.title is not None and len(changes.title) > MAX_TEXT:
         errors["title"] = [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
+    elif changes.title is not None and NUL in changes.title:
+        errors["title"] = [_nul_message()]
     for key, value in (changes.plan or {}).items():
         if key not in plan_keys:
             errors[f"plan.{key}"] = [_("The call's form has no such field.")]
         elif not isinstance(value, str) or len(value) > plan_keys[key].get("max_length", MAX_TEXT):
             errors[f"plan.{key}"] = [_("At most %(n)s characters.") % {"n": plan_keys[key].get("max_length", MAX_TEXT)}]
+        elif NUL in value:
+            errors[f"plan.{key}"] = [_nul_message()]
     partners = []
     if changes.partners is not None:
         if len(changes.partners) > MAX_MEMBERS:
             errors["members"] = [_("At most %(n)s members.") % {"n": MAX_MEMBERS}]
-        found = {o.key: o for o in Organisation.objects.filter(key__in=[str(k) for k in changes.partners])}
+        found = {o.key: o for o in Organisation.objects.filter(
+            key__in=[str(k) for k in changes.partners if NUL not in str(k)])}
         for i, key in enumerate(changes.partners, start=1):
             if str(key) not in found:
                 errors[f"members.{i}"] = [_("No body with this identifier in the registry.")]
@@ -291,7 +307,10 @@ def update_draft(application: Application, changes: DraftChanges, *, actor, vers
                 continue
             vat_free = _amount(line.get("amount_vat_free", "0"), f"budget.{i}.amount_vat_free", errors)
             vat = _amount(line.get("vat", "0"), f"budget.{i}.vat", errors)
-            lines.append((categories[line["category"]], vat_free, vat, str(line.get("description", ""))[:500]))
+            description = str(line.get("description", ""))[:500]
+            if NUL in description:
+                errors[f"budget.{i}.description"] = [_nul_message()]
+            lines.append((categories[line["category"]], vat_free, vat, description))
     amount = None
     if changes.amount_applied is not None:
         amount = _amount(changes.amount_applied, "amount_applied", errors)

@@ -61,6 +61,9 @@ def plain_spaces(text: str) -> str:
     return text.translate(_TO_PLAIN_SPACE)
 
 
+MAX_AMOUNT = Decimal(10**12)
+
+
 def parse_amount(text: str) -> Decimal:
     """An amount of euros written the Finnish way, as a Decimal with two decimals.
 
@@ -75,9 +78,13 @@ def parse_amount(text: str) -> Decimal:
         raise FinnishNumberError(f"not an amount of euros in Finnish form: {text!r}")
     digits = match["number"].replace(" ", "").replace(",", ".")
     try:
-        return Decimal(digits).quantize(CENT)
+        amount = Decimal(digits).quantize(CENT)
     except InvalidOperation as exc:  # too many digits to quantise
         raise FinnishNumberError(f"not an amount of euros in Finnish form: {text!r}") from exc
+    if amount >= MAX_AMOUNT:
+        # Amounts are stored with 12 digits of euros; a longer figure is a typing or conversion error.
+        raise FinnishNumberError(f"an amount of a trillion euros or more is not a grant: {text!r}")
+    return amount
 
 
 def parse_date(text: str) -> date:
