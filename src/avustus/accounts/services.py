@@ -105,8 +105,11 @@ def revoke_role(grant: RoleGrant, *, actor) -> None:
     """Take a role away; revoking one already gone changes nothing."""
     _check_may_manage_roles(actor, grant.programme)
     with transaction.atomic():
-        current = RoleGrant.objects.select_for_update().select_related("user", "programme", "organisation").filter(
-            pk=grant.pk).first()
+        # Only the grant's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        current = (
+            RoleGrant.objects.select_for_update(of=("self",)).select_related("user", "programme", "organisation")
+            .filter(pk=grant.pk).first()
+        )
         if current is None:
             return
         record("role.revoked", current, actor=actor, data={"before": _grant_data(current), "after": None})

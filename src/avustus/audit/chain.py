@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,7 +52,7 @@ def application_reference_of(target) -> str:
         return target.reference
     try:
         field_ = target._meta.get_field("application")
-    except Exception:  # FieldDoesNotExist: the target concerns no one application
+    except FieldDoesNotExist:  # the target concerns no one application
         return ""
     if getattr(field_, "related_model", None) is not Application:
         return ""
