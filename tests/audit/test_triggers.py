@@ -173,3 +173,12 @@ def test_flush_empties_the_protected_tables_and_keeps_the_triggers(round_2020):
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEntry.objects.exists() and not Decision.objects.exists()
     assert triggers.installed(connection) == triggers.expected(connection)
+
+
+def test_the_database_check_warns_when_a_trigger_is_missing():
+    from avustus.audit.checks import triggers_installed
+
+    assert triggers_installed(databases=["default"]) == []
+    triggers.drop(connection)
+    warnings = triggers_installed(databases=["default"])
+    assert [w.id for w in warnings] == ["avustus.audit.W001"] and "avustus_" in warnings[0].msg

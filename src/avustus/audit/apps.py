@@ -25,6 +25,8 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
+        from avustus.audit import checks  # noqa: F401 (registers the database check)
+
         # Each sent once per migrate (post_migrate also after flush) for this app, before the first and
         # after the last migration of every app.
         pre_migrate.connect(drop_triggers, sender=self, dispatch_uid="avustus.audit.drop_triggers")
