@@ -35,6 +35,7 @@ from avustus.applications import attachments
 from avustus.applications import services as applications
 from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.services import start_amending_decision
+from avustus.evaluation.models import Assignment, RectificationRequest
 from avustus.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,23 @@ MATRIX = [
     ("add-attachment",                    "POST",   "draft",      LOGIN, GO,    NF,    NF,    NF,    NF,    NF,    NF),
     ("attachment",                        "GET",    "attachment", LOGIN, OK,    NF,    NF,    NF,    NF,    NF,    NF),
     ("remove-attachment",                 "POST",   "attachment", LOGIN, GO,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("officials",                         "GET",    "none",       LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("officials-create-call",             "POST",   "none",       LOGIN, NF,    NF,    GO,    NF,    NF,    NF,    GO),
+    ("officials-setup",                   "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("officials-screening",               "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("officials-evaluation",              "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("officials-proposal",                "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("officials-proposal-line",           "GET",    "round-app",  LOGIN, NF,    NF,    OK,    NF,    NF,    NF,    OK),
+    ("officials-rectifications",          "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("officials-later",                   "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("officials-screen",                  "GET",    "decided",    LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("officials-screen",                  "GET",    "draft",      LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("officials-notifications",           "GET",    "signed",     LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("officials-rectification",           "GET",    "rectification", LOGIN, NF, NF,    OK,    OK,    NF,    OK,    OK),
+    ("reviews",                           "GET",    "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("review",                            "GET",    "assignment", LOGIN, NF,    NF,    NF,    NF,    OK,    NF,    NF),
+    ("application-history",               "GET",    "submitted",  NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("application-history",               "GET",    "draft",      NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
     ("organisations",                     "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("organisation",                      "GET",    "org",        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("login",                             "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
@@ -209,6 +227,9 @@ def world(round_2020, open_call, applicant_of):
     signed = Decision.objects.get(call=round_2020, amends__isnull=True)
     unsigned = start_amending_decision(signed, actor=actors["official"], decided_on=date(2020, 6, 10))
     decided = Outcome.objects.filter(decision=signed).select_related("application").first().application
+    rectification = RectificationRequest.objects.create(
+        decision=signed, application=decided, received_on=date(2020, 3, 20), requester="Kunta", grounds="Perusteet")
+    assignment = Assignment.objects.create(application=submitted, reviewer=actors["reviewer"], conflict="none")
     objects = {
         "none": {},
         "open-call": {"slug": open_call.slug, "call_id": open_call.slug},
@@ -220,11 +241,15 @@ def world(round_2020, open_call, applicant_of):
         "signed": {"pk": signed.pk, "lang": "fi", "fmt": "html"},
         "unsigned": {"pk": unsigned.pk, "lang": "fi", "fmt": "html"},
         "org": {"key": hameenlinna.key},
+        "round-app": {"slug": round_2020.slug, "reference": decided.reference},
+        "rectification": {"pk": rectification.pk},
+        "assignment": {"pk": assignment.pk},
     }
     return {"actors": actors, "objects": objects, "draft": draft, "submitted": submitted, "open_call": open_call}
 
 
-OBJECTS = ("none", "open-call", "round", "submitted", "draft", "attachment", "decided", "signed", "unsigned", "org")
+OBJECTS = ("none", "open-call", "round", "submitted", "draft", "attachment", "decided", "signed", "unsigned", "org",
+           "round-app", "rectification", "assignment")
 
 
 def _url(name: str, objects: dict) -> str:
@@ -244,6 +269,8 @@ def _body(name: str, world: dict) -> tuple[dict | str | None, str | None]:
                 "partner": ["853"], "budget.staff.vat_free": "100000", "amount_applied": "85000", "action": "save"}, None
     if name == "add-attachment":
         return {"file": SimpleUploadedFile("toinen.pdf", MINIMAL_PDF)}, None
+    if name == "officials-create-call":
+        return {"programme": world["open_call"].programme.slug, "slug": "matrix-call", "title_fi": "Matriisi"}, None
     if name == "set_language":
         return {"language": "sv", "next": "/"}, None
     if name == "api-v1:create_application":

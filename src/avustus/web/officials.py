@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from avustus.accounts.models import Role
 from avustus.accounts.permissions import has_programme_role
 from avustus.applications.models import Application
+from avustus.audit.chain import record_read
 from avustus.calls import services as call_services
 from avustus.calls.models import Call, Programme
 from avustus.decisions.models import Decision, Notification
@@ -182,6 +183,8 @@ def screen_application(request, reference: str):
                               if request.POST.get(f"{code}.passed") else None,
                               "reason": request.POST.get(f"{code}.reason", "")} for code in items}
     exclusions = {f"exclusion:{e.code}": e for e in call.exclusions.all()}
+    # The flags quote the plan, which is never public: the read is logged (Act 906/2019).
+    record_read(request.user, application, "screening")
     rows = [{"code": code, "label": _check_label(code, exclusions, request.LANGUAGE_CODE), "answer": answers[code],
              "error": errors.get(f"checks.{code}")} for code in items]
     return render(request, "web/officials/screening.html", {
@@ -282,6 +285,7 @@ def review(request, pk: int):
         except ValidationError as exc:
             errors = _errors(exc)
         assignment.refresh_from_db()
+    record_read(request.user, application, "application")
     scores = {s.criterion_id: s for s in assignment.scores.all()}
     rows = [{"criterion": c, "score": scores.get(c.pk), "posted_value": request.POST.get(f"score.{c.code}", ""),
              "posted_text": request.POST.get(f"justification.{c.code}", ""),

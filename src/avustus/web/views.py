@@ -135,6 +135,7 @@ def application_detail(request, reference: str):
             "application": application,
             "outcome": current_outcome(application),
             "findings": findings_for(application),
+            "is_official": has_programme_role(request.user, application.call.programme),
         },
     )
 

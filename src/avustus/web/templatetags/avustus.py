@@ -76,13 +76,21 @@ def part_label(part: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def works_on_programmes(context) -> bool:
-    """Whether the signed-in user holds a role over a programme: then the officials' pages are theirs."""
-    from avustus.accounts.models import RoleGrant
+def programme_roles(context) -> set[str]:
+    """The roles the signed-in user holds over any programme: the menu shows officials' and reviewers' pages by them."""
+    from avustus.accounts.models import Role, RoleGrant
 
     user = context["request"].user
-    return user.is_authenticated and (user.is_superuser or RoleGrant.objects.filter(
-        user=user, programme__isnull=False).exists())
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set(Role.values)
+    return set(RoleGrant.objects.filter(user=user, programme__isnull=False).values_list("role", flat=True))
+
+
+@register.filter
+def works_as_staff(roles: set[str]) -> bool:
+    return bool(roles & {"official", "decision_maker", "auditor", "administrator"})
 
 
 SORT_KEY_LABELS = {
