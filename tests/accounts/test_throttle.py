@@ -4,8 +4,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from avustus.accounts import throttle
 
@@ -43,8 +44,9 @@ def test_five_wrong_passwords_block_even_the_right_one(client, user):
 def test_block_message_is_clear_and_says_how_long(client, user):
     for _ in range(throttle.MAX_FAILURES_PER_USERNAME):
         login(client, "virkailija", "väärä")
-    with translation.override("en"):
-        page = login(client, "virkailija", PASSWORD, address="192.0.2.11").content.decode()
+    # The page speaks the request's language, not the test's: ask for English the way a browser does.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = login(client, "virkailija", PASSWORD, address="192.0.2.11").content.decode()
     # Says until when, on the Helsinki clock, rounded up to the minute.
     latest = timezone.localtime(timezone.now() + timedelta(minutes=16)).strftime("%H.%M")
     earliest = timezone.localtime(timezone.now() + timedelta(minutes=14)).strftime("%H.%M")
