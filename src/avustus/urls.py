@@ -46,6 +46,8 @@ urlpatterns = [
     path("rounds/<slug:slug>/rectifications/", officials.rectifications, name="officials-rectifications"),
     path("rounds/<slug:slug>/later/", officials.later_decisions, name="officials-later"),
     path("applications/<str:reference>/screening/", officials.screen_application, name="officials-screen"),
+    path("applications/<str:reference>/documents/<int:attachment_id>/", officials.dossier_attachment,
+         name="dossier-attachment"),
     path("decisions/<int:pk>/notifications/", officials.notifications, name="officials-notifications"),
     path("rectifications/<int:pk>/", officials.rectification_request, name="officials-rectification"),
     path("reviews/", officials.my_reviews, name="reviews"),

@@ -184,3 +184,35 @@ def test_flags_of_an_imported_round_are_computed_and_stored(round_2020, person):
     flagged = round_2020.applications.exclude(screening_flags=[])
     assert changed == flagged.count() > 0
     assert services.recompute_flags(round_2020, actor=official) == 0
+
+
+def test_plan_and_files_open_to_officials_and_to_reviewers_without_a_conflict(small_round, staff, client, settings,
+                                                                             tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+    from django.urls import reverse
+
+    from avustus.applications.models import Attachment
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    _call, (_hameenlinna, turku, _oulu) = small_round
+    name = storages["default"].save("liite.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    stored = Attachment.objects.create(application=turku, storage_name=name, original_name="liite.pdf",
+                                       content_type="application/pdf", size=14, sha256="0" * 64,
+                                       uploaded_by=staff["official"])
+    url = reverse("dossier-attachment", args=[turku.reference, stored.pk])
+    flagged = services.assign_reviewer(turku, staff["reviewer_turku"], actor=staff["official"])
+    clean = services.assign_reviewer(turku, staff["reviewer_a"], actor=staff["official"])
+    client.force_login(staff["reviewer_a"])
+    assert client.get(url).status_code == 404  # interests not yet declared
+    services.declare_interests(clean, conflicted=False, reason="", actor=staff["reviewer_a"])
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert "Yhteinen asiointipalvelu." in client.get(reverse("review", args=[clean.pk])).content.decode()
+    client.force_login(staff["reviewer_turku"])
+    assert client.get(url).status_code == 404
+    assert "Yhteinen asiointipalvelu." not in client.get(reverse("review", args=[flagged.pk])).content.decode()
+    client.force_login(staff["official"])
+    assert client.get(url).status_code == 200
+    assert AuditEntry.objects.filter(action="application.attachment_read").count() == 2

@@ -108,6 +108,8 @@ MATRIX = [
     ("officials-screen",                  "GET",    "draft",      LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF),
     ("officials-notifications",           "GET",    "signed",     LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-rectification",           "GET",    "rectification", LOGIN, NF, NF,    OK,    OK,    NF,    OK,    OK),
+    ("dossier-attachment",                "GET",    "submitted-attachment", LOGIN, NF, NF, OK, OK,  OK,    OK,    OK),
+    ("dossier-attachment",                "GET",    "attachment", LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF),
     ("reviews",                           "GET",    "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("review",                            "GET",    "assignment", LOGIN, NF,    NF,    NF,    NF,    OK,    NF,    NF),
     ("application-history",               "GET",    "submitted",  NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
@@ -220,7 +222,10 @@ def world(round_2020, open_call, applicant_of):
 
     hameenlinna = Organisation.objects.get(code="109")
     submitted = applications.create_draft(open_call, actor=lead, organisation=hameenlinna)
-    submitted = applications.submit(_complete(submitted, lead, "Jätetty hakemus"), actor=lead)
+    submitted = _complete(submitted, lead, "Jätetty hakemus")
+    submitted_file = attachments.add_attachment(submitted, SimpleUploadedFile("suunnitelma.pdf", MINIMAL_PDF),
+                                                actor=lead)
+    submitted = applications.submit(submitted, actor=lead)
     draft = _complete(applications.create_draft(open_call, actor=lead, organisation=hameenlinna), lead,
                       "Luonnos jota kukaan muu ei näe")
     attachment = attachments.add_attachment(draft, SimpleUploadedFile("liite.pdf", MINIMAL_PDF), actor=lead)
@@ -244,12 +249,13 @@ def world(round_2020, open_call, applicant_of):
         "round-app": {"slug": round_2020.slug, "reference": decided.reference},
         "rectification": {"pk": rectification.pk},
         "assignment": {"pk": assignment.pk},
+        "submitted-attachment": {"reference": submitted.reference, "attachment_id": submitted_file.pk},
     }
     return {"actors": actors, "objects": objects, "draft": draft, "submitted": submitted, "open_call": open_call}
 
 
 OBJECTS = ("none", "open-call", "round", "submitted", "draft", "attachment", "decided", "signed", "unsigned", "org",
-           "round-app", "rectification", "assignment")
+           "round-app", "rectification", "assignment", "submitted-attachment")
 
 
 def _url(name: str, objects: dict) -> str:

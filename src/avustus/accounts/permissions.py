@@ -23,3 +23,19 @@ def can_see_decision(user, decision) -> bool:
     if decision.status == decision.Status.SIGNED:
         return True
     return has_programme_role(user, decision.call.programme)
+
+
+def can_read_dossier(user, application) -> bool:
+    """Whether the user may read a submitted application's plan, budget and attachments in an official capacity.
+
+    The programme's officials, decision-makers, auditors and administrators may; a reviewer may read
+    the applications assigned to them once they have declared no conflict of interest. Drafts are the
+    applicants' alone.
+    """
+    from avustus.evaluation.models import Assignment
+
+    if application.status == application.Status.DRAFT or not user.is_authenticated:
+        return False
+    if has_programme_role(user, application.call.programme):
+        return True
+    return Assignment.objects.filter(application=application, reviewer=user, conflict=Assignment.Conflict.NONE).exists()

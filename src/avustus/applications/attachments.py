@@ -286,13 +286,16 @@ def open_attachment(user, reference: str, attachment_id):
     The read is audited: these are documents of other bodies, and the log says who read what.
     """
     application = access_application(user, reference)
-    attachment = _live_attachment(application, attachment_id)
+    return _open_recorded(user, application, _live_attachment(application, attachment_id))
+
+
+def _open_recorded(user, application: Application, attachment: Attachment):
     with transaction.atomic():
         # Opened inside the transaction: a file that cannot be opened leaves no record of a read.
         try:
             file = storages["default"].open(attachment.storage_name, "rb")
         except FileNotFoundError:
-            logger.error("attachment %s of %s is missing from storage (%s)", attachment.pk, reference,
+            logger.error("attachment %s of %s is missing from storage (%s)", attachment.pk, application.reference,
                          attachment.storage_name)
             raise Http404 from None
         record("application.attachment_read", application, actor=user, data={"attachment": attachment.pk})
@@ -310,3 +313,13 @@ def download_response(attachment: Attachment, file) -> "FileResponse":
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def open_attachment_as_reader(user, reference: str, attachment_id):
+    """An attachment opened by an official, auditor or assigned reviewer (see ``can_read_dossier``); audited."""
+    from avustus.accounts.permissions import can_read_dossier
+
+    application = Application.objects.select_related("call").filter(reference=reference).first()
+    if application is None or "\x00" in reference or not can_read_dossier(user, application):
+        raise Http404
+    return _open_recorded(user, application, _live_attachment(application, attachment_id))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from avustus.accounts.models import Role
 from avustus.accounts.permissions import has_programme_role
+from avustus.applications import attachments
 from avustus.applications.models import Application
 from avustus.audit.chain import record_read
 from avustus.calls import services as call_services
@@ -190,6 +191,7 @@ def screen_application(request, reference: str):
     return render(request, "web/officials/screening.html", {
         "call": call, "application": application, "rows": rows, "errors": errors,
         "flags": services.automatic_flags(application), "screening": screening,
+        "dossier": selectors.dossier(application, request.LANGUAGE_CODE),
     })
 
 
@@ -285,7 +287,8 @@ def review(request, pk: int):
         except ValidationError as exc:
             errors = _errors(exc)
         assignment.refresh_from_db()
-    record_read(request.user, application, "application")
+    if assignment.conflict == Assignment.Conflict.NONE:
+        record_read(request.user, application, "plan")
     scores = {s.criterion_id: s for s in assignment.scores.all()}
     rows = [{"criterion": c, "score": scores.get(c.pk), "posted_value": request.POST.get(f"score.{c.code}", ""),
              "posted_text": request.POST.get(f"justification.{c.code}", ""),
@@ -293,6 +296,9 @@ def review(request, pk: int):
             for c in criteria]
     return render(request, "web/officials/review.html", {
         "assignment": assignment, "application": application, "rows": rows, "errors": errors,
+        # The plan and files open once the reviewer has declared no conflict of interest.
+        "dossier": selectors.dossier(application, request.LANGUAGE_CODE)
+        if assignment.conflict == Assignment.Conflict.NONE else None,
         "scale": range(0, max((c.scale_max for c in criteria), default=5) + 1),
     })
 
@@ -538,3 +544,10 @@ def later_decisions(request, slug: str):
         "can_prepare": has_programme_role(request.user, call.programme, services.PREPARERS),
         "can_decide": has_programme_role(request.user, call.programme, (Role.DECISION_MAKER,)),
     })
+
+
+@login_required
+def dossier_attachment(request, reference: str, attachment_id: int):
+    """An attachment for an official, auditor or assigned reviewer: always a download, and the read is logged."""
+    attachment, file = attachments.open_attachment_as_reader(request.user, reference, attachment_id)
+    return attachments.download_response(attachment, file)
