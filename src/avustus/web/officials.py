@@ -49,6 +49,13 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
     return {"__all__": exc.messages}
 
 
+def _flash(request, exc: ValidationError) -> None:
+    """A refused action's reasons as messages on the page the user is sent back to."""
+    for problems in _errors(exc).values():
+        for problem in problems:
+            messages.error(request, problem)
+
+
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -91,9 +98,7 @@ def create_call(request):
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as exc:
-        for problems in _errors(exc).values():
-            for problem in problems:
-                messages.error(request, problem)
+        _flash(request, exc)
         return redirect("officials")
     messages.success(request, _("The call was created as a draft."))
     return redirect("officials-setup", call.slug)
@@ -240,9 +245,7 @@ def evaluation(request, slug: str):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            for problems in _errors(exc).values():
-                for problem in problems:
-                    messages.error(request, problem)
+            _flash(request, exc)
         return redirect(f"{request.path}?{_query(request)}")
     sort = request.GET.get("sort", "score")
     page = _page(request, selectors.evaluation_list(call, sort=sort))
@@ -343,9 +346,7 @@ def proposal(request, slug: str):
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            for problems in _errors(exc).values():
-                for problem in problems:
-                    messages.error(request, problem)
+            _flash(request, exc)
         except ValueError:
             messages.error(request, _("Give the date as YYYY-MM-DD."))
         return redirect("officials-proposal", call.slug)
@@ -428,9 +429,7 @@ def notifications(request, pk: int):
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                for problems in _errors(exc).values():
-                    for problem in problems:
-                        messages.error(request, problem)
+                _flash(request, exc)
         return redirect("officials-notifications", decision.pk)
     outcomes = decision.outcomes.select_related("application").order_by("application__reference")
     page = _page(request, outcomes)
@@ -531,9 +530,7 @@ def later_decisions(request, slug: str):
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            for problems in _errors(exc).values():
-                for problem in problems:
-                    messages.error(request, problem)
+            _flash(request, exc)
         return redirect("officials-later", call.slug)
     deferred = applications_with_outcomes(call).filter(outcome_kind=allocation.DEFERRED).order_by("reference")
     drafts = (call.decisions.filter(status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)

@@ -60,21 +60,6 @@ PART_LABELS = {
 }
 
 
-@register.filter
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
-
-
-@register.filter
-def rounding_label(mode: str) -> str:
-    return ROUNDING_LABELS.get(mode, mode)
-
-
-@register.filter
-def part_label(part: str) -> str:
-    return PART_LABELS.get(part, part)
-
-
 @register.simple_tag(takes_context=True)
 def programme_roles(context) -> set[str]:
     """The roles the signed-in user holds over any programme: the menu shows officials' and reviewers' pages by them."""
@@ -105,14 +90,14 @@ FLAG_LABELS = {
 }
 
 
-@register.filter
-def sort_label(key: str) -> str:
-    return SORT_KEY_LABELS.get(key, key)
+LABELS = {"kind": KIND_LABELS, "rounding": ROUNDING_LABELS, "part": PART_LABELS, "sort": SORT_KEY_LABELS,
+          "flag": FLAG_LABELS}
 
 
 @register.filter
-def flag_label(code: str) -> str:
-    return FLAG_LABELS.get(code, code)
+def label(code: str, vocabulary: str) -> str:
+    """``mode|label:"rounding"``: a code's name in the reader's language; the code itself if unknown."""
+    return LABELS[vocabulary].get(code, code)
 
 
 @register.filter
