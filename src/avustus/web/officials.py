@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -116,9 +117,10 @@ def call_setup(request, slug: str):
         parts = {part: request.POST.get(part, "") for part in call_services.PART_FIELDS}
         try:
             if "publish" in request.POST:
-                # What is on the screen is what gets published: save it first.
-                call_services.update_call_rules(call, values, parts, actor=request.user)
-                call_services.publish_call(call, actor=request.user)
+                # What is on the screen is what gets published; if publishing is refused, nothing is saved.
+                with transaction.atomic():
+                    call_services.update_call_rules(call, values, parts, actor=request.user)
+                    call_services.publish_call(call, actor=request.user)
                 messages.success(request, _("The call is published; its rules are now frozen."))
             else:
                 call_services.update_call_rules(call, values, parts, actor=request.user)
