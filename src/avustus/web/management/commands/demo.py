@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -15,6 +16,14 @@ from avustus.decisions.services import import_parsed
 
 
 DEMO_CALL = "kuntadigi-demo"
+DEMO_APPLICANT_MUNICIPALITY = "109"
+DEMO_PLAN_TEXT = "Kunnat kehittävät yhdessä sähköistä asiointia ja jakavat ratkaisut muille kunnille avoimesti."
+# Title, partner municipalities (Statistics Finland codes) and VAT-free eligible costs of each demo application.
+DEMO_APPLICATIONS = (
+    ("Yhteinen ajanvaraus kuntalaisille", ("165", "169"), "180000.00"),
+    ("Kirjastojen digitaaliset palvelut", ("061", "433"), "95000.00"),
+    ("Rakennusvalvonnan sähköinen asiointi", ("165",), "240500.00"),
+)
 
 
 class Command(BaseCommand):
@@ -29,12 +38,14 @@ class Command(BaseCommand):
         result = import_parsed(bundled_decision(), actor=None, source_name="bundled 2020 round")
         logins = ensure_demo_users(result.call.programme)
         open_call = self._open_call(result.call)
+        submitted = self._demo_applications(open_call)
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
             f"Round {result.call.slug} {'loaded' if result.changed else 'already loaded'}: "
             f"{result.call.applications.count()} applications."
         )
-        self.stdout.write(f"Open call for trying the e-service: {open_call.slug}, until {timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M}.")
+        self.stdout.write(f"Open call for trying the e-service: {open_call.slug}, until {timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M}, "
+                          f"with {submitted} submitted applications to screen, evaluate and decide.")
         self.stdout.write(f"\nAvustus: {url}\n\nDemo logins (username / password):")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.password:<18} {login.description}")
@@ -54,3 +65,29 @@ class Command(BaseCommand):
                          title_en="Joint digitalisation projects of municipalities (demo call)",
                          opens_at=timezone.now(), closes_at=closes, actor=None)
         return publish_call(call, actor=None)
+
+    @staticmethod
+    def _demo_applications(call: Call) -> int:
+        """Three applications submitted to the demo call, once, so that the officials' steps can be tried."""
+        from django.contrib.auth import get_user_model
+
+        from avustus.applications import services
+        from avustus.registry.models import Organisation
+
+        existing = call.applications.exclude(status="draft").count()
+        if existing:
+            return existing
+        user = get_user_model().objects.get(username="hameenlinna")
+        lead = Organisation.objects.get(code=DEMO_APPLICANT_MUNICIPALITY)
+        category = call.cost_categories.filter(eligible=True).order_by("position").first()
+        for title, partners, costs in DEMO_APPLICATIONS:
+            draft = services.create_draft(call, actor=user, organisation=lead, title=title, idempotency_key=title)
+            draft = services.update_draft(draft, services.DraftChanges(
+                plan={f["key"]: DEMO_PLAN_TEXT for f in call.plan_fields},
+                partners=[Organisation.objects.get(code=code).key for code in partners],
+                budget=[{"category": category.code, "amount_vat_free": costs, "vat": "0",
+                         "description": "Projektipäällikkö ja kehittäjät"}],
+                amount_applied=str((Decimal(costs) * call.aid_rate).quantize(Decimal("0.01"))),
+            ), actor=user, version=draft.version)
+            services.submit(draft, actor=user, idempotency_key=title)
+        return len(DEMO_APPLICATIONS)
