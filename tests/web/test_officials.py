@@ -102,3 +102,15 @@ def test_notifications_page_costs_the_same_queries_on_any_page(client, round_202
     with CaptureQueriesContext(connection) as second:
         client.get(url + "?page=2")
     assert len(first) == len(second)
+
+
+def test_forged_form_values_find_nothing_instead_of_failing(client, round_2020, official):
+    client.force_login(official)
+    for url, data in (
+        (reverse("officials-rectifications", args=[round_2020.slug]), {"decision": "abc", "application": "x"}),
+        (reverse("officials-later", args=[round_2020.slug]), {"sign": "1 OR 1=1"}),
+        (reverse("officials-later", args=[round_2020.slug]), {"application": "\x00", "outcome": "granted"}),
+        (reverse("officials-proposal", args=[round_2020.slug]), {"action": "present", "decided_on": "31.2.2020"}),
+        (reverse("officials-evaluation", args=[round_2020.slug]), {"application": "nope", "reviewer": "x"}),
+    ):
+        assert client.post(url, data).status_code in (302, 404), (url, data)

@@ -57,6 +57,11 @@ def _flash(request, exc: ValidationError) -> None:
             messages.error(request, problem)
 
 
+def _pk(value) -> int:
+    """A primary key from a form; anything that is not one finds nothing (0) instead of failing."""
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 18 else 0
+
+
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -450,7 +455,7 @@ def rectifications(request, slug: str):
     call = _official_call(request, slug)
     errors = {}
     if request.method == "POST":
-        decision = get_object_or_404(Decision, call=call, pk=request.POST.get("decision") or 0)
+        decision = get_object_or_404(Decision, call=call, pk=_pk(request.POST.get("decision")))
         application = get_object_or_404(Application, call=call, reference=request.POST.get("application", ""))
         try:
             received_on = date.fromisoformat(request.POST.get("received_on", ""))
@@ -515,7 +520,7 @@ def later_decisions(request, slug: str):
     if request.method == "POST":
         try:
             if "sign" in request.POST:
-                draft = get_object_or_404(Decision, call=call, pk=request.POST.get("sign") or 0,
+                draft = get_object_or_404(Decision, call=call, pk=_pk(request.POST.get("sign")),
                                           status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
                 rectification.sign_prepared(draft, actor=request.user)
                 messages.success(request, _("The decision was signed."))
