@@ -111,6 +111,7 @@ def test_a_deferred_application_is_prepared_by_an_official_and_signed_by_a_decis
     assert not Decision.objects.filter(status=Decision.Status.DRAFT).exists()
     client.post(url, {"application": deferred.reference, "outcome": "granted", "amount": "100 000,00"})
     draft = Decision.objects.get(status=Decision.Status.DRAFT)
+    assert current_outcome(deferred).kind == "deferred"  # prepared is not decided
     client.post(url, {"sign": draft.pk})  # an official, and the preparer: refused
     draft.refresh_from_db()
     assert draft.status == Decision.Status.DRAFT

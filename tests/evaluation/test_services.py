@@ -216,3 +216,65 @@ def test_plan_and_files_open_to_officials_and_to_reviewers_without_a_conflict(sm
     client.force_login(staff["official"])
     assert client.get(url).status_code == 200
     assert AuditEntry.objects.filter(action="application.attachment_read").count() == 2
+
+
+def test_what_was_presented_is_what_gets_signed(evaluated, staff):
+    call, (hameenlinna, turku, oulu) = evaluated
+    services.present(call, actor=staff["official"])
+    # Screening and scoring wait until the proposal is returned.
+    with pytest.raises(ValidationError):
+        services.screen(oulu, {**ALL_PASS, "aid_rate": (False, "myöhässä huomattu")}, actor=staff["official"])
+    with pytest.raises(ValidationError):
+        services.assign_reviewer(turku, staff["reviewer_turku"], actor=staff["official"])
+    # Even a change behind the services' back does not reach the decision: it is built from what was presented.
+    Screening.objects.filter(application=oulu).update(eligible=False)
+    decision = services.approve(call, actor=staff["decider"])
+    assert decision.outcomes.get(application=oulu).amount_granted == Decimal("90000.00")
+
+
+def test_a_proposal_over_the_appropriation_cannot_be_presented(evaluated, staff):
+    call, (hameenlinna, turku, oulu) = evaluated
+    for app in (hameenlinna, turku, oulu):
+        services.set_line(call, app, outcome="granted", reason="alueellinen tasapaino", actor=staff["official"])
+    with pytest.raises(ValidationError) as caught:
+        services.present(call, actor=staff["official"])
+    assert "60" in str(caught.value)  # 360 000 against 300 000: 60 000 over
+    assert Proposal.objects.get(call=call).status == Proposal.Status.DRAFT
+
+
+def test_grants_are_numbered_by_name_and_combinable_ones_say_so(evaluated, staff):
+    call, (hameenlinna, turku, oulu) = evaluated
+    services.set_line(call, turku, outcome="granted", amount="60000", reason="jaettu", actor=staff["official"],
+                      combinable_with=oulu)
+    services.present(call, actor=staff["official"])
+    decision = services.approve(call, actor=staff["decider"])
+    numbered = {o.application_id: o for o in decision.outcomes.all()}
+    # Hämeenlinna, Oulu, Turku in Finnish alphabetical order, whatever the ranking (Oulu scored best).
+    assert [numbered[a.pk].number for a in (hameenlinna, oulu, turku)] == [1, 2, 3]
+    assert numbered[turku.pk].special_conditions == ["Hanke on mahdollista yhdistää avustuksen 2 hankkeeseen."]
+    assert numbered[oulu.pk].special_conditions == ["Hanke on mahdollista yhdistää avustuksen 3 hankkeeseen."]
+
+
+def test_a_declared_conflict_stands_and_employment_found_later_still_stops_scoring(small_round, staff):
+    from avustus.evaluation.models import Employment
+    from avustus.registry.models import Organisation
+
+    _call, (hameenlinna, _turku, oulu) = small_round
+    declared = services.assign_reviewer(hameenlinna, staff["reviewer_a"], actor=staff["official"])
+    services.declare_interests(declared, conflicted=True, reason="Sukulainen", actor=staff["reviewer_a"])
+    assert services.declare_interests(declared, conflicted=False, reason="", actor=staff["reviewer_a"]).conflict \
+        == Assignment.Conflict.DECLARED
+    later = services.assign_reviewer(oulu, staff["reviewer_b"], actor=staff["official"])
+    services.declare_interests(later, conflicted=False, reason="", actor=staff["reviewer_b"])
+    Employment.objects.create(user=staff["reviewer_b"], organisation=Organisation.objects.get(code="564"))
+    with pytest.raises(PermissionDenied):
+        services.submit_scores(later, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_b"])
+    assert Assignment.objects.get(pk=later.pk).conflict == Assignment.Conflict.EMPLOYED
+    assert not Score.objects.exists()
+
+
+def test_amounts_beyond_money_are_refused_with_a_message(evaluated, staff):
+    call, (_h, turku, _o) = evaluated
+    for amount in ("1e30", "NaN", "-5", "12,345,6"):
+        with pytest.raises(ValidationError):
+            services.set_line(call, turku, outcome="granted", amount=amount, reason="x", actor=staff["official"])

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from avustus.rules.allocation import (
     BASIS_BELOW_PASS_MARK, BASIS_FUNDED, BASIS_INELIGIBLE, BASIS_NO_FUNDS, BASIS_NOT_SCORED, BASIS_NOT_SCREENED,
-    BASIS_OVERRIDE, GRANTED, MERGED, REJECTED, WITHDRAWN, AllocationError, Candidate, Override, grant_amount,
+    BASIS_OVERRIDE, BASIS_TOO_SMALL, GRANTED, REJECTED, WITHDRAWN, AllocationError, Candidate, Override, grant_amount,
     propose,
 )
 from avustus.rules.money import RoundingRule
@@ -97,13 +97,23 @@ def test_overrides_need_a_reason_a_known_outcome_and_a_possible_amount(override,
     assert caught.value.code == code
 
 
-def test_merged_applications_are_granted_as_one_rounded_amount():
-    proposal = propose([c("turku-1", "150.50", 80), c("turku-2", "250.50", 70)], budget=Decimal("1000"),
-                       rule=HUNDREDS_DOWN, merges={"turku-2": "turku-1"})
-    assert outcomes(proposal)["turku-1"][:2] == (GRANTED, Decimal("400.00"))
-    assert outcomes(proposal)["turku-2"][0] == MERGED
+def test_a_withdrawn_applications_override_sets_no_money_aside():
+    proposal = propose([c("gone", "100000", 90, withdrawn=True), c("b", "150000", 80), c("c", "50000", 70)],
+                       budget=Decimal("200000"), rule=HUNDREDS_DOWN,
+                       overrides={"gone": Override(GRANTED, "before it was withdrawn", Decimal("100000"))})
+    assert [line.outcome for line in proposal.lines] == [WITHDRAWN, GRANTED, GRANTED]
+    assert proposal.remaining == Decimal("0.00")
+
+
+def test_an_amount_rounded_to_nothing_is_never_a_grant():
+    proposal = propose([c("tiny", "50", 90)], budget=Decimal("1000"), rule=HUNDREDS_DOWN)
+    assert (proposal.lines[0].outcome, proposal.lines[0].basis) == (REJECTED, BASIS_TOO_SMALL)
     with pytest.raises(AllocationError):
-        propose([c("a", "1", 1), c("b", "1", 1)], budget=Decimal(1), rule=HUNDREDS_DOWN, merges={"a": "a"})
+        propose([c("tiny", "50", 90)], budget=Decimal("1000"), rule=HUNDREDS_DOWN,
+                overrides={"tiny": Override(GRANTED, "small but good")})
+    granted = propose([c("tiny", "50", 90)], budget=Decimal("1000"), rule=HUNDREDS_DOWN,
+                      overrides={"tiny": Override(GRANTED, "small but good", Decimal("50"))})
+    assert granted.lines[0].amount == Decimal("50.00")
 
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000000"), places=2)
@@ -126,4 +136,4 @@ def test_without_overrides_the_grants_fit_the_budget_and_follow_the_ranking(rows
         assert min(funded_scores) >= max(unfunded_scores)
     for line in proposal.lines:
         if line.outcome == GRANTED:
-            assert Decimal(0) <= line.amount <= applied[line.key]
+            assert Decimal(0) < line.amount <= applied[line.key]

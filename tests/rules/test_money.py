@@ -70,3 +70,13 @@ def test_format_amount_as_the_decision_writes_it():
     assert format_amount(Decimal("82450.50"), cents=False) == f"82{nbsp}450,50"
     assert format_amount(Decimal("-5.00")) == "-5,00"
     assert format_amount(Decimal("999.00")) == "999,00"
+
+
+def test_parse_euros_reads_what_people_type_and_refuses_the_rest():
+    from avustus.rules.money import MAX_AMOUNT, parse_euros
+
+    assert parse_euros("12\u00a0500,00") == Decimal("12500.00")
+    assert parse_euros(" 1 000.5 ") == Decimal("1000.50")
+    for bad in ("1e30", "NaN", "1,234", "kolme", "1" * 50, str(MAX_AMOUNT + Decimal("0.01"))):
+        with pytest.raises(MoneyError):
+            parse_euros(bad)

@@ -14,7 +14,7 @@ from avustus.accounts.permissions import has_programme_role
 from avustus.audit.chain import record
 from avustus.calls.models import Call, CostCategory, Criterion, Exclusion, GrantGroup
 from avustus.calls.texts import default_texts
-from avustus.rules.money import ROUNDING_MODES
+from avustus.rules.money import MAX_AMOUNT, ROUNDING_MODES, MoneyError, parse_euros
 
 TEXT_LANGUAGES = ("fi", "sv")
 MAX_TEXT_LENGTH = 20_000
@@ -162,7 +162,10 @@ def _parse_part(part: str, text: str, errors: dict) -> list[dict]:
             try:
                 row["weight"] = Decimal(row["weight"].replace(",", ".") or "1")
                 row["scale_max"] = int(row["scale_max"] or "5")
-                if not (row["weight"].is_finite() and 0 < row["weight"] <= 100 and 1 <= row["scale_max"] <= 100):
+                # Weights are stored to the hundredth: a smaller one would be stored as nothing.
+                if not (row["weight"].is_finite() and Decimal("0.01") <= row["weight"] <= 100
+                        and row["weight"] == row["weight"].quantize(Decimal("0.01"))
+                        and 1 <= row["scale_max"] <= 100):
                     raise ValueError
             except (InvalidOperation, ValueError):
                 errors[where] = [_("Line %(n)s: the weight is a positive number and the scale a whole number from 1 to 100.")
@@ -179,13 +182,13 @@ def update_call_rules(call: Call, values: dict, parts: dict[str, str], *, actor)
     errors: dict = {}
     clean: dict = {}
 
-    def money(name, value, positive=True):
+    def money(name, value, maximum=MAX_AMOUNT):
         try:
-            amount = Decimal(str(value).replace("\u00a0", "").replace(" ", "").replace(",", "."))
-            if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or (positive and amount <= 0):
-                raise InvalidOperation
+            amount = parse_euros(value, maximum=maximum)
+            if amount <= 0:
+                raise MoneyError(value)
             return amount
-        except InvalidOperation:
+        except MoneyError:
             errors[name] = [_("Write the amount in euros, for example 12 500,00.")]
 
     for name, value in values.items():
@@ -198,7 +201,9 @@ def update_call_rules(call: Call, values: dict, parts: dict[str, str], *, actor)
                 errors[name] = [_("The call needs a Finnish title.")]
             clean[name] = (value or "")[:300]
         elif name in ("appropriation", "rounding_unit"):
-            clean[name] = None if (name == "appropriation" and not value) else money(name, value)
+            # The rounding unit's column holds eight whole digits.
+            clean[name] = None if (name == "appropriation" and not value) else money(
+                name, value, MAX_AMOUNT if name == "appropriation" else Decimal("99999999.99"))
         elif name in ("opens_at", "closes_at"):
             try:
                 clean[name] = datetime.fromisoformat(value).replace(tzinfo=HELSINKI) if value else None
@@ -212,7 +217,9 @@ def update_call_rules(call: Call, values: dict, parts: dict[str, str], *, actor)
         elif name == "aid_rate":
             try:
                 percent = Decimal(str(value).replace(",", ".").rstrip("% "))
-                if not percent.is_finite() or not 0 < percent <= 100:
+                # Stored to a hundredth of a per cent: anything finer would be silently changed.
+                if not percent.is_finite() or not Decimal("0.01") <= percent <= 100 or percent != percent.quantize(
+                        Decimal("0.01")):
                     raise InvalidOperation
                 clean[name] = (percent / 100).quantize(Decimal("0.0001"))
             except InvalidOperation:

@@ -7,7 +7,7 @@ decision on a deferred application, or an amending decision, supersedes the coll
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call, GrantGroup
@@ -17,7 +17,10 @@ ZERO = Decimal("0.00")
 
 
 def _newest_outcomes():
-    return Outcome.objects.filter(application=OuterRef("pk")).order_by("-decision__decided_on", "-decision_id")
+    # Only signed decisions count: a prepared one is not yet anyone's outcome. Undated ones sort as oldest
+    # on both databases (PostgreSQL would otherwise put them first).
+    return Outcome.objects.filter(application=OuterRef("pk"), decision__status=Decision.Status.SIGNED).order_by(
+        F("decision__decided_on").desc(nulls_last=True), "-decision_id")
 
 
 def applications_with_outcomes(call: Call) -> QuerySet[Application]:
@@ -45,8 +48,9 @@ def applications_with_outcomes(call: Call) -> QuerySet[Application]:
 
 def current_outcome(application: Application) -> Outcome | None:
     return (
-        application.outcomes.select_related("decision", "group", "recipient")
-        .order_by("-decision__decided_on", "-decision_id")
+        application.outcomes.filter(decision__status=Decision.Status.SIGNED)
+        .select_related("decision", "group", "recipient")
+        .order_by(F("decision__decided_on").desc(nulls_last=True), "-decision_id")
         .first()
     )
 

@@ -362,7 +362,7 @@ def record_notification(decision: Decision, application, *, channel: str, sent_o
 
     Recording the same sending twice gives the one already recorded.
     """
-    if actor is not None and not has_programme_role(actor, decision.call.programme, (Role.OFFICIAL,)):
+    if actor is not None and not has_programme_role(actor, decision.call.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
         raise PermissionDenied(_("only the programme's officials record notifications"))
     if channel not in {d.value for d in Delivery}:
         raise ValidationError({"channel": [_("Choose how the decision was sent: by letter or electronically.")]})

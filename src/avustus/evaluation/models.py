@@ -97,6 +97,8 @@ class Proposal(models.Model):
     approved_at = models.DateTimeField(null=True)
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, null=True, related_name="proposal")
     version = models.PositiveIntegerField(default=1)
+    # The lines and totals as presented: what the decision-maker approves, whatever changes later.
+    presented = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("decision proposal")
@@ -112,7 +114,9 @@ class ProposalLine(models.Model):
     override_amount = models.DecimalField(_("amount set by hand"), max_digits=14, decimal_places=2, null=True,
                                           blank=True)
     override_reason = models.TextField(_("reason"), blank=True)
-    merged_into = models.ForeignKey(Application, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # Another application the grant may later be combined with (written into both grants' conditions).
+    combinable_with = models.ForeignKey(Application, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="+", verbose_name=_("may be combined with"))
     group = models.ForeignKey(GrantGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     special_conditions = models.JSONField(_("special conditions"), default=list, blank=True)
 

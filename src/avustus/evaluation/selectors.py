@@ -112,7 +112,6 @@ def proposal_report(computed) -> dict:
                 "proposed_outcome": line.outcome,
                 "proposed_amount": money(line.amount),
                 "basis": line.basis,
-                "merged_into": line.merged_into,
             }
             for rank, line in enumerate(result.lines, start=1)
         ],

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,9 @@ from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.services import sign_decision
 from avustus.evaluation.models import Assignment, Employment, Proposal, ProposalLine, Screening, Score
 from avustus.rules import allocation
-from avustus.rules.evaluation import CriterionSpec, ScoreError, weighted_score
+from avustus.rules.money import MoneyError, parse_euros
+from avustus.rules.collation import finnish_key
+from avustus.rules.evaluation import CriterionSpec, ScoreError, summarise, weighted_score
 
 PREPARERS = (Role.OFFICIAL, Role.ADMINISTRATOR)
 MAX_REASON = 5_000
@@ -91,6 +94,7 @@ def screen(application: Application, checks: dict[str, tuple[bool, str]], *, act
             errors[f"checks.{code}"] = [_("The call has no such screening item.")]
     if errors:
         raise ValidationError(errors)
+    _refuse_when_frozen(call)
     with transaction.atomic():
         screening, _created = Screening.objects.select_for_update().get_or_create(application=application)
         before = {"checks": screening.checks, "eligible": screening.eligible}
@@ -125,6 +129,7 @@ def assign_reviewer(application: Application, reviewer, *, actor) -> Assignment:
         raise ValidationError({"reviewer": [_("This person is not a reviewer of the programme.")]})
     if application.status != Application.Status.SUBMITTED:
         raise ValidationError({"__all__": [_("Only submitted applications are evaluated.")]})
+    _refuse_when_frozen(call)
     with transaction.atomic():
         assignment, created = Assignment.objects.get_or_create(
             application=application, reviewer=reviewer, defaults={"assigned_by": actor}
@@ -154,7 +159,13 @@ def declare_interests(assignment: Assignment, *, conflicted: bool, reason: str, 
         current = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if current.submitted_at is not None:
             raise ValidationError({"__all__": [_("The scores are in; the declaration can no longer change.")]})
-        if current.conflict == Assignment.Conflict.EMPLOYED:
+        # A conflict once declared or found stands: only the record of it, never the reviewer, could lift it.
+        if current.conflict in (Assignment.Conflict.EMPLOYED, Assignment.Conflict.DECLARED):
+            return current
+        if consortium_conflict(current.application, current.reviewer):
+            current.conflict = Assignment.Conflict.EMPLOYED
+            current.save(update_fields=["conflict"])
+            record("review.conflict_found", current.application, actor=actor, data={"reviewer": actor.get_username()})
             return current
         before = current.conflict
         current.conflict = Assignment.Conflict.DECLARED if conflicted else Assignment.Conflict.NONE
@@ -193,6 +204,13 @@ def submit_scores(assignment: Assignment, scores: dict[str, tuple[object, str]],
             errors["__all__"] = [_("The call has no evaluation criteria.")]
     if errors:
         raise ValidationError(errors)
+    _refuse_when_frozen(application.call)
+    if not assignment.conflicted and consortium_conflict(application, assignment.reviewer):
+        # Employment recorded after the assignment: found now, kept on record, and no score counts.
+        with transaction.atomic():
+            Assignment.objects.filter(pk=assignment.pk).update(conflict=Assignment.Conflict.EMPLOYED)
+            record("review.conflict_found", application, actor=actor, data={"reviewer": actor.get_username()})
+        raise PermissionDenied(_("a reviewer with a conflict of interest cannot score this application"))
     with transaction.atomic():
         current = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if current.conflicted:
@@ -253,7 +271,9 @@ def compute_proposal(call: Call) -> ComputedProposal:
     applications = {
         a.reference: a
         for a in call.applications.exclude(status=Application.Status.DRAFT)
-        .select_related("screening").order_by("submitted_at", "source_row", "reference")
+        .select_related("screening")
+        # Arrival order breaks ties; imported applications (no submission time) keep their appendix order.
+        .order_by(F("submitted_at").asc(nulls_first=True), "source_row", "reference")
     }
     mean_scores: dict[int, list[Decimal]] = {}
     for app_id, score in Assignment.objects.filter(
@@ -262,22 +282,17 @@ def compute_proposal(call: Call) -> ComputedProposal:
         "application_id", "weighted_score"
     ):
         mean_scores.setdefault(app_id, []).append(score)
-    scores = {
-        ref: (sum(mean_scores[a.pk], Decimal(0)) / len(mean_scores[a.pk])).quantize(Decimal("0.01"))
-        if a.pk in mean_scores else None
-        for ref, a in applications.items()
-    }
+    scores = {ref: summarise(mean_scores.get(a.pk, [])).mean for ref, a in applications.items()}
     lines = (
-        {line.application.reference: line for line in proposal.lines.select_related("application", "merged_into", "group")}
+        {line.application.reference: line for line in proposal.lines.select_related("application", "combinable_with", "group")}
         if proposal else {}
     )
     overrides = {
         ref: allocation.Override(line.override_outcome, line.override_reason, line.override_amount)
         for ref, line in lines.items() if line.override_outcome
     }
-    merges = {ref: line.merged_into.reference for ref, line in lines.items() if line.merged_into_id}
     seeded_from = None
-    if not overrides and not merges:
+    if not overrides:
         overrides, seeded_from = _seed_overrides(call)
 
     candidates = [
@@ -287,7 +302,7 @@ def compute_proposal(call: Call) -> ComputedProposal:
     ]
     result = allocation.propose(
         candidates, budget=call.appropriation or Decimal("0.00"), rule=call.rounding_rule,
-        pass_mark=proposal.pass_mark if proposal else None, overrides=overrides, merges=merges,
+        pass_mark=proposal.pass_mark if proposal else None, overrides=overrides,
     )
     return ComputedProposal(call, proposal, result, applications, lines, scores, seeded_from)
 
@@ -299,6 +314,18 @@ def _safe_eligibility(app: Application) -> bool | None:
         return None
 
 
+def _frozen(call: Call) -> bool:
+    """Whether the round's proposal has been presented: from then on what it rests on does not change."""
+    return Proposal.objects.filter(call=call).exclude(status=Proposal.Status.DRAFT).exists()
+
+
+def _refuse_when_frozen(call: Call) -> None:
+    if _frozen(call):
+        raise ValidationError({"__all__": [
+            _("The proposal has been presented; screening and scores no longer change. Ask the decision-maker "
+              "to return it first.")]})
+
+
 def _editable_proposal(call: Call, actor) -> Proposal:
     _require(actor, call, PREPARERS, _("only the programme's officials prepare the proposal"))
     proposal, _created = Proposal.objects.select_for_update().get_or_create(call=call)
@@ -308,27 +335,32 @@ def _editable_proposal(call: Call, actor) -> Proposal:
 
 
 def _amount(value) -> Decimal | None:
+    """A positive amount of euros from a form, or None when left empty."""
     if value in (None, ""):
         return None
     try:
-        amount = Decimal(str(value).replace("\u00a0", "").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError({"amount": [_("Write the amount in euros, for example 12 500,00.")]}) from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        amount = parse_euros(value)
+    except MoneyError:
+        amount = None
+    if amount is None or amount <= 0:
         raise ValidationError({"amount": [_("Write the amount in euros, for example 12 500,00.")]})
     return amount
 
 
 def set_line(call: Call, application: Application, *, actor, outcome: str = "", amount=None, reason: str = "",
              group: GrantGroup | None = None, special_conditions: list[str] | None = None,
-             merged_into: Application | None = None) -> ProposalLine:
-    """Override one line of the proposal (outcome, amount), or set its group, conditions or merge; with a reason."""
+             combinable_with: Application | None = None) -> ProposalLine:
+    """Override one line of the proposal (outcome, amount, with a reason), or set its group and conditions.
+
+    ``combinable_with`` names another application the grant may later be combined with; the decision
+    says so in both grants' conditions, as the 2020 decision did for Turku's two projects.
+    """
     if application.call_id != call.pk:
         raise Http404
     if outcome and outcome not in allocation.OUTCOMES:
         raise ValidationError({"outcome": [_("Choose granted, deferred or rejected.")]})
     amount = _amount(amount)
-    if (outcome or merged_into is not None) and not reason.strip():
+    if outcome and not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for setting this line by hand.")]})
     if amount is not None and outcome != allocation.GRANTED:
         raise ValidationError({"amount": [_("Only a grant has an amount.")]})
@@ -336,23 +368,19 @@ def set_line(call: Call, application: Application, *, actor, outcome: str = "", 
         raise ValidationError({"amount": [_("A grant cannot exceed the amount applied.")]})
     if group is not None and group.call_id != call.pk:
         raise ValidationError({"group": [_("Choose a group of this call.")]})
-    if merged_into is not None and (merged_into.call_id != call.pk or merged_into.pk == application.pk):
-        raise ValidationError({"merged_into": [_("Choose another application of this call.")]})
+    if combinable_with is not None and (combinable_with.call_id != call.pk or combinable_with.pk == application.pk):
+        raise ValidationError({"combinable_with": [_("Choose another application of this call.")]})
     conditions = [c.strip() for c in (special_conditions or []) if c.strip()]
     with transaction.atomic():
         proposal = _editable_proposal(call, actor)
         line, _created = ProposalLine.objects.get_or_create(proposal=proposal, application=application)
-        if merged_into is not None and ProposalLine.objects.filter(
-            proposal=proposal, application=merged_into, merged_into__isnull=False
-        ).exists():
-            raise ValidationError({"merged_into": [_("That application is itself merged into another.")]})
         before = _line_data(line)
         line.override_outcome = outcome
         line.override_amount = amount
         line.override_reason = reason.strip()[:MAX_REASON]
         line.group = group
         line.special_conditions = conditions
-        line.merged_into = merged_into
+        line.combinable_with = combinable_with
         line.save()
         proposal.version += 1
         proposal.save(update_fields=["version"])
@@ -364,7 +392,7 @@ def _line_data(line: ProposalLine) -> dict:
     return {
         "outcome": line.override_outcome, "amount": str(line.override_amount) if line.override_amount else None,
         "reason": line.override_reason, "group": line.group.code if line.group_id else None,
-        "conditions": line.special_conditions, "merged_into": line.merged_into.reference if line.merged_into_id else None,
+        "conditions": line.special_conditions, "combinable_with": line.combinable_with.reference if line.combinable_with_id else None,
     }
 
 
@@ -386,22 +414,32 @@ def set_pass_mark(call: Call, pass_mark, *, actor) -> Proposal:
 
 
 def present(call: Call, *, actor, decided_on: date | None = None) -> Proposal:
-    """The presenting official puts the proposal forward for decision; from now on it is frozen."""
-    computed = compute_proposal(call)
-    if computed.result.undecided:
-        raise ValidationError({"__all__": [
-            _("%(n)s applications are not yet screened or scored; decide them before presenting.")
-            % {"n": computed.result.undecided}]})
+    """The presenting official puts the proposal forward for decision; what is presented is stored as it is.
+
+    The decision-maker approves exactly these lines: screening and scores are frozen until the
+    proposal is returned, and the decision is built from the stored lines, not recomputed.
+    """
     if call.decisions.filter(kind=Decision.Kind.COLLECTIVE).exists():
         raise ValidationError({"__all__": [_("The round already has its collective decision.")]})
     with transaction.atomic():
         proposal = _editable_proposal(call, actor)
+        computed = compute_proposal(call)
+        result = computed.result
+        if result.undecided:
+            raise ValidationError({"__all__": [
+                _("%(n)s applications are not yet screened or scored; decide them before presenting.")
+                % {"n": result.undecided}]})
+        if result.granted_total > result.budget:
+            raise ValidationError({"__all__": [
+                _("The grants exceed the appropriation by %(over)s euros; change the lines set by hand.")
+                % {"over": result.granted_total - result.budget}]})
         proposal.status = Proposal.Status.PRESENTED
         proposal.presented_by = actor
         proposal.presented_at = timezone.now()
         proposal.decided_on = decided_on
-        proposal.save(update_fields=["status", "presented_by", "presented_at", "decided_on"])
-        record("proposal.presented", call, actor=actor, data=_totals(computed))
+        proposal.presented = _totals(computed)
+        proposal.save(update_fields=["status", "presented_by", "presented_at", "decided_on", "presented"])
+        record("proposal.presented", call, actor=actor, data=proposal.presented)
     return proposal
 
 
@@ -421,10 +459,11 @@ def return_proposal(call: Call, *, actor, reason: str) -> Proposal:
 
 
 def _totals(computed: ComputedProposal) -> dict:
+    """The proposal as presented: every line in ranking order with its outcome and amount, and the totals."""
     result = computed.result
     return {"granted_total": str(result.granted_total), "budget": str(result.budget), "counts": result.counts,
-            "lines": {line.key: [line.outcome, str(line.amount) if line.amount is not None else None]
-                      for line in result.lines}}
+            "lines": [[line.key, line.outcome, str(line.amount) if line.amount is not None else None]
+                      for line in result.lines]}
 
 
 def _title(user) -> str:
@@ -440,18 +479,21 @@ def approve(call: Call, *, actor, decision_maker_title: str = "", presenting_off
             raise ValidationError({"__all__": [_("Only a presented proposal can be approved.")]})
         if proposal.presented_by_id == actor.pk:
             raise PermissionDenied(_("the presenting official cannot approve the proposal they presented"))
-        computed = compute_proposal(call)
+        presented = proposal.presented
+        lines = [(key, outcome, Decimal(amount) if amount is not None else None)
+                 for key, outcome, amount in presented["lines"]]
+        applications = {a.reference: a for a in call.applications.filter(reference__in=[k for k, _o, _a in lines])}
         decision = Decision.objects.create(
             call=call, kind=Decision.Kind.COLLECTIVE, decided_on=proposal.decided_on or timezone.localdate(),
             presenting_official=proposal.presented_by, presenting_official_name=_title(proposal.presented_by),
             presenting_official_title=presenting_official_title, decision_maker=actor,
             decision_maker_name=_title(actor), decision_maker_title=decision_maker_title,
-            stated_received=len(computed.applications),
-            stated_withdrawn=computed.result.counts.get(allocation.WITHDRAWN, 0),
-            stated_applied_total=sum((a.amount_applied for a in computed.applications.values()), Decimal("0.00")),
-            stated_granted_total=computed.result.granted_total,
+            stated_received=len(lines),
+            stated_withdrawn=sum(1 for _k, outcome, _a in lines if outcome == allocation.WITHDRAWN),
+            stated_applied_total=sum((a.amount_applied for a in applications.values()), Decimal("0.00")),
+            stated_granted_total=Decimal(presented["granted_total"]),
         )
-        Outcome.objects.bulk_create(_outcomes(decision, computed))
+        Outcome.objects.bulk_create(_outcomes(decision, proposal, lines, applications))
         proposal.status = Proposal.Status.APPROVED
         proposal.approved_by = actor
         proposal.approved_at = timezone.now()
@@ -459,53 +501,62 @@ def approve(call: Call, *, actor, decision_maker_title: str = "", presenting_off
         proposal.save(update_fields=["status", "approved_by", "approved_at", "decision"])
         call.status = Call.Status.DECIDED
         call.save(update_fields=["status"])
-        record("proposal.approved", call, actor=actor, data={"decision": decision.pk, **_totals(computed)})
+        record("proposal.approved", call, actor=actor, data={"decision": decision.pk, **presented})
         return sign_decision(decision, actor=actor)
 
 
-def _outcomes(decision: Decision, computed: ComputedProposal) -> list[Outcome]:
-    """One outcome per application; grants numbered group by group in ranking order, deferrals after them."""
-    groups = {g.pk: g for g in computed.call.groups.all()}
+def _outcomes(decision: Decision, proposal: Proposal, lines, applications) -> list[Outcome]:
+    """One outcome per presented line.
+
+    Grants are numbered through the groups in their order and, within a group, by the recipient's name
+    in Finnish alphabetical order, as the 2020 decision numbers them (numbers must not reveal the
+    ranking); deferrals are numbered apart, by name too.
+    """
+    call = proposal.call
+    groups = {g.pk: g for g in call.groups.all()}
     first_group = min(groups.values(), key=lambda g: g.position, default=None)
+    stored = {line.application.reference: line
+              for line in proposal.lines.select_related("application", "combinable_with")}
     leads = {
-        m.application_id: m.organisation
-        for m in ConsortiumMember.objects.filter(
-            application__call=computed.call, role=ConsortiumMember.Role.LEAD
-        ).select_related("organisation")
+        m.application_id: m
+        for m in ConsortiumMember.objects.filter(application__call=call, role=ConsortiumMember.Role.LEAD)
+        .select_related("organisation")
     }
 
     def group_of(key: str) -> GrantGroup | None:
-        line = computed.lines.get(key)
+        line = stored.get(key)
         return groups.get(line.group_id) if line and line.group_id else first_group
 
-    lines = list(computed.result.lines)
-    grants = sorted((line for line in lines if line.outcome == allocation.GRANTED),
-                    key=lambda line: group_of(line.key).position if group_of(line.key) else 0)
-    numbers = {line.key: n for n, line in enumerate(grants, start=1)}
-    deferred = [line for line in lines if line.outcome == allocation.DEFERRED]
-    numbers.update({line.key: n for n, line in enumerate(deferred, start=1)})
-    merged_into: dict[str, list[str]] = {}
-    for line in lines:
-        if line.outcome == allocation.MERGED:
-            merged_into.setdefault(line.merged_into, []).append(line.key)
+    def name_of(key: str) -> str:
+        lead = leads.get(applications[key].pk)
+        if lead is None:
+            return ""
+        return lead.organisation.name_fi if lead.organisation else lead.name_as_written
+
+    granted = sorted((k for k, outcome, _a in lines if outcome == allocation.GRANTED),
+                     key=lambda k: (group_of(k).position if group_of(k) else 0, finnish_key(name_of(k)), k))
+    deferred = sorted((k for k, outcome, _a in lines if outcome == allocation.DEFERRED),
+                      key=lambda k: (finnish_key(name_of(k)), k))
+    numbers = {k: n for n, k in enumerate(granted, start=1)} | {k: n for n, k in enumerate(deferred, start=1)}
+    combinable: dict[str, set[str]] = {}
+    for key, line in stored.items():
+        if line.combinable_with_id:
+            combinable.setdefault(key, set()).add(line.combinable_with.reference)
+            combinable.setdefault(line.combinable_with.reference, set()).add(key)
     outcomes = []
-    for line in lines:
-        app = computed.applications[line.key]
-        stored = computed.lines.get(line.key)
-        conditions = list(stored.special_conditions) if stored else []
-        kind = line.outcome
-        if kind == allocation.MERGED:
-            # A merged application is granted together with the one it joins; the money is on that line.
-            kind = allocation.GRANTED
-            conditions.append(_("Combined with application %(ref)s; the grant is paid under it.") % {"ref": line.merged_into})
-        for other in merged_into.get(line.key, []):
-            conditions.append(_("Application %(ref)s is combined with this project.") % {"ref": other})
+    for key, outcome, amount in lines:
+        conditions = list(stored[key].special_conditions) if key in stored else []
+        if outcome == allocation.GRANTED:
+            for other in sorted(combinable.get(key, ())):
+                if other in numbers and other in granted:
+                    # Written into the decision as the 2020 decision wrote it (in Finnish, as its conditions are).
+                    conditions.append(f"Hanke on mahdollista yhdistää avustuksen {numbers[other]} hankkeeseen.")
+        lead = leads.get(applications[key].pk)
         outcomes.append(Outcome(
-            decision=decision, application=app, kind=kind,
-            amount_granted=line.amount if line.outcome == allocation.GRANTED else (
-                Decimal("0.00") if line.outcome == allocation.MERGED else None),
-            group=group_of(line.key) if kind == allocation.GRANTED else None,
-            number=numbers.get(line.key if line.outcome != allocation.MERGED else line.merged_into),
-            special_conditions=conditions, recipient=leads.get(app.pk),
+            decision=decision, application=applications[key], kind=outcome,
+            amount_granted=amount if outcome == allocation.GRANTED else None,
+            group=group_of(key) if outcome == allocation.GRANTED else None,
+            number=numbers.get(key), special_conditions=conditions,
+            recipient=lead.organisation if lead else None,
         ))
     return outcomes

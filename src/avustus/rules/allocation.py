@@ -15,8 +15,11 @@ The rules, in the order they apply to each application:
    one that would fit, because skipping down the ranking would favour cheap projects over good ones.
    An official who wants that overrides the line, with a reason.
 
-Applications merged into another (the decision allows some to be combined) add their amount applied
-to the line they are merged into, and that line's amount is rounded once, as a whole.
+An amount that the rounding rule takes to zero (less than the rounding unit applied) is never a
+grant: such a line is rejected as too small, or set by hand.
+
+Applications that the decision allows to be combined later stay separate grants with their own amounts,
+as in the 2020 decision (grants 12 and 13 of Turku); that is a condition of the grants, not a line here.
 """
 
 from collections.abc import Mapping, Sequence
@@ -25,7 +28,7 @@ from decimal import Decimal
 
 from avustus.rules.money import RoundingRule, euros
 
-GRANTED, DEFERRED, REJECTED, WITHDRAWN, MERGED = "granted", "deferred", "rejected", "withdrawn", "merged"
+GRANTED, DEFERRED, REJECTED, WITHDRAWN = "granted", "deferred", "rejected", "withdrawn"
 OUTCOMES = (GRANTED, DEFERRED, REJECTED)
 
 # Why a line has its outcome; the screens translate these.
@@ -37,7 +40,7 @@ BASIS_NOT_SCORED = "not_scored"
 BASIS_BELOW_PASS_MARK = "below_pass_mark"
 BASIS_FUNDED = "funded"
 BASIS_NO_FUNDS = "no_funds"
-BASIS_MERGED = "merged"
+BASIS_TOO_SMALL = "too_small"
 
 
 class AllocationError(ValueError):
@@ -69,7 +72,6 @@ class Line:
     outcome: str | None  # None: undecided
     amount: Decimal | None
     basis: str
-    merged_into: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,10 +112,8 @@ def propose(
     rule: RoundingRule,
     pass_mark: Decimal | None = None,
     overrides: Mapping[str, Override] | None = None,
-    merges: Mapping[str, str] | None = None,
 ) -> Proposal:
     overrides = dict(overrides or {})
-    merges = dict(merges or {})
     budget = euros(budget)
     by_key = {c.key: c for c in candidates}
     if len(by_key) != len(candidates):
@@ -127,13 +127,7 @@ def propose(
             raise AllocationError("reason", key)
         if override.amount is not None and (override.outcome != GRANTED or not 0 < override.amount):
             raise AllocationError("amount", key)
-    for key, target in merges.items():
-        if key not in by_key or target not in by_key or key == target or target in merges:
-            raise AllocationError("merge", key)
-
     applied = {c.key: c.amount_applied for c in candidates}
-    for key, target in merges.items():
-        applied[target] += by_key[key].amount_applied
     for key, override in overrides.items():
         if override.amount is not None and override.amount > applied[key]:
             raise AllocationError("amount", key)
@@ -144,8 +138,13 @@ def propose(
             return euros(override.amount)
         return grant_amount(applied[key], rule)
 
+    for key, override in overrides.items():
+        if override.outcome == GRANTED and amount_for(key) <= 0:
+            raise AllocationError("amount", key)  # a grant of nothing: the official must give an amount
+    # A withdrawn application's override grants nothing, so it sets nothing aside.
     reserved = sum(
-        (amount_for(k) for k, o in overrides.items() if o.outcome == GRANTED and k not in merges), Decimal("0.00")
+        (amount_for(k) for k, o in overrides.items() if o.outcome == GRANTED and not by_key[k].withdrawn),
+        Decimal("0.00"),
     )
     left = budget - reserved
     lines: list[Line] = []
@@ -155,8 +154,6 @@ def propose(
         override = overrides.get(key)
         if candidate.withdrawn:
             line = Line(key, WITHDRAWN, None, BASIS_WITHDRAWN)
-        elif key in merges:
-            line = Line(key, MERGED, None, BASIS_MERGED, merged_into=merges[key])
         elif override is not None:
             amount = amount_for(key) if override.outcome == GRANTED else None
             line = Line(key, override.outcome, amount, BASIS_OVERRIDE)
@@ -168,6 +165,8 @@ def propose(
             line = Line(key, None, None, BASIS_NOT_SCORED)
         elif pass_mark is not None and candidate.score < pass_mark:
             line = Line(key, REJECTED, None, BASIS_BELOW_PASS_MARK)
+        elif amount_for(key) <= 0:
+            line = Line(key, REJECTED, None, BASIS_TOO_SMALL)
         elif cut is None and amount_for(key) <= left:
             amount = amount_for(key)
             left -= amount

@@ -28,10 +28,31 @@ def euros(value: Decimal | int | str) -> Decimal:
         raise MoneyError(f"not an amount of money: {value!r}") from exc
     if not amount.is_finite():
         raise MoneyError(f"not an amount of money: {value!r}")
-    quantised = amount.quantize(CENT)
+    try:
+        quantised = amount.quantize(CENT)
+    except InvalidOperation as exc:  # more digits than the context holds: 1e30 is not a sum of money here
+        raise MoneyError(f"not an amount of money: {value!r}") from exc
     if quantised != amount:
         raise MoneyError(f"more than two decimals in an amount of euros: {value!r}")
     return quantised
+
+
+# The largest amount the database's money columns hold (14 digits, 2 of them decimals).
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def parse_euros(text: str, *, maximum: Decimal = MAX_AMOUNT) -> Decimal:
+    """An amount as people type it (``12 500,00``, ``12500.5``, with no-break spaces) as euros.
+
+    Raises ``MoneyError`` for anything else: text, NaN, more than cents, or more than ``maximum``.
+    """
+    cleaned = str(text).replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if len(cleaned) > 40:
+        raise MoneyError(f"not an amount of money: {text!r}")
+    amount = euros(cleaned)
+    if abs(amount) > maximum:
+        raise MoneyError(f"more than {maximum} euros: {text!r}")
+    return amount
 
 
 # How a call rounds the amounts it grants. The 2019/2 round granted each amount applied rounded down

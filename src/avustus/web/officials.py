@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -30,7 +31,7 @@ from avustus.decisions.models import Decision, Notification
 from avustus.decisions.selectors import applications_with_outcomes, current_outcome
 from avustus.decisions.services import record_notification
 from avustus.evaluation import rectification, selectors, services
-from avustus.evaluation.models import Assignment, Proposal, ProposalLine, RectificationRequest
+from avustus.evaluation.models import Assignment, Proposal, ProposalLine, RectificationRequest, Screening
 from avustus.rules import allocation
 
 PAGE_SIZE = 50
@@ -60,6 +61,16 @@ def _flash(request, exc: ValidationError) -> None:
 def _pk(value) -> int:
     """A primary key from a form; anything that is not one finds nothing (0) instead of failing."""
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 18 else 0
+
+
+def _date(value: str) -> date | None:
+    """A date from a form field; a malformed one is refused with the form's usual message."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({"decided_on": [_("Give the date as YYYY-MM-DD.")]}) from None
 
 
 def _page(request, queryset):
@@ -210,7 +221,7 @@ def screen_application(request, reference: str):
 def _has_screening(application) -> bool:
     try:
         application.screening
-    except Exception:  # RelatedObjectDoesNotExist: not screened yet
+    except Screening.DoesNotExist:
         return False
     return True
 
@@ -325,7 +336,7 @@ BASIS_LABELS = {
     allocation.BASIS_BELOW_PASS_MARK: gettext_lazy("below the pass mark"),
     allocation.BASIS_FUNDED: gettext_lazy("funded in ranking order"),
     allocation.BASIS_NO_FUNDS: gettext_lazy("the appropriation ran out"),
-    allocation.BASIS_MERGED: gettext_lazy("merged into another application"),
+    allocation.BASIS_TOO_SMALL: gettext_lazy("less than the rounding unit"),
 }
 
 
@@ -338,9 +349,7 @@ def proposal(request, slug: str):
             if action == "pass_mark":
                 services.set_pass_mark(call, request.POST.get("pass_mark", ""), actor=request.user)
             elif action == "present":
-                decided_on = request.POST.get("decided_on", "")
-                services.present(call, actor=request.user,
-                                 decided_on=date.fromisoformat(decided_on) if decided_on else None)
+                services.present(call, actor=request.user, decided_on=_date(request.POST.get("decided_on", "")))
                 messages.success(request, _("The proposal was presented for decision."))
             elif action == "return":
                 services.return_proposal(call, actor=request.user, reason=request.POST.get("reason", ""))
@@ -354,8 +363,6 @@ def proposal(request, slug: str):
             messages.error(request, str(exc))
         except ValidationError as exc:
             _flash(request, exc)
-        except ValueError:
-            messages.error(request, _("Give the date as YYYY-MM-DD."))
         return redirect("officials-proposal", call.slug)
     computed = services.compute_proposal(call)
     lines = [_line_view(computed, line, rank) for rank, line in enumerate(computed.result.lines, start=1)]
@@ -387,16 +394,16 @@ def proposal_line(request, slug: str, reference: str):
     application = get_object_or_404(Application, call=call, reference=reference)
     errors = {}
     if request.method == "POST":
-        merged = request.POST.get("merged_into", "").strip()
+        other = request.POST.get("combinable_with", "").strip()
         # An unknown reference is passed on as the application itself, which the service refuses with its message.
-        merged_app = (Application.objects.filter(call=call, reference=merged).first() or application) if merged else None
+        other_app = (Application.objects.filter(call=call, reference=other).first() or application) if other else None
         try:
             services.set_line(
                 call, application, actor=request.user, outcome=request.POST.get("outcome", ""),
                 amount=request.POST.get("amount", ""), reason=request.POST.get("reason", ""),
                 group=call.groups.filter(code=request.POST.get("group", "")).first(),
                 special_conditions=request.POST.get("special_conditions", "").splitlines(),
-                merged_into=merged_app,
+                combinable_with=other_app,
             )
             messages.success(request, _("The line was saved."))
             return redirect("officials-proposal", call.slug)
@@ -446,7 +453,7 @@ def notifications(request, pk: int):
     rows = [{"outcome": o, "notifications": sent.get(o.application_id, [])} for o in page]
     return render(request, "web/officials/notifications.html", {
         "decision": decision, "call": call, "page": page, "rows": rows, "channels": Notification.Channel.choices,
-        "today": date.today().isoformat(),
+        "today": timezone.localdate().isoformat(),
     })
 
 

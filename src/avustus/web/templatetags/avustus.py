@@ -98,11 +98,3 @@ LABELS = {"kind": KIND_LABELS, "rounding": ROUNDING_LABELS, "part": PART_LABELS,
 def label(code: str, vocabulary: str) -> str:
     """``mode|label:"rounding"``: a code's name in the reader's language; the code itself if unknown."""
     return LABELS[vocabulary].get(code, code)
-
-
-@register.filter
-def proposal_outcome_label(outcome: str) -> str:
-    """A proposal line's outcome: the decision's outcomes, plus merged into another application."""
-    if outcome == "merged":
-        return str(_("merged"))
-    return outcome_label(outcome)
