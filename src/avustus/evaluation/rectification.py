@@ -147,6 +147,17 @@ def prepare_later_decision(original: Decision, changes: dict[Application, tuple[
     if original.status != Decision.Status.SIGNED:
         raise ValidationError({"__all__": [_("Only a signed decision is decided on later.")]})
     _validate_changes(original, changes)
+    from avustus.decisions.selectors import current_outcome
+
+    for application in changes:
+        outcome = current_outcome(application)
+        if outcome is None or outcome.kind != allocation.DEFERRED:
+            # Other outcomes change through a rectification request, which has its own page.
+            raise ValidationError({f"applications.{application.reference}": [
+                _("Only an application deferred for further preparation is decided here.")]})
+        if Outcome.objects.filter(application=application, decision__status=Decision.Status.DRAFT).exists():
+            raise ValidationError({f"applications.{application.reference}": [
+                _("A decision on this application is already prepared and waiting for signature.")]})
     with transaction.atomic():
         decision = _draft_later(original, changes, presenting_official=actor, decided_on=decided_on, conditions=None)
         record("decision.prepared", decision, actor=actor, data={

@@ -103,7 +103,11 @@ def workbench(request):
 @require_POST
 def create_call(request):
     programme = get_object_or_404(Programme, slug=request.POST.get("programme", ""))
-    source = Call.objects.filter(slug=request.POST.get("copy_from", ""), programme=programme).first()
+    copy_from = request.POST.get("copy_from", "")
+    source = Call.objects.filter(slug=copy_from, programme=programme).first() if copy_from else None
+    if copy_from and source is None:
+        messages.error(request, _("There is no call %(slug)s in this programme to copy.") % {"slug": copy_from})
+        return redirect("officials")
     slug, title = request.POST.get("slug", "").strip(), request.POST.get("title_fi", "")
     try:
         if source is not None:
