@@ -22,7 +22,7 @@ from avustus.audit.chain import record
 from avustus.decisions.models import Decision, Notification, Outcome
 from avustus.decisions.services import sign_decision
 from avustus.evaluation.models import RectificationRequest
-from avustus.evaluation.services import MAX_REASON, PREPARERS, _amount
+from avustus.evaluation.services import MAX_REASON, PREPARERS, parse_grant_amount
 from avustus.rules import allocation
 
 
@@ -69,7 +69,7 @@ def prepare(request: RectificationRequest, *, resolution: str, reasoning: str, a
         raise ValidationError({"resolution": [_("Choose whether the decision is upheld or amended.")]})
     if not reasoning.strip():
         raise ValidationError({"reasoning": [_("Give the reasoning of the decision.")]})
-    amount = _amount(amount)
+    amount = parse_grant_amount(amount)
     if resolution == RectificationRequest.Resolution.AMENDED:
         if outcome not in allocation.OUTCOMES:
             raise ValidationError({"outcome": [_("Choose granted, deferred or rejected.")]})

@@ -334,7 +334,7 @@ def _editable_proposal(call: Call, actor) -> Proposal:
     return proposal
 
 
-def _amount(value) -> Decimal | None:
+def parse_grant_amount(value) -> Decimal | None:
     """A positive amount of euros from a form, or None when left empty."""
     if value in (None, ""):
         return None
@@ -359,7 +359,7 @@ def set_line(call: Call, application: Application, *, actor, outcome: str = "", 
         raise Http404
     if outcome and outcome not in allocation.OUTCOMES:
         raise ValidationError({"outcome": [_("Choose granted, deferred or rejected.")]})
-    amount = _amount(amount)
+    amount = parse_grant_amount(amount)
     if outcome and not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for setting this line by hand.")]})
     if amount is not None and outcome != allocation.GRANTED:

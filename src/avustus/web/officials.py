@@ -541,7 +541,7 @@ def later_decisions(request, slug: str):
                 if outcome is None:
                     raise Http404
                 kind = request.POST.get("outcome", "")
-                amount = services._amount(request.POST.get("amount", "")) if kind == allocation.GRANTED else None
+                amount = services.parse_grant_amount(request.POST.get("amount", "")) if kind == allocation.GRANTED else None
                 rectification.prepare_later_decision(outcome.decision, {application: (kind, amount)},
                                                      actor=request.user)
                 messages.success(request, _("The decision was prepared; a decision-maker signs it."))
