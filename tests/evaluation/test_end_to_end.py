@@ -103,6 +103,7 @@ def test_a_round_from_set_up_to_rectification(client, person, applicant_of, djan
     assert [(line.key, line.outcome, line.amount) for line in result.lines] == [
         (oulu.reference, "granted", Decimal("110000.00")), (hameenlinna.reference, "rejected", None)]
     assert result.cut == hameenlinna.reference
+    assert [row["rank"] for row in page.context["page"]] == [1, 2] and page.context["cut_rank"] == 2
     client.post(reverse("officials-proposal-line", args=[call.slug, hameenlinna.reference]),
                 {"outcome": "deferred", "reason": "Selvitetään rahoitus myöhemmin"})
     client.post(reverse("officials-proposal", args=[call.slug]), {"action": "present"})

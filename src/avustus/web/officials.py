@@ -33,6 +33,7 @@ from avustus.decisions.services import record_notification
 from avustus.evaluation import rectification, selectors, services
 from avustus.evaluation.models import Assignment, Proposal, ProposalLine, RectificationRequest, Screening
 from avustus.rules import allocation
+from avustus.rules.evaluation import rank as rank_by_score
 
 PAGE_SIZE = 50
 STAFF_ROLES = (Role.OFFICIAL, Role.ADMINISTRATOR, Role.DECISION_MAKER, Role.AUDITOR)
@@ -282,8 +283,8 @@ def evaluation(request, slug: str):
 
 @login_required
 def my_reviews(request):
-    assignments = selectors.assignments_of(request.user)
-    return render(request, "web/officials/my_reviews.html", {"assignments": assignments})
+    return render(request, "web/officials/my_reviews.html", {
+        "page": _page(request, selectors.assignments_of(request.user)), "query": _query(request)})
 
 
 @login_required
@@ -369,7 +370,9 @@ def proposal(request, slug: str):
             _flash(request, exc)
         return redirect("officials-proposal", call.slug)
     computed = services.compute_proposal(call)
-    lines = [_line_view(computed, line, rank) for rank, line in enumerate(computed.result.lines, start=1)]
+    # Equal scores share a rank; the order of the lines is the allocation's (ties in arrival order).
+    ranks = rank_by_score(computed.scores, [line.key for line in computed.result.lines])
+    lines = [_line_view(computed, line, ranks[line.key]) for line in computed.result.lines]
     page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
     stored = computed.proposal
     return render(request, "web/officials/proposal.html", {
@@ -378,7 +381,7 @@ def proposal(request, slug: str):
         "can_prepare": has_programme_role(request.user, call.programme, services.PREPARERS),
         "can_decide": has_programme_role(request.user, call.programme, (Role.DECISION_MAKER,)),
         "presented_by_me": bool(stored and stored.presented_by_id == request.user.pk),
-        "cut_rank": next((i for i, line in enumerate(computed.result.lines, start=1) if line.key == computed.result.cut), None),
+        "cut_rank": ranks.get(computed.result.cut) if computed.result.cut else None,
     })
 
 
