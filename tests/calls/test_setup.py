@@ -81,3 +81,12 @@ def test_only_officials_set_up_calls(draft):
     call, _official = draft
     with pytest.raises(PermissionDenied):
         services.update_call_rules(call, {"aid_rate": "50"}, {}, actor=get_user_model().objects.create(username="x"))
+
+
+def test_a_copy_needs_a_well_formed_free_identifier(draft):
+    call, official = draft
+    for slug in ("Iso Haku", "kuntadigi-2027", ""):
+        with pytest.raises(ValidationError) as caught:
+            services.copy_call(call, slug=slug, title_fi="Kopio", actor=official)
+        assert "slug" in caught.value.message_dict
+    assert services.copy_call(call, slug="kuntadigi-2028", title_fi="Kopio", actor=official).status == Call.Status.DRAFT

@@ -60,8 +60,7 @@ def copy_call(source: Call, *, slug: str, title_fi: str, title_sv: str = "", tit
     """A new draft call with every rule of ``source``: later rounds start from the previous one's rules."""
     if actor is not None and not has_programme_role(actor, source.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
         raise PermissionDenied(_("only the programme's officials create its calls"))
-    if Call.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": [_("A call %(slug)s exists already; choose another identifier.") % {"slug": slug}]})
+    _check_new_call(slug, title_fi)
     with transaction.atomic():
         call = Call.objects.create(
             programme=source.programme, slug=slug, title_fi=title_fi, title_sv=title_sv, title_en=title_en,
@@ -273,15 +272,7 @@ def create_call(programme, *, slug: str, title_fi: str, actor) -> Call:
     """A new, empty draft call of the programme, with the programme's default texts."""
     if not has_programme_role(actor, programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
         raise PermissionDenied(_("only the programme's officials create its calls"))
-    errors = {}
-    if not slug_re.fullmatch(slug or ""):
-        errors["slug"] = [_("The identifier uses only a-z, 0-9 and -.")]
-    elif Call.objects.filter(slug=slug).exists():
-        errors["slug"] = [_("A call %(slug)s exists already; choose another identifier.") % {"slug": slug}]
-    if not (title_fi or "").strip():
-        errors["title_fi"] = [_("The call needs a Finnish title.")]
-    if errors:
-        raise ValidationError(errors)
+    _check_new_call(slug, title_fi)
     with transaction.atomic():
         call = Call.objects.create(programme=programme, slug=slug, title_fi=title_fi.strip()[:300],
                                    texts=default_texts(programme.slug), lead_kinds=list(APPLICANT_KIND_CHOICES),
@@ -306,3 +297,16 @@ def rules_form_values(call: Call) -> dict[str, object]:
         "reporting_interval_months": call.reporting_interval_months or "",
         "rounding_unit": call.rounding_unit, "rounding_mode": call.rounding_mode,
     }
+
+
+def _check_new_call(slug: str, title_fi: str) -> None:
+    """A new call needs a free identifier of a-z, 0-9 and - (it is in every URL) and a Finnish title."""
+    errors = {}
+    if not slug_re.fullmatch(slug or ""):
+        errors["slug"] = [_("The identifier uses only a-z, 0-9 and -.")]
+    elif Call.objects.filter(slug=slug).exists():
+        errors["slug"] = [_("A call %(slug)s exists already; choose another identifier.") % {"slug": slug}]
+    if not (title_fi or "").strip():
+        errors["title_fi"] = [_("The call needs a Finnish title.")]
+    if errors:
+        raise ValidationError(errors)

@@ -19,6 +19,7 @@ from avustus.applications.documents import application_pdf
 from avustus.calls.models import Call
 from avustus.registry.models import Organisation
 from avustus.registry.selectors import search_organisations
+from avustus.web.feedback import messages_of
 
 VISIBLE = (Call.Status.PUBLISHED, Call.Status.CLOSED, Call.Status.DECIDED)
 
@@ -58,15 +59,10 @@ def start(request, slug: str):
             call, actor=request.user, organisation=organisation, idempotency_key=request.POST.get("key", "")
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(_messages(exc)))
+        messages.error(request, " ".join(messages_of(exc)))
         return redirect("call", slug=call.slug)
     return redirect("my-application", reference=application.reference)
 
-
-def _messages(exc) -> list[str]:
-    if isinstance(exc, ValidationError):
-        return [m for messages_ in exc.message_dict.values() for m in messages_]
-    return [str(exc)]
 
 
 @login_required
@@ -219,7 +215,7 @@ def withdraw(request, reference: str):
     try:
         services.withdraw(application, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(_messages(exc)))
+        messages.error(request, " ".join(messages_of(exc)))
     else:
         messages.success(request, _("The application was withdrawn."))
     return redirect("my-application", reference=reference)
@@ -236,7 +232,7 @@ def add_attachment(request, reference: str):
     try:
         attachments.add_attachment(application, upload, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(_messages(exc)))
+        messages.error(request, " ".join(messages_of(exc)))
     else:
         messages.success(request, _("The document was attached."))
     return redirect("my-application", reference=reference)
@@ -249,7 +245,7 @@ def remove_attachment(request, reference: str, attachment_id: int):
     try:
         attachments.remove_attachment(attachment, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(_messages(exc)))
+        messages.error(request, " ".join(messages_of(exc)))
     return redirect("my-application", reference=reference)
 
 

@@ -33,6 +33,7 @@ from avustus.decisions.services import record_notification
 from avustus.evaluation import rectification, selectors, services
 from avustus.evaluation.models import Assignment, Proposal, ProposalLine, RectificationRequest, Screening
 from avustus.rules import allocation
+from avustus.web.feedback import errors_of, flash
 from avustus.rules.evaluation import rank as rank_by_score
 
 PAGE_SIZE = 50
@@ -44,19 +45,6 @@ def _official_call(request, slug: str, roles=STAFF_ROLES) -> Call:
     if call is None or not has_programme_role(request.user, call.programme, roles):
         raise Http404
     return call
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "message_dict"):
-        return exc.message_dict
-    return {"__all__": exc.messages}
-
-
-def _flash(request, exc: ValidationError) -> None:
-    """A refused action's reasons as messages on the page the user is sent back to."""
-    for problems in _errors(exc).values():
-        for problem in problems:
-            messages.error(request, problem)
 
 
 def _pk(value) -> int:
@@ -112,15 +100,13 @@ def create_call(request):
     slug, title = request.POST.get("slug", "").strip(), request.POST.get("title_fi", "")
     try:
         if source is not None:
-            if not call_services.slug_re.fullmatch(slug):
-                raise ValidationError({"slug": [_("The identifier uses only a-z, 0-9 and -.")]})
             call = call_services.copy_call(source, slug=slug, title_fi=title.strip() or source.title_fi, actor=request.user)
         else:
             call = call_services.create_call(programme, slug=slug, title_fi=title, actor=request.user)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as exc:
-        _flash(request, exc)
+        flash(request, exc)
         return redirect("officials")
     messages.success(request, _("The call was created as a draft."))
     return redirect("officials-setup", call.slug)
@@ -150,7 +136,7 @@ def call_setup(request, slug: str):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = errors_of(exc)
     call.refresh_from_db()
     parts = {part: request.POST.get(part) if errors else call_services.part_lines(call, part)
              for part in call_services.PART_FIELDS}
@@ -207,7 +193,7 @@ def screen_application(request, reference: str):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = errors_of(exc)
             answers = {code: {"passed": request.POST.get(f"{code}.passed") == "yes"
                               if request.POST.get(f"{code}.passed") else None,
                               "reason": request.POST.get(f"{code}.reason", "")} for code in items}
@@ -268,7 +254,7 @@ def evaluation(request, slug: str):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            _flash(request, exc)
+            flash(request, exc)
         return redirect(f"{request.path}?{_query(request)}")
     sort = request.GET.get("sort", "score")
     page = _page(request, selectors.evaluation_list(call, sort=sort))
@@ -311,7 +297,7 @@ def review(request, pk: int):
         except PermissionDenied as exc:
             errors = {"__all__": [str(exc)]}
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = errors_of(exc)
         assignment.refresh_from_db()
     if assignment.conflict == Assignment.Conflict.NONE:
         record_read(request.user, application, "plan")
@@ -367,7 +353,7 @@ def proposal(request, slug: str):
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            _flash(request, exc)
+            flash(request, exc)
         return redirect("officials-proposal", call.slug)
     computed = services.compute_proposal(call)
     # Equal scores share a rank; the order of the lines is the allocation's (ties in arrival order).
@@ -417,7 +403,7 @@ def proposal_line(request, slug: str, reference: str):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = errors_of(exc)
     line = ProposalLine.objects.filter(proposal__call=call, application=application).first()
     return render(request, "web/officials/proposal_line.html", {
         "call": call, "application": application, "line": line, "errors": errors, "posted": request.POST or None,
@@ -450,7 +436,7 @@ def notifications(request, pk: int):
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                _flash(request, exc)
+                flash(request, exc)
         return redirect("officials-notifications", decision.pk)
     outcomes = decision.outcomes.select_related("application").order_by("application__reference")
     page = _page(request, outcomes)
@@ -488,7 +474,7 @@ def rectifications(request, slug: str):
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                errors = _errors(exc)
+                errors = errors_of(exc)
     page = _page(request, selectors.rectification_requests(call))
     return render(request, "web/officials/rectifications.html", {
         "call": call, "page": page, "errors": errors, "posted": request.POST or None,
@@ -516,7 +502,7 @@ def rectification_request(request, pk: int):
         except PermissionDenied as exc:
             errors = {"__all__": [str(exc)]}
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = errors_of(exc)
     before = request_.decision.outcomes.filter(application=request_.application).first()
     return render(request, "web/officials/rectification.html", {
         "call": call, "r": request_, "errors": errors, "before": before, "outcomes": allocation.OUTCOMES,
@@ -551,7 +537,7 @@ def later_decisions(request, slug: str):
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            _flash(request, exc)
+            flash(request, exc)
         return redirect("officials-later", call.slug)
     deferred = applications_with_outcomes(call).filter(outcome_kind=allocation.DEFERRED).order_by("reference")
     drafts = (call.decisions.filter(status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
