@@ -24,6 +24,16 @@ def round_2020(db):
 
 
 @pytest.fixture
+def official(round_2020, django_user_model):
+    """A presenting official of the 2020 round's programme."""
+    from avustus.accounts.models import Role, RoleGrant
+
+    user = django_user_model.objects.create(username="virkailija")
+    RoleGrant.objects.create(user=user, role=Role.OFFICIAL, programme=round_2020.programme)
+    return user
+
+
+@pytest.fixture
 def open_call(db):
     """A published call of the joint-project kind, open until 16.15 Helsinki time thirty days from now."""
     from datetime import timedelta

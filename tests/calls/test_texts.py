@@ -5,18 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from avustus.accounts.models import Role, RoleGrant
 from avustus.audit.models import AuditEntry
 from avustus.calls.services import update_call_texts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def official(round_2020):
-    user = get_user_model().objects.create(username="virkailija")
-    RoleGrant.objects.create(user=user, role=Role.OFFICIAL, programme=round_2020.programme)
-    return user
 
 
 def test_an_official_changes_a_text_and_it_is_audited(round_2020, official):

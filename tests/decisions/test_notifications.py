@@ -6,19 +6,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from avustus.accounts.models import Role, RoleGrant
 from avustus.audit.models import AuditEntry
 from avustus.decisions.models import Decision, Notification
 from avustus.decisions.services import record_notification
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def official(round_2020):
-    user = get_user_model().objects.create(username="virkailija")
-    RoleGrant.objects.create(user=user, role=Role.OFFICIAL, programme=round_2020.programme)
-    return user
 
 
 def test_a_letter_sent_before_christmas(round_2020, official):

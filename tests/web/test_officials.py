@@ -8,20 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from avustus.accounts.models import Role, RoleGrant
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.decisions.models import Decision
 from avustus.evaluation.models import Assignment
 from avustus.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def official(round_2020):
-    user = get_user_model().objects.create(username="virkailija")
-    RoleGrant.objects.create(user=user, role=Role.OFFICIAL, programme=round_2020.programme)
-    return user
 
 
 def pages(call):
