@@ -96,7 +96,6 @@ class Proposal(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     approved_at = models.DateTimeField(null=True)
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, null=True, related_name="proposal")
-    version = models.PositiveIntegerField(default=1)
     # The lines and totals as presented: what the decision-maker approves, whatever changes later.
     presented = models.JSONField(default=dict, blank=True)
 

@@ -382,8 +382,6 @@ def set_line(call: Call, application: Application, *, actor, outcome: str = "", 
         line.special_conditions = conditions
         line.combinable_with = combinable_with
         line.save()
-        proposal.version += 1
-        proposal.save(update_fields=["version"])
         record("proposal.line_set", application, actor=actor, data={"before": before, "after": _line_data(line)})
     return line
 
@@ -407,8 +405,7 @@ def set_pass_mark(call: Call, pass_mark, *, actor) -> Proposal:
         proposal = _editable_proposal(call, actor)
         before = str(proposal.pass_mark) if proposal.pass_mark is not None else None
         proposal.pass_mark = value
-        proposal.version += 1
-        proposal.save(update_fields=["pass_mark", "version"])
+        proposal.save(update_fields=["pass_mark"])
         record("proposal.pass_mark_set", call, actor=actor, data={"before": before, "after": str(value) if value is not None else None})
     return proposal
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from avustus.accounts.models import Role
-from avustus.accounts.permissions import has_programme_role
+from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
 from avustus.applications import attachments
 from avustus.applications.models import Application
 from avustus.audit.chain import record_read
@@ -37,10 +37,9 @@ from avustus.web.feedback import errors_of, flash
 from avustus.rules.evaluation import rank as rank_by_score
 
 PAGE_SIZE = 50
-STAFF_ROLES = (Role.OFFICIAL, Role.ADMINISTRATOR, Role.DECISION_MAKER, Role.AUDITOR)
 
 
-def _official_call(request, slug: str, roles=STAFF_ROLES) -> Call:
+def _official_call(request, slug: str, roles=OFFICIAL_ROLES) -> Call:
     call = Call.objects.select_related("programme").filter(slug=slug).first()
     if call is None or not has_programme_role(request.user, call.programme, roles):
         raise Http404
@@ -75,7 +74,7 @@ def _query(request) -> str:
 @login_required
 def workbench(request):
     """The calls of the programmes the user works on, with the steps of each."""
-    programmes = [p for p in Programme.objects.order_by("slug") if has_programme_role(request.user, p, (*STAFF_ROLES,))]
+    programmes = [p for p in Programme.objects.order_by("slug") if has_programme_role(request.user, p, OFFICIAL_ROLES)]
     if not programmes:
         raise Http404
     calls = Call.objects.filter(programme__in=programmes).select_related("programme").order_by("-closes_at", "slug")

@@ -75,7 +75,9 @@ def programme_roles(context) -> set[str]:
 
 @register.filter
 def works_as_staff(roles: set[str]) -> bool:
-    return bool(roles & {"official", "decision_maker", "auditor", "administrator"})
+    from avustus.accounts.permissions import OFFICIAL_ROLES
+
+    return bool(roles & set(OFFICIAL_ROLES))
 
 
 SORT_KEY_LABELS = {
