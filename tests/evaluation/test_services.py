@@ -278,3 +278,27 @@ def test_amounts_beyond_money_are_refused_with_a_message(evaluated, staff):
     for amount in ("1e30", "NaN", "-5", "12,345,6"):
         with pytest.raises(ValidationError):
             services.set_line(call, turku, outcome="granted", amount=amount, reason="x", actor=staff["official"])
+
+
+def test_a_pass_mark_rejects_what_falls_below_it(evaluated, staff):
+    call, (_h, turku, _o) = evaluated
+    with pytest.raises(ValidationError):
+        services.set_pass_mark(call, "sata", actor=staff["official"])
+    services.set_pass_mark(call, "50", actor=staff["official"])
+    line = next(line for line in services.compute_proposal(call).result.lines if line.key == turku.reference)
+    assert (line.outcome, line.basis) == ("rejected", "below_pass_mark")  # Turku scored 40
+
+
+def test_a_returned_proposal_can_be_changed_and_presented_again(evaluated, staff):
+    call, (_h, turku, _o) = evaluated
+    services.present(call, actor=staff["official"])
+    with pytest.raises(ValidationError):
+        services.return_proposal(call, actor=staff["decider"], reason=" ")
+    with pytest.raises(PermissionDenied):
+        services.return_proposal(call, actor=staff["official"], reason="itse")
+    services.return_proposal(call, actor=staff["decider"], reason="Turun hanke jatkovalmisteluun")
+    services.set_line(call, turku, outcome="deferred", reason="päättäjän pyynnöstä", actor=staff["official"])
+    services.present(call, actor=staff["official"])
+    decision = services.approve(call, actor=staff["decider"])
+    assert decision.outcomes.get(application=turku).kind == "deferred"
+    assert AuditEntry.objects.filter(action="proposal.returned").count() == 1

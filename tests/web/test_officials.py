@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from avustus.accounts.models import Role, RoleGrant
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.decisions.models import Decision
 from avustus.evaluation.models import Assignment
@@ -106,3 +107,15 @@ def test_forged_form_values_find_nothing_instead_of_failing(client, round_2020, 
         (reverse("officials-evaluation", args=[round_2020.slug]), {"application": "nope", "reviewer": "x"}),
     ):
         assert client.post(url, data).status_code in (302, 400, 404), (url, data)
+
+
+def test_the_menu_shows_each_role_its_own_pages(client, round_2020, official, django_user_model):
+    reviewer = django_user_model.objects.create(username="arvioija")
+    RoleGrant.objects.create(user=reviewer, role=Role.REVIEWER, programme=round_2020.programme)
+    officials_link, reviews_link = f'href="{reverse("officials")}"', f'href="{reverse("reviews")}"'
+    client.force_login(official)
+    menu = client.get("/").content.decode()
+    assert officials_link in menu and reviews_link not in menu
+    client.force_login(reviewer)
+    menu = client.get("/").content.decode()
+    assert officials_link not in menu and reviews_link in menu
