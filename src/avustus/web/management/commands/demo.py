@@ -11,6 +11,7 @@ from django.utils import timezone
 from avustus.accounts.services import ensure_demo_users
 from avustus.calls.models import Call
 from avustus.calls.services import copy_call, publish_call
+from avustus.rules.money import max_aid
 from avustus.decisions.bundled import bundled_decision
 from avustus.decisions.services import import_parsed
 
@@ -87,7 +88,7 @@ class Command(BaseCommand):
                 partners=[Organisation.objects.get(code=code).key for code in partners],
                 budget=[{"category": category.code, "amount_vat_free": costs, "vat": "0",
                          "description": "Projektipäällikkö ja kehittäjät"}],
-                amount_applied=str((Decimal(costs) * call.aid_rate).quantize(Decimal("0.01"))),
+                amount_applied=str(max_aid(Decimal(costs), call.aid_rate)),
             ), actor=user, version=draft.version)
             services.submit(draft, actor=user, idempotency_key=title)
         return len(DEMO_APPLICATIONS)
