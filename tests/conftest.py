@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seeds" / "000_db4183b925909120.txt"
+# The Ministry of Finance's collective decision of 26.2.2020 (a public decision of an authority), as text.
+SEED = REPO / "tests" / "data" / "kuntadigi-2020-02-26.txt"
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The registry's municipality file: built from the shared reference data, with genitives and city status."""
+"""The registry's municipality file: built from the source tabulation kept beside it, with genitives and city status."""
 
 import csv
 from pathlib import Path
@@ -9,7 +9,7 @@ from avustus.registry import build_data
 from avustus.registry.build_data import KAUPUNKI_2020, build_rows, finnish_genitive
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_CSV = REPO.parent / "shared" / "data" / "municipalities-2020.csv"
+SHARED_CSV = REPO / "src" / "avustus" / "registry" / "data" / "sources" / "municipalities-2020.csv"
 SHIPPED_CSV = REPO / "src" / "avustus" / "registry" / "data" / "municipalities-2020.csv"
 DATA_README = SHIPPED_CSV.with_name("README.md")
 
@@ -25,7 +25,7 @@ def rows() -> dict[str, dict[str, str]]:
     return {r["name_fi"]: r for r in _read(SHIPPED_CSV)}
 
 
-def test_shipped_file_is_what_the_script_builds_from_the_shared_data():
+def test_shipped_file_is_what_the_script_builds_from_the_source():
     # Someone who edits the data file by hand, or the script without running it, is caught here.
     assert _read(SHIPPED_CSV) == build_rows(SHARED_CSV)
 

@@ -5,7 +5,6 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -21,9 +20,8 @@ from avustus.registry.resolver import (
     normalise,
     resolve,
 )
+from tests.conftest import SEED
 
-REPO = Path(__file__).resolve().parents[2]
-SEED = REPO.parent / "shared" / "seeds" / "000_db4183b925909120.txt"
 
 REGISTRY = load_registry()
 MUNICIPALITIES = REGISTRY.municipalities()

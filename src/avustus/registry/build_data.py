@@ -1,6 +1,6 @@
 """Build the registry's own municipality file from Statistics Finland's list of the 2020 municipalities.
 
-    uv run python -m avustus.registry.build_data /work/shared/data/municipalities-2020.csv [--output PATH]
+    uv run python -m avustus.registry.build_data src/avustus/registry/data/sources/municipalities-2020.csv [--output PATH]
 
 The source (Statistics Finland, CC BY 4.0, as tabulated by rOpenGov geofi, BSD-2) gives each
 municipality's code, names, region and language status. This script adds what the product needs to
@@ -245,7 +245,7 @@ def write_csv(rows: list[dict[str, str]], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source", type=Path, help="municipalities-2020.csv from the shared reference data")
+    parser.add_argument("source", type=Path, help="the source tabulation, data/sources/municipalities-2020.csv")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"where to write (default: {OUTPUT})")
     args = parser.parse_args(argv)
     rows = build_rows(args.source)
