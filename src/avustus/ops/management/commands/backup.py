@@ -1,23 +1,25 @@
-"""``avustus backup PATH [--verify]``: a consistent backup of the database, with its manifest beside it."""
+"""``avustus backup PATH [--verify]``: the database and the attachments' files, with a manifest, in a new directory."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from avustus.ops.backup import BackupError, backup, manifest_path, verify_backup
+from avustus.ops.backup import BackupError, backup, verify_backup
 
 
 class Command(BaseCommand):
-    help = "Back the database up to PATH (SQLite online backup or pg_dump), with PATH.manifest.json beside it."
+    help = ("Back the database (SQLite online backup or pg_dump) and every attachment's stored file up into the "
+            "new directory PATH, with PATH/manifest.json.")
 
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--verify", action="store_true",
-                            help="then restore it into a scratch database and check the audit chain and row counts")
+                            help="then restore it into a scratch database and check the audit chain, the row "
+                                 "counts and every attachment's file")
 
     def handle(self, *args, path: str, verify: bool, **options):
         try:
             manifest = backup(path)
             self.stdout.write(f"Backup {path} ({manifest.engine}, {sum(manifest.tables.values())} rows in "
-                              f"{len(manifest.tables)} tables), manifest {manifest_path(path)}")
+                              f"{len(manifest.tables)} tables, {len(manifest.files)} stored files)")
             if verify:
                 check = verify_backup(path)
         except BackupError as exc:
