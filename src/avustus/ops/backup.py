@@ -22,6 +22,7 @@ import importlib.metadata
 import os
 import secrets
 import shutil
+import tempfile
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -175,7 +176,17 @@ def restore(path: Path, *, force: bool = False) -> Check:
     if not force and has_data():
         raise BackupError("The database holds data; restoring would replace it. Use --force to do so anyway.")
     engine = engine_for(connections["default"])
-    dump = path / manifest.database
+    with tempfile.TemporaryDirectory(prefix="avustus-restore-") as private:
+        # The very bytes that verify are the ones restored: a private copy, not the backup's file, which
+        # could change between the check and the restore.
+        dump = Path(private) / manifest.database
+        shutil.copyfile(path / manifest.database, dump)
+        if sha256_of(dump) != manifest.database_sha256:
+            raise BackupError(f"{path / manifest.database} changed while it was being restored.")
+        return _restore_verified(engine, manifest, path, dump)
+
+
+def _restore_verified(engine, manifest: Manifest, path: Path, dump: Path) -> Check:
     with engine.scratch(dump):
         trial = verify_database(manifest)
     if not trial.ok:

@@ -227,6 +227,9 @@ def _stage_objects(storage, backup_dir: Path, entries: list[StoredFile]) -> Stag
     try:
         for entry in absent:
             with open(backup_dir / FILES_DIR / safe_relative(entry.path), "rb") as src:
+                if _hash_stream(src)[0] != entry.sha256:
+                    raise BackupError(f"{entry.path} changed in the backup while it was being restored.")
+                src.seek(0)
                 saved = storage.save(entry.path, File(src, name=entry.path))
             staged.written.append(saved)
             if saved != entry.path:
