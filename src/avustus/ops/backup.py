@@ -45,6 +45,15 @@ def _storage():
     return storages["default"]
 
 
+def _fsync(path: Path) -> None:
+    """On disk before the next step: a backup that exists after a crash is whole."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 # --- Backup ----------------------------------------------------------------------------------------------
 
 def backup(path: Path, *, using: str = "default") -> Manifest:
@@ -70,8 +79,10 @@ def backup(path: Path, *, using: str = "default") -> Manifest:
             audit_head=snapshot.audit_head,
             files=stored,
         )
-        manifest.write(partial)
+        _fsync(manifest.write(partial))
+        _fsync(partial)
         os.rename(partial, path)
+        _fsync(path.parent)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
