@@ -376,11 +376,14 @@ ERRORS = {400: Errors, 401: Errors, 403: Errors, 404: Errors, 409: Errors, 413: 
 
 @api.post("/applications", response={201: ApplicationOut, **ERRORS}, auth=AUTH, tags=["applications"])
 def create_application(request, payload: ApplicationIn):
+    """Start a draft led by ``lead``. Send an ``Idempotency-Key`` header: a retry with it (by the same user,
+    for the same lead) returns the draft already made."""
     call = Call.objects.filter(slug=payload.call).first()
     lead = Organisation.objects.filter(key=payload.lead).first()
     if call is None or lead is None:
         raise ValidationError({"call" if call is None else "lead": ["not found"]})
-    application = services.create_draft(call, actor=request.user, organisation=lead, title=payload.title)
+    application = services.create_draft(call, actor=request.user, organisation=lead, title=payload.title,
+                                        idempotency_key=request.headers.get("Idempotency-Key", ""))
     return Status(201, _application_out(application))
 
 
