@@ -113,3 +113,10 @@ def test_a_body_named_twice_is_refused_on_save(client, reference, partners, path
     errors = _json(response)["errors"]
     assert [e["path"] for e in errors] == [path] and words in errors[0]["message"]
     assert Application.objects.get(reference=reference).members.count() == 1
+
+
+def test_a_surrogate_encoded_directly_in_the_body_is_refused(client, reference):
+    """Python's JSON reader decodes bytes with surrogatepass: the surrogate encoded as UTF-8 arrives too."""
+    response = client.patch(f"{BASE}/applications/{reference}", b'{"version": 1, "title": "\xed\xa0\x80"}',
+                            content_type="application/json")
+    assert response.status_code == 422 and _json(response)["errors"][0]["path"] == "title"
