@@ -95,6 +95,11 @@ api = NinjaAPI(title="Avustus API", version="1", urls_namespace="api-v1", descri
 class TokenAuth(HttpBearer):
     """A personal API token in ``Authorization: Bearer``; an unknown, expired or revoked one is a 401."""
 
+    # Read by ninja into the OpenAPI security scheme (every openapi_* attribute becomes a key).
+    openapi_bearerFormat = "avustus_<43 characters>"
+    openapi_description = ("A personal API token, made on the page API tokens of the e-service or with "
+                           "`avustus api-token create USERNAME`. No CSRF token is needed.")
+
     def authenticate(self, request, token):
         found = tokens.authenticate(token)
         if found is None:
@@ -112,6 +117,8 @@ class SessionAuth(APIKeyCookie):
     so that a request with no credentials at all is a 401 rather than a CSRF refusal."""
 
     param_name = settings.SESSION_COOKIE_NAME
+    openapi_description = ("The e-service's session cookie, after signing in at /login/. Requests that change "
+                           "something also need the CSRF token in the X-CSRFToken header.")
 
     def __call__(self, request):
         if not request.user.is_authenticated:
