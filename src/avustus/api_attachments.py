@@ -7,8 +7,7 @@ e-service. Errors are the API's usual JSON (422 for a refused file, 404 for what
 
 from datetime import datetime
 
-from ninja import File, Router, Schema, Status, UploadedFile
-from ninja.security import django_auth
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from avustus.applications import attachments
 from avustus.applications.models import Attachment
@@ -20,21 +19,21 @@ from avustus.audit.chain import record_read
 # only when the API builds its URLs).
 router = Router(tags=["attachments"])
 
-from avustus.api import Errors  # noqa: E402
+from avustus.api import AUTH, Errors  # noqa: E402
 
-# 400 for a request that cannot be read, 401 without a session, 403 for a failed CSRF check, 404 for what
+# 400 for a request that cannot be read, 401 without credentials, 403 for a failed CSRF check, 404 for what
 # the user may not see, 422 for a refused file.
 ERRORS = {400: Errors, 401: Errors, 403: Errors, 404: Errors, 422: Errors}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 class AttachmentOut(Schema):
-    id: int
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_at: datetime
+    id: int = Field(examples=[12])
+    name: str = Field(description="The file name as uploaded, for display only", examples=["suunnitelma.pdf"])
+    content_type: str = Field(description="The type recognised from the content", examples=["application/pdf"])
+    size: int = Field(description="Bytes", examples=[48213])
+    sha256: str = Field(examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
+    uploaded_at: datetime = Field(examples=["2026-03-18T10:41:00+02:00"])
 
 
 def _out(attachment: Attachment) -> dict:
@@ -48,7 +47,7 @@ def _out(attachment: Attachment) -> dict:
     }
 
 
-@router.post("/applications/{reference}/attachments", response={201: AttachmentOut, **ERRORS}, auth=django_auth)
+@router.post("/applications/{reference}/attachments", response={201: AttachmentOut, **ERRORS}, auth=AUTH)
 def add_attachment(request, reference: str, file: File[UploadedFile]):
     """Attach a PDF, ODT or DOCX document to a draft (multipart field ``file``); the lead's users only.
 
@@ -59,7 +58,7 @@ def add_attachment(request, reference: str, file: File[UploadedFile]):
 
 
 @router.get("/applications/{reference}/attachments", response={200: list[AttachmentOut], **ERRORS},
-            auth=django_auth)
+            auth=AUTH)
 def list_attachments(request, reference: str):
     """The attachments of an application; the lead's and the partners' users."""
     listed = attachments.list_attachments(request.user, reference)
@@ -69,7 +68,7 @@ def list_attachments(request, reference: str):
 
 
 @router.get(
-    "/applications/{reference}/attachments/{attachment_id}", response={200: None, **ERRORS}, auth=django_auth,
+    "/applications/{reference}/attachments/{attachment_id}", response={200: None, **ERRORS}, auth=AUTH,
     openapi_extra={"responses": {200: {"description": "The document, as a download",
                                        "content": {t: BINARY for t in attachments.EXTENSIONS}}}},
 )
@@ -80,7 +79,7 @@ def download_attachment(request, reference: str, attachment_id: int):
 
 
 @router.delete("/applications/{reference}/attachments/{attachment_id}", response={204: None, **ERRORS},
-               auth=django_auth)
+               auth=AUTH)
 def remove_attachment(request, reference: str, attachment_id: int):
     """Take an attachment off a draft; the lead's users only."""
     attachment = attachments.attachment_for_edit(request.user, reference, attachment_id)

@@ -8,7 +8,7 @@ from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
 from avustus.web.csp import allow_document_style
-from avustus.web import applicant, history, officials, views
+from avustus.web import applicant, history, officials, tokens, views
 
 admin.site.login_form = throttle.AdminLoginForm  # the admin's own login is throttled the same way
 
@@ -52,6 +52,8 @@ urlpatterns = [
     path("rectifications/<int:pk>/", officials.rectification_request, name="officials-rectification"),
     path("reviews/", officials.my_reviews, name="reviews"),
     path("reviews/<int:pk>/", officials.review, name="review"),
+    path("my/api-tokens/", tokens.api_tokens, name="api-tokens"),
+    path("my/api-tokens/<int:pk>/revoke/", tokens.revoke_api_token, name="revoke-api-token"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<str:key>/", views.organisation_detail, name="organisation"),
     path("login/", throttle.LoginView.as_view(), name="login"),

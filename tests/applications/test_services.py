@@ -140,3 +140,31 @@ def test_the_lead_lets_a_partner_edit_but_not_withdraw(draft, hameenlinna, appli
     set_partner_editing(draft, turku, actor=hameenlinna, allowed=False)
     with pytest.raises(ValidationError):
         set_partner_editing(draft, Organisation.objects.get(code="091"), actor=hameenlinna, allowed=True)
+
+
+def test_an_idempotency_key_makes_one_draft_per_user_and_organisation(open_call, hameenlinna):
+    """A user acting for two bodies who reuses a key (two tabs of the form) gets each body its own draft."""
+    from avustus.accounts.models import Role, RoleGrant
+
+    helsinki = Organisation.objects.get(code="091")
+    RoleGrant.objects.create(user=hameenlinna, role=Role.APPLICANT, organisation=helsinki)
+    first = create_draft(open_call, actor=hameenlinna, organisation=Organisation.objects.get(code="109"),
+                         idempotency_key="k")
+    second = create_draft(open_call, actor=hameenlinna, organisation=helsinki, idempotency_key="k")
+    assert second.pk != first.pk
+    assert second.members.get().organisation == helsinki
+    assert create_draft(open_call, actor=hameenlinna, organisation=helsinki, idempotency_key="k").pk == second.pk
+
+
+@pytest.mark.parametrize(("partners", "message"), [(["853", "853"], "already a partner"),
+                                                   (["109"], "lead applicant")])
+def test_a_consortium_naming_a_body_twice_is_refused_on_save(open_call, hameenlinna, partners, message):
+    from django.utils import translation
+
+    draft = create_draft(open_call, actor=hameenlinna, organisation=Organisation.objects.get(code="109"))
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        update_draft(draft, DraftChanges(partners=partners), actor=hameenlinna, version=draft.version)
+    path = f"members.{len(partners)}"
+    assert list(refused.value.message_dict) == [path] and message in refused.value.message_dict[path][0]
+    draft.refresh_from_db()
+    assert draft.version == 1 and draft.members.count() == 1

@@ -113,8 +113,11 @@ def _steer(case, draft: str) -> None:
                                             hypothesis.HealthCheck.filter_too_much])
 def test_the_api_answers_as_its_schema_says(case, applicant):
     _steer(case, applicant)
-    # Cases schemathesis builds outside its fuzzing phase do not go through the auth provider; all but
-    # those made to test a missing session get it here.
+    # Cases schemathesis builds outside its fuzzing phase (its coverage phase, and the examples phase the
+    # document's field examples bring) do not go through the auth provider; all but those made to test a
+    # missing session get it here, marked as given (as the provider's would be) so that schemathesis does
+    # not take the valid session for one it generated and expect it refused.
     if (case.cookies or {}).get("sessionid") != CURRENT_SESSION["session"] and not _drops_the_session(case):
         AsApplicant().set(case, CURRENT_SESSION, None)
+        case._has_explicit_auth = True  # what schemathesis.auths sets for auth it was given
     case.call_and_validate()

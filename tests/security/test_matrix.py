@@ -30,6 +30,7 @@ from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from avustus.accounts import tokens as api_tokens
 from avustus.accounts.models import Role, RoleGrant
 from avustus.applications import attachments
 from avustus.applications import services as applications
@@ -68,6 +69,7 @@ ACTORS = ("anonymous", "lead", "other", "official", "decider", "reviewer", "audi
 #   signed         the 2020 round's signed collective decision, as Finnish HTML
 #   unsigned       a draft amending decision of it, as Finnish HTML
 #   org            the registry entry of Hämeenlinna
+#   token          a personal API token of the lead's user
 #   none           the route has no parameters
 
 # route name (namespace:name)             method   object       anonymous lead  other  official decider reviewer auditor admin
@@ -114,6 +116,11 @@ MATRIX = [
     ("review",                            "GET",    "assignment", LOGIN, NF,    NF,    NF,    NF,    OK,    NF,    NF),
     ("application-history",               "GET",    "submitted",  NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("application-history",               "GET",    "draft",      NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    # Personal API tokens: everyone signed in has their own page; a token is its user's alone.
+    ("api-tokens",                        "GET",    "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("api-tokens",                        "POST",   "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("revoke-api-token",                  "GET",    "token",      LOGIN, OK,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("revoke-api-token",                  "POST",   "token",      LOGIN, GO,    NF,    NF,    NF,    NF,    NF,    NF),
     ("organisations",                     "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("organisation",                      "GET",    "org",        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("login",                             "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
@@ -122,7 +129,7 @@ MATRIX = [
     # Django's admin: only staff get in (the administrator here is staff; nobody else is).
     ("admin:index",                       "GET",    "none",       ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN,
                                                                   ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK),
-    # The JSON API: 401 without a session; the rest as the screens.
+    # The JSON API: 401 without a session or a token; the rest as the screens.
     ("api-v1:api-root",                   "GET",    "none",       NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
     ("api-v1:openapi-json",               "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:openapi-view",               "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
@@ -235,6 +242,7 @@ def world(round_2020, open_call, applicant_of):
     rectification = RectificationRequest.objects.create(
         decision=signed, application=decided, received_on=date(2020, 3, 20), requester="Kunta", grounds="Perusteet")
     assignment = Assignment.objects.create(application=submitted, reviewer=actors["reviewer"], conflict="none")
+    token, _value = api_tokens.create_token(lead, actor=None)
     objects = {
         "none": {},
         "open-call": {"slug": open_call.slug, "call_id": open_call.slug},
@@ -250,12 +258,13 @@ def world(round_2020, open_call, applicant_of):
         "rectification": {"pk": rectification.pk},
         "assignment": {"pk": assignment.pk},
         "submitted-attachment": {"reference": submitted.reference, "attachment_id": submitted_file.pk},
+        "token": {"pk": token.pk},
     }
     return {"actors": actors, "objects": objects, "draft": draft, "submitted": submitted, "open_call": open_call}
 
 
 OBJECTS = ("none", "open-call", "round", "submitted", "draft", "attachment", "decided", "signed", "unsigned", "org",
-           "round-app", "rectification", "assignment", "submitted-attachment")
+           "round-app", "rectification", "assignment", "submitted-attachment", "token")
 
 
 def _url(name: str, objects: dict) -> str:
@@ -277,6 +286,8 @@ def _body(name: str, world: dict) -> tuple[dict | str | None, str | None]:
         return {"file": SimpleUploadedFile("toinen.pdf", MINIMAL_PDF)}, None
     if name == "officials-create-call":
         return {"programme": world["open_call"].programme.slug, "slug": "matrix-call", "title_fi": "Matriisi"}, None
+    if name == "api-tokens":
+        return {"name": "matrix", "expires_in": "90"}, None
     if name == "set_language":
         return {"language": "sv", "next": "/"}, None
     if name == "api-v1:create_application":
@@ -347,6 +358,31 @@ def test_every_actor_gets_what_the_matrix_says(world):
                 transaction.set_rollback(True)
             if not _matches(expected, response):
                 wrong.append(f"{method} {url} ({name}, {obj}) as {actor}: expected {expected!r}, got {_answer(response)}")
+    assert not wrong, f"{len(wrong)} answers differ from the matrix:\n" + "\n".join(wrong)
+
+
+def test_a_bearer_token_gets_what_a_session_gets_from_the_api(world):
+    """The API rows again, each signed-in actor sending their own personal API token instead of a session
+    cookie, with CSRF checks enforced as for a script: the same answers, and no CSRF token needed."""
+    wrong = []
+    for name, method, obj, *answers in MATRIX:
+        if not name.startswith("api-v1:"):
+            continue
+        url = _url(name, world["objects"][obj])
+        for actor, expected in zip(ACTORS, answers):
+            if world["actors"][actor] is None:
+                continue
+            with transaction.atomic():
+                _token, value = api_tokens.create_token(world["actors"][actor], actor=None)
+                client = Client(raise_request_exception=False, enforce_csrf_checks=True,
+                                HTTP_AUTHORIZATION=f"Bearer {value}")
+                body, content_type = _body(name, world)
+                response = _send(client, method, url, body, content_type)
+                _close(response)
+                transaction.set_rollback(True)
+            if not _matches(expected, response):
+                wrong.append(f"{method} {url} ({name}, {obj}) as {actor} with a token: expected {expected!r}, "
+                             f"got {_answer(response)}")
     assert not wrong, f"{len(wrong)} answers differ from the matrix:\n" + "\n".join(wrong)
 
 

@@ -170,3 +170,14 @@ def test_public_pages_of_the_decided_round_escape_names(client, decided):
                    "TITLE", "PARTNER")
     assert_escaped(client.get(reverse("round-applications", args=[call.slug])).content.decode(), "TITLE")
     assert_escaped(client.get(reverse("round", args=[call.slug])).content.decode())
+
+
+def test_api_token_names_are_escaped(client, django_user_model):
+    from avustus.accounts import tokens
+
+    user = django_user_model.objects.create(username="skripti")
+    client.force_login(user)
+    name = 'NAME<script>alert(1)</script>"><img src=x onerror=alert(1)>'
+    token, _value = tokens.create_token(user, actor=user, name=name)
+    assert_escaped(client.get(reverse("api-tokens")).content.decode(), "NAME")
+    assert_escaped(client.get(reverse("revoke-api-token", args=[token.pk])).content.decode(), "NAME")

@@ -51,3 +51,29 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         scope = self.organisation or self.programme or _("everything")
         return f"{self.user} {self.get_role_display()} ({scope})"
+
+
+class ApiToken(models.Model):
+    """A personal API token: a long random value shown once, of which only the SHA-256 hash is kept.
+
+    Tokens are random values of 256 bits, not passwords chosen by people, so a plain fast hash is
+    enough to make a copy of the table useless without making every API request slow.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    # The token's first characters, shown in lists so that a user can tell their tokens apart.
+    hint = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.hint}…"

@@ -205,8 +205,9 @@ def create_draft(
 ) -> Application:
     """A new draft led by ``organisation``, which the actor must act for.
 
-    The same ``idempotency_key`` from the same user (a double click, a retried request) gives the
-    draft already made instead of a second one.
+    The same ``idempotency_key`` from the same user for the same organisation (a double click, a
+    retried request) gives the draft already made instead of a second one; with another organisation
+    it is another request, and makes that organisation's own draft.
     """
     if organisation.pk not in _organisations_of(actor):
         raise PermissionDenied(_("You do not act for %(name)s.") % {"name": organisation.name_fi})
@@ -221,7 +222,10 @@ def create_draft(
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if idempotency_key:
-            earlier = call.applications.filter(created_by=actor, idempotency_key=idempotency_key[:100]).first()
+            earlier = call.applications.filter(
+                created_by=actor, idempotency_key=idempotency_key[:100],
+                members__role=ConsortiumMember.Role.LEAD, members__organisation=organisation,
+            ).first()
             if earlier is not None:
                 return earlier
         # Numbers of e-service applications follow the call's own sequence.
@@ -292,11 +296,23 @@ def update_draft(application: Application, changes: DraftChanges, *, actor, vers
             errors["members"] = [_("At most %(n)s members.") % {"n": MAX_MEMBERS}]
         found = {o.key: o for o in Organisation.objects.filter(
             key__in=[str(k) for k in changes.partners if NUL not in str(k)])}
+        lead = application.members.filter(role=ConsortiumMember.Role.LEAD).first()
+        named = set()
+        # Refused on save, not only at submission: a consortium that names a body twice is never stored.
         for i, key in enumerate(changes.partners, start=1):
             if str(key) not in found:
                 errors[f"members.{i}"] = [_("No body with this identifier in the registry.")]
+                continue
+            organisation = found[str(key)]
+            if lead is not None and organisation.pk == lead.organisation_id:
+                errors[f"members.{i}"] = [_("%(name)s is the lead applicant; it cannot also be a partner.")
+                                          % {"name": organisation.name_fi}]
+            elif organisation.pk in named:
+                errors[f"members.{i}"] = [_("%(name)s is already a partner; name each partner once.")
+                                          % {"name": organisation.name_fi}]
             else:
-                partners.append(found[str(key)])
+                named.add(organisation.pk)
+                partners.append(organisation)
     lines = []
     if changes.budget is not None:
         if len(changes.budget) > MAX_BUDGET_LINES:

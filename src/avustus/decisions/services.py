@@ -292,9 +292,11 @@ def sign_decision(decision: Decision, *, actor) -> Decision:
     From then on the decision, its outcomes and its documents cannot change; a correction is a new
     decision that names this one (``start_amending_decision``).
     """
+    from avustus.accounts.tokens import require_in_person
     from avustus.decisions.documents.render import FORMATS, LANGUAGES, render_snapshot
     from avustus.decisions.documents.snapshot import decision_snapshot
 
+    require_in_person(actor)  # a person signs, never a script with their API token
     with transaction.atomic():
         decision = Decision.objects.select_for_update().select_related("call").get(pk=decision.pk)
         if decision.status == Decision.Status.SIGNED:

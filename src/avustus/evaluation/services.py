@@ -416,6 +416,8 @@ def present(call: Call, *, actor, decided_on: date | None = None) -> Proposal:
     The decision-maker approves exactly these lines: screening and scores are frozen until the
     proposal is returned, and the decision is built from the stored lines, not recomputed.
     """
+    from avustus.accounts.tokens import require_in_person
+    require_in_person(actor)  # a person presents, never a script with their API token
     if call.decisions.filter(kind=Decision.Kind.COLLECTIVE).exists():
         raise ValidationError({"__all__": [_("The round already has its collective decision.")]})
     with transaction.atomic():
@@ -469,6 +471,8 @@ def _title(user) -> str:
 
 def approve(call: Call, *, actor, decision_maker_title: str = "", presenting_official_title: str = "") -> Decision:
     """A decision-maker other than the presenter approves the proposal: the decision is made and signed."""
+    from avustus.accounts.tokens import require_in_person
+    require_in_person(actor)  # a person approves, never a script with their API token
     _require(actor, call, (Role.DECISION_MAKER,), _("only a decision-maker approves a proposal"))
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update(of=("self",)).select_related("presented_by").get(call=call)

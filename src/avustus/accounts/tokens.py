@@ -1,0 +1,109 @@
+"""Personal API tokens: create one (shown once), revoke it, and find the user a bearer token acts for.
+
+A token acts with its user's roles, but a person's own confirmation cannot be given by a script:
+``require_in_person`` is what presenting, approving and signing ask (and paying will), and it refuses
+a user who came in with a token. Creating and revoking a token are on the audit log, and so is its
+use: the first request of each day a token is used, so the log says which tokens were in use when
+without an entry for every request.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustus.accounts.models import ApiToken
+from avustus.audit.chain import record
+
+PREFIX = "avustus_"  # recognisable in a leaked file or a secret scanner's rules
+DEFAULT_DAYS = 90
+MAX_DAYS = 365
+MAX_TOKEN_LENGTH = 200  # longer than any token made here; anything longer is not looked up
+
+
+def digest_of(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _data(token: ApiToken) -> dict:
+    return {"user": token.user.get_username(), "hint": token.hint, "name": token.name,
+            "expires_at": token.expires_at.isoformat()}
+
+
+def create_token(user, *, actor, expires_in_days: int = DEFAULT_DAYS, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for ``user`` (by the user themselves, or by the system when ``actor`` is None).
+
+    Returns the stored token and the token itself, which is not kept anywhere and cannot be shown again.
+    """
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied(_("Only the user themselves can create their API tokens."))
+    require_in_person(actor)
+    if isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int) or not 1 <= expires_in_days <= MAX_DAYS:
+        raise ValidationError({"expires_in": [_("A token is valid for 1 to %(max)s days.") % {"max": MAX_DAYS}]})
+    name = name.strip()
+    if len(name) > 100:
+        raise ValidationError({"name": [_("At most %(n)s characters.") % {"n": 100}]})
+    if "\x00" in name or any("\ud800" <= c <= "\udfff" for c in name):
+        raise ValidationError({"name": [_("The name contains a character that cannot be saved; remove it.")]})
+    value = PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name, digest=digest_of(value), hint=value[: len(PREFIX) + 4],
+            expires_at=timezone.now() + timedelta(days=expires_in_days),
+        )
+        record("api_token.created", token, actor=actor, data=_data(token))
+    return token, value
+
+
+def revoke_token(token: ApiToken, *, actor) -> ApiToken:
+    """Revoke a token at once; its user (in person) or the system may. Revoking it again changes nothing."""
+    if actor is not None and actor.pk != token.user_id:
+        raise PermissionDenied(_("Only the user themselves can revoke their API tokens."))
+    require_in_person(actor)
+    with transaction.atomic():
+        current = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+        if current.revoked_at is None:
+            current.revoked_at = timezone.now()
+            current.save(update_fields=["revoked_at"])
+            record("api_token.revoked", current, actor=actor, data=_data(current))
+    return current
+
+
+def tokens_of(user):
+    """The user's tokens, newest first, revoked and expired ones included (they show as such)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def authenticate(value: str) -> ApiToken | None:
+    """The live token with this value, or None; the token's user is marked as acting through it."""
+    if not value or len(value) > MAX_TOKEN_LENGTH or not value.startswith(PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=digest_of(value)).first()
+    now = timezone.now()
+    if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.is_active:
+        return None
+    if token.last_used_at is None or timezone.localdate(token.last_used_at) != timezone.localdate(now):
+        with transaction.atomic():
+            # Only the first request of a day writes: the row lock makes two such requests log it once.
+            locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+            if locked.last_used_at is None or timezone.localdate(locked.last_used_at) != timezone.localdate(now):
+                locked.last_used_at = now
+                locked.save(update_fields=["last_used_at"])
+                record("api_token.used", locked, actor=token.user, data={"hint": token.hint})
+    token.user.api_token = token
+    return token
+
+
+def acting_through_token(user) -> bool:
+    return getattr(user, "api_token", None) is not None
+
+
+def require_in_person(actor) -> None:
+    """Refuse a step that needs a person's own confirmation when the actor came in with an API token."""
+    if actor is not None and acting_through_token(actor):
+        raise PermissionDenied(_("This step needs your own confirmation: it cannot be taken with an API token. "
+                                 "Sign in to the service and take it there."))
