@@ -341,6 +341,7 @@ def test_an_application_withdrawn_after_presentation_sends_the_proposal_back_and
     assert proposal.status == Proposal.Status.DRAFT and proposal.returned_for_withdrawal == hameenlinna
     returned = AuditEntry.objects.get(action="proposal.returned")
     assert returned.data["withdrawn"] == hameenlinna.reference and returned.data["presented_outcome"] == "granted"
+    assert returned.application_reference == hameenlinna.reference  # in the application's own history too
     with pytest.raises(ValidationError):
         services.approve(call, actor=staff["decider"], version=read)
     assert not Decision.objects.filter(call=call).exists()

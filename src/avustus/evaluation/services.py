@@ -544,7 +544,7 @@ def take_out_withdrawn(proposal: Proposal | None, application: Application, *, a
     proposal.returned_for_withdrawal = application
     proposal.save(update_fields=["status", "returned_at", "returned_by", "returned_reason",
                                  "returned_for_withdrawal"])
-    record("proposal.returned", proposal.call, actor=actor,
+    record("proposal.returned", proposal.call, actor=actor, application=application,
            data={"withdrawn": application.reference, "presented_outcome": presented[application.reference]})
     return True
 
