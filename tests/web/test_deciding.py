@@ -8,7 +8,7 @@ from avustus.applications.models import Application
 from avustus.decisions.models import Decision
 from avustus.evaluation.models import Proposal
 from tests.evaluation.conftest import close, person, small_round  # noqa: F401 (fixtures)
-from tests.evaluation.test_services import evaluated, present, seen, staff  # noqa: F401 (fixtures)
+from tests.evaluation.test_services import evaluated, present, staff  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
