@@ -40,3 +40,46 @@ def test_officials_pages_meet_wcag_21_aa(page, axe_check, live_server, round_202
         expect(page.locator("html")).to_have_attribute("lang", "fi")
         expect(page.locator("main h1")).to_have_count(1)
         axe_check(page)
+
+
+def test_presenting_and_approving_in_the_browser_ask_for_a_tick_and_meet_wcag(page, axe_check, live_server):
+    """The demo's closed call: the official presents and the decision-maker approves, each only once confirmed."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from avustus.calls.models import Call
+    from avustus.decisions.models import Decision
+    from avustus.evaluation import services as evaluation
+    from avustus.evaluation.models import Proposal
+
+    call_command("demo", "--no-serve")
+    call = Call.objects.get(slug="kuntadigi-demo-closed")
+    official = get_user_model().objects.get(username="virkailija")
+    for application in call.applications.all():
+        evaluation.screen(application, {code: (True, "") for code in evaluation.checklist(call)}, actor=official)
+    url = f"{live_server.url}/rounds/{call.slug}/proposal/"
+
+    _log_in(page, live_server, "virkailija", "demo-virkailija")
+    page.goto(url)
+    axe_check(page)
+    page.fill("#p-date", "2030-01-15")
+    page.fill("#p-title", "Neuvotteleva virkamies")
+    page.click("form:has(input[value='present']) button[type=submit]")  # the box not ticked: the browser stops
+    expect(page.locator("form:has(input[value='present']) input[name=confirm]:invalid")).to_have_count(1)
+    assert not Proposal.objects.filter(call=call, status=Proposal.Status.PRESENTED).exists()
+    page.check("form:has(input[value='present']) input[name=confirm]")
+    with page.expect_navigation():
+        page.click("form:has(input[value='present']) button[type=submit]")
+    assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
+
+    page.context.clear_cookies()
+    _log_in(page, live_server, "paattaja", "demo-paattaja")
+    page.goto(url)
+    axe_check(page)
+    page.click("form:has(input[value='approve']) button[type=submit]")  # not ticked
+    expect(page.locator("form:has(input[value='approve']) input[name=confirm]:invalid")).to_have_count(1)
+    assert not Decision.objects.filter(call=call).exists()
+    page.check("form:has(input[value='approve']) input[name=confirm]")
+    with page.expect_navigation():
+        page.click("form:has(input[value='approve']) button[type=submit]")
+    assert Decision.objects.get(call=call).status == Decision.Status.SIGNED

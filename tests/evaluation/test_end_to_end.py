@@ -17,7 +17,7 @@ from avustus.applications import services as apps
 from avustus.calls.models import Call
 from avustus.decisions.models import Decision, Notification
 from avustus.decisions.selectors import current_outcome
-from avustus.evaluation.models import Assignment, RectificationRequest
+from avustus.evaluation.models import Assignment, Proposal, RectificationRequest
 from avustus.evaluation.services import BASE_CHECKS
 from avustus.registry.models import Organisation
 from avustus.registry.services import sync_registry
@@ -106,14 +106,24 @@ def test_a_round_from_set_up_to_rectification(client, person, applicant_of, djan
     assert [row["rank"] for row in page.context["page"]] == [1, 2] and page.context["cut_rank"] == 2
     client.post(reverse("officials-proposal-line", args=[call.slug, hameenlinna.reference]),
                 {"outcome": "deferred", "reason": "Selvitetään rahoitus myöhemmin"})
-    client.post(reverse("officials-proposal", args=[call.slug]), {"action": "present"})
+    present = {"action": "present", "decided_on": timezone.localdate().isoformat(),
+               "presenting_official_title": "Neuvotteleva virkamies", "confirm": "yes"}
+    proposal_url = reverse("officials-proposal", args=[call.slug])
+    # While the call is open, applications may still arrive: nothing can be presented.
+    client.post(proposal_url, present)
+    assert Proposal.objects.get(call=call).status == Proposal.Status.DRAFT
+    assert 'name="action" value="present"' not in client.get(proposal_url).content.decode()
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    client.post(proposal_url, present)
+    assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
 
     # 6. Four eyes: the presenting official cannot approve; the decision-maker does, and the decision is signed.
-    client.post(reverse("officials-proposal", args=[call.slug]), {"action": "approve"})
+    approve = {"action": "approve", "version": client.get(proposal_url).context["version"], "confirm": "yes"}
+    client.post(proposal_url, approve)
     assert not Decision.objects.filter(call=call).exists()
     as_user(client, decider)
-    response = client.post(reverse("officials-proposal", args=[call.slug]),
-                           {"action": "approve", "decision_maker_title": "Kuntaministeri"})
+    assert client.get(proposal_url).context["version"] == approve["version"]
+    response = client.post(proposal_url, {**approve, "decision_maker_title": "Kuntaministeri"})
     decision = Decision.objects.get(call=call)
     assert response.status_code == 302 and response.url == reverse("officials-notifications", args=[decision.pk])
     assert decision.status == Decision.Status.SIGNED and decision.presenting_official == official
@@ -136,11 +146,13 @@ def test_a_round_from_set_up_to_rectification(client, person, applicant_of, djan
     assert response.status_code == 302 and request.late is False
     client.post(reverse("officials-rectification", args=[request.pk]),
                 {"resolution": "amended", "outcome": "granted", "amount": "90000", "reasoning": "Jäljellä 90 000 €."})
-    response = client.post(reverse("officials-rectification", args=[request.pk]), {"decide": "1"})
+    rectification_url = reverse("officials-rectification", args=[request.pk])
+    sign = {"decide": "1", "version": client.get(rectification_url).context["version"], "confirm": "yes"}
+    response = client.post(rectification_url, sign)
     request.refresh_from_db()
     assert request.status == RectificationRequest.Status.PREPARED  # the preparer cannot sign it
     as_user(client, decider)
-    client.post(reverse("officials-rectification", args=[request.pk]), {"decide": "1"})
+    client.post(rectification_url, sign)
     request.refresh_from_db()
     assert request.status == RectificationRequest.Status.DECIDED
     assert current_outcome(hameenlinna).amount_granted == Decimal("90000.00")

@@ -60,15 +60,16 @@ def test_an_amending_decision_by_another_person_changes_the_current_outcome(sett
                                              requester="Kunta", grounds="Hakemusta ei arvioitu oikein",
                                              actor=official)
     with pytest.raises(ValidationError):
-        rectification.decide(request, actor=decider)  # not prepared yet
+        rectification.decide(request, actor=decider, version=rectification.prepared_version(request))  # not prepared
     with pytest.raises(ValidationError):
         rectification.prepare(request, resolution="amended", reasoning="Uusi arvio", outcome="granted",
                               amount=str(app.amount_applied + 1), actor=official)
     request = rectification.prepare(request, resolution="amended", reasoning="Uusi arvio", outcome="granted",
                                     amount="50000", actor=official)
     with pytest.raises(PermissionDenied):
-        rectification.decide(request, actor=official)
-    decided = rectification.decide(request, actor=decider, decided_on=datetime.date(2020, 4, 20))
+        rectification.decide(request, actor=official, version=rectification.prepared_version(request))
+    decided = rectification.decide(request, actor=decider, version=rectification.prepared_version(request),
+                                   decided_on=datetime.date(2020, 4, 20))
     new = decided.new_decision
     assert (new.kind, new.amends, new.status) == (Decision.Kind.AMENDING, decision, Decision.Status.SIGNED)
     assert new.presenting_official == official and new.decision_maker == decider
@@ -80,8 +81,8 @@ def test_an_upholding_decision_keeps_the_outcome(setting):
     decision, app, official, decider = setting
     request = rectification.register_request(decision, app, received_on=datetime.date(2020, 3, 20),
                                              requester="Kunta", grounds="x", actor=official)
-    rectification.prepare(request, resolution="upheld", reasoning="Arvio oli oikea", actor=official)
-    decided = rectification.decide(request, actor=decider)
+    request = rectification.prepare(request, resolution="upheld", reasoning="Arvio oli oikea", actor=official)
+    decided = rectification.decide(request, actor=decider, version=rectification.prepared_version(request))
     assert current_outcome(app).decision == decided.new_decision
     assert current_outcome(app).kind == "rejected"
 
@@ -112,12 +113,87 @@ def test_a_deferred_application_is_prepared_by_an_official_and_signed_by_a_decis
     client.post(url, {"application": deferred.reference, "outcome": "granted", "amount": "100 000,00"})
     draft = Decision.objects.get(status=Decision.Status.DRAFT)
     assert current_outcome(deferred).kind == "deferred"  # prepared is not decided
-    client.post(url, {"sign": draft.pk})  # an official, and the preparer: refused
+    version = client.get(url).context["drafts"][0][1]
+    client.post(url, {"sign": draft.pk, "version": version, "confirm": "yes"})  # an official, and the preparer
     draft.refresh_from_db()
     assert draft.status == Decision.Status.DRAFT
     client.force_login(decider)
-    client.post(url, {"sign": draft.pk})
+    assert client.get(url).context["drafts"] == [(draft, version)]
+    client.post(url, {"sign": draft.pk, "version": version})  # the box left unticked: nothing is signed
+    draft.refresh_from_db()
+    assert draft.status == Decision.Status.DRAFT
+    client.post(url, {"sign": draft.pk, "version": version, "confirm": "yes"})
     draft.refresh_from_db()
     assert draft.status == Decision.Status.SIGNED and draft.decision_maker == decider
     assert current_outcome(deferred).amount_granted == Decimal("100000.00")
     assert deferred.reference not in [a.reference for a in client.get(url).context["page"]]
+
+
+def test_a_request_prepared_again_after_the_decision_maker_read_it_is_not_signed(setting, person):
+    decision, app, official, decider = setting
+    second = person("toinen", decision.call.programme, Role.OFFICIAL)
+    request = rectification.register_request(decision, app, received_on=datetime.date(2020, 3, 20),
+                                             requester="Kunta", grounds="Arvio väärä", actor=official)
+    request = rectification.prepare(request, resolution="upheld", reasoning="Arvio oli oikea", actor=official)
+    read = rectification.prepared_version(request)  # the decision-maker opens the page: upheld
+    # A second official re-prepares it meanwhile: a grant of 90 000 the decision-maker never saw.
+    rectification.prepare(request, resolution="amended", reasoning="Uusi arvio", outcome="granted",
+                          amount="90000", actor=second)
+    for stale in (read, "", None):
+        with pytest.raises(ValidationError):
+            rectification.decide(request, actor=decider, version=stale)
+    request.refresh_from_db()
+    assert request.status == RectificationRequest.Status.PREPARED and request.new_decision is None
+    assert current_outcome(app).decision == decision
+    assert not Decision.objects.filter(amends=decision).exists()
+    decided = rectification.decide(request, actor=decider, version=rectification.prepared_version(request))
+    assert current_outcome(app).amount_granted == Decimal("90000.00")
+    assert decided.new_decision.presenting_official == second
+
+
+def test_the_screen_signs_only_the_request_as_shown_and_only_when_confirmed(setting, person, client):
+    from django.urls import reverse
+
+    decision, app, official, decider = setting
+    second = person("toinen", decision.call.programme, Role.OFFICIAL)
+    request = rectification.register_request(decision, app, received_on=datetime.date(2020, 3, 20),
+                                             requester="Kunta", grounds="Arvio väärä", actor=official)
+    rectification.prepare(request, resolution="upheld", reasoning="Arvio oli oikea", actor=official)
+    url = reverse("officials-rectification", args=[request.pk])
+    client.force_login(decider)
+    page = client.get(url)
+    shown = page.context["version"]
+    assert f'name="version" value="{shown}"' in page.content.decode()
+    assert 'name="confirm" value="yes" required' in page.content.decode()
+    client.post(url, {"decide": "1", "version": shown})  # the box left unticked
+    request.refresh_from_db()
+    assert request.status == RectificationRequest.Status.PREPARED
+    rectification.prepare(request, resolution="amended", reasoning="Uusi arvio", outcome="granted",
+                          amount="90000", actor=second)
+    response = client.post(url, {"decide": "1", "version": shown, "confirm": "yes"})
+    request.refresh_from_db()
+    assert response.status_code == 200 and request.status == RectificationRequest.Status.PREPARED
+    assert 'role="alert"' in response.content.decode()
+    client.post(url, {"decide": "1", "version": client.get(url).context["version"], "confirm": "yes"})
+    request.refresh_from_db()
+    assert request.status == RectificationRequest.Status.DECIDED
+    assert current_outcome(app).amount_granted == Decimal("90000.00")
+
+
+def test_a_prepared_later_decision_is_signed_only_as_read(setting):
+    decision, _app, official, decider = setting
+    deferred = decision.outcomes.filter(kind="deferred").select_related("application").first().application
+    draft = rectification.prepare_later_decision(decision, {deferred: ("granted", Decimal("100000.00"))},
+                                                 actor=official)
+    for stale in ("", None, "0" * 64):
+        with pytest.raises(ValidationError):
+            rectification.sign_prepared(draft, actor=decider, version=stale)
+    draft.refresh_from_db()
+    assert draft.status == Decision.Status.DRAFT
+    # The version follows the content: an outcome changed under the draft makes the old one stale.
+    read = rectification.draft_version(draft)
+    draft.outcomes.update(amount_granted=Decimal("150000.00"))
+    with pytest.raises(ValidationError):
+        rectification.sign_prepared(draft, actor=decider, version=read)
+    signed = rectification.sign_prepared(draft, actor=decider, version=rectification.draft_version(draft))
+    assert signed.status == Decision.Status.SIGNED

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from avustus.accounts.models import Role
 from avustus.audit.models import AuditEntry
@@ -12,6 +13,7 @@ from avustus.decisions.models import Decision, DecisionDocument
 from avustus.decisions.selectors import current_outcome
 from avustus.evaluation import services
 from avustus.evaluation.models import Assignment, Proposal, Score, Screening
+from tests.evaluation.conftest import close
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +111,7 @@ def _score(app, reviewer, impact, feasibility, official):
 
 @pytest.fixture
 def evaluated(small_round, staff):
-    """All three screened eligible and scored by two reviewers: Oulu 100, Hämeenlinna 80, Turku 40."""
+    """All three screened eligible and scored by two reviewers: Oulu 100, Hämeenlinna 80, Turku 40; the call closed."""
     call, apps = small_round
     for app in apps:
         services.screen(app, ALL_PASS, actor=staff["official"])
@@ -118,7 +120,19 @@ def evaluated(small_round, staff):
         _score(hameenlinna, reviewer, 5, 2, staff["official"])
         _score(oulu, reviewer, 5, 5, staff["official"])
         _score(turku, reviewer, 2, 2, staff["official"])
+    close(call)
     return call, apps
+
+
+def present(call, official, **changes):
+    """Present as the screen does: after the deadline, with the decision's date and the presenter's title."""
+    return services.present(call, actor=official, **({"decided_on": timezone.localdate(),
+                                                      "presenting_official_title": "Neuvotteleva virkamies"} | changes))
+
+
+def seen(call) -> str:
+    """The version of the proposal as a decision-maker reading it now sees it."""
+    return services.proposal_version(Proposal.objects.filter(call=call).first())
 
 
 def test_the_proposal_ranks_rounds_and_cuts_where_the_money_runs_out(evaluated):
@@ -148,21 +162,21 @@ def test_an_override_needs_a_reason_and_is_audited(evaluated, staff):
 def test_the_presenting_official_cannot_approve_their_own_proposal(evaluated, staff):
     call, _apps = evaluated
     # Holding both roles does not let one person do both steps.
-    services.present(call, actor=staff["official_2"])
+    present(call, staff["official_2"])
     with pytest.raises(PermissionDenied):
-        services.approve(call, actor=staff["official_2"])
+        services.approve(call, version=seen(call), actor=staff["official_2"])
     with pytest.raises(PermissionDenied):
-        services.approve(call, actor=staff["official"])  # not a decision-maker at all
+        services.approve(call, version=seen(call), actor=staff["official"])  # not a decision-maker at all
     assert not Decision.objects.filter(call=call).exists()
     assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
 
 
 def test_approval_by_another_decision_maker_signs_the_decision_with_its_documents(evaluated, staff):
     call, (hameenlinna, turku, oulu) = evaluated
-    services.present(call, actor=staff["official"])
+    present(call, staff["official"])
     with pytest.raises(ValidationError):
         services.set_line(call, turku, outcome="granted", reason="myöhästynyt muutos", actor=staff["official"])
-    decision = services.approve(call, actor=staff["decider"], decision_maker_title="Kuntaministeri")
+    decision = services.approve(call, version=seen(call), actor=staff["decider"], decision_maker_title="Kuntaministeri")
     assert decision.status == Decision.Status.SIGNED
     assert (decision.presenting_official, decision.decision_maker) == (staff["official"], staff["decider"])
     assert current_outcome(oulu).amount_granted == Decimal("90000.00")
@@ -173,8 +187,9 @@ def test_approval_by_another_decision_maker_signs_the_decision_with_its_document
 
 def test_a_proposal_with_unscreened_or_unscored_applications_cannot_be_presented(small_round, staff):
     call, _apps = small_round
+    close(call)
     with pytest.raises(ValidationError):
-        services.present(call, actor=staff["official"])
+        present(call, staff["official"])
 
 
 def test_flags_of_an_imported_round_are_computed_and_stored(round_2020, person):
@@ -220,7 +235,7 @@ def test_plan_and_files_open_to_officials_and_to_reviewers_without_a_conflict(sm
 
 def test_what_was_presented_is_what_gets_signed(evaluated, staff):
     call, (hameenlinna, turku, oulu) = evaluated
-    services.present(call, actor=staff["official"])
+    present(call, staff["official"])
     # Screening and scoring wait until the proposal is returned.
     with pytest.raises(ValidationError):
         services.screen(oulu, {**ALL_PASS, "aid_rate": (False, "myöhässä huomattu")}, actor=staff["official"])
@@ -228,7 +243,7 @@ def test_what_was_presented_is_what_gets_signed(evaluated, staff):
         services.assign_reviewer(turku, staff["reviewer_turku"], actor=staff["official"])
     # Even a change behind the services' back does not reach the decision: it is built from what was presented.
     Screening.objects.filter(application=oulu).update(eligible=False)
-    decision = services.approve(call, actor=staff["decider"])
+    decision = services.approve(call, version=seen(call), actor=staff["decider"])
     assert decision.outcomes.get(application=oulu).amount_granted == Decimal("90000.00")
 
 
@@ -237,7 +252,7 @@ def test_a_proposal_over_the_appropriation_cannot_be_presented(evaluated, staff)
     for app in (hameenlinna, turku, oulu):
         services.set_line(call, app, outcome="granted", reason="alueellinen tasapaino", actor=staff["official"])
     with pytest.raises(ValidationError) as caught:
-        services.present(call, actor=staff["official"])
+        present(call, staff["official"])
     assert "60" in str(caught.value)  # 360 000 against 300 000: 60 000 over
     assert Proposal.objects.get(call=call).status == Proposal.Status.DRAFT
 
@@ -246,8 +261,8 @@ def test_grants_are_numbered_by_name_and_combinable_ones_say_so(evaluated, staff
     call, (hameenlinna, turku, oulu) = evaluated
     services.set_line(call, turku, outcome="granted", amount="60000", reason="jaettu", actor=staff["official"],
                       combinable_with=oulu)
-    services.present(call, actor=staff["official"])
-    decision = services.approve(call, actor=staff["decider"])
+    present(call, staff["official"])
+    decision = services.approve(call, version=seen(call), actor=staff["decider"])
     numbered = {o.application_id: o for o in decision.outcomes.all()}
     # Hämeenlinna, Oulu, Turku in Finnish alphabetical order, whatever the ranking (Oulu scored best).
     assert [numbered[a.pk].number for a in (hameenlinna, oulu, turku)] == [1, 2, 3]
@@ -291,14 +306,189 @@ def test_a_pass_mark_rejects_what_falls_below_it(evaluated, staff):
 
 def test_a_returned_proposal_can_be_changed_and_presented_again(evaluated, staff):
     call, (_h, turku, _o) = evaluated
-    services.present(call, actor=staff["official"])
+    present(call, staff["official"])
     with pytest.raises(ValidationError):
-        services.return_proposal(call, actor=staff["decider"], reason=" ")
+        services.return_proposal(call, version=seen(call), actor=staff["decider"], reason=" ")
     with pytest.raises(PermissionDenied):
-        services.return_proposal(call, actor=staff["official"], reason="itse")
-    services.return_proposal(call, actor=staff["decider"], reason="Turun hanke jatkovalmisteluun")
+        services.return_proposal(call, version=seen(call), actor=staff["official"], reason="itse")
+    services.return_proposal(call, version=seen(call), actor=staff["decider"], reason="Turun hanke jatkovalmisteluun")
     services.set_line(call, turku, outcome="deferred", reason="päättäjän pyynnöstä", actor=staff["official"])
-    services.present(call, actor=staff["official"])
-    decision = services.approve(call, actor=staff["decider"])
+    present(call, staff["official"])
+    decision = services.approve(call, version=seen(call), actor=staff["decider"])
     assert decision.outcomes.get(application=turku).kind == "deferred"
     assert AuditEntry.objects.filter(action="proposal.returned").count() == 1
+
+
+# --- Withdrawal, what the decision-maker saw, the deadline (issue #10) -----------------------------
+
+
+def _withdraw(application):
+    from django.contrib.auth import get_user_model
+
+    from avustus.applications import services as apps
+
+    lead = get_user_model().objects.get(username=f"hakija-{application.members.get(role='lead').organisation.code}")
+    return apps.withdraw(application, actor=lead)
+
+
+def test_an_application_withdrawn_after_presentation_sends_the_proposal_back_and_is_never_granted(evaluated, staff):
+    call, (hameenlinna, turku, oulu) = evaluated
+    present(call, staff["official"])
+    read = seen(call)  # the decision-maker opens the proposal: Hämeenlinna granted 150 000
+    # The applicant may withdraw until the decision is signed (the 2020 decision records a late withdrawal).
+    _withdraw(hameenlinna)
+    proposal = Proposal.objects.get(call=call)
+    assert proposal.status == Proposal.Status.DRAFT and proposal.returned_for_withdrawal == hameenlinna
+    returned = AuditEntry.objects.get(action="proposal.returned")
+    assert returned.data["withdrawn"] == hameenlinna.reference and returned.data["presented_outcome"] == "granted"
+    assert returned.application_reference == hameenlinna.reference  # in the application's own history too
+    with pytest.raises(ValidationError):
+        services.approve(call, actor=staff["decider"], version=read)
+    assert not Decision.objects.filter(call=call).exists()
+    # Presented again, the withdrawn application is decided as withdrawn and its money goes down the ranking.
+    present(call, staff["official"])
+    decision = services.approve(call, actor=staff["decider"], version=seen(call))
+    withdrawn = decision.outcomes.get(application=hameenlinna)
+    assert (withdrawn.kind, withdrawn.amount_granted) == ("withdrawn", None)
+    assert decision.outcomes.get(application=turku).amount_granted == Decimal("120000.00")
+    assert decision.stated_withdrawn == 1
+
+
+def test_approval_refuses_a_line_whose_application_was_withdrawn_however_it_happened(evaluated, staff):
+    call, (hameenlinna, _turku, _oulu) = evaluated
+    present(call, staff["official"])
+    # Behind the services' back (a restored backup, a second route): the proposal still says "presented".
+    hameenlinna.__class__.objects.filter(pk=hameenlinna.pk).update(status="withdrawn")
+    with pytest.raises(ValidationError) as caught:
+        services.approve(call, actor=staff["decider"], version=seen(call))
+    assert hameenlinna.reference in str(caught.value)
+    assert not Decision.objects.filter(call=call).exists()
+    assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
+
+
+def test_withdrawal_after_the_decision_is_signed_is_refused_and_changes_nothing(evaluated, staff):
+    call, (hameenlinna, _turku, _oulu) = evaluated
+    present(call, staff["official"])
+    services.approve(call, actor=staff["decider"], version=seen(call))
+    with pytest.raises(ValidationError):
+        _withdraw(hameenlinna)
+    hameenlinna.refresh_from_db()
+    assert hameenlinna.status == "submitted"
+    assert Proposal.objects.get(call=call).status == Proposal.Status.APPROVED
+
+
+def test_the_decision_maker_approves_only_the_proposal_they_read(evaluated, staff):
+    call, (_h, turku, _o) = evaluated
+    present(call, staff["official"])
+    read = seen(call)
+    # Another decision-maker returns it; it is changed and presented again while the first one reads.
+    services.return_proposal(call, actor=staff["official_2"], reason="Turku jatkovalmisteluun", version=read)
+    services.set_line(call, turku, outcome="deferred", reason="päättäjän pyynnöstä", actor=staff["official"])
+    present(call, staff["official"])
+    for stale in (read, "", None, "0" * 64):
+        with pytest.raises(ValidationError):
+            services.approve(call, actor=staff["decider"], version=stale)
+        with pytest.raises(ValidationError):
+            services.return_proposal(call, actor=staff["decider"], reason="x", version=stale)
+    assert not Decision.objects.filter(call=call).exists()
+    assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
+    decision = services.approve(call, actor=staff["decider"], version=seen(call))
+    assert decision.outcomes.get(application=turku).kind == "deferred"
+
+
+def test_a_proposal_is_presented_only_after_the_deadline_with_a_date_and_a_title(evaluated, staff):
+    from datetime import timedelta
+
+    from avustus.calls.models import Call
+
+    call, _apps = evaluated
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() + timedelta(days=1))
+    call.refresh_from_db()
+    with pytest.raises(ValidationError) as caught:
+        present(call, staff["official"])
+    assert "__all__" in caught.value.message_dict
+    close(call)
+    for missing in ({"decided_on": None}, {"presenting_official_title": " "},
+                    {"decided_on": timezone.localdate() - timedelta(days=3)}):
+        with pytest.raises(ValidationError):
+            present(call, staff["official"], **missing)
+    assert not Proposal.objects.filter(call=call).exclude(status=Proposal.Status.DRAFT).exists()
+    assert not AuditEntry.objects.filter(action="proposal.presented").exists()
+    present(call, staff["official"], presenting_official_title="Neuvotteleva virkamies")
+    decision = services.approve(call, actor=staff["decider"], version=seen(call))
+    assert decision.presenting_official_title == "Neuvotteleva virkamies"
+    assert decision.decided_on == timezone.localdate()
+
+
+def test_a_proposal_presented_before_the_deadline_is_not_approved(evaluated, staff):
+    from datetime import timedelta
+
+    from avustus.calls.models import Call
+
+    call, _apps = evaluated
+    present(call, staff["official"])
+    # As the code before this rule let it be: presented while the call was still open.
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() + timedelta(days=1))
+    with pytest.raises(ValidationError):
+        services.approve(call, actor=staff["decider"], version=seen(call))
+    assert Call.objects.get(pk=call.pk).status == Call.Status.PUBLISHED
+    assert not Decision.objects.filter(call=call).exists()
+
+
+def test_approving_or_returning_without_a_proposal_is_refused_with_a_message(small_round, staff):
+    call, _apps = small_round
+    assert not Proposal.objects.filter(call=call).exists()
+    with pytest.raises(ValidationError):
+        services.approve(call, actor=staff["decider"], version="")
+    with pytest.raises(ValidationError):
+        services.return_proposal(call, actor=staff["decider"], reason="Puutteellinen", version="")
+    assert not Proposal.objects.filter(call=call).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_racing_an_approval_waits_for_it_and_never_leaves_a_withdrawn_grant(evaluated, staff):
+    """PostgreSQL: approval holds the proposal's lock; a withdrawal meanwhile waits, then finds the decision signed."""
+    import threading
+    import time
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection, connections, transaction
+
+    from avustus.applications import services as apps
+    from avustus.applications.models import Application
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
+    call, (hameenlinna, _turku, _oulu) = evaluated
+    present(call, staff["official"])
+    version = seen(call)
+    lead = get_user_model().objects.get(username="hakija-109")
+    result = {}
+
+    def withdraw():
+        try:
+            result["status"] = apps.withdraw(Application.objects.get(pk=hameenlinna.pk), actor=lead).status
+        except ValidationError:
+            result["status"] = "refused"
+        except Exception as exc:  # a deadlock, say: shown by the assertion below
+            result["status"] = repr(exc)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        services.lock_proposal(call)  # the approval has begun
+        thread = threading.Thread(target=withdraw)
+        thread.start()
+        # Wait (not a timed assertion) until the withdrawal waits on a lock, or has finished without waiting.
+        with connection.cursor() as cursor:
+            for _ in range(2000):
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                if cursor.fetchone()[0] or not thread.is_alive():
+                    break
+                time.sleep(0.005)
+        decision = services.approve(call, actor=staff["decider"], version=version)
+    thread.join()
+    hameenlinna.refresh_from_db()
+    assert result["status"] == "refused", result
+    assert hameenlinna.status == "submitted"
+    assert decision.outcomes.get(application=hameenlinna).kind == "granted"

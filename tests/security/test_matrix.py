@@ -288,6 +288,8 @@ def _body(name: str, world: dict) -> tuple[dict | str | None, str | None]:
         return {"programme": world["open_call"].programme.slug, "slug": "matrix-call", "title_fi": "Matriisi"}, None
     if name == "api-tokens":
         return {"name": "matrix", "expires_in": "90"}, None
+    if name == "withdraw-application":
+        return {"confirm": "yes"}, None
     if name == "set_language":
         return {"language": "sv", "next": "/"}, None
     if name == "api-v1:create_application":

@@ -123,3 +123,17 @@ def test_documents_are_attached_by_content_and_downloaded_as_attachments(client,
 def test_a_decided_call_links_its_decisions(client, round_2020):
     html = client.get(reverse("call", args=[round_2020.slug])).content.decode()
     assert reverse("round", args=[round_2020.slug]) in html
+
+
+def test_withdrawing_asks_for_confirmation_on_the_screen(client, open_call, hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    client.post(url, _form(application, action="submit"))
+    page = client.get(url).content.decode()
+    assert 'name="confirm" value="yes" required' in page
+    withdraw = reverse("withdraw-application", args=[application.reference])
+    response = client.post(withdraw, follow=True)  # the box left unticked: nothing happens
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert Application.objects.get().status == "submitted"
+    client.post(withdraw, {"confirm": "yes"})
+    assert Application.objects.get().status == "withdrawn"

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from avustus.accounts.models import RoleGrant
@@ -12,6 +13,8 @@ from avustus.accounts.services import DEMO_LOGINS
 from avustus.applications.models import Application
 from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
+from avustus.calls.models import Call
+from avustus.evaluation.models import Assignment, Score
 from avustus.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +28,15 @@ def test_demo_sets_up_once_and_prints_logins(capsys):
         assert login.username in out and login.password in out
         assert authenticate(username=login.username, password=login.password) is not None
     counts = (Application.objects.count(), get_user_model().objects.count(), RoleGrant.objects.count(),
-              Organisation.objects.count(), AuditEntry.objects.count())
-    assert counts[0] == 51 + 3  # the 2020 round and the demo call's three applications
+              Organisation.objects.count(), AuditEntry.objects.count(), Call.objects.count(),
+              Assignment.objects.count(), Score.objects.count())
+    assert counts[0] == 51 + 3 + 3  # the 2020 round, and three applications in each demo call
     call_command("demo", "--no-serve", "--port", "8123")
     out = capsys.readouterr().out
-    assert "already loaded" in out and "http://127.0.0.1:8123/" in out
+    assert "already loaded" in out and "http://127.0.0.1:8123/" in out and "kuntadigi-demo-closed" in out
     assert (Application.objects.count(), get_user_model().objects.count(), RoleGrant.objects.count(),
-            Organisation.objects.count(), AuditEntry.objects.count()) == counts
+            Organisation.objects.count(), AuditEntry.objects.count(), Call.objects.count(),
+            Assignment.objects.count(), Score.objects.count()) == counts
     assert verify().ok
 
 
@@ -51,8 +56,6 @@ def test_console_command_is_installed(tmp_path):
 
 
 def test_demo_opens_one_call_where_the_demo_applicant_can_apply(client):
-    from avustus.calls.models import Call
-
     call_command("demo", "--no-serve")
     call_command("demo", "--no-serve")
     demo = Call.objects.get(slug="kuntadigi-demo")
@@ -63,3 +66,39 @@ def test_demo_opens_one_call_where_the_demo_applicant_can_apply(client):
     # Three demo applications are in already, once however often the demo runs; this is a fourth, a draft.
     assert response.status_code == 302 and Application.objects.filter(call=demo).count() == 4
     assert Application.objects.filter(call=demo, status="submitted").count() == 3
+
+
+def test_demo_has_a_closed_call_with_reviewed_applications_where_officials_can_take_every_step():
+    from django.utils import timezone
+
+    from avustus.decisions.models import Decision
+    from avustus.evaluation import services as evaluation
+
+    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve")
+    closed = Call.objects.get(slug="kuntadigi-demo-closed")
+    assert closed.status == "published" and closed.closes_at <= timezone.now()
+    applications = list(closed.applications.order_by("pk"))
+    assert len(applications) == 3
+    for application in applications:
+        # Submitted through the e-service within the window, as a real applicant would have.
+        assert application.status == "submitted" and closed.opens_at <= application.submitted_at <= closed.closes_at
+        review = application.assignments.get()
+        assert review.reviewer.username == "arvioija" and review.submitted_at is not None
+        assert review.scores.count() == closed.criteria.count() > 0
+    users = get_user_model().objects
+    official, decider = users.get(username="virkailija"), users.get(username="paattaja")
+    checks = {code: (True, "") for code in evaluation.checklist(closed)}
+    for application in applications:
+        evaluation.screen(application, checks, actor=official)
+    evaluation.present(closed, actor=official, decided_on=timezone.localdate(),
+                       presenting_official_title="Neuvotteleva virkamies")
+    decision = evaluation.approve(closed, actor=decider, version=evaluation.proposal_version(closed.proposal))
+    assert decision.status == Decision.Status.SIGNED and decision.outcomes.count() == 3
+    # The open call, by contrast, waits for its deadline before anything is presented.
+    open_call = Call.objects.get(slug="kuntadigi-demo")
+    for application in open_call.applications.all():
+        evaluation.screen(application, {code: (True, "") for code in evaluation.checklist(open_call)}, actor=official)
+    with pytest.raises(ValidationError):
+        evaluation.present(open_call, actor=official, decided_on=timezone.localdate(),
+                           presenting_official_title="Neuvotteleva virkamies")

@@ -422,10 +422,19 @@ def submit(application: Application, *, actor, idempotency_key: str = "") -> App
 
 
 def withdraw(application: Application, *, actor) -> Application:
-    """The lead withdraws a submitted application, until a decision has been made on it."""
+    """The lead withdraws a submitted application, until a decision on it has been signed.
+
+    A proposal already presented with the application in it goes back to preparation: the decision
+    must never decide (let alone grant) a withdrawn application as if it stood.
+    """
+    # The evaluation stage builds on this module; imported here so that the two load in either order.
+    from avustus.evaluation.services import lock_proposal, take_out_withdrawn
+
     if not _is_lead(actor, access_application(actor, application.reference)):
         raise Http404
     with transaction.atomic():
+        # The proposal's lock first, in the order approval takes them, so that the two never deadlock.
+        proposal = lock_proposal(application.call)
         current = Application.objects.select_for_update().get(pk=application.pk)
         if current.status == Application.Status.WITHDRAWN:
             return current
@@ -435,6 +444,7 @@ def withdraw(application: Application, *, actor) -> Application:
         current.withdrawn_at = timezone.now()
         current.save(update_fields=["status", "withdrawn_at", "updated_at"])
         record("application.withdrawn", current, actor=actor, data={})
+        take_out_withdrawn(proposal, current, actor=actor)
     return current
 
 

@@ -98,6 +98,16 @@ class Proposal(models.Model):
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, null=True, related_name="proposal")
     # The lines and totals as presented: what the decision-maker approves, whatever changes later.
     presented = models.JSONField(default=dict, blank=True)
+    presenting_official_title = models.CharField(_("title of the presenting official"), max_length=200,
+                                                 blank=True)
+    # Why the proposal last went back to preparation: the decision-maker's words, or an application
+    # withdrawn after it was presented (then ``returned_by`` is the applicant who withdrew it).
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    returned_reason = models.TextField(_("reason for returning"), blank=True)
+    returned_for_withdrawal = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True,
+                                                related_name="+")
 
     class Meta:
         verbose_name = _("decision proposal")

@@ -22,7 +22,7 @@ from avustus.audit.chain import record
 from avustus.decisions.models import Decision, Notification, Outcome
 from avustus.decisions.services import sign_decision
 from avustus.evaluation.models import RectificationRequest
-from avustus.evaluation.services import MAX_REASON, PREPARERS, parse_grant_amount
+from avustus.evaluation.services import MAX_REASON, PREPARERS, content_version, parse_grant_amount, refuse_changed
 from avustus.rules import allocation
 
 
@@ -92,6 +92,23 @@ def prepare(request: RectificationRequest, *, resolution: str, reasoning: str, a
                data={"request": current.pk, "resolution": resolution, "outcome": current.proposed_outcome,
                      "amount": str(amount) if amount is not None else None})
     return current
+
+
+def prepared_version(request: RectificationRequest) -> str:
+    """The version of a request as prepared: what the decision-maker who signs it must have seen."""
+    return content_version({
+        "status": request.status, "resolution": request.resolution, "reasoning": request.reasoning,
+        "outcome": request.proposed_outcome, "amount": request.proposed_amount, "prepared_by": request.prepared_by_id,
+    })
+
+
+def draft_version(decision: Decision) -> str:
+    """The version of a prepared later decision: its outcomes, date and presenting official."""
+    # Read through ``outcomes.all()`` so that a list of drafts with their outcomes prefetched costs no query.
+    outcomes = sorted([o.application_id, o.kind, o.amount_granted, o.special_conditions]
+                      for o in decision.outcomes.all())
+    return content_version({"status": decision.status, "outcomes": outcomes, "decided_on": decision.decided_on,
+                            "presenting_official": decision.presenting_official_id, "amends": decision.amends_id})
 
 
 def _validate_changes(original: Decision, changes: dict[Application, tuple[str, Decimal | None]]) -> None:
@@ -166,8 +183,8 @@ def prepare_later_decision(original: Decision, changes: dict[Application, tuple[
     return decision
 
 
-def sign_prepared(decision: Decision, *, actor, decided_on: date | None = None) -> Decision:
-    """A decision-maker who did not prepare it signs a prepared later decision."""
+def sign_prepared(decision: Decision, *, actor, version: str, decided_on: date | None = None) -> Decision:
+    """A decision-maker who did not prepare it signs a prepared later decision, as read (``draft_version``)."""
     if not has_programme_role(actor, decision.call.programme, (Role.DECISION_MAKER,)):
         raise PermissionDenied(_("only a decision-maker signs decisions"))
     if decision.presenting_official_id == actor.pk:
@@ -176,6 +193,8 @@ def sign_prepared(decision: Decision, *, actor, decided_on: date | None = None) 
         current = Decision.objects.select_for_update().get(pk=decision.pk)
         if current.status != Decision.Status.DRAFT:
             raise ValidationError({"__all__": [_("The decision is already signed.")]})
+        refuse_changed(version, draft_version(current), _(
+            "The decision has changed since you opened it. Read it again before signing."))
         current.decision_maker = actor
         current.decision_maker_name = actor.get_full_name() or actor.get_username()
         current.decided_on = current.decided_on or decided_on or timezone.localdate()
@@ -198,16 +217,26 @@ def later_decision(original: Decision, changes: dict[Application, tuple[str, Dec
     with transaction.atomic():
         decision = _draft_later(original, changes, presenting_official=presenting_official, decided_on=decided_on,
                                 conditions=conditions)
-        return sign_prepared(decision, actor=actor, decided_on=decided_on)
+        # Drafted here from ``changes``, which are what the signer decides: the version is the draft's own.
+        return sign_prepared(decision, actor=actor, version=draft_version(decision), decided_on=decided_on)
 
 
-def decide(request: RectificationRequest, *, actor, decided_on: date | None = None) -> RectificationRequest:
-    """A decision-maker other than the preparer signs the new decision on a prepared request."""
+def decide(request: RectificationRequest, *, actor, version: str, decided_on: date | None = None,
+           ) -> RectificationRequest:
+    """A decision-maker other than the preparer signs the new decision on a request as prepared when read.
+
+    ``version`` is ``prepared_version`` of the request the decision-maker saw; if it was prepared again
+    meanwhile (by another official, say), the signature is refused.
+    """
+    if not has_programme_role(actor, request.decision.call.programme, (Role.DECISION_MAKER,)):
+        raise PermissionDenied(_("only a decision-maker signs decisions"))
     with transaction.atomic():
         current = RectificationRequest.objects.select_for_update(of=("self",)).select_related(
             "decision__call__programme", "application", "prepared_by").get(pk=request.pk)
         if current.status != RectificationRequest.Status.PREPARED:
             raise ValidationError({"__all__": [_("Prepare the request before deciding it.")]})
+        refuse_changed(version, prepared_version(current), _(
+            "The request was prepared again after you opened it. Read it again before signing."))
         before = current.decision.outcomes.get(application=current.application)
         if current.resolution == RectificationRequest.Resolution.AMENDED:
             change = (current.proposed_outcome, current.proposed_amount)

@@ -5,6 +5,8 @@ present it approves and signs it. Each use case checks the actor's role, validat
 appends to the audit log in one transaction.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -37,6 +39,18 @@ MAX_REASON = 5_000
 def _require(actor, call: Call, roles, message: str) -> None:
     if not has_programme_role(actor, call.programme, roles):
         raise PermissionDenied(message)
+
+
+def content_version(data) -> str:
+    """A hash of what a screen showed, carried by the form that approves it and compared when it comes back."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def refuse_changed(shown: str, current: str, message: str) -> None:
+    # An empty or forged version is as stale as an old one: the approver must have seen the content.
+    if not isinstance(shown, str) or shown != current:
+        raise ValidationError({"version": [message]})
 
 
 # --- Screening ----------------------------------------------------------------------------------
@@ -410,16 +424,49 @@ def set_pass_mark(call: Call, pass_mark, *, actor) -> Proposal:
     return proposal
 
 
-def present(call: Call, *, actor, decided_on: date | None = None) -> Proposal:
+def proposal_version(proposal: Proposal | None) -> str:
+    """The version of the proposal as presented: what a decision-maker's approval or return must name."""
+    if proposal is None:
+        return ""
+    return content_version({
+        "status": proposal.status, "presented": proposal.presented, "presented_at": proposal.presented_at,
+        "presented_by": proposal.presented_by_id, "decided_on": proposal.decided_on,
+        "title": proposal.presenting_official_title,
+    })
+
+
+def present(call: Call, *, actor, decided_on: date | None = None, presenting_official_title: str = "") -> Proposal:
     """The presenting official puts the proposal forward for decision; what is presented is stored as it is.
 
     The decision-maker approves exactly these lines: screening and scores are frozen until the
-    proposal is returned, and the decision is built from the stored lines, not recomputed.
+    proposal is returned, and the decision is built from the stored lines, not recomputed. A proposal
+    is presented only once the call has closed (applications may arrive until then), with the date of
+    the decision and the presenting official's title that the decision states.
     """
     from avustus.accounts.tokens import require_in_person
     require_in_person(actor)  # a person presents, never a script with their API token
     if call.decisions.filter(kind=Decision.Kind.COLLECTIVE).exists():
         raise ValidationError({"__all__": [_("The round already has its collective decision.")]})
+    _require(actor, call, PREPARERS, _("only the programme's officials prepare the proposal"))
+    call.refresh_from_db(fields=["closes_at"])  # the deadline as stored, not as the caller once read it
+    errors = {}
+    if call.closes_at is None:
+        errors["__all__"] = [_("The call has no deadline; a proposal is presented after the call has closed.")]
+    elif call.closes_at > timezone.now():
+        errors["__all__"] = [
+            _("The call is open until %(time)s (Helsinki time); present the proposal after it has closed.")
+            % {"time": timezone.localtime(call.closes_at).strftime("%-d.%-m.%Y %H:%M")}]
+    if decided_on is None:
+        errors["decided_on"] = [_("Give the date of the decision.")]
+    elif call.closes_at is not None and decided_on < timezone.localtime(call.closes_at).date():
+        errors["decided_on"] = [_("The decision cannot be dated before the call closed.")]
+    title = (presenting_official_title or "").strip()
+    if not title:
+        errors["presenting_official_title"] = [_("Give your title as the decision states it.")]
+    elif len(title) > 200:
+        errors["presenting_official_title"] = [_("At most %(n)s characters.") % {"n": 200}]
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         proposal = _editable_proposal(call, actor)
         computed = compute_proposal(call)
@@ -436,25 +483,72 @@ def present(call: Call, *, actor, decided_on: date | None = None) -> Proposal:
         proposal.presented_by = actor
         proposal.presented_at = timezone.now()
         proposal.decided_on = decided_on
+        proposal.presenting_official_title = title
         proposal.presented = _totals(computed)
-        proposal.save(update_fields=["status", "presented_by", "presented_at", "decided_on", "presented"])
-        record("proposal.presented", call, actor=actor, data=proposal.presented)
+        proposal.save(update_fields=["status", "presented_by", "presented_at", "decided_on",
+                                     "presenting_official_title", "presented"])
+        record("proposal.presented", call, actor=actor,
+               data={**proposal.presented, "decided_on": decided_on.isoformat(), "title": title})
     return proposal
 
 
-def return_proposal(call: Call, *, actor, reason: str) -> Proposal:
-    """The decision-maker sends the proposal back for changes, saying why."""
+def _presented_proposal(call: Call, version: str, *, message: str) -> Proposal:
+    """The round's proposal, locked, if it is presented as the decision-maker saw it; else a clear refusal."""
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("presented_by").filter(
+        call=call).first()
+    if proposal is None or proposal.status != Proposal.Status.PRESENTED:
+        raise ValidationError({"__all__": [message]})
+    refuse_changed(version, proposal_version(proposal), _(
+        "The proposal has changed since you opened it (it was returned or presented again). "
+        "Read it again before deciding."))
+    return proposal
+
+
+def return_proposal(call: Call, *, actor, reason: str, version: str) -> Proposal:
+    """The decision-maker sends the proposal they read back for changes, saying why."""
     _require(actor, call, (Role.DECISION_MAKER,), _("only a decision-maker returns a proposal"))
     if not reason.strip():
         raise ValidationError({"reason": [_("Say what should change.")]})
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().get(call=call)
-        if proposal.status != Proposal.Status.PRESENTED:
-            raise ValidationError({"__all__": [_("Only a presented proposal can be returned.")]})
+        proposal = _presented_proposal(call, version, message=_("Only a presented proposal can be returned."))
         proposal.status = Proposal.Status.DRAFT
-        proposal.save(update_fields=["status"])
-        record("proposal.returned", call, actor=actor, data={"reason": reason.strip()[:MAX_REASON]})
+        proposal.returned_at = timezone.now()
+        proposal.returned_by = actor
+        proposal.returned_reason = reason.strip()[:MAX_REASON]
+        proposal.returned_for_withdrawal = None
+        proposal.save(update_fields=["status", "returned_at", "returned_by", "returned_reason",
+                                     "returned_for_withdrawal"])
+        record("proposal.returned", call, actor=actor, data={"reason": proposal.returned_reason})
     return proposal
+
+
+def lock_proposal(call: Call) -> Proposal | None:
+    """The round's proposal, locked: withdrawal takes this lock before the application's, as approval does."""
+    return Proposal.objects.select_for_update().filter(call=call).first()
+
+
+def take_out_withdrawn(proposal: Proposal | None, application: Application, *, actor) -> bool:
+    """An application withdrawn after the proposal was presented sends the proposal back to preparation.
+
+    The presented lines would grant (or decide) an application that no longer exists as such, so the
+    official presents the proposal again and the decision-maker is shown why. Called inside the
+    withdrawal's transaction, with the proposal locked by ``lock_proposal``.
+    """
+    if proposal is None or proposal.status != Proposal.Status.PRESENTED:
+        return False
+    presented = {key: outcome for key, outcome, _amount in proposal.presented.get("lines", [])}
+    if presented.get(application.reference, allocation.WITHDRAWN) == allocation.WITHDRAWN:
+        return False
+    proposal.status = Proposal.Status.DRAFT
+    proposal.returned_at = timezone.now()
+    proposal.returned_by = actor
+    proposal.returned_reason = ""
+    proposal.returned_for_withdrawal = application
+    proposal.save(update_fields=["status", "returned_at", "returned_by", "returned_reason",
+                                 "returned_for_withdrawal"])
+    record("proposal.returned", proposal.call, actor=actor, application=application,
+           data={"withdrawn": application.reference, "presented_outcome": presented[application.reference]})
+    return True
 
 
 def _totals(computed: ComputedProposal) -> dict:
@@ -469,21 +563,35 @@ def _title(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def approve(call: Call, *, actor, decision_maker_title: str = "", presenting_official_title: str = "") -> Decision:
-    """A decision-maker other than the presenter approves the proposal: the decision is made and signed."""
+def approve(call: Call, *, actor, version: str, decision_maker_title: str = "") -> Decision:
+    """A decision-maker other than the presenter approves the proposal they read: the decision is made and signed.
+
+    ``version`` is ``proposal_version`` of the proposal as the decision-maker saw it; a proposal returned
+    or presented again meanwhile is refused.
+    """
     from avustus.accounts.tokens import require_in_person
     require_in_person(actor)  # a person approves, never a script with their API token
     _require(actor, call, (Role.DECISION_MAKER,), _("only a decision-maker approves a proposal"))
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update(of=("self",)).select_related("presented_by").get(call=call)
-        if proposal.status != Proposal.Status.PRESENTED:
-            raise ValidationError({"__all__": [_("Only a presented proposal can be approved.")]})
+        proposal = _presented_proposal(call, version, message=_("Only a presented proposal can be approved."))
         if proposal.presented_by_id == actor.pk:
             raise PermissionDenied(_("the presenting official cannot approve the proposal they presented"))
+        call = Call.objects.select_for_update().get(pk=call.pk)  # as stored now, not as the caller read it
+        if call.closes_at is None or call.closes_at > timezone.now():
+            raise ValidationError({"__all__": [_("The call has not closed; the proposal cannot be approved yet.")]})
         presented = proposal.presented
         lines = [(key, outcome, Decimal(amount) if amount is not None else None)
                  for key, outcome, amount in presented["lines"]]
-        applications = {a.reference: a for a in call.applications.filter(reference__in=[k for k, _o, _a in lines])}
+        # Locked, so that no application is withdrawn between this check and the signature.
+        applications = {a.reference: a for a in call.applications.select_for_update().filter(
+            reference__in=[k for k, _o, _a in lines])}
+        withdrawn = sorted(k for k, outcome, _a in lines if outcome != allocation.WITHDRAWN
+                           and applications[k].status == Application.Status.WITHDRAWN)
+        if withdrawn:
+            raise ValidationError({"__all__": [
+                _("Withdrawn after the proposal was presented: %(refs)s. The proposal must be presented again.")
+                % {"refs": ", ".join(withdrawn)}]})
+        presenting_official_title = proposal.presenting_official_title
         decision = Decision.objects.create(
             call=call, kind=Decision.Kind.COLLECTIVE, decided_on=proposal.decided_on or timezone.localdate(),
             presenting_official=proposal.presented_by, presenting_official_name=_title(proposal.presented_by),

@@ -212,6 +212,10 @@ def application_copy(request, reference: str):
 @require_POST
 def withdraw(request, reference: str):
     application = services.access_application(request.user, reference, for_edit=True)
+    if request.POST.get("confirm") != "yes":
+        # Withdrawal cannot be undone: the form's box must be ticked (checked here, not only in the browser).
+        messages.error(request, _("Tick the box to confirm: this step cannot be undone."))
+        return redirect("my-application", reference=reference)
     try:
         services.withdraw(application, actor=request.user)
     except ValidationError as exc:

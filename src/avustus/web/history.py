@@ -36,6 +36,7 @@ ACTIONS = {
     "review.interests_declared": _("reviewer's interests declared"),
     "review.scored": _("scores given"),
     "proposal.line_set": _("proposal changed"),
+    "proposal.returned": _("proposal returned to preparation"),
     "decision.notified": _("decision notified"),
     "rectification.registered": _("rectification request registered"),
     "rectification.prepared": _("rectification request prepared"),

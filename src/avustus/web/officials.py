@@ -61,6 +61,12 @@ def _date(value: str) -> date | None:
         raise ValidationError({"decided_on": [_("Give the date as YYYY-MM-DD.")]}) from None
 
 
+def _confirm(request) -> None:
+    """Irreversible steps need the box ticked: the form's ``required`` is a courtesy, this is the check."""
+    if request.POST.get("confirm") != "yes":
+        raise ValidationError({"confirm": [_("Tick the box to confirm: this step cannot be undone.")]})
+
+
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -339,13 +345,17 @@ def proposal(request, slug: str):
             if action == "pass_mark":
                 services.set_pass_mark(call, request.POST.get("pass_mark", ""), actor=request.user)
             elif action == "present":
-                services.present(call, actor=request.user, decided_on=_date(request.POST.get("decided_on", "")))
+                _confirm(request)
+                services.present(call, actor=request.user, decided_on=_date(request.POST.get("decided_on", "")),
+                                 presenting_official_title=request.POST.get("presenting_official_title", ""))
                 messages.success(request, _("The proposal was presented for decision."))
             elif action == "return":
-                services.return_proposal(call, actor=request.user, reason=request.POST.get("reason", ""))
+                services.return_proposal(call, actor=request.user, reason=request.POST.get("reason", ""),
+                                         version=request.POST.get("version", ""))
                 messages.success(request, _("The proposal was returned for changes."))
             elif action == "approve":
-                decision = services.approve(call, actor=request.user,
+                _confirm(request)
+                decision = services.approve(call, actor=request.user, version=request.POST.get("version", ""),
                                             decision_maker_title=request.POST.get("decision_maker_title", ""))
                 messages.success(request, _("The decision was made and signed."))
                 return redirect("officials-notifications", decision.pk)
@@ -366,6 +376,9 @@ def proposal(request, slug: str):
         "can_prepare": has_programme_role(request.user, call.programme, services.PREPARERS),
         "can_decide": has_programme_role(request.user, call.programme, (Role.DECISION_MAKER,)),
         "presented_by_me": bool(stored and stored.presented_by_id == request.user.pk),
+        # What the decision-maker's approval or return names: the proposal as presented when this page was read.
+        "version": services.proposal_version(stored),
+        "closed": call.closes_at is not None and call.closes_at <= timezone.now(),
         "cut_rank": ranks.get(computed.result.cut) if computed.result.cut else None,
     })
 
@@ -490,7 +503,8 @@ def rectification_request(request, pk: int):
     if request.method == "POST":
         try:
             if "decide" in request.POST:
-                rectification.decide(request_, actor=request.user)
+                _confirm(request)
+                rectification.decide(request_, actor=request.user, version=request.POST.get("version", ""))
                 messages.success(request, _("The new decision was signed."))
             else:
                 rectification.prepare(request_, resolution=request.POST.get("resolution", ""),
@@ -508,6 +522,7 @@ def rectification_request(request, pk: int):
         "can_prepare": has_programme_role(request.user, call.programme, services.PREPARERS),
         "can_decide": has_programme_role(request.user, call.programme, (Role.DECISION_MAKER,)),
         "resolutions": RectificationRequest.Resolution.choices,
+        "version": rectification.prepared_version(request_),
     })
 
 
@@ -521,7 +536,8 @@ def later_decisions(request, slug: str):
             if "sign" in request.POST:
                 draft = get_object_or_404(Decision, call=call, pk=_pk(request.POST.get("sign")),
                                           status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
-                rectification.sign_prepared(draft, actor=request.user)
+                _confirm(request)
+                rectification.sign_prepared(draft, actor=request.user, version=request.POST.get("version", ""))
                 messages.success(request, _("The decision was signed."))
             else:
                 application = get_object_or_404(Application, call=call, reference=request.POST.get("application", ""))
@@ -541,6 +557,8 @@ def later_decisions(request, slug: str):
     deferred = applications_with_outcomes(call).filter(outcome_kind=allocation.DEFERRED).order_by("reference")
     drafts = (call.decisions.filter(status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
               .select_related("presenting_official").prefetch_related("outcomes__application").order_by("pk"))
+    # Each draft with the version its signature names: the decision as read on this page.
+    drafts = [(draft, rectification.draft_version(draft)) for draft in drafts]
     return render(request, "web/officials/later.html", {
         "call": call, "page": _page(request, deferred), "drafts": drafts, "query": _query(request),
         "outcomes": allocation.OUTCOMES,

@@ -1,22 +1,26 @@
 """``avustus demo``: a working Avustus on this machine with the 2020 round loaded, in one command."""
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
-
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
 from avustus.accounts.services import ensure_demo_users
+from avustus.audit.chain import record
 from avustus.calls.models import Call
 from avustus.calls.services import copy_call, publish_call
-from avustus.rules.money import max_aid
 from avustus.decisions.bundled import bundled_decision
 from avustus.decisions.services import import_parsed
-
+from avustus.rules.money import max_aid
 
 DEMO_CALL = "kuntadigi-demo"
+# A second demo call whose deadline has passed, with applications submitted and reviewed in time, so that
+# officials can screen, propose, present and have a decision approved (none of which waits for an open call).
+DEMO_CLOSED_CALL = "kuntadigi-demo-closed"
 DEMO_APPLICANT_MUNICIPALITY = "109"
 DEMO_PLAN_TEXT = "Kunnat kehittävät yhdessä sähköistä asiointia ja jakavat ratkaisut muille kunnille avoimesti."
 # Title, partner municipalities (Statistics Finland codes) and VAT-free eligible costs of each demo application.
@@ -24,6 +28,12 @@ DEMO_APPLICATIONS = (
     ("Yhteinen ajanvaraus kuntalaisille", ("165", "169"), "180000.00"),
     ("Kirjastojen digitaaliset palvelut", ("061", "433"), "95000.00"),
     ("Rakennusvalvonnan sähköinen asiointi", ("165",), "240500.00"),
+)
+# The closed call's applications, each with the demo reviewer's score per criterion (0-5).
+DEMO_CLOSED_APPLICATIONS = (
+    ("Sähköinen varhaiskasvatushaku", ("165", "169"), "150000.00", 5),
+    ("Yhteinen asukaspalautejärjestelmä", ("061",), "120000.00", 3),
+    ("Avoimen datan rajapinnat", ("433", "165"), "86000.00", 4),
 )
 
 
@@ -40,13 +50,19 @@ class Command(BaseCommand):
         logins = ensure_demo_users(result.call.programme)
         open_call = self._open_call(result.call)
         submitted = self._demo_applications(open_call)
+        closed_call = self._closed_call(result.call)
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
             f"Round {result.call.slug} {'loaded' if result.changed else 'already loaded'}: "
             f"{result.call.applications.count()} applications."
         )
-        self.stdout.write(f"Open call for trying the e-service: {open_call.slug}, until {timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M}, "
-                          f"with {submitted} submitted applications to screen, evaluate and decide.")
+        self.stdout.write(f"Open call for trying the e-service: {open_call.slug}, until "
+                          f"{timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M}, with {submitted} submitted "
+                          f"applications (a proposal is presented only after the deadline).")
+        self.stdout.write(f"Closed call for trying the officials' steps: {closed_call.slug}, closed "
+                          f"{timezone.localtime(closed_call.closes_at):%d.%m.%Y %H:%M}, with "
+                          f"{closed_call.applications.exclude(status='draft').count()} applications scored by "
+                          f"the reviewer, to screen, propose, present and decide.")
         self.stdout.write(f"\nAvustus: {url}\n\nDemo logins (username / password):")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.password:<18} {login.description}")
@@ -69,26 +85,71 @@ class Command(BaseCommand):
 
     @staticmethod
     def _demo_applications(call: Call) -> int:
-        """Three applications submitted to the demo call, once, so that the officials' steps can be tried."""
-        from django.contrib.auth import get_user_model
-
-        from avustus.applications import services
-        from avustus.registry.models import Organisation
-
+        """Three applications submitted to the demo call, once, so that the e-service's later states can be seen."""
         existing = call.applications.exclude(status="draft").count()
         if existing:
             return existing
-        user = get_user_model().objects.get(username="hameenlinna")
-        lead = Organisation.objects.get(code=DEMO_APPLICANT_MUNICIPALITY)
-        category = call.cost_categories.filter(eligible=True).order_by("position").first()
-        for title, partners, costs in DEMO_APPLICATIONS:
-            draft = services.create_draft(call, actor=user, organisation=lead, title=title, idempotency_key=title)
-            draft = services.update_draft(draft, services.DraftChanges(
-                plan={f["key"]: DEMO_PLAN_TEXT for f in call.plan_fields},
-                partners=[Organisation.objects.get(code=code).key for code in partners],
-                budget=[{"category": category.code, "amount_vat_free": costs, "vat": "0",
-                         "description": "Projektipäällikkö ja kehittäjät"}],
-                amount_applied=str(max_aid(Decimal(costs), call.aid_rate)),
-            ), actor=user, version=draft.version)
-            services.submit(draft, actor=user, idempotency_key=title)
+        _submit(call, [(title, partners, costs) for title, partners, costs in DEMO_APPLICATIONS])
         return len(DEMO_APPLICATIONS)
+
+    @staticmethod
+    @transaction.atomic
+    def _closed_call(decided: Call) -> Call:
+        """A call whose deadline has passed, with applications submitted in time and scored, made once.
+
+        The applications go in through the e-service's own ``submit`` while the call is open; the
+        deadline is then set to that moment, so that every submission is in time and the call has closed
+        by the time anyone logs in. The demo reviewer scores each application through the reviewers'
+        services; screening, the proposal and the decision are left for the officials to try.
+        """
+        from avustus.evaluation import services as evaluation
+
+        existing = Call.objects.filter(slug=DEMO_CLOSED_CALL).first()
+        if existing is not None:
+            return existing
+        now = timezone.now()
+        call = copy_call(decided, slug=DEMO_CLOSED_CALL,
+                         title_fi="Kuntien digitalisaation yhteishankkeet (kokeiluhaku, päättynyt)",
+                         title_sv="Kommunernas gemensamma digitaliseringsprojekt (provomgång, avslutad)",
+                         title_en="Joint digitalisation projects of municipalities (demo call, closed)",
+                         opens_at=now - timedelta(days=30), closes_at=now + timedelta(hours=1), actor=None)
+        call = publish_call(call, actor=None)
+        applications = _submit(call, [(title, partners, costs) for title, partners, costs, _s in DEMO_CLOSED_APPLICATIONS])
+        closes_at = timezone.now()
+        Call.objects.filter(pk=call.pk).update(closes_at=closes_at)
+        call.refresh_from_db()
+        record("call.deadline_passed", call, actor=None,
+               data={"closes_at": closes_at.isoformat(), "demo": True,
+                     "why": "the demo's closed call closes right after its applications were submitted"})
+        users = get_user_model().objects
+        official, reviewer = users.get(username="virkailija"), users.get(username="arvioija")
+        criteria = list(call.criteria.all())
+        for application, (*_rest, score) in zip(applications, DEMO_CLOSED_APPLICATIONS):
+            assignment = evaluation.assign_reviewer(application, reviewer, actor=official)
+            evaluation.declare_interests(assignment, conflicted=False, reason="", actor=reviewer)
+            evaluation.submit_scores(
+                assignment, {c.code: (score, "Arvioijan perustelu kokeilua varten.") for c in criteria},
+                actor=reviewer)
+        return call
+
+
+def _submit(call: Call, specs) -> list:
+    """Applications of Hämeenlinna (the demo applicant) with the given partners and costs, submitted to ``call``."""
+    from avustus.applications import services
+    from avustus.registry.models import Organisation
+
+    user = get_user_model().objects.get(username="hameenlinna")
+    lead = Organisation.objects.get(code=DEMO_APPLICANT_MUNICIPALITY)
+    category = call.cost_categories.filter(eligible=True).order_by("position").first()
+    submitted = []
+    for title, partners, costs in specs:
+        draft = services.create_draft(call, actor=user, organisation=lead, title=title, idempotency_key=title)
+        draft = services.update_draft(draft, services.DraftChanges(
+            plan={f["key"]: DEMO_PLAN_TEXT for f in call.plan_fields},
+            partners=[Organisation.objects.get(code=code).key for code in partners],
+            budget=[{"category": category.code, "amount_vat_free": costs, "vat": "0",
+                     "description": "Projektipäällikkö ja kehittäjät"}],
+            amount_applied=str(max_aid(Decimal(costs), call.aid_rate)),
+        ), actor=user, version=draft.version)
+        submitted.append(services.submit(draft, actor=user, idempotency_key=title))
+    return submitted

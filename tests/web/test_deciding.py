@@ -1,0 +1,90 @@
+"""The proposal's screen: presenting after the deadline, approving what was read, confirmations, clear refusals."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from avustus.applications.models import Application
+from avustus.decisions.models import Decision
+from avustus.evaluation.models import Proposal
+from tests.evaluation.conftest import close, person, small_round  # noqa: F401 (fixtures)
+from tests.evaluation.test_services import evaluated, present, staff  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(call):
+    return reverse("officials-proposal", args=[call.slug])
+
+
+def test_approving_or_returning_without_a_proposal_answers_with_a_message_not_an_error(client, small_round, staff):
+    call, _apps = small_round
+    client.force_login(staff["decider"])
+    for action in ({"action": "approve", "confirm": "yes"}, {"action": "return", "reason": "Puutteellinen"}):
+        response = client.post(_url(call), action, follow=True)
+        assert response.status_code == 200
+        assert response.redirect_chain == [(_url(call), 302)]
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not Proposal.objects.filter(call=call).exists() and not Decision.objects.filter(call=call).exists()
+
+
+def test_presenting_on_the_screen_needs_a_closed_call_a_date_a_title_and_the_box_ticked(client, evaluated, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from avustus.calls.models import Call
+
+    call, _apps = evaluated
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() + timedelta(days=2))
+    client.force_login(staff["official"])
+    form = {"action": "present", "decided_on": timezone.localdate().isoformat(),
+            "presenting_official_title": "Neuvotteleva virkamies", "confirm": "yes"}
+    assert 'value="present"' not in client.get(_url(call)).content.decode()  # open: the form is not offered
+    client.post(_url(call), form)
+    assert not Proposal.objects.filter(call=call, status=Proposal.Status.PRESENTED).exists()
+    close(call)
+    page = client.get(_url(call)).content.decode()
+    assert 'value="present"' in page and 'name="confirm" value="yes" required' in page
+    for missing in ("confirm", "decided_on", "presenting_official_title"):
+        response = client.post(_url(call), {k: v for k, v in form.items() if k != missing}, follow=True)
+        assert [m.level_tag for m in response.context["messages"]] == ["error"], missing
+        assert not Proposal.objects.filter(call=call, status=Proposal.Status.PRESENTED).exists()
+    client.post(_url(call), form)
+    proposal = Proposal.objects.get(call=call)
+    assert proposal.status == Proposal.Status.PRESENTED
+    assert proposal.presenting_official_title == "Neuvotteleva virkamies"
+
+
+def test_the_screen_approves_the_version_read_and_only_when_confirmed(client, evaluated, staff):
+    call, _apps = evaluated
+    present(call, staff["official"])
+    client.force_login(staff["decider"])
+    page = client.get(_url(call))
+    version = page.context["version"]
+    html = page.content.decode()
+    assert f'name="version" value="{version}"' in html and 'name="confirm" value="yes" required' in html
+    client.post(_url(call), {"action": "approve", "version": version})  # the box left unticked
+    assert not Decision.objects.filter(call=call).exists()
+    client.post(_url(call), {"action": "approve", "version": "", "confirm": "yes"})  # a form without the version
+    assert not Decision.objects.filter(call=call).exists()
+    response = client.post(_url(call), {"action": "approve", "version": version, "confirm": "yes"})
+    assert response.url == reverse("officials-notifications", args=[Decision.objects.get(call=call).pk])
+
+
+def test_the_decision_maker_sees_that_a_withdrawal_sent_the_proposal_back(client, evaluated, staff):
+    from avustus.applications import services as apps
+
+    call, (hameenlinna, _turku, _oulu) = evaluated
+    present(call, staff["official"])
+    client.force_login(staff["decider"])
+    read = client.get(_url(call)).context["version"]
+    apps.withdraw(hameenlinna, actor=get_user_model().objects.get(username="hakija-109"))
+    response = client.post(_url(call), {"action": "approve", "version": read, "confirm": "yes"}, follow=True)
+    assert not Decision.objects.filter(call=call).exists()
+    html = response.content.decode()
+    note = html[html.index('role="note"'):]
+    assert hameenlinna.reference in note[:note.index("</div>")] and 'value="approve"' not in html
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert Application.objects.get(pk=hameenlinna.pk).status == "withdrawn"
+    assert Proposal.objects.get(call=call).status == Proposal.Status.DRAFT
