@@ -1,6 +1,7 @@
 """Applying: drafts, concurrent edits, submission rules, idempotent submission and withdrawal."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -85,6 +86,24 @@ def test_bad_input_names_the_field_and_stores_nothing(draft, hameenlinna):
                                              "budget.2.amount_vat_free", "members.1", "amount_applied", "plan.nope"}
     fresh = Application.objects.get(pk=draft.pk)
     assert fresh.version == 1 and not fresh.budget_lines.exists()
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("lots", "Kirjoita summa euroina, esimerkiksi 12500,00."),
+    (0.5, "Kirjoita summa euroina, esimerkiksi 12500,00."),
+    ("12,345", "Kirjoita summa euroina enintään kahdella desimaalilla, esimerkiksi 12500,00."),
+    ("-5", "Kirjoita summa euroina enintään kahdella desimaalilla, esimerkiksi 12500,00."),
+    ("1e40", "Kirjoita summa euroina enintään kahdella desimaalilla, esimerkiksi 12500,00."),
+])
+def test_an_amount_is_refused_with_a_message_saying_what_to_write(draft, hameenlinna, typed, message):
+    with pytest.raises(ValidationError) as error:
+        update_draft(draft, DraftChanges(amount_applied=typed), actor=hameenlinna, version=1)
+    assert error.value.message_dict == {"amount_applied": [message]}
+
+
+def test_an_amount_is_read_as_people_type_it(draft, hameenlinna):
+    saved = update_draft(draft, DraftChanges(amount_applied="12\u00a0500,5"), actor=hameenlinna, version=1)
+    assert saved.amount_applied == Decimal("12500.50")
 
 
 def test_a_stale_save_is_detected_and_kept_aside(draft, hameenlinna, applicant_of):

@@ -6,7 +6,7 @@ the audit log in one transaction. Errors are ``ValidationError``s whose keys are
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,7 +20,7 @@ from avustus.audit.chain import record
 from avustus.calls.models import Call
 from avustus.registry.models import Organisation
 from avustus.rules import submission
-from avustus.rules.money import format_amount
+from avustus.rules.money import MoneyError, format_amount, parse_euros
 
 MAX_TEXT = 10_000
 MAX_MEMBERS = 60
@@ -250,19 +250,18 @@ class DraftChanges:
 
 
 def _amount(value, path: str, errors: dict) -> Decimal | None:
-    if isinstance(value, float):
-        errors[path] = [_("Write an amount in euros, for example 12500,00.")]
-        return None
     try:
-        amount = Decimal(str(value).replace("\u00a0", "").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        errors[path] = [_("Write an amount in euros, for example 12500,00.")]
+        amount = parse_euros(value)
+    except MoneyError as error:
+        if error.kind == MoneyError.NOT_A_NUMBER:
+            errors[path] = [_("Write an amount in euros, for example 12500,00.")]
+        else:
+            errors[path] = [_("Write an amount in euros with at most two decimals, for example 12500,00.")]
         return None
-    # The bound comes before the quantize: quantizing 1e40 to cents overflows Decimal's precision and raises.
-    if not amount.is_finite() or amount < 0 or amount >= 10**12 or amount != amount.quantize(Decimal("0.01")):
+    if amount < 0:
         errors[path] = [_("Write an amount in euros with at most two decimals, for example 12500,00.")]
         return None
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def update_draft(application: Application, changes: DraftChanges, *, actor, version: int) -> Application:
