@@ -91,6 +91,22 @@ def test_an_amount_is_refused_with_a_message_saying_what_to_write(draft_applicat
     assert error.value.message_dict == {"amount_applied": [message]}
 
 
+@pytest.mark.parametrize(("minimum", "lang", "message"), [
+    (1, "sv", "Ansökningsomgången finansierar gemensamma projekt för minst 1 kommun; den här sökandegruppen har 0."),
+    (2, "sv", "Ansökningsomgången finansierar gemensamma projekt för minst 2 kommuner; den här sökandegruppen har 1."),
+    (1, "en", "The call funds joint projects of at least 1 municipality; this consortium has 0."),
+])
+def test_the_minimum_of_municipalities_is_told_in_the_right_number(minimum, lang, message):
+    from django.utils.translation import override
+
+    from avustus.applications.services import _message
+    from avustus.rules.submission import Problem
+
+    with override(lang):
+        assert _message(Problem("members", "too_few_municipalities",
+                                {"minimum": minimum, "count": minimum - 1})) == message
+
+
 def test_an_amount_is_read_as_people_type_it(draft_application, hameenlinna_applicant):
     saved = update_draft(draft_application, DraftChanges(amount_applied="12\u00a0500,5"), actor=hameenlinna_applicant, version=1)
     assert saved.amount_applied == Decimal("12500.50")

@@ -37,6 +37,18 @@ def test_the_call_page_tells_who_may_apply_and_the_deadline(client, open_call):
     assert client.get(reverse("calls")).status_code == 200
 
 
+def test_the_call_page_says_every_month_for_a_one_month_interval(client, open_call):
+    open_call.reporting_interval_months = 1
+    open_call.save()
+    assert "kuukauden välein" in client.get(reverse("call", args=[open_call.slug])).content.decode()
+    assert "1 kuukauden" not in client.get(reverse("call", args=[open_call.slug])).content.decode()
+    client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    assert "varje månad" in client.get(reverse("call", args=[open_call.slug])).content.decode()
+    open_call.reporting_interval_months = 4
+    open_call.save()
+    assert "med 4 månaders mellanrum" in client.get(reverse("call", args=[open_call.slug])).content.decode()
+
+
 def test_from_draft_to_receipt(client, open_call, signed_in_hameenlinna):
     response = _start(client, open_call)
     application = Application.objects.get()

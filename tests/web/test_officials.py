@@ -123,6 +123,30 @@ def test_a_forged_date_is_refused_with_a_message_and_nothing_is_presented(client
     assert AuditEntry.objects.count() == entries
 
 
+def test_a_count_of_one_is_told_in_the_singular(client, round_2020, official, monkeypatch):
+    from avustus.evaluation import services
+
+    monkeypatch.setattr(services, "recompute_flags", lambda call, actor: 1)
+    client.force_login(official)
+    client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    response = client.post(reverse("officials-screening", args=[round_2020.slug]), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Flaggorna beräknades; uppgifterna för 1 ansökan ändrades."]
+
+
+def test_a_recorded_notification_tells_its_dates_in_the_finnish_way(client, round_2020, official):
+    client.force_login(official)
+    decision = Decision.objects.get(call=round_2020)
+    application = decision.outcomes.first().application
+    response = client.post(reverse("officials-notifications", args=[decision.pk]),
+                           {"application": application.reference, "channel": "letter", "sent_on": "2020-02-28"},
+                           follow=True)
+    # Sent by letter on Friday 28.2.2020: deemed received on the seventh day, 6.3; thirty days later is
+    # Sunday 5.4, so the time runs to Monday 6.4 (the same dates as tests/evaluation/test_rectification.py).
+    assert [str(m) for m in response.context["messages"]] == [
+        "Kirjattu: katsotaan saaduksi tiedoksi 6.3.2020; oikaisuvaatimukset viimeistään 6.4.2020."]
+
+
 def test_the_menu_shows_each_role_its_own_pages(client, round_2020, official, django_user_model):
     reviewer = django_user_model.objects.create(username="arvioija")
     grant_role(reviewer, Role.REVIEWER, actor=None, programme=round_2020.programme)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -23,7 +24,7 @@ def application_document(application: Application, lang: str) -> Document:
         ]
         if application.submitted_at:
             blocks.append(Paragraph(_("Submitted: %(time)s (Helsinki time)")
-                                    % {"time": timezone.localtime(application.submitted_at).strftime("%d.%m.%Y %H:%M")}))
+                                    % {"time": date_format(timezone.localtime(application.submitted_at), "SHORT_DATETIME_FORMAT")}))
         blocks.append(Heading(_("Consortium")))
         for member in application.members.select_related("organisation").order_by("position"):
             blocks.append(Paragraph(f"{member.get_role_display().capitalize()}: {member}"))

@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from avustus.accounts.models import Role, RoleGrant
 from avustus.applications.models import Application, BudgetLine, ConsortiumMember, DraftConflict
@@ -52,15 +54,17 @@ def _message(problem: submission.Problem) -> str:
     p = problem.params
     texts = {
         "late": lambda: _("The call closed at %(time)s (Helsinki time); applications are no longer accepted.")
-        % {"time": timezone.localtime(p["closes_at"]).strftime("%d.%m.%Y %H:%M")},
+        % {"time": date_format(timezone.localtime(p["closes_at"]), "SHORT_DATETIME_FORMAT")},
         "not_open": lambda: _("The call is not open for applications yet."),
         "required": lambda: _("This field is required."),
         "one_lead": lambda: _("An application has exactly one lead applicant."),
         "lead_kind": lambda: _("A body of this kind cannot be the lead applicant in this call."),
         "partner_kind": lambda: _("A body of this kind cannot be a partner in this call."),
         "duplicate_member": lambda: _("The same body is named twice in the consortium."),
-        "too_few_municipalities": lambda: _(
-            "The call funds joint projects of at least %(minimum)s municipalities; this consortium has %(count)s."
+        "too_few_municipalities": lambda: ngettext(
+            "The call funds joint projects of at least %(minimum)s municipality; this consortium has %(count)s.",
+            "The call funds joint projects of at least %(minimum)s municipalities; this consortium has %(count)s.",
+            p["minimum"],
         ) % p,
         "category_not_eligible": lambda: _("The call does not pay costs of this category."),
         "not_money": lambda: _("Write an amount in euros, for example 12500,00."),
