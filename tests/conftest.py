@@ -26,11 +26,28 @@ def round_2020(db):
 @pytest.fixture
 def official(round_2020, django_user_model):
     """A presenting official of the 2020 round's programme."""
-    from avustus.accounts.models import Role, RoleGrant
+    from avustus.accounts.models import Role
+    from avustus.accounts.services import grant_role
 
     user = django_user_model.objects.create(username="virkailija")
-    RoleGrant.objects.create(user=user, role=Role.OFFICIAL, programme=round_2020.programme)
+    grant_role(user, Role.OFFICIAL, actor=None, programme=round_2020.programme)
     return user
+
+
+@pytest.fixture
+def official_of(db):
+    """A function making a presenting official of the given call's programme."""
+    from django.contrib.auth import get_user_model
+
+    from avustus.accounts.models import Role
+    from avustus.accounts.services import grant_role
+
+    def make(call):
+        user = get_user_model().objects.create(username=f"virkailija-{call.slug}")
+        grant_role(user, Role.OFFICIAL, actor=None, programme=call.programme)
+        return user
+
+    return make
 
 
 @pytest.fixture
@@ -70,12 +87,32 @@ def applicant_of(db):
     """A function making a user who acts for the municipality with the given code."""
     from django.contrib.auth import get_user_model
 
-    from avustus.accounts.models import Role, RoleGrant
+    from avustus.accounts.models import Role
+    from avustus.accounts.services import grant_role
     from avustus.registry.models import Organisation
 
     def make(code: str, username: str | None = None):
         user = get_user_model().objects.create(username=username or f"hakija-{code}")
-        RoleGrant.objects.create(user=user, role=Role.APPLICANT, organisation=Organisation.objects.get(code=code))
+        # The system grants it (actor None), as `avustus demo` does.
+        grant_role(user, Role.APPLICANT, actor=None, organisation=Organisation.objects.get(code=code))
         return user
 
     return make
+
+
+@pytest.fixture
+def hameenlinna_applicant(applicant_of):
+    """A user acting for Hämeenlinna (109), the lead of most applications in the tests.
+
+    Needs the registry loaded: ask for ``open_call`` or ``round_2020`` too.
+    """
+    return applicant_of("109")
+
+
+@pytest.fixture
+def draft_application(open_call, hameenlinna_applicant):
+    """A new draft of the open call, led by Hämeenlinna, started through the service."""
+    from avustus.applications.services import create_draft
+    from avustus.registry.models import Organisation
+
+    return create_draft(open_call, actor=hameenlinna_applicant, organisation=Organisation.objects.get(code="109"))

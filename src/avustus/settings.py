@@ -2,8 +2,14 @@
 
 Environment variables:
 - ``AVUSTUS_DATA_DIR``: where the embedded database, uploads and generated keys live (default ``./var``).
-- ``DATABASE_URL``: ``postgres://user:password@host:port/name`` switches to PostgreSQL; unset means
-  SQLite in WAL mode under the data directory.
+- ``DATABASE_URL``: ``postgres://user:password@host:port/name?sslmode=require`` switches to PostgreSQL
+  (query options such as ``sslmode`` go to psycopg); ``sqlite:////absolute/path.sqlite3`` (or
+  ``sqlite:///relative/path``) names another SQLite file; unset means SQLite in WAL mode under the data
+  directory. Read by django-environ; a URL of any other kind stops the start with a message naming it.
+- ``EMAIL_URL``: where mail goes, e.g. ``smtp+tls://user:password@host:587``, ``consolemail://``;
+  unset means the console (the tests use Django's in-memory outbox whatever is set).
+- ``CACHE_URL``: a shared cache for several processes, e.g. ``redis://host:6379/0``; unset means the
+  local-memory cache of this process.
 - ``AVUSTUS_SECRET_KEY``: the signing key; without it a random key is generated once into the data
   directory, which suits a single machine but not several servers behind one address.
 - ``AVUSTUS_DEBUG``: ``1`` for development error pages.
@@ -19,8 +25,10 @@ Environment variables:
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlsplit
 
+import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -47,33 +55,98 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+# SQLite as this app needs it, whichever file it is: WAL lets readers go on while one writer commits;
+# IMMEDIATE takes the write lock at BEGIN so that two writers queue up instead of failing half-way with
+# "database is locked".
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+# The kinds of URL each variable may name: the engines and backends this app is run and tested on, so
+# that a typo (``postgress://``) or a backend Django no longer has stops the start instead of the first
+# request.
+DATABASE_SCHEMES = {"postgres", "postgresql", "sqlite"}
+EMAIL_SCHEMES = {"smtp", "smtps", "smtp+tls", "smtp+ssl", "consolemail", "filemail", "memorymail", "dummymail"}
+EMAIL_QUERY_OPTIONS = {"use_tls": "EMAIL_USE_TLS", "use_ssl": "EMAIL_USE_SSL", "timeout": "EMAIL_TIMEOUT",
+                       "ssl_certfile": "EMAIL_SSL_CERTFILE", "ssl_keyfile": "EMAIL_SSL_KEYFILE"}
+CACHE_SCHEMES = {"locmemcache", "dbcache", "filecache", "dummycache", "pymemcache", "pylibmc", "redis", "rediss"}
+
+
+def _refuse(variable: str, url: str, why: str) -> ImproperlyConfigured:
+    # The password is left out of the message: start-up errors end up in logs.
+    parts = urlsplit(url)
+    shown = parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl() if "@" in parts.netloc else url
+    return ImproperlyConfigured(f"{variable}={shown!r} is not usable: {why}")
+
+
+def _scheme(variable: str, url: str, allowed: set[str]) -> str:
+    scheme = urlsplit(url).scheme
+    if scheme not in allowed:
+        kinds = ", ".join(f"{s}://" for s in sorted(allowed))
+        found = f"not {scheme}://" if scheme else "and this has none"
+        raise _refuse(variable, url, f"it must begin with one of {kinds}, {found}")
+    return scheme
+
+
 def database_from_url(url: str | None) -> dict:
     """The Django DATABASES entry for a ``DATABASE_URL``, or the embedded SQLite database for None."""
     if not url:
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "avustus.sqlite3",
-            "OPTIONS": {
-                # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
-                # BEGIN so that two writers queue up instead of failing half-way with "database is locked".
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
-    parsed = urlparse(url)
-    if parsed.scheme not in {"postgres", "postgresql"}:
-        raise ValueError(f"DATABASE_URL must be a postgres:// URL, not {parsed.scheme}://")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parsed.path.lstrip("/")),
-        "USER": unquote(parsed.username or ""),
-        "PASSWORD": unquote(parsed.password or ""),
-        "HOST": parsed.hostname or "",
-        "PORT": str(parsed.port or ""),
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
-    }
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "avustus.sqlite3",
+                "OPTIONS": dict(SQLITE_OPTIONS)}
+    scheme = _scheme("DATABASE_URL", url, DATABASE_SCHEMES)
+    try:
+        config = environ.Env.db_url_config(url)
+    except ValueError as error:  # a port that is not a number, a broken IPv6 address
+        raise _refuse("DATABASE_URL", url, str(error)) from error
+    if scheme == "sqlite":
+        if config["NAME"] in ("", ":memory:"):
+            # Each connection would get its own empty database: nothing would persist between requests.
+            raise _refuse("DATABASE_URL", url, "an SQLite URL names a file, e.g. sqlite:////srv/avustus/db.sqlite3")
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        return config
+    if not config["NAME"]:
+        raise _refuse("DATABASE_URL", url, "the database name is missing (postgres://user@host:5432/NAME)")
+    config.setdefault("CONN_MAX_AGE", 60)
+    config.setdefault("CONN_HEALTH_CHECKS", True)
+    return config
+
+
+def email_from_url(url: str | None) -> dict:
+    """The ``EMAIL_*`` settings for an ``EMAIL_URL``; unset means mail is written to the console."""
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    _scheme("EMAIL_URL", url, EMAIL_SCHEMES)
+    try:
+        config = environ.Env.email_url_config(url)
+    except ValueError as error:
+        raise _refuse("EMAIL_URL", url, str(error)) from error
+    # django-environ leaves options it does not know in OPTIONS, which Django's mail backends never
+    # read: map the ones Django has settings for and refuse the rest rather than ignore them silently.
+    for key, value in config.pop("OPTIONS", {}).items():
+        setting = EMAIL_QUERY_OPTIONS.get(key.lower())
+        if setting is None:
+            raise _refuse("EMAIL_URL", url, f"unknown option {key.lower()!r} "
+                                            f"(known: {', '.join(sorted(EMAIL_QUERY_OPTIONS))})")
+        if setting in ("EMAIL_USE_TLS", "EMAIL_USE_SSL"):  # ?use_tls=false arrives as the string "false"
+            value = str(value).strip().lower() in {"1", "true", "yes", "on"}
+        config[setting] = value
+    if config.get("EMAIL_USE_TLS") and config.get("EMAIL_USE_SSL"):
+        raise _refuse("EMAIL_URL", url, "TLS (STARTTLS) and SSL exclude each other: choose smtp+tls:// or smtp+ssl://")
+    return {key: value for key, value in config.items() if value not in (None, "")}
+
+
+def cache_from_url(url: str | None) -> dict:
+    """The Django CACHES entry for a ``CACHE_URL``; unset means this process's local memory."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "avustus"}
+    scheme = _scheme("CACHE_URL", url, CACHE_SCHEMES)
+    # Django's own Redis backend, not the django-redis package django-environ would prefer if installed.
+    backend = "django.core.cache.backends.redis.RedisCache" if scheme.startswith("redis") else None
+    try:
+        return environ.Env.cache_url_config(url, backend=backend)
+    except (ValueError, ImproperlyConfigured) as error:
+        raise _refuse("CACHE_URL", url, str(error)) from error
 
 
 SECRET_KEY = _secret_key()
@@ -137,6 +210,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL"))}
+globals().update(email_from_url(os.environ.get("EMAIL_URL")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -212,8 +286,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Login throttling (avustus.accounts.throttle) counts failures here. The local-memory cache is per
-# process: with several server processes each counts on its own, so put a shared cache here for those.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "avustus"}}
+# process: with several server processes each counts on its own, so set CACHE_URL to a shared cache for those.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL"))}
 
 LOGGING = {
     "version": 1,

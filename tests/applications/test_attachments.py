@@ -25,10 +25,9 @@ from avustus.applications.attachments import (
     sanitise_name,
 )
 from avustus.applications.models import Application, Attachment
-from avustus.applications.services import DraftChanges, create_draft, submit, update_draft
+from avustus.applications.services import DraftChanges, submit, update_draft
 from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
-from avustus.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -196,28 +195,23 @@ def stored_files(root) -> list:
 
 
 @pytest.fixture
-def hameenlinna(applicant_of):
-    return applicant_of("109")
-
-
-@pytest.fixture
 def partner(applicant_of):
     return applicant_of("853")
 
 
 @pytest.fixture
-def draft(open_call, hameenlinna):
-    application = create_draft(open_call, actor=hameenlinna, organisation=Organisation.objects.get(code="109"))
-    return update_draft(application, DraftChanges(partners=["853"]), actor=hameenlinna, version=1)
+def draft_with_partner(draft_application, hameenlinna_applicant):
+    """The shared draft with Turku (853) as its partner."""
+    return update_draft(draft_application, DraftChanges(partners=["853"]), actor=hameenlinna_applicant, version=1)
 
 
 def upload(data: bytes, name: str = "liite.pdf", content_type: str = "application/pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-def test_a_document_is_stored_under_a_random_name_with_its_hash(draft, hameenlinna, storage):
+def test_a_document_is_stored_under_a_random_name_with_its_hash(draft_with_partner, hameenlinna_applicant, storage):
     data = make_odt()
-    attachment = add_attachment(draft, upload(data, "Hanke suunnitelma.odt", "text/html"), actor=hameenlinna)
+    attachment = add_attachment(draft_with_partner, upload(data, "Hanke suunnitelma.odt", "text/html"), actor=hameenlinna_applicant)
     assert attachment.content_type == ODT  # what the content is, not what the browser said
     assert attachment.original_name == "Hanke suunnitelma.odt"
     assert attachment.size == len(data)
@@ -227,7 +221,7 @@ def test_a_document_is_stored_under_a_random_name_with_its_hash(draft, hameenlin
     assert path.read_bytes() == data
     assert storages["default"].exists(attachment.storage_name)
     entry = AuditEntry.objects.get(action="application.attachment_added")
-    assert entry.data["sha256"] == attachment.sha256 and entry.target_id == str(draft.pk)
+    assert entry.data["sha256"] == attachment.sha256 and entry.target_id == str(draft_with_partner.pk)
     assert verify().ok
 
 
@@ -237,101 +231,101 @@ def test_a_document_is_stored_under_a_random_name_with_its_hash(draft, hameenlin
     (make_pdf("x" * 3000)[:1500], "hakemus.pdf"),
     (make_odt(b"application/vnd.oasis.opendocument.spreadsheet"), "budjetti.odt"),
 ])
-def test_anything_else_is_refused_naming_the_accepted_formats_and_nothing_is_kept(draft, hameenlinna, storage,
+def test_anything_else_is_refused_naming_the_accepted_formats_and_nothing_is_kept(draft_with_partner, hameenlinna_applicant, storage,
                                                                                   data, name):
     with pytest.raises(ValidationError) as error:
-        add_attachment(draft, upload(data, name), actor=hameenlinna)
+        add_attachment(draft_with_partner, upload(data, name), actor=hameenlinna_applicant)
     [message] = error.value.message_dict["file"]
     assert "PDF" in message and "ODT" in message and "DOCX" in message
     assert not Attachment.objects.exists() and stored_files(storage) == []
     assert not AuditEntry.objects.filter(action="application.attachment_added").exists()
 
 
-def test_an_empty_file_is_refused(draft, hameenlinna, storage):
+def test_an_empty_file_is_refused(draft_with_partner, hameenlinna_applicant, storage):
     with pytest.raises(ValidationError) as error:
-        add_attachment(draft, upload(b""), actor=hameenlinna)
+        add_attachment(draft_with_partner, upload(b""), actor=hameenlinna_applicant)
     assert "PDF" in error.value.message_dict["file"][0]
     assert not Attachment.objects.exists() and stored_files(storage) == []
 
 
-def test_a_zip_bomb_is_refused_and_nothing_is_kept(draft, hameenlinna, storage):
+def test_a_zip_bomb_is_refused_and_nothing_is_kept(draft_with_partner, hameenlinna_applicant, storage):
     with pytest.raises(ValidationError):
-        add_attachment(draft, upload(zip_bomb(), "bomb.docx"), actor=hameenlinna)
+        add_attachment(draft_with_partner, upload(zip_bomb(), "bomb.docx"), actor=hameenlinna_applicant)
     assert not Attachment.objects.exists() and stored_files(storage) == []
 
 
-def test_the_size_limit_comes_from_the_settings(draft, hameenlinna, storage):
+def test_the_size_limit_comes_from_the_settings(draft_with_partner, hameenlinna_applicant, storage):
     data = make_pdf()
     with override_settings(AVUSTUS_MAX_ATTACHMENT_BYTES=len(data) - 1):
         with pytest.raises(ValidationError) as error:
-            add_attachment(draft, upload(data), actor=hameenlinna)
+            add_attachment(draft_with_partner, upload(data), actor=hameenlinna_applicant)
     assert "Mt" in error.value.message_dict["file"][0]
     assert not Attachment.objects.exists() and stored_files(storage) == []
     with override_settings(AVUSTUS_MAX_ATTACHMENT_BYTES=len(data)):
-        assert add_attachment(draft, upload(data), actor=hameenlinna).size == len(data)
+        assert add_attachment(draft_with_partner, upload(data), actor=hameenlinna_applicant).size == len(data)
 
 
-def test_the_file_is_deleted_when_the_transaction_fails(draft, hameenlinna, storage, monkeypatch):
+def test_the_file_is_deleted_when_the_transaction_fails(draft_with_partner, hameenlinna_applicant, storage, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the audit log is unavailable")
 
     monkeypatch.setattr(attachments, "record", broken)
     with pytest.raises(RuntimeError):
-        add_attachment(draft, upload(make_pdf()), actor=hameenlinna)
+        add_attachment(draft_with_partner, upload(make_pdf()), actor=hameenlinna_applicant)
     assert not Attachment.objects.exists() and stored_files(storage) == []
 
 
-def test_a_refusal_inside_the_transaction_leaves_no_file(draft, hameenlinna, storage, monkeypatch):
+def test_a_refusal_inside_the_transaction_leaves_no_file(draft_with_partner, hameenlinna_applicant, storage, monkeypatch):
     monkeypatch.setattr(attachments, "MAX_ATTACHMENTS", 1)
-    add_attachment(draft, upload(make_pdf()), actor=hameenlinna)
+    add_attachment(draft_with_partner, upload(make_pdf()), actor=hameenlinna_applicant)
     with pytest.raises(ValidationError) as error:
-        add_attachment(draft, upload(make_docx(), "b.docx"), actor=hameenlinna)
+        add_attachment(draft_with_partner, upload(make_docx(), "b.docx"), actor=hameenlinna_applicant)
     assert "enintään 1" in error.value.message_dict["file"][0]
     assert Attachment.objects.count() == 1 and len(stored_files(storage)) == 1
 
 
-def test_removal_is_soft_audited_and_only_from_a_draft(draft, hameenlinna):
-    first = add_attachment(draft, upload(make_pdf()), actor=hameenlinna)
-    second = add_attachment(draft, upload(make_docx(), "b.docx"), actor=hameenlinna)
-    removed = remove_attachment(first, actor=hameenlinna)
+def test_removal_is_soft_audited_and_only_from_a_draft(draft_with_partner, hameenlinna_applicant):
+    first = add_attachment(draft_with_partner, upload(make_pdf()), actor=hameenlinna_applicant)
+    second = add_attachment(draft_with_partner, upload(make_docx(), "b.docx"), actor=hameenlinna_applicant)
+    removed = remove_attachment(first, actor=hameenlinna_applicant)
     assert removed.removed_at is not None
-    assert remove_attachment(first, actor=hameenlinna).removed_at == removed.removed_at  # again: no change
+    assert remove_attachment(first, actor=hameenlinna_applicant).removed_at == removed.removed_at  # again: no change
     assert AuditEntry.objects.filter(action="application.attachment_removed").count() == 1
-    assert [a.pk for a in list_attachments(hameenlinna, draft.reference)] == [second.pk]
+    assert [a.pk for a in list_attachments(hameenlinna_applicant, draft_with_partner.reference)] == [second.pk]
     with pytest.raises(Http404):
-        open_attachment(hameenlinna, draft.reference, first.pk)
+        open_attachment(hameenlinna_applicant, draft_with_partner.reference, first.pk)
     assert storages["default"].exists(first.storage_name)  # kept: the audit log's hash still has its bytes
 
-    update_draft(draft, DraftChanges(title="Yhteinen asiointipalvelu", plan={"objectives": "Asiointi sujuvaksi."},
+    update_draft(draft_with_partner, DraftChanges(title="Yhteinen asiointipalvelu", plan={"objectives": "Asiointi sujuvaksi."},
                                      budget=[{"category": "staff", "amount_vat_free": "100000.00"}],
-                                     amount_applied="85000.00"), actor=hameenlinna, version=2)
-    submit(draft, actor=hameenlinna)
+                                     amount_applied="85000.00"), actor=hameenlinna_applicant, version=2)
+    submit(draft_with_partner, actor=hameenlinna_applicant)
     with pytest.raises(ValidationError):
-        remove_attachment(second, actor=hameenlinna)
+        remove_attachment(second, actor=hameenlinna_applicant)
     with pytest.raises(ValidationError):
-        add_attachment(Application.objects.get(pk=draft.pk), upload(make_pdf()), actor=hameenlinna)
+        add_attachment(Application.objects.get(pk=draft_with_partner.pk), upload(make_pdf()), actor=hameenlinna_applicant)
     assert Attachment.objects.get(pk=second.pk).removed_at is None
 
 
-def test_the_lead_edits_partners_read_and_others_see_nothing(draft, hameenlinna, partner, applicant_of):
-    attachment = add_attachment(draft, upload(make_pdf()), actor=hameenlinna)
+def test_the_lead_edits_partners_read_and_others_see_nothing(draft_with_partner, hameenlinna_applicant, partner, applicant_of):
+    attachment = add_attachment(draft_with_partner, upload(make_pdf()), actor=hameenlinna_applicant)
     stranger = applicant_of("091")
     with pytest.raises(Http404):
-        open_attachment(stranger, draft.reference, attachment.pk)
+        open_attachment(stranger, draft_with_partner.reference, attachment.pk)
     with pytest.raises(Http404):
-        list_attachments(stranger, draft.reference)
+        list_attachments(stranger, draft_with_partner.reference)
     for user in (stranger, partner):
         with pytest.raises(Http404):
-            add_attachment(draft, upload(make_pdf()), actor=user)
+            add_attachment(draft_with_partner, upload(make_pdf()), actor=user)
         with pytest.raises(Http404):
             remove_attachment(attachment, actor=user)
-    found, file = open_attachment(partner, draft.reference, attachment.pk)
+    found, file = open_attachment(partner, draft_with_partner.reference, attachment.pk)
     with file:
         assert found.pk == attachment.pk and file.read() == make_pdf()
     read = AuditEntry.objects.get(action="application.attachment_read")
     assert read.actor == partner and read.data == {"attachment": attachment.pk}
     with pytest.raises(Http404):
-        open_attachment(partner, draft.reference, attachment.pk + 1000)
+        open_attachment(partner, draft_with_partner.reference, attachment.pk + 1000)
     assert Attachment.objects.filter(removed_at__isnull=True).count() == 1
 
 
@@ -350,9 +344,9 @@ def _json(response):
     return json.loads(response.content)
 
 
-def test_upload_download_and_removal_through_the_api(draft, hameenlinna, partner, applicant_of, storage):
-    lead = client_of(hameenlinna)
-    url = f"{BASE}/applications/{draft.reference}/attachments"
+def test_upload_download_and_removal_through_the_api(draft_with_partner, hameenlinna_applicant, partner, applicant_of, storage):
+    lead = client_of(hameenlinna_applicant)
+    url = f"{BASE}/applications/{draft_with_partner.reference}/attachments"
     data = make_pdf()
     created = lead.post(url, {"file": upload(data, "../Hanke <suunnitelma>.html", "text/html")})
     assert created.status_code == 201, created.content
@@ -376,7 +370,8 @@ def test_upload_download_and_removal_through_the_api(draft, hameenlinna, partner
     [error] = _json(refused)["errors"]
     assert error["path"] == "file" and "DOCX" in error["message"]
     missing = lead.post(url, {})
-    assert missing.status_code in (400, 422)
+    # A well-formed request without the file is invalid (422), naming the field, not unreadable (400).
+    assert missing.status_code == 422 and [e["path"] for e in _json(missing)["errors"]] == ["file"]
     assert len(stored_files(storage)) == 1
 
     assert client_of(partner).delete(f"{url}/{body['id']}").status_code == 404
@@ -403,17 +398,17 @@ def _close_file(response) -> None:
         request_finished.connect(close_old_connections)
 
 
-def test_non_ascii_names_are_sent_in_the_encoded_form(draft, hameenlinna):
-    attachment = add_attachment(draft, upload(make_docx(), "Hämeenlinnan hanke.docx"), actor=hameenlinna)
-    response = client_of(hameenlinna).get(f"{BASE}/applications/{draft.reference}/attachments/{attachment.pk}")
+def test_non_ascii_names_are_sent_in_the_encoded_form(draft_with_partner, hameenlinna_applicant):
+    attachment = add_attachment(draft_with_partner, upload(make_docx(), "Hämeenlinnan hanke.docx"), actor=hameenlinna_applicant)
+    response = client_of(hameenlinna_applicant).get(f"{BASE}/applications/{draft_with_partner.reference}/attachments/{attachment.pk}")
     assert response["Content-Type"] == DOCX
     assert "filename*=utf-8''H%C3%A4meenlinnan%20hanke.docx" in response["Content-Disposition"]
     _close_file(response)
 
 
-def test_another_organisation_gets_404_and_anonymous_401(draft, hameenlinna, applicant_of):
-    attachment = add_attachment(draft, upload(make_pdf()), actor=hameenlinna)
-    url = f"{BASE}/applications/{draft.reference}/attachments"
+def test_another_organisation_gets_404_and_anonymous_401(draft_with_partner, hameenlinna_applicant, applicant_of):
+    attachment = add_attachment(draft_with_partner, upload(make_pdf()), actor=hameenlinna_applicant)
+    url = f"{BASE}/applications/{draft_with_partner.reference}/attachments"
     stranger = client_of(applicant_of("091"))
     for response in (stranger.get(url), stranger.get(f"{url}/{attachment.pk}"), stranger.delete(f"{url}/{attachment.pk}"),
                      stranger.post(url, {"file": upload(make_pdf())}),
@@ -424,10 +419,10 @@ def test_another_organisation_gets_404_and_anonymous_401(draft, hameenlinna, app
     assert Attachment.objects.count() == 1
 
 
-def test_a_large_upload_spooled_to_disk_is_recognised_too(draft, hameenlinna):
+def test_a_large_upload_spooled_to_disk_is_recognised_too(draft_with_partner, hameenlinna_applicant):
     # Above Django's in-memory limit (2.5 MB) the upload arrives as a temporary file, not bytes in memory.
     data = make_pdf("x" * 3_000_000)
-    response = client_of(hameenlinna).post(f"{BASE}/applications/{draft.reference}/attachments",
+    response = client_of(hameenlinna_applicant).post(f"{BASE}/applications/{draft_with_partner.reference}/attachments",
                                            {"file": upload(data, "iso.pdf")})
     assert response.status_code == 201, response.content
     attachment = Attachment.objects.get()

@@ -1,6 +1,7 @@
 """Applying: drafts, concurrent edits, submission rules, idempotent submission and withdrawal."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,138 +33,162 @@ COMPLETE = DraftChanges(
 )
 
 
-@pytest.fixture
-def hameenlinna(applicant_of):
-    return applicant_of("109")
-
-
-@pytest.fixture
-def draft(open_call, hameenlinna):
-    return create_draft(open_call, actor=hameenlinna, organisation=Organisation.objects.get(code="109"))
-
-
-def test_a_complete_draft_is_submitted_once_and_flagged_for_screening(draft, hameenlinna):
-    draft = update_draft(draft, COMPLETE, actor=hameenlinna, version=1)
-    assert draft.version == 2 and draft.amount_applied == 85000
-    submitted = submit(draft, actor=hameenlinna, idempotency_key="k-1")
+def test_a_complete_draft_is_submitted_once_and_flagged_for_screening(draft_application, hameenlinna_applicant):
+    draft_application = update_draft(draft_application, COMPLETE, actor=hameenlinna_applicant, version=1)
+    assert draft_application.version == 2 and draft_application.amount_applied == 85000
+    submitted = submit(draft_application, actor=hameenlinna_applicant, idempotency_key="k-1")
     assert submitted.status == "submitted" and submitted.submitted_at
-    again = submit(draft, actor=hameenlinna, idempotency_key="k-1")
+    again = submit(draft_application, actor=hameenlinna_applicant, idempotency_key="k-1")
     assert again.pk == submitted.pk and again.submitted_at == submitted.submitted_at
     assert Application.objects.count() == 1
     assert AuditEntry.objects.filter(action="application.submitted").count() == 1
 
 
-def test_a_late_submission_is_refused_and_nothing_changes(draft, hameenlinna, open_call):
-    update_draft(draft, COMPLETE, actor=hameenlinna, version=1)
+def test_a_late_submission_is_refused_and_nothing_changes(draft_application, hameenlinna_applicant, open_call):
+    update_draft(draft_application, COMPLETE, actor=hameenlinna_applicant, version=1)
     open_call.closes_at = timezone.now() - timedelta(seconds=1)
     open_call.save()
     with pytest.raises(ValidationError) as error:
-        submit(draft, actor=hameenlinna)
+        submit(draft_application, actor=hameenlinna_applicant)
     assert "__all__" in error.value.message_dict
-    assert Application.objects.get(pk=draft.pk).status == "draft"
+    assert Application.objects.get(pk=draft_application.pk).status == "draft"
 
 
-def test_breaches_are_refused_with_the_field_and_the_reason(draft, hameenlinna):
-    update_draft(draft, DraftChanges(**{**COMPLETE.__dict__, "amount_applied": "85000.01", "partners": []}),
-                 actor=hameenlinna, version=1)
+def test_breaches_are_refused_with_the_field_and_the_reason(draft_application, hameenlinna_applicant):
+    update_draft(draft_application, DraftChanges(**{**COMPLETE.__dict__, "amount_applied": "85000.01", "partners": []}),
+                 actor=hameenlinna_applicant, version=1)
     with pytest.raises(ValidationError) as error:
-        submit(draft, actor=hameenlinna)
+        submit(draft_application, actor=hameenlinna_applicant)
     errors = error.value.message_dict
     assert "85\u00a0000,00" in errors["amount_applied"][0]
     assert "vähintään 2 kunnan" in errors["members"][0]
-    assert Application.objects.get(pk=draft.pk).status == "draft"
+    assert Application.objects.get(pk=draft_application.pk).status == "draft"
 
 
-def test_bad_input_names_the_field_and_stores_nothing(draft, hameenlinna):
+def test_bad_input_names_the_field_and_stores_nothing(draft_application, hameenlinna_applicant):
     bad = DraftChanges(budget=[{"category": "hardware-x", "amount_vat_free": "1"},
                                {"category": "staff", "amount_vat_free": "12,345"},
                                {"category": "staff", "amount_vat_free": "-5"}],
                        partners=["999"], amount_applied="lots", plan={"nope": "x"})
     with pytest.raises(ValidationError) as error:
-        update_draft(draft, bad, actor=hameenlinna, version=1)
+        update_draft(draft_application, bad, actor=hameenlinna_applicant, version=1)
     assert set(error.value.message_dict) == {"budget.0.category", "budget.1.amount_vat_free",
                                              "budget.2.amount_vat_free", "members.1", "amount_applied", "plan.nope"}
-    fresh = Application.objects.get(pk=draft.pk)
+    fresh = Application.objects.get(pk=draft_application.pk)
     assert fresh.version == 1 and not fresh.budget_lines.exists()
 
 
-def test_a_stale_save_is_detected_and_kept_aside(draft, hameenlinna, applicant_of):
+@pytest.mark.parametrize(("typed", "message"), [
+    ("lots", "Kirjoita summa euroina, esimerkiksi 12500,00."),
+    (0.5, "Kirjoita summa euroina, esimerkiksi 12500,00."),
+    ("12,345", "Kirjoita summa euroina enintään kahdella desimaalilla, esimerkiksi 12500,00."),
+    ("-5", "Kirjoita summa euroina enintään kahdella desimaalilla, esimerkiksi 12500,00."),
+    ("1e40", "Kirjoita summa euroina enintään kahdella desimaalilla, esimerkiksi 12500,00."),
+])
+def test_an_amount_is_refused_with_a_message_saying_what_to_write(draft_application, hameenlinna_applicant, typed, message):
+    with pytest.raises(ValidationError) as error:
+        update_draft(draft_application, DraftChanges(amount_applied=typed), actor=hameenlinna_applicant, version=1)
+    assert error.value.message_dict == {"amount_applied": [message]}
+
+
+@pytest.mark.parametrize(("minimum", "lang", "message"), [
+    (1, "sv", "Ansökningsomgången finansierar gemensamma projekt för minst 1 kommun; den här sökandegruppen har 0."),
+    (2, "sv", "Ansökningsomgången finansierar gemensamma projekt för minst 2 kommuner; den här sökandegruppen har 1."),
+    (1, "en", "The call funds joint projects of at least 1 municipality; this consortium has 0."),
+])
+def test_the_minimum_of_municipalities_is_told_in_the_right_number(minimum, lang, message):
+    from django.utils.translation import override
+
+    from avustus.applications.services import _message
+    from avustus.rules.submission import Problem
+
+    with override(lang):
+        assert _message(Problem("members", "too_few_municipalities",
+                                {"minimum": minimum, "count": minimum - 1})) == message
+
+
+def test_an_amount_is_read_as_people_type_it(draft_application, hameenlinna_applicant):
+    saved = update_draft(draft_application, DraftChanges(amount_applied="12\u00a0500,5"), actor=hameenlinna_applicant, version=1)
+    assert saved.amount_applied == Decimal("12500.50")
+
+
+def test_a_stale_save_is_detected_and_kept_aside(draft_application, hameenlinna_applicant, applicant_of):
     colleague = applicant_of("109", "kollega")
-    update_draft(draft, DraftChanges(title="Minun otsikkoni"), actor=colleague, version=1)
+    update_draft(draft_application, DraftChanges(title="Minun otsikkoni"), actor=colleague, version=1)
     with pytest.raises(DraftConflictError) as error:
-        update_draft(draft, DraftChanges(title="Toinen otsikko"), actor=hameenlinna, version=1)
+        update_draft(draft_application, DraftChanges(title="Toinen otsikko"), actor=hameenlinna_applicant, version=1)
     assert "versio 2" in str(error.value)
-    assert Application.objects.get(pk=draft.pk).title == "Minun otsikkoni"
+    assert Application.objects.get(pk=draft_application.pk).title == "Minun otsikkoni"
     assert DraftConflict.objects.get().changes == {"title": "Toinen otsikko"}
 
 
-def test_other_organisations_see_nothing_and_partners_only_read(draft, hameenlinna, applicant_of):
-    update_draft(draft, COMPLETE, actor=hameenlinna, version=1)
+def test_other_organisations_see_nothing_and_partners_only_read(draft_application, hameenlinna_applicant, applicant_of):
+    update_draft(draft_application, COMPLETE, actor=hameenlinna_applicant, version=1)
     stranger = applicant_of("091")
     with pytest.raises(Http404):
-        access_application(stranger, draft.reference)
+        access_application(stranger, draft_application.reference)
     with pytest.raises(Http404):
         access_application(stranger, "no-such-reference")
     turku = applicant_of("853")
-    assert access_application(turku, draft.reference) == draft
+    assert access_application(turku, draft_application.reference) == draft_application
     with pytest.raises(Http404):
-        update_draft(draft, DraftChanges(title="x"), actor=turku, version=2)
+        update_draft(draft_application, DraftChanges(title="x"), actor=turku, version=2)
     with pytest.raises(PermissionDenied):
-        create_draft(draft.call, actor=stranger, organisation=Organisation.objects.get(code="109"))
+        create_draft(draft_application.call, actor=stranger, organisation=Organisation.objects.get(code="109"))
 
 
-def test_withdrawal_by_the_lead_until_the_decision(draft, hameenlinna):
-    update_draft(draft, COMPLETE, actor=hameenlinna, version=1)
-    submit(draft, actor=hameenlinna)
-    withdrawn = withdraw(draft, actor=hameenlinna)
+def test_withdrawal_by_the_lead_until_the_decision(draft_application, hameenlinna_applicant):
+    update_draft(draft_application, COMPLETE, actor=hameenlinna_applicant, version=1)
+    submit(draft_application, actor=hameenlinna_applicant)
+    withdrawn = withdraw(draft_application, actor=hameenlinna_applicant)
     assert withdrawn.status == "withdrawn" and withdrawn.withdrawn_at
     entry = AuditEntry.objects.get(action="application.withdrawn")
-    assert entry.actor == hameenlinna
+    assert entry.actor == hameenlinna_applicant
 
 
-def test_the_lead_lets_a_partner_edit_but_not_withdraw(draft, hameenlinna, applicant_of):
+def test_the_lead_lets_a_partner_edit_but_not_withdraw(draft_application, hameenlinna_applicant, applicant_of):
     from avustus.applications.services import set_partner_editing
 
-    update_draft(draft, COMPLETE, actor=hameenlinna, version=1)
+    update_draft(draft_application, COMPLETE, actor=hameenlinna_applicant, version=1)
     turku_user = applicant_of("853")
     turku = Organisation.objects.get(code="853")
     with pytest.raises(Http404):
-        set_partner_editing(draft, turku, actor=turku_user, allowed=True)  # only the lead decides
-    set_partner_editing(draft, turku, actor=hameenlinna, allowed=True)
-    edited = update_draft(draft, DraftChanges(title="Turun muokkaus"), actor=turku_user, version=2)
+        set_partner_editing(draft_application, turku, actor=turku_user, allowed=True)  # only the lead decides
+    set_partner_editing(draft_application, turku, actor=hameenlinna_applicant, allowed=True)
+    edited = update_draft(draft_application, DraftChanges(title="Turun muokkaus"), actor=turku_user, version=2)
     assert edited.title == "Turun muokkaus"
-    update_draft(draft, DraftChanges(partners=["853"]), actor=hameenlinna, version=3)  # re-saved list keeps it
-    assert update_draft(draft, DraftChanges(title="Taas"), actor=turku_user, version=4).version == 5
-    submit(draft, actor=turku_user)
+    update_draft(draft_application, DraftChanges(partners=["853"]), actor=hameenlinna_applicant, version=3)  # re-saved list keeps it
+    assert update_draft(draft_application, DraftChanges(title="Taas"), actor=turku_user, version=4).version == 5
+    submit(draft_application, actor=turku_user)
     with pytest.raises(Http404):
-        withdraw(draft, actor=turku_user)
-    set_partner_editing(draft, turku, actor=hameenlinna, allowed=False)
+        withdraw(draft_application, actor=turku_user)
+    set_partner_editing(draft_application, turku, actor=hameenlinna_applicant, allowed=False)
     with pytest.raises(ValidationError):
-        set_partner_editing(draft, Organisation.objects.get(code="091"), actor=hameenlinna, allowed=True)
+        set_partner_editing(draft_application, Organisation.objects.get(code="091"), actor=hameenlinna_applicant, allowed=True)
 
 
-def test_an_idempotency_key_makes_one_draft_per_user_and_organisation(open_call, hameenlinna):
+def test_an_idempotency_key_makes_one_draft_per_user_and_organisation(open_call, hameenlinna_applicant):
     """A user acting for two bodies who reuses a key (two tabs of the form) gets each body its own draft."""
     from avustus.accounts.models import Role, RoleGrant
 
     helsinki = Organisation.objects.get(code="091")
-    RoleGrant.objects.create(user=hameenlinna, role=Role.APPLICANT, organisation=helsinki)
-    first = create_draft(open_call, actor=hameenlinna, organisation=Organisation.objects.get(code="109"),
+    RoleGrant.objects.create(user=hameenlinna_applicant, role=Role.APPLICANT, organisation=helsinki)
+    first = create_draft(open_call, actor=hameenlinna_applicant, organisation=Organisation.objects.get(code="109"),
                          idempotency_key="k")
-    second = create_draft(open_call, actor=hameenlinna, organisation=helsinki, idempotency_key="k")
+    second = create_draft(open_call, actor=hameenlinna_applicant, organisation=helsinki, idempotency_key="k")
     assert second.pk != first.pk
     assert second.members.get().organisation == helsinki
-    assert create_draft(open_call, actor=hameenlinna, organisation=helsinki, idempotency_key="k").pk == second.pk
+    assert create_draft(open_call, actor=hameenlinna_applicant, organisation=helsinki, idempotency_key="k").pk == second.pk
 
 
 @pytest.mark.parametrize(("partners", "message"), [(["853", "853"], "already a partner"),
                                                    (["109"], "lead applicant")])
-def test_a_consortium_naming_a_body_twice_is_refused_on_save(open_call, hameenlinna, partners, message):
+def test_a_consortium_naming_a_body_twice_is_refused_on_save(open_call, hameenlinna_applicant, partners, message):
     from django.utils import translation
 
-    draft = create_draft(open_call, actor=hameenlinna, organisation=Organisation.objects.get(code="109"))
+    draft = create_draft(open_call, actor=hameenlinna_applicant, organisation=Organisation.objects.get(code="109"))
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        update_draft(draft, DraftChanges(partners=partners), actor=hameenlinna, version=draft.version)
+        update_draft(draft, DraftChanges(partners=partners), actor=hameenlinna_applicant, version=draft.version)
     path = f"members.{len(partners)}"
     assert list(refused.value.message_dict) == [path] and message in refused.value.message_dict[path][0]
     draft.refresh_from_db()

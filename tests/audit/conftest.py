@@ -53,13 +53,14 @@ def people(open_call, applicant_of):
     """The lead's user, and a user per programme role of the open call's programme."""
     from django.contrib.auth import get_user_model
 
-    from avustus.accounts.models import Role, RoleGrant
+    from avustus.accounts.models import Role
+    from avustus.accounts.services import grant_role
 
     users = {"lead": applicant_of("109"), "other": applicant_of("091")}
     for name, role in (("official", Role.OFFICIAL), ("decider", Role.DECISION_MAKER), ("reviewer", Role.REVIEWER),
                        ("auditor", Role.AUDITOR), ("admin", Role.ADMINISTRATOR)):
         users[name] = get_user_model().objects.create(username=f"audit-{name}")
-        RoleGrant.objects.create(user=users[name], role=role, programme=open_call.programme)
+        grant_role(users[name], role, actor=None, programme=open_call.programme)
     return users
 
 

@@ -4,7 +4,8 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from avustus.accounts.models import Role, RoleGrant
+from avustus.accounts.models import Role
+from avustus.accounts.services import grant_role
 from avustus.audit.chain import READ, record_read, verify
 from avustus.audit.models import AuditEntry
 
@@ -36,7 +37,7 @@ def test_applicants_and_the_public_reading_leave_no_read_entry(client, submitted
 
 def test_an_official_who_also_acts_for_the_lead_reads_their_own_application_unlogged(client, submitted, people):
     official = people["official"]
-    RoleGrant.objects.create(user=official, role=Role.APPLICANT, organisation=people["lead"].role_grants.get().organisation)
+    grant_role(official, Role.APPLICANT, actor=None, organisation=people["lead"].role_grants.get().organisation)
     client.force_login(official)
     client.get(reverse("application", args=[submitted.reference]))
     assert reads(submitted.reference) == []

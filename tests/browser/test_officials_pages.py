@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from avustus.accounts.models import Role, RoleGrant
+from avustus.accounts.models import Role
+from avustus.accounts.services import grant_role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +32,7 @@ def _log_in(page, live_server, username, password):
 
 def test_officials_pages_meet_wcag_21_aa(page, axe_check, live_server, round_2020, django_user_model):
     official = django_user_model.objects.create_user(username="virkailija", password="pitkä-salasana-2020")
-    RoleGrant.objects.create(user=official, role=Role.OFFICIAL, programme=round_2020.programme)
+    grant_role(official, Role.OFFICIAL, actor=None, programme=round_2020.programme)
     _log_in(page, live_server, "virkailija", "pitkä-salasana-2020")
     decision = round_2020.decisions.get()
     for path in [*OFFICIAL_PAGES, f"/decisions/{decision.pk}/notifications/"]:

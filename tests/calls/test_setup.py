@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from avustus.accounts.models import Role, RoleGrant
 from avustus.audit.models import AuditEntry
 from avustus.calls import services
 from avustus.calls.models import Call
@@ -22,16 +21,16 @@ PARTS = {
 
 
 @pytest.fixture
-def draft(open_call):
-    official = get_user_model().objects.create(username="virkailija")
-    RoleGrant.objects.create(user=official, role=Role.OFFICIAL, programme=open_call.programme)
+def draft_call(open_call, official_of):
+    """A new draft call of the open call's programme, and the official who created it."""
+    official = official_of(open_call)
     call = services.create_call(open_call.programme, slug="kuntadigi-2027", title_fi="Yhteishankkeet 2027",
                                 actor=official)
     return call, official
 
 
-def test_rules_are_saved_as_data_with_their_lists(draft):
-    call, official = draft
+def test_rules_are_saved_as_data_with_their_lists(draft_call):
+    call, official = draft_call
     services.update_call_rules(call, {
         "appropriation": "30 000 000,00", "aid_rate": "85", "rounding_unit": "100", "rounding_mode": "down",
         "opens_at": "2027-10-01T08:00", "closes_at": "2027-12-19T16:15", "min_municipalities": "2",
@@ -59,8 +58,8 @@ def test_rules_are_saved_as_data_with_their_lists(draft):
     ({}, {"criteria": "x | A\nx | B"}, "criteria.2"),
     ({}, {"groups": "Ryhmä ilman tunnusta"}, "groups.1"),
 ])
-def test_bad_rules_are_refused_by_field_and_nothing_changes(draft, values, parts, field):
-    call, official = draft
+def test_bad_rules_are_refused_by_field_and_nothing_changes(draft_call, values, parts, field):
+    call, official = draft_call
     before = (Call.objects.filter(pk=call.pk).values().get(), services.part_lines(call, "criteria"))
     with pytest.raises(ValidationError) as caught:
         services.update_call_rules(call, values, parts, actor=official)
@@ -68,23 +67,22 @@ def test_bad_rules_are_refused_by_field_and_nothing_changes(draft, values, parts
     assert (Call.objects.filter(pk=call.pk).values().get(), services.part_lines(call, "criteria")) == before
 
 
-def test_a_published_call_keeps_the_rules_applicants_relied_on(open_call):
-    official = get_user_model().objects.create(username="virkailija")
-    RoleGrant.objects.create(user=official, role=Role.OFFICIAL, programme=open_call.programme)
+def test_a_published_call_keeps_the_rules_applicants_relied_on(open_call, official_of):
+    official = official_of(open_call)
     with pytest.raises(ValidationError):
         services.update_call_rules(open_call, {"aid_rate": "100"}, {}, actor=official)
     open_call.refresh_from_db()
     assert open_call.aid_rate == Decimal("0.85")
 
 
-def test_only_officials_set_up_calls(draft):
-    call, _official = draft
+def test_only_officials_set_up_calls(draft_call):
+    call, _official = draft_call
     with pytest.raises(PermissionDenied):
         services.update_call_rules(call, {"aid_rate": "50"}, {}, actor=get_user_model().objects.create(username="x"))
 
 
-def test_a_copy_needs_a_well_formed_free_identifier(draft):
-    call, official = draft
+def test_a_copy_needs_a_well_formed_free_identifier(draft_call):
+    call, official = draft_call
     for slug in ("Iso Haku", "kuntadigi-2027", ""):
         with pytest.raises(ValidationError) as caught:
             services.copy_call(call, slug=slug, title_fi="Kopio", actor=official)

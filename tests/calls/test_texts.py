@@ -44,3 +44,13 @@ def test_the_screen_saves_and_is_hidden_from_others(client, round_2020, official
     round_2020.refresh_from_db()
     assert round_2020.texts["instructions"]["fi"] == "Ohje <b>tässä</b>."
     assert "Ohje &lt;b&gt;tässä&lt;/b&gt;." in client.get(url).content.decode()
+
+
+def test_a_plan_fields_label_falls_back_to_finnish_and_then_to_its_key():
+    from avustus.calls.texts import plan_field_label
+
+    field = {"key": "objectives", "label": {"fi": "Tavoitteet", "sv": "Mål"}}
+    assert plan_field_label(field, "sv") == "Mål"
+    assert plan_field_label(field, "en") == "Tavoitteet"
+    assert plan_field_label({"key": "objectives", "label": {"sv": "Mål"}}, "fi") == "objectives"
+    assert plan_field_label({"key": "objectives"}, "sv") == "objectives"

@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from avustus.accounts.models import Role, RoleGrant
+from avustus.accounts.models import Role
+from avustus.accounts.services import grant_role
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def person(db):
     def make(username: str, programme, *roles: Role, employer_codes: tuple[str, ...] = ()):
         user = get_user_model().objects.create(username=username, first_name=username.capitalize())
         for role in roles:
-            RoleGrant.objects.create(user=user, role=role, programme=programme)
+            grant_role(user, role, actor=None, programme=programme)
         for code in employer_codes:
             Employment.objects.create(user=user, organisation=Organisation.objects.get(code=code))
         return user

@@ -192,6 +192,24 @@ def test_a_proposal_with_unscreened_or_unscored_applications_cannot_be_presented
         present(call, staff["official"])
 
 
+def test_the_number_of_applications_left_undecided_is_told_in_the_right_form(small_round, staff):
+    from django.utils.translation import override
+
+    call, (hameenlinna, turku, oulu) = small_round
+    with override("fi"), pytest.raises(ValidationError) as three:
+        services.present(call, actor=staff["official"])
+    for app in (hameenlinna, turku, oulu):
+        services.screen(app, ALL_PASS, actor=staff["official"])
+    for reviewer in (staff["reviewer_a"], staff["reviewer_b"]):
+        _score(hameenlinna, reviewer, 5, 2, staff["official"])
+        _score(oulu, reviewer, 5, 5, staff["official"])
+    with override("sv"), pytest.raises(ValidationError) as one:  # Turku is not scored
+        services.present(call, actor=staff["official"])
+    assert three.value.messages == [
+        "Tarkastamatta tai pisteyttämättä olevia hakemuksia on 3. Käsittele ne ennen esittelyä."]
+    assert one.value.messages == ["1 ansökan har ännu inte prövats eller poängsatts. Behandla den före föredragningen."]
+
+
 def test_flags_of_an_imported_round_are_computed_and_stored(round_2020, person):
     official = person("virkailija", round_2020.programme, Role.OFFICIAL)
     changed = services.recompute_flags(round_2020, actor=official)

@@ -4,7 +4,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -202,17 +201,15 @@ def test_every_municipality_resolves_to_itself_in_every_form(body, form, case):
     assert result.body == body, (name, result.error)
 
 
-def test_every_municipality_resolves_exhaustively_and_fast():
+def test_every_municipality_resolves_exhaustively():
+    # How fast is measured in benchmarks/resolver.py, not asserted here.
     names = [
         (body, form.format(name_fi=body.name_fi, name_sv=body.name_sv, genitive=body.genitive_fi,
                            form=body.municipal_form))
         for body in MUNICIPALITIES for form in FORMS
     ]
-    start = time.perf_counter()
-    wrong = [(name, resolve(name).error) for body, name in names if resolve(name).body != body]
-    elapsed = time.perf_counter() - start
+    wrong = [(name, result.error) for body, name in names if (result := resolve(name)).body != body]
     assert wrong == []
-    assert elapsed < 5, f"{len(names) * 2} resolutions took {elapsed:.2f} s"
 
 
 def test_every_other_body_resolves_by_every_name():

@@ -20,3 +20,20 @@ def test_case_does_not_matter_and_composed_letters_equal_decomposed_ones():
 def test_case_never_changes_the_order(a, b):
     assert finnish_key(a.upper()) == finnish_key(a.lower())
     assert (finnish_key(a) < finnish_key(b)) == (finnish_key(a.upper()) < finnish_key(b.lower()))
+
+
+def test_fold_makes_the_same_letters_typed_differently_compare_equal():
+    from avustus.rules.collation import fold
+
+    assert fold("  NAANTALın\u00a0 Kaupunki ") == "naantalin kaupunki"  # dotless i, no-break space
+    assert fold("Mänttä–Vilppula") == "mänttä-vilppula"  # en dash
+    assert fold("Ha\u0308meenlinna") == fold("HÄMEENLINNA") == "hämeenlinna"  # combining diaeresis
+    assert fold("İmatra") == "imatra"  # no dot left over from the capital İ
+    assert fold("ﬁnanssi") == "finanssi"  # a typographic ligature
+
+
+@given(st.text(alphabet="abzåäöABZÅÄÖ -–", max_size=8))
+def test_names_that_fold_alike_sort_alike(a):
+    from avustus.rules.collation import fold
+
+    assert finnish_key(a) == finnish_key(fold(a)) == finnish_key(a.replace("–", "-").upper())

@@ -80,3 +80,17 @@ def test_parse_euros_reads_what_people_type_and_refuses_the_rest():
     for bad in ("1e30", "NaN", "1,234", "kolme", "1" * 50, str(MAX_AMOUNT + Decimal("0.01"))):
         with pytest.raises(MoneyError):
             parse_euros(bad)
+
+
+
+@pytest.mark.parametrize(("typed", "kind"), [
+    ("kolme", MoneyError.NOT_A_NUMBER), (0.5, MoneyError.NOT_A_NUMBER), (True, MoneyError.NOT_A_NUMBER),
+    ("1" * 50, MoneyError.NOT_A_NUMBER), ("NaN", MoneyError.NOT_FINITE), ("-Infinity", MoneyError.NOT_FINITE),
+    ("12,345", MoneyError.DECIMALS), ("1e40", MoneyError.TOO_LARGE), ("1000000000000", MoneyError.TOO_LARGE),
+])
+def test_parse_euros_says_what_was_wrong_for_the_entry_point_to_translate(typed, kind):
+    from avustus.rules.money import parse_euros
+
+    with pytest.raises(MoneyError) as refused:
+        parse_euros(typed)
+    assert refused.value.kind == kind

@@ -116,6 +116,14 @@ def test_screening_flags_excluded_themes_in_finnish_and_swedish_never_blocking()
     assert screening_flags(["Ympäristötarkastus"], (Exclusion("x", ("tarkastus",)),), GOOD, RULES) == []
 
 
+def test_screening_reads_keywords_however_the_text_breaks_and_hyphenates_them():
+    # The applicant's line break and en dash fold like the keyword's space and hyphen (rules.collation.fold).
+    exclusions = (Exclusion("social_health", ("sosiaali- ja terveys",)),)
+    flags = screening_flags(["Sosiaali\u2013 ja\nterveyspalvelujen ajanvaraus"], exclusions, GOOD, RULES)
+    assert [(f.code, f.detail) for f in flags] == [("exclusion", "social_health")]
+    assert flags[0].evidence == "sosiaali- ja terveyspalvelujen ajanvaraus"
+
+
 def test_deadline_later_in_the_year_is_also_an_instant():
     autumn = CallRules(**{**RULES.__dict__, "closes_at": datetime(2026, 10, 25, 16, 15, tzinfo=HELSINKI)})
     assert is_open(autumn, datetime(2026, 10, 25, 14, 14, tzinfo=UTC))  # winter time again: UTC+2

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from avustus.applications import services
 from avustus.applications.models import Application
-from avustus.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +50,14 @@ def _dump(application: Application) -> dict:
 
 
 @pytest.fixture
-def lead(open_call, applicant_of):
-    return applicant_of("109")
+def lead(open_call, hameenlinna_applicant):
+    return hameenlinna_applicant
 
 
 @pytest.fixture
-def draft(open_call, lead):
-    application = services.create_draft(open_call, actor=lead, organisation=Organisation.objects.get(code="109"))
-    return services.update_draft(application, services.DraftChanges(
+def complete_draft(draft_application, lead):
+    """The shared draft filled in completely: a save that is refused must leave all of this as it was."""
+    return services.update_draft(draft_application, services.DraftChanges(
         title="Yhteinen asiointi", plan={"objectives": "Sujuva asiointi."}, partners=["853"],
         budget=[{"category": "staff", "amount_vat_free": "100000", "vat": "0"}], amount_applied="85000",
     ), actor=lead, version=1)
@@ -99,13 +98,13 @@ form_values = st.fixed_dictionaries(
 @example(values={"version": "2", "title": "a\x00b", "action": "autosave"})
 @example(values={"version": "abc", "title": "x"})
 @example(values={"version": "2", "partner": ["\x00"]})
-def test_the_e_service_form_refuses_bad_input_without_a_trace(draft, lead, values):
-    before = _dump(draft)
+def test_the_e_service_form_refuses_bad_input_without_a_trace(complete_draft, lead, values):
+    before = _dump(complete_draft)
     with transaction.atomic():
         client = Client(raise_request_exception=False)
         client.force_login(lead)
-        response = client.post(reverse("my-application", args=[draft.reference]), values)
-        _check(response, before, draft)
+        response = client.post(reverse("my-application", args=[complete_draft.reference]), values)
+        _check(response, before, complete_draft)
         transaction.set_rollback(True)
 
 
@@ -143,14 +142,14 @@ patches = st.fixed_dictionaries(
 @example(body={"version": 2, "partners": ["\x00"]})
 @example(body={"version": -1, "title": "x"})
 @example(body={"version": 2**63, "title": "x"})
-def test_the_api_refuses_a_bad_draft_update_without_a_trace(draft, lead, body):
-    before = _dump(draft)
+def test_the_api_refuses_a_bad_draft_update_without_a_trace(complete_draft, lead, body):
+    before = _dump(complete_draft)
     with transaction.atomic():
         client = Client(raise_request_exception=False)
         client.force_login(lead)
-        response = client.patch(f"/api/v1/applications/{draft.reference}", json.dumps(body),
+        response = client.patch(f"/api/v1/applications/{complete_draft.reference}", json.dumps(body),
                                 content_type="application/json")
-        _check(response, before, draft)
+        _check(response, before, complete_draft)
         if response.status_code != 200:
             errors = json.loads(response.content)["errors"]
             assert errors and all(e["message"] for e in errors), "a refusal must say what is wrong"

@@ -32,6 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from avustus.accounts import tokens as api_tokens
 from avustus.accounts.models import Role, RoleGrant
+from avustus.accounts.services import grant_role
 from avustus.applications import attachments
 from avustus.applications import services as applications
 from avustus.decisions.models import Decision, Outcome
@@ -225,7 +226,7 @@ def world(round_2020, open_call, applicant_of):
     for actor, role in (("official", Role.OFFICIAL), ("decider", Role.DECISION_MAKER), ("reviewer", Role.REVIEWER),
                         ("auditor", Role.AUDITOR), ("admin", Role.ADMINISTRATOR)):
         actors[actor] = users.create(username=f"matrix-{actor}", is_staff=(actor == "admin"))
-        RoleGrant.objects.create(user=actors[actor], role=role, programme=programme)
+        grant_role(actors[actor], role, actor=None, programme=programme)
 
     hameenlinna = Organisation.objects.get(code="109")
     submitted = applications.create_draft(open_call, actor=lead, organisation=hameenlinna)

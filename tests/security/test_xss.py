@@ -9,11 +9,9 @@ import shutil
 import subprocess
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from avustus.accounts.models import Role, RoleGrant
 from avustus.applications import attachments
 from avustus.applications import services as applications
 from avustus.applications.models import Application, ConsortiumMember
@@ -62,16 +60,6 @@ def assert_literal_in_pdf(text: str, *markers: str) -> None:
 
 
 @pytest.fixture
-def official(db):
-    def make(call):
-        user = get_user_model().objects.create(username=f"virkailija-{call.slug}")
-        RoleGrant.objects.create(user=user, role=Role.OFFICIAL, programme=call.programme)
-        return user
-
-    return make
-
-
-@pytest.fixture
 def submitted(open_call, applicant_of):
     """An application whose every applicant-written text is a payload, submitted through the services."""
     user = applicant_of("109")
@@ -104,14 +92,14 @@ def test_applicants_screens_escape_what_applicants_wrote(client, submitted):
     assert_escaped(client.get(reverse("receipt", args=[ref])).content.decode(), "TITLE")
 
 
-def test_public_and_officials_screens_escape_what_applicants_wrote(client, submitted, open_call, official):
+def test_public_and_officials_screens_escape_what_applicants_wrote(client, submitted, open_call, official_of):
     application, _user = submitted
     ref = application.reference
     assert_escaped(client.get(reverse("application", args=[ref])).content.decode(), "TITLE", "PARTNER")
     assert_escaped(client.get(reverse("round-applications", args=[open_call.slug])).content.decode(), "TITLE")
     assert_escaped(client.get(reverse("organisation", args=[Organisation.objects.get(code="109").key]))
                    .content.decode(), "TITLE")
-    client.force_login(official(open_call))
+    client.force_login(official_of(open_call))
     assert_escaped(client.get(reverse("officials-screening", args=[open_call.slug])).content.decode(), "TITLE")
     screening = client.get(reverse("officials-screen", args=[ref]))
     assert screening.status_code == 200
@@ -128,9 +116,9 @@ def test_the_application_copy_prints_markup_literally(client, submitted, tmp_pat
 
 
 @pytest.fixture
-def decided(round_2020, official):
+def decided(round_2020, official_of):
     """The 2020 round with a payload in a granted project's name, a name as written, and every call text."""
-    officer = official(round_2020)
+    officer = official_of(round_2020)
     texts = {key: {"fi": f"{value.get('fi', '')} {payload('TEXT')}", "sv": value.get("sv", "")}
              for key, value in round_2020.texts.items() if not key.startswith("group-")}
     update_call_texts(round_2020, texts, actor=officer)

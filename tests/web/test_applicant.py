@@ -9,10 +9,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hameenlinna(client, applicant_of):
-    user = applicant_of("109")
-    client.force_login(user)
-    return user
+def signed_in_hameenlinna(client, hameenlinna_applicant):
+    """Hämeenlinna's applicant, signed in on ``client``."""
+    client.force_login(hameenlinna_applicant)
+    return hameenlinna_applicant
 
 
 def _start(client, open_call, key="k1"):
@@ -37,7 +37,19 @@ def test_the_call_page_tells_who_may_apply_and_the_deadline(client, open_call):
     assert client.get(reverse("calls")).status_code == 200
 
 
-def test_from_draft_to_receipt(client, open_call, hameenlinna):
+def test_the_call_page_says_every_month_for_a_one_month_interval(client, open_call):
+    open_call.reporting_interval_months = 1
+    open_call.save()
+    assert "kuukauden välein" in client.get(reverse("call", args=[open_call.slug])).content.decode()
+    assert "1 kuukauden" not in client.get(reverse("call", args=[open_call.slug])).content.decode()
+    client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    assert "varje månad" in client.get(reverse("call", args=[open_call.slug])).content.decode()
+    open_call.reporting_interval_months = 4
+    open_call.save()
+    assert "med 4 månaders mellanrum" in client.get(reverse("call", args=[open_call.slug])).content.decode()
+
+
+def test_from_draft_to_receipt(client, open_call, signed_in_hameenlinna):
     response = _start(client, open_call)
     application = Application.objects.get()
     assert response.url == reverse("my-application", args=[application.reference])
@@ -55,7 +67,7 @@ def test_from_draft_to_receipt(client, open_call, hameenlinna):
     assert copy.status_code == 200 and copy.content.startswith(b"%PDF")
 
 
-def test_a_breach_is_shown_on_the_form_and_nothing_is_submitted(client, open_call, hameenlinna):
+def test_a_breach_is_shown_on_the_form_and_nothing_is_submitted(client, open_call, signed_in_hameenlinna):
     url = _start(client, open_call).url
     application = Application.objects.get()
     response = client.post(url, _form(application, amount_applied="85000,01", partner=[], action="submit"))
@@ -65,7 +77,7 @@ def test_a_breach_is_shown_on_the_form_and_nothing_is_submitted(client, open_cal
     assert Application.objects.get().status == "draft"
 
 
-def test_a_stale_form_does_not_overwrite(client, open_call, hameenlinna):
+def test_a_stale_form_does_not_overwrite(client, open_call, signed_in_hameenlinna):
     url = _start(client, open_call).url
     application = Application.objects.get()
     client.post(url, _form(application, title="Ensimmäinen"))
@@ -74,7 +86,7 @@ def test_a_stale_form_does_not_overwrite(client, open_call, hameenlinna):
     assert "version 2" in stale.content.decode() or "versio 2" in stale.content.decode()
 
 
-def test_another_organisations_user_gets_404_on_every_screen(client, open_call, hameenlinna, applicant_of):
+def test_another_organisations_user_gets_404_on_every_screen(client, open_call, signed_in_hameenlinna, applicant_of):
     url = _start(client, open_call).url
     reference = Application.objects.get().reference
     client.force_login(applicant_of("091"))
@@ -84,7 +96,7 @@ def test_another_organisations_user_gets_404_on_every_screen(client, open_call, 
     assert client.post(url, {"version": 1, "title": "x", "action": "save"}).status_code == 404
 
 
-def test_autosave_answers_json_and_detects_a_stale_version(client, open_call, hameenlinna):
+def test_autosave_answers_json_and_detects_a_stale_version(client, open_call, signed_in_hameenlinna):
     url = _start(client, open_call).url
     application = Application.objects.get()
     saved = client.post(url, _form(application, action="autosave", title="Kesken"))
@@ -97,7 +109,7 @@ def test_autosave_answers_json_and_detects_a_stale_version(client, open_call, ha
     assert Application.objects.get().title == "Kesken"
 
 
-def test_documents_are_attached_by_content_and_downloaded_as_attachments(client, open_call, hameenlinna, settings,
+def test_documents_are_attached_by_content_and_downloaded_as_attachments(client, open_call, signed_in_hameenlinna, settings,
                                                                          tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -125,7 +137,7 @@ def test_a_decided_call_links_its_decisions(client, round_2020):
     assert reverse("round", args=[round_2020.slug]) in html
 
 
-def test_withdrawing_asks_for_confirmation_on_the_screen(client, open_call, hameenlinna):
+def test_withdrawing_asks_for_confirmation_on_the_screen(client, open_call, signed_in_hameenlinna):
     url = _start(client, open_call).url
     application = Application.objects.get()
     client.post(url, _form(application, action="submit"))

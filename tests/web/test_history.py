@@ -55,12 +55,13 @@ def test_an_unknown_application_and_a_draft_are_404_alike(client, submitted, peo
 
 
 def test_officials_of_another_programme_get_a_404(client, submitted, django_user_model):
-    from avustus.accounts.models import Role, RoleGrant
+    from avustus.accounts.models import Role
+    from avustus.accounts.services import grant_role
     from avustus.calls.models import Programme
 
     elsewhere = Programme.objects.create(slug="muu", name_fi="Muu ohjelma")
     official = django_user_model.objects.create(username="muu-virkailija")
-    RoleGrant.objects.create(user=official, role=Role.OFFICIAL, programme=elsewhere)
+    grant_role(official, Role.OFFICIAL, actor=None, programme=elsewhere)
     client.force_login(official)
     assert client.get(url(submitted)).status_code == 404
 

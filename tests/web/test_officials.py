@@ -8,10 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from avustus.accounts.models import Role, RoleGrant
+from avustus.accounts.models import Role
+from avustus.accounts.services import grant_role
 from avustus.applications.models import Application, ConsortiumMember
+from avustus.audit.models import AuditEntry
 from avustus.decisions.models import Decision
-from avustus.evaluation.models import Assignment
+from avustus.evaluation.models import Assignment, Proposal
 from avustus.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -97,21 +99,57 @@ def test_notifications_page_costs_the_same_queries_on_any_page(client, round_202
     assert len(first) == len(second)
 
 
-def test_forged_form_values_find_nothing_instead_of_failing(client, round_2020, official):
+@pytest.mark.parametrize(("name", "data", "status"), [
+    ("officials-rectifications", {"decision": "abc", "application": "x"}, 404),
+    ("officials-later", {"sign": "1 OR 1=1"}, 404),
+    ("officials-later", {"application": "\x00", "outcome": "granted"}, 400),  # NUL refused by the middleware
+    ("officials-evaluation", {"application": "nope", "reviewer": "x"}, 404),
+])
+def test_forged_form_values_find_nothing_instead_of_failing(client, round_2020, official, name, data, status):
     client.force_login(official)
-    for url, data in (
-        (reverse("officials-rectifications", args=[round_2020.slug]), {"decision": "abc", "application": "x"}),
-        (reverse("officials-later", args=[round_2020.slug]), {"sign": "1 OR 1=1"}),
-        (reverse("officials-later", args=[round_2020.slug]), {"application": "\x00", "outcome": "granted"}),
-        (reverse("officials-proposal", args=[round_2020.slug]), {"action": "present", "decided_on": "31.2.2020"}),
-        (reverse("officials-evaluation", args=[round_2020.slug]), {"application": "nope", "reviewer": "x"}),
-    ):
-        assert client.post(url, data).status_code in (302, 400, 404), (url, data)
+    entries = AuditEntry.objects.count()
+    assert client.post(reverse(name, args=[round_2020.slug]), data).status_code == status
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_forged_date_is_refused_with_a_message_and_nothing_is_presented(client, round_2020, official):
+    client.force_login(official)
+    url = reverse("officials-proposal", args=[round_2020.slug])
+    entries = AuditEntry.objects.count()
+    response = client.post(url, {"action": "present", "decided_on": "31.2.2020"}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert [str(m) for m in response.context["messages"]] == ["Anna päivämäärä muodossa VVVV-KK-PP."]
+    assert not Proposal.objects.filter(call=round_2020).exclude(status=Proposal.Status.DRAFT).exists()
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_count_of_one_is_told_in_the_singular(client, round_2020, official, monkeypatch):
+    from avustus.evaluation import services
+
+    monkeypatch.setattr(services, "recompute_flags", lambda call, actor: 1)
+    client.force_login(official)
+    client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    response = client.post(reverse("officials-screening", args=[round_2020.slug]), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Flaggorna beräknades; uppgifterna för 1 ansökan ändrades."]
+
+
+def test_a_recorded_notification_tells_its_dates_in_the_finnish_way(client, round_2020, official):
+    client.force_login(official)
+    decision = Decision.objects.get(call=round_2020)
+    application = decision.outcomes.first().application
+    response = client.post(reverse("officials-notifications", args=[decision.pk]),
+                           {"application": application.reference, "channel": "letter", "sent_on": "2020-02-28"},
+                           follow=True)
+    # Sent by letter on Friday 28.2.2020: deemed received on the seventh day, 6.3; thirty days later is
+    # Sunday 5.4, so the time runs to Monday 6.4 (the same dates as tests/evaluation/test_rectification.py).
+    assert [str(m) for m in response.context["messages"]] == [
+        "Kirjattu: katsotaan saaduksi tiedoksi 6.3.2020; oikaisuvaatimukset viimeistään 6.4.2020."]
 
 
 def test_the_menu_shows_each_role_its_own_pages(client, round_2020, official, django_user_model):
     reviewer = django_user_model.objects.create(username="arvioija")
-    RoleGrant.objects.create(user=reviewer, role=Role.REVIEWER, programme=round_2020.programme)
+    grant_role(reviewer, Role.REVIEWER, actor=None, programme=round_2020.programme)
     officials_link, reviews_link = f'href="{reverse("officials")}"', f'href="{reverse("reviews")}"'
     client.force_login(official)
     menu = client.get("/").content.decode()

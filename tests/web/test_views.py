@@ -109,7 +109,8 @@ def test_round_page_links_the_decision_documents(client, round_2020):
 
 
 def test_draft_decisions_are_for_officials_only(client, round_2020):
-    from avustus.accounts.models import Role, RoleGrant
+    from avustus.accounts.models import Role
+    from avustus.accounts.services import grant_role
     from avustus.decisions.models import Decision
     from avustus.decisions.services import start_amending_decision
 
@@ -117,7 +118,7 @@ def test_draft_decisions_are_for_officials_only(client, round_2020):
     url = reverse("decision-document", args=[draft.pk, "fi", "json"])
     assert client.get(url).status_code == 404
     official = get_user_model().objects.create(username="virkailija")
-    RoleGrant.objects.create(user=official, role=Role.OFFICIAL, programme=round_2020.programme)
+    grant_role(official, Role.OFFICIAL, actor=None, programme=round_2020.programme)
     client.force_login(official)
     assert client.get(url).status_code == 200
 

@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from avustus.applications.models import Application
+from avustus.calls.texts import plan_field_label
 from avustus.decisions.documents.language import date_text
 from avustus.decisions.documents.model import Document, Heading, Paragraph, Table
 from avustus.rules.money import format_amount
@@ -22,14 +24,13 @@ def application_document(application: Application, lang: str) -> Document:
         ]
         if application.submitted_at:
             blocks.append(Paragraph(_("Submitted: %(time)s (Helsinki time)")
-                                    % {"time": timezone.localtime(application.submitted_at).strftime("%d.%m.%Y %H:%M")}))
+                                    % {"time": date_format(timezone.localtime(application.submitted_at), "SHORT_DATETIME_FORMAT")}))
         blocks.append(Heading(_("Consortium")))
         for member in application.members.select_related("organisation").order_by("position"):
             blocks.append(Paragraph(f"{member.get_role_display().capitalize()}: {member}"))
         blocks.append(Heading(_("Project plan")))
         for field in call.plan_fields:
-            label = (field.get("label") or {}).get(lang) or field["key"]
-            blocks.append(Heading(label, level=2))
+            blocks.append(Heading(plan_field_label(field, lang), level=2))
             blocks.append(Paragraph(application.plan.get(field["key"], "") or "–"))
         lines = list(application.budget_lines.select_related("category").order_by("position"))
         total = sum((line.amount_vat_free for line in lines), Decimal("0.00"))

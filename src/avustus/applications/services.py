@@ -6,13 +6,15 @@ the audit log in one transaction. Errors are ``ValidationError``s whose keys are
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from avustus.accounts.models import Role, RoleGrant
 from avustus.applications.models import Application, BudgetLine, ConsortiumMember, DraftConflict
@@ -20,7 +22,7 @@ from avustus.audit.chain import record
 from avustus.calls.models import Call
 from avustus.registry.models import Organisation
 from avustus.rules import submission
-from avustus.rules.money import format_amount
+from avustus.rules.money import MoneyError, format_amount, parse_euros
 
 MAX_TEXT = 10_000
 MAX_MEMBERS = 60
@@ -52,15 +54,17 @@ def _message(problem: submission.Problem) -> str:
     p = problem.params
     texts = {
         "late": lambda: _("The call closed at %(time)s (Helsinki time); applications are no longer accepted.")
-        % {"time": timezone.localtime(p["closes_at"]).strftime("%d.%m.%Y %H:%M")},
+        % {"time": date_format(timezone.localtime(p["closes_at"]), "SHORT_DATETIME_FORMAT")},
         "not_open": lambda: _("The call is not open for applications yet."),
         "required": lambda: _("This field is required."),
         "one_lead": lambda: _("An application has exactly one lead applicant."),
         "lead_kind": lambda: _("A body of this kind cannot be the lead applicant in this call."),
         "partner_kind": lambda: _("A body of this kind cannot be a partner in this call."),
         "duplicate_member": lambda: _("The same body is named twice in the consortium."),
-        "too_few_municipalities": lambda: _(
-            "The call funds joint projects of at least %(minimum)s municipalities; this consortium has %(count)s."
+        "too_few_municipalities": lambda: ngettext(
+            "The call funds joint projects of at least %(minimum)s municipality; this consortium has %(count)s.",
+            "The call funds joint projects of at least %(minimum)s municipalities; this consortium has %(count)s.",
+            p["minimum"],
         ) % p,
         "category_not_eligible": lambda: _("The call does not pay costs of this category."),
         "not_money": lambda: _("Write an amount in euros, for example 12500,00."),
@@ -254,19 +258,18 @@ class DraftChanges:
 
 
 def _amount(value, path: str, errors: dict) -> Decimal | None:
-    if isinstance(value, float):
-        errors[path] = [_("Write an amount in euros, for example 12500,00.")]
-        return None
     try:
-        amount = Decimal(str(value).replace("\u00a0", "").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        errors[path] = [_("Write an amount in euros, for example 12500,00.")]
+        amount = parse_euros(value)
+    except MoneyError as error:
+        if error.kind == MoneyError.NOT_A_NUMBER:
+            errors[path] = [_("Write an amount in euros, for example 12500,00.")]
+        else:
+            errors[path] = [_("Write an amount in euros with at most two decimals, for example 12500,00.")]
         return None
-    # The bound comes before the quantize: quantizing 1e40 to cents overflows Decimal's precision and raises.
-    if not amount.is_finite() or amount < 0 or amount >= 10**12 or amount != amount.quantize(Decimal("0.01")):
+    if amount < 0:
         errors[path] = [_("Write an amount in euros with at most two decimals, for example 12500,00.")]
         return None
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def update_draft(application: Application, changes: DraftChanges, *, actor, version: int) -> Application:

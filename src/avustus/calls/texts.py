@@ -36,3 +36,12 @@ def group_text(texts: dict, code: str, lang: str) -> tuple[str, str]:
     value = (texts.get(code) or {}).get(lang, "")
     heading, _, condition = value.strip().partition("\n\n")
     return heading.strip(), " ".join(condition.split())
+
+
+def plan_field_label(field: dict, lang: str) -> str:
+    """The label of a field of the project plan (an item of ``Call.plan_fields``) in ``lang``.
+
+    Falls back to the Finnish label, in which every call is set up, and then to the field's key.
+    """
+    labels = field.get("label") or {}
+    return labels.get(lang) or labels.get("fi") or field["key"]

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, F, Max, Min, OuterRef, Prefetch, Q, Que
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call
+from avustus.calls.texts import plan_field_label
 from avustus.evaluation.models import Assignment, RectificationRequest
 
 COUNTED = Q(assignments__submitted_at__isnull=False) & ~Q(
@@ -129,8 +130,7 @@ def proposal_report(computed) -> dict:
 
 def dossier(application: Application, lang: str) -> dict:
     """What officials and reviewers read of an application: consortium, plan by the call's fields, budget, files."""
-    labels = {f["key"]: (f.get("label") or {}).get(lang) or (f.get("label") or {}).get("fi") or f["key"]
-              for f in application.call.plan_fields}
+    labels = {f["key"]: plan_field_label(f, lang) for f in application.call.plan_fields}
     plan = [(labels.get(key, key), value) for key, value in application.plan.items() if str(value).strip()]
     lines = list(application.budget_lines.select_related("category").order_by("position"))
     return {

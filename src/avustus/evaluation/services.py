@@ -16,7 +16,9 @@ from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from avustus.accounts.models import Role, RoleGrant
 from avustus.accounts.permissions import has_programme_role
@@ -270,7 +272,7 @@ def _seed_overrides(call: Call) -> tuple[dict[str, allocation.Override], Decisio
         "decided_on", "pk").first()
     if decision is None or decision.source_sha256 == "":
         return {}, None
-    reason = _("as decided on %(date)s") % {"date": decision.decided_on.strftime("%-d.%-m.%Y")}
+    reason = _("as decided on %(date)s") % {"date": date_format(decision.decided_on, "SHORT_DATE_FORMAT")}
     overrides = {
         ref: allocation.Override(kind, reason)
         for ref, kind in decision.outcomes.values_list("application__reference", "kind")
@@ -473,8 +475,9 @@ def present(call: Call, *, actor, decided_on: date | None = None, presenting_off
         result = computed.result
         if result.undecided:
             raise ValidationError({"__all__": [
-                _("%(n)s applications are not yet screened or scored; decide them before presenting.")
-                % {"n": result.undecided}]})
+                ngettext("%(n)s application is not yet screened or scored; decide it before presenting.",
+                         "%(n)s applications are not yet screened or scored; decide them before presenting.",
+                         result.undecided) % {"n": result.undecided}]})
         if result.granted_total > result.budget:
             raise ValidationError({"__all__": [
                 _("The grants exceed the appropriation by %(over)s euros; change the lines set by hand.")

@@ -29,10 +29,11 @@ import csv
 import functools
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+
+from avustus.rules.collation import finnish_key, fold
 
 MUNICIPALITY = "municipality"
 OTHER_KINDS = ("joint_authority", "regional_council", "sub_region", "other")
@@ -122,26 +123,13 @@ def _describe(body: Body) -> dict:
 
 # --- Comparing names --------------------------------------------------------------------------------
 
-_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
-_FINNISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}"})
-
-
-def normalise(text: str) -> str:
-    """Case-folded NFKC text with one kind of hyphen and single spaces between words."""
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
-    # A dotless "ı" is a common slip for "i"; casefold() keeps it, and turns "İ" into "i" + a dot.
-    text = text.replace("ı", "i").casefold().replace("\u0307", "")
-    return " ".join(text.split())
+# Case-folded NFKC text with one kind of hyphen and single spaces between words: the rules' own fold.
+normalise = fold
 
 
 def compact(text: str) -> str:
     """The letters and digits of the normalised text only: "Kunta-yhtymä " and "kuntayhtymä" agree."""
     return "".join(ch for ch in normalise(text) if ch.isalnum())
-
-
-def finnish_sort_key(name: str) -> str:
-    # Finnish puts å, ä and ö after z, in that order; code points would put ä before å.
-    return normalise(name).translate(_FINNISH_ORDER)
 
 
 def distance(a: str, b: str, cutoff: int = _CUTOFF) -> int:
@@ -220,7 +208,7 @@ class Registry:
                     if body.key not in hows or _PREFERENCE.index(how) < _PREFERENCE.index(hows[body.key]):
                         hows[body.key] = how
         self._municipalities = sorted(
-            (b for b in self.bodies if b.kind == MUNICIPALITY), key=lambda b: finnish_sort_key(b.name_fi)
+            (b for b in self.bodies if b.kind == MUNICIPALITY), key=lambda b: finnish_key(b.name_fi)
         )
         self._regions: dict[str, str] = {}  # compact region name or genitive -> region code
         for body in self._municipalities:
@@ -277,7 +265,7 @@ class Registry:
             else:
                 continue
             rank[body.key] = min(r, rank.get(body.key, r))
-        ordered = sorted(rank, key=lambda k: (rank[k], finnish_sort_key(self._by_key[k].name_fi)))
+        ordered = sorted(rank, key=lambda k: (rank[k], finnish_key(self._by_key[k].name_fi)))
         return [self._by_key[k] for k in ordered[:limit]]
 
     # Resolution ---------------------------------------------------------------------------------------
@@ -327,7 +315,7 @@ class Registry:
     ) -> Resolution:
         """The resolution for a lookup key that matched: one body, or ambiguous if it names several."""
         if len(found) > 1:
-            bodies = sorted((self._by_key[k] for k in found), key=lambda b: finnish_sort_key(b.name_fi))
+            bodies = sorted((self._by_key[k] for k in found), key=lambda b: finnish_key(b.name_fi))
             names = " and ".join(b.name_fi for b in bodies)
             return Resolution(
                 query, None, error=f"ambiguous: the name fits {names}", candidates=tuple(bodies[:MAX_CANDIDATES])
@@ -383,7 +371,7 @@ class Registry:
                 for body_key in hows:
                     if body_key not in best or d < best[body_key].distance:
                         best[body_key] = _Near(d, key, text, removed)
-        ranked = sorted(best, key=lambda k: (best[k].distance, finnish_sort_key(self._by_key[k].name_fi)))
+        ranked = sorted(best, key=lambda k: (best[k].distance, finnish_key(self._by_key[k].name_fi)))
 
         if ranked:
             first = best[ranked[0]]

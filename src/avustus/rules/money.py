@@ -11,7 +11,21 @@ CENT = Decimal("0.01")
 
 
 class MoneyError(ValueError):
-    """An amount that cannot be money: a float, text that is not a number, or a NaN."""
+    """An amount that cannot be money: a float, text that is not a number, or a NaN.
+
+    ``kind`` says what was wrong, so that an entry point can tell the user in their language:
+    ``NOT_A_NUMBER`` (text, a float), ``NOT_FINITE`` (NaN, infinity), ``DECIMALS`` (more than cents) or
+    ``TOO_LARGE`` (beyond the maximum, or beyond what a Decimal of cents holds).
+    """
+
+    NOT_A_NUMBER = "not_a_number"
+    NOT_FINITE = "not_finite"
+    DECIMALS = "decimals"
+    TOO_LARGE = "too_large"
+
+    def __init__(self, message: str, kind: str = NOT_A_NUMBER):
+        super().__init__(message)
+        self.kind = kind
 
 
 def euros(value: Decimal | int | str) -> Decimal:
@@ -27,13 +41,13 @@ def euros(value: Decimal | int | str) -> Decimal:
     except (InvalidOperation, TypeError, ValueError) as exc:
         raise MoneyError(f"not an amount of money: {value!r}") from exc
     if not amount.is_finite():
-        raise MoneyError(f"not an amount of money: {value!r}")
+        raise MoneyError(f"not an amount of money: {value!r}", MoneyError.NOT_FINITE)
     try:
         quantised = amount.quantize(CENT)
     except InvalidOperation as exc:  # more digits than the context holds: 1e30 is not a sum of money here
-        raise MoneyError(f"not an amount of money: {value!r}") from exc
+        raise MoneyError(f"not an amount of money: {value!r}", MoneyError.TOO_LARGE) from exc
     if quantised != amount:
-        raise MoneyError(f"more than two decimals in an amount of euros: {value!r}")
+        raise MoneyError(f"more than two decimals in an amount of euros: {value!r}", MoneyError.DECIMALS)
     return quantised
 
 
@@ -41,17 +55,20 @@ def euros(value: Decimal | int | str) -> Decimal:
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
-def parse_euros(text: str, *, maximum: Decimal = MAX_AMOUNT) -> Decimal:
+def parse_euros(text: str | Decimal | int, *, maximum: Decimal = MAX_AMOUNT) -> Decimal:
     """An amount as people type it (``12 500,00``, ``12500.5``, with no-break spaces) as euros.
 
-    Raises ``MoneyError`` for anything else: text, NaN, more than cents, or more than ``maximum``.
+    The one parser of typed amounts: forms, the API and the call's set-up all come through here.
+    Raises ``MoneyError`` for anything else: text, a float, NaN, more than cents, or more than ``maximum``.
     """
+    if isinstance(text, (float, bool)):  # 0.1 from a JSON number is already not the amount that was meant
+        raise MoneyError(f"money must not be a {type(text).__name__}: {text!r}")
     cleaned = str(text).replace("\u00a0", "").replace(" ", "").replace(",", ".")
     if len(cleaned) > 40:
         raise MoneyError(f"not an amount of money: {text!r}")
     amount = euros(cleaned)
     if abs(amount) > maximum:
-        raise MoneyError(f"more than {maximum} euros: {text!r}")
+        raise MoneyError(f"more than {maximum} euros: {text!r}", MoneyError.TOO_LARGE)
     return amount
 
 

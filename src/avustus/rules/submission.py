@@ -8,11 +8,11 @@ Pure Python, no Django.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from avustus.rules.collation import fold
 from avustus.rules.money import CENT, MoneyError, euros, max_aid
 
 
@@ -150,20 +150,16 @@ class Flag:
     evidence: str = ""  # the words that raised it
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
 def screening_flags(
     texts: list[str], exclusions: tuple[Exclusion, ...], application: ApplicationData, rules: CallRules
 ) -> list[Flag]:
     """Flags for officials: themes the call excludes found in the texts, and rule breaches worth a look."""
     flags: list[Flag] = []
-    folded = _fold(" \n ".join(texts))
+    folded = fold(" \n ".join(texts))
     for exclusion in exclusions:
         for keyword in exclusion.keywords:
             # A keyword is a word start: "terveyden" matches "terveydenhuolto" but not "hyvinvointiterveys".
-            match = re.search(rf"(?<!\w){re.escape(_fold(keyword))}", folded)
+            match = re.search(rf"(?<!\w){re.escape(fold(keyword))}", folded)
             if match:
                 start = max(0, match.start() - 30)
                 flags.append(Flag("exclusion", exclusion.code, folded[start:match.end() + 30].strip()))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from avustus.applications import attachments, services
 from avustus.applications.documents import application_pdf
 from avustus.calls.models import Call
+from avustus.calls.texts import plan_field_label
 from avustus.registry.models import Organisation
 from avustus.registry.selectors import search_organisations
 from avustus.web.feedback import messages_of
@@ -165,8 +166,7 @@ def _render_form(request, application, editable: bool, errors: dict, query: str)
     found = [o for o in search_organisations(query, kinds=call.partner_kinds) if o.pk not in taken]
     lang = request.LANGUAGE_CODE
     plan = [
-        (f, (f.get("label") or {}).get(lang) or (f.get("label") or {}).get("fi") or f["key"],
-         application.plan.get(f["key"], ""))
+        (f, plan_field_label(f, lang), application.plan.get(f["key"], ""))
         for f in call.plan_fields
     ]
     return render(

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from avustus.accounts.models import Role
@@ -165,7 +166,8 @@ def screening_list(request, slug: str):
             changed = services.recompute_flags(call, actor=request.user)
         except PermissionDenied:
             raise Http404 from None
-        messages.success(request, _("Flags were computed; %(n)s applications changed.") % {"n": changed})
+        messages.success(request, ngettext("Flags were computed; %(n)s application changed.",
+                                           "Flags were computed; %(n)s applications changed.", changed) % {"n": changed})
         return redirect("officials-screening", call.slug)
     state, sort = request.GET.get("state", ""), request.GET.get("sort", "received")
     page = _page(request, selectors.screening_list(call, state=state, sort=sort))
@@ -390,7 +392,7 @@ def _line_view(computed, line, rank) -> dict:
             "basis": BASIS_LABELS[line.basis], "stored": stored,
             "reason": stored.override_reason if stored else (
                 computed.seeded_from and line.basis == allocation.BASIS_OVERRIDE and
-                _("as decided on %(date)s") % {"date": computed.seeded_from.decided_on.strftime("%-d.%-m.%Y")})}
+                _("as decided on %(date)s") % {"date": date_format(computed.seeded_from.decided_on, "SHORT_DATE_FORMAT")})}
 
 
 @login_required
@@ -443,8 +445,8 @@ def notifications(request, pk: int):
                 notification = record_notification(decision, application, channel=request.POST.get("channel", ""),
                                                    sent_on=sent_on, actor=request.user)
                 messages.success(request, _("Recorded: deemed received on %(received)s; requests for rectification by %(deadline)s.")
-                                 % {"received": notification.received_on.strftime("%-d.%-m.%Y"),
-                                    "deadline": notification.rectification_deadline.strftime("%-d.%-m.%Y")})
+                                 % {"received": date_format(notification.received_on, "SHORT_DATE_FORMAT"),
+                                    "deadline": date_format(notification.rectification_deadline, "SHORT_DATE_FORMAT")})
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:

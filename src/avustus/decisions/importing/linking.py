@@ -10,13 +10,13 @@ Pure Python: it takes the parser's output and a registry, and returns data for a
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 
 from avustus.decisions.importing.parser import AppendixRow, DeferredEntry, GrantEntry, ParsedDecision
 from avustus.registry.resolver import Registry, Resolution
+from avustus.rules.collation import fold
 from avustus.rules.money import RoundingRule
 
 GRANTED, DEFERRED, REJECTED = "granted", "deferred", "rejected"
@@ -71,8 +71,7 @@ class LinkedRound:
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().replace("ı", "i")
-    text = text.replace("*", " ")
+    text = fold(text).replace("*", " ")
     return re.sub(r"[^\w#]+", " ", text).strip()
 
 
