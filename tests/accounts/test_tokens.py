@@ -78,7 +78,7 @@ def test_steps_needing_a_persons_own_confirmation_are_refused_to_a_token(round_2
     actor = tokens.authenticate(value).user
     before = AuditEntry.objects.count()
     with translation.override("en"):
-        for step in (lambda: present(round_2020, actor=actor), lambda: approve(round_2020, actor=actor),
+        for step in (lambda: present(round_2020, actor=actor), lambda: approve(round_2020, actor=actor, version="seen"),
                      lambda: sign_decision(draft, actor=actor)):
             with pytest.raises(PermissionDenied, match="API token"):
                 step()

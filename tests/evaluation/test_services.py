@@ -196,15 +196,16 @@ def test_the_number_of_applications_left_undecided_is_told_in_the_right_form(sma
     from django.utils.translation import override
 
     call, (hameenlinna, turku, oulu) = small_round
+    close(call)
     with override("fi"), pytest.raises(ValidationError) as three:
-        services.present(call, actor=staff["official"])
+        present(call, staff["official"])
     for app in (hameenlinna, turku, oulu):
         services.screen(app, ALL_PASS, actor=staff["official"])
     for reviewer in (staff["reviewer_a"], staff["reviewer_b"]):
         _score(hameenlinna, reviewer, 5, 2, staff["official"])
         _score(oulu, reviewer, 5, 5, staff["official"])
     with override("sv"), pytest.raises(ValidationError) as one:  # Turku is not scored
-        services.present(call, actor=staff["official"])
+        present(call, staff["official"])
     assert three.value.messages == [
         "Tarkastamatta tai pisteyttämättä olevia hakemuksia on 3. Käsittele ne ennen esittelyä."]
     assert one.value.messages == ["1 ansökan har ännu inte prövats eller poängsatts. Behandla den före föredragningen."]

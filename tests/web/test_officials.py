@@ -116,7 +116,7 @@ def test_a_forged_date_is_refused_with_a_message_and_nothing_is_presented(client
     client.force_login(official)
     url = reverse("officials-proposal", args=[round_2020.slug])
     entries = AuditEntry.objects.count()
-    response = client.post(url, {"action": "present", "decided_on": "31.2.2020"}, follow=True)
+    response = client.post(url, {"action": "present", "decided_on": "31.2.2020", "confirm": "yes"}, follow=True)
     assert response.redirect_chain == [(url, 302)]
     assert [str(m) for m in response.context["messages"]] == ["Anna päivämäärä muodossa VVVV-KK-PP."]
     assert not Proposal.objects.filter(call=round_2020).exclude(status=Proposal.Status.DRAFT).exists()
