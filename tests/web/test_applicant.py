@@ -123,3 +123,50 @@ def test_documents_are_attached_by_content_and_downloaded_as_attachments(client,
 def test_a_decided_call_links_its_decisions(client, round_2020):
     html = client.get(reverse("call", args=[round_2020.slug])).content.decode()
     assert reverse("round", args=[round_2020.slug]) in html
+
+
+def _summary_items(html: str) -> list[str]:
+    import re
+
+    summary = html[html.index('id="errors"'):]
+    summary = summary[:summary.index("</div>")]
+    return re.findall(r"<li>(.*?)</li>", summary, re.S)
+
+
+def test_the_error_summary_links_each_problem_to_its_field_by_its_label(client, open_call, hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    response = client.post(url, _form(application, title="", partner=[], action="submit", **{"plan.objectives": ""}))
+    assert response.status_code == 422
+    items = _summary_items(response.content.decode())
+    assert '<a href="#title">Hankkeen nimi</a>: Tämä kenttä on pakollinen. Täytä se.' in items
+    assert any(i.startswith('<a href="#plan-objectives">Tavoitteet</a>:') for i in items)
+    assert any(i.startswith('<a href="#partner_query">Hakijaryhmä</a>:') for i in items)
+    assert not any("<code>" in i or "plan.objectives" in i for i in items)
+    # Every link leads to an input that is on the page.
+    html = response.content.decode()
+    for target in ("title", "plan-objectives", "partner_query"):
+        assert f'id="{target}"' in html
+
+
+def test_the_error_summary_is_in_swedish_for_a_swedish_user(client, open_call, hameenlinna):
+    client.cookies["django_language"] = "sv"
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    response = client.post(url, _form(application, title="", action="submit"))
+    items = _summary_items(response.content.decode())
+    assert any(i.startswith('<a href="#title">Projektets namn</a>:') for i in items)
+
+
+def test_a_negative_amount_is_refused_as_negative_and_linked_to_its_budget_cell(client, open_call, hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    response = client.post(url, _form(application, **{"budget.services.vat": "-4800"}))
+    assert response.status_code == 422
+    items = _summary_items(response.content.decode())
+    assert items == ['<a href="#budget-services-vat">palvelujen ostot, alv</a>: Summa ei voi olla negatiivinen.']
+    assert 'id="budget-services-vat"' in response.content.decode()
+    assert Application.objects.get().version == application.version  # nothing saved
+    amount = client.post(url, _form(application, amount_applied="-1"))
+    assert _summary_items(amount.content.decode()) == [
+        '<a href="#amount_applied">Haettu määrä, euroa</a>: Summa ei voi olla negatiivinen.']

@@ -258,8 +258,11 @@ def _amount(value, path: str, errors: dict) -> Decimal | None:
     except InvalidOperation:
         errors[path] = [_("Write an amount in euros, for example 12500,00.")]
         return None
+    if amount.is_finite() and amount < 0:
+        errors[path] = [_("An amount cannot be negative.")]
+        return None
     # The bound comes before the quantize: quantizing 1e40 to cents overflows Decimal's precision and raises.
-    if not amount.is_finite() or amount < 0 or amount >= 10**12 or amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite() or amount >= 10**12 or amount != amount.quantize(Decimal("0.01")):
         errors[path] = [_("Write an amount in euros with at most two decimals, for example 12500,00.")]
         return None
     return amount.quantize(Decimal("0.01"))

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +19,7 @@ from avustus.applications.documents import application_pdf
 from avustus.calls.models import Call
 from avustus.registry.models import Organisation
 from avustus.registry.selectors import search_organisations
-from avustus.web.feedback import messages_of
+from avustus.web.feedback import error_summary, messages_of
 
 VISIBLE = (Call.Status.PUBLISHED, Call.Status.CLOSED, Call.Status.DECIDED)
 
@@ -112,10 +112,13 @@ def my_application(request, reference: str):
         editable = False
     errors: dict[str, list[str]] = {}
     query = ""
+    posted_budget: list[str] = []
     if request.method == "POST" and editable and request.POST.get("action") == "autosave":
         return _autosave(request, application)
     if request.method == "POST" and editable:
         changes = _form_values(request, application)
+        # The services number budget lines in the order they were sent: the form's filled-in categories.
+        posted_budget = [line["category"] for line in changes.budget]
         try:
             application = services.update_draft(
                 application, changes, actor=request.user, version=_version(request)
@@ -140,7 +143,7 @@ def my_application(request, reference: str):
                 else:
                     return redirect("my-application", reference=reference)
         application = services.access_application(request.user, reference)
-    return _render_form(request, application, editable, errors, query)
+    return _render_form(request, application, editable, errors, query, posted_budget)
 
 
 def _autosave(request, application):
@@ -156,10 +159,38 @@ def _autosave(request, application):
                          "message": _("Saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}})
 
 
-def _render_form(request, application, editable: bool, errors: dict, query: str):
+def _form_fields(call, plan, categories, posted_budget: list[str], errors: dict) -> dict[str, tuple[str | None, str]]:
+    """Every error path the application's services and rules use, mapped to the form's input and label."""
+    fields: dict[str, tuple[str | None, str]] = {
+        "title": ("title", _("Name of the project")),
+        "members": ("partner_query", _("Consortium")),
+        "amount_applied": ("amount_applied", _("Amount applied, euros")),
+    }
+    for field, label, _value in plan:
+        fields[f"plan.{field['key']}"] = (f"plan-{field['key']}", label)
+    if categories:
+        fields["budget"] = (f"budget-{categories[0].code}-vat_free", _("Budget"))
+    names = {c.code: c.text(translation.get_language() or "fi") for c in categories}
+    for path in errors:
+        head, _dot, rest = path.partition(".")
+        if head == "members":
+            fields[path] = ("partner_query", _("Consortium"))
+        elif head == "budget" and rest:
+            index, _dot, part = rest.partition(".")
+            code = posted_budget[int(index)] if index.isdigit() and int(index) < len(posted_budget) else None
+            if code in names:
+                if part == "vat":
+                    fields[path] = (f"budget-{code}-vat", _("%(category)s, VAT") % {"category": names[code]})
+                else:
+                    fields[path] = (f"budget-{code}-vat_free",
+                                    _("%(category)s, without VAT") % {"category": names[code]})
+    return fields
+
+
+def _render_form(request, application, editable: bool, errors: dict, query: str, posted_budget=None):
     call = application.call
     lines = {b.category.code: b for b in application.budget_lines.select_related("category")}
-    budget = [(c, lines.get(c.code)) for c in call.cost_categories.all() if c.eligible]
+    categories = [c for c in call.cost_categories.all() if c.eligible]
     members = list(application.members.select_related("organisation").order_by("position"))
     taken = {m.organisation_id for m in members}
     found = [o for o in search_organisations(query, kinds=call.partner_kinds) if o.pk not in taken]
@@ -169,6 +200,16 @@ def _render_form(request, application, editable: bool, errors: dict, query: str)
          application.plan.get(f["key"], ""))
         for f in call.plan_fields
     ]
+    if not posted_budget:
+        posted_budget = [b.category.code for b in application.budget_lines.select_related("category")
+                         .order_by("position")]
+    summary = error_summary(errors, _form_fields(call, plan, categories, posted_budget, errors))
+    by_input: dict[str, list[str]] = {}
+    for item in summary:
+        if item.target:
+            by_input.setdefault(item.target, []).append(item.message)
+    budget = [(c, lines.get(c.code), by_input.get(f"budget-{c.code}-vat_free", []),
+               by_input.get(f"budget-{c.code}-vat", [])) for c in categories]
     return render(
         request,
         "web/apply/form.html",
@@ -177,6 +218,7 @@ def _render_form(request, application, editable: bool, errors: dict, query: str)
             "call": call,
             "editable": editable,
             "errors": errors,
+            "error_summary": summary,
             "members": members,
             "budget": budget,
             "plan": plan,

@@ -26,6 +26,7 @@ from avustus.decisions.selectors import (
     round_summary,
 )
 from avustus.registry.models import Organisation
+from avustus.web.feedback import error_summary
 
 PAGE_SIZE = 50
 
@@ -200,4 +201,12 @@ def call_texts(request, slug: str):
             messages.success(request, _("The texts were saved. Documents signed earlier keep their texts."))
             return redirect("call-texts", slug=call.slug)
     texts = [(key, [(lang, value.get(lang, "")) for lang in TEXT_LANGUAGES]) for key, value in call.texts.items()]
-    return render(request, "web/call_texts.html", {"call": call, "texts": texts, "errors": errors})
+    language_names = {"fi": _("Finnish"), "sv": _("Swedish")}
+    fields = {}
+    for key in call.texts:
+        fields[key] = (f"t-{key}-fi", key)
+        for lang in TEXT_LANGUAGES:
+            fields[f"{key}.{lang}"] = (f"t-{key}-{lang}", f"{key} ({language_names[lang]})")
+    summary = error_summary({k: v if isinstance(v, list) else [v] for k, v in errors.items()}, fields)
+    return render(request, "web/call_texts.html", {"call": call, "texts": texts, "errors": errors,
+                                                   "error_summary": summary})
