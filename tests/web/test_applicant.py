@@ -170,3 +170,48 @@ def test_a_negative_amount_is_refused_as_negative_and_linked_to_its_budget_cell(
     amount = client.post(url, _form(application, amount_applied="-1"))
     assert _summary_items(amount.content.decode()) == [
         '<a href="#amount_applied">Haettu määrä, euroa</a>: Summa ei voi olla negatiivinen.']
+
+
+@pytest.fixture
+def granted_2020(client, round_2020, applicant_of):
+    """The lead of a granted 2020 application (Sastamala, 087300 €), logged in to the e-service."""
+    client.force_login(applicant_of("837"))
+    return Application.objects.get(reference="kuntadigi-2020-02-26-041")
+
+
+def test_after_the_decision_the_applicants_list_shows_the_outcome_and_amount(client, granted_2020):
+    html = client.get(reverse("my-applications")).content.decode()
+    row = html[html.index(granted_2020.reference):]
+    row = row[:row.index("</tr>")]
+    assert "Päätetty: myönnetty" in row and "87\u00a0300,00\u00a0€" in row
+    assert "lähetetty" not in row.lower()
+
+
+def test_after_the_decision_the_application_shows_letter_and_next_steps_and_no_withdrawal(client, granted_2020):
+    url = reverse("my-application", args=[granted_2020.reference])
+    html = client.get(url).content.decode()
+    assert "87\u00a0300,00\u00a0€" in html and "Päätetty: myönnetty" in html
+    for lang in ("fi", "sv"):
+        for fmt in ("html", "pdf"):
+            assert reverse("letter", args=[granted_2020.reference, lang, fmt]) in html
+    # What follows a grant, in the call's own words: payment applications and reporting.
+    assert "maksatushakemusten perusteella" in html and "loppuraportti" in html.lower()
+    assert reverse("withdraw-application", args=[granted_2020.reference]) not in html
+    letter = client.get(reverse("letter", args=[granted_2020.reference, "sv", "html"]))
+    assert letter.status_code == 200 and "BESLUT OM ANSÖKAN OM STATSUNDERSTÖD" in letter.content.decode()
+
+
+def test_the_next_steps_are_in_swedish_for_a_swedish_user(client, granted_2020):
+    client.cookies["django_language"] = "sv"
+    html = client.get(reverse("my-application", args=[granted_2020.reference])).content.decode()
+    assert "Beslut fattat: beviljad" in html
+    assert "Vad händer härnäst" in html and "utbetalningsansökningar" in html
+
+
+def test_a_submitted_application_without_a_decision_can_still_be_withdrawn(client, open_call, hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    client.post(url, _form(application, action="submit"))
+    html = client.get(url).content.decode()
+    assert reverse("withdraw-application", args=[application.reference]) in html
+    assert "Mitä seuraavaksi" not in html

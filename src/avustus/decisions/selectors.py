@@ -46,6 +46,13 @@ def applications_with_outcomes(call: Call) -> QuerySet[Application]:
     )
 
 
+def with_current_outcome(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """The applications annotated with their current outcome (``outcome_kind``, ``amount_granted``), if any."""
+    newest = _newest_outcomes()
+    return applications.annotate(outcome_kind=Subquery(newest.values("kind")[:1]),
+                                 amount_granted=Subquery(newest.values("amount_granted")[:1]))
+
+
 def current_outcome(application: Application) -> Outcome | None:
     return (
         application.outcomes.filter(decision__status=Decision.Status.SIGNED)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from avustus.applications import attachments, services
 from avustus.applications.documents import application_pdf
 from avustus.calls.models import Call
+from avustus.decisions.selectors import current_outcome, with_current_outcome
 from avustus.registry.models import Organisation
 from avustus.registry.selectors import search_organisations
 from avustus.web.feedback import error_summary, messages_of
@@ -67,7 +68,36 @@ def start(request, slug: str):
 
 @login_required
 def my_applications(request):
-    return render(request, "web/apply/mine.html", {"applications": services.applications_of(request.user)})
+    applications = with_current_outcome(services.applications_of(request.user))
+    return render(request, "web/apply/mine.html", {"applications": applications})
+
+
+# The call's texts that tell a recipient what follows a grant, in the order a recipient meets them.
+AFTER_GRANT_TEXTS = ("payment", "interim", "final", "instructions")
+
+
+def _decided(request, application) -> dict:
+    """What the applicant's own page shows once a decision is signed: outcome, amount, letter, next steps."""
+    outcome = current_outcome(application)
+    if outcome is None:
+        return {"outcome": None}
+    lang = request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("fi", "sv") else "fi"
+    texts = application.call.texts or {}
+
+    def text(key: str) -> str:
+        value = texts.get(key) or {}
+        return value.get(lang) or value.get("fi") or ""
+
+    notification = (application.notifications.filter(decision=outcome.decision)
+                    .order_by("-sent_on", "-id").first())
+    next_steps = [t for t in (text(k) for k in AFTER_GRANT_TEXTS) if t] if outcome.kind == "granted" else []
+    return {
+        "outcome": outcome,
+        "next_steps": next_steps,
+        "rectification": text("rectification") if outcome.kind in ("granted", "rejected") else "",
+        "notification": notification,
+        "letter_languages": [("fi", _("Finnish")), ("sv", _("Swedish"))],
+    }
 
 
 def _version(request) -> int:
@@ -228,6 +258,9 @@ def _render_form(request, application, editable: bool, errors: dict, query: str,
             "aid_rate": call.aid_rate,
             "submit_key": secrets.token_urlsafe(16),
             "attachments": attachments.list_attachments(request.user, application.reference),
+            # Withdrawal ends where the decision-making begins: the service refuses it once any outcome exists.
+            "can_withdraw": application.status == application.Status.SUBMITTED and not application.outcomes.exists(),
+            **_decided(request, application),
         },
         status=422 if errors else 200,
     )

@@ -153,7 +153,11 @@ def application_letter(request, reference: str, lang: str, fmt: str):
         or not can_see_decision(request.user, outcome.decision)
     ):
         raise Http404
-    response = HttpResponse(render_letter(application, lang=lang, fmt=fmt), content_type=CONTENT_TYPES[fmt])
+    # The letter states the rectification deadline when the sending of this decision has been recorded.
+    sent = (application.notifications.filter(decision=outcome.decision).order_by("-sent_on", "-id").first())
+    content = render_letter(application, lang=lang, fmt=fmt, sent_on=sent.sent_on if sent else None,
+                            by=sent.channel if sent else None)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'inline; filename="{application.reference}-{lang}.{fmt}"'
     return response
 
