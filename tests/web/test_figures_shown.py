@@ -1,0 +1,25 @@
+"""Figures as the screens show them: scores in the reader's locale with at most two decimals."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from avustus.evaluation.models import Assignment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_evaluation_page_shows_a_mean_score_with_two_decimals_at_most(client, round_2020, official,
+                                                                          django_user_model):
+    application = round_2020.applications.get(reference="kuntadigi-2020-02-26-041")
+    for name, value in (("arvioija-1", "70.00"), ("arvioija-2", "78.58")):
+        Assignment.objects.create(application=application, reviewer=django_user_model.objects.create(username=name),
+                                  conflict="none", weighted_score=Decimal(value), submitted_at=timezone.now())
+    client.force_login(official)
+    html = client.get(reverse("officials-evaluation", args=[round_2020.slug]) + "?sort=score").content.decode()
+    row = html[html.index(application.title):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="num">74,29</td>' in row and '<td class="num">8,58</td>' in row
+    assert "74,2900" not in html and "74.29" not in html
