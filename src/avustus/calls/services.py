@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from avustus.accounts.models import Role
 from avustus.accounts.permissions import has_programme_role
@@ -109,6 +110,18 @@ SCALAR_RULES = (
 APPLICANT_KIND_CHOICES = ("municipality", "joint_authority")
 HELSINKI = ZoneInfo("Europe/Helsinki")
 slug_re = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+# Codes of a call's rows are slugs, underscores included: imported rounds use them ("social_health") and a
+# copy keeps them, so the set-up screen must take back what it shows. A call's own identifier (in URLs) stays
+# a-z, 0-9 and -.
+code_re = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+# How an error names each list part: the same words as the set-up screen's headings.
+PART_NAMES = {
+    "cost_categories": gettext_lazy("Eligible cost categories"),
+    "exclusions": gettext_lazy("Exclusions"),
+    "criteria": gettext_lazy("Evaluation criteria"),
+    "groups": gettext_lazy("Groups of grants"),
+}
 
 # Each list part of a call, edited as lines of fields separated by "|": the field names in order.
 PART_FIELDS = {
@@ -144,12 +157,13 @@ def _parse_part(part: str, text: str, errors: dict) -> list[dict]:
         names = PART_FIELDS[part]
         where = f"{part}.{number}"
         if len(fields) > len(names) or not fields[0] or not (len(fields) > 1 and fields[1]):
-            errors[where] = [_("Line %(n)s: give an identifier and a Finnish name, at most %(k)s fields separated by |.")
-                             % {"n": number, "k": len(names)}]
+            errors[where] = [_("%(part)s, line %(n)s: give an identifier and a Finnish name, at most %(k)s fields "
+                               "separated by |.") % {"part": PART_NAMES[part], "n": number, "k": len(names)}]
             continue
         row = dict(zip(names, fields + [""] * (len(names) - len(fields))))
-        if not slug_re.fullmatch(row["code"]) or row["code"] in codes:
-            errors[where] = [_("Line %(n)s: the identifier must be unique and use only a-z, 0-9 and -.") % {"n": number}]
+        if not code_re.fullmatch(row["code"]) or row["code"] in codes:
+            errors[where] = [_("%(part)s, line %(n)s: the identifier must be unique and use only a-z, 0-9, _ and -.")
+                             % {"part": PART_NAMES[part], "n": number}]
             continue
         codes.add(row["code"])
         if part == "cost_categories":
@@ -167,8 +181,8 @@ def _parse_part(part: str, text: str, errors: dict) -> list[dict]:
                         and 1 <= row["scale_max"] <= 100):
                     raise ValueError
             except (InvalidOperation, ValueError):
-                errors[where] = [_("Line %(n)s: the weight is a positive number and the scale a whole number from 1 to 100.")
-                                 % {"n": number}]
+                errors[where] = [_("%(part)s, line %(n)s: the weight is a positive number and the scale a whole "
+                                   "number from 1 to 100.") % {"part": PART_NAMES[part], "n": number}]
                 continue
         rows.append(row)
     return rows
