@@ -84,6 +84,7 @@ MATRIX = [
     ("decision-document",                 "GET",    "unsigned",   NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("application",                       "GET",    "submitted",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("application",                       "GET",    "draft",      NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("find-application",                  "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("letter",                            "GET",    "decided",    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("my-applications",                   "GET",    "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("my-application",                    "GET",    "draft",      LOGIN, OK,    NF,    NF,    NF,    NF,    NF,    NF),

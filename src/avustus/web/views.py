@@ -214,3 +214,68 @@ def call_texts(request, slug: str):
     summary = error_summary({k: v if isinstance(v, list) else [v] for k, v in errors.items()}, fields)
     return render(request, "web/call_texts.html", {"call": call, "texts": texts, "errors": errors,
                                                    "error_summary": summary})
+
+
+# --- Looking up an application, and the error pages -------------------------------------------------
+
+MAX_TYPED = 100
+
+
+def _typed(value: str) -> str:
+    """What the user typed, kept to show it back: bounded, without control characters."""
+    return "".join(c for c in str(value)[:MAX_TYPED] if c.isprintable()).strip()
+
+
+def find_application(request):
+    """Find a public application by its tracking number; a miss shows the form again with what was typed."""
+    typed = _typed(request.GET.get("reference", ""))
+    if typed:
+        found = (Application.objects.filter(reference__iexact=typed).exclude(status=Application.Status.DRAFT)
+                 .values_list("reference", flat=True).first())
+        if found:
+            return redirect("application", reference=found)
+    return render(request, "web/find.html", {"typed": typed}, status=404 if typed else 200)
+
+
+def _error_page(request, template: str, status: int, context: dict | None = None) -> HttpResponse:
+    """An error page in the site's layout and the user's language.
+
+    The layout asks the database for the user's roles; when the error came from the database itself that
+    fails too, and a plain page with the same words is sent instead of a second error.
+    """
+    try:
+        return render(request, template, context or {}, status=status)
+    except Exception:
+        from django.utils.html import escape
+        from django.utils.translation import get_language
+
+        title = {400: _("The request could not be understood"), 403: _("Not allowed"), 404: _("Page not found"),
+                 429: _("Too many requests"), 500: _("Something went wrong")}.get(status, _("Something went wrong"))
+        body = (f'<!doctype html><html lang="{escape(get_language() or "fi")}"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)} – Avustus'
+                f'</title></head><body><main><h1>{escape(title)}</h1><p><a href="/">{escape(_("To the front page"))}'
+                f'</a></p></main></body></html>')
+        return HttpResponse(body, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, "400.html", 400)
+
+
+def permission_denied(request, exception=None):
+    return _error_page(request, "403.html", 403)
+
+
+def page_not_found(request, exception=None):
+    # A mistyped tracking number in the address comes back in the lookup form, to be corrected there.
+    match = getattr(request, "resolver_match", None)
+    typed = _typed(match.kwargs.get("reference", "")) if match and match.url_name == "application" else ""
+    return _error_page(request, "404.html", 404, {"typed": typed})
+
+
+def server_error(request):
+    return _error_page(request, "500.html", 500)
+
+
+def csrf_failure(request, reason=""):
+    return _error_page(request, "403_csrf.html", 403)
