@@ -215,3 +215,29 @@ def test_a_submitted_application_without_a_decision_can_still_be_withdrawn(clien
     html = client.get(url).content.decode()
     assert reverse("withdraw-application", args=[application.reference]) in html
     assert "Mitä seuraavaksi" not in html
+
+
+def test_starting_again_on_the_screens_reuses_the_users_empty_draft(client, open_call, hameenlinna, applicant_of):
+    first = _start(client, open_call, key="k1").url
+    assert _start(client, open_call, key="k2").url == first  # another click, another page load
+    assert Application.objects.count() == 1
+    # Once something is written in it, the next click starts a new application.
+    application = Application.objects.get()
+    client.post(first, {"version": application.version, "title": "Ensimmäinen hanke", "action": "save"})
+    second = _start(client, open_call, key="k3").url
+    assert second != first and Application.objects.count() == 2
+    # A colleague's empty draft is theirs: the colleague's click makes their own.
+    colleague = applicant_of("109", username="kollega")
+    client.force_login(colleague)
+    assert _start(client, open_call, key="k4").url not in (first, second)
+    assert Application.objects.count() == 3
+
+
+def test_the_api_still_creates_a_draft_per_request(open_call, hameenlinna):
+    from avustus.applications.services import create_draft
+    from avustus.registry.models import Organisation
+
+    organisation = Organisation.objects.get(code="109")
+    one = create_draft(open_call, actor=hameenlinna, organisation=organisation)
+    two = create_draft(open_call, actor=hameenlinna, organisation=organisation)
+    assert one.pk != two.pk

@@ -57,7 +57,8 @@ def start(request, slug: str):
         raise Http404
     try:
         application = services.create_draft(
-            call, actor=request.user, organisation=organisation, idempotency_key=request.POST.get("key", "")
+            call, actor=request.user, organisation=organisation, idempotency_key=request.POST.get("key", ""),
+            reuse_empty=True,
         )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(messages_of(exc)))
