@@ -118,3 +118,13 @@ LABELS = {"kind": KIND_LABELS, "rounding": ROUNDING_LABELS, "part": PART_LABELS,
 def label(code: str, vocabulary: str) -> str:
     """``mode|label:"rounding"``: a code's name in the reader's language; the code itself if unknown."""
     return LABELS[vocabulary].get(code, code)
+
+
+@register.simple_tag
+def collective_decision_of(call):
+    """The round's collective decision once it is signed (its notifications are a step of the round), else None."""
+    from avustus.decisions.models import Decision
+    from avustus.decisions.selectors import collective_decision
+
+    decision = collective_decision(call)
+    return decision if decision is not None and decision.status == Decision.Status.SIGNED else None
