@@ -241,3 +241,15 @@ def test_the_api_still_creates_a_draft_per_request(open_call, hameenlinna):
     one = create_draft(open_call, actor=hameenlinna, organisation=organisation)
     two = create_draft(open_call, actor=hameenlinna, organisation=organisation)
     assert one.pk != two.pk
+
+
+def test_a_refused_save_shows_what_was_typed_to_be_corrected(client, open_call, hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    response = client.post(url, _form(application, title="Uusi nimi", amount_applied="-5",
+                                      **{"budget.services.vat": "-4800", "plan.objectives": "Kirjoitettu teksti"}))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'value="Uusi nimi"' in html and 'value="-5"' in html and 'value="-4800"' in html
+    assert ">Kirjoitettu teksti</textarea>" in html
+    assert Application.objects.get().title == ""  # nothing was stored

@@ -226,9 +226,11 @@ def _render_form(request, application, editable: bool, errors: dict, query: str,
     taken = {m.organisation_id for m in members}
     found = [o for o in search_organisations(query, kinds=call.partner_kinds) if o.pk not in taken]
     lang = request.LANGUAGE_CODE
+    # A refused save stored nothing: the form shows what the user typed, to be corrected, not the stored values.
+    typed = request.POST if request.method == "POST" and errors else None
     plan = [
         (f, (f.get("label") or {}).get(lang) or (f.get("label") or {}).get("fi") or f["key"],
-         application.plan.get(f["key"], ""))
+         typed.get(f"plan.{f['key']}", "") if typed is not None else application.plan.get(f["key"], ""))
         for f in call.plan_fields
     ]
     if not posted_budget:
@@ -239,8 +241,21 @@ def _render_form(request, application, editable: bool, errors: dict, query: str,
     for item in summary:
         if item.target:
             by_input.setdefault(item.target, []).append(item.message)
-    budget = [(c, lines.get(c.code), by_input.get(f"budget-{c.code}-vat_free", []),
-               by_input.get(f"budget-{c.code}-vat", [])) for c in categories]
+    def stored(code: str, field: str):
+        line = lines.get(code)
+        return getattr(line, field) if line is not None else ""
+
+    budget = [
+        (c,
+         typed.get(f"budget.{c.code}.vat_free", "") if typed is not None else stored(c.code, "amount_vat_free"),
+         typed.get(f"budget.{c.code}.vat", "") if typed is not None else stored(c.code, "vat"),
+         by_input.get(f"budget-{c.code}-vat_free", []), by_input.get(f"budget-{c.code}-vat", []))
+        for c in categories
+    ]
+    shown = {
+        "title": typed.get("title", "") if typed is not None else application.title,
+        "amount_applied": typed.get("amount_applied", "") if typed is not None else application.amount_applied,
+    }
     return render(
         request,
         "web/apply/form.html",
@@ -250,6 +265,7 @@ def _render_form(request, application, editable: bool, errors: dict, query: str,
             "editable": editable,
             "errors": errors,
             "error_summary": summary,
+            "shown": shown,
             "members": members,
             "budget": budget,
             "plan": plan,
