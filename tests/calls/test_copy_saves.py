@@ -43,3 +43,14 @@ def test_a_refused_line_names_its_list_in_the_users_language(round_2020, officia
     with translation.override("sv"), pytest.raises(ValidationError) as caught:
         services.update_call_rules(copy, {}, {"cost_categories": "x"}, actor=official)
     assert caught.value.message_dict["cost_categories.1"][0].startswith("Godtagbara kostnadsslag, rad 1:")
+
+
+def test_a_refused_rule_names_its_field_by_the_screens_label(client, round_2020, official):
+    copy = services.copy_call(round_2020, slug="kuntadigi-2021", title_fi="Yhteishankkeet 2021", actor=official)
+    client.force_login(official)
+    data = _form_as_shown(client, copy)
+    data.update({"min_municipalities": "kaksi", "rounding_mode": "sideways"})
+    response = client.post(reverse("officials-setup", args=[copy.slug]), data)
+    html = response.content.decode()
+    assert "<li>Kuntia vähintään: Anna kokonaisluku.</li>" in html
+    assert "<li>Pyöristys: Valitse, miten myönnettävät määrät pyöristetään.</li>" in html

@@ -193,6 +193,8 @@ def test_the_matrix_is_well_formed():
 # --- The world the matrix is asked in -------------------------------------------------------------
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Another document: the same file is not attached twice to one application.
+ANOTHER_PDF = b"%PDF-1.4\n% toinen\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
@@ -275,7 +277,7 @@ def _body(name: str, world: dict) -> tuple[dict | str | None, str | None]:
         return {"version": draft.version, "title": "Tallennettu", "plan.objectives": "Sujuva asiointi.",
                 "partner": ["853"], "budget.staff.vat_free": "100000", "amount_applied": "85000", "action": "save"}, None
     if name == "add-attachment":
-        return {"file": SimpleUploadedFile("toinen.pdf", MINIMAL_PDF)}, None
+        return {"file": SimpleUploadedFile("toinen.pdf", ANOTHER_PDF)}, None
     if name == "officials-create-call":
         return {"programme": world["open_call"].programme.slug, "slug": "matrix-call", "title_fi": "Matriisi"}, None
     if name == "set_language":
@@ -285,7 +287,7 @@ def _body(name: str, world: dict) -> tuple[dict | str | None, str | None]:
     if name == "api-v1:update_application":
         return json.dumps({"version": draft.version, "title": "Tallennettu"}), "application/json"
     if name == "api-v1:add_attachment":
-        return {"file": SimpleUploadedFile("toinen.pdf", MINIMAL_PDF)}, None
+        return {"file": SimpleUploadedFile("toinen.pdf", ANOTHER_PDF)}, None
     return {}, None
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -122,6 +123,27 @@ PART_NAMES = {
     "criteria": gettext_lazy("Evaluation criteria"),
     "groups": gettext_lazy("Groups of grants"),
 }
+
+# How an error names each rule: the set-up screen's own labels, so that the user finds the field.
+RULE_NAMES = {
+    "title_fi": gettext_lazy("Title in Finnish"), "title_sv": gettext_lazy("Title in Swedish"),
+    "title_en": gettext_lazy("Title in English"), "appropriation": gettext_lazy("Appropriation (euros)"),
+    "opens_at": gettext_lazy("Opens (Finnish time)"), "closes_at": gettext_lazy("Deadline (Finnish time)"),
+    "aid_rate": gettext_lazy("maximum aid rate"),
+    "min_municipalities": gettext_lazy("Minimum number of municipalities"),
+    "lead_kinds": gettext_lazy("Lead applicant"), "partner_kinds": gettext_lazy("Partners"),
+    "implementation_end": gettext_lazy("End of implementation"), "final_report_due": gettext_lazy("Final report due"),
+    "reporting_interval_months": gettext_lazy("Interim report every (months)"),
+    "rounding_unit": gettext_lazy("Granted amounts rounded to a multiple of (euros)"),
+    "rounding_mode": gettext_lazy("Rounding"),
+}
+
+
+def _named(errors: dict) -> dict:
+    """The refusal with each rule's message led by the rule's name ("Rounding: choose how ...")."""
+    return {key: [f"{capfirst(str(RULE_NAMES[key]))}: {m}" for m in messages] if key in RULE_NAMES else messages
+            for key, messages in errors.items()}
+
 
 # Each list part of a call, edited as lines of fields separated by "|": the field names in order.
 PART_FIELDS = {
@@ -261,7 +283,7 @@ def update_call_rules(call: Call, values: dict, parts: dict[str, str], *, actor)
         errors["closes_at"] = [_("The deadline must come after the call opens.")]
     parsed = {part: _parse_part(part, text, errors) for part, text in parts.items() if part in PART_FIELDS}
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(_named(errors))
     models = {"cost_categories": CostCategory, "exclusions": Exclusion, "criteria": Criterion, "groups": GrantGroup}
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
