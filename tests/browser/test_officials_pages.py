@@ -24,10 +24,31 @@ OFFICIAL_PAGES = [
 
 def test_officials_pages_at_a_phones_and_a_desktops_width_in_finnish_and_swedish(browser, live_server, round_2020,
                                                                                  django_user_model):
+    import datetime
+
+    from avustus.evaluation import rectification
+
     official = django_user_model.objects.create_user(username="virkailija")
     RoleGrant.objects.create(user=official, role=Role.OFFICIAL, programme=round_2020.programme)
     decision = round_2020.decisions.get()
-    check_pages(browser, live_server, [*OFFICIAL_PAGES, f"/decisions/{decision.pk}/notifications/"], user=official)
+    rejected = decision.outcomes.filter(kind="rejected").first().application
+    request = rectification.register_request(decision, rejected, received_on=datetime.date(2020, 3, 20),
+                                             requester="Kunta", grounds="Hakemusta ei arvioitu oikein",
+                                             actor=official)
+    check_pages(browser, live_server, [
+        *OFFICIAL_PAGES, f"/decisions/{decision.pk}/notifications/", f"/rectifications/{request.pk}/",
+        "/applications/kuntadigi-2020-02-26-013/history/",
+    ], user=official)
+
+
+def test_a_reviewers_pages(browser, live_server, round_2020, django_user_model):
+    from avustus.evaluation.models import Assignment
+
+    reviewer = django_user_model.objects.create_user(username="arvioija")
+    RoleGrant.objects.create(user=reviewer, role=Role.REVIEWER, programme=round_2020.programme)
+    assignment = Assignment.objects.create(application=round_2020.applications.get(reference="kuntadigi-2020-02-26-013"),
+                                           reviewer=reviewer)
+    check_pages(browser, live_server, ["/reviews/", f"/reviews/{assignment.pk}/"], user=reviewer)
 
 
 def test_the_decision_makers_controls_on_a_presented_proposal(browser, live_server, open_call, django_user_model):
