@@ -104,3 +104,22 @@ def test_an_expired_form_is_styled_and_translated(db):
     html = response.content.decode()
     _in_layout(html)
     assert "<h1>Lomake on vanhentunut</h1>" in html
+
+
+def test_when_the_layout_itself_fails_a_plain_translated_page_is_sent(rf, db, monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import DatabaseError
+    from django.utils import translation
+
+    from avustus.web import views
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("the database is down")
+
+    monkeypatch.setattr(views, "render", broken)
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    with translation.override("sv"):
+        response = views.server_error(request)
+    html = response.content.decode()
+    assert response.status_code == 500 and '<html lang="sv">' in html and "<h1>Något gick fel</h1>" in html

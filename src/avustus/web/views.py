@@ -1,5 +1,7 @@
 """The public and officials' screens. Views only read requests and call selectors; no rules live here."""
 
+import logging
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -246,6 +248,7 @@ def _error_page(request, template: str, status: int, context: dict | None = None
     try:
         return render(request, template, context or {}, status=status)
     except Exception:
+        logging.getLogger(__name__).exception("the error page %s could not be rendered; sent a plain one", template)
         from django.utils.html import escape
         from django.utils.translation import get_language
 
