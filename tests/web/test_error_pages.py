@@ -123,3 +123,4 @@ def test_when_the_layout_itself_fails_a_plain_translated_page_is_sent(rf, db, mo
         response = views.server_error(request)
     html = response.content.decode()
     assert response.status_code == 500 and '<html lang="sv">' in html and "<h1>Något gick fel</h1>" in html
+
