@@ -252,6 +252,7 @@ CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token, apply.
 # its session must come with it. Lax still keeps the cookies off cross-site POSTs.
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "avustus.web.views.csrf_failure"  # the expired-form page in the site's layout and language
 # A working day at most, and gone when the browser closes (shared computers at municipal offices).
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -19,6 +19,7 @@ urlpatterns = [
     path("rounds/<slug:slug>/applications/", views.round_applications, name="round-applications"),
     path("decisions/<int:pk>/<str:lang>.<str:fmt>", allow_document_style(views.decision_document),
          name="decision-document"),
+    path("applications/find/", views.find_application, name="find-application"),
     path("applications/<str:reference>/", views.application_detail, name="application"),
     path("applications/<str:reference>/history/", history.application_history, name="application-history"),
     path("applications/<str:reference>/letter.<str:lang>.<str:fmt>", allow_document_style(views.application_letter),
@@ -62,6 +63,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# Error pages in the site's layout and the user's language.
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error
 
 if oidc_enabled():
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -429,3 +429,18 @@ def test_a_large_upload_spooled_to_disk_is_recognised_too(draft_with_partner, ha
     assert attachment.size == len(data) and attachment.sha256 == hashlib.sha256(data).hexdigest()
     with storages["default"].open(attachment.storage_name, "rb") as stored:
         assert stored.read() == data
+
+
+def test_the_same_file_is_not_attached_twice_and_the_refusal_names_the_first(draft_with_partner, hameenlinna_applicant, storage):
+    data = make_pdf()
+    first = add_attachment(draft_with_partner, upload(data, "suunnitelma.pdf"), actor=hameenlinna_applicant)
+    with pytest.raises(ValidationError) as error:
+        add_attachment(draft_with_partner, upload(data, "suunnitelma (1).pdf"), actor=hameenlinna_applicant)
+    [message] = error.value.message_dict["file"]
+    assert "suunnitelma.pdf" in message
+    assert Attachment.objects.count() == 1 and len(stored_files(storage)) == 1
+    # Another file is welcome, and a removed one can be attached again.
+    add_attachment(draft_with_partner, upload(make_docx(), "budjetti.docx"), actor=hameenlinna_applicant)
+    remove_attachment(first, actor=hameenlinna_applicant)
+    again = add_attachment(draft_with_partner, upload(data, "suunnitelma.pdf"), actor=hameenlinna_applicant)
+    assert again.pk != first.pk and again.sha256 == first.sha256

@@ -87,6 +87,7 @@ MATRIX = [
     ("decision-document",                 "GET",    "unsigned",   NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("application",                       "GET",    "submitted",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("application",                       "GET",    "draft",      NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("find-application",                  "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("letter",                            "GET",    "decided",    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("my-applications",                   "GET",    "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("my-application",                    "GET",    "draft",      LOGIN, OK,    NF,    NF,    NF,    NF,    NF,    NF),
@@ -200,6 +201,8 @@ def test_the_matrix_is_well_formed():
 # --- The world the matrix is asked in -------------------------------------------------------------
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Another document: the same file is not attached twice to one application.
+ANOTHER_PDF = b"%PDF-1.4\n% toinen\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
@@ -284,7 +287,7 @@ def _body(name: str, world: dict) -> tuple[dict | str | None, str | None]:
         return {"version": draft.version, "title": "Tallennettu", "plan.objectives": "Sujuva asiointi.",
                 "partner": ["853"], "budget.staff.vat_free": "100000", "amount_applied": "85000", "action": "save"}, None
     if name == "add-attachment":
-        return {"file": SimpleUploadedFile("toinen.pdf", MINIMAL_PDF)}, None
+        return {"file": SimpleUploadedFile("toinen.pdf", ANOTHER_PDF)}, None
     if name == "officials-create-call":
         return {"programme": world["open_call"].programme.slug, "slug": "matrix-call", "title_fi": "Matriisi"}, None
     if name == "api-tokens":
@@ -298,7 +301,7 @@ def _body(name: str, world: dict) -> tuple[dict | str | None, str | None]:
     if name == "api-v1:update_application":
         return json.dumps({"version": draft.version, "title": "Tallennettu"}), "application/json"
     if name == "api-v1:add_attachment":
-        return {"file": SimpleUploadedFile("toinen.pdf", MINIMAL_PDF)}, None
+        return {"file": SimpleUploadedFile("toinen.pdf", ANOTHER_PDF)}, None
     return {}, None
 
 

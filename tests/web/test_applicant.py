@@ -149,3 +149,133 @@ def test_withdrawing_asks_for_confirmation_on_the_screen(client, open_call, sign
     assert Application.objects.get().status == "submitted"
     client.post(withdraw, {"confirm": "yes"})
     assert Application.objects.get().status == "withdrawn"
+
+
+def _summary_items(html: str) -> list[str]:
+    import re
+
+    summary = html[html.index('id="errors"'):]
+    summary = summary[:summary.index("</div>")]
+    return re.findall(r"<li>(.*?)</li>", summary, re.S)
+
+
+def test_the_error_summary_links_each_problem_to_its_field_by_its_label(client, open_call, signed_in_hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    response = client.post(url, _form(application, title="", partner=[], action="submit", **{"plan.objectives": ""}))
+    assert response.status_code == 422
+    items = _summary_items(response.content.decode())
+    assert '<a href="#title">Hankkeen nimi</a>: Tämä kenttä on pakollinen. Täytä se.' in items
+    assert any(i.startswith('<a href="#plan-objectives">Tavoitteet</a>:') for i in items)
+    assert any(i.startswith('<a href="#partner_query">Hakijaryhmä</a>:') for i in items)
+    assert not any("<code>" in i or "plan.objectives" in i for i in items)
+    # Every link leads to an input that is on the page.
+    html = response.content.decode()
+    for target in ("title", "plan-objectives", "partner_query"):
+        assert f'id="{target}"' in html
+
+
+def test_the_error_summary_is_in_swedish_for_a_swedish_user(client, open_call, signed_in_hameenlinna):
+    client.cookies["django_language"] = "sv"
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    response = client.post(url, _form(application, title="", action="submit"))
+    items = _summary_items(response.content.decode())
+    assert any(i.startswith('<a href="#title">Projektets namn</a>:') for i in items)
+
+
+def test_a_negative_amount_is_refused_as_negative_and_linked_to_its_budget_cell(client, open_call, signed_in_hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    response = client.post(url, _form(application, **{"budget.services.vat": "-4800"}))
+    assert response.status_code == 422
+    items = _summary_items(response.content.decode())
+    assert items == ['<a href="#budget-services-vat">palvelujen ostot, alv</a>: Summa ei voi olla negatiivinen.']
+    assert 'id="budget-services-vat"' in response.content.decode()
+    assert Application.objects.get().version == application.version  # nothing saved
+    amount = client.post(url, _form(application, amount_applied="-1"))
+    assert _summary_items(amount.content.decode()) == [
+        '<a href="#amount_applied">Haettu määrä, euroa</a>: Summa ei voi olla negatiivinen.']
+
+
+@pytest.fixture
+def granted_2020(client, round_2020, applicant_of):
+    """The lead of a granted 2020 application (Sastamala, 087300 €), logged in to the e-service."""
+    client.force_login(applicant_of("837"))
+    return Application.objects.get(reference="kuntadigi-2020-02-26-041")
+
+
+def test_after_the_decision_the_applicants_list_shows_the_outcome_and_amount(client, granted_2020):
+    html = client.get(reverse("my-applications")).content.decode()
+    row = html[html.index(granted_2020.reference):]
+    row = row[:row.index("</tr>")]
+    assert "Päätetty: myönnetty" in row and "87\u00a0300,00\u00a0€" in row
+    assert "lähetetty" not in row.lower()
+
+
+def test_after_the_decision_the_application_shows_letter_and_next_steps_and_no_withdrawal(client, granted_2020):
+    url = reverse("my-application", args=[granted_2020.reference])
+    html = client.get(url).content.decode()
+    assert "87\u00a0300,00\u00a0€" in html and "Päätetty: myönnetty" in html
+    for lang in ("fi", "sv"):
+        for fmt in ("html", "pdf"):
+            assert reverse("letter", args=[granted_2020.reference, lang, fmt]) in html
+    # What follows a grant, in the call's own words: payment applications and reporting.
+    assert "maksatushakemusten perusteella" in html and "loppuraportti" in html.lower()
+    assert reverse("withdraw-application", args=[granted_2020.reference]) not in html
+    letter = client.get(reverse("letter", args=[granted_2020.reference, "sv", "html"]))
+    assert letter.status_code == 200 and "BESLUT OM ANSÖKAN OM STATSUNDERSTÖD" in letter.content.decode()
+
+
+def test_the_next_steps_are_in_swedish_for_a_swedish_user(client, granted_2020):
+    client.cookies["django_language"] = "sv"
+    html = client.get(reverse("my-application", args=[granted_2020.reference])).content.decode()
+    assert "Beslut fattat: beviljad" in html
+    assert "Vad händer härnäst" in html and "utbetalningsansökningar" in html
+
+
+def test_a_submitted_application_without_a_decision_can_still_be_withdrawn(client, open_call, signed_in_hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    client.post(url, _form(application, action="submit"))
+    html = client.get(url).content.decode()
+    assert reverse("withdraw-application", args=[application.reference]) in html
+    assert "Mitä seuraavaksi" not in html
+
+
+def test_starting_again_on_the_screens_reuses_the_users_empty_draft(client, open_call, signed_in_hameenlinna, applicant_of):
+    first = _start(client, open_call, key="k1").url
+    assert _start(client, open_call, key="k2").url == first  # another click, another page load
+    assert Application.objects.count() == 1
+    # Once something is written in it, the next click starts a new application.
+    application = Application.objects.get()
+    client.post(first, {"version": application.version, "title": "Ensimmäinen hanke", "action": "save"})
+    second = _start(client, open_call, key="k3").url
+    assert second != first and Application.objects.count() == 2
+    # A colleague's empty draft is theirs: the colleague's click makes their own.
+    colleague = applicant_of("109", username="kollega")
+    client.force_login(colleague)
+    assert _start(client, open_call, key="k4").url not in (first, second)
+    assert Application.objects.count() == 3
+
+
+def test_the_api_still_creates_a_draft_per_request(open_call, signed_in_hameenlinna):
+    from avustus.applications.services import create_draft
+    from avustus.registry.models import Organisation
+
+    organisation = Organisation.objects.get(code="109")
+    one = create_draft(open_call, actor=signed_in_hameenlinna, organisation=organisation)
+    two = create_draft(open_call, actor=signed_in_hameenlinna, organisation=organisation)
+    assert one.pk != two.pk
+
+
+def test_a_refused_save_shows_what_was_typed_to_be_corrected(client, open_call, signed_in_hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    response = client.post(url, _form(application, title="Uusi nimi", amount_applied="-5",
+                                      **{"budget.services.vat": "-4800", "plan.objectives": "Kirjoitettu teksti"}))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'value="Uusi nimi"' in html and 'value="-5"' in html and 'value="-4800"' in html
+    assert ">Kirjoitettu teksti</textarea>" in html
+    assert Application.objects.get().title == ""  # nothing was stored

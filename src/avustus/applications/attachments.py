@@ -195,6 +195,8 @@ def add_attachment(application: Application, uploaded_file, *, actor) -> Attachm
         # The size the upload handler reported is not what was read; trust neither.
         raise ValidationError({"file": [_("The file could not be read completely; try again.")]})
 
+    _refuse_duplicate(application, digest)  # early, so that the file is not stored only to be refused
+
     storage = storages["default"]
     # Random and free of the user's name, so that it cannot be guessed or carry a path or an extension.
     name = storage.save(f"attachments/{secrets.token_hex(1)}/{secrets.token_hex(16)}", uploaded_file)
@@ -206,6 +208,7 @@ def add_attachment(application: Application, uploaded_file, *, actor) -> Attachm
             if current.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
                 raise ValidationError({"file": [_("An application can have at most %(n)s attachments.")
                                                 % {"n": MAX_ATTACHMENTS}]})
+            _refuse_duplicate(current, digest)  # again under the lock: two uploads of one file at once
             attachment = Attachment.objects.create(
                 application=current, storage_name=name,
                 original_name=sanitise_name(getattr(uploaded_file, "name", ""), content_type),
@@ -219,6 +222,18 @@ def add_attachment(application: Application, uploaded_file, *, actor) -> Attachm
         _discard(storage, name)
         raise
     return attachment
+
+
+def _refuse_duplicate(application: Application, digest: str) -> None:
+    """The same bytes attached twice would be read twice by every reviewer; say which one is already there.
+
+    A removed attachment does not count: attaching its file again is how a removal is undone.
+    """
+    same = application.attachments.filter(sha256=digest, removed_at__isnull=True).order_by("id").first()
+    if same is not None:
+        raise ValidationError({"file": [
+            _("This file is already attached as %(name)s (the same content); it was not attached again.")
+            % {"name": same.original_name}]})
 
 
 def _discard(storage, name: str) -> None:

@@ -204,14 +204,33 @@ def _data(application: Application) -> submission.ApplicationData:
 # --- Use cases ----------------------------------------------------------------------------------
 
 
+def _empty_draft(call: Call, actor, organisation: Organisation) -> Application | None:
+    """The actor's own draft of ``call`` led by ``organisation`` with nothing written in it yet, if there is one."""
+    candidates = (
+        call.applications.filter(status=Application.Status.DRAFT, created_by=actor, title="",
+                                 amount_applied=0, members__organisation=organisation,
+                                 members__role=ConsortiumMember.Role.LEAD)
+        .exclude(budget_lines__isnull=False).exclude(attachments__isnull=False)
+        .order_by("-created_at", "-id")
+    )
+    for draft in candidates:
+        if draft.members.count() == 1 and not any(str(v).strip() for v in (draft.plan or {}).values()):
+            return draft
+    return None
+
+
 def create_draft(
-    call: Call, *, actor, organisation: Organisation, title: str = "", idempotency_key: str = ""
+    call: Call, *, actor, organisation: Organisation, title: str = "", idempotency_key: str = "",
+    reuse_empty: bool = False,
 ) -> Application:
     """A new draft led by ``organisation``, which the actor must act for.
 
     The same ``idempotency_key`` from the same user for the same organisation (a double click, a
     retried request) gives the draft already made instead of a second one; with another organisation
-    it is another request, and makes that organisation's own draft.
+    it is another request, and makes that organisation's own draft. With ``reuse_empty`` (the screens'
+    "start an application" button), the actor's own untouched draft of the call for that organisation
+    is given back instead of a new one, so that clicking the button again does not pile up empty
+    drafts; the API creates one per request, as its clients expect.
     """
     if organisation.pk not in _organisations_of(actor):
         raise PermissionDenied(_("You do not act for %(name)s.") % {"name": organisation.name_fi})
@@ -232,6 +251,10 @@ def create_draft(
             ).first()
             if earlier is not None:
                 return earlier
+        if reuse_empty and not title.strip():
+            empty = _empty_draft(call, actor, organisation)
+            if empty is not None:
+                return empty
         # Numbers of e-service applications follow the call's own sequence.
         taken = call.applications.filter(source_row__isnull=True).count()
         application = Application.objects.create(
@@ -267,7 +290,7 @@ def _amount(value, path: str, errors: dict) -> Decimal | None:
             errors[path] = [_("Write an amount in euros with at most two decimals, for example 12500,00.")]
         return None
     if amount < 0:
-        errors[path] = [_("Write an amount in euros with at most two decimals, for example 12500,00.")]
+        errors[path] = [_("An amount cannot be negative.")]
         return None
     return amount
 

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from avustus.accounts.models import Role
 from avustus.accounts.permissions import has_programme_role
@@ -109,6 +111,39 @@ SCALAR_RULES = (
 APPLICANT_KIND_CHOICES = ("municipality", "joint_authority")
 HELSINKI = ZoneInfo("Europe/Helsinki")
 slug_re = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+# Codes of a call's rows are slugs, underscores included: imported rounds use them ("social_health") and a
+# copy keeps them, so the set-up screen must take back what it shows. A call's own identifier (in URLs) stays
+# a-z, 0-9 and -.
+code_re = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+# How an error names each list part: the same words as the set-up screen's headings.
+PART_NAMES = {
+    "cost_categories": gettext_lazy("Eligible cost categories"),
+    "exclusions": gettext_lazy("Exclusions"),
+    "criteria": gettext_lazy("Evaluation criteria"),
+    "groups": gettext_lazy("Groups of grants"),
+}
+
+# How an error names each rule: the set-up screen's own labels, so that the user finds the field.
+RULE_NAMES = {
+    "title_fi": gettext_lazy("Title in Finnish"), "title_sv": gettext_lazy("Title in Swedish"),
+    "title_en": gettext_lazy("Title in English"), "appropriation": gettext_lazy("Appropriation (euros)"),
+    "opens_at": gettext_lazy("Opens (Finnish time)"), "closes_at": gettext_lazy("Deadline (Finnish time)"),
+    "aid_rate": gettext_lazy("maximum aid rate"),
+    "min_municipalities": gettext_lazy("Minimum number of municipalities"),
+    "lead_kinds": gettext_lazy("Lead applicant"), "partner_kinds": gettext_lazy("Partners"),
+    "implementation_end": gettext_lazy("End of implementation"), "final_report_due": gettext_lazy("Final report due"),
+    "reporting_interval_months": gettext_lazy("Interim report every (months)"),
+    "rounding_unit": gettext_lazy("Granted amounts rounded to a multiple of (euros)"),
+    "rounding_mode": gettext_lazy("Rounding"),
+}
+
+
+def _named(errors: dict) -> dict:
+    """The refusal with each rule's message led by the rule's name ("Rounding: choose how ...")."""
+    return {key: [f"{capfirst(str(RULE_NAMES[key]))}: {m}" for m in messages] if key in RULE_NAMES else messages
+            for key, messages in errors.items()}
+
 
 # Each list part of a call, edited as lines of fields separated by "|": the field names in order.
 PART_FIELDS = {
@@ -144,12 +179,13 @@ def _parse_part(part: str, text: str, errors: dict) -> list[dict]:
         names = PART_FIELDS[part]
         where = f"{part}.{number}"
         if len(fields) > len(names) or not fields[0] or not (len(fields) > 1 and fields[1]):
-            errors[where] = [_("Line %(n)s: give an identifier and a Finnish name, at most %(k)s fields separated by |.")
-                             % {"n": number, "k": len(names)}]
+            errors[where] = [_("%(part)s, line %(n)s: give an identifier and a Finnish name, at most %(k)s fields "
+                               "separated by |.") % {"part": PART_NAMES[part], "n": number, "k": len(names)}]
             continue
         row = dict(zip(names, fields + [""] * (len(names) - len(fields))))
-        if not slug_re.fullmatch(row["code"]) or row["code"] in codes:
-            errors[where] = [_("Line %(n)s: the identifier must be unique and use only a-z, 0-9 and -.") % {"n": number}]
+        if not code_re.fullmatch(row["code"]) or row["code"] in codes:
+            errors[where] = [_("%(part)s, line %(n)s: the identifier must be unique and use only a-z, 0-9, _ and -.")
+                             % {"part": PART_NAMES[part], "n": number}]
             continue
         codes.add(row["code"])
         if part == "cost_categories":
@@ -167,8 +203,8 @@ def _parse_part(part: str, text: str, errors: dict) -> list[dict]:
                         and 1 <= row["scale_max"] <= 100):
                     raise ValueError
             except (InvalidOperation, ValueError):
-                errors[where] = [_("Line %(n)s: the weight is a positive number and the scale a whole number from 1 to 100.")
-                                 % {"n": number}]
+                errors[where] = [_("%(part)s, line %(n)s: the weight is a positive number and the scale a whole "
+                                   "number from 1 to 100.") % {"part": PART_NAMES[part], "n": number}]
                 continue
         rows.append(row)
     return rows
@@ -247,7 +283,7 @@ def update_call_rules(call: Call, values: dict, parts: dict[str, str], *, actor)
         errors["closes_at"] = [_("The deadline must come after the call opens.")]
     parsed = {part: _parse_part(part, text, errors) for part, text in parts.items() if part in PART_FIELDS}
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(_named(errors))
     models = {"cost_categories": CostCategory, "exclusions": Exclusion, "criteria": Criterion, "groups": GrantGroup}
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)

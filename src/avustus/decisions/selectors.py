@@ -46,6 +46,13 @@ def applications_with_outcomes(call: Call) -> QuerySet[Application]:
     )
 
 
+def with_current_outcome(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """The applications annotated with their current outcome (``outcome_kind``, ``amount_granted``), if any."""
+    newest = _newest_outcomes()
+    return applications.annotate(outcome_kind=Subquery(newest.values("kind")[:1]),
+                                 amount_granted=Subquery(newest.values("amount_granted")[:1]))
+
+
 def current_outcome(application: Application) -> Outcome | None:
     return (
         application.outcomes.filter(decision__status=Decision.Status.SIGNED)
@@ -57,7 +64,7 @@ def current_outcome(application: Application) -> Outcome | None:
 
 @dataclass(frozen=True)
 class GroupTotal:
-    group: GrantGroup
+    group: GrantGroup | None  # None: grants without a group heading (a grant made later, on rectification)
     count: int
     granted: Decimal
 
@@ -90,34 +97,40 @@ def collective_decision(call: Call) -> Decision | None:
 
 
 def round_summary(call: Call) -> RoundSummary:
-    apps = applications_with_outcomes(call).order_by()
-    totals = call.applications.aggregate(n=Count("id"), applied=Sum("amount_applied"))
-    by_kind = {
-        row["outcome_kind"]: row
-        for row in apps.values("outcome_kind").annotate(n=Count("id"), granted=Sum("amount_granted"))
-    }
-    by_group = {
-        row["group_id"]: row
-        for row in apps.filter(outcome_kind=Outcome.Kind.GRANTED)
-        .values("group_id")
-        .annotate(n=Count("id"), granted=Sum("amount_granted"))
-    }
-    groups = [
-        GroupTotal(g, by_group.get(g.id, {}).get("n", 0), by_group.get(g.id, {}).get("granted") or ZERO)
-        for g in call.groups.all()
-    ]
-    granted = by_kind.get(Outcome.Kind.GRANTED, {})
+    """The round's figures, every one summed in Python from one list of rows (each application's current outcome).
+
+    Totals and the rows they sum therefore cannot disagree: a grant made later (on a rectification request,
+    with no group heading) is in a row of its own and in the total, not in one and missing from the other.
+    Drafts are their applicants' business and count nowhere.
+    """
+    rows = list(
+        applications_with_outcomes(call).exclude(status=Application.Status.DRAFT).order_by()
+        .values("amount_applied", "outcome_kind", "amount_granted", "group_id")
+    )
+    granted_rows = [r for r in rows if r["outcome_kind"] == Outcome.Kind.GRANTED]
+    def total(group, mine) -> GroupTotal:
+        return GroupTotal(group, len(mine), sum((r["amount_granted"] or ZERO for r in mine), ZERO))
+
+    known = list(call.groups.all())
+    groups = [total(g, [r for r in granted_rows if r["group_id"] == g.id]) for g in known]
+    without = [r for r in granted_rows if r["group_id"] not in {g.id for g in known}]
+    if without:
+        groups.append(total(None, without))
+
+    def count(kind: str) -> int:
+        return sum(1 for r in rows if r["outcome_kind"] == kind)
+
     return RoundSummary(
         call=call,
         decision=collective_decision(call),
-        applications=totals["n"],
-        applied=totals["applied"] or ZERO,
-        granted=granted.get("granted") or ZERO,
-        granted_count=granted.get("n", 0),
+        applications=len(rows),
+        applied=sum((r["amount_applied"] for r in rows), ZERO),
+        granted=sum((g.granted for g in groups), ZERO),
+        granted_count=sum(g.count for g in groups),
         groups=groups,
-        deferred=by_kind.get(Outcome.Kind.DEFERRED, {}).get("n", 0),
-        rejected=by_kind.get(Outcome.Kind.REJECTED, {}).get("n", 0),
-        withdrawn_in_list=by_kind.get(Outcome.Kind.WITHDRAWN, {}).get("n", 0),
+        deferred=count(Outcome.Kind.DEFERRED),
+        rejected=count(Outcome.Kind.REJECTED),
+        withdrawn_in_list=count(Outcome.Kind.WITHDRAWN),
         findings=call.findings.count(),
     )
 
@@ -180,7 +193,8 @@ def round_report(call: Call) -> dict:
             "deferred": summary.deferred,
             "rejected": summary.rejected,
             "groups": [
-                {"heading": g.group.name_fi, "grants": g.count, "granted": _money(g.granted)} for g in summary.groups
+                {"heading": g.group.name_fi if g.group else None, "grants": g.count, "granted": _money(g.granted)}
+                for g in summary.groups
             ],
             "appropriation": _money(call.appropriation),
             "budget_item": call.budget_item or None,

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +18,10 @@ from avustus.applications import attachments, services
 from avustus.applications.documents import application_pdf
 from avustus.calls.models import Call
 from avustus.calls.texts import plan_field_label
+from avustus.decisions.selectors import current_outcome, with_current_outcome
 from avustus.registry.models import Organisation
 from avustus.registry.selectors import search_organisations
-from avustus.web.feedback import messages_of
+from avustus.web.feedback import error_summary, messages_of
 
 VISIBLE = (Call.Status.PUBLISHED, Call.Status.CLOSED, Call.Status.DECIDED)
 
@@ -57,7 +58,8 @@ def start(request, slug: str):
         raise Http404
     try:
         application = services.create_draft(
-            call, actor=request.user, organisation=organisation, idempotency_key=request.POST.get("key", "")
+            call, actor=request.user, organisation=organisation, idempotency_key=request.POST.get("key", ""),
+            reuse_empty=True,
         )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(messages_of(exc)))
@@ -68,7 +70,36 @@ def start(request, slug: str):
 
 @login_required
 def my_applications(request):
-    return render(request, "web/apply/mine.html", {"applications": services.applications_of(request.user)})
+    applications = with_current_outcome(services.applications_of(request.user))
+    return render(request, "web/apply/mine.html", {"applications": applications})
+
+
+# The call's texts that tell a recipient what follows a grant, in the order a recipient meets them.
+AFTER_GRANT_TEXTS = ("payment", "interim", "final", "instructions")
+
+
+def _decided(request, application) -> dict:
+    """What the applicant's own page shows once a decision is signed: outcome, amount, letter, next steps."""
+    outcome = current_outcome(application)
+    if outcome is None:
+        return {"outcome": None}
+    lang = request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("fi", "sv") else "fi"
+    texts = application.call.texts or {}
+
+    def text(key: str) -> str:
+        value = texts.get(key) or {}
+        return value.get(lang) or value.get("fi") or ""
+
+    notification = (application.notifications.filter(decision=outcome.decision)
+                    .order_by("-sent_on", "-id").first())
+    next_steps = [t for t in (text(k) for k in AFTER_GRANT_TEXTS) if t] if outcome.kind == "granted" else []
+    return {
+        "outcome": outcome,
+        "next_steps": next_steps,
+        "rectification": text("rectification") if outcome.kind in ("granted", "rejected") else "",
+        "notification": notification,
+        "letter_languages": [("fi", _("Finnish")), ("sv", _("Swedish"))],
+    }
 
 
 def _version(request) -> int:
@@ -113,10 +144,13 @@ def my_application(request, reference: str):
         editable = False
     errors: dict[str, list[str]] = {}
     query = ""
+    posted_budget: list[str] = []
     if request.method == "POST" and editable and request.POST.get("action") == "autosave":
         return _autosave(request, application)
     if request.method == "POST" and editable:
         changes = _form_values(request, application)
+        # The services number budget lines in the order they were sent: the form's filled-in categories.
+        posted_budget = [line["category"] for line in changes.budget]
         try:
             application = services.update_draft(
                 application, changes, actor=request.user, version=_version(request)
@@ -141,7 +175,7 @@ def my_application(request, reference: str):
                 else:
                     return redirect("my-application", reference=reference)
         application = services.access_application(request.user, reference)
-    return _render_form(request, application, editable, errors, query)
+    return _render_form(request, application, editable, errors, query, posted_budget)
 
 
 def _autosave(request, application):
@@ -157,18 +191,72 @@ def _autosave(request, application):
                          "message": _("Saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}})
 
 
-def _render_form(request, application, editable: bool, errors: dict, query: str):
+def _form_fields(call, plan, categories, posted_budget: list[str], errors: dict) -> dict[str, tuple[str | None, str]]:
+    """Every error path the application's services and rules use, mapped to the form's input and label."""
+    fields: dict[str, tuple[str | None, str]] = {
+        "title": ("title", _("Name of the project")),
+        "members": ("partner_query", _("Consortium")),
+        "amount_applied": ("amount_applied", _("Amount applied, euros")),
+    }
+    for field, label, _value in plan:
+        fields[f"plan.{field['key']}"] = (f"plan-{field['key']}", label)
+    if categories:
+        fields["budget"] = (f"budget-{categories[0].code}-vat_free", _("Budget"))
+    names = {c.code: c.text(translation.get_language() or "fi") for c in categories}
+    for path in errors:
+        head, _dot, rest = path.partition(".")
+        if head == "members":
+            fields[path] = ("partner_query", _("Consortium"))
+        elif head == "budget" and rest:
+            index, _dot, part = rest.partition(".")
+            code = posted_budget[int(index)] if index.isdigit() and int(index) < len(posted_budget) else None
+            if code in names:
+                if part == "vat":
+                    fields[path] = (f"budget-{code}-vat", _("%(category)s, VAT") % {"category": names[code]})
+                else:
+                    fields[path] = (f"budget-{code}-vat_free",
+                                    _("%(category)s, without VAT") % {"category": names[code]})
+    return fields
+
+
+def _render_form(request, application, editable: bool, errors: dict, query: str, posted_budget=None):
     call = application.call
     lines = {b.category.code: b for b in application.budget_lines.select_related("category")}
-    budget = [(c, lines.get(c.code)) for c in call.cost_categories.all() if c.eligible]
+    categories = [c for c in call.cost_categories.all() if c.eligible]
     members = list(application.members.select_related("organisation").order_by("position"))
     taken = {m.organisation_id for m in members}
     found = [o for o in search_organisations(query, kinds=call.partner_kinds) if o.pk not in taken]
     lang = request.LANGUAGE_CODE
+    # A refused save stored nothing: the form shows what the user typed, to be corrected, not the stored values.
+    typed = request.POST if request.method == "POST" and errors else None
     plan = [
-        (f, plan_field_label(f, lang), application.plan.get(f["key"], ""))
+        (f, plan_field_label(f, lang),
+         typed.get(f"plan.{f['key']}", "") if typed is not None else application.plan.get(f["key"], ""))
         for f in call.plan_fields
     ]
+    if not posted_budget:
+        posted_budget = [b.category.code for b in application.budget_lines.select_related("category")
+                         .order_by("position")]
+    summary = error_summary(errors, _form_fields(call, plan, categories, posted_budget, errors))
+    by_input: dict[str, list[str]] = {}
+    for item in summary:
+        if item.target:
+            by_input.setdefault(item.target, []).append(item.message)
+    def stored(code: str, field: str):
+        line = lines.get(code)
+        return getattr(line, field) if line is not None else ""
+
+    budget = [
+        (c,
+         typed.get(f"budget.{c.code}.vat_free", "") if typed is not None else stored(c.code, "amount_vat_free"),
+         typed.get(f"budget.{c.code}.vat", "") if typed is not None else stored(c.code, "vat"),
+         by_input.get(f"budget-{c.code}-vat_free", []), by_input.get(f"budget-{c.code}-vat", []))
+        for c in categories
+    ]
+    shown = {
+        "title": typed.get("title", "") if typed is not None else application.title,
+        "amount_applied": typed.get("amount_applied", "") if typed is not None else application.amount_applied,
+    }
     return render(
         request,
         "web/apply/form.html",
@@ -177,6 +265,8 @@ def _render_form(request, application, editable: bool, errors: dict, query: str)
             "call": call,
             "editable": editable,
             "errors": errors,
+            "error_summary": summary,
+            "shown": shown,
             "members": members,
             "budget": budget,
             "plan": plan,
@@ -186,6 +276,9 @@ def _render_form(request, application, editable: bool, errors: dict, query: str)
             "aid_rate": call.aid_rate,
             "submit_key": secrets.token_urlsafe(16),
             "attachments": attachments.list_attachments(request.user, application.reference),
+            # Withdrawal ends where the decision-making begins: the service refuses it once any outcome exists.
+            "can_withdraw": application.status == application.Status.SUBMITTED and not application.outcomes.exists(),
+            **_decided(request, application),
         },
         status=422 if errors else 200,
     )

@@ -1,5 +1,7 @@
 """How screens turn a refused action into what the user reads: one way for every view."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
@@ -20,3 +22,25 @@ def flash(request, exc: Exception) -> None:
     """A refusal's reasons as messages on the page the user is sent back to."""
     for message in messages_of(exc):
         messages.error(request, message)
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """One line of a form's error summary: the field's label, linked to its input when it has one."""
+
+    target: str | None  # the id of the input, without "#"
+    label: str
+    message: str
+
+
+def error_summary(errors: dict[str, list[str]], fields: dict[str, tuple[str | None, str]]) -> list[SummaryItem]:
+    """The refusal's messages as the summary above a form shows them, in the order given.
+
+    ``fields`` maps a service's error path ("title", "plan.objectives", "budget.0.vat") to the input's id
+    and its label in the user's language; a path not in it (the whole form, the version) has neither.
+    """
+    items = []
+    for path, problems in errors.items():
+        target, label = fields.get(path, (None, ""))
+        items.extend(SummaryItem(target, label, str(problem)) for problem in problems)
+    return items

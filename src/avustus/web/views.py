@@ -1,5 +1,7 @@
 """The public and officials' screens. Views only read requests and call selectors; no rules live here."""
 
+import logging
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -26,6 +28,7 @@ from avustus.decisions.selectors import (
     round_summary,
 )
 from avustus.registry.models import Organisation
+from avustus.web.feedback import error_summary
 
 PAGE_SIZE = 50
 
@@ -152,7 +155,11 @@ def application_letter(request, reference: str, lang: str, fmt: str):
         or not can_see_decision(request.user, outcome.decision)
     ):
         raise Http404
-    response = HttpResponse(render_letter(application, lang=lang, fmt=fmt), content_type=CONTENT_TYPES[fmt])
+    # The letter states the rectification deadline when the sending of this decision has been recorded.
+    sent = (application.notifications.filter(decision=outcome.decision).order_by("-sent_on", "-id").first())
+    content = render_letter(application, lang=lang, fmt=fmt, sent_on=sent.sent_on if sent else None,
+                            by=sent.channel if sent else None)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'inline; filename="{application.reference}-{lang}.{fmt}"'
     return response
 
@@ -200,4 +207,78 @@ def call_texts(request, slug: str):
             messages.success(request, _("The texts were saved. Documents signed earlier keep their texts."))
             return redirect("call-texts", slug=call.slug)
     texts = [(key, [(lang, value.get(lang, "")) for lang in TEXT_LANGUAGES]) for key, value in call.texts.items()]
-    return render(request, "web/call_texts.html", {"call": call, "texts": texts, "errors": errors})
+    language_names = {"fi": _("Finnish"), "sv": _("Swedish")}
+    fields = {}
+    for key in call.texts:
+        fields[key] = (f"t-{key}-fi", key)
+        for lang in TEXT_LANGUAGES:
+            fields[f"{key}.{lang}"] = (f"t-{key}-{lang}", f"{key} ({language_names[lang]})")
+    summary = error_summary({k: v if isinstance(v, list) else [v] for k, v in errors.items()}, fields)
+    return render(request, "web/call_texts.html", {"call": call, "texts": texts, "errors": errors,
+                                                   "error_summary": summary})
+
+
+# --- Looking up an application, and the error pages -------------------------------------------------
+
+MAX_TYPED = 100
+
+
+def _typed(value: str) -> str:
+    """What the user typed, kept to show it back: bounded, without control characters."""
+    return "".join(c for c in str(value)[:MAX_TYPED] if c.isprintable()).strip()
+
+
+def find_application(request):
+    """Find a public application by its tracking number; a miss shows the form again with what was typed."""
+    typed = _typed(request.GET.get("reference", ""))
+    if typed:
+        found = (Application.objects.filter(reference__iexact=typed).exclude(status=Application.Status.DRAFT)
+                 .values_list("reference", flat=True).first())
+        if found:
+            return redirect("application", reference=found)
+    return render(request, "web/find.html", {"typed": typed}, status=404 if typed else 200)
+
+
+def _error_page(request, template: str, status: int, context: dict | None = None) -> HttpResponse:
+    """An error page in the site's layout and the user's language.
+
+    The layout asks the database for the user's roles; when the error came from the database itself that
+    fails too, and a plain page with the same words is sent instead of a second error.
+    """
+    try:
+        return render(request, template, context or {}, status=status)
+    except Exception:
+        logging.getLogger(__name__).exception("the error page %s could not be rendered; sent a plain one", template)
+        from django.utils.html import escape
+        from django.utils.translation import get_language
+
+        title = {400: _("The request could not be understood"), 403: _("Not allowed"), 404: _("Page not found"),
+                 429: _("Too many requests"), 500: _("Something went wrong")}.get(status, _("Something went wrong"))
+        body = (f'<!doctype html><html lang="{escape(get_language() or "fi")}"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)} – Avustus'
+                f'</title></head><body><main><h1>{escape(title)}</h1><p><a href="/">{escape(_("To the front page"))}'
+                f'</a></p></main></body></html>')
+        return HttpResponse(body, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, "400.html", 400)
+
+
+def permission_denied(request, exception=None):
+    return _error_page(request, "403.html", 403)
+
+
+def page_not_found(request, exception=None):
+    # A mistyped tracking number in the address comes back in the lookup form, to be corrected there.
+    match = getattr(request, "resolver_match", None)
+    typed = _typed(match.kwargs.get("reference", "")) if match and match.url_name == "application" else ""
+    return _error_page(request, "404.html", 404, {"typed": typed})
+
+
+def server_error(request):
+    return _error_page(request, "500.html", 500)
+
+
+def csrf_failure(request, reason=""):
+    return _error_page(request, "403_csrf.html", 403)

@@ -1,8 +1,9 @@
 """Template filters for money, outcomes and the rules' names, so that templates show them one way everywhere."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from avustus.rules.money import format_amount
@@ -16,6 +17,23 @@ def euros(value) -> str:
     if value is None or value == "":
         return ""
     return f"{format_amount(Decimal(value))}\u00a0€"
+
+
+@register.filter
+def score(value) -> str:
+    """A score in the reader's locale with at most two decimals (``74,29``, ``80``); "–" when there is none.
+
+    Means come out of the database and the rules with many decimals (``74.2900000000000``); shown whole
+    they look like a precision nobody measured.
+    """
+    if value is None or value == "":
+        return "–"
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    decimals = max(0, -number.normalize().as_tuple().exponent) if number != number.to_integral() else 0
+    return number_format(number, decimal_pos=decimals, use_l10n=True)
 
 
 @register.filter
@@ -100,3 +118,13 @@ LABELS = {"kind": KIND_LABELS, "rounding": ROUNDING_LABELS, "part": PART_LABELS,
 def label(code: str, vocabulary: str) -> str:
     """``mode|label:"rounding"``: a code's name in the reader's language; the code itself if unknown."""
     return LABELS[vocabulary].get(code, code)
+
+
+@register.simple_tag
+def collective_decision_of(call):
+    """The round's collective decision once it is signed (its notifications are a step of the round), else None."""
+    from avustus.decisions.models import Decision
+    from avustus.decisions.selectors import collective_decision
+
+    decision = collective_decision(call)
+    return decision if decision is not None and decision.status == Decision.Status.SIGNED else None
