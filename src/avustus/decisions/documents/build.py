@@ -11,7 +11,15 @@ Pure Python, no Django.
 from datetime import date
 from decimal import Decimal
 
-from avustus.decisions.documents.language import PHRASES, Phrases, Recipient, date_text, recipient_fi, recipient_sv
+from avustus.decisions.documents.language import (
+    PHRASES,
+    Phrases,
+    Recipient,
+    date_text,
+    recipient_fi,
+    recipient_sv,
+    signatory_title,
+)
 from avustus.decisions.documents.model import Block, BulletList, Document, Entry, Heading, Paragraph, Signatures, Table
 from avustus.rules.money import format_amount
 
@@ -179,7 +187,7 @@ def build_document(snapshot: dict, lang: str) -> Document:
 
     decision = snapshot["decision"]
     people = tuple(
-        (p["name"], p["title"]) for p in (decision["decision_maker"], decision["presenting_official"]) if p["name"]
+        (p["name"], signatory_title(p["title"], lang)) for p in (decision["decision_maker"], decision["presenting_official"]) if p["name"]
     )
     if people:
         blocks.append(Signatures(people))
