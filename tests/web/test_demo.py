@@ -63,3 +63,28 @@ def test_demo_opens_one_call_where_the_demo_applicant_can_apply(client):
     # Three demo applications are in already, once however often the demo runs; this is a fourth, a draft.
     assert response.status_code == 302 and Application.objects.filter(call=demo).count() == 4
     assert Application.objects.filter(call=demo, status="submitted").count() == 3
+
+
+def test_a_second_run_says_what_is_true_of_the_demo_call(capsys):
+    """After the officials screened and decided, the demo no longer says the applications are "to screen"."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from avustus.calls.models import Call
+    from avustus.decisions.models import Decision, Outcome
+    from avustus.evaluation.models import Screening
+
+    call_command("demo", "--no-serve")
+    assert "3 submitted applications (3 to screen)" in capsys.readouterr().out
+    demo = Call.objects.get(slug="kuntadigi-demo")
+    first, second, third = demo.applications.order_by("id")
+    Screening.objects.create(application=first, checks={}, eligible=True, completed_at=timezone.now())
+    Screening.objects.create(application=second, checks={}, eligible=True, completed_at=timezone.now())
+    decision = Decision.objects.create(call=demo, status=Decision.Status.SIGNED, decided_on=date(2026, 1, 2))
+    Outcome.objects.create(decision=decision, application=second, kind=Outcome.Kind.GRANTED)
+    Outcome.objects.create(decision=decision, application=third, kind=Outcome.Kind.REJECTED)
+    call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert "3 submitted applications (1 screened, to evaluate and decide, 1 granted, 1 not granted)" in out
+    assert "to screen" not in out

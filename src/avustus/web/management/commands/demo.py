@@ -39,14 +39,15 @@ class Command(BaseCommand):
         result = import_parsed(bundled_decision(), actor=None, source_name="bundled 2020 round")
         logins = ensure_demo_users(result.call.programme)
         open_call = self._open_call(result.call)
-        submitted = self._demo_applications(open_call)
+        self._demo_applications(open_call)
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
             f"Round {result.call.slug} {'loaded' if result.changed else 'already loaded'}: "
             f"{result.call.applications.count()} applications."
         )
-        self.stdout.write(f"Open call for trying the e-service: {open_call.slug}, until {timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M}, "
-                          f"with {submitted} submitted applications to screen, evaluate and decide.")
+        self.stdout.write(f"Open call for trying the e-service: {open_call.slug}, until "
+                          f"{timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M} ({open_call.get_status_display()}): "
+                          f"{state_summary(open_call)}.")
         self.stdout.write(f"\nAvustus: {url}\n\nDemo logins (username / password):")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.password:<18} {login.description}")
@@ -92,3 +93,34 @@ class Command(BaseCommand):
             ), actor=user, version=draft.version)
             services.submit(draft, actor=user, idempotency_key=title)
         return len(DEMO_APPLICATIONS)
+
+
+def state_summary(call: Call) -> str:
+    """How many of the call's applications are at each step, as it is now: a second run of the demo after
+    the officials have screened or decided says so, rather than repeating what the first run set up."""
+    from avustus.decisions.models import Decision, Outcome
+
+    applications = call.applications.exclude(status="draft")
+    decided = dict(
+        Outcome.objects.filter(application__in=applications, decision__status=Decision.Status.SIGNED)
+        .order_by("application_id", "decision__decided_on", "decision_id")  # the latest decision last wins
+        .values_list("application_id", "kind")
+    )
+    counts: dict[str, int] = {}
+    for app_id, status, screened in applications.values_list("id", "status", "screening__completed_at"):
+        if app_id in decided:
+            state = {"granted": "granted", "deferred": "deferred", "rejected": "not granted",
+                     "withdrawn": "withdrawn"}[decided[app_id]]
+        elif status == "withdrawn":
+            state = "withdrawn"
+        elif screened is None:
+            state = "to screen"
+        else:
+            state = "screened, to evaluate and decide"
+        counts[state] = counts.get(state, 0) + 1
+    if not counts:
+        return "no submitted applications"
+    order = ("to screen", "screened, to evaluate and decide", "granted", "deferred", "not granted", "withdrawn")
+    parts = ", ".join(f"{counts[s]} {s}" for s in order if s in counts)
+    total = sum(counts.values())
+    return f"{total} submitted application{'s' if total != 1 else ''} ({parts})"
