@@ -90,13 +90,20 @@ def _conditions(conditions: list, lang: str) -> str:
     return text
 
 
+def grant_conditions(grant: dict, lang: str) -> list:
+    """A grant's special conditions in ``lang``: the Swedish ones in a Swedish document if written, else the Finnish."""
+    if lang == "sv" and grant.get("conditions_sv"):
+        return list(grant["conditions_sv"])
+    return list(grant.get("conditions") or [])
+
+
 def _grant_entry(grant: dict, phrases: Phrases, lang: str, last: bool) -> Entry:
     bold = phrases.grant_bold(name_to(grant["recipient"], lang), Decimal(grant["amount"]))
     if lang == "fi" and grant.get("project_as_written"):
         rest = f", {grant['project_as_written']}"
     else:
         rest = phrases.grant_project(grant["title"])
-    rest += _conditions(grant.get("conditions") or [], lang)
+    rest += _conditions(grant_conditions(grant, lang), lang)
     return Entry(grant["number"], bold, rest + ("." if last else ","))
 
 
