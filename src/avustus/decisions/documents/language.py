@@ -206,9 +206,8 @@ class Phrases:
             return (f"Myönnettävä valtionavustus voi olla enintään {percent_text(rate)} prosenttia hankkeen "
                     "valtionavustukseen oikeuttavista kustannuksista. Enimmäismäärää laskettaessa kustannuksiin "
                     "ei lueta arvonlisäveroa.")
-        return (f"Statsunderstödet kan uppgå till högst {percent_text(rate)} procent av projektets kostnader som "
-                "berättigar till statsunderstöd. Mervärdesskatten räknas inte in i kostnaderna när maximibeloppet "
-                "beräknas.")
+        return (f"Statsunderstödet kan uppgå till högst {percent_text(rate)} procent av projektets godtagbara "
+                "kostnader. Mervärdesskatten räknas inte in i kostnaderna när maximibeloppet beräknas.")
 
     def reporting_interval(self, months: int) -> str:
         if self.lang == "fi":
