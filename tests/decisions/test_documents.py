@@ -130,3 +130,28 @@ def test_a_swedish_decision_keeps_finnish_and_swedish_group_names_apart(round_20
     call_command("import_decision", str(path), "--replace")
     group = GrantGroup.objects.get(code="group-2")
     assert group.name_fi == "Muut hankkeet" and group.name_sv and group.name_sv != group.name_fi
+
+
+def test_swedish_decision_uses_the_decree_terms_swedish_titles_and_genitive_names(round_2020):
+    """Decree 893/2019 calls the lead "projektadministratör"; signatures carry Swedish titles; names take the genitive."""
+    decision = Decision.objects.get(call=round_2020)
+    sv = render_decision(decision, "sv", "txt").decode()
+    assert "Sökande kommun / projektadministratör" in sv
+    assert "projektförvaltare" not in sv
+    assert "**Till Villmanstrands stad och övriga kommuner" in sv
+    assert "Villmanstrand stad" not in sv
+    assert "Kommunminister" in sv and "Finansråd" in sv
+    assert "Kuntaministeri" not in sv and "Finanssineuvos" not in sv
+    fi = render_decision(decision, "fi", "txt").decode()
+    assert "Kuntaministeri" in fi and "Finanssineuvos" in fi
+
+
+def test_a_swedish_decision_written_with_the_old_lead_term_still_imports(round_2020):
+    """Texts rendered before the change (and by hand) say "projektförvaltare": they import as the same round."""
+    decision = Decision.objects.get(call=round_2020)
+    text = render_decision(decision, "sv", "txt").decode().replace("projektadministratör", "projektförvaltare")
+    text = text.replace("Villmanstrands stad", "Villmanstrand stad")
+    parsed = parse_decision(text)
+    linked = link(parsed, load_registry())
+    assert parsed.language == "sv" and len(parsed.appendix) == 51
+    assert _from_linked(linked) == _from_report(round_report(round_2020))

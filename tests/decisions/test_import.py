@@ -148,10 +148,15 @@ def test_command_prints_the_round_as_json(capsys):
 def test_command_refuses_a_damaged_file_with_a_clear_error(tmp_path):
     path = tmp_path / "cut.txt"
     path.write_text(SEED.read_text(encoding="utf-8")[:5000], encoding="utf-8")
-    with pytest.raises(CommandError, match="not a collective decision"):
+    from django.utils import translation
+
+    with translation.override("en"):  # the command's messages are in the user's language (see tests/test_cli.py)
+        with pytest.raises(CommandError, match="not a collective decision"):
+            call_command("import_decision", str(path))
+        with pytest.raises(CommandError, match="cannot read"):
+            call_command("import_decision", str(tmp_path / "missing.txt"))
+    with translation.override("sv"), pytest.raises(CommandError, match="är inte ett samlat beslut"):
         call_command("import_decision", str(path))
-    with pytest.raises(CommandError, match="cannot read"):
-        call_command("import_decision", str(tmp_path / "missing.txt"))
     assert Call.objects.count() == 0
 
 

@@ -591,6 +591,8 @@ def test_swedish_count_words():
          "Etelä-Karjalan sosiaali- ja terveydenhuollon kuntayhtymä", ("Villmanstrand",)),
         ("Social- och hälsovårdssamkommun (Vasa)", "Social- och hälsovårdssamkommun", ("Vasa",)),
         ("Hyvinge, Kervo (projektförvaltare) Sibbo och Tusby", "Kervo", ("Hyvinge", "Sibbo", "Tusby")),
+        # Decree 893/2019's term; the older one above is still read.
+        ("Hyvinge, Kervo (projektadministratör) Sibbo och Tusby", "Kervo", ("Hyvinge", "Sibbo", "Tusby")),
     ],
 )  # fmt: skip
 def test_swedish_lead_cells(cell, lead, partners):

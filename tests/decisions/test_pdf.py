@@ -87,7 +87,7 @@ def _document(lang: str = "fi", *, rows: int = 3) -> Document:
             Table(
                 title="Liite 1" if fi else "Bilaga 1",
                 header=(("Hakijakunta / hankehallinnoija", "Hankkeen nimi", "Haetaan") if fi
-                        else ("Sökande kommun / projektförvaltare", "Projektets namn", "Ansökt belopp")),
+                        else ("Sökande kommun / projektadministratör", "Projektets namn", "Ansökt belopp")),
                 rows=table_rows,
                 total=f"{rows * (rows + 1) // 2}{NBSP}000,00",
             ),

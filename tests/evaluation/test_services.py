@@ -511,3 +511,26 @@ def test_a_withdrawal_racing_an_approval_waits_for_it_and_never_leaves_a_withdra
     assert result["status"] == "refused", result
     assert hameenlinna.status == "submitted"
     assert decision.outcomes.get(application=hameenlinna).kind == "granted"
+
+
+def test_special_conditions_in_swedish_go_into_the_swedish_decision(evaluated, staff):
+    """Conditions an official writes in Swedish appear in the Swedish documents; the Finnish ones elsewhere."""
+    from avustus.decisions.documents.render import render_decision, render_letter
+
+    call, (hameenlinna, turku, oulu) = evaluated
+    services.set_line(call, turku, outcome="granted", amount="60000", reason="jaettu", actor=staff["official"],
+                      special_conditions=["Hankkeen on raportoitava tuloksistaan kuukausittain."],
+                      special_conditions_sv=["Projektet ska rapportera om sina resultat varje månad."])
+    services.set_line(call, oulu, outcome="granted", amount="60000", reason="jaettu", actor=staff["official"],
+                      special_conditions=["Vain suomeksi kirjoitettu ehto."])
+    present(call, staff["official"])
+    decision = services.approve(call, actor=staff["decider"], version=seen(call))
+    outcome = decision.outcomes.get(application=turku)
+    assert outcome.special_conditions_sv == ["Projektet ska rapportera om sina resultat varje månad."]
+    sv = render_decision(decision, "sv", "txt").decode()
+    fi = render_decision(decision, "fi", "txt").decode()
+    assert "Projektet ska rapportera om sina resultat varje månad" in sv
+    assert "kuukausittain" not in sv and "kuukausittain" in fi and "varje månad" not in fi
+    assert "Vain suomeksi kirjoitettu ehto" in sv  # no Swedish text: the Finnish one stands
+    letter = render_letter(turku, lang="sv", fmt="txt").decode()
+    assert "Projektet ska rapportera om sina resultat varje månad" in letter.split("Bilaga:")[0]

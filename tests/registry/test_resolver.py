@@ -368,3 +368,12 @@ def test_the_resolver_does_not_need_django():
     code = "import sys, avustus.registry.resolver as r; r.resolve('Tampere'); print('django' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("Villmanstrands stad", "405"), ("Villmanstrand stad", "405"), ("Uleåborgs stad", "564"),
+    ("Korsholms kommun", "499"), ("Esbo stad", "049"),
+])
+def test_swedish_names_in_the_genitive_before_stad_or_kommun(written, code):
+    """Official Swedish names put the place in the genitive ("Villmanstrands stad"), as Swedish decisions write them."""
+    assert resolve(written).body.code == code

@@ -102,3 +102,28 @@ def test_demo_has_a_closed_call_with_reviewed_applications_where_officials_can_t
     with pytest.raises(ValidationError):
         evaluation.present(open_call, actor=official, decided_on=timezone.localdate(),
                            presenting_official_title="Neuvotteleva virkamies")
+
+
+def test_a_second_run_says_what_is_true_of_the_demo_call(capsys):
+    """After the officials screened and decided, the demo no longer says the applications are "to screen"."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from avustus.calls.models import Call
+    from avustus.decisions.models import Decision, Outcome
+    from avustus.evaluation.models import Screening
+
+    call_command("demo", "--no-serve")
+    assert "3 submitted applications (3 to screen)" in capsys.readouterr().out
+    demo = Call.objects.get(slug="kuntadigi-demo")
+    first, second, third = demo.applications.order_by("id")
+    Screening.objects.create(application=first, checks={}, eligible=True, completed_at=timezone.now())
+    Screening.objects.create(application=second, checks={}, eligible=True, completed_at=timezone.now())
+    decision = Decision.objects.create(call=demo, status=Decision.Status.SIGNED, decided_on=date(2026, 1, 2))
+    Outcome.objects.create(decision=decision, application=second, kind=Outcome.Kind.GRANTED)
+    Outcome.objects.create(decision=decision, application=third, kind=Outcome.Kind.REJECTED)
+    call_command("demo", "--no-serve")
+    [line] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Open call")]
+    assert "3 submitted applications (1 screened, to evaluate and decide, 1 granted, 1 not granted)" in line
+    assert "to screen" not in line

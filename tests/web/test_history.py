@@ -32,7 +32,7 @@ def test_officials_and_auditors_see_the_history_newest_first(client, submitted, 
     assert [e.action for e in about[1:]] == ["application.submitted", "application.attachment_added",
                                              "application.saved", "application.created"]
     html = response.content.decode()
-    assert "hakija-109" in html and "application.submitted" in html and "liite.pdf" in html
+    assert "hakija-109" in html and "liite.pdf" in html
 
 
 @pytest.mark.parametrize("who", [None, "lead", "other", "reviewer"])
@@ -73,8 +73,10 @@ def test_before_and_after_are_shown_where_the_entry_has_them(client, submitted, 
     client.force_login(people["auditor"])
     response = client.get(url(submitted))
     row = next(r for r in response.context["rows"] if r["entry"].action == "proposal.line_set")
-    assert "1000.00" in row["before"] and "2000.00" in row["after"] and row["details"] == [("reason", "korjaus")]
-    assert "<pre>{\n &quot;amount&quot;: &quot;2000.00&quot;\n}</pre>" in response.content.decode()
+    assert row["before"] == [{"label": "määrä", "value": "1000.00"}]
+    assert row["after"] == [{"label": "määrä", "value": "2000.00"}]
+    assert row["details"] == [{"label": "perustelu", "value": "korjaus"}]
+    assert "<dt>Määrä</dt><dd>2000.00</dd>" in response.content.decode()
 
 
 def test_entries_are_escaped(client, submitted, people):
@@ -124,3 +126,36 @@ def test_pages_stay_put_while_each_view_adds_an_entry(client, submitted, people,
     assert second == [first[-1] - 1, first[-1] - 2, first[-1] - 3] and max(third) == min(second) - 1
     # Every page view was logged all the same.
     assert AuditEntry.objects.filter(action=READ, actor=people["official"]).count() == 3
+
+
+def test_the_history_shows_labelled_translated_fields_not_json_or_codes(client, submitted, people):
+    """Each entry's data is shown as labelled fields in the reader's language: no JSON, no action codes."""
+    client.force_login(people["official"])
+    client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    html = client.get(url(submitted)).content.decode()
+    for code in ("application.submitted", "application.attachment_added", "application.created", "content_type",
+                 "amount_applied", "sha256", '{"', '": '):
+        assert code not in html, code
+    assert "liite.pdf" in html
+    assert "<dt>Filnamn</dt><dd>liite.pdf</dd>" in html
+    assert "Ansökan inlämnad" in html and "Vad som lästes" in html and "Historik" in html
+
+
+def test_nested_data_and_coded_values_become_labelled_words():
+    from django.utils import translation
+
+    with translation.override("en"):
+        _nested_data_in_english()
+
+
+def _nested_data_in_english():
+    rows = history_view._fields({"checks": {"in_time": {"passed": True, "reason": ""}}, "late": False,
+                                 "outcome": "granted", "flags": ["too_few_municipalities"]})
+    assert rows[0]["label"] == "checklist"
+    assert rows[0]["fields"][0]["label"] == "Submitted within the call's window"
+    assert rows[0]["fields"][0]["fields"] == [{"label": "passed", "value": "yes"}, {"label": "reason", "value": "–"}]
+    assert rows[1] == {"label": "late", "value": "no"}
+    assert rows[2] == {"label": "outcome", "value": "granted"}
+    assert rows[3] == {"label": "screening flags", "value": "fewer municipalities than the call requires"}
+    side = history_view._side({"before": ["granted", "1000.00"]}, "before")
+    assert side == [{"label": "", "value": "granted, 1000.00"}]

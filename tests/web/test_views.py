@@ -132,3 +132,30 @@ def test_application_page_offers_the_letter(client, round_2020):
     html = client.get(reverse("letter", args=[app.reference, "fi", "html"])).content.decode()
     assert "Hämeenlinnan kaupungille" in html
     assert client.get(reverse("letter", args=[app.reference, "fi", "docx"])).status_code == 404
+
+
+def test_swedish_pages_show_swedish_group_condition_and_region_names(client, round_2020):
+    """A Swedish reader sees the groups, their conditions and the regions by their Swedish names."""
+    from avustus.calls.models import GrantGroup
+    from avustus.decisions.models import Outcome
+
+    group = GrantGroup.objects.get(call=round_2020, code="group-2")
+    assert group.name_sv and group.name_sv != group.name_fi
+    group.condition_sv = "Villkoret på svenska."
+    group.save()
+    client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    html = client.get(reverse("round", args=[round_2020.slug])).content.decode()
+    assert group.name_sv in html and f">{group.name_fi}<" not in html
+    listing = client.get(reverse("round-applications", args=[round_2020.slug])).content.decode()
+    assert f">{group.name_sv}</option>" in listing
+    outcome = Outcome.objects.filter(group=group).select_related("application").first()
+    page = client.get(reverse("application", args=[outcome.application.reference])).content.decode()
+    assert "Villkoret på svenska." in page and group.condition_fi not in page
+    espoo = Organisation.objects.get(code="049")
+    assert espoo.region_name_sv == "Nyland"
+    assert "Nyland" in client.get(reverse("organisation", args=[espoo.key])).content.decode()
+    registry = client.get(reverse("organisations")).content.decode()
+    assert "<td>Nyland</td>" in registry and "<td>Uusimaa</td>" not in registry
+
+    client.post(reverse("set_language"), {"language": "fi", "next": "/"})
+    assert f">{group.name_fi}<" in client.get(reverse("round", args=[round_2020.slug])).content.decode()

@@ -100,6 +100,8 @@ class Outcome(models.Model):
     group = models.ForeignKey(GrantGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="outcomes")
     number = models.PositiveSmallIntegerField(_("number in the decision"), null=True, blank=True)
     special_conditions = models.JSONField(_("special conditions"), default=list, blank=True)
+    # The same conditions in Swedish, for Swedish documents; empty means the Finnish ones are used there.
+    special_conditions_sv = models.JSONField(_("special conditions in Swedish"), default=list, blank=True)
     # The body of a decision names the recipient and the project in its own words.
     recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recipient_as_written = models.CharField(_("recipient as written"), max_length=300, blank=True)

@@ -260,6 +260,8 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
                 group=groups.get(a.grant.group_heading) if a.grant else None,
                 number=entry.number if entry else None,
                 special_conditions=list(a.grant.conditions) if a.grant else [],
+                # A Swedish decision's conditions are Swedish: kept as such, so that they stay Swedish when rendered.
+                special_conditions_sv=list(a.grant.conditions) if a.grant and parsed.language == "sv" else [],
                 recipient=orgs[a.recipient.body.key] if a.recipient and a.recipient.body else None,
                 recipient_as_written=(a.grant.recipient if a.grant else a.deferred.applicant) if entry else "",
                 project_as_written=(a.grant.project if a.grant else a.deferred.project) if entry else "",

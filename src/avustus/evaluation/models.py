@@ -128,6 +128,8 @@ class ProposalLine(models.Model):
                                         related_name="+", verbose_name=_("may be combined with"))
     group = models.ForeignKey(GrantGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     special_conditions = models.JSONField(_("special conditions"), default=list, blank=True)
+    # The same conditions in Swedish, for Swedish documents; empty means the Finnish ones are used there.
+    special_conditions_sv = models.JSONField(_("special conditions in Swedish"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("proposal line")

@@ -150,6 +150,7 @@ def _draft_later(original: Decision, changes, *, presenting_official, decided_on
             group=before.group if before and kind == allocation.GRANTED else None,
             number=number if kind in (allocation.GRANTED, allocation.DEFERRED) else None,
             special_conditions=list(conditions or (before.special_conditions if before else [])),
+            special_conditions_sv=list(before.special_conditions_sv if before and not conditions else []),
             recipient=leads.get(application.pk) or (before.recipient if before else None),
         ))
     Outcome.objects.bulk_create(outcomes)

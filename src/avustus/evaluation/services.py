@@ -365,7 +365,8 @@ def parse_grant_amount(value) -> Decimal | None:
 
 def set_line(call: Call, application: Application, *, actor, outcome: str = "", amount=None, reason: str = "",
              group: GrantGroup | None = None, special_conditions: list[str] | None = None,
-             combinable_with: Application | None = None) -> ProposalLine:
+             combinable_with: Application | None = None,
+             special_conditions_sv: list[str] | None = None) -> ProposalLine:
     """Override one line of the proposal (outcome, amount, with a reason), or set its group and conditions.
 
     ``combinable_with`` names another application the grant may later be combined with; the decision
@@ -387,6 +388,7 @@ def set_line(call: Call, application: Application, *, actor, outcome: str = "", 
     if combinable_with is not None and (combinable_with.call_id != call.pk or combinable_with.pk == application.pk):
         raise ValidationError({"combinable_with": [_("Choose another application of this call.")]})
     conditions = [c.strip() for c in (special_conditions or []) if c.strip()]
+    conditions_sv = [c.strip() for c in (special_conditions_sv or []) if c.strip()]
     with transaction.atomic():
         proposal = _editable_proposal(call, actor)
         line, _created = ProposalLine.objects.get_or_create(proposal=proposal, application=application)
@@ -396,6 +398,7 @@ def set_line(call: Call, application: Application, *, actor, outcome: str = "", 
         line.override_reason = reason.strip()[:MAX_REASON]
         line.group = group
         line.special_conditions = conditions
+        line.special_conditions_sv = conditions_sv
         line.combinable_with = combinable_with
         line.save()
         record("proposal.line_set", application, actor=actor, data={"before": before, "after": _line_data(line)})
@@ -406,7 +409,8 @@ def _line_data(line: ProposalLine) -> dict:
     return {
         "outcome": line.override_outcome, "amount": str(line.override_amount) if line.override_amount else None,
         "reason": line.override_reason, "group": line.group.code if line.group_id else None,
-        "conditions": line.special_conditions, "combinable_with": line.combinable_with.reference if line.combinable_with_id else None,
+        "conditions": line.special_conditions, "conditions_sv": line.special_conditions_sv,
+        "combinable_with": line.combinable_with.reference if line.combinable_with_id else None,
     }
 
 
@@ -658,17 +662,23 @@ def _outcomes(decision: Decision, proposal: Proposal, lines, applications) -> li
     outcomes = []
     for key, outcome, amount in lines:
         conditions = list(stored[key].special_conditions) if key in stored else []
+        conditions_sv = list(stored[key].special_conditions_sv) if key in stored else []
+        # Swedish documents use the Swedish conditions when the official wrote them, else the Finnish ones;
+        # a sentence the system adds goes into the Swedish list only when that list is the one used.
+        swedish_used = bool(conditions_sv) or not conditions
         if outcome == allocation.GRANTED:
             for other in sorted(combinable.get(key, ())):
                 if other in numbers and other in granted:
-                    # Written into the decision as the 2020 decision wrote it (in Finnish, as its conditions are).
+                    # Written into the decision as the 2020 decision wrote it.
                     conditions.append(f"Hanke on mahdollista yhdistää avustuksen {numbers[other]} hankkeeseen.")
+                    if swedish_used:
+                        conditions_sv.append(f"Projektet kan slås samman med projektet i punkt {numbers[other]}.")
         lead = leads.get(applications[key].pk)
         outcomes.append(Outcome(
             decision=decision, application=applications[key], kind=outcome,
             amount_granted=amount if outcome == allocation.GRANTED else None,
             group=group_of(key) if outcome == allocation.GRANTED else None,
-            number=numbers.get(key), special_conditions=conditions,
+            number=numbers.get(key), special_conditions=conditions, special_conditions_sv=conditions_sv,
             recipient=lead.organisation if lead else None,
         ))
     return outcomes

@@ -300,6 +300,12 @@ class Registry:
             if rest in self._municipal_index:
                 notes.append(f"'{last}' removed" if last in _NOMINATIVES else f"inflected form, '{last}' removed")
                 return self._found(name, self._municipal_index[rest], rest, notes, claimed=ORGANISATIONAL_WORDS[last])
+            # A Swedish official name puts the place in the genitive: "Villmanstrands stad", "Korsholms kommun".
+            base = rest[:-1] if rest.endswith("s") else ""
+            found = self._municipal_index.get(base, {})
+            if base and found and all(how == _SWEDISH for how in found.values()):
+                notes.append(f"'{last}' removed")
+                return self._found(name, found, base, notes, claimed=ORGANISATIONAL_WORDS[last])
 
         # 4. A misspelling, if one body is clearly the closest; else unresolved.
         return self._misspelt(name, words, notes)

@@ -410,6 +410,7 @@ def proposal_line(request, slug: str, reference: str):
                 amount=request.POST.get("amount", ""), reason=request.POST.get("reason", ""),
                 group=call.groups.filter(code=request.POST.get("group", "")).first(),
                 special_conditions=request.POST.get("special_conditions", "").splitlines(),
+                special_conditions_sv=request.POST.get("special_conditions_sv", "").splitlines(),
                 combinable_with=other_app,
             )
             messages.success(request, _("The line was saved."))

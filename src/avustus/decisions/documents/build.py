@@ -11,7 +11,15 @@ Pure Python, no Django.
 from datetime import date
 from decimal import Decimal
 
-from avustus.decisions.documents.language import PHRASES, Phrases, Recipient, date_text, recipient_fi, recipient_sv
+from avustus.decisions.documents.language import (
+    PHRASES,
+    Phrases,
+    Recipient,
+    date_text,
+    recipient_fi,
+    recipient_sv,
+    signatory_title,
+)
 from avustus.decisions.documents.model import Block, BulletList, Document, Entry, Heading, Paragraph, Signatures, Table
 from avustus.rules.money import format_amount
 
@@ -82,13 +90,20 @@ def _conditions(conditions: list, lang: str) -> str:
     return text
 
 
+def grant_conditions(grant: dict, lang: str) -> list:
+    """A grant's special conditions in ``lang``: the Swedish ones in a Swedish document if written, else the Finnish."""
+    if lang == "sv" and grant.get("conditions_sv"):
+        return list(grant["conditions_sv"])
+    return list(grant.get("conditions") or [])
+
+
 def _grant_entry(grant: dict, phrases: Phrases, lang: str, last: bool) -> Entry:
     bold = phrases.grant_bold(name_to(grant["recipient"], lang), Decimal(grant["amount"]))
     if lang == "fi" and grant.get("project_as_written"):
         rest = f", {grant['project_as_written']}"
     else:
         rest = phrases.grant_project(grant["title"])
-    rest += _conditions(grant.get("conditions") or [], lang)
+    rest += _conditions(grant_conditions(grant, lang), lang)
     return Entry(grant["number"], bold, rest + ("." if last else ","))
 
 
@@ -179,7 +194,7 @@ def build_document(snapshot: dict, lang: str) -> Document:
 
     decision = snapshot["decision"]
     people = tuple(
-        (p["name"], p["title"]) for p in (decision["decision_maker"], decision["presenting_official"]) if p["name"]
+        (p["name"], signatory_title(p["title"], lang)) for p in (decision["decision_maker"], decision["presenting_official"]) if p["name"]
     )
     if people:
         blocks.append(Signatures(people))

@@ -69,12 +69,63 @@ def recipient_fi(r: Recipient) -> str:
     return f"{r.name_fi}lle"
 
 
+def swedish_genitive(name: str) -> str:
+    """"Villmanstrands", "Kyrkslätts"; a name ending in a vowel or in s, x or z stays as it is ("Esbo", "Pargas").
+
+    Finland-Swedish official names of municipalities put the place name in the genitive before "stad" or
+    "kommun" ("Villmanstrands stad", "Korsholms kommun"), which has no ending after a vowel ("Esbo stad",
+    "Lestijärvi kommun") or after s, x and z ("Helsingfors stad", "Malax kommun").
+    """
+    if not name or name[-1].casefold() in "aeiouyåäöéü" or name[-1].casefold() in "sxz":
+        return name
+    return f"{name}s"
+
+
 def recipient_sv(r: Recipient) -> str:
-    """"Pargas stad", "Esbo stad", "Lestijärvi kommun"; other bodies by their Swedish name if known."""
+    """"Pargas stad", "Esbo stad", "Villmanstrands stad", "Lestijärvi kommun"; other bodies by their Swedish name."""
     name = r.name_sv or r.name_fi
     if r.municipal_form:
-        return f"{name} {'stad' if r.municipal_form == 'kaupunki' else 'kommun'}"
+        return f"{swedish_genitive(name)} {'stad' if r.municipal_form == 'kaupunki' else 'kommun'}"
     return name
+
+
+# Titles of signatories as the Ministry writes them in Finnish, and the Swedish title of the same office
+# (the Government's and the Ministry of Finance's own Swedish usage). Keys are compared case-insensitively.
+SV_TITLES = {
+    "kuntaministeri": "Kommunminister",
+    "kunta- ja uudistusministeri": "Kommun- och reformminister",
+    "kunta- ja omistajaohjausministeri": "Minister för kommunfrågor och ägarstyrning",
+    "valtiovarainministeri": "Finansminister",
+    "ministeri": "Minister",
+    "kansliapäällikkö": "Kanslichef",
+    "osastopäällikkö": "Avdelningschef",
+    "alivaltiosihteeri": "Understatssekreterare",
+    "valtiosihteeri": "Statssekreterare",
+    "finanssineuvos": "Finansråd",
+    "budjettineuvos": "Budgetråd",
+    "hallitusneuvos": "Regeringsråd",
+    "neuvotteleva virkamies": "Konsultativ tjänsteman",
+    "erityisasiantuntija": "Specialsakkunnig",
+    "johtava asiantuntija": "Ledande sakkunnig",
+    "kehittämispäällikkö": "Utvecklingschef",
+    "yksikön päällikkö": "Enhetschef",
+    "ylitarkastaja": "Överinspektör",
+    "ylitarkastaja, kuntatalous": "Överinspektör, kommunalekonomi",
+    "lakimies": "Jurist",
+    "hallitussihteeri": "Regeringssekreterare",
+    "neuvotteleva lakimies": "Konsultativ jurist",
+}
+
+
+def signatory_title(title: str, lang: str) -> str:
+    """The title in the document's language: the Swedish title of a known Finnish one, else as written.
+
+    A title already written in Swedish (or one the table does not know) is kept as it is, so that an
+    official can always type the exact title the document should carry.
+    """
+    if lang != "sv":
+        return title
+    return SV_TITLES.get(" ".join(title.split()).casefold(), title)
 
 
 def count_word(n: int, lang: str) -> str:
@@ -155,9 +206,8 @@ class Phrases:
             return (f"Myönnettävä valtionavustus voi olla enintään {percent_text(rate)} prosenttia hankkeen "
                     "valtionavustukseen oikeuttavista kustannuksista. Enimmäismäärää laskettaessa kustannuksiin "
                     "ei lueta arvonlisäveroa.")
-        return (f"Statsunderstödet kan uppgå till högst {percent_text(rate)} procent av projektets kostnader som "
-                "berättigar till statsunderstöd. Mervärdesskatten räknas inte in i kostnaderna när maximibeloppet "
-                "beräknas.")
+        return (f"Statsunderstödet kan uppgå till högst {percent_text(rate)} procent av projektets godtagbara "
+                "kostnader. Mervärdesskatten räknas inte in i kostnaderna när maximibeloppet beräknas.")
 
     def reporting_interval(self, months: int) -> str:
         if self.lang == "fi":
@@ -193,6 +243,6 @@ SWEDISH = Phrases(
         "appeal": "Sökande av ändring",
     },
     appendix_title="Bilaga 1",
-    appendix_header=("Sökande kommun / projektförvaltare", "Projektets namn", "Ansökt belopp"),
+    appendix_header=("Sökande kommun / projektadministratör", "Projektets namn", "Ansökt belopp"),
 )
 PHRASES = {"fi": FINNISH, "sv": SWEDISH}

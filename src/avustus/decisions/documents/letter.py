@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from avustus.decisions.documents.build import _conditions, _prose, build_document, name_of, name_to
+from avustus.decisions.documents.build import _conditions, _prose, build_document, grant_conditions, name_of, name_to
 from avustus.decisions.documents.language import date_text, euros_text
 from avustus.decisions.documents.model import Block, Document, Heading, Paragraph
 from avustus.rules.deadlines import RECTIFICATION_DAYS, Delivery, rectification_deadline
@@ -82,7 +82,7 @@ def build_letter(
             title=row["title"])))
         group = next((g for g in snapshot["groups"] if g["code"] == grant["group"]), None)
         condition = (group["condition"].get(lang) or group["condition"]["fi"]) if group else ""
-        special = _conditions(grant.get("conditions") or [], lang).lstrip(".,").strip()
+        special = _conditions(grant_conditions(grant, lang), lang).lstrip(".,").strip()
         if condition or special:
             blocks.append(Heading(words["conditions"]))
             blocks += [Paragraph(text) for text in (condition, special) if text]

@@ -80,6 +80,7 @@ def decision_snapshot(decision: Decision) -> dict:
                     "title": app.title,
                     "project_as_written": outcome.project_as_written or None,
                     "conditions": list(outcome.special_conditions),
+                    "conditions_sv": list(outcome.special_conditions_sv),
                     "reference": app.reference,
                 }
             )

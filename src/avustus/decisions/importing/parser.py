@@ -189,6 +189,10 @@ class Vocabulary:
     parse_count: Callable[[str], int]
     # How error messages quote the sentence they looked for, by part: "hakemuksia saapui N".
     examples: dict[str, str]
+    # Earlier wordings of the appendix header and the lead marker, still read (documents rendered before
+    # the wording changed, and texts written by hand).
+    old_appendix_columns: tuple[tuple[str, str, str], ...] = ()
+    old_lead_markers: tuple[str, ...] = ()
 
 
 FINNISH = Vocabulary(
@@ -248,7 +252,8 @@ SWEDISH = Vocabulary(
         "appeal": "Sökande av ändring",
     },
     deferred_heading="Projekt som kräver ytterligare utredning",
-    appendix_columns=("Sökande kommun / projektförvaltare", "Projektets namn", "Ansökt belopp"),
+    # "Projektadministratör" is the Swedish term of Decree 893/2019 for the lead (hankehallinnoija).
+    appendix_columns=("Sökande kommun / projektadministratör", "Projektets namn", "Ansökt belopp"),
     appendix_label=r"bilaga\s*1\.?",
     appropriation=(r"\banslag\s+på\s+{amount}\s+euro\b",),
     budget_item=(r"\bmoment\s+(?P<value>\d{2}\.\d{2}\.\d{2})\b",),
@@ -269,7 +274,7 @@ SWEDISH = Vocabulary(
     condition_clause=r",\s*(?=(?:för\s+vilket|för\s+vilka|vars)\s|förutsatt\s+att\b|under\s+förutsättning\s+att\b)",
     project_suffix="",
     project_noun="projekt",
-    lead_marker="projektförvaltare",
+    lead_marker="projektadministratör",
     conjunction="och",
     # Bodies without a Swedish name are written in Finnish in a Swedish decision too.
     body_words=("stad", "kommun", "samkommun", "förbund", "kaupunki", "kunta", "kuntayhtymä", "seutukunta"),
@@ -282,6 +287,9 @@ SWEDISH = Vocabulary(
         "granted_total": "Det sammanlagda beloppet av de understöd som beviljas är N euro",
         "grant": "Till ... högst N euro",
     },
+    # Swedish decisions rendered before 2026 called the lead "projektförvaltare".
+    old_appendix_columns=(("Sökande kommun / projektförvaltare", "Projektets namn", "Ansökt belopp"),),
+    old_lead_markers=("projektförvaltare",),
 )
 
 VOCABULARIES = {vocab.language: vocab for vocab in (FINNISH, SWEDISH)}
@@ -402,8 +410,11 @@ class _DecisionParser:
     @staticmethod
     def _is_appendix_header(line: _Line, vocab: Vocabulary) -> bool:
         cells = [re.sub(r"\s+", "", _clean(c)).casefold() for c in line.raw.split("\t")]
-        expected = [re.sub(r"\s+", "", c).casefold() for c in vocab.appendix_columns]
-        return cells[: len(expected)] == expected
+        for columns in (vocab.appendix_columns, *vocab.old_appendix_columns):
+            expected = [re.sub(r"\s+", "", c).casefold() for c in columns]
+            if cells[: len(expected)] == expected:
+                return True
+        return False
 
     def _find_appendix_header(self) -> int | None:
         for i, line in enumerate(self.lines):
@@ -1000,11 +1011,12 @@ def split_applicant_cell(cell: str, vocab: Vocabulary = FINNISH) -> tuple[str, t
     if not text:
         return "", (), ("no lead named",)
 
-    marker = re.search(rf"\(\s*{re.escape(vocab.lead_marker)}\s*\)", text, re.IGNORECASE)
+    markers = "|".join(re.escape(m) for m in (vocab.lead_marker, *vocab.old_lead_markers))
+    marker = re.search(rf"\(\s*(?:{markers})\s*\)", text, re.IGNORECASE)
     open_at, close_at = text.find("("), text.find(")")
     if marker:
         # "Hyvinkää, Järvenpää, Kerava (hankehallinnoija) Nurmijärvi, Sipoo ja Tuusula"
-        notes.append(f"lead marked '({vocab.lead_marker})' inside the list")
+        notes.append(f"lead marked '{marker[0]}' inside the list")
         before = _split_names(text[: marker.start()], vocab, notes)
         after = _split_names(text[marker.end() :], vocab, notes)
         lead, partners = (before[-1], before[:-1] + after) if before else ("", after)

@@ -57,6 +57,20 @@ def in_language(obj, lang: str) -> str:
 
 
 @register.filter
+def localised(obj, field: str) -> str:
+    """``group|localised:"name"``: the ``name_sv`` of a row when the page is in Swedish and it has one, else ``name_fi``.
+
+    For anything with ``<field>_fi`` and ``<field>_sv`` (groups and their conditions, bodies and their
+    regions), so that a Swedish page shows Swedish names wherever the data has them.
+    """
+    from django.utils.translation import get_language
+
+    lang = (get_language() or "fi")[:2]
+    value = getattr(obj, f"{field}_{lang}", "") if lang != "fi" else ""
+    return value or getattr(obj, f"{field}_fi", "") or ""
+
+
+@register.filter
 def get(mapping: dict, key: str):
     """``errors|get:"title"``: a value of a dict by a key that is not a valid template name."""
     return mapping.get(key) if hasattr(mapping, "get") else None

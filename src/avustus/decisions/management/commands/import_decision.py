@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from avustus.decisions.importing.parser import DecisionFormatError
 from avustus.decisions.selectors import round_report
@@ -23,11 +24,12 @@ class Command(BaseCommand):
         try:
             data = source.read_bytes()
         except OSError as exc:
-            raise CommandError(f"cannot read {source}: {exc.strerror}") from exc
+            raise CommandError(_("cannot read %(path)s: %(error)s") % {"path": source, "error": exc.strerror}) from exc
         try:
             result = import_decision(data, actor=None, source_name=source.name, replace=replace)
         except DecisionFormatError as exc:
-            raise CommandError(f"{source} is not a collective decision that can be imported: {exc}") from exc
+            raise CommandError(_("%(path)s is not a collective decision that can be imported: %(error)s")
+                               % {"path": source, "error": exc}) from exc
         except RoundConflict as exc:
             raise CommandError(str(exc)) from exc
         report = round_report(result.call)

@@ -4,6 +4,7 @@ import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from avustus.rules.deadlines import Delivery, rectification_deadline
 
@@ -19,6 +20,6 @@ class Command(BaseCommand):
         try:
             sent = date.fromisoformat(sent_on)
         except ValueError as exc:
-            raise CommandError(f"--sent-on must be a date as YYYY-MM-DD, not {sent_on!r}") from exc
+            raise CommandError(_("--sent-on must be a date as YYYY-MM-DD, not %(value)r") % {"value": sent_on}) from exc
         received, deadline = rectification_deadline(sent, by)
         self.stdout.write(json.dumps({"received_on": received.isoformat(), "deadline": deadline.isoformat()}))

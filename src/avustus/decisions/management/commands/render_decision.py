@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from avustus.calls.models import Call
 from avustus.decisions.documents.render import FORMATS, LANGUAGES, render_decision
@@ -22,10 +23,10 @@ class Command(BaseCommand):
         call = Call.objects.filter(slug=round).first()
         if call is None:
             known = ", ".join(Call.objects.order_by("slug").values_list("slug", flat=True)) or "none"
-            raise CommandError(f"no round {round!r}; the rounds are: {known}")
+            raise CommandError(_("no round %(round)r; the rounds are: %(known)s") % {"round": round, "known": known})
         decision = collective_decision(call)
         if decision is None:
-            raise CommandError(f"round {round} has no decision yet")
+            raise CommandError(_("round %(round)s has no decision yet") % {"round": round})
         data = render_decision(decision, lang, fmt)
         if output == "-":
             self.stdout.buffer.write(data) if hasattr(self.stdout, "buffer") else self.stdout.write(data.decode())
@@ -33,5 +34,5 @@ class Command(BaseCommand):
         try:
             Path(output).write_bytes(data)
         except OSError as exc:
-            raise CommandError(f"cannot write {output}: {exc.strerror}") from exc
+            raise CommandError(_("cannot write %(path)s: %(error)s") % {"path": output, "error": exc.strerror}) from exc
         self.stderr.write(f"wrote {output} ({len(data)} bytes)")

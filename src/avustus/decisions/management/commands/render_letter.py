@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from avustus.applications.models import Application
 from avustus.decisions.documents.render import render_letter
@@ -24,13 +25,13 @@ class Command(BaseCommand):
     def handle(self, *args, reference, lang, fmt, sent_on, by, output, **options):
         application = Application.objects.filter(reference=reference).first()
         if application is None:
-            raise CommandError(f"no application {reference!r}")
+            raise CommandError(_("no application %(reference)r") % {"reference": reference})
         if (sent_on is None) != (by is None):
-            raise CommandError("give --sent-on and --by together, or neither")
+            raise CommandError(_("give --sent-on and --by together, or neither"))
         try:
             sent = date.fromisoformat(sent_on) if sent_on else None
         except ValueError as exc:
-            raise CommandError(f"--sent-on must be a date as YYYY-MM-DD, not {sent_on!r}") from exc
+            raise CommandError(_("--sent-on must be a date as YYYY-MM-DD, not %(value)r") % {"value": sent_on}) from exc
         try:
             data = render_letter(application, lang=lang, fmt=fmt, sent_on=sent, by=by)
         except ValueError as exc:

@@ -3,6 +3,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from avustus.calls.models import Call
 from avustus.evaluation.selectors import proposal_report
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         call = Call.objects.filter(slug=options["round"]).first()
         if call is None:
             known = ", ".join(Call.objects.order_by("slug").values_list("slug", flat=True)) or "none"
-            raise CommandError(f"no round {options['round']!r}; rounds: {known}")
+            raise CommandError(_("no round %(round)r; the rounds are: %(known)s") % {"round": options["round"], "known": known})
         report = proposal_report(compute_proposal(call))
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))

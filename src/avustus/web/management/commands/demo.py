@@ -57,12 +57,11 @@ class Command(BaseCommand):
             f"{result.call.applications.count()} applications."
         )
         self.stdout.write(f"Open call for trying the e-service: {open_call.slug}, until "
-                          f"{timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M}, with {submitted} submitted "
-                          f"applications (a proposal is presented only after the deadline).")
+                          f"{timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M} ({open_call.get_status_display()}): "
+                          f"{state_summary(open_call)} (a proposal is presented only after the deadline).")
         self.stdout.write(f"Closed call for trying the officials' steps: {closed_call.slug}, closed "
-                          f"{timezone.localtime(closed_call.closes_at):%d.%m.%Y %H:%M}, with "
-                          f"{closed_call.applications.exclude(status='draft').count()} applications scored by "
-                          f"the reviewer, to screen, propose, present and decide.")
+                          f"{timezone.localtime(closed_call.closes_at):%d.%m.%Y %H:%M}: {state_summary(closed_call)}; "
+                          f"the reviewer has scored them, to screen, propose, present and decide.")
         self.stdout.write(f"\nAvustus: {url}\n\nDemo logins (username / password):")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.password:<18} {login.description}")
@@ -153,3 +152,35 @@ def _submit(call: Call, specs) -> list:
         ), actor=user, version=draft.version)
         submitted.append(services.submit(draft, actor=user, idempotency_key=title))
     return submitted
+
+
+
+def state_summary(call: Call) -> str:
+    """How many of the call's applications are at each step, as it is now: a second run of the demo after
+    the officials have screened or decided says so, rather than repeating what the first run set up."""
+    from avustus.decisions.models import Decision, Outcome
+
+    applications = call.applications.exclude(status="draft")
+    decided = dict(
+        Outcome.objects.filter(application__in=applications, decision__status=Decision.Status.SIGNED)
+        .order_by("application_id", "decision__decided_on", "decision_id")  # the latest decision last wins
+        .values_list("application_id", "kind")
+    )
+    counts: dict[str, int] = {}
+    for app_id, status, screened in applications.values_list("id", "status", "screening__completed_at"):
+        if app_id in decided:
+            state = {"granted": "granted", "deferred": "deferred", "rejected": "not granted",
+                     "withdrawn": "withdrawn"}[decided[app_id]]
+        elif status == "withdrawn":
+            state = "withdrawn"
+        elif screened is None:
+            state = "to screen"
+        else:
+            state = "screened, to evaluate and decide"
+        counts[state] = counts.get(state, 0) + 1
+    if not counts:
+        return "no submitted applications"
+    order = ("to screen", "screened, to evaluate and decide", "granted", "deferred", "not granted", "withdrawn")
+    parts = ", ".join(f"{counts[s]} {s}" for s in order if s in counts)
+    total = sum(counts.values())
+    return f"{total} submitted application{'s' if total != 1 else ''} ({parts})"
