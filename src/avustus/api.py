@@ -234,7 +234,7 @@ ERRORS = {400: Errors, 401: Errors, 403: Errors, 404: Errors, 409: Errors, 422: 
 
 @api.post("/applications", response={201: ApplicationOut, **ERRORS}, auth=django_auth, tags=["applications"])
 def create_application(request, payload: ApplicationIn):
-    call = Call.objects.filter(slug=payload.call).first()
+    call = Call.objects.exclude(status=Call.Status.DRAFT).filter(slug=payload.call).first()  # drafts: as if none
     lead = Organisation.objects.filter(key=payload.lead).first()
     if call is None or lead is None:
         raise ValidationError({"call" if call is None else "lead": ["not found"]})

@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -33,6 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from avustus.accounts.models import Role, RoleGrant
 from avustus.applications import attachments
 from avustus.applications import services as applications
+from avustus.calls.models import Call
 from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.services import start_amending_decision
 from avustus.evaluation.models import Assignment, RectificationRequest
@@ -77,6 +79,12 @@ MATRIX = [
     ("call",                              "GET",    "open-call",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("start-application",                 "POST",   "open-call",  LOGIN, GO,    GO,    GO,    GO,    GO,    GO,    GO),
     ("round",                             "GET",    "round",      OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    # A draft (unpublished) call is its programme's plan: 404 to the public, its officials still reach it.
+    ("round",                             "GET",    "draft-call", NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("round-applications",                "GET",    "draft-call", NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("call",                              "GET",    "draft-call", NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("start-application",                 "POST",   "draft-call", LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("officials-setup",                   "GET",    "draft-call", LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("round-applications",                "GET",    "open-call",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("call-texts",                        "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("call-texts",                        "POST",   "round",      LOGIN, NF,    NF,    GO,    NO,    NF,    NO,    GO),
@@ -128,6 +136,7 @@ MATRIX = [
     ("api-v1:openapi-view",               "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:list_calls",                 "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:get_call",                   "GET",    "open-call",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("api-v1:get_call",                   "GET",    "draft-call", NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
     ("api-v1:search_organisations",       "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:create_application",         "POST",   "none",       BAD,   CREATED, NO,  NO,    NO,    NO,    NO,    NO),
     ("api-v1:get_application",            "GET",    "submitted",  BAD,   OK,    NF,    NF,    NF,    NF,    NF,    NF),
@@ -191,6 +200,7 @@ def test_the_matrix_is_well_formed():
 
 # --- The world the matrix is asked in -------------------------------------------------------------
 
+DRAFT_CALL_TITLE = "Suunnitteilla oleva haku"
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -235,6 +245,8 @@ def world(round_2020, open_call, applicant_of):
     rectification = RectificationRequest.objects.create(
         decision=signed, application=decided, received_on=date(2020, 3, 20), requester="Kunta", grounds="Perusteet")
     assignment = Assignment.objects.create(application=submitted, reviewer=actors["reviewer"], conflict="none")
+    draft_call = Call.objects.create(programme=programme, slug="kuntadigi-suunnitteilla", title_fi=DRAFT_CALL_TITLE,
+                                     appropriation=Decimal("7654321.00"))
     objects = {
         "none": {},
         "open-call": {"slug": open_call.slug, "call_id": open_call.slug},
@@ -250,12 +262,14 @@ def world(round_2020, open_call, applicant_of):
         "rectification": {"pk": rectification.pk},
         "assignment": {"pk": assignment.pk},
         "submitted-attachment": {"reference": submitted.reference, "attachment_id": submitted_file.pk},
+        "draft-call": {"slug": draft_call.slug, "call_id": draft_call.slug},
     }
-    return {"actors": actors, "objects": objects, "draft": draft, "submitted": submitted, "open_call": open_call}
+    return {"actors": actors, "objects": objects, "draft": draft, "submitted": submitted, "open_call": open_call,
+            "draft_call": draft_call}
 
 
 OBJECTS = ("none", "open-call", "round", "submitted", "draft", "attachment", "decided", "signed", "unsigned", "org",
-           "round-app", "rectification", "assignment", "submitted-attachment")
+           "round-app", "rectification", "assignment", "submitted-attachment", "draft-call")
 
 
 def _url(name: str, objects: dict) -> str:
@@ -367,3 +381,31 @@ def test_drafts_never_show_on_public_pages(world, client):
             assert response.status_code == 200, page
             assert title not in response.content.decode(), f"the draft's title shows on {page}"
             assert world["draft"].reference not in response.content.decode(), f"the draft shows on {page}"
+
+
+def test_unpublished_calls_never_show_publicly(world, client):
+    """A draft call's title and appropriation are not on the public pages nor in the public API (#10)."""
+    draft_call = world["draft_call"]
+    pages = [reverse("home"), reverse("calls"), reverse("api-v1:list_calls")]
+    for user in (None, world["actors"]["other"], world["actors"]["reviewer"]):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for page in pages:
+            body = client.get(page).content.decode()
+            assert DRAFT_CALL_TITLE not in body and draft_call.slug not in body, f"the draft call shows on {page}"
+            assert "7 654 321" not in body and "7654321" not in body
+    # The programme's official finds it on the home page, on the way to its set-up.
+    client.force_login(world["actors"]["official"])
+    assert DRAFT_CALL_TITLE in client.get(reverse("home")).content.decode()
+
+
+def test_the_api_answers_for_a_draft_call_as_for_no_call(world, client):
+    client.force_login(world["actors"]["lead"])
+
+    def create(slug):
+        response = client.post(reverse("api-v1:create_application"), json.dumps({"call": slug, "lead": "109"}),
+                               content_type="application/json")
+        return response.status_code, response.json()
+
+    assert create(world["draft_call"].slug) == create("no-such-call")

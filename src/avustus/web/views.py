@@ -16,6 +16,7 @@ from avustus.calls.services import TEXT_LANGUAGES, update_call_texts
 from avustus.applications.models import Application
 from avustus.audit.chain import record_read
 from avustus.calls.models import Call
+from avustus.calls.selectors import visible_calls
 from avustus.decisions.documents.render import CONTENT_TYPES, FORMATS, LANGUAGES, render_decision, render_letter
 from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.selectors import (
@@ -49,13 +50,14 @@ SORT_LABELS = {
 
 
 def home(request):
-    calls = Call.objects.select_related("programme").annotate(
+    # Draft calls are their programme's plans: listed only to that programme's officials.
+    calls = visible_calls(request.user).select_related("programme").annotate(
         n_applications=Count("applications", filter=~Q(applications__status=Application.Status.DRAFT)))
     return render(request, "web/home.html", {"calls": calls})
 
 
 def round_detail(request, slug: str):
-    call = get_object_or_404(Call.objects.select_related("programme"), slug=slug)
+    call = get_object_or_404(visible_calls(request.user).select_related("programme"), slug=slug)
     decisions = [d for d in call.decisions.order_by("decided_on", "id") if can_see_decision(request.user, d)]
     return render(
         request,
@@ -81,7 +83,7 @@ def decision_document(request, pk: int, lang: str, fmt: str):
 
 
 def round_applications(request, slug: str):
-    call = get_object_or_404(Call, slug=slug)
+    call = get_object_or_404(visible_calls(request.user), slug=slug)
     # Drafts are their applicants' business until submitted: not listed, not even by their members' names.
     apps = applications_with_outcomes(call).exclude(status=Application.Status.DRAFT)
     outcome = request.GET.get("outcome", "")
