@@ -39,6 +39,7 @@ from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.services import start_amending_decision
 from avustus.evaluation.models import Assignment, RectificationRequest
 from avustus.registry.models import Organisation
+from avustus.web.middleware import PUBLIC_ROUTES
 
 pytestmark = pytest.mark.django_db
 
@@ -345,7 +346,7 @@ def _close(response) -> None:
 
 
 def test_every_actor_gets_what_the_matrix_says(world):
-    wrong = []
+    wrong, uncached = [], []
     for name, method, obj, *answers in MATRIX:
         url = _url(name, world["objects"][obj])
         for actor, expected in zip(ACTORS, answers):
@@ -361,7 +362,15 @@ def test_every_actor_gets_what_the_matrix_says(world):
                 transaction.set_rollback(True)
             if not _matches(expected, response):
                 wrong.append(f"{method} {url} ({name}, {obj}) as {actor}: expected {expected!r}, got {_answer(response)}")
+            # Shared computers: nothing a signed-in user gets, nor any non-public route, may be cached.
+            cache = response.get("Cache-Control", "")
+            if actor != "anonymous" or name not in PUBLIC_ROUTES:
+                if "no-store" not in cache or "private" not in cache:
+                    uncached.append(f"{method} {url} ({name}) as {actor}: Cache-Control {cache!r}")
+            elif "no-store" in cache:
+                uncached.append(f"{method} {url} ({name}) as {actor}: a public page marked {cache!r}")
     assert not wrong, f"{len(wrong)} answers differ from the matrix:\n" + "\n".join(wrong)
+    assert not uncached, f"{len(uncached)} answers cached wrongly:\n" + "\n".join(uncached)
 
 
 def test_drafts_never_show_on_public_pages(world, client):
