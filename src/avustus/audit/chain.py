@@ -29,10 +29,14 @@ READ = "application.read"
 
 
 def _digest(prev_hash: str, at: str, actor_label: str, action: str, target_type: str, target_id: str, data,
-            application_reference: str = "") -> str:
+            application_reference: str = "", actor_kind: str = "", actor_id: int | None = None) -> str:
     fields = [prev_hash, at, actor_label, action, target_type, target_id, data]
-    # Entries written before the reference existed hash without it, so the chain they form still holds.
-    if application_reference:
+    # Entries written before the reference, or the actor's kind and id, existed hash without them, so the
+    # chain they form still holds. Entries with a kind always hash the reference too (empty or not), so
+    # no two shapes of entry can give the same list.
+    if actor_kind:
+        fields += [application_reference, actor_kind, actor_id]
+    elif application_reference:
         fields.append(application_reference)
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -42,6 +46,11 @@ def _actor_label(actor) -> str:
     if actor is None:
         return SYSTEM
     return actor.get_username()
+
+
+def _actor_kind(actor) -> str:
+    # The kind, not the label, says whether the system acted: anyone may be called "system".
+    return AuditEntry.ActorKind.SYSTEM if actor is None else AuditEntry.ActorKind.USER
 
 
 def application_reference_of(target) -> str:
@@ -74,14 +83,17 @@ def record(action: str, target, *, actor, data: dict | None = None, application=
     # Round-trip through JSON so that what is hashed is exactly what the database will give back.
     data = json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
     at = timezone.now()
-    label = _actor_label(actor)
+    label, kind = _actor_label(actor), _actor_kind(actor)
+    actor_id = actor.pk if actor is not None else None
     target_type = target._meta.label_lower
     target_id = str(target.pk)
-    digest = _digest(head.last_hash, at.isoformat(), label, action, target_type, target_id, data, reference)
+    digest = _digest(head.last_hash, at.isoformat(), label, action, target_type, target_id, data, reference,
+                     kind, actor_id)
     entry = AuditEntry.objects.create(
         at=at,
         actor=actor,
         actor_label=label,
+        actor_kind=kind,
         action=action,
         target_type=target_type,
         target_id=target_id,
@@ -181,7 +193,7 @@ class Verification:
 
 
 _FIELDS = ("id", "at", "actor_label", "action", "target_type", "target_id", "data", "prev_hash", "hash",
-           "application_reference")
+           "application_reference", "actor_kind", "actor_id")
 
 
 def _chunks(chunk_size: int, after_id: int = 0) -> Iterator[list[tuple]]:
@@ -219,7 +231,7 @@ def verify(chunk_size: int = CHUNK) -> Verification:
         last_hash, before_last_hash = state["last_hash"], state["before_last_hash"]
         last_id, position = state["last_id"], state["position"]
         for rows in _chunks(chunk_size, after_id):
-            for id_, at, label, action, ttype, tid, data, prev_hash, stored, reference in rows:
+            for id_, at, label, action, ttype, tid, data, prev_hash, stored, reference, kind, actor_id in rows:
                 position += 1
                 if prev_hash != last_hash:
                     if before_last_hash is not None and prev_hash == before_last_hash:
@@ -231,7 +243,8 @@ def verify(chunk_size: int = CHUNK) -> Verification:
                         problem(REMOVED, "does not link to the entry before it"
                                 + (f" (entry {last_id})" if last_id else "")
                                 + ": an entry between them was removed, or that entry was rewritten", id_, position)
-                if stored != _digest(prev_hash, at.isoformat(), label, action, ttype, tid, data, reference):
+                if stored != _digest(prev_hash, at.isoformat(), label, action, ttype, tid, data, reference, kind,
+                                     actor_id):
                     problem(ALTERED, "changed after it was written: its content does not match its hash", id_,
                             position)
                 before_last_hash, last_hash, last_id = last_hash, stored, id_
