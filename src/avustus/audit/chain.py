@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from avustus.audit.models import AuditEntry, AuditHead
@@ -26,6 +28,8 @@ SYSTEM = "system"
 CHUNK = 2000
 MAX_PROBLEMS = 1000
 READ = "application.read"
+LIST_READ = "list.read"
+DOCUMENT_READ = "decision.read"
 
 
 def _digest(prev_hash: str, at: str, actor_label: str, action: str, target_type: str, target_id: str, data,
@@ -145,6 +149,29 @@ def record_read(user, application, what: str, *, target=None, data: dict | None 
     with transaction.atomic():
         return record(READ, target if target is not None else application, actor=user,
                       data={"what": what, **(data or {})}, application=application)
+
+
+def record_list_read(user, target, what: str, applications, *, data: dict | None = None) -> AuditEntry | None:
+    """Log that ``user`` read a list of non-public data about many applications (officials' screens).
+
+    ``target`` is the call (or the decision) the list belongs to; ``applications`` the applications shown,
+    whose references the entry keeps, so that each one's ``history`` finds the read. Every reader of such a
+    list reads in an official capacity (the screens are the programme's officials' only), so every read is
+    logged. Opens its own transaction (nested in the caller's, if any).
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    shown = [a.reference if hasattr(a, "reference") else str(a) for a in applications]
+    with transaction.atomic():
+        return record(LIST_READ, target, actor=user, data={"what": what, "applications": shown, **(data or {})})
+
+
+def record_document_read(user, decision, what: str, *, data: dict | None = None) -> AuditEntry | None:
+    """Log that ``user`` read or downloaded a decision that is not public (not signed): a draft or its document."""
+    if user is None or not user.is_authenticated or decision.status == decision.Status.SIGNED:
+        return None
+    with transaction.atomic():
+        return record(DOCUMENT_READ, decision, actor=user, data={"what": what, **(data or {})})
 
 
 # Verification ------------------------------------------------------------------------------------------
@@ -294,5 +321,27 @@ def _check_end(head, last_hash: str, last_id: int, position: int, problems: list
 
 
 def history(reference: str):
-    """The entries about one application, newest first (a queryset: page it in the database)."""
-    return AuditEntry.objects.filter(application_reference=reference).order_by("-id")
+    """The entries about one application, newest first (a queryset: page it in the database).
+
+    Besides the entries recorded against the application itself: those about its call's proposal
+    (presented, returned, approved: target the call, action ``proposal.*``), about every decision that
+    has an outcome for it (made, signed, prepared, read: target the decision), and the reads of lists
+    that showed it (``record_list_read``).
+    """
+    from avustus.applications.models import Application
+    from avustus.decisions.models import Outcome
+
+    # Subqueries rather than lookups first: the history stays one query however it is paged.
+    call = Application.objects.filter(reference=reference).annotate(
+        key=Cast("call_id", CharField())).values("key")
+    decisions = Outcome.objects.filter(application__reference=reference).annotate(
+        key=Cast("decision_id", CharField())).values("key")
+    about = (
+        Q(application_reference=reference)
+        | Q(target_type="calls.call", target_id__in=call, action__startswith="proposal.")
+        | Q(target_type="decisions.decision", target_id__in=decisions)
+        # The references a list showed are kept as a JSON list; a quoted reference matches one item exactly.
+        | Q(action=LIST_READ, target_type="calls.call", target_id__in=call,
+            data__applications__icontains=json.dumps(reference))
+    )
+    return AuditEntry.objects.filter(about).order_by("-id")

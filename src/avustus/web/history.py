@@ -40,6 +40,17 @@ ACTIONS = {
     "rectification.registered": _("rectification request registered"),
     "rectification.prepared": _("rectification request prepared"),
     "rectification.decided": _("rectification request decided"),
+    "list.read": _("read in a list"),
+    "decision.read": _("unsigned decision read"),
+    "proposal.pass_mark_set": _("pass mark set"),
+    "proposal.presented": _("decision proposal presented"),
+    "proposal.returned": _("decision proposal returned for changes"),
+    "proposal.approved": _("decision proposal approved"),
+    "decision.signed": _("decision signed"),
+    "decision.prepared": _("decision prepared"),
+    "decision.imported": _("decision imported"),
+    "decision.reimported": _("decision imported again"),
+    "decision.amendment_started": _("amending decision started"),
 }
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from avustus.accounts.permissions import can_see_decision, has_programme_role
 from avustus.calls.services import TEXT_LANGUAGES, update_call_texts
 from avustus.applications.models import Application
-from avustus.audit.chain import record_read
+from avustus.audit.chain import record_document_read, record_read
 from avustus.calls.models import Call
 from avustus.calls.selectors import visible_calls
 from avustus.decisions.documents.render import CONTENT_TYPES, FORMATS, LANGUAGES, render_decision, render_letter
@@ -75,6 +75,7 @@ def decision_document(request, pk: int, lang: str, fmt: str):
         raise Http404
     stored = decision.documents.filter(lang=lang, format=fmt).first()
     content = bytes(stored.content) if stored else render_decision(decision, lang, fmt)
+    record_document_read(request.user, decision, "document", data={"lang": lang, "format": fmt})  # if unsigned
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     filename = f"{decision.call.slug}-{decision.pk}-{lang}.{fmt}"
     disposition = "inline" if fmt in {"html", "pdf"} else "attachment"
