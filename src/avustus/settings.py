@@ -212,8 +212,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling (avustus.accounts.throttle) counts failures here. The local-memory cache is per
-# process: with several server processes each counts on its own, so put a shared cache here for those.
+# Login throttling counts in the database (avustus.accounts.throttle), not in this cache.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "avustus"}}
 
 LOGGING = {
