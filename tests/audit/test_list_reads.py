@@ -74,3 +74,19 @@ def test_reading_an_unsigned_decision_is_logged_and_a_signed_one_is_not(client, 
     entry = AuditEntry.objects.get(action=DOCUMENT_READ)
     assert (entry.actor, entry.target_id, entry.data) == (official, str(draft.pk),
                                                           {"what": "document", "lang": "fi", "format": "html"})
+
+
+def test_reading_a_rectification_request_is_logged_in_its_applications_history(client, round_2020, official):
+    from avustus.audit.chain import READ
+    from avustus.decisions.models import Outcome
+    from avustus.evaluation.models import RectificationRequest
+
+    signed = Decision.objects.get(call=round_2020, amends__isnull=True)
+    application = Outcome.objects.filter(decision=signed).first().application
+    request_ = RectificationRequest.objects.create(decision=signed, application=application,
+                                                   received_on=date(2020, 3, 20), requester="Kunta", grounds="Syyt")
+    client.force_login(official)
+    assert client.get(reverse("officials-rectification", args=[request_.pk])).status_code == 200
+    newest = history(application.reference).first()
+    assert (newest.action, newest.actor, newest.data) == (READ, official, {"what": "rectification request"})
+    assert newest.target_type == "evaluation.rectificationrequest"

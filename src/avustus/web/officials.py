@@ -513,6 +513,7 @@ def rectification_request(request, pk: int):
         except ValidationError as exc:
             errors = errors_of(exc)
     before = request_.decision.outcomes.filter(application=request_.application).first()
+    record_read(request.user, request_.application, "rectification request", target=request_)
     return render(request, "web/officials/rectification.html", {
         "call": call, "r": request_, "errors": errors, "before": before, "outcomes": allocation.OUTCOMES,
         "can_prepare": has_programme_role(request.user, call.programme, services.PREPARERS),

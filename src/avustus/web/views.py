@@ -155,7 +155,10 @@ def application_letter(request, reference: str, lang: str, fmt: str):
         or not can_see_decision(request.user, outcome.decision)
     ):
         raise Http404
-    response = HttpResponse(render_letter(application, lang=lang, fmt=fmt), content_type=CONTENT_TYPES[fmt])
+    content = render_letter(application, lang=lang, fmt=fmt)
+    record_document_read(request.user, outcome.decision, "letter",  # logged only if the decision is unsigned
+                         data={"application": application.reference, "lang": lang, "format": fmt})
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'inline; filename="{application.reference}-{lang}.{fmt}"'
     return response
 
