@@ -385,7 +385,7 @@ ERRORS = {400: Errors, 401: Errors, 403: Errors, 404: Errors, 409: Errors, 413: 
 def create_application(request, payload: ApplicationIn):
     """Start a draft led by ``lead``. Send an ``Idempotency-Key`` header: a retry with it (by the same user,
     for the same lead) returns the draft already made."""
-    call = Call.objects.filter(slug=payload.call).first()
+    call = Call.objects.exclude(status=Call.Status.DRAFT).filter(slug=payload.call).first()  # drafts: as if none
     lead = Organisation.objects.filter(key=payload.lead).first()
     if call is None or lead is None:
         raise ValidationError({"call" if call is None else "lead": ["not found"]})

@@ -185,6 +185,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "avustus.web.middleware.NoStoreUnlessPublic",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -286,8 +287,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling (avustus.accounts.throttle) counts failures here. The local-memory cache is per
-# process: with several server processes each counts on its own, so set CACHE_URL to a shared cache for those.
+# Login throttling counts in the database (avustus.accounts.throttle), not in this cache.
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL"))}
 
 LOGGING = {

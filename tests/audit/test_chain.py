@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from avustus.audit.chain import _digest, record, verify
 from avustus.audit.models import AuditEntry, AuditHead
@@ -86,7 +87,8 @@ def test_altered_entry_with_its_hash_recomputed_breaks_the_next_link(entries, un
     every entry after it, and the head."""
     e = entries[2]
     data = {"i": 99}
-    digest = _digest(e.prev_hash, e.at.isoformat(), e.actor_label, e.action, e.target_type, e.target_id, data)
+    digest = _digest(e.prev_hash, e.at.isoformat(), e.actor_label, e.action, e.target_type, e.target_id, data,
+                     e.application_reference, e.actor_kind, e.actor_id)
     sql("UPDATE audit_auditentry SET data = %s, hash = %s WHERE id = %s", [json.dumps(data), digest, e.id])
     result = verify()
     assert not result.ok
@@ -206,3 +208,49 @@ def test_the_application_reference_is_covered_by_the_hash(round_2020, unguarded)
     sql("UPDATE audit_auditentry SET application_reference = %s WHERE id = %s", ["", entry.id])
     result = verify()
     assert (result.first.kind, result.first.entry_id) == ("altered", entry.id)
+
+
+# --- Who acted: the system or a user, never told by a name (#10) ------------------------------------
+
+
+def test_a_user_named_system_is_recorded_and_shown_as_a_user(django_user_model):
+    impostor = django_user_model.objects.create(username="system")
+    with transaction.atomic():
+        by_user = record("test.changed", impostor, actor=impostor)
+        by_system = record("test.changed", impostor, actor=None)
+    assert (by_user.actor_kind, by_user.actor_id, by_user.is_system) == ("user", impostor.pk, False)
+    assert (by_system.actor_kind, by_system.actor_id, by_system.is_system) == ("system", None, True)
+    assert by_user.actor_label == by_system.actor_label == "system"  # the same name, told apart by the kind
+    assert str(by_user) != str(by_system)
+    assert verify().ok
+
+
+def test_the_kind_and_the_user_of_an_entry_are_in_its_hash(entries, unguarded, django_user_model):
+    other = django_user_model.objects.create(username="toinen")
+    sql("UPDATE audit_auditentry SET actor_kind = 'system', actor_id = NULL WHERE id = %s", [entries[1].id])
+    sql("UPDATE audit_auditentry SET actor_id = %s WHERE id = %s", [other.pk, entries[3].id])
+    result = verify()
+    assert [(p.kind, p.entry_id) for p in result.problems] == [("altered", entries[1].id), ("altered", entries[3].id)]
+
+
+def test_entries_written_before_the_kind_still_verify_and_read_by_their_user(user, unguarded):
+    """The log of an existing installation: entries hashed without kind and user, then new ones after them."""
+    prev = "0" * 64
+    at = timezone.now()
+    for label, actor_id in (("system", None), ("virkailija", user.pk), ("system", user.pk)):
+        digest = _digest(prev, at.isoformat(), label, "test.old", "auth.user", str(user.pk), {})
+        sql("INSERT INTO audit_auditentry (at, actor_id, actor_label, action, target_type, target_id, "
+            "application_reference, data, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [at, actor_id, label, "test.old", "auth.user", str(user.pk), "", "{}", prev, digest])
+        prev = digest
+    AuditHead.objects.create(pk=1, last_hash=prev, count=3)
+    with transaction.atomic():
+        record("test.new", user, actor=None)
+        record("test.new", user, actor=user)
+    result = verify()
+    assert result.ok and result.entries == 5, result.problems
+    old = list(AuditEntry.objects.filter(action="test.old").order_by("id"))
+    assert [e.actor_kind for e in old] == ["", "", ""]
+    # Before the kind was kept, the system was the entry with no user; a user called "system" stays a user.
+    assert [e.is_system for e in old] == [True, False, False]
+    assert [e.is_system for e in AuditEntry.objects.filter(action="test.new").order_by("id")] == [True, False]

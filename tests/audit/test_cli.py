@@ -46,10 +46,13 @@ def test_history_of_an_application_newest_first(round_2020):
         record("test.elsewhere", round_2020, actor=None)
     status, out, _err = run_audit("history", application.reference, "--json")
     items = json.loads(out)
-    assert status == 0 and [i["action"] for i in items] == ["test.second", "test.first"]
+    # The round's import is in the history too: it is the decision on the application.
+    assert status == 0 and [i["action"] for i in items] == ["test.second", "test.first", "decision.imported"]
     assert items[1]["data"] == {"before": {"x": 1}, "after": {"x": 2}} and items[1]["who"] == "system"
+    assert items[1]["actor"] == {"kind": "system", "id": None}
     status, out, _err = run_audit("history", application.reference)
-    assert [line.split()[3] for line in out.splitlines()] == ["test.second", "test.first"]
+    assert [line.split()[3] for line in out.splitlines()] == ["test.second", "test.first", "decision.imported"]
+    assert [line.split()[2] for line in out.splitlines()] == ["(system)", "(system)", "(system)"]
     status, _out, err = run_audit("history", "no-such-reference")
     assert status == 1 and "no-such-reference" in err
 
@@ -80,3 +83,20 @@ def test_the_commands_as_users_run_them(tmp_path):
     assert broken.returncode == 1 and report["ok"] is False
     assert report["problems"][0]["kind"] == "removed" and report["problems"][0]["entry_id"] == successor
     assert f"broken at entry {successor}" in broken.stderr
+
+
+def test_history_tells_a_user_named_system_from_the_system(round_2020, django_user_model):
+    from django.db import transaction
+
+    from avustus.applications.models import Application
+    from avustus.audit.chain import record
+
+    impostor = django_user_model.objects.create(username="system")
+    application = Application.objects.filter(call=round_2020).order_by("source_row").first()
+    with transaction.atomic():
+        record("test.by_impostor", application, actor=impostor)
+    status, out, _err = run_audit("history", application.reference, "--json")
+    newest = json.loads(out)[0]
+    assert newest["who"] == "system" and newest["actor"] == {"kind": "user", "id": impostor.pk}
+    status, out, _err = run_audit("history", application.reference)
+    assert out.splitlines()[0].split()[2] == "system"  # the name as typed, not the system's "(system)"

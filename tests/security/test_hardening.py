@@ -151,3 +151,18 @@ def test_attachments_download_and_never_render_from_this_origin(client, open_cal
     assert "default-src 'none'" in response["Content-Security-Policy"]
     b"".join(response.streaming_content)
     response.close()
+
+
+def test_public_pages_and_static_files_stay_cacheable_and_private_ones_do_not(client, django_user_model):
+    """Cache-Control: private, no-store on what is not public; public pages and static files as before (#10)."""
+    from avustus.web.middleware import NO_STORE
+
+    home = client.get("/")
+    assert home.status_code == 200 and "no-store" not in home.get("Cache-Control", "")
+    static = client.get("/static/avustus/avustus.css")
+    assert static.status_code == 200 and "no-store" not in static.get("Cache-Control", "")
+    assert client.get("/login/")["Cache-Control"] == NO_STORE
+    assert client.get("/my/applications/")["Cache-Control"] == NO_STORE  # the redirect to the login page too
+    assert client.get("/api/v1/applications/X-1", HTTP_AUTHORIZATION="Bearer x")["Cache-Control"] == NO_STORE
+    client.force_login(django_user_model.objects.create(username="jaettu-kone"))
+    assert client.get("/")["Cache-Control"] == NO_STORE  # a public page, but the menu shows who is signed in

@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -35,10 +36,12 @@ from avustus.accounts.models import Role, RoleGrant
 from avustus.accounts.services import grant_role
 from avustus.applications import attachments
 from avustus.applications import services as applications
+from avustus.calls.models import Call
 from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.services import start_amending_decision
 from avustus.evaluation.models import Assignment, RectificationRequest
 from avustus.registry.models import Organisation
+from avustus.web.middleware import PUBLIC_ROUTES
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +83,12 @@ MATRIX = [
     ("call",                              "GET",    "open-call",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("start-application",                 "POST",   "open-call",  LOGIN, GO,    GO,    GO,    GO,    GO,    GO,    GO),
     ("round",                             "GET",    "round",      OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    # A draft (unpublished) call is its programme's plan: 404 to the public, its officials still reach it.
+    ("round",                             "GET",    "draft-call", NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("round-applications",                "GET",    "draft-call", NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("call",                              "GET",    "draft-call", NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("start-application",                 "POST",   "draft-call", LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("officials-setup",                   "GET",    "draft-call", LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("round-applications",                "GET",    "open-call",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("call-texts",                        "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("call-texts",                        "POST",   "round",      LOGIN, NF,    NF,    GO,    NO,    NF,    NO,    GO),
@@ -137,6 +146,7 @@ MATRIX = [
     ("api-v1:openapi-view",               "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:list_calls",                 "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:get_call",                   "GET",    "open-call",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("api-v1:get_call",                   "GET",    "draft-call", NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
     ("api-v1:search_organisations",       "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:create_application",         "POST",   "none",       BAD,   CREATED, NO,  NO,    NO,    NO,    NO,    NO),
     ("api-v1:get_application",            "GET",    "submitted",  BAD,   OK,    NF,    NF,    NF,    NF,    NF,    NF),
@@ -200,6 +210,7 @@ def test_the_matrix_is_well_formed():
 
 # --- The world the matrix is asked in -------------------------------------------------------------
 
+DRAFT_CALL_TITLE = "Suunnitteilla oleva haku"
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Another document: the same file is not attached twice to one application.
 ANOTHER_PDF = b"%PDF-1.4\n% toinen\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -247,6 +258,8 @@ def world(round_2020, open_call, applicant_of):
         decision=signed, application=decided, received_on=date(2020, 3, 20), requester="Kunta", grounds="Perusteet")
     assignment = Assignment.objects.create(application=submitted, reviewer=actors["reviewer"], conflict="none")
     token, _value = api_tokens.create_token(lead, actor=None)
+    draft_call = Call.objects.create(programme=programme, slug="kuntadigi-suunnitteilla", title_fi=DRAFT_CALL_TITLE,
+                                     appropriation=Decimal("7654321.00"))
     objects = {
         "none": {},
         "open-call": {"slug": open_call.slug, "call_id": open_call.slug},
@@ -263,12 +276,14 @@ def world(round_2020, open_call, applicant_of):
         "assignment": {"pk": assignment.pk},
         "submitted-attachment": {"reference": submitted.reference, "attachment_id": submitted_file.pk},
         "token": {"pk": token.pk},
+        "draft-call": {"slug": draft_call.slug, "call_id": draft_call.slug},
     }
-    return {"actors": actors, "objects": objects, "draft": draft, "submitted": submitted, "open_call": open_call}
+    return {"actors": actors, "objects": objects, "draft": draft, "submitted": submitted, "open_call": open_call,
+            "draft_call": draft_call}
 
 
 OBJECTS = ("none", "open-call", "round", "submitted", "draft", "attachment", "decided", "signed", "unsigned", "org",
-           "round-app", "rectification", "assignment", "submitted-attachment", "token")
+           "round-app", "rectification", "assignment", "submitted-attachment", "token", "draft-call")
 
 
 def _url(name: str, objects: dict) -> str:
@@ -348,7 +363,7 @@ def _close(response) -> None:
 
 
 def test_every_actor_gets_what_the_matrix_says(world):
-    wrong = []
+    wrong, uncached = [], []
     for name, method, obj, *answers in MATRIX:
         url = _url(name, world["objects"][obj])
         for actor, expected in zip(ACTORS, answers):
@@ -364,7 +379,15 @@ def test_every_actor_gets_what_the_matrix_says(world):
                 transaction.set_rollback(True)
             if not _matches(expected, response):
                 wrong.append(f"{method} {url} ({name}, {obj}) as {actor}: expected {expected!r}, got {_answer(response)}")
+            # Shared computers: nothing a signed-in user gets, nor any non-public route, may be cached.
+            cache = response.get("Cache-Control", "")
+            if actor != "anonymous" or name not in PUBLIC_ROUTES:
+                if "no-store" not in cache or "private" not in cache:
+                    uncached.append(f"{method} {url} ({name}) as {actor}: Cache-Control {cache!r}")
+            elif "no-store" in cache:
+                uncached.append(f"{method} {url} ({name}) as {actor}: a public page marked {cache!r}")
     assert not wrong, f"{len(wrong)} answers differ from the matrix:\n" + "\n".join(wrong)
+    assert not uncached, f"{len(uncached)} answers cached wrongly:\n" + "\n".join(uncached)
 
 
 def test_a_bearer_token_gets_what_a_session_gets_from_the_api(world):
@@ -409,3 +432,31 @@ def test_drafts_never_show_on_public_pages(world, client):
             assert response.status_code == 200, page
             assert title not in response.content.decode(), f"the draft's title shows on {page}"
             assert world["draft"].reference not in response.content.decode(), f"the draft shows on {page}"
+
+
+def test_unpublished_calls_never_show_publicly(world, client):
+    """A draft call's title and appropriation are not on the public pages nor in the public API (#10)."""
+    draft_call = world["draft_call"]
+    pages = [reverse("home"), reverse("calls"), reverse("api-v1:list_calls")]
+    for user in (None, world["actors"]["other"], world["actors"]["reviewer"]):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for page in pages:
+            body = client.get(page).content.decode()
+            assert DRAFT_CALL_TITLE not in body and draft_call.slug not in body, f"the draft call shows on {page}"
+            assert "7 654 321" not in body and "7654321" not in body
+    # The programme's official finds it on the home page, on the way to its set-up.
+    client.force_login(world["actors"]["official"])
+    assert DRAFT_CALL_TITLE in client.get(reverse("home")).content.decode()
+
+
+def test_the_api_answers_for_a_draft_call_as_for_no_call(world, client):
+    client.force_login(world["actors"]["lead"])
+
+    def create(slug):
+        response = client.post(reverse("api-v1:create_application"), json.dumps({"call": slug, "lead": "109"}),
+                               content_type="application/json")
+        return response.status_code, response.json()
+
+    assert create(world["draft_call"].slug) == create("no-such-call")

@@ -159,3 +159,20 @@ def _nested_data_in_english():
     assert rows[3] == {"label": "screening flags", "value": "fewer municipalities than the call requires"}
     side = history_view._side({"before": ["granted", "1000.00"]}, "before")
     assert side == [{"label": "", "value": "granted, 1000.00"}]
+
+
+def test_the_system_is_shown_as_such_and_a_user_named_system_as_a_user(client, submitted, people, django_user_model):
+    impostor = django_user_model.objects.create(username="system")
+    with transaction.atomic():
+        record("test.by_system", submitted, actor=None)
+        record("test.by_impostor", submitted, actor=impostor)
+    client.force_login(people["auditor"])
+    client.cookies["django_language"] = "en"
+    response = client.get(url(submitted))
+    html = response.content.decode()
+    rows = {row["entry"].action: row["entry"] for row in response.context["rows"]}
+    assert rows["test.by_system"].is_system and not rows["test.by_impostor"].is_system
+    by_system = html.split('id="entry-%d"' % rows["test.by_system"].id)[1].split("</tr>")[0]
+    by_impostor = html.split('id="entry-%d"' % rows["test.by_impostor"].id)[1].split("</tr>")[0]
+    assert "The system (a command or an automatic step)" in by_system
+    assert "The system (a command" not in by_impostor and "<td>system</td>" in by_impostor

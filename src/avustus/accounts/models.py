@@ -77,3 +77,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.hint}…"
+
+
+class LoginAttemptCounter(models.Model):
+    """Password login attempts counted for one username or one client address (``accounts.throttle``).
+
+    One row per hashed key (never the username or address itself). A window starts at the first attempt
+    counted after the previous window ended; ``started`` is its start in seconds since the epoch. The
+    count is raised by one UPDATE statement (``count = count + 1``) before the password is checked, so
+    parallel requests, in one server process or many, each get a distinct count and cannot all slip in
+    under the limit.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    started = models.FloatField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("login attempt counter")
+        verbose_name_plural = _("login attempt counters")

@@ -19,8 +19,8 @@ def has_programme_role(user, programme, roles=OFFICIAL_ROLES) -> bool:
 
 
 def can_see_decision(user, decision) -> bool:
-    """A signed decision is a public document; a draft is for the programme's officials only."""
-    if decision.status == decision.Status.SIGNED:
+    """A signed decision of a published call is a public document; anything else is the programme's officials' only."""
+    if decision.status == decision.Status.SIGNED and decision.call.status != decision.call.Status.DRAFT:
         return True
     return has_programme_role(user, decision.call.programme)
 

@@ -1,14 +1,18 @@
-"""Login throttling: after too many failed password logins, refuse further attempts for a while.
+"""Login throttling: after too many password logins, refuse further attempts for a while.
 
-Failures are counted per username (someone guessing one account's password) and per client address
-(someone trying many accounts). Once either count reaches its limit within ``WINDOW``, the login form
+Attempts are counted per username (someone guessing one account's password) and per client address
+(someone trying many accounts). Once either count passes its limit within ``WINDOW``, the login form
 refuses every attempt for that username or from that address, right or wrong, until the window ends,
 with a message saying so. The address limit is higher because a municipality's office shares one
 address among many people.
 
-Counts live in Django's cache (``CACHES["default"]``). The local-memory cache of the default settings is
-per process: with several server processes each counts separately, so a deployment with many processes
-configures a shared cache.
+An attempt is counted *before* its password is checked, by one ``UPDATE ... SET count = count + 1`` on a
+``LoginAttemptCounter`` row in the database, and the count read back in the same transaction (the row
+stays locked until it commits). Parallel requests therefore each get a distinct count, and only those
+within the limit have their password checked: thirteen wrong passwords sent at once get five checks, not
+thirteen. Being in the database, the count is shared by every server process. A successful login
+forgets the username's count and takes its own attempt off the address's count; rows of ended windows
+are removed on successful logins and when a new key is counted, one indexed range delete each.
 """
 
 import hashlib
@@ -21,10 +25,13 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from avustus.accounts.models import LoginAttemptCounter
 
 WINDOW = 15 * 60
 MAX_FAILURES_PER_USERNAME = 5
@@ -54,43 +61,72 @@ def client_address(request) -> str:
 
 
 def _keys(username: str, address: str) -> list[tuple[str, int]]:
-    # Hashed: usernames may hold characters a shared cache refuses in keys, and logs need not show them.
+    # Hashed: the table need not hold who tried to log in, nor from where.
     user = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
     addr = hashlib.sha256(address.encode()).hexdigest()
-    return [(f"login-failures:user:{user}", MAX_FAILURES_PER_USERNAME),
-            (f"login-failures:addr:{addr}", MAX_FAILURES_PER_ADDRESS)]
+    return [(f"user:{user}", MAX_FAILURES_PER_USERNAME), (f"addr:{addr}", MAX_FAILURES_PER_ADDRESS)]
 
 
-def blocked(username: str, address: str, *, now: float | None = None) -> Block | None:
-    """The block on logging in as ``username`` from ``address``, or None if an attempt may go ahead."""
+def _count_one(key: str, now: float) -> tuple[int, float]:
+    """Count one attempt on ``key`` in one statement; the (count, window start) this attempt got."""
+    ended = Q(started__lte=now - WINDOW)
+    bump = {  # a window that has ended starts again at this attempt
+        "count": Case(When(ended, then=Value(1)), default=F("count") + 1),
+        "started": Case(When(ended, then=Value(now)), default=F("started")),
+    }
+    counters = LoginAttemptCounter.objects.filter(key=key)
+    with transaction.atomic():
+        if not counters.update(**bump):
+            # A key not seen in this window: a cheap moment to drop the rows of ended windows (indexed).
+            LoginAttemptCounter.objects.filter(started__lte=now - WINDOW).delete()
+            try:
+                with transaction.atomic():
+                    LoginAttemptCounter.objects.create(key=key, started=now, count=1)
+                return 1, now
+            except IntegrityError:  # another request made the row meanwhile: count on it
+                counters.update(**bump)
+        # Read back while the UPDATE still holds the row: exactly this attempt's count.
+        return counters.values_list("count", "started").get()
+
+
+def count_attempt(username: str, address: str, *, now: float | None = None) -> Block | None:
+    """Count one login attempt; the block on it if either count is now over its limit, else None."""
     now = time.time() if now is None else now
     worst = None
     for key, limit in _keys(username, address):
-        state = cache.get(key)
-        if state is None:
+        count, started = _count_one(key, now)
+        left = int(started + WINDOW - now)
+        if count > limit and left > 0 and (worst is None or left > worst.seconds_left):
+            worst = Block(left)
+    return worst
+
+
+def blocked(username: str, address: str, *, now: float | None = None) -> Block | None:
+    """The block the next attempt as ``username`` from ``address`` would meet, without counting one."""
+    now = time.time() if now is None else now
+    worst = None
+    for key, limit in _keys(username, address):
+        row = LoginAttemptCounter.objects.filter(key=key).values_list("count", "started").first()
+        if row is None:
             continue
-        count, started = state
+        count, started = row
         left = int(started + WINDOW - now)
         if count >= limit and left > 0 and (worst is None or left > worst.seconds_left):
             worst = Block(left)
     return worst
 
 
-def record_failure(username: str, address: str, *, now: float | None = None) -> None:
-    """Count one failed login; a count starts its window at its first failure."""
+def record_success(username: str, address: str, *, now: float | None = None) -> None:
+    """Forget the username's attempts and take this one off the address's count.
+
+    The address keeps its other attempts: one good account must not reset a spray over many.
+    """
     now = time.time() if now is None else now
-    for key, _limit in _keys(username, address):
-        count, started = cache.get(key) or (0, now)
-        if now - started >= WINDOW:
-            count, started = 0, now
-        timeout = max(1, int(started + WINDOW - now))
-        cache.set(key, (count + 1, started), timeout)
-
-
-def record_success(username: str) -> None:
-    """Forget the username's failures. The address's stay: one good account must not reset a spray."""
-    key, _limit = _keys(username, "")[0]
-    cache.delete(key)
+    (user_key, _limit), (addr_key, _limit) = _keys(username, address)
+    LoginAttemptCounter.objects.filter(key=user_key).delete()
+    LoginAttemptCounter.objects.filter(key=addr_key, count__gt=0).update(count=F("count") - 1)
+    # Cleanup of ended windows, cheap on the index of ``started``.
+    LoginAttemptCounter.objects.filter(started__lte=now - WINDOW).delete()
 
 
 def throttled_message(block: Block) -> str:
@@ -100,22 +136,20 @@ def throttled_message(block: Block) -> str:
 
 
 class ThrottleMixin:
-    """For authentication forms: refuse while blocked, count failures, forget them on success."""
+    """For authentication forms: count the attempt, refuse it over the limit, forget the count on success."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
+        if not (username and self.cleaned_data.get("password")):
+            return super().clean()  # no password is checked, so there is no attempt to count
         address = client_address(self.request) if self.request is not None else "unknown"
-        block = blocked(username, address)
+        # Counted first, so that parallel attempts cannot all be checked before any of them is counted.
+        block = count_attempt(username, address)
         if block is not None:
             # The password is not even checked: a right guess during the block must not show.
             raise ValidationError(throttled_message(block), code=THROTTLED)
-        try:
-            cleaned = super().clean()
-        except ValidationError as exc:
-            if any(error.code == "invalid_login" for error in exc.error_list):
-                record_failure(username, address)
-            raise
-        record_success(username)
+        cleaned = super().clean()  # a wrong password raises, and its attempt stays counted
+        record_success(username, address)
         return cleaned
 
 

@@ -7,8 +7,8 @@ from avustus.audit.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the log is appended to by services, never edited by hand."""
 
-    list_display = ["at", "actor_label", "action", "target_type", "target_id"]
-    list_filter = ["action", "target_type"]
+    list_display = ["at", "actor_kind", "actor_label", "action", "target_type", "target_id"]
+    list_filter = ["actor_kind", "action", "target_type"]
     search_fields = ["actor_label", "target_id"]
 
     def has_add_permission(self, request):

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from avustus.audit.models import AuditEntry, AuditHead
@@ -26,13 +28,19 @@ SYSTEM = "system"
 CHUNK = 2000
 MAX_PROBLEMS = 1000
 READ = "application.read"
+LIST_READ = "list.read"
+DOCUMENT_READ = "decision.read"
 
 
 def _digest(prev_hash: str, at: str, actor_label: str, action: str, target_type: str, target_id: str, data,
-            application_reference: str = "") -> str:
+            application_reference: str = "", actor_kind: str = "", actor_id: int | None = None) -> str:
     fields = [prev_hash, at, actor_label, action, target_type, target_id, data]
-    # Entries written before the reference existed hash without it, so the chain they form still holds.
-    if application_reference:
+    # Entries written before the reference, or the actor's kind and id, existed hash without them, so the
+    # chain they form still holds. Entries with a kind always hash the reference too (empty or not), so
+    # no two shapes of entry can give the same list.
+    if actor_kind:
+        fields += [application_reference, actor_kind, actor_id]
+    elif application_reference:
         fields.append(application_reference)
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -42,6 +50,11 @@ def _actor_label(actor) -> str:
     if actor is None:
         return SYSTEM
     return actor.get_username()
+
+
+def _actor_kind(actor) -> str:
+    # The kind, not the label, says whether the system acted: anyone may be called "system".
+    return AuditEntry.ActorKind.SYSTEM if actor is None else AuditEntry.ActorKind.USER
 
 
 def application_reference_of(target) -> str:
@@ -74,14 +87,17 @@ def record(action: str, target, *, actor, data: dict | None = None, application=
     # Round-trip through JSON so that what is hashed is exactly what the database will give back.
     data = json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
     at = timezone.now()
-    label = _actor_label(actor)
+    label, kind = _actor_label(actor), _actor_kind(actor)
+    actor_id = actor.pk if actor is not None else None
     target_type = target._meta.label_lower
     target_id = str(target.pk)
-    digest = _digest(head.last_hash, at.isoformat(), label, action, target_type, target_id, data, reference)
+    digest = _digest(head.last_hash, at.isoformat(), label, action, target_type, target_id, data, reference,
+                     kind, actor_id)
     entry = AuditEntry.objects.create(
         at=at,
         actor=actor,
         actor_label=label,
+        actor_kind=kind,
         action=action,
         target_type=target_type,
         target_id=target_id,
@@ -135,6 +151,29 @@ def record_read(user, application, what: str, *, target=None, data: dict | None 
                       data={"what": what, **(data or {})}, application=application)
 
 
+def record_list_read(user, target, what: str, applications, *, data: dict | None = None) -> AuditEntry | None:
+    """Log that ``user`` read a list of non-public data about many applications (officials' screens).
+
+    ``target`` is the call (or the decision) the list belongs to; ``applications`` the applications shown,
+    whose references the entry keeps, so that each one's ``history`` finds the read. Every reader of such a
+    list reads in an official capacity (the screens are the programme's officials' only), so every read is
+    logged. Opens its own transaction (nested in the caller's, if any).
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    shown = [a.reference if hasattr(a, "reference") else str(a) for a in applications]
+    with transaction.atomic():
+        return record(LIST_READ, target, actor=user, data={"what": what, "applications": shown, **(data or {})})
+
+
+def record_document_read(user, decision, what: str, *, data: dict | None = None) -> AuditEntry | None:
+    """Log that ``user`` read or downloaded a decision that is not public (not signed): a draft or its document."""
+    if user is None or not user.is_authenticated or decision.status == decision.Status.SIGNED:
+        return None
+    with transaction.atomic():
+        return record(DOCUMENT_READ, decision, actor=user, data={"what": what, **(data or {})})
+
+
 # Verification ------------------------------------------------------------------------------------------
 
 ALTERED = "altered"
@@ -181,7 +220,7 @@ class Verification:
 
 
 _FIELDS = ("id", "at", "actor_label", "action", "target_type", "target_id", "data", "prev_hash", "hash",
-           "application_reference")
+           "application_reference", "actor_kind", "actor_id")
 
 
 def _chunks(chunk_size: int, after_id: int = 0) -> Iterator[list[tuple]]:
@@ -219,7 +258,7 @@ def verify(chunk_size: int = CHUNK) -> Verification:
         last_hash, before_last_hash = state["last_hash"], state["before_last_hash"]
         last_id, position = state["last_id"], state["position"]
         for rows in _chunks(chunk_size, after_id):
-            for id_, at, label, action, ttype, tid, data, prev_hash, stored, reference in rows:
+            for id_, at, label, action, ttype, tid, data, prev_hash, stored, reference, kind, actor_id in rows:
                 position += 1
                 if prev_hash != last_hash:
                     if before_last_hash is not None and prev_hash == before_last_hash:
@@ -231,7 +270,8 @@ def verify(chunk_size: int = CHUNK) -> Verification:
                         problem(REMOVED, "does not link to the entry before it"
                                 + (f" (entry {last_id})" if last_id else "")
                                 + ": an entry between them was removed, or that entry was rewritten", id_, position)
-                if stored != _digest(prev_hash, at.isoformat(), label, action, ttype, tid, data, reference):
+                if stored != _digest(prev_hash, at.isoformat(), label, action, ttype, tid, data, reference, kind,
+                                     actor_id):
                     problem(ALTERED, "changed after it was written: its content does not match its hash", id_,
                             position)
                 before_last_hash, last_hash, last_id = last_hash, stored, id_
@@ -281,5 +321,27 @@ def _check_end(head, last_hash: str, last_id: int, position: int, problems: list
 
 
 def history(reference: str):
-    """The entries about one application, newest first (a queryset: page it in the database)."""
-    return AuditEntry.objects.filter(application_reference=reference).order_by("-id")
+    """The entries about one application, newest first (a queryset: page it in the database).
+
+    Besides the entries recorded against the application itself: those about its call's proposal
+    (presented, returned, approved: target the call, action ``proposal.*``), about every decision that
+    has an outcome for it (made, signed, prepared, read: target the decision), and the reads of lists
+    that showed it (``record_list_read``).
+    """
+    from avustus.applications.models import Application
+    from avustus.decisions.models import Outcome
+
+    # Subqueries rather than lookups first: the history stays one query however it is paged.
+    call = Application.objects.filter(reference=reference).annotate(
+        key=Cast("call_id", CharField())).values("key")
+    decisions = Outcome.objects.filter(application__reference=reference).annotate(
+        key=Cast("decision_id", CharField())).values("key")
+    about = (
+        Q(application_reference=reference)
+        | Q(target_type="calls.call", target_id__in=call, action__startswith="proposal.")
+        | Q(target_type="decisions.decision", target_id__in=decisions)
+        # The references a list showed are kept as a JSON list; a quoted reference matches one item exactly.
+        | Q(action=LIST_READ, target_type="calls.call", target_id__in=call,
+            data__applications__icontains=json.dumps(reference))
+    )
+    return AuditEntry.objects.filter(about).order_by("-id")

@@ -14,8 +14,17 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    class ActorKind(models.TextChoices):
+        SYSTEM = "system", _("the system")
+        USER = "user", _("user")
+
     # Kept as text too: the log must still say who it was if the account is later renamed.
     actor_label = models.CharField(_("who"), max_length=200)
+    # Whether the system (a command, an automatic step) or a user acted: never inferred from the label,
+    # which a user could choose. Empty only in entries written before the kind was recorded; for those the
+    # system is the entry without a user (``actor`` empty). Hashed with ``actor`` in the entries that have it.
+    actor_kind = models.CharField(_("actor kind"), max_length=10, choices=ActorKind.choices, blank=True,
+                                  default="", db_default="")
     action = models.CharField(_("what"), max_length=64)
     target_type = models.CharField(_("target type"), max_length=64)
     target_id = models.CharField(_("target"), max_length=64)
@@ -35,8 +44,15 @@ class AuditEntry(models.Model):
             models.Index(fields=["application_reference", "id"], name="audit_entry_application_idx"),
         ]
 
+    @property
+    def is_system(self) -> bool:
+        if self.actor_kind:
+            return self.actor_kind == self.ActorKind.SYSTEM
+        return self.actor_id is None
+
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"
+        who = "(system)" if self.is_system else self.actor_label
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.target_type}:{self.target_id}"
 
 
 class AuditHead(models.Model):

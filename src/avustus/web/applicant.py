@@ -52,7 +52,7 @@ def call_detail(request, slug: str):
 @login_required
 @require_POST
 def start(request, slug: str):
-    call = get_object_or_404(Call, slug=slug)
+    call = get_object_or_404(Call.objects.filter(status__in=VISIBLE), slug=slug)  # a draft call is not known to exist
     organisation = Organisation.objects.filter(key=request.POST.get("organisation", "")).first()
     if organisation is None:
         raise Http404

@@ -48,6 +48,16 @@ ACTIONS = {
     "rectification.prepared": _("rectification request prepared"),
     "rectification.decided": _("rectification request decided"),
     "review.conflict_found": C("conflict of interest found"),
+    "list.read": _("read in a list"),
+    "decision.read": _("unsigned decision read"),
+    "proposal.pass_mark_set": _("pass mark set"),
+    "proposal.presented": _("decision proposal presented"),
+    "proposal.approved": _("decision proposal approved"),
+    "decision.signed": _("decision signed"),
+    "decision.prepared": _("decision prepared"),
+    "decision.imported": _("decision imported"),
+    "decision.reimported": _("decision imported again"),
+    "decision.amendment_started": _("amending decision started"),
 }
 
 

@@ -31,3 +31,45 @@ class RefuseNulCharacters:
 
 def _has_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
+
+
+# The routes anyone may read, whose answers to an anonymous request hold nothing personal: the only ones
+# a browser or a proxy may keep. Any other route (and an unknown URL) is treated as not public.
+PUBLIC_ROUTES = frozenset({
+    "home", "round", "round-applications", "decision-document", "application", "letter", "calls", "call",
+    "organisations", "organisation",
+    "api-v1:list_calls", "api-v1:get_call", "api-v1:search_organisations", "api-v1:openapi-json",
+    "api-v1:openapi-view",
+})
+NO_STORE = "private, no-store"
+
+
+class NoStoreUnlessPublic:
+    """``Cache-Control: private, no-store`` on every answer that is not public.
+
+    Municipal staff share computers: a page of an application, a draft or an official's list must not
+    stay in the browser's cache (nor in a proxy's) for the next person at the keyboard to find with the
+    back button. Not public is any answer to a signed-in request (a session or an ``Authorization``
+    header), whatever the route, and any answer of a route not in ``PUBLIC_ROUTES``. Public pages for
+    anonymous readers keep whatever caching they had, and static files never reach this middleware
+    (WhiteNoise answers them before). Placed after the authentication middleware, so it knows the user.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not self._public(request):
+            response["Cache-Control"] = NO_STORE
+        return response
+
+    @staticmethod
+    def _public(request) -> bool:
+        if request.META.get("HTTP_AUTHORIZATION"):
+            return False
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return False
+        match = getattr(request, "resolver_match", None)
+        return match is not None and match.view_name in PUBLIC_ROUTES

@@ -25,7 +25,7 @@ from avustus.accounts.models import Role
 from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
 from avustus.applications import attachments
 from avustus.applications.models import Application
-from avustus.audit.chain import record_read
+from avustus.audit.chain import record_list_read, record_read
 from avustus.calls import services as call_services
 from avustus.calls.models import Call, Programme
 from avustus.decisions.models import Decision, Notification
@@ -70,6 +70,11 @@ def _confirm(request) -> None:
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _log_list(request, call, what: str, rows) -> None:
+    """Log the read of a page of a list of non-public data (Act 906/2019, section 17), with what it showed."""
+    record_list_read(request.user, call, what, rows, data={"page": request.GET.get("page", "1")[:10]})
 
 
 def _query(request) -> str:
@@ -171,6 +176,7 @@ def screening_list(request, slug: str):
         return redirect("officials-screening", call.slug)
     state, sort = request.GET.get("state", ""), request.GET.get("sort", "received")
     page = _page(request, selectors.screening_list(call, state=state, sort=sort))
+    _log_list(request, call, "screening list", page)
     return render(request, "web/officials/screening_list.html", {
         "call": call, "page": page, "state": state, "sort": sort, "query": _query(request),
         "sorts": selectors.SCREENING_SORTS,
@@ -265,6 +271,7 @@ def evaluation(request, slug: str):
         return redirect(f"{request.path}?{_query(request)}")
     sort = request.GET.get("sort", "score")
     page = _page(request, selectors.evaluation_list(call, sort=sort))
+    _log_list(request, call, "evaluation list", page)
     reviewers = get_user_model().objects.filter(
         role_grants__role=Role.REVIEWER, role_grants__programme=call.programme).order_by("username").distinct()
     return render(request, "web/officials/evaluation.html", {
@@ -371,6 +378,7 @@ def proposal(request, slug: str):
     ranks = rank_by_score(computed.scores, [line.key for line in computed.result.lines])
     lines = [_line_view(computed, line, ranks[line.key]) for line in computed.result.lines]
     page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    _log_list(request, call, "proposal", [row["application"] for row in page])
     stored = computed.proposal
     return render(request, "web/officials/proposal.html", {
         "call": call, "computed": computed, "result": computed.result, "page": page, "proposal": stored,
@@ -420,6 +428,7 @@ def proposal_line(request, slug: str, reference: str):
         except ValidationError as exc:
             errors = errors_of(exc)
     line = ProposalLine.objects.filter(proposal__call=call, application=application).first()
+    record_read(request.user, application, "proposal line")
     return render(request, "web/officials/proposal_line.html", {
         "call": call, "application": application, "line": line, "errors": errors, "posted": request.POST or None,
         "groups": call.groups.all(), "outcomes": allocation.OUTCOMES,
@@ -491,6 +500,7 @@ def rectifications(request, slug: str):
             except ValidationError as exc:
                 errors = errors_of(exc)
     page = _page(request, selectors.rectification_requests(call))
+    _log_list(request, call, "rectification requests", [r.application for r in page])
     return render(request, "web/officials/rectifications.html", {
         "call": call, "page": page, "errors": errors, "posted": request.POST or None,
         "decisions": call.decisions.filter(status=Decision.Status.SIGNED).order_by("decided_on", "pk"),
@@ -520,6 +530,7 @@ def rectification_request(request, pk: int):
         except ValidationError as exc:
             errors = errors_of(exc)
     before = request_.decision.outcomes.filter(application=request_.application).first()
+    record_read(request.user, request_.application, "rectification request", target=request_)
     return render(request, "web/officials/rectification.html", {
         "call": call, "r": request_, "errors": errors, "before": before, "outcomes": allocation.OUTCOMES,
         "can_prepare": has_programme_role(request.user, call.programme, services.PREPARERS),
@@ -560,10 +571,14 @@ def later_decisions(request, slug: str):
     deferred = applications_with_outcomes(call).filter(outcome_kind=allocation.DEFERRED).order_by("reference")
     drafts = (call.decisions.filter(status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
               .select_related("presenting_official").prefetch_related("outcomes__application").order_by("pk"))
+    page = _page(request, deferred)
+    # The prepared decisions, unsigned, are not public; the deferred applications' outcomes are.
+    if drafts:
+        _log_list(request, call, "prepared decisions", [o.application for d in drafts for o in d.outcomes.all()])
     # Each draft with the version its signature names: the decision as read on this page.
     drafts = [(draft, rectification.draft_version(draft)) for draft in drafts]
     return render(request, "web/officials/later.html", {
-        "call": call, "page": _page(request, deferred), "drafts": drafts, "query": _query(request),
+        "call": call, "page": page, "drafts": drafts, "query": _query(request),
         "outcomes": allocation.OUTCOMES,
         "can_prepare": has_programme_role(request.user, call.programme, services.PREPARERS),
         "can_decide": has_programme_role(request.user, call.programme, (Role.DECISION_MAKER,)),

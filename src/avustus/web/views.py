@@ -16,8 +16,9 @@ from django.shortcuts import redirect
 from avustus.accounts.permissions import can_see_decision, has_programme_role
 from avustus.calls.services import TEXT_LANGUAGES, update_call_texts
 from avustus.applications.models import Application
-from avustus.audit.chain import record_read
+from avustus.audit.chain import record_document_read, record_read
 from avustus.calls.models import Call
+from avustus.calls.selectors import visible_calls
 from avustus.decisions.documents.render import CONTENT_TYPES, FORMATS, LANGUAGES, render_decision, render_letter
 from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.selectors import (
@@ -52,13 +53,14 @@ SORT_LABELS = {
 
 
 def home(request):
-    calls = Call.objects.select_related("programme").annotate(
+    # Draft calls are their programme's plans: listed only to that programme's officials.
+    calls = visible_calls(request.user).select_related("programme").annotate(
         n_applications=Count("applications", filter=~Q(applications__status=Application.Status.DRAFT)))
     return render(request, "web/home.html", {"calls": calls})
 
 
 def round_detail(request, slug: str):
-    call = get_object_or_404(Call.objects.select_related("programme"), slug=slug)
+    call = get_object_or_404(visible_calls(request.user).select_related("programme"), slug=slug)
     decisions = [d for d in call.decisions.order_by("decided_on", "id") if can_see_decision(request.user, d)]
     return render(
         request,
@@ -76,6 +78,7 @@ def decision_document(request, pk: int, lang: str, fmt: str):
         raise Http404
     stored = decision.documents.filter(lang=lang, format=fmt).first()
     content = bytes(stored.content) if stored else render_decision(decision, lang, fmt)
+    record_document_read(request.user, decision, "document", data={"lang": lang, "format": fmt})  # if unsigned
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     filename = f"{decision.call.slug}-{decision.pk}-{lang}.{fmt}"
     disposition = "inline" if fmt in {"html", "pdf"} else "attachment"
@@ -84,7 +87,7 @@ def decision_document(request, pk: int, lang: str, fmt: str):
 
 
 def round_applications(request, slug: str):
-    call = get_object_or_404(Call, slug=slug)
+    call = get_object_or_404(visible_calls(request.user), slug=slug)
     # Drafts are their applicants' business until submitted: not listed, not even by their members' names.
     apps = applications_with_outcomes(call).exclude(status=Application.Status.DRAFT)
     outcome = request.GET.get("outcome", "")
@@ -159,6 +162,8 @@ def application_letter(request, reference: str, lang: str, fmt: str):
     sent = (application.notifications.filter(decision=outcome.decision).order_by("-sent_on", "-id").first())
     content = render_letter(application, lang=lang, fmt=fmt, sent_on=sent.sent_on if sent else None,
                             by=sent.channel if sent else None)
+    record_document_read(request.user, outcome.decision, "letter",  # logged only if the decision is unsigned
+                         data={"application": application.reference, "lang": lang, "format": fmt})
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'inline; filename="{application.reference}-{lang}.{fmt}"'
     return response

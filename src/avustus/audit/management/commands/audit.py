@@ -10,6 +10,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from avustus.audit.chain import history, verify
+from avustus.audit.models import AuditEntry
 
 
 class Command(BaseCommand):
@@ -47,18 +48,23 @@ class Command(BaseCommand):
     def _history(self, reference: str, *, as_json: bool):
         # Streams: the history of a much-handled application can be long.
         entries = history(reference).values_list(
-            "id", "at", "actor_label", "action", "target_type", "target_id", "data"
+            "id", "at", "actor_label", "action", "target_type", "target_id", "data", "actor_kind", "actor_id"
         ).iterator(chunk_size=500)
         if as_json:
             self.stdout.write("[")
         count = 0
-        for id_, at, who, action, ttype, tid, data in entries:
+        for id_, at, who, action, ttype, tid, data, kind, actor_id in entries:
+            # The kind, not the name, says whether the system acted (older entries: no user means the system).
+            system = kind == AuditEntry.ActorKind.SYSTEM if kind else actor_id is None
             if as_json:
-                item = {"id": id_, "at": at.isoformat(), "who": who, "action": action,
-                        "target": f"{ttype}:{tid}", "data": data}
+                item = {"id": id_, "at": at.isoformat(), "who": who, "actor": {
+                            "kind": "system" if system else "user", "id": None if system else actor_id},
+                        "action": action, "target": f"{ttype}:{tid}", "data": data}
                 self.stdout.write(("  " if count == 0 else ", ") + json.dumps(item, ensure_ascii=False))
             else:
-                self.stdout.write(f"{at:%Y-%m-%d %H:%M:%S} {who} {action} {ttype}:{tid} "
+                # "(system)" can be no one's username: Django's usernames hold no parentheses.
+                label = "(system)" if system else who
+                self.stdout.write(f"{at:%Y-%m-%d %H:%M:%S} {label} {action} {ttype}:{tid} "
                                   f"{json.dumps(data, ensure_ascii=False, sort_keys=True)}")
             count += 1
         if as_json:

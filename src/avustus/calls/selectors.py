@@ -1,0 +1,28 @@
+"""Which calls a user may see: a call is public from its publication; a draft is its programme's officials' only.
+
+A draft call's title, appropriation and rules are the programme's plans, not yet a public document: the
+public screens and the API answer 404 for one, exactly as for a call that does not exist. The programme's
+officials (``OFFICIAL_ROLES``) still see it, so that they can reach its set-up from the ordinary screens.
+"""
+
+from django.db.models import Q, QuerySet
+
+from avustus.accounts.models import RoleGrant
+from avustus.accounts.permissions import OFFICIAL_ROLES
+from avustus.calls.models import Call
+
+
+def is_public(call: Call) -> bool:
+    return call.status != Call.Status.DRAFT
+
+
+def visible_calls(user) -> QuerySet[Call]:
+    """The calls ``user`` may know exist: every published one, and the drafts of programmes they officiate."""
+    calls = Call.objects.all()
+    if user is None or not user.is_authenticated:
+        return calls.exclude(status=Call.Status.DRAFT)
+    if user.is_superuser:
+        return calls
+    programmes = RoleGrant.objects.filter(user=user, role__in=OFFICIAL_ROLES, programme__isnull=False).values(
+        "programme_id")
+    return calls.filter(~Q(status=Call.Status.DRAFT) | Q(programme_id__in=programmes))
