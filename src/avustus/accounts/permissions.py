@@ -6,7 +6,10 @@ one place and audited.
 
 from avustus.accounts.models import Role, RoleGrant
 
-OFFICIAL_ROLES = (Role.OFFICIAL, Role.DECISION_MAKER, Role.AUDITOR, Role.ADMINISTRATOR)
+# The role sets, named once: no other module writes a tuple of roles.
+OFFICIAL_ROLES = (Role.OFFICIAL, Role.DECISION_MAKER, Role.AUDITOR, Role.ADMINISTRATOR)  # read officials' screens
+PREPARERS = (Role.OFFICIAL, Role.ADMINISTRATOR)  # set up calls, screen, assign, propose, present, prepare
+DECIDERS = (Role.DECISION_MAKER,)  # approve proposals and sign decisions (never what they presented)
 
 
 def has_programme_role(user, programme, roles=OFFICIAL_ROLES) -> bool:

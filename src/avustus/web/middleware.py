@@ -73,3 +73,30 @@ class NoStoreUnlessPublic:
             return False
         match = getattr(request, "resolver_match", None)
         return match is not None and match.view_name in PUBLIC_ROUTES
+
+
+class DomainErrors:
+    """A refusal a view did not handle itself becomes the screens' answer for its kind (``avustus.errors``).
+
+    Views that show a refusal on their own form catch it; anything else ends here rather than in a 500:
+    ``NotFound`` is the 404 page, ``NotAllowed`` (a ``PermissionDenied``) Django's 403 page, and a
+    ``Conflict`` the 409 page with its message and a way back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+        from django.shortcuts import render
+
+        from avustus.errors import Conflict, NotFound
+
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception)) from exception
+        if isinstance(exception, Conflict):
+            return render(request, "409.html", {"message": str(exception)}, status=409)
+        return None
