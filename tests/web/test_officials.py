@@ -115,12 +115,13 @@ def test_forged_form_values_find_nothing_instead_of_failing(client, round_2020, 
 def test_a_forged_date_is_refused_with_a_message_and_nothing_is_presented(client, round_2020, official):
     client.force_login(official)
     url = reverse("officials-proposal", args=[round_2020.slug])
-    entries = AuditEntry.objects.count()
+    writes = AuditEntry.objects.exclude(action="list.read")  # following the redirect reads the list, logged
+    entries = writes.count()
     response = client.post(url, {"action": "present", "decided_on": "31.2.2020", "confirm": "yes"}, follow=True)
     assert response.redirect_chain == [(url, 302)]
     assert [str(m) for m in response.context["messages"]] == ["Anna päivämäärä muodossa VVVV-KK-PP."]
     assert not Proposal.objects.filter(call=round_2020).exclude(status=Proposal.Status.DRAFT).exists()
-    assert AuditEntry.objects.count() == entries
+    assert writes.count() == entries
 
 
 def test_a_count_of_one_is_told_in_the_singular(client, round_2020, official, monkeypatch):
