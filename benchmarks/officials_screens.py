@@ -58,9 +58,11 @@ def main() -> None:
     client = Client()
     client.force_login(official)
 
-    print(f"# {platform.python_implementation()} {platform.python_version()}, {settings.DATABASES['default']['ENGINE']}")
+    engine = settings.DATABASES["default"]["ENGINE"]
+    print(f"# {platform.python_implementation()} {platform.python_version()}, {engine}")
     print(f"# reproduce: uv run python benchmarks/officials_screens.py --sizes {' '.join(map(str, args.sizes))}")
-    print(f"{'N':>7} {'proposal s':>11} " + " ".join(f"{p + ' q/s':>22}" for p in ("screening", "evaluation", "proposal")))
+    columns = " ".join(f"{p + ' q/s':>22}" for p in ("screening", "evaluation", "proposal"))
+    print(f"{'N':>7} {'proposal s':>11} " + columns)
     for n in args.sizes:
         call = Call.objects.create(programme=programme, slug=f"bench-{n}-{time.time_ns()}", title_fi="Bench",
                                    status=Call.Status.CLOSED, appropriation=Decimal(n) * Decimal("60000"),

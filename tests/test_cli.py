@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -14,7 +15,7 @@ DECISION = Path(__file__).parent / "data" / "kuntadigi-2020-02-26.txt"
 
 
 def run(*args, env: dict, cwd=None) -> subprocess.CompletedProcess:
-    base = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+    base = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", tempfile.gettempdir())}
     return subprocess.run([sys.executable, "-m", "avustus", *args], capture_output=True, text=True,
                           env={**base, **env}, cwd=cwd, timeout=600)
 

@@ -104,10 +104,9 @@ def main(argv: list[str] | None = None) -> None:
         args[0] = args[0].replace("-", "_")
 
     import django
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.utils import translation
-
-    from django.core.exceptions import ImproperlyConfigured
 
     try:
         django.setup()  # reads the environment now, to report a wrong value plainly

@@ -1,11 +1,9 @@
 """The officials', reviewers' and decision-makers' screens in a real browser, at 375 and 1280 px, in fi and sv."""
 
 import pytest
-
 from playwright.sync_api import expect
 
 from avustus.accounts.models import Role, RoleGrant
-from avustus.accounts.services import grant_role
 from tests.browser.conftest import check_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,8 +47,8 @@ def test_a_reviewers_pages(browser, live_server, round_2020, django_user_model):
 
     reviewer = django_user_model.objects.create_user(username="arvioija")
     RoleGrant.objects.create(user=reviewer, role=Role.REVIEWER, programme=round_2020.programme)
-    assignment = Assignment.objects.create(application=round_2020.applications.get(reference="kuntadigi-2020-02-26-013"),
-                                           reviewer=reviewer)
+    application = round_2020.applications.get(reference="kuntadigi-2020-02-26-013")
+    assignment = Assignment.objects.create(application=application, reviewer=reviewer)
     check_pages(browser, live_server, ["/reviews/", f"/reviews/{assignment.pk}/"], user=reviewer)
 
 

@@ -59,7 +59,10 @@ def test_every_source_municipality_is_kept_with_its_code_and_names():
 
 @pytest.mark.parametrize(
     ("name", "language"),
-    [("Tampere", "fi"), ("Helsinki", "fi-sv"), ("Parainen", "sv-fi"), ("Maarianhamina", "sv"), ("Pietarsaari", "sv-fi")],
+    [
+        ("Tampere", "fi"), ("Helsinki", "fi-sv"), ("Parainen", "sv-fi"), ("Maarianhamina", "sv"),
+        ("Pietarsaari", "sv-fi"),
+    ],
 )
 def test_language_status(rows, name, language):
     assert rows[name]["language"] == language

@@ -21,7 +21,6 @@ from avustus.registry.resolver import (
 )
 from tests.conftest import SEED
 
-
 REGISTRY = load_registry()
 MUNICIPALITIES = REGISTRY.municipalities()
 
@@ -244,7 +243,11 @@ def test_any_text_gives_a_well_formed_resolution(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["kunta", "kaupunki", "stad", "Kaupunki", "kommunen", "-", " ", ".", "...", "/"]), max_size=6))
+@given(
+    st.lists(
+        st.sampled_from(["kunta", "kaupunki", "stad", "Kaupunki", "kommunen", "-", " ", ".", "...", "/"]), max_size=6
+    )
+)
 def test_organisational_words_and_punctuation_alone_never_resolve(parts):
     assert resolve(" ".join(parts)).body is None
 
@@ -310,13 +313,19 @@ def test_other_bodies_are_consistent():
     kainuu = {b.code for b in MUNICIPALITIES if b.region_code == "18"}
     assert set(REGISTRY.by_key("kainuun-liitto").member_codes) == kainuu
     kase = REGISTRY.by_key("kaustisen-seutukunta").member_codes
-    assert sorted(REGISTRY.by_key(c).name_fi for c in kase) == ["Halsua", "Kaustinen", "Lestijärvi", "Toholampi", "Veteli"]
+    assert sorted(REGISTRY.by_key(c).name_fi for c in kase) == [
+        "Halsua", "Kaustinen", "Lestijärvi", "Toholampi", "Veteli"
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "first"),
-    [("Hämeenl", "Hämeenlinna"), ("helsingf", "Helsinki"), ("eksote", "Etelä-Karjalan sosiaali- ja terveydenhuollon kuntayhtymä"),
-     ("Tampere", "Tampere"), ("vilppula", "Mänttä-Vilppula"), ("savon", "Etelä-Karjalan sosiaali- ja terveydenhuollon kuntayhtymä")],
+    [
+        ("Hämeenl", "Hämeenlinna"), ("helsingf", "Helsinki"),
+        ("eksote", "Etelä-Karjalan sosiaali- ja terveydenhuollon kuntayhtymä"),
+        ("Tampere", "Tampere"), ("vilppula", "Mänttä-Vilppula"),
+        ("savon", "Etelä-Karjalan sosiaali- ja terveydenhuollon kuntayhtymä"),
+    ],
 )
 def test_search(text, first):
     found = REGISTRY.search(text)

@@ -7,8 +7,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from avustus.rules.allocation import (
-    BASIS_BELOW_PASS_MARK, BASIS_FUNDED, BASIS_INELIGIBLE, BASIS_NO_FUNDS, BASIS_NOT_SCORED, BASIS_NOT_SCREENED,
-    BASIS_OVERRIDE, BASIS_TOO_SMALL, GRANTED, REJECTED, WITHDRAWN, AllocationError, Candidate, Override, grant_amount,
+    BASIS_BELOW_PASS_MARK,
+    BASIS_FUNDED,
+    BASIS_INELIGIBLE,
+    BASIS_NO_FUNDS,
+    BASIS_NOT_SCORED,
+    BASIS_NOT_SCREENED,
+    BASIS_OVERRIDE,
+    BASIS_TOO_SMALL,
+    GRANTED,
+    REJECTED,
+    WITHDRAWN,
+    AllocationError,
+    Candidate,
+    Override,
+    grant_amount,
     propose,
 )
 from avustus.rules.money import RoundingRule
@@ -74,7 +87,9 @@ def test_an_override_decides_its_line_and_its_money_is_set_aside_first():
         [c("a", "1000", 90), c("b", "700", 10)], budget=Decimal("1000"), rule=HUNDREDS_DOWN,
         overrides={"b": Override(GRANTED, "regional balance", Decimal("500"))},
     )
-    assert outcomes(proposal) == {"a": (REJECTED, None, BASIS_NO_FUNDS), "b": (GRANTED, Decimal("500.00"), BASIS_OVERRIDE)}
+    assert outcomes(proposal) == {
+        "a": (REJECTED, None, BASIS_NO_FUNDS), "b": (GRANTED, Decimal("500.00"), BASIS_OVERRIDE)
+    }
     assert not proposal.over_budget
 
 

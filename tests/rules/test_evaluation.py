@@ -59,7 +59,7 @@ def test_equal_scores_share_a_rank_and_unscored_get_none():
 @given(st.lists(st.one_of(st.none(), st.integers(0, 100)), max_size=30))
 def test_a_higher_score_never_ranks_below_a_lower_one(values):
     keys = [str(i) for i in range(len(values))]
-    scores = {k: (Decimal(v) if v is not None else None) for k, v in zip(keys, values)}
+    scores = {k: (Decimal(v) if v is not None else None) for k, v in zip(keys, values, strict=True)}
     ranks = rank(scores, keys)
     for a in keys:
         for b in keys:

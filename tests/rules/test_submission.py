@@ -61,7 +61,7 @@ def test_the_deadline_is_an_instant_across_the_change_to_summer_time():
 
 def test_naive_times_are_refused():
     with pytest.raises(ValueError):
-        is_open(RULES, datetime(2026, 3, 10, 12, 0))
+        is_open(RULES, datetime(2026, 3, 10, 12, 0))  # noqa: DTZ001 -- naive on purpose: it must be refused
 
 
 def test_aid_rate_is_85_percent_of_vat_free_eligible_costs():

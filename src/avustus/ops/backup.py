@@ -148,7 +148,8 @@ def verify_database(manifest: Manifest, *, stored_in=None) -> Check:
         found_counts = {}
         for table in tables:
             if table in existing:
-                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+                # The names are the manifest's tables found in the schema, quoted by the engine.
+                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
                 found_counts[table] = cursor.fetchone()[0]
             else:
                 found_counts[table] = None

@@ -17,7 +17,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from django.db.models import Field
+from django.db.models.options import Options
 
 from avustus.applications.models import Attachment
 from avustus.audit.models import AuditEntry, AuditHead
@@ -76,19 +79,30 @@ def table_names(connection) -> list[str]:
     return sorted(names | ({MIGRATIONS_TABLE} & existing))
 
 
+def _column(meta: "Options[Any]", name: str) -> str:
+    """The database column of a model's concrete field (what raw SQL must name)."""
+    field = meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise TypeError(f"{meta.label}.{name} is not a concrete field")
+    return field.column
+
+
 def _read_snapshot(cursor, tables: list[str], quote: Callable[[str], str]) -> Snapshot:
     """Row counts, the audit head and the attachment rows as the cursor's transaction (or file) sees them."""
+    # Raw SQL to read what the cursor's own snapshot holds; every name is a table or column from the
+    # schema (Django's own metadata or introspection), quoted by the engine: no user input reaches it.
     counts = {}
     for table in tables:
-        cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")
+        cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # noqa: S608
         counts[table] = cursor.fetchone()[0]
-    cursor.execute(f"SELECT {quote('last_hash')} FROM {quote(AuditHead._meta.db_table)} WHERE {quote('id')} = 1")
+    head = quote(AuditHead._meta.db_table)
+    cursor.execute(f"SELECT {quote('last_hash')} FROM {head} WHERE {quote('id')} = 1")  # noqa: S608
     row = cursor.fetchone()
     attachments = []
     meta = Attachment._meta
     if meta.db_table in counts:
-        columns = ", ".join(quote(meta.get_field(name).column) for name in ("storage_name", "sha256", "size"))
-        cursor.execute(f"SELECT {columns} FROM {quote(meta.db_table)} ORDER BY {quote('id')}")
+        columns = ", ".join(quote(_column(meta, name)) for name in ("storage_name", "sha256", "size"))
+        cursor.execute(f"SELECT {columns} FROM {quote(meta.db_table)} ORDER BY {quote('id')}")  # noqa: S608
         attachments = [AttachmentRow(*r) for r in cursor.fetchall()]
     return Snapshot(tables=counts, audit_head=row[0] if row else None, attachments=attachments)
 
@@ -192,7 +206,8 @@ def _run(command: list[str], env: dict) -> subprocess.CompletedProcess:
     tool = command[0]
     if shutil.which(tool) is None:
         raise BackupError(f"{tool} is not installed; PostgreSQL's client tools are needed for its backups.")
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    # An argument list (no shell) naming PostgreSQL's own tools, with settings from DATABASES.
+    result = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603
     if result.returncode != 0:
         raise BackupError(f"{tool} failed: {result.stderr.strip() or result.stdout.strip()}")
     return result
@@ -219,7 +234,7 @@ class PostgresEngine:
     def _connect(self, dbname: str | None = None):
         import psycopg
 
-        params = {"dbname": dbname or self.settings["NAME"], "autocommit": True}
+        params: dict[str, Any] = {"dbname": dbname or self.settings["NAME"], "autocommit": True}
         for key, param in (("HOST", "host"), ("PORT", "port"), ("USER", "user"), ("PASSWORD", "password")):
             if self.settings.get(key):
                 params[param] = self.settings[key]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.utils import timezone
 
 from avustus.ops.engines import AttachmentRow
@@ -167,7 +167,7 @@ class StagedFolder:
 class StagedObjects:
     """The backup's files written into another kind of storage under their own names."""
 
-    storage: object
+    storage: Storage
     written: list[str] = field(default_factory=list)
 
     def commit(self) -> None:
@@ -181,7 +181,7 @@ class StagedObjects:
         for name in self.written:
             try:
                 self.storage.delete(name)
-            except Exception:  # noqa: BLE001 - a file left over must not hide why the restore failed
+            except Exception:  # noqa: BLE001, S110 - a file left over must not hide why the restore failed
                 pass
 
 

@@ -1,6 +1,8 @@
 """Build the registry's own municipality file from Statistics Finland's list of the 2020 municipalities.
 
-    uv run python -m avustus.registry.build_data src/avustus/registry/data/sources/municipalities-2020.csv [--output PATH]
+    uv run python -m avustus.registry.build_data SOURCE [--output PATH]
+
+where SOURCE is ``src/avustus/registry/data/sources/municipalities-2020.csv``.
 
 The source (Statistics Finland, CC BY 4.0, as tabulated by rOpenGov geofi, BSD-2) gives each
 municipality's code, names, region and language status. This script adds what the product needs to

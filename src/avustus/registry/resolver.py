@@ -109,7 +109,8 @@ class Resolution:
     @property
     def corrected(self) -> bool:
         """Whether reading the name needed a correction of the source that a reader should be told of."""
-        return bool(self.note) and any(marker in self.note for marker in self._CORRECTIONS)
+        note = self.note
+        return note is not None and any(marker in note for marker in self._CORRECTIONS)
 
     def to_json(self) -> dict:
         if self.body is not None:
@@ -212,6 +213,8 @@ class Registry:
         )
         self._regions: dict[str, str] = {}  # compact region name or genitive -> region code
         for body in self._municipalities:
+            if body.region_code is None:  # a municipality outside any region names none to look up
+                continue
             self._regions[compact(body.region_name_fi or "")] = body.region_code
             if body.region_code in REGION_GENITIVES:
                 self._regions[compact(REGION_GENITIVES[body.region_code])] = body.region_code
@@ -361,7 +364,9 @@ class Registry:
     def _misspelt(self, query: str, words: list[str], notes: list[str]) -> Resolution:
         # What the name may be a misspelling of: the whole name among all bodies, and the name
         # without its organisational word among municipalities.
-        variants = [(compact(" ".join(words)), self._index, None)]
+        variants: list[tuple[str, dict[str, dict[str, str]], str | None]] = [
+            (compact(" ".join(words)), self._index, None)
+        ]
         last = compact(words[-1])
         if len(words) > 1 and last in ORGANISATIONAL_WORDS:
             variants.append((compact(" ".join(words[:-1])), self._municipal_index, last))

@@ -37,7 +37,7 @@ BASIS_WITHDRAWN = "withdrawn"
 BASIS_INELIGIBLE = "ineligible"
 BASIS_NOT_SCREENED = "not_screened"
 BASIS_NOT_SCORED = "not_scored"
-BASIS_BELOW_PASS_MARK = "below_pass_mark"
+BASIS_BELOW_PASS_MARK = "below_pass_mark"  # noqa: S105 -- "pass" as in pass mark, not a password
 BASIS_FUNDED = "funded"
 BASIS_NO_FUNDS = "no_funds"
 BASIS_TOO_SMALL = "too_small"
@@ -151,12 +151,12 @@ def propose(
     cut: str | None = None
     for candidate in ranking_order(candidates):
         key = candidate.key
-        override = overrides.get(key)
+        chosen = overrides.get(key)
         if candidate.withdrawn:
             line = Line(key, WITHDRAWN, None, BASIS_WITHDRAWN)
-        elif override is not None:
-            amount = amount_for(key) if override.outcome == GRANTED else None
-            line = Line(key, override.outcome, amount, BASIS_OVERRIDE)
+        elif chosen is not None:
+            amount = amount_for(key) if chosen.outcome == GRANTED else None
+            line = Line(key, chosen.outcome, amount, BASIS_OVERRIDE)
         elif candidate.eligible is False:
             line = Line(key, REJECTED, None, BASIS_INELIGIBLE)
         elif candidate.eligible is None:
@@ -175,7 +175,9 @@ def propose(
             cut = cut or key
             line = Line(key, REJECTED, None, BASIS_NO_FUNDS)
         lines.append(line)
-    granted = sum((line.amount for line in lines if line.outcome == GRANTED), Decimal("0.00"))
+    granted = sum(
+        (line.amount for line in lines if line.outcome == GRANTED and line.amount is not None), Decimal("0.00")
+    )
     counts: dict[str, int] = {}
     for line in lines:
         counts[line.outcome or "undecided"] = counts.get(line.outcome or "undecided", 0) + 1

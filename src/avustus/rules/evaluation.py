@@ -83,11 +83,12 @@ def rank(scores: Mapping[str, Decimal | None], order: Sequence[str]) -> dict[str
     ``order`` lists every key in the order the applications arrived; unscored applications get no
     rank. Ties keep arrival order in listings, but the rank number itself does not favour either.
     """
-    scored = sorted((k for k in order if scores.get(k) is not None), key=lambda k: -scores[k])
+    scored = sorted(((k, v) for k in order if (v := scores.get(k)) is not None), key=lambda pair: -pair[1])
     ranks: dict[str, int | None] = {k: None for k in order}
-    previous, previous_rank = None, 0
-    for position, key in enumerate(scored, start=1):
-        if scores[key] != previous:
-            previous, previous_rank = scores[key], position
+    previous: Decimal | None = None
+    previous_rank = 0
+    for position, (key, score) in enumerate(scored, start=1):
+        if score != previous:
+            previous, previous_rank = score, position
         ranks[key] = previous_rank
     return ranks

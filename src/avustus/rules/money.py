@@ -114,7 +114,7 @@ def format_amount(amount: Decimal, *, cents: bool = True) -> str:
     amount = euros(amount)
     sign = "-" if amount < 0 else ""
     whole, _, fraction = f"{abs(amount):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from avustus.rules.collation import fold
 from avustus.rules.money import CENT, MoneyError, euros, max_aid
@@ -48,14 +49,14 @@ class ApplicationData:
     members: tuple[Member, ...]
     amount_applied: Decimal
     budget: tuple[BudgetLine, ...]
-    plan: dict = field(default_factory=dict)
+    plan: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Problem:
     path: str  # where the problem is: "amount_applied", "budget.2.vat_free", "members"
     code: str  # what it is, for the message table: "late", "aid_rate_exceeded", ...
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def is_open(rules: CallRules, now: datetime) -> bool:

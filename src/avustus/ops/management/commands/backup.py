@@ -1,5 +1,7 @@
 """``avustus backup PATH [--verify]``: the database and the attachments' files, with a manifest, in a new directory."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from avustus.ops.backup import BackupError, backup, verify_backup
@@ -17,11 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: str, verify: bool, **options):
         try:
-            manifest = backup(path)
+            manifest = backup(Path(path))
             self.stdout.write(f"Backup {path} ({manifest.engine}, {sum(manifest.tables.values())} rows in "
                               f"{len(manifest.tables)} tables, {len(manifest.files)} stored files)")
             if verify:
-                check = verify_backup(path)
+                check = verify_backup(Path(path))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         if verify:

@@ -1,5 +1,7 @@
 """``avustus restore PATH [--force|--check]``: put a backup back once it has proved whole in a scratch database."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from avustus.ops.backup import BackupError, restore, verify_backup
@@ -19,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: str, force: bool, check: bool, **options):
         try:
-            result = verify_backup(path) if check else restore(path, force=force)
+            result = verify_backup(Path(path)) if check else restore(Path(path), force=force)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         if not result.ok:
