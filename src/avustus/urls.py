@@ -8,7 +8,9 @@ from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
 from avustus.web.csp import allow_document_style
-from avustus.web import applicant, history, officials, tokens, views
+from avustus.web import applicant, history, tokens, views
+from avustus.web.officials import (evaluation, later, notifications, proposal, rectification, reviews, screening,
+                                   setup)
 
 admin.site.login_form = throttle.AdminLoginForm  # the admin's own login is throttled the same way
 
@@ -37,22 +39,22 @@ urlpatterns = [
          name="attachment"),
     path("my/applications/<str:reference>/attachments/<int:attachment_id>/remove/", applicant.remove_attachment,
          name="remove-attachment"),
-    path("officials/", officials.workbench, name="officials"),
-    path("officials/calls/new/", officials.create_call, name="officials-create-call"),
-    path("rounds/<slug:slug>/setup/", officials.call_setup, name="officials-setup"),
-    path("rounds/<slug:slug>/screening/", officials.screening_list, name="officials-screening"),
-    path("rounds/<slug:slug>/evaluation/", officials.evaluation, name="officials-evaluation"),
-    path("rounds/<slug:slug>/proposal/", officials.proposal, name="officials-proposal"),
-    path("rounds/<slug:slug>/proposal/<str:reference>/", officials.proposal_line, name="officials-proposal-line"),
-    path("rounds/<slug:slug>/rectifications/", officials.rectifications, name="officials-rectifications"),
-    path("rounds/<slug:slug>/later/", officials.later_decisions, name="officials-later"),
-    path("applications/<str:reference>/screening/", officials.screen_application, name="officials-screen"),
-    path("applications/<str:reference>/documents/<int:attachment_id>/", officials.dossier_attachment,
+    path("officials/", setup.workbench, name="officials"),
+    path("officials/calls/new/", setup.create_call, name="officials-create-call"),
+    path("rounds/<slug:slug>/setup/", setup.call_setup, name="officials-setup"),
+    path("rounds/<slug:slug>/screening/", screening.screening_list, name="officials-screening"),
+    path("rounds/<slug:slug>/evaluation/", evaluation.evaluation, name="officials-evaluation"),
+    path("rounds/<slug:slug>/proposal/", proposal.proposal, name="officials-proposal"),
+    path("rounds/<slug:slug>/proposal/<str:reference>/", proposal.proposal_line, name="officials-proposal-line"),
+    path("rounds/<slug:slug>/rectifications/", rectification.rectifications, name="officials-rectifications"),
+    path("rounds/<slug:slug>/later/", later.later_decisions, name="officials-later"),
+    path("applications/<str:reference>/screening/", screening.screen_application, name="officials-screen"),
+    path("applications/<str:reference>/documents/<int:attachment_id>/", screening.dossier_attachment,
          name="dossier-attachment"),
-    path("decisions/<int:pk>/notifications/", officials.notifications, name="officials-notifications"),
-    path("rectifications/<int:pk>/", officials.rectification_request, name="officials-rectification"),
-    path("reviews/", officials.my_reviews, name="reviews"),
-    path("reviews/<int:pk>/", officials.review, name="review"),
+    path("decisions/<int:pk>/notifications/", notifications.notifications, name="officials-notifications"),
+    path("rectifications/<int:pk>/", rectification.rectification_request, name="officials-rectification"),
+    path("reviews/", reviews.my_reviews, name="reviews"),
+    path("reviews/<int:pk>/", reviews.review, name="review"),
     path("my/api-tokens/", tokens.api_tokens, name="api-tokens"),
     path("my/api-tokens/<int:pk>/revoke/", tokens.revoke_api_token, name="revoke-api-token"),
     path("organisations/", views.organisations, name="organisations"),

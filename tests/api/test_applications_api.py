@@ -47,7 +47,7 @@ def test_calls_and_registry_are_public(open_call):
     assert {c["code"] for c in calls[0]["cost_categories"]} >= {"staff", "travel"}
     assert Decimal(_json(client.get(f"{BASE}/calls/kuntadigi-2026"))["aid_rate"]) == Decimal("0.85")
     missing = client.get(f"{BASE}/calls/nope")
-    assert missing.status_code == 404 and _json(missing)["errors"][0]["message"] == "not found"
+    assert missing.status_code == 404 and _json(missing)["errors"][0]["message"] == "ei löytynyt"  # Finnish by default
     found = _json(client.get(f"{BASE}/organisations", {"q": "Tavast"}))
     assert "109" in [o["code"] for o in found] and all(o["name_sv"].startswith("Tavast") for o in found)
 

@@ -88,3 +88,20 @@ def test_a_copy_needs_a_well_formed_free_identifier(draft_call):
             services.copy_call(call, slug=slug, title_fi="Kopio", actor=official)
         assert "slug" in caught.value.message_dict
     assert services.copy_call(call, slug="kuntadigi-2028", title_fi="Kopio", actor=official).status == Call.Status.DRAFT
+
+
+def test_saving_and_publishing_is_one_step_nothing_saved_if_publishing_is_refused(draft_call):
+    call, official = draft_call
+    # No deadline yet: publishing is refused, and the rules on the screen are not saved either.
+    with pytest.raises(ValidationError):
+        services.save_and_publish(call, {"aid_rate": "50"}, {"cost_categories": "staff | henkilöstö | personal"},
+                                  actor=official)
+    call.refresh_from_db()
+    assert call.status == Call.Status.DRAFT and call.aid_rate != Decimal("0.5000")
+    assert not AuditEntry.objects.filter(action="call.rules_changed").exists()
+
+    published = services.save_and_publish(
+        call, {"aid_rate": "50", "opens_at": "2027-10-01T08:00", "closes_at": "2027-12-19T16:15"},
+        {"cost_categories": "staff | henkilöstö | personal"}, actor=official)
+    call.refresh_from_db()
+    assert published.status == call.status == Call.Status.PUBLISHED and call.aid_rate == Decimal("0.5000")

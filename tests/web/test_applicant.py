@@ -279,3 +279,22 @@ def test_a_refused_save_shows_what_was_typed_to_be_corrected(client, open_call, 
     assert 'value="Uusi nimi"' in html and 'value="-5"' in html and 'value="-4800"' in html
     assert ">Kirjoitettu teksti</textarea>" in html
     assert Application.objects.get().title == ""  # nothing was stored
+
+
+def test_a_draft_changed_meanwhile_is_a_message_on_the_form_when_the_service_says_conflict(
+        client, draft_application, hameenlinna_applicant, monkeypatch):
+    # The services' domain error (avustus.errors.Conflict) is handled like the draft's own conflict error.
+    from avustus.applications import services
+    from avustus.errors import Conflict
+
+    def stale(*args, **kwargs):
+        raise Conflict("Hakemusta on muutettu sillä välin.")
+
+    monkeypatch.setattr(services, "update_draft", stale)
+    client.force_login(hameenlinna_applicant)
+    url = reverse("my-application", args=[draft_application.reference])
+    response = client.post(url, {"version": str(draft_application.version), "title": "Uusi"}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "Hakemusta on muutettu sillä välin." in [str(m) for m in response.context["messages"]]
+    autosave = client.post(url, {"action": "autosave", "version": str(draft_application.version)})
+    assert autosave.status_code == 409

@@ -158,3 +158,19 @@ def test_the_menu_shows_each_role_its_own_pages(client, round_2020, official, dj
     client.force_login(reviewer)
     menu = client.get("/").content.decode()
     assert officials_link not in menu and reviews_link in menu
+
+
+def test_a_step_refused_as_changed_meanwhile_is_shown_on_the_proposal_page(client, round_2020, official, monkeypatch):
+    # A Conflict (avustus.errors) from the service is the form's message, not the 409 page.
+    from avustus.errors import Conflict
+    from avustus.evaluation import services
+
+    def stale(*args, **kwargs):
+        raise Conflict("Ehdotus on muuttunut sillä välin.")
+
+    monkeypatch.setattr(services, "set_pass_mark", stale)
+    client.force_login(official)
+    url = reverse("officials-proposal", args=[round_2020.slug])
+    response = client.post(url, {"action": "pass_mark", "pass_mark": "3"}, follow=True)
+    assert response.redirect_chain == [(url, 302)] and response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["Ehdotus on muuttunut sillä välin."]

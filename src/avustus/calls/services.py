@@ -346,3 +346,16 @@ def _check_new_call(slug: str, title_fi: str) -> None:
         errors["title_fi"] = [_("The call needs a Finnish title.")]
     if errors:
         raise ValidationError(errors)
+
+
+# --- entry ---
+
+
+def save_and_publish(call: Call, values: dict, parts: dict[str, str], *, actor) -> Call:
+    """Save the rules on the set-up screen and publish the call with them, as one step.
+
+    What is on the screen is what gets published: if saving or publishing is refused, neither happens.
+    """
+    with transaction.atomic():
+        call = update_call_rules(call, values, parts, actor=actor)
+        return publish_call(call, actor=actor)

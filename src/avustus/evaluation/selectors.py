@@ -12,6 +12,7 @@ from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call
 from avustus.calls.texts import plan_field_label
 from avustus.evaluation.models import Assignment, RectificationRequest
+from avustus.rules.evaluation import rank as rank_by_score
 
 COUNTED = Q(assignments__submitted_at__isnull=False) & ~Q(
     assignments__conflict__in=[Assignment.Conflict.DECLARED, Assignment.Conflict.EMPLOYED]
@@ -140,3 +141,14 @@ def dossier(application: Application, lang: str) -> dict:
         "budget_total": sum((line.amount_vat_free for line in lines), Decimal("0.00")),
         "attachments": list(application.attachments.filter(removed_at__isnull=True).order_by("uploaded_at", "pk")),
     }
+
+
+# --- entry ---
+
+
+def proposal_ranks(computed) -> dict[str, int | None]:
+    """The rank of each line of a computed proposal by its score, by application key (None if unscored).
+
+    Equal scores share a rank; the order of the lines stays the allocation's (ties in arrival order).
+    """
+    return rank_by_score(computed.scores, [line.key for line in computed.result.lines])

@@ -19,6 +19,7 @@ from avustus.applications.documents import application_pdf
 from avustus.calls.models import Call
 from avustus.calls.texts import plan_field_label
 from avustus.decisions.selectors import current_outcome, with_current_outcome
+from avustus.errors import Conflict, NotFound
 from avustus.registry.models import Organisation
 from avustus.registry.selectors import search_organisations
 from avustus.web.feedback import error_summary, messages_of
@@ -140,7 +141,7 @@ def my_application(request, reference: str):
         editable = application.status == application.Status.DRAFT and bool(
             services.access_application(request.user, reference, for_edit=True)
         )
-    except Http404:
+    except (Http404, NotFound):  # may read, may not edit
         editable = False
     errors: dict[str, list[str]] = {}
     query = ""
@@ -157,7 +158,7 @@ def my_application(request, reference: str):
             )
         except ValidationError as exc:
             errors = exc.message_dict
-        except services.DraftConflictError as exc:
+        except (services.DraftConflictError, Conflict) as exc:
             messages.error(request, str(exc))
             return redirect("my-application", reference=reference)
         else:
@@ -183,7 +184,7 @@ def _autosave(request, application):
     try:
         saved = services.update_draft(application, _form_values(request, application), actor=request.user,
                                       version=_version(request))
-    except services.DraftConflictError as exc:
+    except (services.DraftConflictError, Conflict) as exc:
         return JsonResponse({"error": str(exc)}, status=409)
     except ValidationError as exc:
         return JsonResponse({"errors": exc.message_dict}, status=422)

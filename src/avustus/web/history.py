@@ -9,139 +9,20 @@ is itself a read of non-public data, and is logged like one.
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
 from avustus.applications.models import Application
 from avustus.audit.chain import history, record_read
-from avustus.web.templatetags.avustus import FLAG_LABELS
+from avustus.web.labels import ACTIONS, CHECK_LABELS, FIELDS, FLAG_LABELS, READS, VALUES, C
 
 PAGE_SIZE = 25
 
 
-def C(message: str):  # noqa: N802
-    """Words of this page, in their own context so that the same English word elsewhere may translate otherwise."""
-    return pgettext_lazy("audit history", message)
-
-
-# What users read for each action code; an action not listed here shows its code.
-ACTIONS = {
-    "application.created": _("application started"),
-    "application.saved": _("draft saved"),
-    "application.save_conflict": _("save refused: the draft had changed meanwhile"),
-    "application.submitted": _("application submitted"),
-    "application.withdrawn": _("application withdrawn"),
-    "application.partner_editing": _("partner's editing right changed"),
-    "application.attachment_added": _("attachment added"),
-    "application.attachment_removed": _("attachment removed"),
-    "application.attachment_read": _("attachment downloaded"),
-    "application.read": _("read"),
-    "application.screened": _("screened"),
-    "review.assigned": _("reviewer assigned"),
-    "review.interests_declared": _("reviewer's interests declared"),
-    "review.scored": _("scores given"),
-    "proposal.line_set": _("proposal changed"),
-    "proposal.returned": _("proposal returned to preparation"),
-    "decision.notified": _("decision notified"),
-    "rectification.registered": _("rectification request registered"),
-    "rectification.prepared": _("rectification request prepared"),
-    "rectification.decided": _("rectification request decided"),
-    "review.conflict_found": C("conflict of interest found"),
-    "list.read": _("read in a list"),
-    "decision.read": _("unsigned decision read"),
-    "proposal.pass_mark_set": _("pass mark set"),
-    "proposal.presented": _("decision proposal presented"),
-    "proposal.approved": _("decision proposal approved"),
-    "decision.signed": _("decision signed"),
-    "decision.prepared": _("decision prepared"),
-    "decision.imported": _("decision imported"),
-    "decision.reimported": _("decision imported again"),
-    "decision.amendment_started": _("amending decision started"),
-}
-
-
-# What users read for each key of an entry's data. A key not listed here is shown in words ("based on"),
-# never as a code with underscores, and nothing is shown as JSON.
-FIELDS = {
-    "what": C("what was read"),
-    "lead": _("lead applicant"),
-    "version": _("version"),
-    "changes": C("changes"),
-    "based_on": C("edited version"),
-    "current": C("version stored meanwhile"),
-    "title": C("title"),
-    "plan": _("project plan"),
-    "partners": C("partners"),
-    "budget": C("budget"),
-    "category": _("cost category"),
-    "amount_vat_free": _("amount without VAT"),
-    "vat": _("VAT"),
-    "description": _("description"),
-    "amount_applied": _("amount applied"),
-    "flags": _("screening flags"),
-    "idempotency_key": C("submission key"),
-    "organisation": C("body"),
-    "allowed": _("may edit"),
-    "attachment": C("attachment number"),
-    "attachments": _("attachments"),
-    "name": _("file name"),
-    "content_type": _("file type"),
-    "size": C("size in bytes"),
-    "sha256": C("SHA-256 checksum"),
-    "checks": _("checklist"),
-    "passed": C("passed"),
-    "eligible": _("eligible"),
-    "reviewer": _("reviewer"),
-    "conflict": _("conflict of interest"),
-    "reason": _("reason"),
-    "scores": _("scores"),
-    "weighted_score": _("weighted score"),
-    "outcome": _("outcome"),
-    "amount": C("amount"),
-    "group": C("group"),
-    "conditions": _("special conditions"),
-    "combinable_with": _("may be combined with"),
-    "request": C("request number"),
-    "decision": C("decision number"),
-    "received_on": C("received on"),
-    "deadline": _("deadline"),
-    "late": _("late"),
-    "resolution": _("resolution"),
-    "application": _("application"),
-    "channel": C("channel"),
-    "sent_on": C("sent on"),
-}
-# Coded values shown in words: outcomes, conflicts of interest, resolutions, channels.
-VALUES = {
-    "granted": _("granted"),
-    "deferred": _("deferred for further investigation"),
-    "rejected": C("not granted"),
-    "withdrawn": _("withdrawn"),
-    "undeclared": _("not yet declared"),
-    "none": _("no conflict of interest"),
-    "declared": _("conflict of interest declared"),
-    "employed": _("employed by a member of the consortium"),
-    "upheld": _("original decision upheld"),
-    "amended": _("decision amended"),
-    "letter": _("by letter"),
-    "electronic": _("electronically"),
-}
-# What was read ("what" of an application.read entry).
-READS = {
-    "history": C("history"),
-    "application": C("application"),
-    "screening": C("screening"),
-    "plan": C("project plan"),
-    "attachments": C("attachments"),
-}
 CODED = {"outcome", "conflict", "resolution", "channel", "before", "after"}
 
 
 def _label(key: str, parent: str | None) -> str:
     if parent == "checks":
-        from avustus.web.officials import CHECK_LABELS
-
         return str(CHECK_LABELS.get(key) or key.replace("_", " "))
     return str(FIELDS.get(key) or key.replace("_", " "))  # str: the label in the language of this request
 

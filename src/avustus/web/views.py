@@ -30,6 +30,7 @@ from avustus.decisions.selectors import (
 )
 from avustus.registry.models import Organisation
 from avustus.web.feedback import error_summary
+from avustus.web.labels import ROUND_SORT_LABELS
 
 PAGE_SIZE = 50
 
@@ -41,14 +42,6 @@ SORTS = {
     "applied": ("-amount_applied", "source_row"),
     "granted": ("-amount_granted", "source_row"),
     "outcome": ("outcome_kind", "outcome_number", "source_row"),
-}
-SORT_LABELS = {
-    "row": _("order in the decision"),
-    "lead": _("lead applicant"),
-    "title": _("project"),
-    "applied": _("amount applied"),
-    "granted": _("amount granted"),
-    "outcome": _("outcome"),
 }
 
 
@@ -119,7 +112,7 @@ def round_applications(request, slug: str):
             "groups": groups,
             "organisations": municipalities,
             "outcomes": Outcome.Kind.choices,
-            "sorts": SORT_LABELS.items(),
+            "sorts": ROUND_SORT_LABELS.items(),
             "selected": {"outcome": outcome, "group": group, "municipality": municipality, "sort": sort},
             "query": query.urlencode(),
         },

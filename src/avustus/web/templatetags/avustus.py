@@ -4,9 +4,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext_lazy as _
 
 from avustus.rules.money import format_amount
+from avustus.web import labels
 
 register = template.Library()
 
@@ -39,11 +39,7 @@ def score(value) -> str:
 @register.filter
 def outcome_label(kind: str | None) -> str:
     """The outcome's name in the reader's language."""
-    from avustus.decisions.models import Outcome
-
-    if kind not in Outcome.Kind.values:
-        return ""
-    return str(Outcome.Kind(kind).label).capitalize()
+    return labels.outcome_label(kind)
 
 
 @register.filter
@@ -82,16 +78,6 @@ def plain(text: str) -> str:
     return str(text).replace("**", "")
 
 
-KIND_LABELS = {"municipality": _("municipality"), "joint_authority": _("joint municipal authority")}
-ROUNDING_LABELS = {"down": _("down"), "half_up": _("to the nearest (half up)"), "up": _("up")}
-PART_LABELS = {
-    "cost_categories": _("Eligible cost categories (last field: no = not eligible)"),
-    "exclusions": _("Exclusions (keywords separated by commas)"),
-    "criteria": _("Evaluation criteria (weight, highest score)"),
-    "groups": _("Groups of grants and their conditions"),
-}
-
-
 @register.simple_tag(takes_context=True)
 def programme_roles(context) -> set[str]:
     """The roles the signed-in user holds over any programme: the menu shows officials' and reviewers' pages by them."""
@@ -112,26 +98,10 @@ def works_as_staff(roles: set[str]) -> bool:
     return bool(roles & set(OFFICIAL_ROLES))
 
 
-SORT_KEY_LABELS = {
-    "received": _("time of submission"), "lead": _("lead applicant"), "applied": _("amount applied"),
-    "status": _("screening"), "score": _("score"), "spread": _("spread between reviewers"),
-    "reviews": _("number of reviews"),
-}
-FLAG_LABELS = {
-    "exclusion": _("possibly excluded theme"),
-    "too_few_municipalities": _("fewer municipalities than the call requires"),
-    "category_not_eligible": _("cost category the call does not pay"),
-}
-
-
-LABELS = {"kind": KIND_LABELS, "rounding": ROUNDING_LABELS, "part": PART_LABELS, "sort": SORT_KEY_LABELS,
-          "flag": FLAG_LABELS}
-
-
 @register.filter
 def label(code: str, vocabulary: str) -> str:
     """``mode|label:"rounding"``: a code's name in the reader's language; the code itself if unknown."""
-    return LABELS[vocabulary].get(code, code)
+    return labels.label(code, vocabulary)
 
 
 @register.simple_tag

@@ -5,35 +5,21 @@ the type it was recognised as and ``nosniff``, so that a crafted file cannot run
 e-service. Errors are the API's usual JSON (422 for a refused file, 404 for what the user may not see).
 """
 
-from datetime import datetime
+from ninja import File, Router, Status, UploadedFile
 
-from ninja import Field, File, Router, Schema, Status, UploadedFile
-
+from avustus.api.auth import AUTH
+from avustus.api.schemas import AttachmentOut, Errors
 from avustus.applications import attachments
 from avustus.applications.models import Attachment
 from avustus.applications.services import access_application
 from avustus.audit.chain import record_read
 
-# Made before importing from avustus.api, which mounts this router at its end: whichever of the two
-# modules is imported first, the router exists by the time the API asks for it (routes are read
-# only when the API builds its URLs).
 router = Router(tags=["attachments"])
-
-from avustus.api import AUTH, Errors  # noqa: E402
 
 # 400 for a request that cannot be read, 401 without credentials, 403 for a failed CSRF check, 404 for what
 # the user may not see, 422 for a refused file.
 ERRORS = {400: Errors, 401: Errors, 403: Errors, 404: Errors, 422: Errors}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
-
-
-class AttachmentOut(Schema):
-    id: int = Field(examples=[12])
-    name: str = Field(description="The file name as uploaded, for display only", examples=["suunnitelma.pdf"])
-    content_type: str = Field(description="The type recognised from the content", examples=["application/pdf"])
-    size: int = Field(description="Bytes", examples=[48213])
-    sha256: str = Field(examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
-    uploaded_at: datetime = Field(examples=["2026-03-18T10:41:00+02:00"])
 
 
 def _out(attachment: Attachment) -> dict:
@@ -47,7 +33,8 @@ def _out(attachment: Attachment) -> dict:
     }
 
 
-@router.post("/applications/{reference}/attachments", response={201: AttachmentOut, **ERRORS}, auth=AUTH)
+@router.post("/applications/{reference}/attachments", response={201: AttachmentOut, **ERRORS}, auth=AUTH,
+             operation_id="avustus_api_attachments_add_attachment")
 def add_attachment(request, reference: str, file: File[UploadedFile]):
     """Attach a PDF, ODT or DOCX document to a draft (multipart field ``file``); the lead's users only.
 
@@ -58,7 +45,7 @@ def add_attachment(request, reference: str, file: File[UploadedFile]):
 
 
 @router.get("/applications/{reference}/attachments", response={200: list[AttachmentOut], **ERRORS},
-            auth=AUTH)
+            auth=AUTH, operation_id="avustus_api_attachments_list_attachments")
 def list_attachments(request, reference: str):
     """The attachments of an application; the lead's and the partners' users."""
     listed = attachments.list_attachments(request.user, reference)
@@ -69,6 +56,7 @@ def list_attachments(request, reference: str):
 
 @router.get(
     "/applications/{reference}/attachments/{attachment_id}", response={200: None, **ERRORS}, auth=AUTH,
+    operation_id="avustus_api_attachments_download_attachment",
     openapi_extra={"responses": {200: {"description": "The document, as a download",
                                        "content": {t: BINARY for t in attachments.EXTENSIONS}}}},
 )
@@ -79,7 +67,7 @@ def download_attachment(request, reference: str, attachment_id: int):
 
 
 @router.delete("/applications/{reference}/attachments/{attachment_id}", response={204: None, **ERRORS},
-               auth=AUTH)
+               auth=AUTH, operation_id="avustus_api_attachments_remove_attachment")
 def remove_attachment(request, reference: str, attachment_id: int):
     """Take an attachment off a draft; the lead's users only."""
     attachment = attachments.attachment_for_edit(request.user, reference, attachment_id)

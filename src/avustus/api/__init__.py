@@ -1,0 +1,49 @@
+"""The JSON API under /api/v1/: the same use cases as the screens, through the same services.
+
+Errors are JSON: ``{"errors": [{"path": "budget.1.vat", "message": "..."}]}`` with status 422 for
+invalid input, 404 for what the user may not see (whether or not it exists), 403 for a step the user
+may not take, 409 for a stale save, 401 (with ``WWW-Authenticate: Bearer``) without credentials, 413
+for a body over the size limit (``errors.py`` maps each kind once).
+
+A client authenticates with a personal API token (``Authorization: Bearer avustus_...``, no CSRF
+token needed: a browser never adds that header by itself) or with the e-service's session cookie,
+which needs the CSRF token as well (``auth.py``). Calls and the registry are public.
+
+The modules depend in one direction: ``auth``, ``parsing`` and ``schemas`` are leaves, the routers
+(``calls``, ``organisations``, ``applications``, ``attachments``) use them, and this module builds the
+API from them all. Operation ids are given on each route: they were fixed when the API was one module,
+and clients generate code from them.
+"""
+
+from ninja import NinjaAPI
+
+from avustus.api import applications, attachments, calls, errors, organisations
+from avustus.api.parsing import JsonParser
+
+DESCRIPTION = """\
+The e-service of Avustus as JSON: read calls and the registry of Finnish public bodies (public), and
+start, edit, submit and withdraw applications for the organisations you act for.
+
+**Authentication.** Send a personal API token as `Authorization: Bearer avustus_...`. Create one on
+the page *API tokens* of the e-service (in the menu once signed in) or with
+`avustus api-token create USERNAME`; it is shown once, is valid for 90 days by default (a year at
+most) and can be revoked at any time. A token acts with its user's roles, except for steps that need a
+person's own confirmation (presenting, approving, signing, paying), which it is refused with 403.
+The e-service's session cookie works too, with the CSRF token in the `X-CSRFToken` header.
+A request without credentials to a route that needs them gets 401 with `WWW-Authenticate: Bearer`.
+
+**Errors** are `{"errors": [{"path": "budget.0.vat", "message": "..."}]}`: `path` names the field
+inside the body (empty for the request as a whole) and `message` is in the user's language.
+
+**Retries.** Creating an application takes an `Idempotency-Key` header: the same key from the same
+user for the same organisation returns the draft already made; submitting with it again returns the
+submitted application.
+"""
+
+api = NinjaAPI(title="Avustus API", version="1", urls_namespace="api-v1", description=DESCRIPTION,
+               parser=JsonParser())
+errors.register(api)
+api.add_router("", calls.router)
+api.add_router("", organisations.router)
+api.add_router("", applications.router)
+api.add_router("", attachments.router)

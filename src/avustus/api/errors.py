@@ -1,0 +1,99 @@
+"""Every refusal as the API's JSON error, ``{"errors": [{"path": ..., "message": ...}]}``, mapped once.
+
+The services raise ``avustus.errors`` (and, until they have all moved over, Django's ``Http404``,
+``PermissionDenied`` and ``ValidationError``); ninja raises its own for requests it cannot read or
+authenticate. Each kind has one status here, and its message is in the user's language.
+"""
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestValidationError
+
+from avustus import errors
+from avustus.api.auth import InvalidToken
+from avustus.api.parsing import LoneSurrogate
+from avustus.applications.services import DraftConflictError
+
+# Where in the request ninja found a problem; the path users see starts inside the body or parameter.
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def register(api: NinjaAPI) -> None:
+    """Install the handlers on ``api``; ninja picks the one for the most specific class of an exception."""
+
+    def answer(request, status: int, items: list[tuple[str, str]]):
+        return api.create_response(request, {"errors": [{"path": p, "message": m} for p, m in items]},
+                                   status=status)
+
+    @api.exception_handler(ValidationError)  # errors.Invalid too
+    def validation_error(request, exc: ValidationError):
+        items = [(path if path != "__all__" else "", str(m))
+                 for path, messages in exc.message_dict.items() for m in messages]
+        return answer(request, 422, items)
+
+    @api.exception_handler(errors.Invalid)
+    def invalid(request, exc: errors.Invalid):
+        return validation_error(request, exc)
+
+    @api.exception_handler(RequestValidationError)
+    def invalid_request(request, exc: RequestValidationError):
+        """A request the schema refuses (a missing field, a string for an integer): the API's usual 422."""
+        items = []
+        for error in exc.errors:
+            loc = [str(p) for p in error.get("loc", ())]
+            if loc and loc[0] in _LOCATIONS:
+                loc = loc[1:]
+            if loc and loc[0] == "payload":
+                loc = loc[1:]
+            items.append((".".join(loc), str(error.get("msg", "invalid"))))
+        return answer(request, 422, items or [("", "invalid request")])
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        """Ninja's own refusals (401 without credentials, 403 for a failed CSRF check, 400 for a body that is
+        not JSON) in the same shape."""
+        if isinstance(exc.__cause__, LoneSurrogate):  # raised by JsonParser, wrapped by ninja as a 400
+            return answer(request, 422, [(exc.__cause__.path, _(
+                "The text contains a character that is not valid Unicode (a lone surrogate); remove it."))])
+        if isinstance(exc, InvalidToken):
+            response = answer(request, 401, [("", _("The API token is not valid: it is unknown, expired or revoked."))])
+            response["WWW-Authenticate"] = 'Bearer realm="avustus", error="invalid_token"'
+            return response
+        if isinstance(exc, AuthenticationError):
+            response = answer(request, 401, [("", _(
+                "Sign in, or send a personal API token in the header Authorization: Bearer TOKEN."))])
+            response["WWW-Authenticate"] = 'Bearer realm="avustus"'
+            return response
+        return answer(request, exc.status_code, [("", str(exc.message))])
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django's own answer would be an HTML page."""
+        return answer(request, 413, [("", _("The request is too large."))])
+
+    @api.exception_handler(SuspiciousOperation)
+    def unreadable(request, exc):
+        """Too many form fields or files, a malformed multipart body: a 400 in the API's shape, not HTML."""
+        return answer(request, 400, [("", _("The request cannot be read."))])
+
+    @api.exception_handler(errors.NotFound)
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        """What does not exist and what the user may not know exists get the same answer, without details."""
+        return answer(request, 404, [("", _("not found"))])
+
+    @api.exception_handler(errors.NotAllowed)  # a PermissionDenied, named for clarity
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return answer(request, 403, [("", str(exc) or _("forbidden"))])
+
+    @api.exception_handler(errors.Conflict)
+    def conflict(request, exc: errors.Conflict):
+        return answer(request, 409, [("", str(exc))])
+
+    @api.exception_handler(DraftConflictError)
+    def stale_draft(request, exc: DraftConflictError):
+        return answer(request, 409, [("version", str(exc))])

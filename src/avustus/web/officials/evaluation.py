@@ -1,0 +1,49 @@
+"""Evaluation: assigning reviewers to a round's applications, and the list of their scores."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from avustus.accounts.models import Role
+from avustus.accounts.permissions import PREPARERS, has_programme_role
+from avustus.applications.models import Application
+from avustus.evaluation import selectors, services
+from avustus.evaluation.models import Assignment
+from avustus.web.feedback import flash
+from avustus.web.officials.common import log_list, official_call, page_of, query_of
+
+
+@login_required
+def evaluation(request, slug: str):
+    call = official_call(request, slug)
+    if request.method == "POST":
+        application = get_object_or_404(Application, call=call, reference=request.POST.get("application", ""))
+        reviewer = get_user_model().objects.filter(username=request.POST.get("reviewer", "")).first()
+        try:
+            if reviewer is None:
+                raise ValidationError({"reviewer": [_("Choose a reviewer.")]})
+            assignment = services.assign_reviewer(application, reviewer, actor=request.user)
+            if assignment.conflict == Assignment.Conflict.EMPLOYED:
+                messages.warning(request, _("%(user)s works for a member of the consortium and cannot score it.")
+                                 % {"user": reviewer.get_username()})
+            else:
+                messages.success(request, _("The reviewer was assigned."))
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            flash(request, exc)
+        return redirect(f"{request.path}?{query_of(request)}")
+    sort = request.GET.get("sort", "score")
+    page = page_of(request, selectors.evaluation_list(call, sort=sort))
+    log_list(request, call, "evaluation list", page)
+    reviewers = get_user_model().objects.filter(
+        role_grants__role=Role.REVIEWER, role_grants__programme=call.programme).order_by("username").distinct()
+    return render(request, "web/officials/evaluation.html", {
+        "call": call, "page": page, "sort": sort, "sorts": selectors.EVALUATION_SORTS, "query": query_of(request),
+        "reviewers": reviewers, "criteria": call.criteria.all(),
+        "can_assign": has_programme_role(request.user, call.programme, PREPARERS),
+    })

@@ -1,0 +1,62 @@
+"""Later decisions: deferred applications decided afterwards, prepared and then signed by a decision-maker."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
+from avustus.applications.models import Application
+from avustus.decisions.models import Decision
+from avustus.decisions.selectors import applications_with_outcomes, current_outcome
+from avustus.errors import Conflict
+from avustus.evaluation import rectification, services
+from avustus.rules import allocation
+from avustus.web.feedback import flash
+from avustus.web.officials.common import confirm, form_pk, log_list, official_call, page_of, query_of
+
+
+@login_required
+def later_decisions(request, slug: str):
+    """Deferred applications to decide, and prepared decisions waiting for a decision-maker's signature."""
+    call = official_call(request, slug)
+    if request.method == "POST":
+        try:
+            if "sign" in request.POST:
+                draft = get_object_or_404(Decision, call=call, pk=form_pk(request.POST.get("sign")),
+                                          status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
+                confirm(request)
+                rectification.sign_prepared(draft, actor=request.user, version=request.POST.get("version", ""))
+                messages.success(request, _("The decision was signed."))
+            else:
+                application = get_object_or_404(Application, call=call, reference=request.POST.get("application", ""))
+                outcome = current_outcome(application)
+                if outcome is None:
+                    raise Http404
+                kind = request.POST.get("outcome", "")
+                amount = services.parse_grant_amount(request.POST.get("amount", "")) if kind == allocation.GRANTED else None
+                rectification.prepare_later_decision(outcome.decision, {application: (kind, amount)},
+                                                     actor=request.user)
+                messages.success(request, _("The decision was prepared; a decision-maker signs it."))
+        except (Conflict, PermissionDenied) as exc:  # a draft changed meanwhile; a step not one's own
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            flash(request, exc)
+        return redirect("officials-later", call.slug)
+    deferred = applications_with_outcomes(call).filter(outcome_kind=allocation.DEFERRED).order_by("reference")
+    drafts = (call.decisions.filter(status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
+              .select_related("presenting_official").prefetch_related("outcomes__application").order_by("pk"))
+    page = page_of(request, deferred)
+    # The prepared decisions, unsigned, are not public; the deferred applications' outcomes are.
+    if drafts:
+        log_list(request, call, "prepared decisions", [o.application for d in drafts for o in d.outcomes.all()])
+    # Each draft with the version its signature names: the decision as read on this page.
+    drafts = [(draft, rectification.draft_version(draft)) for draft in drafts]
+    return render(request, "web/officials/later.html", {
+        "call": call, "page": page, "drafts": drafts, "query": query_of(request),
+        "outcomes": allocation.OUTCOMES,
+        "can_prepare": has_programme_role(request.user, call.programme, PREPARERS),
+        "can_decide": has_programme_role(request.user, call.programme, DECIDERS),
+    })

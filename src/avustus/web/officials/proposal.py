@@ -1,0 +1,112 @@
+"""The decision proposal: computed from the scores, lines set by hand, presented, approved or returned."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
+from avustus.applications.models import Application
+from avustus.audit.chain import record_read
+from avustus.errors import Conflict
+from avustus.evaluation import selectors, services
+from avustus.evaluation.models import Proposal, ProposalLine
+from avustus.rules import allocation
+from avustus.web.feedback import errors_of, flash
+from avustus.web.labels import BASIS_LABELS
+from avustus.web.officials.common import confirm, form_date, log_list, official_call, page_of
+
+
+@login_required
+def proposal(request, slug: str):
+    call = official_call(request, slug)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "pass_mark":
+                services.set_pass_mark(call, request.POST.get("pass_mark", ""), actor=request.user)
+            elif action == "present":
+                confirm(request)
+                services.present(call, actor=request.user, decided_on=form_date(request.POST.get("decided_on", "")),
+                                 presenting_official_title=request.POST.get("presenting_official_title", ""))
+                messages.success(request, _("The proposal was presented for decision."))
+            elif action == "return":
+                services.return_proposal(call, actor=request.user, reason=request.POST.get("reason", ""),
+                                         version=request.POST.get("version", ""))
+                messages.success(request, _("The proposal was returned for changes."))
+            elif action == "approve":
+                confirm(request)
+                decision = services.approve(call, actor=request.user, version=request.POST.get("version", ""),
+                                            decision_maker_title=request.POST.get("decision_maker_title", ""))
+                messages.success(request, _("The decision was made and signed."))
+                return redirect("officials-notifications", decision.pk)
+        except (Conflict, PermissionDenied) as exc:  # a proposal changed meanwhile; a step not one's own
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            flash(request, exc)
+        return redirect("officials-proposal", call.slug)
+    computed = services.compute_proposal(call)
+    ranks = selectors.proposal_ranks(computed)
+    lines = [_line_view(computed, line, ranks[line.key]) for line in computed.result.lines]
+    page = page_of(request, lines)
+    log_list(request, call, "proposal", [row["application"] for row in page])
+    stored = computed.proposal
+    return render(request, "web/officials/proposal.html", {
+        "call": call, "computed": computed, "result": computed.result, "page": page, "proposal": stored,
+        "status": stored.status if stored else Proposal.Status.DRAFT,
+        "can_prepare": has_programme_role(request.user, call.programme, PREPARERS),
+        "can_decide": has_programme_role(request.user, call.programme, DECIDERS),
+        "presented_by_me": bool(stored and stored.presented_by_id == request.user.pk),
+        # What the decision-maker's approval or return names: the proposal as presented when this page was read.
+        "version": services.proposal_version(stored),
+        "closed": call.closes_at is not None and call.closes_at <= timezone.now(),
+        "cut_rank": ranks.get(computed.result.cut) if computed.result.cut else None,
+    })
+
+
+def _line_view(computed, line, rank) -> dict:
+    app = computed.applications[line.key]
+    stored = computed.lines.get(line.key)
+    return {"rank": rank, "line": line, "application": app, "score": computed.scores.get(line.key),
+            "basis": BASIS_LABELS[line.basis], "stored": stored,
+            "reason": stored.override_reason if stored else (
+                computed.seeded_from and line.basis == allocation.BASIS_OVERRIDE and
+                _("as decided on %(date)s") % {"date": date_format(computed.seeded_from.decided_on, "SHORT_DATE_FORMAT")})}
+
+
+@login_required
+def proposal_line(request, slug: str, reference: str):
+    call = official_call(request, slug, PREPARERS)
+    application = get_object_or_404(Application, call=call, reference=reference)
+    errors = {}
+    if request.method == "POST":
+        other = request.POST.get("combinable_with", "").strip()
+        # An unknown reference is passed on as the application itself, which the service refuses with its message.
+        other_app = (Application.objects.filter(call=call, reference=other).first() or application) if other else None
+        try:
+            services.set_line(
+                call, application, actor=request.user, outcome=request.POST.get("outcome", ""),
+                amount=request.POST.get("amount", ""), reason=request.POST.get("reason", ""),
+                group=call.groups.filter(code=request.POST.get("group", "")).first(),
+                special_conditions=request.POST.get("special_conditions", "").splitlines(),
+                special_conditions_sv=request.POST.get("special_conditions_sv", "").splitlines(),
+                combinable_with=other_app,
+            )
+            messages.success(request, _("The line was saved."))
+            return redirect("officials-proposal", call.slug)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            errors = errors_of(exc)
+    line = ProposalLine.objects.filter(proposal__call=call, application=application).first()
+    record_read(request.user, application, "proposal line")
+    return render(request, "web/officials/proposal_line.html", {
+        "call": call, "application": application, "line": line, "errors": errors, "posted": request.POST or None,
+        "groups": call.groups.all(), "outcomes": allocation.OUTCOMES,
+        "others": call.applications.exclude(pk=application.pk).exclude(status=Application.Status.DRAFT)
+        .order_by("reference").values_list("reference", "title"),
+    })

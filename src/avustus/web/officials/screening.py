@@ -1,0 +1,92 @@
+"""Screening: the list of a round's applications with their flags, and one application's checklist."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from avustus.applications import attachments
+from avustus.applications.models import Application
+from avustus.audit.chain import record_read
+from avustus.evaluation import selectors, services
+from avustus.evaluation.models import Screening
+from avustus.web.feedback import errors_of
+from avustus.web.labels import check_label
+from avustus.web.officials.common import log_list, official_call, page_of, query_of
+
+
+@login_required
+def screening_list(request, slug: str):
+    call = official_call(request, slug)
+    if request.method == "POST":
+        try:
+            changed = services.recompute_flags(call, actor=request.user)
+        except PermissionDenied:
+            raise Http404 from None
+        messages.success(request, ngettext("Flags were computed; %(n)s application changed.",
+                                           "Flags were computed; %(n)s applications changed.", changed) % {"n": changed})
+        return redirect("officials-screening", call.slug)
+    state, sort = request.GET.get("state", ""), request.GET.get("sort", "received")
+    page = page_of(request, selectors.screening_list(call, state=state, sort=sort))
+    log_list(request, call, "screening list", page)
+    return render(request, "web/officials/screening_list.html", {
+        "call": call, "page": page, "state": state, "sort": sort, "query": query_of(request),
+        "sorts": selectors.SCREENING_SORTS,
+    })
+
+
+@login_required
+def screen_application(request, reference: str):
+    application = get_object_or_404(Application.objects.select_related("call__programme"), reference=reference)
+    call = official_call(request, application.call.slug)
+    if application.status == Application.Status.DRAFT:
+        raise Http404
+    items = services.checklist(call)
+    errors = {}
+    screening = getattr(application, "screening", None) if _has_screening(application) else None
+    answers = {code: (screening.checks.get(code, {}) if screening else {}) for code in items}
+    if request.method == "POST":
+        checks = {}
+        for code in items:
+            answer = request.POST.get(f"{code}.passed")
+            if answer in ("yes", "no"):
+                checks[code] = (answer == "yes", request.POST.get(f"{code}.reason", ""))
+        try:
+            services.screen(application, checks, actor=request.user)
+            messages.success(request, _("The screening was saved."))
+            return redirect("officials-screening", call.slug)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            errors = errors_of(exc)
+            answers = {code: {"passed": request.POST.get(f"{code}.passed") == "yes"
+                              if request.POST.get(f"{code}.passed") else None,
+                              "reason": request.POST.get(f"{code}.reason", "")} for code in items}
+    exclusions = {f"exclusion:{e.code}": e for e in call.exclusions.all()}
+    # The flags quote the plan, which is never public: the read is logged (Act 906/2019).
+    record_read(request.user, application, "screening")
+    rows = [{"code": code, "label": check_label(code, exclusions, request.LANGUAGE_CODE), "answer": answers[code],
+             "error": errors.get(f"checks.{code}")} for code in items]
+    return render(request, "web/officials/screening.html", {
+        "call": call, "application": application, "rows": rows, "errors": errors,
+        "flags": services.automatic_flags(application), "screening": screening,
+        "dossier": selectors.dossier(application, request.LANGUAGE_CODE),
+    })
+
+
+def _has_screening(application) -> bool:
+    try:
+        application.screening
+    except Screening.DoesNotExist:
+        return False
+    return True
+
+
+@login_required
+def dossier_attachment(request, reference: str, attachment_id: int):
+    """An attachment for an official, auditor or assigned reviewer: always a download, and the read is logged."""
+    attachment, file = attachments.open_attachment_as_reader(request.user, reference, attachment_id)
+    return attachments.download_response(attachment, file)
