@@ -98,3 +98,22 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(worker_
         assert len(received) == MESSAGES - 1
     finally:
         server.stop()
+
+
+def test_two_workers_at_once_send_each_message_once(worker_env):
+    server = SMTPServer().start()
+    try:
+        env = {**worker_env, "AVUSTUS_EMAIL_URL": f"smtp://127.0.0.1:{server.port}"}
+        helper(env, "setup", "16")
+
+        workers = [worker(env) for _ in range(2)]
+        for process in workers:
+            assert process.wait(timeout=180) == 0, process.stderr.read()
+            process.stderr.close()
+
+        final = helper(env, "state")
+        received = server.recorder.message_ids()
+        assert sorted(received) == sorted(m["message_id"] for m in final)  # each once, none twice
+        assert {(m["status"], m["attempts"]) for m in final} == {("sent", 1)}
+    finally:
+        server.stop()
