@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MessagingConfig(AppConfig):
     name = "avustus.messaging"
     label = "messaging"
-    verbose_name = _("messages")
+    verbose_name = pgettext_lazy("outbox", "messages")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
