@@ -69,3 +69,11 @@ def test_a_rolled_back_submission_leaves_no_receipt(draft_application, applicant
 
     assert not OutboundMessage.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_the_system_as_actor_gets_nothing(draft_application):
+    from avustus.actors import SYSTEM
+
+    events.application_submitted.send(type(draft_application), application=draft_application, actor=SYSTEM)
+
+    assert not OutboundMessage.objects.exists()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from avustus import events
+from avustus.actors import user_of
 from avustus.messaging import outbox
 
 LANGUAGES = ("fi", "sv", "en")
@@ -40,7 +41,8 @@ def render(event: str, language: str, context: dict) -> tuple[str, str]:
 
 
 def _application_message(event: str, application, actor, language: str | None) -> None:
-    recipient = getattr(actor, "email", "") or ""
+    user = user_of(actor)  # the system (an import, a command) has no address of its own
+    recipient = (user.email if user is not None else "") or ""
     if not recipient:
         return  # contact addresses per organisation come later; without an address nothing is queued
     lead = application.lead
@@ -53,7 +55,7 @@ def _application_message(event: str, application, actor, language: str | None) -
                "link": site_url(reverse("my-application", args=[application.reference]))}
     subject, body = render(event, language, context)
     outbox.queue(event, to=recipient, language=language, subject=subject, body=body, application=application,
-                 user=actor)
+                 user=user)
 
 
 def on_application_submitted(sender, *, application, actor, language=None, **kwargs) -> None:
