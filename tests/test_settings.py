@@ -104,6 +104,16 @@ def test_settings_apply_email_url(tmp_path):
     assert result.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.fi", "2525"]
 
 
+def test_avustus_email_url_is_read_before_email_url(tmp_path):
+    result = run_python(
+        "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)",
+        tmp_path, AVUSTUS_EMAIL_URL="smtp+tls://posti.example.fi:587", EMAIL_URL="consolemail://",
+        DJANGO_SETTINGS_MODULE="avustus.settings",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "posti.example.fi", "587"]
+
+
 def test_without_cache_url_the_cache_is_local_memory():
     assert cache_from_url(None) == {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "avustus"}
 

@@ -6,8 +6,9 @@ Environment variables:
   (query options such as ``sslmode`` go to psycopg); ``sqlite:////absolute/path.sqlite3`` (or
   ``sqlite:///relative/path``) names another SQLite file; unset means SQLite in WAL mode under the data
   directory. Read by django-environ; a URL of any other kind stops the start with a message naming it.
-- ``EMAIL_URL``: where mail goes, e.g. ``smtp+tls://user:password@host:587``, ``consolemail://``;
-  unset means the console (the tests use Django's in-memory outbox whatever is set).
+- ``AVUSTUS_EMAIL_URL`` (or, as before, ``EMAIL_URL``): where mail goes, e.g.
+  ``smtp+tls://user:password@host:587``, ``consolemail://``, ``filemail:///srv/avustus/mail``; unset means
+  the console (the tests use Django's in-memory outbox whatever is set).
 - ``CACHE_URL``: a shared cache for several processes, e.g. ``redis://host:6379/0``; unset means the
   local-memory cache of this process.
 - ``AVUSTUS_SECRET_KEY``: the signing key; without it a random key is generated once into the data
@@ -174,7 +175,14 @@ INSTALLED_APPS = [
     "avustus.evaluation",
     "avustus.web",
     "avustus.ops",
+    "django_tasks",
+    "django_tasks_db",
+    "avustus.messaging",
 ]
+
+# Background work (avustus.messaging): the queue is a table in this database, so a task enqueued in a
+# transaction commits or rolls back with it. Django 6 has the same API built in.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -212,7 +220,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL"))}
-globals().update(email_from_url(os.environ.get("EMAIL_URL")))
+globals().update(email_from_url(os.environ.get("AVUSTUS_EMAIL_URL") or os.environ.get("EMAIL_URL")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

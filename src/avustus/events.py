@@ -1,0 +1,26 @@
+"""What happened, announced to whoever listens: signals the stage services send, defined here, low.
+
+A stage (applications, decisions, ...) may not import the packages after it, messaging among them, so it
+does not call them: its service sends one of these signals inside the transaction of the change, and the
+listeners (``avustus.messaging.receivers``) write what follows from it (an outbox message, a task) in
+that same transaction. A change that rolls back takes what its listeners wrote with it.
+
+Each signal is sent with ``sender`` the model class and keyword arguments named below; ``actor`` is the
+user or ``avustus.actors.SYSTEM``. ``language`` is optional everywhere: the language the actor was using
+(a listener falls back to the organisation's, then to Finnish).
+
+A leaf module: it imports nothing of this project, so any package may import it.
+"""
+
+from django.dispatch import Signal
+
+# application=, actor=, language=None
+application_submitted = Signal()
+# application=, actor=, language=None
+application_withdrawn = Signal()
+# decision=, actor=  (not yet sent by the decisions stage)
+decision_signed = Signal()
+# request=, actor=  (a rectification request received; not yet sent)
+rectification_requested = Signal()
+# request=, actor=  (a rectification request decided; not yet sent)
+rectification_decided = Signal()

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from avustus.messaging.models import OutboundMessage
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    """Read-only for operators: a message changes state only through the worker and ``avustus outbox``
+    (a resend by hand is a person's decision there, with the same Message-ID)."""
+
+    list_display = ["id", "created_at", "event", "to", "language", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "event", "language"]
+    search_fields = ["to", "subject", "message_id"]
+    readonly_fields = [field.name for field in OutboundMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,79 @@
+"""The stages' signals become receipts: queued in the sender's transaction, in the recipient's language."""
+
+import pytest
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from avustus import events
+from avustus.messaging.models import OutboundMessage
+
+
+@pytest.fixture
+def applicant(hameenlinna_applicant):
+    hameenlinna_applicant.email = "hakija@hameenlinna.example.fi"
+    hameenlinna_applicant.save()
+    return hameenlinna_applicant
+
+
+@pytest.mark.parametrize(("language", "subject", "words"), [
+    ("fi", "on vastaanotettu", "Diaarinumero"),
+    ("sv", "har tagits emot", "Diarienummer"),
+    ("en", "received", "Tracking number"),
+])
+def test_submission_queues_a_receipt_in_the_users_language(draft_application, applicant, language, subject,
+                                                           words):
+    with transaction.atomic():
+        events.application_submitted.send(type(draft_application), application=draft_application, actor=applicant,
+                                          language=language)
+
+    message = OutboundMessage.objects.get()
+    assert (message.event, message.to, message.language, message.user) == (
+        "application_submitted", "hakija@hameenlinna.example.fi", language, applicant)
+    assert message.application == draft_application
+    assert message.subject.endswith(subject)
+    assert draft_application.reference in message.subject
+    assert words in message.body
+    assert f"/my/applications/{draft_application.reference}/" in message.body
+    assert draft_application.lead.organisation.name(language) in message.body  # Tavastehus in Swedish
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [message.pk]
+
+
+def test_without_the_users_choice_the_organisations_language_is_used(draft_application, applicant):
+    events.application_submitted.send(type(draft_application), application=draft_application, actor=applicant)
+
+    assert OutboundMessage.objects.get().language == "fi"  # Hämeenlinna is a Finnish-speaking municipality
+
+
+def test_withdrawal_queues_a_notice(draft_application, applicant):
+    events.application_withdrawn.send(type(draft_application), application=draft_application, actor=applicant,
+                                      language="sv")
+
+    message = OutboundMessage.objects.get()
+    assert message.event == "application_withdrawn"
+    assert message.subject == f"Ansökan {draft_application.reference} har återtagits"
+    assert "/withdraw" not in message.body and f"/my/applications/{draft_application.reference}/" in message.body
+
+
+def test_a_user_without_an_address_gets_nothing(draft_application, hameenlinna_applicant):
+    events.application_submitted.send(type(draft_application), application=draft_application,
+                                      actor=hameenlinna_applicant, language="fi")
+
+    assert not OutboundMessage.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_a_rolled_back_submission_leaves_no_receipt(draft_application, applicant):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        events.application_submitted.send(type(draft_application), application=draft_application, actor=applicant)
+        raise RuntimeError("the submission failed after the signal")
+
+    assert not OutboundMessage.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_the_system_as_actor_gets_nothing(draft_application):
+    from avustus.actors import SYSTEM
+
+    events.application_submitted.send(type(draft_application), application=draft_application, actor=SYSTEM)
+
+    assert not OutboundMessage.objects.exists()
