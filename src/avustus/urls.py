@@ -7,10 +7,9 @@ from django.urls import include, path
 from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web.csp import allow_document_style
 from avustus.web import applicant, history, tokens, views
-from avustus.web.officials import (evaluation, later, notifications, proposal, rectification, reviews, screening,
-                                   setup)
+from avustus.web.csp import allow_document_style
+from avustus.web.officials import evaluation, later, notifications, proposal, rectification, reviews, screening, setup
 
 admin.site.login_form = throttle.AdminLoginForm  # the admin's own login is throttled the same way
 

@@ -5,8 +5,8 @@ are stored and compared as codes; the screens, their templates (the ``label`` an
 filters) and the audit history read their names here.
 """
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from avustus.rules import allocation
 

@@ -2,23 +2,21 @@
 
 import logging
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from avustus.accounts.permissions import can_see_decision, has_programme_role
-from avustus.calls.services import TEXT_LANGUAGES, update_call_texts
 from avustus.applications.models import Application
 from avustus.audit.chain import record_document_read, record_read
 from avustus.calls.models import Call
 from avustus.calls.selectors import visible_calls
+from avustus.calls.services import TEXT_LANGUAGES, update_call_texts
 from avustus.decisions.documents.render import CONTENT_TYPES, FORMATS, LANGUAGES, render_decision, render_letter
 from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.selectors import (

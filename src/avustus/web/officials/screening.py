@@ -78,11 +78,7 @@ def screen_application(request, reference: str):
 
 
 def _has_screening(application) -> bool:
-    try:
-        application.screening
-    except Screening.DoesNotExist:
-        return False
-    return True
+    return Screening.objects.filter(application=application).exists()
 
 
 @login_required

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         result = import_parsed(bundled_decision(), actor=None, source_name="bundled 2020 round")
         logins = ensure_demo_users(result.call.programme)
         open_call = self._open_call(result.call)
-        submitted = self._demo_applications(open_call)
+        self._demo_applications(open_call)
         closed_call = self._closed_call(result.call)
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
@@ -123,7 +123,7 @@ class Command(BaseCommand):
         users = get_user_model().objects
         official, reviewer = users.get(username="virkailija"), users.get(username="arvioija")
         criteria = list(call.criteria.all())
-        for application, (*_rest, score) in zip(applications, DEMO_CLOSED_APPLICATIONS):
+        for application, (*_rest, score) in zip(applications, DEMO_CLOSED_APPLICATIONS, strict=True):
             assignment = evaluation.assign_reviewer(application, reviewer, actor=official)
             evaluation.declare_interests(assignment, conflicted=False, reason="", actor=reviewer)
             evaluation.submit_scores(
