@@ -46,7 +46,7 @@ def screen_application(request, reference: str):
         raise Http404
     items = services.checklist(call)
     errors = {}
-    screening = getattr(application, "screening", None) if _has_screening(application) else None
+    screening = getattr(application, "screening", None)  # no screening yet: the reverse one-to-one raises AttributeError
     answers = {code: (screening.checks.get(code, {}) if screening else {}) for code in items}
     if request.method == "POST":
         checks = {}
@@ -75,10 +75,6 @@ def screen_application(request, reference: str):
         "flags": services.automatic_flags(application), "screening": screening,
         "dossier": selectors.dossier(application, request.LANGUAGE_CODE),
     })
-
-
-def _has_screening(application) -> bool:
-    return Screening.objects.filter(application=application).exists()
 
 
 @login_required
