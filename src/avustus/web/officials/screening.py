@@ -12,7 +12,6 @@ from avustus.applications import attachments
 from avustus.applications.models import Application
 from avustus.audit.chain import record_read
 from avustus.evaluation import selectors, services
-from avustus.evaluation.models import Screening
 from avustus.web.feedback import errors_of
 from avustus.web.labels import check_label
 from avustus.web.officials.common import log_list, official_call, page_of, query_of
@@ -46,7 +45,8 @@ def screen_application(request, reference: str):
         raise Http404
     items = services.checklist(call)
     errors = {}
-    screening = getattr(application, "screening", None)  # no screening yet: the reverse one-to-one raises AttributeError
+    # Not screened yet: the reverse one-to-one raises an AttributeError, which getattr turns into None.
+    screening = getattr(application, "screening", None)
     answers = {code: (screening.checks.get(code, {}) if screening else {}) for code in items}
     if request.method == "POST":
         checks = {}
