@@ -11,7 +11,7 @@ from django.urls import reverse
 from avustus.accounts.models import Role, RoleGrant
 from avustus.decisions.models import Decision
 from avustus.decisions.selectors import round_summary
-from avustus.evaluation import rectification
+from avustus.decisions import rectification
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from avustus.audit.models import AuditEntry
 from avustus.decisions.documents.render import render_decision
 from avustus.decisions.models import Decision, DecisionDocument, DecisionLocked, Outcome
 from avustus.decisions.selectors import current_outcome
-from avustus.decisions.services import sign_decision, start_amending_decision, verify_signed_decision
+from avustus.decisions.amending import start_amending_decision
+from avustus.decisions.signing import sign_decision, verify_signed_decision
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from avustus.accounts.models import Role
-from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
+from avustus.accounts.permissions import OFFICIAL_ROLES, PREPARERS, has_programme_role
 from avustus.applications import attachments
 from avustus.applications.models import Application
 from avustus.audit.chain import record_list_read, record_read
@@ -30,8 +30,10 @@ from avustus.calls import services as call_services
 from avustus.calls.models import Call, Programme
 from avustus.decisions.models import Decision, Notification
 from avustus.decisions.selectors import applications_with_outcomes, current_outcome
-from avustus.decisions.services import record_notification
-from avustus.evaluation import rectification, selectors, services
+from avustus.decisions import amending, approval, rectification
+from avustus.decisions.notifications import record_notification
+from avustus.evaluation import proposals, reviews, selectors
+from avustus.evaluation import screening as screening_service
 from avustus.evaluation.models import Assignment, Proposal, ProposalLine, RectificationRequest, Screening
 from avustus.rules import allocation
 from avustus.web.feedback import errors_of, flash
@@ -92,7 +94,7 @@ def workbench(request):
     calls = Call.objects.filter(programme__in=programmes).select_related("programme").order_by("-closes_at", "slug")
     return render(request, "web/officials/workbench.html", {
         "calls": calls, "programmes": programmes,
-        "can_prepare": any(has_programme_role(request.user, p, services.PREPARERS) for p in programmes),
+        "can_prepare": any(has_programme_role(request.user, p, PREPARERS) for p in programmes),
     })
 
 
@@ -154,7 +156,7 @@ def call_setup(request, slug: str):
     shown = dict(values) if errors else call_services.rules_form_values(call)
     return render(request, "web/officials/setup.html", {
         "call": call, "errors": errors, "parts": parts, "values": shown,
-        "editable": call.status == Call.Status.DRAFT and has_programme_role(request.user, call.programme, services.PREPARERS),
+        "editable": call.status == Call.Status.DRAFT and has_programme_role(request.user, call.programme, PREPARERS),
         "kinds": call_services.APPLICANT_KIND_CHOICES, "modes": ("down", "half_up", "up"),
         "part_fields": call_services.PART_FIELDS,
     })
@@ -168,7 +170,7 @@ def screening_list(request, slug: str):
     call = _official_call(request, slug)
     if request.method == "POST":
         try:
-            changed = services.recompute_flags(call, actor=request.user)
+            changed = screening_service.recompute_flags(call, actor=request.user)
         except PermissionDenied:
             raise Http404 from None
         messages.success(request, ngettext("Flags were computed; %(n)s application changed.",
@@ -189,7 +191,7 @@ def screen_application(request, reference: str):
     call = _official_call(request, application.call.slug)
     if application.status == Application.Status.DRAFT:
         raise Http404
-    items = services.checklist(call)
+    items = screening_service.checklist(call)
     errors = {}
     screening = getattr(application, "screening", None) if _has_screening(application) else None
     answers = {code: (screening.checks.get(code, {}) if screening else {}) for code in items}
@@ -200,7 +202,7 @@ def screen_application(request, reference: str):
             if answer in ("yes", "no"):
                 checks[code] = (answer == "yes", request.POST.get(f"{code}.reason", ""))
         try:
-            services.screen(application, checks, actor=request.user)
+            screening_service.screen(application, checks, actor=request.user)
             messages.success(request, _("The screening was saved."))
             return redirect("officials-screening", call.slug)
         except PermissionDenied:
@@ -217,7 +219,7 @@ def screen_application(request, reference: str):
              "error": errors.get(f"checks.{code}")} for code in items]
     return render(request, "web/officials/screening.html", {
         "call": call, "application": application, "rows": rows, "errors": errors,
-        "flags": services.automatic_flags(application), "screening": screening,
+        "flags": screening_service.automatic_flags(application), "screening": screening,
         "dossier": selectors.dossier(application, request.LANGUAGE_CODE),
     })
 
@@ -258,7 +260,7 @@ def evaluation(request, slug: str):
         try:
             if reviewer is None:
                 raise ValidationError({"reviewer": [_("Choose a reviewer.")]})
-            assignment = services.assign_reviewer(application, reviewer, actor=request.user)
+            assignment = reviews.assign_reviewer(application, reviewer, actor=request.user)
             if assignment.conflict == Assignment.Conflict.EMPLOYED:
                 messages.warning(request, _("%(user)s works for a member of the consortium and cannot score it.")
                                  % {"user": reviewer.get_username()})
@@ -277,7 +279,7 @@ def evaluation(request, slug: str):
     return render(request, "web/officials/evaluation.html", {
         "call": call, "page": page, "sort": sort, "sorts": selectors.EVALUATION_SORTS, "query": _query(request),
         "reviewers": reviewers, "criteria": call.criteria.all(),
-        "can_assign": has_programme_role(request.user, call.programme, services.PREPARERS),
+        "can_assign": has_programme_role(request.user, call.programme, PREPARERS),
     })
 
 
@@ -299,13 +301,13 @@ def review(request, pk: int):
     if request.method == "POST":
         try:
             if "declare" in request.POST:
-                services.declare_interests(assignment, conflicted=request.POST.get("conflicted") == "yes",
+                reviews.declare_interests(assignment, conflicted=request.POST.get("conflicted") == "yes",
                                            reason=request.POST.get("conflict_reason", ""), actor=request.user)
                 messages.success(request, _("Your declaration was recorded."))
             else:
                 scores = {c.code: (request.POST.get(f"score.{c.code}", ""), request.POST.get(f"justification.{c.code}", ""))
                           for c in criteria}
-                services.submit_scores(assignment, scores, actor=request.user)
+                reviews.submit_scores(assignment, scores, actor=request.user)
                 messages.success(request, _("Your scores were recorded."))
             return redirect("review", assignment.pk)
         except PermissionDenied as exc:
@@ -352,19 +354,19 @@ def proposal(request, slug: str):
         action = request.POST.get("action", "")
         try:
             if action == "pass_mark":
-                services.set_pass_mark(call, request.POST.get("pass_mark", ""), actor=request.user)
+                proposals.set_pass_mark(call, request.POST.get("pass_mark", ""), actor=request.user)
             elif action == "present":
                 _confirm(request)
-                services.present(call, actor=request.user, decided_on=_date(request.POST.get("decided_on", "")),
+                proposals.present(call, actor=request.user, decided_on=_date(request.POST.get("decided_on", "")),
                                  presenting_official_title=request.POST.get("presenting_official_title", ""))
                 messages.success(request, _("The proposal was presented for decision."))
             elif action == "return":
-                services.return_proposal(call, actor=request.user, reason=request.POST.get("reason", ""),
+                proposals.return_proposal(call, actor=request.user, reason=request.POST.get("reason", ""),
                                          version=request.POST.get("version", ""))
                 messages.success(request, _("The proposal was returned for changes."))
             elif action == "approve":
                 _confirm(request)
-                decision = services.approve(call, actor=request.user, version=request.POST.get("version", ""),
+                decision = approval.approve(call, actor=request.user, version=request.POST.get("version", ""),
                                             decision_maker_title=request.POST.get("decision_maker_title", ""))
                 messages.success(request, _("The decision was made and signed."))
                 return redirect("officials-notifications", decision.pk)
@@ -373,7 +375,7 @@ def proposal(request, slug: str):
         except ValidationError as exc:
             flash(request, exc)
         return redirect("officials-proposal", call.slug)
-    computed = services.compute_proposal(call)
+    computed = proposals.compute_proposal(call)
     # Equal scores share a rank; the order of the lines is the allocation's (ties in arrival order).
     ranks = rank_by_score(computed.scores, [line.key for line in computed.result.lines])
     lines = [_line_view(computed, line, ranks[line.key]) for line in computed.result.lines]
@@ -383,11 +385,11 @@ def proposal(request, slug: str):
     return render(request, "web/officials/proposal.html", {
         "call": call, "computed": computed, "result": computed.result, "page": page, "proposal": stored,
         "status": stored.status if stored else Proposal.Status.DRAFT,
-        "can_prepare": has_programme_role(request.user, call.programme, services.PREPARERS),
+        "can_prepare": has_programme_role(request.user, call.programme, PREPARERS),
         "can_decide": has_programme_role(request.user, call.programme, (Role.DECISION_MAKER,)),
         "presented_by_me": bool(stored and stored.presented_by_id == request.user.pk),
         # What the decision-maker's approval or return names: the proposal as presented when this page was read.
-        "version": services.proposal_version(stored),
+        "version": proposals.proposal_version(stored),
         "closed": call.closes_at is not None and call.closes_at <= timezone.now(),
         "cut_rank": ranks.get(computed.result.cut) if computed.result.cut else None,
     })
@@ -405,7 +407,7 @@ def _line_view(computed, line, rank) -> dict:
 
 @login_required
 def proposal_line(request, slug: str, reference: str):
-    call = _official_call(request, slug, services.PREPARERS)
+    call = _official_call(request, slug, PREPARERS)
     application = get_object_or_404(Application, call=call, reference=reference)
     errors = {}
     if request.method == "POST":
@@ -413,7 +415,7 @@ def proposal_line(request, slug: str, reference: str):
         # An unknown reference is passed on as the application itself, which the service refuses with its message.
         other_app = (Application.objects.filter(call=call, reference=other).first() or application) if other else None
         try:
-            services.set_line(
+            proposals.set_line(
                 call, application, actor=request.user, outcome=request.POST.get("outcome", ""),
                 amount=request.POST.get("amount", ""), reason=request.POST.get("reason", ""),
                 group=call.groups.filter(code=request.POST.get("group", "")).first(),
@@ -533,7 +535,7 @@ def rectification_request(request, pk: int):
     record_read(request.user, request_.application, "rectification request", target=request_)
     return render(request, "web/officials/rectification.html", {
         "call": call, "r": request_, "errors": errors, "before": before, "outcomes": allocation.OUTCOMES,
-        "can_prepare": has_programme_role(request.user, call.programme, services.PREPARERS),
+        "can_prepare": has_programme_role(request.user, call.programme, PREPARERS),
         "can_decide": has_programme_role(request.user, call.programme, (Role.DECISION_MAKER,)),
         "resolutions": RectificationRequest.Resolution.choices,
         "version": rectification.prepared_version(request_),
@@ -551,7 +553,7 @@ def later_decisions(request, slug: str):
                 draft = get_object_or_404(Decision, call=call, pk=_pk(request.POST.get("sign")),
                                           status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
                 _confirm(request)
-                rectification.sign_prepared(draft, actor=request.user, version=request.POST.get("version", ""))
+                amending.sign_prepared(draft, actor=request.user, version=request.POST.get("version", ""))
                 messages.success(request, _("The decision was signed."))
             else:
                 application = get_object_or_404(Application, call=call, reference=request.POST.get("application", ""))
@@ -559,8 +561,8 @@ def later_decisions(request, slug: str):
                 if outcome is None:
                     raise Http404
                 kind = request.POST.get("outcome", "")
-                amount = services.parse_grant_amount(request.POST.get("amount", "")) if kind == allocation.GRANTED else None
-                rectification.prepare_later_decision(outcome.decision, {application: (kind, amount)},
+                amount = proposals.parse_grant_amount(request.POST.get("amount", "")) if kind == allocation.GRANTED else None
+                amending.prepare_later_decision(outcome.decision, {application: (kind, amount)},
                                                      actor=request.user)
                 messages.success(request, _("The decision was prepared; a decision-maker signs it."))
         except PermissionDenied as exc:
@@ -576,11 +578,11 @@ def later_decisions(request, slug: str):
     if drafts:
         _log_list(request, call, "prepared decisions", [o.application for d in drafts for o in d.outcomes.all()])
     # Each draft with the version its signature names: the decision as read on this page.
-    drafts = [(draft, rectification.draft_version(draft)) for draft in drafts]
+    drafts = [(draft, amending.draft_version(draft)) for draft in drafts]
     return render(request, "web/officials/later.html", {
         "call": call, "page": page, "drafts": drafts, "query": _query(request),
         "outcomes": allocation.OUTCOMES,
-        "can_prepare": has_programme_role(request.user, call.programme, services.PREPARERS),
+        "can_prepare": has_programme_role(request.user, call.programme, PREPARERS),
         "can_decide": has_programme_role(request.user, call.programme, (Role.DECISION_MAKER,)),
     })
 

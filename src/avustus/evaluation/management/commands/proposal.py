@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from avustus.calls.models import Call
 from avustus.evaluation.selectors import proposal_report
-from avustus.evaluation.services import compute_proposal
+from avustus.evaluation.proposals import compute_proposal
 
 
 class Command(BaseCommand):
