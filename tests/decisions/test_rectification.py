@@ -7,11 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from avustus.accounts.models import Role
-from avustus.decisions.models import Decision
-from avustus.decisions.selectors import current_outcome
-from avustus.decisions.notifications import record_notification
 from avustus.decisions import amending, rectification
+from avustus.decisions.models import Decision
+from avustus.decisions.notifications import record_notification
+from avustus.decisions.selectors import current_outcome
 from avustus.evaluation.models import RectificationRequest
+from tests.evaluation.conftest import person  # noqa: F401 (a fixture: officials of the round's programme)
 
 pytestmark = pytest.mark.django_db
 
