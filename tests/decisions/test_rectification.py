@@ -12,7 +12,6 @@ from avustus.decisions.models import Decision
 from avustus.decisions.notifications import record_notification
 from avustus.decisions.selectors import current_outcome
 from avustus.evaluation.models import RectificationRequest
-from tests.evaluation.conftest import person  # noqa: F401 (a fixture: officials of the round's programme)
 
 pytestmark = pytest.mark.django_db
 

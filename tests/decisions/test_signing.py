@@ -10,10 +10,10 @@ from django.db import connection
 
 from avustus.audit import triggers
 from avustus.audit.models import AuditEntry
+from avustus.decisions.amending import start_amending_decision
 from avustus.decisions.documents.render import render_decision
 from avustus.decisions.models import Decision, DecisionDocument, DecisionLocked, Outcome
 from avustus.decisions.selectors import current_outcome
-from avustus.decisions.amending import start_amending_decision
 from avustus.decisions.signing import sign_decision, verify_signed_decision
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from avustus.decisions import approval
 from avustus.decisions.models import Decision, DecisionDocument
 from avustus.evaluation import proposals, reviews
 from avustus.evaluation.models import Proposal, Score
-from tests.evaluation.test_services import ALL_PASS, evaluated, present, seen, staff  # noqa: F401 (fixtures)
+from tests.evaluation.conftest import present, seen
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

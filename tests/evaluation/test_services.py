@@ -14,27 +14,9 @@ from avustus.decisions.selectors import current_outcome
 from avustus.errors import NotFound
 from avustus.evaluation import proposals, reviews, screening
 from avustus.evaluation.models import Assignment, Proposal, Score, Screening
-from tests.evaluation.conftest import close
+from tests.evaluation.conftest import ALL_PASS, close, present, seen, submit_review
 
 pytestmark = pytest.mark.django_db
-
-ALL_PASS = {code: (True, "") for code in screening.BASE_CHECKS} | {"exclusion:social_health": (True, "")}
-
-
-@pytest.fixture
-def staff(small_round, person):
-    call, _apps = small_round
-    p = call.programme
-    return {
-        "official": person("virkailija", p, Role.OFFICIAL),
-        "official_2": person("esittelija", p, Role.OFFICIAL, Role.DECISION_MAKER),
-        "decider": person("paattaja", p, Role.DECISION_MAKER),
-        "reviewer_a": person("arvioija-a", p, Role.REVIEWER),
-        "reviewer_b": person("arvioija-b", p, Role.REVIEWER),
-        # Works for Turku (853), a member of two of the three consortia.
-        "reviewer_turku": person("arvioija-turku", p, Role.REVIEWER, employer_codes=("853",)),
-    }
-
 
 def test_screening_needs_every_item_and_a_reason_for_each_failure(small_round, staff):
     _call, (app, *_rest) = small_round
@@ -101,39 +83,6 @@ def test_scores_need_every_criterion_in_scale_with_a_justification_and_only_the_
     assert scored.weighted_score == Decimal("80.00")
     with pytest.raises(ValidationError):
         reviews.submit_scores(assignment, {"impact": (1, "x"), "feasibility": (1, "x")}, actor=staff["reviewer_a"])
-
-
-def _score(app, reviewer, impact, feasibility, official):
-    assignment = reviews.assign_reviewer(app, reviewer, actor=official)
-    reviews.declare_interests(assignment, conflicted=False, reason="", actor=reviewer)
-    reviews.submit_scores(assignment, {"impact": (impact, "perustelu"), "feasibility": (feasibility, "perustelu")},
-                           actor=reviewer)
-
-
-@pytest.fixture
-def evaluated(small_round, staff):
-    """All three screened eligible and scored by two reviewers: Oulu 100, Hämeenlinna 80, Turku 40; the call closed."""
-    call, apps = small_round
-    for app in apps:
-        screening.screen(app, ALL_PASS, actor=staff["official"])
-    hameenlinna, turku, oulu = apps
-    for reviewer in (staff["reviewer_a"], staff["reviewer_b"]):
-        _score(hameenlinna, reviewer, 5, 2, staff["official"])
-        _score(oulu, reviewer, 5, 5, staff["official"])
-        _score(turku, reviewer, 2, 2, staff["official"])
-    close(call)
-    return call, apps
-
-
-def present(call, official, **changes):
-    """Present as the screen does: after the deadline, with the decision's date and the presenter's title."""
-    return proposals.present(call, actor=official, **({"decided_on": timezone.localdate(),
-                                                      "presenting_official_title": "Neuvotteleva virkamies"} | changes))
-
-
-def seen(call) -> str:
-    """The version of the proposal as a decision-maker reading it now sees it."""
-    return proposals.proposal_version(Proposal.objects.filter(call=call).first())
 
 
 def test_the_proposal_ranks_rounds_and_cuts_where_the_money_runs_out(evaluated):
@@ -203,8 +152,8 @@ def test_the_number_of_applications_left_undecided_is_told_in_the_right_form(sma
     for app in (hameenlinna, turku, oulu):
         screening.screen(app, ALL_PASS, actor=staff["official"])
     for reviewer in (staff["reviewer_a"], staff["reviewer_b"]):
-        _score(hameenlinna, reviewer, 5, 2, staff["official"])
-        _score(oulu, reviewer, 5, 5, staff["official"])
+        submit_review(hameenlinna, reviewer, 5, 2, staff["official"])
+        submit_review(oulu, reviewer, 5, 5, staff["official"])
     with override("sv"), pytest.raises(ValidationError) as one:  # Turku is not scored
         present(call, staff["official"])
     assert three.value.messages == [

@@ -16,8 +16,7 @@ render, so approval goes in three steps and holds no lock while they render:
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import check_decides, check_not_presenter

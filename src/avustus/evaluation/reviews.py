@@ -15,7 +15,6 @@ from avustus.evaluation.proposals import MAX_REASON, lock_unfrozen
 from avustus.rules.evaluation import CriterionSpec, ScoreError, weighted_score
 
 
-
 def consortium_conflict(application: Application, reviewer) -> bool:
     """Whether the reviewer works for, or acts for, a member of the application's consortium."""
     orgs = set(application.members.exclude(organisation=None).values_list("organisation_id", flat=True))
