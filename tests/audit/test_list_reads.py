@@ -11,12 +11,11 @@ from django.urls import reverse
 
 from avustus.audit.chain import DOCUMENT_READ, LIST_READ, history, verify
 from avustus.audit.models import AuditEntry
-from avustus.decisions.models import Decision
-from avustus.decisions.amending import start_amending_decision
 from avustus.decisions import approval
+from avustus.decisions.amending import start_amending_decision
+from avustus.decisions.models import Decision
 from avustus.evaluation import proposals
-from tests.evaluation.conftest import person, small_round  # noqa: F401 (fixtures)
-from tests.evaluation.test_services import evaluated, staff  # noqa: F401 (fixtures)
+from tests.evaluation.conftest import evaluated, person, small_round, staff  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -43,7 +43,6 @@ def start_amending_decision(original: Decision, *, actor, decided_on=None) -> De
     return draft
 
 
-
 def draft_version(decision: Decision) -> str:
     """The version of a prepared later decision: its outcomes, date and presenting official."""
     # Read through ``outcomes.all()`` so that a list of drafts with their outcomes prefetched costs no query.

@@ -100,7 +100,6 @@ def prepared_version(request: RectificationRequest) -> str:
     })
 
 
-
 def decide(request: RectificationRequest, *, actor, version: str, decided_on: date | None = None,
            ) -> RectificationRequest:
     """A decision-maker other than the preparer signs the new decision on a request as prepared when read.
