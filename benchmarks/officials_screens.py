@@ -44,7 +44,7 @@ def main() -> None:
     from avustus.applications.models import Application, ConsortiumMember
     from avustus.calls.models import Call, Programme
     from avustus.evaluation.models import Assignment
-    from avustus.evaluation.services import compute_proposal
+    from avustus.evaluation.proposals import compute_proposal
     from avustus.registry.models import Organisation
     from avustus.registry.services import sync_registry
 

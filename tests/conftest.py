@@ -18,7 +18,7 @@ def seed_text() -> str:
 def round_2020(db):
     """The 2020 round as the demo loads it: the bundled facts through ``import_parsed``."""
     from avustus.decisions.bundled import bundled_decision
-    from avustus.decisions.services import import_parsed
+    from avustus.decisions.round_import import import_parsed
 
     return import_parsed(bundled_decision(), actor=None, source_name="bundled 2020 round").call
 

@@ -33,7 +33,8 @@ def signed(round_2020):
     """The imported 2020 decision (signed outside Avustus) and a decision signed in Avustus amending it."""
     from django.contrib.auth import get_user_model
 
-    from avustus.decisions.services import sign_decision, start_amending_decision
+    from avustus.decisions.amending import start_amending_decision
+    from avustus.decisions.signing import sign_decision
 
     imported = Decision.objects.get(call=round_2020)
     minister = get_user_model().objects.create(username="ministeri", is_superuser=True)
@@ -97,7 +98,7 @@ def test_drafts_stay_editable_and_are_signed_by_an_update(round_2020):
 
 def test_replacing_an_imported_round_still_works_and_leaves_no_permit(round_2020):
     from avustus.decisions.bundled import bundled_decision
-    from avustus.decisions.services import import_parsed
+    from avustus.decisions.round_import import import_parsed
 
     parsed = bundled_decision()
     changed = dataclasses.replace(parsed, granted_total=(parsed.granted_total or 0) + 1)

@@ -27,7 +27,7 @@ def test_officials_pages_at_a_phones_and_a_desktops_width_in_finnish_and_swedish
                                                                                  django_user_model):
     import datetime
 
-    from avustus.evaluation import rectification
+    from avustus.decisions import rectification
 
     official = django_user_model.objects.create_user(username="virkailija")
     RoleGrant.objects.create(user=official, role=Role.OFFICIAL, programme=round_2020.programme)
@@ -53,7 +53,7 @@ def test_a_reviewers_pages(browser, live_server, round_2020, django_user_model):
 
 
 def test_the_decision_makers_controls_on_a_presented_proposal(browser, live_server, open_call, django_user_model):
-    from avustus.evaluation import services
+    from avustus.evaluation import proposals
 
     official = django_user_model.objects.create_user(username="esittelija")
     decider = django_user_model.objects.create_user(username="paattaja")
@@ -66,7 +66,7 @@ def test_the_decision_makers_controls_on_a_presented_proposal(browser, live_serv
     from avustus.calls.models import Call
 
     Call.objects.filter(pk=open_call.pk).update(closes_at=timezone.now() - timedelta(hours=1))
-    services.present(open_call, actor=official, decided_on=timezone.localdate(),
+    proposals.present(open_call, actor=official, decided_on=timezone.localdate(),
                      presenting_official_title="Neuvotteleva virkamies")
     check_pages(browser, live_server, [f"/rounds/{open_call.slug}/proposal/"], user=decider)
 
@@ -100,14 +100,14 @@ def test_presenting_and_approving_in_the_browser_ask_for_a_tick_and_meet_wcag(pa
 
     from avustus.calls.models import Call
     from avustus.decisions.models import Decision
-    from avustus.evaluation import services as evaluation
+    from avustus.evaluation import screening
     from avustus.evaluation.models import Proposal
 
     call_command("demo", "--no-serve")
     call = Call.objects.get(slug="kuntadigi-demo-closed")
     official = get_user_model().objects.get(username="virkailija")
     for application in call.applications.all():
-        evaluation.screen(application, {code: (True, "") for code in evaluation.checklist(call)}, actor=official)
+        screening.screen(application, {code: (True, "") for code in screening.checklist(call)}, actor=official)
     url = f"{live_server.url}/rounds/{call.slug}/proposal/"
 
     _log_in(page, live_server, "virkailija", "demo-virkailija")

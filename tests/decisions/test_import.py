@@ -13,8 +13,8 @@ from avustus.calls.models import Call
 from avustus.decisions.bundled import bundled_decision
 from avustus.decisions.importing.parser import DecisionFormatError, parse_decision
 from avustus.decisions.models import Decision, Finding, Outcome
+from avustus.decisions.round_import import RoundConflict, content_hash, import_decision
 from avustus.decisions.selectors import round_report
-from avustus.decisions.services import RoundConflict, content_hash, import_decision
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.django_db

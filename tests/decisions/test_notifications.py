@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from avustus.audit.models import AuditEntry
 from avustus.decisions.models import Decision, Notification
-from avustus.decisions.services import record_notification
+from avustus.decisions.notifications import record_notification
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from avustus.accounts.models import Role, RoleGrant
+from avustus.decisions import rectification
 from avustus.decisions.models import Decision
 from avustus.decisions.selectors import round_summary
-from avustus.evaluation import rectification
 
 pytestmark = pytest.mark.django_db
 

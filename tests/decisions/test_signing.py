@@ -10,10 +10,11 @@ from django.db import connection
 
 from avustus.audit import triggers
 from avustus.audit.models import AuditEntry
+from avustus.decisions.amending import start_amending_decision
 from avustus.decisions.documents.render import render_decision
 from avustus.decisions.models import Decision, DecisionDocument, DecisionLocked, Outcome
 from avustus.decisions.selectors import current_outcome
-from avustus.decisions.services import sign_decision, start_amending_decision, verify_signed_decision
+from avustus.decisions.signing import sign_decision, verify_signed_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,25 @@ def test_the_same_data_renders_to_the_same_bytes(round_2020, fmt):
     decision = Decision.objects.get(call=round_2020)
     for lang in ("fi", "sv"):
         assert render_decision(decision, lang, fmt) == render_decision(decision, lang, fmt)
+
+
+def test_documents_rendered_from_data_that_changed_before_the_signature_are_discarded(amendment, minister,
+                                                                                     monkeypatch):
+    """Rendering happens before the signing transaction; a change meanwhile refuses the signature."""
+    from avustus.decisions import signing
+    from avustus.errors import Conflict
+
+    render = signing.render_documents
+
+    def render_then_change(snapshot):
+        documents = render(snapshot)
+        Outcome.objects.filter(decision=amendment).update(amount_granted=Decimal("100000.00"))  # someone else
+        return documents
+
+    monkeypatch.setattr(signing, "render_documents", render_then_change)
+    with pytest.raises(Conflict):
+        sign_decision(amendment, actor=minister)
+    amendment.refresh_from_db()
+    assert amendment.status == "draft" and amendment.snapshot_sha256 == ""
+    assert not DecisionDocument.objects.filter(decision=amendment).exists()
+    assert not AuditEntry.objects.filter(action="decision.signed", target_id=str(amendment.pk)).exists()

@@ -1,4 +1,5 @@
-"""People with roles over the programme, and a small published round with criteria and applications."""
+"""People with roles over the programme, a small published round with criteria and applications, and that round
+screened, scored and closed (``evaluated``) with the helpers that present it as the screen does."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -9,6 +10,8 @@ from django.utils import timezone
 
 from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
+from avustus.evaluation import proposals, reviews, screening
+from avustus.evaluation.models import Proposal
 
 
 @pytest.fixture
@@ -70,3 +73,54 @@ def close(call):
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     call.refresh_from_db()
     return call
+
+
+ALL_PASS = {code: (True, "") for code in screening.BASE_CHECKS} | {"exclusion:social_health": (True, "")}
+
+
+@pytest.fixture
+def staff(small_round, person):
+    call, _apps = small_round
+    p = call.programme
+    return {
+        "official": person("virkailija", p, Role.OFFICIAL),
+        "official_2": person("esittelija", p, Role.OFFICIAL, Role.DECISION_MAKER),
+        "decider": person("paattaja", p, Role.DECISION_MAKER),
+        "reviewer_a": person("arvioija-a", p, Role.REVIEWER),
+        "reviewer_b": person("arvioija-b", p, Role.REVIEWER),
+        # Works for Turku (853), a member of two of the three consortia.
+        "reviewer_turku": person("arvioija-turku", p, Role.REVIEWER, employer_codes=("853",)),
+    }
+
+
+def submit_review(app, reviewer, impact, feasibility, official):
+    assignment = reviews.assign_reviewer(app, reviewer, actor=official)
+    reviews.declare_interests(assignment, conflicted=False, reason="", actor=reviewer)
+    reviews.submit_scores(assignment, {"impact": (impact, "perustelu"), "feasibility": (feasibility, "perustelu")},
+                           actor=reviewer)
+
+
+@pytest.fixture
+def evaluated(small_round, staff):
+    """All three screened eligible and scored by two reviewers: Oulu 100, Hämeenlinna 80, Turku 40; the call closed."""
+    call, apps = small_round
+    for app in apps:
+        screening.screen(app, ALL_PASS, actor=staff["official"])
+    hameenlinna, turku, oulu = apps
+    for reviewer in (staff["reviewer_a"], staff["reviewer_b"]):
+        submit_review(hameenlinna, reviewer, 5, 2, staff["official"])
+        submit_review(oulu, reviewer, 5, 5, staff["official"])
+        submit_review(turku, reviewer, 2, 2, staff["official"])
+    close(call)
+    return call, apps
+
+
+def present(call, official, **changes):
+    """Present as the screen does: after the deadline, with the decision's date and the presenter's title."""
+    return proposals.present(call, actor=official, **({"decided_on": timezone.localdate(),
+                                                      "presenting_official_title": "Neuvotteleva virkamies"} | changes))
+
+
+def seen(call) -> str:
+    """The version of the proposal as a decision-maker reading it now sees it."""
+    return proposals.proposal_version(Proposal.objects.filter(call=call).first())

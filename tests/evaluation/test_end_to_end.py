@@ -18,7 +18,7 @@ from avustus.calls.models import Call
 from avustus.decisions.models import Decision, Notification
 from avustus.decisions.selectors import current_outcome
 from avustus.evaluation.models import Assignment, Proposal, RectificationRequest
-from avustus.evaluation.services import BASE_CHECKS
+from avustus.evaluation.screening import BASE_CHECKS
 from avustus.registry.models import Organisation
 from avustus.registry.services import sync_registry
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from avustus.decisions.models import Outcome
-from avustus.evaluation.services import compute_proposal
+from avustus.evaluation.proposals import compute_proposal
 
 pytestmark = pytest.mark.django_db
 

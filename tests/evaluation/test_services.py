@@ -4,51 +4,34 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils import timezone
 
 from avustus.accounts.models import Role
 from avustus.audit.models import AuditEntry
+from avustus.decisions import approval
 from avustus.decisions.models import Decision, DecisionDocument
 from avustus.decisions.selectors import current_outcome
-from avustus.evaluation import services
+from avustus.errors import NotFound
+from avustus.evaluation import proposals, reviews, screening
 from avustus.evaluation.models import Assignment, Proposal, Score, Screening
-from tests.evaluation.conftest import close
+from tests.evaluation.conftest import ALL_PASS, close, present, seen, submit_review
 
 pytestmark = pytest.mark.django_db
-
-ALL_PASS = {code: (True, "") for code in services.BASE_CHECKS} | {"exclusion:social_health": (True, "")}
-
-
-@pytest.fixture
-def staff(small_round, person):
-    call, _apps = small_round
-    p = call.programme
-    return {
-        "official": person("virkailija", p, Role.OFFICIAL),
-        "official_2": person("esittelija", p, Role.OFFICIAL, Role.DECISION_MAKER),
-        "decider": person("paattaja", p, Role.DECISION_MAKER),
-        "reviewer_a": person("arvioija-a", p, Role.REVIEWER),
-        "reviewer_b": person("arvioija-b", p, Role.REVIEWER),
-        # Works for Turku (853), a member of two of the three consortia.
-        "reviewer_turku": person("arvioija-turku", p, Role.REVIEWER, employer_codes=("853",)),
-    }
-
 
 def test_screening_needs_every_item_and_a_reason_for_each_failure(small_round, staff):
     _call, (app, *_rest) = small_round
     with pytest.raises(ValidationError) as caught:
-        services.screen(app, {**ALL_PASS, "aid_rate": (False, "  ")}, actor=staff["official"])
+        screening.screen(app, {**ALL_PASS, "aid_rate": (False, "  ")}, actor=staff["official"])
     assert "checks.aid_rate" in caught.value.message_dict
     partial = dict(ALL_PASS)
     del partial["plan"]
     with pytest.raises(ValidationError) as caught:
-        services.screen(app, partial, actor=staff["official"])
+        screening.screen(app, partial, actor=staff["official"])
     assert "checks.plan" in caught.value.message_dict
     assert not Screening.objects.exists()
-    screening = services.screen(app, {**ALL_PASS, "aid_rate": (False, "Haettu yli 85 %")}, actor=staff["official"])
-    assert screening.eligible is False
-    assert screening.checks["aid_rate"] == {"passed": False, "reason": "Haettu yli 85 %"}
+    done = screening.screen(app, {**ALL_PASS, "aid_rate": (False, "Haettu yli 85 %")}, actor=staff["official"])
+    assert done.eligible is False
+    assert done.checks["aid_rate"] == {"passed": False, "reason": "Haettu yli 85 %"}
     entry = AuditEntry.objects.get(action="application.screened")
     assert entry.data["after"]["eligible"] is False and entry.actor == staff["official"]
 
@@ -56,88 +39,55 @@ def test_screening_needs_every_item_and_a_reason_for_each_failure(small_round, s
 def test_only_officials_screen(small_round, staff):
     _call, (app, *_rest) = small_round
     with pytest.raises(PermissionDenied):
-        services.screen(app, ALL_PASS, actor=staff["reviewer_a"])
+        screening.screen(app, ALL_PASS, actor=staff["reviewer_a"])
 
 
 def test_a_reviewer_employed_by_a_consortium_member_is_flagged_and_cannot_score(small_round, staff):
     _call, (hameenlinna, turku, oulu) = small_round
-    flagged = services.assign_reviewer(turku, staff["reviewer_turku"], actor=staff["official"])
+    flagged = reviews.assign_reviewer(turku, staff["reviewer_turku"], actor=staff["official"])
     assert flagged.conflict == Assignment.Conflict.EMPLOYED
     # Declaring "no conflict" does not lift a conflict found from employment.
-    services.declare_interests(flagged, conflicted=False, reason="", actor=staff["reviewer_turku"])
+    reviews.declare_interests(flagged, conflicted=False, reason="", actor=staff["reviewer_turku"])
     with pytest.raises(PermissionDenied):
-        services.submit_scores(flagged, {"impact": (5, "hyvä"), "feasibility": (5, "hyvä")},
+        reviews.submit_scores(flagged, {"impact": (5, "hyvä"), "feasibility": (5, "hyvä")},
                                actor=staff["reviewer_turku"])
     assert not Score.objects.exists()
     # Oulu's consortium has no Turku in it: no conflict.
-    assert services.assign_reviewer(oulu, staff["reviewer_turku"], actor=staff["official"]).conflict == "undeclared"
+    assert reviews.assign_reviewer(oulu, staff["reviewer_turku"], actor=staff["official"]).conflict == "undeclared"
 
 
 def test_a_declared_conflict_also_stops_scoring(small_round, staff):
     _call, (app, *_rest) = small_round
-    assignment = services.assign_reviewer(app, staff["reviewer_a"], actor=staff["official"])
+    assignment = reviews.assign_reviewer(app, staff["reviewer_a"], actor=staff["official"])
     with pytest.raises(ValidationError):
-        services.submit_scores(assignment, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_a"])
-    services.declare_interests(assignment, conflicted=True, reason="Puoliso hankkeen johtaja",
+        reviews.submit_scores(assignment, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_a"])
+    reviews.declare_interests(assignment, conflicted=True, reason="Puoliso hankkeen johtaja",
                                actor=staff["reviewer_a"])
     with pytest.raises(PermissionDenied):
-        services.submit_scores(assignment, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_a"])
+        reviews.submit_scores(assignment, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_a"])
 
 
 def test_scores_need_every_criterion_in_scale_with_a_justification_and_only_the_reviewer_gives_them(small_round, staff):
     _call, (app, *_rest) = small_round
-    assignment = services.assign_reviewer(app, staff["reviewer_a"], actor=staff["official"])
-    services.declare_interests(assignment, conflicted=False, reason="", actor=staff["reviewer_a"])
-    with pytest.raises(Http404):
-        services.submit_scores(assignment, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_b"])
+    assignment = reviews.assign_reviewer(app, staff["reviewer_a"], actor=staff["official"])
+    reviews.declare_interests(assignment, conflicted=False, reason="", actor=staff["reviewer_a"])
+    with pytest.raises(NotFound):
+        reviews.submit_scores(assignment, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_b"])
     for bad in ({"impact": (6, "x"), "feasibility": (5, "x")}, {"impact": ("viisi", "x"), "feasibility": (5, "x")},
                 {"impact": (5, ""), "feasibility": (5, "x")}, {"impact": (5, "x")}):
         with pytest.raises(ValidationError):
-            services.submit_scores(assignment, bad, actor=staff["reviewer_a"])
+            reviews.submit_scores(assignment, bad, actor=staff["reviewer_a"])
     assert not Score.objects.exists()
-    scored = services.submit_scores(assignment, {"impact": (5, "Laaja"), "feasibility": ("2", "Tiukka")},
+    scored = reviews.submit_scores(assignment, {"impact": (5, "Laaja"), "feasibility": ("2", "Tiukka")},
                                     actor=staff["reviewer_a"])
     assert scored.weighted_score == Decimal("80.00")
     with pytest.raises(ValidationError):
-        services.submit_scores(assignment, {"impact": (1, "x"), "feasibility": (1, "x")}, actor=staff["reviewer_a"])
-
-
-def _score(app, reviewer, impact, feasibility, official):
-    assignment = services.assign_reviewer(app, reviewer, actor=official)
-    services.declare_interests(assignment, conflicted=False, reason="", actor=reviewer)
-    services.submit_scores(assignment, {"impact": (impact, "perustelu"), "feasibility": (feasibility, "perustelu")},
-                           actor=reviewer)
-
-
-@pytest.fixture
-def evaluated(small_round, staff):
-    """All three screened eligible and scored by two reviewers: Oulu 100, Hämeenlinna 80, Turku 40; the call closed."""
-    call, apps = small_round
-    for app in apps:
-        services.screen(app, ALL_PASS, actor=staff["official"])
-    hameenlinna, turku, oulu = apps
-    for reviewer in (staff["reviewer_a"], staff["reviewer_b"]):
-        _score(hameenlinna, reviewer, 5, 2, staff["official"])
-        _score(oulu, reviewer, 5, 5, staff["official"])
-        _score(turku, reviewer, 2, 2, staff["official"])
-    close(call)
-    return call, apps
-
-
-def present(call, official, **changes):
-    """Present as the screen does: after the deadline, with the decision's date and the presenter's title."""
-    return services.present(call, actor=official, **({"decided_on": timezone.localdate(),
-                                                      "presenting_official_title": "Neuvotteleva virkamies"} | changes))
-
-
-def seen(call) -> str:
-    """The version of the proposal as a decision-maker reading it now sees it."""
-    return services.proposal_version(Proposal.objects.filter(call=call).first())
+        reviews.submit_scores(assignment, {"impact": (1, "x"), "feasibility": (1, "x")}, actor=staff["reviewer_a"])
 
 
 def test_the_proposal_ranks_rounds_and_cuts_where_the_money_runs_out(evaluated):
     call, (hameenlinna, turku, oulu) = evaluated
-    computed = services.compute_proposal(call)
+    computed = proposals.compute_proposal(call)
     lines = {line.key: line for line in computed.result.lines}
     assert [line.key for line in computed.result.lines] == [oulu.reference, hameenlinna.reference, turku.reference]
     assert lines[oulu.reference].amount == Decimal("90000.00")
@@ -149,12 +99,12 @@ def test_the_proposal_ranks_rounds_and_cuts_where_the_money_runs_out(evaluated):
 def test_an_override_needs_a_reason_and_is_audited(evaluated, staff):
     call, (_h, turku, _o) = evaluated
     with pytest.raises(ValidationError):
-        services.set_line(call, turku, outcome="deferred", reason=" ", actor=staff["official"])
+        proposals.set_line(call, turku, outcome="deferred", reason=" ", actor=staff["official"])
     with pytest.raises(ValidationError):
-        services.set_line(call, turku, outcome="granted", amount="999999", reason="x", actor=staff["official"])
-    services.set_line(call, turku, outcome="deferred", reason="Selvitettävä yhteys kansalliseen hankkeeseen",
+        proposals.set_line(call, turku, outcome="granted", amount="999999", reason="x", actor=staff["official"])
+    proposals.set_line(call, turku, outcome="deferred", reason="Selvitettävä yhteys kansalliseen hankkeeseen",
                       actor=staff["official"])
-    line = next(line for line in services.compute_proposal(call).result.lines if line.key == turku.reference)
+    line = next(line for line in proposals.compute_proposal(call).result.lines if line.key == turku.reference)
     assert (line.outcome, line.basis) == ("deferred", "override")
     assert AuditEntry.objects.filter(action="proposal.line_set").count() == 1
 
@@ -164,9 +114,9 @@ def test_the_presenting_official_cannot_approve_their_own_proposal(evaluated, st
     # Holding both roles does not let one person do both steps.
     present(call, staff["official_2"])
     with pytest.raises(PermissionDenied):
-        services.approve(call, version=seen(call), actor=staff["official_2"])
+        approval.approve(call, version=seen(call), actor=staff["official_2"])
     with pytest.raises(PermissionDenied):
-        services.approve(call, version=seen(call), actor=staff["official"])  # not a decision-maker at all
+        approval.approve(call, version=seen(call), actor=staff["official"])  # not a decision-maker at all
     assert not Decision.objects.filter(call=call).exists()
     assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
 
@@ -175,8 +125,8 @@ def test_approval_by_another_decision_maker_signs_the_decision_with_its_document
     call, (hameenlinna, turku, oulu) = evaluated
     present(call, staff["official"])
     with pytest.raises(ValidationError):
-        services.set_line(call, turku, outcome="granted", reason="myöhästynyt muutos", actor=staff["official"])
-    decision = services.approve(call, version=seen(call), actor=staff["decider"], decision_maker_title="Kuntaministeri")
+        proposals.set_line(call, turku, outcome="granted", reason="myöhästynyt muutos", actor=staff["official"])
+    decision = approval.approve(call, version=seen(call), actor=staff["decider"], decision_maker_title="Kuntaministeri")
     assert decision.status == Decision.Status.SIGNED
     assert (decision.presenting_official, decision.decision_maker) == (staff["official"], staff["decider"])
     assert current_outcome(oulu).amount_granted == Decimal("90000.00")
@@ -200,10 +150,10 @@ def test_the_number_of_applications_left_undecided_is_told_in_the_right_form(sma
     with override("fi"), pytest.raises(ValidationError) as three:
         present(call, staff["official"])
     for app in (hameenlinna, turku, oulu):
-        services.screen(app, ALL_PASS, actor=staff["official"])
+        screening.screen(app, ALL_PASS, actor=staff["official"])
     for reviewer in (staff["reviewer_a"], staff["reviewer_b"]):
-        _score(hameenlinna, reviewer, 5, 2, staff["official"])
-        _score(oulu, reviewer, 5, 5, staff["official"])
+        submit_review(hameenlinna, reviewer, 5, 2, staff["official"])
+        submit_review(oulu, reviewer, 5, 5, staff["official"])
     with override("sv"), pytest.raises(ValidationError) as one:  # Turku is not scored
         present(call, staff["official"])
     assert three.value.messages == [
@@ -213,11 +163,11 @@ def test_the_number_of_applications_left_undecided_is_told_in_the_right_form(sma
 
 def test_flags_of_an_imported_round_are_computed_and_stored(round_2020, person):
     official = person("virkailija", round_2020.programme, Role.OFFICIAL)
-    changed = services.recompute_flags(round_2020, actor=official)
+    changed = screening.recompute_flags(round_2020, actor=official)
     # Every imported row with fewer than two municipalities found in the registry is flagged.
     flagged = round_2020.applications.exclude(screening_flags=[])
     assert changed == flagged.count() > 0
-    assert services.recompute_flags(round_2020, actor=official) == 0
+    assert screening.recompute_flags(round_2020, actor=official) == 0
 
 
 def test_plan_and_files_open_to_officials_and_to_reviewers_without_a_conflict(small_round, staff, client, settings,
@@ -236,11 +186,11 @@ def test_plan_and_files_open_to_officials_and_to_reviewers_without_a_conflict(sm
                                        content_type="application/pdf", size=14, sha256="0" * 64,
                                        uploaded_by=staff["official"])
     url = reverse("dossier-attachment", args=[turku.reference, stored.pk])
-    flagged = services.assign_reviewer(turku, staff["reviewer_turku"], actor=staff["official"])
-    clean = services.assign_reviewer(turku, staff["reviewer_a"], actor=staff["official"])
+    flagged = reviews.assign_reviewer(turku, staff["reviewer_turku"], actor=staff["official"])
+    clean = reviews.assign_reviewer(turku, staff["reviewer_a"], actor=staff["official"])
     client.force_login(staff["reviewer_a"])
     assert client.get(url).status_code == 404  # interests not yet declared
-    services.declare_interests(clean, conflicted=False, reason="", actor=staff["reviewer_a"])
+    reviews.declare_interests(clean, conflicted=False, reason="", actor=staff["reviewer_a"])
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert "Yhteinen asiointipalvelu." in client.get(reverse("review", args=[clean.pk])).content.decode()
@@ -257,19 +207,19 @@ def test_what_was_presented_is_what_gets_signed(evaluated, staff):
     present(call, staff["official"])
     # Screening and scoring wait until the proposal is returned.
     with pytest.raises(ValidationError):
-        services.screen(oulu, {**ALL_PASS, "aid_rate": (False, "myöhässä huomattu")}, actor=staff["official"])
+        screening.screen(oulu, {**ALL_PASS, "aid_rate": (False, "myöhässä huomattu")}, actor=staff["official"])
     with pytest.raises(ValidationError):
-        services.assign_reviewer(turku, staff["reviewer_turku"], actor=staff["official"])
+        reviews.assign_reviewer(turku, staff["reviewer_turku"], actor=staff["official"])
     # Even a change behind the services' back does not reach the decision: it is built from what was presented.
     Screening.objects.filter(application=oulu).update(eligible=False)
-    decision = services.approve(call, version=seen(call), actor=staff["decider"])
+    decision = approval.approve(call, version=seen(call), actor=staff["decider"])
     assert decision.outcomes.get(application=oulu).amount_granted == Decimal("90000.00")
 
 
 def test_a_proposal_over_the_appropriation_cannot_be_presented(evaluated, staff):
     call, (hameenlinna, turku, oulu) = evaluated
     for app in (hameenlinna, turku, oulu):
-        services.set_line(call, app, outcome="granted", reason="alueellinen tasapaino", actor=staff["official"])
+        proposals.set_line(call, app, outcome="granted", reason="alueellinen tasapaino", actor=staff["official"])
     with pytest.raises(ValidationError) as caught:
         present(call, staff["official"])
     assert "60" in str(caught.value)  # 360 000 against 300 000: 60 000 over
@@ -278,10 +228,10 @@ def test_a_proposal_over_the_appropriation_cannot_be_presented(evaluated, staff)
 
 def test_grants_are_numbered_by_name_and_combinable_ones_say_so(evaluated, staff):
     call, (hameenlinna, turku, oulu) = evaluated
-    services.set_line(call, turku, outcome="granted", amount="60000", reason="jaettu", actor=staff["official"],
+    proposals.set_line(call, turku, outcome="granted", amount="60000", reason="jaettu", actor=staff["official"],
                       combinable_with=oulu)
     present(call, staff["official"])
-    decision = services.approve(call, version=seen(call), actor=staff["decider"])
+    decision = approval.approve(call, version=seen(call), actor=staff["decider"])
     numbered = {o.application_id: o for o in decision.outcomes.all()}
     # Hämeenlinna, Oulu, Turku in Finnish alphabetical order, whatever the ranking (Oulu scored best).
     assert [numbered[a.pk].number for a in (hameenlinna, oulu, turku)] == [1, 2, 3]
@@ -294,15 +244,15 @@ def test_a_declared_conflict_stands_and_employment_found_later_still_stops_scori
     from avustus.registry.models import Organisation
 
     _call, (hameenlinna, _turku, oulu) = small_round
-    declared = services.assign_reviewer(hameenlinna, staff["reviewer_a"], actor=staff["official"])
-    services.declare_interests(declared, conflicted=True, reason="Sukulainen", actor=staff["reviewer_a"])
-    assert services.declare_interests(declared, conflicted=False, reason="", actor=staff["reviewer_a"]).conflict \
+    declared = reviews.assign_reviewer(hameenlinna, staff["reviewer_a"], actor=staff["official"])
+    reviews.declare_interests(declared, conflicted=True, reason="Sukulainen", actor=staff["reviewer_a"])
+    assert reviews.declare_interests(declared, conflicted=False, reason="", actor=staff["reviewer_a"]).conflict \
         == Assignment.Conflict.DECLARED
-    later = services.assign_reviewer(oulu, staff["reviewer_b"], actor=staff["official"])
-    services.declare_interests(later, conflicted=False, reason="", actor=staff["reviewer_b"])
+    later = reviews.assign_reviewer(oulu, staff["reviewer_b"], actor=staff["official"])
+    reviews.declare_interests(later, conflicted=False, reason="", actor=staff["reviewer_b"])
     Employment.objects.create(user=staff["reviewer_b"], organisation=Organisation.objects.get(code="564"))
     with pytest.raises(PermissionDenied):
-        services.submit_scores(later, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_b"])
+        reviews.submit_scores(later, {"impact": (5, "x"), "feasibility": (5, "x")}, actor=staff["reviewer_b"])
     assert Assignment.objects.get(pk=later.pk).conflict == Assignment.Conflict.EMPLOYED
     assert not Score.objects.exists()
 
@@ -311,15 +261,15 @@ def test_amounts_beyond_money_are_refused_with_a_message(evaluated, staff):
     call, (_h, turku, _o) = evaluated
     for amount in ("1e30", "NaN", "-5", "12,345,6"):
         with pytest.raises(ValidationError):
-            services.set_line(call, turku, outcome="granted", amount=amount, reason="x", actor=staff["official"])
+            proposals.set_line(call, turku, outcome="granted", amount=amount, reason="x", actor=staff["official"])
 
 
 def test_a_pass_mark_rejects_what_falls_below_it(evaluated, staff):
     call, (_h, turku, _o) = evaluated
     with pytest.raises(ValidationError):
-        services.set_pass_mark(call, "sata", actor=staff["official"])
-    services.set_pass_mark(call, "50", actor=staff["official"])
-    line = next(line for line in services.compute_proposal(call).result.lines if line.key == turku.reference)
+        proposals.set_pass_mark(call, "sata", actor=staff["official"])
+    proposals.set_pass_mark(call, "50", actor=staff["official"])
+    line = next(line for line in proposals.compute_proposal(call).result.lines if line.key == turku.reference)
     assert (line.outcome, line.basis) == ("rejected", "below_pass_mark")  # Turku scored 40
 
 
@@ -327,13 +277,13 @@ def test_a_returned_proposal_can_be_changed_and_presented_again(evaluated, staff
     call, (_h, turku, _o) = evaluated
     present(call, staff["official"])
     with pytest.raises(ValidationError):
-        services.return_proposal(call, version=seen(call), actor=staff["decider"], reason=" ")
+        proposals.return_proposal(call, version=seen(call), actor=staff["decider"], reason=" ")
     with pytest.raises(PermissionDenied):
-        services.return_proposal(call, version=seen(call), actor=staff["official"], reason="itse")
-    services.return_proposal(call, version=seen(call), actor=staff["decider"], reason="Turun hanke jatkovalmisteluun")
-    services.set_line(call, turku, outcome="deferred", reason="päättäjän pyynnöstä", actor=staff["official"])
+        proposals.return_proposal(call, version=seen(call), actor=staff["official"], reason="itse")
+    proposals.return_proposal(call, version=seen(call), actor=staff["decider"], reason="Turun hanke jatkovalmisteluun")
+    proposals.set_line(call, turku, outcome="deferred", reason="päättäjän pyynnöstä", actor=staff["official"])
     present(call, staff["official"])
-    decision = services.approve(call, version=seen(call), actor=staff["decider"])
+    decision = approval.approve(call, version=seen(call), actor=staff["decider"])
     assert decision.outcomes.get(application=turku).kind == "deferred"
     assert AuditEntry.objects.filter(action="proposal.returned").count() == 1
 
@@ -362,11 +312,11 @@ def test_an_application_withdrawn_after_presentation_sends_the_proposal_back_and
     assert returned.data["withdrawn"] == hameenlinna.reference and returned.data["presented_outcome"] == "granted"
     assert returned.application_reference == hameenlinna.reference  # in the application's own history too
     with pytest.raises(ValidationError):
-        services.approve(call, actor=staff["decider"], version=read)
+        approval.approve(call, actor=staff["decider"], version=read)
     assert not Decision.objects.filter(call=call).exists()
     # Presented again, the withdrawn application is decided as withdrawn and its money goes down the ranking.
     present(call, staff["official"])
-    decision = services.approve(call, actor=staff["decider"], version=seen(call))
+    decision = approval.approve(call, actor=staff["decider"], version=seen(call))
     withdrawn = decision.outcomes.get(application=hameenlinna)
     assert (withdrawn.kind, withdrawn.amount_granted) == ("withdrawn", None)
     assert decision.outcomes.get(application=turku).amount_granted == Decimal("120000.00")
@@ -379,7 +329,7 @@ def test_approval_refuses_a_line_whose_application_was_withdrawn_however_it_happ
     # Behind the services' back (a restored backup, a second route): the proposal still says "presented".
     hameenlinna.__class__.objects.filter(pk=hameenlinna.pk).update(status="withdrawn")
     with pytest.raises(ValidationError) as caught:
-        services.approve(call, actor=staff["decider"], version=seen(call))
+        approval.approve(call, actor=staff["decider"], version=seen(call))
     assert hameenlinna.reference in str(caught.value)
     assert not Decision.objects.filter(call=call).exists()
     assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
@@ -388,7 +338,7 @@ def test_approval_refuses_a_line_whose_application_was_withdrawn_however_it_happ
 def test_withdrawal_after_the_decision_is_signed_is_refused_and_changes_nothing(evaluated, staff):
     call, (hameenlinna, _turku, _oulu) = evaluated
     present(call, staff["official"])
-    services.approve(call, actor=staff["decider"], version=seen(call))
+    approval.approve(call, actor=staff["decider"], version=seen(call))
     with pytest.raises(ValidationError):
         _withdraw(hameenlinna)
     hameenlinna.refresh_from_db()
@@ -401,17 +351,17 @@ def test_the_decision_maker_approves_only_the_proposal_they_read(evaluated, staf
     present(call, staff["official"])
     read = seen(call)
     # Another decision-maker returns it; it is changed and presented again while the first one reads.
-    services.return_proposal(call, actor=staff["official_2"], reason="Turku jatkovalmisteluun", version=read)
-    services.set_line(call, turku, outcome="deferred", reason="päättäjän pyynnöstä", actor=staff["official"])
+    proposals.return_proposal(call, actor=staff["official_2"], reason="Turku jatkovalmisteluun", version=read)
+    proposals.set_line(call, turku, outcome="deferred", reason="päättäjän pyynnöstä", actor=staff["official"])
     present(call, staff["official"])
     for stale in (read, "", None, "0" * 64):
         with pytest.raises(ValidationError):
-            services.approve(call, actor=staff["decider"], version=stale)
+            approval.approve(call, actor=staff["decider"], version=stale)
         with pytest.raises(ValidationError):
-            services.return_proposal(call, actor=staff["decider"], reason="x", version=stale)
+            proposals.return_proposal(call, actor=staff["decider"], reason="x", version=stale)
     assert not Decision.objects.filter(call=call).exists()
     assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
-    decision = services.approve(call, actor=staff["decider"], version=seen(call))
+    decision = approval.approve(call, actor=staff["decider"], version=seen(call))
     assert decision.outcomes.get(application=turku).kind == "deferred"
 
 
@@ -434,7 +384,7 @@ def test_a_proposal_is_presented_only_after_the_deadline_with_a_date_and_a_title
     assert not Proposal.objects.filter(call=call).exclude(status=Proposal.Status.DRAFT).exists()
     assert not AuditEntry.objects.filter(action="proposal.presented").exists()
     present(call, staff["official"], presenting_official_title="Neuvotteleva virkamies")
-    decision = services.approve(call, actor=staff["decider"], version=seen(call))
+    decision = approval.approve(call, actor=staff["decider"], version=seen(call))
     assert decision.presenting_official_title == "Neuvotteleva virkamies"
     assert decision.decided_on == timezone.localdate()
 
@@ -449,7 +399,7 @@ def test_a_proposal_presented_before_the_deadline_is_not_approved(evaluated, sta
     # As the code before this rule let it be: presented while the call was still open.
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() + timedelta(days=1))
     with pytest.raises(ValidationError):
-        services.approve(call, actor=staff["decider"], version=seen(call))
+        approval.approve(call, actor=staff["decider"], version=seen(call))
     assert Call.objects.get(pk=call.pk).status == Call.Status.PUBLISHED
     assert not Decision.objects.filter(call=call).exists()
 
@@ -458,9 +408,9 @@ def test_approving_or_returning_without_a_proposal_is_refused_with_a_message(sma
     call, _apps = small_round
     assert not Proposal.objects.filter(call=call).exists()
     with pytest.raises(ValidationError):
-        services.approve(call, actor=staff["decider"], version="")
+        approval.approve(call, actor=staff["decider"], version="")
     with pytest.raises(ValidationError):
-        services.return_proposal(call, actor=staff["decider"], reason="Puutteellinen", version="")
+        proposals.return_proposal(call, actor=staff["decider"], reason="Puutteellinen", version="")
     assert not Proposal.objects.filter(call=call).exists()
 
 
@@ -495,7 +445,7 @@ def test_a_withdrawal_racing_an_approval_waits_for_it_and_never_leaves_a_withdra
             connections.close_all()
 
     with transaction.atomic():
-        services.lock_proposal(call)  # the approval has begun
+        proposals.lock_proposal(call)  # the approval has begun
         thread = threading.Thread(target=withdraw)
         thread.start()
         # Wait (not a timed assertion) until the withdrawal waits on a lock, or has finished without waiting.
@@ -505,7 +455,7 @@ def test_a_withdrawal_racing_an_approval_waits_for_it_and_never_leaves_a_withdra
                 if cursor.fetchone()[0] or not thread.is_alive():
                     break
                 time.sleep(0.005)
-        decision = services.approve(call, actor=staff["decider"], version=version)
+        decision = approval.approve(call, actor=staff["decider"], version=version)
     thread.join()
     hameenlinna.refresh_from_db()
     assert result["status"] == "refused", result
@@ -518,13 +468,13 @@ def test_special_conditions_in_swedish_go_into_the_swedish_decision(evaluated, s
     from avustus.decisions.documents.render import render_decision, render_letter
 
     call, (hameenlinna, turku, oulu) = evaluated
-    services.set_line(call, turku, outcome="granted", amount="60000", reason="jaettu", actor=staff["official"],
+    proposals.set_line(call, turku, outcome="granted", amount="60000", reason="jaettu", actor=staff["official"],
                       special_conditions=["Hankkeen on raportoitava tuloksistaan kuukausittain."],
                       special_conditions_sv=["Projektet ska rapportera om sina resultat varje månad."])
-    services.set_line(call, oulu, outcome="granted", amount="60000", reason="jaettu", actor=staff["official"],
+    proposals.set_line(call, oulu, outcome="granted", amount="60000", reason="jaettu", actor=staff["official"],
                       special_conditions=["Vain suomeksi kirjoitettu ehto."])
     present(call, staff["official"])
-    decision = services.approve(call, actor=staff["decider"], version=seen(call))
+    decision = approval.approve(call, actor=staff["decider"], version=seen(call))
     outcome = decision.outcomes.get(application=turku)
     assert outcome.special_conditions_sv == ["Projektet ska rapportera om sina resultat varje månad."]
     sv = render_decision(decision, "sv", "txt").decode()

@@ -17,8 +17,7 @@ from avustus.accounts.models import Role
 from avustus.audit.models import AuditEntry
 from avustus.decisions.models import Decision
 from avustus.evaluation.models import Proposal
-from tests.evaluation.conftest import person, small_round  # noqa: F401 (fixtures)
-from tests.evaluation.test_services import evaluated, staff  # noqa: F401 (fixtures)
+from tests.evaluation.conftest import evaluated, person, small_round, staff  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

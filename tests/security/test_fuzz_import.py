@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from avustus.decisions.importing.parser import DecisionFormatError
-from avustus.decisions.services import RoundConflict, import_decision
+from avustus.decisions.round_import import RoundConflict, import_decision
 
 pytestmark = pytest.mark.django_db
 

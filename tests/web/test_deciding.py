@@ -7,8 +7,7 @@ from django.urls import reverse
 from avustus.applications.models import Application
 from avustus.decisions.models import Decision
 from avustus.evaluation.models import Proposal
-from tests.evaluation.conftest import close, person, small_round  # noqa: F401 (fixtures)
-from tests.evaluation.test_services import evaluated, present, staff  # noqa: F401 (fixtures)
+from tests.evaluation.conftest import close, evaluated, person, present, small_round, staff  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

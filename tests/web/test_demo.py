@@ -72,7 +72,8 @@ def test_demo_has_a_closed_call_with_reviewed_applications_where_officials_can_t
     from django.utils import timezone
 
     from avustus.decisions.models import Decision
-    from avustus.evaluation import services as evaluation
+    from avustus.decisions import approval
+    from avustus.evaluation import proposals, screening
 
     call_command("demo", "--no-serve")
     call_command("demo", "--no-serve")
@@ -88,19 +89,19 @@ def test_demo_has_a_closed_call_with_reviewed_applications_where_officials_can_t
         assert review.scores.count() == closed.criteria.count() > 0
     users = get_user_model().objects
     official, decider = users.get(username="virkailija"), users.get(username="paattaja")
-    checks = {code: (True, "") for code in evaluation.checklist(closed)}
+    checks = {code: (True, "") for code in screening.checklist(closed)}
     for application in applications:
-        evaluation.screen(application, checks, actor=official)
-    evaluation.present(closed, actor=official, decided_on=timezone.localdate(),
+        screening.screen(application, checks, actor=official)
+    proposals.present(closed, actor=official, decided_on=timezone.localdate(),
                        presenting_official_title="Neuvotteleva virkamies")
-    decision = evaluation.approve(closed, actor=decider, version=evaluation.proposal_version(closed.proposal))
+    decision = approval.approve(closed, actor=decider, version=proposals.proposal_version(closed.proposal))
     assert decision.status == Decision.Status.SIGNED and decision.outcomes.count() == 3
     # The open call, by contrast, waits for its deadline before anything is presented.
     open_call = Call.objects.get(slug="kuntadigi-demo")
     for application in open_call.applications.all():
-        evaluation.screen(application, {code: (True, "") for code in evaluation.checklist(open_call)}, actor=official)
+        screening.screen(application, {code: (True, "") for code in screening.checklist(open_call)}, actor=official)
     with pytest.raises(ValidationError):
-        evaluation.present(open_call, actor=official, decided_on=timezone.localdate(),
+        proposals.present(open_call, actor=official, decided_on=timezone.localdate(),
                            presenting_official_title="Neuvotteleva virkamies")
 
 

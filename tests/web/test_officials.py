@@ -125,9 +125,9 @@ def test_a_forged_date_is_refused_with_a_message_and_nothing_is_presented(client
 
 
 def test_a_count_of_one_is_told_in_the_singular(client, round_2020, official, monkeypatch):
-    from avustus.evaluation import services
+    from avustus.evaluation import screening
 
-    monkeypatch.setattr(services, "recompute_flags", lambda call, actor: 1)
+    monkeypatch.setattr(screening, "recompute_flags", lambda call, actor: 1)
     client.force_login(official)
     client.post(reverse("set_language"), {"language": "sv", "next": "/"})
     response = client.post(reverse("officials-screening", args=[round_2020.slug]), follow=True)

@@ -42,3 +42,60 @@ def can_read_dossier(user, application) -> bool:
     if has_programme_role(user, application.call.programme):
         return True
     return Assignment.objects.filter(application=application, reviewer=user, conflict=Assignment.Conflict.NONE).exists()
+
+
+# --- deciding ---
+# Screening, evaluation, the proposal and the decisions made on it (evaluation/ and decisions/).
+
+REVIEWERS = (Role.REVIEWER,)  # evaluate the applications assigned to them
+
+
+def _holds(actor, programme, roles) -> bool:
+    """Whether the actor holds one of ``roles`` over the programme; the system does what commands do."""
+    from avustus.actors import is_system
+
+    if actor is None:
+        raise TypeError("an actor is required: pass the user, or SYSTEM for commands and jobs")
+    return is_system(actor) or has_programme_role(actor, programme, roles)
+
+
+def check_prepares(actor, programme, message: str) -> None:
+    """Screen, assign reviewers, set the proposal, present it, prepare later decisions, record notifications."""
+    from avustus.errors import NotAllowed
+
+    if not _holds(actor, programme, PREPARERS):
+        raise NotAllowed(message)
+
+
+def check_decides(actor, programme, message: str) -> None:
+    """Approve a proposal, return it, sign a decision: a person holding the decision-maker's role, never the system."""
+    from avustus.actors import is_system
+    from avustus.errors import NotAllowed
+
+    if actor is None:
+        raise TypeError("an actor is required: pass the user, or SYSTEM for commands and jobs")
+    if is_system(actor) or not has_programme_role(actor, programme, DECIDERS):
+        raise NotAllowed(message)
+
+
+def check_not_presenter(actor, presenting_official_id, message: str) -> None:
+    """Four eyes: whoever presented (or prepared) a decision does not approve or sign it."""
+    from avustus.errors import NotAllowed
+
+    if presenting_official_id is not None and getattr(actor, "pk", None) == presenting_official_id:
+        raise NotAllowed(message)
+
+
+def can_review(user, programme) -> bool:
+    """Whether the user is one of the programme's reviewers (and so may be assigned applications)."""
+    return has_programme_role(user, programme, REVIEWERS)
+
+
+def check_own_assignment(actor, assignment) -> None:
+    """A reviewer acts on their own assignment only; someone else's does not exist as far as they can tell."""
+    from avustus.errors import NotFound
+
+    if actor is None:
+        raise TypeError("an actor is required: pass the user, or SYSTEM for commands and jobs")
+    if not actor.is_authenticated or actor.pk is None or assignment.reviewer_id != actor.pk:
+        raise NotFound()

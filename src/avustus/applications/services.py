@@ -454,7 +454,7 @@ def withdraw(application: Application, *, actor) -> Application:
     must never decide (let alone grant) a withdrawn application as if it stood.
     """
     # The evaluation stage builds on this module; imported here so that the two load in either order.
-    from avustus.evaluation.services import lock_proposal, take_out_withdrawn
+    from avustus.evaluation.proposals import lock_proposal, take_out_withdrawn
 
     if not _is_lead(actor, access_application(actor, application.reference)):
         raise Http404

@@ -63,7 +63,7 @@ class AuditHead(models.Model):
 
 
 class ReplacePermit(models.Model):
-    """Present only inside the transaction that replaces an imported round (``decisions.services._clear_round``).
+    """Present only inside the transaction that replaces an imported round (``decisions.round_import._clear_round``).
 
     The database triggers that refuse deleting signed decisions let a row through while a permit for its
     call exists (see ``avustus.audit.triggers``). A table rather than a session setting because SQLite

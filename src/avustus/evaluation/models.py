@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from avustus.applications.models import Application
 from avustus.calls.models import Call, Criterion, GrantGroup
-from avustus.decisions.models import Decision
 from avustus.registry.models import Organisation
 
 
@@ -95,7 +94,7 @@ class Proposal(models.Model):
     presented_at = models.DateTimeField(null=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     approved_at = models.DateTimeField(null=True)
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, null=True, related_name="proposal")
+    decision = models.OneToOneField("decisions.Decision", on_delete=models.PROTECT, null=True, related_name="proposal")
     # The lines and totals as presented: what the decision-maker approves, whatever changes later.
     presented = models.JSONField(default=dict, blank=True)
     presenting_official_title = models.CharField(_("title of the presenting official"), max_length=200,
@@ -149,7 +148,7 @@ class RectificationRequest(models.Model):
         UPHELD = "upheld", _("original decision upheld")
         AMENDED = "amended", _("decision amended")
 
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="rectification_requests")
+    decision = models.ForeignKey("decisions.Decision", on_delete=models.PROTECT, related_name="rectification_requests")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="rectification_requests")
     received_on = models.DateField(_("received"))
     deadline = models.DateField(_("last day for a request"), null=True)
@@ -164,7 +163,7 @@ class RectificationRequest(models.Model):
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     registered_at = models.DateTimeField(auto_now_add=True)
-    new_decision = models.OneToOneField(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    new_decision = models.OneToOneField("decisions.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("rectification request")

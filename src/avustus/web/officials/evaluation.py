@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from avustus.accounts.models import Role
 from avustus.accounts.permissions import PREPARERS, has_programme_role
 from avustus.applications.models import Application
-from avustus.evaluation import selectors, services
+from avustus.evaluation import reviews, selectors
 from avustus.evaluation.models import Assignment
 from avustus.web.feedback import flash
 from avustus.web.officials.common import log_list, official_call, page_of, query_of
@@ -26,7 +26,7 @@ def evaluation(request, slug: str):
         try:
             if reviewer is None:
                 raise ValidationError({"reviewer": [_("Choose a reviewer.")]})
-            assignment = services.assign_reviewer(application, reviewer, actor=request.user)
+            assignment = reviews.assign_reviewer(application, reviewer, actor=request.user)
             if assignment.conflict == Assignment.Conflict.EMPLOYED:
                 messages.warning(request, _("%(user)s works for a member of the consortium and cannot score it.")
                                  % {"user": reviewer.get_username()})

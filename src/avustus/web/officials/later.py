@@ -12,7 +12,8 @@ from avustus.applications.models import Application
 from avustus.decisions.models import Decision
 from avustus.decisions.selectors import applications_with_outcomes, current_outcome
 from avustus.errors import Conflict
-from avustus.evaluation import rectification, services
+from avustus.decisions import amending
+from avustus.evaluation import proposals
 from avustus.rules import allocation
 from avustus.web.feedback import flash
 from avustus.web.officials.common import confirm, form_pk, log_list, official_call, page_of, query_of
@@ -28,7 +29,7 @@ def later_decisions(request, slug: str):
                 draft = get_object_or_404(Decision, call=call, pk=form_pk(request.POST.get("sign")),
                                           status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
                 confirm(request)
-                rectification.sign_prepared(draft, actor=request.user, version=request.POST.get("version", ""))
+                amending.sign_prepared(draft, actor=request.user, version=request.POST.get("version", ""))
                 messages.success(request, _("The decision was signed."))
             else:
                 application = get_object_or_404(Application, call=call, reference=request.POST.get("application", ""))
@@ -36,8 +37,8 @@ def later_decisions(request, slug: str):
                 if outcome is None:
                     raise Http404
                 kind = request.POST.get("outcome", "")
-                amount = services.parse_grant_amount(request.POST.get("amount", "")) if kind == allocation.GRANTED else None
-                rectification.prepare_later_decision(outcome.decision, {application: (kind, amount)},
+                amount = proposals.parse_grant_amount(request.POST.get("amount", "")) if kind == allocation.GRANTED else None
+                amending.prepare_later_decision(outcome.decision, {application: (kind, amount)},
                                                      actor=request.user)
                 messages.success(request, _("The decision was prepared; a decision-maker signs it."))
         except (Conflict, PermissionDenied) as exc:  # a draft changed meanwhile; a step not one's own
@@ -53,7 +54,7 @@ def later_decisions(request, slug: str):
     if drafts:
         log_list(request, call, "prepared decisions", [o.application for d in drafts for o in d.outcomes.all()])
     # Each draft with the version its signature names: the decision as read on this page.
-    drafts = [(draft, rectification.draft_version(draft)) for draft in drafts]
+    drafts = [(draft, amending.draft_version(draft)) for draft in drafts]
     return render(request, "web/officials/later.html", {
         "call": call, "page": page, "drafts": drafts, "query": query_of(request),
         "outcomes": allocation.OUTCOMES,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from avustus.applications.models import Application
 from avustus.decisions.models import Decision, Notification
-from avustus.decisions.services import record_notification
+from avustus.decisions.notifications import record_notification
 from avustus.web.feedback import flash
 from avustus.web.officials.common import official_call, page_of
 

@@ -13,7 +13,8 @@ from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
 from avustus.applications.models import Application
 from avustus.audit.chain import record_read
 from avustus.errors import Conflict
-from avustus.evaluation import selectors, services
+from avustus.decisions import approval
+from avustus.evaluation import proposals, selectors
 from avustus.evaluation.models import Proposal, ProposalLine
 from avustus.rules import allocation
 from avustus.web.feedback import errors_of, flash
@@ -28,19 +29,19 @@ def proposal(request, slug: str):
         action = request.POST.get("action", "")
         try:
             if action == "pass_mark":
-                services.set_pass_mark(call, request.POST.get("pass_mark", ""), actor=request.user)
+                proposals.set_pass_mark(call, request.POST.get("pass_mark", ""), actor=request.user)
             elif action == "present":
                 confirm(request)
-                services.present(call, actor=request.user, decided_on=form_date(request.POST.get("decided_on", "")),
+                proposals.present(call, actor=request.user, decided_on=form_date(request.POST.get("decided_on", "")),
                                  presenting_official_title=request.POST.get("presenting_official_title", ""))
                 messages.success(request, _("The proposal was presented for decision."))
             elif action == "return":
-                services.return_proposal(call, actor=request.user, reason=request.POST.get("reason", ""),
+                proposals.return_proposal(call, actor=request.user, reason=request.POST.get("reason", ""),
                                          version=request.POST.get("version", ""))
                 messages.success(request, _("The proposal was returned for changes."))
             elif action == "approve":
                 confirm(request)
-                decision = services.approve(call, actor=request.user, version=request.POST.get("version", ""),
+                decision = approval.approve(call, actor=request.user, version=request.POST.get("version", ""),
                                             decision_maker_title=request.POST.get("decision_maker_title", ""))
                 messages.success(request, _("The decision was made and signed."))
                 return redirect("officials-notifications", decision.pk)
@@ -49,7 +50,7 @@ def proposal(request, slug: str):
         except ValidationError as exc:
             flash(request, exc)
         return redirect("officials-proposal", call.slug)
-    computed = services.compute_proposal(call)
+    computed = proposals.compute_proposal(call)
     ranks = selectors.proposal_ranks(computed)
     lines = [_line_view(computed, line, ranks[line.key]) for line in computed.result.lines]
     page = page_of(request, lines)
@@ -62,7 +63,7 @@ def proposal(request, slug: str):
         "can_decide": has_programme_role(request.user, call.programme, DECIDERS),
         "presented_by_me": bool(stored and stored.presented_by_id == request.user.pk),
         # What the decision-maker's approval or return names: the proposal as presented when this page was read.
-        "version": services.proposal_version(stored),
+        "version": proposals.proposal_version(stored),
         "closed": call.closes_at is not None and call.closes_at <= timezone.now(),
         "cut_rank": ranks.get(computed.result.cut) if computed.result.cut else None,
     })
@@ -88,7 +89,7 @@ def proposal_line(request, slug: str, reference: str):
         # An unknown reference is passed on as the application itself, which the service refuses with its message.
         other_app = (Application.objects.filter(call=call, reference=other).first() or application) if other else None
         try:
-            services.set_line(
+            proposals.set_line(
                 call, application, actor=request.user, outcome=request.POST.get("outcome", ""),
                 amount=request.POST.get("amount", ""), reason=request.POST.get("reason", ""),
                 group=call.groups.filter(code=request.POST.get("group", "")).first(),

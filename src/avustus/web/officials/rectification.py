@@ -14,7 +14,8 @@ from avustus.applications.models import Application
 from avustus.audit.chain import record_read
 from avustus.decisions.models import Decision
 from avustus.errors import Conflict
-from avustus.evaluation import rectification, selectors
+from avustus.decisions import rectification
+from avustus.evaluation import selectors
 from avustus.evaluation.models import RectificationRequest
 from avustus.rules import allocation
 from avustus.web.feedback import errors_of

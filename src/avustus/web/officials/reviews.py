@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from avustus.audit.chain import record_read
-from avustus.evaluation import selectors, services
+from avustus.evaluation import reviews, selectors
 from avustus.evaluation.models import Assignment
 from avustus.web.feedback import errors_of
 from avustus.web.officials.common import page_of, query_of
@@ -32,13 +32,13 @@ def review(request, pk: int):
     if request.method == "POST":
         try:
             if "declare" in request.POST:
-                services.declare_interests(assignment, conflicted=request.POST.get("conflicted") == "yes",
+                reviews.declare_interests(assignment, conflicted=request.POST.get("conflicted") == "yes",
                                            reason=request.POST.get("conflict_reason", ""), actor=request.user)
                 messages.success(request, _("Your declaration was recorded."))
             else:
                 scores = {c.code: (request.POST.get(f"score.{c.code}", ""), request.POST.get(f"justification.{c.code}", ""))
                           for c in criteria}
-                services.submit_scores(assignment, scores, actor=request.user)
+                reviews.submit_scores(assignment, scores, actor=request.user)
                 messages.success(request, _("Your scores were recorded."))
             return redirect("review", assignment.pk)
         except PermissionDenied as exc:

@@ -11,7 +11,8 @@ from django.utils.translation import ngettext
 from avustus.applications import attachments
 from avustus.applications.models import Application
 from avustus.audit.chain import record_read
-from avustus.evaluation import selectors, services
+from avustus.evaluation import screening as screening_service
+from avustus.evaluation import selectors
 from avustus.web.feedback import errors_of
 from avustus.web.labels import check_label
 from avustus.web.officials.common import log_list, official_call, page_of, query_of
@@ -22,7 +23,7 @@ def screening_list(request, slug: str):
     call = official_call(request, slug)
     if request.method == "POST":
         try:
-            changed = services.recompute_flags(call, actor=request.user)
+            changed = screening_service.recompute_flags(call, actor=request.user)
         except PermissionDenied:
             raise Http404 from None
         messages.success(request, ngettext("Flags were computed; %(n)s application changed.",
@@ -43,7 +44,7 @@ def screen_application(request, reference: str):
     call = official_call(request, application.call.slug)
     if application.status == Application.Status.DRAFT:
         raise Http404
-    items = services.checklist(call)
+    items = screening_service.checklist(call)
     errors = {}
     # Not screened yet: the reverse one-to-one raises an AttributeError, which getattr turns into None.
     screening = getattr(application, "screening", None)
@@ -55,7 +56,7 @@ def screen_application(request, reference: str):
             if answer in ("yes", "no"):
                 checks[code] = (answer == "yes", request.POST.get(f"{code}.reason", ""))
         try:
-            services.screen(application, checks, actor=request.user)
+            screening_service.screen(application, checks, actor=request.user)
             messages.success(request, _("The screening was saved."))
             return redirect("officials-screening", call.slug)
         except PermissionDenied:
@@ -72,7 +73,7 @@ def screen_application(request, reference: str):
              "error": errors.get(f"checks.{code}")} for code in items]
     return render(request, "web/officials/screening.html", {
         "call": call, "application": application, "rows": rows, "errors": errors,
-        "flags": services.automatic_flags(application), "screening": screening,
+        "flags": screening_service.automatic_flags(application), "screening": screening,
         "dossier": selectors.dossier(application, request.LANGUAGE_CODE),
     })
 

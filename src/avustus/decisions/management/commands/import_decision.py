@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from avustus.decisions.importing.parser import DecisionFormatError
 from avustus.decisions.selectors import round_report
-from avustus.decisions.services import RoundConflict, import_decision
+from avustus.decisions.round_import import RoundConflict, import_decision
 
 
 class Command(BaseCommand):

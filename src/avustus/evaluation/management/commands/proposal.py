@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from avustus.calls.models import Call
+from avustus.evaluation.proposals import compute_proposal
 from avustus.evaluation.selectors import proposal_report
-from avustus.evaluation.services import compute_proposal
 
 
 class Command(BaseCommand):

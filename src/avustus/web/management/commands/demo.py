@@ -14,7 +14,7 @@ from avustus.audit.chain import record
 from avustus.calls.models import Call
 from avustus.calls.services import copy_call, publish_call
 from avustus.decisions.bundled import bundled_decision
-from avustus.decisions.services import import_parsed
+from avustus.decisions.round_import import import_parsed
 from avustus.rules.money import max_aid
 
 DEMO_CALL = "kuntadigi-demo"
@@ -101,7 +101,7 @@ class Command(BaseCommand):
         by the time anyone logs in. The demo reviewer scores each application through the reviewers'
         services; screening, the proposal and the decision are left for the officials to try.
         """
-        from avustus.evaluation import services as evaluation
+        from avustus.evaluation import reviews as evaluation
 
         existing = Call.objects.filter(slug=DEMO_CLOSED_CALL).first()
         if existing is not None:

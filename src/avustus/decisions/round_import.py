@@ -1,7 +1,9 @@
-"""Use cases of the decision stage. For now: importing a collective decision taken outside Avustus.
+"""Importing a collective decision taken outside Avustus: the whole round stored as the decision states it.
 
 An import stores the whole round in one transaction (call, applications with their consortia, the
-decision, every outcome and every finding) together with its audit entry, or nothing at all.
+decision, every outcome and every finding) together with its audit entry, or nothing at all. The
+programme it belongs to, and what that programme's calls require, are data
+(``decisions/data/programme-kuntadigi.json``), not code.
 """
 
 import hashlib
@@ -9,15 +11,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from avustus.accounts.models import Role
-from avustus.accounts.permissions import has_programme_role
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.chain import record
 from avustus.audit.triggers import replace_permit
@@ -26,28 +25,22 @@ from avustus.calls.texts import default_rules, default_texts, group_text
 from avustus.decisions.importing.linking import LinkedMember, LinkedRound, link
 from avustus.decisions.importing.parser import ParsedDecision, parse_decision_bytes
 from avustus.decisions.importing.serialise import parsed_to_dict
-from avustus.decisions.models import Decision, DecisionDocument, DecisionLocked, Finding, Notification, Outcome
+from avustus.decisions.models import Decision, Finding, Outcome
+from avustus.errors import Conflict
 from avustus.registry.resolver import load_registry
 from avustus.registry.services import sync_registry
-from avustus.rules.deadlines import Delivery, rectification_deadline
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-
-# The programme whose collective decisions this importer reads. Facts from Government Decree
-# 893/2019 and the State budget (item 28.90.32).
-PROGRAMME = {
-    "slug": "kuntadigi",
-    "name_fi": "Kuntien digitalisaation kannustinjärjestelmä",
-    "name_sv": "Incitamentsystemet för kommunernas digitalisering",
-    "name_en": "Municipal digitalisation incentive scheme",
-    "legal_basis": "Valtionavustuslaki (688/2001); valtioneuvoston asetus kuntien digitalisaation "
-    "kannustinjärjestelmästä (893/2019)",
-    "budget_item": "28.90.32",
-}
-APPLICANT_KINDS = ["municipality", "joint_authority"]
+PROGRAMME_FILE = Path(__file__).resolve().parent / "data" / "programme-kuntadigi.json"
 
 
-class RoundConflict(Exception):
+@cache
+def programme_facts() -> dict:
+    """The programme whose collective decisions this importer reads, and its calls' requirements."""
+    return json.loads(PROGRAMME_FILE.read_text(encoding="utf-8"))
+
+
+class RoundConflict(Conflict):
     """The round was already imported from a different text; replacing it must be asked for."""
 
 
@@ -60,7 +53,7 @@ class ImportResult:
 
 def round_id(parsed: ParsedDecision) -> str:
     """The round's stable identifier: the programme and the date of its collective decision."""
-    return f"{PROGRAMME['slug']}-{parsed.decision_date.isoformat()}"
+    return f"{programme_facts()['programme']['slug']}-{parsed.decision_date.isoformat()}"
 
 
 def content_hash(parsed: ParsedDecision) -> str:
@@ -131,7 +124,10 @@ def _clear_round(call: Call) -> None:
 def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> Decision:
     parsed = linked.parsed
     orgs = sync_registry()
-    programme, _created = Programme.objects.update_or_create(slug=PROGRAMME["slug"], defaults=PROGRAMME)
+    facts = programme_facts()
+    programme, _created = Programme.objects.update_or_create(slug=facts["programme"]["slug"],
+                                                             defaults=facts["programme"])
+    requires = facts["call"]
     closes_at = (
         datetime.combine(parsed.deadline, time(23, 59, 59), tzinfo=HELSINKI) if parsed.deadline else None
     )
@@ -148,10 +144,11 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
             "appropriation": parsed.appropriation,
             "budget_item": parsed.budget_item or "",
             "closes_at": closes_at,
-            "aid_rate": parsed.aid_rate if parsed.aid_rate is not None else Decimal("0.85"),
-            "min_municipalities": 2,
-            "lead_kinds": APPLICANT_KINDS,
-            "partner_kinds": APPLICANT_KINDS,
+            # What the decision states wins; else what the programme's calls require.
+            "aid_rate": parsed.aid_rate if parsed.aid_rate is not None else Decimal(requires["aid_rate"]),
+            "min_municipalities": requires["min_municipalities"],
+            "lead_kinds": list(requires["lead_kinds"]),
+            "partner_kinds": list(requires["partner_kinds"]),
             "implementation_end": parsed.implementation_end,
             "final_report_due": parsed.implementation_end,
             "reporting_interval_months": parsed.reporting_interval_months,
@@ -283,107 +280,3 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
     )
     return decision
 
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sign_decision(decision: Decision, *, actor) -> Decision:
-    """Sign a draft decision: freeze its data, render every document once, and record it.
-
-    From then on the decision, its outcomes and its documents cannot change; a correction is a new
-    decision that names this one (``start_amending_decision``).
-    """
-    from avustus.accounts.tokens import require_in_person
-    from avustus.decisions.documents.render import FORMATS, LANGUAGES, render_snapshot
-    from avustus.decisions.documents.snapshot import decision_snapshot
-
-    require_in_person(actor)  # a person signs, never a script with their API token
-    with transaction.atomic():
-        decision = Decision.objects.select_for_update().select_related("call").get(pk=decision.pk)
-        if decision.status == Decision.Status.SIGNED:
-            raise DecisionLocked(f"decision {decision.pk} is already signed")
-        if decision.presenting_official_id is not None and actor is not None and decision.presenting_official_id == actor.pk:
-            raise PermissionDenied(_("the presenting official cannot sign the decision they presented"))
-        if not decision.outcomes.exists():
-            raise ValueError("a decision without outcomes cannot be signed")
-        snapshot = decision_snapshot(decision)
-        canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-        documents = {}
-        for lang in LANGUAGES:
-            for fmt in FORMATS:
-                content = render_snapshot(snapshot, lang, fmt)
-                DecisionDocument.objects.create(
-                    decision=decision, lang=lang, format=fmt, content=content, sha256=_sha256(content)
-                )
-                documents[f"{lang}.{fmt}"] = _sha256(content)
-        decision.snapshot = snapshot
-        decision.snapshot_sha256 = _sha256(canonical)
-        decision.status = Decision.Status.SIGNED
-        decision.signed_at = timezone.now()
-        if decision.decision_maker_id is None and actor is not None:
-            decision.decision_maker = actor
-        decision.save(update_fields=["snapshot", "snapshot_sha256", "status", "signed_at", "decision_maker"])
-        record("decision.signed", decision, actor=actor,
-               data={"snapshot_sha256": decision.snapshot_sha256, "documents": documents})
-    return decision
-
-
-def start_amending_decision(original: Decision, *, actor, decided_on=None) -> Decision:
-    """A new draft decision that amends a signed one: the only way to change what was decided."""
-    with transaction.atomic():
-        original = Decision.objects.select_for_update().get(pk=original.pk)
-        if original.status != Decision.Status.SIGNED:
-            raise ValueError("only a signed decision is amended; a draft is simply edited")
-        draft = Decision.objects.create(
-            call=original.call,
-            kind=Decision.Kind.AMENDING,
-            amends=original,
-            decided_on=decided_on,
-            decision_maker_name=original.decision_maker_name,
-            decision_maker_title=original.decision_maker_title,
-            presenting_official_name=original.presenting_official_name,
-            presenting_official_title=original.presenting_official_title,
-        )
-        record("decision.amendment_started", draft, actor=actor, data={"amends": original.pk})
-    return draft
-
-
-def verify_signed_decision(decision: Decision) -> list[str]:
-    """What no longer matches a signed decision's hashes: its snapshot or any stored document. Empty if whole."""
-    problems = []
-    canonical = json.dumps(decision.snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    if _sha256(canonical) != decision.snapshot_sha256:
-        problems.append("the data snapshot differs from the one signed")
-    for document in decision.documents.all():
-        if _sha256(bytes(document.content)) != document.sha256:
-            problems.append(f"document {document.lang}.{document.format} differs from the one signed")
-    return problems
-
-
-def record_notification(decision: Decision, application, *, channel: str, sent_on, actor):
-    """Record that a recipient was sent the decision; the deemed receipt and deadline follow Finnish law.
-
-    Recording the same sending twice gives the one already recorded.
-    """
-    if actor is not None and not has_programme_role(actor, decision.call.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
-        raise PermissionDenied(_("only the programme's officials record notifications"))
-    if channel not in {d.value for d in Delivery}:
-        raise ValidationError({"channel": [_("Choose how the decision was sent: by letter or electronically.")]})
-    if decision.status != Decision.Status.SIGNED:
-        raise ValidationError({"__all__": [_("Only a signed decision can be notified.")]})
-    if decision.decided_on and sent_on < decision.decided_on:
-        raise ValidationError({"sent_on": [_("A decision cannot be sent before it was made; check the date.")]})
-    if not decision.outcomes.filter(application=application).exists():
-        raise ValidationError({"application": [_("The decision does not concern this application.")]})
-    received_on, deadline = rectification_deadline(sent_on, channel)
-    with transaction.atomic():
-        notification, created = Notification.objects.get_or_create(
-            decision=decision, application=application, channel=channel, sent_on=sent_on,
-            defaults={"received_on": received_on, "rectification_deadline": deadline, "recorded_by": actor},
-        )
-        if created:
-            record("decision.notified", notification, actor=actor,
-                   data={"application": application.reference, "channel": channel, "sent_on": sent_on.isoformat(),
-                         "received_on": received_on.isoformat(), "deadline": deadline.isoformat()})
-    return notification

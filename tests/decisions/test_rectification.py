@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from avustus.accounts.models import Role
+from avustus.decisions import amending, rectification
 from avustus.decisions.models import Decision
+from avustus.decisions.notifications import record_notification
 from avustus.decisions.selectors import current_outcome
-from avustus.decisions.services import record_notification
-from avustus.evaluation import rectification
 from avustus.evaluation.models import RectificationRequest
 
 pytestmark = pytest.mark.django_db
@@ -91,9 +91,9 @@ def test_a_deferred_application_gets_its_own_later_decision(setting):
     decision, _app, official, decider = setting
     deferred = decision.outcomes.filter(kind="deferred").select_related("application").first().application
     with pytest.raises(PermissionDenied):
-        rectification.later_decision(decision, {deferred: ("granted", Decimal("100000.00"))},
+        amending.later_decision(decision, {deferred: ("granted", Decimal("100000.00"))},
                                      presenting_official=decider, actor=decider)
-    later = rectification.later_decision(decision, {deferred: ("granted", Decimal("100000.00"))},
+    later = amending.later_decision(decision, {deferred: ("granted", Decimal("100000.00"))},
                                          presenting_official=official, actor=decider)
     assert current_outcome(deferred).decision == later
     assert later.documents.filter(lang="fi", format="html").exists()
@@ -183,17 +183,17 @@ def test_the_screen_signs_only_the_request_as_shown_and_only_when_confirmed(sett
 def test_a_prepared_later_decision_is_signed_only_as_read(setting):
     decision, _app, official, decider = setting
     deferred = decision.outcomes.filter(kind="deferred").select_related("application").first().application
-    draft = rectification.prepare_later_decision(decision, {deferred: ("granted", Decimal("100000.00"))},
+    draft = amending.prepare_later_decision(decision, {deferred: ("granted", Decimal("100000.00"))},
                                                  actor=official)
     for stale in ("", None, "0" * 64):
         with pytest.raises(ValidationError):
-            rectification.sign_prepared(draft, actor=decider, version=stale)
+            amending.sign_prepared(draft, actor=decider, version=stale)
     draft.refresh_from_db()
     assert draft.status == Decision.Status.DRAFT
     # The version follows the content: an outcome changed under the draft makes the old one stale.
-    read = rectification.draft_version(draft)
+    read = amending.draft_version(draft)
     draft.outcomes.update(amount_granted=Decimal("150000.00"))
     with pytest.raises(ValidationError):
-        rectification.sign_prepared(draft, actor=decider, version=read)
-    signed = rectification.sign_prepared(draft, actor=decider, version=rectification.draft_version(draft))
+        amending.sign_prepared(draft, actor=decider, version=read)
+    signed = amending.sign_prepared(draft, actor=decider, version=amending.draft_version(draft))
     assert signed.status == Decision.Status.SIGNED

@@ -1,0 +1,175 @@
+"""Approving a presented proposal: the collective decision is made from the lines as presented, and signed.
+
+Four eyes: the presenting official prepares and presents the proposal (``evaluation.proposals``); a
+decision-maker who did not present it approves and signs it here. The documents take seconds to
+render, so approval goes in three steps and holds no lock while they render:
+
+1. the decision is built from the presented lines in a transaction that is rolled back, to get its
+   snapshot (a few queries; nothing is kept);
+2. the documents are rendered from that snapshot, outside any transaction;
+3. one short transaction locks the proposal, checks again that it is presented as the decision-maker
+   read it (``version``) and that nothing it rests on moved, builds the decision again, signs it with
+   the documents rendered in step 2 and appends to the audit chain. If any check fails, the rendered
+   documents are discarded.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from avustus.accounts.permissions import check_decides, check_not_presenter
+from avustus.actors import user_of
+from avustus.applications.models import Application, ConsortiumMember
+from avustus.audit.chain import record
+from avustus.calls.models import Call, GrantGroup
+from avustus.decisions.models import Decision, Outcome
+from avustus.decisions.numbering import number_lines
+from avustus.decisions.signing import render_documents, seal
+from avustus.errors import Invalid
+from avustus.evaluation.models import Proposal
+from avustus.evaluation.proposals import lock_presented
+from avustus.rules import allocation
+
+
+class _Rehearsed(Exception):
+    """Rolls back the rehearsal of step 1, carrying the snapshot out of it."""
+
+    def __init__(self, snapshot: dict):
+        self.snapshot = snapshot
+
+
+def _title(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def approve(call: Call, *, actor, version: str, decision_maker_title: str = "") -> Decision:
+    """A decision-maker other than the presenter approves the proposal they read: the decision is made and signed.
+
+    ``version`` is ``proposal_version`` of the proposal as the decision-maker saw it; a proposal returned
+    or presented again meanwhile is refused, before the documents are made or after.
+    """
+    from avustus.accounts.tokens import require_in_person
+    from avustus.decisions.documents.snapshot import decision_snapshot
+
+    require_in_person(actor)  # a person approves, never a script with their API token
+    check_decides(actor, call.programme, _("only a decision-maker approves a proposal"))
+    try:
+        with transaction.atomic():
+            decision, _proposal, _call = _make_decision(call, actor=actor, version=version,
+                                                        decision_maker_title=decision_maker_title)
+            raise _Rehearsed(decision_snapshot(decision))
+    except _Rehearsed as rehearsal:
+        snapshot = rehearsal.snapshot
+    documents = render_documents(snapshot)  # no lock held: every other write goes on meanwhile
+    with transaction.atomic():
+        decision, proposal, call = _make_decision(call, actor=actor, version=version,
+                                                  decision_maker_title=decision_maker_title)
+        proposal.status = Proposal.Status.APPROVED
+        proposal.approved_by = user_of(actor)
+        proposal.approved_at = timezone.now()
+        proposal.decision = decision
+        proposal.save(update_fields=["status", "approved_by", "approved_at", "decision"])
+        call.status = Call.Status.DECIDED
+        call.save(update_fields=["status"])
+        record("proposal.approved", call, actor=actor, data={"decision": decision.pk, **proposal.presented})
+        return seal(decision, snapshot, documents, actor=actor)
+
+
+def _make_decision(call: Call, *, actor, version: str, decision_maker_title: str):
+    """Inside a transaction: lock and check the presented proposal, and build the decision on its lines."""
+    proposal = lock_presented(call, version, message=_("Only a presented proposal can be approved."))
+    check_not_presenter(actor, proposal.presented_by_id,
+                        _("the presenting official cannot approve the proposal they presented"))
+    call = Call.objects.select_for_update().get(pk=call.pk)  # as stored now, not as the caller read it
+    if call.closes_at is None or call.closes_at > timezone.now():
+        raise Invalid({"__all__": [_("The call has not closed; the proposal cannot be approved yet.")]})
+    presented = proposal.presented
+    lines = [(key, outcome, Decimal(amount) if amount is not None else None)
+             for key, outcome, amount in presented["lines"]]
+    # Locked, so that no application is withdrawn between this check and the signature.
+    applications = {a.reference: a for a in call.applications.select_for_update().filter(
+        reference__in=[k for k, _o, _a in lines])}
+    withdrawn = sorted(k for k, outcome, _a in lines if outcome != allocation.WITHDRAWN
+                       and applications[k].status == Application.Status.WITHDRAWN)
+    if withdrawn:
+        raise Invalid({"__all__": [
+            _("Withdrawn after the proposal was presented: %(refs)s. The proposal must be presented again.")
+            % {"refs": ", ".join(withdrawn)}]})
+    decision = Decision.objects.create(
+        call=call, kind=Decision.Kind.COLLECTIVE, decided_on=proposal.decided_on or timezone.localdate(),
+        presenting_official=proposal.presented_by, presenting_official_name=_title(proposal.presented_by),
+        presenting_official_title=proposal.presenting_official_title, decision_maker=user_of(actor),
+        decision_maker_name=_title(actor), decision_maker_title=decision_maker_title,
+        stated_received=len(lines),
+        stated_withdrawn=sum(1 for _k, outcome, _a in lines if outcome == allocation.WITHDRAWN),
+        stated_applied_total=sum((a.amount_applied for a in applications.values()), Decimal("0.00")),
+        stated_granted_total=Decimal(presented["granted_total"]),
+    )
+    Outcome.objects.bulk_create(_outcomes(decision, proposal, lines, applications))
+    return decision, proposal, call
+
+
+def combinable_sentences(number: int) -> tuple[str, str]:
+    """What the decision says of a grant that may be combined with grant ``number``, in Finnish and Swedish."""
+    phrases = []
+    for lang in ("fi", "sv"):
+        with translation.override(lang):
+            phrases.append(_("The project may be combined with the project of grant %(number)s.") % {"number": number})
+    return phrases[0], phrases[1]
+
+
+def _outcomes(decision: Decision, proposal: Proposal, lines, applications) -> list[Outcome]:
+    """One outcome per presented line, numbered by ``decisions.numbering``."""
+    call = proposal.call
+    groups = {g.pk: g for g in call.groups.all()}
+    first_group = min(groups.values(), key=lambda g: g.position, default=None)
+    stored = {line.application.reference: line
+              for line in proposal.lines.select_related("application", "combinable_with")}
+    leads = {
+        m.application_id: m
+        for m in ConsortiumMember.objects.filter(application__call=call, role=ConsortiumMember.Role.LEAD)
+        .select_related("organisation")
+    }
+
+    def group_of(key: str) -> GrantGroup | None:
+        line = stored.get(key)
+        return groups.get(line.group_id) if line and line.group_id else first_group
+
+    def name_of(key: str) -> str:
+        lead = leads.get(applications[key].pk)
+        if lead is None:
+            return ""
+        return lead.organisation.name_fi if lead.organisation else lead.name_as_written
+
+    numbers, granted = number_lines(lines, name_of=name_of,
+                                    group_position=lambda k: group_of(k).position if group_of(k) else 0)
+    combinable: dict[str, set[str]] = {}
+    for key, line in stored.items():
+        if line.combinable_with_id:
+            combinable.setdefault(key, set()).add(line.combinable_with.reference)
+            combinable.setdefault(line.combinable_with.reference, set()).add(key)
+    outcomes = []
+    for key, outcome, amount in lines:
+        conditions = list(stored[key].special_conditions) if key in stored else []
+        conditions_sv = list(stored[key].special_conditions_sv) if key in stored else []
+        # Swedish documents use the Swedish conditions when the official wrote them, else the Finnish ones;
+        # a sentence the system adds goes into the Swedish list only when that list is the one used.
+        swedish_used = bool(conditions_sv) or not conditions
+        if outcome == allocation.GRANTED:
+            for other in sorted(combinable.get(key, ())):
+                if other in numbers and other in granted:
+                    finnish, swedish = combinable_sentences(numbers[other])
+                    conditions.append(finnish)
+                    if swedish_used:
+                        conditions_sv.append(swedish)
+        lead = leads.get(applications[key].pk)
+        outcomes.append(Outcome(
+            decision=decision, application=applications[key], kind=outcome,
+            amount_granted=amount if outcome == allocation.GRANTED else None,
+            group=group_of(key) if outcome == allocation.GRANTED else None,
+            number=numbers.get(key), special_conditions=conditions, special_conditions_sv=conditions_sv,
+            recipient=lead.organisation if lead else None,
+        ))
+    return outcomes

@@ -1,0 +1,130 @@
+"""Races between the steps that a presented proposal freezes and the steps that decide on it (PostgreSQL).
+
+Each test holds one side at a chosen point (an event, not a timer) and lets the other run into it:
+a score submitted while the proposal is being presented, and a return while an approval renders
+its documents. SQLite runs one writer at a time, so there is no race to show there.
+"""
+
+import threading
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
+
+from avustus.accounts.models import Role
+from avustus.audit.models import AuditEntry
+from avustus.decisions import approval
+from avustus.decisions.models import Decision, DecisionDocument
+from avustus.evaluation import proposals, reviews
+from avustus.evaluation.models import Proposal, Score
+from tests.evaluation.conftest import present, seen
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
+
+
+def _wait_until_blocked_or_done(thread: threading.Thread) -> None:
+    """Until the thread waits on a row lock, or has finished without waiting (not a timed assertion)."""
+    with connection.cursor() as cursor:
+        for _ in range(2000):
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0] or not thread.is_alive():
+                return
+            time.sleep(0.005)
+
+
+def _in_thread(target, result: dict, key: str) -> threading.Thread:
+    def run():
+        try:
+            result[key] = target()
+        except ValidationError as exc:
+            result[key] = ("refused", exc.messages)
+        except Exception as exc:  # a deadlock, say: shown by the assertions
+            result[key] = ("error", repr(exc))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_a_score_submitted_while_the_proposal_is_presented_waits_and_is_refused(evaluated, staff, person,
+                                                                               monkeypatch):
+    """The score used to be checked against the freeze before its transaction, so it landed after presentation."""
+    call, (_hameenlinna, _turku, oulu) = evaluated
+    late_reviewer = person("arvioija-c", call.programme, Role.REVIEWER)
+    assignment = reviews.assign_reviewer(oulu, late_reviewer, actor=staff["official"])
+    reviews.declare_interests(assignment, conflicted=False, reason="", actor=late_reviewer)
+
+    computing, go = threading.Event(), threading.Event()
+    compute = proposals.compute_proposal
+
+    def held_compute(c):
+        computing.set()  # the presentation holds the proposal's lock from here until it commits
+        go.wait()
+        return compute(c)
+
+    monkeypatch.setattr(proposals, "compute_proposal", held_compute)
+    result: dict = {}
+    presenting = _in_thread(lambda: present(call, staff["official"]).status, result, "present")
+    assert computing.wait(60)
+    scoring = _in_thread(lambda: reviews.submit_scores(
+        assignment, {"impact": (1, "heikko"), "feasibility": (1, "heikko")}, actor=late_reviewer).submitted_at,
+        result, "score")
+    _wait_until_blocked_or_done(scoring)
+    go.set()
+    presenting.join()
+    scoring.join()
+
+    assert result["present"] == Proposal.Status.PRESENTED, result
+    assert result["score"][0] == "refused", result
+    assert not Score.objects.filter(assignment=assignment).exists()
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None
+    assert not AuditEntry.objects.filter(action="review.scored", actor=late_reviewer).exists()
+
+
+def test_a_return_while_an_approval_renders_goes_through_and_the_approval_is_refused(evaluated, staff,
+                                                                                  monkeypatch):
+    """Approval renders with no lock held (the return does not wait), then finds the proposal changed."""
+    call, _apps = evaluated
+    present(call, staff["official"])
+    version = seen(call)
+
+    rendering, go = threading.Event(), threading.Event()
+    render = approval.render_documents
+
+    def held_render(snapshot):
+        rendering.set()
+        go.wait()
+        return render(snapshot)
+
+    monkeypatch.setattr(approval, "render_documents", held_render)
+    result: dict = {}
+    approving = _in_thread(lambda: approval.approve(call, actor=staff["decider"], version=version).pk,
+                           result, "approve")
+    assert rendering.wait(60)
+    try:
+        with transaction.atomic():
+            # Were the proposal still locked by the approval, this would fail at once instead of waiting for it.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '5s'")
+            returned = proposals.return_proposal(call, actor=staff["decider"], reason="Perustelut puuttuvat",
+                                                 version=version)
+    finally:
+        go.set()
+        approving.join()
+
+    assert returned.status == Proposal.Status.DRAFT
+    assert result["approve"][0] == "refused", result
+    assert not Decision.objects.filter(call=call).exists()
+    assert not DecisionDocument.objects.exists()
+    assert Proposal.objects.get(call=call).status == Proposal.Status.DRAFT
+    assert not AuditEntry.objects.filter(action__in=["proposal.approved", "decision.signed"]).exists()
