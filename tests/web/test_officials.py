@@ -163,12 +163,12 @@ def test_the_menu_shows_each_role_its_own_pages(client, round_2020, official, dj
 def test_a_step_refused_as_changed_meanwhile_is_shown_on_the_proposal_page(client, round_2020, official, monkeypatch):
     # A Conflict (avustus.errors) from the service is the form's message, not the 409 page.
     from avustus.errors import Conflict
-    from avustus.evaluation import services
+    from avustus.evaluation import proposals
 
     def stale(*args, **kwargs):
         raise Conflict("Ehdotus on muuttunut sillä välin.")
 
-    monkeypatch.setattr(services, "set_pass_mark", stale)
+    monkeypatch.setattr(proposals, "set_pass_mark", stale)
     client.force_login(official)
     url = reverse("officials-proposal", args=[round_2020.slug])
     response = client.post(url, {"action": "pass_mark", "pass_mark": "3"}, follow=True)
