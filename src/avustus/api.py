@@ -25,9 +25,10 @@ from ninja.security import APIKeyCookie, HttpBearer
 from avustus.accounts import tokens
 from avustus.applications import services
 from avustus.applications.models import Application
-from avustus.audit.chain import record_read
+from avustus.applications.reads import record_read
 from avustus.calls.models import Call
 from avustus.registry.models import Organisation
+from avustus.errors import NotFound
 from avustus.registry import selectors as registry
 
 DESCRIPTION = """\
@@ -206,6 +207,11 @@ def unreadable(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return _errors(request, 404, [("", "not found")])
+
+
+@api.exception_handler(NotFound)
+def not_found_domain(request, exc):
+    return not_found(request, exc)
 
 
 @api.exception_handler(PermissionDenied)

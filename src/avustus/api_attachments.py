@@ -7,12 +7,13 @@ e-service. Errors are the API's usual JSON (422 for a refused file, 404 for what
 
 from datetime import datetime
 
+from django.http import FileResponse
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from avustus.applications import attachments
 from avustus.applications.models import Attachment
+from avustus.applications.reads import record_read
 from avustus.applications.services import access_application
-from avustus.audit.chain import record_read
 
 # Made before importing from avustus.api, which mounts this router at its end: whichever of the two
 # modules is imported first, the router exists by the time the API asks for it (routes are read
@@ -25,6 +26,16 @@ from avustus.api import AUTH, Errors  # noqa: E402
 # the user may not see, 422 for a refused file.
 ERRORS = {400: Errors, 401: Errors, 403: Errors, 404: Errors, 422: Errors}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+def download_response(opened) -> FileResponse:
+    """The document as a download, never rendered from this origin (as the screens send it, ``web.downloads``)."""
+    response = FileResponse(opened.file, as_attachment=True, filename=opened.name, content_type=opened.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser render it anyway (a PDF viewer in a tab), it gets no scripts and no origin.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class AttachmentOut(Schema):
@@ -74,8 +85,7 @@ def list_attachments(request, reference: str):
 )
 def download_attachment(request, reference: str, attachment_id: int):
     """The document itself, always as a download; the lead's and the partners' users."""
-    attachment, file = attachments.open_attachment(request.user, reference, attachment_id)
-    return attachments.download_response(attachment, file)
+    return download_response(attachments.open_attachment(request.user, reference, attachment_id))
 
 
 @router.delete("/applications/{reference}/attachments/{attachment_id}", response={204: None, **ERRORS},

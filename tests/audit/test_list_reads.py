@@ -9,13 +9,14 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from avustus.audit.chain import DOCUMENT_READ, LIST_READ, history, verify
+from avustus.applications.reads import history
+from avustus.audit.chain import DOCUMENT_READ, LIST_READ, verify
 from avustus.audit.models import AuditEntry
 from avustus.decisions.models import Decision
 from avustus.decisions.services import start_amending_decision
 from avustus.evaluation import services
 from tests.evaluation.conftest import person, small_round  # noqa: F401 (fixtures)
-from tests.evaluation.test_services import evaluated, staff  # noqa: F401 (fixtures)
+from tests.evaluation.test_services import evaluated, present, seen, staff  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,8 @@ def actions(reference: str) -> list[str]:
 
 def test_the_history_of_each_application_shows_its_presentation_approval_and_signing(evaluated, staff, round_2020):
     call, apps = evaluated
-    services.present(call, actor=staff["official"])
-    services.approve(call, actor=staff["decider"])
+    present(call, staff["official"])
+    services.approve(call, actor=staff["decider"], version=seen(call))
     for app in apps:
         found = actions(app.reference)
         assert {"proposal.presented", "proposal.approved", "decision.signed"} <= set(found), app.reference

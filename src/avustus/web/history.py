@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
 from avustus.applications.models import Application
-from avustus.audit.chain import history, record_read
+from avustus.applications.reads import history, record_read
 from avustus.web.templatetags.avustus import FLAG_LABELS
 
 PAGE_SIZE = 25

@@ -25,7 +25,8 @@ from avustus.accounts.models import Role
 from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
 from avustus.applications import attachments
 from avustus.applications.models import Application
-from avustus.audit.chain import record_list_read, record_read
+from avustus.applications.reads import read_dossier, record_read
+from avustus.audit.chain import record_list_read
 from avustus.calls import services as call_services
 from avustus.calls.models import Call, Programme
 from avustus.decisions.models import Decision, Notification
@@ -34,8 +35,9 @@ from avustus.decisions.services import record_notification
 from avustus.evaluation import rectification, selectors, services
 from avustus.evaluation.models import Assignment, Proposal, ProposalLine, RectificationRequest, Screening
 from avustus.rules import allocation
-from avustus.web.feedback import errors_of, flash
 from avustus.rules.evaluation import rank as rank_by_score
+from avustus.web.downloads import download_response
+from avustus.web.feedback import errors_of, flash
 
 PAGE_SIZE = 50
 
@@ -212,13 +214,13 @@ def screen_application(request, reference: str):
                               "reason": request.POST.get(f"{code}.reason", "")} for code in items}
     exclusions = {f"exclusion:{e.code}": e for e in call.exclusions.all()}
     # The flags quote the plan, which is never public: the read is logged (Act 906/2019).
-    record_read(request.user, application, "screening")
+    dossier = read_dossier(application, request.user, request.LANGUAGE_CODE, what="screening")
     rows = [{"code": code, "label": _check_label(code, exclusions, request.LANGUAGE_CODE), "answer": answers[code],
              "error": errors.get(f"checks.{code}")} for code in items]
     return render(request, "web/officials/screening.html", {
         "call": call, "application": application, "rows": rows, "errors": errors,
         "flags": services.automatic_flags(application), "screening": screening,
-        "dossier": selectors.dossier(application, request.LANGUAGE_CODE),
+        "dossier": dossier,
     })
 
 
@@ -313,8 +315,9 @@ def review(request, pk: int):
         except ValidationError as exc:
             errors = errors_of(exc)
         assignment.refresh_from_db()
-    if assignment.conflict == Assignment.Conflict.NONE:
-        record_read(request.user, application, "plan")
+    # The plan and files open once the reviewer has declared no conflict of interest; the read is logged.
+    dossier = (read_dossier(application, request.user, request.LANGUAGE_CODE, what="plan")
+               if assignment.conflict == Assignment.Conflict.NONE else None)
     scores = {s.criterion_id: s for s in assignment.scores.all()}
     rows = [{"criterion": c, "score": scores.get(c.pk), "posted_value": request.POST.get(f"score.{c.code}", ""),
              "posted_text": request.POST.get(f"justification.{c.code}", ""),
@@ -322,9 +325,7 @@ def review(request, pk: int):
             for c in criteria]
     return render(request, "web/officials/review.html", {
         "assignment": assignment, "application": application, "rows": rows, "errors": errors,
-        # The plan and files open once the reviewer has declared no conflict of interest.
-        "dossier": selectors.dossier(application, request.LANGUAGE_CODE)
-        if assignment.conflict == Assignment.Conflict.NONE else None,
+        "dossier": dossier,
         "scale": range(0, max((c.scale_max for c in criteria), default=5) + 1),
     })
 
@@ -588,5 +589,9 @@ def later_decisions(request, slug: str):
 @login_required
 def dossier_attachment(request, reference: str, attachment_id: int):
     """An attachment for an official, auditor or assigned reviewer: always a download, and the read is logged."""
-    attachment, file = attachments.open_attachment_as_reader(request.user, reference, attachment_id)
-    return attachments.download_response(attachment, file)
+    def cleared_reviewer(application):
+        return Assignment.objects.filter(application=application, reviewer=request.user,
+                                         conflict=Assignment.Conflict.NONE).exists()
+
+    return download_response(attachments.open_attachment_as_reader(request.user, reference, attachment_id,
+                                                                   cleared_reviewer=cleared_reviewer))

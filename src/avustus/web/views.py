@@ -16,7 +16,8 @@ from django.shortcuts import redirect
 from avustus.accounts.permissions import can_see_decision, has_programme_role
 from avustus.calls.services import TEXT_LANGUAGES, update_call_texts
 from avustus.applications.models import Application
-from avustus.audit.chain import record_document_read, record_read
+from avustus.applications.reads import record_read
+from avustus.audit.chain import record_document_read
 from avustus.calls.models import Call
 from avustus.calls.selectors import visible_calls
 from avustus.decisions.documents.render import CONTENT_TYPES, FORMATS, LANGUAGES, render_decision, render_letter
