@@ -12,11 +12,12 @@ from django.db import transaction
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
-from avustus.accounts.permissions import reads_in_official_capacity
+from avustus.accounts.permissions import has_programme_role, reads_in_official_capacity
 from avustus.applications.models import Application
 from avustus.audit.chain import READ, entries_about, record
 from avustus.audit.models import AuditEntry
 from avustus.calls.texts import plan_field_label
+from avustus.errors import NotFound
 
 
 def is_public(application: Application) -> bool:
@@ -77,3 +78,20 @@ def history(reference: str):
     decisions = (of_reference.filter(outcomes__isnull=False)
                  .annotate(key=Cast("outcomes__decision_id", CharField())).values("key"))
     return entries_about(reference, call, decisions)
+
+
+def read_history(user, reference: str) -> tuple[Application, object, AuditEntry | None]:
+    """An application's history for its programme's officials and auditors, the read logged: the application,
+    its entries (``history``) and the entry that logged this read (None if the read is not one to log).
+
+    ``NotFound`` alike for a missing application, a draft (its applicants' business, as on every other
+    screen; the command line shows them) and a user who is not an official of its programme.
+    """
+    if "\x00" in reference:
+        raise NotFound
+    application = Application.objects.select_related("call__programme").filter(reference=reference).first()
+    if (application is None or application.status == Application.Status.DRAFT
+            or not has_programme_role(user, application.call.programme)):
+        raise NotFound
+    read = record_read(user, application, "history")
+    return application, history(reference), read
