@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from avustus.actors import SYSTEM
+
 REPO = Path(__file__).resolve().parents[1]
 # The Ministry of Finance's collective decision of 26.2.2020 (a public decision of an authority), as text.
 SEED = REPO / "tests" / "data" / "kuntadigi-2020-02-26.txt"
@@ -20,7 +22,7 @@ def round_2020(db):
     from avustus.decisions.bundled import bundled_decision
     from avustus.decisions.round_import import import_parsed
 
-    return import_parsed(bundled_decision(), actor=None, source_name="bundled 2020 round").call
+    return import_parsed(bundled_decision(), actor=SYSTEM, source_name="bundled 2020 round").call
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def official(round_2020, django_user_model):
     from avustus.accounts.services import grant_role
 
     user = django_user_model.objects.create(username="virkailija")
-    grant_role(user, Role.OFFICIAL, actor=None, programme=round_2020.programme)
+    grant_role(user, Role.OFFICIAL, actor=SYSTEM, programme=round_2020.programme)
     return user
 
 
@@ -44,7 +46,7 @@ def official_of(db):
 
     def make(call):
         user = get_user_model().objects.create(username=f"virkailija-{call.slug}")
-        grant_role(user, Role.OFFICIAL, actor=None, programme=call.programme)
+        grant_role(user, Role.OFFICIAL, actor=SYSTEM, programme=call.programme)
         return user
 
     return make
@@ -94,7 +96,7 @@ def applicant_of(db):
     def make(code: str, username: str | None = None):
         user = get_user_model().objects.create(username=username or f"hakija-{code}")
         # The system grants it (actor None), as `avustus demo` does.
-        grant_role(user, Role.APPLICANT, actor=None, organisation=Organisation.objects.get(code=code))
+        grant_role(user, Role.APPLICANT, actor=SYSTEM, organisation=Organisation.objects.get(code=code))
         return user
 
     return make

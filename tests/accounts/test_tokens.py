@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from avustus.accounts import tokens
 from avustus.accounts.models import ApiToken, Role, RoleGrant
+from avustus.actors import SYSTEM
 from avustus.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -75,8 +76,8 @@ def test_steps_needing_a_persons_own_confirmation_are_refused_to_a_token(round_2
     for role in (Role.OFFICIAL, Role.DECISION_MAKER):
         RoleGrant.objects.create(user=user, role=role, programme=round_2020.programme)
     signed = Decision.objects.get(call=round_2020, amends__isnull=True)
-    draft = start_amending_decision(signed, actor=None, decided_on=date(2020, 6, 10))
-    _token, value = tokens.create_token(user, actor=None)
+    draft = start_amending_decision(signed, actor=SYSTEM, decided_on=date(2020, 6, 10))
+    _token, value = tokens.create_token(user, actor=SYSTEM)
     actor = tokens.authenticate(value).user
     before = AuditEntry.objects.count()
     with translation.override("en"):

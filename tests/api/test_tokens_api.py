@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from avustus.accounts import tokens
 from avustus.accounts.models import ApiToken
+from avustus.actors import SYSTEM
 from avustus.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def _json(response):
 
 @pytest.fixture
 def token(open_call, applicant_of):
-    _token, value = tokens.create_token(applicant_of("109"), actor=None)
+    _token, value = tokens.create_token(applicant_of("109"), actor=SYSTEM)
     return value
 
 
@@ -82,7 +83,7 @@ def test_an_unknown_expired_or_revoked_token_is_refused(token, applicant_of):
     ApiToken.objects.filter(pk=stored.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert client.get(f"{BASE}/applications/nope").status_code == 401
     ApiToken.objects.filter(pk=stored.pk).update(expires_at=timezone.now() + timedelta(days=1))
-    tokens.revoke_token(stored, actor=None)
+    tokens.revoke_token(stored, actor=SYSTEM)
     assert client.get(f"{BASE}/applications/nope").status_code == 401
 
 

@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import Http404
 from django.test import Client, override_settings
 
 from avustus.applications import attachments
+from avustus.errors import NotFound
 from avustus.applications.attachments import (
     DOCX,
     ODT,
@@ -292,7 +292,7 @@ def test_removal_is_soft_audited_and_only_from_a_draft(draft_with_partner, hamee
     assert remove_attachment(first, actor=hameenlinna_applicant).removed_at == removed.removed_at  # again: no change
     assert AuditEntry.objects.filter(action="application.attachment_removed").count() == 1
     assert [a.pk for a in list_attachments(hameenlinna_applicant, draft_with_partner.reference)] == [second.pk]
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         open_attachment(hameenlinna_applicant, draft_with_partner.reference, first.pk)
     assert storages["default"].exists(first.storage_name)  # kept: the audit log's hash still has its bytes
 
@@ -310,21 +310,22 @@ def test_removal_is_soft_audited_and_only_from_a_draft(draft_with_partner, hamee
 def test_the_lead_edits_partners_read_and_others_see_nothing(draft_with_partner, hameenlinna_applicant, partner, applicant_of):
     attachment = add_attachment(draft_with_partner, upload(make_pdf()), actor=hameenlinna_applicant)
     stranger = applicant_of("091")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         open_attachment(stranger, draft_with_partner.reference, attachment.pk)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         list_attachments(stranger, draft_with_partner.reference)
     for user in (stranger, partner):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             add_attachment(draft_with_partner, upload(make_pdf()), actor=user)
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             remove_attachment(attachment, actor=user)
-    found, file = open_attachment(partner, draft_with_partner.reference, attachment.pk)
-    with file:
-        assert found.pk == attachment.pk and file.read() == make_pdf()
+    opened = open_attachment(partner, draft_with_partner.reference, attachment.pk)
+    with opened.file as file:
+        assert opened.attachment.pk == attachment.pk and file.read() == make_pdf()
+    assert (opened.name, opened.content_type) == (attachment.original_name, attachment.content_type)
     read = AuditEntry.objects.get(action="application.attachment_read")
     assert read.actor == partner and read.data == {"attachment": attachment.pk}
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         open_attachment(partner, draft_with_partner.reference, attachment.pk + 1000)
     assert Attachment.objects.filter(removed_at__isnull=True).count() == 1
 

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils import timezone
 
 from avustus.applications.models import Application, DraftConflict
+from avustus.errors import NotFound
 from avustus.applications.services import (
     DraftChanges,
     DraftConflictError,
@@ -99,7 +99,7 @@ def test_an_amount_is_refused_with_a_message_saying_what_to_write(draft_applicat
 def test_the_minimum_of_municipalities_is_told_in_the_right_number(minimum, lang, message):
     from django.utils.translation import override
 
-    from avustus.applications.services import _message
+    from avustus.applications.validation import message as _message
     from avustus.rules.submission import Problem
 
     with override(lang):
@@ -125,13 +125,13 @@ def test_a_stale_save_is_detected_and_kept_aside(draft_application, hameenlinna_
 def test_other_organisations_see_nothing_and_partners_only_read(draft_application, hameenlinna_applicant, applicant_of):
     update_draft(draft_application, COMPLETE, actor=hameenlinna_applicant, version=1)
     stranger = applicant_of("091")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         access_application(stranger, draft_application.reference)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         access_application(stranger, "no-such-reference")
     turku = applicant_of("853")
     assert access_application(turku, draft_application.reference) == draft_application
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         update_draft(draft_application, DraftChanges(title="x"), actor=turku, version=2)
     with pytest.raises(PermissionDenied):
         create_draft(draft_application.call, actor=stranger, organisation=Organisation.objects.get(code="109"))
@@ -152,7 +152,7 @@ def test_the_lead_lets_a_partner_edit_but_not_withdraw(draft_application, hameen
     update_draft(draft_application, COMPLETE, actor=hameenlinna_applicant, version=1)
     turku_user = applicant_of("853")
     turku = Organisation.objects.get(code="853")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         set_partner_editing(draft_application, turku, actor=turku_user, allowed=True)  # only the lead decides
     set_partner_editing(draft_application, turku, actor=hameenlinna_applicant, allowed=True)
     edited = update_draft(draft_application, DraftChanges(title="Turun muokkaus"), actor=turku_user, version=2)
@@ -160,7 +160,7 @@ def test_the_lead_lets_a_partner_edit_but_not_withdraw(draft_application, hameen
     update_draft(draft_application, DraftChanges(partners=["853"]), actor=hameenlinna_applicant, version=3)  # re-saved list keeps it
     assert update_draft(draft_application, DraftChanges(title="Taas"), actor=turku_user, version=4).version == 5
     submit(draft_application, actor=turku_user)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         withdraw(draft_application, actor=turku_user)
     set_partner_editing(draft_application, turku, actor=hameenlinna_applicant, allowed=False)
     with pytest.raises(ValidationError):

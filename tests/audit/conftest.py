@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from avustus.actors import SYSTEM
 from avustus.audit import triggers
 
 
@@ -60,7 +61,7 @@ def people(open_call, applicant_of):
     for name, role in (("official", Role.OFFICIAL), ("decider", Role.DECISION_MAKER), ("reviewer", Role.REVIEWER),
                        ("auditor", Role.AUDITOR), ("admin", Role.ADMINISTRATOR)):
         users[name] = get_user_model().objects.create(username=f"audit-{name}")
-        grant_role(users[name], role, actor=None, programme=open_call.programme)
+        grant_role(users[name], role, actor=SYSTEM, programme=open_call.programme)
     return users
 
 

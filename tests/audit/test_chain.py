@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from avustus.actors import SYSTEM
 from avustus.audit.chain import _digest, record, verify
 from avustus.audit.models import AuditEntry, AuditHead
 from tests.audit.conftest import run_audit, sql, verify_json
@@ -59,7 +60,7 @@ def test_an_empty_log_verifies():
 def test_record_refuses_to_write_outside_a_transaction():
     user = get_user_model().objects.create(username="x")
     with pytest.raises(RuntimeError):
-        record("test.changed", user, actor=None)
+        record("test.changed", user, actor=SYSTEM)
     assert AuditEntry.objects.count() == 0
 
 
@@ -188,10 +189,10 @@ def test_entries_about_an_application_carry_its_reference(round_2020):
     application = Application.objects.filter(call=round_2020).order_by("source_row").first()
     member = ConsortiumMember.objects.filter(application=application).first()
     with transaction.atomic():
-        on_app = record("test.app", application, actor=None)
-        on_member = record("test.member", member, actor=None)
-        on_call = record("test.call", round_2020, actor=None)
-        explicit = record("test.call_for_app", round_2020, actor=None, application=application)
+        on_app = record("test.app", application, actor=SYSTEM)
+        on_member = record("test.member", member, actor=SYSTEM)
+        on_call = record("test.call", round_2020, actor=SYSTEM)
+        explicit = record("test.call_for_app", round_2020, actor=SYSTEM, application=application)
     assert [e.application_reference for e in (on_app, on_member, on_call, explicit)] == [
         application.reference, application.reference, "", application.reference,
     ]
@@ -203,7 +204,7 @@ def test_the_application_reference_is_covered_by_the_hash(round_2020, unguarded)
 
     application = Application.objects.filter(call=round_2020).first()
     with transaction.atomic():
-        entry = record("test.app", application, actor=None)
+        entry = record("test.app", application, actor=SYSTEM)
     # Moving an entry out of an application's history is tampering like any other.
     sql("UPDATE audit_auditentry SET application_reference = %s WHERE id = %s", ["", entry.id])
     result = verify()
@@ -217,7 +218,7 @@ def test_a_user_named_system_is_recorded_and_shown_as_a_user(django_user_model):
     impostor = django_user_model.objects.create(username="system")
     with transaction.atomic():
         by_user = record("test.changed", impostor, actor=impostor)
-        by_system = record("test.changed", impostor, actor=None)
+        by_system = record("test.changed", impostor, actor=SYSTEM)
     assert (by_user.actor_kind, by_user.actor_id, by_user.is_system) == ("user", impostor.pk, False)
     assert (by_system.actor_kind, by_system.actor_id, by_system.is_system) == ("system", None, True)
     assert by_user.actor_label == by_system.actor_label == "system"  # the same name, told apart by the kind
@@ -245,7 +246,7 @@ def test_entries_written_before_the_kind_still_verify_and_read_by_their_user(use
         prev = digest
     AuditHead.objects.create(pk=1, last_hash=prev, count=3)
     with transaction.atomic():
-        record("test.new", user, actor=None)
+        record("test.new", user, actor=SYSTEM)
         record("test.new", user, actor=user)
     result = verify()
     assert result.ok and result.entries == 5, result.problems
@@ -254,3 +255,15 @@ def test_entries_written_before_the_kind_still_verify_and_read_by_their_user(use
     # Before the kind was kept, the system was the entry with no user; a user called "system" stays a user.
     assert [e.is_system for e in old] == [True, False, False]
     assert [e.is_system for e in AuditEntry.objects.filter(action="test.new").order_by("id")] == [True, False]
+
+
+@pytest.mark.django_db
+def test_nobody_is_not_an_actor(round_2020):
+    """Commands and jobs pass SYSTEM; None is a forgotten actor, refused before anything is written."""
+    count = AuditEntry.objects.count()
+    with transaction.atomic(), pytest.raises(TypeError):
+        record("test.nobody", round_2020, actor=None)
+    with transaction.atomic():
+        entry = record("test.system", round_2020, actor=SYSTEM)
+    assert (entry.actor_id, entry.actor_label, entry.actor_kind) == (None, "system", AuditEntry.ActorKind.SYSTEM)
+    assert AuditEntry.objects.count() == count + 1

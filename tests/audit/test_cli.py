@@ -10,6 +10,7 @@ import sys
 import pytest
 from django.core.management import call_command
 
+from avustus.actors import SYSTEM
 from avustus.audit.models import AuditEntry
 from tests.audit.conftest import run_audit, sql, verify_json
 
@@ -41,9 +42,9 @@ def test_history_of_an_application_newest_first(round_2020):
 
     application = Application.objects.filter(call=round_2020).order_by("source_row").first()
     with transaction.atomic():
-        record("test.first", application, actor=None, data={"before": {"x": 1}, "after": {"x": 2}})
-        record("test.second", application.members.first(), actor=None)
-        record("test.elsewhere", round_2020, actor=None)
+        record("test.first", application, actor=SYSTEM, data={"before": {"x": 1}, "after": {"x": 2}})
+        record("test.second", application.members.first(), actor=SYSTEM)
+        record("test.elsewhere", round_2020, actor=SYSTEM)
     status, out, _err = run_audit("history", application.reference, "--json")
     items = json.loads(out)
     # The round's import is in the history too: it is the decision on the application.

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from avustus.audit.chain import DOCUMENT_READ, LIST_READ, history, verify
+from avustus.applications.reads import history
+from avustus.audit.chain import DOCUMENT_READ, LIST_READ, verify
 from avustus.audit.models import AuditEntry
 from avustus.decisions import approval
 from avustus.decisions.amending import start_amending_decision

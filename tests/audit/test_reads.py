@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
-from avustus.audit.chain import READ, record_read, verify
+from avustus.actors import SYSTEM
+from avustus.applications.reads import record_read
+from avustus.audit.chain import READ, verify
 from avustus.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,7 @@ def test_applicants_and_the_public_reading_leave_no_read_entry(client, submitted
 
 def test_an_official_who_also_acts_for_the_lead_reads_their_own_application_unlogged(client, submitted, people):
     official = people["official"]
-    grant_role(official, Role.APPLICANT, actor=None, organisation=people["lead"].role_grants.get().organisation)
+    grant_role(official, Role.APPLICANT, actor=SYSTEM, organisation=people["lead"].role_grants.get().organisation)
     client.force_login(official)
     client.get(reverse("application", args=[submitted.reference]))
     assert reads(submitted.reference) == []
@@ -84,3 +86,29 @@ def test_the_api_refuses_staff_without_logging_a_read(client, submitted, people)
     client.force_login(people["auditor"])
     assert client.get(f"/api/v1/applications/{submitted.reference}").status_code == 404
     assert reads(submitted.reference) == []
+
+
+def test_reading_the_dossier_logs_the_read_itself(submitted, people):
+    """The screens get the plan, budget and files from ``read_dossier``, which logs the read: none can forget it."""
+    from avustus.applications.reads import read_dossier
+
+    dossier = read_dossier(submitted, people["reviewer"], "fi", what="plan")
+    assert dossier["members"] and dossier["attachments"]
+    assert reads(submitted.reference) == [("audit-reviewer", "plan")]
+    read_dossier(submitted, people["lead"], "fi")  # the applicant's own application: not an official read
+    assert reads(submitted.reference) == [("audit-reviewer", "plan")]
+
+
+def test_the_dossiers_attachment_opens_for_a_cleared_reviewer_only(submitted, people):
+    from avustus.applications.attachments import open_attachment_as_reader
+    from avustus.errors import NotFound
+
+    attachment = submitted.attachments.get()
+    outsider = people["other"]
+    with pytest.raises(NotFound):
+        open_attachment_as_reader(outsider, submitted.reference, attachment.pk, cleared_reviewer=lambda a: False)
+    opened = open_attachment_as_reader(outsider, submitted.reference, attachment.pk, cleared_reviewer=lambda a: True)
+    opened.file.close()
+    assert opened.attachment == attachment
+    with pytest.raises(NotFound):
+        open_attachment_as_reader(outsider, "x\x00", attachment.pk, cleared_reviewer=lambda a: True)

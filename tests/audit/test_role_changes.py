@@ -9,6 +9,7 @@ from django.test import RequestFactory
 
 from avustus.accounts.models import Role, RoleGrant
 from avustus.accounts.services import grant_role, revoke_role
+from avustus.actors import SYSTEM
 from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
 from avustus.registry.models import Organisation
@@ -24,7 +25,7 @@ def programme(open_call):
 @pytest.fixture
 def admin_user(django_user_model, programme):
     user = django_user_model.objects.create(username="paakayttaja")
-    grant_role(user, Role.ADMINISTRATOR, actor=None, programme=programme)
+    grant_role(user, Role.ADMINISTRATOR, actor=SYSTEM, programme=programme)
     return user
 
 
@@ -55,23 +56,23 @@ def test_granting_and_revoking_are_recorded_with_before_and_after(person, admin_
 
 def test_an_applicant_role_is_for_an_organisation(person, programme):
     hameenlinna = Organisation.objects.get(code="109")
-    grant_role(person, Role.APPLICANT, actor=None, organisation=hameenlinna)
+    grant_role(person, Role.APPLICANT, actor=SYSTEM, organisation=hameenlinna)
     assert role_entries("uusi-virkailija")[0][2]["after"] == {
         "user": "uusi-virkailija", "role": "applicant", "programme": None, "organisation": hameenlinna.key}
     with pytest.raises(ValidationError):
-        grant_role(person, Role.APPLICANT, actor=None, programme=programme)
+        grant_role(person, Role.APPLICANT, actor=SYSTEM, programme=programme)
     with pytest.raises(ValidationError):
-        grant_role(person, Role.OFFICIAL, actor=None, organisation=hameenlinna)
+        grant_role(person, Role.OFFICIAL, actor=SYSTEM, organisation=hameenlinna)
     with pytest.raises(ValidationError):
-        grant_role(person, "pope", actor=None, programme=programme)
+        grant_role(person, "pope", actor=SYSTEM, programme=programme)
 
 
 def test_only_administrators_change_roles(person, programme, django_user_model):
     official = django_user_model.objects.create(username="virkailija")
-    grant_role(official, Role.OFFICIAL, actor=None, programme=programme)
+    grant_role(official, Role.OFFICIAL, actor=SYSTEM, programme=programme)
     with pytest.raises(PermissionDenied):
         grant_role(person, Role.OFFICIAL, actor=official, programme=programme)
-    grant = grant_role(person, Role.OFFICIAL, actor=None, programme=programme)
+    grant = grant_role(person, Role.OFFICIAL, actor=SYSTEM, programme=programme)
     with pytest.raises(PermissionDenied):
         revoke_role(grant, actor=official)
     with pytest.raises(PermissionDenied):  # an administrator of a programme does not hand out organisations' roles

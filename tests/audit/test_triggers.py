@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
+from avustus.actors import SYSTEM
 from avustus.audit import triggers
 from avustus.audit.chain import record, verify
 from avustus.audit.models import AuditEntry, ReplacePermit
@@ -56,7 +57,7 @@ def test_audit_entries_cannot_be_updated_or_deleted(round_2020):
     assert refused("DELETE FROM audit_auditentry WHERE id = %s", [entry.id])
     # Appending stays possible: that is what the log is for.
     with transaction.atomic():
-        record("test.appended", entry, actor=None)
+        record("test.appended", entry, actor=SYSTEM)
     assert verify().ok
 
 
@@ -102,7 +103,7 @@ def test_replacing_an_imported_round_still_works_and_leaves_no_permit(round_2020
 
     parsed = bundled_decision()
     changed = dataclasses.replace(parsed, granted_total=(parsed.granted_total or 0) + 1)
-    result = import_parsed(changed, actor=None, source_name="corrected", replace=True)
+    result = import_parsed(changed, actor=SYSTEM, source_name="corrected", replace=True)
     assert result.changed and Decision.objects.filter(call=round_2020).count() == 1
     assert ReplacePermit.objects.count() == 0
     # The permit is gone with the import: the new decision is as protected as the old one was.

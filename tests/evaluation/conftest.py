@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
+from avustus.actors import SYSTEM
 from avustus.evaluation import proposals, reviews, screening
 from avustus.evaluation.models import Proposal
 
@@ -23,7 +24,7 @@ def person(db):
     def make(username: str, programme, *roles: Role, employer_codes: tuple[str, ...] = ()):
         user = get_user_model().objects.create(username=username, first_name=username.capitalize())
         for role in roles:
-            grant_role(user, role, actor=None, programme=programme)
+            grant_role(user, role, actor=SYSTEM, programme=programme)
         for code in employer_codes:
             Employment.objects.create(user=user, organisation=Organisation.objects.get(code=code))
         return user

@@ -30,6 +30,7 @@ def setup(count: int) -> None:
 
     from avustus.accounts.models import Role
     from avustus.accounts.services import grant_role
+    from avustus.actors import SYSTEM
     from avustus.applications.services import DraftChanges, create_draft, update_draft
     from avustus.calls.models import Call, CostCategory, Programme
     from avustus.registry.models import Organisation
@@ -50,7 +51,7 @@ def setup(count: int) -> None:
     drafts = []
     for lead, partner in zip(municipalities, municipalities[1:]):
         user = get_user_model().objects.create(username=f"crash-{lead.code}")
-        grant_role(user, Role.APPLICANT, actor=None, organisation=lead)
+        grant_role(user, Role.APPLICANT, actor=SYSTEM, organisation=lead)
         draft = create_draft(call, actor=user, organisation=lead, title=f"Yhteishanke {lead.name_fi}")
         changes = DraftChanges(plan={"objectives": "Asiointi sujuvaksi."}, partners=[partner.key],
                                budget=[{"category": "staff", "amount_vat_free": "10000.00"}], amount_applied="8500.00")

@@ -16,6 +16,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from avustus.actors import SYSTEM
 from avustus.decisions.importing.parser import DecisionFormatError
 from avustus.decisions.round_import import RoundConflict, import_decision
 
@@ -90,7 +91,7 @@ def _check_refusal(exc: Exception) -> None:
 @pytest.fixture
 def imported(seed_text):
     """The undamaged round is already there: damaged texts of it are conflicts or, with --replace, replacements."""
-    import_decision(seed_text.encode(), actor=None, source_name="seed")
+    import_decision(seed_text.encode(), actor=SYSTEM, source_name="seed")
 
 
 @FUZZ
@@ -99,7 +100,7 @@ def test_a_damaged_decision_is_imported_whole_or_refused_without_a_trace(importe
     before = _counts()
     with transaction.atomic():
         try:
-            import_decision(data, actor=None, source_name="damaged.txt", replace=replace)
+            import_decision(data, actor=SYSTEM, source_name="damaged.txt", replace=replace)
         except (DecisionFormatError, RoundConflict) as exc:
             _check_refusal(exc)
             assert _counts() == before, "a refused import changed the database"

@@ -34,6 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from avustus.accounts import tokens as api_tokens
 from avustus.accounts.models import Role, RoleGrant
 from avustus.accounts.services import grant_role
+from avustus.actors import SYSTEM
 from avustus.applications import attachments
 from avustus.applications import services as applications
 from avustus.calls.models import Call
@@ -240,7 +241,7 @@ def world(round_2020, open_call, applicant_of):
     for actor, role in (("official", Role.OFFICIAL), ("decider", Role.DECISION_MAKER), ("reviewer", Role.REVIEWER),
                         ("auditor", Role.AUDITOR), ("admin", Role.ADMINISTRATOR)):
         actors[actor] = users.create(username=f"matrix-{actor}", is_staff=(actor == "admin"))
-        grant_role(actors[actor], role, actor=None, programme=programme)
+        grant_role(actors[actor], role, actor=SYSTEM, programme=programme)
 
     hameenlinna = Organisation.objects.get(code="109")
     submitted = applications.create_draft(open_call, actor=lead, organisation=hameenlinna)
@@ -257,7 +258,7 @@ def world(round_2020, open_call, applicant_of):
     rectification = RectificationRequest.objects.create(
         decision=signed, application=decided, received_on=date(2020, 3, 20), requester="Kunta", grounds="Perusteet")
     assignment = Assignment.objects.create(application=submitted, reviewer=actors["reviewer"], conflict="none")
-    token, _value = api_tokens.create_token(lead, actor=None)
+    token, _value = api_tokens.create_token(lead, actor=SYSTEM)
     draft_call = Call.objects.create(programme=programme, slug="kuntadigi-suunnitteilla", title_fi=DRAFT_CALL_TITLE,
                                      appropriation=Decimal("7654321.00"))
     objects = {
@@ -402,7 +403,7 @@ def test_a_bearer_token_gets_what_a_session_gets_from_the_api(world):
             if world["actors"][actor] is None:
                 continue
             with transaction.atomic():
-                _token, value = api_tokens.create_token(world["actors"][actor], actor=None)
+                _token, value = api_tokens.create_token(world["actors"][actor], actor=SYSTEM)
                 client = Client(raise_request_exception=False, enforce_csrf_checks=True,
                                 HTTP_AUTHORIZATION=f"Bearer {value}")
                 body, content_type = _body(name, world)

@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from avustus.actors import SYSTEM
 from avustus.audit.chain import READ, record
 from avustus.audit.models import AuditEntry
 from avustus.web import history as history_view
@@ -61,7 +62,7 @@ def test_officials_of_another_programme_get_a_404(client, submitted, django_user
 
     elsewhere = Programme.objects.create(slug="muu", name_fi="Muu ohjelma")
     official = django_user_model.objects.create(username="muu-virkailija")
-    grant_role(official, Role.OFFICIAL, actor=None, programme=elsewhere)
+    grant_role(official, Role.OFFICIAL, actor=SYSTEM, programme=elsewhere)
     client.force_login(official)
     assert client.get(url(submitted)).status_code == 404
 
@@ -90,7 +91,7 @@ def test_entries_are_escaped(client, submitted, people):
 def _fill(application, n: int) -> None:
     with transaction.atomic():
         for i in range(n):
-            record("test.noted", application, actor=None, data={"i": i})
+            record("test.noted", application, actor=SYSTEM, data={"i": i})
 
 
 def test_pages_cost_the_same_number_of_queries_however_long_the_history(client, submitted, people,
@@ -164,7 +165,7 @@ def _nested_data_in_english():
 def test_the_system_is_shown_as_such_and_a_user_named_system_as_a_user(client, submitted, people, django_user_model):
     impostor = django_user_model.objects.create(username="system")
     with transaction.atomic():
-        record("test.by_system", submitted, actor=None)
+        record("test.by_system", submitted, actor=SYSTEM)
         record("test.by_impostor", submitted, actor=impostor)
     client.force_login(people["auditor"])
     client.cookies["django_language"] = "en"

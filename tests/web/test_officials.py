@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
+from avustus.actors import SYSTEM
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.models import AuditEntry
 from avustus.decisions.models import Decision
@@ -150,7 +151,7 @@ def test_a_recorded_notification_tells_its_dates_in_the_finnish_way(client, roun
 
 def test_the_menu_shows_each_role_its_own_pages(client, round_2020, official, django_user_model):
     reviewer = django_user_model.objects.create(username="arvioija")
-    grant_role(reviewer, Role.REVIEWER, actor=None, programme=round_2020.programme)
+    grant_role(reviewer, Role.REVIEWER, actor=SYSTEM, programme=round_2020.programme)
     officials_link, reviews_link = f'href="{reverse("officials")}"', f'href="{reverse("reviews")}"'
     client.force_login(official)
     menu = client.get("/").content.decode()

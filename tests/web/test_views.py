@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from avustus.actors import SYSTEM
 from avustus.applications.models import Application
 from avustus.registry.models import Organisation
 
@@ -114,11 +115,11 @@ def test_draft_decisions_are_for_officials_only(client, round_2020):
     from avustus.decisions.models import Decision
     from avustus.decisions.amending import start_amending_decision
 
-    draft = start_amending_decision(Decision.objects.get(call=round_2020), actor=None)
+    draft = start_amending_decision(Decision.objects.get(call=round_2020), actor=SYSTEM)
     url = reverse("decision-document", args=[draft.pk, "fi", "json"])
     assert client.get(url).status_code == 404
     official = get_user_model().objects.create(username="virkailija")
-    grant_role(official, Role.OFFICIAL, actor=None, programme=round_2020.programme)
+    grant_role(official, Role.OFFICIAL, actor=SYSTEM, programme=round_2020.programme)
     client.force_login(official)
     assert client.get(url).status_code == 200
 

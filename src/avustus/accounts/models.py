@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from avustus.calls.models import Programme
 from avustus.registry.models import Organisation
 
 
@@ -22,7 +21,7 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    programme = models.ForeignKey("calls.Programme", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="role_grants"
     )

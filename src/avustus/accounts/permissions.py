@@ -5,6 +5,7 @@ one place and audited.
 """
 
 from avustus.accounts.models import Role, RoleGrant
+from avustus.actors import is_system
 
 # The role sets, named once: no other module writes a tuple of roles.
 OFFICIAL_ROLES = (Role.OFFICIAL, Role.DECISION_MAKER, Role.AUDITOR, Role.ADMINISTRATOR)  # read officials' screens
@@ -13,7 +14,11 @@ DECIDERS = (Role.DECISION_MAKER,)  # approve proposals and sign decisions (never
 
 
 def has_programme_role(user, programme, roles=OFFICIAL_ROLES) -> bool:
-    """Whether the user holds one of ``roles`` over the programme (superusers hold them all)."""
+    """Whether the user holds one of ``roles`` over the programme (superusers, and the system, hold them all)."""
+    if user is None:
+        raise TypeError("an actor is required: pass the user, or SYSTEM (avustus.actors) for commands and jobs")
+    if is_system(user):
+        return True  # commands run with the server's rights
     if not user.is_authenticated:
         return False
     if user.is_superuser:
@@ -28,20 +33,109 @@ def can_see_decision(user, decision) -> bool:
     return has_programme_role(user, decision.call.programme)
 
 
-def can_read_dossier(user, application) -> bool:
+def can_read_dossier(user, application, *, cleared_reviewer: bool) -> bool:
     """Whether the user may read a submitted application's plan, budget and attachments in an official capacity.
 
     The programme's officials, decision-makers, auditors and administrators may; a reviewer may read
-    the applications assigned to them once they have declared no conflict of interest. Drafts are the
-    applicants' alone.
+    the applications assigned to them once they have declared no conflict of interest, which the
+    evaluation stage knows and the caller passes as ``cleared_reviewer`` (accounts comes before
+    evaluation and does not look into its tables). Drafts are the applicants' alone.
     """
-    from avustus.evaluation.models import Assignment
-
     if application.status == application.Status.DRAFT or not user.is_authenticated:
         return False
-    if has_programme_role(user, application.call.programme):
+    return has_programme_role(user, application.call.programme) or cleared_reviewer
+
+
+# --- applying ---
+# Applicants act for organisations; officials over programmes. These functions take the rows of later
+# stages (a call, an application) as arguments and read them through their fields: accounts imports no stage.
+
+REVIEWING_ROLES = (*OFFICIAL_ROLES, Role.REVIEWER)  # read other bodies' applications in the programme's service
+ROLE_MANAGERS = (Role.ADMINISTRATOR,)  # grant and revoke roles over their programme
+
+
+def _require_actor(actor) -> None:
+    if actor is None:
+        raise TypeError("an actor is required: pass the user, or SYSTEM (avustus.actors) for commands and jobs")
+
+
+def applicant_organisations(user) -> set[int]:
+    """The ids of the organisations the user acts for as an applicant (none for the system)."""
+    _require_actor(user)
+    if is_system(user) or not user.is_authenticated:
+        return set()
+    return set(RoleGrant.objects.filter(user=user, role=Role.APPLICANT, organisation__isnull=False)
+               .values_list("organisation_id", flat=True))
+
+
+def can_act_for(user, organisation) -> bool:
+    """Whether the user acts for ``organisation`` as an applicant."""
+    return organisation.pk in applicant_organisations(user)
+
+
+def can_access_application(user, application, *, for_edit: bool = False) -> bool:
+    """Whether the user acts for the application's lead or one of its partners; partners edit only if allowed.
+
+    The application's members should be prefetched: this reads them once.
+    """
+    orgs = applicant_organisations(user)
+    if not orgs:
+        return False
+    members = application.members.all()
+    if any(m.role == m.Role.LEAD and m.organisation_id in orgs for m in members):
         return True
-    return Assignment.objects.filter(application=application, reviewer=user, conflict=Assignment.Conflict.NONE).exists()
+    return any(m.organisation_id in orgs and (m.can_edit or not for_edit) for m in members)
+
+
+def is_lead(user, application) -> bool:
+    """Whether the user acts for the application's lead applicant (who alone withdraws, and lets partners edit)."""
+    lead = next((m for m in application.members.all() if m.role == m.Role.LEAD), None)
+    return lead is not None and lead.organisation_id in applicant_organisations(user)
+
+
+def can_prepare_calls(actor, programme) -> bool:
+    """Whether the actor creates, sets up, copies and publishes the programme's calls (the system may)."""
+    _require_actor(actor)
+    return has_programme_role(actor, programme, PREPARERS)
+
+
+def can_manage_roles(actor, programme) -> bool:
+    """The system, a superuser, or an administrator of the programme the role is over."""
+    _require_actor(actor)
+    if is_system(actor) or actor.is_superuser:
+        return True
+    return programme is not None and has_programme_role(actor, programme, ROLE_MANAGERS)
+
+
+def can_manage_tokens_of(actor, user) -> bool:
+    """A user's API tokens are created and revoked by the user themselves, or by the system."""
+    _require_actor(actor)
+    return is_system(actor) or actor.pk == user.pk
+
+
+def reads_in_official_capacity(user, application) -> bool:
+    """Whether ``user`` reads ``application`` as an official, reviewer or auditor of its programme, not as its
+    applicant."""
+    _require_actor(user)
+    if is_system(user) or not user.is_authenticated:
+        return False
+    # Reviewers too: they read other bodies' plans in the programme's service, like officials.
+    if not has_programme_role(user, application.call.programme, REVIEWING_ROLES):
+        return False
+    # A user who acts for a member of the consortium reads their own application.
+    member_orgs = application.members.values("organisation_id")
+    return not RoleGrant.objects.filter(user=user, role=Role.APPLICANT, organisation_id__in=member_orgs).exists()
+
+
+def officiated_programmes(user):
+    """The ids of the programmes whose officials' screens the user reads (a subquery), or None for all of them
+    (superusers and the system); an empty query for the anonymous."""
+    _require_actor(user)
+    if is_system(user) or (user.is_authenticated and user.is_superuser):
+        return None
+    if not user.is_authenticated:
+        return RoleGrant.objects.none().values("programme_id")
+    return RoleGrant.objects.filter(user=user, role__in=OFFICIAL_ROLES, programme__isnull=False).values("programme_id")
 
 
 # --- deciding ---

@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from avustus.accounts.models import Role, RoleGrant
+from avustus.accounts.permissions import can_manage_roles
+from avustus.actors import SYSTEM
 from avustus.audit.chain import record
-from avustus.calls.models import Programme
+from avustus.errors import NotAllowed
 from avustus.registry.models import Organisation
 
 
@@ -33,7 +35,7 @@ DEMO_APPLICANT_MUNICIPALITY = "109"
 
 
 @transaction.atomic
-def ensure_demo_users(programme: Programme) -> tuple[DemoLogin, ...]:
+def ensure_demo_users(programme) -> tuple[DemoLogin, ...]:
     """Create the demo users and their roles once; a second run finds them and changes nothing."""
     users = get_user_model()
     for login in DEMO_LOGINS:
@@ -41,13 +43,13 @@ def ensure_demo_users(programme: Programme) -> tuple[DemoLogin, ...]:
         if created:
             user.set_password(login.password)
             user.save(update_fields=["password"])
-            record("user.created", user, actor=None, data={"username": login.username, "demo": True})
+            record("user.created", user, actor=SYSTEM, data={"username": login.username, "demo": True})
         scope = (
             {"organisation": Organisation.objects.get(code=DEMO_APPLICANT_MUNICIPALITY), "programme": None}
             if login.role == Role.APPLICANT
             else {"programme": programme, "organisation": None}
         )
-        grant_role(user, login.role, actor=None, **scope)
+        grant_role(user, login.role, actor=SYSTEM, **scope)
     return DEMO_LOGINS
 
 
@@ -66,18 +68,12 @@ def _grant_data(grant: RoleGrant | None) -> dict | None:
     }
 
 
-def _check_may_manage_roles(actor, programme: Programme | None) -> None:
-    """The system (``actor`` None), a superuser, or an administrator of the programme the role is over."""
-    from avustus.accounts.permissions import has_programme_role
-
-    if actor is None or actor.is_superuser:
-        return
-    if programme is not None and has_programme_role(actor, programme, (Role.ADMINISTRATOR,)):
-        return
-    raise PermissionDenied(_("Only an administrator may change who holds which role."))
+def _check_may_manage_roles(actor, programme) -> None:
+    if not can_manage_roles(actor, programme):
+        raise NotAllowed(_("Only an administrator may change who holds which role."))
 
 
-def _check_scope(role: str, programme: Programme | None, organisation: Organisation | None) -> None:
+def _check_scope(role: str, programme, organisation: Organisation | None) -> None:
     if role not in Role.values:
         raise ValidationError({"role": [_("Unknown role.")]})
     if programme is not None and organisation is not None:
@@ -87,7 +83,7 @@ def _check_scope(role: str, programme: Programme | None, organisation: Organisat
                                              "programme.")]})
 
 
-def grant_role(user, role: str, *, actor, programme: Programme | None = None,
+def grant_role(user, role: str, *, actor, programme=None,
                organisation: Organisation | None = None) -> RoleGrant:
     """Give ``user`` the role over ``programme`` or for ``organisation``; granting it again changes nothing."""
     _check_may_manage_roles(actor, programme)

@@ -11,13 +11,15 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avustus.accounts.models import ApiToken
+from avustus.accounts.permissions import can_manage_tokens_of
 from avustus.audit.chain import record
+from avustus.errors import NotAllowed
 
 PREFIX = "avustus_"  # recognisable in a leaked file or a secret scanner's rules
 DEFAULT_DAYS = 90
@@ -35,12 +37,12 @@ def _data(token: ApiToken) -> dict:
 
 
 def create_token(user, *, actor, expires_in_days: int = DEFAULT_DAYS, name: str = "") -> tuple[ApiToken, str]:
-    """A new token for ``user`` (by the user themselves, or by the system when ``actor`` is None).
+    """A new token for ``user`` (by the user themselves, or by the system: ``actor`` SYSTEM).
 
     Returns the stored token and the token itself, which is not kept anywhere and cannot be shown again.
     """
-    if actor is not None and actor.pk != user.pk:
-        raise PermissionDenied(_("Only the user themselves can create their API tokens."))
+    if not can_manage_tokens_of(actor, user):
+        raise NotAllowed(_("Only the user themselves can create their API tokens."))
     require_in_person(actor)
     if isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int) or not 1 <= expires_in_days <= MAX_DAYS:
         raise ValidationError({"expires_in": [_("A token is valid for 1 to %(max)s days.") % {"max": MAX_DAYS}]})
@@ -61,8 +63,8 @@ def create_token(user, *, actor, expires_in_days: int = DEFAULT_DAYS, name: str 
 
 def revoke_token(token: ApiToken, *, actor) -> ApiToken:
     """Revoke a token at once; its user (in person) or the system may. Revoking it again changes nothing."""
-    if actor is not None and actor.pk != token.user_id:
-        raise PermissionDenied(_("Only the user themselves can revoke their API tokens."))
+    if not can_manage_tokens_of(actor, token.user):
+        raise NotAllowed(_("Only the user themselves can revoke their API tokens."))
     require_in_person(actor)
     with transaction.atomic():
         current = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
@@ -104,6 +106,6 @@ def acting_through_token(user) -> bool:
 
 def require_in_person(actor) -> None:
     """Refuse a step that needs a person's own confirmation when the actor came in with an API token."""
-    if actor is not None and acting_through_token(actor):
-        raise PermissionDenied(_("This step needs your own confirmation: it cannot be taken with an API token. "
+    if acting_through_token(actor):
+        raise NotAllowed(_("This step needs your own confirmation: it cannot be taken with an API token. "
                                  "Sign in to the service and take it there."))

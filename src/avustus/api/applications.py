@@ -7,7 +7,7 @@ from avustus.api.auth import AUTH
 from avustus.api.schemas import ApplicationIn, ApplicationOut, DraftIn, Errors
 from avustus.applications import services
 from avustus.applications.models import Application
-from avustus.audit.chain import record_read
+from avustus.applications.reads import record_read
 from avustus.calls.models import Call
 from avustus.registry.models import Organisation
 

@@ -16,19 +16,22 @@ import secrets
 import struct
 import unicodedata
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from avustus.accounts.permissions import can_read_dossier
+from avustus.actors import user_of
 from avustus.applications.models import Application, Attachment
 from avustus.applications.services import access_application
 from avustus.audit.chain import record
+from avustus.errors import Invalid, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -177,23 +180,23 @@ def add_attachment(application: Application, uploaded_file, *, actor) -> Attachm
     """
     access_application(actor, application.reference, for_edit=True)
     if application.status != Application.Status.DRAFT:
-        raise ValidationError({"file": [_("Attachments can be added only to a draft.")]})
+        raise Invalid({"file": [_("Attachments can be added only to a draft.")]})
     limit = _max_bytes()
     size = uploaded_file.size
     if not size:
-        raise ValidationError({"file": [_("The file is empty.") + " " + _accepted_formats()]})
+        raise Invalid({"file": [_("The file is empty.") + " " + _accepted_formats()]})
     if size > limit:
-        raise ValidationError({"file": [
+        raise Invalid({"file": [
             _("The file is %(size)s MB; at most %(limit)s MB can be attached.")
             % {"size": _megabytes(size), "limit": _megabytes(limit)}
         ]})
     content_type = detect_format(uploaded_file)
     if content_type is None:
-        raise ValidationError({"file": [_("The file is not a PDF, ODT or DOCX document.") + " " + _accepted_formats()]})
+        raise Invalid({"file": [_("The file is not a PDF, ODT or DOCX document.") + " " + _accepted_formats()]})
     digest, counted = _hash(uploaded_file)
     if counted != size:
         # The size the upload handler reported is not what was read; trust neither.
-        raise ValidationError({"file": [_("The file could not be read completely; try again.")]})
+        raise Invalid({"file": [_("The file could not be read completely; try again.")]})
 
     _refuse_duplicate(application, digest)  # early, so that the file is not stored only to be refused
 
@@ -204,15 +207,15 @@ def add_attachment(application: Application, uploaded_file, *, actor) -> Attachm
         with transaction.atomic():
             current = Application.objects.select_for_update().get(pk=application.pk)
             if current.status != Application.Status.DRAFT:
-                raise ValidationError({"file": [_("Attachments can be added only to a draft.")]})
+                raise Invalid({"file": [_("Attachments can be added only to a draft.")]})
             if current.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
-                raise ValidationError({"file": [_("An application can have at most %(n)s attachments.")
+                raise Invalid({"file": [_("An application can have at most %(n)s attachments.")
                                                 % {"n": MAX_ATTACHMENTS}]})
             _refuse_duplicate(current, digest)  # again under the lock: two uploads of one file at once
             attachment = Attachment.objects.create(
                 application=current, storage_name=name,
                 original_name=sanitise_name(getattr(uploaded_file, "name", ""), content_type),
-                content_type=content_type, size=size, sha256=digest, uploaded_by=actor,
+                content_type=content_type, size=size, sha256=digest, uploaded_by=user_of(actor),
             )
             record("application.attachment_added", current, actor=actor, data={
                 "attachment": attachment.pk, "name": attachment.original_name, "content_type": content_type,
@@ -231,7 +234,7 @@ def _refuse_duplicate(application: Application, digest: str) -> None:
     """
     same = application.attachments.filter(sha256=digest, removed_at__isnull=True).order_by("id").first()
     if same is not None:
-        raise ValidationError({"file": [
+        raise Invalid({"file": [
             _("This file is already attached as %(name)s (the same content); it was not attached again.")
             % {"name": same.original_name}]})
 
@@ -259,10 +262,20 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
 
 
+@dataclass(frozen=True)
+class OpenedFile:
+    """An attachment opened for reading: the entry points send ``file`` as a download named ``name``."""
+
+    attachment: Attachment
+    file: BinaryIO
+    name: str
+    content_type: str
+
+
 def _live_attachment(application: Application, attachment_id) -> Attachment:
     attachment = application.attachments.filter(pk=attachment_id, removed_at__isnull=True).first()
     if attachment is None:
-        raise Http404
+        raise NotFound
     return attachment
 
 
@@ -281,7 +294,7 @@ def remove_attachment(attachment: Attachment, *, actor) -> Attachment:
         if current.removed_at is not None:
             return current
         if application.status != Application.Status.DRAFT:
-            raise ValidationError({"__all__": [_("Attachments can be removed only from a draft.")]})
+            raise Invalid({"__all__": [_("Attachments can be removed only from a draft.")]})
         current.removed_at = timezone.now()
         current.save(update_fields=["removed_at"])
         record("application.attachment_removed", application, actor=actor, data={
@@ -295,7 +308,7 @@ def attachment_for_edit(user, reference: str, attachment_id) -> Attachment:
     return _live_attachment(access_application(user, reference, for_edit=True), attachment_id)
 
 
-def open_attachment(user, reference: str, attachment_id):
+def open_attachment(user, reference: str, attachment_id) -> OpenedFile:
     """The attachment and its bytes opened for reading, for a user who reads the application.
 
     The read is audited: these are documents of other bodies, and the log says who read what.
@@ -304,7 +317,7 @@ def open_attachment(user, reference: str, attachment_id):
     return _open_recorded(user, application, _live_attachment(application, attachment_id))
 
 
-def _open_recorded(user, application: Application, attachment: Attachment):
+def _open_recorded(user, application: Application, attachment: Attachment) -> OpenedFile:
     with transaction.atomic():
         # Opened inside the transaction: a file that cannot be opened leaves no record of a read.
         try:
@@ -312,29 +325,21 @@ def _open_recorded(user, application: Application, attachment: Attachment):
         except FileNotFoundError:
             logger.error("attachment %s of %s is missing from storage (%s)", attachment.pk, application.reference,
                          attachment.storage_name)
-            raise Http404 from None
+            raise NotFound from None
         record("application.attachment_read", application, actor=user, data={"attachment": attachment.pk})
-    return attachment, file
+    return OpenedFile(attachment, file, attachment.original_name, attachment.content_type)
 
 
-def download_response(attachment: Attachment, file) -> "FileResponse":
-    """The document as a download, never rendered from this origin: the same for the screens and the API."""
-    from django.http import FileResponse
+def open_attachment_as_reader(user, reference: str, attachment_id, *,
+                              cleared_reviewer: Callable[[Application], bool]) -> OpenedFile:
+    """An attachment opened by an official, auditor or assigned reviewer (see ``can_read_dossier``); audited.
 
-    response = FileResponse(file, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Should a browser render it anyway (a PDF viewer in a tab), it gets no scripts and no origin.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def open_attachment_as_reader(user, reference: str, attachment_id):
-    """An attachment opened by an official, auditor or assigned reviewer (see ``can_read_dossier``); audited."""
-    from avustus.accounts.permissions import can_read_dossier
-
+    ``cleared_reviewer(application)`` answers whether the user reviews the application with no conflict of
+    interest declared: the evaluation stage's question, which this stage, before it, cannot ask itself.
+    """
+    if "\x00" in reference:
+        raise NotFound
     application = Application.objects.select_related("call").filter(reference=reference).first()
-    if application is None or "\x00" in reference or not can_read_dossier(user, application):
-        raise Http404
+    if application is None or not can_read_dossier(user, application, cleared_reviewer=cleared_reviewer(application)):
+        raise NotFound
     return _open_recorded(user, application, _live_attachment(application, attachment_id))

@@ -1,9 +1,13 @@
 """Appending to the audit log and verifying its hash chain.
 
 Services call ``record`` inside their own transaction, so the audit entry commits or rolls back
-together with the change it describes. Views call ``record_read`` when an official or an auditor reads
-data that is not public (Act on Information Management in Public Administration 906/2019, section 17:
-the log says who used and disclosed what).
+together with the change it describes. Reads of data that is not public are logged too (Act on
+Information Management in Public Administration 906/2019, section 17: the log says who used and
+disclosed what): an application's by ``applications.reads.record_read``, which asks ``accounts`` whether
+the reader reads in an official capacity; lists and decisions' documents by the functions here.
+
+The log sits below every stage: it knows model instances only by their labels ("applications.application")
+and imports no stage, so that every stage can write to it.
 
 Each entry's hash covers the hash of the entry before it, so ``verify`` can name the first entry that
 was changed, removed or inserted behind the services' back. ``AuditHead`` holds the newest hash and the
@@ -17,14 +21,15 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.utils import timezone
 
+from avustus.actors import is_system
 from avustus.audit.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
-SYSTEM = "system"
+SYSTEM_LABEL = "system"
+APPLICATION = "applications.application"
 CHUNK = 2000
 MAX_PROBLEMS = 1000
 READ = "application.read"
@@ -46,40 +51,43 @@ def _digest(prev_hash: str, at: str, actor_label: str, action: str, target_type:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _actor_label(actor) -> str:
+def _check_actor(actor) -> None:
     if actor is None:
-        return SYSTEM
-    return actor.get_username()
+        raise TypeError("an actor is required: pass the user, or SYSTEM (avustus.actors) for commands and jobs")
+
+
+def _actor_label(actor) -> str:
+    return SYSTEM_LABEL if is_system(actor) else actor.get_username()
 
 
 def _actor_kind(actor) -> str:
     # The kind, not the label, says whether the system acted: anyone may be called "system".
-    return AuditEntry.ActorKind.SYSTEM if actor is None else AuditEntry.ActorKind.USER
+    return AuditEntry.ActorKind.SYSTEM if is_system(actor) else AuditEntry.ActorKind.USER
 
 
 def application_reference_of(target) -> str:
     """The reference of the application ``target`` is, or belongs to (through an ``application`` key)."""
-    from avustus.applications.models import Application
-
-    if isinstance(target, Application):
+    if target._meta.label_lower == APPLICATION:
         return target.reference
     try:
         field_ = target._meta.get_field("application")
     except FieldDoesNotExist:  # the target concerns no one application
         return ""
-    if getattr(field_, "related_model", None) is not Application:
+    related = getattr(field_, "related_model", None)
+    if related is None or related._meta.label_lower != APPLICATION:
         return ""
     application = getattr(target, "application", None)
     return application.reference if application is not None else ""
 
 
 def record(action: str, target, *, actor, data: dict | None = None, application=None) -> AuditEntry:
-    """Append one entry for ``action`` on ``target`` (a model instance) by ``actor`` (a user or None).
+    """Append one entry for ``action`` on ``target`` (a model instance) by ``actor`` (a user or ``SYSTEM``).
 
     ``application`` names the application the entry concerns when ``target`` does not lead to it by
     itself (for example a call-level action taken for one application); by default it is found from
     the target. Must run inside the caller's transaction; the head row lock makes concurrent appends queue.
     """
+    _check_actor(actor)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit entries are written inside the transaction of the change they record")
     reference = application.reference if application is not None else application_reference_of(target)
@@ -88,14 +96,14 @@ def record(action: str, target, *, actor, data: dict | None = None, application=
     data = json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
     at = timezone.now()
     label, kind = _actor_label(actor), _actor_kind(actor)
-    actor_id = actor.pk if actor is not None else None
+    actor_id = None if is_system(actor) else actor.pk
     target_type = target._meta.label_lower
     target_id = str(target.pk)
     digest = _digest(head.last_hash, at.isoformat(), label, action, target_type, target_id, data, reference,
                      kind, actor_id)
     entry = AuditEntry.objects.create(
         at=at,
-        actor=actor,
+        actor=None if is_system(actor) else actor,
         actor_label=label,
         actor_kind=kind,
         action=action,
@@ -110,45 +118,6 @@ def record(action: str, target, *, actor, data: dict | None = None, application=
     head.count += 1
     head.save(update_fields=["last_hash", "count"])
     return entry
-
-
-def reads_in_official_capacity(user, application) -> bool:
-    """Whether ``user`` reads ``application`` as an official or auditor of its programme, not as its applicant."""
-    from avustus.accounts.models import Role, RoleGrant
-    from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
-
-    if user is None or not user.is_authenticated:
-        return False
-    # Reviewers too: they read other bodies' plans in the programme's service, like officials.
-    if not has_programme_role(user, application.call.programme, (*OFFICIAL_ROLES, Role.REVIEWER)):
-        return False
-    # A user who acts for a member of the consortium reads their own application.
-    member_orgs = application.members.values("organisation_id")
-    return not RoleGrant.objects.filter(user=user, role=Role.APPLICANT, organisation_id__in=member_orgs).exists()
-
-
-def is_public(application) -> bool:
-    """Public: an application in a signed decision, as far as the decision publishes it (not plan, budget,
-    attachments); everything of an application no signed decision has decided yet is not public."""
-    return application.outcomes.filter(decision__status="signed").exists()
-
-
-def record_read(user, application, what: str, *, target=None, data: dict | None = None) -> AuditEntry | None:
-    """Log that ``user`` read ``what`` of ``application`` if it is a read the law wants logged; else nothing.
-
-    Logged: an official, decision-maker, reviewer, auditor or administrator of the programme reading data
-    that is not public. ``what`` says which data: ``"application"`` (the application not yet publicly decided),
-    ``"plan"``, ``"budget"``, ``"attachments"``, ``"attachment"``, ``"history"``... Of those, only
-    ``"application"`` becomes public with a signed decision; the rest never do. An applicant reading their
-    own application is not logged. Opens its own transaction (nested in the caller's, if any).
-    """
-    if not reads_in_official_capacity(user, application):
-        return None
-    if what == "application" and is_public(application):
-        return None
-    with transaction.atomic():
-        return record(READ, target if target is not None else application, actor=user,
-                      data={"what": what, **(data or {})}, application=application)
 
 
 def record_list_read(user, target, what: str, applications, *, data: dict | None = None) -> AuditEntry | None:
@@ -320,28 +289,22 @@ def _check_end(head, last_hash: str, last_id: int, position: int, problems: list
                             "entries were removed from the end", None, position))
 
 
-def history(reference: str):
+def entries_about(reference: str, calls, decisions):
     """The entries about one application, newest first (a queryset: page it in the database).
 
     Besides the entries recorded against the application itself: those about its call's proposal
-    (presented, returned, approved: target the call, action ``proposal.*``), about every decision that
-    has an outcome for it (made, signed, prepared, read: target the decision), and the reads of lists
-    that showed it (``record_list_read``).
+    (presented, returned, approved: target the call, action ``proposal.*``), about the decisions that
+    have an outcome for it (made, signed, prepared, read: target the decision), and the reads of lists
+    that showed it (``record_list_read``). ``calls`` and ``decisions`` are subqueries of the ids, as text,
+    of its call and of those decisions: the stages that own them build them (``applications.reads.history``),
+    and the history stays one query however it is paged.
     """
-    from avustus.applications.models import Application
-    from avustus.decisions.models import Outcome
-
-    # Subqueries rather than lookups first: the history stays one query however it is paged.
-    call = Application.objects.filter(reference=reference).annotate(
-        key=Cast("call_id", CharField())).values("key")
-    decisions = Outcome.objects.filter(application__reference=reference).annotate(
-        key=Cast("decision_id", CharField())).values("key")
     about = (
         Q(application_reference=reference)
-        | Q(target_type="calls.call", target_id__in=call, action__startswith="proposal.")
+        | Q(target_type="calls.call", target_id__in=calls, action__startswith="proposal.")
         | Q(target_type="decisions.decision", target_id__in=decisions)
         # The references a list showed are kept as a JSON list; a quoted reference matches one item exactly.
-        | Q(action=LIST_READ, target_type="calls.call", target_id__in=call,
+        | Q(action=LIST_READ, target_type="calls.call", target_id__in=calls,
             data__applications__icontains=json.dumps(reference))
     )
     return AuditEntry.objects.filter(about).order_by("-id")

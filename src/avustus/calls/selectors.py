@@ -2,13 +2,13 @@
 
 A draft call's title, appropriation and rules are the programme's plans, not yet a public document: the
 public screens and the API answer 404 for one, exactly as for a call that does not exist. The programme's
-officials (``OFFICIAL_ROLES``) still see it, so that they can reach its set-up from the ordinary screens.
+officials (``accounts.permissions.officiated_programmes``) still see it, so that they can reach its set-up
+from the ordinary screens.
 """
 
 from django.db.models import Q, QuerySet
 
-from avustus.accounts.models import RoleGrant
-from avustus.accounts.permissions import OFFICIAL_ROLES
+from avustus.accounts.permissions import officiated_programmes
 from avustus.calls.models import Call
 
 
@@ -21,8 +21,7 @@ def visible_calls(user) -> QuerySet[Call]:
     calls = Call.objects.all()
     if user is None or not user.is_authenticated:
         return calls.exclude(status=Call.Status.DRAFT)
-    if user.is_superuser:
+    programmes = officiated_programmes(user)
+    if programmes is None:
         return calls
-    programmes = RoleGrant.objects.filter(user=user, role__in=OFFICIAL_ROLES, programme__isnull=False).values(
-        "programme_id")
     return calls.filter(~Q(status=Call.Status.DRAFT) | Q(programme_id__in=programmes))

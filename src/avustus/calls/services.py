@@ -5,17 +5,17 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from avustus.accounts.models import Role
-from avustus.accounts.permissions import has_programme_role
+from avustus.accounts.permissions import can_prepare_calls
 from avustus.audit.chain import record
 from avustus.calls.models import Call, CostCategory, Criterion, Exclusion, GrantGroup
 from avustus.calls.texts import default_texts
+from avustus.errors import NotAllowed
 from avustus.rules.money import MAX_AMOUNT, ROUNDING_MODES, MoneyError, parse_euros
 
 TEXT_LANGUAGES = ("fi", "sv")
@@ -28,8 +28,8 @@ def update_call_texts(call: Call, changes: dict[str, dict[str, str]], *, actor) 
     Documents already signed keep the texts they were signed with (they are frozen snapshots); the
     change shows in documents made from now on.
     """
-    if not has_programme_role(actor, call.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
-        raise PermissionDenied(_("only the programme's officials edit the texts of its calls"))
+    if not can_prepare_calls(actor, call.programme):
+        raise NotAllowed(_("only the programme's officials edit the texts of its calls"))
     errors = {}
     for key, values in changes.items():
         if key not in call.texts:
@@ -60,8 +60,8 @@ def update_call_texts(call: Call, changes: dict[str, dict[str, str]], *, actor) 
 def copy_call(source: Call, *, slug: str, title_fi: str, title_sv: str = "", title_en: str = "",
               opens_at=None, closes_at=None, actor) -> Call:
     """A new draft call with every rule of ``source``: later rounds start from the previous one's rules."""
-    if actor is not None and not has_programme_role(actor, source.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
-        raise PermissionDenied(_("only the programme's officials create its calls"))
+    if not can_prepare_calls(actor, source.programme):
+        raise NotAllowed(_("only the programme's officials create its calls"))
     _check_new_call(slug, title_fi)
     with transaction.atomic():
         call = Call.objects.create(
@@ -85,8 +85,8 @@ def copy_call(source: Call, *, slug: str, title_fi: str, title_sv: str = "", tit
 
 def publish_call(call: Call, *, actor) -> Call:
     """Open a draft call: from now on applicants rely on its rules, which therefore no longer change."""
-    if actor is not None and not has_programme_role(actor, call.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
-        raise PermissionDenied(_("only the programme's officials publish its calls"))
+    if not can_prepare_calls(actor, call.programme):
+        raise NotAllowed(_("only the programme's officials publish its calls"))
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if call.status != Call.Status.DRAFT:
@@ -212,8 +212,8 @@ def _parse_part(part: str, text: str, errors: dict) -> list[dict]:
 
 def update_call_rules(call: Call, values: dict, parts: dict[str, str], *, actor) -> Call:
     """Change the rules of a draft call. A published call's rules are what applicants relied on: frozen."""
-    if not has_programme_role(actor, call.programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
-        raise PermissionDenied(_("only the programme's officials set up its calls"))
+    if not can_prepare_calls(actor, call.programme):
+        raise NotAllowed(_("only the programme's officials set up its calls"))
     errors: dict = {}
     clean: dict = {}
 
@@ -306,8 +306,8 @@ def update_call_rules(call: Call, values: dict, parts: dict[str, str], *, actor)
 
 def create_call(programme, *, slug: str, title_fi: str, actor) -> Call:
     """A new, empty draft call of the programme, with the programme's default texts."""
-    if not has_programme_role(actor, programme, (Role.OFFICIAL, Role.ADMINISTRATOR)):
-        raise PermissionDenied(_("only the programme's officials create its calls"))
+    if not can_prepare_calls(actor, programme):
+        raise NotAllowed(_("only the programme's officials create its calls"))
     _check_new_call(slug, title_fi)
     with transaction.atomic():
         call = Call.objects.create(programme=programme, slug=slug, title_fi=title_fi.strip()[:300],

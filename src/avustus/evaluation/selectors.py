@@ -10,7 +10,6 @@ from django.db.models import Avg, Count, F, Max, Min, OuterRef, Prefetch, Q, Que
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call
-from avustus.calls.texts import plan_field_label
 from avustus.evaluation.models import Assignment, RectificationRequest
 from avustus.rules.evaluation import rank as rank_by_score
 
@@ -126,20 +125,6 @@ def proposal_report(computed) -> dict:
             "counts": result.counts,
             "undecided": result.undecided,
         },
-    }
-
-
-def dossier(application: Application, lang: str) -> dict:
-    """What officials and reviewers read of an application: consortium, plan by the call's fields, budget, files."""
-    labels = {f["key"]: plan_field_label(f, lang) for f in application.call.plan_fields}
-    plan = [(labels.get(key, key), value) for key, value in application.plan.items() if str(value).strip()]
-    lines = list(application.budget_lines.select_related("category").order_by("position"))
-    return {
-        "members": list(application.members.select_related("organisation").order_by("position")),
-        "plan": plan,
-        "budget": lines,
-        "budget_total": sum((line.amount_vat_free for line in lines), Decimal("0.00")),
-        "attachments": list(application.attachments.filter(removed_at__isnull=True).order_by("uploaded_at", "pk")),
     }
 
 

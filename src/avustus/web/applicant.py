@@ -15,14 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustus.applications import attachments, services
-from avustus.applications.documents import application_pdf
 from avustus.calls.models import Call
 from avustus.calls.texts import plan_field_label
 from avustus.decisions.selectors import current_outcome, with_current_outcome
 from avustus.errors import Conflict, NotFound
 from avustus.registry.models import Organisation
 from avustus.registry.selectors import search_organisations
+from avustus.web.downloads import download_response
 from avustus.web.feedback import error_summary, messages_of
+from avustus.web.receipt import application_pdf
 
 VISIBLE = (Call.Status.PUBLISHED, Call.Status.CLOSED, Call.Status.DECIDED)
 
@@ -141,7 +142,7 @@ def my_application(request, reference: str):
         editable = application.status == application.Status.DRAFT and bool(
             services.access_application(request.user, reference, for_edit=True)
         )
-    except (Http404, NotFound):  # may read, may not edit
+    except NotFound:  # may read, may not edit
         editable = False
     errors: dict[str, list[str]] = {}
     query = ""
@@ -350,5 +351,4 @@ def remove_attachment(request, reference: str, attachment_id: int):
 @login_required
 def download_attachment(request, reference: str, attachment_id: int):
     """Always a download, never shown inline from this origin."""
-    attachment, file = attachments.open_attachment(request.user, reference, attachment_id)
-    return attachments.download_response(attachment, file)
+    return download_response(attachments.open_attachment(request.user, reference, attachment_id))

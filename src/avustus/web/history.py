@@ -7,12 +7,9 @@ is itself a read of non-public data, and is logged like one.
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 
-from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
-from avustus.applications.models import Application
-from avustus.audit.chain import history, record_read
+from avustus.applications.reads import read_history
 from avustus.web.labels import ACTIONS, CHECK_LABELS, FIELDS, FLAG_LABELS, READS, VALUES, C
 
 PAGE_SIZE = 25
@@ -87,16 +84,7 @@ def _row(entry) -> dict:
 
 
 def application_history(request, reference: str):
-    application = Application.objects.select_related("call__programme").filter(reference=reference).first()
-    if (
-        application is None
-        # Drafts are their applicants' business, as on every other screen (the command line shows them).
-        or application.status == Application.Status.DRAFT
-        or not has_programme_role(request.user, application.call.programme, OFFICIAL_ROLES)
-    ):
-        raise Http404
-    read = record_read(request.user, application, "history")
-    entries = history(reference)
+    application, entries, read = read_history(request.user, reference)  # logs the read
     # Pages stay put while the history grows (each page view itself adds an entry): the pages of one
     # browsing show the entries up to the newest one when it began.
     upto = request.GET.get("upto", "")

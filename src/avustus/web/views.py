@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from avustus.accounts.permissions import can_see_decision, has_programme_role
 from avustus.applications.models import Application
-from avustus.audit.chain import record_document_read, record_read
+from avustus.applications.reads import record_read
+from avustus.audit.chain import record_document_read
 from avustus.calls.models import Call
 from avustus.calls.selectors import visible_calls
 from avustus.calls.services import TEXT_LANGUAGES, update_call_texts

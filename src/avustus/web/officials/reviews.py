@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from avustus.audit.chain import record_read
+from avustus.applications.reads import read_dossier
 from avustus.evaluation import reviews, selectors
 from avustus.evaluation.models import Assignment
 from avustus.web.feedback import errors_of
@@ -46,8 +46,9 @@ def review(request, pk: int):
         except ValidationError as exc:
             errors = errors_of(exc)
         assignment.refresh_from_db()
-    if assignment.conflict == Assignment.Conflict.NONE:
-        record_read(request.user, application, "plan")
+    # The plan and files open once the reviewer has declared no conflict of interest; the read is logged.
+    dossier = (read_dossier(application, request.user, request.LANGUAGE_CODE, what="plan")
+               if assignment.conflict == Assignment.Conflict.NONE else None)
     scores = {s.criterion_id: s for s in assignment.scores.all()}
     rows = [{"criterion": c, "score": scores.get(c.pk), "posted_value": request.POST.get(f"score.{c.code}", ""),
              "posted_text": request.POST.get(f"justification.{c.code}", ""),
@@ -55,8 +56,6 @@ def review(request, pk: int):
             for c in criteria]
     return render(request, "web/officials/review.html", {
         "assignment": assignment, "application": application, "rows": rows, "errors": errors,
-        # The plan and files open once the reviewer has declared no conflict of interest.
-        "dossier": selectors.dossier(application, request.LANGUAGE_CODE)
-        if assignment.conflict == Assignment.Conflict.NONE else None,
+        "dossier": dossier,
         "scale": range(0, max((c.scale_max for c in criteria), default=5) + 1),
     })

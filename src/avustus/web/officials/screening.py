@@ -10,9 +10,11 @@ from django.utils.translation import ngettext
 
 from avustus.applications import attachments
 from avustus.applications.models import Application
-from avustus.audit.chain import record_read
+from avustus.applications.reads import read_dossier
 from avustus.evaluation import screening as screening_service
 from avustus.evaluation import selectors
+from avustus.evaluation.models import Assignment
+from avustus.web.downloads import download_response
 from avustus.web.feedback import errors_of
 from avustus.web.labels import check_label
 from avustus.web.officials.common import log_list, official_call, page_of, query_of
@@ -68,18 +70,22 @@ def screen_application(request, reference: str):
                               "reason": request.POST.get(f"{code}.reason", "")} for code in items}
     exclusions = {f"exclusion:{e.code}": e for e in call.exclusions.all()}
     # The flags quote the plan, which is never public: the read is logged (Act 906/2019).
-    record_read(request.user, application, "screening")
+    dossier = read_dossier(application, request.user, request.LANGUAGE_CODE, what="screening")
     rows = [{"code": code, "label": check_label(code, exclusions, request.LANGUAGE_CODE), "answer": answers[code],
              "error": errors.get(f"checks.{code}")} for code in items]
     return render(request, "web/officials/screening.html", {
         "call": call, "application": application, "rows": rows, "errors": errors,
         "flags": screening_service.automatic_flags(application), "screening": screening,
-        "dossier": selectors.dossier(application, request.LANGUAGE_CODE),
+        "dossier": dossier,
     })
 
 
 @login_required
 def dossier_attachment(request, reference: str, attachment_id: int):
     """An attachment for an official, auditor or assigned reviewer: always a download, and the read is logged."""
-    attachment, file = attachments.open_attachment_as_reader(request.user, reference, attachment_id)
-    return attachments.download_response(attachment, file)
+    def cleared_reviewer(application):
+        return Assignment.objects.filter(application=application, reviewer=request.user,
+                                         conflict=Assignment.Conflict.NONE).exists()
+
+    return download_response(attachments.open_attachment_as_reader(request.user, reference, attachment_id,
+                                                                   cleared_reviewer=cleared_reviewer))

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from avustus.accounts import tokens
+from avustus.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -46,7 +47,7 @@ class Command(BaseCommand):
 
     def _create(self, user, options):
         try:
-            token, value = tokens.create_token(user, actor=None, expires_in_days=options["expires_in"],
+            token, value = tokens.create_token(user, actor=SYSTEM, expires_in_days=options["expires_in"],
                                                name=options["name"])
         except ValidationError as exc:
             raise CommandError("; ".join(m for ms in exc.message_dict.values() for m in ms)) from exc
@@ -76,5 +77,5 @@ class Command(BaseCommand):
         if len(found) != 1:
             raise CommandError(f"{len(found)} live tokens of {user.get_username()} start with {hint!r}; "
                                "name exactly one")
-        tokens.revoke_token(found[0], actor=None)
+        tokens.revoke_token(found[0], actor=SYSTEM)
         self.stdout.write(f"revoked {hint}…")

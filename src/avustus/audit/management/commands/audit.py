@@ -9,7 +9,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from avustus.audit.chain import history, verify
+from avustus.applications.reads import history
+from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from avustus.actors import SYSTEM
 from avustus.decisions.importing.parser import DecisionFormatError
 from avustus.decisions.selectors import round_report
 from avustus.decisions.round_import import RoundConflict, import_decision
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(_("cannot read %(path)s: %(error)s") % {"path": source, "error": exc.strerror}) from exc
         try:
-            result = import_decision(data, actor=None, source_name=source.name, replace=replace)
+            result = import_decision(data, actor=SYSTEM, source_name=source.name, replace=replace)
         except DecisionFormatError as exc:
             raise CommandError(_("%(path)s is not a collective decision that can be imported: %(error)s")
                                % {"path": source, "error": exc}) from exc

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from avustus.accounts.services import ensure_demo_users
+from avustus.actors import SYSTEM
 from avustus.audit.chain import record
 from avustus.calls.models import Call
 from avustus.calls.services import copy_call, publish_call
@@ -46,7 +47,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, port: int, no_serve: bool, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        result = import_parsed(bundled_decision(), actor=None, source_name="bundled 2020 round")
+        result = import_parsed(bundled_decision(), actor=SYSTEM, source_name="bundled 2020 round")
         logins = ensure_demo_users(result.call.programme)
         open_call = self._open_call(result.call)
         self._demo_applications(open_call)
@@ -79,8 +80,8 @@ class Command(BaseCommand):
         call = copy_call(decided, slug=DEMO_CALL, title_fi="Kuntien digitalisaation yhteishankkeet (kokeiluhaku)",
                          title_sv="Kommunernas gemensamma digitaliseringsprojekt (provomgång)",
                          title_en="Joint digitalisation projects of municipalities (demo call)",
-                         opens_at=timezone.now(), closes_at=closes, actor=None)
-        return publish_call(call, actor=None)
+                         opens_at=timezone.now(), closes_at=closes, actor=SYSTEM)
+        return publish_call(call, actor=SYSTEM)
 
     @staticmethod
     def _demo_applications(call: Call) -> int:
@@ -111,13 +112,13 @@ class Command(BaseCommand):
                          title_fi="Kuntien digitalisaation yhteishankkeet (kokeiluhaku, päättynyt)",
                          title_sv="Kommunernas gemensamma digitaliseringsprojekt (provomgång, avslutad)",
                          title_en="Joint digitalisation projects of municipalities (demo call, closed)",
-                         opens_at=now - timedelta(days=30), closes_at=now + timedelta(hours=1), actor=None)
-        call = publish_call(call, actor=None)
+                         opens_at=now - timedelta(days=30), closes_at=now + timedelta(hours=1), actor=SYSTEM)
+        call = publish_call(call, actor=SYSTEM)
         applications = _submit(call, [(title, partners, costs) for title, partners, costs, _s in DEMO_CLOSED_APPLICATIONS])
         closes_at = timezone.now()
         Call.objects.filter(pk=call.pk).update(closes_at=closes_at)
         call.refresh_from_db()
-        record("call.deadline_passed", call, actor=None,
+        record("call.deadline_passed", call, actor=SYSTEM,
                data={"closes_at": closes_at.isoformat(), "demo": True,
                      "why": "the demo's closed call closes right after its applications were submitted"})
         users = get_user_model().objects

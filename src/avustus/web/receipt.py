@@ -1,4 +1,8 @@
-"""A copy of an application as a document, for the applicant's receipt (PDF through the decision renderers)."""
+"""A copy of an application as a document, for the applicant's receipt (PDF through the decision renderers).
+
+An entry point's module: it renders with the decision stage's document model and Typst, which come after
+the application stage, so the receipt lives with the screen that sends it, not in ``applications``.
+"""
 
 from decimal import Decimal
 
