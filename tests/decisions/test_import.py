@@ -11,7 +11,8 @@ from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
 from avustus.calls.models import Call
 from avustus.decisions.bundled import bundled_decision
-from avustus.decisions.importing.parser import DecisionFormatError, parse_decision
+from avustus.decisions.importing.parser import parse_decision
+from avustus.decisions.importing.result import DecisionFormatError
 from avustus.decisions.models import Decision, Finding, Outcome
 from avustus.decisions.selectors import round_report
 from avustus.decisions.services import RoundConflict, content_hash, import_decision

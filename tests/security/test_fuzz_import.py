@@ -16,7 +16,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from avustus.decisions.importing.parser import DecisionFormatError
+from avustus.decisions.importing.result import DecisionFormatError
 from avustus.decisions.services import RoundConflict, import_decision
 
 pytestmark = pytest.mark.django_db

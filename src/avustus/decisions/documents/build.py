@@ -11,22 +11,12 @@ Pure Python, no Django.
 from datetime import date
 from decimal import Decimal
 
-from avustus.decisions.documents.language import (
-    PHRASES,
-    Phrases,
-    Recipient,
-    date_text,
-    recipient_fi,
-    recipient_sv,
-    signatory_title,
-)
 from avustus.decisions.documents.model import Block, BulletList, Document, Entry, Heading, Paragraph, Signatures, Table
+from avustus.decisions.vocabulary import PHRASES, fi, sv
+from avustus.decisions.vocabulary.base import Phrases, Recipient, date_text
 from avustus.rules.money import format_amount
 
-DEFAULT_TITLES = {
-    "fi": "VALTIONAVUSTUSPÄÄTÖS",
-    "sv": "BESLUT OM STATSUNDERSTÖD",
-}
+DEFAULT_TITLES = {"fi": fi.DEFAULT_TITLE, "sv": sv.DEFAULT_TITLE}
 
 
 def _text(snapshot: dict, key: str, lang: str) -> str:
@@ -62,7 +52,7 @@ def name_to(body: dict, lang: str) -> str:
     recipient = _recipient(body)
     if recipient is None:
         return body["written"]
-    return recipient_fi(recipient) if lang == "fi" else recipient_sv(recipient)
+    return PHRASES[lang].recipient(recipient)
 
 
 def name_of(body: dict, lang: str, *, formal: bool) -> str:
@@ -72,9 +62,7 @@ def name_of(body: dict, lang: str, *, formal: bool) -> str:
         return body["written"]
     if not formal or not recipient.municipal_form:
         return (recipient.name_sv or recipient.name_fi) if lang == "sv" else recipient.name_fi
-    if lang == "sv":
-        return recipient_sv(recipient)
-    return f"{recipient.genitive_fi} {recipient.municipal_form}"
+    return PHRASES[lang].formal_name(recipient)
 
 
 def _conditions(conditions: list, lang: str) -> str:
@@ -194,7 +182,7 @@ def build_document(snapshot: dict, lang: str) -> Document:
 
     decision = snapshot["decision"]
     people = tuple(
-        (p["name"], signatory_title(p["title"], lang)) for p in (decision["decision_maker"], decision["presenting_official"]) if p["name"]
+        (p["name"], phrases.signatory_title(p["title"])) for p in (decision["decision_maker"], decision["presenting_official"]) if p["name"]
     )
     if people:
         blocks.append(Signatures(people))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from avustus.decisions.importing.parser import AppendixRow, DeferredEntry, GrantEntry, ParsedDecision
+from avustus.decisions.importing.result import AppendixRow, DeferredEntry, GrantEntry, ParsedDecision
 from avustus.registry.resolver import Registry, Resolution
 from avustus.rules.collation import fold
 from avustus.rules.money import RoundingRule

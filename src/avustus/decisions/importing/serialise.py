@@ -11,7 +11,7 @@ import typing
 from datetime import date
 from decimal import Decimal
 
-from avustus.decisions.importing.parser import ParsedDecision
+from avustus.decisions.importing.result import ParsedDecision
 
 LEFT_OUT = {"sections"}
 

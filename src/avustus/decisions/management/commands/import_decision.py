@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from avustus.decisions.importing.parser import DecisionFormatError
+from avustus.decisions.importing.result import DecisionFormatError
 from avustus.decisions.selectors import round_report
 from avustus.decisions.services import RoundConflict, import_decision
 
