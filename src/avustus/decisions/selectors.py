@@ -7,7 +7,7 @@ decision on a deferred application, or an amending decision, supersedes the coll
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call, GrantGroup
