@@ -71,7 +71,9 @@ def test_disagreements_between_body_and_appendix_are_findings(imported):
     kinds = {(f.kind, f.application.source_row if f.application else None) for f in findings}
     by_title = {a.title: a.source_row for a in Application.objects.filter(call=imported.call)}
     # Grant 11 names Seinäjoki; its appendix row names Tampere as the lead.
-    tampere_row = by_title["Saavutettavien asiointiprosessien kehittäminen ja Suomi.fi palveluiden tehokas ja helppo käyttöönotto"]
+    tampere_row = by_title[
+        "Saavutettavien asiointiprosessien kehittäminen ja Suomi.fi palveluiden tehokas ja helppo käyttöönotto"
+    ]
     assert ("recipient_mismatch", tampere_row) in kinds
     # Deferred 6 names Tampere; its appendix row names Toivakka.
     toivakka_row = next(row for title, row in by_title.items() if title.startswith("Edistynyt analytiikka"))

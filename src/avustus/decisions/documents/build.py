@@ -115,7 +115,8 @@ def build_document(snapshot: dict, lang: str) -> Document:
     blocks.append(Heading(h["background"]))
     amends = snapshot["decision"]["amends"]
     if amends:
-        blocks.append(Paragraph(phrases.amends(date.fromisoformat(amends["decided_on"]) if amends["decided_on"] else None)))
+        decided_on = date.fromisoformat(amends["decided_on"]) if amends["decided_on"] else None
+        blocks.append(Paragraph(phrases.amends(decided_on)))
     if call["appropriation"]:
         blocks.append(Paragraph(phrases.appropriation(Decimal(call["appropriation"]), call["budget_item"] or "", None)))
     blocks += _prose(snapshot, "background", lang)
@@ -181,9 +182,8 @@ def build_document(snapshot: dict, lang: str) -> Document:
     blocks += _prose(snapshot, "rectification", lang)
 
     decision = snapshot["decision"]
-    people = tuple(
-        (p["name"], phrases.signatory_title(p["title"])) for p in (decision["decision_maker"], decision["presenting_official"]) if p["name"]
-    )
+    signers = (decision["decision_maker"], decision["presenting_official"])
+    people = tuple((p["name"], phrases.signatory_title(p["title"])) for p in signers if p["name"])
     if people:
         blocks.append(Signatures(people))
 
@@ -192,7 +192,8 @@ def build_document(snapshot: dict, lang: str) -> Document:
             title=phrases.appendix_title,
             header=phrases.appendix_header,
             rows=tuple(
-                (_appendix_cell(r, lang), r["title"], format_amount(Decimal(r["applied"]))) for r in snapshot["appendix"]
+                (_appendix_cell(r, lang), r["title"], format_amount(Decimal(r["applied"])))
+                for r in snapshot["appendix"]
             ),
             total=format_amount(Decimal(snapshot["totals"]["applied"])),
         )

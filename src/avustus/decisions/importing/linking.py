@@ -165,7 +165,9 @@ def link(parsed: ParsedDecision, registry: Registry) -> LinkedRound:
         members.append(tuple(LinkedMember(p, registry.resolve(p)) for p in row.partners))
         for note in row.notes:
             findings.append(
-                FindingData("appendix_cell", f"Appendix 1 row {row.row}: {note}.", "info", row.row, {"appendix": row.raw})
+                FindingData(
+                    "appendix_cell", f"Appendix 1 row {row.row}: {note}.", "info", row.row, {"appendix": row.raw}
+                )
             )
         named = ([("lead", row.lead, leads[-1])] if leads[-1] else []) + [
             ("partner", m.name_as_written, m.resolution) for m in members[-1]
@@ -210,7 +212,8 @@ def link(parsed: ParsedDecision, registry: Registry) -> LinkedRound:
             findings.append(
                 FindingData(
                     "lead_among_partners",
-                    f"Appendix 1 row {row.row}: the lead {registry.by_key(lead_key).name_fi} is also listed as a partner.",
+                    f"Appendix 1 row {row.row}: the lead {registry.by_key(lead_key).name_fi} "
+                    "is also listed as a partner.",
                     "info",
                     row.row,
                     {"appendix": row.raw},
@@ -361,7 +364,8 @@ def _check_totals(parsed: ParsedDecision) -> list[FindingData]:
         found.append(
             FindingData(
                 "applied_total_mismatch",
-                f"The body states {parsed.applied_total} € applied, the total row of Appendix 1 {parsed.appendix_total} €.",
+                f"The body states {parsed.applied_total} € applied, "
+                f"the total row of Appendix 1 {parsed.appendix_total} €.",
                 details={"body": str(parsed.applied_total), "appendix": str(parsed.appendix_total)},
             )
         )

@@ -11,9 +11,9 @@ Pure Python, standard library only: the importer runs before anything is stored.
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from avustus.rules.money import format_amount
 

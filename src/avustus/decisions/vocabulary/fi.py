@@ -83,7 +83,8 @@ class FinnishPhrases(Phrases):
     def received(self, deadline: date | None, received: int) -> str:
         if deadline is None:
             return f"Avustushakemuksia saapui {received}."
-        return f"Ministeriön ilmoittamaan määräaikaan {date_text(deadline)} mennessä avustushakemuksia saapui {received}."
+        return (f"Ministeriön ilmoittamaan määräaikaan {date_text(deadline)} mennessä "
+                f"avustushakemuksia saapui {received}.")
 
     def withdrawn(self, withdrawn: int) -> str:
         if withdrawn == 0:

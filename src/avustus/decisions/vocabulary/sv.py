@@ -95,7 +95,7 @@ class SwedishPhrases(Phrases):
     appendix_header = APPENDIX_HEADER
 
     def recipient(self, r: Recipient) -> str:
-        """"Pargas stad", "Esbo stad", "Villmanstrands stad", "Lestijärvi kommun"; other bodies by their Swedish name."""
+        """"Pargas stad", "Esbo stad", "Villmanstrands stad", "Lestijärvi kommun"; other bodies by Swedish name."""
         name = r.name_sv or r.name_fi
         if r.municipal_form:
             return f"{genitive(name)} {'stad' if r.municipal_form == 'kaupunki' else 'kommun'}"
