@@ -69,7 +69,7 @@ def _conditions(conditions: list, lang: str) -> str:
     """Special conditions after the project: a relative clause joins with a comma, a sentence stands alone."""
     text = ""
     for condition in conditions:
-        words = condition.get(lang) or condition.get("fi") if isinstance(condition, dict) else condition
+        words = (condition.get(lang) or condition["fi"]) if isinstance(condition, dict) else condition
         words = words.strip()
         if words[:1].islower():
             text += f", {words.rstrip('.,')}"
@@ -96,7 +96,7 @@ def _grant_entry(grant: dict, phrases: Phrases, lang: str, last: bool) -> Entry:
 
 
 def _deferred_entry(entry: dict, lang: str) -> Entry:
-    project = entry.get("project_as_written") if lang == "fi" and entry.get("project_as_written") else entry["title"]
+    project = entry["project_as_written"] if lang == "fi" and entry.get("project_as_written") else entry["title"]
     return Entry(entry["number"], name_of(entry["applicant"], lang, formal=True), f", {project.rstrip('.,')},")
 
 

@@ -20,8 +20,10 @@ def front_matter(doc: DecisionText) -> tuple[date, str, str]:
     """The date line, the addressees and the title, all before the first section heading."""
     limit = min(doc.headings.values(), default=doc.body_end)
     dated = re.compile(rf"(?:\D{{0,40}}\s)?(?P<value>{DATE_PATTERN})")  # "26.2.2020", "Helsinki 26.2.2020"
-    date_index = next((i for i in range(limit) if dated.fullmatch(doc.lines[i].text)), None)
-    if date_index is None:
+    date_index, date_match = next(
+        ((i, match) for i in range(limit) if (match := dated.fullmatch(doc.lines[i].text))), (None, None)
+    )
+    if date_index is None or date_match is None:
         first = next((line.number for line in doc.lines[:limit] if line.text), None)
         raise DecisionFormatError(
             "the decision's date (a line such as '26.2.2020' before the first section) was not found",
@@ -29,7 +31,7 @@ def front_matter(doc: DecisionText) -> tuple[date, str, str]:
             line=first,
         )
     line = doc.lines[date_index]
-    decision_date = doc.read_date(Found(dated.fullmatch(line.text)["value"], line.number), "date")
+    decision_date = doc.read_date(Found(date_match["value"], line.number), "date")
 
     title_lines: list[Line] = []
     addressee_lines: list[Line] = []
@@ -87,10 +89,12 @@ def applications(doc: DecisionText) -> tuple[date | None, int, int, Decimal]:
 def terms(doc: DecisionText) -> tuple[Decimal | None, date | None, int | None, tuple[str, ...]]:
     lines = doc.section_lines("terms") or []
     rate = doc.find("terms", doc.vocab.aid_rate)
-    try:
-        aid_rate = parse_percentage(rate.value) if rate else None
-    except FinnishNumberError as exc:
-        raise DecisionFormatError(str(exc), part="terms", line=rate.line) from exc
+    aid_rate = None
+    if rate is not None:
+        try:
+            aid_rate = parse_percentage(rate.value)
+        except FinnishNumberError as exc:
+            raise DecisionFormatError(str(exc), part="terms", line=rate.line) from exc
     end = doc.read_date(doc.find("terms", doc.vocab.implementation_end), "terms")
     if end is None:  # Avustus states it among the reasons of the decision, before the terms
         end = doc.read_date(doc.find("decision", doc.vocab.implementation_end), "decision")
@@ -101,9 +105,8 @@ def terms(doc: DecisionText) -> tuple[Decimal | None, date | None, int | None, t
 
 def sections(doc: DecisionText) -> dict[str, str]:
     sections = {}
-    for role in sorted(doc.headings, key=doc.headings.get):
-        span = doc.section_range(role)
-        sections[doc.vocab.headings[role]] = verbatim(doc.lines[span[0] : span[1]])
+    for role in sorted(doc.headings, key=lambda role: doc.headings[role]):
+        sections[doc.vocab.headings[role]] = verbatim(doc.section_lines(role) or [])
     return sections
 
 

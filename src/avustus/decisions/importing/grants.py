@@ -13,6 +13,7 @@ from avustus.decisions.importing.lines import (
     Line,
     heading_key,
     looks_like_heading,
+    numbered,
     numbered_entries,
     pattern,
     split_sentences,
@@ -95,8 +96,7 @@ def decision(
 
 def _grant_entry(doc: DecisionText, entry: list[Line], heading: str) -> GrantEntry:
     text = " ".join(line.text for line in entry)
-    numbered = NUMBERED.match(text)
-    number, body = int(numbered["number"]), numbered["rest"]
+    number, body = numbered(text)
     amount_re = pattern(doc.vocab.grant_amount, doc.vocab).pattern
     match = re.match(rf"(?P<recipient>.+?)\s+{amount_re}(?P<rest>.*)$", body, re.IGNORECASE | re.DOTALL)
     if match is None:
@@ -168,11 +168,10 @@ def _project_name(vocab: Vocabulary, project: str) -> str:
 
 def _deferred_entry(entry: list[Line]) -> DeferredEntry:
     raw = verbatim(entry)
-    numbered = NUMBERED.match(" ".join(line.text for line in entry))
-    number = int(numbered["number"])
+    number, rest = numbered(" ".join(line.text for line in entry))
     # "1. **Espoon kaupunki**, kuntien varhaiskasvatuksen …": the applicant ends at the first
     # comma. The bold is not used to find it, because bold may stand anywhere in a copy.
-    applicant, _, rest = numbered["rest"].partition(",")
+    applicant, _, rest = rest.partition(",")
     applicant = applicant.strip().rstrip(",").strip()
     project = rest.strip().lstrip(",").strip().rstrip(",.;").strip()
     if not applicant or not project:

@@ -47,6 +47,14 @@ class Found:
     line: int
 
 
+def numbered(text: str) -> tuple[int, str]:
+    """The number and the rest of an entry known to be numbered: "12. Espoon kaupunki, …" → (12, "Espoon …")."""
+    match = NUMBERED.match(text)
+    if match is None:
+        raise ValueError(f"not a numbered entry: {text[:40]!r}")
+    return int(match["number"]), match["rest"]
+
+
 def verbatim(lines: list[Line]) -> str:
     return "\n".join(line.raw for line in lines).strip("\n")
 

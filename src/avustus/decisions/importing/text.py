@@ -9,6 +9,7 @@ Pure Python, standard library only.
 import re
 from datetime import date
 from decimal import Decimal
+from typing import overload
 
 from avustus.decisions.importing import finnish, swedish
 from avustus.decisions.importing.finnish import FinnishNumberError, parse_amount, parse_date
@@ -183,6 +184,11 @@ class DecisionText:
             return parse_amount(found.value)
         except FinnishNumberError as exc:
             raise DecisionFormatError(str(exc), part=part, line=found.line) from exc
+
+    @overload
+    def read_date(self, found: Found, part: str) -> date: ...
+    @overload
+    def read_date(self, found: Found | None, part: str) -> date | None: ...
 
     def read_date(self, found: Found | None, part: str) -> date | None:
         if found is None:
