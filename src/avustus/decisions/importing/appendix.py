@@ -12,7 +12,8 @@ from avustus.decisions.importing.result import AppendixRow, DecisionFormatError
 from avustus.decisions.importing.text import DecisionText
 
 
-def appendix(doc: DecisionText) -> tuple[tuple[AppendixRow, ...], Decimal]:
+def read_appendix(doc: DecisionText) -> tuple[tuple[AppendixRow, ...], Decimal]:
+    """The rows of Appendix 1, each lead cell split, and the total its last row states."""
     columns = ", ".join(f"'{c}'" for c in doc.vocab.appendix_columns)
     if doc.appendix_header is None:
         raise DecisionFormatError(

@@ -49,11 +49,13 @@ def front_matter(doc: DecisionText) -> tuple[date, str, str]:
         )
     return decision_date, "\n".join(ln.text for ln in addressee_lines), " ".join(ln.text for ln in title_lines)
 
+
 def background(doc: DecisionText) -> tuple[Decimal | None, str | None]:
     found = doc.find("background", doc.vocab.appropriation)
     appropriation = doc.read_amount(found, "background") if found else None
     item = doc.find("background", doc.vocab.budget_item)
     return appropriation, item.value if item else None
+
 
 def applications(doc: DecisionText) -> tuple[date | None, int, int, Decimal]:
     doc.require_section("applications")
@@ -101,9 +103,9 @@ def terms(doc: DecisionText) -> tuple[Decimal | None, date | None, int | None, t
     interval = doc.read_count(doc.find("terms", doc.vocab.reporting_interval), "terms")
     return aid_rate, end, interval, _cost_categories(lines)
 
-# -- prose sections, verbatim --
 
 def sections(doc: DecisionText) -> dict[str, str]:
+    """Every section's text verbatim, by its heading as the language writes it, in the order of the text."""
     sections = {}
     for role in sorted(doc.headings, key=lambda role: doc.headings[role]):
         sections[doc.vocab.headings[role]] = verbatim(doc.section_lines(role) or [])

@@ -24,9 +24,10 @@ from avustus.decisions.importing.text import DecisionText
 from avustus.decisions.vocabulary.base import Vocabulary
 
 
-def decision(
+def read_decision(
     doc: DecisionText,
 ) -> tuple[tuple[GroupSection, ...], tuple[GrantEntry, ...], tuple[DeferredEntry, ...], Decimal]:
+    """The groups with their conditions, the grants, the deferred applications and the total granted."""
     lines = doc.require_section("decision")
     groups: list[GroupSection] = []
     grants: list[GrantEntry] = []
@@ -94,6 +95,7 @@ def decision(
         )
     return tuple(groups), tuple(grants), tuple(deferred), doc.read_amount(total, "granted_total")
 
+
 def _grant_entry(doc: DecisionText, entry: list[Line], heading: str) -> GrantEntry:
     text = " ".join(line.text for line in entry)
     number, body = numbered(text)
@@ -128,6 +130,7 @@ def _grant_entry(doc: DecisionText, entry: list[Line], heading: str) -> GrantEnt
         raw=verbatim(entry),
     )
 
+
 def _project_and_conditions(vocab: Vocabulary, rest: str) -> tuple[str, tuple[str, ...]]:
     """Split "…, Kurob-hankkeeseen. Avustuksen ehtona on, että …" into the project and its conditions.
 
@@ -148,6 +151,7 @@ def _project_and_conditions(vocab: Vocabulary, rest: str) -> tuple[str, tuple[st
     project = project.strip().rstrip(",.;").strip()
     return project, tuple(c.strip().rstrip(",;").strip() for c in conditions if c.strip(" ,;"))
 
+
 def _project_name(vocab: Vocabulary, project: str) -> str:
     """The project's base name: "Kaupunki taskussa -hankkeeseen" → "Kaupunki taskussa".
 
@@ -165,6 +169,7 @@ def _project_name(vocab: Vocabulary, project: str) -> str:
         # word, so give the compound in its basic form instead.
         return project[: -len(vocab.project_suffix)] + vocab.project_noun
     return project
+
 
 def _deferred_entry(entry: list[Line]) -> DeferredEntry:
     raw = verbatim(entry)

@@ -78,7 +78,6 @@ def numbered_entries(paragraph: list[Line]) -> list[list[Line]]:
     return entries
 
 
-
 def looks_like_heading(text: str) -> bool:
     return len(text) <= 150 and text[:1].isupper() and not text.endswith((".", ":", ",", ";", "!", "?"))
 

@@ -62,7 +62,7 @@ def _parse(doc: DecisionText) -> ParsedDecision:
     decision_date, addressees, title = body.front_matter(doc)
     appropriation, budget_item = body.background(doc)
     deadline, received, withdrawn, applied_total = body.applications(doc)
-    groups, grant_entries, deferred, granted_total = grants.decision(doc)
+    groups, grant_entries, deferred, granted_total = grants.read_decision(doc)
     aid_rate, implementation_end, interval, cost_categories = body.terms(doc)
     if not doc.signatories:
         raise DecisionFormatError(
@@ -71,7 +71,7 @@ def _parse(doc: DecisionText) -> ParsedDecision:
             part="signatures",
             line=doc.lines[doc.body_end - 1].number if doc.body_end else None,
         )
-    appendix_rows, appendix_total = appendix.appendix(doc)
+    appendix_rows, appendix_total = appendix.read_appendix(doc)
     return ParsedDecision(
         language=doc.vocab.language,
         decision_date=decision_date,
