@@ -133,7 +133,8 @@ def test_a_swedish_decision_keeps_finnish_and_swedish_group_names_apart(round_20
 
 
 def test_swedish_decision_uses_the_decree_terms_swedish_titles_and_genitive_names(round_2020):
-    """Decree 893/2019 calls the lead "projektadministratör"; signatures carry Swedish titles; names take the genitive."""
+    """Decree 893/2019 calls the lead "projektadministratör"; signatures carry Swedish titles; names take the
+    genitive."""
     decision = Decision.objects.get(call=round_2020)
     sv = render_decision(decision, "sv", "txt").decode()
     assert "Sökande kommun / projektadministratör" in sv

@@ -12,7 +12,8 @@ from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
 from avustus.calls.models import Call
 from avustus.decisions.bundled import bundled_decision
-from avustus.decisions.importing.parser import DecisionFormatError, parse_decision
+from avustus.decisions.importing.parser import parse_decision
+from avustus.decisions.importing.result import DecisionFormatError
 from avustus.decisions.models import Decision, Finding, Outcome
 from avustus.decisions.round_import import RoundConflict, content_hash, import_decision
 from avustus.decisions.selectors import round_report
@@ -71,7 +72,9 @@ def test_disagreements_between_body_and_appendix_are_findings(imported):
     kinds = {(f.kind, f.application.source_row if f.application else None) for f in findings}
     by_title = {a.title: a.source_row for a in Application.objects.filter(call=imported.call)}
     # Grant 11 names Seinäjoki; its appendix row names Tampere as the lead.
-    tampere_row = by_title["Saavutettavien asiointiprosessien kehittäminen ja Suomi.fi palveluiden tehokas ja helppo käyttöönotto"]
+    tampere_row = by_title[
+        "Saavutettavien asiointiprosessien kehittäminen ja Suomi.fi palveluiden tehokas ja helppo käyttöönotto"
+    ]
     assert ("recipient_mismatch", tampere_row) in kinds
     # Deferred 6 names Tampere; its appendix row names Toivakka.
     toivakka_row = next(row for title, row in by_title.items() if title.startswith("Edistynyt analytiikka"))

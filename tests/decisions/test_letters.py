@@ -18,7 +18,10 @@ def test_a_granted_application_gets_its_amount_conditions_and_deadline(round_202
     app = _app(round_2020, "Kaupunki taskussa")
     text = render_letter(app, fmt="txt", sent_on=datetime.date(2020, 2, 27), by="letter").decode()
     assert letter_language(app) == "fi"
-    assert "Hämeenlinnan kaupungille ja muille hakemuksessa mainituille kunnille valtionavustusta enintään 112\u00a0200 euroa" in text
+    assert (
+        "Hämeenlinnan kaupungille ja muille hakemuksessa mainituille kunnille valtionavustusta "
+        "enintään 112\u00a0200 euroa" in text
+    )
     assert "Valtiovarainministeriön myöntämän avustuksen ehtona" in text  # the group's condition
     # Sent by letter on Thursday 27.2.2020: received 5.3.2020, thirty days end on Saturday 4.4 → Monday 6.4.2020.
     assert "tiedoksi 5.3.2020" in text and "viimeistään 6.4.2020" in text

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from avustus.decisions.importing.cells import split_applicant_cell
 from avustus.decisions.importing.finnish import (
     FinnishNumberError,
     parse_amount,
@@ -23,14 +24,8 @@ from avustus.decisions.importing.finnish import (
     parse_date,
     parse_percentage,
 )
-from avustus.decisions.importing.parser import (
-    DecisionFormatError,
-    ParsedDecision,
-    Signatory,
-    parse_decision,
-    parse_decision_bytes,
-    split_applicant_cell,
-)
+from avustus.decisions.importing.parser import parse_decision, parse_decision_bytes
+from avustus.decisions.importing.result import DecisionFormatError, ParsedDecision, Signatory
 from tests.conftest import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")

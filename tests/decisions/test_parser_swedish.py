@@ -16,18 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from avustus.decisions.importing import swedish
+from avustus.decisions.importing.cells import split_applicant_cell
 from avustus.decisions.importing.finnish import FinnishNumberError
-from avustus.decisions.importing.parser import (
-    FINNISH,
-    SWEDISH,
-    VOCABULARIES,
-    DecisionFormatError,
-    ParsedDecision,
-    Signatory,
-    parse_decision,
-    parse_decision_bytes,
-    split_applicant_cell,
-)
+from avustus.decisions.importing.parser import parse_decision, parse_decision_bytes
+from avustus.decisions.importing.result import DecisionFormatError, ParsedDecision, Signatory
+from avustus.decisions.vocabulary import VOCABULARIES
+from avustus.decisions.vocabulary.fi import VOCABULARY as FINNISH
+from avustus.decisions.vocabulary.sv import VOCABULARY as SWEDISH
 from tests.conftest import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")

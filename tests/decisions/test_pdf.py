@@ -254,5 +254,5 @@ def test_a_document_may_open_with_a_group_heading():
 
 def test_timestamp_must_be_timezone_aware():
     with pytest.raises(ValueError, match="timezone-aware"):
-        render_pdf(_document("fi"), timestamp=datetime(2020, 2, 26, 12, 0))
+        render_pdf(_document("fi"), timestamp=datetime(2020, 2, 26, 12, 0))  # noqa: DTZ001 (the naive time refused)
     assert render_pdf(_document("fi"), timestamp=datetime(2020, 2, 26, 12, 0, tzinfo=timezone(timedelta(hours=2))))

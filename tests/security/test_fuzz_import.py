@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from avustus.actors import SYSTEM
-from avustus.decisions.importing.parser import DecisionFormatError
+from avustus.decisions.importing.result import DecisionFormatError
 from avustus.decisions.round_import import RoundConflict, import_decision
 
 pytestmark = pytest.mark.django_db

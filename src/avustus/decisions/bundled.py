@@ -10,7 +10,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from avustus.decisions.importing.parser import ParsedDecision, parse_decision_bytes
+from avustus.decisions.importing.parser import parse_decision_bytes
+from avustus.decisions.importing.result import ParsedDecision
 from avustus.decisions.importing.serialise import parsed_from_dict, parsed_to_dict
 
 ROUND_2020 = "kuntadigi-2020-02-26.json"

@@ -23,7 +23,8 @@ from avustus.audit.triggers import replace_permit
 from avustus.calls.models import Call, CostCategory, Criterion, Exclusion, GrantGroup, Programme
 from avustus.calls.texts import default_rules, default_texts, group_text
 from avustus.decisions.importing.linking import LinkedMember, LinkedRound, link
-from avustus.decisions.importing.parser import ParsedDecision, parse_decision_bytes
+from avustus.decisions.importing.parser import parse_decision_bytes
+from avustus.decisions.importing.result import ParsedDecision
 from avustus.decisions.importing.serialise import parsed_to_dict
 from avustus.decisions.models import Decision, Finding, Outcome
 from avustus.errors import Conflict

@@ -13,8 +13,8 @@ from django.utils.translation import override
 
 from avustus.applications.models import Application
 from avustus.calls.texts import plan_field_label
-from avustus.decisions.documents.language import date_text
 from avustus.decisions.documents.model import Document, Heading, Paragraph, Table
+from avustus.decisions.vocabulary.base import date_text
 from avustus.rules.money import format_amount
 
 

@@ -11,22 +11,12 @@ Pure Python, no Django.
 from datetime import date
 from decimal import Decimal
 
-from avustus.decisions.documents.language import (
-    PHRASES,
-    Phrases,
-    Recipient,
-    date_text,
-    recipient_fi,
-    recipient_sv,
-    signatory_title,
-)
 from avustus.decisions.documents.model import Block, BulletList, Document, Entry, Heading, Paragraph, Signatures, Table
+from avustus.decisions.vocabulary import PHRASES, fi, sv
+from avustus.decisions.vocabulary.base import Phrases, Recipient, date_text
 from avustus.rules.money import format_amount
 
-DEFAULT_TITLES = {
-    "fi": "VALTIONAVUSTUSPÄÄTÖS",
-    "sv": "BESLUT OM STATSUNDERSTÖD",
-}
+DEFAULT_TITLES = {"fi": fi.DEFAULT_TITLE, "sv": sv.DEFAULT_TITLE}
 
 
 def _text(snapshot: dict, key: str, lang: str) -> str:
@@ -62,7 +52,7 @@ def name_to(body: dict, lang: str) -> str:
     recipient = _recipient(body)
     if recipient is None:
         return body["written"]
-    return recipient_fi(recipient) if lang == "fi" else recipient_sv(recipient)
+    return PHRASES[lang].recipient(recipient)
 
 
 def name_of(body: dict, lang: str, *, formal: bool) -> str:
@@ -72,16 +62,14 @@ def name_of(body: dict, lang: str, *, formal: bool) -> str:
         return body["written"]
     if not formal or not recipient.municipal_form:
         return (recipient.name_sv or recipient.name_fi) if lang == "sv" else recipient.name_fi
-    if lang == "sv":
-        return recipient_sv(recipient)
-    return f"{recipient.genitive_fi} {recipient.municipal_form}"
+    return PHRASES[lang].formal_name(recipient)
 
 
 def _conditions(conditions: list, lang: str) -> str:
     """Special conditions after the project: a relative clause joins with a comma, a sentence stands alone."""
     text = ""
     for condition in conditions:
-        words = condition.get(lang) or condition.get("fi") if isinstance(condition, dict) else condition
+        words = (condition.get(lang) or condition["fi"]) if isinstance(condition, dict) else condition
         words = words.strip()
         if words[:1].islower():
             text += f", {words.rstrip('.,')}"
@@ -108,7 +96,7 @@ def _grant_entry(grant: dict, phrases: Phrases, lang: str, last: bool) -> Entry:
 
 
 def _deferred_entry(entry: dict, lang: str) -> Entry:
-    project = entry.get("project_as_written") if lang == "fi" and entry.get("project_as_written") else entry["title"]
+    project = entry["project_as_written"] if lang == "fi" and entry.get("project_as_written") else entry["title"]
     return Entry(entry["number"], name_of(entry["applicant"], lang, formal=True), f", {project.rstrip('.,')},")
 
 
@@ -127,7 +115,8 @@ def build_document(snapshot: dict, lang: str) -> Document:
     blocks.append(Heading(h["background"]))
     amends = snapshot["decision"]["amends"]
     if amends:
-        blocks.append(Paragraph(phrases.amends(date.fromisoformat(amends["decided_on"]) if amends["decided_on"] else None)))
+        decided_on = date.fromisoformat(amends["decided_on"]) if amends["decided_on"] else None
+        blocks.append(Paragraph(phrases.amends(decided_on)))
     if call["appropriation"]:
         blocks.append(Paragraph(phrases.appropriation(Decimal(call["appropriation"]), call["budget_item"] or "", None)))
     blocks += _prose(snapshot, "background", lang)
@@ -193,9 +182,8 @@ def build_document(snapshot: dict, lang: str) -> Document:
     blocks += _prose(snapshot, "rectification", lang)
 
     decision = snapshot["decision"]
-    people = tuple(
-        (p["name"], signatory_title(p["title"], lang)) for p in (decision["decision_maker"], decision["presenting_official"]) if p["name"]
-    )
+    signers = (decision["decision_maker"], decision["presenting_official"])
+    people = tuple((p["name"], phrases.signatory_title(p["title"])) for p in signers if p["name"])
     if people:
         blocks.append(Signatures(people))
 
@@ -204,7 +192,8 @@ def build_document(snapshot: dict, lang: str) -> Document:
             title=phrases.appendix_title,
             header=phrases.appendix_header,
             rows=tuple(
-                (_appendix_cell(r, lang), r["title"], format_amount(Decimal(r["applied"]))) for r in snapshot["appendix"]
+                (_appendix_cell(r, lang), r["title"], format_amount(Decimal(r["applied"])))
+                for r in snapshot["appendix"]
             ),
             total=format_amount(Decimal(snapshot["totals"]["applied"])),
         )

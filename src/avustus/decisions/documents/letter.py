@@ -11,48 +11,12 @@ from datetime import date
 from decimal import Decimal
 
 from avustus.decisions.documents.build import _conditions, _prose, build_document, grant_conditions, name_of, name_to
-from avustus.decisions.documents.language import date_text, euros_text
 from avustus.decisions.documents.model import Block, Document, Heading, Paragraph
+from avustus.decisions.vocabulary import fi, sv
+from avustus.decisions.vocabulary.base import date_text, euros_text
 from avustus.rules.deadlines import RECTIFICATION_DAYS, Delivery, rectification_deadline
 
-WORDS = {
-    "fi": {
-        "title": "PÄÄTÖS VALTIONAVUSTUSHAKEMUKSEEN",
-        "application": "Hakemus {reference}: {title}. Haettu avustus {applied} euroa.",
-        "granted": "Valtiovarainministeriö on päätöksellään {date} myöntänyt {recipient} ja muille hakemuksessa "
-        "mainituille kunnille valtionavustusta enintään {amount} euroa hankkeeseen {title}.",
-        "deferred": "Valtiovarainministeriö päättää hakemuksesta erikseen myöhemmin lisäselvitysten jälkeen. "
-        "Ministeriö on yhteydessä hakijaan.",
-        "rejected": "Valtiovarainministeriö ei päätöksellään {date} myöntänyt hakemukselle avustusta.",
-        "withdrawn": "Hakija on perunut hakemuksensa.",
-        "conditions": "Avustuksen ehdot",
-        "rectification": "Oikaisuvaatimus",
-        "deadline": "Päätös on lähetetty {sent} {by}. Sen katsotaan tulleen tiedoksi {received}, ja oikaisuvaatimus "
-        "on tehtävä viimeistään {deadline}.",
-        "no_deadline": "Oikaisuvaatimus on tehtävä {days} päivän kuluessa päätöksen tiedoksisaannista.",
-        "letter": "kirjeenä",
-        "electronic": "sähköisesti",
-        "appendix": "Liite: valtiovarainministeriön päätös {date}",
-    },
-    "sv": {
-        "title": "BESLUT OM ANSÖKAN OM STATSUNDERSTÖD",
-        "application": "Ansökan {reference}: {title}. Ansökt understöd {applied} euro.",
-        "granted": "Finansministeriet har genom sitt beslut {date} beviljat {recipient} och övriga kommuner som nämns "
-        "i ansökan statsunderstöd på högst {amount} euro för projektet {title}.",
-        "deferred": "Finansministeriet fattar beslut om ansökan separat senare efter ytterligare utredning. "
-        "Ministeriet kontaktar sökanden.",
-        "rejected": "Finansministeriet beviljade genom sitt beslut {date} inte understöd för ansökan.",
-        "withdrawn": "Sökanden har återtagit sin ansökan.",
-        "conditions": "Villkor för understödet",
-        "rectification": "Begäran om omprövning",
-        "deadline": "Beslutet har sänts {sent} {by}. Det anses ha delgetts {received}, och begäran om omprövning "
-        "ska framställas senast {deadline}.",
-        "no_deadline": "Begäran om omprövning ska framställas inom {days} dagar från delfåendet av beslutet.",
-        "letter": "per brev",
-        "electronic": "elektroniskt",
-        "appendix": "Bilaga: finansministeriets beslut {date}",
-    },
-}
+WORDS = {"fi": fi.LETTER, "sv": sv.LETTER}
 
 
 def _application(snapshot: dict, reference: str) -> tuple[dict, dict | None, dict | None]:

@@ -175,8 +175,9 @@ def _blocks(blocks: Sequence[Block]) -> Iterator[str]:
     indexed = list(enumerate(blocks))
     for is_entry, group in groupby(indexed, key=lambda pair: isinstance(pair[1], Entry)):
         if is_entry:
-            items = ", ".join(f"({b.number}, {_str(b.bold)}, {_str(b.rest)})" for _, b in group)
-            yield f"#entries({items})"
+            entries = [b for _, b in group if isinstance(b, Entry)]  # all of them, by the grouping
+            listed = ", ".join(f"({b.number}, {_str(b.bold)}, {_str(b.rest)})" for b in entries)
+            yield f"#entries({listed})"
             continue
         for index, block in group:
             match block:
@@ -244,7 +245,8 @@ def render_pdf(document: Document, *, timestamp: datetime) -> bytes:
     # The source is compiled from memory; an empty root directory means that even a mistake in
     # escaping could not make Typst read files of the project or of the machine.
     with tempfile.TemporaryDirectory(prefix="avustus-pdf-") as root:
-        return typst.compile(
+        # typst's stubs tie root to the input's type (bytes here); Typst takes a str path as the root.
+        return typst.compile(  # type: ignore[call-overload]
             source,
             root=root,
             ignore_system_fonts=True,

@@ -6,12 +6,16 @@ the thousands, so every helper here treats those as ordinary spaces. Small count
 as words: in the nominative ("Yksi hanke perui ...") or, inside a phrase in the genitive, in the
 genitive ("neljän kuukauden välein").
 
+The number words are Finnish's own (``vocabulary.fi``), shared with the documents that write them.
+
 Stdlib only, no Django: the parser that uses these runs before anything is stored.
 """
 
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
+from avustus.decisions.vocabulary.fi import NUMBER_WORDS
 
 CENT = Decimal("0.01")
 
@@ -26,26 +30,6 @@ AMOUNT_PATTERN = r"(?:\d{1,3}(?: \d{3})+|\d{1,15})(?:,\d{2})?"
 
 # A Finnish date, day and month without leading zeros as a rule ("26.2.2020").
 DATE_PATTERN = r"\d{1,2}\.\d{1,2}\.\d{4}"
-
-# Number words 1-12 in the nominative and the genitive (where the two differ).
-NUMBER_WORDS = {
-    "yksi": 1, "yhden": 1,
-    "kaksi": 2, "kahden": 2,
-    "kolme": 3, "kolmen": 3,
-    "neljä": 4, "neljän": 4,
-    "viisi": 5, "viiden": 5,
-    "kuusi": 6, "kuuden": 6,
-    "seitsemän": 7,
-    "kahdeksan": 8,
-    "yhdeksän": 9,
-    "kymmenen": 10,
-    "yksitoista": 11, "yhdentoista": 11,
-    "kaksitoista": 12, "kahdentoista": 12,
-}  # fmt: skip
-
-# A count written in digits or as a word; longest words first so that "yksitoista" is not read
-# as "yksi".
-COUNT_PATTERN = r"(?:\d{1,6}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 
 
 class FinnishNumberError(ValueError):
@@ -114,7 +98,3 @@ def parse_percentage(text: str) -> Decimal:
     if not re.fullmatch(r"\d{1,3}(?:\.\d{1,4})?", candidate):
         raise FinnishNumberError(f"not a percentage: {text!r}")
     return Decimal(candidate) / 100
-
-
-# The name an earlier draft of the parser used for ``parse_count``.
-parse_number_word = parse_count

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from avustus.decisions.importing.parser import AppendixRow, DeferredEntry, GrantEntry, ParsedDecision
+from avustus.decisions.importing.result import AppendixRow, DeferredEntry, GrantEntry, ParsedDecision
 from avustus.registry.resolver import Registry, Resolution
 from avustus.rules.collation import fold
 from avustus.rules.money import RoundingRule
@@ -141,12 +141,13 @@ def _infer_rounding(pairs: list[tuple[GrantEntry, AppendixRow]]) -> tuple[Roundi
     """
     if not pairs:
         return None, []
-    best, best_misfits = None, None
+    best: RoundingRule | None = None
+    best_misfits: list[tuple[GrantEntry, AppendixRow]] | None = None
     for rule in CANDIDATE_ROUNDING_RULES:
         misfits = [(g, r) for g, r in pairs if rule.apply(r.amount) != g.amount]
         if best_misfits is None or len(misfits) <= len(best_misfits):
             best, best_misfits = rule, misfits
-    return best, best_misfits
+    return best, best_misfits or []
 
 
 def _describe(res: Resolution) -> str:
@@ -165,7 +166,9 @@ def link(parsed: ParsedDecision, registry: Registry) -> LinkedRound:
         members.append(tuple(LinkedMember(p, registry.resolve(p)) for p in row.partners))
         for note in row.notes:
             findings.append(
-                FindingData("appendix_cell", f"Appendix 1 row {row.row}: {note}.", "info", row.row, {"appendix": row.raw})
+                FindingData(
+                    "appendix_cell", f"Appendix 1 row {row.row}: {note}.", "info", row.row, {"appendix": row.raw}
+                )
             )
         named = ([("lead", row.lead, leads[-1])] if leads[-1] else []) + [
             ("partner", m.name_as_written, m.resolution) for m in members[-1]
@@ -210,7 +213,8 @@ def link(parsed: ParsedDecision, registry: Registry) -> LinkedRound:
             findings.append(
                 FindingData(
                     "lead_among_partners",
-                    f"Appendix 1 row {row.row}: the lead {registry.by_key(lead_key).name_fi} is also listed as a partner.",
+                    f"Appendix 1 row {row.row}: the lead {registry.by_key(lead_key).name_fi} "
+                    "is also listed as a partner.",
                     "info",
                     row.row,
                     {"appendix": row.raw},
@@ -270,17 +274,25 @@ def link(parsed: ParsedDecision, registry: Registry) -> LinkedRound:
 
     applications = []
     for ri, row in enumerate(rows):
-        lead = LinkedMember(row.lead, leads[ri]) if leads[ri] else None
+        lead_resolution = leads[ri]
+        lead = LinkedMember(row.lead, lead_resolution) if lead_resolution else None
         kind, index = by_row.get(ri, (REJECTED, -1))
-        grant = parsed.grants[index] if kind == GRANTED else None
+        granted = parsed.grants[index] if kind == GRANTED else None
         deferred = parsed.deferred[index] if kind == DEFERRED else None
-        recipient = grant_recipients[index] if grant else deferred_applicants[index] if deferred else None
-        entry = grant or deferred
-        if entry is not None:
-            label = f"grant {entry.number}" if grant else f"deferred application {entry.number}"
-            named = grant.recipient if grant else deferred.applicant
+        source: GrantEntry | DeferredEntry | None = granted or deferred
+        recipient: Resolution | None = None
+        if granted is not None:
+            recipient, label, named_as, project = (
+                grant_recipients[index], f"grant {granted.number}", granted.recipient, granted.project_name
+            )
+        elif deferred is not None:
+            recipient, label, named_as, project = (
+                deferred_applicants[index], f"deferred application {deferred.number}", deferred.applicant,
+                deferred.project,
+            )
+        if source is not None and recipient is not None:
             if lead is None and recipient.body is not None:
-                lead = LinkedMember(named, recipient)
+                lead = LinkedMember(named_as, recipient)
                 findings.append(
                     FindingData(
                         "lead_missing",
@@ -288,7 +300,7 @@ def link(parsed: ParsedDecision, registry: Registry) -> LinkedRound:
                         f"{recipient.body.name_fi}, which is taken as the lead.",
                         "warning",
                         row.row,
-                        {"body": entry.raw, "appendix": row.raw},
+                        {"body": source.raw, "appendix": row.raw},
                     )
                 )
             elif lead is not None and recipient.body is not None and lead.resolution.body != recipient.body:
@@ -299,10 +311,9 @@ def link(parsed: ParsedDecision, registry: Registry) -> LinkedRound:
                         f"names {_describe(lead.resolution)} as the lead applicant of the same project.",
                         "warning",
                         row.row,
-                        {"body": entry.raw, "appendix": row.raw},
+                        {"body": source.raw, "appendix": row.raw},
                     )
                 )
-            project = grant.project_name if grant else deferred.project
             if not _names_same_project(project, row.project):
                 findings.append(
                     FindingData(
@@ -310,29 +321,30 @@ def link(parsed: ParsedDecision, registry: Registry) -> LinkedRound:
                         f"The body's {label} and Appendix 1 row {row.row} name the project differently.",
                         "info",
                         row.row,
-                        {"body": entry.raw, "appendix": row.raw},
+                        {"body": source.raw, "appendix": row.raw},
                     )
                 )
-        if grant and grant.amount > row.amount:
+        if granted and granted.amount > row.amount:
             findings.append(
                 FindingData(
                     "grant_exceeds_applied",
-                    f"Grant {grant.number} is {grant.amount} €, more than the {row.amount} € applied "
+                    f"Grant {granted.number} is {granted.amount} €, more than the {row.amount} € applied "
                     f"in Appendix 1 row {row.row}.",
                     "warning",
                     row.row,
-                    {"body": grant.raw, "appendix": row.raw},
+                    {"body": granted.raw, "appendix": row.raw},
                 )
             )
-        applications.append(LinkedApplication(row, lead, members[ri], kind, grant, deferred, recipient))
+        applications.append(LinkedApplication(row, lead, members[ri], kind, granted, deferred, recipient))
 
     rule, misfits = _infer_rounding([(a.grant, a.row) for a in applications if a.grant])
+    rounding = f"to {rule.unit} € {rule.mode}" if rule else ""  # misfits are only ever counted against a rule
     for grant, row in misfits:
         findings.append(
             FindingData(
                 "grant_not_by_rounding_rule",
                 f"Grant {grant.number} is {grant.amount} € of the {row.amount} € applied, which the round's "
-                f"rounding (to {rule.unit} € {rule.mode}) does not explain.",
+                f"rounding ({rounding}) does not explain.",
                 "info",
                 row.row,
                 {"body": grant.raw, "appendix": row.raw},
@@ -361,7 +373,8 @@ def _check_totals(parsed: ParsedDecision) -> list[FindingData]:
         found.append(
             FindingData(
                 "applied_total_mismatch",
-                f"The body states {parsed.applied_total} € applied, the total row of Appendix 1 {parsed.appendix_total} €.",
+                f"The body states {parsed.applied_total} € applied, "
+                f"the total row of Appendix 1 {parsed.appendix_total} €.",
                 details={"body": str(parsed.applied_total), "appendix": str(parsed.appendix_total)},
             )
         )

@@ -11,7 +11,7 @@ import typing
 from datetime import date
 from decimal import Decimal
 
-from avustus.decisions.importing.parser import ParsedDecision
+from avustus.decisions.importing.result import ParsedDecision
 
 LEFT_OUT = {"sections"}
 
@@ -42,7 +42,7 @@ def _load(tp, value):
         return tuple(_load(inner, v) for v in value)
     if origin is dict:
         return dict(value)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = typing.get_type_hints(tp)
         kwargs = {f.name: _load(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value}
         return tp(**kwargs)

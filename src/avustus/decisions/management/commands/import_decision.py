@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from avustus.actors import SYSTEM
-from avustus.decisions.importing.parser import DecisionFormatError
+from avustus.decisions.importing.result import DecisionFormatError
 from avustus.decisions.selectors import round_report
 from avustus.decisions.round_import import RoundConflict, import_decision
 

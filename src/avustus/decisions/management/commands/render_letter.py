@@ -1,4 +1,5 @@
-"""``avustus render-letter REFERENCE [--lang fi|sv] --format html|pdf|txt -o FILE [--sent-on DATE --by letter|electronic]``."""
+"""``avustus render-letter REFERENCE [--lang fi|sv] --format html|pdf|txt -o FILE``
+``[--sent-on DATE --by letter|electronic]``."""
 
 from datetime import date
 from pathlib import Path
