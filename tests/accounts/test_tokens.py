@@ -67,10 +67,10 @@ def test_a_token_cannot_make_or_revoke_tokens(user):
 
 def test_steps_needing_a_persons_own_confirmation_are_refused_to_a_token(round_2020, user):
     """Presenting, approving and signing: the token's user holds the roles, but a script cannot confirm."""
-    from avustus.decisions.models import Decision
     from avustus.decisions.amending import start_amending_decision
-    from avustus.decisions.signing import sign_decision
     from avustus.decisions.approval import approve
+    from avustus.decisions.models import Decision
+    from avustus.decisions.signing import sign_decision
     from avustus.evaluation.proposals import present
 
     for role in (Role.OFFICIAL, Role.DECISION_MAKER):

@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from avustus.applications import attachments
-from avustus.errors import NotFound
 from avustus.applications.attachments import (
     DOCX,
     ODT,
@@ -28,6 +27,7 @@ from avustus.applications.models import Application, Attachment
 from avustus.applications.services import DraftChanges, submit, update_draft
 from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
+from avustus.errors import NotFound
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from avustus.applications.models import Application, DraftConflict
-from avustus.errors import NotFound
 from avustus.applications.services import (
     DraftChanges,
     DraftConflictError,
@@ -19,6 +18,7 @@ from avustus.applications.services import (
     withdraw,
 )
 from avustus.audit.models import AuditEntry
+from avustus.errors import NotFound
 from avustus.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db

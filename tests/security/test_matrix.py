@@ -38,8 +38,8 @@ from avustus.actors import SYSTEM
 from avustus.applications import attachments
 from avustus.applications import services as applications
 from avustus.calls.models import Call
-from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.amending import start_amending_decision
+from avustus.decisions.models import Decision, Outcome
 from avustus.evaluation.models import Assignment, RectificationRequest
 from avustus.registry.models import Organisation
 from avustus.web.middleware import PUBLIC_ROUTES

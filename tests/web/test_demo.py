@@ -71,8 +71,8 @@ def test_demo_opens_one_call_where_the_demo_applicant_can_apply(client):
 def test_demo_has_a_closed_call_with_reviewed_applications_where_officials_can_take_every_step():
     from django.utils import timezone
 
-    from avustus.decisions.models import Decision
     from avustus.decisions import approval
+    from avustus.decisions.models import Decision
     from avustus.evaluation import proposals, screening
 
     call_command("demo", "--no-serve")

@@ -112,8 +112,8 @@ def test_round_page_links_the_decision_documents(client, round_2020):
 def test_draft_decisions_are_for_officials_only(client, round_2020):
     from avustus.accounts.models import Role
     from avustus.accounts.services import grant_role
-    from avustus.decisions.models import Decision
     from avustus.decisions.amending import start_amending_decision
+    from avustus.decisions.models import Decision
 
     draft = start_amending_decision(Decision.objects.get(call=round_2020), actor=SYSTEM)
     url = reverse("decision-document", args=[draft.pk, "fi", "json"])

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import applicant_organisations, can_access_application, can_act_for, is_lead
-from avustus.applications import withdrawal
 from avustus.actors import user_of
+from avustus.applications import withdrawal
 from avustus.applications.models import Application, BudgetLine, ConsortiumMember, DraftConflict
 from avustus.applications.validation import (
     DraftChanges,

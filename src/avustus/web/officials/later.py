@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
 from avustus.applications.models import Application
+from avustus.decisions import amending
 from avustus.decisions.models import Decision
 from avustus.decisions.selectors import applications_with_outcomes, current_outcome
 from avustus.errors import Conflict
-from avustus.decisions import amending
 from avustus.evaluation import proposals
 from avustus.rules import allocation
 from avustus.web.feedback import flash

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
 from avustus.applications.models import Application
-from avustus.audit.chain import record_read
-from avustus.errors import Conflict
+from avustus.applications.reads import record_read
 from avustus.decisions import approval
+from avustus.errors import Conflict
 from avustus.evaluation import proposals, selectors
 from avustus.evaluation.models import Proposal, ProposalLine
 from avustus.rules import allocation

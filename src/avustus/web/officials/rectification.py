@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
 from avustus.applications.models import Application
-from avustus.audit.chain import record_read
+from avustus.applications.reads import record_read
+from avustus.decisions import rectification
 from avustus.decisions.models import Decision
 from avustus.errors import Conflict
-from avustus.decisions import rectification
 from avustus.evaluation import selectors
 from avustus.evaluation.models import RectificationRequest
 from avustus.rules import allocation

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from avustus.actors import SYSTEM
 from avustus.decisions.importing.result import DecisionFormatError
-from avustus.decisions.selectors import round_report
 from avustus.decisions.round_import import RoundConflict, import_decision
+from avustus.decisions.selectors import round_report
 
 
 class Command(BaseCommand):
