@@ -77,3 +77,18 @@ def test_the_system_as_actor_gets_nothing(draft_application):
     events.application_submitted.send(type(draft_application), application=draft_application, actor=SYSTEM)
 
     assert not OutboundMessage.objects.exists()
+
+
+def test_submitting_and_withdrawing_through_the_services_queue_one_message_each(draft_application, applicant):
+    """The services send the signals in their own transactions; a retried submission queues nothing more."""
+    from avustus.applications.services import DraftChanges, submit, update_draft, withdraw
+
+    complete = update_draft(draft_application, DraftChanges(
+        title="Yhteinen asiointi", plan={"objectives": "Asiointi sujuvaksi."}, partners=["853"],
+        budget=[{"category": "staff", "amount_vat_free": "10000", "vat": "0", "description": "työ"}],
+        amount_applied="8500"), actor=applicant, version=draft_application.version)
+    submitted = submit(complete, actor=applicant, idempotency_key="k")
+    submit(submitted, actor=applicant, idempotency_key="k")  # a double click
+    withdraw(submitted, actor=applicant)
+    assert sorted(OutboundMessage.objects.values_list("event", flat=True)) == [
+        "application_submitted", "application_withdrawn"]

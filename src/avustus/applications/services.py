@@ -9,9 +9,10 @@ Each function asks ``accounts.permissions`` whether the actor may act for the or
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from avustus import events
 from avustus.accounts.permissions import applicant_organisations, can_access_application, can_act_for, is_lead
 from avustus.actors import user_of
 from avustus.applications import withdrawal
@@ -259,6 +260,10 @@ def submit(application: Application, *, actor, idempotency_key: str = "") -> App
         record("application.submitted", current, actor=actor,
                data={"amount_applied": str(current.amount_applied), "flags": current.screening_flags,
                      "idempotency_key": idempotency_key[:100]})
+        # Listeners (the receipt in messaging) write in this transaction: no receipt for a submission
+        # that rolls back, and no submission without its receipt queued.
+        events.application_submitted.send(Application, application=current, actor=actor,
+                                          language=translation.get_language())
     return current
 
 
@@ -285,6 +290,8 @@ def withdraw(application: Application, *, actor) -> Application:
         current.save(update_fields=["status", "withdrawn_at", "updated_at"])
         record("application.withdrawn", current, actor=actor, data={})
         withdrawal.withdrawn(locked, current, actor=actor)
+        events.application_withdrawn.send(Application, application=current, actor=actor,
+                                          language=translation.get_language())
     return current
 
 
