@@ -66,7 +66,9 @@ def test_the_decision_makers_controls_on_a_presented_proposal(browser, live_serv
     from avustus.calls.models import Call
 
     Call.objects.filter(pk=open_call.pk).update(closes_at=timezone.now() - timedelta(hours=1))
-    proposals.present(open_call, actor=official, decided_on=timezone.localdate(),
+    proposals.present(open_call, actor=official,
+                      version=proposals.presentable_version(proposals.compute_proposal(open_call)),
+                      decided_on=timezone.localdate(),
                      presenting_official_title="Neuvotteleva virkamies")
     check_pages(browser, live_server, [f"/rounds/{open_call.slug}/proposal/"], user=decider)
 
@@ -97,6 +99,7 @@ def test_presenting_and_approving_in_the_browser_ask_for_a_tick_and_meet_wcag(pa
     """The demo's closed call: the official presents and the decision-maker approves, each only once confirmed."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.utils import timezone
 
     from avustus.calls.models import Call
     from avustus.decisions.models import Decision
@@ -113,7 +116,7 @@ def test_presenting_and_approving_in_the_browser_ask_for_a_tick_and_meet_wcag(pa
     _log_in(page, live_server, "virkailija", "demo-virkailija")
     page.goto(url)
     axe_check(page)
-    page.fill("#p-date", "2030-01-15")
+    page.fill("#p-date", timezone.localdate().isoformat())
     page.fill("#p-title", "Neuvotteleva virkamies")
     page.click("form:has(input[value='present']) button[type=submit]")  # the box not ticked: the browser stops
     expect(page.locator("form:has(input[value='present']) input[name=confirm]:invalid")).to_have_count(1)

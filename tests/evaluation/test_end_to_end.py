@@ -114,7 +114,7 @@ def test_a_round_from_set_up_to_rectification(client, person, applicant_of, djan
     assert Proposal.objects.get(call=call).status == Proposal.Status.DRAFT
     assert 'name="action" value="present"' not in client.get(proposal_url).content.decode()
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
-    client.post(proposal_url, present)
+    client.post(proposal_url, present | {"version": client.get(proposal_url).context["present_version"]})
     assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
 
     # 6. Four eyes: the presenting official cannot approve; the decision-maker does, and the decision is signed.

@@ -484,3 +484,32 @@ def test_special_conditions_in_swedish_go_into_the_swedish_decision(evaluated, s
     assert "Vain suomeksi kirjoitettu ehto" in sv  # no Swedish text: the Finnish one stands
     letter = render_letter(turku, lang="sv", fmt="txt").decode()
     assert "Projektet ska rapportera om sina resultat varje månad" in letter.split("Bilaga:")[0]
+
+
+def test_a_presentation_is_refused_when_the_proposal_changed_after_the_official_read_it(evaluated, staff):
+    """Another official sets a line between the presenter opening the page and presenting: nothing is presented."""
+    call, (_hameenlinna, turku, _oulu) = evaluated
+    read = proposals.presentable_version(proposals.compute_proposal(call))
+    proposals.set_line(call, turku, outcome="deferred", reason="lisäselvitys", actor=staff["official_2"])
+    for stale in (read, "", None):
+        with pytest.raises(ValidationError) as caught:
+            present(call, staff["official"], version=stale)
+        assert list(caught.value.message_dict) == ["version"]
+    assert not Proposal.objects.filter(call=call, status=Proposal.Status.PRESENTED).exists()
+    present(call, staff["official"])  # read again: presented
+    assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
+
+
+def test_no_decision_is_dated_in_the_future(evaluated, staff):
+    from datetime import timedelta
+
+    call, _apps = evaluated
+    with pytest.raises(ValidationError) as caught:
+        present(call, staff["official"], decided_on=timezone.localdate() + timedelta(days=1))
+    assert list(caught.value.message_dict) == ["decided_on"]
+    # A proposal presented yesterday for today's date (as the code before this rule allowed for any date) waits.
+    present(call, staff["official"])
+    Proposal.objects.filter(call=call).update(decided_on=timezone.localdate() + timedelta(days=3))
+    with pytest.raises(ValidationError):
+        approval.approve(call, actor=staff["decider"], version=seen(call))
+    assert not Decision.objects.filter(call=call).exists()

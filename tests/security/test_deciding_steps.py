@@ -63,7 +63,10 @@ def _version(user, call) -> str:
 
 
 def _present(user, call):
-    return _post(user, call, {"action": "present", "decided_on": timezone.localdate().isoformat(),
+    from avustus.evaluation import proposals
+
+    version = proposals.presentable_version(proposals.compute_proposal(call))  # as an official reads it
+    return _post(user, call, {"action": "present", "version": version, "decided_on": timezone.localdate().isoformat(),
                               "presenting_official_title": "Neuvotteleva virkamies", "confirm": "yes"})
 
 

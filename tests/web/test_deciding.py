@@ -43,7 +43,9 @@ def test_presenting_on_the_screen_needs_a_closed_call_a_date_a_title_and_the_box
     client.post(_url(call), form)
     assert not Proposal.objects.filter(call=call, status=Proposal.Status.PRESENTED).exists()
     close(call)
-    page = client.get(_url(call)).content.decode()
+    read = client.get(_url(call))
+    form["version"] = read.context["present_version"]  # the proposal as the official read it
+    page = read.content.decode()
     assert 'value="present"' in page and 'name="confirm" value="yes" required' in page
     for missing in ("confirm", "decided_on", "presenting_official_title"):
         response = client.post(_url(call), {k: v for k, v in form.items() if k != missing}, follow=True)

@@ -92,7 +92,9 @@ def test_demo_has_a_closed_call_with_reviewed_applications_where_officials_can_t
     checks = {code: (True, "") for code in screening.checklist(closed)}
     for application in applications:
         screening.screen(application, checks, actor=official)
-    proposals.present(closed, actor=official, decided_on=timezone.localdate(),
+    proposals.present(closed, actor=official,
+                      version=proposals.presentable_version(proposals.compute_proposal(closed)),
+                      decided_on=timezone.localdate(),
                        presenting_official_title="Neuvotteleva virkamies")
     decision = approval.approve(closed, actor=decider, version=proposals.proposal_version(closed.proposal))
     assert decision.status == Decision.Status.SIGNED and decision.outcomes.count() == 3
@@ -101,7 +103,9 @@ def test_demo_has_a_closed_call_with_reviewed_applications_where_officials_can_t
     for application in open_call.applications.all():
         screening.screen(application, {code: (True, "") for code in screening.checklist(open_call)}, actor=official)
     with pytest.raises(ValidationError):
-        proposals.present(open_call, actor=official, decided_on=timezone.localdate(),
+        proposals.present(open_call, actor=official,
+                      version=proposals.presentable_version(proposals.compute_proposal(open_call)),
+                      decided_on=timezone.localdate(),
                            presenting_official_title="Neuvotteleva virkamies")
 
 

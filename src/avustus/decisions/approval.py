@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import check_decides, check_not_presenter
@@ -85,6 +86,10 @@ def _make_decision(call: Call, *, actor, version: str, decision_maker_title: str
     call = Call.objects.select_for_update().get(pk=call.pk)  # as stored now, not as the caller read it
     if call.closes_at is None or call.closes_at > timezone.now():
         raise Invalid({"__all__": [_("The call has not closed; the proposal cannot be approved yet.")]})
+    if proposal.decided_on is not None and proposal.decided_on > timezone.localdate():
+        # Signed today, a decision dated later would misstate its date and every time limit counted from it.
+        raise Invalid({"__all__": [_("The proposal dates the decision %(date)s; it can be approved on that day at the earliest.")
+                                   % {"date": date_format(proposal.decided_on, "SHORT_DATE_FORMAT")}]})
     presented = proposal.presented
     lines = [(key, outcome, Decimal(amount) if amount is not None else None)
              for key, outcome, amount in presented["lines"]]

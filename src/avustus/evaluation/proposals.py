@@ -242,13 +242,21 @@ def proposal_version(proposal: Proposal | None) -> str:
     })
 
 
-def present(call: Call, *, actor, decided_on: date | None = None, presenting_official_title: str = "") -> Proposal:
+def presentable_version(computed: ComputedProposal) -> str:
+    """The version of the proposal as computed now: what the presenting official's form names."""
+    return content_version(_totals(computed))
+
+
+def present(call: Call, *, actor, version: str | None = None, decided_on: date | None = None,
+            presenting_official_title: str = "") -> Proposal:
     """The presenting official puts the proposal forward for decision; what is presented is stored as it is.
 
     The decision-maker approves exactly these lines: screening and scores are frozen until the
     proposal is returned, and the decision is built from the stored lines, not recomputed. A proposal
     is presented only once the call has closed (applications may arrive until then), with the date of
-    the decision and the presenting official's title that the decision states.
+    the decision and the presenting official's title that the decision states. ``version`` is
+    ``presentable_version`` of the proposal the official read: a line another official changed
+    meanwhile (or a score that came in) refuses the presentation, so nobody presents what they did not see.
     """
     from avustus.accounts.tokens import require_in_person
     require_in_person(actor)  # a person presents, never a script with their API token
@@ -262,11 +270,13 @@ def present(call: Call, *, actor, decided_on: date | None = None, presenting_off
     elif call.closes_at > timezone.now():
         errors["__all__"] = [
             _("The call is open until %(time)s (Helsinki time); present the proposal after it has closed.")
-            % {"time": timezone.localtime(call.closes_at).strftime("%-d.%-m.%Y %H:%M")}]
+            % {"time": date_format(timezone.localtime(call.closes_at), "SHORT_DATETIME_FORMAT")}]
     if decided_on is None:
         errors["decided_on"] = [_("Give the date of the decision.")]
     elif call.closes_at is not None and decided_on < timezone.localtime(call.closes_at).date():
         errors["decided_on"] = [_("The decision cannot be dated before the call closed.")]
+    elif decided_on > timezone.localdate():
+        errors["decided_on"] = [_("The decision cannot be dated in the future; give the day it is made.")]
     title = (presenting_official_title or "").strip()
     if not title:
         errors["presenting_official_title"] = [_("Give your title as the decision states it.")]
@@ -278,6 +288,9 @@ def present(call: Call, *, actor, decided_on: date | None = None, presenting_off
         proposal = _editable_proposal(call, actor)
         computed = compute_proposal(call)
         result = computed.result
+        refuse_changed(version or "", presentable_version(computed), _(
+            "The proposal has changed since you opened it (a line was set or a score came in). "
+            "Read it again before presenting."))
         if result.undecided:
             raise Invalid({"__all__": [
                 ngettext("%(n)s application is not yet screened or scored; decide it before presenting.",

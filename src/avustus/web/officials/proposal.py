@@ -32,7 +32,8 @@ def proposal(request, slug: str):
                 proposals.set_pass_mark(call, request.POST.get("pass_mark", ""), actor=request.user)
             elif action == "present":
                 confirm(request)
-                proposals.present(call, actor=request.user, decided_on=form_date(request.POST.get("decided_on", "")),
+                proposals.present(call, actor=request.user, version=request.POST.get("version", ""),
+                                  decided_on=form_date(request.POST.get("decided_on", "")),
                                  presenting_official_title=request.POST.get("presenting_official_title", ""))
                 messages.success(request, _("The proposal was presented for decision."))
             elif action == "return":
@@ -64,6 +65,8 @@ def proposal(request, slug: str):
         "presented_by_me": bool(stored and stored.presented_by_id == request.user.pk),
         # What the decision-maker's approval or return names: the proposal as presented when this page was read.
         "version": proposals.proposal_version(stored),
+        # What the presenting official's form names: the proposal as computed when this page was read.
+        "present_version": proposals.presentable_version(computed),
         "closed": call.closes_at is not None and call.closes_at <= timezone.now(),
         "cut_rank": ranks.get(computed.result.cut) if computed.result.cut else None,
     })
