@@ -123,7 +123,8 @@ def test_the_openapi_document_says_how_to_authenticate_and_gives_examples():
     assert fields["DraftIn"]["properties"]["amount_applied"]["examples"] == ["85000.00"]
     assert fields["DraftIn"]["properties"]["plan"]["examples"] == [{"objectives": "Asiointi sujuvaksi."}]
     # Every property of every input and output schema has an example or is a nested schema that has them.
-    missing = [f"{name}.{prop}" for name, schema in fields.items() for prop, body in schema.get("properties", {}).items()
+    missing = [f"{name}.{prop}" for name, schema in fields.items()
+               for prop, body in schema.get("properties", {}).items()
                if "examples" not in body and "$ref" not in body and "$ref" not in json.dumps(body.get("items", {}))
                and not any("$ref" in json.dumps(a) for a in body.get("anyOf", []))]
     assert not missing, f"fields without an example: {missing}"

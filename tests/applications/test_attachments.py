@@ -82,7 +82,8 @@ def make_odt(mimetype: bytes = ODT.encode(), *, mimetype_method=zipfile.ZIP_STOR
 def make_docx(main_type: bytes = attachments.DOCX_MAIN_PART, extra: list[tuple[str, bytes, int]] = ()) -> bytes:
     content_types = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                      b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                     b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                     b'<Default Extension="rels"'
+                     b' ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
                      b'<Default Extension="xml" ContentType="application/xml"/>'
                      b'<Override PartName="/word/document.xml" ContentType="' + main_type + b'"/></Types>')
     rels = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -211,7 +212,8 @@ def upload(data: bytes, name: str = "liite.pdf", content_type: str = "applicatio
 
 def test_a_document_is_stored_under_a_random_name_with_its_hash(draft_with_partner, hameenlinna_applicant, storage):
     data = make_odt()
-    attachment = add_attachment(draft_with_partner, upload(data, "Hanke suunnitelma.odt", "text/html"), actor=hameenlinna_applicant)
+    attachment = add_attachment(draft_with_partner, upload(data, "Hanke suunnitelma.odt", "text/html"),
+                                actor=hameenlinna_applicant)
     assert attachment.content_type == ODT  # what the content is, not what the browser said
     assert attachment.original_name == "Hanke suunnitelma.odt"
     assert attachment.size == len(data)
@@ -231,7 +233,8 @@ def test_a_document_is_stored_under_a_random_name_with_its_hash(draft_with_partn
     (make_pdf("x" * 3000)[:1500], "hakemus.pdf"),
     (make_odt(b"application/vnd.oasis.opendocument.spreadsheet"), "budjetti.odt"),
 ])
-def test_anything_else_is_refused_naming_the_accepted_formats_and_nothing_is_kept(draft_with_partner, hameenlinna_applicant, storage,
+def test_anything_else_is_refused_naming_the_accepted_formats_and_nothing_is_kept(draft_with_partner,
+                                                                                  hameenlinna_applicant, storage,
                                                                                   data, name):
     with pytest.raises(ValidationError) as error:
         add_attachment(draft_with_partner, upload(data, name), actor=hameenlinna_applicant)
@@ -265,7 +268,8 @@ def test_the_size_limit_comes_from_the_settings(draft_with_partner, hameenlinna_
         assert add_attachment(draft_with_partner, upload(data), actor=hameenlinna_applicant).size == len(data)
 
 
-def test_the_file_is_deleted_when_the_transaction_fails(draft_with_partner, hameenlinna_applicant, storage, monkeypatch):
+def test_the_file_is_deleted_when_the_transaction_fails(draft_with_partner, hameenlinna_applicant, storage,
+                                                        monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the audit log is unavailable")
 
@@ -275,7 +279,8 @@ def test_the_file_is_deleted_when_the_transaction_fails(draft_with_partner, hame
     assert not Attachment.objects.exists() and stored_files(storage) == []
 
 
-def test_a_refusal_inside_the_transaction_leaves_no_file(draft_with_partner, hameenlinna_applicant, storage, monkeypatch):
+def test_a_refusal_inside_the_transaction_leaves_no_file(draft_with_partner, hameenlinna_applicant, storage,
+                                                         monkeypatch):
     monkeypatch.setattr(attachments, "MAX_ATTACHMENTS", 1)
     add_attachment(draft_with_partner, upload(make_pdf()), actor=hameenlinna_applicant)
     with pytest.raises(ValidationError) as error:
@@ -296,18 +301,21 @@ def test_removal_is_soft_audited_and_only_from_a_draft(draft_with_partner, hamee
         open_attachment(hameenlinna_applicant, draft_with_partner.reference, first.pk)
     assert storages["default"].exists(first.storage_name)  # kept: the audit log's hash still has its bytes
 
-    update_draft(draft_with_partner, DraftChanges(title="Yhteinen asiointipalvelu", plan={"objectives": "Asiointi sujuvaksi."},
-                                     budget=[{"category": "staff", "amount_vat_free": "100000.00"}],
-                                     amount_applied="85000.00"), actor=hameenlinna_applicant, version=2)
+    update_draft(draft_with_partner, DraftChanges(title="Yhteinen asiointipalvelu",
+                                                  plan={"objectives": "Asiointi sujuvaksi."},
+                                                  budget=[{"category": "staff", "amount_vat_free": "100000.00"}],
+                                                  amount_applied="85000.00"), actor=hameenlinna_applicant, version=2)
     submit(draft_with_partner, actor=hameenlinna_applicant)
     with pytest.raises(ValidationError):
         remove_attachment(second, actor=hameenlinna_applicant)
     with pytest.raises(ValidationError):
-        add_attachment(Application.objects.get(pk=draft_with_partner.pk), upload(make_pdf()), actor=hameenlinna_applicant)
+        add_attachment(Application.objects.get(pk=draft_with_partner.pk), upload(make_pdf()),
+                       actor=hameenlinna_applicant)
     assert Attachment.objects.get(pk=second.pk).removed_at is None
 
 
-def test_the_lead_edits_partners_read_and_others_see_nothing(draft_with_partner, hameenlinna_applicant, partner, applicant_of):
+def test_the_lead_edits_partners_read_and_others_see_nothing(draft_with_partner, hameenlinna_applicant, partner,
+                                                             applicant_of):
     attachment = add_attachment(draft_with_partner, upload(make_pdf()), actor=hameenlinna_applicant)
     stranger = applicant_of("091")
     with pytest.raises(NotFound):
@@ -345,7 +353,8 @@ def _json(response):
     return json.loads(response.content)
 
 
-def test_upload_download_and_removal_through_the_api(draft_with_partner, hameenlinna_applicant, partner, applicant_of, storage):
+def test_upload_download_and_removal_through_the_api(draft_with_partner, hameenlinna_applicant, partner, applicant_of,
+                                                     storage):
     lead = client_of(hameenlinna_applicant)
     url = f"{BASE}/applications/{draft_with_partner.reference}/attachments"
     data = make_pdf()
@@ -400,8 +409,10 @@ def _close_file(response) -> None:
 
 
 def test_non_ascii_names_are_sent_in_the_encoded_form(draft_with_partner, hameenlinna_applicant):
-    attachment = add_attachment(draft_with_partner, upload(make_docx(), "Hämeenlinnan hanke.docx"), actor=hameenlinna_applicant)
-    response = client_of(hameenlinna_applicant).get(f"{BASE}/applications/{draft_with_partner.reference}/attachments/{attachment.pk}")
+    attachment = add_attachment(draft_with_partner, upload(make_docx(), "Hämeenlinnan hanke.docx"),
+                                actor=hameenlinna_applicant)
+    response = client_of(hameenlinna_applicant).get(
+        f"{BASE}/applications/{draft_with_partner.reference}/attachments/{attachment.pk}")
     assert response["Content-Type"] == DOCX
     assert "filename*=utf-8''H%C3%A4meenlinnan%20hanke.docx" in response["Content-Disposition"]
     _close_file(response)
@@ -411,7 +422,8 @@ def test_another_organisation_gets_404_and_anonymous_401(draft_with_partner, ham
     attachment = add_attachment(draft_with_partner, upload(make_pdf()), actor=hameenlinna_applicant)
     url = f"{BASE}/applications/{draft_with_partner.reference}/attachments"
     stranger = client_of(applicant_of("091"))
-    for response in (stranger.get(url), stranger.get(f"{url}/{attachment.pk}"), stranger.delete(f"{url}/{attachment.pk}"),
+    for response in (stranger.get(url), stranger.get(f"{url}/{attachment.pk}"),
+                     stranger.delete(f"{url}/{attachment.pk}"),
                      stranger.post(url, {"file": upload(make_pdf())}),
                      stranger.get(f"{BASE}/applications/nope/attachments/{attachment.pk}")):
         assert response.status_code == 404 and _json(response)["errors"]
@@ -432,7 +444,8 @@ def test_a_large_upload_spooled_to_disk_is_recognised_too(draft_with_partner, ha
         assert stored.read() == data
 
 
-def test_the_same_file_is_not_attached_twice_and_the_refusal_names_the_first(draft_with_partner, hameenlinna_applicant, storage):
+def test_the_same_file_is_not_attached_twice_and_the_refusal_names_the_first(draft_with_partner, hameenlinna_applicant,
+                                                                             storage):
     data = make_pdf()
     first = add_attachment(draft_with_partner, upload(data, "suunnitelma.pdf"), actor=hameenlinna_applicant)
     with pytest.raises(ValidationError) as error:

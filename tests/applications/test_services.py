@@ -85,7 +85,8 @@ def test_bad_input_names_the_field_and_stores_nothing(draft_application, hameenl
     ("-5", "Summa ei voi olla negatiivinen."),
     ("1e40", "Kirjoita summa euroina enintään kahdella desimaalilla, esimerkiksi 12500,00."),
 ])
-def test_an_amount_is_refused_with_a_message_saying_what_to_write(draft_application, hameenlinna_applicant, typed, message):
+def test_an_amount_is_refused_with_a_message_saying_what_to_write(draft_application, hameenlinna_applicant, typed,
+                                                                  message):
     with pytest.raises(ValidationError) as error:
         update_draft(draft_application, DraftChanges(amount_applied=typed), actor=hameenlinna_applicant, version=1)
     assert error.value.message_dict == {"amount_applied": [message]}
@@ -108,7 +109,8 @@ def test_the_minimum_of_municipalities_is_told_in_the_right_number(minimum, lang
 
 
 def test_an_amount_is_read_as_people_type_it(draft_application, hameenlinna_applicant):
-    saved = update_draft(draft_application, DraftChanges(amount_applied="12\u00a0500,5"), actor=hameenlinna_applicant, version=1)
+    saved = update_draft(draft_application, DraftChanges(amount_applied="12\u00a0500,5"), actor=hameenlinna_applicant,
+                         version=1)
     assert saved.amount_applied == Decimal("12500.50")
 
 
@@ -157,14 +159,16 @@ def test_the_lead_lets_a_partner_edit_but_not_withdraw(draft_application, hameen
     set_partner_editing(draft_application, turku, actor=hameenlinna_applicant, allowed=True)
     edited = update_draft(draft_application, DraftChanges(title="Turun muokkaus"), actor=turku_user, version=2)
     assert edited.title == "Turun muokkaus"
-    update_draft(draft_application, DraftChanges(partners=["853"]), actor=hameenlinna_applicant, version=3)  # re-saved list keeps it
+    # A re-saved list keeps it.
+    update_draft(draft_application, DraftChanges(partners=["853"]), actor=hameenlinna_applicant, version=3)
     assert update_draft(draft_application, DraftChanges(title="Taas"), actor=turku_user, version=4).version == 5
     submit(draft_application, actor=turku_user)
     with pytest.raises(NotFound):
         withdraw(draft_application, actor=turku_user)
     set_partner_editing(draft_application, turku, actor=hameenlinna_applicant, allowed=False)
     with pytest.raises(ValidationError):
-        set_partner_editing(draft_application, Organisation.objects.get(code="091"), actor=hameenlinna_applicant, allowed=True)
+        set_partner_editing(draft_application, Organisation.objects.get(code="091"), actor=hameenlinna_applicant,
+                            allowed=True)
 
 
 def test_an_idempotency_key_makes_one_draft_per_user_and_organisation(open_call, hameenlinna_applicant):
@@ -178,7 +182,8 @@ def test_an_idempotency_key_makes_one_draft_per_user_and_organisation(open_call,
     second = create_draft(open_call, actor=hameenlinna_applicant, organisation=helsinki, idempotency_key="k")
     assert second.pk != first.pk
     assert second.members.get().organisation == helsinki
-    assert create_draft(open_call, actor=hameenlinna_applicant, organisation=helsinki, idempotency_key="k").pk == second.pk
+    again = create_draft(open_call, actor=hameenlinna_applicant, organisation=helsinki, idempotency_key="k")
+    assert again.pk == second.pk
 
 
 @pytest.mark.parametrize(("partners", "message"), [(["853", "853"], "already a partner"),

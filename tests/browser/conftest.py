@@ -129,8 +129,10 @@ def check_pages(browser, live_server, pages, *, user=None) -> None:
         context.add_cookies(cookies)
         page = context.new_page()
         missing: list[str] = []
-        page.on("response", lambda r: missing.append(r.url) if r.status == 404 and r.request.resource_type != "document"
-                else None)
+        # ``missing`` bound as a default: this language's list. Keyword-only, because Playwright passes a handler
+        # as many arguments as it has positional parameters.
+        page.on("response", lambda r, *, missing=missing: missing.append(r.url)
+                if r.status == 404 and r.request.resource_type != "document" else None)
         for item in pages:
             path, status = (item, 200) if isinstance(item, str) else item
             where = f"{path} [{lang}]"
@@ -153,7 +155,8 @@ def check_pages(browser, live_server, pages, *, user=None) -> None:
                             .filter(e => e.getBoundingClientRect().right > w + 0.5)
                             .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > w + 0.5))
                             .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
-                            + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : ''))""",
+                            + (e.className && typeof e.className === 'string'
+                               ? '.' + e.className.split(' ').join('.') : ''))""",
                                              width)
                         problems.append(f"{where} at {width}px: scrolls sideways ({scroll}px wide): {', '.join(wide)}")
                 results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},

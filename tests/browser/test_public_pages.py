@@ -5,9 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 from tests.browser.conftest import check_pages
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC_PAGES = [
     "/",

@@ -57,7 +57,9 @@ def small_round(open_call, applicant_of):
         draft = apps.update_draft(draft, apps.DraftChanges(
             title=f"Hanke {lead}", plan={"objectives": "Yhteinen asiointipalvelu."},
             partners=[Organisation.objects.get(code=partner).key],
-            budget=[{"category": "staff", "amount_vat_free": str(Decimal(applied) * 2), "vat": "0", "description": "työ"}], amount_applied=applied,
+            budget=[{"category": "staff", "amount_vat_free": str(Decimal(applied) * 2), "vat": "0",
+                     "description": "työ"}],
+            amount_applied=applied,
         ), actor=user, version=draft.version)
         submitted.append(apps.submit(draft, actor=user))
     return open_call, submitted

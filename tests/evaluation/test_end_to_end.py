@@ -63,7 +63,8 @@ def test_a_round_from_set_up_to_rectification(client, person, applicant_of, djan
     submitted = []
     for lead, partner, applied in (("109", "853", "120050.00"), ("564", "091", "110000.00")):
         user = applicant_of(lead)
-        draft = apps.create_draft(call, actor=user, organisation=Organisation.objects.get(code=lead), title=f"Hanke {lead}")
+        draft = apps.create_draft(call, actor=user, organisation=Organisation.objects.get(code=lead),
+                                  title=f"Hanke {lead}")
         draft = apps.update_draft(draft, apps.DraftChanges(
             plan={}, partners=[Organisation.objects.get(code=partner).key], amount_applied=applied,
             budget=[{"category": "staff", "amount_vat_free": "200000", "vat": "0", "description": "työ"}],
@@ -76,7 +77,8 @@ def test_a_round_from_set_up_to_rectification(client, person, applicant_of, djan
     for app in submitted:
         form = {f"{code}.passed": "yes" for code in BASE_CHECKS}
         assert client.post(reverse("officials-screen", args=[app.reference]), form).status_code == 302
-    assert client.get(reverse("officials-screening", args=[call.slug]) + "?state=todo").context["page"].paginator.count == 0
+    todo = client.get(reverse("officials-screening", args=[call.slug]) + "?state=todo")
+    assert todo.context["page"].paginator.count == 0
 
     # 4. Two reviewers each, assigned on the evaluation screen; they declare and score on theirs.
     for app in submitted:

@@ -49,7 +49,8 @@ def setup(count: int) -> None:
     CostCategory.objects.create(call=call, code="staff", position=1, name_fi="henkilöstökustannukset")
     municipalities = list(Organisation.objects.filter(kind="municipality").order_by("code")[: count + 1])
     drafts = []
-    for lead, partner in zip(municipalities, municipalities[1:]):
+    # Each municipality leads with the next as its partner: the shifted side is one shorter, on purpose.
+    for lead, partner in zip(municipalities, municipalities[1:], strict=False):
         user = get_user_model().objects.create(username=f"crash-{lead.code}")
         grant_role(user, Role.APPLICANT, actor=SYSTEM, organisation=lead)
         draft = create_draft(call, actor=user, organisation=lead, title=f"Yhteishanke {lead.name_fi}")

@@ -155,7 +155,7 @@ def test_a_killed_server_loses_no_acknowledged_submission_and_duplicates_none(cr
     assert len(drafts) == APPLICATIONS
     keys = {d["reference"]: f"crash-{secrets.token_hex(8)}" for d in drafts}
     # Each draft submitted twice at once with one key, interleaved: a double click, or a client's quick retry.
-    burst = [d for pair in zip(drafts, drafts) for d in pair]
+    burst = [d for pair in zip(drafts, drafts, strict=True) for d in pair]
 
     server = Server(env, log)
     servers.append(server)
@@ -182,7 +182,7 @@ def test_a_killed_server_loses_no_acknowledged_submission_and_duplicates_none(cr
     server.stop()
 
     assert set(answers) == {200}, f"answers other than 200 before the kill: {answers}\n{log.read_text()}"
-    unacknowledged = [d for d, ok in zip(burst, outcomes) if not ok]
+    unacknowledged = [d for d, ok in zip(burst, outcomes, strict=True) if not ok]
     assert acknowledged and unacknowledged, "the kill did not fall in the middle of the burst"
 
     # 1. The database as the crash left it.
@@ -192,7 +192,7 @@ def test_a_killed_server_loses_no_acknowledged_submission_and_duplicates_none(cr
     for reference, told in acknowledged.items():
         state = after_crash[reference]
         assert state["status"] == "submitted" and instant(state["submitted_at"]) == told, reference
-    for reference, state in after_crash.items():
+    for state in after_crash.values():
         assert len(state["submitted_entries"]) == (1 if state["status"] == "submitted" else 0), state
         assert (state["status"] == "submitted") == (state["submitted_at"] is not None), state
 
@@ -204,7 +204,7 @@ def test_a_killed_server_loses_no_acknowledged_submission_and_duplicates_none(cr
         answers = list(pool.map(lambda d: submit(server.port, d, keys[d["reference"]]), retries))
     server.stop()
     assert [a[0] if a else None for a in answers] == [200] * len(retries), log.read_text()
-    for draft, (_, body) in zip(retries, answers):
+    for draft, (_, body) in zip(retries, answers, strict=True):
         reference = draft["reference"]
         assert body["status"] == "submitted"
         if after_crash[reference]["status"] == "submitted":

@@ -156,8 +156,9 @@ def test_the_api_refuses_a_bad_draft_update_without_a_trace(complete_draft, lead
         transaction.set_rollback(True)
 
 
-@pytest.mark.parametrize("url", ["/applications/a%00b/", "/organisations/%00/", "/rounds/x/applications/?municipality=%00",
-                                 "/api/v1/organisations?q=%00", "/api/v1/applications/%00", "/my/applications/%00/"])
+@pytest.mark.parametrize("url", ["/applications/a%00b/", "/organisations/%00/",
+                                 "/rounds/x/applications/?municipality=%00", "/api/v1/organisations?q=%00",
+                                 "/api/v1/applications/%00", "/my/applications/%00/"])
 def test_a_nul_character_in_a_url_is_a_bad_request_not_a_crash(url, lead, client):
     """PostgreSQL refuses text with NUL in any query; such a URL is refused before a view runs one."""
     client.force_login(lead)

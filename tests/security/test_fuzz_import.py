@@ -69,7 +69,8 @@ def damaged_decisions(draw) -> bytes:
         else:
             lines.insert(i, draw(st.text(alphabet=st.characters(codec="utf-8"), max_size=40)))
     text = "\n".join(lines)
-    encoding = "utf-8" if draw(st.integers(0, 7)) else draw(st.sampled_from(["utf-8-sig", "latin-1", "cp1252", "utf-16"]))
+    encoding = ("utf-8" if draw(st.integers(0, 7))
+                else draw(st.sampled_from(["utf-8-sig", "latin-1", "cp1252", "utf-16"])))
     data = text.encode(encoding, errors="replace")
     if draw(st.integers(0, 4)) == 0:
         data = data[: draw(st.integers(0, len(data)))]

@@ -32,7 +32,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from avustus.accounts import tokens as api_tokens
-from avustus.accounts.models import Role, RoleGrant
+from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
 from avustus.actors import SYSTEM
 from avustus.applications import attachments
@@ -77,7 +77,8 @@ ACTORS = ("anonymous", "lead", "other", "official", "decider", "reviewer", "audi
 #   token          a personal API token of the lead's user
 #   none           the route has no parameters
 
-# route name (namespace:name)             method   object       anonymous lead  other  official decider reviewer auditor admin
+# One answer per actor, in the order of ACTORS (anonymous, lead, other, official, decider, reviewer, auditor, admin).
+# route name (namespace:name)             method   object       anon   lead   other  offic  decid  review audit  admin
 MATRIX = [
     ("home",                              "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("calls",                             "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
@@ -301,7 +302,8 @@ def _body(name: str, world: dict) -> tuple[dict | str | None, str | None]:
         return {"organisation": "109", "key": "matrix"}, None
     if name == "my-application":
         return {"version": draft.version, "title": "Tallennettu", "plan.objectives": "Sujuva asiointi.",
-                "partner": ["853"], "budget.staff.vat_free": "100000", "amount_applied": "85000", "action": "save"}, None
+                "partner": ["853"], "budget.staff.vat_free": "100000", "amount_applied": "85000",
+                "action": "save"}, None
     if name == "add-attachment":
         return {"file": SimpleUploadedFile("toinen.pdf", ANOTHER_PDF)}, None
     if name == "officials-create-call":
@@ -367,7 +369,7 @@ def test_every_actor_gets_what_the_matrix_says(world):
     wrong, uncached = [], []
     for name, method, obj, *answers in MATRIX:
         url = _url(name, world["objects"][obj])
-        for actor, expected in zip(ACTORS, answers):
+        for actor, expected in zip(ACTORS, answers, strict=True):
             # Each request in a savepoint rolled back after it: one actor's withdrawal or upload is not
             # what the next actor finds.
             with transaction.atomic():
@@ -379,7 +381,8 @@ def test_every_actor_gets_what_the_matrix_says(world):
                 _close(response)
                 transaction.set_rollback(True)
             if not _matches(expected, response):
-                wrong.append(f"{method} {url} ({name}, {obj}) as {actor}: expected {expected!r}, got {_answer(response)}")
+                wrong.append(f"{method} {url} ({name}, {obj}) as {actor}: "
+                             f"expected {expected!r}, got {_answer(response)}")
             # Shared computers: nothing a signed-in user gets, nor any non-public route, may be cached.
             cache = response.get("Cache-Control", "")
             if actor != "anonymous" or name not in PUBLIC_ROUTES:
@@ -399,7 +402,7 @@ def test_a_bearer_token_gets_what_a_session_gets_from_the_api(world):
         if not name.startswith("api-v1:"):
             continue
         url = _url(name, world["objects"][obj])
-        for actor, expected in zip(ACTORS, answers):
+        for actor, expected in zip(ACTORS, answers, strict=True):
             if world["actors"][actor] is None:
                 continue
             with transaction.atomic():

@@ -109,8 +109,8 @@ def test_autosave_answers_json_and_detects_a_stale_version(client, open_call, si
     assert Application.objects.get().title == "Kesken"
 
 
-def test_documents_are_attached_by_content_and_downloaded_as_attachments(client, open_call, signed_in_hameenlinna, settings,
-                                                                         tmp_path):
+def test_documents_are_attached_by_content_and_downloaded_as_attachments(client, open_call, signed_in_hameenlinna,
+                                                                         settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.STORAGES = {**settings.STORAGES, "default": {
@@ -184,7 +184,8 @@ def test_the_error_summary_is_in_swedish_for_a_swedish_user(client, open_call, s
     assert any(i.startswith('<a href="#title">Projektets namn</a>:') for i in items)
 
 
-def test_a_negative_amount_is_refused_as_negative_and_linked_to_its_budget_cell(client, open_call, signed_in_hameenlinna):
+def test_a_negative_amount_is_refused_as_negative_and_linked_to_its_budget_cell(client, open_call,
+                                                                                signed_in_hameenlinna):
     url = _start(client, open_call).url
     application = Application.objects.get()
     response = client.post(url, _form(application, **{"budget.services.vat": "-4800"}))
@@ -243,7 +244,8 @@ def test_a_submitted_application_without_a_decision_can_still_be_withdrawn(clien
     assert "Mitä seuraavaksi" not in html
 
 
-def test_starting_again_on_the_screens_reuses_the_users_empty_draft(client, open_call, signed_in_hameenlinna, applicant_of):
+def test_starting_again_on_the_screens_reuses_the_users_empty_draft(client, open_call, signed_in_hameenlinna,
+                                                                    applicant_of):
     first = _start(client, open_call, key="k1").url
     assert _start(client, open_call, key="k2").url == first  # another click, another page load
     assert Application.objects.count() == 1

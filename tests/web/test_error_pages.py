@@ -33,7 +33,8 @@ def test_the_lookup_form_finds_an_application_or_shows_what_was_typed_again(clie
     missed = client.get(url, {"reference": "kuntadigi-2020-02-26-41<b>"})
     assert missed.status_code == 404
     html = missed.content.decode()
-    assert 'value="kuntadigi-2020-02-26-41&lt;b&gt;"' in html and "asianumero on ”kuntadigi-2020-02-26-41&lt;b&gt;”" in html
+    assert 'value="kuntadigi-2020-02-26-41&lt;b&gt;"' in html
+    assert "asianumero on ”kuntadigi-2020-02-26-41&lt;b&gt;”" in html
     assert client.get(url).status_code == 200
 
 

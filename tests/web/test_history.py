@@ -49,7 +49,8 @@ def test_an_unknown_application_and_a_draft_are_404_alike(client, submitted, peo
     from avustus.applications import services as applications
     from avustus.registry.models import Organisation
 
-    draft = applications.create_draft(open_call, actor=people["lead"], organisation=Organisation.objects.get(code="109"))
+    draft = applications.create_draft(open_call, actor=people["lead"],
+                                      organisation=Organisation.objects.get(code="109"))
     client.force_login(people["auditor"])
     assert client.get(reverse("application-history", args=["no-such-thing"])).status_code == 404
     assert client.get(url(draft)).status_code == 404

@@ -1,4 +1,5 @@
-"""One module names the codes on the screens: the templates, the checklist and the audit history read the same labels."""
+"""One module names the codes on the screens: the templates, the checklist and the audit history read the same
+labels."""
 
 from django.utils import translation
 

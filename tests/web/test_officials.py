@@ -68,7 +68,8 @@ def _grow(call, n: int):
         for i in range(n)
     )
     ConsortiumMember.objects.bulk_create(
-        ConsortiumMember(application=a, organisation=lead, name_as_written="Hämeenlinna", role="lead", position=0) for a in apps)
+        ConsortiumMember(application=a, organisation=lead, name_as_written="Hämeenlinna", role="lead", position=0)
+        for a in apps)
     Assignment.objects.bulk_create(Assignment(application=a, reviewer=reviewer, conflict="none",
                                               weighted_score=Decimal("50.00")) for a in apps)
 

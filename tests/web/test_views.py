@@ -59,7 +59,8 @@ def test_list_query_count_does_not_grow_with_rows(client, round_2020):
 
 
 def test_application_page_shows_consortium_outcome_and_findings(client, round_2020):
-    app = Application.objects.get(call=round_2020, title="Talousarvioprosessin automatisointi ja talousarvioesityksen jako moderneilla työkaluilla")
+    app = Application.objects.get(call=round_2020, title="Talousarvioprosessin automatisointi ja talousarvioesityksen "
+                                                         "jako moderneilla työkaluilla")
     html = client.get(reverse("application", args=[app.reference])).content.decode()
     assert "Tuusula" in html and "127\u00a0500,00\u00a0€" in html
     assert reverse("organisation", args=["858"]) in html
