@@ -25,7 +25,7 @@ def people(round_2020):
     made = {}
     for name, role in (("virkailija", Role.OFFICIAL), ("paattaja", Role.DECISION_MAKER), ("arvioija", Role.REVIEWER)):
         made[name] = get_user_model().objects.create(username=name)
-        grant_role(made[name], role, actor=None, programme=programme)
+        grant_role(made[name], role, actor=SYSTEM, programme=programme)
     return programme, made
 
 

@@ -110,7 +110,7 @@ def test_the_command_prints_a_working_token_once(user):
 
 
 def test_the_command_refuses_what_it_cannot_do(user):
-    with pytest.raises(CommandError, match="no user"):
+    with translation.override("en"), pytest.raises(CommandError, match="No user named “nobody”"):
         _command("create", "nobody")
     with pytest.raises(CommandError):
         _command("create", "skripti", "--expires-in", "400")

@@ -16,6 +16,15 @@ from tests.audit.conftest import run_audit, sql, verify_json
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The commands speak the user's language; these tests read them in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def user():
     return get_user_model().objects.create(username="virkailija")
@@ -50,7 +59,7 @@ def test_untouched_chain_verifies(entries):
     result = verify()
     assert result.ok and result.entries == 6 and result.problems == []
     status, out, err = run_audit("verify")
-    assert status == 0 and out.strip() == "audit log whole: 6 entries verified" and err == ""
+    assert status == 0 and out.strip() == "The audit log is whole: entries verified 6." and err == ""
     assert verify_json() == (0, {"ok": True, "entries": 6, "problems": []})
 
 

@@ -15,6 +15,16 @@ from avustus.audit.models import AuditEntry
 from tests.audit.conftest import run_audit, sql, verify_json
 
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """The commands speak the user's language; these tests read them in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def demo(db):
     call_command("demo", "--no-serve", stdout=io.StringIO())
@@ -23,7 +33,7 @@ def demo(db):
 def test_the_demo_data_verifies(demo):
     status, out, err = run_audit("verify")
     count = AuditEntry.objects.count()
-    assert status == 0 and count > 5 and out.strip() == f"audit log whole: {count} entries verified"
+    assert status == 0 and count > 5 and out.strip() == f"The audit log is whole: entries verified {count}."
     assert verify_json() == (0, {"ok": True, "entries": count, "problems": []})
 
 
@@ -70,7 +80,7 @@ def test_the_commands_as_users_run_them(tmp_path):
     """``avustus demo --no-serve`` then ``avustus audit verify``: exit 0; after tampering, exit 1 naming it."""
     assert _avustus(tmp_path, "demo", "--no-serve").returncode == 0
     ok = _avustus(tmp_path, "audit", "verify")
-    assert ok.returncode == 0 and ok.stdout.startswith("audit log whole:"), ok.stderr
+    assert ok.returncode == 0 and ok.stdout.startswith("The audit log is whole:"), ok.stderr
     database = next(tmp_path.glob("*.sqlite3"))
     with sqlite3.connect(database) as raw:
         # The application's triggers refuse this; an attacker with the file drops them first.

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from avustus.accounts import tokens
 from avustus.actors import SYSTEM
@@ -38,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
-            raise CommandError(f"no user named {options['username']!r}")
+            raise CommandError(_("No user named “%(name)s”.") % {"name": options["username"]})
         if action == "create":
             return self._create(user, options)
         if action == "list":
@@ -56,8 +58,9 @@ class Command(BaseCommand):
                                           "expires_at": token.expires_at.isoformat()}))
         else:
             self.stdout.write(value)
-            self.stderr.write(f"Valid until {timezone.localtime(token.expires_at):%d.%m.%Y %H:%M}. "
-                              "It is shown only this once; send it as Authorization: Bearer TOKEN.")
+            self.stderr.write(_("Valid until %(time)s. It is shown only this once; send it as "
+                                "Authorization: Bearer TOKEN.")
+                              % {"time": date_format(timezone.localtime(token.expires_at), "SHORT_DATETIME_FORMAT")})
 
     def _list(self, user, *, as_json: bool):
         rows = [{"hint": t.hint, "name": t.name, "created_at": t.created_at.isoformat(),
@@ -68,14 +71,14 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, indent=2))
             return
         for r in rows:
-            state = "revoked" if r["revoked_at"] else f"expires {r['expires_at']}"
+            state = _("revoked") if r["revoked_at"] else _("expires %(time)s") % {"time": r["expires_at"]}
             self.stdout.write(f"{r['hint']}…  {r['name'] or '-'}  {state}")
 
     def _revoke(self, user, hint: str):
         hint = hint.rstrip("…")
         found = [t for t in tokens.tokens_of(user) if t.hint == hint and t.revoked_at is None]
         if len(found) != 1:
-            raise CommandError(f"{len(found)} live tokens of {user.get_username()} start with {hint!r}; "
-                               "name exactly one")
+            raise CommandError(_("%(n)s valid tokens of %(user)s start with “%(hint)s”; name exactly one.")
+                               % {"n": len(found), "user": user.get_username(), "hint": hint})
         tokens.revoke_token(found[0], actor=SYSTEM)
-        self.stdout.write(f"revoked {hint}…")
+        self.stdout.write(_("Revoked %(hint)s…") % {"hint": hint})

@@ -8,6 +8,7 @@ entries about one application, newest first.
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from avustus.applications.reads import history
 from avustus.audit.chain import verify
@@ -40,11 +41,13 @@ class Command(BaseCommand):
                 self.stdout.write(problem.line())
         if not result.ok:
             first = result.first
-            where = f"entry {first.entry_id}" if first.entry_id is not None else "the end of the log"
-            raise CommandError(f"audit log broken at {where}: {len(result.problems)} problem(s), "
-                               f"{result.entries} entries read")
+            where = (_("entry %(id)s") % {"id": first.entry_id} if first.entry_id is not None
+                     else _("the end of the log"))
+            raise CommandError(_("The audit log is broken at %(where)s: problems found %(problems)s, entries read "
+                                 "%(entries)s.") % {"where": where, "problems": len(result.problems),
+                                                     "entries": result.entries})
         if not as_json:
-            self.stdout.write(f"audit log whole: {result.entries} entries verified")
+            self.stdout.write(_("The audit log is whole: entries verified %(entries)s.") % {"entries": result.entries})
 
     def _history(self, reference: str, *, as_json: bool):
         # Streams: the history of a much-handled application can be long.
@@ -71,4 +74,4 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write("]")
         elif count == 0:
-            raise CommandError(f"no audit entries about {reference}")
+            raise CommandError(_("No audit entries about %(reference)s.") % {"reference": reference})

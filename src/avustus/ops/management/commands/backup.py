@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from avustus.ops.backup import BackupError, backup, verify_backup
 
@@ -20,13 +21,15 @@ class Command(BaseCommand):
     def handle(self, *args, path: str, verify: bool, **options):
         try:
             manifest = backup(Path(path))
-            self.stdout.write(f"Backup {path} ({manifest.engine}, {sum(manifest.tables.values())} rows in "
-                              f"{len(manifest.tables)} tables, {len(manifest.files)} stored files)")
+            self.stdout.write(_("Backup %(path)s (%(engine)s): rows %(rows)s in tables %(tables)s, stored files "
+                                "%(files)s.") % {"path": path, "engine": manifest.engine,
+                                                  "rows": sum(manifest.tables.values()),
+                                                  "tables": len(manifest.tables), "files": len(manifest.files)})
             if verify:
                 check = verify_backup(Path(path))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         if verify:
             if not check.ok:
-                raise CommandError(f"The backup does not verify: {check.describe()}")
-            self.stdout.write(f"Verified: {check.describe()}")
+                raise CommandError(_("The backup does not verify: %(why)s") % {"why": check.describe()})
+            self.stdout.write(_("Verified: %(what)s") % {"what": check.describe()})

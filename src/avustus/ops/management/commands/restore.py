@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from avustus.ops.backup import BackupError, restore, verify_backup
 
@@ -26,10 +27,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not result.ok:
             if result.replaced:
-                raise CommandError(f"The restored data does not verify: {result.describe()}")
+                raise CommandError(_("The restored data does not verify: %(why)s") % {"why": result.describe()})
             if check:
-                raise CommandError(f"The backup does not verify: {result.describe()}")
-            raise CommandError(f"The backup does not verify, so nothing was restored: {result.describe()}")
-        self.stdout.write(f"{'Checked' if check else 'Restored'} {path}: {result.describe()}")
+                raise CommandError(_("The backup does not verify: %(why)s") % {"why": result.describe()})
+            raise CommandError(_("The backup does not verify, so nothing was restored: %(why)s")
+                           % {"why": result.describe()})
+        done = _("Checked %(path)s: %(what)s") if check else _("Restored %(path)s: %(what)s")
+        self.stdout.write(done % {"path": path, "what": result.describe()})
         if result.previous_files:
-            self.stdout.write(f"The files that were in use are kept in {result.previous_files}.")
+            self.stdout.write(_("The files that were in use are kept in %(path)s.") % {"path": result.previous_files})
