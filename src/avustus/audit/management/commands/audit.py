@@ -39,8 +39,7 @@ class Command(BaseCommand):
             for problem in result.problems:
                 self.stdout.write(problem.line())
         if not result.ok:
-            first = result.first
-            where = f"entry {first.entry_id}" if first.entry_id is not None else "the end of the log"
+            where = f"entry {result.entry_id}" if result.entry_id is not None else "the end of the log"
             raise CommandError(f"audit log broken at {where}: {len(result.problems)} problem(s), "
                                f"{result.entries} entries read")
         if not as_json:
