@@ -95,3 +95,7 @@ class LoginAttemptCounter(models.Model):
     class Meta:
         verbose_name = _("login attempt counter")
         verbose_name_plural = _("login attempt counters")
+
+    def __str__(self) -> str:
+        # The key is "user:" or "addr:" and a hash, which says no more in full than shortened.
+        return f"{self.key[:17]}…: {self.count} attempts"

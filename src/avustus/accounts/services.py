@@ -63,8 +63,8 @@ def _grant_data(grant: RoleGrant | None) -> dict | None:
     return {
         "user": grant.user.get_username(),
         "role": grant.role,
-        "programme": grant.programme.slug if grant.programme_id else None,
-        "organisation": grant.organisation.key if grant.organisation_id else None,
+        "programme": grant.programme.slug if grant.programme else None,
+        "organisation": grant.organisation.key if grant.organisation else None,
     }
 
 

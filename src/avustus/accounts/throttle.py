@@ -135,8 +135,12 @@ def throttled_message(block: Block) -> str:
              "Try again after that.") % {"time": until.strftime("%H.%M")}
 
 
-class ThrottleMixin:
-    """For authentication forms: count the attempt, refuse it over the limit, forget the count on success."""
+class ThrottleMixin(AuthenticationForm):
+    """For authentication forms: count the attempt, refuse it over the limit, forget the count on success.
+
+    An ``AuthenticationForm`` itself so that its ``cleaned_data``, ``request`` and ``clean`` are known here;
+    mixed in before the admin's form, it still comes before that form in the method order.
+    """
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""

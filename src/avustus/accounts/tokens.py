@@ -25,6 +25,8 @@ PREFIX = "avustus_"  # recognisable in a leaked file or a secret scanner's rules
 DEFAULT_DAYS = 90
 MAX_DAYS = 365
 MAX_TOKEN_LENGTH = 200  # longer than any token made here; anything longer is not looked up
+# The attribute that marks a user object as come in with a token (set by ``authenticate``).
+_BEARER_MARK = "api_token"
 
 
 def digest_of(token: str) -> str:
@@ -44,7 +46,8 @@ def create_token(user, *, actor, expires_in_days: int = DEFAULT_DAYS, name: str 
     if not can_manage_tokens_of(actor, user):
         raise NotAllowed(_("Only the user themselves can create their API tokens."))
     require_in_person(actor)
-    if isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int) or not 1 <= expires_in_days <= MAX_DAYS:
+    if (isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int)
+            or not 1 <= expires_in_days <= MAX_DAYS):
         raise ValidationError({"expires_in": [_("A token is valid for 1 to %(max)s days.") % {"max": MAX_DAYS}]})
     name = name.strip()
     if len(name) > 100:
@@ -96,12 +99,13 @@ def authenticate(value: str) -> ApiToken | None:
                 locked.last_used_at = now
                 locked.save(update_fields=["last_used_at"])
                 record("api_token.used", locked, actor=token.user, data={"hint": token.hint})
-    token.user.api_token = token
+    # Not a field of the user: a mark on this request's user object only, read by ``acting_through_token``.
+    setattr(token.user, _BEARER_MARK, token)
     return token
 
 
 def acting_through_token(user) -> bool:
-    return getattr(user, "api_token", None) is not None
+    return getattr(user, _BEARER_MARK, None) is not None
 
 
 def require_in_person(actor) -> None:

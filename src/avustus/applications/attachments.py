@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
@@ -267,7 +268,7 @@ class OpenedFile:
     """An attachment opened for reading: the entry points send ``file`` as a download named ``name``."""
 
     attachment: Attachment
-    file: BinaryIO
+    file: File  # as the file storage opened it, in binary mode
     name: str
     content_type: str
 

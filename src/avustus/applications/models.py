@@ -110,6 +110,9 @@ class BudgetLine(models.Model):
             models.CheckConstraint(condition=models.Q(amount_vat_free__gte=0, vat__gte=0), name="budget_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.position}. {self.description} {self.amount_vat_free} (VAT {self.vat})"
+
 
 class DraftConflict(models.Model):
     """A save that came from an out-of-date version of a draft, kept so that nobody's work is lost."""
@@ -122,6 +125,10 @@ class DraftConflict(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return (f"conflict in application {self.application_id} by user {self.user_id}, "
+                f"from version {self.based_on_version}")
 
 
 class Attachment(models.Model):

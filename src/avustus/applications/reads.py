@@ -9,7 +9,7 @@ the data gets it from a function that logs the read, and cannot forget to.
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import CharField
+from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 
 from avustus.accounts.permissions import has_programme_role, reads_in_official_capacity
@@ -65,7 +65,7 @@ def read_dossier(application: Application, actor, lang: str, *, what: str = "pla
     return dossier
 
 
-def history(reference: str):
+def history(reference: str) -> QuerySet[AuditEntry]:
     """The audit log's entries about one application, newest first (a queryset: page it in the database).
 
     Besides its own entries, those about its call's proposal and about the decisions that have an outcome
@@ -80,7 +80,7 @@ def history(reference: str):
     return entries_about(reference, call, decisions)
 
 
-def read_history(user, reference: str) -> tuple[Application, object, AuditEntry | None]:
+def read_history(user, reference: str) -> tuple[Application, QuerySet[AuditEntry], AuditEntry | None]:
     """An application's history for its programme's officials and auditors, the read logged: the application,
     its entries (``history``) and the entry that logged this read (None if the read is not one to log).
 

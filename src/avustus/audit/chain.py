@@ -18,10 +18,11 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from typing import TypedDict
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from avustus.actors import is_system
@@ -204,6 +205,15 @@ def _chunks(chunk_size: int, after_id: int = 0) -> Iterator[list[tuple]]:
             return
 
 
+class _WalkState(TypedDict):
+    """Where ``verify``'s walk of the log got to, carried from one walk to the next."""
+
+    last_hash: str
+    before_last_hash: str | None
+    last_id: int
+    position: int
+
+
 def verify(chunk_size: int = CHUNK) -> Verification:
     """Walk the log in order, a chunk at a time, and report every entry whose hash or link does not hold.
 
@@ -212,7 +222,7 @@ def verify(chunk_size: int = CHUNK) -> Verification:
     changed, removed or inserted; later ones follow (at most ``MAX_PROBLEMS``).
     """
     problems: list[Problem] = []
-    state = {
+    state: _WalkState = {
         "last_hash": GENESIS,  # the stored hash of the previous entry: what this one must link to
         "before_last_hash": None,  # the stored hash of the entry before the previous one
         "last_id": 0,
@@ -244,7 +254,8 @@ def verify(chunk_size: int = CHUNK) -> Verification:
                     problem(ALTERED, "changed after it was written: its content does not match its hash", id_,
                             position)
                 before_last_hash, last_hash, last_id = last_hash, stored, id_
-        state.update(last_hash=last_hash, before_last_hash=before_last_hash, last_id=last_id, position=position)
+        state.update({"last_hash": last_hash, "before_last_hash": before_last_hash, "last_id": last_id,
+                      "position": position})
 
     def read_head():
         return AuditHead.objects.filter(pk=1).values_list("last_hash", "count").first()
@@ -289,7 +300,7 @@ def _check_end(head, last_hash: str, last_id: int, position: int, problems: list
                             "entries were removed from the end", None, position))
 
 
-def entries_about(reference: str, calls, decisions):
+def entries_about(reference: str, calls, decisions) -> QuerySet[AuditEntry]:
     """The entries about one application, newest first (a queryset: page it in the database).
 
     Besides the entries recorded against the application itself: those about its call's proposal

@@ -10,14 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    at = models.DateTimeField(_("when"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     class ActorKind(models.TextChoices):
         SYSTEM = "system", _("the system")
         USER = "user", _("user")
 
+    at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Kept as text too: the log must still say who it was if the account is later renamed.
     actor_label = models.CharField(_("who"), max_length=200)
     # Whether the system (a command, an automatic step) or a user acted: never inferred from the label,
@@ -44,15 +44,15 @@ class AuditEntry(models.Model):
             models.Index(fields=["application_reference", "id"], name="audit_entry_application_idx"),
         ]
 
+    def __str__(self) -> str:
+        who = "(system)" if self.is_system else self.actor_label
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.target_type}:{self.target_id}"
+
     @property
     def is_system(self) -> bool:
         if self.actor_kind:
             return self.actor_kind == self.ActorKind.SYSTEM
         return self.actor_id is None
-
-    def __str__(self) -> str:
-        who = "(system)" if self.is_system else self.actor_label
-        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.target_type}:{self.target_id}"
 
 
 class AuditHead(models.Model):
@@ -60,6 +60,9 @@ class AuditHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit head: {self.count} entries, last {self.last_hash[:12]}…"
 
 
 class ReplacePermit(models.Model):
@@ -71,3 +74,6 @@ class ReplacePermit(models.Model):
     """
 
     call_id = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"replace permit for call {self.call_id}"

@@ -58,11 +58,13 @@ SQLITE = [
          f"AND NOT ({_SQLITE_PERMITTED.format(d='OLD')}) "
          f"BEGIN SELECT RAISE(ABORT, '{DECISION_MESSAGE}'); END"),
         ("avustus_outcome_no_update",
-         "BEFORE UPDATE ON decisions_outcome WHEN EXISTS (SELECT 1 FROM decisions_decision d "
+         "BEFORE UPDATE ON decisions_outcome "  # noqa: S608 -- fixed table names and messages, not input
+         "WHEN EXISTS (SELECT 1 FROM decisions_decision d "
          "WHERE d.id IN (OLD.decision_id, NEW.decision_id) AND d.status = 'signed') "
          f"BEGIN SELECT RAISE(ABORT, '{OUTCOME_MESSAGE}'); END"),
         ("avustus_outcome_no_delete",
-         "BEFORE DELETE ON decisions_outcome WHEN EXISTS (SELECT 1 FROM decisions_decision d "
+         "BEFORE DELETE ON decisions_outcome "  # noqa: S608 -- fixed table names and messages, not input
+         "WHEN EXISTS (SELECT 1 FROM decisions_decision d "
          f"WHERE d.id = OLD.decision_id AND d.status = 'signed' AND NOT ({_SQLITE_PERMITTED.format(d='d')})) "
          f"BEGIN SELECT RAISE(ABORT, '{OUTCOME_MESSAGE}'); END"),
         ("avustus_document_no_update",
@@ -117,7 +119,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-"""
+"""  # noqa: S608 -- built from fixed table names and messages, not input
 
 POSTGRESQL_TRIGGERS = [
     ("avustus_audit_entry_append_only", "audit_auditentry", "avustus_refuse_audit_change"),

@@ -152,7 +152,7 @@ def my_application(request, reference: str):
     if request.method == "POST" and editable:
         changes = _form_values(request, application)
         # The services number budget lines in the order they were sent: the form's filled-in categories.
-        posted_budget = [line["category"] for line in changes.budget]
+        posted_budget = [line["category"] for line in changes.budget or []]  # the form always sends a list
         try:
             application = services.update_draft(
                 application, changes, actor=request.user, version=_version(request)

@@ -39,7 +39,7 @@ def error_summary(errors: dict[str, list[str]], fields: dict[str, tuple[str | No
     ``fields`` maps a service's error path ("title", "plan.objectives", "budget.0.vat") to the input's id
     and its label in the user's language; a path not in it (the whole form, the version) has neither.
     """
-    items = []
+    items: list[SummaryItem] = []
     for path, problems in errors.items():
         target, label = fields.get(path, (None, ""))
         items.extend(SummaryItem(target, label, str(problem)) for problem in problems)

@@ -48,7 +48,10 @@ def _fields(data, parent: str | None = None) -> list[dict]:
         return [{"label": "", "value": _scalar(data, parent)}]
     rows = []
     for key, value in items:
-        label = _label(key, parent) if isinstance(data, dict) else f"{_label(parent, None) if parent else ''} {key}".strip()
+        if isinstance(data, dict):
+            label = _label(key, parent)
+        else:
+            label = f"{_label(parent, None) if parent else ''} {key}".strip()
         if isinstance(value, dict) and value:
             rows.append({"label": label, "fields": _fields(value, key)})
         elif isinstance(value, list | tuple) and value and all(not isinstance(v, dict | list | tuple) for v in value):

@@ -5,10 +5,15 @@ are stored and compared as codes; the screens, their templates (the ``label`` an
 filters) and the audit history read their names here.
 """
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from avustus.rules import allocation
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency, needed only by the type checker
+    from django_stubs_ext import StrOrPromise
 
 KIND_LABELS = {"municipality": _("municipality"), "joint_authority": _("joint municipal authority")}
 ROUNDING_LABELS = {"down": _("down"), "half_up": _("to the nearest (half up)"), "up": _("up")}
@@ -68,7 +73,7 @@ VOCABULARIES = {"kind": KIND_LABELS, "rounding": ROUNDING_LABELS, "part": PART_L
                 "flag": FLAG_LABELS}
 
 
-def label(code: str, vocabulary: str) -> str:
+def label(code: str, vocabulary: str) -> "StrOrPromise":
     """A code's name in a vocabulary, in the reader's language; the code itself if unknown."""
     return VOCABULARIES[vocabulary].get(code, code)
 
@@ -82,7 +87,7 @@ def outcome_label(kind: str | None) -> str:
     return str(Outcome.Kind(kind).label).capitalize()
 
 
-def check_label(code: str, exclusions: dict, lang: str) -> str:
+def check_label(code: str, exclusions: dict, lang: str) -> "StrOrPromise":
     """A screening check's name; an exclusion's check (``exclusion:<code>``) names the excluded theme."""
     if code in exclusions:
         return gettext("Not excluded: %(name)s") % {"name": exclusions[code].text(lang)}
@@ -93,7 +98,10 @@ def check_label(code: str, exclusions: dict, lang: str) -> str:
 
 
 def C(message: str):  # noqa: N802
-    """Words of the audit history, in their own context so that the same English word elsewhere may translate otherwise."""
+    """Words of the audit history, in their own context.
+
+    So that the same English word elsewhere may translate otherwise.
+    """
     return pgettext_lazy("audit history", message)
 
 

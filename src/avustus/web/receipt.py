@@ -13,7 +13,7 @@ from django.utils.translation import override
 
 from avustus.applications.models import Application
 from avustus.calls.texts import plan_field_label
-from avustus.decisions.documents.model import Document, Heading, Paragraph, Table
+from avustus.decisions.documents.model import Block, Document, Heading, Paragraph, Table
 from avustus.decisions.vocabulary.base import date_text
 from avustus.rules.money import format_amount
 
@@ -22,13 +22,13 @@ def application_document(application: Application, lang: str) -> Document:
     lang = lang if lang in {"fi", "sv", "en"} else "fi"
     with override(lang):
         call = application.call
-        blocks = [
+        blocks: list[Block] = [
             Paragraph(_("Tracking number: %(reference)s") % {"reference": application.reference}),
             Paragraph(_("Status: %(status)s") % {"status": application.get_status_display()}),
         ]
         if application.submitted_at:
-            blocks.append(Paragraph(_("Submitted: %(time)s (Helsinki time)")
-                                    % {"time": date_format(timezone.localtime(application.submitted_at), "SHORT_DATETIME_FORMAT")}))
+            submitted = date_format(timezone.localtime(application.submitted_at), "SHORT_DATETIME_FORMAT")
+            blocks.append(Paragraph(_("Submitted: %(time)s (Helsinki time)") % {"time": submitted}))
         blocks.append(Heading(_("Consortium")))
         for member in application.members.select_related("organisation").order_by("position"):
             blocks.append(Paragraph(f"{member.get_role_display().capitalize()}: {member}"))
@@ -38,7 +38,8 @@ def application_document(application: Application, lang: str) -> Document:
             blocks.append(Paragraph(application.plan.get(field["key"], "") or "–"))
         lines = list(application.budget_lines.select_related("category").order_by("position"))
         total = sum((line.amount_vat_free for line in lines), Decimal("0.00"))
-        blocks.append(Paragraph(_("Amount applied: %(amount)s euros") % {"amount": format_amount(application.amount_applied)}))
+        blocks.append(Paragraph(_("Amount applied: %(amount)s euros")
+                                % {"amount": format_amount(application.amount_applied)}))
         blocks.append(
             Table(
                 title=_("Budget"),

@@ -205,7 +205,7 @@ def call_texts(request, slug: str):
             return redirect("call-texts", slug=call.slug)
     texts = [(key, [(lang, value.get(lang, "")) for lang in TEXT_LANGUAGES]) for key, value in call.texts.items()]
     language_names = {"fi": _("Finnish"), "sv": _("Swedish")}
-    fields = {}
+    fields: dict[str, tuple[str | None, str]] = {}
     for key in call.texts:
         fields[key] = (f"t-{key}-fi", key)
         for lang in TEXT_LANGUAGES:

@@ -37,7 +37,8 @@ def later_decisions(request, slug: str):
                 if outcome is None:
                     raise Http404
                 kind = request.POST.get("outcome", "")
-                amount = proposals.parse_grant_amount(request.POST.get("amount", "")) if kind == allocation.GRANTED else None
+                amount = (proposals.parse_grant_amount(request.POST.get("amount", ""))
+                          if kind == allocation.GRANTED else None)
                 amending.prepare_later_decision(outcome.decision, {application: (kind, amount)},
                                                      actor=request.user)
                 messages.success(request, _("The decision was prepared; a decision-maker signs it."))
@@ -54,9 +55,9 @@ def later_decisions(request, slug: str):
     if drafts:
         log_list(request, call, "prepared decisions", [o.application for d in drafts for o in d.outcomes.all()])
     # Each draft with the version its signature names: the decision as read on this page.
-    drafts = [(draft, amending.draft_version(draft)) for draft in drafts]
+    versioned = [(draft, amending.draft_version(draft)) for draft in drafts]
     return render(request, "web/officials/later.html", {
-        "call": call, "page": page, "drafts": drafts, "query": query_of(request),
+        "call": call, "page": page, "drafts": versioned, "query": query_of(request),
         "outcomes": allocation.OUTCOMES,
         "can_prepare": has_programme_role(request.user, call.programme, PREPARERS),
         "can_decide": has_programme_role(request.user, call.programme, DECIDERS),

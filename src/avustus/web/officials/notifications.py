@@ -32,7 +32,8 @@ def notifications(request, pk: int):
             try:
                 notification = record_notification(decision, application, channel=request.POST.get("channel", ""),
                                                    sent_on=sent_on, actor=request.user)
-                messages.success(request, _("Recorded: deemed received on %(received)s; requests for rectification by %(deadline)s.")
+                messages.success(request, _("Recorded: deemed received on %(received)s; "
+                                            "requests for rectification by %(deadline)s.")
                                  % {"received": date_format(notification.received_on, "SHORT_DATE_FORMAT"),
                                     "deadline": date_format(notification.rectification_deadline, "SHORT_DATE_FORMAT")})
             except PermissionDenied:
@@ -42,7 +43,7 @@ def notifications(request, pk: int):
         return redirect("officials-notifications", decision.pk)
     outcomes = decision.outcomes.select_related("application").order_by("application__reference")
     page = page_of(request, outcomes)
-    sent = {}
+    sent: dict[int, list[Notification]] = {}
     for n in Notification.objects.filter(decision=decision, application__in=[o.application_id for o in page]):
         sent.setdefault(n.application_id, []).append(n)
     rows = [{"outcome": o, "notifications": sent.get(o.application_id, [])} for o in page]

@@ -79,7 +79,8 @@ def _line_view(computed, line, rank) -> dict:
             "basis": BASIS_LABELS[line.basis], "stored": stored,
             "reason": stored.override_reason if stored else (
                 computed.seeded_from and line.basis == allocation.BASIS_OVERRIDE and
-                _("as decided on %(date)s") % {"date": date_format(computed.seeded_from.decided_on, "SHORT_DATE_FORMAT")})}
+                _("as decided on %(date)s")
+                % {"date": date_format(computed.seeded_from.decided_on, "SHORT_DATE_FORMAT")})}
 
 
 @login_required

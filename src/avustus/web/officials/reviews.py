@@ -36,7 +36,8 @@ def review(request, pk: int):
                                            reason=request.POST.get("conflict_reason", ""), actor=request.user)
                 messages.success(request, _("Your declaration was recorded."))
             else:
-                scores = {c.code: (request.POST.get(f"score.{c.code}", ""), request.POST.get(f"justification.{c.code}", ""))
+                scores = {c.code: (request.POST.get(f"score.{c.code}", ""),
+                                   request.POST.get(f"justification.{c.code}", ""))
                           for c in criteria}
                 reviews.submit_scores(assignment, scores, actor=request.user)
                 messages.success(request, _("Your scores were recorded."))
@@ -49,8 +50,8 @@ def review(request, pk: int):
     # The plan and files open once the reviewer has declared no conflict of interest; the read is logged.
     dossier = (read_dossier(application, request.user, request.LANGUAGE_CODE, what="plan")
                if assignment.conflict == Assignment.Conflict.NONE else None)
-    scores = {s.criterion_id: s for s in assignment.scores.all()}
-    rows = [{"criterion": c, "score": scores.get(c.pk), "posted_value": request.POST.get(f"score.{c.code}", ""),
+    given = {s.criterion_id: s for s in assignment.scores.all()}
+    rows = [{"criterion": c, "score": given.get(c.pk), "posted_value": request.POST.get(f"score.{c.code}", ""),
              "posted_text": request.POST.get(f"justification.{c.code}", ""),
              "errors": errors.get(f"scores.{c.code}", []) + errors.get(f"scores.{c.code}.justification", [])}
             for c in criteria]

@@ -29,7 +29,8 @@ def screening_list(request, slug: str):
         except PermissionDenied:
             raise Http404 from None
         messages.success(request, ngettext("Flags were computed; %(n)s application changed.",
-                                           "Flags were computed; %(n)s applications changed.", changed) % {"n": changed})
+                                           "Flags were computed; %(n)s applications changed.", changed)
+                         % {"n": changed})
         return redirect("officials-screening", call.slug)
     state, sort = request.GET.get("state", ""), request.GET.get("sort", "received")
     page = page_of(request, selectors.screening_list(call, state=state, sort=sort))

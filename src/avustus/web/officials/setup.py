@@ -40,7 +40,8 @@ def create_call(request):
     slug, title = request.POST.get("slug", "").strip(), request.POST.get("title_fi", "")
     try:
         if source is not None:
-            call = call_services.copy_call(source, slug=slug, title_fi=title.strip() or source.title_fi, actor=request.user)
+            call = call_services.copy_call(source, slug=slug, title_fi=title.strip() or source.title_fi,
+                                           actor=request.user)
         else:
             call = call_services.create_call(programme, slug=slug, title_fi=title, actor=request.user)
     except PermissionDenied:  # errors.NotAllowed too: a programme one does not work on is as if none

@@ -1,12 +1,16 @@
 """Template filters for money, outcomes and the rules' names, so that templates show them one way everywhere."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.formats import number_format
 
 from avustus.rules.money import format_amount
 from avustus.web import labels
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency, needed only by the type checker
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -32,7 +36,9 @@ def score(value) -> str:
         number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
         return str(value)
-    decimals = max(0, -number.normalize().as_tuple().exponent) if number != number.to_integral() else 0
+    exponent = number.normalize().as_tuple().exponent
+    # A finite number's exponent is an int; a NaN's is a letter ("n", "N"), and it has no decimals to show.
+    decimals = max(0, -exponent) if isinstance(exponent, int) and number != number.to_integral() else 0
     return number_format(number, decimal_pos=decimals, use_l10n=True)
 
 
@@ -54,7 +60,7 @@ def in_language(obj, lang: str) -> str:
 
 @register.filter
 def localised(obj, field: str) -> str:
-    """``group|localised:"name"``: the ``name_sv`` of a row when the page is in Swedish and it has one, else ``name_fi``.
+    """``group|localised:"name"``: a row's ``name_sv`` when the page is in Swedish and it has one, else ``name_fi``.
 
     For anything with ``<field>_fi`` and ``<field>_sv`` (groups and their conditions, bodies and their
     regions), so that a Swedish page shows Swedish names wherever the data has them.
@@ -99,7 +105,7 @@ def works_as_staff(roles: set[str]) -> bool:
 
 
 @register.filter
-def label(code: str, vocabulary: str) -> str:
+def label(code: str, vocabulary: str) -> "StrOrPromise":
     """``mode|label:"rounding"``: a code's name in the reader's language; the code itself if unknown."""
     return labels.label(code, vocabulary)
 

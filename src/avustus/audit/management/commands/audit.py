@@ -40,8 +40,7 @@ class Command(BaseCommand):
             for problem in result.problems:
                 self.stdout.write(problem.line())
         if not result.ok:
-            first = result.first
-            where = (_("entry %(id)s") % {"id": first.entry_id} if first.entry_id is not None
+            where = (_("entry %(id)s") % {"id": result.entry_id} if result.entry_id is not None
                      else _("the end of the log"))
             raise CommandError(_("The audit log is broken at %(where)s: problems found %(problems)s, entries read "
                                  "%(entries)s.") % {"where": where, "problems": len(result.problems),

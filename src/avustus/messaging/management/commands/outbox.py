@@ -12,7 +12,8 @@ from avustus.messaging.models import OutboundMessage
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("List the outgoing messages; retry the failed ones; resend one that is uncertain.")
+    # Lazy, so the help is in the language active when argparse prints it; the stubs allow only str.
+    help = gettext_lazy("List the outgoing messages; retry the failed ones; resend one that is uncertain.")  # type: ignore[assignment]
 
     def add_arguments(self, parser):
         parser.add_argument("action", nargs="?", choices=["list", "retry", "resend"], default="list")

@@ -7,7 +7,8 @@ from avustus.messaging import worker
 
 
 class Command(BaseCommand):
-    help = _("Run background tasks: send queued messages and retry failed ones by the back-off.")
+    # Lazy, so the help is in the language active when argparse prints it; the stubs allow only str.
+    help = _("Run background tasks: send queued messages and retry failed ones by the back-off.")  # type: ignore[assignment]
 
     def add_arguments(self, parser):
         parser.add_argument("--until-idle", action="store_true",

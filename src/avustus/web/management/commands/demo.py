@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,7 +58,8 @@ class Command(BaseCommand):
             f"{result.call.applications.count()} applications."
         )
         self.stdout.write(f"Open call for trying the e-service: {open_call.slug}, until "
-                          f"{timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M} ({open_call.get_status_display()}): "
+                          f"{timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M} "
+                          f"({open_call.get_status_display()}): "
                           f"{state_summary(open_call)} (a proposal is presented only after the deadline).")
         self.stdout.write(f"Closed call for trying the officials' steps: {closed_call.slug}, closed "
                           f"{timezone.localtime(closed_call.closes_at):%d.%m.%Y %H:%M}: {state_summary(closed_call)}; "
@@ -114,7 +115,8 @@ class Command(BaseCommand):
                          title_en="Joint digitalisation projects of municipalities (demo call, closed)",
                          opens_at=now - timedelta(days=30), closes_at=now + timedelta(hours=1), actor=SYSTEM)
         call = publish_call(call, actor=SYSTEM)
-        applications = _submit(call, [(title, partners, costs) for title, partners, costs, _s in DEMO_CLOSED_APPLICATIONS])
+        applications = _submit(call, [(title, partners, costs)
+                                      for title, partners, costs, _s in DEMO_CLOSED_APPLICATIONS])
         closes_at = timezone.now()
         Call.objects.filter(pk=call.pk).update(closes_at=closes_at)
         call.refresh_from_db()
@@ -141,6 +143,8 @@ def _submit(call: Call, specs) -> list:
     user = get_user_model().objects.get(username="hameenlinna")
     lead = Organisation.objects.get(code=DEMO_APPLICANT_MUNICIPALITY)
     category = call.cost_categories.filter(eligible=True).order_by("position").first()
+    if category is None:  # the bundled round's categories are copied into every demo call
+        raise CommandError(f"the demo call {call.slug} has no eligible cost category to budget for")
     submitted = []
     for title, partners, costs in specs:
         draft = services.create_draft(call, actor=user, organisation=lead, title=title, idempotency_key=title)
