@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: the seed decision and the 2020 round loaded through the real import."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,24 @@ from avustus.actors import SYSTEM
 REPO = Path(__file__).resolve().parents[1]
 # The Ministry of Finance's collective decision of 26.2.2020 (a public decision of an authority), as text.
 SEED = REPO / "tests" / "data" / "kuntadigi-2020-02-26.txt"
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}  # and whatever builds on them
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ``AVUSTUS_DATABASE_TESTS_ONLY=1`` (CI's second run, on PostgreSQL) only the tests that touch the
+    database run: the pure ones and the browser tests gave the same answer on the first run, on SQLite."""
+    if os.environ.get("AVUSTUS_DATABASE_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        browser = "browser" in item.path.parts
+        touches = any(item.get_closest_marker(m) for m in ("django_db", "second_database")) or bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        (keep if touches and not browser else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")

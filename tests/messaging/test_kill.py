@@ -19,6 +19,8 @@ import pytest
 
 from tests.messaging.smtp import SMTPServer
 
+pytestmark = pytest.mark.second_database  # a worker or server process on DATABASE_URL's database
+
 HELPER = Path(__file__).with_name("outbox_helper.py")
 MESSAGES = 5
 

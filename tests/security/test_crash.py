@@ -35,6 +35,8 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
+pytestmark = pytest.mark.second_database  # a worker or server process on DATABASE_URL's database
+
 HELPER = Path(__file__).with_name("crash_helper.py")
 APPLICATIONS = 30
 CLIENTS = 8
