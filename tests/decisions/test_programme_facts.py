@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from avustus.actors import SYSTEM
 from avustus.decisions import round_import
 from avustus.decisions.approval import combinable_sentences
 from avustus.decisions.bundled import bundled_decision
@@ -23,7 +24,7 @@ def test_changing_the_file_changes_the_call_not_the_code(monkeypatch):
     facts = round_import.programme_facts()
     changed = {**facts, "call": {**facts["call"], "min_municipalities": 3, "lead_kinds": ["municipality"]}}
     monkeypatch.setattr(round_import, "programme_facts", lambda: changed)
-    call = round_import.import_parsed(bundled_decision(), actor=None, source_name="bundled").call
+    call = round_import.import_parsed(bundled_decision(), actor=SYSTEM, source_name="bundled").call
     assert call.min_municipalities == 3
     assert call.lead_kinds == ["municipality"]
 
