@@ -56,9 +56,13 @@ class Call(models.Model):
 
     implementation_end = models.DateField(_("end of implementation"), null=True, blank=True)
     final_report_due = models.DateField(_("final report due"), null=True, blank=True)
-    reporting_interval_months = models.PositiveSmallIntegerField(_("interim report every (months)"), null=True, blank=True)
+    reporting_interval_months = models.PositiveSmallIntegerField(
+        _("interim report every (months)"), null=True, blank=True
+    )
 
-    rounding_unit = models.DecimalField(_("granted amounts rounded to"), max_digits=10, decimal_places=2, default=Decimal("0.01"))
+    rounding_unit = models.DecimalField(
+        _("granted amounts rounded to"), max_digits=10, decimal_places=2, default=Decimal("0.01")
+    )
     rounding_mode = models.CharField(
         _("rounding"), max_length=10, default="down", choices=[(m, m) for m in ROUNDING_MODES]
     )
@@ -95,6 +99,9 @@ class _CallPart(models.Model):
     class Meta:
         abstract = True
         ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name_fi}"
 
     def text(self, lang: str, field: str = "name") -> str:
         return getattr(self, f"{field}_{lang}", "") or getattr(self, f"{field}_fi")

@@ -13,12 +13,16 @@ from django.utils.translation import gettext_lazy
 
 from avustus.accounts.permissions import can_prepare_calls
 from avustus.audit.chain import record
-from avustus.calls.models import Call, CostCategory, Criterion, Exclusion, GrantGroup
+from avustus.calls.models import Call, CostCategory, Criterion, Exclusion, GrantGroup, _CallPart
 from avustus.calls.texts import default_texts
 from avustus.errors import NotAllowed
 from avustus.rules.money import MAX_AMOUNT, ROUNDING_MODES, MoneyError, parse_euros
 
 TEXT_LANGUAGES = ("fi", "sv")
+# The numbered rule rows of a call, by the name of their relation on the call.
+CALL_PARTS: dict[str, type[_CallPart]] = {
+    "cost_categories": CostCategory, "exclusions": Exclusion, "criteria": Criterion, "groups": GrantGroup,
+}
 MAX_TEXT_LENGTH = 20_000
 
 
@@ -73,12 +77,13 @@ def copy_call(source: Call, *, slug: str, title_fi: str, title_sv: str = "", tit
             rounding_mode=source.rounding_mode, texts=source.texts, plan_fields=source.plan_fields,
             reporting_interval_months=source.reporting_interval_months,
         )
-        for model in (CostCategory, Exclusion, Criterion, GrantGroup):
-            rows = list(model.objects.filter(call=source))
+        for model in CALL_PARTS.values():
+            # The default manager, as Django advises for code that handles more than one model.
+            rows = list(model._default_manager.filter(call=source))
             for row in rows:
                 row.pk = None
                 row.call = call
-            model.objects.bulk_create(rows)
+            model._default_manager.bulk_create(rows)
         record("call.copied", call, actor=actor, data={"from": source.slug})
     return call
 
@@ -182,30 +187,33 @@ def _parse_part(part: str, text: str, errors: dict) -> list[dict]:
             errors[where] = [_("%(part)s, line %(n)s: give an identifier and a Finnish name, at most %(k)s fields "
                                "separated by |.") % {"part": PART_NAMES[part], "n": number, "k": len(names)}]
             continue
-        row = dict(zip(names, fields + [""] * (len(names) - len(fields))))
-        if not code_re.fullmatch(row["code"]) or row["code"] in codes:
+        # Missing trailing fields are empty: the padded list is exactly as long as the names.
+        raw = dict(zip(names, fields + [""] * (len(names) - len(fields)), strict=True))
+        if not code_re.fullmatch(raw["code"]) or raw["code"] in codes:
             errors[where] = [_("%(part)s, line %(n)s: the identifier must be unique and use only a-z, 0-9, _ and -.")
                              % {"part": PART_NAMES[part], "n": number}]
             continue
-        codes.add(row["code"])
+        codes.add(raw["code"])
+        row: dict[str, object] = dict(raw)
         if part == "cost_categories":
-            row["eligible"] = row["eligible"].lower() not in ("no", "ei", "nej", "false", "0")
+            row["eligible"] = raw["eligible"].lower() not in ("no", "ei", "nej", "false", "0")
         elif part == "exclusions":
             for key in ("keywords_fi", "keywords_sv"):
-                row[key] = [k.strip().casefold() for k in row[key].split(",") if k.strip()]
+                row[key] = [k.strip().casefold() for k in raw[key].split(",") if k.strip()]
         elif part == "criteria":
             try:
-                row["weight"] = Decimal(row["weight"].replace(",", ".") or "1")
-                row["scale_max"] = int(row["scale_max"] or "5")
+                weight = Decimal(raw["weight"].replace(",", ".") or "1")
+                scale_max = int(raw["scale_max"] or "5")
                 # Weights are stored to the hundredth: a smaller one would be stored as nothing.
-                if not (row["weight"].is_finite() and Decimal("0.01") <= row["weight"] <= 100
-                        and row["weight"] == row["weight"].quantize(Decimal("0.01"))
-                        and 1 <= row["scale_max"] <= 100):
+                if not (weight.is_finite() and Decimal("0.01") <= weight <= 100
+                        and weight == weight.quantize(Decimal("0.01"))
+                        and 1 <= scale_max <= 100):
                     raise ValueError
             except (InvalidOperation, ValueError):
                 errors[where] = [_("%(part)s, line %(n)s: the weight is a positive number and the scale a whole "
                                    "number from 1 to 100.") % {"part": PART_NAMES[part], "n": number}]
                 continue
+            row["weight"], row["scale_max"] = weight, scale_max
         rows.append(row)
     return rows
 
@@ -284,7 +292,6 @@ def update_call_rules(call: Call, values: dict, parts: dict[str, str], *, actor)
     parsed = {part: _parse_part(part, text, errors) for part, text in parts.items() if part in PART_FIELDS}
     if errors:
         raise ValidationError(_named(errors))
-    models = {"cost_categories": CostCategory, "exclusions": Exclusion, "criteria": Criterion, "groups": GrantGroup}
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if call.status != Call.Status.DRAFT:
@@ -296,8 +303,9 @@ def update_call_rules(call: Call, values: dict, parts: dict[str, str], *, actor)
         call.save()
         for part, rows in parsed.items():
             getattr(call, part).all().delete()
-            models[part].objects.bulk_create(
-                models[part](call=call, position=i, **row) for i, row in enumerate(rows, start=1))
+            model = CALL_PARTS[part]
+            model._default_manager.bulk_create(
+                model(call=call, position=i, **row) for i, row in enumerate(rows, start=1))
         after = {name: str(getattr(call, name)) for name in clean}
         after.update({part: part_lines(call, part) for part in parsed})
         record("call.rules_changed", call, actor=actor, data={"before": before, "after": after})

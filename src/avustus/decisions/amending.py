@@ -117,7 +117,8 @@ def prepare_later_decision(original: Decision, changes: dict[Application, tuple[
             raise Invalid({f"applications.{application.reference}": [
                 _("A decision on this application is already prepared and waiting for signature.")]})
     with transaction.atomic():
-        decision = _draft_later(original, changes, presenting_official=user_of(actor), decided_on=decided_on, conditions=None)
+        decision = _draft_later(original, changes, presenting_official=user_of(actor), decided_on=decided_on,
+                                conditions=None)
         record("decision.prepared", decision, actor=actor, data={
             "amends": original.pk,
             "outcomes": {a.reference: [k, str(m) if m is not None else None] for a, (k, m) in changes.items()}})

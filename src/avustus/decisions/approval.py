@@ -148,11 +148,14 @@ def _outcomes(decision: Decision, proposal: Proposal, lines, applications) -> li
             return ""
         return lead.organisation.name_fi if lead.organisation else lead.name_as_written
 
-    numbers, granted = number_lines(lines, name_of=name_of,
-                                    group_position=lambda k: group_of(k).position if group_of(k) else 0)
+    def group_position(key: str) -> int:
+        group = group_of(key)
+        return group.position if group else 0
+
+    numbers, granted = number_lines(lines, name_of=name_of, group_position=group_position)
     combinable: dict[str, set[str]] = {}
     for key, line in stored.items():
-        if line.combinable_with_id:
+        if line.combinable_with is not None:  # selected with the line: no query
             combinable.setdefault(key, set()).add(line.combinable_with.reference)
             combinable.setdefault(line.combinable_with.reference, set()).add(key)
     outcomes = []

@@ -48,8 +48,12 @@ class Decision(models.Model):
     # disagreement stays visible instead of being silently recomputed away.
     stated_received = models.PositiveIntegerField(_("applications received"), null=True, blank=True)
     stated_withdrawn = models.PositiveIntegerField(_("applications withdrawn"), null=True, blank=True)
-    stated_applied_total = models.DecimalField(_("total applied"), max_digits=14, decimal_places=2, null=True, blank=True)
-    stated_granted_total = models.DecimalField(_("total granted"), max_digits=14, decimal_places=2, null=True, blank=True)
+    stated_applied_total = models.DecimalField(
+        _("total applied"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    stated_granted_total = models.DecimalField(
+        _("total granted"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     # Frozen at signing: the data the documents were built from, and its hash.
     snapshot = models.JSONField(_("data as signed"), default=dict, blank=True)
@@ -68,11 +72,6 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.call} {self.decided_on}"
 
-    @property
-    def signed_in_avustus(self) -> bool:
-        """Signed here (with a frozen snapshot), as opposed to imported from a decision signed elsewhere."""
-        return bool(self.snapshot_sha256)
-
     def save(self, *args, **kwargs):
         if self.pk is not None and self.signed_in_avustus:
             stored = Decision.objects.filter(pk=self.pk).values_list("status", flat=True).first()
@@ -84,6 +83,11 @@ class Decision(models.Model):
         if self.signed_in_avustus:
             raise DecisionLocked(f"decision {self.pk} is signed and cannot be deleted")
         return super().delete(*args, **kwargs)
+
+    @property
+    def signed_in_avustus(self) -> bool:
+        """Signed here (with a frozen snapshot), as opposed to imported from a decision signed elsewhere."""
+        return bool(self.snapshot_sha256)
 
 
 class Outcome(models.Model):
@@ -153,10 +157,6 @@ class DecisionDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.decision_id}.{self.lang}.{self.format}"
 
-    @property
-    def filename(self) -> str:
-        return f"{self.decision.call.slug}-{self.decision_id}-{self.lang}.{self.format}"
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise DecisionLocked("a stored decision document is never changed")
@@ -164,6 +164,10 @@ class DecisionDocument(models.Model):
 
     def delete(self, *args, **kwargs):
         raise DecisionLocked("a stored decision document is never deleted")
+
+    @property
+    def filename(self) -> str:
+        return f"{self.decision.call.slug}-{self.decision_id}-{self.lang}.{self.format}"
 
 
 class Finding(models.Model):
@@ -216,3 +220,6 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [models.UniqueConstraint(fields=["decision", "application", "channel", "sent_on"],
                                                name="one_notification_per_sending")]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference}: {self.get_channel_display()} {self.sent_on}"

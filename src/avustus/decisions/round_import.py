@@ -168,7 +168,9 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
         # The other language's heading and condition come from the programme's texts when this
         # language's heading agrees with them; a Finnish field is never left empty.
         known_heading, _condition = group_text(texts, code, lang)
-        other_heading, other_condition = group_text(texts, code, other) if known_heading == section.heading else ("", "")
+        other_heading, other_condition = (
+            group_text(texts, code, other) if known_heading == section.heading else ("", "")
+        )
         values = {f"name_{lang}": section.heading, f"condition_{lang}": section.condition,
                   f"name_{other}": other_heading, f"condition_{other}": other_condition}
         values["name_fi"] = values["name_fi"] or section.heading
@@ -261,8 +263,8 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
                 # A Swedish decision's conditions are Swedish: kept as such, so that they stay Swedish when rendered.
                 special_conditions_sv=list(a.grant.conditions) if a.grant and parsed.language == "sv" else [],
                 recipient=orgs[a.recipient.body.key] if a.recipient and a.recipient.body else None,
-                recipient_as_written=(a.grant.recipient if a.grant else a.deferred.applicant) if entry else "",
-                project_as_written=(a.grant.project if a.grant else a.deferred.project) if entry else "",
+                recipient_as_written=a.grant.recipient if a.grant else (a.deferred.applicant if a.deferred else ""),
+                project_as_written=a.grant.project if a.grant else (a.deferred.project if a.deferred else ""),
             )
         )
     ConsortiumMember.objects.bulk_create(members)

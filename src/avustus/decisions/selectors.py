@@ -6,14 +6,34 @@ decision on a deferred application, or an amending decision, supersedes the coll
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call, GrantGroup
 from avustus.decisions.models import Decision, Finding, Outcome
 
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency, needed only by the type checker
+    from django_stubs_ext import WithAnnotations
+
 ZERO = Decimal("0.00")
+
+
+class CurrentOutcome(TypedDict):
+    """What ``with_current_outcome`` adds to each application: None where no signed decision concerns it."""
+
+    outcome_kind: str | None
+    amount_granted: Decimal | None
+
+
+class OutcomeAndLead(CurrentOutcome):
+    """What ``applications_with_outcomes`` adds to each application."""
+
+    group_id: int | None
+    outcome_number: int | None
+    lead_name: str | None
+    lead_written: str | None
 
 
 def _newest_outcomes():
@@ -23,7 +43,7 @@ def _newest_outcomes():
         F("decision__decided_on").desc(nulls_last=True), "-decision_id")
 
 
-def applications_with_outcomes(call: Call) -> QuerySet[Application]:
+def applications_with_outcomes(call: Call) -> "QuerySet[WithAnnotations[Application, OutcomeAndLead]]":
     """The call's applications annotated with their current outcome, group and lead, members prefetched.
 
     Filtering and sorting on the annotations happen in the database, and the query count does not
@@ -46,7 +66,9 @@ def applications_with_outcomes(call: Call) -> QuerySet[Application]:
     )
 
 
-def with_current_outcome(applications: QuerySet[Application]) -> QuerySet[Application]:
+def with_current_outcome(
+    applications: QuerySet[Application],
+) -> "QuerySet[WithAnnotations[Application, CurrentOutcome]]":
     """The applications annotated with their current outcome (``outcome_kind``, ``amount_granted``), if any."""
     newest = _newest_outcomes()
     return applications.annotate(outcome_kind=Subquery(newest.values("kind")[:1]),

@@ -20,6 +20,9 @@ class Employment(models.Model):
         verbose_name_plural = _("employments")
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_employment")]
 
+    def __str__(self) -> str:
+        return f"{self.user}: {self.organisation}"
+
 
 class Screening(models.Model):
     """The official's eligibility checklist of one application, with a reason for every item that fails."""
@@ -34,6 +37,9 @@ class Screening(models.Model):
     class Meta:
         verbose_name = _("screening")
         verbose_name_plural = _("screenings")
+
+    def __str__(self) -> str:
+        return self.application.reference
 
 
 class Assignment(models.Model):
@@ -61,6 +67,9 @@ class Assignment(models.Model):
         verbose_name_plural = _("review assignments")
         constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="unique_assignment")]
 
+    def __str__(self) -> str:
+        return f"{self.application.reference}: {self.reviewer}"
+
     @property
     def conflicted(self) -> bool:
         return self.conflict in (self.Conflict.DECLARED, self.Conflict.EMPLOYED)
@@ -76,6 +85,9 @@ class Score(models.Model):
         verbose_name = _("score")
         verbose_name_plural = _("scores")
         constraints = [models.UniqueConstraint(fields=["assignment", "criterion"], name="unique_score")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment}: {self.criterion.code} = {self.value}"
 
 
 class Proposal(models.Model):
@@ -112,6 +124,9 @@ class Proposal(models.Model):
         verbose_name = _("decision proposal")
         verbose_name_plural = _("decision proposals")
 
+    def __str__(self) -> str:
+        return f"{self.call}: {self.get_status_display()}"
+
 
 class ProposalLine(models.Model):
     """What the official set by hand for one application; everything else the allocation rules compute."""
@@ -134,6 +149,9 @@ class ProposalLine(models.Model):
         verbose_name = _("proposal line")
         verbose_name_plural = _("proposal lines")
         constraints = [models.UniqueConstraint(fields=["proposal", "application"], name="unique_proposal_line")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal.call}: {self.application.reference}"
 
 
 class RectificationRequest(models.Model):
@@ -163,9 +181,14 @@ class RectificationRequest(models.Model):
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     registered_at = models.DateTimeField(auto_now_add=True)
-    new_decision = models.OneToOneField("decisions.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    new_decision = models.OneToOneField(
+        "decisions.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("rectification request")
         verbose_name_plural = _("rectification requests")
         ordering = ["received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.received_on}"

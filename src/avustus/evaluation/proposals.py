@@ -70,6 +70,8 @@ def _seed_overrides(call: Call) -> tuple[dict[str, allocation.Override], object 
         "decided_on", "pk").first()
     if decision is None or decision.source_sha256 == "":
         return {}, None
+    if decision.decided_on is None:  # cannot happen: the parser requires an imported decision's date
+        raise ValueError(f"imported decision {decision.pk} has no date")
     reason = _("as decided on %(date)s") % {"date": date_format(decision.decided_on, "SHORT_DATE_FORMAT")}
     overrides = {
         ref: allocation.Override(kind, reason)
@@ -95,10 +97,12 @@ def compute_proposal(call: Call) -> ComputedProposal:
     ).exclude(conflict__in=[Assignment.Conflict.DECLARED, Assignment.Conflict.EMPLOYED]).values_list(
         "application_id", "weighted_score"
     ):
-        mean_scores.setdefault(app_id, []).append(score)
+        if score is not None:  # always: a review's weighted score is stored when it is submitted
+            mean_scores.setdefault(app_id, []).append(score)
     scores = {ref: summarise(mean_scores.get(a.pk, [])).mean for ref, a in applications.items()}
     lines = (
-        {line.application.reference: line for line in proposal.lines.select_related("application", "combinable_with", "group")}
+        {line.application.reference: line
+         for line in proposal.lines.select_related("application", "combinable_with", "group")}
         if proposal else {}
     )
     overrides = {
@@ -209,9 +213,9 @@ def set_line(call: Call, application: Application, *, actor, outcome: str = "", 
 def _line_data(line: ProposalLine) -> dict:
     return {
         "outcome": line.override_outcome, "amount": str(line.override_amount) if line.override_amount else None,
-        "reason": line.override_reason, "group": line.group.code if line.group_id else None,
+        "reason": line.override_reason, "group": line.group.code if line.group is not None else None,
         "conditions": line.special_conditions, "conditions_sv": line.special_conditions_sv,
-        "combinable_with": line.combinable_with.reference if line.combinable_with_id else None,
+        "combinable_with": line.combinable_with.reference if line.combinable_with is not None else None,
     }
 
 
@@ -227,7 +231,8 @@ def set_pass_mark(call: Call, pass_mark, *, actor) -> Proposal:
         before = str(proposal.pass_mark) if proposal.pass_mark is not None else None
         proposal.pass_mark = value
         proposal.save(update_fields=["pass_mark"])
-        record("proposal.pass_mark_set", call, actor=actor, data={"before": before, "after": str(value) if value is not None else None})
+        after = str(value) if value is not None else None
+        record("proposal.pass_mark_set", call, actor=actor, data={"before": before, "after": after})
     return proposal
 
 
@@ -282,7 +287,7 @@ def present(call: Call, *, actor, version: str | None = None, decided_on: date |
         errors["presenting_official_title"] = [_("Give your title as the decision states it.")]
     elif len(title) > 200:
         errors["presenting_official_title"] = [_("At most %(n)s characters.") % {"n": 200}]
-    if errors:
+    if errors or decided_on is None:  # a missing date is among the errors
         raise Invalid(errors)
     with transaction.atomic():
         proposal = _editable_proposal(call, actor)

@@ -85,7 +85,8 @@ def submit_scores(assignment: Assignment, scores: dict[str, tuple[object, str]],
         try:
             values[criterion.code] = int(str(value).strip())
         except (TypeError, ValueError):
-            errors[f"scores.{criterion.code}"] = [_("Give a whole number from 0 to %(max)s.") % {"max": criterion.scale_max}]
+            errors[f"scores.{criterion.code}"] = [
+                _("Give a whole number from 0 to %(max)s.") % {"max": criterion.scale_max}]
             continue
         if not str(justification).strip():
             errors[f"scores.{criterion.code}.justification"] = [_("Justify the score.")]

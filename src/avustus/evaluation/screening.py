@@ -71,7 +71,9 @@ def screen(application: Application, checks: dict[str, tuple[bool, str]], *, act
         lock_unfrozen(call)  # under the proposal's lock: a presentation waits for this screening, or refuses it
         screening, _created = Screening.objects.select_for_update().get_or_create(application=application)
         before = {"checks": screening.checks, "eligible": screening.eligible}
-        screening.checks = {code: {"passed": bool(checks[code][0]), "reason": checks[code][1].strip()} for code in items}
+        screening.checks = {
+            code: {"passed": bool(checks[code][0]), "reason": checks[code][1].strip()} for code in items
+        }
         screening.eligible = all(v["passed"] for v in screening.checks.values())
         screening.completed_by = user_of(actor)
         screening.completed_at = timezone.now()

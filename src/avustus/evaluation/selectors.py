@@ -7,6 +7,7 @@ of queries whether the round has fifty applications or five thousand.
 from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import Combinable
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call
@@ -23,7 +24,7 @@ SCREENING_SORTS = {
     "applied": ("-amount_applied", "reference"),
     "status": ("eligible", "reference"),
 }
-EVALUATION_SORTS = {
+EVALUATION_SORTS: dict[str, tuple[str | Combinable, ...]] = {
     "score": (F("mean_score").desc(nulls_last=True), "reference"),
     "spread": (F("spread").desc(nulls_last=True), "reference"),
     "reviews": ("reviews", "reference"),
@@ -57,12 +58,16 @@ def screening_list(call: Call, *, state: str = "", sort: str = "received") -> Qu
 
 
 def evaluation_list(call: Call, *, sort: str = "score") -> QuerySet[Application]:
-    """Submitted applications with their reviews' mean weighted score, spread and counts; conflicted scores don't count."""
+    """Submitted applications with their reviews' mean weighted score, spread and counts.
+
+    Conflicted scores don't count.
+    """
     apps = (
         call.applications.filter(status=Application.Status.SUBMITTED)
         .annotate(
             mean_score=Avg("assignments__weighted_score", filter=COUNTED),
-            spread=Max("assignments__weighted_score", filter=COUNTED) - Min("assignments__weighted_score", filter=COUNTED),
+            spread=(Max("assignments__weighted_score", filter=COUNTED)
+                    - Min("assignments__weighted_score", filter=COUNTED)),
             reviews=Count("assignments", filter=COUNTED),
             assigned=Count("assignments"),
             conflicted_reviews=Count("assignments", filter=Q(assignments__conflict__in=[

@@ -5,6 +5,7 @@ rebuilt and checked later: signing stores the snapshot and its hash beside the r
 """
 
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from avustus.applications.models import ConsortiumMember
@@ -49,7 +50,10 @@ def decision_snapshot(decision: Decision) -> dict:
         o.application_id: o
         for o in Outcome.objects.filter(decision=decision).select_related("recipient", "group")
     }
-    grants, deferred, rows = [], [], []
+    # JSON-ready rows of mixed values (text, numbers, nested bodies, lists of conditions).
+    grants: list[dict[str, Any]] = []
+    deferred: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for app in apps:
         members = list(app.members.all())
         lead = next((m for m in members if m.role == ConsortiumMember.Role.LEAD), None)
@@ -108,7 +112,7 @@ def decision_snapshot(decision: Decision) -> dict:
             "amends": (
                 {"id": decision.amends_id,
                  "decided_on": decision.amends.decided_on.isoformat() if decision.amends.decided_on else None}
-                if decision.amends_id else None
+                if decision.amends is not None else None
             ),
             "decision_maker": {"name": decision.decision_maker_name, "title": decision.decision_maker_title},
             "presenting_official": {

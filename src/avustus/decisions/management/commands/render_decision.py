@@ -29,7 +29,12 @@ class Command(BaseCommand):
             raise CommandError(_("round %(round)s has no decision yet") % {"round": round})
         data = render_decision(decision, lang, fmt)
         if output == "-":
-            self.stdout.buffer.write(data) if hasattr(self.stdout, "buffer") else self.stdout.write(data.decode())
+            # Bytes go to the underlying binary stream when there is one (not under a test's StringIO).
+            buffer = getattr(self.stdout, "buffer", None)
+            if buffer is not None:
+                buffer.write(data)
+            else:
+                self.stdout.write(data.decode())
             return
         try:
             Path(output).write_bytes(data)

@@ -21,7 +21,8 @@ class Command(BaseCommand):
         call = Call.objects.filter(slug=options["round"]).first()
         if call is None:
             known = ", ".join(Call.objects.order_by("slug").values_list("slug", flat=True)) or "none"
-            raise CommandError(_("no round %(round)r; the rounds are: %(known)s") % {"round": options["round"], "known": known})
+            raise CommandError(
+                _("no round %(round)r; the rounds are: %(known)s") % {"round": options["round"], "known": known})
         report = proposal_report(compute_proposal(call))
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
@@ -29,7 +30,8 @@ class Command(BaseCommand):
         for line in report["applications"]:
             self.stdout.write(
                 f"{line['rank']:>4} {line['reference']:<28} {line['amount_applied']:>14} "
-                f"{line['proposed_outcome'] or 'undecided':<10} {line['proposed_amount'] or '':>14}  {line['title'][:60]}"
+                f"{line['proposed_outcome'] or 'undecided':<10} {line['proposed_amount'] or '':>14}  "
+                f"{line['title'][:60]}"
             )
         totals = report["totals"]
         self.stdout.write(f"applied {totals['applied']}  granted {totals['granted']}  "
