@@ -15,7 +15,6 @@ from avustus.audit.models import AuditEntry
 from tests.audit.conftest import run_audit, sql, verify_json
 
 
-
 @pytest.fixture(autouse=True)
 def english():
     """The commands speak the user's language; these tests read them in English."""

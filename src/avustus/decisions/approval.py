@@ -88,8 +88,9 @@ def _make_decision(call: Call, *, actor, version: str, decision_maker_title: str
         raise Invalid({"__all__": [_("The call has not closed; the proposal cannot be approved yet.")]})
     if proposal.decided_on is not None and proposal.decided_on > timezone.localdate():
         # Signed today, a decision dated later would misstate its date and every time limit counted from it.
-        raise Invalid({"__all__": [_("The proposal dates the decision %(date)s; it can be approved on that day at the earliest.")
-                                   % {"date": date_format(proposal.decided_on, "SHORT_DATE_FORMAT")}]})
+        raise Invalid({"__all__": [
+            _("The proposal dates the decision %(date)s; it can be approved on that day at the earliest.")
+            % {"date": date_format(proposal.decided_on, "SHORT_DATE_FORMAT")}]})
     presented = proposal.presented
     lines = [(key, outcome, Decimal(amount) if amount is not None else None)
              for key, outcome, amount in presented["lines"]]
