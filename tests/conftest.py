@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: the seed decision and the 2020 round loaded through the real import."""
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,32 @@ def draft_application(open_call, hameenlinna_applicant):
     from avustus.registry.models import Organisation
 
     return create_draft(open_call, actor=hameenlinna_applicant, organisation=Organisation.objects.get(code="109"))
+
+
+@contextmanager
+def process_environment(tmp_path, prefix: str):
+    """Environment variables for processes a test starts (a server, a worker): a data directory of their own and,
+    when DATABASE_URL names PostgreSQL, a fresh database ``<prefix>_<random>`` dropped afterwards; on SQLite
+    the processes share ``avustus.sqlite3`` in the data directory."""
+    env = {**os.environ, "AVUSTUS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "avustus.settings",
+           "AVUSTUS_LOG_LEVEL": "ERROR"}
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield env
+        return
+    import secrets
+    from urllib.parse import urlparse, urlunparse
+
+    import psycopg
+
+    parsed = urlparse(url)
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    # CREATE and DROP DATABASE run outside a transaction, from the server's maintenance database.
+    admin = urlunparse(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield {**env, "DATABASE_URL": urlunparse(parsed._replace(path=f"/{name}"))}
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

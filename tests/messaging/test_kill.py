@@ -7,16 +7,14 @@ that takes the first message and holds the second unanswered; the test kills the
 """
 
 import json
-import os
-import secrets
 import signal
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 
+from tests.conftest import process_environment
 from tests.messaging.smtp import SMTPServer
 
 pytestmark = pytest.mark.second_database  # a worker or server process on DATABASE_URL's database
@@ -27,24 +25,8 @@ MESSAGES = 5
 
 @pytest.fixture
 def worker_env(tmp_path):
-    env = {**os.environ, "AVUSTUS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "avustus.settings",
-           "AVUSTUS_LOG_LEVEL": "ERROR"}
-    url = os.environ.get("DATABASE_URL")
-    if not url:
+    with process_environment(tmp_path, "outbox") as env:
         yield env
-        return
-    import psycopg
-
-    parsed = urlparse(url)
-    name = f"outbox_{secrets.token_hex(4)}"
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield {**env, "DATABASE_URL": urlunparse(parsed._replace(path=f"/{name}"))}
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def helper(env, *args):

@@ -18,7 +18,6 @@ acknowledged, so what is in flight at that moment is lost to the clients. Then:
 """
 
 import json
-import os
 import secrets
 import select
 import signal
@@ -31,9 +30,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
+
+from tests.conftest import process_environment
 
 pytestmark = pytest.mark.second_database  # a worker or server process on DATABASE_URL's database
 
@@ -47,25 +47,8 @@ CSRF = secrets.token_hex(16)  # a 32-character CSRF secret, sent as cookie and h
 @pytest.fixture
 def crash_env(tmp_path):
     """Environment variables naming a fresh database for the helper's processes, and the SQLite file if any."""
-    env = {**os.environ, "AVUSTUS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "avustus.settings",
-           "AVUSTUS_LOG_LEVEL": "ERROR"}
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        yield env, tmp_path / "avustus.sqlite3"
-        return
-    import psycopg
-
-    parsed = urlparse(url)
-    name = f"crash_{secrets.token_hex(4)}"
-    # CREATE and DROP DATABASE run outside a transaction, from the server's maintenance database.
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield {**env, "DATABASE_URL": urlunparse(parsed._replace(path=f"/{name}"))}, None
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with process_environment(tmp_path, "crash") as env:
+        yield env, None if "DATABASE_URL" in env else tmp_path / "avustus.sqlite3"
 
 
 def helper(env, *args) -> dict | list:
