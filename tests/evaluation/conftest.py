@@ -121,7 +121,8 @@ def evaluated(small_round, staff):
 def present(call, official, **changes):
     """Present as the screen does: the proposal as read now, after the deadline, with the decision's date and
     the presenter's title."""
-    shown = proposals.presentable_version(proposals.compute_proposal(call))
+    shown = changes.pop("version") if "version" in changes else proposals.presentable_version(
+        proposals.compute_proposal(call))
     return proposals.present(call, actor=official, **({"version": shown, "decided_on": timezone.localdate(),
                                                       "presenting_official_title": "Neuvotteleva virkamies"} | changes))
 

@@ -65,6 +65,7 @@ def test_a_score_submitted_while_the_proposal_is_presented_waits_and_is_refused(
 
     computing, go = threading.Event(), threading.Event()
     compute = proposals.compute_proposal
+    read = proposals.presentable_version(compute(call))  # the proposal as the presenting official read it
 
     def held_compute(c):
         computing.set()  # the presentation holds the proposal's lock from here until it commits
@@ -73,7 +74,7 @@ def test_a_score_submitted_while_the_proposal_is_presented_waits_and_is_refused(
 
     monkeypatch.setattr(proposals, "compute_proposal", held_compute)
     result: dict = {}
-    presenting = _in_thread(lambda: present(call, staff["official"]).status, result, "present")
+    presenting = _in_thread(lambda: present(call, staff["official"], version=read).status, result, "present")
     assert computing.wait(60)
     scoring = _in_thread(lambda: reviews.submit_scores(
         assignment, {"impact": (1, "heikko"), "feasibility": (1, "heikko")}, actor=late_reviewer).submitted_at,
