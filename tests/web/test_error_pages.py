@@ -125,3 +125,26 @@ def test_when_the_layout_itself_fails_a_plain_translated_page_is_sent(rf, db, mo
     html = response.content.decode()
     assert response.status_code == 500 and '<html lang="sv">' in html and "<h1>Något gick fel</h1>" in html
 
+
+
+@pytest.mark.parametrize(("kind", "status", "heading"), [
+    ("Conflict", 409, "Muuttunut välillä"), ("NotFound", 404, "Sivua ei löytynyt"), ("NotAllowed", 403, "Ei sallittu")])
+def test_a_refusal_no_view_handles_is_the_styled_page_for_its_kind(db, monkeypatch, kind, status, heading):
+    """A service's domain error that its view does not show on a form ends in the page for its kind, not a 500."""
+    from avustus import errors, urls
+
+    def refuse(request):
+        raise getattr(errors, kind)("Hakemus muuttui välillä.")
+
+    for pattern in urls.urlpatterns:
+        if getattr(pattern, "name", None) == "organisations":
+            monkeypatch.setattr(pattern, "callback", refuse)
+    client = Client(raise_request_exception=False)
+    client.cookies["django_language"] = "fi"
+    response = client.get(reverse("organisations"))
+    html = response.content.decode()
+    assert response.status_code == status
+    _in_layout(html)
+    assert f"<h1>{heading}</h1>" in html
+    if kind == "Conflict":  # what changed, and what to do about it
+        assert "Hakemus muuttui välillä." in html and "Mitään ei tallennettu" in html
