@@ -44,3 +44,8 @@ def user_of(actor):
     if actor is None:
         raise TypeError("an actor is required: pass the user, or SYSTEM for commands and jobs")
     return None if actor is SYSTEM else actor
+
+
+def display_name(actor) -> str:
+    """The name a decision states for its signatory: the user's full name, else their username."""
+    return actor.get_full_name() or actor.get_username()

@@ -18,9 +18,3 @@ from django.dispatch import Signal
 application_submitted = Signal()
 # application=, actor=, language=None
 application_withdrawn = Signal()
-# decision=, actor=  (not yet sent by the decisions stage)
-decision_signed = Signal()
-# request=, actor=  (a rectification request received; not yet sent)
-rectification_requested = Signal()
-# request=, actor=  (a rectification request decided; not yet sent)
-rectification_decided = Signal()

@@ -50,9 +50,14 @@ class AuditEntry(models.Model):
 
     @property
     def is_system(self) -> bool:
-        if self.actor_kind:
-            return self.actor_kind == self.ActorKind.SYSTEM
-        return self.actor_id is None
+        return self.system_acted(self.actor_kind, self.actor_id)
+
+    @classmethod
+    def system_acted(cls, actor_kind: str, actor_id: int | None) -> bool:
+        """Whether the system acted: by the entry's kind; entries older than the kind have no user."""
+        if actor_kind:
+            return actor_kind == cls.ActorKind.SYSTEM
+        return actor_id is None
 
 
 class AuditHead(models.Model):

@@ -12,10 +12,6 @@ from avustus.accounts.permissions import officiated_programmes
 from avustus.calls.models import Call
 
 
-def is_public(call: Call) -> bool:
-    return call.status != Call.Status.DRAFT
-
-
 def visible_calls(user) -> QuerySet[Call]:
     """The calls ``user`` may know exist: every published one, and the drafts of programmes they officiate."""
     calls = Call.objects.all()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import check_decides, check_not_presenter, check_prepares
-from avustus.actors import user_of
+from avustus.actors import display_name, user_of
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.chain import record
 from avustus.decisions.models import Decision, Outcome
@@ -75,7 +75,7 @@ def _draft_later(original: Decision, changes, *, presenting_official, decided_on
     decision = Decision.objects.create(
         call=original.call, kind=Decision.Kind.AMENDING, amends=original, decided_on=decided_on,
         presenting_official=presenting_official,
-        presenting_official_name=presenting_official.get_full_name() or presenting_official.get_username(),
+        presenting_official_name=display_name(presenting_official),
     )
     leads = {
         m.application_id: m.organisation
@@ -137,7 +137,7 @@ def sign_prepared(decision: Decision, *, actor, version: str, decided_on: date |
         refuse_changed(version, draft_version(current), _(
             "The decision has changed since you opened it. Read it again before signing."))
         current.decision_maker = user_of(actor)
-        current.decision_maker_name = actor.get_full_name() or actor.get_username()
+        current.decision_maker_name = display_name(actor)
         current.decided_on = current.decided_on or decided_on or timezone.localdate()
         current.save(update_fields=["decision_maker", "decision_maker_name", "decided_on"])
         return sign_decision(current, actor=actor)

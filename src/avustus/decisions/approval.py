@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import check_decides, check_not_presenter
-from avustus.actors import user_of
+from avustus.actors import display_name, user_of
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.chain import record
 from avustus.calls.models import Call, GrantGroup
@@ -39,10 +39,6 @@ class _Rehearsed(Exception):
 
     def __init__(self, snapshot: dict):
         self.snapshot = snapshot
-
-
-def _title(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def approve(call: Call, *, actor, version: str, decision_maker_title: str = "") -> Decision:
@@ -105,9 +101,9 @@ def _make_decision(call: Call, *, actor, version: str, decision_maker_title: str
             % {"refs": ", ".join(withdrawn)}]})
     decision = Decision.objects.create(
         call=call, kind=Decision.Kind.COLLECTIVE, decided_on=proposal.decided_on or timezone.localdate(),
-        presenting_official=proposal.presented_by, presenting_official_name=_title(proposal.presented_by),
+        presenting_official=proposal.presented_by, presenting_official_name=display_name(proposal.presented_by),
         presenting_official_title=proposal.presenting_official_title, decision_maker=user_of(actor),
-        decision_maker_name=_title(actor), decision_maker_title=decision_maker_title,
+        decision_maker_name=display_name(actor), decision_maker_title=decision_maker_title,
         stated_received=len(lines),
         stated_withdrawn=sum(1 for _k, outcome, _a in lines if outcome == allocation.WITHDRAWN),
         stated_applied_total=sum((a.amount_applied for a in applications.values()), Decimal("0.00")),

@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.chain import record
@@ -84,12 +85,12 @@ def import_parsed(parsed: ParsedDecision, *, actor, source_name: str, replace: b
                 return ImportResult(existing.call, existing, changed=False)
             if call_has_decisions_signed_here(existing.call):
                 raise RoundConflict(
-                    f"Round {slug} has decisions signed in Avustus; an import cannot replace them."
+                    _("Round %(slug)s has decisions signed in Avustus; an import cannot replace them.") % {"slug": slug}
                 )
             if not replace:
                 raise RoundConflict(
-                    f"Round {slug} was already imported from a different text ({existing.source_name}); "
-                    "import with --replace to replace it."
+                    _("Round %(slug)s was already imported from a different text (%(source)s); "
+                      "import with --replace to replace it.") % {"slug": slug, "source": existing.source_name}
                 )
             _clear_round(existing.call)
         decision = _store(linked, slug=slug, digest=digest, source_name=source_name)

@@ -58,7 +58,7 @@ class Command(BaseCommand):
         count = 0
         for id_, at, who, action, ttype, tid, data, kind, actor_id in entries:
             # The kind, not the name, says whether the system acted (older entries: no user means the system).
-            system = kind == AuditEntry.ActorKind.SYSTEM if kind else actor_id is None
+            system = AuditEntry.system_acted(kind, actor_id)
             if as_json:
                 item = {"id": id_, "at": at.isoformat(), "who": who, "actor": {
                             "kind": "system" if system else "user", "id": None if system else actor_id},
