@@ -15,6 +15,8 @@ Environment variables:
   directory, which suits a single machine but not several servers behind one address.
 - ``AVUSTUS_DEBUG``: ``1`` for development error pages.
 - ``AVUSTUS_ALLOWED_HOSTS``: comma-separated host names (default: localhost only).
+- ``AVUSTUS_SITE_URL``: the address users reach the app at, for links in messages (default the demo's
+  ``http://127.0.0.1:8000``).
 - ``AVUSTUS_HTTPS``: ``1`` when users reach the app over HTTPS only: redirect to HTTPS, HSTS and cookies
   sent only over HTTPS. Defaults to on when ``AVUSTUS_ALLOWED_HOSTS`` is set and ``AVUSTUS_DEBUG`` is not,
   that is in a deployment; off for the demo and the tests, which run on http://127.0.0.1.
@@ -152,6 +154,8 @@ def cache_from_url(url: str | None) -> dict:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_flag("AVUSTUS_DEBUG")
+# Links in messages (receipts, letters) point here: mail is read outside any request, so no host is known.
+AVUSTUS_SITE_URL = os.environ.get("AVUSTUS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("AVUSTUS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
 ]

@@ -1,6 +1,6 @@
 """Applications in the JSON API: start a draft, read, change, submit and withdraw, for the bodies one acts for."""
 
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from avustus.api.auth import AUTH
@@ -8,7 +8,8 @@ from avustus.api.schemas import ApplicationIn, ApplicationOut, DraftIn, Errors
 from avustus.applications import services
 from avustus.applications.models import Application
 from avustus.applications.reads import record_read
-from avustus.calls.models import Call
+from avustus.calls.selectors import visible_calls
+from avustus.errors import Invalid
 from avustus.registry.models import Organisation
 
 router = Router(tags=["applications"])
@@ -47,10 +48,15 @@ def _application_out(app: Application) -> dict:
 def create_application(request, payload: ApplicationIn):
     """Start a draft led by ``lead``. Send an ``Idempotency-Key`` header: a retry with it (by the same user,
     for the same lead) returns the draft already made."""
-    call = Call.objects.exclude(status=Call.Status.DRAFT).filter(slug=payload.call).first()  # drafts: as if none
+    call = visible_calls(None).filter(slug=payload.call).first()  # a draft call: as if there were none
     lead = Organisation.objects.filter(key=payload.lead).first()
-    if call is None or lead is None:
-        raise ValidationError({"call" if call is None else "lead": ["not found"]})
+    problems = {}
+    if call is None:
+        problems["call"] = [_("There is no published call with this identifier.")]
+    if lead is None:
+        problems["lead"] = [_("No body with this identifier in the registry.")]
+    if problems:
+        raise Invalid(problems)
     application = services.create_draft(call, actor=request.user, organisation=lead, title=payload.title,
                                         idempotency_key=request.headers.get("Idempotency-Key", ""))
     return Status(201, _application_out(application))

@@ -147,10 +147,10 @@ def _amount(value, path: str, errors: dict) -> Decimal | None:
     try:
         amount = parse_euros(value)
     except MoneyError as error:
-        if error.kind == MoneyError.NOT_A_NUMBER:
-            errors[path] = [_("Write an amount in euros, for example 12500,00.")]
-        else:
+        if error.kind == MoneyError.DECIMALS:
             errors[path] = [_("Write an amount in euros with at most two decimals, for example 12500,00.")]
+        else:  # not a number, NaN or infinity, or beyond any amount a call grants
+            errors[path] = [_("Write an amount in euros, for example 12500,00.")]
         return None
     if amount < 0:
         errors[path] = [_("An amount cannot be negative.")]

@@ -15,12 +15,11 @@ from avustus.actors import user_of
 from avustus.messaging import outbox
 
 LANGUAGES = ("fi", "sv", "en")
-DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 
 def site_url(path: str) -> str:
-    """An absolute link for a message (``AVUSTUS_SITE_URL`` setting, else the demo's address)."""
-    return getattr(settings, "AVUSTUS_SITE_URL", DEFAULT_SITE_URL).rstrip("/") + path
+    """An absolute link for a message (the ``AVUSTUS_SITE_URL`` setting)."""
+    return settings.AVUSTUS_SITE_URL + path
 
 
 def language_for(language: str | None, organisation=None) -> str:

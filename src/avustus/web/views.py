@@ -250,7 +250,7 @@ def _error_page(request, template: str, status: int, context: dict | None = None
         from django.utils.translation import get_language
 
         title = {400: _("The request could not be understood"), 403: _("Not allowed"), 404: _("Page not found"),
-                 429: _("Too many requests"), 500: _("Something went wrong")}.get(status, _("Something went wrong"))
+                 500: _("Something went wrong")}.get(status, _("Something went wrong"))
         body = (f'<!doctype html><html lang="{escape(get_language() or "fi")}"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)} – Avustus'
                 f'</title></head><body><main><h1>{escape(title)}</h1><p><a href="/">{escape(_("To the front page"))}'
