@@ -159,7 +159,7 @@ def test_the_number_of_applications_left_undecided_is_told_in_the_right_form(sma
     assert three.value.messages == [
         "Tarkastamatta tai pisteyttämättä olevia hakemuksia on 3. Käsittele ne ennen esittelyä."]
     assert one.value.messages == [
-        "1 ansökan har ännu inte granskats eller poängsatts. Behandla den före föredragningen."]
+        "1 ansökan har ännu inte förhandsgranskats eller poängsatts. Behandla den före föredragningen."]
 
 
 def test_flags_of_an_imported_round_are_computed_and_stored(round_2020, person):

@@ -134,7 +134,7 @@ def test_a_count_of_one_is_told_in_the_singular(client, round_2020, official, mo
     client.post(reverse("set_language"), {"language": "sv", "next": "/"})
     response = client.post(reverse("officials-screening", args=[round_2020.slug]), follow=True)
     assert [str(m) for m in response.context["messages"]] == [
-        "Flaggorna beräknades; uppgifterna för 1 ansökan ändrades."]
+        "Anmärkningarna beräknades; uppgifterna för 1 ansökan ändrades."]
 
 
 def test_a_recorded_notification_tells_its_dates_in_the_finnish_way(client, round_2020, official):

@@ -306,7 +306,9 @@ class Registry:
             # A Swedish official name puts the place in the genitive: "Villmanstrands stad", "Korsholms kommun".
             base = rest[:-1] if rest.endswith("s") else ""
             found = self._municipal_index.get(base, {})
-            if base and found and all(how == _SWEDISH for how in found.values()):
+            # A name the same in both languages is indexed as Finnish; its Swedish name is still the base.
+            if base and found and all(how == _SWEDISH or compact(self._by_key[key].name_sv) == base
+                                      for key, how in found.items()):
                 notes.append(f"'{last}' removed")
                 return self._found(name, found, base, notes, claimed=ORGANISATIONAL_WORDS[last])
 
