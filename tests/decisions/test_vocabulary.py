@@ -81,3 +81,15 @@ def test_date_and_rate_sentences_read_back(lang):
     assert parse_date(_read(lang, vocab.implementation_end, phrases.implementation_end(end))) == end
     for rate in (Decimal("0.85"), Decimal("0.855"), Decimal("1")):
         assert parse_percentage(_read(lang, vocab.aid_rate, phrases.aid_rate(rate))) == rate
+
+
+def test_swedish_sentences_agree_in_number():
+    from avustus.decisions.vocabulary.sv import SwedishPhrases
+
+    phrases = SwedishPhrases()
+    assert phrases.received(None, 1) == "Inkom 1 ansökan om understöd."
+    assert phrases.received(None, 51) == "Inkom 51 ansökningar om understöd."
+    assert phrases.withdrawn(1) == "Ett projekt återtog senare sin ansökan."
+    assert phrases.withdrawn(2) == "Två projekt återtog senare sina ansökningar."
+    assert phrases.reporting_interval(1).endswith("en månads mellanrum.")
+    assert phrases.reporting_interval(4).endswith("fyra månaders mellanrum.")

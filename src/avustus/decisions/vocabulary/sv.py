@@ -118,13 +118,14 @@ class SwedishPhrases(Phrases):
 
     def received(self, deadline: date | None, received: int) -> str:
         by = f"Inom den tidsfrist som ministeriet angett, senast {date_text(deadline)}, " if deadline else ""
-        sentence = f"{by}inkom {received} ansökningar om understöd."
+        sentence = f"{by}inkom {received} {'ansökan' if received == 1 else 'ansökningar'} om understöd."
         return sentence[0].upper() + sentence[1:]
 
     def withdrawn(self, withdrawn: int) -> str:
         if withdrawn == 0:
             return "Ingen sökande återtog sin ansökan."
-        return f"{COUNT_WORDS.get(withdrawn, str(withdrawn))} projekt återtog senare sin ansökan."
+        own = "sin ansökan" if withdrawn == 1 else "sina ansökningar"
+        return f"{COUNT_WORDS.get(withdrawn, str(withdrawn))} projekt återtog senare {own}."
 
     def applied_total(self, amount: Decimal) -> str:
         return f"Det sammanlagda ansökta beloppet i de inkomna ansökningarna var {euros_text(amount)} euro."
@@ -150,7 +151,8 @@ class SwedishPhrases(Phrases):
                 "kostnader. Mervärdesskatten räknas inte in i kostnaderna när maximibeloppet beräknas.")
 
     def reporting_interval(self, months: int) -> str:
-        return f"Mellanrapporter ska lämnas med {INTERVAL_WORDS.get(months, str(months))} månaders mellanrum."
+        noun = "månads" if months == 1 else "månaders"
+        return f"Mellanrapporter ska lämnas med {INTERVAL_WORDS.get(months, str(months))} {noun} mellanrum."
 
 
 PHRASES = SwedishPhrases()
@@ -193,7 +195,7 @@ VOCABULARY = Vocabulary(
     granted_total=(r"\bunderstöd\s+som\s+beviljas\s+(?:är|uppgår\s+till)\s+{amount}\s+euro\b",),
     aid_rate=(r"\bhögst\s+(?P<value>\d{1,3}(?:,\d{1,4})?)\s+procent",),
     implementation_end=(r"\bslutrapporteringen\s+gjord\s+senast\s+{date}", r"\bsenast\s+{date}"),
-    reporting_interval=(r"\b{count}\s+månaders\s+mellanrum",),
+    reporting_interval=(r"\b{count}\s+månad(?:er)?s\s+mellanrum",),
     grant_amount=r"(?:högst\s+)?{amount}\s*(?:euro|€)(?!\w)",
     recipient_prefix=r"^till\s+",
     co_recipients=r"\s+och\s+övriga\s+(?:kommuner|samkommuner)(?:\s+och\s+samkommuner)?"
