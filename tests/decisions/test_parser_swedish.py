@@ -262,7 +262,7 @@ def test_plain_spaces_crlf_and_bytes_read_the_same():
         ("Inom den tidsfrist som ministeriet angett, senast 19.12.2019, inkom", "Inkom", "deadline", None),
         ("Inom den tidsfrist som ministeriet angett, senast 19.12.2019, inkom", "Inkom", "received", 6),
         ("I statsbudgeten för år 2019 har", "I statsbudgeten har", "appropriation", Decimal("30000000.00")),
-        ("med fyra månaders", "med en månads", "reporting_interval_months", 1),  # the singular, as the documents now write it
+        ("med fyra månaders", "med en månads", "reporting_interval_months", 1),  # the singular, as documents write it
         ("med fyra månaders", "med tre månaders", "reporting_interval_months", 3),
         ("med fyra månaders", "med sex månaders", "reporting_interval_months", 6),
         ("med fyra månaders", "med tolv månaders", "reporting_interval_months", 12),
