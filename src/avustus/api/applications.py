@@ -50,12 +50,12 @@ def create_application(request, payload: ApplicationIn):
     for the same lead) returns the draft already made."""
     call = visible_calls(None).filter(slug=payload.call).first()  # a draft call: as if there were none
     lead = Organisation.objects.filter(key=payload.lead).first()
-    problems = {}
-    if call is None:
-        problems["call"] = [_("There is no published call with this identifier.")]
-    if lead is None:
-        problems["lead"] = [_("No body with this identifier in the registry.")]
-    if problems:
+    if call is None or lead is None:
+        problems = {}
+        if call is None:
+            problems["call"] = [_("There is no published call with this identifier.")]
+        if lead is None:
+            problems["lead"] = [_("No body with this identifier in the registry.")]
         raise Invalid(problems)
     application = services.create_draft(call, actor=request.user, organisation=lead, title=payload.title,
                                         idempotency_key=request.headers.get("Idempotency-Key", ""))

@@ -22,7 +22,7 @@ from avustus.errors import Conflict, NotFound
 from avustus.registry.models import Organisation
 from avustus.registry.selectors import search_organisations
 from avustus.web.downloads import download_response
-from avustus.web.feedback import error_summary, messages_of
+from avustus.web.feedback import confirm, error_summary, messages_of
 from avustus.web.receipt import application_pdf
 
 VISIBLE = (Call.Status.PUBLISHED, Call.Status.CLOSED, Call.Status.DECIDED)
@@ -307,11 +307,8 @@ def application_copy(request, reference: str):
 @require_POST
 def withdraw(request, reference: str):
     application = services.access_application(request.user, reference, for_edit=True)
-    if request.POST.get("confirm") != "yes":
-        # Withdrawal cannot be undone: the form's box must be ticked (checked here, not only in the browser).
-        messages.error(request, _("Tick the box to confirm: this step cannot be undone."))
-        return redirect("my-application", reference=reference)
     try:
+        confirm(request)  # withdrawal cannot be undone
         services.withdraw(application, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(messages_of(exc)))

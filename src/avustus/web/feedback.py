@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def errors_of(exc: ValidationError) -> dict[str, list[str]]:
@@ -16,6 +17,12 @@ def messages_of(exc: Exception) -> list[str]:
     if isinstance(exc, ValidationError):
         return [m for problems in errors_of(exc).values() for m in problems]
     return [str(exc)]
+
+
+def confirm(request) -> None:
+    """Irreversible steps need the box ticked: the form's ``required`` is a courtesy, this is the check."""
+    if request.POST.get("confirm") != "yes":
+        raise ValidationError({"confirm": [_("Tick the box to confirm: this step cannot be undone.")]})
 
 
 def flash(request, exc: Exception) -> None:

@@ -37,12 +37,6 @@ def form_date(value: str) -> date | None:
         raise ValidationError({"decided_on": [_("Give the date as YYYY-MM-DD.")]}) from None
 
 
-def confirm(request) -> None:
-    """Irreversible steps need the box ticked: the form's ``required`` is a courtesy, this is the check."""
-    if request.POST.get("confirm") != "yes":
-        raise ValidationError({"confirm": [_("Tick the box to confirm: this step cannot be undone.")]})
-
-
 def page_of(request, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 

@@ -15,8 +15,8 @@ from avustus.decisions.selectors import applications_with_outcomes, current_outc
 from avustus.errors import Conflict
 from avustus.evaluation import proposals
 from avustus.rules import allocation
-from avustus.web.feedback import flash
-from avustus.web.officials.common import confirm, form_pk, log_list, official_call, page_of, query_of
+from avustus.web.feedback import confirm, flash
+from avustus.web.officials.common import form_pk, log_list, official_call, page_of, query_of
 
 
 @login_required

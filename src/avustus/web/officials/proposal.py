@@ -17,9 +17,9 @@ from avustus.errors import Conflict
 from avustus.evaluation import proposals, selectors
 from avustus.evaluation.models import Proposal, ProposalLine
 from avustus.rules import allocation
-from avustus.web.feedback import errors_of, flash
+from avustus.web.feedback import confirm, errors_of, flash
 from avustus.web.labels import BASIS_LABELS
-from avustus.web.officials.common import confirm, form_date, log_list, official_call, page_of
+from avustus.web.officials.common import form_date, log_list, official_call, page_of
 
 
 @login_required

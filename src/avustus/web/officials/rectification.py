@@ -18,8 +18,8 @@ from avustus.errors import Conflict
 from avustus.evaluation import selectors
 from avustus.evaluation.models import RectificationRequest
 from avustus.rules import allocation
-from avustus.web.feedback import errors_of
-from avustus.web.officials.common import confirm, form_pk, log_list, official_call, page_of
+from avustus.web.feedback import confirm, errors_of
+from avustus.web.officials.common import form_pk, log_list, official_call, page_of
 
 
 @login_required
