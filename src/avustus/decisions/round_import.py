@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from avustus import events
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.audit.chain import record
 from avustus.audit.triggers import replace_permit
@@ -106,6 +107,7 @@ def import_parsed(parsed: ParsedDecision, *, actor, source_name: str, replace: b
                 "findings": len(linked.findings),
             },
         )
+        events.decision_signed.send(Decision, decision=decision, actor=actor)
     return ImportResult(decision.call, decision, changed=True)
 
 

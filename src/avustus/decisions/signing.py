@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from avustus import events
 from avustus.accounts.permissions import check_not_presenter
 from avustus.actors import user_of
 from avustus.audit.chain import record
@@ -72,6 +73,8 @@ def seal(decision: Decision, rendered_from: dict, documents: dict[tuple[str, str
     decision.save(update_fields=["snapshot", "snapshot_sha256", "status", "signed_at", "decision_maker"])
     record("decision.signed", decision, actor=actor,
            data={"snapshot_sha256": decision.snapshot_sha256, "documents": hashes})
+    events.decision_signed.send(Decision, decision=decision, actor=actor)
+    events.decision_documents_ready.send(Decision, decision=decision, actor=actor)
     return decision
 
 
