@@ -31,6 +31,16 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_thread_reset():
+    """A request handled in-process leaves its language active in the thread (LocaleMiddleware does not
+    undo it), so a test that asked in Swedish would make the next one's messages Swedish."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
