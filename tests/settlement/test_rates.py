@@ -86,3 +86,21 @@ def test_who_may_add_a_rate(db, django_user_model, round_2020):
         add_reference_rate(date(2026, 1, 1), "2.00", actor=None)
     with pytest.raises(Invalid):
         add_reference_rate(date(2026, 1, 2), "2.00", actor=SYSTEM)
+
+
+def test_loading_the_shipped_file_again_keeps_what_is_there(db):
+    """A later release loads the file again in a new migration: rows already in the database stay as they are."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("avustus.settlement.migrations.0002_shipped_reference_rates")
+    ReferenceRate.objects.filter(half_year_start=date(2025, 1, 1)).update(rate=Decimal("9.99"))
+    ReferenceRate.objects.filter(half_year_start=date(2007, 1, 1)).delete()
+    add_reference_rate(date(2025, 7, 1), "2.00", actor=SYSTEM)
+    migration.load(apps, SimpleNamespace(connection=connection))
+    table = rate_table()
+    assert len(table) == 38 and table[date(2007, 1, 1)] == Decimal("4.00")  # a missing row is loaded again
+    assert table[date(2025, 1, 1)] == Decimal("9.99") and table[date(2025, 7, 1)] == Decimal("2.00")
