@@ -178,6 +178,7 @@ INSTALLED_APPS = [
     "avustus.decisions",
     "avustus.evaluation",
     "avustus.web",
+    "avustus.settlement",
     "avustus.ops",
     "django_tasks",
     "django_tasks_db",

@@ -193,3 +193,19 @@ def check_own_assignment(actor, assignment) -> None:
         raise TypeError("an actor is required: pass the user, or SYSTEM for commands and jobs")
     if not actor.is_authenticated or actor.pk is None or assignment.reviewer_id != actor.pk:
         raise NotFound()
+
+
+# --- after the decision ---
+# Settlement, return and recovery (settlement/).
+
+
+def check_keeps_reference_rates(actor, message: str) -> None:
+    """Add a half-year's reference rate as the Bank of Finland published it: the system (the command), a
+    superuser, or an official or administrator of any programme (the rates are the same for every programme)."""
+    from avustus.errors import NotAllowed
+
+    _require_actor(actor)
+    if is_system(actor) or (actor.is_authenticated and actor.is_superuser):
+        return
+    if not actor.is_authenticated or not RoleGrant.objects.filter(user=actor, role__in=PREPARERS).exists():
+        raise NotAllowed(message)

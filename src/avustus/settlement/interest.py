@@ -1,0 +1,61 @@
+"""Interest on a returned or recovered grant with the reference rates in the database, for the entry points.
+
+The rules are ``rules.interest``; this reads the rate table, turns the rules' refusals into ``Invalid`` in
+the user's language, and shapes a computation as the JSON the ``interest`` command prints.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from avustus.errors import Invalid
+from avustus.rules.interest import InterestComputation, InterestError, MissingReferenceRate, Payment, compute_interest
+from avustus.settlement.rates import rate_table
+
+
+def _message(error: InterestError) -> str:
+    if isinstance(error, MissingReferenceRate):
+        return _("The reference rate for %(half_year)s (the half-year from %(start)s) is not in the table. Once the "
+                 "Bank of Finland has published it, add it: avustus reference-rate add --half-year %(start)s "
+                 "--rate RATE") % {"half_year": error.half_year, "start": error.start.isoformat()}
+    return {
+        InterestError.NEGATIVE: _("An amount to return or a payment cannot be negative."),
+        InterestError.NO_PAYMENTS: _("Give the day of payment, or the instalments paid."),
+        InterestError.RETURNED_BEFORE_PAID: _("The day of return cannot be before a payment."),
+        InterestError.DUE_BEFORE_PAID: _("The due date cannot be before a payment."),
+        InterestError.MORE_THAN_PAID: _("The amount to return is more than was paid."),
+    }.get(error.kind, str(error))
+
+
+def interest_on(amount: Decimal, payments: Sequence[Payment] | date, returned_on: date, *,
+                due_on: date | None = None) -> InterestComputation:
+    """Interest (section 24) and penalty interest (section 25) on ``amount``: see ``rules.interest``.
+
+    ``Invalid`` in the user's language for input the rules refuse, a half-year missing from the table included.
+    """
+    try:
+        return compute_interest(amount, payments, returned_on, rate_table(), due_on=due_on)
+    except InterestError as error:
+        raise Invalid({"__all__": [_message(error)]}) from error
+
+
+def computation_as_dict(result: InterestComputation) -> dict:
+    """The computation as JSON-ready values: totals and lines, amounts as strings with cents, rates in percent.
+
+    ``from`` and ``to`` are inclusive. Each line's ``amount`` is rounded for showing; the totals are the exact
+    sums of the lines rounded once (see ``rules.interest``), so the lines shown may add up to a cent apart.
+    """
+    return {
+        "interest": str(result.interest),
+        "penalty_interest": str(result.penalty_interest),
+        "principal": str(result.principal),
+        "attribution": [{"paid_on": p.paid_on.isoformat(), "amount": str(p.amount)} for p in result.attribution],
+        "periods": [
+            {"kind": p.kind, "from": p.start.isoformat(), "to": p.end.isoformat(), "days": p.days,
+             "rate": str(p.rate), "amount": str(p.amount), "principal": str(p.principal),
+             "paid_on": p.paid_on.isoformat() if p.paid_on else None}
+            for p in result.periods
+        ],
+    }
