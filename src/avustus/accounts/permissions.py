@@ -193,3 +193,27 @@ def check_own_assignment(actor, assignment) -> None:
         raise TypeError("an actor is required: pass the user, or SYSTEM for commands and jobs")
     if not actor.is_authenticated or actor.pk is None or assignment.reviewer_id != actor.pk:
         raise NotFound()
+
+
+def can_edit_contact_of(actor, user) -> bool:
+    """A user's address, language and consent are theirs to give: the user themselves, or the system (the demo,
+    an operator's command). An official never consents on a party's behalf."""
+    _require_actor(actor)
+    return is_system(actor) or (actor.is_authenticated and actor.pk == user.pk)
+
+
+def can_manage_addresses_of(actor, organisation) -> bool:
+    """An organisation's addresses are set by those who act for it as applicants, or by the system."""
+    _require_actor(actor)
+    return is_system(actor) or can_act_for(actor, organisation)
+
+
+def can_see_addresses_of(actor, organisation) -> bool:
+    """Those who act for the organisation, and officials of any programme (who write to it)."""
+    _require_actor(actor)
+    if is_system(actor) or can_act_for(actor, organisation):
+        return True
+    if not actor.is_authenticated:
+        return False
+    return actor.is_superuser or RoleGrant.objects.filter(user=actor, role__in=OFFICIAL_ROLES,
+                                                          programme__isnull=False).exists()
