@@ -141,17 +141,21 @@ class Recipient:
     copy: bool = False  # a partner's copy of what went to the lead
 
 
-def recipients(organisation, *, users=(), language: str | None = None, copy: bool = False) -> list[Recipient]:
+def recipients(organisation, *, users=(), acting=None, language: str | None = None,
+               copy: bool = False) -> list[Recipient]:
     """The persons' and the organisation's addresses, each once (a person's first, so that their consent and
-    language count). ``language`` is the language the acting user was using, which wins for them."""
+    language count). ``acting`` is the user who acted, and ``language`` the language they were using: it is
+    their language when they have not chosen one of their own."""
     found: dict[str, Recipient] = {}
-    for user in users:
+    for user in (acting, *users):
         if user is None:
             continue
         to = address_of(user)
         if to and to.lower() not in found:
-            lang = language if language in LANGUAGES else language_of(user, organisation)
-            found[to.lower()] = Recipient(to, lang, user, copy)
+            chosen = contact_of(user).language
+            if chosen not in LANGUAGES:
+                chosen = language if user is acting and language in LANGUAGES else language_of(user, organisation)
+            found[to.lower()] = Recipient(to, chosen, user, copy)
     if organisation is not None:
         for address in OrganisationAddress.objects.filter(organisation=organisation):
             if address.email.lower() not in found:

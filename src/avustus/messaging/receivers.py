@@ -66,8 +66,9 @@ def _send_each(event: str, targets: list[Recipient], application, build, *, deci
 def lead_recipients(application, *, actor=None, language: str | None = None) -> list[Recipient]:
     """The lead's people (whoever acted, and who made the application) and the lead organisation's addresses."""
     lead = application.lead
-    users = [user_of(actor) if actor is not None else None, application.created_by]
-    return recipients(lead.organisation if lead else None, users=users, language=language)
+    acting = user_of(actor) if actor is not None else None
+    return recipients(lead.organisation if lead else None, users=[application.created_by], acting=acting,
+                      language=language)
 
 
 def _application_message(event: str, application, actor, language: str | None) -> None:
