@@ -217,3 +217,9 @@ def can_see_addresses_of(actor, organisation) -> bool:
         return False
     return actor.is_superuser or RoleGrant.objects.filter(user=actor, role__in=OFFICIAL_ROLES,
                                                           programme__isnull=False).exists()
+
+
+def preparers_of(programme) -> list:
+    """The users who prepare the programme's matters (reminded of what is overdue there)."""
+    return [grant.user for grant in RoleGrant.objects.filter(programme=programme, role__in=PREPARERS)
+            .select_related("user").order_by("user_id")]
