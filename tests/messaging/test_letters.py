@@ -1,7 +1,6 @@
 """Decision letters and rectification messages: to whom, in which language, what they say, and the electronic
 notification recorded when (and only when) a letter to a consenting person is actually sent."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -127,7 +126,7 @@ def test_a_later_decision_letter_and_the_rectification_messages(granted, person)
     assert received.subject.startswith("Begäran om omprövning") and application.reference in received.subject
     request = rectification.prepare(request, resolution="upheld", reasoning="Arvio oli oikea", actor=official)
     rectification.decide(request, actor=decider, version=rectification.prepared_version(request),
-                         decided_on=datetime.date.today())
+                         decided_on=timezone.localdate())
     decided = OutboundMessage.objects.get(event="rectification_decided", to="yhteys@kunta.example.fi")
     assert "det tidigare beslutet står fast" in decided.body
     amended = OutboundMessage.objects.filter(event="decision_letter", application=application).exclude(

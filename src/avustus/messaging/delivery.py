@@ -88,6 +88,8 @@ def _record_notification(message: OutboundMessage, now) -> None:
     from avustus.decisions.notifications import record_emailed
     from avustus.errors import DomainError
 
+    if message.decision is None or message.application is None:
+        return
     try:
         with transaction.atomic():
             message.notification = record_emailed(

@@ -72,11 +72,13 @@ def call_deadline(now: datetime) -> Iterable[Reminder]:
               .select_related("call", "created_by").prefetch_related("members__organisation"))
     for application in drafts:
         closes = application.call.closes_at
+        if closes is None:
+            continue
         window = _window((closes - now).total_seconds() / 86400)
         if window is None:
             continue
 
-        def context(language, application=application, closes=closes):
+        def context(language, application=application, closes=closes, window=window):
             local = timezone.localtime(closes)
             return {**_application_context(application, language), "closes_on": _date(local.date()),
                     "closes_at": f"{local:%H.%M}", "days": window}
@@ -108,8 +110,9 @@ def rectification_period(now: datetime) -> Iterable[Reminder]:
                     "letter_link": _link("letter", application.reference, language if language in ("fi", "sv")
                                          else "fi", "pdf")}
 
-        yield Reminder(f"rectification_period:{notification.decision_id}:{application.pk}", "rectification_period_ending",
-                       lead_recipients(application), context, application, notification.decision)
+        yield Reminder(f"rectification_period:{notification.decision_id}:{application.pk}",
+                       "rectification_period_ending", lead_recipients(application), context, application,
+                       notification.decision)
 
 
 def rectification_overdue(now: datetime) -> Iterable[Reminder]:

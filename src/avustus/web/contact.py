@@ -18,12 +18,12 @@ from avustus.web.feedback import error_summary
 def my_contact(request):
     contact = contacts.contact_of(request.user)
     errors: dict[str, list[str]] = {}
-    shown = {"email": contact.email, "language": contact.language, "consent": contact.electronic_consent}
+    email, language, consent = contact.email, contact.language, contact.electronic_consent
     if request.method == "POST":
-        shown = {"email": request.POST.get("email", "").strip(), "language": request.POST.get("language", ""),
-                 "consent": request.POST.get("consent") == "yes"}
+        email, language = request.POST.get("email", "").strip(), request.POST.get("language", "")
+        consent = request.POST.get("consent") == "yes"
         try:
-            contacts.update_contact(request.user, actor=request.user, **shown)
+            contacts.update_contact(request.user, email=email, language=language, consent=consent, actor=request.user)
         except ValidationError as exc:
             errors = exc.message_dict
         else:
@@ -33,6 +33,6 @@ def my_contact(request):
                                      "language": ("contact-language", _("Language of messages")),
                                      "consent": ("contact-consent", _("Electronic delivery"))})
     return render(request, "web/contact.html", {
-        "contact": contact, "shown": shown, "contact_languages": ContactLanguage.choices, "errors": errors,
-        "error_summary": summary,
+        "contact": contact, "shown": {"email": email, "language": language, "consent": consent},
+        "contact_languages": ContactLanguage.choices, "errors": errors, "error_summary": summary,
     }, status=422 if errors else 200)
