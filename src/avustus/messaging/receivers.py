@@ -101,7 +101,10 @@ def on_decision_documents_ready(sender, *, decision, actor, **kwargs) -> None:
     from avustus.messaging.letters import letter_context
 
     today = timezone.localdate()
-    for outcome in decision.outcomes.select_related("application__call", "application__created_by"):
+    outcomes = (decision.outcomes.select_related("application__call", "application__created_by", "decision__amends",
+                                                 "decision__call__programme")
+                .prefetch_related("application__members__organisation"))
+    for outcome in outcomes:
         application = outcome.application
         if outcome.kind == "withdrawn":
             continue  # a withdrawn application was told when it was withdrawn
