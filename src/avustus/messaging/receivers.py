@@ -10,7 +10,7 @@ their language (the user's own choice, else the organisation's, else Finnish).
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from avustus import events
 from avustus.accounts.contacts import LANGUAGES, Recipient, has_consented, recipients
@@ -86,8 +86,8 @@ def on_application_withdrawn(sender, *, application, actor, language=None, **kwa
 
 
 def _date(day, language: str) -> str:
-    with translation.override(language):
-        return formats.date_format(day, "SHORT_DATE_FORMAT") if day else ""
+    """26.2.2020 in every language: the way the decisions themselves write dates."""
+    return f"{day.day}.{day.month}.{day.year}" if day else ""
 
 
 def on_decision_documents_ready(sender, *, decision, actor, **kwargs) -> None:
