@@ -82,3 +82,13 @@ def test_organisation_addresses_are_seen_by_officials_and_its_own_people_only(ro
             "kirjaamo@hameenlinna.example.fi"]
     with pytest.raises(PermissionDenied):
         contacts.organisation_addresses(hameenlinna, actor=stranger)
+
+
+def test_an_address_is_removed_with_an_audit_entry_by_whoever_may_set_it(open_call, applicant_of):
+    hameenlinna = Organisation.objects.get(code="109")
+    address = contacts.add_organisation_address(hameenlinna, "vanha@example.fi", actor=SYSTEM)
+    with pytest.raises(PermissionDenied):
+        contacts.remove_organisation_address(address, actor=applicant_of("853"))
+    contacts.remove_organisation_address(address, actor=applicant_of("109"))
+    assert not hameenlinna.addresses.exists()
+    assert AuditEntry.objects.filter(action="organisation.address_removed").count() == 1

@@ -124,6 +124,14 @@ def add_organisation_address(organisation, email: str, *, actor, verified: bool 
     return address
 
 
+def remove_organisation_address(address: OrganisationAddress, *, actor) -> None:
+    if not can_manage_addresses_of(actor, address.organisation):
+        raise NotAllowed(_("Only those who act for the organisation set its addresses."))
+    with transaction.atomic():
+        record("organisation.address_removed", address.organisation, actor=actor, data={"email": address.email})
+        address.delete()
+
+
 def organisation_addresses(organisation, *, actor) -> list[OrganisationAddress]:
     """The organisation's addresses, for those who may see them."""
     if not can_see_addresses_of(actor, organisation):

@@ -203,9 +203,10 @@ def can_edit_contact_of(actor, user) -> bool:
 
 
 def can_manage_addresses_of(actor, organisation) -> bool:
-    """An organisation's addresses are set by those who act for it as applicants, or by the system."""
+    """An organisation's addresses are set by those who act for it as applicants, by a superuser (in the admin)
+    or by the system."""
     _require_actor(actor)
-    return is_system(actor) or can_act_for(actor, organisation)
+    return is_system(actor) or getattr(actor, "is_superuser", False) or can_act_for(actor, organisation)
 
 
 def can_see_addresses_of(actor, organisation) -> bool:
