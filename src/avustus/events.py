@@ -24,3 +24,9 @@ decision_signed = Signal()
 # decision=, actor=: a signed decision's documents are stored, so letters that carry them may go out. Never
 # sent for an imported round (its letters went out when it was made).
 decision_documents_ready = Signal()
+# request=, actor=: a rectification request (``evaluation.RectificationRequest``) was registered
+# (``decisions.rectification.register_request``).
+rectification_requested = Signal()
+# request=, decision=, actor=: a rectification request was decided by ``decision``, a new signed decision
+# (``decisions.rectification.decide``); its own letter follows on ``decision_documents_ready``.
+rectification_decided = Signal()

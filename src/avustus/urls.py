@@ -7,7 +7,7 @@ from django.urls import include, path
 from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web import applicant, history, tokens, views
+from avustus.web import applicant, contact, history, tokens, views
 from avustus.web.csp import allow_document_style
 from avustus.web.officials import evaluation, later, notifications, proposal, rectification, reviews, screening, setup
 
@@ -54,6 +54,7 @@ urlpatterns = [
     path("rectifications/<int:pk>/", rectification.rectification_request, name="officials-rectification"),
     path("reviews/", reviews.my_reviews, name="reviews"),
     path("reviews/<int:pk>/", reviews.review, name="review"),
+    path("my/contact/", contact.my_contact, name="my-contact"),
     path("my/api-tokens/", tokens.api_tokens, name="api-tokens"),
     path("my/api-tokens/<int:pk>/revoke/", tokens.revoke_api_token, name="revoke-api-token"),
     path("organisations/", views.organisations, name="organisations"),

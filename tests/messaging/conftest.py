@@ -21,3 +21,6 @@ def mail_to(settings):
         settings.EMAIL_TIMEOUT = 10
 
     return point
+
+
+from tests.evaluation.conftest import person  # noqa: E402, F401 (a fixture, offered to the letters' tests too)

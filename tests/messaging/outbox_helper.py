@@ -3,6 +3,8 @@
 ``setup N``: migrate, queue N messages (committed), print their ids.
 ``state``: print every message's id, status, attempts and Message-ID.
 ``lease-passed``: make the messages left ``sending`` look an hour old, as they will once the lease is over.
+``addresses``: every user, and every application's lead, gets an address at example.fi (``<name>@example.fi``,
+``kirjaamo-<code>@example.fi``).
 """
 
 import json
@@ -31,6 +33,21 @@ def main(command: str, *args: str) -> object:
     if command == "lease-passed":
         return OutboundMessage.objects.filter(status="sending").update(
             sending_since=timezone.now() - timedelta(hours=1))
+    if command == "addresses":
+        from django.contrib.auth import get_user_model
+
+        from avustus.accounts import contacts
+        from avustus.actors import SYSTEM
+        from avustus.applications.models import ConsortiumMember
+
+        for user in get_user_model().objects.all():
+            contacts.update_contact(user, email=f"{user.username}@example.fi", language="", consent=False,
+                                    actor=SYSTEM)
+        leads = {m.organisation for m in ConsortiumMember.objects.filter(role="lead").select_related("organisation")}
+        for organisation in leads:
+            contacts.add_organisation_address(organisation, f"kirjaamo-{organisation.code}@example.fi", actor=SYSTEM)
+        return sorted([contacts.address_of(u) for u in get_user_model().objects.all()]
+                      + [f"kirjaamo-{organisation.code}@example.fi" for organisation in leads])
     raise SystemExit(f"unknown command {command}")
 
 

@@ -198,3 +198,37 @@ def test_a_failing_task_is_retried_by_the_back_off_then_given_up():
     task.refresh_from_db()
     assert task.status == "FAILED"
     assert len(task.worker_ids) == 6
+
+
+def test_a_failed_message_is_resent_by_a_person_once(mail_to):
+    port = free_port()
+    mail_to(port)
+    message = queue_one()
+    work()
+    message.refresh_from_db()
+    assert message.status == "failed"
+
+    server = SMTPServer(port).start()
+    try:
+        out = StringIO()
+        call_command("outbox", "resend", str(message.pk), stdout=out)
+        assert str(message.pk) in out.getvalue()
+        work()
+        work()
+        message.refresh_from_db()
+        assert (message.status, message.attempts) == ("sent", 2)
+        assert server.recorder.message_ids() == [message.message_id]  # the same Message-ID, once
+    finally:
+        server.stop()
+
+
+def test_resending_an_unknown_message_is_refused_and_changes_nothing(mail_to):
+    mail_to(free_port())
+    message = queue_one()
+    with pytest.raises(CommandError, match=str(message.pk + 1000)):
+        call_command("outbox", "resend", str(message.pk + 1000), stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("outbox", "resend", stdout=StringIO())  # no id at all
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("queued", 0)
+    assert DBTaskResult.objects.count() == 1

@@ -92,3 +92,21 @@ def test_submitting_and_withdrawing_through_the_services_queue_one_message_each(
     withdraw(submitted, actor=applicant)
     assert sorted(OutboundMessage.objects.values_list("event", flat=True)) == [
         "application_submitted", "application_withdrawn"]
+
+
+def test_the_receipt_goes_to_the_organisations_addresses_and_the_acting_user(draft_application, applicant):
+    from avustus.accounts import contacts
+    from avustus.actors import SYSTEM
+
+    organisation = draft_application.lead.organisation
+    contacts.add_organisation_address(organisation, "kirjaamo@hameenlinna.example.fi", actor=SYSTEM)
+    contacts.add_organisation_address(organisation, "HAKIJA@hameenlinna.example.fi", actor=SYSTEM)  # the same
+    contacts.update_contact(applicant, email="hakija@hameenlinna.example.fi", language="en", consent=False,
+                            actor=applicant)
+
+    events.application_submitted.send(type(draft_application), application=draft_application, actor=applicant,
+                                      language="sv")
+
+    # The user's own choice of language wins over the one they were using; the organisation's is Finnish.
+    assert sorted(OutboundMessage.objects.values_list("to", "language", "user")) == [
+        ("hakija@hameenlinna.example.fi", "en", applicant.pk), ("kirjaamo@hameenlinna.example.fi", "fi", None)]

@@ -129,6 +129,9 @@ MATRIX = [
     ("review",                            "GET",    "assignment", LOGIN, NF,    NF,    NF,    NF,    OK,    NF,    NF),
     ("application-history",               "GET",    "submitted",  NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("application-history",               "GET",    "draft",      NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    # Contact details and consent: everyone signed in sets their own, and no one else's.
+    ("my-contact",                        "GET",    "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("my-contact",                        "POST",   "none",       LOGIN, GO,    GO,    GO,    GO,    GO,    GO,    GO),
     # Personal API tokens: everyone signed in has their own page; a token is its user's alone.
     ("api-tokens",                        "GET",    "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-tokens",                        "POST",   "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),

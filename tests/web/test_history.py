@@ -111,8 +111,9 @@ def test_pages_cost_the_same_number_of_queries_however_long_the_history(client, 
 
 # Session and user (2), the application and the role check (2), logging the read (the capacity check,
 # the applicant check, a savepoint and its release, the head locked, the entry written, the head
-# updated: 7), the count and the page (2), and the navigation's role check (1).
-QUERIES_PER_PAGE = 14
+# updated: 7), the count and the page (2), the messages about the application (1) and the navigation's role
+# check (1).
+QUERIES_PER_PAGE = 15
 
 
 def test_pages_stay_put_while_each_view_adds_an_entry(client, submitted, people, monkeypatch):

@@ -99,3 +99,55 @@ class LoginAttemptCounter(models.Model):
     def __str__(self) -> str:
         # The key is "user:" or "addr:" and a hash, which says no more in full than shortened.
         return f"{self.key[:17]}…: {self.count} attempts"
+
+
+class ContactLanguage(models.TextChoices):
+    FINNISH = "fi", _("Finnish")
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+
+
+class ContactDetails(models.Model):
+    """A user's own address for messages, the language they want them in, and their consent to electronic
+    delivery of decisions (Administrative Procedure Act 434/2003, section 19: a decision may be notified by
+    email only to a party who has consented to it; the consent and when it was given are kept)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact")
+    email = models.EmailField(_("email address"), blank=True)
+    # Set when the address is known to reach the user (an official checked it, or a confirmation came back);
+    # a changed address is unverified again.
+    verified = models.BooleanField(_("verified"), default=False)
+    language = models.CharField(_("language of messages"), max_length=2, choices=ContactLanguage.choices,
+                                blank=True)
+    electronic_consent = models.BooleanField(_("consents to electronic delivery of decisions"), default=False)
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact details")
+        verbose_name_plural = _("contact details")
+        constraints = [models.CheckConstraint(
+            condition=models.Q(electronic_consent=False) | models.Q(consent_given_at__isnull=False),
+            name="consent_has_its_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user} <{self.email}>"
+
+
+class OrganisationAddress(models.Model):
+    """An address at which an organisation receives messages about its applications (a registry office's
+    shared mailbox, say); an organisation may have several."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="addresses")
+    email = models.EmailField(_("email address"))
+    verified = models.BooleanField(_("verified"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "email"]
+        verbose_name = _("organisation's address")
+        verbose_name_plural = _("organisations' addresses")
+        constraints = [models.UniqueConstraint(fields=["organisation", "email"], name="unique_organisation_address")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.email}"

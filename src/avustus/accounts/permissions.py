@@ -209,3 +209,29 @@ def check_keeps_reference_rates(actor, message: str) -> None:
         return
     if not actor.is_authenticated or not RoleGrant.objects.filter(user=actor, role__in=PREPARERS).exists():
         raise NotAllowed(message)
+def can_edit_contact_of(actor, user) -> bool:
+    """A user's address, language and consent are theirs to give: the user themselves, or the system (the demo,
+    an operator's command). An official never consents on a party's behalf."""
+    return is_system(actor) or (actor.is_authenticated and actor.pk == user.pk)
+
+
+def can_manage_addresses_of(actor, organisation) -> bool:
+    """An organisation's addresses are set by those who act for it as applicants, by a superuser (in the admin)
+    or by the system."""
+    return is_system(actor) or getattr(actor, "is_superuser", False) or can_act_for(actor, organisation)
+
+
+def can_see_addresses_of(actor, organisation) -> bool:
+    """Those who act for the organisation, and officials of any programme (who write to it)."""
+    if is_system(actor) or can_act_for(actor, organisation):
+        return True
+    if not actor.is_authenticated:
+        return False
+    return actor.is_superuser or RoleGrant.objects.filter(user=actor, role__in=OFFICIAL_ROLES,
+                                                          programme__isnull=False).exists()
+
+
+def preparers_of(programme) -> list:
+    """The users who prepare the programme's matters (reminded of what is overdue there)."""
+    return [grant.user for grant in RoleGrant.objects.filter(programme=programme, role__in=PREPARERS)
+            .select_related("user").order_by("user_id")]

@@ -207,6 +207,9 @@ class Notification(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notifications")
     channel = models.CharField(_("how"), max_length=12, choices=Channel.choices)
     sent_on = models.DateField(_("sent"))
+    # The address an emailed decision went to (one notification per consenting recipient); empty for a
+    # notification recorded by an official for the recipient as a whole (a letter by post, say).
+    recipient = models.CharField(_("recipient's address"), max_length=254, blank=True, default="")
     # Derived by the time-limit rules when recorded, and kept: the deadline told to the recipient stands.
     received_on = models.DateField(_("deemed received"))
     rectification_deadline = models.DateField(_("last day for a rectification request"))
@@ -218,8 +221,9 @@ class Notification(models.Model):
         ordering = ["decision", "application", "sent_on"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        constraints = [models.UniqueConstraint(fields=["decision", "application", "channel", "sent_on"],
-                                               name="one_notification_per_sending")]
+        constraints = [models.UniqueConstraint(
+            fields=["decision", "application", "channel", "sent_on", "recipient"],
+            name="one_notification_per_sending")]
 
     def __str__(self) -> str:
         return f"{self.application.reference}: {self.get_channel_display()} {self.sent_on}"

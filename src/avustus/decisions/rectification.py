@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from avustus import events
 from avustus.accounts.permissions import check_decides, check_prepares
 from avustus.actors import user_of
 from avustus.applications.models import Application
@@ -55,6 +56,7 @@ def register_request(decision: Decision, application: Application, *, received_o
         record("rectification.registered", application, actor=actor,
                data={"request": request.pk, "decision": decision.pk, "received_on": received_on.isoformat(),
                      "deadline": deadline.isoformat() if deadline else None, "late": request.late})
+        events.rectification_requested.send(RectificationRequest, request=request, actor=actor)
     return request
 
 
@@ -129,4 +131,5 @@ def decide(request: RectificationRequest, *, actor, version: str, decided_on: da
                data={"request": current.pk, "resolution": current.resolution, "decision": decision.pk,
                      "before": [before.kind, str(before.amount_granted) if before.amount_granted else None],
                      "after": [change[0], str(change[1]) if change[1] is not None else None]})
+        events.rectification_decided.send(RectificationRequest, request=current, decision=decision, actor=actor)
     return current

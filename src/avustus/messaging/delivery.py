@@ -72,9 +72,33 @@ def _finish(message: OutboundMessage, status: str, error: str = "") -> None:
         message.last_error = error[:2000]
         message.sent_at = now if status == Status.SENT else None
         message.next_attempt_at = next_attempt(message.attempts, now) if status == Status.FAILED else None
-        message.save(update_fields=["status", "sending_since", "last_error", "sent_at", "next_attempt_at"])
+        if status == Status.SENT and message.notifies:
+            _record_notification(message, now)
+        message.save(update_fields=["status", "sending_since", "last_error", "sent_at", "next_attempt_at",
+                                    "notification"])
         if message.next_attempt_at is not None:
             send_message.using(run_after=message.next_attempt_at).enqueue(message.pk)
+
+
+def _record_notification(message: OutboundMessage, now) -> None:
+    """A decision letter went out: record it as electronic notification of its recipient, if they consented,
+    in the same transaction as ``sent`` (neither without the other). Sent on the day the mail server took it
+    (Helsinki's date), so the deemed receipt and the rectification deadline follow from that day."""
+    from avustus.actors import SYSTEM
+    from avustus.decisions.notifications import record_emailed
+    from avustus.errors import DomainError
+
+    if message.decision is None or message.application is None:
+        return
+    try:
+        with transaction.atomic():
+            message.notification = record_emailed(
+                message.decision, message.application, user=message.user, recipient=message.to,
+                sent_on=timezone.localdate(now), actor=SYSTEM)
+    except DomainError as error:
+        # The letter did go out; what could not be recorded is shown to operators and officials, who record
+        # the notification by hand. Never unsend a sent message for it.
+        message.last_error = f"notification not recorded: {error}"[:2000]
 
 
 def deliver(pk: int) -> str:

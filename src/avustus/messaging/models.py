@@ -38,6 +38,14 @@ class OutboundMessage(models.Model):
     # The Message-ID header, the same on every (manual) resend, so that a recipient's mail system and a
     # person comparing copies can tell a resend from a new message.
     message_id = models.CharField(pgettext_lazy("outbox", "Message-ID"), max_length=250, unique=True)
+    # What the message is once per: a reminder's due item and recipient, a decision letter's decision,
+    # application and address. A second queueing with the same key writes nothing (``outbox.queue``).
+    key = models.CharField(max_length=250, unique=True, null=True, blank=True)
+    # A decision letter to a party: when it is sent, the worker records it as electronic notification
+    # (``decisions.notifications.record_emailed``) if the recipient has consented, and links it here.
+    notifies = models.BooleanField(default=False)
+    notification = models.ForeignKey("decisions.Notification", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="messages")
     created_at = models.DateTimeField(pgettext_lazy("outbox", "created"), auto_now_add=True)
     sent_at = models.DateTimeField(pgettext_lazy("outbox", "sent"), null=True, blank=True)
 

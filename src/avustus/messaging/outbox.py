@@ -10,7 +10,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,16 +33,28 @@ def new_message_id() -> str:
 
 
 def queue(event: str, *, to: str, language: str, subject: str, body: str, application=None, decision=None,
-          user=None) -> OutboundMessage:
-    """Write a message to be sent and enqueue its send task, both in the caller's transaction."""
+          user=None, key: str | None = None, notifies: bool = False) -> OutboundMessage | None:
+    """Write a message to be sent and enqueue its send task, both in the caller's transaction.
+
+    With a ``key``, a message already queued under it (by an earlier run of ``avustus remind``, say) is
+    not queued again: None is returned. The unique key decides, so two runs at once queue it once.
+    """
     from avustus.messaging.tasks import send_message
 
-    with transaction.atomic():
-        message = OutboundMessage.objects.create(
-            to=to, event=event, language=language, subject=subject, body=body, application=application,
-            decision=decision, user=user, message_id=new_message_id(), next_attempt_at=timezone.now(),
-        )
-        send_message.enqueue(message.pk)
+    if key is not None and OutboundMessage.objects.filter(key=key).exists():
+        return None
+    try:
+        with transaction.atomic():  # a savepoint: a lost race on the key leaves the caller's transaction usable
+            message = OutboundMessage.objects.create(
+                to=to, event=event, language=language, subject=subject, body=body, application=application,
+                decision=decision, user=user, message_id=new_message_id(), next_attempt_at=timezone.now(),
+                key=key, notifies=notifies,
+            )
+            send_message.enqueue(message.pk)
+    except IntegrityError:
+        if key is None:
+            raise
+        return None
     return message
 
 

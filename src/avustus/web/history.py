@@ -10,7 +10,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from avustus.applications.reads import read_history
-from avustus.web.labels import ACTIONS, CHECK_LABELS, FIELDS, FLAG_LABELS, READS, VALUES, C
+from avustus.messaging.selectors import messages_about
+from avustus.web.labels import ACTIONS, CHECK_LABELS, FIELDS, FLAG_LABELS, READS, VALUES, C, message_rows
 
 PAGE_SIZE = 25
 
@@ -98,4 +99,5 @@ def application_history(request, reference: str):
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/history.html", {
         "application": application, "page": page, "rows": [_row(e) for e in page], "upto": upto,
+        "message_rows": message_rows(messages_about(application)),
     })

@@ -215,3 +215,20 @@ READS = {
     "plan": C("project plan"),
     "attachments": C("attachments"),
 }
+# The outbox's events, as officials read them on an application's page and its history.
+MESSAGE_EVENTS = {
+    "application_submitted": pgettext_lazy("outbox", "receipt of submission"),
+    "application_withdrawn": pgettext_lazy("outbox", "notice of withdrawal"),
+    "decision_letter": pgettext_lazy("outbox", "decision letter"),
+    "rectification_requested": pgettext_lazy("outbox", "receipt of a rectification request"),
+    "rectification_decided": pgettext_lazy("outbox", "rectification request decided"),
+    "call_deadline_approaching": pgettext_lazy("outbox", "reminder: the call closes"),
+    "rectification_period_ending": pgettext_lazy("outbox", "reminder: the time for rectification ends"),
+    "rectification_overdue": pgettext_lazy("outbox", "reminder: a rectification request is undecided"),
+}
+
+
+def message_rows(messages) -> list[dict]:
+    """Outbox messages as rows of the officials' table: what, to whom, when, status."""
+    return [{"message": m, "event": MESSAGE_EVENTS.get(m.event, m.event.replace("_", " ")),
+             "copy": m.subject.startswith(("Tiedoksi:", "För kännedom:", "For information:"))} for m in messages]

@@ -11,7 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from avustus.accounts.permissions import can_see_decision, has_programme_role
+from avustus.accounts.contacts import organisation_addresses
+from avustus.accounts.permissions import can_see_addresses_of, can_see_decision, has_programme_role
 from avustus.applications.models import Application
 from avustus.applications.reads import record_read
 from avustus.audit.chain import record_document_read
@@ -163,10 +164,13 @@ def application_letter(request, reference: str, lang: str, fmt: str):
 
 def organisation_detail(request, key: str):
     organisation = get_object_or_404(Organisation, key=key)
+    # Its addresses only to officials and those who act for it (a signed-in answer is never cached).
+    addresses = (organisation_addresses(organisation, actor=request.user)
+                 if request.user.is_authenticated and can_see_addresses_of(request.user, organisation) else None)
     return render(
         request,
         "web/organisation.html",
-        {"organisation": organisation,
+        {"organisation": organisation, "addresses": addresses,
          "applications": applications_of_organisation(organisation).exclude(status=Application.Status.DRAFT)},
     )
 

@@ -14,9 +14,10 @@ from avustus.applications.reads import read_dossier
 from avustus.evaluation import screening as screening_service
 from avustus.evaluation import selectors
 from avustus.evaluation.models import Assignment
+from avustus.messaging.selectors import messages_about
 from avustus.web.downloads import download_response
 from avustus.web.feedback import errors_of
-from avustus.web.labels import check_label
+from avustus.web.labels import check_label, message_rows
 from avustus.web.officials.common import log_list, official_call, page_of, query_of
 
 
@@ -77,7 +78,7 @@ def screen_application(request, reference: str):
     return render(request, "web/officials/screening.html", {
         "call": call, "application": application, "rows": rows, "errors": errors,
         "flags": screening_service.automatic_flags(application), "screening": screening,
-        "dossier": dossier,
+        "dossier": dossier, "message_rows": message_rows(messages_about(application)),
     })
 
 

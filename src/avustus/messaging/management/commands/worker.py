@@ -13,11 +13,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--until-idle", action="store_true",
                             help=_("Run the tasks that are due now, then exit (without waiting for back-off)."))
+        parser.add_argument("--no-remind", action="store_true",
+                            help=_("Do not queue reminders (otherwise the worker does, at start and every hour)."))
         parser.add_argument("--interval", type=float, default=1.0,
                             help=_("Seconds to wait between looks at an empty queue."))
 
-    def handle(self, *args, until_idle: bool, interval: float, **options):
+    def handle(self, *args, until_idle: bool, interval: float, no_remind: bool = False, **options):
         if interval < 0:
             from django.core.management.base import CommandError
             raise CommandError(_("The interval cannot be negative."))
-        worker.run(until_idle=until_idle, interval=interval)
+        worker.run(until_idle=until_idle, interval=interval, remind=not no_remind)

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from avustus.accounts.services import ensure_demo_users
+from avustus.accounts.services import DEMO_LOGINS, ensure_demo_users
 from avustus.actors import SYSTEM
 from avustus.audit.chain import record
 from avustus.calls.models import Call
@@ -49,6 +49,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         result = import_parsed(bundled_decision(), actor=SYSTEM, source_name="bundled 2020 round")
         logins = ensure_demo_users(result.call.programme)
+        demo_addresses()  # before the demo's own submissions, so that they produce receipts too
         open_call = self._open_call(result.call)
         self._demo_applications(open_call)
         closed_call = self._closed_call(result.call)
@@ -67,9 +68,18 @@ class Command(BaseCommand):
         self.stdout.write(f"\nAvustus: {url}\n\nDemo logins (username / password):")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.password:<18} {login.description}")
+        mail = demo_mail_folder()
+        if mail is None:
+            self.stdout.write("Messages go out through AVUSTUS_EMAIL_URL, sent by `avustus worker` (not the demo).")
+        else:
+            self.stdout.write(f"Messages are written to {mail} as files (set AVUSTUS_EMAIL_URL to send them).")
         self.stdout.write("")
         if not no_serve:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            worker = start_demo_worker(mail) if mail is not None else None
+            try:
+                call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            finally:
+                stop_demo_worker(worker)
 
     @staticmethod
     def _open_call(decided: Call) -> Call:
@@ -158,6 +168,62 @@ def _submit(call: Call, specs) -> list:
         submitted.append(services.submit(draft, actor=user, idempotency_key=title))
     return submitted
 
+
+
+def _mailbox(name: str) -> str:
+    """``kirjaamo.hameenlinna``: a name as the local part of an example.fi address."""
+    return name.lower().translate(str.maketrans("äöåé ", "aoae-"))
+
+
+def demo_addresses() -> None:
+    """Every demo user has a verified address at example.fi (the applicant has consented to electronic delivery,
+    so that the decision letters the demo sends show electronic notification); the demo calls' organisations
+    have their registry office's address."""
+    from avustus.accounts import contacts
+    from avustus.registry.models import Organisation
+
+    for user in get_user_model().objects.filter(username__in=[login.username for login in DEMO_LOGINS]):
+        if not contacts.contact_of(user).email:
+            contacts.update_contact(user, email=f"{user.username}@example.fi", language="",
+                                    consent=user.username == "hameenlinna", actor=SYSTEM)
+            contacts.mark_verified(user, actor=SYSTEM)
+    codes = {DEMO_APPLICANT_MUNICIPALITY} | {code for _t, partners, *_r in DEMO_APPLICATIONS + DEMO_CLOSED_APPLICATIONS
+                                             for code in partners}
+    for organisation in Organisation.objects.filter(code__in=codes):
+        contacts.add_organisation_address(organisation, f"kirjaamo.{_mailbox(organisation.name_fi)}@example.fi",
+                                          actor=SYSTEM, verified=True)
+
+
+def demo_mail_folder():
+    """Without ``AVUSTUS_EMAIL_URL``, the folder the demo writes its messages to (``<data directory>/mail``);
+    with it, None: mail goes where it says, sent by ``avustus worker``."""
+    import os
+
+    from django.conf import settings
+
+    if os.environ.get("AVUSTUS_EMAIL_URL") or os.environ.get("EMAIL_URL"):
+        return None
+    return settings.DATA_DIR / "mail"
+
+
+def start_demo_worker(folder):
+    """The demo's own worker writing messages as files into ``folder``: the same loop as ``avustus worker``, in
+    a thread of the server's process; ``stop_demo_worker`` ends it with the server."""
+    from django.conf import settings
+
+    from avustus.messaging.worker import start_in_thread
+
+    folder.mkdir(parents=True, exist_ok=True)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(folder)
+    return start_in_thread()
+
+
+def stop_demo_worker(worker) -> None:
+    if worker is not None:
+        from avustus.messaging.worker import stop_thread
+
+        stop_thread(*worker)
 
 
 def state_summary(call: Call) -> str:

@@ -1,0 +1,179 @@
+"""Contact addresses, the language of messages and consent to electronic delivery, per user and per organisation.
+
+A user's consent matters for one thing: whether a decision emailed to them counts as notified
+electronically (Administrative Procedure Act 434/2003, section 19). It is given and withdrawn only by the
+user (``permissions.can_edit_contact_of``), is kept with the moment it was given, and every change is on
+the audit log.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustus.accounts.models import ContactDetails, ContactLanguage, OrganisationAddress, Role, RoleGrant
+from avustus.accounts.permissions import can_edit_contact_of, can_manage_addresses_of, can_see_addresses_of
+from avustus.audit.chain import record
+from avustus.errors import Invalid, NotAllowed
+
+LANGUAGES = tuple(ContactLanguage.values)
+
+
+def contact_of(user) -> ContactDetails:
+    """The user's contact details; an unsaved row with the account's email when none are stored yet."""
+    try:
+        return user.contact
+    except ContactDetails.DoesNotExist:
+        return ContactDetails(user=user, email=user.email or "")
+
+
+def address_of(user) -> str:
+    """Where messages to the user go: their own address, else the account's email, else none."""
+    if user is None:
+        return ""
+    return contact_of(user).email or user.email or ""
+
+
+def has_consented(user) -> bool:
+    """Whether the user has consented to electronic delivery of decisions (and not withdrawn it)."""
+    return user is not None and ContactDetails.objects.filter(user=user, electronic_consent=True).exists()
+
+
+def language_of(user, organisation=None) -> str:
+    """The language of messages to the user: their own choice, else the organisation's, else Finnish."""
+    if user is not None:
+        chosen = contact_of(user).language
+        if chosen in LANGUAGES:
+            return chosen
+    return organisation.preferred_language if organisation is not None else "fi"
+
+
+def _clean_email(email: str, field: str = "email") -> str:
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise Invalid({field: [_("Enter a valid email address, such as name@example.fi.")]}) from error
+    return email
+
+
+def update_contact(user, *, email: str, language: str, consent: bool, actor) -> ContactDetails:
+    """The user sets their own address, language and consent; a changed address is unverified again."""
+    if not can_edit_contact_of(actor, user):
+        raise NotAllowed(_("Only the user themselves sets their contact details and consent."))
+    email = _clean_email(email)
+    if language not in ("", *LANGUAGES):
+        raise Invalid({"language": [_("Choose Finnish, Swedish or English.")]})
+    if consent and not email:
+        raise Invalid({"consent": [_("Give an email address to receive decisions electronically.")]})
+    with transaction.atomic():
+        contact, _created = ContactDetails.objects.select_for_update().get_or_create(user=user)
+        before = {"email": contact.email, "language": contact.language, "consent": contact.electronic_consent}
+        if contact.email != email:
+            contact.verified = False
+        contact.email = email
+        contact.language = language
+        if consent and not contact.electronic_consent:
+            contact.consent_given_at = timezone.now()
+        elif not consent:
+            contact.consent_given_at = None
+        contact.electronic_consent = consent
+        contact.save()
+        after = {"email": email, "language": language, "consent": consent}
+        if after != before:
+            record("contact.updated", contact, actor=actor,
+                   data={"before": before, "after": after,
+                         "consent_given_at": contact.consent_given_at.isoformat() if contact.consent_given_at
+                         else None})
+    return contact
+
+
+def mark_verified(user, *, actor) -> ContactDetails:
+    """The user's address is known to reach them (the system: an operator's or the demo's word)."""
+    from avustus.actors import is_system
+
+    if not is_system(actor):
+        raise NotAllowed(_("Only the system marks an address verified."))
+    with transaction.atomic():
+        contact, _created = ContactDetails.objects.select_for_update().get_or_create(
+            user=user, defaults={"email": user.email or ""})
+        if not contact.verified:
+            contact.verified = True
+            contact.save(update_fields=["verified", "updated_at"])
+            record("contact.verified", contact, actor=actor, data={"email": contact.email})
+    return contact
+
+
+def add_organisation_address(organisation, email: str, *, actor, verified: bool = False) -> OrganisationAddress:
+    """Add an address of the organisation (idempotent: the same address again changes nothing)."""
+    if not can_manage_addresses_of(actor, organisation):
+        raise NotAllowed(_("Only those who act for the organisation set its addresses."))
+    email = _clean_email(email)
+    if not email:
+        raise Invalid({"email": [_("Enter a valid email address, such as name@example.fi.")]})
+    with transaction.atomic():
+        address, created = OrganisationAddress.objects.get_or_create(
+            organisation=organisation, email=email, defaults={"verified": verified})
+        if created:
+            record("organisation.address_added", organisation, actor=actor, data={"email": email,
+                                                                                  "verified": verified})
+    return address
+
+
+def remove_organisation_address(address: OrganisationAddress, *, actor) -> None:
+    if not can_manage_addresses_of(actor, address.organisation):
+        raise NotAllowed(_("Only those who act for the organisation set its addresses."))
+    with transaction.atomic():
+        record("organisation.address_removed", address.organisation, actor=actor, data={"email": address.email})
+        address.delete()
+
+
+def organisation_addresses(organisation, *, actor) -> list[OrganisationAddress]:
+    """The organisation's addresses, for those who may see them."""
+    if not can_see_addresses_of(actor, organisation):
+        raise NotAllowed(_("Only officials and those who act for the organisation see its addresses."))
+    return list(OrganisationAddress.objects.filter(organisation=organisation))
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One address a message goes to, in its language; ``user`` is set when the address is a person's."""
+
+    to: str
+    language: str
+    user: object = None
+    copy: bool = False  # a partner's copy of what went to the lead
+
+
+def recipients(organisation, *, users=(), acting=None, language: str | None = None,
+               copy: bool = False) -> list[Recipient]:
+    """The persons' and the organisation's addresses, each once (a person's first, so that their consent and
+    language count). ``acting`` is the user who acted, and ``language`` the language they were using: it is
+    their language when they have not chosen one of their own."""
+    found: dict[str, Recipient] = {}
+    for user in (acting, *users):
+        if user is None:
+            continue
+        to = address_of(user)
+        if to and to.lower() not in found:
+            chosen = contact_of(user).language
+            if chosen not in LANGUAGES:
+                chosen = language if user is acting and language in LANGUAGES else language_of(user, organisation)
+            found[to.lower()] = Recipient(to, chosen, user, copy)
+    if organisation is not None:
+        for address in OrganisationAddress.objects.filter(organisation=organisation):
+            if address.email.lower() not in found:
+                found[address.email.lower()] = Recipient(address.email, organisation.preferred_language, None, copy)
+    return list(found.values())
+
+
+def applicant_users(organisation) -> list:
+    """The users who act for the organisation as applicants."""
+    if organisation is None:
+        return []
+    return [grant.user for grant in RoleGrant.objects.filter(role=Role.APPLICANT, organisation=organisation)
+            .select_related("user", "user__contact").order_by("user_id")]

@@ -1,0 +1,38 @@
+"""The user's own contact details: the address messages go to, their language, and consent to electronic
+delivery of decisions (Administrative Procedure Act 434/2003, s. 19)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from avustus.accounts import contacts
+from avustus.accounts.models import ContactLanguage
+from avustus.web.feedback import error_summary
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_contact(request):
+    contact = contacts.contact_of(request.user)
+    errors: dict[str, list[str]] = {}
+    email, language, consent = contact.email, contact.language, contact.electronic_consent
+    if request.method == "POST":
+        email, language = request.POST.get("email", "").strip(), request.POST.get("language", "")
+        consent = request.POST.get("consent") == "yes"
+        try:
+            contacts.update_contact(request.user, email=email, language=language, consent=consent, actor=request.user)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, _("Your contact details were saved."))
+            return redirect("my-contact")
+    summary = error_summary(errors, {"email": ("contact-email", _("Email address")),
+                                     "language": ("contact-language", _("Language of messages")),
+                                     "consent": ("contact-consent", _("Electronic delivery"))})
+    return render(request, "web/contact.html", {
+        "contact": contact, "shown": {"email": email, "language": language, "consent": consent},
+        "contact_languages": ContactLanguage.choices, "errors": errors, "error_summary": summary,
+    }, status=422 if errors else 200)
