@@ -80,13 +80,15 @@ class Source:
     ``space`` is about the width of a space; ``column_gap`` the least gap that separates columns
     of prose (a letterhead, signatures side by side); ``align`` how far right-aligned amounts may
     stray from the amount heading's right edge; ``breaks(rows, i)`` whether a paragraph ends after
-    ``rows[i]``.
+    ``rows[i]``; ``adjacent(rows, i)`` whether ``rows[i + 1]`` is the very next line, without space
+    between them.
     """
 
     space: float
     column_gap: float
     align: float
     breaks: Callable[[Sequence[Row], int], bool]
+    adjacent: Callable[[Sequence[Row], int], bool]
 
 
 @dataclass
@@ -211,7 +213,7 @@ def _write_prose(rows: Sequence[Row], source: Source, out: Rebuilt) -> None:
         # Lines set in columns (the signatures side by side: names, then titles): each column in turn.
         flush()
         run = [i]
-        while run[-1] + 1 < len(rows) and not source.breaks(rows, run[-1]):
+        while source.adjacent(rows, run[-1]):
             if len(_segments(rows[run[-1] + 1], source.column_gap)) < 2:
                 break
             run.append(run[-1] + 1)

@@ -148,7 +148,10 @@ def pdf_source(pages: Sequence[Sequence[Row]]) -> Source:
         # Across a page: the paragraph goes on when the next line's first word would not have fit.
         first = below.words[0]
         return here.words[-1].x1 + line / 3 + (first.x1 - first.x0) < right - line
-    return Source(space=line / 4, column_gap=line * 1.5, align=line / 2, breaks=breaks)
+    def adjacent(rows: Sequence[Row], i: int) -> bool:
+        return i + 1 < len(rows) and rows[i].page == rows[i + 1].page and not breaks(rows, i)
+
+    return Source(space=line / 4, column_gap=line * 1.5, align=line / 2, breaks=breaks, adjacent=adjacent)
 
 
 def _mode(values: Sequence[float]) -> float:
