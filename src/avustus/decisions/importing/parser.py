@@ -37,7 +37,7 @@ Pure Python: nothing here may import Django (the PDF is read with ``pypdfium2``)
 
 from avustus.decisions.importing import appendix, body, grants
 from avustus.decisions.importing.result import DecisionFormatError, ParsedDecision
-from avustus.decisions.importing.sources import decision_source
+from avustus.decisions.importing.sources import DecisionSource, decision_source
 from avustus.decisions.importing.text import DecisionText
 
 
@@ -47,7 +47,11 @@ def parse_decision_bytes(data: bytes) -> ParsedDecision:
     ``sources`` turns a PDF (or its text) into the text this parser reads; an error found in that
     text names the page and line of the PDF it came from.
     """
-    source = decision_source(data)
+    return parse_source(decision_source(data))
+
+
+def parse_source(source: DecisionSource) -> ParsedDecision:
+    """Parse the text of a decision file (see ``sources.decision_source``)."""
     try:
         return parse_decision(source.text)
     except DecisionFormatError as exc:

@@ -23,11 +23,13 @@ MAX_PAGES = 2000
 
 
 class PdfError(DecisionFormatError):
-    """A PDF that cannot be read: ``reason`` is "password", "damaged" or "no_text"."""
+    """A PDF that cannot be read: ``reason`` is "password", "damaged" or "no_text"; ``detail`` what the
+    PDF library said, if anything."""
 
-    def __init__(self, message: str, *, reason: str):
-        super().__init__(message, part="pdf")
+    def __init__(self, message: str, *, reason: str, detail: str = ""):
+        super().__init__(f"{message} ({detail})" if detail else message, part="pdf")
         self.reason = reason
+        self.detail = detail
 
 
 def is_pdf(data: bytes) -> bool:
@@ -42,7 +44,7 @@ def read_pdf(data: bytes) -> list[list[Row]]:
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
             raise PdfError("the PDF is encrypted and needs a password to open", reason="password") from exc
-        raise PdfError(f"the PDF is damaged and cannot be read ({exc})", reason="damaged") from exc
+        raise PdfError("the PDF is damaged and cannot be read", reason="damaged", detail=str(exc)) from exc
     try:
         count = len(document)
         if count == 0:
@@ -53,7 +55,7 @@ def read_pdf(data: bytes) -> list[list[Row]]:
     except PdfError:
         raise
     except Exception as exc:  # PDFium reports a broken page in several ways; each means the same here
-        raise PdfError(f"the PDF is damaged and cannot be read ({exc})", reason="damaged") from exc
+        raise PdfError("the PDF is damaged and cannot be read", reason="damaged", detail=str(exc)) from exc
     finally:
         document.close()
     if not any(pages):
