@@ -100,9 +100,10 @@ def import_parsed(
         if existing is not None:
             if existing.source_sha256 == digest:
                 return ImportResult(existing.call, existing, changed=False)
-            if (parsed.language != existing.source_language and existing.figures_sha256
+            if (not replace and parsed.language != existing.source_language and existing.figures_sha256
                     and existing.figures_sha256 == figures_hash(parsed)):
-                # The same decision as published in the other language: kept as its translation.
+                # The same decision as published in the other language: kept as its translation
+                # (unless the round is to be replaced by it, as --replace asks).
                 changed = _store_translation(existing, parsed, digest=digest, source_name=source_name, text=text,
                                              actor=actor)
                 return ImportResult(existing.call, existing, changed=changed, translation=parsed.language)

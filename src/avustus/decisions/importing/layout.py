@@ -79,7 +79,8 @@ class Source:
 
     ``space`` is about the width of a space; ``column_gap`` the least gap that separates columns
     of prose (a letterhead, signatures side by side); ``align`` how far right-aligned amounts may
-    stray from the amount heading's right edge; ``breaks(rows, i)`` whether a paragraph ends after
+    stray from the amount heading's right edge; ``cell_gap`` the least gap between two cells of a
+    table row, ``drift`` how far a cell may start from its heading; ``breaks(rows, i)`` whether a paragraph ends after
     ``rows[i]``; ``adjacent(rows, i)`` whether ``rows[i + 1]`` is the very next line, without space
     between them.
     """
@@ -87,6 +88,8 @@ class Source:
     space: float
     column_gap: float
     align: float
+    cell_gap: float
+    drift: float
     breaks: Callable[[Sequence[Row], int], bool]
     adjacent: Callable[[Sequence[Row], int], bool]
 
@@ -151,11 +154,18 @@ def _without_furniture(pages: Sequence[Sequence[Row]]) -> list[Row]:
     for index, page in enumerate(kept_pages):
         skipping = index > 0
         for r in page:
-            if skipping and (_norm(r.text) in first or _norm(r.text) in repeated or _letterhead(r, first)):
+            furniture = _norm(r.text) in first or _norm(r.text) in repeated or _letterhead(r, first)
+            # The header of Appendix 1 repeated on each page is the table's, not the page's: it sets
+            # the columns of that page again.
+            if skipping and furniture and not _is_table_header(r):
                 continue
             skipping = False
             rows.append(r)
     return rows
+
+
+def _is_table_header(row: Row) -> bool:
+    return any(_match_header(row, vocab) for vocab in VOCABULARIES.values())
 
 
 def _edge(page: Sequence[Row], index: int) -> bool:
@@ -297,14 +307,13 @@ def _join(parts: Sequence[str]) -> str:
 
 @dataclass
 class _TableRow:
-    first: list[str]
-    project: list[str]
+    lines: list[tuple[Row, list[Word], _Columns]]  # each line of the row: the row, its words but the amount
     amount: str
     where: str
 
 
-def _split_row(row: Row, cols: _Columns, source: Source) -> tuple[str, str, str]:
-    """(applicant text, project text, amount text) of a line of the table, or an error naming it."""
+def _amount_split(row: Row, cols: _Columns, source: Source) -> tuple[list[Word], str]:
+    """The words of a line of the table before its amount, and the amount ("" when it has none)."""
     words = row.words
     # The amount: the words at the end of the line that read as an amount, aligned on the amount
     # heading's right edge and set apart from the project by more than a space.
@@ -316,27 +325,79 @@ def _split_row(row: Row, cols: _Columns, source: Source) -> tuple[str, str, str]
             gap_before = words[k].x0 - words[k - 1].x1 if k else float("inf")
             if AMOUNT.fullmatch(plain_spaces(candidate)) and gap_before > tolerance and words[k].x0 > cols.project:
                 amount_from = k
-    amount = " ".join(w.text for w in words[amount_from:])
-    first: list[str] = []
-    project: list[str] = []
-    for word in words[:amount_from]:
-        if word.x1 > cols.amount_left - source.space * 0.5 and word.x0 > cols.project:
+    rest = words[:amount_from]
+    for word in rest:
+        if word.x1 > cols.amount_left + source.drift and word.x0 > cols.project:
             raise DecisionFormatError(
                 f"a line of Appendix 1 has '{word.text}' under the amount heading where an amount of euros "
                 f"is expected ({row.where()}): it cannot be split into columns",
                 part="appendix",
             )
-        if word.x1 <= cols.project + source.space * 0.5:
-            first.append(word.text)
-        elif word.x0 >= cols.project - source.space * 0.5:
-            project.append(word.text)
-        else:
+    return rest, " ".join(w.text for w in words[amount_from:])
+
+
+def _cells(words: list[Word], cols: _Columns, source: Source, project_at: float | None) -> tuple[str, str] | None:
+    """(applicant text, project text) of a line's words; None when they touch and ``project_at``,
+    where the project starts on the row's other lines, does not tell where they part."""
+    # Runs of words apart by more than a space; the project's starts where its heading starts (a text
+    # made by a PDF reader may place it a few characters off).
+    runs: list[list[Word]] = []
+    for k, word in enumerate(words):
+        if not runs or word.x0 - words[k - 1].x1 >= source.cell_gap:
+            runs.append([])
+        runs[-1].append(word)
+    if len(runs) == 1 and runs[0][0].x0 < cols.project - source.drift and runs[0][-1].x1 > cols.project:
+        # The cells nearly touch (a PDF reader's text may leave one space between them): they part
+        # only where the project starts on the row's other lines, at exactly one word.
+        if project_at is None:
+            return None
+        starts = [k for k, w in enumerate(runs[0]) if k and abs(w.x0 - project_at) <= source.space]
+        if len(starts) != 1:
+            return None
+        runs = [runs[0][: starts[0]], runs[0][starts[0] :]]
+    near = [abs(run[0].x0 - cols.project) <= source.drift for run in runs]
+    text = [" ".join(w.text for w in run) for run in runs]
+    if len(runs) == 2 and runs[0][0].x0 < cols.project - source.drift and near[1]:
+        return text[0], text[1]
+    if len(runs) == 1 and near[0]:
+        return "", text[0]
+    if len(runs) == 1 and runs[0][-1].x1 < cols.project + source.drift:
+        return text[0], ""
+    if not runs:
+        return "", ""
+    return None
+
+
+def _row_cells(entry: _TableRow, source: Source) -> tuple[str, str]:
+    """The applicant and the project of a row of the table, its lines joined."""
+    clear = [_cells(words, cols, source, None) for _row, words, cols in entry.lines]
+    starts = {
+        round(next(w.x0 for w in words if w.x0 >= cols.project - source.drift), 1)
+        for (_row, words, cols), cells in zip(entry.lines, clear, strict=True)
+        if cells is not None and cells[1]
+    }
+    project_at = starts.pop() if len(starts) == 1 else None
+    first: list[str] = []
+    project: list[str] = []
+    for (row, words, cols), cells in zip(entry.lines, clear, strict=True):
+        cells = cells or _cells(words, cols, source, project_at)
+        if cells is None:
             raise DecisionFormatError(
-                f"the word '{word.text}' on a line of Appendix 1 straddles the applicant and project columns "
-                f"({row.where()}): the row cannot be split into columns",
+                f"a line of Appendix 1 ('{row.text}', {row.where()}) cannot be split into the applicant and the "
+                "project: nothing sets them apart where the columns' headings are",
                 part="appendix",
             )
-    return " ".join(first), " ".join(project), amount
+        if cells[0]:
+            first.append(cells[0])
+        if cells[1]:
+            project.append(cells[1])
+    if not first or not project:
+        raise DecisionFormatError(
+            f"a row of Appendix 1 has no {'applicant' if not first else 'project'} ({entry.where}): "
+            "the row cannot be split into columns",
+            part="appendix",
+        )
+    return _join(first), _join(project)
 
 
 def _write_table(rows: Sequence[Row], vocab: Vocabulary, source: Source, out: Rebuilt) -> None:
@@ -366,11 +427,11 @@ def _write_table(rows: Sequence[Row], vocab: Vocabulary, source: Source, out: Re
             continue
         if total is not None:
             break  # what follows the total is not part of Appendix 1 (a distribution list, a further appendix)
-        applicant, project, amount = _split_row(row, cols, source)
-        if amount and not applicant and not project:
+        words, amount = _amount_split(row, cols, source)
+        if amount and not words:
             total = (amount, row.where())
         elif amount:
-            table.append(_TableRow([applicant] if applicant else [], [project] if project else [], amount, row.where()))
+            table.append(_TableRow([(row, words, cols)], amount, row.where()))
         elif not table:
             raise DecisionFormatError(
                 f"the first row of Appendix 1 has no amount on its first line ({row.where()}): "
@@ -378,20 +439,12 @@ def _write_table(rows: Sequence[Row], vocab: Vocabulary, source: Source, out: Re
                 part="appendix",
             )
         else:
-            if applicant:
-                table[-1].first.append(applicant)
-            if project:
-                table[-1].project.append(project)
+            table[-1].lines.append((row, words, cols))
     if header is None:
         return
     out.add("\t".join(header), "")
     for entry in table:
-        if not entry.first or not entry.project:
-            raise DecisionFormatError(
-                f"a row of Appendix 1 has no {'applicant' if not entry.first else 'project'} "
-                f"({entry.where}): the row cannot be split into columns",
-                part="appendix",
-            )
-        out.add(f"{_join(entry.first)}\t{_join(entry.project)}\t{entry.amount}", entry.where)
+        applicant, project = _row_cells(entry, source)
+        out.add(f"{applicant}\t{project}\t{entry.amount}", entry.where)
     if total is not None:
         out.add(f"\t\t{total[0]}", total[1])

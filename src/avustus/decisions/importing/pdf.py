@@ -153,7 +153,8 @@ def pdf_source(pages: Sequence[Sequence[Row]]) -> Source:
     def adjacent(rows: Sequence[Row], i: int) -> bool:
         return i + 1 < len(rows) and rows[i].page == rows[i + 1].page and not breaks(rows, i)
 
-    return Source(space=line / 4, column_gap=line * 1.5, align=line / 2, breaks=breaks, adjacent=adjacent)
+    return Source(space=line / 4, column_gap=line * 1.5, align=line / 2, cell_gap=line / 2, drift=line / 4,
+                  breaks=breaks, adjacent=adjacent)
 
 
 def _mode(values: Sequence[float]) -> float:

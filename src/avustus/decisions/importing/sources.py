@@ -137,7 +137,7 @@ def text_source(pages: Sequence[Sequence[Row]]) -> Source:
     def adjacent(rows: Sequence[Row], i: int) -> bool:
         return i + 1 < len(rows) and rows[i].page == rows[i + 1].page and rows[i + 1].top - rows[i].top == 1
 
-    return Source(space=1.0, column_gap=4.0, align=3.0, breaks=breaks, adjacent=adjacent)
+    return Source(space=1.0, column_gap=4.0, align=3.0, cell_gap=2.0, drift=4.0, breaks=breaks, adjacent=adjacent)
 
 
 def _indent(rows: Sequence[Row], i: int) -> float:
