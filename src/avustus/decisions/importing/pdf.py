@@ -33,8 +33,10 @@ class PdfError(DecisionFormatError):
 
 
 def is_pdf(data: bytes) -> bool:
-    """A PDF by its content: the "%PDF-" header within the first kilobyte, as readers accept it."""
-    return b"%PDF-" in data[:1024]
+    """A PDF by its content: the "%PDF-" header, on the first line (readers accept a few bytes of junk
+    before it, as some mail and web servers add), within the first kilobyte."""
+    at = data.find(b"%PDF-", 0, 1024)
+    return at != -1 and b"\n" not in data[:at] and b"\r" not in data[:at]
 
 
 def read_pdf(data: bytes) -> list[list[Row]]:
