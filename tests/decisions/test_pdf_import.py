@@ -24,7 +24,7 @@ from avustus.decisions.importing.result import DecisionFormatError
 from avustus.decisions.models import Decision, DecisionTranslation, Outcome
 from avustus.decisions.round_import import import_decision
 from avustus.decisions.selectors import round_report
-from tests.decisions.pdf_fixtures import pdf_2020, pdf_500, pdf_cache, pdftotext, synthetic_rows  # noqa: F401
+from tests.decisions.pdf_fixtures import pdf_500, pdf_2020, pdf_cache, pdftotext, synthetic_rows  # noqa: F401
 from tests.decisions.test_documents import _from_report
 
 pytestmark = pytest.mark.django_db

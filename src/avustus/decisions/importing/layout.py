@@ -421,7 +421,8 @@ def _write_table(rows: Sequence[Row], vocab: Vocabulary, source: Source, out: Re
             first = _squeeze(" ".join(w.text for w in row.words if w.x1 <= cols.project))
             header_rest = _squeeze(header[0])[len(first) :]
             continue
-        assert cols is not None  # the table starts with its header (see _find_header)
+        if cols is None:  # the rows start at the header (see _find_header); a label line may stand before it
+            raise DecisionFormatError(f"Appendix 1 has a line before its header ({row.where()})", part="appendix")
         if header_rest and _squeeze(row.text) and header_rest.startswith(_squeeze(row.text)):
             header_rest = header_rest[len(_squeeze(row.text)) :]  # "Sökande kommun /" | "projektadministratör"
             continue

@@ -45,7 +45,7 @@ def decision_source(data: bytes) -> DecisionSource:
         pages = read_pdf(data)
         return _rebuilt("pdf", rebuild(pages, pdf_source(pages)))
     text = decode(data)
-    if "\t" not in text and "\f" in text:
+    if "\t" not in text and ("\f" in text or _spaced_header(text)):
         pages = text_rows(text)
         rebuilt = rebuild(pages, text_source(pages))
         if not any("\t" in line for line in rebuilt.lines) and _columns_apart(text):
@@ -74,6 +74,18 @@ def decode(data: bytes) -> str:
 
 def _rebuilt(kind: str, rebuilt: Rebuilt) -> DecisionSource:
     return DecisionSource(kind, rebuilt.text, tuple(rebuilt.origins))
+
+
+def _spaced_header(text: str) -> bool:
+    """Whether a line heads Appendix 1 with its columns apart by spaces, as ``pdftotext -layout`` writes it
+    (its pages' form feeds may have been lost on the way)."""
+    for line in text.splitlines():
+        squeezed = " ".join(line.split()).casefold()
+        for vocab in VOCABULARIES.values():
+            project, amount = (c.casefold() for c in vocab.appendix_columns[1:])
+            if squeezed.endswith(amount) and f" {project} " in squeezed and "   " in line:
+                return True
+    return False
 
 
 def _columns_apart(text: str) -> bool:
