@@ -111,6 +111,13 @@ def test_a_swedish_decision_with_other_figures_is_still_a_conflict(round_2020, p
     assert _state() == state
 
 
+def test_a_pdf_text_without_a_recognisable_appendix_table_is_refused_naming_the_columns(pdf_2020, pdf_cache):
+    text = pdftotext(pdf_2020["fi"], pdf_cache, "2020-fi", layout=True).decode().replace("Haetaan", "Summa")
+    with pytest.raises(DecisionFormatError, match="Appendix 1, a table whose header names the columns") as refused:
+        parse_decision_bytes(text.encode())
+    assert "'Hankkeen nimi'" in str(refused.value) and "tab-separated" not in str(refused.value)
+
+
 def test_pdftotext_without_layout_is_refused_with_advice(round_2020, pdf_2020, pdf_cache):
     text = pdftotext(pdf_2020["fi"], pdf_cache, "2020-fi", layout=False)
     state = _state()

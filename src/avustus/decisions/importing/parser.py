@@ -39,6 +39,7 @@ from avustus.decisions.importing import appendix, body, grants
 from avustus.decisions.importing.result import DecisionFormatError, ParsedDecision
 from avustus.decisions.importing.sources import DecisionSource, decision_source
 from avustus.decisions.importing.text import DecisionText
+from avustus.decisions.vocabulary import VOCABULARIES
 
 
 def parse_decision_bytes(data: bytes) -> ParsedDecision:
@@ -59,6 +60,11 @@ def parse_source(source: DecisionSource) -> ParsedDecision:
             raise
         where = source.where(exc.line)
         message = f"{exc.message} ({where})" if where else exc.message
+        if exc.part == "appendix" and "\t" not in source.text:
+            # No table was found in the PDF: the tab-separated form the message speaks of is not the user's.
+            columns = ", ".join(f"'{c}'" for vocab in VOCABULARIES.values() for c in vocab.appendix_columns)
+            message = (f"Appendix 1, a table whose header names the columns {columns} (in Finnish or in Swedish), "
+                       f"was not found in the {'PDF' if source.kind == 'pdf' else 'text'}")
         raise DecisionFormatError(message, part=exc.part) from exc
 
 
