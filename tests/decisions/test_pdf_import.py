@@ -218,3 +218,18 @@ def _amount(value: Decimal) -> str:
     from avustus.rules.money import format_amount
 
     return format_amount(value).replace("\u00a0", " ")
+
+
+def test_render_decision_as_pdf_then_import_decision_gives_back_the_round(round_2020, tmp_path):
+    """The issue's own words: render-decision ROUND --format pdf, then import-decision of that PDF."""
+    before = round_report(round_2020)
+    path = tmp_path / "kuntadigi-2020-02-26.pdf"
+    call_command("render_decision", round_2020.slug, "--lang", "fi", "--format", "pdf", "-o", str(path),
+                 stderr=io.StringIO())
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("import_decision", str(path), "--replace", stdout=out)
+    assert out.getvalue().startswith("Imported round kuntadigi-2020-02-26 decided 2020-02-26: 51 applications, "
+                                      "27 granted (8268000.00 €), 6 deferred, 18 rejected")
+    after = round_report(Decision.objects.get().call)
+    assert after["totals"] == before["totals"] and _from_report(after) == _from_report(before)
