@@ -62,6 +62,11 @@ class Decision(models.Model):
 
     source_name = models.CharField(_("imported from"), max_length=300, blank=True)
     source_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    # An imported decision's language, and a hash of its figures alone (dates, amounts, numbers, in
+    # order): the same decision in the other language has the same figures, and is stored as its
+    # translation (``DecisionTranslation``) instead of being refused as a different text.
+    source_language = models.CharField(max_length=2, blank=True)
+    figures_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -88,6 +93,29 @@ class Decision(models.Model):
     def signed_in_avustus(self) -> bool:
         """Signed here (with a frozen snapshot), as opposed to imported from a decision signed elsewhere."""
         return bool(self.snapshot_sha256)
+
+
+class DecisionTranslation(models.Model):
+    """An imported decision as published in another language: the same figures, its own words.
+
+    A signed decision is never changed, so its other language is kept beside it: the text as read
+    (a PDF's rebuilt text), the special conditions of each grant in that language, and the file it
+    came from with its content hash, so that importing it again changes nothing.
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=2)
+    source_name = models.CharField(_("imported from"), max_length=300)
+    source_sha256 = models.CharField(max_length=64)
+    text = models.TextField(_("text of the decision"), blank=True)
+    special_conditions = models.JSONField(default=dict, blank=True)  # grant number (as text) → conditions
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "language"], name="one_translation_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.decision} ({self.language})"
 
 
 class Outcome(models.Model):

@@ -25,10 +25,11 @@ from avustus.audit.triggers import replace_permit
 from avustus.calls.models import Call, CostCategory, Criterion, Exclusion, GrantGroup, Programme
 from avustus.calls.texts import default_rules, default_texts, group_text
 from avustus.decisions.importing.linking import LinkedMember, LinkedRound, link
-from avustus.decisions.importing.parser import parse_decision_bytes
+from avustus.decisions.importing.parser import parse_source
 from avustus.decisions.importing.result import ParsedDecision
-from avustus.decisions.importing.serialise import parsed_to_dict
-from avustus.decisions.models import Decision, Finding, Outcome
+from avustus.decisions.importing.serialise import parsed_figures, parsed_to_dict
+from avustus.decisions.importing.sources import decision_source
+from avustus.decisions.models import Decision, DecisionTranslation, Finding, Outcome
 from avustus.errors import Conflict
 from avustus.registry.resolver import load_registry
 from avustus.registry.services import sync_registry
@@ -44,7 +45,11 @@ def programme_facts() -> dict:
 
 
 class RoundConflict(Conflict):
-    """The round was already imported from a different text; replacing it must be asked for."""
+    """The round was already imported from a different text; replacing it must be asked for.
+
+    The same decision in the other language (the same figures, see ``figures_hash``) is no conflict:
+    it is stored as the decision's translation.
+    """
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class ImportResult:
     call: Call
     decision: Decision
     changed: bool
+    translation: str = ""  # the language stored as the decision's translation, if it was one
 
 
 def round_id(parsed: ParsedDecision) -> str:
@@ -65,12 +71,22 @@ def content_hash(parsed: ParsedDecision) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def figures_hash(parsed: ParsedDecision) -> str:
+    """A hash of the decision's figures alone: the same for its Finnish and its Swedish version."""
+    canonical = json.dumps(parsed_figures(parsed), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def import_decision(data: bytes, *, actor, source_name: str, replace: bool = False) -> ImportResult:
-    """Parse a decision text (bytes as read from a file) and store its round."""
-    return import_parsed(parse_decision_bytes(data), actor=actor, source_name=source_name, replace=replace)
+    """Parse a decision file (a PDF, the text pdftotext made of one, or text) and store its round."""
+    source = decision_source(data)
+    return import_parsed(parse_source(source), actor=actor, source_name=source_name, replace=replace,
+                         text=source.text)
 
 
-def import_parsed(parsed: ParsedDecision, *, actor, source_name: str, replace: bool = False) -> ImportResult:
+def import_parsed(
+    parsed: ParsedDecision, *, actor, source_name: str, replace: bool = False, text: str = ""
+) -> ImportResult:
     digest = content_hash(parsed)
     slug = round_id(parsed)
     linked = link(parsed, load_registry())
@@ -84,6 +100,13 @@ def import_parsed(parsed: ParsedDecision, *, actor, source_name: str, replace: b
         if existing is not None:
             if existing.source_sha256 == digest:
                 return ImportResult(existing.call, existing, changed=False)
+            if (not replace and parsed.language != existing.source_language and existing.figures_sha256
+                    and existing.figures_sha256 == figures_hash(parsed)):
+                # The same decision as published in the other language: kept as its translation
+                # (unless the round is to be replaced by it, as --replace asks).
+                changed = _store_translation(existing, parsed, digest=digest, source_name=source_name, text=text,
+                                             actor=actor)
+                return ImportResult(existing.call, existing, changed=changed, translation=parsed.language)
             if call_has_decisions_signed_here(existing.call):
                 raise RoundConflict(
                     _("Round %(slug)s has decisions signed in Avustus; an import cannot replace them.") % {"slug": slug}
@@ -109,6 +132,39 @@ def import_parsed(parsed: ParsedDecision, *, actor, source_name: str, replace: b
         )
         events.decision_signed.send(Decision, decision=decision, actor=actor)
     return ImportResult(decision.call, decision, changed=True)
+
+
+def _store_translation(
+    decision: Decision, parsed: ParsedDecision, *, digest: str, source_name: str, text: str, actor
+) -> bool:
+    """Store ``parsed`` as ``decision`` in another language; False when it is stored already."""
+    lang = parsed.language
+    current = decision.translations.filter(language=lang).first()
+    if current is not None and current.source_sha256 == digest:
+        return False
+    # Group names and conditions in this language: the groups are the call's, not the signed decision's.
+    for position, section in enumerate(parsed.groups, start=1):
+        GrantGroup.objects.filter(call=decision.call, code=f"group-{position}").update(
+            **{f"name_{lang}": section.heading, f"condition_{lang}": section.condition}
+        )
+    DecisionTranslation.objects.update_or_create(
+        decision=decision,
+        language=lang,
+        defaults={
+            "source_name": source_name,
+            "source_sha256": digest,
+            "text": text,
+            "special_conditions": {str(g.number): list(g.conditions) for g in parsed.grants if g.conditions},
+        },
+    )
+    record(
+        "decision.translation_imported",
+        decision,
+        actor=actor,
+        data={"round": decision.call.slug, "language": lang, "source": source_name, "sha256": digest,
+              "replaced": current is not None},
+    )
+    return True
 
 
 def call_has_decisions_signed_here(call: Call) -> bool:
@@ -218,6 +274,8 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
         stated_granted_total=parsed.granted_total,
         source_name=source_name,
         source_sha256=digest,
+        source_language=parsed.language,
+        figures_sha256=figures_hash(parsed),
     )
 
     def org_of(member: LinkedMember | None):

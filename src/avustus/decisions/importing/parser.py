@@ -29,26 +29,43 @@ The reading is split by part: ``text`` (lines, language, headings, signatures), 
 matter, background, applications, terms), ``grants`` (the decision section), ``appendix`` (Appendix 1,
 whose lead cells ``cells`` splits), over the shared ``lines`` helpers; ``result`` holds what comes out.
 
-Pure Python, standard library only: nothing here may import Django.
+A PDF, or the text ``pdftotext`` made of one, is first turned into such a text by ``sources`` (the
+words of the PDF and their positions through ``pdf`` and ``layout``), so there is one parser for all.
+
+Pure Python: nothing here may import Django (the PDF is read with ``pypdfium2``).
 """
 
 from avustus.decisions.importing import appendix, body, grants
 from avustus.decisions.importing.result import DecisionFormatError, ParsedDecision
+from avustus.decisions.importing.sources import DecisionSource, decision_source
 from avustus.decisions.importing.text import DecisionText
+from avustus.decisions.vocabulary import VOCABULARIES
 
 
 def parse_decision_bytes(data: bytes) -> ParsedDecision:
-    """Parse a decision as read from a file: UTF-8, with or without a byte order mark."""
-    if b"\x00" in data:
-        raise DecisionFormatError("the file contains NUL bytes: it is binary, not a text document", part="encoding")
+    """Parse a decision as read from a file: a PDF, the text pdftotext made of one, or UTF-8 text.
+
+    ``sources`` turns a PDF (or its text) into the text this parser reads; an error found in that
+    text names the page and line of the PDF it came from.
+    """
+    return parse_source(decision_source(data))
+
+
+def parse_source(source: DecisionSource) -> ParsedDecision:
+    """Parse the text of a decision file (see ``sources.decision_source``)."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DecisionFormatError(
-            f"the file is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start} cannot be decoded)",
-            part="encoding",
-        ) from exc
-    return parse_decision(text)
+        return parse_decision(source.text)
+    except DecisionFormatError as exc:
+        if source.kind == "text":
+            raise
+        where = source.where(exc.line)
+        message = f"{exc.message} ({where})" if where else exc.message
+        if exc.part == "appendix" and "\t" not in source.text:
+            # No table was found in the PDF: the tab-separated form the message speaks of is not the user's.
+            columns = ", ".join(f"'{c}'" for vocab in VOCABULARIES.values() for c in vocab.appendix_columns)
+            message = (f"Appendix 1, a table whose header names the columns {columns} (in Finnish or in Swedish), "
+                       f"was not found in the {'PDF' if source.kind == 'pdf' else 'text'}")
+        raise DecisionFormatError(message, part=exc.part) from exc
 
 
 def parse_decision(text: str) -> ParsedDecision:

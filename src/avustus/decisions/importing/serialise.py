@@ -59,3 +59,31 @@ def parsed_to_dict(parsed: ParsedDecision) -> dict:
 
 def parsed_from_dict(data: dict) -> ParsedDecision:
     return _load(ParsedDecision, {"sections": {}, **data})
+
+
+def parsed_figures(parsed: ParsedDecision) -> dict:
+    """What a decision says in figures alone, the same in every language it is published in.
+
+    Dates, amounts, counts and the numbers of the grants (by group) and of the deferred applications,
+    and each Appendix 1 amount in order: a Finnish decision and its Swedish version agree on all of
+    these and on nothing written in words.
+    """
+    return _dump({
+        "decision_date": parsed.decision_date,
+        "appropriation": parsed.appropriation,
+        "budget_item": parsed.budget_item,
+        "deadline": parsed.deadline,
+        "received": parsed.received,
+        "withdrawn": parsed.withdrawn,
+        "applied_total": parsed.applied_total,
+        "granted_total": parsed.granted_total,
+        "aid_rate": parsed.aid_rate,
+        "implementation_end": parsed.implementation_end,
+        "reporting_interval_months": parsed.reporting_interval_months,
+        "cost_categories": len(parsed.cost_categories),
+        "groups": [[g.number for g in parsed.grants if g.group_heading == s.heading] for s in parsed.groups],
+        "grants": [[g.number, g.amount] for g in parsed.grants],
+        "deferred": [d.number for d in parsed.deferred],
+        "appendix": [r.amount for r in parsed.appendix],
+        "appendix_total": parsed.appendix_total,
+    })
