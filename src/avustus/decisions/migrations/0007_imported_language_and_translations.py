@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0005_special_conditions_sv'),
+        ('decisions', '0006_notification_recipient'),
     ]
 
     operations = [
