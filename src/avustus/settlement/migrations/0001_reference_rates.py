@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('half_year_start', models.DateField(unique=True, verbose_name='half-year from')),
                 ('rate', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='reference rate (%)')),
-                ('added_at', models.DateTimeField(auto_now_add=True, verbose_name='added')),
+                ('added_at', models.DateTimeField(auto_now_add=True, verbose_name='added to the table')),
             ],
             options={
                 'verbose_name': 'reference rate',
