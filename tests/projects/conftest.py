@@ -10,8 +10,8 @@ from avustus.accounts.services import grant_role
 from avustus.actors import SYSTEM
 from tests.evaluation.conftest import person  # noqa: F401 (a fixture)
 
-# Kankaanpää's Pohjois-Satakunnan digitalisaatiohanke: 131 700,00 granted (131 750,00 applied); Honkajoki among its partners.
-REFERENCE = "kuntadigi-2020-02-26-"
+# The project of the tests: Kankaanpää's Pohjois-Satakunnan digitalisaatiohanke, 131 700,00 granted (131 750,00
+# applied), with Honkajoki among its partners.
 
 
 @dataclass
