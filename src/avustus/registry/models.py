@@ -35,6 +35,11 @@ class Organisation(models.Model):
     municipal_form = models.CharField(_("city or municipality"), max_length=10, blank=True)
     genitive_fi = models.CharField(_("Finnish genitive"), max_length=200, blank=True)
     member_codes = models.JSONField(_("member municipalities"), default=list, blank=True)
+    # A municipality that ceased (joined another) after the 2020 list: grants made to it are carried on by
+    # its successor (data/municipality-changes.csv).
+    ceased_on = models.DateField(_("ceased"), null=True, blank=True)
+    successor = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessors",
+                                  verbose_name=_("successor"))
 
     class Meta:
         ordering = ["name_fi"]
