@@ -90,7 +90,8 @@ def _member_row(member: ConsortiumMember) -> MemberRow:
 def _rows(queryset) -> list[ProjectRow]:
     return [
         ProjectRow(project=p, reference=p.reference, title=p.application.title, state=p.state, grant=p.grant,
-                   paid=Decimal(p.paid_total).quantize(Decimal("0.01")), next_due_on=p.next_due_on, next_due_kind=p.next_due_kind or "",
+                   paid=Decimal(p.paid_total).quantize(Decimal("0.01")), next_due_on=p.next_due_on,
+                   next_due_kind=p.next_due_kind or "",
                    overdue=p.overdue_count, reports_to_review=p.to_review, payments_waiting=p.waiting,
                    members=[_member_row(m) for m in p.application.members.all()])
         for p in queryset
