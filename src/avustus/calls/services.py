@@ -75,7 +75,7 @@ def copy_call(source: Call, *, slug: str, title_fi: str, title_sv: str = "", tit
             min_municipalities=source.min_municipalities, lead_kinds=source.lead_kinds,
             partner_kinds=source.partner_kinds, rounding_unit=source.rounding_unit,
             rounding_mode=source.rounding_mode, texts=source.texts, plan_fields=source.plan_fields,
-            reporting_interval_months=source.reporting_interval_months,
+            reporting_interval_months=source.reporting_interval_months, instalments=source.instalments,
         )
         for model in CALL_PARTS.values():
             # The default manager, as Django advises for code that handles more than one model.
