@@ -49,12 +49,16 @@ def follow_decision(decision: Decision, *, actor) -> list[FundedProject]:
 
 
 def _grant(project: FundedProject | None, outcome: Outcome, decision: Decision, *, actor) -> FundedProject:
+    grant = outcome.amount_granted
+    decided_on = decision.decided_on
+    if grant is None or decided_on is None:  # the database refuses a grant without an amount; a date is required
+        raise Invalid(_("A grant needs its amount and the date of its decision."))
     if project is not None:
         if project.outcome_id == outcome.pk:
             return project  # the same decision again: nothing to do
         before = str(project.grant)
         project.outcome = outcome
-        project.grant = outcome.amount_granted
+        project.grant = grant
         project.special_conditions = list(outcome.special_conditions)
         project.state = FundedProject.State.IN_PROGRESS
         project.version += 1
@@ -66,7 +70,7 @@ def _grant(project: FundedProject | None, outcome: Outcome, decision: Decision, 
     application = outcome.application
     project = FundedProject.objects.create(
         application=application, call=call, first_decision=decision, outcome=outcome,
-        reference=application.reference, decided_on=decision.decided_on, grant=outcome.amount_granted,
+        reference=application.reference, decided_on=decided_on, grant=grant,
         aid_rate=call.aid_rate, group_condition=outcome.group.condition_fi if outcome.group else "",
         special_conditions=list(outcome.special_conditions), implementation_end=call.implementation_end,
     )

@@ -144,7 +144,7 @@ def _lock_report(report: InterimReport, version: str) -> InterimReport:
     return current
 
 
-def accept_report(report: InterimReport, *, actor, version: str, rejections: list[Rejection] = (),
+def accept_report(report: InterimReport, *, actor, version: str, rejections: tuple[Rejection, ...] | list[Rejection] = (),
                   reasons: str = "") -> InterimReport:
     """An official accepts a filed report, rejecting ineligible parts of its costs with the reasons."""
     project = report.project

@@ -67,7 +67,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Closed call for trying the officials' steps: {closed_call.slug}, closed "
                           f"{timezone.localtime(closed_call.closes_at):%d.%m.%Y %H:%M}: {state_summary(closed_call)}; "
                           f"the reviewer has scored them, to screen, propose, present and decide.")
-        decided_on = decided_call.decisions.first().decided_on
+        decided_on = decided_call.decisions.values_list("decided_on", flat=True).first()
         self.stdout.write(f"Funded projects: the 2020 round's {history} grants as history, and "
                           f"{decided_call.slug}, decided on {decided_on:%d.%m.%Y}, with "
                           f"{decided_call.projects.count()} projects in progress (reports accepted, due, overdue "
