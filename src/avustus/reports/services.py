@@ -144,8 +144,8 @@ def _lock_report(report: InterimReport, version: str) -> InterimReport:
     return current
 
 
-def accept_report(report: InterimReport, *, actor, version: str, rejections: tuple[Rejection, ...] | list[Rejection] = (),
-                  reasons: str = "") -> InterimReport:
+def accept_report(report: InterimReport, *, actor, version: str,
+                  rejections: tuple[Rejection, ...] | list[Rejection] = (), reasons: str = "") -> InterimReport:
     """An official accepts a filed report, rejecting ineligible parts of its costs with the reasons."""
     project = report.project
     permissions.check_manages_projects(actor, project.call.programme,
