@@ -8,6 +8,7 @@ recorded. One row per instalment number and a row lock on the project make a sec
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from avustus.projects.models import FundedProject
 
@@ -21,23 +22,23 @@ class BankAccount(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("awaiting confirmation")
-        ACTIVE = "active", _("in use")
-        SUPERSEDED = "superseded", _("replaced")
+        ACTIVE = "active", pgettext_lazy("grant follow-up", "in use")
+        SUPERSEDED = "superseded", pgettext_lazy("grant follow-up", "replaced")
         REJECTED = "rejected", _("rejected")
 
     project = models.ForeignKey(FundedProject, on_delete=models.PROTECT, related_name="bank_accounts")
-    iban = models.CharField(_("IBAN"), max_length=34)
-    holder = models.CharField(_("account holder"), max_length=200)
+    iban = models.CharField(pgettext_lazy("grant follow-up", "IBAN"), max_length=34)
+    holder = models.CharField(pgettext_lazy("grant follow-up", "account holder"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
-    is_change = models.BooleanField(_("change of account"), default=False)
+    is_change = models.BooleanField(pgettext_lazy("grant follow-up", "change of account"), default=False)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="+")
-    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    registered_at = models.DateTimeField(pgettext_lazy("grant follow-up", "registered"), auto_now_add=True)
     first_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                            blank=True, related_name="+")
     second_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                             blank=True, related_name="+")
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(pgettext_lazy("grant follow-up", "confirmed"), null=True, blank=True)
     # How the official made sure the change is the recipient's (a call to a known number, say), and any refusal.
     confirmation_note = models.TextField(_("how it was confirmed"), blank=True)
 
@@ -61,11 +62,11 @@ class PaymentApplication(models.Model):
         SUBMITTED = "submitted", _("submitted")
         ACCEPTED = "accepted", _("accepted, awaiting approval")
         APPROVED = "approved", _("approved for payment")
-        PAID = "paid", _("paid")
+        PAID = "paid", pgettext_lazy("grant follow-up", "paid")
         REJECTED = "rejected", _("rejected")
 
     project = models.ForeignKey(FundedProject, on_delete=models.PROTECT, related_name="payment_applications")
-    number = models.PositiveSmallIntegerField(_("instalment"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("grant follow-up", "instalment"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     # What was claimed: the accepted eligible VAT-free costs to date, and the payable amount they gave then.
     costs_to_date = models.DecimalField(_("accepted costs to date"), max_digits=14, decimal_places=2)
@@ -75,16 +76,16 @@ class PaymentApplication(models.Model):
     submitted_at = models.DateTimeField(_("submitted"))
     amount_accepted = models.DecimalField(_("amount accepted"), max_digits=14, decimal_places=2, null=True,
                                           blank=True)
-    acceptance_reasons = models.TextField(_("reasons"), blank=True)
+    acceptance_reasons = models.TextField(pgettext_lazy("grant follow-up", "reasons"), blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(pgettext_lazy("grant follow-up", "accepted"), null=True, blank=True)
     account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_at = models.DateTimeField(pgettext_lazy("grant follow-up", "approved"), null=True, blank=True)
     approved_version = models.CharField(max_length=64, blank=True)
-    paid_on = models.DateField(_("paid"), null=True, blank=True)
+    paid_on = models.DateField(pgettext_lazy("grant follow-up", "paid"), null=True, blank=True)
     paid_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                          related_name="+")
     amount_paid = models.DecimalField(_("amount paid"), max_digits=14, decimal_places=2, null=True, blank=True)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from avustus.accounts import permissions
 from avustus.actors import user_of
@@ -28,16 +29,19 @@ from avustus.rules import payments as rules
 from avustus.rules.money import MoneyError, parse_euros
 
 IBAN_MESSAGES = {
-    iban_rules.IbanError.FORMAT: "An IBAN begins with the country's two letters and two check digits, such as FI21 "
-                                 "1234 5600 0007 85.",
-    iban_rules.IbanError.COUNTRY: "Payments go to an account in a SEPA country; this IBAN's country is not one.",
-    iban_rules.IbanError.LENGTH: "The IBAN is too short or too long for its country (a Finnish one has 18 characters).",
-    iban_rules.IbanError.CHECKSUM: "The IBAN's check digits do not match: check the number for a typing error.",
+    iban_rules.IbanError.FORMAT: gettext_lazy("An IBAN begins with the country's two letters and two check digits, "
+                                              "such as FI21 1234 5600 0007 85."),
+    iban_rules.IbanError.COUNTRY: gettext_lazy("Payments go to an account in a SEPA country; this IBAN's country is "
+                                               "not one."),
+    iban_rules.IbanError.LENGTH: gettext_lazy("The IBAN is too short or too long for its country (a Finnish one has "
+                                              "18 characters)."),
+    iban_rules.IbanError.CHECKSUM: gettext_lazy("The IBAN's check digits do not match: check the number for a typing "
+                                                "error."),
 }
 
 
 def _iban_message(kind: str) -> str:
-    return _(IBAN_MESSAGES[kind])
+    return str(IBAN_MESSAGES[kind])
 
 
 def paid_total(project: FundedProject) -> Decimal:

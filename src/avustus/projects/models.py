@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call, CostCategory
@@ -18,25 +19,29 @@ from avustus.decisions.models import Decision, Outcome
 
 class FundedProject(models.Model):
     class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", _("in progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("grant follow-up", "in progress")
         # A later decision took the grant away (a rectification decided against it): kept, never deleted.
         CANCELLED = "cancelled", _("grant cancelled")
         CLOSED = "closed", _("closed")
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="project")
+    # Cascading from the decision's rows: an imported round replaced by a corrected import (round_import's
+    # documented exception) takes its projects with it, and the new import makes them again. A project with
+    # reports or payments cannot go (their keys protect it), so such a round cannot be replaced.
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="project")
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="projects")
     # The decision that first granted it (its date counts the schedule) and the outcome in force now, which a
     # later, amending decision replaces.
-    first_decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
-    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="+")
+    first_decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="+")
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="+")
     reference = models.CharField(_("tracking number"), max_length=40, unique=True)
     decided_on = models.DateField(_("date of decision"))
-    grant = models.DecimalField(_("grant"), max_digits=14, decimal_places=2)
+    grant = models.DecimalField(pgettext_lazy("grant follow-up", "grant"), max_digits=14, decimal_places=2)
     aid_rate = models.DecimalField(_("maximum aid rate"), max_digits=5, decimal_places=4)
     group_condition = models.TextField(_("condition of the group"), blank=True)
     special_conditions = models.JSONField(_("special conditions"), default=list, blank=True)
     implementation_end = models.DateField(_("end of implementation"), null=True, blank=True)
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.IN_PROGRESS)
+    state = models.CharField(pgettext_lazy("grant follow-up", "state"), max_length=20, choices=State.choices,
+                             default=State.IN_PROGRESS)
     # Instalments beyond the call's number, allowed by an official with reasons (the decision: "as a rule three").
     extra_instalments = models.PositiveSmallIntegerField(_("extra instalments allowed"), default=0)
     extra_instalments_reason = models.TextField(_("reason for extra instalments"), blank=True)
@@ -79,7 +84,7 @@ class ApprovedBudgetLine(models.Model):
     class Meta:
         ordering = ["project", "category__position", "member__position"]
         verbose_name = _("approved budget line")
-        verbose_name_plural = _("approved budget")
+        verbose_name_plural = pgettext_lazy("grant follow-up", "approved budget")
         constraints = [
             models.UniqueConstraint(fields=["project", "category", "member"], name="one_budget_line_per_cell"),
             models.CheckConstraint(condition=models.Q(amount_vat_free__gte=0, vat__gte=0),
@@ -94,13 +99,13 @@ class ScheduleEntry(models.Model):
     """A report due: interim report n, or the final report, with the date an official may have set instead."""
 
     class Kind(models.TextChoices):
-        INTERIM = "interim", _("interim report")
-        FINAL = "final", _("final report")
+        INTERIM = "interim", pgettext_lazy("grant follow-up", "interim report")
+        FINAL = "final", pgettext_lazy("grant follow-up", "final report")
 
     project = models.ForeignKey(FundedProject, on_delete=models.CASCADE, related_name="schedule")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    number = models.PositiveSmallIntegerField(_("number"))
-    due_on = models.DateField(_("due"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("grant follow-up", "number"))
+    due_on = models.DateField(pgettext_lazy("grant follow-up", "due"))
     # The date the rules give; due_on differs from it when an official set another date (with reasons).
     computed_due_on = models.DateField(_("due by the rules"))
     overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -122,8 +127,8 @@ class CallReportDate(models.Model):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="report_dates")
     kind = models.CharField(_("kind"), max_length=10, choices=ScheduleEntry.Kind.choices)
-    number = models.PositiveSmallIntegerField(_("number"))
-    due_on = models.DateField(_("due"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("grant follow-up", "number"))
+    due_on = models.DateField(pgettext_lazy("grant follow-up", "due"))
     reason = models.TextField(_("reason"), blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")

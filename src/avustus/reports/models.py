@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from avustus.applications.models import ConsortiumMember
 from avustus.calls.models import CostCategory
@@ -19,7 +20,7 @@ from avustus.projects.models import FundedProject, ScheduleEntry
 class InterimReport(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("submitted")
-        ACCEPTED = "accepted", _("accepted")
+        ACCEPTED = "accepted", pgettext_lazy("grant follow-up", "accepted")
         RETURNED = "returned", _("returned for completion")
 
     project = models.ForeignKey(FundedProject, on_delete=models.PROTECT, related_name="reports")
@@ -34,15 +35,15 @@ class InterimReport(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="+")
     submitted_at = models.DateTimeField(_("submitted"))
-    late = models.BooleanField(_("filed late"), default=False)
+    late = models.BooleanField(pgettext_lazy("grant follow-up", "filed late"), default=False)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_reasons = models.TextField(_("reasons"), blank=True)
+    reviewed_at = models.DateTimeField(pgettext_lazy("grant follow-up", "reviewed"), null=True, blank=True)
+    review_reasons = models.TextField(pgettext_lazy("grant follow-up", "reasons"), blank=True)
 
     class Meta:
         ordering = ["project", "schedule_entry__due_on"]
-        verbose_name = _("interim report")
+        verbose_name = pgettext_lazy("grant follow-up", "interim report")
         verbose_name_plural = _("interim reports")
         constraints = [
             models.UniqueConstraint(fields=["schedule_entry"], name="one_report_per_schedule_entry"),
