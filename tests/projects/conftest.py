@@ -8,7 +8,7 @@ import pytest
 from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
 from avustus.actors import SYSTEM
-from tests.evaluation.conftest import person  # noqa: F401 (a fixture)
+from tests.evaluation.conftest import person, small_round  # noqa: F401 (fixtures)
 
 # The project of the tests: Kankaanpää's Pohjois-Satakunnan digitalisaatiohanke, 131 700,00 granted (131 750,00
 # applied), with Honkajoki among its partners.

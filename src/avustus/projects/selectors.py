@@ -20,11 +20,9 @@ def project_report(project: FundedProject) -> dict:
     """
     return {
         "reference": project.reference,
-        "state": project.state,
         "grant": f"{project.grant:.2f}",
         "paid": f"{paid_of(project):.2f}",
-        "instalments": project.instalments,
-        "schedule": [{"kind": entry.kind, "number": entry.number, "due_on": entry.due_on.isoformat()}
+        "schedule": [{"kind": entry.kind, "due_on": entry.due_on.isoformat()}
                      for entry in project.schedule.order_by("due_on", "kind", "number")],
         "changes": [],
     }
