@@ -59,3 +59,27 @@ def test_the_lists_take_a_fixed_number_of_queries(cast):
         assert len(selectors.my_projects(cast.lead, date(2020, 11, 1))) == 1
     # The role check, the rows and the members' prefetch: the same whether 1 or 27 rows.
     assert len(all_rows) <= 3 and len(one_row) <= 3
+
+
+def test_the_successor_of_a_ceased_member_sees_its_projects(cast, django_user_model):
+    from avustus.accounts.models import Role
+    from avustus.accounts.services import grant_role
+    from avustus.actors import SYSTEM
+    from avustus.applications.models import ConsortiumMember
+    from avustus.errors import NotFound
+    from avustus.projects.models import FundedProject
+    from avustus.projects.services import project_for
+    from avustus.registry.models import Organisation
+
+    honkajoki, kankaanpaa = Organisation.objects.get(code="099"), Organisation.objects.get(code="214")
+    other = (FundedProject.objects.exclude(application__members__organisation__in=[honkajoki, kankaanpaa])
+             .order_by("reference").first())
+    user = django_user_model.objects.create(username="kankaanpaa-2")
+    grant_role(user, Role.APPLICANT, actor=SYSTEM, organisation=kankaanpaa)
+    with pytest.raises(NotFound):
+        project_for(user, other.reference)
+    # Honkajoki a partner there too: Kankaanpää, which carries it on, sees the project.
+    ConsortiumMember.objects.create(application=other.application, organisation=honkajoki,
+                                    name_as_written="Honkajoki", role="partner", position=99)
+    assert {cast.project.reference, other.reference} <= {r.reference for r in selectors.my_projects(user)}
+    assert project_for(user, other.reference).pk == other.pk

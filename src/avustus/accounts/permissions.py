@@ -209,9 +209,12 @@ def _project_members(project) -> list:
 
 
 def is_recipient(user, project) -> bool:
-    """Whether the user acts for the project's lead or one of its partners."""
+    """Whether the user acts for the project's lead or one of its partners, or for the body that carries on a
+    member that ceased (Kankaanpää for Honkajoki from 1.1.2021)."""
     orgs = applicant_organisations(user)
-    return bool(orgs) and any(m.organisation_id in orgs for m in _project_members(project))
+    return bool(orgs) and any(
+        m.organisation_id in orgs or (m.organisation is not None and m.organisation.successor_id in orgs)
+        for m in _project_members(project))
 
 
 def is_recipient_lead(user, project) -> bool:

@@ -103,8 +103,10 @@ def my_projects(user, today: date | None = None) -> list[ProjectRow]:
     organisations = permissions.recipient_organisation_ids(user)
     if not organisations:
         return []
+    # A body that carries on a ceased member (its successor) sees the member's projects too.
     queryset = FundedProject.objects.filter(
-        Q(application__members__organisation_id__in=organisations)).distinct()
+        Q(application__members__organisation_id__in=organisations)
+        | Q(application__members__organisation__successor_id__in=organisations)).distinct()
     return _rows(_annotated(queryset, today or timezone.localdate()))
 
 

@@ -113,7 +113,7 @@ def _write_schedule(project: FundedProject) -> list[ScheduleEntry]:
 def project_for(user, reference: str) -> FundedProject:
     """The project with the given reference, if the user may see it; else NotFound (whether or not it exists)."""
     project = (FundedProject.objects.select_related("call__programme", "application", "outcome")
-               .prefetch_related("application__members").filter(reference=reference).first())
+               .prefetch_related("application__members__organisation").filter(reference=reference).first())
     if project is None:
         raise NotFound(_("No project %(reference)s.") % {"reference": reference})
     permissions.check_sees_project(user, project)
