@@ -77,7 +77,8 @@ class ApprovedBudgetLine(models.Model):
 
     project = models.ForeignKey(FundedProject, on_delete=models.CASCADE, related_name="budget")
     category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(ConsortiumMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Goes with its project when a replaced import takes the round's applications (and so members) away.
+    member = models.ForeignKey(ConsortiumMember, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     amount_vat_free = models.DecimalField(_("amount without VAT"), max_digits=14, decimal_places=2)
     vat = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=Decimal("0"))
 
