@@ -35,10 +35,11 @@ def test_rules_are_saved_as_data_with_their_lists(draft_call):
         "appropriation": "30 000 000,00", "aid_rate": "85", "rounding_unit": "100", "rounding_mode": "down",
         "opens_at": "2027-10-01T08:00", "closes_at": "2027-12-19T16:15", "min_municipalities": "2",
         "lead_kinds": ["municipality"], "partner_kinds": ["municipality", "joint_authority"],
-        "implementation_end": "2029-11-30", "reporting_interval_months": "4",
+        "implementation_end": "2029-11-30", "reporting_interval_months": "4", "instalments": "4",
     }, PARTS, actor=official)
     call.refresh_from_db()
     assert call.appropriation == Decimal("30000000.00") and call.aid_rate == Decimal("0.8500")
+    assert call.instalments == 4
     assert call.closes_at.isoformat() == "2027-12-19T14:15:00+00:00"  # 16.15 in Helsinki, winter time
     assert [(c.code, c.weight, c.scale_max) for c in call.criteria.order_by("position")] == [
         ("impact", Decimal("2.00"), 5), ("feasibility", Decimal("1.00"), 4)]
@@ -52,6 +53,8 @@ def test_rules_are_saved_as_data_with_their_lists(draft_call):
     ({"appropriation": "kolme"}, {}, "appropriation"),
     ({"aid_rate": "120"}, {}, "aid_rate"),
     ({"rounding_mode": "sideways"}, {}, "rounding_mode"),
+    ({"instalments": "0"}, {}, "instalments"),
+    ({"instalments": "kolme"}, {}, "instalments"),
     ({"opens_at": "2027-12-20T00:00", "closes_at": "2027-12-19T16:15"}, {}, "closes_at"),
     ({"lead_kinds": ["company"]}, {}, "lead_kinds"),
     ({}, {"criteria": "impact | Vaikuttavuus | | -1 | 5"}, "criteria.1"),

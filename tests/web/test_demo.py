@@ -30,7 +30,7 @@ def test_demo_sets_up_once_and_prints_logins(capsys):
     counts = (Application.objects.count(), get_user_model().objects.count(), RoleGrant.objects.count(),
               Organisation.objects.count(), AuditEntry.objects.count(), Call.objects.count(),
               Assignment.objects.count(), Score.objects.count())
-    assert counts[0] == 51 + 3 + 3  # the 2020 round, and three applications in each demo call
+    assert counts[0] == 51 + 3 + 3 + 3  # the 2020 round, and three applications in each demo call
     call_command("demo", "--no-serve", "--port", "8123")
     out = capsys.readouterr().out
     assert "already loaded" in out and "http://127.0.0.1:8123/" in out and "kuntadigi-demo-closed" in out

@@ -235,3 +235,79 @@ def preparers_of(programme) -> list:
     """The users who prepare the programme's matters (reminded of what is overdue there)."""
     return [grant.user for grant in RoleGrant.objects.filter(programme=programme, role__in=PREPARERS)
             .select_related("user").order_by("user_id")]
+# Funded projects, their reports and payments (projects/, reports/, payments/). The recipients are the users
+# acting for the lead and the partners (their organisations' applicant roles); the lead alone reports and
+# applies for payment. The rows come in as arguments: accounts imports none of those stages.
+
+PROJECT_OFFICIALS = PREPARERS  # review reports, accept payment applications, confirm accounts, set report dates
+PAYMENT_APPROVERS = (Role.OFFICIAL, Role.DECISION_MAKER, Role.ADMINISTRATOR)  # the second pair of eyes on a payment
+
+
+def _project_members(project) -> list:
+    return list(project.application.members.all())
+
+
+def is_recipient(user, project) -> bool:
+    """Whether the user acts for the project's lead or one of its partners, or for the body that carries on a
+    member that ceased (Kankaanpää for Honkajoki from 1.1.2021)."""
+    orgs = applicant_organisations(user)
+    return bool(orgs) and any(
+        m.organisation_id in orgs or (m.organisation is not None and m.organisation.successor_id in orgs)
+        for m in _project_members(project))
+
+
+def is_recipient_lead(user, project) -> bool:
+    """Whether the user acts for the project's lead, who reports, applies for payment and registers the account."""
+    return bool(orgs) and any(m.role == m.Role.LEAD and m.organisation_id in orgs for m in _project_members(project))
+
+
+def can_see_project(user, project) -> bool:
+    """The recipients (lead and partners) and the programme's officials, auditors and decision-makers."""
+    _require_actor(user)
+    if is_system(user):
+    if not user.is_authenticated:
+    return is_recipient(user, project) or has_programme_role(user, project.call.programme)
+
+
+def check_sees_project(actor, project) -> None:
+    """A project someone may not see does not exist as far as they can tell."""
+    from avustus.errors import NotFound
+
+    if not can_see_project(actor, project):
+        raise NotFound()
+
+
+def check_recipient_lead(actor, project, message: str) -> None:
+    """Report, apply for payment, register an account: a person acting for the lead (or the system, for the demo)."""
+
+    if not (is_system(actor) or is_recipient_lead(actor, project)):
+
+
+def check_manages_projects(actor, programme, message: str) -> None:
+    """Review reports, accept payment applications, confirm accounts, set report dates and allow instalments."""
+
+    if not _holds(actor, programme, PROJECT_OFFICIALS):
+
+
+def check_registers_account(actor, project, message: str) -> None:
+    """The lead registers the account to pay; an official may, on the lead's written notice."""
+
+    if not (is_system(actor) or is_recipient_lead(actor, project)
+            or has_programme_role(actor, project.call.programme, PROJECT_OFFICIALS)):
+
+
+def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJECT_OFFICIALS) -> None:
+    """Four eyes: a person (never the system) holding ``roles`` who is none of those who took the earlier steps."""
+
+    if is_system(actor) or not has_programme_role(actor, programme, roles):
+    if actor.pk in {i for i in earlier_ids if i is not None}:
+
+
+def check_approves_payment(actor, programme, accepted_by_id, message: str) -> None:
+    """The payment's second person: a payment approver of the programme who did not accept the application."""
+    check_second_person(actor, programme, [accepted_by_id], message, roles=PAYMENT_APPROVERS)
+
+
+def recipient_organisation_ids(user) -> set[int]:
+    """The organisations whose projects the user sees under "my projects"."""
+    return applicant_organisations(user)

@@ -59,6 +59,8 @@ class Call(models.Model):
     reporting_interval_months = models.PositiveSmallIntegerField(
         _("interim report every (months)"), null=True, blank=True
     )
+    # "Paid as a rule in three instalments" (2020): the last one after the final report.
+    instalments = models.PositiveSmallIntegerField(_("number of instalments"), default=3)
 
     rounding_unit = models.DecimalField(
         _("granted amounts rounded to"), max_digits=10, decimal_places=2, default=Decimal("0.01")

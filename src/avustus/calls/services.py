@@ -75,7 +75,7 @@ def copy_call(source: Call, *, slug: str, title_fi: str, title_sv: str = "", tit
             min_municipalities=source.min_municipalities, lead_kinds=source.lead_kinds,
             partner_kinds=source.partner_kinds, rounding_unit=source.rounding_unit,
             rounding_mode=source.rounding_mode, texts=source.texts, plan_fields=source.plan_fields,
-            reporting_interval_months=source.reporting_interval_months,
+            reporting_interval_months=source.reporting_interval_months, instalments=source.instalments,
         )
         for model in CALL_PARTS.values():
             # The default manager, as Django advises for code that handles more than one model.
@@ -111,7 +111,7 @@ def publish_call(call: Call, *, actor) -> Call:
 SCALAR_RULES = (
     "title_fi", "title_sv", "title_en", "appropriation", "opens_at", "closes_at", "aid_rate", "min_municipalities",
     "lead_kinds", "partner_kinds", "implementation_end", "final_report_due", "reporting_interval_months",
-    "rounding_unit", "rounding_mode",
+    "rounding_unit", "rounding_mode", "instalments",
 )
 APPLICANT_KIND_CHOICES = ("municipality", "joint_authority")
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -141,6 +141,7 @@ RULE_NAMES = {
     "reporting_interval_months": gettext_lazy("Interim report every (months)"),
     "rounding_unit": gettext_lazy("Granted amounts rounded to a multiple of (euros)"),
     "rounding_mode": gettext_lazy("Rounding"),
+    "instalments": gettext_lazy("Number of instalments"),
 }
 
 
@@ -277,6 +278,15 @@ def update_call_rules(call: Call, values: dict, parts: dict[str, str], *, actor)
                 clean[name] = number
             except (TypeError, ValueError):
                 errors[name] = [_("Give a whole number.")]
+        elif name == "instalments":
+            # "As a rule three" (2020): at least one, the last paid after the final report.
+            try:
+                number = int(value)
+                if not 1 <= number <= 12:
+                    raise ValueError
+                clean[name] = number
+            except (TypeError, ValueError):
+                errors[name] = [_("The grant is paid in 1 to 12 instalments.")]
         elif name in ("lead_kinds", "partner_kinds"):
             kinds = list(value or [])
             if not kinds or any(k not in APPLICANT_KIND_CHOICES for k in kinds):
@@ -340,6 +350,7 @@ def rules_form_values(call: Call) -> dict[str, object]:
         "final_report_due": call.final_report_due.isoformat() if call.final_report_due else "",
         "reporting_interval_months": call.reporting_interval_months or "",
         "rounding_unit": call.rounding_unit, "rounding_mode": call.rounding_mode,
+        "instalments": call.instalments,
     }
 
 

@@ -207,6 +207,8 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
             # What the decision states wins; else what the programme's calls require.
             "aid_rate": parsed.aid_rate if parsed.aid_rate is not None else Decimal(requires["aid_rate"]),
             "min_municipalities": requires["min_municipalities"],
+            # "Paid as a rule in three instalments": the programme's practice, not stated per round.
+            "instalments": requires.get("instalments", 3),
             "lead_kinds": list(requires["lead_kinds"]),
             "partner_kinds": list(requires["partner_kinds"]),
             "implementation_end": parsed.implementation_end,

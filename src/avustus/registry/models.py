@@ -6,6 +6,7 @@ database copy exists so that applications can point at them and lists can join o
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Organisation(models.Model):
@@ -35,6 +36,11 @@ class Organisation(models.Model):
     municipal_form = models.CharField(_("city or municipality"), max_length=10, blank=True)
     genitive_fi = models.CharField(_("Finnish genitive"), max_length=200, blank=True)
     member_codes = models.JSONField(_("member municipalities"), default=list, blank=True)
+    # A municipality that ceased (joined another) after the 2020 list: grants made to it are carried on by
+    # its successor (data/municipality-changes.csv).
+    ceased_on = models.DateField(pgettext_lazy("grant follow-up", "ceased"), null=True, blank=True)
+    successor = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessors",
+                                  verbose_name=pgettext_lazy("grant follow-up", "successor"))
 
     class Meta:
         ordering = ["name_fi"]

@@ -1,5 +1,10 @@
 """Keeping the database's organisations in step with the registry data shipped in the package."""
 
+import csv
+import io
+from datetime import date
+from importlib import resources
+
 from django.db import transaction
 
 from avustus.registry.models import Organisation
@@ -48,4 +53,23 @@ def sync_registry(registry: Registry | None = None) -> dict[str, Organisation]:
     Organisation.objects.bulk_create(to_create)
     if to_update:
         Organisation.objects.bulk_update(to_update, _FIELDS)
+    _apply_changes()
     return {o.key: o for o in Organisation.objects.all()}
+
+
+def municipality_changes() -> list[dict[str, str]]:
+    """Municipalities that ceased after the 2020 list, with their successors (data/municipality-changes.csv)."""
+    text = resources.files("avustus.registry").joinpath("data", "municipality-changes.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _apply_changes() -> None:
+    by_code = {o.code: o for o in Organisation.objects.filter(code__isnull=False)}
+    for change in municipality_changes():
+        ceased, successor = by_code.get(change["code"]), by_code.get(change["successor_code"])
+        if ceased is None or successor is None:
+            continue  # a registry without either body (a test's): nothing to link
+        ceased_on = date.fromisoformat(change["ceased_on"])
+        if ceased.ceased_on != ceased_on or ceased.successor_id != successor.pk:
+            ceased.ceased_on, ceased.successor = ceased_on, successor
+            ceased.save(update_fields=["ceased_on", "successor"])

@@ -17,6 +17,7 @@ from avustus.calls.services import copy_call, publish_call
 from avustus.decisions.bundled import bundled_decision
 from avustus.decisions.round_import import import_parsed
 from avustus.rules.money import max_aid
+from avustus.web import demo_projects
 
 DEMO_CALL = "kuntadigi-demo"
 # A second demo call whose deadline has passed, with applications submitted and reviewed in time, so that
@@ -53,6 +54,8 @@ class Command(BaseCommand):
         open_call = self._open_call(result.call)
         self._demo_applications(open_call)
         closed_call = self._closed_call(result.call)
+        history = demo_projects.ensure_2020_projects(result.decision)
+        decided_call = demo_projects.decided_call(result.call, _submit)
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
             f"Round {result.call.slug} {'loaded' if result.changed else 'already loaded'}: "
@@ -65,6 +68,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Closed call for trying the officials' steps: {closed_call.slug}, closed "
                           f"{timezone.localtime(closed_call.closes_at):%d.%m.%Y %H:%M}: {state_summary(closed_call)}; "
                           f"the reviewer has scored them, to screen, propose, present and decide.")
+        decided_on = decided_call.decisions.values_list("decided_on", flat=True).first()
+        self.stdout.write(f"Funded projects: the 2020 round's {history} grants as history, and "
+                          f"{decided_call.slug}, decided on {decided_on:%d.%m.%Y}, with "
+                          f"{decided_call.projects.count()} projects in progress (reports accepted, due, overdue "
+                          f"and to review; a payment made and one waiting).")
         self.stdout.write(f"\nAvustus: {url}\n\nDemo logins (username / password):")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.password:<18} {login.description}")

@@ -1,0 +1,120 @@
+"""The lists of funded projects: a recipient's "my projects" and a call's projects for its officials.
+
+Here, after projects, reports and payments in the package order, because each row brings all three: the
+project's state, the money paid, the reports due and overdue, what awaits an official. Each list takes a
+fixed number of queries whatever its length (the rows' figures are subqueries, the members one prefetch).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from avustus.accounts import permissions
+from avustus.applications.models import ConsortiumMember
+from avustus.calls.models import Call
+from avustus.errors import NotAllowed
+from avustus.payments.models import PaymentApplication
+from avustus.projects.models import FundedProject, ScheduleEntry
+from avustus.reports.models import InterimReport
+
+WAITING = (PaymentApplication.Status.SUBMITTED, PaymentApplication.Status.ACCEPTED,
+           PaymentApplication.Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    name: str
+    role: str
+    # A member that ceased during the project (Honkajoki, 1.1.2021) is shown with the body that carries it on.
+    ceased_on: date | None
+    successor: str
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    project: FundedProject
+    reference: str
+    title: str
+    state: str
+    grant: Decimal
+    paid: Decimal
+    next_due_on: date | None
+    next_due_kind: str
+    overdue: int
+    reports_to_review: int
+    payments_waiting: int
+    members: list[MemberRow]
+
+
+def _count(queryset) -> Subquery:
+    return Subquery(queryset.order_by().values("project").annotate(n=Count("pk")).values("n")[:1],
+                    output_field=IntegerField())
+
+
+def _annotated(queryset, today: date):
+    unfiled = ScheduleEntry.objects.filter(project=OuterRef("pk"), reports__isnull=True)
+    upcoming = unfiled.filter(due_on__gte=today).order_by("due_on")
+    paid = (PaymentApplication.objects.filter(project=OuterRef("pk"), status=PaymentApplication.Status.PAID)
+            .order_by().values("project").annotate(total=Sum("amount_paid")).values("total")[:1])
+    members = Prefetch("application__members",
+                       queryset=ConsortiumMember.objects.select_related("organisation__successor"))
+    return (queryset.select_related("application", "call")
+            .prefetch_related(members)
+            .annotate(
+                paid_total=Coalesce(Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2)),
+                                    Value(Decimal("0.00")), output_field=DecimalField(max_digits=14, decimal_places=2)),
+                next_due_on=Subquery(upcoming.values("due_on")[:1]),
+                next_due_kind=Subquery(upcoming.values("kind")[:1]),
+                overdue_count=Coalesce(_count(unfiled.filter(kind=ScheduleEntry.Kind.INTERIM, due_on__lt=today)), 0),
+                to_review=Coalesce(_count(InterimReport.objects.filter(
+                    project=OuterRef("pk"), status=InterimReport.Status.SUBMITTED)), 0),
+                waiting=Coalesce(_count(PaymentApplication.objects.filter(project=OuterRef("pk"),
+                                                                         status__in=WAITING)), 0),
+            )
+            .order_by("reference"))
+
+
+def _member_row(member: ConsortiumMember) -> MemberRow:
+    org = member.organisation
+    return MemberRow(
+        name=org.name_fi if org else member.name_as_written, role=member.role,
+        ceased_on=org.ceased_on if org else None,
+        successor=org.successor.name_fi if org is not None and org.successor is not None else "",
+    )
+
+
+def _rows(queryset) -> list[ProjectRow]:
+    return [
+        ProjectRow(project=p, reference=p.reference, title=p.application.title, state=p.state, grant=p.grant,
+                   paid=Decimal(p.paid_total).quantize(Decimal("0.01")), next_due_on=p.next_due_on,
+                   next_due_kind=p.next_due_kind or "",
+                   overdue=p.overdue_count, reports_to_review=p.to_review, payments_waiting=p.waiting,
+                   members=[_member_row(m) for m in p.application.members.all()])
+        for p in queryset
+    ]
+
+
+def my_projects(user, today: date | None = None) -> list[ProjectRow]:
+    """The projects whose lead or partner the user acts for, newest call first (no read log: they are theirs)."""
+    organisations = permissions.recipient_organisation_ids(user)
+    if not organisations:
+        return []
+    # A body that carries on a ceased member (its successor) sees the member's projects too.
+    queryset = FundedProject.objects.filter(
+        Q(application__members__organisation_id__in=organisations)
+        | Q(application__members__organisation__successor_id__in=organisations)).distinct()
+    return _rows(_annotated(queryset, today or timezone.localdate()))
+
+
+def call_projects(call: Call, actor, today: date | None = None) -> list[ProjectRow]:
+    """Every project of a call with its state, money paid, reports due and overdue: the programme's officials only.
+
+    The entry point logs the list read (``audit.chain.record_list_read``) as for other officials' lists.
+    """
+    if not permissions.has_programme_role(actor, call.programme):
+        raise NotAllowed()
+    return _rows(_annotated(FundedProject.objects.filter(call=call), today or timezone.localdate()))

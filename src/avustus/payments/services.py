@@ -1,0 +1,289 @@
+"""Payments: the account a project is paid to, and each instalment from the lead's application to the payment.
+
+Every money step locks the project's row first (``projects.services.lock_project``), then the application's,
+and recomputes what may be paid under that lock: two officials clicking at once, or one clicking twice,
+pay once. Approving a payment names the version the approver saw (``payment_version``) and is refused if
+the amount or the account changed since.
+"""
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from avustus.accounts import permissions
+from avustus.actors import user_of
+from avustus.audit.chain import record
+from avustus.errors import Conflict, Invalid
+from avustus.payments.models import BankAccount, PaymentApplication
+from avustus.projects.models import FundedProject
+from avustus.projects.services import lock_project
+from avustus.reports.services import accepted_costs_to_date
+from avustus.rules import iban as iban_rules
+from avustus.rules import payments as rules
+from avustus.rules.money import MoneyError, parse_euros
+
+IBAN_MESSAGES = {
+    iban_rules.IbanError.FORMAT: gettext_lazy("An IBAN begins with the country's two letters and two check digits, "
+                                              "such as FI21 1234 5600 0007 85."),
+    iban_rules.IbanError.COUNTRY: gettext_lazy("Payments go to an account in a SEPA country; this IBAN's country is "
+                                               "not one."),
+    iban_rules.IbanError.LENGTH: gettext_lazy("The IBAN is too short or too long for its country (a Finnish one has "
+                                              "18 characters)."),
+    iban_rules.IbanError.CHECKSUM: gettext_lazy("The IBAN's check digits do not match: check the number for a typing "
+                                                "error."),
+}
+
+
+def _iban_message(kind: str) -> str:
+    return str(IBAN_MESSAGES[kind])
+
+
+def paid_total(project: FundedProject) -> Decimal:
+    """What has been paid to the project so far."""
+    total = project.payment_applications.filter(status=PaymentApplication.Status.PAID).aggregate(
+        total=Sum("amount_paid"))["total"]
+    return (total or Decimal(0)).quantize(Decimal("0.01"))
+
+
+def payable(project: FundedProject) -> Decimal:
+    """What the project may be paid now: the aid rate of the accepted costs to date, capped, less what was paid."""
+    return rules.payable_now(project.aid_rate, accepted_costs_to_date(project), project.grant, paid_total(project))
+
+
+# --- the account ---
+
+def register_account(project: FundedProject, iban: str, holder: str, *, actor) -> BankAccount:
+    """The lead (or an official on the lead's written notice) registers the account to pay; it awaits confirmation."""
+    permissions.check_registers_account(actor, project, _("Only the lead or the programme's officials register "
+                                                          "the project's account."))
+    try:
+        number = iban_rules.validate(iban)
+    except iban_rules.IbanError as exc:
+        raise Invalid({"iban": [_iban_message(exc.kind)]}) from exc
+    if not holder.strip():
+        raise Invalid({"holder": [_("Give the account holder's name.")]})
+    with transaction.atomic():
+        locked = lock_project(project)
+        if locked.bank_accounts.filter(status=BankAccount.Status.PENDING).exists():
+            raise Conflict(_("An account awaits confirmation already; it is confirmed or rejected first."))
+        is_change = locked.bank_accounts.filter(status=BankAccount.Status.ACTIVE).exists()
+        account = BankAccount.objects.create(project=locked, iban=number, holder=holder.strip(), is_change=is_change,
+                                             registered_by=user_of(actor))
+        record("payments.account_registered", account, actor=actor, application=locked.application,
+               data={"project": locked.reference, "iban": number, "holder": account.holder, "change": is_change})
+    return account
+
+
+def confirm_account(account: BankAccount, *, actor, note: str) -> BankAccount:
+    """An official confirms a registered account; a change of account takes a second, different official."""
+    project = account.project
+    with transaction.atomic():
+        lock_project(project)
+        current = BankAccount.objects.select_for_update().get(pk=account.pk)
+        if current.status != BankAccount.Status.PENDING:
+            raise Conflict(_("The account is not awaiting confirmation."))
+        permissions.check_second_person(
+            actor, project.call.programme, [current.registered_by_id, current.first_confirmed_by_id],
+            _("An account is confirmed by an official of the programme who did not register it or confirm it "
+              "already."))
+        if not note.strip():
+            raise Invalid({"note": [_("Say how the account was confirmed to be the recipient's.")]})
+        current.confirmation_note = "\n".join(filter(None, [current.confirmation_note, note.strip()]))
+        if current.first_confirmed_by_id is None:
+            current.first_confirmed_by = actor
+        else:
+            current.second_confirmed_by = actor
+        done = not current.is_change or current.second_confirmed_by_id is not None
+        if done:
+            project.bank_accounts.filter(status=BankAccount.Status.ACTIVE).update(
+                status=BankAccount.Status.SUPERSEDED)
+            current.status = BankAccount.Status.ACTIVE
+            current.confirmed_at = timezone.now()
+        current.save()
+        record("payments.account_confirmed" if done else "payments.account_first_confirmation", current,
+               actor=actor, application=project.application,
+               data={"project": project.reference, "iban": current.iban, "note": note.strip(), "in_use": done})
+    return current
+
+
+def reject_account(account: BankAccount, *, actor, reason: str) -> BankAccount:
+    project = account.project
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials confirm or reject accounts."))
+    if not reason.strip():
+        raise Invalid({"reason": [_("Say why the account is rejected.")]})
+    with transaction.atomic():
+        lock_project(project)
+        current = BankAccount.objects.select_for_update().get(pk=account.pk)
+        if current.status != BankAccount.Status.PENDING:
+            raise Conflict(_("The account is not awaiting confirmation."))
+        current.status = BankAccount.Status.REJECTED
+        current.confirmation_note = reason.strip()
+        current.save(update_fields=["status", "confirmation_note"])
+        record("payments.account_rejected", current, actor=actor, application=project.application,
+               data={"project": project.reference, "iban": current.iban, "reason": current.confirmation_note})
+    return current
+
+
+# --- instalments ---
+
+def _refusal_message(code: str, count: int) -> str:
+    return {
+        rules.NO_MORE_INSTALMENTS: _("The grant is paid in %(n)s instalments and all of them have been applied "
+                                     "for.") % {"n": count},
+        rules.LAST_WAITS_FOR_FINAL_REPORT: _("The last instalment is paid after the final report is accepted."),
+        rules.NOTHING_PAYABLE: _("Nothing is payable now: the accepted costs to date have been paid."),
+    }[code]
+
+
+def apply_for_payment(project: FundedProject, *, actor, idempotency_key: str = "") -> PaymentApplication:
+    """The lead applies for the next instalment, claiming the accepted costs to date; a repeated key returns it."""
+    permissions.check_recipient_lead(actor, project, _("Only the lead applies for payment."))
+    with transaction.atomic():
+        locked = lock_project(project)
+        if idempotency_key:
+            earlier = locked.payment_applications.filter(idempotency_key=idempotency_key).first()
+            if earlier is not None:
+                return earlier
+        if locked.state != FundedProject.State.IN_PROGRESS:
+            raise Conflict(_("The project is not in progress."))
+        live = locked.payment_applications.exclude(status=PaymentApplication.Status.REJECTED)
+        if live.exclude(status=PaymentApplication.Status.PAID).exists():
+            raise Conflict(_("An earlier payment application is still being handled."))
+        number = live.count() + 1
+        costs = accepted_costs_to_date(locked)
+        amount = rules.payable_now(locked.aid_rate, costs, locked.grant, paid_total(locked))
+        count = locked.instalments
+        refusal = rules.refusal(number, count, final_report_accepted=locked.final_report_accepted_on is not None,
+                                payable=amount)
+        if refusal is not None:
+            raise Conflict(_refusal_message(refusal, count))
+        application = PaymentApplication.objects.create(
+            project=locked, number=number, costs_to_date=costs, amount_claimed=amount, submitted_by=user_of(actor),
+            submitted_at=timezone.now(), idempotency_key=idempotency_key)
+        record("payments.applied", application, actor=actor, application=locked.application,
+               data={"project": locked.reference, "number": number, "costs_to_date": str(costs),
+                     "amount": str(amount)})
+    return application
+
+
+def _lock_application(application: PaymentApplication) -> tuple[FundedProject, PaymentApplication]:
+    project = lock_project(application.project)
+    return project, PaymentApplication.objects.select_for_update().get(pk=application.pk)
+
+
+def accept_payment_application(application: PaymentApplication, *, actor, amount: str | Decimal | None = None,
+                               reasons: str = "") -> PaymentApplication:
+    """An official accepts the amount claimed, or a lower one with the reasons."""
+    project = application.project
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials accept payment applications."))
+    with transaction.atomic():
+        project, current = _lock_application(application)
+        if current.status != PaymentApplication.Status.SUBMITTED:
+            raise Conflict(_("The payment application is not waiting for review."))
+        try:
+            accepted = current.amount_claimed if amount in (None, "") else parse_euros(amount)
+        except MoneyError as exc:
+            raise Invalid({"amount": [_("Give the amount in euros and cents, such as 1 250,00.")]}) from exc
+        if not Decimal(0) < accepted <= current.amount_claimed:
+            raise Invalid({"amount": [_("The amount accepted is more than zero and at most the amount applied for.")]})
+        if accepted < current.amount_claimed and not reasons.strip():
+            raise Invalid({"reasons": [_("Give the reasons for accepting less than was applied for.")]})
+        if accepted > payable(project):
+            raise Conflict(_("The amount is more than is payable now."))
+        current.status = PaymentApplication.Status.ACCEPTED
+        current.amount_accepted, current.acceptance_reasons = accepted, reasons.strip()
+        current.accepted_by, current.accepted_at = user_of(actor), timezone.now()
+        current.save()
+        record("payments.accepted", current, actor=actor, application=project.application,
+               data={"project": project.reference, "number": current.number, "amount": str(accepted),
+                     "claimed": str(current.amount_claimed), "reasons": current.acceptance_reasons})
+    return current
+
+
+def reject_payment_application(application: PaymentApplication, *, actor, reasons: str) -> PaymentApplication:
+    project = application.project
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials accept payment applications."))
+    if not reasons.strip():
+        raise Invalid({"reasons": [_("Give the reasons for rejecting the payment application.")]})
+    with transaction.atomic():
+        project, current = _lock_application(application)
+        if current.status not in (PaymentApplication.Status.SUBMITTED, PaymentApplication.Status.ACCEPTED):
+            raise Conflict(_("The payment application can no longer be rejected."))
+        current.status = PaymentApplication.Status.REJECTED
+        current.acceptance_reasons = reasons.strip()
+        current.save(update_fields=["status", "acceptance_reasons"])
+        record("payments.rejected", current, actor=actor, application=project.application,
+               data={"project": project.reference, "number": current.number, "reasons": current.acceptance_reasons})
+    return current
+
+
+def active_account(project: FundedProject) -> BankAccount | None:
+    return project.bank_accounts.filter(status=BankAccount.Status.ACTIVE).first()
+
+
+def payment_version(application: PaymentApplication) -> str:
+    """What the approver saw: the application's amount and state and the account it would be paid to."""
+    account = active_account(application.project)
+    seen = [application.pk, application.number, application.status, application.amount_accepted,
+            application.accepted_by_id, account.pk if account else None, account.iban if account else None]
+    return hashlib.sha256("|".join(str(v) for v in seen).encode()).hexdigest()
+
+
+def approve_payment(application: PaymentApplication, *, actor, version: str) -> PaymentApplication:
+    """The second person approves the accepted amount to the account in use, as they saw them."""
+    with transaction.atomic():
+        project, current = _lock_application(application)
+        permissions.check_approves_payment(actor, project.call.programme, current.accepted_by_id,
+                                           _("A payment is approved by a second person of the programme, not the "
+                                             "official who accepted it."))
+        if current.status != PaymentApplication.Status.ACCEPTED:
+            raise Conflict(_("The payment application is not waiting for approval."))
+        if payment_version(current) != version:
+            raise Conflict(_("The payment or its account changed after you opened it; read it again."))
+        account = active_account(project)
+        if account is None:
+            raise Conflict(_("The project has no confirmed account to pay to."))
+        if current.amount_accepted is None or current.amount_accepted > payable(project):
+            raise Conflict(_("The amount is more than is payable now."))
+        current.status = PaymentApplication.Status.APPROVED
+        current.account = account
+        current.approved_by, current.approved_at, current.approved_version = user_of(actor), timezone.now(), version
+        current.save()
+        record("payments.approved", current, actor=actor, application=project.application,
+               data={"project": project.reference, "number": current.number, "amount": str(current.amount_accepted),
+                     "iban": account.iban, "version": version})
+    return current
+
+
+def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> PaymentApplication:
+    """The day an approved payment was made; recording it again for the same day changes nothing."""
+    project = application.project
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials record payments."))
+    with transaction.atomic():
+        project, current = _lock_application(application)
+        if current.status == PaymentApplication.Status.PAID:
+            if current.paid_on == paid_on:
+                return current
+            raise Conflict(_("The payment was already recorded as paid on %(day)s.") % {"day": current.paid_on})
+        if current.status != PaymentApplication.Status.APPROVED:
+            raise Conflict(_("Only an approved payment can be recorded as paid."))
+        amount = current.amount_accepted
+        if amount is None or amount > payable(project):
+            raise Conflict(_("The amount is more than is payable now."))
+        current.status = PaymentApplication.Status.PAID
+        current.amount_paid, current.paid_on, current.paid_recorded_by = amount, paid_on, user_of(actor)
+        current.save()
+        record("payments.paid", current, actor=actor, application=project.application,
+               data={"project": project.reference, "number": current.number, "amount": str(amount),
+                     "paid_on": paid_on.isoformat(), "iban": current.account.iban if current.account else ""})
+    return current

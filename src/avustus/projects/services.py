@@ -1,0 +1,196 @@
+"""Funded projects: made from a signed decision's grants, their report dates set by officials.
+
+``follow_decision`` is what the receiver of ``events.decision_signed`` calls: every granted outcome of the
+decision becomes a project, or updates the one its application already has (a later decision amending the
+grant); doing it twice changes nothing. Everything else here is an official's step, checked by
+``accounts.permissions`` and audited in the same transaction.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from avustus.accounts import permissions
+from avustus.applications.models import ConsortiumMember
+from avustus.audit.chain import record
+from avustus.calls.models import Call
+from avustus.decisions.models import Decision, Outcome
+from avustus.errors import Conflict, Invalid, NotFound
+from avustus.projects.models import ApprovedBudgetLine, CallReportDate, FundedProject, ScheduleEntry
+from avustus.rules.money import euros
+from avustus.rules.schedule import report_schedule
+
+
+def follow_decision(decision: Decision, *, actor) -> list[FundedProject]:
+    """Make or update the funded project of each granted outcome of a signed decision; idempotent.
+
+    Runs inside the transaction that signed or imported the decision. An outcome that is no longer a grant
+    (a later decision took it back) cancels the project it had, which is kept with its history.
+    """
+    if decision.status != Decision.Status.SIGNED:
+        return []
+    touched = []
+    outcomes = (decision.outcomes.select_related("application", "group", "decision")
+                .prefetch_related("application__members", "application__budget_lines"))
+    for outcome in outcomes:
+        project = FundedProject.objects.select_for_update().filter(application=outcome.application).first()
+        if outcome.kind == Outcome.Kind.GRANTED:
+            touched.append(_grant(project, outcome, decision, actor=actor))
+        elif project is not None and project.outcome_id != outcome.pk and project.state != project.State.CANCELLED:
+            project.outcome = outcome
+            project.state = FundedProject.State.CANCELLED
+            project.version += 1
+            project.save(update_fields=["outcome", "state", "version", "updated_at"])
+            record("project.cancelled", project, actor=actor, data={"decision": decision.pk, "outcome": outcome.kind})
+            touched.append(project)
+    return touched
+
+
+def _grant(project: FundedProject | None, outcome: Outcome, decision: Decision, *, actor) -> FundedProject:
+    grant = outcome.amount_granted
+    decided_on = decision.decided_on
+    if grant is None or decided_on is None:  # the database refuses a grant without an amount; a date is required
+        raise Invalid(_("A grant needs its amount and the date of its decision."))
+    if project is not None:
+        if project.outcome_id == outcome.pk:
+            return project  # the same decision again: nothing to do
+        before = str(project.grant)
+        project.outcome = outcome
+        project.grant = grant
+        project.special_conditions = list(outcome.special_conditions)
+        project.state = FundedProject.State.IN_PROGRESS
+        project.version += 1
+        project.save(update_fields=["outcome", "grant", "special_conditions", "state", "version", "updated_at"])
+        record("project.grant_amended", project, actor=actor,
+               data={"decision": decision.pk, "grant_before": before, "grant": str(project.grant)})
+        return project
+    call = decision.call
+    application = outcome.application
+    project = FundedProject.objects.create(
+        application=application, call=call, first_decision=decision, outcome=outcome,
+        reference=application.reference, decided_on=decided_on, grant=grant,
+        aid_rate=call.aid_rate, group_condition=outcome.group.condition_fi if outcome.group else "",
+        special_conditions=list(outcome.special_conditions), implementation_end=call.implementation_end,
+    )
+    _copy_budget(project)
+    entries = _write_schedule(project)
+    record("project.created", project, actor=actor,
+           data={"decision": decision.pk, "grant": str(project.grant), "reports_due": len(entries)})
+    return project
+
+
+def _copy_budget(project: FundedProject) -> None:
+    """The budget as applied, summed per category and member; a line naming no member is the lead's."""
+    application = project.application
+    lead = next((m for m in application.members.all() if m.role == ConsortiumMember.Role.LEAD), None)
+    cells: dict[tuple[int, int | None], list[Decimal]] = {}
+    for line in application.budget_lines.all():
+        # Budget lines may name a member (when the application form asks for it); else the lead's.
+        member_id = getattr(line, "member_id", None) or (lead.pk if lead else None)
+        cell = cells.setdefault((line.category_id, member_id), [Decimal(0), Decimal(0)])
+        cell[0] += line.amount_vat_free
+        cell[1] += line.vat
+    ApprovedBudgetLine.objects.bulk_create(
+        ApprovedBudgetLine(project=project, category_id=category_id, member_id=member_id,
+                           amount_vat_free=amounts[0], vat=amounts[1])
+        for (category_id, member_id), amounts in cells.items()
+    )
+
+
+def _write_schedule(project: FundedProject) -> list[ScheduleEntry]:
+    call = project.call
+    announced = {(d.kind, d.number): d.due_on for d in call.report_dates.all()}
+    entries = [
+        ScheduleEntry(project=project, kind=due.kind, number=due.number, computed_due_on=due.due_on,
+                      due_on=announced.get((due.kind, due.number), due.due_on))
+        for due in report_schedule(project.decided_on, call.reporting_interval_months, call.final_report_due)
+    ]
+    return ScheduleEntry.objects.bulk_create(entries)
+
+
+def project_for(user, reference: str) -> FundedProject:
+    """The project with the given reference, if the user may see it; else NotFound (whether or not it exists)."""
+    project = (FundedProject.objects.select_related("call__programme", "application", "outcome")
+               .prefetch_related("application__members__organisation").filter(reference=reference).first())
+    if project is None:
+        raise NotFound(_("No project %(reference)s.") % {"reference": reference})
+    permissions.check_sees_project(user, project)
+    return project
+
+
+def lock_project(project: FundedProject) -> FundedProject:
+    """The project's row, locked for the rest of the transaction: every money step takes it first."""
+    return FundedProject.objects.select_for_update().select_related("call__programme").get(pk=project.pk)
+
+
+def set_due_date(project: FundedProject, kind: str, number: int, due_on: date, *, reason: str, actor) -> ScheduleEntry:
+    """An official sets another due date for one report of one project, with the reason."""
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials set report dates."))
+    if not reason.strip():
+        raise Invalid(_("Give the reason for the new date."))
+    with transaction.atomic():
+        lock_project(project)
+        entry = ScheduleEntry.objects.filter(project=project, kind=kind, number=number).first()
+        if entry is None:
+            raise NotFound(_("The project has no such report due."))
+        before = entry.due_on
+        entry.due_on = due_on
+        entry.overridden_by = None if getattr(actor, "pk", None) is None else actor
+        entry.override_reason = reason.strip()
+        entry.save(update_fields=["due_on", "overridden_by", "override_reason"])
+        record("project.due_date_set", project, actor=actor,
+               data={"kind": kind, "number": number, "before": before.isoformat(), "due_on": due_on.isoformat(),
+                     "reason": entry.override_reason})
+    return entry
+
+
+def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, reason: str, actor) -> int:
+    """An official announces a report's date for the whole call: every project's entry not set by hand follows.
+
+    Returns how many projects' dates changed.
+    """
+    permissions.check_manages_projects(actor, call.programme, _("Only the programme's officials set report dates."))
+    if kind not in ScheduleEntry.Kind.values or number < 1:
+        raise Invalid(_("No such report."))
+    with transaction.atomic():
+        Call.objects.select_for_update().filter(pk=call.pk).first()
+        CallReportDate.objects.update_or_create(
+            call=call, kind=kind, number=number,
+            defaults={"due_on": due_on, "reason": reason.strip(),
+                      "set_by": None if getattr(actor, "pk", None) is None else actor})
+        changed = (ScheduleEntry.objects.filter(project__call=call, kind=kind, number=number,
+                                                overridden_by__isnull=True, override_reason="")
+                   .update(due_on=due_on))
+        record("call.report_date_set", call, actor=actor,
+               data={"kind": kind, "number": number, "due_on": due_on.isoformat(), "projects": changed,
+                     "reason": reason.strip()})
+    return changed
+
+
+def allow_extra_instalment(project: FundedProject, *, reason: str, actor) -> FundedProject:
+    """An official allows one more instalment than the call's number ("as a rule three"), with the reason."""
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials allow another instalment."))
+    if not reason.strip():
+        raise Invalid(_("Give the reason for another instalment."))
+    with transaction.atomic():
+        locked = lock_project(project)
+        if locked.state != FundedProject.State.IN_PROGRESS:
+            raise Conflict(_("The project is not in progress."))
+        locked.extra_instalments += 1
+        locked.extra_instalments_reason = "\n".join(filter(None, [locked.extra_instalments_reason, reason.strip()]))
+        locked.version += 1
+        locked.save(update_fields=["extra_instalments", "extra_instalments_reason", "version", "updated_at"])
+        record("project.instalment_allowed", locked, actor=actor,
+               data={"instalments": locked.instalments, "reason": reason.strip()})
+    return locked
+
+
+def eligible_budget(project: FundedProject) -> Decimal:
+    """The approved budget's eligible VAT-free costs (the categories the call counts as eligible)."""
+    total = sum((line.amount_vat_free for line in project.budget.select_related("category") if line.category.eligible),
+                Decimal(0))
+    return euros(total)

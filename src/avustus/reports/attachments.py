@@ -1,0 +1,95 @@
+"""A report's documents (an extract of the project accounting, say), handled as an application's are.
+
+Files are recognised by their content (``applications.attachments.detect_format``: PDF, ODT, DOCX), stored
+under a random name, their hash kept and every addition and read audited. The lead attaches to a report that
+is filed and not yet accepted (a returned one included); the recipients and the programme's officials read.
+"""
+
+import hashlib
+import logging
+import secrets
+
+from django.core.files.storage import storages
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from avustus.accounts import permissions
+from avustus.actors import user_of
+from avustus.applications.attachments import (
+    MAX_ATTACHMENTS,
+    OpenedFile,
+    _max_bytes,
+    detect_format,
+    sanitise_name,
+)
+from avustus.audit.chain import record
+from avustus.errors import Invalid, NotFound
+from avustus.reports.models import InterimReport, ReportAttachment
+
+logger = logging.getLogger(__name__)
+
+
+def _digest(file) -> tuple[str, int]:
+    file.seek(0)
+    digest, count = hashlib.sha256(), 0
+    for chunk in file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(64 * 1024), b""):
+        digest.update(chunk)
+        count += len(chunk)
+    file.seek(0)
+    return digest.hexdigest(), count
+
+
+def add_report_attachment(report: InterimReport, uploaded_file, *, actor) -> ReportAttachment:
+    """Attach a document to a report the lead filed; refused once the report is accepted."""
+    project = report.project
+    permissions.check_recipient_lead(actor, project, _("Only the lead attaches documents to its reports."))
+    size = uploaded_file.size
+    if not size or size > _max_bytes():
+        raise Invalid({"file": [_("The file is empty or too large.")]})
+    content_type = detect_format(uploaded_file)
+    if content_type is None:
+        raise Invalid({"file": [_("The file is not a PDF, ODT or DOCX document.")]})
+    digest, counted = _digest(uploaded_file)
+    if counted != size:
+        raise Invalid({"file": [_("The file could not be read completely; try again.")]})
+    storage = storages["default"]
+    name = storage.save(f"reports/{secrets.token_hex(1)}/{secrets.token_hex(16)}", uploaded_file)
+    try:
+        with transaction.atomic():
+            current = InterimReport.objects.select_for_update().get(pk=report.pk)
+            if current.status == InterimReport.Status.ACCEPTED:
+                raise Invalid({"file": [_("An accepted report's documents no longer change.")]})
+            if current.attachments.count() >= MAX_ATTACHMENTS:
+                raise Invalid({"file": [_("A report can have at most %(n)s attachments.") % {"n": MAX_ATTACHMENTS}]})
+            if current.attachments.filter(sha256=digest).exists():
+                raise Invalid({"file": [_("This file is already attached to the report.")]})
+            attachment = ReportAttachment.objects.create(
+                report=current, storage_name=name, content_type=content_type, size=size, sha256=digest,
+                original_name=sanitise_name(getattr(uploaded_file, "name", ""), content_type),
+                uploaded_by=user_of(actor))
+            record("report.attachment_added", current, actor=actor, application=project.application, data={
+                "attachment": attachment.pk, "name": attachment.original_name, "content_type": content_type,
+                "size": size, "sha256": digest})
+    except BaseException:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("could not delete the unreferenced report attachment %s", name)
+        raise
+    return attachment
+
+
+def open_report_attachment(user, report: InterimReport, attachment_id) -> OpenedFile:
+    """A report's document opened for a recipient or an official of the programme; the read is audited."""
+    permissions.check_sees_project(user, report.project)
+    attachment = report.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound
+    with transaction.atomic():
+        try:
+            file = storages["default"].open(attachment.storage_name, "rb")
+        except FileNotFoundError:
+            raise NotFound from None
+        record("report.attachment_read", report, actor=user, application=report.project.application,
+               data={"attachment": attachment.pk})
+    return OpenedFile(attachment, file, attachment.original_name, attachment.content_type)  # type: ignore[arg-type]

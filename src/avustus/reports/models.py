@@ -1,0 +1,105 @@
+"""Interim reports: the lead's account of a period's progress and costs, accepted or returned by an official.
+
+The decision asks for "a description of the projects' progress, of the stage of the intended effects, and of
+the realised costs; the VAT-free costs and the amount of VAT shown separately". The costs accepted here are
+what payment applications claim.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from avustus.applications.models import ConsortiumMember
+from avustus.calls.models import CostCategory
+from avustus.projects.models import FundedProject, ScheduleEntry
+
+
+class InterimReport(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        ACCEPTED = "accepted", pgettext_lazy("grant follow-up", "accepted")
+        RETURNED = "returned", _("returned for completion")
+
+    project = models.ForeignKey(FundedProject, on_delete=models.PROTECT, related_name="reports")
+    schedule_entry = models.ForeignKey(ScheduleEntry, on_delete=models.PROTECT, related_name="reports")
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    progress = models.TextField(_("progress of the project"))
+    objectives_stage = models.TextField(_("stage of the intended effects"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    # Bumped on every change, so that accepting names the version the official read.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"))
+    late = models.BooleanField(pgettext_lazy("grant follow-up", "filed late"), default=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(pgettext_lazy("grant follow-up", "reviewed"), null=True, blank=True)
+    review_reasons = models.TextField(pgettext_lazy("grant follow-up", "reasons"), blank=True)
+
+    class Meta:
+        ordering = ["project", "schedule_entry__due_on"]
+        verbose_name = pgettext_lazy("grant follow-up", "interim report")
+        verbose_name_plural = _("interim reports")
+        constraints = [
+            models.UniqueConstraint(fields=["schedule_entry"], name="one_report_per_schedule_entry"),
+            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")),
+                                   name="report_period_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.reference} / {self.schedule_entry.number}"
+
+
+class ReportedCost(models.Model):
+    """Costs of the period in one cost category for one member, VAT-free and VAT apart; what an official rejected."""
+
+    report = models.ForeignKey(InterimReport, on_delete=models.CASCADE, related_name="costs")
+    category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(ConsortiumMember, on_delete=models.PROTECT, related_name="+")
+    amount_vat_free = models.DecimalField(_("amount without VAT"), max_digits=14, decimal_places=2)
+    vat = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    # Part of the VAT-free amount found ineligible (equipment, investments, licences beyond what development
+    # needs), with the reason; the rest of an eligible category's amount is accepted with the report.
+    rejected_amount = models.DecimalField(_("rejected"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta:
+        ordering = ["report", "category__position", "member__position"]
+        verbose_name = _("reported cost")
+        verbose_name_plural = _("reported costs")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "category", "member"], name="one_reported_cost_per_cell"),
+            models.CheckConstraint(condition=models.Q(amount_vat_free__gte=0, vat__gte=0, rejected_amount__gte=0)
+                                   & models.Q(rejected_amount__lte=models.F("amount_vat_free")),
+                                   name="reported_cost_amounts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.category_id}/{self.member_id}: {self.amount_vat_free} (VAT {self.vat})"
+
+
+class ReportAttachment(models.Model):
+    """A document attached to an interim report (the project accounting's extract, say), stored as files are."""
+
+    report = models.ForeignKey(InterimReport, on_delete=models.CASCADE, related_name="attachments")
+    storage_name = models.CharField(max_length=255, unique=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    uploaded_at = models.DateTimeField(_("attached"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "id"]
+        verbose_name = _("report attachment")
+        verbose_name_plural = _("report attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,214 @@
+"""Interim reports: the lead files one per report due (late too), an official accepts or returns it.
+
+Accepting names the version the official read; costs found ineligible are rejected in the same step with
+the reason. The accepted eligible VAT-free costs of accepted reports are what payment applications claim
+(``accepted_costs_to_date``).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustus.accounts import permissions
+from avustus.actors import user_of
+from avustus.audit.chain import record
+from avustus.errors import Conflict, Invalid, NotFound
+from avustus.projects.models import FundedProject, ScheduleEntry
+from avustus.projects.services import lock_project
+from avustus.reports.models import InterimReport, ReportedCost
+from avustus.rules.money import MoneyError, parse_euros
+
+
+@dataclass(frozen=True)
+class CostInput:
+    """One cell of a report's costs as the lead typed it: category code, member position, VAT-free and VAT."""
+
+    category: str
+    member: int
+    amount_vat_free: str | Decimal
+    vat: str | Decimal = "0"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Part of a reported cost found ineligible, and why."""
+
+    cost_id: int
+    amount: str | Decimal
+    reason: str
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def submit_report(project: FundedProject, number: int, *, actor, period_start: date, period_end: date,
+                  progress: str, objectives_stage: str, costs: list[CostInput],
+                  today: date | None = None) -> InterimReport:
+    """The lead files interim report ``number`` (or files it again after it was returned). A late report is
+    accepted and marked late."""
+    permissions.check_recipient_lead(actor, project, _("Only the lead reports on the project."))
+    errors: dict[str, list[str]] = {}
+    if not progress.strip():
+        errors.setdefault("progress", []).append(_("Describe the progress of the project."))
+    if not objectives_stage.strip():
+        errors.setdefault("objectives_stage", []).append(_("Describe the stage of the intended effects."))
+    if period_end < period_start:
+        errors.setdefault("period_end", []).append(_("The period ends before it starts."))
+    cells = _cost_cells(project, costs, errors)
+    if errors:
+        raise Invalid(errors)
+    today = today or _today()
+    with transaction.atomic():
+        locked = lock_project(project)
+        if locked.state != FundedProject.State.IN_PROGRESS:
+            raise Conflict(_("The project is not in progress."))
+        entry = ScheduleEntry.objects.filter(project=locked, kind=ScheduleEntry.Kind.INTERIM, number=number).first()
+        if entry is None:
+            raise NotFound(_("The project has no interim report %(n)s due.") % {"n": number})
+        report = InterimReport.objects.filter(schedule_entry=entry).first()
+        fields = {"period_start": period_start, "period_end": period_end, "progress": progress.strip(),
+                  "objectives_stage": objectives_stage.strip(), "submitted_by": user_of(actor),
+                  "submitted_at": timezone.now(), "late": today > entry.due_on,
+                  "status": InterimReport.Status.SUBMITTED, "reviewed_by": None, "reviewed_at": None}
+        if report is None:
+            report = InterimReport.objects.create(project=locked, schedule_entry=entry, **fields)
+            action = "report.submitted"
+        elif report.status == InterimReport.Status.RETURNED:
+            for name, value in fields.items():
+                setattr(report, name, value)
+            report.version += 1
+            report.save()
+            report.costs.all().delete()
+            action = "report.resubmitted"
+        else:
+            raise Conflict(_("Interim report %(n)s has already been filed.") % {"n": number})
+        ReportedCost.objects.bulk_create(
+            ReportedCost(report=report, category_id=category_id, member_id=member_id, amount_vat_free=vat_free,
+                         vat=vat)
+            for (category_id, member_id), (vat_free, vat) in cells.items()
+        )
+        record(action, report, actor=actor, application=locked.application, data={
+            "project": locked.reference, "number": number, "late": report.late, "version": report.version,
+            "costs": [{"category": c, "member": m, "vat_free": str(v), "vat": str(t)}
+                      for (c, m), (v, t) in cells.items()],
+        })
+    return report
+
+
+def _cost_cells(project: FundedProject, costs: list[CostInput], errors: dict) -> dict:
+    categories = {c.code: c.pk for c in project.call.cost_categories.all()}
+    members = {m.position: m.pk for m in project.application.members.all()}
+    cells: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
+    for i, cost in enumerate(costs):
+        key = f"costs.{i}"
+        if cost.category not in categories:
+            errors.setdefault(key, []).append(_("No such cost category."))
+            continue
+        if cost.member not in members:
+            errors.setdefault(key, []).append(_("No such member of the consortium."))
+            continue
+        try:
+            vat_free, vat = parse_euros(cost.amount_vat_free), parse_euros(cost.vat)
+        except MoneyError:
+            errors.setdefault(key, []).append(_("Give the costs in euros and cents, such as 1 250,00."))
+            continue
+        if vat_free < 0 or vat < 0:
+            errors.setdefault(key, []).append(_("Costs cannot be negative."))
+            continue
+        cell = (categories[cost.category], members[cost.member])
+        if cell in cells:
+            errors.setdefault(key, []).append(_("The same cost category and member twice."))
+            continue
+        cells[cell] = (vat_free, vat)
+    return cells
+
+
+def report_version(report: InterimReport) -> str:
+    """What an official read when they accept: the report's version and status."""
+    return f"{report.pk}:{report.version}:{report.status}"
+
+
+def _lock_report(report: InterimReport, version: str) -> InterimReport:
+    lock_project(report.project)
+    current = InterimReport.objects.select_for_update().select_related("project__call__programme").get(pk=report.pk)
+    if report_version(current) != version:
+        raise Conflict(_("The report changed after you opened it; read it again."))
+    if current.status != InterimReport.Status.SUBMITTED:
+        raise Conflict(_("The report is not waiting for review."))
+    return current
+
+
+def accept_report(report: InterimReport, *, actor, version: str,
+                  rejections: tuple[Rejection, ...] | list[Rejection] = (), reasons: str = "") -> InterimReport:
+    """An official accepts a filed report, rejecting ineligible parts of its costs with the reasons."""
+    project = report.project
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials review reports."))
+    with transaction.atomic():
+        current = _lock_report(report, version)
+        costs = {c.pk: c for c in current.costs.all()}
+        rejected = []
+        for rejection in rejections:
+            cost = costs.get(rejection.cost_id)
+            if cost is None:
+                raise Invalid({"rejections": [_("No such cost in the report.")]})
+            try:
+                amount = parse_euros(rejection.amount)
+            except MoneyError as exc:
+                raise Invalid({"rejections": [_("Give the costs in euros and cents, such as 1 250,00.")]}) from exc
+            if not Decimal(0) <= amount <= cost.amount_vat_free:
+                raise Invalid({"rejections": [_("A rejected amount is between zero and the cost reported.")]})
+            if amount and not rejection.reason.strip():
+                raise Invalid({"rejections": [_("Give the reason for rejecting a cost.")]})
+            cost.rejected_amount, cost.rejection_reason = amount, rejection.reason.strip()
+            cost.save(update_fields=["rejected_amount", "rejection_reason"])
+            rejected.append({"cost": cost.pk, "amount": str(amount), "reason": cost.rejection_reason})
+        current.status = InterimReport.Status.ACCEPTED
+        current.reviewed_by, current.reviewed_at = user_of(actor), timezone.now()
+        current.review_reasons = reasons.strip()
+        current.version += 1
+        current.save()
+        record("report.accepted", current, actor=actor, application=project.application,
+               data={"project": project.reference, "number": current.schedule_entry.number, "rejected": rejected,
+                     "accepted_costs_to_date": str(accepted_costs_to_date(project))})
+    return current
+
+
+def return_report(report: InterimReport, *, actor, version: str, reasons: str) -> InterimReport:
+    """An official returns a report for completion, saying what is missing; the lead files it again."""
+    project = report.project
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials review reports."))
+    if not reasons.strip():
+        raise Invalid({"reasons": [_("Say why the report is returned.")]})
+    with transaction.atomic():
+        current = _lock_report(report, version)
+        current.status = InterimReport.Status.RETURNED
+        current.reviewed_by, current.reviewed_at = user_of(actor), timezone.now()
+        current.review_reasons = reasons.strip()
+        current.version += 1
+        current.save()
+        record("report.returned", current, actor=actor, application=project.application,
+               data={"project": project.reference, "number": current.schedule_entry.number,
+                     "reasons": current.review_reasons})
+    return current
+
+
+def accepted_costs_to_date(project: FundedProject) -> Decimal:
+    """The eligible VAT-free costs of the project's accepted reports, less what was rejected: what may be claimed."""
+    total = (ReportedCost.objects
+             .filter(report__project=project, report__status=InterimReport.Status.ACCEPTED, category__eligible=True)
+             .aggregate(total=Sum(F("amount_vat_free") - F("rejected_amount")))["total"])
+    return (total or Decimal(0)).quantize(Decimal("0.01"))
+
+
+def overdue_entries(project: FundedProject, today: date | None = None) -> list[ScheduleEntry]:
+    """Interim reports past their due date with nothing filed (a returned one counts as filed, awaiting the lead)."""
+    today = today or _today()
+    return list(project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM, due_on__lt=today, reports__isnull=True))

@@ -1,0 +1,175 @@
+"""Payments: who may do what, four eyes, an account change by two officials, nothing paid twice, all audited."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from avustus.actors import SYSTEM
+from avustus.audit.models import AuditEntry
+from avustus.errors import Conflict, Invalid, NotAllowed
+from avustus.payments import services as payments
+from avustus.payments.models import BankAccount, PaymentApplication
+from avustus.projects.services import allow_extra_instalment
+from avustus.reports import services as reports
+from avustus.reports.services import CostInput
+
+IBAN = "FI21 1234 5600 0007 85"
+OTHER_IBAN = "DE89 3704 0044 0532 0130 00"
+
+
+@pytest.fixture
+def with_costs(cast):
+    """The project with its account confirmed and 10 000,00 of costs accepted (8 500,00 payable)."""
+    account = payments.register_account(cast.project, IBAN, "Kankaanpään kaupunki", actor=cast.lead)
+    payments.confirm_account(account, actor=cast.official, note="Puhelu kirjaamoon.")
+    report = reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
+                                   period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",
+                                   costs=[CostInput("cost-1", 0, "10000.00")], today=date(2020, 6, 26))
+    reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
+    return cast
+
+
+def _accepted(cast):
+    application = payments.apply_for_payment(cast.project, actor=cast.lead)
+    return payments.accept_payment_application(application, actor=cast.official)
+
+
+def test_an_invalid_iban_is_refused_and_nothing_stored(cast):
+    with pytest.raises(Invalid) as caught:
+        payments.register_account(cast.project, "FI21 1234 5600 0007 86", "Kankaanpää", actor=cast.lead)
+    assert "check digits" in str(caught.value.args[0]["iban"][0])
+    assert not BankAccount.objects.exists()
+
+
+def test_only_the_lead_or_an_official_registers_the_account(cast):
+    for someone in (cast.partner, cast.outsider):
+        with pytest.raises(NotAllowed):
+            payments.register_account(cast.project, IBAN, "Kankaanpää", actor=someone)
+    account = payments.register_account(cast.project, IBAN, "Kankaanpää", actor=cast.official)
+    assert account.status == BankAccount.Status.PENDING
+    with pytest.raises(NotAllowed):  # who registered it does not confirm it
+        payments.confirm_account(account, actor=cast.official, note="Itse.")
+
+
+def test_a_change_of_account_takes_two_different_officials(cast):
+    first = payments.register_account(cast.project, IBAN, "Kankaanpää", actor=cast.lead)
+    with pytest.raises(NotAllowed):
+        payments.confirm_account(first, actor=cast.lead, note="Minä.")
+    payments.confirm_account(first, actor=cast.official, note="Puhelu.")
+    first.refresh_from_db()
+    assert first.status == BankAccount.Status.ACTIVE
+
+    change = payments.register_account(cast.project, OTHER_IBAN, "Kankaanpää", actor=cast.lead)
+    assert change.is_change
+    with pytest.raises(Conflict):  # one pending at a time
+        payments.register_account(cast.project, IBAN, "Kankaanpää", actor=cast.lead)
+    change = payments.confirm_account(change, actor=cast.official, note="Puhelu tunnettuun numeroon.")
+    assert change.status == BankAccount.Status.PENDING  # still the old account in use
+    assert payments.active_account(cast.project).pk == first.pk
+    with pytest.raises(NotAllowed):
+        payments.confirm_account(change, actor=cast.official, note="Uudestaan.")
+    with pytest.raises(NotAllowed):
+        payments.confirm_account(change, actor=SYSTEM, note="Kone.")
+    change = payments.confirm_account(change, actor=cast.second_official, note="Toinen tarkistus.")
+    assert change.status == BankAccount.Status.ACTIVE
+    first.refresh_from_db()
+    assert first.status == BankAccount.Status.SUPERSEDED
+    actions = list(AuditEntry.objects.filter(target_type="payments.bankaccount").values_list("action", flat=True))
+    assert actions == ["payments.account_registered", "payments.account_confirmed", "payments.account_registered",
+                       "payments.account_first_confirmation", "payments.account_confirmed"]
+
+
+def test_the_payable_amount_is_the_aid_rate_of_accepted_costs(with_costs):
+    application = payments.apply_for_payment(with_costs.project, actor=with_costs.lead)
+    assert (application.costs_to_date, application.amount_claimed) == (Decimal("10000.00"), Decimal("8500.00"))
+
+
+def test_only_the_lead_applies_and_only_officials_accept(with_costs):
+    for someone in (with_costs.partner, with_costs.outsider, with_costs.official):
+        with pytest.raises(NotAllowed):
+            payments.apply_for_payment(with_costs.project, actor=someone)
+    application = payments.apply_for_payment(with_costs.project, actor=with_costs.lead)
+    with pytest.raises(NotAllowed):
+        payments.accept_payment_application(application, actor=with_costs.lead)
+
+
+def test_a_lower_amount_needs_reasons_and_more_than_claimed_is_refused(with_costs):
+    application = payments.apply_for_payment(with_costs.project, actor=with_costs.lead)
+    with pytest.raises(Invalid):
+        payments.accept_payment_application(application, actor=with_costs.official, amount="8000.00")
+    with pytest.raises(Invalid):
+        payments.accept_payment_application(application, actor=with_costs.official, amount="8500.01",
+                                            reasons="Enemmän.")
+    application.refresh_from_db()
+    assert application.status == PaymentApplication.Status.SUBMITTED and application.amount_accepted is None
+
+
+def test_four_eyes_on_the_payment(with_costs):
+    application = _accepted(with_costs)
+    version = payments.payment_version(application)
+    for someone in (with_costs.official, SYSTEM, with_costs.lead):
+        with pytest.raises(NotAllowed):
+            payments.approve_payment(application, actor=someone, version=version)
+    approved = payments.approve_payment(application, actor=with_costs.second_official, version=version)
+    assert approved.status == PaymentApplication.Status.APPROVED and approved.account.iban == "FI2112345600000785"
+
+
+def test_an_approval_is_refused_when_the_account_changed_after_it_was_shown(with_costs):
+    application = _accepted(with_costs)
+    shown = payments.payment_version(application)
+    change = payments.register_account(with_costs.project, OTHER_IBAN, "Kankaanpää", actor=with_costs.lead)
+    payments.confirm_account(change, actor=with_costs.official, note="Puhelu.")
+    payments.confirm_account(change, actor=with_costs.second_official, note="Toinen.")
+    with pytest.raises(Conflict, match="changed"):
+        payments.approve_payment(application, actor=with_costs.decision_maker, version=shown)
+
+
+def test_nothing_is_paid_twice(with_costs):
+    application = _accepted(with_costs)
+    application = payments.approve_payment(application, actor=with_costs.decision_maker,
+                                           version=payments.payment_version(application))
+    first = payments.record_payment(application, actor=with_costs.official, paid_on=date(2020, 7, 1))
+    again = payments.record_payment(application, actor=with_costs.official, paid_on=date(2020, 7, 1))
+    assert again.pk == first.pk and payments.paid_total(with_costs.project) == Decimal("8500.00")
+    with pytest.raises(Conflict):
+        payments.record_payment(application, actor=with_costs.official, paid_on=date(2020, 7, 2))
+    assert AuditEntry.objects.filter(action="payments.paid").count() == 1
+    # The accepted costs have been paid: nothing more to apply for.
+    with pytest.raises(Conflict, match="Nothing is payable"):
+        payments.apply_for_payment(with_costs.project, actor=with_costs.lead)
+
+
+def test_a_repeated_application_returns_the_first_and_an_open_one_blocks_another(with_costs):
+    first = payments.apply_for_payment(with_costs.project, actor=with_costs.lead, idempotency_key="k1")
+    again = payments.apply_for_payment(with_costs.project, actor=with_costs.lead, idempotency_key="k1")
+    assert again.pk == first.pk
+    with pytest.raises(Conflict, match="still being handled"):
+        payments.apply_for_payment(with_costs.project, actor=with_costs.lead, idempotency_key="k2")
+    assert PaymentApplication.objects.count() == 1
+
+
+def test_a_rejected_application_frees_its_instalment(with_costs):
+    application = payments.apply_for_payment(with_costs.project, actor=with_costs.lead)
+    with pytest.raises(Invalid):
+        payments.reject_payment_application(application, actor=with_costs.official, reasons=" ")
+    payments.reject_payment_application(application, actor=with_costs.official, reasons="Tositteet puuttuvat.")
+    again = payments.apply_for_payment(with_costs.project, actor=with_costs.lead)
+    assert again.number == 1
+
+
+def test_the_last_instalment_waits_unless_an_official_allows_another(with_costs):
+    project = with_costs.project
+    project.call.instalments = 1
+    project.call.save(update_fields=["instalments"])
+    project.refresh_from_db()
+    with pytest.raises(Conflict, match="final report"):
+        payments.apply_for_payment(project, actor=with_costs.lead)
+    with pytest.raises(NotAllowed):
+        allow_extra_instalment(project, reason="Pitkä hanke.", actor=with_costs.lead)
+    with pytest.raises(Invalid):
+        allow_extra_instalment(project, reason="", actor=with_costs.official)
+    allow_extra_instalment(project, reason="Pitkä hanke.", actor=with_costs.official)
+    project.refresh_from_db()
+    assert project.instalments == 2
+    assert payments.apply_for_payment(project, actor=with_costs.lead).number == 1

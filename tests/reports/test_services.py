@@ -1,0 +1,104 @@
+"""Interim reports: the lead files, officials accept or return, late ones are flagged, bad input leaves nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from avustus.audit.models import AuditEntry
+from avustus.errors import Conflict, Invalid, NotAllowed, NotFound
+from avustus.projects.services import project_for
+from avustus.reports import services as reports
+from avustus.reports.models import InterimReport
+from avustus.reports.services import CostInput, Rejection
+
+
+def _file(cast, number=1, costs=None, actor=None, today=date(2020, 6, 20)):
+    return reports.submit_report(cast.project, number, actor=actor or cast.lead, period_start=date(2020, 2, 26),
+                                 period_end=date(2020, 6, 20), progress="Etenee.", objectives_stage="Alussa.",
+                                 costs=costs if costs is not None else [CostInput("cost-1", 0, "1000.00", "0")],
+                                 today=today)
+
+
+def test_recipients_and_officials_see_the_project_others_do_not(cast):
+    for someone in (cast.lead, cast.partner, cast.official, cast.decision_maker):
+        assert project_for(someone, cast.project.reference).pk == cast.project.pk
+    with pytest.raises(NotFound):
+        project_for(cast.outsider, cast.project.reference)
+
+
+def test_only_the_lead_files_a_report(cast):
+    for someone in (cast.partner, cast.official, cast.outsider):
+        with pytest.raises(NotAllowed):
+            _file(cast, actor=someone)
+    assert not InterimReport.objects.exists()
+
+
+def test_bad_costs_are_refused_each_named_and_nothing_stored(cast):
+    with pytest.raises(Invalid) as caught:
+        _file(cast, costs=[CostInput("no-such", 0, "1.00"), CostInput("cost-1", 99, "1.00"),
+                           CostInput("cost-2", 0, "1,005"), CostInput("cost-3", 0, "-5.00"),
+                           CostInput("cost-1", 0, "1.00"), CostInput("cost-1", 0, "2.00")])
+    errors = caught.value.args[0]
+    assert set(errors) == {"costs.0", "costs.1", "costs.2", "costs.3", "costs.5"}
+    assert not InterimReport.objects.exists() and not AuditEntry.objects.filter(action__startswith="report.").exists()
+
+
+def test_vat_is_kept_apart_and_not_counted(cast):
+    report = _file(cast, costs=[CostInput("cost-4", 1, "1 000,00", "240,00")])
+    cost = report.costs.get()
+    assert (cost.amount_vat_free, cost.vat, cost.member.position) == (Decimal("1000.00"), Decimal("240.00"), 1)
+    reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
+    assert reports.accepted_costs_to_date(cast.project) == Decimal("1000.00")
+
+
+def test_a_report_filed_twice_is_refused_a_returned_one_filed_again(cast):
+    report = _file(cast)
+    with pytest.raises(Conflict):
+        _file(cast)
+    with pytest.raises(Invalid):
+        reports.return_report(report, actor=cast.official, version=reports.report_version(report), reasons="")
+    returned = reports.return_report(report, actor=cast.official, version=reports.report_version(report),
+                                     reasons="Kustannuserittely puuttuu.")
+    assert returned.status == InterimReport.Status.RETURNED
+    again = _file(cast, costs=[CostInput("cost-1", 0, "2000.00")])
+    assert again.pk == report.pk and again.status == InterimReport.Status.SUBMITTED and again.version == 3
+    assert list(again.costs.values_list("amount_vat_free", flat=True)) == [Decimal("2000.00")]
+
+
+def test_only_officials_review_and_a_stale_version_is_refused(cast):
+    report = _file(cast)
+    shown = reports.report_version(report)
+    with pytest.raises(NotAllowed):
+        reports.accept_report(report, actor=cast.lead, version=shown)
+    reports.return_report(report, actor=cast.official, version=shown, reasons="Täydennä.")
+    refiled = _file(cast)
+    with pytest.raises(Conflict, match="changed"):
+        reports.accept_report(refiled, actor=cast.second_official, version=shown)
+
+
+def test_rejected_costs_need_a_reason_and_stay_within_the_cost(cast):
+    report = _file(cast, costs=[CostInput("cost-5", 0, "3000.00")])
+    cost = report.costs.get()
+    version = reports.report_version(report)
+    with pytest.raises(Invalid):
+        reports.accept_report(report, actor=cast.official, version=version, rejections=[Rejection(cost.pk, "5.00", "")])
+    with pytest.raises(Invalid):
+        reports.accept_report(report, actor=cast.official, version=version,
+                              rejections=[Rejection(cost.pk, "3000.01", "Laitteet.")])
+    reports.accept_report(report, actor=cast.official, version=version,
+                          rejections=[Rejection(cost.pk, "1200.00", "Laitehankinta ei ole hyväksyttävä kustannus.")])
+    cost.refresh_from_db()
+    assert (cost.rejected_amount, cost.rejection_reason) == (Decimal("1200.00"),
+                                                             "Laitehankinta ei ole hyväksyttävä kustannus.")
+    assert reports.accepted_costs_to_date(cast.project) == Decimal("1800.00")
+    entry = AuditEntry.objects.get(action="report.accepted")
+    assert entry.data["rejected"][0]["amount"] == "1200.00"
+
+
+def test_a_late_report_is_accepted_and_flagged_overdue_until_filed(cast):
+    assert [e.number for e in reports.overdue_entries(cast.project, date(2020, 10, 27))] == [1, 2]
+    report = _file(cast, today=date(2020, 7, 1))
+    assert report.late
+    assert [e.number for e in reports.overdue_entries(cast.project, date(2020, 10, 27))] == [2]
+    assert [e.number for e in reports.overdue_entries(cast.project, date(2020, 10, 26))] == []

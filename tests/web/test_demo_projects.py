@@ -1,0 +1,50 @@
+"""The demo's funded projects: the 2020 grants as history, and a decided call with projects at every stage."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from avustus.accounts.models import Role
+from avustus.accounts.services import grant_role
+from avustus.actors import SYSTEM
+from avustus.audit.chain import verify
+from avustus.payments.models import PaymentApplication
+from avustus.payments.selectors import my_projects
+from avustus.projects.models import FundedProject
+from avustus.registry.models import Organisation
+from avustus.reports.models import InterimReport
+from avustus.web.demo_projects import DEMO_DECIDED_CALL
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_funded_projects_in_every_state(capsys, django_user_model):
+    call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert "the 2020 round's 27 grants" in out and DEMO_DECIDED_CALL in out
+    assert FundedProject.objects.filter(call__slug="kuntadigi-2020-02-26").count() == 27
+    projects = list(FundedProject.objects.filter(call__slug=DEMO_DECIDED_CALL).order_by("reference"))
+    assert len(projects) == 3
+    assert projects[0].decided_on == timezone.localdate() - timedelta(days=190)
+    first, second, third = projects
+    assert list(first.reports.values_list("status", flat=True)) == ["accepted", "accepted"]
+    assert [(p.number, p.status) for p in first.payment_applications.all()] == [(1, "paid"), (2, "submitted")]
+    assert third.reports.get().status == InterimReport.Status.SUBMITTED and third.reports.get().late
+
+    rows = {r.reference: r for r in my_projects(django_user_model.objects.get(username="hameenlinna"))}
+    assert rows[second.reference].overdue == 1 and rows[first.reference].overdue == 0
+    assert rows[first.reference].payments_waiting == 1 and rows[first.reference].paid > 0
+    assert rows[third.reference].reports_to_review == 1
+
+    # Honkajoki, a partner of a 2020 grant, is shown with Kankaanpää, which it joined on 1.1.2021.
+    honkajoki_user = django_user_model.objects.create(username="honkajoki")
+    grant_role(honkajoki_user, Role.APPLICANT, actor=SYSTEM, organisation=Organisation.objects.get(code="099"))
+    (row,) = my_projects(honkajoki_user)
+    assert any(m.name == "Honkajoki" and m.successor == "Kankaanpää" for m in row.members)
+
+    counts = (FundedProject.objects.count(), PaymentApplication.objects.count(), InterimReport.objects.count())
+    call_command("demo", "--no-serve")
+    assert (FundedProject.objects.count(), PaymentApplication.objects.count(), InterimReport.objects.count()) == counts
+    assert verify().ok
