@@ -209,20 +209,25 @@ def check_keeps_reference_rates(actor, message: str) -> None:
         return
     if not actor.is_authenticated or not RoleGrant.objects.filter(user=actor, role__in=PREPARERS).exists():
         raise NotAllowed(message)
+
+
 def can_edit_contact_of(actor, user) -> bool:
     """A user's address, language and consent are theirs to give: the user themselves, or the system (the demo,
     an operator's command). An official never consents on a party's behalf."""
+    _require_actor(actor)
     return is_system(actor) or (actor.is_authenticated and actor.pk == user.pk)
 
 
 def can_manage_addresses_of(actor, organisation) -> bool:
     """An organisation's addresses are set by those who act for it as applicants, by a superuser (in the admin)
     or by the system."""
+    _require_actor(actor)
     return is_system(actor) or getattr(actor, "is_superuser", False) or can_act_for(actor, organisation)
 
 
 def can_see_addresses_of(actor, organisation) -> bool:
     """Those who act for the organisation, and officials of any programme (who write to it)."""
+    _require_actor(actor)
     if is_system(actor) or can_act_for(actor, organisation):
         return True
     if not actor.is_authenticated:
@@ -235,6 +240,8 @@ def preparers_of(programme) -> list:
     """The users who prepare the programme's matters (reminded of what is overdue there)."""
     return [grant.user for grant in RoleGrant.objects.filter(programme=programme, role__in=PREPARERS)
             .select_related("user").order_by("user_id")]
+
+
 # Funded projects, their reports and payments (projects/, reports/, payments/). The recipients are the users
 # acting for the lead and the partners (their organisations' applicant roles); the lead alone reports and
 # applies for payment. The rows come in as arguments: accounts imports none of those stages.
@@ -258,6 +265,7 @@ def is_recipient(user, project) -> bool:
 
 def is_recipient_lead(user, project) -> bool:
     """Whether the user acts for the project's lead, who reports, applies for payment and registers the account."""
+    orgs = applicant_organisations(user)
     return bool(orgs) and any(m.role == m.Role.LEAD and m.organisation_id in orgs for m in _project_members(project))
 
 
@@ -265,7 +273,9 @@ def can_see_project(user, project) -> bool:
     """The recipients (lead and partners) and the programme's officials, auditors and decision-makers."""
     _require_actor(user)
     if is_system(user):
+        return True
     if not user.is_authenticated:
+        return False
     return is_recipient(user, project) or has_programme_role(user, project.call.programme)
 
 
@@ -279,28 +289,40 @@ def check_sees_project(actor, project) -> None:
 
 def check_recipient_lead(actor, project, message: str) -> None:
     """Report, apply for payment, register an account: a person acting for the lead (or the system, for the demo)."""
+    from avustus.errors import NotAllowed
 
+    _require_actor(actor)
     if not (is_system(actor) or is_recipient_lead(actor, project)):
+        raise NotAllowed(message)
 
 
 def check_manages_projects(actor, programme, message: str) -> None:
     """Review reports, accept payment applications, confirm accounts, set report dates and allow instalments."""
+    from avustus.errors import NotAllowed
 
     if not _holds(actor, programme, PROJECT_OFFICIALS):
+        raise NotAllowed(message)
 
 
 def check_registers_account(actor, project, message: str) -> None:
     """The lead registers the account to pay; an official may, on the lead's written notice."""
+    from avustus.errors import NotAllowed
 
+    _require_actor(actor)
     if not (is_system(actor) or is_recipient_lead(actor, project)
             or has_programme_role(actor, project.call.programme, PROJECT_OFFICIALS)):
+        raise NotAllowed(message)
 
 
 def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJECT_OFFICIALS) -> None:
     """Four eyes: a person (never the system) holding ``roles`` who is none of those who took the earlier steps."""
+    from avustus.errors import NotAllowed
 
+    _require_actor(actor)
     if is_system(actor) or not has_programme_role(actor, programme, roles):
+        raise NotAllowed(message)
     if actor.pk in {i for i in earlier_ids if i is not None}:
+        raise NotAllowed(message)
 
 
 def check_approves_payment(actor, programme, accepted_by_id, message: str) -> None:
