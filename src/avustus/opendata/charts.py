@@ -55,9 +55,9 @@ def _pairs_chart(ident, title, categories, applied, granted) -> Chart:
 
 
 def _round_rows(call: Call) -> list[dict]:
-    return list(published_applications().filter(call=call).order_by().values(
+    return [dict(row) for row in published_applications().filter(call=call).order_by().values(
         "amount_applied", "outcome_kind", "amount_granted", "group_code", "group_name_fi", "group_name_sv",
-        "group_name_en", "lead_region", "outcome_number"))
+        "group_name_en", "lead_region", "outcome_number")]
 
 
 def by_group(call: Call, lang: str, rows: list[dict] | None = None) -> Chart:
@@ -139,8 +139,8 @@ def participants(call: Call) -> list[tuple[str, str, str]]:
     codes = set()
     for code, member_codes in members:
         codes.update([code] if code else list(member_codes or []))
-    return list(Organisation.objects.filter(code__in=codes).order_by("name_fi")
-                .values_list("code", "name_fi", "name_sv"))
+    return [(code or "", fi, sv) for code, fi, sv in Organisation.objects.filter(code__in=codes).order_by("name_fi")
+            .values_list("code", "name_fi", "name_sv")]
 
 
 def participation_map(call: Call, lang: str) -> Chart:

@@ -16,6 +16,7 @@ What each field holds, so that a reader can rely on it:
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -136,7 +137,7 @@ def package(applications: list[Application], *, title: str, identifier: str, iss
     first = next(iter(programmes.values()), None)
     publisher = funder(first, lang) if first else {"id": "", "name": "Avustus"}
     licence = ((first.open_data or {}).get("licence") if first else None) or DEFAULT_LICENCE
-    found = {
+    found: dict[str, Any] = {
         "version": SCHEMA_VERSION,
         "title": title,
         "description": _("Grants awarded, as decided in signed decisions, published from Avustus."),

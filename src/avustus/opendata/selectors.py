@@ -9,6 +9,7 @@ of rows: the page's rows with their annotations, the consortia prefetched once, 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
@@ -18,11 +19,29 @@ from avustus.decisions.models import Outcome
 from avustus.decisions.selectors import newest_outcomes
 from avustus.registry.models import Organisation
 
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency, needed only by the type checker
+    from django_stubs_ext import WithAnnotations
+
 ZERO = Decimal("0.00")
 PAGE_SIZE = 50
 
 
-def published_applications() -> QuerySet[Application]:
+class Published(TypedDict):
+    """What ``published_applications`` adds to each application."""
+
+    outcome_kind: str
+    amount_granted: Decimal | None
+    decided_on: date | None
+    outcome_number: int | None
+    group_code: str | None
+    group_name_fi: str | None
+    group_name_sv: str | None
+    group_name_en: str | None
+    recipient_key: str | None
+    lead_region: str | None
+
+
+def published_applications() -> "QuerySet[WithAnnotations[Application, Published]]":
     """Every published application, annotated with its current outcome and the lead's region; consortia prefetched."""
     newest = newest_outcomes()
     lead = ConsortiumMember.objects.filter(application=OuterRef("pk"), role=ConsortiumMember.Role.LEAD)
@@ -63,7 +82,7 @@ class GrantSearch:
     min_amount: Decimal | None = None  # granted, in euros
     max_amount: Decimal | None = None
 
-    def apply(self, found: QuerySet[Application]) -> QuerySet[Application]:
+    def apply(self, found: Any) -> Any:
         if self.programme:
             found = found.filter(call__programme__slug=self.programme)
         if self.call:
@@ -110,7 +129,7 @@ class Page:
     first: bool
 
 
-def keyset_page(found: QuerySet[Application], cursor: tuple[int, int] | None, size: int = PAGE_SIZE) -> Page:
+def keyset_page(found: Any, cursor: tuple[int, int] | None, size: int = PAGE_SIZE) -> Page:
     """One page after ``cursor`` in ``ORDER``: a seek on an index, not an OFFSET that reads every row before it."""
     if cursor is not None:
         call_id, app_id = cursor
@@ -130,7 +149,7 @@ class Totals:
     granted_count: int
 
 
-def totals(found: QuerySet[Application]) -> Totals:
+def totals(found: Any) -> Totals:
     """Counts and sums of a search, in one query."""
     from django.db.models import Count
 
@@ -152,16 +171,16 @@ def bodies(application: Application) -> list[ConsortiumMember]:
     return found
 
 
-def share(application: Application) -> Decimal | None:
+def share(application: Any) -> Decimal | None:
     """A body's share of the grant if it were split equally among the consortium's bodies, to the cent (floor).
 
     The decision grants the whole sum to the lead and does not split it; the equal split is an estimate
     the pages label as such.
     """
-    if application.amount_granted is None:  # type: ignore[attr-defined]
+    if application.amount_granted is None:
         return None
     n = len(bodies(application)) or 1
-    return (application.amount_granted / n).quantize(Decimal("0.01"), rounding="ROUND_DOWN")  # type: ignore[attr-defined]
+    return (application.amount_granted / n).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
 
 
 @dataclass
@@ -192,9 +211,9 @@ def organisation_record(organisation: Organisation) -> OrganisationRecord:
         mine = [m for m in app.members.all() if m.organisation_id == organisation.pk]
         role = (ConsortiumMember.Role.LEAD if any(m.role == ConsortiumMember.Role.LEAD for m in mine)
                 else ConsortiumMember.Role.PARTNER)
-        part = share(app) if app.outcome_kind == Outcome.Kind.GRANTED else None  # type: ignore[attr-defined]
+        part = share(app) if app.outcome_kind == Outcome.Kind.GRANTED else None
         record.rows.append(OrganisationRow(app, role, part))
-        granted = (app.amount_granted or ZERO) if app.outcome_kind == Outcome.Kind.GRANTED else ZERO  # type: ignore[attr-defined]
+        granted = (app.amount_granted or ZERO) if app.outcome_kind == Outcome.Kind.GRANTED else ZERO
         if role == ConsortiumMember.Role.LEAD:
             record.led += 1
             record.granted_led += granted

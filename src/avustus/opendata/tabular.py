@@ -73,8 +73,9 @@ def to_csv(table: list[dict]) -> bytes:
 def to_xlsx(table: list[dict], *, sheet_title: str) -> bytes:
     from openpyxl import Workbook
 
-    book = Workbook()
-    sheet = book.active
+    book = Workbook(write_only=False)
+    sheet = book.create_sheet(index=0)
+    book.remove(book.worksheets[1])  # the default, empty sheet
     sheet.title = sheet_title[:31]
     cols = columns()
     sheet.append([heading for _key, heading in cols])

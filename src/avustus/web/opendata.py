@@ -82,8 +82,9 @@ def grants(request):
     found = search.apply(published_applications())
     page = keyset_page(found, parse_cursor(request.GET.get("after", "")))
     query = urlencode({k: typed[k] for k in FILTERS if typed[k]})
-    fields = {"year": ("f-year", _("Year of decision")), "min": ("f-min", _("Granted at least (EUR)")),
-              "max": ("f-max", _("Granted at most (EUR)"))}
+    fields: dict[str, tuple[str | None, str]] = {
+        "year": ("f-year", _("Year of decision")), "min": ("f-min", _("Granted at least (EUR)")),
+        "max": ("f-max", _("Granted at most (EUR)"))}
     return render(request, "web/open/grants.html", {
         "page": page,
         "totals": totals(found),

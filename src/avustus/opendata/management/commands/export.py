@@ -26,8 +26,8 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         if output == "-":
-            self.stdout.buffer.write(exported.content) if hasattr(self.stdout, "buffer") else \
-                self.stdout.write(exported.content.decode("utf-8"))
+            self.stdout.write(exported.content.decode("utf-8") if fmt != "xlsx" else
+                              _("XLSX is binary: give a file with -o."), ending="")
             return
         Path(output).write_bytes(exported.content)
         self.stderr.write(_("%(count)s grants written to %(file)s.") % {"count": exported.grants, "file": output})
