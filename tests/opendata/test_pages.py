@@ -133,3 +133,19 @@ def test_drafts_are_not_published(client, round_2020):
     round_2020.save()
     assert client.get(reverse("open-round", args=[SLUG])).status_code == 404
     assert _get(client, reverse("open-grants")).context["totals"].applications == 0
+
+
+def test_pages_query_the_database_a_fixed_number_of_times(client, round_2020):
+    """Fewer queries than the round has applications (51) or Hämeenlinna rows: nothing is asked row by row."""
+    def queries(url):
+        with CaptureQueriesContext(connection) as seen:
+            response = _get(client, url)
+        return len(seen), response.context
+
+    five, hml = queries(reverse("open-organisation", args=["109"]))
+    one, sauvo = queries(reverse("open-organisation", args=["738"]))
+    assert (len(hml["record"].rows), len(sauvo["record"].rows)) == (5, 1)
+    assert five == one
+    assert queries(reverse("open-round", args=[SLUG]))[0] < 25
+    assert queries(reverse("open-programme", args=["kuntadigi"]))[0] < 15
+    assert queries(reverse("open-grants"))[0] < 20

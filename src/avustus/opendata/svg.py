@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 Number = Decimal | int
 
-LABEL_WIDTH = 150
+LABEL_WIDTH = 200
 WIDTH = 640
 BAR = 14
 GAP = 10
@@ -38,7 +38,7 @@ def _text(x: float, y: float, text: str, css_class: str = "chart-label", anchor:
     return f'<text x="{x:g}" y="{y:g}" class="{css_class}" text-anchor="{anchor}">{escape(text)}</text>'
 
 
-def _shorten(text: str, limit: int = 24) -> str:
+def _shorten(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -60,7 +60,7 @@ def bar_chart(ident: str, title: str, desc: str, categories: Sequence[str], seri
     if len(values) != len(categories) or any(len(row) != len(series) for row in values):
         raise ValueError("one value per category and series")
     top = max((v for row in values for v in row), default=0) or 1
-    plot = WIDTH - LABEL_WIDTH - 90
+    plot = WIDTH - LABEL_WIDTH - 110  # room after the longest bar for its value ("9 990 635,50 €")
     group = BAR * len(series) + GAP
     y = 30.0
     body = _legend(series, 16) if len(series) > 1 else []
@@ -115,8 +115,8 @@ def map_chart(ident: str, title: str, desc: str, areas: Sequence[Area], shaded: 
     for area in areas:
         css = "chart-area chart-area-on" if area.code in shaded else "chart-area"
         body.append(f'<path d="{area.path}" class="{css}"><title>{escape(area.name)}</title></path>')
-    for i, (css_class, text) in enumerate(legend):
-        y = 20 + i * 20
-        body.append(f'<rect x="6" y="{y - 11}" width="12" height="12" class="{css_class}"/>')
-        body.append(_text(22, y, text))
+    for i, (css_class, text) in enumerate(legend):  # the map is drawn at twice its size: so is its legend
+        y = 34 + i * 34
+        body.append(f'<rect x="8" y="{y - 20}" width="22" height="22" class="{css_class}"/>')
+        body.append(_text(38, y, text, "chart-label chart-map-label"))
     return _svg(ident, title, desc, width, height, body)
