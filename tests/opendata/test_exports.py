@@ -131,3 +131,29 @@ def test_the_command_writes_the_file(round_2020, tmp_path, capsys):
     call_command("export", SLUG, "--format", "360giving", "-o", str(target))
     data = json.loads(target.read_text(encoding="utf-8"))
     assert len(data["grants"]) == 27 and validation.problems(data) == []
+
+
+def test_a_search_exports_only_its_awarded_grants(client, round_2020):
+    from django.urls import reverse
+
+    response = client.get(reverse("open-grants-export", args=["360giving"]), {"organisation": "109"},
+                          HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('filename="grants.json"')
+    data = json.loads(response.content)
+    assert validation.problems(data) == []
+    # Hämeenlinna led or joined four granted projects in 2020 (011, its rejected one, is not exported).
+    assert sorted(g["id"][-3:] for g in data["grants"]) == ["010", "012", "014", "039"]
+    assert data["grants"][0]["beneficiaryLocation"][0]["name"] == "Tavastehus"  # the names in Swedish
+    wrong = client.get(reverse("open-grants-export", args=["csv"]), {"min": "lots"})
+    assert wrong.status_code == 302 and wrong["Location"].startswith(reverse("open-grants"))
+    nothing = client.get(reverse("open-grants-export", args=["csv"]), {"outcome": "rejected", "min": "1"})
+    assert nothing.status_code == 302
+
+
+def test_an_organisation_with_a_business_id_is_named_by_it(round_2020):
+    from avustus.registry.models import Organisation
+
+    Organisation.objects.filter(code="109").update(business_id="0139793-6")
+    grants = {g["id"][-3:]: g for g in _package()["grants"]}
+    assert grants["010"]["recipientOrganization"][0]["id"] == "FI-PRO-0139793-6"
+    assert grants["014"]["recipientOrganization"][0]["id"] == "360G-vm-kuntadigi-ORG-179"  # Jyväskylä: none known

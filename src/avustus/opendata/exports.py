@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from avustus.calls.models import Call
 from avustus.errors import Invalid, NotFound
 from avustus.opendata import giving360, tabular, validation
-from avustus.opendata.selectors import GrantSearch, published_applications
+from avustus.opendata.selectors import GrantSearch
 
 FORMATS = {
     "360giving": ("json", "application/json"),
@@ -40,8 +40,7 @@ def public_call(slug: str) -> Call:
 
 
 def awarded(search: GrantSearch) -> list:
-    found = search.granted_only().apply(published_applications())
-    return list(found.order_by("call__closes_at", "call_id", "outcome_number", "source_row", "id"))
+    return list(search.awarded().order_by("call__closes_at", "call_id", "outcome_number", "source_row", "id"))
 
 
 def export(search: GrantSearch, fmt: str, *, name: str, title: str, lang: str, issued: date | None = None) -> Export:

@@ -105,9 +105,10 @@ class GrantSearch:
             found = found.filter(amount_granted__lte=self.max_amount)
         return found
 
-    def granted_only(self) -> "GrantSearch":
-        """The same search over the awarded grants alone, which is what the exports publish."""
-        return GrantSearch(**{**self.__dict__, "outcome": Outcome.Kind.GRANTED})
+    def awarded(self) -> Any:
+        """The awarded grants among what the search finds, which is what the exports publish (a search for
+        rejected applications has none)."""
+        return self.apply(published_applications()).filter(outcome_kind=Outcome.Kind.GRANTED)
 
 
 # Newest round first, then the round's own order; application ids break ties and make the key unique.

@@ -114,7 +114,7 @@ def grants_export(request, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     search, _typed, errors = _search(request.GET)
-    if errors or not search.granted_only().apply(published_applications()).exists():
+    if errors or not search.awarded().exists():
         # The search page says what is wrong with the search, or that it found no grants.
         return redirect(reverse("open-grants") + "?" + request.GET.urlencode())
     lang = _lang()
