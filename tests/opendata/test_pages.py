@@ -85,6 +85,7 @@ def test_the_search_pages_by_a_key(client, round_2020):
 
 
 def test_a_wrong_amount_is_said_in_the_users_language_and_the_search_still_shows(client, round_2020):
+    assert _get(client, reverse("open-grants"), year="²⁰²⁰", max="NaN").context["errors"].keys() == {"year", "max"}
     response = _get(client, reverse("open-grants"), "sv", min="paljon", year="20x")
     html = response.content.decode()
     assert response.context["errors"].keys() == {"min", "year"}

@@ -66,7 +66,8 @@ def _search(params) -> tuple[GrantSearch, dict, dict]:
     """The search the query string asks for, what was typed (to show back) and errors by field."""
     typed = {name: str(params.get(name, ""))[:100].strip() for name in FILTERS}
     errors: dict[str, list[str]] = {}
-    year = int(typed["year"]) if typed["year"].isdigit() and 1900 < int(typed["year"]) < 3000 else None
+    digits = typed["year"].isascii() and typed["year"].isdigit()  # "²" is a digit to isdigit, not to int
+    year = int(typed["year"]) if digits and 1900 < int(typed["year"]) < 3000 else None
     if typed["year"] and year is None:
         errors["year"] = [_("Give the year as four digits, such as 2020.")]
     outcome = typed["outcome"] if typed["outcome"] in Outcome.Kind.values else ""
