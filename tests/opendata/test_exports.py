@@ -76,8 +76,20 @@ def test_the_validator_checks_formats_and_reports_what_is_wrong(round_2020):
     assert wrong[0].startswith("grants/0/awardDate")
     # Without a format checker a plain date would match both branches of the oneOf and fail.
     from jsonschema import Draft202012Validator
-    plain = Draft202012Validator(validation.validator().schema, registry=validation.validator()._registry)
+    plain = Draft202012Validator(validation.validator().schema, registry=validation._registry())
     assert any("awardDate" in "/".join(map(str, e.absolute_path)) for e in plain.iter_errors(_package()))
+
+
+def test_checking_grant_by_grant_gives_the_verdict_of_the_whole_package(round_2020):
+    data = _package()
+    data["grants"][5]["amountAwarded"] = "112200"
+    data["grants"].append(dict(data["grants"][0]))
+    del data["publisher"]["name"]
+    whole = {".".join(map(str, e.absolute_path)) for e in validation.validator().iter_errors(data)}
+    assert whole == {"grants", "grants.5.amountAwarded", "publisher"}
+    wrong = validation.problems(data)
+    assert [w.split(":")[0] for w in wrong] == ["grants", "grants/5/amountAwarded", "publisher"]
+    assert validation.problems({"grants": []})[0].startswith("grants:")
 
 
 def test_csv_and_xlsx_carry_the_same_figures_to_the_cent(round_2020):
