@@ -11,11 +11,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call, Programme
-from avustus.decisions.models import Outcome
+from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.selectors import newest_outcomes
 from avustus.registry.models import Organisation
 
@@ -60,7 +60,8 @@ def published_applications() -> "QuerySet[WithAnnotations[Application, Published
             recipient_key=Subquery(newest.values("recipient__key")[:1]),
             lead_region=Subquery(lead.values("organisation__region_code")[:1]),
         )
-        .filter(outcome_kind__isnull=False)
+        # Decided in a signed decision: the same as "has a current outcome", asked without sorting the outcomes.
+        .filter(Exists(Outcome.objects.filter(application=OuterRef("pk"), decision__status=Decision.Status.SIGNED)))
         .select_related("call__programme")
         .prefetch_related(
             Prefetch("members", queryset=ConsortiumMember.objects.select_related("organisation").order_by("position"))
@@ -137,9 +138,13 @@ def keyset_page(found: Any, cursor: tuple[int, int] | None, size: int = PAGE_SIZ
     if cursor is not None:
         call_id, app_id = cursor
         found = found.filter(Q(call_id__lt=call_id) | Q(call_id=call_id, id__gt=app_id))
-    rows = list(found.order_by(*ORDER)[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
+    # The page's ids first, without the outcome columns (a database would otherwise work them out for every row it
+    # sorts), then those rows with their columns and consortia: one query more, whatever the number of rows.
+    ids = list(found.order_by(*ORDER).values_list("pk", flat=True)[: size + 1])
+    more = len(ids) > size
+    ids = ids[:size]
+    by_id = {a.pk: a for a in found.filter(pk__in=ids)}
+    rows = [by_id[pk] for pk in ids]
     last = rows[-1] if rows else None
     return Page(rows, f"{last.call_id}.{last.pk}" if more and last else None, cursor is None)
 
