@@ -50,7 +50,7 @@ def test_a_grant_names_its_recipient_every_municipality_and_its_partners(round_2
     ]
     applied = round_2020.applications.get(reference=f"{SLUG}-010").amount_applied
     assert hml["amountAwarded"] == 112200 and Decimal(str(hml["amountAppliedFor"])) == applied
-    assert "Salo" in hml["description"]
+    assert hml["description"] == "Kaupunki taskussa. Hankehallinnoija: Hämeenlinna. Osatoteuttajat: Salo."
     # A sub-region stands for its recorded member municipalities, each listed once.
     kase = grants["027"]
     assert [p["geoCode"] for p in kase["beneficiaryLocation"]] == ["421", "074", "236", "849", "924"]

@@ -93,7 +93,9 @@ def grant(application: Application, *, municipalities: dict[str, Organisation], 
     lead = application.lead
     partners = [m for m in application.partners if not (lead and m.organisation_id and
                                                          m.organisation_id == lead.organisation_id)]
-    description = application.title
+    description = application.title.strip()
+    if description and description[-1] not in ".!?":
+        description += "."
     if lead is not None:
         description += " " + _("Lead: %(lead)s.") % {"lead": _member_name(lead, lang)}
     if partners:
