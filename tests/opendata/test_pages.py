@@ -150,3 +150,16 @@ def test_pages_query_the_database_a_fixed_number_of_times(client, round_2020):
     assert queries(reverse("open-round", args=[SLUG]))[0] < 25
     assert queries(reverse("open-programme", args=["kuntadigi"]))[0] < 15
     assert queries(reverse("open-grants"))[0] < 20
+
+
+def test_a_municipality_merged_since_2017_is_shaded_with_its_successor():
+    from avustus.opendata.charts import _finland, shaded_areas, successors
+
+    later = successors()
+    # Valtimo merged into Nurmes in 2020, Honkajoki into Kankaanpää in 2021.
+    assert later["911"] == ("541", 2020) and later["099"] == ("214", 2021)
+    areas, _height = _finland()
+    assert shaded_areas(areas, {"541"}, later, 2020) == {"541", "911"}
+    assert shaded_areas(areas, {"214"}, later, 2020) == {"214"}  # in 2020 Honkajoki was still on its own
+    assert shaded_areas(areas, {"214"}, later, 2021) == {"214", "099"}
+    assert shaded_areas(areas, {"099"}, later, 2020) == {"099"}

@@ -122,10 +122,10 @@ def _finland() -> tuple[list[svg.Area], float]:
 
 
 @cache
-def successors() -> dict[str, str]:
-    """Municipality codes of the 2017 map that merged since, to the code that continued them."""
+def successors() -> dict[str, tuple[str, int]]:
+    """Municipality codes of the 2017 map that merged since: the code that continued each, and from which year."""
     text = resources.files("avustus.opendata").joinpath("data", "municipality-successors.csv").read_text("utf-8")
-    return {row["code"]: row["successor_code"] for row in csv.DictReader(text.splitlines())}
+    return {row["code"]: (row["successor_code"], int(row["from_year"])) for row in csv.DictReader(text.splitlines())}
 
 
 def participants(call: Call) -> list[tuple[str, str, str]]:
@@ -143,12 +143,22 @@ def participants(call: Call) -> list[tuple[str, str, str]]:
             .values_list("code", "name_fi", "name_sv")]
 
 
+def shaded_areas(areas: list[svg.Area], codes: set[str], later: dict[str, tuple[str, int]], year: int) -> set[str]:
+    """The map's areas to shade: a participant's own, and the area of a municipality that had merged by ``year``
+    (the round's) into one that takes part."""
+    def merged_into(code: str) -> str | None:
+        successor, since = later.get(code, ("", 0))
+        return successor if successor and since <= year else None
+
+    return {a.code for a in areas if a.code in codes or merged_into(a.code) in codes}
+
+
 def participation_map(call: Call, lang: str) -> Chart:
     found = participants(call)
-    shaded = {code for code, _fi, _sv in found}
-    later = successors()
     areas, height = _finland()
-    on = {a.code for a in areas if a.code in shaded or later.get(a.code) in shaded}
+    year = call.closes_at.year + 1 if call.closes_at else 9999  # decided after the call closed, in the next year
+    # at the latest (the 2019 call's decision of 2020 already knew Nurmes with Valtimo)
+    on = shaded_areas(areas, {code for code, _fi, _sv in found}, successors(), year)
     names = [sv if lang == "sv" and sv else fi for _code, fi, sv in found]
     title = _("Municipalities that lead or join a granted project")
     text = _("%(count)s municipalities lead or join a granted project of the round: %(names)s.") % {
