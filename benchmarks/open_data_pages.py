@@ -50,6 +50,7 @@ def main() -> None:
     programme, _ = Programme.objects.get_or_create(slug="bench", defaults={"name_fi": "Benchmark"})
     municipalities = list(Organisation.objects.filter(kind="municipality").order_by("code"))
     client = Client()
+    client.get("/open/", secure=True)  # the first request of a process loads templates and translations: not timed
 
     engine = settings.DATABASES["default"]["ENGINE"]
     print(f"# {platform.python_implementation()} {platform.python_version()}, {engine}")
