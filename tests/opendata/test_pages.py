@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 SLUG = "kuntadigi-2020-02-26"
 # Every 2020 application Hämeenlinna (109) led or joined, by row of Appendix 1: it led 010, 011 and 012 and
@@ -163,3 +165,16 @@ def test_a_municipality_merged_since_2017_is_shaded_with_its_successor():
     assert shaded_areas(areas, {"214"}, later, 2020) == {"214"}  # in 2020 Honkajoki was still on its own
     assert shaded_areas(areas, {"214"}, later, 2021) == {"214", "099"}
     assert shaded_areas(areas, {"099"}, later, 2020) == {"099"}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["programme", "call", "year", "group", "outcome", "organisation", "region",
+                                        "min", "max", "after"]),
+                       st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
+                               max_size=40), max_size=6))
+def test_any_search_is_answered_never_a_server_error(client, round_2020, params):
+    response = client.get(reverse("open-grants"), params)
+    assert response.status_code == 200
+    assert set(response.context["errors"]) <= {"year", "min", "max"}
+    exported = client.get(reverse("open-grants-export", args=["csv"]), params)
+    assert exported.status_code in {200, 302}
