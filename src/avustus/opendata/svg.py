@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 Number = Decimal | int
 
-LABEL_WIDTH = 200
+LABEL_WIDTH = 230
 WIDTH = 640
 BAR = 14
 GAP = 10
@@ -38,7 +38,7 @@ def _text(x: float, y: float, text: str, css_class: str = "chart-label", anchor:
     return f'<text x="{x:g}" y="{y:g}" class="{css_class}" text-anchor="{anchor}">{escape(text)}</text>'
 
 
-def _shorten(text: str, limit: int = 30) -> str:
+def _shorten(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
