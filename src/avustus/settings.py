@@ -186,6 +186,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "avustus.messaging",
+    "avustus.opendata",
 ]
 
 # Background work (avustus.messaging): the queue is a table in this database, so a task enqueued in a

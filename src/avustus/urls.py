@@ -7,7 +7,7 @@ from django.urls import include, path
 from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web import applicant, contact, history, tokens, views
+from avustus.web import applicant, contact, history, opendata, tokens, views
 from avustus.web.csp import allow_document_style
 from avustus.web.officials import evaluation, later, notifications, proposal, rectification, reviews, screening, setup
 
@@ -59,6 +59,12 @@ urlpatterns = [
     path("my/api-tokens/<int:pk>/revoke/", tokens.revoke_api_token, name="revoke-api-token"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<str:key>/", views.organisation_detail, name="organisation"),
+    path("open/", opendata.grants, name="open-grants"),
+    path("open/grants.<str:fmt>", opendata.grants_export, name="open-grants-export"),
+    path("open/rounds/<slug:slug>/", opendata.round_page, name="open-round"),
+    path("open/rounds/<slug:slug>/grants.<str:fmt>", opendata.round_download, name="open-round-export"),
+    path("open/organisations/<str:key>/", opendata.organisation_page, name="open-organisation"),
+    path("open/programmes/<slug:slug>/", opendata.programme_page, name="open-programme"),
     path("login/", throttle.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -139,6 +139,15 @@ MATRIX = [
     ("revoke-api-token",                  "POST",   "token",      LOGIN, GO,    NF,    NF,    NF,    NF,    NF,    NF),
     ("organisations",                     "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("organisation",                      "GET",    "org",        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    # Open data: public, no login; a draft call's are nobody's, officials' included (they have its own pages).
+    ("open-grants",                       "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("open-grants-export",                "GET",    "grants-csv", OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("open-round",                        "GET",    "round",      OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("open-round",                        "GET",    "draft-call", NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("open-round-export",                 "GET",    "round-csv",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("open-round-export",                 "GET",    "draft-call-csv", NF, NF,   NF,    NF,    NF,    NF,    NF,    NF),
+    ("open-organisation",                 "GET",    "org",        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("open-programme",                    "GET",    "programme",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("login",                             "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("logout",                            "POST",   "none",       GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
     ("set_language",                      "POST",   "none",       GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
@@ -282,13 +291,18 @@ def world(round_2020, open_call, applicant_of):
         "submitted-attachment": {"reference": submitted.reference, "attachment_id": submitted_file.pk},
         "token": {"pk": token.pk},
         "draft-call": {"slug": draft_call.slug, "call_id": draft_call.slug},
+        "grants-csv": {"fmt": "csv"},
+        "round-csv": {"slug": round_2020.slug, "fmt": "csv"},
+        "draft-call-csv": {"slug": draft_call.slug, "fmt": "csv"},
+        "programme": {"slug": round_2020.programme.slug},
     }
     return {"actors": actors, "objects": objects, "draft": draft, "submitted": submitted, "open_call": open_call,
             "draft_call": draft_call}
 
 
 OBJECTS = ("none", "open-call", "round", "submitted", "draft", "attachment", "decided", "signed", "unsigned", "org",
-           "round-app", "rectification", "assignment", "submitted-attachment", "token", "draft-call")
+           "round-app", "rectification", "assignment", "submitted-attachment", "token", "draft-call",
+           "grants-csv", "round-csv", "draft-call-csv", "programme")
 
 
 def _url(name: str, objects: dict) -> str:

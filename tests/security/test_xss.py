@@ -169,3 +169,16 @@ def test_api_token_names_are_escaped(client, django_user_model):
     token, _value = tokens.create_token(user, actor=user, name=name)
     assert_escaped(client.get(reverse("api-tokens")).content.decode(), "NAME")
     assert_escaped(client.get(reverse("revoke-api-token", args=[token.pk])).content.decode(), "NAME")
+
+
+def test_open_data_pages_escape_names_and_exports_keep_them_as_data(client, decided):
+    import json
+
+    call, application, _officer = decided
+    lead = application.lead.organisation
+    assert_escaped(client.get(reverse("open-grants"), {"call": call.slug}).content.decode(), "TITLE")
+    assert_escaped(client.get(reverse("open-organisation", args=[lead.key])).content.decode(), "TITLE")
+    assert_escaped(client.get(reverse("open-round", args=[call.slug])).content.decode())
+    assert_escaped(client.get(reverse("open-grants"), {"region": TAIL, "min": TAIL}).content.decode())
+    package = json.loads(client.get(reverse("open-round-export", args=[call.slug, "360giving"])).content)
+    assert payload("TITLE") in {g["title"] for g in package["grants"]}

@@ -19,6 +19,9 @@ class Programme(models.Model):
     name_en = models.CharField(_("name in English"), max_length=300, blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     budget_item = models.CharField(_("budget item"), max_length=20, blank=True)
+    # How the programme publishes its grants as open data (``opendata``): the 360Giving identifier prefix the
+    # publisher registered, the funder's name and organisation identifier, and the licence of the data.
+    open_data = models.JSONField(_("open data"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("programme")

@@ -253,3 +253,8 @@ def applications_of_organisation(org) -> QuerySet[Application]:
         .distinct()
         .order_by("-call__closes_at", "source_row")
     )
+
+
+def newest_outcomes():
+    """Outcomes of signed decisions on ``OuterRef("pk")`` (an application), newest first: its current one first."""
+    return _newest_outcomes()

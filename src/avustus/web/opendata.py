@@ -1,0 +1,158 @@
+"""Open data, public and without login: search of published grants, the pages of a round, a body and a programme
+with their charts, and the exports. Thin: parse the request, call ``avustus.opendata``, render."""
+
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from avustus.accounts.permissions import can_see_decision
+from avustus.calls.models import Call, GrantGroup
+from avustus.decisions.documents.render import FORMATS as DOCUMENT_FORMATS
+from avustus.decisions.documents.render import LANGUAGES as DOCUMENT_LANGUAGES
+from avustus.decisions.models import Outcome
+from avustus.errors import Invalid
+from avustus.opendata import charts
+from avustus.opendata.exports import FORMATS, export, public_call, round_export
+from avustus.opendata.selectors import (
+    GrantSearch,
+    keyset_page,
+    organisation_record,
+    parse_cursor,
+    programme_rounds,
+    public_programmes,
+    published_applications,
+    regions,
+    totals,
+)
+from avustus.registry.models import Organisation
+from avustus.web.feedback import error_summary
+
+FILTERS = ("programme", "call", "year", "group", "outcome", "organisation", "region", "min", "max")
+MAX_AMOUNT = Decimal("1e12")
+
+
+def _downloads(name: str, query: str = "", **kwargs) -> list[tuple[str, str]]:
+    """(address, label) of each export format."""
+    labels = {"360giving": _("360Giving JSON"), "csv": _("CSV"), "xlsx": _("Excel (XLSX)")}
+    suffix = f"?{query}" if query else ""
+    return [(reverse(name, kwargs={**kwargs, "fmt": fmt}) + suffix, labels[fmt]) for fmt in FORMATS]
+
+
+def _lang() -> str:
+    lang = (get_language() or "fi")[:2]
+    return lang if lang in {"fi", "sv", "en"} else "fi"
+
+
+def _amount(text: str, field: str, errors: dict) -> Decimal | None:
+    text = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0 or value > MAX_AMOUNT:
+        errors[field] = [_("Give an amount in euros, such as 150000 or 150000,50.")]
+        return None
+    return value
+
+
+def _search(params) -> tuple[GrantSearch, dict, dict]:
+    """The search the query string asks for, what was typed (to show back) and errors by field."""
+    typed = {name: str(params.get(name, ""))[:100].strip() for name in FILTERS}
+    errors: dict[str, list[str]] = {}
+    digits = typed["year"].isascii() and typed["year"].isdigit()  # "²" is a digit to isdigit, not to int
+    year = int(typed["year"]) if digits and 1900 < int(typed["year"]) < 3000 else None
+    if typed["year"] and year is None:
+        errors["year"] = [_("Give the year as four digits, such as 2020.")]
+    outcome = typed["outcome"] if typed["outcome"] in Outcome.Kind.values else ""
+    search = GrantSearch(programme=typed["programme"], call=typed["call"], year=year, group=typed["group"],
+                         outcome=outcome, organisation=typed["organisation"], region=typed["region"],
+                         min_amount=_amount(typed["min"], "min", errors),
+                         max_amount=_amount(typed["max"], "max", errors))
+    return search, typed, errors
+
+
+def grants(request):
+    search, typed, errors = _search(request.GET)
+    found = search.apply(published_applications())
+    page = keyset_page(found, parse_cursor(request.GET.get("after", "")))
+    query = urlencode({k: typed[k] for k in FILTERS if typed[k]})
+    fields: dict[str, tuple[str | None, str]] = {
+        "year": ("f-year", _("Year of decision")), "min": ("f-min", _("Granted at least (EUR)")),
+        "max": ("f-max", _("Granted at most (EUR)"))}
+    return render(request, "web/open/grants.html", {
+        "page": page,
+        "totals": totals(found),
+        "typed": typed,
+        "errors": errors,
+        "error_summary": error_summary(errors, fields),
+        "query": query,
+        "programmes": public_programmes(),
+        "calls": Call.objects.exclude(status=Call.Status.DRAFT).order_by("-closes_at", "slug"),
+        "groups": GrantGroup.objects.exclude(call__status=Call.Status.DRAFT).values_list("code", "name_fi",
+                                                                                        "name_sv").distinct(),
+        "outcomes": Outcome.Kind.choices,
+        "bodies": Organisation.objects.filter(kind__in=[Organisation.Kind.MUNICIPALITY,
+                                                        Organisation.Kind.JOINT_AUTHORITY]).order_by("name_fi"),
+        "regions": regions(),
+        "downloads": _downloads("open-grants-export", query),
+    })
+
+
+def _download(exported) -> HttpResponse:
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
+
+
+def grants_export(request, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    search, _typed, errors = _search(request.GET)
+    if errors or not search.awarded().exists():
+        # The search page says what is wrong with the search, or that it found no grants.
+        return redirect(reverse("open-grants") + "?" + request.GET.urlencode())
+    lang = _lang()
+    return _download(export(search, fmt, name="grants", lang=lang, title=_("Grants awarded, by a search")))
+
+
+def round_page(request, slug: str):
+    call = get_object_or_404(Call.objects.exclude(status=Call.Status.DRAFT).select_related("programme"), slug=slug)
+    decisions = [d for d in call.decisions.order_by("decided_on", "id") if can_see_decision(request.user, d)]
+    return render(request, "web/open/round.html", {
+        "call": call, "charts": charts.round_charts(call, _lang()), "formats": DOCUMENT_FORMATS,
+        "downloads": _downloads("open-round-export", slug=call.slug),
+        "decisions": decisions, "document_languages": DOCUMENT_LANGUAGES,
+    })
+
+
+def round_download(request, slug: str, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    try:
+        return _download(round_export(public_call(slug).slug, fmt, lang=_lang()))
+    except Invalid as exc:  # no awarded grants (yet): nothing to download
+        raise Http404(str(exc)) from exc
+
+
+def organisation_page(request, key: str):
+    organisation = get_object_or_404(Organisation, key=key)
+    return render(request, "web/open/organisation.html", {"record": organisation_record(organisation)})
+
+
+def programme_page(request, slug: str):
+    programme = get_object_or_404(public_programmes(), slug=slug)
+    rounds = programme_rounds(programme)
+    return render(request, "web/open/programme.html", {
+        "programme": programme, "rounds": rounds, "chart": charts.over_time(programme, _lang()) if rounds else None,
+        "applied": sum((r.applied for r in rounds), Decimal("0.00")),
+        "granted": sum((r.granted for r in rounds), Decimal("0.00")),
+        "granted_count": sum(r.granted_count for r in rounds),
+        "applications": sum(r.applications for r in rounds),
+    })
