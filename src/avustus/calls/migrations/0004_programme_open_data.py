@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0002_call_plan_fields'),
+        ('calls', '0003_call_instalments'),
     ]
 
     operations = [
