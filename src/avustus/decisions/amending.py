@@ -125,8 +125,10 @@ def prepare_later_decision(original: Decision, changes: dict[Application, tuple[
     return decision
 
 
-def sign_prepared(decision: Decision, *, actor, version: str, decided_on: date | None = None) -> Decision:
-    """A decision-maker who did not prepare it signs a prepared later decision, as read (``draft_version``)."""
+def sign_prepared(decision: Decision, *, actor, version: str, decided_on: date | None = None,
+                  shown: str | None = None) -> Decision:
+    """A decision-maker who did not prepare it signs a prepared later decision, as read (``draft_version``),
+    and as previewed (``shown``: ``signing.shown_sha256`` of its preview; ``None`` when none was shown)."""
     check_decides(actor, decision.call.programme, _("only a decision-maker signs decisions"))
     check_not_presenter(actor, decision.presenting_official_id,
                         _("the presenting official cannot sign the decision they presented"))
@@ -140,7 +142,7 @@ def sign_prepared(decision: Decision, *, actor, version: str, decided_on: date |
         current.decision_maker_name = display_name(actor)
         current.decided_on = current.decided_on or decided_on or timezone.localdate()
         current.save(update_fields=["decision_maker", "decision_maker_name", "decided_on"])
-        return sign_decision(current, actor=actor)
+        return sign_decision(current, actor=actor, shown=shown)
 
 
 def later_decision(original: Decision, changes: dict[Application, tuple[str, Decimal | None]], *,
