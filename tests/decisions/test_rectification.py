@@ -12,6 +12,7 @@ from avustus.decisions.models import Decision
 from avustus.decisions.notifications import record_notification
 from avustus.decisions.selectors import current_outcome
 from avustus.evaluation.models import RectificationRequest
+from tests.conftest import run_document_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +97,8 @@ def test_a_deferred_application_gets_its_own_later_decision(setting):
     later = amending.later_decision(decision, {deferred: ("granted", Decimal("100000.00"))},
                                          presenting_official=official, actor=decider)
     assert current_outcome(deferred).decision == later
+    assert not later.documents.exists()  # signed, documents pending: the task makes them
+    run_document_tasks()
     assert later.documents.filter(lang="fi", format="html").exists()
 
 
