@@ -44,6 +44,7 @@ urlpatterns = [
     path("rounds/<slug:slug>/screening/", screening.screening_list, name="officials-screening"),
     path("rounds/<slug:slug>/evaluation/", evaluation.evaluation, name="officials-evaluation"),
     path("rounds/<slug:slug>/proposal/", proposal.proposal, name="officials-proposal"),
+    path("rounds/<slug:slug>/decision-preview/", proposal.decision_preview, name="officials-decision-preview"),
     path("rounds/<slug:slug>/proposal/<str:reference>/", proposal.proposal_line, name="officials-proposal-line"),
     path("rounds/<slug:slug>/rectifications/", rectification.rectifications, name="officials-rectifications"),
     path("rounds/<slug:slug>/later/", later.later_decisions, name="officials-later"),

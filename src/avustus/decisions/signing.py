@@ -49,6 +49,8 @@ def shown_sha256(snapshot: dict) -> str:
 
 def refuse_unlike_shown(snapshot: dict, shown: str | None) -> None:
     """Conflict if the snapshot is not the one the signer was shown; ``None``: no preview was shown (a command)."""
+    if shown == "":
+        raise Conflict(_("Read the decision's preview before signing it."))
     if shown is not None and shown != shown_sha256(snapshot):
         raise Conflict(_("The decision has changed since its preview was made. Read it again before signing."))
 
