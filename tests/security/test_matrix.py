@@ -116,6 +116,8 @@ MATRIX = [
     ("officials-screening",               "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-evaluation",              "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-proposal",                "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    # The decision to sign: only decision-makers; the 2020 round has no presented proposal, so back with a message.
+    ("officials-decision-preview",        "GET",    "round",      LOGIN, NF,    NF,    NF,    GO,    NF,    NF,    NF),
     ("officials-proposal-line",           "GET",    "round-app",  LOGIN, NF,    NF,    OK,    NF,    NF,    NF,    OK),
     ("officials-rectifications",          "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-later",                   "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
