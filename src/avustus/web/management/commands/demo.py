@@ -16,6 +16,7 @@ from avustus.calls.models import Call
 from avustus.calls.services import copy_call, publish_call
 from avustus.decisions.bundled import bundled_decision
 from avustus.decisions.round_import import import_parsed
+from avustus.messaging import worker
 from avustus.rules.money import max_aid
 
 DEMO_CALL = "kuntadigi-demo"
@@ -52,6 +53,8 @@ class Command(BaseCommand):
         open_call = self._open_call(result.call)
         self._demo_applications(open_call)
         closed_call = self._closed_call(result.call)
+        # Work an earlier session left queued (a decision signed while no worker ran: its documents), done now.
+        worker.run(until_idle=True)
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
             f"Round {result.call.slug} {'loaded' if result.changed else 'already loaded'}: "
