@@ -13,8 +13,8 @@ from avustus.audit import triggers
 from avustus.audit.chain import record, verify
 from avustus.audit.models import AuditEntry, ReplacePermit
 from avustus.decisions.models import Decision, DecisionDocument, Outcome
-from tests.conftest import run_document_tasks
 from tests.audit.conftest import sql
+from tests.conftest import run_document_tasks
 
 pytestmark = pytest.mark.django_db
 

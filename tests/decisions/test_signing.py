@@ -184,4 +184,5 @@ def test_documents_rewritten_with_their_hashes_are_caught_by_the_audit_log(amend
         cursor.execute("UPDATE decisions_decisiondocument SET content = %s, sha256 = %s WHERE id = %s",
                        [b"forged", "0" * 64, document.pk])
     assert verify_signed_decision(Decision.objects.get(pk=signed.pk)) == [
-        "document sv.html differs from the one signed", "document sv.html differs from the hash recorded in the audit log"]
+        "document sv.html differs from the one signed",
+        "document sv.html differs from the hash recorded in the audit log"]
