@@ -68,7 +68,7 @@ def decision_snapshot(decision: Decision) -> dict:
         ).values("application_id", "kind", "number", "group__code", "amount_granted", "project_as_written",
                  "conditions_fi", "conditions_sv", "recipient_id", "recipient_as_written")
     }
-    members: dict[int, list[dict]] = {}
+    members: dict[int, list[Any]] = {}
     for m in (ConsortiumMember.objects.filter(application__call=call, application__outcomes__decision=decision)
               .order_by("application_id", "position", "id")
               .values("application_id", "role", "organisation_id", "name_as_written")):

@@ -31,6 +31,6 @@ class Command(BaseCommand):
             return
         for row in rows:
             name = row["task"].rsplit(".", 1)[-1]
-            args = ",".join(str(a) for a in row["args"])[:40]
-            self.stdout.write(f"{row['id'][:8]}  {row['status']:<10} {row['attempts']:>2}  {name}({args})"
+            shown = ",".join(str(a) for a in row["args"])[:40]
+            self.stdout.write(f"{row['id'][:8]}  {row['status']:<10} {row['attempts']:>2}  {name}({shown})"
                               + (f"  {row['last_error']}" if row["last_error"] else ""))
