@@ -48,6 +48,7 @@ urlpatterns = [
     path("rounds/<slug:slug>/proposal/<str:reference>/", proposal.proposal_line, name="officials-proposal-line"),
     path("rounds/<slug:slug>/rectifications/", rectification.rectifications, name="officials-rectifications"),
     path("rounds/<slug:slug>/later/", later.later_decisions, name="officials-later"),
+    path("rounds/<slug:slug>/later/<int:pk>/", later.later_preview, name="officials-later-preview"),
     path("applications/<str:reference>/screening/", screening.screen_application, name="officials-screen"),
     path("applications/<str:reference>/documents/<int:attachment_id>/", screening.dossier_attachment,
          name="dossier-attachment"),

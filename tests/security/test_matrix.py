@@ -73,6 +73,7 @@ ACTORS = ("anonymous", "lead", "other", "official", "decider", "reviewer", "audi
 #   decided        an application of the 2020 round with a grant or a deferral
 #   signed         the 2020 round's signed collective decision, as Finnish HTML
 #   unsigned       a draft amending decision of it, as Finnish HTML
+#   round-draft    that draft, on the round's pages
 #   org            the registry entry of Hämeenlinna
 #   token          a personal API token of the lead's user
 #   none           the route has no parameters
@@ -120,6 +121,8 @@ MATRIX = [
     ("officials-decision-preview",        "GET",    "round",      LOGIN, NF,    NF,    NF,    GO,    NF,    NF,    NF),
     ("officials-proposal-line",           "GET",    "round-app",  LOGIN, NF,    NF,    OK,    NF,    NF,    NF,    OK),
     ("officials-rectifications",          "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    # A prepared later decision as its signer would sign it: decision-makers only.
+    ("officials-later-preview",           "GET",    "round-draft", LOGIN, NF,   NF,    NF,    OK,    NF,    NF,    NF),
     ("officials-later",                   "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-screen",                  "GET",    "decided",    LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-screen",                  "GET",    "draft",      LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF),
@@ -274,6 +277,7 @@ def world(round_2020, open_call, applicant_of):
         "decided": {"reference": decided.reference, "lang": "fi", "fmt": "html"},
         "signed": {"pk": signed.pk, "lang": "fi", "fmt": "html"},
         "unsigned": {"pk": unsigned.pk, "lang": "fi", "fmt": "html"},
+        "round-draft": {"slug": round_2020.slug, "pk": unsigned.pk},
         "org": {"key": hameenlinna.key},
         "round-app": {"slug": round_2020.slug, "reference": decided.reference},
         "rectification": {"pk": rectification.pk},
@@ -287,7 +291,7 @@ def world(round_2020, open_call, applicant_of):
 
 
 OBJECTS = ("none", "open-call", "round", "submitted", "draft", "attachment", "decided", "signed", "unsigned", "org",
-           "round-app", "rectification", "assignment", "submitted-attachment", "token", "draft-call")
+           "round-app", "rectification", "assignment", "submitted-attachment", "token", "draft-call", "round-draft")
 
 
 def _url(name: str, objects: dict) -> str:

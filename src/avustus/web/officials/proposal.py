@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -95,11 +96,14 @@ def decision_preview(request, slug: str):
     references = [row["reference"] for row in snapshot["appendix"]]
     log_list(request, call, "decision preview", call.applications.filter(reference__in=references))
     query = request.GET.copy()
+    shown = shown_sha256(snapshot)
     return render(request, "web/officials/decision_preview.html", {
-        "call": call, "version": version, "decision_maker_title": title, "lang": lang,
+        "call": call, "lang": lang, "approving": True,
         "document_languages": [(code, _set_lang(query, code)) for code in LANGUAGES],
         "document": mark_safe(preview_html(snapshot, lang)),  # noqa: S308 -- the renderer escapes every text
-        "shown": shown_sha256(snapshot),
+        "form_action": reverse("officials-proposal", args=[call.slug]), "shown": shown,
+        "hidden": [("action", "approve"), ("version", version), ("shown", shown), ("decision_maker_title", title)],
+        "back": reverse("officials-proposal", args=[call.slug]),
     })
 
 
