@@ -79,8 +79,8 @@ def test_the_screen_approves_the_version_read_and_only_when_confirmed(client, ev
                            follow=True)  # a decision other than the one shown
     assert not Decision.objects.filter(call=call).exists()
     refusals = [str(m) for m in response.context["messages"]]
-    assert "Read the decision's preview before signing it." in refusals
-    assert refusals[-1] == "The decision has changed since its preview was made. Read it again before signing."
+    assert "Lue päätöksen esikatselu ennen kuin allekirjoitat sen." in refusals  # the site speaks Finnish
+    assert refusals[-1] == "Päätös on muuttunut esikatselun jälkeen. Lue se uudelleen ennen allekirjoittamista."
     response = client.post(_url(call), {**signing, "confirm": "yes"})
     decision = Decision.objects.get(call=call)
     assert response.url == reverse("officials-notifications", args=[decision.pk])
@@ -96,18 +96,22 @@ def test_a_signed_decision_says_its_documents_are_pending_until_the_task_stores_
     present(call, staff["official"])
     decision = approval.approve(call, actor=staff["decider"], version=seen(call))
     client.force_login(staff["decider"])
+    client.cookies["django_language"] = "sv"
+    assert "undertecknat, handlingarna under arbete" in client.get(reverse("round", args=[call.slug])).content.decode()
+    del client.cookies["django_language"]
     notifications = client.get(reverse("officials-notifications", args=[decision.pk])).content.decode()
-    assert "signed, documents pending" in notifications
+    assert "allekirjoitettu, asiakirjat tekeillä" in notifications
     document = client.get(reverse("decision-document", args=[decision.pk, "fi", "pdf"]))
     assert document.status_code == 503 and document["Retry-After"] == "30"
-    assert "Documents pending" in document.content.decode()
+    assert "Asiakirjat tekeillä" in document.content.decode()
     round_page = client.get(reverse("round", args=[call.slug])).content.decode()
-    assert "signed, documents pending" in round_page and f"/decisions/{decision.pk}/" not in round_page
+    assert "allekirjoitettu, asiakirjat tekeillä" in round_page and f"/decisions/{decision.pk}/fi.pdf" not in round_page
 
     run_document_tasks()
     document = client.get(reverse("decision-document", args=[decision.pk, "fi", "pdf"]))
     assert document.status_code == 200 and document.content.startswith(b"%PDF")
-    assert "documents pending" not in client.get(reverse("round", args=[call.slug])).content.decode()
+    round_page = client.get(reverse("round", args=[call.slug])).content.decode()
+    assert "asiakirjat tekeillä" not in round_page and f"/decisions/{decision.pk}/fi.pdf" in round_page
 
 
 def test_the_decision_maker_sees_that_a_withdrawal_sent_the_proposal_back(client, evaluated, staff):
