@@ -154,6 +154,8 @@ MATRIX = [
     ("api-v1:list_calls",                 "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:get_call",                   "GET",    "open-call",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:get_call",                   "GET",    "draft-call", NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("api-v1:get_decision",               "GET",    "signed",     OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("api-v1:get_decision",               "GET",    "unsigned",   NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("api-v1:search_organisations",       "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:create_application",         "POST",   "none",       BAD,   CREATED, NO,  NO,    NO,    NO,    NO,    NO),
     ("api-v1:get_application",            "GET",    "submitted",  BAD,   OK,    NF,    NF,    NF,    NF,    NF,    NF),

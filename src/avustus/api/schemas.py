@@ -118,3 +118,25 @@ class AttachmentOut(Schema):
     size: int = Field(description="Bytes", examples=[48213])
     sha256: str = Field(examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
     uploaded_at: datetime = Field(examples=["2026-03-18T10:41:00+02:00"])
+
+
+class DecisionDocumentOut(Schema):
+    lang: str = Field(examples=["fi"])
+    format: str = Field(examples=["pdf"])
+    url: str = Field(examples=["/decisions/12/fi.pdf"])
+    sha256: str | None = Field(description="The stored document's hash; null when it is rendered on request")
+
+
+class DecisionOut(Schema):
+    id: int = Field(examples=[12])
+    call: str = Field(examples=["kuntadigi-2020-02-26"])
+    kind: str = Field(examples=["collective"])
+    status: str = Field(description="draft or signed", examples=["signed"])
+    documents_status: str = Field(
+        description="pending: signed in Avustus, its documents still being made (ask again later); stored: made "
+                    "once from the signed data and never changed; rendered: made on request from the decision's "
+                    "data (a draft, or a decision signed outside Avustus)", examples=["pending"])
+    decided_on: str | None = Field(examples=["2020-02-26"])
+    signed_at: datetime | None
+    snapshot_sha256: str | None = Field(description="The SHA-256 of the data as signed in Avustus")
+    documents: list[DecisionDocumentOut]
