@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from avustus.audit import triggers
+from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
 from avustus.decisions.amending import start_amending_decision
 from avustus.decisions.documents.render import render_decision
@@ -41,7 +42,9 @@ def test_signing_stores_every_document_once_with_hashes(amendment, minister):
     signed = sign_decision(amendment, actor=minister)
     assert signed.status == "signed" and signed.snapshot_sha256 and signed.signed_at
     assert not signed.documents.exists() and verify_signed_decision(signed) == []  # pending, and whole
+    assert verify().ok  # the audit chain: the signature recorded with its documents pending
     assert run_document_tasks() == 1
+    assert verify().ok
     forms = {(d.lang, d.format) for d in signed.documents.all()}
     assert forms == {(lang, fmt) for lang in ("fi", "sv") for fmt in ("html", "pdf", "json", "txt")}
     assert verify_signed_decision(signed) == []
