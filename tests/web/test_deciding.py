@@ -57,7 +57,16 @@ def test_presenting_on_the_screen_needs_a_closed_call_a_date_a_title_and_the_box
     assert proposal.presenting_official_title == "Neuvotteleva virkamies"
 
 
-def test_the_screen_approves_the_version_read_and_only_when_confirmed(client, evaluated, staff):
+def test_the_screen_approves_the_version_read_and_only_when_confirmed(client, evaluated, staff, monkeypatch):
+    from avustus.decisions import signing
+    from avustus.decisions.documents import pdf, render
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a document was rendered on the request path")
+
+    # Neither the preview (HTML built from the snapshot) nor the signature renders a document.
+    for module, name in ((render, "render_snapshot"), (signing, "render_documents"), (pdf, "render_pdf")):
+        monkeypatch.setattr(module, name, no_rendering)
     call, _apps = evaluated
     present(call, staff["official"])
     client.force_login(staff["decider"])
