@@ -177,3 +177,17 @@ def process_environment(tmp_path, prefix: str):
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_document_tasks() -> int:
+    """Run the pending tasks that store signed decisions' documents, as ``avustus worker --until-idle`` would
+    (called directly, so that it works inside a test's transaction); the number run."""
+    from django_tasks_db.models import DBTaskResult
+
+    from avustus.decisions.tasks import store_documents
+
+    pending = list(DBTaskResult.objects.filter(status="READY", task_path=store_documents.module_path))
+    for result in pending:
+        store_documents.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+        DBTaskResult.objects.filter(pk=result.pk).update(status="SUCCESSFUL")
+    return len(pending)

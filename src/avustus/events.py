@@ -21,8 +21,10 @@ application_withdrawn = Signal()
 # decision=, actor=: a decision is signed in Avustus (``decisions.signing.seal``) or a round taken outside
 # Avustus is imported (``decisions.round_import``); its outcomes are final from here on.
 decision_signed = Signal()
-# decision=, actor=: a signed decision's documents are stored, so letters that carry them may go out. Never
-# sent for an imported round (its letters went out when it was made).
+# decision=, actor=: a signed decision's documents are stored, so letters that carry them may go out. Sent by
+# the task that stores them (``decisions.signing.store_documents``, run by the worker), inside its transaction,
+# once per decision, with ``actor`` SYSTEM (the signer is ``decision.decision_maker``). Never sent for an
+# imported round (its letters went out when it was made).
 decision_documents_ready = Signal()
 # request=, actor=: a rectification request (``evaluation.RectificationRequest``) was registered
 # (``decisions.rectification.register_request``).

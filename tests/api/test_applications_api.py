@@ -115,5 +115,6 @@ def test_every_route_of_the_openapi_document_is_exercised():
     exercised = {"/api/v1/calls", "/api/v1/calls/{call_id}", "/api/v1/organisations", "/api/v1/applications",
                  "/api/v1/applications/{reference}", "/api/v1/applications/{reference}/submit",
                  "/api/v1/applications/{reference}/withdraw", "/api/v1/applications/{reference}/attachments",
-                 "/api/v1/applications/{reference}/attachments/{attachment_id}"}
+                 "/api/v1/applications/{reference}/attachments/{attachment_id}",
+                 "/api/v1/decisions/{pk}"}  # tests/api/test_decisions_api.py
     assert set(spec["paths"]) == exercised

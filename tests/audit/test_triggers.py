@@ -14,6 +14,7 @@ from avustus.audit.chain import record, verify
 from avustus.audit.models import AuditEntry, ReplacePermit
 from avustus.decisions.models import Decision, DecisionDocument, Outcome
 from tests.audit.conftest import sql
+from tests.conftest import run_document_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,9 @@ def signed(round_2020):
     Outcome.objects.create(decision=draft, application=deferred.application, kind="granted",
                            amount_granted=Decimal("106200.00"), number=1, recipient=deferred.recipient,
                            recipient_as_written="Paimion kaupungille")
-    return imported, sign_decision(draft, actor=minister)
+    signed = sign_decision(draft, actor=minister)
+    run_document_tasks()
+    return imported, signed
 
 
 def test_every_trigger_is_installed_after_migrating():

@@ -130,6 +130,11 @@ def test_presenting_and_approving_in_the_browser_ask_for_a_tick_and_meet_wcag(pa
     _log_in(page, live_server, "paattaja", "demo-paattaja")
     page.goto(url)
     axe_check(page)
+    page.fill("#d-title", "Kuntaministeri")
+    with page.expect_navigation():  # to the decision as its documents will say it, which is what is signed
+        page.click("form:has(input[value='approve']) button[type=submit]")
+    expect(page.locator(".preview")).to_contain_text("Kuntaministeri")
+    axe_check(page)
     page.click("form:has(input[value='approve']) button[type=submit]")  # not ticked
     expect(page.locator("form:has(input[value='approve']) input[name=confirm]:invalid")).to_have_count(1)
     assert not Decision.objects.filter(call=call).exists()

@@ -1,6 +1,7 @@
 """Rectification requests: registered on time or late, prepared by one official, decided by another person."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from avustus.decisions.models import Decision
 from avustus.decisions.notifications import record_notification
 from avustus.decisions.selectors import current_outcome
 from avustus.evaluation.models import RectificationRequest
+from tests.conftest import run_document_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +98,8 @@ def test_a_deferred_application_gets_its_own_later_decision(setting):
     later = amending.later_decision(decision, {deferred: ("granted", Decimal("100000.00"))},
                                          presenting_official=official, actor=decider)
     assert current_outcome(deferred).decision == later
+    assert not later.documents.exists()  # signed, documents pending: the task makes them
+    run_document_tasks()
     assert later.documents.filter(lang="fi", format="html").exists()
 
 
@@ -122,7 +126,14 @@ def test_a_deferred_application_is_prepared_by_an_official_and_signed_by_a_decis
     client.post(url, {"sign": draft.pk, "version": version})  # the box left unticked: nothing is signed
     draft.refresh_from_db()
     assert draft.status == Decision.Status.DRAFT
-    client.post(url, {"sign": draft.pk, "version": version, "confirm": "yes"})
+    client.post(url, {"sign": draft.pk, "version": version, "confirm": "yes"})  # not from the preview: no hash
+    draft.refresh_from_db()
+    assert draft.status == Decision.Status.DRAFT
+    preview = client.get(reverse("officials-later-preview", args=[decision.call.slug, draft.pk]))
+    html = preview.content.decode()
+    assert "100\u00a0000 euroa" in html and decider.get_username() in html  # as signed: the signer named
+    shown = re.search(r'name="shown" value="([0-9a-f]+)"', html).group(1)
+    client.post(url, {"sign": draft.pk, "version": version, "shown": shown, "confirm": "yes"})
     draft.refresh_from_db()
     assert draft.status == Decision.Status.SIGNED and draft.decision_maker == decider
     assert current_outcome(deferred).amount_granted == Decimal("100000.00")

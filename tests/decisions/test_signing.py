@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from avustus.audit import triggers
+from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
 from avustus.decisions.amending import start_amending_decision
 from avustus.decisions.documents.render import render_decision
 from avustus.decisions.models import Decision, DecisionDocument, DecisionLocked, Outcome
 from avustus.decisions.selectors import current_outcome
 from avustus.decisions.signing import sign_decision, verify_signed_decision
+from tests.conftest import run_document_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,10 @@ def amendment(round_2020, minister):
 def test_signing_stores_every_document_once_with_hashes(amendment, minister):
     signed = sign_decision(amendment, actor=minister)
     assert signed.status == "signed" and signed.snapshot_sha256 and signed.signed_at
+    assert not signed.documents.exists() and verify_signed_decision(signed) == []  # pending, and whole
+    assert verify().ok  # the audit chain: the signature recorded with its documents pending
+    assert run_document_tasks() == 1
+    assert verify().ok
     forms = {(d.lang, d.format) for d in signed.documents.all()}
     assert forms == {(lang, fmt) for lang in ("fi", "sv") for fmt in ("html", "pdf", "json", "txt")}
     assert verify_signed_decision(signed) == []
@@ -52,6 +58,7 @@ def test_signing_stores_every_document_once_with_hashes(amendment, minister):
 
 def test_a_signed_decision_cannot_be_changed(amendment, minister):
     signed = sign_decision(amendment, actor=minister)
+    run_document_tasks()
     with pytest.raises(DecisionLocked):
         sign_decision(signed, actor=minister)
     signed.decided_on = datetime.date(2020, 7, 1)
@@ -75,6 +82,7 @@ def test_a_signed_decision_cannot_be_changed(amendment, minister):
 
 def test_tampering_behind_the_models_back_is_detected(amendment, minister):
     signed = sign_decision(amendment, actor=minister)
+    run_document_tasks()
     document = signed.documents.get(lang="fi", format="txt")
     # The database refuses this UPDATE (audit.triggers); someone with the rights to drop the trigger first
     # is who the hashes still catch. The test's rollback restores the trigger.
@@ -104,23 +112,80 @@ def test_the_same_data_renders_to_the_same_bytes(round_2020, fmt):
         assert render_decision(decision, lang, fmt) == render_decision(decision, lang, fmt)
 
 
-def test_documents_rendered_from_data_that_changed_before_the_signature_are_discarded(amendment, minister,
-                                                                                     monkeypatch):
-    """Rendering happens before the signing transaction; a change meanwhile refuses the signature."""
+def test_a_decision_changed_after_its_preview_is_not_signed(amendment, minister):
+    """The signer names the snapshot they read (its hash); a change since then refuses the signature."""
     from avustus.decisions import signing
+    from avustus.decisions.documents.snapshot import decision_snapshot
     from avustus.errors import Conflict
 
-    render = signing.render_documents
-
-    def render_then_change(snapshot):
-        documents = render(snapshot)
-        Outcome.objects.filter(decision=amendment).update(amount_granted=Decimal("100000.00"))  # someone else
-        return documents
-
-    monkeypatch.setattr(signing, "render_documents", render_then_change)
+    shown = signing.shown_sha256(decision_snapshot(amendment))
+    Outcome.objects.filter(decision=amendment).update(amount_granted=Decimal("100000.00"))  # someone else
     with pytest.raises(Conflict):
-        sign_decision(amendment, actor=minister)
+        sign_decision(amendment, actor=minister, shown=shown)
     amendment.refresh_from_db()
     assert amendment.status == "draft" and amendment.snapshot_sha256 == ""
-    assert not DecisionDocument.objects.filter(decision=amendment).exists()
     assert not AuditEntry.objects.filter(action="decision.signed", target_id=str(amendment.pk)).exists()
+    assert run_document_tasks() == 0  # the refused signature enqueued nothing
+
+    signed = sign_decision(amendment, actor=minister, shown=signing.shown_sha256(decision_snapshot(amendment)))
+    assert signed.status == "signed" and signed.snapshot["decision"]["id"] == amendment.pk
+
+
+def test_signing_renders_nothing_and_the_task_stores_the_documents_once(amendment, minister, monkeypatch):
+    """The request path calls no renderer; the task renders from the signed snapshot, once, and then announces."""
+    from avustus import events
+    from avustus.decisions import signing
+    from avustus.decisions.documents import render
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a document was rendered while signing")
+
+    with monkeypatch.context() as patched:
+        for module, name in ((render, "render_snapshot"), (signing, "render_documents")):
+            patched.setattr(module, name, no_rendering)
+        patched.setattr("avustus.decisions.documents.pdf.render_pdf", no_rendering)
+        signed = sign_decision(amendment, actor=minister)
+    ready = []
+    events.decision_documents_ready.connect(lambda sender, decision, **kw: ready.append(
+        (decision.pk, decision.documents.count())), weak=False, dispatch_uid="test.ready")
+    try:
+        assert ready == [] and not signed.documents.exists()
+        assert run_document_tasks() == 1
+        # Sent once, when the documents exist, inside the transaction that stored them.
+        assert ready == [(signed.pk, 8)]
+        assert signing.store_documents(signed.pk, signed.snapshot_sha256) == "stored before"
+        assert ready == [(signed.pk, 8)] and DecisionDocument.objects.filter(decision=signed).count() == 8
+    finally:
+        events.decision_documents_ready.disconnect(dispatch_uid="test.ready")
+    assert AuditEntry.objects.filter(action="decision.documents_stored", target_id=str(signed.pk)).count() == 1
+    stored = Decision.objects.get(pk=signed.pk)
+    json_document = bytes(stored.documents.get(lang="fi", format="json").content)
+    assert b'"id": %d' % signed.pk in json_document  # rendered from the snapshot as signed, id and all
+    assert verify_signed_decision(stored) == []
+
+
+def test_the_task_refuses_a_snapshot_that_no_longer_matches_its_hash(amendment, minister):
+    from avustus.decisions import signing
+
+    signed = sign_decision(amendment, actor=minister)
+    triggers.drop(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE decisions_decision SET snapshot = %s WHERE id = %s", ['{"forged": true}', signed.pk])
+    with pytest.raises(signing.SnapshotChanged):
+        run_document_tasks()
+    assert not DecisionDocument.objects.filter(decision=signed).exists()
+    assert verify_signed_decision(Decision.objects.get(pk=signed.pk)) == [
+        "the data snapshot differs from the one signed"]
+
+
+def test_documents_rewritten_with_their_hashes_are_caught_by_the_audit_log(amendment, minister):
+    signed = sign_decision(amendment, actor=minister)
+    run_document_tasks()
+    document = signed.documents.get(lang="sv", format="html")
+    triggers.drop(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE decisions_decisiondocument SET content = %s, sha256 = %s WHERE id = %s",
+                       [b"forged", "0" * 64, document.pk])
+    assert verify_signed_decision(Decision.objects.get(pk=signed.pk)) == [
+        "document sv.html differs from the one signed",
+        "document sv.html differs from the hash recorded in the audit log"]

@@ -125,7 +125,12 @@ def test_a_round_from_set_up_to_rectification(client, person, applicant_of, djan
     assert not Decision.objects.filter(call=call).exists()
     as_user(client, decider)
     assert client.get(proposal_url).context["version"] == approve["version"]
-    response = client.post(proposal_url, {**approve, "decision_maker_title": "Kuntaministeri"})
+    # The decision-maker reads the decision as its documents will say it, and signs what they read (its hash).
+    preview = client.get(reverse("officials-decision-preview", args=[call.slug]),
+                         {"version": approve["version"], "decision_maker_title": "Kuntaministeri"})
+    assert "Kuntaministeri" in preview.content.decode()
+    response = client.post(proposal_url, {**approve, "decision_maker_title": "Kuntaministeri",
+                                          "shown": preview.context["shown"]})
     decision = Decision.objects.get(call=call)
     assert response.status_code == 302 and response.url == reverse("officials-notifications", args=[decision.pk])
     assert decision.status == Decision.Status.SIGNED and decision.presenting_official == official

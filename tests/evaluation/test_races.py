@@ -1,8 +1,8 @@
 """Races between the steps that a presented proposal freezes and the steps that decide on it (PostgreSQL).
 
 Each test holds one side at a chosen point (an event, not a timer) and lets the other run into it:
-a score submitted while the proposal is being presented, and a return while an approval renders
-its documents. SQLite runs one writer at a time, so there is no race to show there.
+a score submitted while the proposal is being presented, and an amendment started while a signed
+decision's documents render. SQLite runs one writer at a time, so there is no race to show there.
 """
 
 import threading
@@ -92,40 +92,52 @@ def test_a_score_submitted_while_the_proposal_is_presented_waits_and_is_refused(
     assert not AuditEntry.objects.filter(action="review.scored", actor=late_reviewer).exists()
 
 
-def test_a_return_while_an_approval_renders_goes_through_and_the_approval_is_refused(evaluated, staff,
-                                                                                  monkeypatch):
-    """Approval renders with no lock held (the return does not wait), then finds the proposal changed."""
+def test_the_documents_render_with_no_lock_held_and_a_return_after_the_preview_refuses_approval(
+        evaluated, staff, monkeypatch):
+    """Approval renders nothing; a return after the decision-maker's preview refuses their approval, and the
+    task that renders the documents afterwards holds no lock on the decision while it renders."""
+    from avustus.decisions import signing
+    from avustus.decisions.amending import start_amending_decision
+    from avustus.errors import Conflict
+
     call, _apps = evaluated
     present(call, staff["official"])
     version = seen(call)
+    shown = signing.shown_sha256(approval.preview(call, actor=staff["decider"], version=version))
+    proposals.return_proposal(call, actor=staff["decider"], reason="Perustelut puuttuvat", version=version)
+    with pytest.raises((ValidationError, Conflict)):
+        approval.approve(call, actor=staff["decider"], version=version, shown=shown)
+    assert not Decision.objects.filter(call=call).exists()
+    assert not AuditEntry.objects.filter(action__in=["proposal.approved", "decision.signed"]).exists()
+
+    present(call, staff["official"])
+    version = seen(call)
+    shown = signing.shown_sha256(approval.preview(call, actor=staff["decider"], version=version))
+    decision = approval.approve(call, actor=staff["decider"], version=version, shown=shown)
+    assert not DecisionDocument.objects.exists()
 
     rendering, go = threading.Event(), threading.Event()
-    render = approval.render_documents
+    render = signing.render_documents
 
     def held_render(snapshot):
         rendering.set()
         go.wait()
         return render(snapshot)
 
-    monkeypatch.setattr(approval, "render_documents", held_render)
+    monkeypatch.setattr(signing, "render_documents", held_render)
     result: dict = {}
-    approving = _in_thread(lambda: approval.approve(call, actor=staff["decider"], version=version).pk,
-                           result, "approve")
+    storing = _in_thread(lambda: signing.store_documents(decision.pk, decision.snapshot_sha256), result, "store")
     assert rendering.wait(60)
     try:
         with transaction.atomic():
-            # Were the proposal still locked by the approval, this would fail at once instead of waiting for it.
+            # Were the decision locked by the task while it renders, this would fail instead of waiting for it.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '5s'")
-            returned = proposals.return_proposal(call, actor=staff["decider"], reason="Perustelut puuttuvat",
-                                                 version=version)
+            amendment = start_amending_decision(decision, actor=staff["decider"])
     finally:
         go.set()
-        approving.join()
+        storing.join()
 
-    assert returned.status == Proposal.Status.DRAFT
-    assert result["approve"][0] == "refused", result
-    assert not Decision.objects.filter(call=call).exists()
-    assert not DecisionDocument.objects.exists()
-    assert Proposal.objects.get(call=call).status == Proposal.Status.DRAFT
-    assert not AuditEntry.objects.filter(action__in=["proposal.approved", "decision.signed"]).exists()
+    assert amendment.amends_id == decision.pk
+    assert result["store"] == "stored", result
+    assert DecisionDocument.objects.filter(decision=decision).count() == 8

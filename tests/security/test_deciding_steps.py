@@ -62,6 +62,12 @@ def _version(user, call) -> str:
     return re.search(r'name="version" value="([0-9a-f]*)"', html).group(1)
 
 
+def _shown(user, call, version: str) -> str:
+    """The hash of the decision as the decision-maker's preview shows it, which their signature names."""
+    html = _client(user).get(reverse("officials-decision-preview", args=[call.slug]), {"version": version})
+    return re.search(r'name="shown" value="([0-9a-f]*)"', html.content.decode()).group(1)
+
+
 def _present(user, call):
     from avustus.evaluation import proposals
 
@@ -98,11 +104,13 @@ def test_only_a_presenting_official_presents(screened, people, who):
 def test_only_a_decision_maker_who_did_not_present_approves(screened, people, who):
     _present(people["official"], screened)
     version = _version(people["decider"], screened)
+    signing = {"action": "approve", "version": version, "shown": _shown(people["decider"], screened, version),
+               "confirm": "yes"}
     before = _writes()
-    _refused(_post(people[who], screened, {"action": "approve", "version": version, "confirm": "yes"}), who)
+    _refused(_post(people[who], screened, signing), who)
     assert not Decision.objects.filter(call=screened).exists()
     assert Proposal.objects.get(call=screened).status == PRESENTED and _writes() == before
-    _post(people["decider"], screened, {"action": "approve", "version": version, "confirm": "yes"})
+    _post(people["decider"], screened, signing)
     assert Decision.objects.get(call=screened).status == Decision.Status.SIGNED
 
 

@@ -73,6 +73,7 @@ ACTORS = ("anonymous", "lead", "other", "official", "decider", "reviewer", "audi
 #   decided        an application of the 2020 round with a grant or a deferral
 #   signed         the 2020 round's signed collective decision, as Finnish HTML
 #   unsigned       a draft amending decision of it, as Finnish HTML
+#   round-draft    that draft, on the round's pages
 #   org            the registry entry of Hämeenlinna
 #   token          a personal API token of the lead's user
 #   none           the route has no parameters
@@ -116,8 +117,12 @@ MATRIX = [
     ("officials-screening",               "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-evaluation",              "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-proposal",                "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    # The decision to sign: only decision-makers; the 2020 round has no presented proposal, so back with a message.
+    ("officials-decision-preview",        "GET",    "round",      LOGIN, NF,    NF,    NF,    GO,    NF,    NF,    NF),
     ("officials-proposal-line",           "GET",    "round-app",  LOGIN, NF,    NF,    OK,    NF,    NF,    NF,    OK),
     ("officials-rectifications",          "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    # A prepared later decision as its signer would sign it: decision-makers only.
+    ("officials-later-preview",           "GET",    "round-draft", LOGIN, NF,   NF,    NF,    OK,    NF,    NF,    NF),
     ("officials-later",                   "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-screen",                  "GET",    "decided",    LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-screen",                  "GET",    "draft",      LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF),
@@ -161,6 +166,8 @@ MATRIX = [
     ("api-v1:list_calls",                 "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:get_call",                   "GET",    "open-call",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:get_call",                   "GET",    "draft-call", NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    ("api-v1:get_decision",               "GET",    "signed",     OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("api-v1:get_decision",               "GET",    "unsigned",   NF,    NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("api-v1:search_organisations",       "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-v1:create_application",         "POST",   "none",       BAD,   CREATED, NO,  NO,    NO,    NO,    NO,    NO),
     ("api-v1:get_application",            "GET",    "submitted",  BAD,   OK,    NF,    NF,    NF,    NF,    NF,    NF),
@@ -284,6 +291,7 @@ def world(round_2020, open_call, applicant_of):
         "decided": {"reference": decided.reference, "lang": "fi", "fmt": "html"},
         "signed": {"pk": signed.pk, "lang": "fi", "fmt": "html"},
         "unsigned": {"pk": unsigned.pk, "lang": "fi", "fmt": "html"},
+        "round-draft": {"slug": round_2020.slug, "pk": unsigned.pk},
         "org": {"key": hameenlinna.key},
         "round-app": {"slug": round_2020.slug, "reference": decided.reference},
         "rectification": {"pk": rectification.pk},
@@ -302,7 +310,7 @@ def world(round_2020, open_call, applicant_of):
 
 OBJECTS = ("none", "open-call", "round", "submitted", "draft", "attachment", "decided", "signed", "unsigned", "org",
            "round-app", "rectification", "assignment", "submitted-attachment", "token", "draft-call",
-           "grants-csv", "round-csv", "draft-call-csv", "programme")
+           "grants-csv", "round-csv", "draft-call-csv", "programme", "round-draft")
 
 
 def _url(name: str, objects: dict) -> str:

@@ -57,20 +57,70 @@ def test_presenting_on_the_screen_needs_a_closed_call_a_date_a_title_and_the_box
     assert proposal.presenting_official_title == "Neuvotteleva virkamies"
 
 
-def test_the_screen_approves_the_version_read_and_only_when_confirmed(client, evaluated, staff):
+def test_the_screen_approves_the_version_read_and_only_when_confirmed(client, evaluated, staff, monkeypatch):
+    from avustus.decisions import signing
+    from avustus.decisions.documents import pdf, render
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a document was rendered on the request path")
+
+    # Neither the preview (HTML built from the snapshot) nor the signature renders a document.
+    for module, name in ((render, "render_snapshot"), (signing, "render_documents"), (pdf, "render_pdf")):
+        monkeypatch.setattr(module, name, no_rendering)
     call, _apps = evaluated
     present(call, staff["official"])
     client.force_login(staff["decider"])
     page = client.get(_url(call))
     version = page.context["version"]
-    html = page.content.decode()
-    assert f'name="version" value="{version}"' in html and 'name="confirm" value="yes" required' in html
-    client.post(_url(call), {"action": "approve", "version": version})  # the box left unticked
+    assert f'name="version" value="{version}"' in page.content.decode()
+    preview = client.get(reverse("officials-decision-preview", args=[call.slug]),
+                         {"version": version, "decision_maker_title": "Kuntaministeri", "lang": "sv"})
+    shown, html = preview.context["shown"], preview.content.decode()
+    assert f'name="shown" value="{shown}"' in html and 'name="confirm" value="yes" required' in html
+    assert "Kuntaministeri" in html and "Bilaga 1" in html  # the decision as its Swedish documents say it
+    assert not Decision.objects.filter(call=call).exists()  # a preview keeps nothing
+    signing = {"action": "approve", "version": version, "shown": shown, "decision_maker_title": "Kuntaministeri"}
+    client.post(_url(call), signing)  # the box left unticked
     assert not Decision.objects.filter(call=call).exists()
-    client.post(_url(call), {"action": "approve", "version": "", "confirm": "yes"})  # a form without the version
+    client.post(_url(call), {**signing, "version": "", "confirm": "yes"})  # a form without the version
+    client.post(_url(call), {**signing, "shown": "", "confirm": "yes"})  # nor the preview's hash
+    response = client.post(_url(call), {**signing, "decision_maker_title": "Ministeri", "confirm": "yes"},
+                           follow=True)  # a decision other than the one shown
     assert not Decision.objects.filter(call=call).exists()
-    response = client.post(_url(call), {"action": "approve", "version": version, "confirm": "yes"})
-    assert response.url == reverse("officials-notifications", args=[Decision.objects.get(call=call).pk])
+    refusals = [str(m) for m in response.context["messages"]]
+    assert "Lue päätöksen esikatselu ennen kuin allekirjoitat sen." in refusals  # the site speaks Finnish
+    assert refusals[-1] == "Päätös on muuttunut esikatselun jälkeen. Lue se uudelleen ennen allekirjoittamista."
+    response = client.post(_url(call), {**signing, "confirm": "yes"})
+    decision = Decision.objects.get(call=call)
+    assert response.url == reverse("officials-notifications", args=[decision.pk])
+    assert decision.snapshot["decision"]["decision_maker"]["title"] == "Kuntaministeri"
+
+
+def test_a_signed_decision_says_its_documents_are_pending_until_the_task_stores_them(client, evaluated, staff):
+    from avustus.decisions import approval
+    from tests.conftest import run_document_tasks
+    from tests.evaluation.conftest import seen
+
+    call, _apps = evaluated
+    present(call, staff["official"])
+    decision = approval.approve(call, actor=staff["decider"], version=seen(call))
+    client.force_login(staff["decider"])
+    client.cookies["django_language"] = "sv"
+    assert "undertecknat, handlingarna under arbete" in client.get(reverse("round", args=[call.slug])).content.decode()
+    del client.cookies["django_language"]
+    notifications = client.get(reverse("officials-notifications", args=[decision.pk])).content.decode()
+    assert "allekirjoitettu, asiakirjat tekeillä" in notifications
+    document = client.get(reverse("decision-document", args=[decision.pk, "fi", "pdf"]))
+    assert document.status_code == 503 and document["Retry-After"] == "30"
+    assert "Asiakirjat tekeillä" in document.content.decode()
+    round_page = client.get(reverse("round", args=[call.slug])).content.decode()
+    assert "allekirjoitettu, asiakirjat tekeillä" in round_page and f"/decisions/{decision.pk}/fi.pdf" not in round_page
+
+    run_document_tasks()
+    document = client.get(reverse("decision-document", args=[decision.pk, "fi", "pdf"]))
+    assert document.status_code == 200 and document.content.startswith(b"%PDF")
+    round_page = client.get(reverse("round", args=[call.slug])).content.decode()
+    assert "asiakirjat tekeillä" not in round_page and f"/decisions/{decision.pk}/fi.pdf" in round_page
 
 
 def test_the_decision_maker_sees_that_a_withdrawal_sent_the_proposal_back(client, evaluated, staff):

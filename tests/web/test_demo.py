@@ -98,6 +98,9 @@ def test_demo_has_a_closed_call_with_reviewed_applications_where_officials_can_t
                        presenting_official_title="Neuvotteleva virkamies")
     decision = approval.approve(closed, actor=decider, version=proposals.proposal_version(closed.proposal))
     assert decision.status == Decision.Status.SIGNED and decision.outcomes.count() == 3
+    assert not decision.documents.exists()  # signed, documents pending until a worker runs
+    call_command("demo", "--no-serve")  # the demo's set-up runs what is pending once
+    assert decision.documents.count() == 8
     # The open call, by contrast, waits for its deadline before anything is presented.
     open_call = Call.objects.get(slug="kuntadigi-demo")
     for application in open_call.applications.all():

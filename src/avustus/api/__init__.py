@@ -10,19 +10,20 @@ token needed: a browser never adds that header by itself) or with the e-service'
 which needs the CSRF token as well (``auth.py``). Calls and the registry are public.
 
 The modules depend in one direction: ``auth``, ``parsing`` and ``schemas`` are leaves, the routers
-(``calls``, ``organisations``, ``applications``, ``attachments``) use them, and this module builds the
+(``calls``, ``organisations``, ``applications``, ``attachments``, ``decisions``) use them, and this module builds the
 API from them all. Operation ids are given on each route: they were fixed when the API was one module,
 and clients generate code from them.
 """
 
 from ninja import NinjaAPI
 
-from avustus.api import applications, attachments, calls, errors, organisations
+from avustus.api import applications, attachments, calls, decisions, errors, organisations
 from avustus.api.parsing import JsonParser
 
 DESCRIPTION = """\
-The e-service of Avustus as JSON: read calls and the registry of Finnish public bodies (public), and
-start, edit, submit and withdraw applications for the organisations you act for.
+The e-service of Avustus as JSON: read calls, the registry of Finnish public bodies and signed decisions
+(public), and start, edit, submit and withdraw applications for the organisations you act for. A decision
+signed in Avustus has `documents_status` `pending` until its documents are made (seconds to a minute).
 
 **Authentication.** Send a personal API token as `Authorization: Bearer avustus_...`. Create one on
 the page *API tokens* of the e-service (in the menu once signed in) or with
@@ -47,3 +48,4 @@ api.add_router("", calls.router)
 api.add_router("", organisations.router)
 api.add_router("", applications.router)
 api.add_router("", attachments.router)
+api.add_router("", decisions.router)

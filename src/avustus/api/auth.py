@@ -46,3 +46,13 @@ class SessionAuth(APIKeyCookie):
 
 # Tried in this order: a request with a bearer token is judged by the token alone.
 AUTH = [TokenAuth(), SessionAuth()]
+
+
+def anonymous(request):
+    """Lets a request without credentials through as the anonymous user: for a public route that shows more to
+    those who are signed in (a bad token is still a 401, by ``TokenAuth`` before it)."""
+    return request.user
+
+
+# A public route that also knows its signed-in callers, by token or session.
+OPTIONAL_AUTH = [*AUTH, anonymous]

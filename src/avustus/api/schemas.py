@@ -118,3 +118,27 @@ class AttachmentOut(Schema):
     size: int = Field(description="Bytes", examples=[48213])
     sha256: str = Field(examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
     uploaded_at: datetime = Field(examples=["2026-03-18T10:41:00+02:00"])
+
+
+class DecisionDocumentOut(Schema):
+    lang: str = Field(examples=["fi"])
+    format: str = Field(examples=["pdf"])
+    url: str = Field(examples=["/decisions/12/fi.pdf"])
+    sha256: str | None = Field(description="The stored document's hash; null when it is rendered on request",
+                               examples=["9f2c1e0b8d7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c"])
+
+
+class DecisionOut(Schema):
+    id: int = Field(examples=[12])
+    call: str = Field(examples=["kuntadigi-2020-02-26"])
+    kind: str = Field(examples=["collective"])
+    status: str = Field(description="draft or signed", examples=["signed"])
+    documents_status: str = Field(
+        description="pending: signed in Avustus, its documents still being made (ask again later); stored: made "
+                    "once from the signed data and never changed; rendered: made on request from the decision's "
+                    "data (a draft, or a decision signed outside Avustus)", examples=["pending"])
+    decided_on: str | None = Field(examples=["2020-02-26"])
+    signed_at: datetime | None = Field(examples=["2026-03-02T14:05:00+02:00"])
+    snapshot_sha256: str | None = Field(description="The SHA-256 of the data as signed in Avustus",
+                                        examples=["3b7e5f0c2a9d8e1f4c6b0a7d9e2f5c8b1a4d7e0f3c6b9a2d5e8f1c4b7a0d3e6f"])
+    documents: list[DecisionDocumentOut]

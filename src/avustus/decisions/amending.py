@@ -125,8 +125,37 @@ def prepare_later_decision(original: Decision, changes: dict[Application, tuple[
     return decision
 
 
-def sign_prepared(decision: Decision, *, actor, version: str, decided_on: date | None = None) -> Decision:
-    """A decision-maker who did not prepare it signs a prepared later decision, as read (``draft_version``)."""
+def _as_signed_by(current: Decision, actor, decided_on: date | None) -> None:
+    """What signing adds to a prepared decision: the signer, and the date if the preparer left none."""
+    current.decision_maker = user_of(actor)
+    current.decision_maker_name = display_name(actor)
+    current.decided_on = current.decided_on or decided_on or timezone.localdate()
+    current.save(update_fields=["decision_maker", "decision_maker_name", "decided_on"])
+
+
+class _Rehearsed(Exception):
+    def __init__(self, snapshot: dict):
+        self.snapshot = snapshot
+
+
+def preview_prepared(decision: Decision, *, actor) -> dict:
+    """The snapshot of a prepared decision as ``actor`` would sign it now (their name, the date); nothing is kept."""
+    from avustus.decisions.documents.snapshot import decision_snapshot
+
+    check_decides(actor, decision.call.programme, _("only a decision-maker signs decisions"))
+    try:
+        with transaction.atomic():
+            current = Decision.objects.select_related("call").get(pk=decision.pk, status=Decision.Status.DRAFT)
+            _as_signed_by(current, actor, None)
+            raise _Rehearsed(decision_snapshot(current))
+    except _Rehearsed as rehearsal:
+        return rehearsal.snapshot
+
+
+def sign_prepared(decision: Decision, *, actor, version: str, decided_on: date | None = None,
+                  shown: str | None = None) -> Decision:
+    """A decision-maker who did not prepare it signs a prepared later decision, as read (``draft_version``),
+    and as previewed (``shown``: ``signing.shown_sha256`` of ``preview_prepared``; ``None`` when none was shown)."""
     check_decides(actor, decision.call.programme, _("only a decision-maker signs decisions"))
     check_not_presenter(actor, decision.presenting_official_id,
                         _("the presenting official cannot sign the decision they presented"))
@@ -136,11 +165,8 @@ def sign_prepared(decision: Decision, *, actor, version: str, decided_on: date |
             raise Invalid({"__all__": [_("The decision is already signed.")]})
         refuse_changed(version, draft_version(current), _(
             "The decision has changed since you opened it. Read it again before signing."))
-        current.decision_maker = user_of(actor)
-        current.decision_maker_name = display_name(actor)
-        current.decided_on = current.decided_on or decided_on or timezone.localdate()
-        current.save(update_fields=["decision_maker", "decision_maker_name", "decided_on"])
-        return sign_decision(current, actor=actor)
+        _as_signed_by(current, actor, decided_on)
+        return sign_decision(current, actor=actor, shown=shown)
 
 
 def later_decision(original: Decision, changes: dict[Application, tuple[str, Decimal | None]], *,

@@ -1,16 +1,14 @@
 """Approving a presented proposal: the collective decision is made from the lines as presented, and signed.
 
 Four eyes: the presenting official prepares and presents the proposal (``evaluation.proposals``); a
-decision-maker who did not present it approves and signs it here. The documents take seconds to
-render, so approval goes in three steps and holds no lock while they render:
+decision-maker who did not present it approves and signs it here.
 
-1. the decision is built from the presented lines in a transaction that is rolled back, to get its
-   snapshot (a few queries; nothing is kept);
-2. the documents are rendered from that snapshot, outside any transaction;
-3. one short transaction locks the proposal, checks again that it is presented as the decision-maker
-   read it (``version``) and that nothing it rests on moved, builds the decision again, signs it with
-   the documents rendered in step 2 and appends to the audit chain. If any check fails, the rendered
-   documents are discarded.
+The decision-maker reads a preview (``preview``): the decision built from the presented lines in a
+transaction that is rolled back, its snapshot rendered as HTML, and its hash (``signing.shown_sha256``).
+Approval is then one short transaction: it locks the proposal, checks again that it is presented as the
+decision-maker read it (``version``) and that nothing it rests on moved, builds the decision again, checks
+that its snapshot is the one previewed (``shown``), signs it and appends to the audit chain. The documents
+are rendered afterwards by a task (``signing.store_documents``); nothing slow runs under the locks.
 """
 
 from decimal import Decimal
@@ -27,7 +25,7 @@ from avustus.audit.chain import record
 from avustus.calls.models import Call, GrantGroup
 from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.numbering import number_lines
-from avustus.decisions.signing import render_documents, seal
+from avustus.decisions.signing import seal
 from avustus.errors import Invalid
 from avustus.evaluation.models import Proposal
 from avustus.evaluation.proposals import lock_presented
@@ -35,22 +33,19 @@ from avustus.rules import allocation
 
 
 class _Rehearsed(Exception):
-    """Rolls back the rehearsal of step 1, carrying the snapshot out of it."""
+    """Rolls back the rehearsal of a preview, carrying the snapshot out of it."""
 
     def __init__(self, snapshot: dict):
         self.snapshot = snapshot
 
 
-def approve(call: Call, *, actor, version: str, decision_maker_title: str = "") -> Decision:
-    """A decision-maker other than the presenter approves the proposal they read: the decision is made and signed.
+def preview(call: Call, *, actor, version: str, decision_maker_title: str = "") -> dict:
+    """The snapshot of the decision that approving the proposal as read (``version``) would make; nothing is kept.
 
-    ``version`` is ``proposal_version`` of the proposal as the decision-maker saw it; a proposal returned
-    or presented again meanwhile is refused, before the documents are made or after.
+    The same checks as ``approve``: a proposal that cannot be approved has no preview.
     """
-    from avustus.accounts.tokens import require_in_person
     from avustus.decisions.documents.snapshot import decision_snapshot
 
-    require_in_person(actor)  # a person approves, never a script with their API token
     check_decides(actor, call.programme, _("only a decision-maker approves a proposal"))
     try:
         with transaction.atomic():
@@ -58,8 +53,21 @@ def approve(call: Call, *, actor, version: str, decision_maker_title: str = "") 
                                                         decision_maker_title=decision_maker_title)
             raise _Rehearsed(decision_snapshot(decision))
     except _Rehearsed as rehearsal:
-        snapshot = rehearsal.snapshot
-    documents = render_documents(snapshot)  # no lock held: every other write goes on meanwhile
+        return rehearsal.snapshot
+
+
+def approve(call: Call, *, actor, version: str, decision_maker_title: str = "", shown: str | None = None,
+            ) -> Decision:
+    """A decision-maker other than the presenter approves the proposal they read: the decision is made and signed.
+
+    ``version`` is ``proposal_version`` of the proposal as the decision-maker saw it; a proposal returned
+    or presented again meanwhile is refused. ``shown`` is ``signing.shown_sha256`` of the preview they read
+    (``preview``); a decision that would differ from it is refused (``None``: no preview, as from a command).
+    """
+    from avustus.accounts.tokens import require_in_person
+
+    require_in_person(actor)  # a person approves, never a script with their API token
+    check_decides(actor, call.programme, _("only a decision-maker approves a proposal"))
     with transaction.atomic():
         decision, proposal, call = _make_decision(call, actor=actor, version=version,
                                                   decision_maker_title=decision_maker_title)
@@ -71,7 +79,7 @@ def approve(call: Call, *, actor, version: str, decision_maker_title: str = "") 
         call.status = Call.Status.DECIDED
         call.save(update_fields=["status"])
         record("proposal.approved", call, actor=actor, data={"decision": decision.pk, **proposal.presented})
-        return seal(decision, snapshot, documents, actor=actor)
+        return seal(decision, actor=actor, shown=shown)
 
 
 def _make_decision(call: Call, *, actor, version: str, decision_maker_title: str):

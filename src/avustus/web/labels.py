@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # django-stubs-ext is a development dependency, needed only b
 
 KIND_LABELS = {"municipality": _("municipality"), "joint_authority": _("joint municipal authority")}
 ROUNDING_LABELS = {"down": _("down"), "half_up": _("to the nearest (half up)"), "up": _("up")}
+# A decision signed in Avustus whose documents the background task has not stored yet.
+DOCUMENTS_PENDING = _("signed, documents pending")
 PART_LABELS = {
     "cost_categories": _("Eligible cost categories (last field: no = not eligible)"),
     "exclusions": _("Exclusions (keywords separated by commas)"),

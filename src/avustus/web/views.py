@@ -54,7 +54,8 @@ def home(request):
 
 def round_detail(request, slug: str):
     call = get_object_or_404(visible_calls(request.user).select_related("programme"), slug=slug)
-    decisions = [d for d in call.decisions.order_by("decided_on", "id") if can_see_decision(request.user, d)]
+    decisions = [d for d in call.decisions.annotate(n_documents=Count("documents")).order_by("decided_on", "id")
+                 if can_see_decision(request.user, d)]
     return render(
         request,
         "web/round.html",
@@ -70,6 +71,11 @@ def decision_document(request, pk: int, lang: str, fmt: str):
     if lang not in LANGUAGES or fmt not in FORMATS or not can_see_decision(request.user, decision):
         raise Http404
     stored = decision.documents.filter(lang=lang, format=fmt).first()
+    if stored is None and decision.signed_in_avustus:
+        # Signed, its documents not made yet (the task renders them): say so, and when to ask again.
+        response = render(request, "web/document_pending.html", {"decision": decision}, status=503)
+        response["Retry-After"] = "30"
+        return response
     content = bytes(stored.content) if stored else render_decision(decision, lang, fmt)
     record_document_read(request.user, decision, "document", data={"lang": lang, "format": fmt})  # if unsigned
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])

@@ -18,6 +18,17 @@ section.appendix { break-before: page; }
 
 def render_html(document: Document) -> str:
     e = escape
+    return (
+        f'<!doctype html>\n<html lang="{e(document.lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{e(document.title)}</title>\n'
+        f"<style>{STYLE}</style>\n</head>\n<body>\n" + render_body(document) + "\n</body>\n</html>\n"
+    )
+
+
+def render_body(document: Document, *, embedded: bool = False) -> str:
+    """The document's header and main part, escaped; ``embedded``: as an article of a page that shows it
+    (a preview), with no landmarks or first-level heading of its own."""
+    e = escape
     body: list[str] = []
     for block in document.blocks:
         match block:
@@ -48,10 +59,13 @@ def render_html(document: Document) -> str:
                     f"<table><thead><tr>{head}</tr></thead><tbody>{rows_html}</tbody>"
                     f'<tfoot><tr><td colspan="2"></td><td class="num">{e(total)}</td></tr></tfoot></table></section>'
                 )
+    if embedded:
+        return (
+            f'<article class="document" lang="{e(document.lang)}"><div class="document-head"><p class="date">'
+            f"{e(document.date_text)}</p><p>{e(document.issuer)}</p><p>{e(document.addressees)}</p></div>\n"
+            f"<h2>{e(document.title)}</h2>\n" + "\n".join(body) + "\n</article>"
+        )
     return (
-        f'<!doctype html>\n<html lang="{e(document.lang)}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{e(document.title)}</title>\n'
-        f"<style>{STYLE}</style>\n</head>\n<body>\n<header>"
-        f'<p class="date">{e(document.date_text)}</p><p>{e(document.issuer)}</p><p>{e(document.addressees)}</p>'
-        f"</header>\n<main>\n<h1>{e(document.title)}</h1>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+        f'<header><p class="date">{e(document.date_text)}</p><p>{e(document.issuer)}</p><p>{e(document.addressees)}</p>'
+        f"</header>\n<main>\n<h1>{e(document.title)}</h1>\n" + "\n".join(body) + "\n</main>"
     )

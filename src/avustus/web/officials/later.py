@@ -5,13 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
 from avustus.applications.models import Application
 from avustus.decisions import amending
+from avustus.decisions.documents.render import LANGUAGES
 from avustus.decisions.models import Decision
 from avustus.decisions.selectors import applications_with_outcomes, current_outcome
+from avustus.decisions.signing import preview_html, shown_sha256
 from avustus.errors import Conflict
 from avustus.evaluation import proposals
 from avustus.rules import allocation
@@ -29,8 +33,9 @@ def later_decisions(request, slug: str):
                 draft = get_object_or_404(Decision, call=call, pk=form_pk(request.POST.get("sign")),
                                           status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
                 confirm(request)
-                amending.sign_prepared(draft, actor=request.user, version=request.POST.get("version", ""))
-                messages.success(request, _("The decision was signed."))
+                amending.sign_prepared(draft, actor=request.user, version=request.POST.get("version", ""),
+                                       shown=request.POST.get("shown", ""))
+                messages.success(request, _("The decision was signed; its documents are being made."))
             else:
                 application = get_object_or_404(Application, call=call, reference=request.POST.get("application", ""))
                 outcome = current_outcome(application)
@@ -56,9 +61,28 @@ def later_decisions(request, slug: str):
         log_list(request, call, "prepared decisions", [o.application for d in drafts for o in d.outcomes.all()])
     # Each draft with the version its signature names: the decision as read on this page.
     versioned = [(draft, amending.draft_version(draft)) for draft in drafts]
+    can_decide = has_programme_role(request.user, call.programme, DECIDERS)
     return render(request, "web/officials/later.html", {
         "call": call, "page": page, "drafts": versioned, "query": query_of(request),
         "outcomes": allocation.OUTCOMES,
         "can_prepare": has_programme_role(request.user, call.programme, PREPARERS),
-        "can_decide": has_programme_role(request.user, call.programme, DECIDERS),
+        "can_decide": can_decide,
+    })
+
+
+@login_required
+def later_preview(request, slug: str, pk: int):
+    """A prepared later decision as the decision-maker would sign it, and the form that signs exactly that."""
+    call = official_call(request, slug, DECIDERS)
+    draft = get_object_or_404(Decision, call=call, pk=pk, status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
+    lang = request.GET.get("lang", "fi") if request.GET.get("lang") in LANGUAGES else "fi"
+    snapshot = amending.preview_prepared(draft, actor=request.user)
+    log_list(request, call, "prepared decision", [o.application for o in draft.outcomes.select_related("application")])
+    return render(request, "web/officials/decision_preview.html", {
+        "call": call, "lang": lang, "document_languages": [(code, f"lang={code}") for code in LANGUAGES],
+        "document": mark_safe(preview_html(snapshot, lang)),  # noqa: S308 -- the renderer escapes every text
+        "form_action": reverse("officials-later", args=[call.slug]),
+        "hidden": [("version", amending.draft_version(draft)), ("shown", shown_sha256(snapshot))],
+        "sign_name": "sign", "sign_value": draft.pk, "back": reverse("officials-later", args=[call.slug]),
+        "own": draft.presenting_official_id == request.user.pk,
     })

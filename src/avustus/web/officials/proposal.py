@@ -5,14 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
 from avustus.applications.models import Application
 from avustus.applications.reads import record_read
 from avustus.decisions import approval
+from avustus.decisions.documents.render import LANGUAGES
+from avustus.decisions.signing import preview_html, shown_sha256
 from avustus.errors import Conflict
 from avustus.evaluation import proposals, selectors
 from avustus.evaluation.models import Proposal, ProposalLine
@@ -43,8 +47,9 @@ def proposal(request, slug: str):
             elif action == "approve":
                 confirm(request)
                 decision = approval.approve(call, actor=request.user, version=request.POST.get("version", ""),
-                                            decision_maker_title=request.POST.get("decision_maker_title", ""))
-                messages.success(request, _("The decision was made and signed."))
+                                            decision_maker_title=request.POST.get("decision_maker_title", ""),
+                                            shown=request.POST.get("shown", ""))
+                messages.success(request, _("The decision was made and signed; its documents are being made."))
                 return redirect("officials-notifications", decision.pk)
         except (Conflict, PermissionDenied) as exc:  # a proposal changed meanwhile; a step not one's own
             messages.error(request, str(exc))
@@ -70,6 +75,42 @@ def proposal(request, slug: str):
         "closed": call.closes_at is not None and call.closes_at <= timezone.now(),
         "cut_rank": ranks.get(computed.result.cut) if computed.result.cut else None,
     })
+
+
+@login_required
+def decision_preview(request, slug: str):
+    """The decision that approving the presented proposal would make, rendered from its snapshot, and the form
+    that signs it: the form carries the snapshot's hash, so what is signed is what this page showed."""
+    call = official_call(request, slug, DECIDERS)
+    version = request.GET.get("version", "")
+    title = request.GET.get("decision_maker_title", "")[:200]
+    lang = request.GET.get("lang", "fi") if request.GET.get("lang") in LANGUAGES else "fi"
+    try:
+        snapshot = approval.preview(call, actor=request.user, version=version, decision_maker_title=title)
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+        return redirect("officials-proposal", call.slug)
+    except ValidationError as exc:
+        flash(request, exc)
+        return redirect("officials-proposal", call.slug)
+    references = [row["reference"] for row in snapshot["appendix"]]
+    log_list(request, call, "decision preview", call.applications.filter(reference__in=references))
+    query = request.GET.copy()
+    shown = shown_sha256(snapshot)
+    return render(request, "web/officials/decision_preview.html", {
+        "call": call, "lang": lang, "approving": True,
+        "document_languages": [(code, _set_lang(query, code)) for code in LANGUAGES],
+        "document": mark_safe(preview_html(snapshot, lang)),  # noqa: S308 -- the renderer escapes every text
+        "form_action": reverse("officials-proposal", args=[call.slug]), "shown": shown,
+        "hidden": [("action", "approve"), ("version", version), ("shown", shown), ("decision_maker_title", title)],
+        "back": reverse("officials-proposal", args=[call.slug]),
+    })
+
+
+def _set_lang(query, lang: str) -> str:
+    query = query.copy()
+    query["lang"] = lang
+    return query.urlencode()
 
 
 def _line_view(computed, line, rank) -> dict:

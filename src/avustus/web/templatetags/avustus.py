@@ -118,3 +118,20 @@ def collective_decision_of(call):
 
     decision = collective_decision(call)
     return decision if decision is not None and decision.status == Decision.Status.SIGNED else None
+
+
+@register.filter
+def decision_status(decision) -> "StrOrPromise":
+    """A decision's status as readers need it: "signed, documents pending" until the task has stored them."""
+    from avustus.decisions.signing import documents_pending
+
+    if documents_pending(decision):
+        return labels.DOCUMENTS_PENDING
+    return decision.get_status_display()
+
+
+@register.filter
+def documents_pending(decision) -> bool:
+    from avustus.decisions.signing import documents_pending as pending
+
+    return pending(decision)

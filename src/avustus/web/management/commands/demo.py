@@ -56,6 +56,7 @@ class Command(BaseCommand):
         closed_call = self._closed_call(result.call)
         history = demo_projects.ensure_2020_projects(result.decision)
         decided_call = demo_projects.decided_call(result.call, _submit)
+        store_pending_documents()
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
             f"Round {result.call.slug} {'loaded' if result.changed else 'already loaded'}: "
@@ -212,6 +213,17 @@ def demo_mail_folder():
     if os.environ.get("AVUSTUS_EMAIL_URL") or os.environ.get("EMAIL_URL"):
         return None
     return settings.DATA_DIR / "mail"
+
+
+def store_pending_documents() -> None:
+    """The documents of the demo's signed decisions, made now rather than left to a worker: a new user finds
+    them at once, and no mail is sent by this (the letters they release are queued for the worker)."""
+    from avustus.decisions.models import Decision
+    from avustus.decisions.signing import documents_pending, store_documents
+
+    for decision in Decision.objects.filter(status=Decision.Status.SIGNED).exclude(snapshot_sha256=""):
+        if documents_pending(decision):
+            store_documents(decision.pk, decision.snapshot_sha256)
 
 
 def start_demo_worker(folder):
