@@ -57,6 +57,8 @@ FORM_EXCEPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "illative": ("Virtoihin",), "allative": ("Virroille",), "elative": ("Virroista",),
         "ablative": ("Virroilta",),
     },
+    # The adessive series of Kangasala is contracted: Kangasalla, Kangasalle, Kangasalta.
+    "Kangasala": {"adessive": ("Kangasalla",), "allative": ("Kangasalle",), "ablative": ("Kangasalta",)},
     "Alavus": {"illative": ("Alavuteen",)},
     "Varkaus": {"illative": ("Varkauteen",)},
     "Pihtipudas": {"illative": ("Pihtiputaalle", "Pihtiputaaseen")},

@@ -5,9 +5,10 @@ Precision before recall: a wrong body that looks right is the worst error a gran
 costs a person a look. So a misspelling is corrected only when it is close to one name and clearly
 further from every other:
 
-- a name of fewer than 6 letters is never corrected ("Sala" could be Salla or Salo, "Vaala" is one
-  letter from "Vaasa");
-- up to 9 letters, one edit; from 10 letters, two;
+- a name of fewer than 7 letters is never corrected ("Sala" could be Salla or Salo, "Vaala" is one
+  letter from "Vaasa", and their genitives "Vaalan" and "Vaasan" too);
+- up to 11 letters, one edit; from 12 letters, two ("Lapinjärvi" and "Lappajärvi", both
+  municipalities, are two edits apart);
 - a correction that changes the first letter is allowed only for names of 10 letters or more, and
   then only one edit: "Valtimo" and "Paltamo" are two different municipalities two edits apart;
 - the runner-up (the closest other body) must be at least 3 edits further away for names under
@@ -61,11 +62,11 @@ def distance(a: str, b: str, cutoff: int = CUTOFF) -> int:
 
 def allowed_distance(letters: int, first_letter_changed: bool = False) -> int:
     """How many edits a misspelling of a name this long may have (see the module's docstring)."""
-    if letters < 6:
+    if letters < 7:
         return 0
     if first_letter_changed:
         return 1 if letters >= 10 else 0
-    return 1 if letters < 10 else 2
+    return 1 if letters < 12 else 2
 
 
 def required_margin(letters: int, first_letter_changed: bool = False) -> int:

@@ -152,11 +152,11 @@ class Registry:
                     hows = index.setdefault(key, {})
                     if body.key not in hows or _PREFERENCE.index(how) < _PREFERENCE.index(hows[body.key]):
                         hows[body.key] = how
-        # compact case form -> {body key: which case}; the genitive is already a name above.
+        # compact case form -> {body key: which case}; a form that is a name (the genitive) is above.
         self._forms: dict[str, dict[str, str]] = {}
         for body in self.bodies:
             for case, text in self.case_forms(body):
-                if case != "genitive" and (key := compact(text)) not in self._index:
+                if (key := compact(text)) not in self._index:
                     self._forms.setdefault(key, {}).setdefault(body.key, case)
         self._municipalities = sorted(
             (b for b in self.bodies if b.kind == MUNICIPALITY), key=lambda b: finnish_key(b.name_fi)
