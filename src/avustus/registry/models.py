@@ -35,6 +35,13 @@ class Organisation(models.Model):
     municipal_form = models.CharField(_("city or municipality"), max_length=10, blank=True)
     genitive_fi = models.CharField(_("Finnish genitive"), max_length=200, blank=True)
     member_codes = models.JSONField(_("member municipalities"), default=list, blank=True)
+    # A municipality merged into another stays, so that old decisions and applications keep pointing at
+    # the body as it was; it is not offered as an applicant or partner after its last day.
+    valid_to = models.DateField(_("last day of existence"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
 
     class Meta:
         ordering = ["name_fi"]
@@ -44,6 +51,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name_fi
+
+    def valid_on(self, day) -> bool:
+        """Whether the body existed on that day."""
+        return self.valid_to is None or day <= self.valid_to
 
     def name(self, lang: str) -> str:
         """The name in the reader's language, Finnish where no Swedish name is recorded."""

@@ -7,7 +7,7 @@ from avustus.registry.resolver import Body, Registry, load_registry
 
 _FIELDS = (
     "kind", "code", "name_fi", "name_sv", "region_code", "region_name_fi", "region_name_sv",
-    "language", "municipal_form", "genitive_fi", "member_codes",
+    "language", "municipal_form", "genitive_fi", "member_codes", "valid_to",
 )
 
 
@@ -24,6 +24,7 @@ def _values(body: Body) -> dict:
         "municipal_form": body.municipal_form or "",
         "genitive_fi": body.genitive_fi or "",
         "member_codes": list(body.member_codes),
+        "valid_to": body.valid_to,
     }
 
 
@@ -31,7 +32,8 @@ def _values(body: Body) -> dict:
 def sync_registry(registry: Registry | None = None) -> dict[str, Organisation]:
     """Create or update an Organisation for every registry body; return them by registry key.
 
-    Only rows that differ are written, so running it again changes nothing.
+    Only rows that differ are written, so running it again changes nothing. A former municipality's
+    successor is linked once every row exists.
     """
     registry = registry or load_registry()
     existing = {o.key: o for o in Organisation.objects.all()}
@@ -48,4 +50,14 @@ def sync_registry(registry: Registry | None = None) -> dict[str, Organisation]:
     Organisation.objects.bulk_create(to_create)
     if to_update:
         Organisation.objects.bulk_update(to_update, _FIELDS)
-    return {o.key: o for o in Organisation.objects.all()}
+    orgs = {o.key: o for o in Organisation.objects.all()}
+    relinked = []
+    for body in registry.bodies:
+        org = orgs[body.key]
+        successor = orgs.get(body.successor_code) if body.successor_code else None
+        if org.successor_id != (successor.pk if successor else None):
+            org.successor = successor
+            relinked.append(org)
+    if relinked:
+        Organisation.objects.bulk_update(relinked, ["successor"])
+    return orgs
