@@ -53,7 +53,7 @@ def test_no_name_within_two_edits_of_another_bodys_name_resolves_to_that_body():
     that knows only the other body (the name's own body missing, as Valtimo was) does not read the
     name as the other body; and the whole registry reads it as its own body."""
     wrong = []
-    for body_a, name_a, body_b, _ in CLOSE_PAIRS:
+    for _own, name_a, body_b, _ in CLOSE_PAIRS:
         alone = Registry([body_b], {body_b.key: REGISTRY.aliases(body_b.key)})
         if alone.resolve(name_a).body is not None:
             wrong.append((name_a, body_b.name_fi))

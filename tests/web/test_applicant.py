@@ -302,7 +302,8 @@ def test_a_draft_changed_meanwhile_is_a_message_on_the_form_when_the_service_say
     assert autosave.status_code == 409
 
 
-def test_the_partner_search_reads_case_forms_and_offers_no_former_municipality(client, open_call, signed_in_hameenlinna):
+def test_the_partner_search_reads_case_forms_and_offers_no_former_municipality(
+        client, open_call, signed_in_hameenlinna):
     application = Application.objects.get(reference=_start(client, open_call).url.rstrip("/").split("/")[-1])
     url = reverse("my-application", args=[application.reference])
     for query, offered, not_offered in [("Vantaalle", "092", None), ("Valtimo", None, "911"),

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         try:
             day = date.fromisoformat(on) if on else None
         except ValueError:
-            raise CommandError(_("The date must be written as YYYY-MM-DD, e.g. 2020-02-26.")) from None
+            raise CommandError(
+                _("%(option)s must be a date as YYYY-MM-DD, not %(value)r.") % {"option": "--on", "value": on}
+            ) from None
         results = [resolve(name, on=day) for name in names]
         if json:
             self.stdout.write(_dumps([r.to_json() for r in results]))
