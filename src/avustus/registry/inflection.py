@@ -23,8 +23,6 @@ What the rules get wrong is in ``FORM_EXCEPTIONS``, each form checked by hand. P
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 # The cases generated, in the order shown.
 CASES = ("genitive", "inessive", "adessive", "illative", "allative", "elative", "ablative")
 
@@ -76,9 +74,6 @@ ORGANISATIONAL_CASES: dict[str, dict[str, str]] = {
         "illative": "kuntaan", "allative": "kunnalle", "elative": "kunnasta", "ablative": "kunnalta",
     },
 }
-
-# Swedish: the name does not inflect but for the genitive -s, and the word for the body follows.
-SWEDISH_WORDS = ("stad", "staden", "stads", "kommun", "kommunen", "kommuns")
 
 
 def is_back(word: str) -> bool:
@@ -146,32 +141,6 @@ def finnish_case_forms(name: str, genitive: str) -> dict[str, tuple[str, ...]]:
     return {case: tuple(f + qualifier for f in values) for case, values in forms.items()}
 
 
-def municipal_phrases(genitive: str) -> Iterator[tuple[str, str, str]]:
-    """ "<genitive> kaupunki/kunta" in every case: (phrase, the word's nominative, case)."""
-    for word, cases in ORGANISATIONAL_CASES.items():
-        for case, form in cases.items():
-            yield f"{genitive} {form}", word, case
-
-
 def swedish_genitive(name: str) -> str:
     """Esbo: Esbos; a name ending in -s, -x or -z takes no ending (Korsnäs)."""
     return name if name[-1:].lower() in {"s", "x", "z"} else name + "s"
-
-
-def swedish_forms(name: str) -> Iterator[tuple[str, str]]:
-    """The Swedish name with the word for the body: (phrase, "stad" or "kommun")."""
-    for base in dict.fromkeys((name, swedish_genitive(name))):
-        for word in SWEDISH_WORDS:
-            yield f"{base} {word}", "stad" if word.startswith("stad") else "kommun"
-    yield swedish_genitive(name), ""
-
-
-def word_form_of(word: str) -> str | None:
-    """Which organisational word ("kaupunki", "kunta", "stad", "kommun") a word is a form of, if any."""
-    lowered = word.lower()
-    for nominative, cases in ORGANISATIONAL_CASES.items():
-        if lowered in cases.values():
-            return nominative
-    if lowered in SWEDISH_WORDS:
-        return "stad" if lowered.startswith("stad") else "kommun"
-    return None

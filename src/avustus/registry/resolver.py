@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from avustus.registry.bodies import MUNICIPALITY, OTHER_KINDS, Body, load_data
-from avustus.registry.inflection import ORGANISATIONAL_CASES, finnish_case_forms
+from avustus.registry.inflection import ORGANISATIONAL_CASES, finnish_case_forms, swedish_genitive
 from avustus.registry.matching import CUTOFF, acceptable, compact, distance, normalise, spaced
 from avustus.rules.collation import finnish_key
 
@@ -201,11 +201,14 @@ class Registry:
         return names
 
     def case_forms(self, body: Body) -> list[tuple[str, str]]:
-        """A municipality's Finnish name in every case the resolver reads, as (case, form) pairs."""
+        """A municipality's name in every case the resolver reads (Finnish cases, Swedish genitive), as pairs."""
         if body.kind != MUNICIPALITY or not body.genitive_fi:
             return []
         forms = finnish_case_forms(body.name_fi, body.genitive_fi)
-        return [(case, form) for case, variants in forms.items() for form in variants]
+        found = [(case, form) for case, variants in forms.items() for form in variants]
+        if body.name_sv:
+            found.append(("Swedish genitive", swedish_genitive(body.name_sv)))  # "Esbos"
+        return found
 
     def search(self, text: str, limit: int = 10, on: date | None = None) -> list[Body]:
         """Bodies whose Finnish or Swedish name (or alias) starts with or contains the text, for a typeahead.

@@ -234,6 +234,21 @@ def link(parsed: ParsedDecision, registry: Registry) -> LinkedRound:
     # Pair grants and deferrals with appendix rows.
     grant_recipients = [resolve(g.recipient) for g in parsed.grants]
     deferred_applicants = [resolve(d.applicant) for d in parsed.deferred]
+    # A recipient the body names but the registry cannot place is for a person to settle, never guessed.
+    named_in_body = [(f"grant {g.number}", g.raw, r) for g, r in zip(parsed.grants, grant_recipients, strict=True)]
+    named_in_body += [(f"deferred application {d.number}", d.raw, r)
+                      for d, r in zip(parsed.deferred, deferred_applicants, strict=True)]
+    for label, raw, res in named_in_body:
+        if res.body is None:
+            findings.append(
+                FindingData(
+                    "unresolved_name",
+                    f"The body's {label} names «{res.query}», which is not in the registry ({res.error}).",
+                    "warning",
+                    None,
+                    {"body": raw, "candidates": [c.name_fi for c in res.candidates]},
+                )
+            )
     row_keys = [_row_keys(leads[i], members[i]) for i in range(len(rows))]
 
     grant_scores = []
