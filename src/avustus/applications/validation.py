@@ -191,7 +191,7 @@ def _partners(application: Application, keys: list, errors: dict) -> list[Organi
         elif organisation.pk in named:
             errors[f"members.{i}"] = [_("%(name)s is already a partner; name each partner once.")
                                       % {"name": organisation.name_fi}]
-        elif not organisation.valid_on(on):
+        elif organisation.valid_to is not None and not organisation.valid_on(on):
             # A municipality merged away before the call closes cannot take part in a new project.
             errors[f"members.{i}"] = [
                 _("%(name)s merged into %(successor)s after %(date)s and cannot be a partner in this call.")
