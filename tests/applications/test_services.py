@@ -187,7 +187,9 @@ def test_an_idempotency_key_makes_one_draft_per_user_and_organisation(open_call,
 
 
 @pytest.mark.parametrize(("partners", "message"), [(["853", "853"], "already a partner"),
-                                                   (["109"], "lead applicant")])
+                                                   (["109"], "lead applicant"),
+                                                   # Valtimo merged into Nurmes on 1.1.2020, long before this call.
+                                                   (["911"], "Valtimo merged into Nurmes after 31.12.2019")])
 def test_a_consortium_naming_a_body_twice_is_refused_on_save(open_call, hameenlinna_applicant, partners, message):
     from django.utils import translation
 

@@ -6,11 +6,13 @@ from pathlib import Path
 import pytest
 
 from avustus.registry import build_data
-from avustus.registry.build_data import KAUPUNKI_2020, build_rows, finnish_genitive
+from avustus.registry.build_data import KAUPUNKI_2020, build_all, build_rows, finnish_genitive
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_CSV = REPO / "src" / "avustus" / "registry" / "data" / "sources" / "municipalities-2020.csv"
 SHIPPED_CSV = REPO / "src" / "avustus" / "registry" / "data" / "municipalities-2020.csv"
+FORMER_CSV = SHIPPED_CSV.with_name("municipalities-former.csv")
+HISTORY_CSV = SHARED_CSV.with_name("municipalities-history.csv")
 DATA_README = SHIPPED_CSV.with_name("README.md")
 
 
@@ -27,13 +29,46 @@ def rows() -> dict[str, dict[str, str]]:
 
 def test_shipped_file_is_what_the_script_builds_from_the_source():
     # Someone who edits the data file by hand, or the script without running it, is caught here.
-    assert _read(SHIPPED_CSV) == build_rows(SHARED_CSV)
+    assert (_read(SHIPPED_CSV), _read(FORMER_CSV)) == build_all(SHARED_CSV, HISTORY_CSV)
 
 
-def test_script_writes_the_file(tmp_path):
+def test_script_writes_the_files(tmp_path):
     out = tmp_path / "municipalities.csv"
-    assert build_data.main([str(SHARED_CSV), "--output", str(out)]) == 0
+    assert build_data.main([str(SHARED_CSV), "--output", str(out), "--history", str(HISTORY_CSV)]) == 0
     assert out.read_text(encoding="utf-8") == SHIPPED_CSV.read_text(encoding="utf-8")
+    assert out.with_name("municipalities-former.csv").read_text(encoding="utf-8") == FORMER_CSV.read_text(
+        encoding="utf-8")
+
+
+def test_the_2020_file_alone_has_no_history():
+    assert all(r["valid_to"] == r["successor_code"] == "" for r in build_rows(SHARED_CSV))
+
+
+@pytest.mark.parametrize(("name", "code", "valid_to", "successor"), [
+    ("Valtimo", "911", "2019-12-31", "541"),  # into Nurmes, 1.1.2020
+    ("Honkajoki", "099", "2020-12-31", "214"),  # into Kankaanpää, 1.1.2021
+    ("Nastola", "532", "2015-12-31", "398"),  # into Lahti, 1.1.2016
+    ("Juankoski", "174", "2016-12-31", "297"),  # into Kuopio, 1.1.2017
+])
+def test_mergers(name, code, valid_to, successor):
+    rows = {r["name_fi"]: r for r in _read(SHIPPED_CSV) + _read(FORMER_CSV)}
+    assert (rows[name]["code"], rows[name]["valid_to"], rows[name]["successor_code"]) == (code, valid_to, successor)
+
+
+def test_history_is_consistent(tmp_path):
+    rows, former = build_all(SHARED_CSV, HISTORY_CSV)
+    codes = {r["code"] for r in rows}
+    assert not codes & {r["code"] for r in former}
+    # The merger of Karstula, Kannonkoski, Kivijärvi and Kyyjärvi planned for 2022 did not happen.
+    assert {r["name_fi"] for r in former} >= {"Valtimo", "Maaninka"}
+    assert not {"Karstula", "Kannonkoski", "Kivijärvi", "Kyyjärvi"} & {r["name_fi"] for r in former}
+    bad = tmp_path / "history.csv"
+    bad.write_text("code,name_fi,valid_to,successor_code,source\n099,Honkajärvi,2020-12-31,214,x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="Honkajoki"):
+        build_all(SHARED_CSV, bad)
+    bad.write_text("code,name_fi,valid_to,successor_code,source\n911,Valtimo,2019-12-31,999,x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="successor"):
+        build_all(SHARED_CSV, bad)
 
 
 def test_columns_and_counts(rows):

@@ -300,3 +300,18 @@ def test_a_draft_changed_meanwhile_is_a_message_on_the_form_when_the_service_say
     assert "Hakemusta on muutettu sillä välin." in [str(m) for m in response.context["messages"]]
     autosave = client.post(url, {"action": "autosave", "version": str(draft_application.version)})
     assert autosave.status_code == 409
+
+
+def test_the_partner_search_reads_case_forms_and_offers_no_former_municipality(
+        client, open_call, signed_in_hameenlinna):
+    application = Application.objects.get(reference=_start(client, open_call).url.rstrip("/").split("/")[-1])
+    url = reverse("my-application", args=[application.reference])
+    for query, offered, not_offered in [("Vantaalle", "092", None), ("Valtimo", None, "911"),
+                                        ("Honkajoki", None, "099")]:
+        html = client.post(url, _form(application, action="save", search_partner="", partner_query=query,
+                                      version=Application.objects.get(pk=application.pk).version)).content.decode()
+        if offered:
+            assert f'name="add_partner" value="{offered}"' in html, query
+        if not_offered:  # merged before the call's deadline: not a partner for a new project
+            assert f'name="add_partner" value="{not_offered}"' not in html, query
+            assert 'aria-label="Hakutulokset"' in html  # the search did run

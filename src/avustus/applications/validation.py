@@ -172,8 +172,11 @@ def _check_plan(call: Call, plan: dict, errors: dict) -> None:
 def _partners(application: Application, keys: list, errors: dict) -> list[Organisation]:
     if len(keys) > MAX_MEMBERS:
         errors["members"] = [_("At most %(n)s members.") % {"n": MAX_MEMBERS}]
-    found = {o.key: o for o in Organisation.objects.filter(key__in=[str(k) for k in keys if NUL not in str(k)])}
+    found = {o.key: o for o in Organisation.objects.filter(key__in=[str(k) for k in keys if NUL not in str(k)])
+             .select_related("successor")}
     lead = application.members.filter(role=ConsortiumMember.Role.LEAD).first()
+    closes = application.call.closes_at
+    on = timezone.localdate(closes) if closes else timezone.localdate()
     named: set[int] = set()
     partners = []
     # Refused on save, not only at submission: a consortium that names a body twice is never stored.
@@ -188,6 +191,13 @@ def _partners(application: Application, keys: list, errors: dict) -> list[Organi
         elif organisation.pk in named:
             errors[f"members.{i}"] = [_("%(name)s is already a partner; name each partner once.")
                                       % {"name": organisation.name_fi}]
+        elif organisation.valid_to is not None and not organisation.valid_on(on):
+            # A municipality merged away before the call closes cannot take part in a new project.
+            errors[f"members.{i}"] = [
+                _("%(name)s merged into %(successor)s after %(date)s and cannot be a partner in this call.")
+                % {"name": organisation.name_fi, "date": date_format(organisation.valid_to, "j.n.Y"),
+                   "successor": organisation.successor.name_fi if organisation.successor else "—"}
+            ]
         else:
             named.add(organisation.pk)
             partners.append(organisation)

@@ -6,7 +6,7 @@ fixed number of queries whatever its length (the rows' figures are subqueries, t
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
@@ -82,7 +82,8 @@ def _member_row(member: ConsortiumMember) -> MemberRow:
     org = member.organisation
     return MemberRow(
         name=org.name_fi if org else member.name_as_written, role=member.role,
-        ceased_on=org.ceased_on if org else None,
+        # the registry keeps the last day it existed; the members' list says when it ceased
+        ceased_on=org.valid_to + timedelta(days=1) if org is not None and org.valid_to else None,
         successor=org.successor.name_fi if org is not None and org.successor is not None else "",
     )
 

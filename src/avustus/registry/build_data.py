@@ -1,8 +1,13 @@
-"""Build the registry's own municipality file from Statistics Finland's list of the 2020 municipalities.
+"""Build the registry's own municipality files from Statistics Finland's list of the 2020 municipalities.
 
-    uv run python -m avustus.registry.build_data SOURCE [--output PATH]
+    uv run python -m avustus.registry.build_data SOURCE [--output PATH] [--history PATH]
 
-where SOURCE is ``src/avustus/registry/data/sources/municipalities-2020.csv``.
+where SOURCE is ``src/avustus/registry/data/sources/municipalities-2020.csv`` and the history (by default
+``sources/municipalities-history.csv`` beside it) lists the mergers since 2009 the README's sources
+confirm: the code and name of the municipality that ended, its last day and its successor's code.
+A municipality of 2020 that ended later (Honkajoki) gets its ``valid_to`` and ``successor_code`` in
+``municipalities-2020.csv``; one that ended before 2020 (Valtimo) gets a row of its own in
+``municipalities-former.csv``, with its successor's region and a genitive from the rules below.
 
 The source (Statistics Finland, CC BY 4.0, as tabulated by rOpenGov geofi, BSD-2) gives each
 municipality's code, names, region and language status. This script adds what the product needs to
@@ -26,9 +31,11 @@ import sys
 from pathlib import Path
 
 OUTPUT = Path(__file__).resolve().parent / "data" / "municipalities-2020.csv"
+FORMER_NAME = "municipalities-former.csv"
+HISTORY_NAME = "municipalities-history.csv"
 COLUMNS = (
     "code", "name_fi", "name_sv", "region_code", "region_name_fi", "region_name_sv",
-    "language", "genitive_fi", "municipal_form",
+    "language", "genitive_fi", "municipal_form", "valid_to", "successor_code",
 )
 EXPECTED_MUNICIPALITIES = 310
 
@@ -117,6 +124,8 @@ GENITIVE_EXCEPTIONS = {
     "Vihti": "Vihdin",
     # An old i-stem (like "järvi": järven), with gradation.
     "Loppi": "Lopen",
+    # Former municipalities (municipalities-history.csv), with gradation.
+    "Maaninka": "Maaningan",
     # Consonant stems.
     "Alavus": "Alavuden",
     "Kannus": "Kannuksen",
@@ -193,6 +202,43 @@ def municipal_form(name: str) -> str:
     return "kaupunki" if name in KAUPUNKI_2020 else "kunta"
 
 
+def read_history(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [{k: v.strip() for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def build_all(source: Path, history: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The rows of the 2020 file with the later mergers applied, and the rows of the former municipalities."""
+    rows = build_rows(source)
+    by_code = {r["code"]: r for r in rows}
+    former = []
+    for event in read_history(history):
+        code, successor = event["code"].zfill(3), event["successor_code"].zfill(3)
+        if successor not in by_code:
+            raise ValueError(f"{history.name}: successor {successor} of {code} is not a municipality of 2020")
+        if code in by_code:
+            row = by_code[code]
+            if row["name_fi"] != event["name_fi"]:
+                raise ValueError(f"{history.name}: {code} is {row['name_fi']}, not {event['name_fi']}")
+        else:
+            # The region is the successor's: a municipality merges with a neighbour of its own region.
+            heir = by_code[successor]
+            row = {
+                "code": code, "name_fi": event["name_fi"], "name_sv": "",
+                "region_code": heir["region_code"], "region_name_fi": heir["region_name_fi"],
+                "region_name_sv": heir["region_name_sv"], "language": "",
+                "genitive_fi": finnish_genitive(event["name_fi"]), "municipal_form": "",
+            }
+            former.append(row)
+        row["valid_to"] = event["valid_to"]
+        row["successor_code"] = successor
+    former.sort(key=lambda r: r["code"])
+    names = {r["name_fi"] for r in rows + former}
+    if unknown := sorted(set(GENITIVE_EXCEPTIONS) - names):
+        raise ValueError(f"GENITIVE_EXCEPTIONS names no municipality: {unknown}")
+    return rows, former
+
+
 def build_rows(source: Path) -> list[dict[str, str]]:
     """The rows of the registry's municipality file, from the Statistics Finland tabulation."""
     with source.open(encoding="utf-8", newline="") as f:
@@ -213,6 +259,8 @@ def build_rows(source: Path) -> list[dict[str, str]]:
             "language": LANGUAGES[row["kielisuhde_code"].strip()],
             "genitive_fi": finnish_genitive(name_fi),
             "municipal_form": municipal_form(name_fi),
+            "valid_to": "",
+            "successor_code": "",
         })
     out.sort(key=lambda r: r["code"])
     _check(out)
@@ -229,8 +277,6 @@ def _check(rows: list[dict[str, str]]) -> None:
         problems.append("duplicate municipality codes")
     if unknown := sorted(KAUPUNKI_2020 - names):
         problems.append(f"KAUPUNKI_2020 names no municipality of the source: {unknown}")
-    if unknown := sorted(set(GENITIVE_EXCEPTIONS) - names):
-        problems.append(f"GENITIVE_EXCEPTIONS names no municipality of the source: {unknown}")
     if (count := sum(r["municipal_form"] == "kaupunki" for r in rows)) != EXPECTED_KAUPUNKI:
         problems.append(f"{count} kaupunki, expected {EXPECTED_KAUPUNKI}")
     if problems:
@@ -249,10 +295,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="the source tabulation, data/sources/municipalities-2020.csv")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"where to write (default: {OUTPUT})")
+    parser.add_argument("--history", type=Path, help=f"the mergers (default: {HISTORY_NAME} beside SOURCE)")
     args = parser.parse_args(argv)
-    rows = build_rows(args.source)
+    rows, former = build_all(args.source, args.history or args.source.with_name(HISTORY_NAME))
     write_csv(rows, args.output)
-    print(f"wrote {len(rows)} municipalities to {args.output}", file=sys.stderr)
+    write_csv(former, args.output.with_name(FORMER_NAME))
+    print(f"wrote {len(rows)} municipalities to {args.output} and {len(former)} former ones beside it",
+          file=sys.stderr)
     return 0
 
 

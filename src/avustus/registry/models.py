@@ -6,7 +6,6 @@ database copy exists so that applications can point at them and lists can join o
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Organisation(models.Model):
@@ -36,11 +35,13 @@ class Organisation(models.Model):
     municipal_form = models.CharField(_("city or municipality"), max_length=10, blank=True)
     genitive_fi = models.CharField(_("Finnish genitive"), max_length=200, blank=True)
     member_codes = models.JSONField(_("member municipalities"), default=list, blank=True)
-    # A municipality that ceased (joined another) after the 2020 list: grants made to it are carried on by
-    # its successor (data/municipality-changes.csv).
-    ceased_on = models.DateField(pgettext_lazy("grant follow-up", "ceased"), null=True, blank=True)
-    successor = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessors",
-                                  verbose_name=pgettext_lazy("grant follow-up", "successor"))
+    # A municipality merged into another stays, so that old decisions and applications keep pointing at
+    # the body as it was; it is not offered as an applicant or partner after its last day.
+    valid_to = models.DateField(_("last day of existence"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
 
     class Meta:
         ordering = ["name_fi"]
@@ -50,6 +51,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name_fi
+
+    def valid_on(self, day) -> bool:
+        """Whether the body existed on that day."""
+        return self.valid_to is None or day <= self.valid_to
 
     def name(self, lang: str) -> str:
         """The name in the reader's language, Finnish where no Swedish name is recorded."""

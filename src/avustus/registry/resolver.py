@@ -1,50 +1,62 @@
 """The registry of Finnish public bodies, and which body a name as written in a document means.
 
 Documents name municipalities and joint authorities in many ways: in Finnish or Swedish, inflected
-("Hämeenlinnan kaupungille"), with an organisational word ("Pargas stad"), with spaces broken inside
-a word ("koulutus kunta-yhtymä") or misspelt ("Mäntälä"). ``Registry.resolve`` maps such a name to
-one ``Body`` and says in ``Resolution.note`` how it read the name whenever it did more than look it
-up. It never guesses: a group of bodies, a name about equally close to two bodies, or anything it
-cannot place comes back unresolved, with the reason and the closest candidates.
+("Hämeenlinnan kaupungille", "Oululle", "Lahdessa"), with an organisational word ("Pargas stad"), with
+spaces broken inside a word ("koulutus kunta-yhtymä") or misspelt ("Mäntälä"). ``Registry.resolve``
+maps such a name to one ``Body`` and says in ``Resolution.note`` how it read the name whenever it did
+more than look it up. It never guesses: a group of bodies, a name about equally close to two bodies,
+a form two bodies share, or anything it cannot place comes back unresolved, with the reason and the
+closest candidates, so that the caller asks a person.
 
 Resolution goes from strict to lenient and stops at the first step that settles the name:
 
 1. the whole name, as a Finnish name, alias, Finnish genitive or Swedish name of a body;
-2. a name that denotes a group ("Etelä-Karjalan kunnat", "seurantajäsenet") is refused;
-3. the name without a trailing organisational word ("kaupunki", "kunnalle", "stad", ...), among
-   municipalities;
-4. a misspelling, accepted only when one body is clearly the closest.
+2. the whole name as a Finnish case form of a municipality ("Oululle", "Kauniaisissa"; see
+   ``inflection.py``);
+3. a name that denotes a group ("Etelä-Karjalan kunnat", "seurantajäsenet") is refused;
+4. the name without a trailing organisational word in any case ("kaupunki", "kunnalle",
+   "kaupunkiin", "stad", ...), among municipalities;
+5. a misspelling, accepted only when one body is clearly the closest (``matching.acceptable``).
+
+Bodies as they were: a municipality merged into another keeps its name in the registry with the
+last day it existed and its successor. ``resolve(name, on=day)`` prefers the bodies that existed on
+that day (a decision's date), corrects misspellings only towards them, and notes a name of a body
+that no longer existed then. Without a day, every body is eligible, so that an old name still
+resolves to the body as it was.
 
 Names are compared after NFKC normalisation, case folding and reading a dotless "ı" as "i", on their
 letters and digits only, so that spaces, hyphens and dots inside a name do not matter. The lookup
 tables are built once per registry; the misspelling pass runs only when no table has the name.
 
-The data are the two CSV files in ``registry/data`` (see the README there), read through
-``importlib.resources``. Pure Python and the standard library only; Django is not imported.
+The data are the CSV files in ``registry/data`` (see the README there), read by ``bodies.py``.
+Pure Python and the standard library only; Django is not imported.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
+from datetime import date
 
-from avustus.rules.collation import finnish_key, fold
+from avustus.registry.bodies import MUNICIPALITY, OTHER_KINDS, Body, load_data
+from avustus.registry.inflection import ORGANISATIONAL_CASES, finnish_case_forms, swedish_genitive
+from avustus.registry.matching import CUTOFF, acceptable, compact, distance, normalise, spaced
+from avustus.rules.collation import finnish_key
 
-MUNICIPALITY = "municipality"
-OTHER_KINDS = ("joint_authority", "regional_council", "sub_region", "other")
+__all__ = [
+    "MUNICIPALITY", "OTHER_KINDS", "Body", "Registry", "Resolution", "compact", "distance", "load_data",
+    "load_registry", "normalise", "resolve",
+]
+
 MAX_CANDIDATES = 5
 
-# Organisational words a document writes after a municipality's name, and the form they claim.
-# Finnish nominative and common cases; Swedish indefinite, definite and genitive.
+# Organisational words a document writes after a municipality's name, and the form they claim:
+# the Finnish words in every case ("Kuopion kaupunkiin", "Kuusamon kaupungille"); Swedish
+# indefinite, definite and genitive.
 ORGANISATIONAL_WORDS = {
-    "kaupunki": "kaupunki", "kaupungin": "kaupunki", "kaupungille": "kaupunki",
-    "kaupungilta": "kaupunki", "kaupungissa": "kaupunki",
-    "kunta": "kunta", "kunnan": "kunta", "kunnalle": "kunta", "kunnalta": "kunta", "kunnassa": "kunta",
+    **{form: word for word, cases in ORGANISATIONAL_CASES.items() for form in cases.values()},
     "stad": "kaupunki", "staden": "kaupunki", "stads": "kaupunki",
     "kommun": "kunta", "kommunen": "kunta", "kommuns": "kunta",
 }
@@ -69,30 +81,6 @@ REGION_GENITIVES = {
 _FINNISH, _ALIAS, _GENITIVE, _SWEDISH = "Finnish name", "alias", "genitive", "Swedish name"
 _PREFERENCE = (_FINNISH, _ALIAS, _GENITIVE, _SWEDISH)
 
-# Misspellings: distances are computed up to this bound only. It is enough to accept a match (at
-# most 2 edits) and to see a runner-up that makes it doubtful (less than 2 edits further away).
-_CUTOFF = 3
-
-
-@dataclass(frozen=True)
-class Body:
-    key: str  # municipality code for municipalities ("109"), else the slug from other-bodies.csv
-    kind: str  # "municipality" | "joint_authority" | "regional_council" | "sub_region" | "other"
-    code: str | None  # 3-digit Statistics Finland code for municipalities, else None
-    name_fi: str
-    name_sv: str
-    region_code: str | None
-    region_name_fi: str | None
-    region_name_sv: str | None
-    language: str | None  # fi | sv | fi-sv | sv-fi for municipalities
-    municipal_form: str | None  # kaupunki | kunta
-    genitive_fi: str | None
-    member_codes: tuple[str, ...] = ()
-
-    @property
-    def display_name(self) -> str:
-        return self.name_fi
-
 
 @dataclass(frozen=True)
 class Resolution:
@@ -102,9 +90,9 @@ class Resolution:
     candidates: tuple[Body, ...] = ()  # closest bodies when unresolved (at most 5), best first
     note: str | None = None  # how the name was read when it was not an exact match
 
-    # Parts of a note that say the source itself was wrong, as opposed to the ordinary ways of
-    # writing a name ("'kaupunki' removed", "Swedish name", "genitive form").
-    _CORRECTIONS = ("misspelling", "dotless", "ellipsis", "written as a", "spaces or hyphens")
+    # Parts of a note that say the source itself was wrong, or that a person should look, as opposed
+    # to the ordinary ways of writing a name ("'kaupunki' removed", "Swedish name", "genitive form").
+    _CORRECTIONS = ("misspelling", "dotless", "ellipsis", "written as a", "spaces or hyphens", "no longer existed")
 
     @property
     def corrected(self) -> bool:
@@ -119,55 +107,11 @@ class Resolution:
 
 
 def _describe(body: Body) -> dict:
-    return {"resolved_name": body.name_fi, "kind": body.kind, "code": body.code}
-
-
-# --- Comparing names --------------------------------------------------------------------------------
-
-# Case-folded NFKC text with one kind of hyphen and single spaces between words: the rules' own fold.
-normalise = fold
-
-
-def compact(text: str) -> str:
-    """The letters and digits of the normalised text only: "Kunta-yhtymä " and "kuntayhtymä" agree."""
-    return "".join(ch for ch in normalise(text) if ch.isalnum())
-
-
-def distance(a: str, b: str, cutoff: int = _CUTOFF) -> int:
-    """Damerau–Levenshtein distance (optimal string alignment), or ``cutoff + 1`` once beyond cutoff."""
-    if abs(len(a) - len(b)) > cutoff:
-        return cutoff + 1
-    before: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, before[j - 2] + 1)  # two adjacent letters swapped
-            current[j] = value
-        if min(current) > cutoff:
-            return cutoff + 1
-        before, previous = previous, current
-    return min(previous[-1], cutoff + 1)
-
-
-def allowed_distance(letters: int) -> int:
-    """How many edits a misspelling may have: 1 for names up to 7 letters, 2 for longer, 0 below 4.
-
-    Very short names get no tolerance: "Ii" is one edit away from too many strings.
-    """
-    if letters < 4:
-        return 0
-    return 1 if letters <= 7 else 2
-
-
-def _spaced(text: str) -> str:
-    """Normalised text without punctuation other than hyphens, to tell a difference in spacing."""
-    return " ".join(re.sub(r"[^\w\s-]", "", normalise(text)).split())
-
-
-# --- The registry -----------------------------------------------------------------------------------
+    described: dict = {"resolved_name": body.name_fi, "kind": body.kind, "code": body.code}
+    if body.valid_to is not None:
+        described["valid_to"] = body.valid_to.isoformat()
+        described["successor"] = body.successor_code
+    return described
 
 
 @dataclass(frozen=True)
@@ -208,6 +152,12 @@ class Registry:
                     hows = index.setdefault(key, {})
                     if body.key not in hows or _PREFERENCE.index(how) < _PREFERENCE.index(hows[body.key]):
                         hows[body.key] = how
+        # compact case form -> {body key: which case}; a form that is a name (the genitive) is above.
+        self._forms: dict[str, dict[str, str]] = {}
+        for body in self.bodies:
+            for case, text in self.case_forms(body):
+                if (key := compact(text)) not in self._index:
+                    self._forms.setdefault(key, {}).setdefault(body.key, case)
         self._municipalities = sorted(
             (b for b in self.bodies if b.kind == MUNICIPALITY), key=lambda b: finnish_key(b.name_fi)
         )
@@ -228,9 +178,13 @@ class Registry:
     def by_key(self, key: str) -> Body:
         return self._by_key[key]
 
-    def municipalities(self) -> list[Body]:
-        """All municipalities, in Finnish alphabetical order."""
-        return list(self._municipalities)
+    def municipalities(self, on: date | None = None) -> list[Body]:
+        """The municipalities (those that existed on ``on``, if given), in Finnish alphabetical order."""
+        return [b for b in self._municipalities if on is None or b.valid_on(on)]
+
+    def successor(self, body: Body) -> Body | None:
+        """The body a former municipality became part of, if the registry knows it."""
+        return self._by_key.get(body.successor_code) if body.successor_code else None
 
     def aliases(self, key: str) -> tuple[str, ...]:
         """Other ways documents write the body with this key (none for municipalities)."""
@@ -246,17 +200,30 @@ class Registry:
             names.append((body.name_sv, _SWEDISH))
         return names
 
-    def search(self, text: str, limit: int = 10) -> list[Body]:
+    def case_forms(self, body: Body) -> list[tuple[str, str]]:
+        """A municipality's name in every case the resolver reads (Finnish cases, Swedish genitive), as pairs."""
+        if body.kind != MUNICIPALITY or not body.genitive_fi:
+            return []
+        forms = finnish_case_forms(body.name_fi, body.genitive_fi)
+        found = [(case, form) for case, variants in forms.items() for form in variants]
+        if body.name_sv:
+            found.append(("Swedish genitive", swedish_genitive(body.name_sv)))  # "Esbos"
+        return found
+
+    def search(self, text: str, limit: int = 10, on: date | None = None) -> list[Body]:
         """Bodies whose Finnish or Swedish name (or alias) starts with or contains the text, for a typeahead.
 
         The whole name first, then names that start with the text, then names with a word that
-        starts with it, then names that contain it; alphabetically within each.
+        starts with it, then names that contain it; alphabetically within each. With ``on``, only
+        bodies that existed on that day.
         """
         query = normalise(text)
         if not query or limit <= 0:
             return []
         rank: dict[str, int] = {}
         for name, body in self._search_names:
+            if on is not None and not body.valid_on(on):
+                continue
             if name == query:
                 r = 0
             elif name.startswith(query):
@@ -273,8 +240,12 @@ class Registry:
 
     # Resolution ---------------------------------------------------------------------------------------
 
-    def resolve(self, name: str) -> Resolution:
-        """The one body a name as written in a document means, or why there is none."""
+    def resolve(self, name: str, on: date | None = None) -> Resolution:
+        """The one body a name as written in a document means, or why there is none.
+
+        ``on`` is the date of the document: bodies that existed then are preferred, and a name of a
+        body that no longer existed then is resolved with a note saying so.
+        """
         notes: list[str] = []
         text = re.sub(r"\s*(\.\.\.|…)\s*$", "", name)
         if text != name and compact(text):
@@ -288,13 +259,19 @@ class Registry:
 
         # 1. The whole name as the registry knows it.
         if whole in self._index:
-            return self._found(name, self._index[whole], whole, notes, written=text)
+            return self._found(name, self._index[whole], whole, notes, on, written=text)
 
-        # 2. A group of bodies is not one body, however close its words are to a name.
+        # 2. A Finnish case form of a municipality's name.
+        if whole in self._forms:
+            found = self._forms[whole]
+            cases = sorted(set(found.values()))
+            return self._found(name, found, whole, [*notes, f"inflected form ({', '.join(cases)})"], on)
+
+        # 3. A group of bodies is not one body, however close its words are to a name.
         if any(_GROUP_WORD.search(compact(word)) for word in words):
             return self._group(name, words)
 
-        # 3. A municipality's name or genitive, followed by an organisational word.
+        # 4. A municipality's name or genitive, followed by an organisational word.
         last = compact(words[-1])
         if last in ORGANISATIONAL_WORDS:
             rest = compact(" ".join(words[:-1]))
@@ -302,7 +279,9 @@ class Registry:
                 return Resolution(name, None, error=f"only the organisational word '{words[-1]}', no name")
             if rest in self._municipal_index:
                 notes.append(f"'{last}' removed" if last in _NOMINATIVES else f"inflected form, '{last}' removed")
-                return self._found(name, self._municipal_index[rest], rest, notes, claimed=ORGANISATIONAL_WORDS[last])
+                return self._found(
+                    name, self._municipal_index[rest], rest, notes, on, claimed=ORGANISATIONAL_WORDS[last]
+                )
             # A Swedish official name puts the place in the genitive: "Villmanstrands stad", "Korsholms kommun".
             base = rest[:-1] if rest.endswith("s") else ""
             found = self._municipal_index.get(base, {})
@@ -310,10 +289,10 @@ class Registry:
             if base and found and all(how == _SWEDISH or compact(self._by_key[key].name_sv) == base
                                       for key, how in found.items()):
                 notes.append(f"'{last}' removed")
-                return self._found(name, found, base, notes, claimed=ORGANISATIONAL_WORDS[last])
+                return self._found(name, found, base, notes, on, claimed=ORGANISATIONAL_WORDS[last])
 
-        # 4. A misspelling, if one body is clearly the closest; else unresolved.
-        return self._misspelt(name, words, notes)
+        # 5. A misspelling, if one body is clearly the closest; else unresolved.
+        return self._misspelt(name, words, notes, on)
 
     def _found(
         self,
@@ -321,10 +300,15 @@ class Registry:
         found: dict[str, str],
         key: str,
         notes: list[str],
+        on: date | None,
         written: str | None = None,
         claimed: str | None = None,
     ) -> Resolution:
         """The resolution for a lookup key that matched: one body, or ambiguous if it names several."""
+        if len(found) > 1 and on is not None:
+            # Two bodies of the same name, one of them gone by the document's date: the one that existed.
+            current = {k: how for k, how in found.items() if self._by_key[k].valid_on(on)}
+            found = current if len(current) == 1 else found
         if len(found) > 1:
             bodies = sorted((self._by_key[k] for k in found), key=lambda b: finnish_key(b.name_fi))
             names = " and ".join(b.name_fi for b in bodies)
@@ -334,17 +318,29 @@ class Registry:
         ((body_key, how),) = found.items()
         body = self._by_key[body_key]
         notes = list(notes)
-        spelling = self._spelling[key]
+        spelling = self._spelling.get(key, key)
         if how == _SWEDISH:
             notes.append("Swedish name")
         elif how == _ALIAS:
             notes.append(f"alias '{spelling}'")
         elif how == _GENITIVE and claimed is None:
             notes.append("genitive form")
-        if written is not None and how in (_FINNISH, _ALIAS) and _spaced(written) != _spaced(spelling):
+        if written is not None and how in (_FINNISH, _ALIAS) and spaced(written) != spaced(spelling):
             notes.append(f"spaces or hyphens differ from '{spelling}'")
         notes += self._form_mismatch(body, claimed)
+        notes += self._validity(body, on)
         return Resolution(query, body, note="; ".join(notes) or None)
+
+    def _validity(self, body: Body, on: date | None) -> list[str]:
+        """What a reader must know of a former municipality: what it became, and whether it still existed."""
+        if body.valid_to is None:
+            return []
+        successor = self.successor(body)
+        became = f"merged into {successor.name_fi} ({successor.code})" if successor else "ended"
+        note = f"{body.name_fi} {became} after {body.valid_to.isoformat()}"
+        if on is not None and not body.valid_on(on):
+            note += f"; it no longer existed on {on.isoformat()}"
+        return [note]
 
     @staticmethod
     def _form_mismatch(body: Body, claimed: str | None) -> list[str]:
@@ -363,56 +359,66 @@ class Registry:
             error = f"names a group of bodies in the region {region}, not a single body"
         return Resolution(query, None, error=error, candidates=tuple(named + members)[:MAX_CANDIDATES])
 
-    def _misspelt(self, query: str, words: list[str], notes: list[str]) -> Resolution:
+    def nearest(self, text: str, on: date | None = None, removed: str | None = None) -> dict[str, _Near]:
+        """Every body with a name within ``CUTOFF`` edits of ``text`` (compact), with its closest name."""
+        best: dict[str, _Near] = {}
+        index = self._index if removed is None else self._municipal_index
+        for key, hows in index.items():
+            if abs(len(key) - len(text)) > CUTOFF:
+                continue
+            d = distance(text, key)
+            if d > CUTOFF:
+                continue
+            for body_key in hows:
+                if on is not None and not self._by_key[body_key].valid_on(on):
+                    continue
+                if body_key not in best or d < best[body_key].distance:
+                    best[body_key] = _Near(d, key, text, removed)
+        return best
+
+    def _misspelt(self, query: str, words: list[str], notes: list[str], on: date | None) -> Resolution:
         # What the name may be a misspelling of: the whole name among all bodies, and the name
         # without its organisational word among municipalities.
-        variants: list[tuple[str, dict[str, dict[str, str]], str | None]] = [
-            (compact(" ".join(words)), self._index, None)
-        ]
+        best = self.nearest(compact(" ".join(words)), on)
         last = compact(words[-1])
         if len(words) > 1 and last in ORGANISATIONAL_WORDS:
-            variants.append((compact(" ".join(words[:-1])), self._municipal_index, last))
-
-        best: dict[str, _Near] = {}  # body key -> its closest lookup key
-        for text, index, removed in variants:
-            if len(text) < 4:
-                continue
-            for key, hows in index.items():
-                d = distance(text, key)
-                if d > _CUTOFF:
-                    continue
-                for body_key in hows:
-                    if body_key not in best or d < best[body_key].distance:
-                        best[body_key] = _Near(d, key, text, removed)
+            for body_key, near in self.nearest(compact(" ".join(words[:-1])), on, removed=last).items():
+                if body_key not in best or near.distance < best[body_key].distance:
+                    best[body_key] = near
         ranked = sorted(best, key=lambda k: (best[k].distance, finnish_key(self._by_key[k].name_fi)))
 
         if ranked:
             first = best[ranked[0]]
-            if first.distance <= allowed_distance(min(len(first.key), len(first.text))):
-                # Accept only a clear winner: every other body at least 2 edits further away.
-                close = [self._by_key[k] for k in ranked if best[k].distance < first.distance + 2]
-                if len(close) > 1:
-                    tied = [self._by_key[k].name_fi for k in ranked if best[k].distance == first.distance]
-                    if len(tied) > 1:
-                        error = "ambiguous: equally close to " + " and ".join(tied[:MAX_CANDIDATES])
-                    else:
-                        error = f"ambiguous: {close[0].name_fi} is not clearly closer than {close[1].name_fi}"
-                    return Resolution(query, None, error=error, candidates=tuple(close[:MAX_CANDIDATES]))
-                body = close[0]
+            runner_up = best[ranked[1]].distance if len(ranked) > 1 else CUTOFF + 1
+            if acceptable(first.text, first.key, first.distance, runner_up):
+                body = self._by_key[ranked[0]]
                 notes = [*notes, f"corrected misspelling of '{self._spelling[first.key]}'"]
                 if first.removed is not None:
                     notes.append(f"'{first.removed}' removed")
                     notes += self._form_mismatch(body, ORGANISATIONAL_WORDS[first.removed])
+                notes += self._validity(body, on)
                 return Resolution(query, body, note="; ".join(notes))
+            tied = [self._by_key[k].name_fi for k in ranked if best[k].distance == first.distance]
+            if len(tied) > 1 and first.distance <= 2:
+                error = "ambiguous: equally close to " + " and ".join(tied[:MAX_CANDIDATES])
+                return Resolution(query, None, error=error,
+                                  candidates=tuple(self._by_key[k] for k in ranked[:MAX_CANDIDATES]))
+            if len(ranked) > 1 and first.distance <= 2 and runner_up <= first.distance + 2:
+                error = (f"ambiguous: {self._by_key[ranked[0]].name_fi} is not clearly closer than "
+                         f"{self._by_key[ranked[1]].name_fi}")
+                return Resolution(query, None, error=error,
+                                  candidates=tuple(self._by_key[k] for k in ranked[:MAX_CANDIDATES]))
 
         # Unresolved: say whether it names several bodies, and offer the closest ones.
         named = self._named_in(words)
         candidates = list(named)
-        for body in [self._by_key[k] for k in ranked] + self.search(" ".join(words), limit=MAX_CANDIDATES):
+        for body in [self._by_key[k] for k in ranked] + self.search(" ".join(words), limit=MAX_CANDIDATES, on=on):
             if body not in candidates:
                 candidates.append(body)
         if len(named) > 1:
             error = "names more than one body: " + ", ".join(b.name_fi for b in named)
+        elif ranked and best[ranked[0]].distance <= 2:
+            error = f"not close enough to any one body to be corrected (nearest: {self._by_key[ranked[0]].name_fi})"
         else:
             error = "no registry entry matches"
         return Resolution(query, None, error=error, candidates=tuple(candidates[:MAX_CANDIDATES]))
@@ -437,64 +443,6 @@ class Registry:
         return bodies
 
 
-# --- Loading ----------------------------------------------------------------------------------------
-
-
-def _read_csv(name: str) -> list[dict[str, str]]:
-    text = resources.files("avustus.registry").joinpath("data", name).read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split("|") if part.strip())
-
-
-def load_data() -> tuple[list[Body], dict[str, tuple[str, ...]]]:
-    """The bodies of the two data files shipped with the package, and the other bodies' aliases by key."""
-    municipalities = [
-        Body(
-            key=row["code"],
-            kind=MUNICIPALITY,
-            code=row["code"],
-            name_fi=row["name_fi"],
-            name_sv=row["name_sv"],
-            region_code=row["region_code"],
-            region_name_fi=row["region_name_fi"],
-            region_name_sv=row["region_name_sv"],
-            language=row["language"],
-            municipal_form=row["municipal_form"],
-            genitive_fi=row["genitive_fi"],
-        )
-        for row in _read_csv("municipalities-2020.csv")
-    ]
-    regions = {b.region_code: (b.region_name_fi, b.region_name_sv) for b in municipalities}
-    others: list[Body] = []
-    aliases: dict[str, tuple[str, ...]] = {}
-    for row in _read_csv("other-bodies.csv"):
-        if row["kind"] not in OTHER_KINDS:
-            raise ValueError(f"other-bodies.csv: unknown kind {row['kind']!r} for {row['key']!r}")
-        region = row["region_code"] or None
-        region_fi, region_sv = regions.get(region, (None, None))
-        others.append(
-            Body(
-                key=row["key"],
-                kind=row["kind"],
-                code=None,
-                name_fi=row["name_fi"],
-                name_sv=row["name_sv"],
-                region_code=region,
-                region_name_fi=region_fi,
-                region_name_sv=region_sv,
-                language=None,
-                municipal_form=None,
-                genitive_fi=None,
-                member_codes=_split(row["member_codes"]),
-            )
-        )
-        aliases[row["key"]] = _split(row["aliases"])
-    return municipalities + others, aliases
-
-
 @functools.cache
 def load_registry() -> Registry:
     """The registry of the data files shipped with the package, built once per process."""
@@ -502,6 +450,6 @@ def load_registry() -> Registry:
     return Registry(bodies, aliases)
 
 
-def resolve(name: str) -> Resolution:
-    """Which body a name as written in a document means: ``load_registry().resolve(name)``."""
-    return load_registry().resolve(name)
+def resolve(name: str, on: date | None = None) -> Resolution:
+    """Which body a name as written in a document means: ``load_registry().resolve(name, on)``."""
+    return load_registry().resolve(name, on)

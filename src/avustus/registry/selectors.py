@@ -1,16 +1,33 @@
 """Read-only queries over the registry, shared by the screens and the API."""
 
-from django.db.models import Q, QuerySet
+from datetime import date
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from avustus.registry.models import Organisation
+from avustus.registry.resolver import load_registry
 
 
-def search_organisations(text: str, *, kinds=None, limit: int = 10) -> QuerySet[Organisation]:
-    """Bodies whose Finnish or Swedish name starts with ``text``, for building a consortium."""
+def search_organisations(text: str, *, kinds=None, limit: int = 10, on: date | None = None) -> QuerySet[Organisation]:
+    """Bodies for building a consortium: the body the text names, then those whose name starts with it.
+
+    The text is read by the same resolver as decisions ("Vantaalle", "Kuopion kaupunki", "Esbo stad"
+    find their municipality); names starting with the text follow, in Finnish or Swedish. With ``on``,
+    only bodies that existed on that day: a municipality merged away is not offered for a later call.
+    """
     text = text.strip()[:100]
     if not text:
         return Organisation.objects.none()
-    found = Organisation.objects.filter(Q(name_fi__istartswith=text) | Q(name_sv__istartswith=text))
+    resolution = load_registry().resolve(text, on=on)
+    named = [resolution.body.key] if resolution.body else []
+    found = Organisation.objects.filter(
+        Q(name_fi__istartswith=text) | Q(name_sv__istartswith=text) | Q(key__in=named)
+    )
+    if on is not None:
+        found = found.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
     if kinds is not None:
         found = found.filter(kind__in=list(kinds))
-    return found.order_by("name_fi")[: max(1, min(limit, 50))]
+    found = found.annotate(
+        named=Case(When(key__in=named, then=Value(0)), default=Value(1), output_field=IntegerField())
+    )
+    return found.order_by("named", "name_fi")[: max(1, min(limit, 50))]

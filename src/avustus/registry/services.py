@@ -1,10 +1,5 @@
 """Keeping the database's organisations in step with the registry data shipped in the package."""
 
-import csv
-import io
-from datetime import date
-from importlib import resources
-
 from django.db import transaction
 
 from avustus.registry.models import Organisation
@@ -12,7 +7,7 @@ from avustus.registry.resolver import Body, Registry, load_registry
 
 _FIELDS = (
     "kind", "code", "name_fi", "name_sv", "region_code", "region_name_fi", "region_name_sv",
-    "language", "municipal_form", "genitive_fi", "member_codes",
+    "language", "municipal_form", "genitive_fi", "member_codes", "valid_to",
 )
 
 
@@ -29,6 +24,7 @@ def _values(body: Body) -> dict:
         "municipal_form": body.municipal_form or "",
         "genitive_fi": body.genitive_fi or "",
         "member_codes": list(body.member_codes),
+        "valid_to": body.valid_to,
     }
 
 
@@ -36,7 +32,8 @@ def _values(body: Body) -> dict:
 def sync_registry(registry: Registry | None = None) -> dict[str, Organisation]:
     """Create or update an Organisation for every registry body; return them by registry key.
 
-    Only rows that differ are written, so running it again changes nothing.
+    Only rows that differ are written, so running it again changes nothing. A former municipality's
+    successor is linked once every row exists.
     """
     registry = registry or load_registry()
     existing = {o.key: o for o in Organisation.objects.all()}
@@ -53,23 +50,14 @@ def sync_registry(registry: Registry | None = None) -> dict[str, Organisation]:
     Organisation.objects.bulk_create(to_create)
     if to_update:
         Organisation.objects.bulk_update(to_update, _FIELDS)
-    _apply_changes()
-    return {o.key: o for o in Organisation.objects.all()}
-
-
-def municipality_changes() -> list[dict[str, str]]:
-    """Municipalities that ceased after the 2020 list, with their successors (data/municipality-changes.csv)."""
-    text = resources.files("avustus.registry").joinpath("data", "municipality-changes.csv").read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
-def _apply_changes() -> None:
-    by_code = {o.code: o for o in Organisation.objects.filter(code__isnull=False)}
-    for change in municipality_changes():
-        ceased, successor = by_code.get(change["code"]), by_code.get(change["successor_code"])
-        if ceased is None or successor is None:
-            continue  # a registry without either body (a test's): nothing to link
-        ceased_on = date.fromisoformat(change["ceased_on"])
-        if ceased.ceased_on != ceased_on or ceased.successor_id != successor.pk:
-            ceased.ceased_on, ceased.successor = ceased_on, successor
-            ceased.save(update_fields=["ceased_on", "successor"])
+    orgs = {o.key: o for o in Organisation.objects.all()}
+    relinked = []
+    for body in registry.bodies:
+        org = orgs[body.key]
+        successor = orgs.get(body.successor_code) if body.successor_code else None
+        if org.successor_id != (successor.pk if successor else None):
+            org.successor = successor
+            relinked.append(org)
+    if relinked:
+        Organisation.objects.bulk_update(relinked, ["successor"])
+    return orgs

@@ -227,7 +227,9 @@ def _render_form(request, application, editable: bool, errors: dict, query: str,
     categories = [c for c in call.cost_categories.all() if c.eligible]
     members = list(application.members.select_related("organisation").order_by("position"))
     taken = {m.organisation_id for m in members}
-    found = [o for o in search_organisations(query, kinds=call.partner_kinds) if o.pk not in taken]
+    # Former municipalities are offered only for a call whose deadline they lived to see.
+    on = timezone.localdate(call.closes_at) if call.closes_at else timezone.localdate()
+    found = [o for o in search_organisations(query, kinds=call.partner_kinds, on=on) if o.pk not in taken]
     lang = request.LANGUAGE_CODE
     # A refused save stored nothing: the form shows what the user typed, to be corrected, not the stored values.
     typed = request.POST if request.method == "POST" and errors else None

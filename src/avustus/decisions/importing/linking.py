@@ -155,15 +155,25 @@ def _describe(res: Resolution) -> str:
 
 
 def link(parsed: ParsedDecision, registry: Registry) -> LinkedRound:
+    """Pair, resolve and check one parsed decision; names are read as bodies on the decision's date.
+
+    An unresolved name becomes an ``unresolved_name`` finding with the resolver's candidates, never a
+    guess; a name read with a correction (or of a body that no longer existed on that date) becomes a
+    ``name_interpreted`` finding.
+    """
     findings: list[FindingData] = []
     rows = parsed.appendix
+    on = parsed.decision_date
+
+    def resolve(name: str) -> Resolution:
+        return registry.resolve(name, on=on)
 
     # Resolve every name in the appendix.
     leads: list[Resolution | None] = []
     members: list[tuple[LinkedMember, ...]] = []
     for row in rows:
-        leads.append(registry.resolve(row.lead) if row.lead.strip() else None)
-        members.append(tuple(LinkedMember(p, registry.resolve(p)) for p in row.partners))
+        leads.append(resolve(row.lead) if row.lead.strip() else None)
+        members.append(tuple(LinkedMember(p, resolve(p)) for p in row.partners))
         for note in row.notes:
             findings.append(
                 FindingData(
@@ -222,8 +232,23 @@ def link(parsed: ParsedDecision, registry: Registry) -> LinkedRound:
             )
 
     # Pair grants and deferrals with appendix rows.
-    grant_recipients = [registry.resolve(g.recipient) for g in parsed.grants]
-    deferred_applicants = [registry.resolve(d.applicant) for d in parsed.deferred]
+    grant_recipients = [resolve(g.recipient) for g in parsed.grants]
+    deferred_applicants = [resolve(d.applicant) for d in parsed.deferred]
+    # A recipient the body names but the registry cannot place is for a person to settle, never guessed.
+    named_in_body = [(f"grant {g.number}", g.raw, r) for g, r in zip(parsed.grants, grant_recipients, strict=True)]
+    named_in_body += [(f"deferred application {d.number}", d.raw, r)
+                      for d, r in zip(parsed.deferred, deferred_applicants, strict=True)]
+    for label, raw, res in named_in_body:
+        if res.body is None:
+            findings.append(
+                FindingData(
+                    "unresolved_name",
+                    f"The body's {label} names «{res.query}», which is not in the registry ({res.error}).",
+                    "warning",
+                    None,
+                    {"body": raw, "candidates": [c.name_fi for c in res.candidates]},
+                )
+            )
     row_keys = [_row_keys(leads[i], members[i]) for i in range(len(rows))]
 
     grant_scores = []
