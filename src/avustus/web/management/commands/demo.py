@@ -38,6 +38,11 @@ DEMO_CLOSED_APPLICATIONS = (
 )
 
 
+def serve(port: int) -> None:
+    """Serve the demo as production does (``avustus serve``, granian): two processes on this machine only."""
+    call_command("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2")
+
+
 class Command(BaseCommand):
     help = "Set up the database, load the 2020 round and demo users, and serve the web app."
 
@@ -69,7 +74,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username:<12} {login.password:<18} {login.description}")
         self.stdout.write("")
         if not no_serve:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            serve(port)
 
     @staticmethod
     def _open_call(decided: Call) -> Call:
