@@ -61,7 +61,8 @@ class Connection:
     async def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
         if self.writer is None:
             await self._open()
-        assert self.reader is not None and self.writer is not None
+        if self.reader is None or self.writer is None:
+            raise OSError("not connected")
         data = json.dumps(body).encode() if body is not None else b""
         lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(data)}"]
         if body is not None:
@@ -240,7 +241,8 @@ def set_up(clients: int, drafts_each: int) -> tuple[str, list[dict]]:
     municipalities = list(Organisation.objects.filter(kind="municipality").order_by("code")[: clients + 1])
     made = []
     for lead, partner in zip(municipalities, municipalities[1:], strict=False):
-        user = get_user_model().objects.create(username=f"{slug}-{lead.code}")
+        # With an address, as applicants have: each submission queues its receipt, as in production.
+        user = get_user_model().objects.create(username=f"{slug}-{lead.code}", email=f"{slug}-{lead.code}@example.fi")
         grant_role(user, Role.APPLICANT, actor=SYSTEM, organisation=lead)
         _token, value = create_token(user, actor=SYSTEM)
         drafts = []

@@ -25,6 +25,7 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -72,9 +73,10 @@ def _keys(username: str, address: str) -> list[tuple[str, int]]:
     return [(f"user:{user}", MAX_FAILURES_PER_USERNAME), (f"addr:{addr}", MAX_FAILURES_PER_ADDRESS)]
 
 
-_redis_clients: dict[str, object] = {}
+_redis_clients: dict[str, Any] = {}
 # Take one off the address's count, never below zero, in one step.
-_DECREMENT = "local n = tonumber(redis.call('GET', KEYS[1]) or '0') if n > 0 then return redis.call('DECR', KEYS[1]) end return 0"
+_DECREMENT = ("local n = tonumber(redis.call('GET', KEYS[1]) or '0') "
+              "if n > 0 then return redis.call('DECR', KEYS[1]) end return 0")
 
 
 def _redis():

@@ -238,7 +238,11 @@ def submit(application: Application, *, actor, idempotency_key: str = "") -> App
     """Submit a draft. Submitting again with the same key (a double click, a retry) returns the same application."""
     access_application(actor, application.reference, for_edit=True)
     with transaction.atomic():
-        current = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        # The application's row only (``of``): a FOR UPDATE through select_related would lock the call's row too,
+        # and every submission and new draft of the call would queue on it (measured: docs/performance.md). A
+        # published call's rules no longer change (calls.services), so there is nothing of it to hold still.
+        current = (Application.objects.select_for_update(of=("self",)).select_related("call")
+                   .get(pk=application.pk))
         if current.status == Application.Status.SUBMITTED:
             # A retry or a double click: the application is already in, once.
             return current
@@ -257,13 +261,14 @@ def submit(application: Application, *, actor, idempotency_key: str = "") -> App
         current.submitted_at = now
         current.screening_flags = [f.__dict__ for f in flags]
         current.save(update_fields=["status", "submitted_at", "screening_flags", "updated_at"])
+        # Listeners (the receipt in messaging) write in this transaction: no receipt for a submission
+        # that rolls back, and no submission without its receipt queued. Before the audit entry, so that
+        # rendering the receipt is not done while holding the audit chain's head, which every write waits for.
+        events.application_submitted.send(Application, application=current, actor=actor,
+                                          language=translation.get_language())
         record("application.submitted", current, actor=actor,
                data={"amount_applied": str(current.amount_applied), "flags": current.screening_flags,
                      "idempotency_key": idempotency_key[:100]})
-        # Listeners (the receipt in messaging) write in this transaction: no receipt for a submission
-        # that rolls back, and no submission without its receipt queued.
-        events.application_submitted.send(Application, application=current, actor=actor,
-                                          language=translation.get_language())
     return current
 
 
