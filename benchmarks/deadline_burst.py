@@ -95,6 +95,15 @@ class Tally:
         self.complete = 0
 
 
+def _step(method: str, path: str) -> str:
+    """Which of the three requests (or the probe) a path is, for the error list."""
+    if path.endswith("/submit"):
+        return "submit"
+    if method == "PATCH":
+        return "fill"
+    return "create" if path.rstrip("/").endswith("/applications") else f"{method} {path}"
+
+
 async def call(conn: Connection, tally: Tally, method: str, path: str, body=None, headers=None, ok=(200, 201)):
     """A request retried on a timeout, a dropped connection or a 503, as clients do; None if it failed."""
     for attempt in range(MAX_RETRIES + 1):
@@ -105,19 +114,19 @@ async def call(conn: Connection, tally: Tally, method: str, path: str, body=None
         except (TimeoutError, OSError, asyncio.IncompleteReadError) as error:
             conn.close()
             tally.retries += 1
-            last = f"{method} {path.split('/')[3] if path.count('/') > 2 else path}: {type(error).__name__}"
+            last = f"{_step(method, path)}: {type(error).__name__}"
             await asyncio.sleep(0.2 * (attempt + 1))
             continue
         tally.latencies.append(time.perf_counter() - started)
         if status == 503:
             tally.retries += 1
-            last = f"{method}: 503"
+            last = f"{_step(method, path)}: 503"
             await asyncio.sleep(float(_headers.get("retry-after", "1")))
             continue
         if status == 409 and attempt > 0 and method == "PATCH":
             return {"retried_conflict": True}  # the first try went in before its answer was lost
         if status not in ok:
-            tally.errors.append(f"{method} {status} {payload[:200]!r}")
+            tally.errors.append(f"{_step(method, path)} {status} {payload[:200]!r}")
             return None
         return json.loads(payload) if payload else {}
     tally.errors.append(f"gave up after {MAX_RETRIES} retries: {last}")
