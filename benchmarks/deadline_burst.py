@@ -350,8 +350,12 @@ def main() -> None:
         burst, burst_s = asyncio.run(measure_burst(port, clients, call_slug, args.seconds))
         submits, submit_s, submit_n = asyncio.run(measure_submit_only(port, clients))
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        server.send_signal(signal.SIGTERM)  # not SIGKILL: a killed granian leaves its workers behind
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
 
     prepared = {r for c in clients for r in c["drafts"]}
     stored = count_stored(call_slug)

@@ -60,9 +60,14 @@ def server(tmp_path):
                 time.sleep(0.2)
             yield process, port, env
         finally:
+            # SIGTERM, not SIGKILL: a killed granian leaves its worker processes behind, still listening.
             if process.poll() is None:
+                process.terminate()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
                 process.kill()
-            process.wait(timeout=30)
+                process.wait(timeout=30)
             log.close()
 
 
