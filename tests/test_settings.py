@@ -27,7 +27,8 @@ def run_python(code: str, tmp_path, **env) -> subprocess.CompletedProcess:
 def test_without_database_url_the_database_is_sqlite_in_wal_mode_under_the_data_directory():
     config = database_from_url(None)
     assert config == {"ENGINE": "django.db.backends.sqlite3",
-                      "NAME": avustus_settings.DATA_DIR / "avustus.sqlite3", "OPTIONS": WAL_OPTIONS}
+                      "NAME": avustus_settings.DATA_DIR / "avustus.sqlite3", "OPTIONS": WAL_OPTIONS,
+                      "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
     assert database_from_url("") == config  # an empty variable is an unset one
 
 
@@ -35,7 +36,7 @@ def test_postgres_url_with_query_options_reaches_psycopg():
     config = database_from_url("postgres://avustus:p%40ss%2Fword@db.example.fi:6432/avustus?sslmode=require")
     assert config == {
         "ENGINE": "django.db.backends.postgresql", "NAME": "avustus", "USER": "avustus", "PASSWORD": "p@ss/word",
-        "HOST": "db.example.fi", "PORT": 6432, "OPTIONS": {"sslmode": "require"},
+        "HOST": "db.example.fi", "PORT": 6432, "OPTIONS": {"sslmode": "require", "options": "-c jit=off"},
         "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True,
     }
 
@@ -43,12 +44,28 @@ def test_postgres_url_with_query_options_reaches_psycopg():
 def test_postgres_url_may_set_connection_lifetime():
     config = database_from_url("postgresql://postgres@127.0.0.1/avustus?conn_max_age=0&sslmode=disable")
     assert config["CONN_MAX_AGE"] == 0 and config["CONN_HEALTH_CHECKS"] is True
-    assert config["OPTIONS"] == {"sslmode": "disable"}
+    assert config["OPTIONS"] == {"sslmode": "disable", "options": "-c jit=off"}
+
+
+def test_postgres_options_in_the_url_are_kept_and_jit_is_turned_off_after_them():
+    config = database_from_url("postgres://postgres@127.0.0.1/avustus?options=-c%20statement_timeout%3D5000")
+    assert config["OPTIONS"]["options"] == "-c statement_timeout=5000 -c jit=off"
+
+
+def test_the_application_connections_to_postgres_run_without_jit(db, settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 def test_sqlite_url_names_the_file_and_keeps_wal_mode():
     config = database_from_url("sqlite:////srv/avustus/avustus.sqlite3")
     assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["CONN_MAX_AGE"] == 60 and config["CONN_HEALTH_CHECKS"] is True
     assert config["NAME"] == "/srv/avustus/avustus.sqlite3"
     assert config["OPTIONS"] == WAL_OPTIONS
 

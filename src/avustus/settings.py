@@ -9,8 +9,9 @@ Environment variables:
 - ``AVUSTUS_EMAIL_URL`` (or, as before, ``EMAIL_URL``): where mail goes, e.g.
   ``smtp+tls://user:password@host:587``, ``consolemail://``, ``filemail:///srv/avustus/mail``; unset means
   the console (the tests use Django's in-memory outbox whatever is set).
-- ``CACHE_URL``: a shared cache for several processes, e.g. ``redis://host:6379/0``; unset means the
-  local-memory cache of this process.
+- ``AVUSTUS_CACHE_URL`` (or, as before, ``CACHE_URL``): a shared cache for several processes, e.g.
+  ``redis://host:6379/0``; unset means the local-memory cache of this process. When it names Redis, login
+  attempts are counted there too (``INCR``) instead of in a database row.
 - ``AVUSTUS_SECRET_KEY``: the signing key; without it a random key is generated once into the data
   directory, which suits a single machine but not several servers behind one address.
 - ``AVUSTUS_DEBUG``: ``1`` for development error pages.
@@ -92,11 +93,20 @@ def _scheme(variable: str, url: str, allowed: set[str]) -> str:
     return scheme
 
 
+# Connections kept open between requests by each server thread (a new PostgreSQL connection costs a process
+# fork and authentication; an SQLite one the PRAGMAs above), and checked before reuse so that a database
+# that restarted meanwhile costs one reconnect, not an error (avustus.web.unavailable).
+PERSISTENT_CONNECTIONS = {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+# PostgreSQL's JIT compiler spent 640 ms compiling a 1,076 ms query of a deep list page (docs/performance.md):
+# this app's queries are short OLTP ones that never repay compiling. Off for the app's connections only.
+POSTGRES_OPTIONS = "-c jit=off"
+
+
 def database_from_url(url: str | None) -> dict:
     """The Django DATABASES entry for a ``DATABASE_URL``, or the embedded SQLite database for None."""
     if not url:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "avustus.sqlite3",
-                "OPTIONS": dict(SQLITE_OPTIONS)}
+                "OPTIONS": dict(SQLITE_OPTIONS), **PERSISTENT_CONNECTIONS}
     scheme = _scheme("DATABASE_URL", url, DATABASE_SCHEMES)
     try:
         config = environ.Env.db_url_config(url)
@@ -107,11 +117,14 @@ def database_from_url(url: str | None) -> dict:
             # Each connection would get its own empty database: nothing would persist between requests.
             raise _refuse("DATABASE_URL", url, "an SQLite URL names a file, e.g. sqlite:////srv/avustus/db.sqlite3")
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
-        return config
+        return {**PERSISTENT_CONNECTIONS, **config}
     if not config["NAME"]:
         raise _refuse("DATABASE_URL", url, "the database name is missing (postgres://user@host:5432/NAME)")
-    config.setdefault("CONN_MAX_AGE", 60)
-    config.setdefault("CONN_HEALTH_CHECKS", True)
+    options = config.setdefault("OPTIONS", {})
+    # ?options=... in the URL comes first; ours is added after it (a later -c of the same name wins).
+    options["options"] = f"{options['options']} {POSTGRES_OPTIONS}" if options.get("options") else POSTGRES_OPTIONS
+    for key, value in PERSISTENT_CONNECTIONS.items():
+        config.setdefault(key, value)
     return config
 
 
@@ -305,8 +318,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling counts in the database (avustus.accounts.throttle), not in this cache.
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL"))}
+_cache_url = os.environ.get("AVUSTUS_CACHE_URL") or os.environ.get("CACHE_URL")
+CACHES = {"default": cache_from_url(_cache_url)}
+# Login throttling (avustus.accounts.throttle) counts with Redis INCR when the cache is Redis, else in a
+# database row updated in one statement (the database cache's incr is a read then a write: not atomic).
+AVUSTUS_THROTTLE_REDIS_URL = _cache_url if _cache_url and urlsplit(_cache_url).scheme.startswith("redis") else None
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from django.urls import include, path
 from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web import applicant, contact, history, opendata, tokens, views
+from avustus.web import applicant, contact, health, history, opendata, tokens, views
 from avustus.web.csp import allow_document_style
 from avustus.web.officials import evaluation, later, notifications, proposal, rectification, reviews, screening, setup
 
@@ -72,6 +72,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("livez", health.live, name="livez"),
+    path("healthz", health.health, name="healthz"),
 ]
 
 # Error pages in the site's layout and the user's language.

@@ -156,6 +156,9 @@ MATRIX = [
     ("login",                             "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("logout",                            "POST",   "none",       GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
     ("set_language",                      "POST",   "none",       GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
+    # The server's probes answer anyone (a load balancer has no login) and say nothing about anyone.
+    ("livez",                             "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("healthz",                           "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     # Django's admin: only staff get in (the administrator here is staff; nobody else is).
     ("admin:index",                       "GET",    "none",       ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN,
                                                                   ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK),

@@ -13,6 +13,11 @@ within the limit have their password checked: thirteen wrong passwords sent at o
 thirteen. Being in the database, the count is shared by every server process. A successful login
 forgets the username's count and takes its own attempt off the address's count; rows of ended windows
 are removed on successful logins and when a new key is counted, one indexed range delete each.
+
+When the cache is Redis (``AVUSTUS_CACHE_URL=redis://...``, setting ``AVUSTUS_THROTTLE_REDIS_URL``), the
+counts live there instead: ``INCR`` on a key that expires when its window ends, made in one transaction
+(``MULTI``) with the ``SET NX EX`` that starts the window, so every process and server gets a distinct
+count there too, without a database write on each login.
 """
 
 import hashlib
@@ -20,6 +25,7 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -67,7 +73,48 @@ def _keys(username: str, address: str) -> list[tuple[str, int]]:
     return [(f"user:{user}", MAX_FAILURES_PER_USERNAME), (f"addr:{addr}", MAX_FAILURES_PER_ADDRESS)]
 
 
+_redis_clients: dict[str, Any] = {}
+# Take one off the address's count, never below zero, in one step.
+_DECREMENT = ("local n = tonumber(redis.call('GET', KEYS[1]) or '0') "
+              "if n > 0 then return redis.call('DECR', KEYS[1]) end return 0")
+
+
+def _redis():
+    """The Redis client when counting there, else None; one connection pool per process."""
+    url = getattr(settings, "AVUSTUS_THROTTLE_REDIS_URL", None)
+    if not url:
+        return None
+    client = _redis_clients.get(url)
+    if client is None:
+        import redis
+
+        client = _redis_clients[url] = redis.Redis.from_url(url, socket_timeout=5)
+    return client
+
+
+def _redis_key(key: str) -> str:
+    return f"avustus:login:{key}"
+
+
+def _count_one_in_redis(client, key: str, now: float) -> tuple[int, float]:
+    """The count of ``key`` after this attempt, and when its window started (its expiry less the window)."""
+    name = _redis_key(key)
+    pipe = client.pipeline(transaction=True)
+    pipe.set(name, 0, ex=WINDOW, nx=True)  # a new window starts at this attempt; INCR keeps the expiry
+    pipe.incr(name)
+    pipe.pttl(name)
+    _new, count, ttl_ms = pipe.execute()
+    return int(count), now + max(ttl_ms, 0) / 1000 - WINDOW
+
+
 def _count_one(key: str, now: float) -> tuple[int, float]:
+    client = _redis()
+    if client is not None:
+        return _count_one_in_redis(client, key, now)
+    return _count_one_in_database(key, now)
+
+
+def _count_one_in_database(key: str, now: float) -> tuple[int, float]:
     """Count one attempt on ``key`` in one statement; the (count, window start) this attempt got."""
     ended = Q(started__lte=now - WINDOW)
     bump = {  # a window that has ended starts again at this attempt
@@ -105,8 +152,16 @@ def blocked(username: str, address: str, *, now: float | None = None) -> Block |
     """The block the next attempt as ``username`` from ``address`` would meet, without counting one."""
     now = time.time() if now is None else now
     worst = None
+    client = _redis()
     for key, limit in _keys(username, address):
-        row = LoginAttemptCounter.objects.filter(key=key).values_list("count", "started").first()
+        if client is not None:
+            pipe = client.pipeline(transaction=True)
+            pipe.get(_redis_key(key))
+            pipe.pttl(_redis_key(key))
+            value, ttl_ms = pipe.execute()
+            row = None if value is None or ttl_ms < 0 else (int(value), now + ttl_ms / 1000 - WINDOW)
+        else:
+            row = LoginAttemptCounter.objects.filter(key=key).values_list("count", "started").first()
         if row is None:
             continue
         count, started = row
@@ -123,6 +178,11 @@ def record_success(username: str, address: str, *, now: float | None = None) -> 
     """
     now = time.time() if now is None else now
     (user_key, _limit), (addr_key, _limit) = _keys(username, address)
+    client = _redis()
+    if client is not None:  # ended windows expire by themselves
+        client.delete(_redis_key(user_key))
+        client.eval(_DECREMENT, 1, _redis_key(addr_key))
+        return
     LoginAttemptCounter.objects.filter(key=user_key).delete()
     LoginAttemptCounter.objects.filter(key=addr_key, count__gt=0).update(count=F("count") - 1)
     # Cleanup of ended windows, cheap on the index of ``started``.

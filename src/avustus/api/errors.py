@@ -5,7 +5,10 @@ The services raise ``avustus.errors`` (and, until they have all moved over, Djan
 authenticate. Each kind has one status here, and its message is in the user's language.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -16,6 +19,9 @@ from avustus import errors
 from avustus.api.auth import InvalidToken
 from avustus.api.parsing import LoneSurrogate
 from avustus.applications.services import DraftConflictError
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
 
 # Where in the request ninja found a problem; the path users see starts inside the body or parameter.
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
@@ -93,6 +99,16 @@ def register(api: NinjaAPI) -> None:
     @api.exception_handler(errors.Conflict)
     def conflict(request, exc: errors.Conflict):
         return answer(request, 409, [("", str(exc))])
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_unavailable(request, exc):
+        """The database went away or stayed locked: 503 with Retry-After; the client retries, nothing was saved."""
+        logger.warning("the database did not answer %s %s: %s", request.method, request.path, exc)
+        response = answer(request, 503, [("", _(
+            "The service is briefly unavailable. Nothing was saved; try again in a moment."))])
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @api.exception_handler(DraftConflictError)
     def stale_draft(request, exc: DraftConflictError):

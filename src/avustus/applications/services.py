@@ -68,6 +68,16 @@ def access_application(user, reference: str, *, for_edit: bool = False) -> Appli
     return application
 
 
+def check_access(user, application: Application, *, for_edit: bool = False) -> None:
+    """``NotFound`` unless the user may open (or edit) ``application``, as ``access_application`` decides.
+
+    For a service given an application its entry point has just opened with ``access_application``: its
+    members are prefetched, so the check costs one query instead of reading the application again.
+    """
+    if not can_access_application(user, application, for_edit=for_edit):
+        raise NotFound
+
+
 def set_partner_editing(application: Application, organisation: Organisation, *, actor, allowed: bool) -> None:
     """The lead lets a partner's users edit the draft, or takes that back."""
     if not is_lead(actor, application):
@@ -178,7 +188,7 @@ def create_draft(
 
 def update_draft(application: Application, changes: DraftChanges, *, actor, version: int) -> Application:
     """Save changes to a draft that was read at ``version``; a stale save is kept aside and refused."""
-    access_application(actor, application.reference, for_edit=True)
+    check_access(actor, application, for_edit=True)
     check_version(version)
     valid = validate_changes(application, changes)
     with transaction.atomic():
@@ -236,9 +246,13 @@ def _apply(current: Application, valid: ValidChanges, actor) -> None:
 
 def submit(application: Application, *, actor, idempotency_key: str = "") -> Application:
     """Submit a draft. Submitting again with the same key (a double click, a retry) returns the same application."""
-    access_application(actor, application.reference, for_edit=True)
+    check_access(actor, application, for_edit=True)
     with transaction.atomic():
-        current = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        # The application's row only (``of``): a FOR UPDATE through select_related would lock the call's row too,
+        # and every submission and new draft of the call would queue on it (measured: docs/performance.md). A
+        # published call's rules no longer change (calls.services), so there is nothing of it to hold still.
+        current = (Application.objects.select_for_update(of=("self",)).select_related("call")
+                   .get(pk=application.pk))
         if current.status == Application.Status.SUBMITTED:
             # A retry or a double click: the application is already in, once.
             return current
@@ -257,13 +271,14 @@ def submit(application: Application, *, actor, idempotency_key: str = "") -> App
         current.submitted_at = now
         current.screening_flags = [f.__dict__ for f in flags]
         current.save(update_fields=["status", "submitted_at", "screening_flags", "updated_at"])
+        # Listeners (the receipt in messaging) write in this transaction: no receipt for a submission
+        # that rolls back, and no submission without its receipt queued. Before the audit entry, so that
+        # rendering the receipt is not done while holding the audit chain's head, which every write waits for.
+        events.application_submitted.send(Application, application=current, actor=actor,
+                                          language=translation.get_language())
         record("application.submitted", current, actor=actor,
                data={"amount_applied": str(current.amount_applied), "flags": current.screening_flags,
                      "idempotency_key": idempotency_key[:100]})
-        # Listeners (the receipt in messaging) write in this transaction: no receipt for a submission
-        # that rolls back, and no submission without its receipt queued.
-        events.application_submitted.send(Application, application=current, actor=actor,
-                                          language=translation.get_language())
     return current
 
 

@@ -1,6 +1,7 @@
 """The public and officials' screens. Views only read requests and call selectors; no rules live here."""
 
 import logging
+import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +30,7 @@ from avustus.decisions.selectors import (
     round_summary,
 )
 from avustus.registry.models import Organisation
+from avustus.web import unavailable
 from avustus.web.feedback import error_summary
 from avustus.web.labels import ROUND_SORT_LABELS
 
@@ -284,6 +286,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Called while the uncaught exception is being handled: a database that does not answer is a 503.
+    if unavailable.is_database_unavailable(sys.exc_info()[1]):
+        return unavailable.answer(request)
     return _error_page(request, "500.html", 500)
 
 

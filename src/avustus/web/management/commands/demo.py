@@ -39,6 +39,28 @@ DEMO_CLOSED_APPLICATIONS = (
 )
 
 
+def serve(port: int) -> None:
+    """Serve the demo as production does (granian, two processes on this machine only), as a child of this
+    process rather than in its place, so that the demo's own mail worker (a thread here) runs beside it and
+    both stop together; Ctrl-C reaches granian too, which finishes the requests in flight."""
+    import os
+    import signal
+    import subprocess
+
+    from django.db import connections
+
+    from avustus.ops.server import granian_argv
+
+    connections.close_all()
+    server = subprocess.Popen(granian_argv(host="127.0.0.1", port=port, workers=2, threads=4),  # noqa: S603
+                              env={**os.environ, "DJANGO_SETTINGS_MODULE": "avustus.settings"})
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        server.send_signal(signal.SIGTERM)
+        server.wait()
+
+
 class Command(BaseCommand):
     help = "Set up the database, load the 2020 round and demo users, and serve the web app."
 
@@ -86,7 +108,7 @@ class Command(BaseCommand):
         if not no_serve:
             worker = start_demo_worker(mail) if mail is not None else None
             try:
-                call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+                serve(port)
             finally:
                 stop_demo_worker(worker)
 
