@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from avustus import events
 from avustus.accounts import permissions
 from avustus.actors import user_of
-from avustus import events
 from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid
 from avustus.payments.models import BankAccount, PaymentApplication

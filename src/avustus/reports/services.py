@@ -14,9 +14,9 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from avustus import events
 from avustus.accounts import permissions
 from avustus.actors import user_of
-from avustus import events
 from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid, NotFound
 from avustus.projects.models import FundedProject, ScheduleEntry
