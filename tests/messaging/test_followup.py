@@ -197,3 +197,17 @@ def test_a_filed_report_is_not_reminded(people):
     _entry(people, today + timedelta(days=3))
     remind()
     assert not ours("report_due", people).exists() and not ours("report_overdue", people).exists()
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize("event", ["report_submitted", "report_accepted", "report_returned", "report_due",
+                                   "report_overdue", "payment_application_submitted", "payment_application_accepted",
+                                   "payment_application_rejected", "payment_made"])
+def test_every_follow_up_message_has_its_template_in_each_language(event, language):
+    from avustus.messaging.receivers import render
+
+    subject, body = render(event, language, {"project": "VM/2020/7", "number": 2, "title": "Hanke", "lead": "Kunta",
+                                             "link": "https://avustus.example.fi/x/", "reasons": "Syy.",
+                                             "due_on": "1.2.2021", "final": event.startswith("report_d")})
+    assert "VM/2020/7" in subject and "\n" not in subject
+    assert "https://avustus.example.fi/x/" in body and "{{" not in body and "{%" not in body
