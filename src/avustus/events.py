@@ -32,3 +32,18 @@ rectification_requested = Signal()
 # request=, decision=, actor=: a rectification request was decided by ``decision``, a new signed decision
 # (``decisions.rectification.decide``); its own letter follows on ``decision_documents_ready``.
 rectification_decided = Signal()
+
+# The funded project's follow-up (reports/, payments/), each sent inside the service's transaction.
+# report=, actor=: an interim report was filed (``reports.services.submit_report``), first or again after return.
+report_submitted = Signal()
+# report=, actor=: an official accepted a filed report (``reports.services.accept_report``).
+report_accepted = Signal()
+# report=, actor=: an official returned a report for completion, its ``review_reasons`` saying why.
+report_returned = Signal()
+# application=, actor=: the lead applied for an instalment (``payments.services.apply_for_payment``);
+# ``application`` is a ``payments.PaymentApplication``.
+payment_application_submitted = Signal()
+# application=, actor=: an official accepted or rejected a payment application (its ``status`` says which).
+payment_application_decided = Signal()
+# application=, actor=: a payment was recorded as made (``payments.services.record_payment``).
+payment_made = Signal()

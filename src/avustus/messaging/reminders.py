@@ -21,7 +21,7 @@ from avustus.applications.models import Application
 from avustus.calls.models import Call
 from avustus.decisions.models import Notification
 from avustus.evaluation.models import RectificationRequest
-from avustus.messaging import outbox
+from avustus.messaging import followup, outbox
 
 # Days before a deadline on which a reminder goes out: a week before, and the day before.
 BEFORE = (7, 1)
@@ -139,6 +139,7 @@ def rectification_overdue(now: datetime) -> Iterable[Reminder]:
 # The finders run by ``remind``; a later stage (reports, payments) adds its own function here.
 FINDERS: list[Callable[[datetime], Iterable[Reminder]]] = [call_deadline, rectification_period,
                                                            rectification_overdue]
+FINDERS += [followup.report_due, followup.report_overdue]  # the funded project's reports
 
 
 def remind(now: datetime | None = None, finders=None) -> int:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from avustus import events
 from avustus.accounts import permissions
 from avustus.actors import user_of
 from avustus.audit.chain import record
@@ -170,6 +171,7 @@ def apply_for_payment(project: FundedProject, *, actor, idempotency_key: str = "
         record("payments.applied", application, actor=actor, application=locked.application,
                data={"project": locked.reference, "number": number, "costs_to_date": str(costs),
                      "amount": str(amount)})
+        events.payment_application_submitted.send(PaymentApplication, application=application, actor=actor)
     return application
 
 
@@ -205,6 +207,7 @@ def accept_payment_application(application: PaymentApplication, *, actor, amount
         record("payments.accepted", current, actor=actor, application=project.application,
                data={"project": project.reference, "number": current.number, "amount": str(accepted),
                      "claimed": str(current.amount_claimed), "reasons": current.acceptance_reasons})
+        events.payment_application_decided.send(PaymentApplication, application=current, actor=actor)
     return current
 
 
@@ -223,6 +226,7 @@ def reject_payment_application(application: PaymentApplication, *, actor, reason
         current.save(update_fields=["status", "acceptance_reasons"])
         record("payments.rejected", current, actor=actor, application=project.application,
                data={"project": project.reference, "number": current.number, "reasons": current.acceptance_reasons})
+        events.payment_application_decided.send(PaymentApplication, application=current, actor=actor)
     return current
 
 
@@ -286,4 +290,5 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
         record("payments.paid", current, actor=actor, application=project.application,
                data={"project": project.reference, "number": current.number, "amount": str(amount),
                      "paid_on": paid_on.isoformat(), "iban": current.account.iban if current.account else ""})
+        events.payment_made.send(PaymentApplication, application=current, actor=actor)
     return current

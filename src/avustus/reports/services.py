@@ -14,6 +14,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from avustus import events
 from avustus.accounts import permissions
 from avustus.actors import user_of
 from avustus.audit.chain import record
@@ -98,6 +99,7 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
             "costs": [{"category": c, "member": m, "vat_free": str(v), "vat": str(t)}
                       for (c, m), (v, t) in cells.items()],
         })
+        events.report_submitted.send(InterimReport, report=report, actor=actor)
     return report
 
 
@@ -177,6 +179,7 @@ def accept_report(report: InterimReport, *, actor, version: str,
         record("report.accepted", current, actor=actor, application=project.application,
                data={"project": project.reference, "number": current.schedule_entry.number, "rejected": rejected,
                      "accepted_costs_to_date": str(accepted_costs_to_date(project))})
+        events.report_accepted.send(InterimReport, report=current, actor=actor)
     return current
 
 
@@ -197,6 +200,7 @@ def return_report(report: InterimReport, *, actor, version: str, reasons: str) -
         record("report.returned", current, actor=actor, application=project.application,
                data={"project": project.reference, "number": current.schedule_entry.number,
                      "reasons": current.review_reasons})
+        events.report_returned.send(InterimReport, report=current, actor=actor)
     return current
 
 
