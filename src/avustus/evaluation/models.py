@@ -119,6 +119,11 @@ class Proposal(models.Model):
     returned_reason = models.TextField(_("reason for returning"), blank=True)
     returned_for_withdrawal = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True,
                                                 related_name="+")
+    # The stored ranking's totals and what it was computed from (``evaluation.ranking``); empty until first ranked.
+    ranking = models.JSONField(default=dict, blank=True)
+    # Set by every change the ranking rests on (screening, reviews, lines, the pass mark), inside its transaction;
+    # the next reader of the ranking recomputes it once, however many changes came in meanwhile.
+    ranking_stale = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("decision proposal")
@@ -152,6 +157,36 @@ class ProposalLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal.call}: {self.application.reference}"
+
+
+class RankedLine(models.Model):
+    """One application's row in its round's stored ranking: the reviews' figures and the proposed outcome.
+
+    Derived data, written only by ``evaluation.ranking.refresh`` from ``proposals.compute_proposal`` (the
+    same allocation that is presented), so that the proposal and evaluation lists page through an index
+    instead of recomputing the round on every view.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ranked")
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="ranked")
+    arrival = models.PositiveIntegerField()  # position in arrival order: ties in score keep it
+    # The mean score, or -1 when unscored, so that "best first, unscored last" is one descending index.
+    sort_score = models.DecimalField(max_digits=5, decimal_places=2)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    spread = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    reviews = models.PositiveIntegerField(default=0)
+    eligible = models.BooleanField(null=True)  # None: not screened
+    # The reviewers as the evaluation list names them: [username, conflicted, scored], in the order assigned.
+    reviewers = models.JSONField(default=list)
+    outcome = models.CharField(max_length=10, blank=True)  # empty: undecided
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    basis = models.CharField(max_length=20)
+
+    class Meta:
+        indexes = [models.Index(fields=["proposal", "-sort_score", "arrival"], name="ranked_line_order")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.application_id}"
 
 
 class RectificationRequest(models.Model):

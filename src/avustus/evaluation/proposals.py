@@ -27,6 +27,7 @@ from avustus.audit.chain import record
 from avustus.calls.models import Call, GrantGroup
 from avustus.errors import Invalid, NotFound
 from avustus.evaluation.models import Assignment, Proposal, ProposalLine, Screening
+from avustus.evaluation.ranking import mark_stale
 from avustus.rules import allocation
 from avustus.rules.evaluation import summarise
 from avustus.rules.money import MoneyError, parse_euros
@@ -114,7 +115,7 @@ def compute_proposal(call: Call) -> ComputedProposal:
         overrides, seeded_from = _seed_overrides(call)
 
     candidates = [
-        allocation.Candidate(ref, app.amount_applied, _safe_eligibility(app), scores[ref],
+        allocation.Candidate(ref, app.amount_applied, eligibility(app), scores[ref],
                              app.status == Application.Status.WITHDRAWN)
         for ref, app in applications.items()
     ]
@@ -125,7 +126,7 @@ def compute_proposal(call: Call) -> ComputedProposal:
     return ComputedProposal(call, proposal, result, applications, lines, scores, seeded_from)
 
 
-def _safe_eligibility(app: Application) -> bool | None:
+def eligibility(app: Application) -> bool | None:
     try:
         return app.screening.eligible
     except Screening.DoesNotExist:
@@ -144,6 +145,7 @@ def lock_unfrozen(call: Call) -> Proposal:
         raise Invalid({"__all__": [
             _("The proposal has been presented; screening and scores no longer change. Ask the decision-maker "
               "to return it first.")]})
+    mark_stale(proposal)  # the caller changes what the ranking rests on; rolled back with it if refused
     return proposal
 
 
@@ -152,6 +154,7 @@ def _editable_proposal(call: Call, actor) -> Proposal:
     proposal, _created = Proposal.objects.select_for_update().get_or_create(call=call)
     if proposal.status != Proposal.Status.DRAFT:
         raise Invalid({"__all__": [_("The proposal has been presented; it can no longer be changed.")]})
+    mark_stale(proposal)
     return proposal
 
 

@@ -17,7 +17,8 @@ from avustus.evaluation.models import Assignment
 from avustus.web.downloads import download_response
 from avustus.web.feedback import errors_of
 from avustus.web.labels import check_label
-from avustus.web.officials.common import log_list, official_call, page_of, query_of
+from avustus.web.officials.common import log_list, official_call, query_of
+from avustus.web.paging import keyset_page
 
 
 @login_required
@@ -33,8 +34,9 @@ def screening_list(request, slug: str):
                          % {"n": changed})
         return redirect("officials-screening", call.slug)
     state, sort = request.GET.get("state", ""), request.GET.get("sort", "received")
-    page = page_of(request, selectors.screening_list(call, state=state, sort=sort))
-    log_list(request, call, "screening list", page)
+    sort = sort if sort in selectors.SCREENING_SORTS else "received"
+    page = keyset_page(request, selectors.screening_list(call, state=state), selectors.SCREENING_SORTS[sort])
+    log_list(request, call, "screening list", page, page=page.number)
     return render(request, "web/officials/screening_list.html", {
         "call": call, "page": page, "state": state, "sort": sort, "query": query_of(request),
         "sorts": selectors.SCREENING_SORTS,

@@ -1,0 +1,213 @@
+"""The round's stored ranking: the proposal and the reviews' figures, kept in rows instead of recomputed per view.
+
+``refresh`` runs ``proposals.compute_proposal`` (the very allocation that ``present`` checks and stores) and
+writes one ``RankedLine`` per application, only the rows that changed, with the totals on the proposal row.
+Every service that changes what the ranking rests on (screening, assignments, declarations, scores, lines,
+the pass mark) marks it stale inside its own transaction, under the proposal's lock (``mark_stale``);
+changes made elsewhere (applications submitted or withdrawn, the call's appropriation or rounding, a
+decision imported) are noticed by a fingerprint the reader takes in the same query as the proposal row.
+The next reader of a stale ranking refreshes it once, however many changes came in meanwhile; every
+other view reads a page of rows through an index.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from avustus.applications.models import Application
+from avustus.calls.models import Call
+from avustus.evaluation.models import Assignment, Proposal, RankedLine
+from avustus.rules import allocation
+from avustus.rules.evaluation import summarise
+
+UNSCORED = Decimal("-1.00")
+COUNTED = Q(submitted_at__isnull=False) & ~Q(conflict__in=[Assignment.Conflict.DECLARED,
+                                                           Assignment.Conflict.EMPLOYED])
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The stored proposal's totals, shaped as ``rules.allocation.Proposal`` is for the page's template."""
+
+    budget: Decimal
+    granted_total: Decimal
+    counts: dict
+    undecided: int
+    cut: str | None
+    cut_rank: int | None
+    over_budget: bool
+    present_version: str
+    seeded_on: date | None  # an imported round's recorded decision, standing in for overrides
+    proposal_id: int
+
+    @property
+    def lines(self) -> tuple[allocation.Line, ...]:
+        """Every stored line in ranking order (one query; the pages read theirs through ``selectors.ranked_lines``)."""
+        rows = RankedLine.objects.filter(proposal_id=self.proposal_id).order_by("-sort_score", "arrival").values_list(
+            "application__reference", "outcome", "amount", "basis")
+        return tuple(allocation.Line(key, outcome or None, amount, basis) for key, outcome, amount, basis in rows)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.granted_total
+
+    @property
+    def seeded_from(self):  # what the template asks, as of a computed proposal
+        return self if self.seeded_on else None
+
+    @property
+    def decided_on(self) -> date | None:
+        return self.seeded_on
+
+
+def totals(proposal: Proposal) -> Totals:
+    data = proposal.ranking
+    return Totals(Decimal(data["budget"]), Decimal(data["granted_total"]), data["counts"], data["undecided"],
+                  data["cut"], data["cut_rank"], data["over_budget"], data["present_version"],
+                  date.fromisoformat(data["seeded_on"]) if data["seeded_on"] else None, proposal.pk)
+
+
+def _count(queryset, field: str = "pk"):
+    # A scalar subquery counting rows of one call: one column of the fingerprint, in the proposal's query.
+    return Coalesce(Subquery(queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1],
+                             output_field=IntegerField()), 0)
+
+
+def _latest(queryset, field: str, group: str):
+    return Subquery(queryset.order_by().values(group).annotate(latest=Max(field)).values("latest")[:1])
+
+
+def with_fingerprint(calls):
+    """Calls annotated with what their ranking's freshness is checked by: read with the round, in its query."""
+    apps = Application.objects.filter(call=OuterRef("pk")).exclude(status=Application.Status.DRAFT)
+    reviews = Assignment.objects.filter(application__call=OuterRef("pk"))
+    return calls.annotate(
+        fp_applications=_count(apps, "call"),
+        fp_withdrawn=_count(apps.filter(status=Application.Status.WITHDRAWN), "call"),
+        fp_changed=_latest(apps, "updated_at", "call"),
+        fp_reviews=_count(reviews.filter(submitted_at__isnull=False), "application__call"),
+        fp_scored=_latest(reviews, "submitted_at", "application__call"),
+    )
+
+
+def _fingerprint_of(call: Call, proposal: Proposal) -> dict:
+    changed, scored = call.fp_changed, call.fp_scored  # type: ignore[attr-defined]
+    return {
+        "applications": call.fp_applications, "withdrawn": call.fp_withdrawn,  # type: ignore[attr-defined]
+        "changed": changed.isoformat() if changed else None,
+        "reviews": call.fp_reviews, "scored": scored.isoformat() if scored else None,  # type: ignore[attr-defined]
+        "appropriation": str(call.appropriation), "unit": str(call.rounding_unit), "mode": call.rounding_mode,
+        "pass_mark": str(proposal.pass_mark),
+    }
+
+
+def mark_stale(proposal: Proposal) -> None:
+    """Inside a change's transaction, with the proposal locked: the ranking is recomputed by its next reader."""
+    if not proposal.ranking_stale:
+        Proposal.objects.filter(pk=proposal.pk).update(ranking_stale=True)
+        proposal.ranking_stale = True
+
+
+def current(call: Call) -> Proposal:
+    """The round's proposal with its ranking up to date: no query of its own when the round was read by
+    ``with_fingerprint`` with its proposal (``select_related("proposal")``) and nothing changed since."""
+    if not hasattr(call, "fp_applications"):
+        call = with_fingerprint(Call.objects.select_related("proposal").filter(pk=call.pk)).get()
+    try:
+        proposal = call.proposal  # type: ignore[attr-defined]
+    except Proposal.DoesNotExist:
+        return refresh(call)
+    if not proposal.ranking_stale and proposal.ranking.get("fingerprint") == _fingerprint_of(call, proposal):
+        return proposal
+    return refresh(call)
+
+
+def refresh(call: Call) -> Proposal:
+    """Recompute the round's ranking from the allocation and store what changed, under the proposal's lock."""
+    from avustus.evaluation.proposals import compute_proposal, eligibility, presentable_version
+    from avustus.evaluation.selectors import proposal_ranks
+
+    with transaction.atomic():
+        proposal, _created = Proposal.objects.select_for_update().get_or_create(call=call)
+        # Read under the lock: what the ranking is computed from is what its fingerprint says.
+        fresh = with_fingerprint(Call.objects.filter(pk=call.pk)).get()
+        fingerprint = _fingerprint_of(fresh, proposal)
+        computed = compute_proposal(fresh)
+        result = computed.result
+        figures = _review_figures(fresh)
+        named = _reviewers(fresh)
+        arrival = {ref: position for position, ref in enumerate(computed.applications)}
+        wanted = {}
+        for line in result.lines:
+            app = computed.applications[line.key]
+            score = computed.scores.get(line.key)
+            spread, reviews = figures.get(app.pk, (None, 0))
+            wanted[app.pk] = {
+                "arrival": arrival[line.key], "sort_score": UNSCORED if score is None else score, "score": score,
+                "spread": spread, "reviews": reviews, "outcome": line.outcome or "",
+                "eligible": eligibility(app), "reviewers": named.get(app.pk, []),
+                "amount": line.amount, "basis": line.basis,
+            }
+        _store_lines(proposal, wanted)
+        ranks = proposal_ranks(computed)
+        proposal.ranking = {
+            "budget": str(result.budget), "granted_total": str(result.granted_total), "counts": result.counts,
+            "undecided": result.undecided, "cut": result.cut, "over_budget": result.over_budget,
+            "cut_rank": ranks.get(result.cut) if result.cut else None,
+            "present_version": presentable_version(computed),
+            "seeded_on": computed.seeded_from.decided_on.isoformat() if computed.seeded_from else None,
+            "fingerprint": fingerprint,
+        }
+        proposal.ranking_stale = False
+        proposal.save(update_fields=["ranking", "ranking_stale"])
+    return proposal
+
+
+def _review_figures(call: Call) -> dict[int, tuple[Decimal | None, int]]:
+    """Each application's spread between counted reviewers and their number, in one query."""
+    scores: dict[int, list[Decimal]] = {}
+    for app_id, score in Assignment.objects.filter(COUNTED, application__call=call).values_list(
+            "application_id", "weighted_score"):
+        if score is not None:
+            scores.setdefault(app_id, []).append(score)
+    figures = {}
+    for app_id, values in scores.items():
+        summary = summarise(values)
+        figures[app_id] = (summary.spread, summary.count)
+    return figures
+
+
+FIELDS = ("arrival", "sort_score", "score", "spread", "reviews", "eligible", "reviewers", "outcome", "amount",
+          "basis")
+
+
+def _reviewers(call: Call) -> dict[int, list]:
+    named: dict[int, list] = {}
+    conflicts = (Assignment.Conflict.DECLARED, Assignment.Conflict.EMPLOYED)
+    for app_id, username, conflict, submitted in Assignment.objects.filter(application__call=call).order_by(
+            "pk").values_list("application_id", "reviewer__username", "conflict", "submitted_at"):
+        named.setdefault(app_id, []).append([username, conflict in conflicts, submitted is not None])
+    return named
+
+
+def _store_lines(proposal: Proposal, wanted: dict[int, dict]) -> None:
+    """Write only the rows that differ from what is stored: a new score moves a few outcomes, not the round."""
+    stored = {row.application_id: row for row in RankedLine.objects.filter(proposal=proposal)}
+    RankedLine.objects.filter(proposal=proposal).exclude(application_id__in=list(wanted)).delete()
+    created, changed = [], []
+    for app_id, values in wanted.items():
+        row = stored.get(app_id)
+        if row is None:
+            created.append(RankedLine(proposal=proposal, application_id=app_id, **values))
+            continue
+        if any(getattr(row, name) != values[name] for name in FIELDS):
+            for name in FIELDS:
+                setattr(row, name, values[name])
+            changed.append(row)
+    # Another round's line of the same application cannot exist: an application belongs to one call.
+    RankedLine.objects.bulk_create(created, batch_size=500)
+    RankedLine.objects.bulk_update(changed, FIELDS, batch_size=500)
