@@ -119,11 +119,6 @@ class Proposal(models.Model):
     returned_reason = models.TextField(_("reason for returning"), blank=True)
     returned_for_withdrawal = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True,
                                                 related_name="+")
-    # The stored ranking's totals and what it was computed from (``evaluation.ranking``); empty until first ranked.
-    ranking = models.JSONField(default=dict, blank=True)
-    # Set by every change the ranking rests on (screening, reviews, lines, the pass mark), inside its transaction;
-    # the next reader of the ranking recomputes it once, however many changes came in meanwhile.
-    ranking_stale = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("decision proposal")
@@ -159,6 +154,24 @@ class ProposalLine(models.Model):
         return f"{self.proposal.call}: {self.application.reference}"
 
 
+class Ranking(models.Model):
+    """A round's stored ranking (``evaluation.ranking``): its totals, and whether it must be computed again.
+
+    Derived data beside the officials' ``Proposal``, not part of it: reading the lists creates this row,
+    never a proposal.
+    """
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="ranking")
+    # The allocation's totals and the fingerprint of what they were computed from; empty until first ranked.
+    totals = models.JSONField(default=dict, blank=True)
+    # Set by every change the ranking rests on (screening, reviews, lines, the pass mark), inside its transaction;
+    # the next reader recomputes it once, however many changes came in meanwhile.
+    stale = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return str(self.call)
+
+
 class RankedLine(models.Model):
     """One application's row in its round's stored ranking: the reviews' figures and the proposed outcome.
 
@@ -167,7 +180,7 @@ class RankedLine(models.Model):
     instead of recomputing the round on every view.
     """
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ranked")
+    ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="lines")
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="ranked")
     arrival = models.PositiveIntegerField()  # position in arrival order: ties in score keep it
     # The mean score, or -1 when unscored, so that "best first, unscored last" is one descending index.
@@ -183,10 +196,10 @@ class RankedLine(models.Model):
     basis = models.CharField(max_length=20)
 
     class Meta:
-        indexes = [models.Index(fields=["proposal", "-sort_score", "arrival"], name="ranked_line_order")]
+        indexes = [models.Index(fields=["ranking", "-sort_score", "arrival"], name="ranked_line_order")]
 
     def __str__(self) -> str:
-        return f"{self.proposal_id}: {self.application_id}"
+        return f"{self.ranking_id}: {self.application_id}"
 
 
 class RectificationRequest(models.Model):

@@ -1,11 +1,11 @@
 """The round's stored ranking: the proposal and the reviews' figures, kept in rows instead of recomputed per view.
 
 ``refresh`` runs ``proposals.compute_proposal`` (the very allocation that ``present`` checks and stores) and
-writes one ``RankedLine`` per application, only the rows that changed, with the totals on the proposal row.
-Every service that changes what the ranking rests on (screening, assignments, declarations, scores, lines,
-the pass mark) marks it stale inside its own transaction, under the proposal's lock (``mark_stale``);
-changes made elsewhere (applications submitted or withdrawn, the call's appropriation or rounding, a
-decision imported) are noticed by a fingerprint the reader takes in the same query as the proposal row.
+writes one ``RankedLine`` per application, only the rows that changed, with the totals on the round's
+``Ranking`` row. Every service that changes what the ranking rests on (screening, assignments, scores,
+lines, the pass mark) marks it stale inside its own transaction, under the proposal's lock (``mark_stale``);
+changes made elsewhere (applications submitted or withdrawn, scores written in bulk, the call's
+appropriation or rounding) are noticed by a fingerprint the reader takes in the same query as the round.
 The next reader of a stale ranking refreshes it once, however many changes came in meanwhile; every
 other view reads a page of rows through an index.
 """
@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 
 from avustus.applications.models import Application
 from avustus.calls.models import Call
-from avustus.evaluation.models import Assignment, Proposal, RankedLine
+from avustus.evaluation.models import Assignment, RankedLine, Ranking
 from avustus.rules import allocation
 from avustus.rules.evaluation import summarise
 
@@ -42,12 +42,12 @@ class Totals:
     over_budget: bool
     present_version: str
     seeded_on: date | None  # an imported round's recorded decision, standing in for overrides
-    proposal_id: int
+    ranking_id: int
 
     @property
     def lines(self) -> tuple[allocation.Line, ...]:
         """Every stored line in ranking order (one query; the pages read theirs through ``selectors.ranked_lines``)."""
-        rows = RankedLine.objects.filter(proposal_id=self.proposal_id).order_by("-sort_score", "arrival").values_list(
+        rows = RankedLine.objects.filter(ranking_id=self.ranking_id).order_by("-sort_score", "arrival").values_list(
             "application__reference", "outcome", "amount", "basis")
         return tuple(allocation.Line(key, outcome or None, amount, basis) for key, outcome, amount, basis in rows)
 
@@ -64,15 +64,15 @@ class Totals:
         return self.seeded_on
 
 
-def totals(proposal: Proposal) -> Totals:
-    data = proposal.ranking
+def totals(ranking: Ranking) -> Totals:
+    data = ranking.totals
     return Totals(Decimal(data["budget"]), Decimal(data["granted_total"]), data["counts"], data["undecided"],
                   data["cut"], data["cut_rank"], data["over_budget"], data["present_version"],
-                  date.fromisoformat(data["seeded_on"]) if data["seeded_on"] else None, proposal.pk)
+                  date.fromisoformat(data["seeded_on"]) if data["seeded_on"] else None, ranking.pk)
 
 
 def _count(queryset, field: str = "pk"):
-    # A scalar subquery counting rows of one call: one column of the fingerprint, in the proposal's query.
+    # A scalar subquery counting rows of one call: one column of the fingerprint, in the round's query.
     return Coalesce(Subquery(queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1],
                              output_field=IntegerField()), 0)
 
@@ -94,48 +94,50 @@ def with_fingerprint(calls):
     )
 
 
-def _fingerprint_of(call: Call, proposal: Proposal) -> dict:
+def _fingerprint_of(call: Call) -> dict:
     changed, scored = call.fp_changed, call.fp_scored  # type: ignore[attr-defined]
     return {
         "applications": call.fp_applications, "withdrawn": call.fp_withdrawn,  # type: ignore[attr-defined]
         "changed": changed.isoformat() if changed else None,
         "reviews": call.fp_reviews, "scored": scored.isoformat() if scored else None,  # type: ignore[attr-defined]
         "appropriation": str(call.appropriation), "unit": str(call.rounding_unit), "mode": call.rounding_mode,
-        "pass_mark": str(proposal.pass_mark),
     }
 
 
-def mark_stale(proposal: Proposal) -> None:
-    """Inside a change's transaction, with the proposal locked: the ranking is recomputed by its next reader."""
-    if not proposal.ranking_stale:
-        Proposal.objects.filter(pk=proposal.pk).update(ranking_stale=True)
-        proposal.ranking_stale = True
+def mark_stale(call: Call) -> None:
+    """Inside a change's transaction: the round's ranking is recomputed by its next reader."""
+    Ranking.objects.filter(call=call, stale=False).update(stale=True)
 
 
-def current(call: Call) -> Proposal:
-    """The round's proposal with its ranking up to date: no query of its own when the round was read by
-    ``with_fingerprint`` with its proposal (``select_related("proposal")``) and nothing changed since."""
+def current(call: Call) -> Ranking:
+    """The round's ranking, up to date: no query of its own when the round was read by ``with_fingerprint``
+    with its ranking (``select_related("ranking")``) and nothing changed since it was computed."""
     if not hasattr(call, "fp_applications"):
-        call = with_fingerprint(Call.objects.select_related("proposal").filter(pk=call.pk)).get()
+        call = with_fingerprint(Call.objects.select_related("ranking").filter(pk=call.pk)).get()
     try:
-        proposal = call.proposal  # type: ignore[attr-defined]
-    except Proposal.DoesNotExist:
+        stored = call.ranking  # type: ignore[attr-defined]
+    except Ranking.DoesNotExist:
         return refresh(call)
-    if not proposal.ranking_stale and proposal.ranking.get("fingerprint") == _fingerprint_of(call, proposal):
-        return proposal
+    if not stored.stale and stored.totals.get("fingerprint") == _fingerprint_of(call):
+        return stored
     return refresh(call)
 
 
-def refresh(call: Call) -> Proposal:
-    """Recompute the round's ranking from the allocation and store what changed, under the proposal's lock."""
+def refresh(call: Call) -> Ranking:
+    """Recompute the round's ranking from the allocation and store what changed, under the ranking's row lock.
+
+    A change committed meanwhile marks the row stale after this commits (its update waits for the lock), so
+    the next reader computes again; readers meanwhile wait for this one and read its result.
+    """
     from avustus.evaluation.proposals import compute_proposal, eligibility, presentable_version
     from avustus.evaluation.selectors import proposal_ranks
 
     with transaction.atomic():
-        proposal, _created = Proposal.objects.select_for_update().get_or_create(call=call)
+        Ranking.objects.get_or_create(call=call)
+        stored = Ranking.objects.select_for_update().get(call=call)
         # Read under the lock: what the ranking is computed from is what its fingerprint says.
         fresh = with_fingerprint(Call.objects.filter(pk=call.pk)).get()
-        fingerprint = _fingerprint_of(fresh, proposal)
+        fingerprint = _fingerprint_of(fresh)
         computed = compute_proposal(fresh)
         result = computed.result
         figures = _review_figures(fresh)
@@ -152,9 +154,9 @@ def refresh(call: Call) -> Proposal:
                 "eligible": eligibility(app), "reviewers": named.get(app.pk, []),
                 "amount": line.amount, "basis": line.basis,
             }
-        _store_lines(proposal, wanted)
+        _store_lines(stored, wanted)
         ranks = proposal_ranks(computed)
-        proposal.ranking = {
+        stored.totals = {
             "budget": str(result.budget), "granted_total": str(result.granted_total), "counts": result.counts,
             "undecided": result.undecided, "cut": result.cut, "over_budget": result.over_budget,
             "cut_rank": ranks.get(result.cut) if result.cut else None,
@@ -162,9 +164,9 @@ def refresh(call: Call) -> Proposal:
             "seeded_on": computed.seeded_from.decided_on.isoformat() if computed.seeded_from else None,
             "fingerprint": fingerprint,
         }
-        proposal.ranking_stale = False
-        proposal.save(update_fields=["ranking", "ranking_stale"])
-    return proposal
+        stored.stale = False
+        stored.save(update_fields=["totals", "stale"])
+    return stored
 
 
 def _review_figures(call: Call) -> dict[int, tuple[Decimal | None, int]]:
@@ -194,15 +196,15 @@ def _reviewers(call: Call) -> dict[int, list]:
     return named
 
 
-def _store_lines(proposal: Proposal, wanted: dict[int, dict]) -> None:
+def _store_lines(ranking: Ranking, wanted: dict[int, dict]) -> None:
     """Write only the rows that differ from what is stored: a new score moves a few outcomes, not the round."""
-    stored = {row.application_id: row for row in RankedLine.objects.filter(proposal=proposal)}
-    RankedLine.objects.filter(proposal=proposal).exclude(application_id__in=list(wanted)).delete()
+    stored = {row.application_id: row for row in RankedLine.objects.filter(ranking=ranking)}
+    RankedLine.objects.filter(ranking=ranking).exclude(application_id__in=list(wanted)).delete()
     created, changed = [], []
     for app_id, values in wanted.items():
         row = stored.get(app_id)
         if row is None:
-            created.append(RankedLine(proposal=proposal, application_id=app_id, **values))
+            created.append(RankedLine(ranking=ranking, application_id=app_id, **values))
             continue
         if any(getattr(row, name) != values[name] for name in FIELDS):
             for name in FIELDS:

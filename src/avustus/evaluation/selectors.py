@@ -11,7 +11,7 @@ from django.db.models.expressions import Combinable
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call
-from avustus.evaluation.models import Assignment, Proposal, ProposalLine, RankedLine, RectificationRequest
+from avustus.evaluation.models import Assignment, ProposalLine, RankedLine, Ranking, RectificationRequest
 from avustus.rules.evaluation import rank as rank_by_score
 
 # Orders for keyset paging (``web.paging``): (field, descending, nullable), the last column unique in the list.
@@ -67,13 +67,13 @@ def screening_list(call: Call, *, state: str = "") -> QuerySet[Application]:
     return apps
 
 
-def evaluation_list(proposal: Proposal) -> QuerySet[RankedLine]:
+def evaluation_list(ranking: Ranking) -> QuerySet[RankedLine]:
     """Submitted applications with their reviews' mean weighted score, spread and reviewers, from the stored
     ranking (``evaluation.ranking.current`` gives it up to date); ordered by the page in ``EVALUATION_SORTS``.
 
     Conflicted scores don't count.
     """
-    return (RankedLine.objects.filter(proposal=proposal, application__status=Application.Status.SUBMITTED)
+    return (RankedLine.objects.filter(ranking=ranking, application__status=Application.Status.SUBMITTED)
             .select_related("application").annotate(applied=F("application__amount_applied")))
 
 
@@ -93,17 +93,17 @@ def rectification_requests(call: Call) -> QuerySet[RectificationRequest]:
     )
 
 
-def ranked_lines(proposal: Proposal) -> QuerySet[RankedLine]:
+def ranked_lines(ranking: Ranking) -> QuerySet[RankedLine]:
     """The round's stored ranking, its applications joined: ordered by the page that reads it (``RANKING_ORDER``)."""
-    line = ProposalLine.objects.filter(proposal=proposal, application=OuterRef("application"))
-    return RankedLine.objects.filter(proposal=proposal).select_related("application").annotate(
+    line = ProposalLine.objects.filter(proposal__call_id=ranking.call_id, application=OuterRef("application"))
+    return RankedLine.objects.filter(ranking=ranking).select_related("application").annotate(
         line_pk=Subquery(line.values("pk")[:1]),
         line_reason=Subquery(line.values("override_reason")[:1]),
         line_conditions=Subquery(line.values("special_conditions")[:1], output_field=JSONField()),
     )
 
 
-def ranked_page(proposal: Proposal, rows: list[RankedLine]) -> list[RankedLine]:
+def ranked_page(ranking: Ranking, rows: list[RankedLine]) -> list[RankedLine]:
     """A page of ranked lines with their rank (equal scores share one) and the line set by hand, if any.
 
     One query whatever the page: the rank of its first scored row is one plus the number of rows
@@ -113,7 +113,7 @@ def ranked_page(proposal: Proposal, rows: list[RankedLine]) -> list[RankedLine]:
     higher = same = 0
     if scored:
         first = scored[0].score
-        figures = RankedLine.objects.filter(proposal=proposal).aggregate(
+        figures = RankedLine.objects.filter(ranking=ranking).aggregate(
             higher=Count("pk", filter=Q(sort_score__gt=first)), same=Count("pk", filter=Q(sort_score=first)))
         higher, same = figures["higher"], figures["same"]
     below_first = 0  # rows of this page already passed, scored below the first one

@@ -23,7 +23,7 @@ def official_call(request, slug: str, roles=OFFICIAL_ROLES, *, ranked: bool = Fa
 
     One query finds the round, answers who may do what in it (``call.may_prepare``, ``call.may_decide``, and
     the menu's question, kept on the request for ``programme_roles``), and finds its signed collective decision
-    for the steps' menu; with ``ranked``, the round's proposal and the fingerprint of its stored ranking too.
+    for the steps' menu; with ``ranked``, the round's stored ranking with its fingerprint, and its proposal.
     """
     calls = Call.objects.select_related("programme").annotate(
         **programme_role_flags(request.user, may_read=roles, may_prepare=PREPARERS, may_decide=DECIDERS),
@@ -31,7 +31,7 @@ def official_call(request, slug: str, roles=OFFICIAL_ROLES, *, ranked: bool = Fa
         collective_status=Subquery(_collective().values("status")[:1]),
     )
     if ranked:
-        calls = ranking.with_fingerprint(calls.select_related("proposal"))
+        calls = ranking.with_fingerprint(calls.select_related("ranking", "proposal"))
     call = calls.filter(slug=slug).first()
     if call is None or not call.may_read:  # type: ignore[attr-defined]
         raise Http404

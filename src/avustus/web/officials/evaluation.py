@@ -39,9 +39,9 @@ def evaluation(request, slug: str):
         return redirect(f"{request.path}?{query_of(request)}")
     sort = request.GET.get("sort", "score")
     sort = sort if sort in selectors.EVALUATION_SORTS else "score"
-    proposal = ranking.current(call)
-    counts = ranking.totals(proposal).counts
-    page = keyset_page(request, selectors.evaluation_list(proposal), selectors.EVALUATION_SORTS[sort],
+    stored = ranking.current(call)
+    counts = ranking.totals(stored).counts
+    page = keyset_page(request, selectors.evaluation_list(stored), selectors.EVALUATION_SORTS[sort],
                        count=sum(counts.values()) - counts.get("withdrawn", 0))
     log_list(request, call, "evaluation list", [row.application for row in page], page=page.number)
     can_assign = call.may_prepare  # type: ignore[attr-defined]

@@ -52,19 +52,23 @@ def proposal(request, slug: str):
         except ValidationError as exc:
             flash(request, exc)
         return redirect("officials-proposal", call.slug)
-    stored = ranking.current(call)
-    totals = ranking.totals(stored)
-    page = keyset_page(request, selectors.ranked_lines(stored), selectors.RANKING_ORDER,
+    ranked = ranking.current(call)
+    totals = ranking.totals(ranked)
+    try:
+        stored = call.proposal  # type: ignore[attr-defined]  # read with the round
+    except Proposal.DoesNotExist:
+        stored = None
+    page = keyset_page(request, selectors.ranked_lines(ranked), selectors.RANKING_ORDER,
                        count=sum(totals.counts.values()))
-    rows = selectors.ranked_page(stored, page.rows)
+    rows = selectors.ranked_page(ranked, page.rows)
     page.rows = [_line_view(row, totals) for row in rows]
     log_list(request, call, "proposal", [row["application"] for row in page], page=page.number)
     return render(request, "web/officials/proposal.html", {
         "call": call, "computed": totals, "result": totals, "page": page, "proposal": stored,
-        "status": stored.status,
+        "status": stored.status if stored else Proposal.Status.DRAFT,
         "can_prepare": call.may_prepare,  # type: ignore[attr-defined]
         "can_decide": call.may_decide,  # type: ignore[attr-defined]
-        "presented_by_me": stored.presented_by_id == request.user.pk,
+        "presented_by_me": bool(stored and stored.presented_by_id == request.user.pk),
         # What the decision-maker's approval or return names: the proposal as presented when this page was read.
         "version": proposals.proposal_version(stored),
         # What the presenting official's form names: the proposal as computed when this page was read.
