@@ -30,6 +30,7 @@ from avustus.decisions.importing.result import ParsedDecision
 from avustus.decisions.importing.serialise import parsed_to_dict
 from avustus.decisions.models import Decision, Finding, Outcome
 from avustus.errors import Conflict
+from avustus.evaluation.ranking import mark_stale
 from avustus.registry.resolver import load_registry
 from avustus.registry.services import sync_registry
 
@@ -284,5 +285,6 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
         )
         for f in linked.findings
     )
+    mark_stale(call)  # written in bulk, which sends no signal: a stored ranking of the round is computed again
     return decision
 

@@ -4,8 +4,11 @@
 writes one ``RankedLine`` per application, only the rows that changed, with the totals on the round's
 ``Ranking`` row. Every service that changes what the ranking rests on (screening, assignments, scores,
 lines, the pass mark) marks it stale inside its own transaction, under the proposal's lock (``mark_stale``);
-changes made elsewhere (applications submitted or withdrawn, scores written in bulk, the call's
-appropriation or rounding) are noticed by a fingerprint the reader takes in the same query as the round.
+so does every save of those rows and of a submitted application (``connect``: submissions and withdrawals,
+and rows written outside the services one by one), and the call's appropriation and rounding are compared
+on its own row. Rows written in bulk (``bulk_create``, ``update``) send no signal: whoever writes them
+calls ``mark_stale`` (the generator and the importer do), and ``present`` marks the ranking stale when the
+version the official read no longer matches, so that reading again shows what is presented.
 The next reader of a stale ranking refreshes it once, however many changes came in meanwhile; every
 other view reads a page of rows through an index.
 """
@@ -15,8 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from avustus.applications.models import Application
 from avustus.calls.models import Call
@@ -71,49 +73,26 @@ def totals(ranking: Ranking) -> Totals:
                   date.fromisoformat(data["seeded_on"]) if data["seeded_on"] else None, ranking.pk)
 
 
-def _count(queryset, field: str = "pk"):
-    # A scalar subquery counting rows of one call: one column of the fingerprint, in the round's query.
-    return Coalesce(Subquery(queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1],
-                             output_field=IntegerField()), 0)
-
-
-def _latest(queryset, field: str, group: str):
-    return Subquery(queryset.order_by().values(group).annotate(latest=Max(field)).values("latest")[:1])
-
-
 def with_fingerprint(calls):
-    """Calls annotated with what their ranking's freshness is checked by: read with the round, in its query."""
-    apps = Application.objects.filter(call=OuterRef("pk")).exclude(status=Application.Status.DRAFT)
-    reviews = Assignment.objects.filter(application__call=OuterRef("pk"))
-    return calls.annotate(
-        fp_applications=_count(apps, "call"),
-        fp_withdrawn=_count(apps.filter(status=Application.Status.WITHDRAWN), "call"),
-        fp_changed=_latest(apps, "updated_at", "call"),
-        fp_reviews=_count(reviews.filter(submitted_at__isnull=False), "application__call"),
-        fp_scored=_latest(reviews, "submitted_at", "application__call"),
-    )
+    """Calls read with their stored ranking (``select_related``), so that ``current`` asks nothing more."""
+    return calls.select_related("ranking")
 
 
 def _fingerprint_of(call: Call) -> dict:
-    changed, scored = call.fp_changed, call.fp_scored  # type: ignore[attr-defined]
-    return {
-        "applications": call.fp_applications, "withdrawn": call.fp_withdrawn,  # type: ignore[attr-defined]
-        "changed": changed.isoformat() if changed else None,
-        "reviews": call.fp_reviews, "scored": scored.isoformat() if scored else None,  # type: ignore[attr-defined]
-        "appropriation": str(call.appropriation), "unit": str(call.rounding_unit), "mode": call.rounding_mode,
-    }
+    # What the allocation reads from the call's own row: a change made there is seen without a query.
+    return {"appropriation": str(call.appropriation), "unit": str(call.rounding_unit), "mode": call.rounding_mode}
 
 
 def mark_stale(call: Call) -> None:
     """Inside a change's transaction: the round's ranking is recomputed by its next reader."""
-    Ranking.objects.filter(call=call, stale=False).update(stale=True)
+    mark_stale_id(call.pk)
 
 
 def current(call: Call) -> Ranking:
     """The round's ranking, up to date: no query of its own when the round was read by ``with_fingerprint``
     with its ranking (``select_related("ranking")``) and nothing changed since it was computed."""
-    if not hasattr(call, "fp_applications"):
-        call = with_fingerprint(Call.objects.select_related("ranking").filter(pk=call.pk)).get()
+    if "ranking" not in call._state.fields_cache:
+        call = with_fingerprint(Call.objects.filter(pk=call.pk)).get()
     try:
         stored = call.ranking  # type: ignore[attr-defined]
     except Ranking.DoesNotExist:
@@ -136,7 +115,7 @@ def refresh(call: Call) -> Ranking:
         Ranking.objects.get_or_create(call=call)
         stored = Ranking.objects.select_for_update().get(call=call)
         # Read under the lock: what the ranking is computed from is what its fingerprint says.
-        fresh = with_fingerprint(Call.objects.filter(pk=call.pk)).get()
+        fresh = Call.objects.get(pk=call.pk)
         fingerprint = _fingerprint_of(fresh)
         computed = compute_proposal(fresh)
         result = computed.result
@@ -213,3 +192,31 @@ def _store_lines(ranking: Ranking, wanted: dict[int, dict]) -> None:
     # Another round's line of the same application cannot exist: an application belongs to one call.
     RankedLine.objects.bulk_create(created, batch_size=500)
     RankedLine.objects.bulk_update(changed, FIELDS, batch_size=500)
+
+
+def _changed(sender, instance, update_fields=None, **kwargs) -> None:
+    from avustus.evaluation.models import Proposal, ProposalLine, Screening
+
+    if isinstance(instance, Application):
+        if instance.status != Application.Status.DRAFT:  # drafts are in no ranking
+            mark_stale_id(instance.call_id)
+    elif isinstance(instance, (Assignment, Screening, ProposalLine)):
+        mark_stale_id(Application.objects.filter(pk=instance.application_id).values("call_id")[:1])
+    elif isinstance(instance, Proposal) and (update_fields is None or "pass_mark" in update_fields):
+        mark_stale_id(instance.call_id)  # of the proposal only its pass mark counts
+
+
+def mark_stale_id(call_id) -> None:
+    Ranking.objects.filter(call_id=call_id, stale=False).update(stale=True)
+
+
+def connect() -> None:
+    """Mark the round's ranking stale whenever a row it rests on is saved or deleted (called by the app's ready)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from avustus.evaluation.models import Proposal, ProposalLine, Screening
+
+    for model in (Application, Assignment, Screening, ProposalLine, Proposal):
+        uid = f"evaluation.ranking.{model._meta.label_lower}"
+        post_save.connect(_changed, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=uid + ".delete")

@@ -6,8 +6,7 @@ of queries whether the round has fifty applications or five thousand.
 
 from decimal import Decimal
 
-from django.db.models import JSONField, Avg, Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.expressions import Combinable
+from django.db.models import Count, F, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call

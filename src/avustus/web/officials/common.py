@@ -31,7 +31,7 @@ def official_call(request, slug: str, roles=OFFICIAL_ROLES, *, ranked: bool = Fa
         collective_status=Subquery(_collective().values("status")[:1]),
     )
     if ranked:
-        calls = ranking.with_fingerprint(calls.select_related("ranking", "proposal"))
+        calls = ranking.with_fingerprint(calls.select_related("proposal"))
     call = calls.filter(slug=slug).first()
     if call is None or not call.may_read:  # type: ignore[attr-defined]
         raise Http404

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
+from avustus.accounts.permissions import PREPARERS
 from avustus.applications.models import Application
 from avustus.applications.reads import record_read
 from avustus.decisions import approval
