@@ -45,25 +45,24 @@ def _lead_name():
     return Subquery(lead.values("organisation__name_fi")[:1])
 
 
-def screening_list(call: Call, *, state: str = "") -> QuerySet[Application]:
-    """Submitted and withdrawn applications with their screening state: ``todo``, ``eligible``, ``ineligible``.
+def screening_list(call: Call, *, state: str = "") -> tuple[QuerySet[Application], int]:
+    """Submitted and withdrawn applications with their screening state: ``todo``, ``eligible``, ``ineligible``,
+    and how many there are.
 
     The lead's name comes with each row (``lead_name``, ``lead_written``), so a page is one query; ordered by
-    the page in ``SCREENING_SORTS``.
+    the page in ``SCREENING_SORTS``. The count is taken without the rows' annotations, from the index.
     """
     lead = ConsortiumMember.objects.filter(application=OuterRef("pk"), role=ConsortiumMember.Role.LEAD)
-    apps = (
-        call.applications.exclude(status=Application.Status.DRAFT)
-        .annotate(eligible=F("screening__eligible"), lead_name=_lead_name(),
-                  lead_written=Subquery(lead.values("name_as_written")[:1]))
-    )
+    apps = call.applications.exclude(status=Application.Status.DRAFT)
     if state == "todo":
         apps = apps.filter(screening__isnull=True)
     elif state == "eligible":
         apps = apps.filter(screening__eligible=True)
     elif state == "ineligible":
         apps = apps.filter(screening__eligible=False)
-    return apps
+    count = apps.count()
+    return apps.annotate(eligible=F("screening__eligible"), lead_name=_lead_name(),
+                         lead_written=Subquery(lead.values("name_as_written")[:1])), count
 
 
 def evaluation_list(ranking: Ranking) -> QuerySet[RankedLine]:
@@ -112,7 +111,8 @@ def ranked_page(ranking: Ranking, rows: list[RankedLine]) -> list[RankedLine]:
     higher = same = 0
     if scored:
         first = scored[0].score
-        figures = RankedLine.objects.filter(ranking=ranking).aggregate(
+        # Only the rows at or above the first score: a range of the ranking's index, read without its table.
+        figures = RankedLine.objects.filter(ranking=ranking, sort_score__gte=first).aggregate(
             higher=Count("pk", filter=Q(sort_score__gt=first)), same=Count("pk", filter=Q(sort_score=first)))
         higher, same = figures["higher"], figures["same"]
     below_first = 0  # rows of this page already passed, scored below the first one

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from avustus.accounts.models import Role, RoleGrant
 from avustus.applications.models import Application, BudgetLine, ConsortiumMember
@@ -87,6 +87,8 @@ def generate(*, applications: int, seed: int, history: int | None = None) -> Gen
             _applications(rng, call, n, municipalities, users, scored=scored)
         _decide(earlier, users)
     ranking.refresh(main)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics, stale after a bulk load, choose the lists' indexes
     return Generated(main, [main, earlier, *others], applications + 3 * history, users)
 
 

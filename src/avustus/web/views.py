@@ -5,7 +5,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -80,7 +80,11 @@ def decision_document(request, pk: int, lang: str, fmt: str):
 def round_applications(request, slug: str):
     call = get_object_or_404(visible_calls(request.user), slug=slug)
     # Drafts are their applicants' business until submitted: not listed, not even by their members' names.
-    apps = applications_with_outcomes(call).exclude(status=Application.Status.DRAFT)
+    # The lead's body comes with each row (one query a page), instead of every member prefetched.
+    lead = ConsortiumMember.objects.filter(application=OuterRef("pk"), role=ConsortiumMember.Role.LEAD)
+    apps = applications_with_outcomes(call).exclude(status=Application.Status.DRAFT).prefetch_related(None).annotate(
+        lead_key=Subquery(lead.values("organisation__key")[:1]),
+        lead_name_sv=Subquery(lead.values("organisation__name_sv")[:1]))
     outcome = request.GET.get("outcome", "")
     if outcome in Outcome.Kind.values:
         apps = apps.filter(outcome_kind=outcome)
@@ -98,7 +102,15 @@ def round_applications(request, slug: str):
     sort = request.GET.get("sort", "row")
     if sort not in SORTS:
         sort = "row"
-    page = keyset_page(request, apps, SORTS[sort])
+    # Counted without the rows' annotations unless a filter needs them: from the index, not from every row.
+    by_outcome = outcome in Outcome.Kind.values or group in {g.code for g in groups}
+    count = apps.count() if by_outcome else (
+        call.applications.exclude(status=Application.Status.DRAFT).filter(
+            **({"members__organisation__key": municipality} if municipality else {})).distinct().count())
+    page = keyset_page(request, apps, SORTS[sort], count=count)
+    for app in page:
+        app.lead_body = Organisation(key=app.lead_key, name_fi=app.lead_name, name_sv=app.lead_name_sv or "") if (
+            app.lead_key) else None
     return render(
         request,
         "web/applications.html",

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from avustus.accounts.models import Role
@@ -47,7 +48,10 @@ def evaluation(request, slug: str):
     can_assign = call.may_prepare  # type: ignore[attr-defined]
     reviewers = get_user_model().objects.filter(
         role_grants__role=Role.REVIEWER, role_grants__programme=call.programme).order_by("username").distinct()
+    # The same options on every row: written once, not once a row (fifty rows by sixty reviewers is a lot of template).
+    options = format_html_join("", "<option>{}</option>", ((r.get_username(),) for r in reviewers)) if (
+        can_assign) else ""
     return render(request, "web/officials/evaluation.html", {
         "call": call, "page": page, "sort": sort, "sorts": selectors.EVALUATION_SORTS, "query": query_of(request),
-        "reviewers": reviewers if can_assign else [], "can_assign": can_assign,
+        "reviewer_options": options, "can_assign": can_assign,
     })

@@ -35,7 +35,8 @@ def screening_list(request, slug: str):
         return redirect("officials-screening", call.slug)
     state, sort = request.GET.get("state", ""), request.GET.get("sort", "received")
     sort = sort if sort in selectors.SCREENING_SORTS else "received"
-    page = keyset_page(request, selectors.screening_list(call, state=state), selectors.SCREENING_SORTS[sort])
+    applications, count = selectors.screening_list(call, state=state)
+    page = keyset_page(request, applications, selectors.SCREENING_SORTS[sort], count=count)
     log_list(request, call, "screening list", page, page=page.number)
     return render(request, "web/officials/screening_list.html", {
         "call": call, "page": page, "state": state, "sort": sort, "query": query_of(request),
