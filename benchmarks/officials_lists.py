@@ -11,7 +11,8 @@ include the whole middleware stack and the template, not the network or a server
 count is of the same request (transaction control statements not counted).
 
     uv run python benchmarks/officials_lists.py --size 20000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench uv run python benchmarks/officials_lists.py --size 20000 --json
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \
+        uv run python benchmarks/officials_lists.py --size 20000 --json
 """
 
 import argparse

@@ -46,6 +46,7 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["call", "submitted_at", "source_row", "reference"], name="application_received"),
             models.Index(fields=["call", "source_row", "reference"], name="application_row"),
+            models.Index(fields=["call", "status"], name="application_call_status"),  # a list's count, index-only
         ]
 
     def __str__(self) -> str:
