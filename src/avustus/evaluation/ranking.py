@@ -94,7 +94,7 @@ def current(call: Call) -> Ranking:
     if "ranking" not in call._state.fields_cache:
         call = with_fingerprint(Call.objects.filter(pk=call.pk)).get()
     try:
-        stored = call.ranking  # type: ignore[attr-defined]
+        stored = call.ranking
     except Ranking.DoesNotExist:
         return refresh(call)
     if not stored.stale and stored.totals.get("fingerprint") == _fingerprint_of(call):
@@ -140,7 +140,7 @@ def refresh(call: Call) -> Ranking:
             "undecided": result.undecided, "cut": result.cut, "over_budget": result.over_budget,
             "cut_rank": ranks.get(result.cut) if result.cut else None,
             "present_version": presentable_version(computed),
-            "seeded_on": computed.seeded_from.decided_on.isoformat() if computed.seeded_from else None,
+            "seeded_on": seeded.isoformat() if (seeded := getattr(computed.seeded_from, "decided_on", None)) else None,
             "fingerprint": fingerprint,
         }
         stored.stale = False

@@ -56,7 +56,7 @@ class Generated:
     round: Call  # the round under evaluation
     calls: list[Call]
     applications: int
-    users: dict[str, object]
+    users: dict
 
 
 def generate(*, applications: int, seed: int, history: int | None = None) -> Generated:

@@ -55,7 +55,7 @@ def proposal(request, slug: str):
     ranked = ranking.current(call)
     totals = ranking.totals(ranked)
     try:
-        stored = call.proposal  # type: ignore[attr-defined]  # read with the round
+        stored = call.proposal  # read with the round
     except Proposal.DoesNotExist:
         stored = None
     page = keyset_page(request, selectors.ranked_lines(ranked), selectors.RANKING_ORDER,
