@@ -8,7 +8,9 @@ and the last, each 20 times, and prints the median time and the number of SQL qu
 
 Requests go through Django's test client in-process (``avustus serve`` is not on this branch): the times
 include the whole middleware stack and the template, not the network or a server's workers. The query
-count is of the same request (transaction control statements not counted).
+count is of the same request (transaction control statements not counted). Beside the median wall time
+it prints the median CPU time of the benchmark's process (Python and templates, not the database server's),
+which moves less when other work shares the machine, and the load average.
 
     uv run python benchmarks/officials_lists.py --size 20000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \
@@ -68,14 +70,14 @@ def main() -> None:
 
     def get(client, url):
         with CaptureQueriesContext(connection) as queries:
-            begun = time.perf_counter()
+            begun, cpu = time.perf_counter(), time.process_time()
             response = client.get(url, secure=True)
-            elapsed = time.perf_counter() - begun
+            elapsed, cpu = time.perf_counter() - begun, time.process_time() - cpu
         if response.status_code != 200:
             sys.exit(f"{url}: HTTP {response.status_code}")
         statements = [q for q in queries.captured_queries
                       if not re.match(r"(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)", q["sql"])]
-        return response.content.decode(), elapsed, len(statements)
+        return response.content.decode(), (elapsed, cpu), len(statements)
 
     def link(body: str, marker: str, path: str) -> str:
         found = re.search(r'<a href="([^"]+)" ' + marker, body)
@@ -95,24 +97,30 @@ def main() -> None:
         targets["50th"] = url
         targets["last"] = link(body, 'class="last"', path)
         for page, url in targets.items():
-            times, counts = [], set()
+            times, cpus, counts = [], [], set()
             for _ in range(args.repeat):
-                _body, elapsed, queries = get(client, url)
+                _body, (elapsed, cpu), queries = get(client, url)
                 times.append(elapsed)
+                cpus.append(cpu)
                 counts.add(queries)
+            # The CPU time of this process (Python, templates; not the database server's) moves less than the
+            # wall time when other work shares the machine.
             pages.append({"list": name, "page": page, "queries": max(counts),
-                          "p50_ms": round(statistics.median(times) * 1000, 1)})
+                          "p50_ms": round(statistics.median(times) * 1000, 1),
+                          "cpu_p50_ms": round(statistics.median(cpus) * 1000, 1)})
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     command = "uv run python benchmarks/officials_lists.py " + shlex.join(sys.argv[1:])
     if args.json:
         print(json.dumps({"size": args.size, "database": engine, "generation_s": round(generation_s, 1),
+                          "load_average": os.getloadavg(),
                           "client": "django.test.Client in-process", "command": command, "pages": pages}))
         return
     print(f"# {platform.python_implementation()} {platform.python_version()}, {engine}, {args.size} applications "
           f"(generated in {generation_s:.1f} s), Django test client in-process, median of {args.repeat}")
-    print(f"{'list':<12} {'page':<6} {'queries':>7} {'p50 ms':>8}")
+    print(f"{'list':<12} {'page':<6} {'queries':>7} {'p50 ms':>8} {'CPU p50 ms':>11}")
     for row in pages:
-        print(f"{row['list']:<12} {row['page']:<6} {row['queries']:>7} {row['p50_ms']:>8}")
+        print(f"{row['list']:<12} {row['page']:<6} {row['queries']:>7} {row['p50_ms']:>8} {row['cpu_p50_ms']:>11}")
+    print(f"# load average when done: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("# reproduce:", command)
 
 

@@ -104,9 +104,13 @@ def round_applications(request, slug: str):
         sort = "row"
     # Counted without the rows' annotations unless a filter needs them: from the index, not from every row.
     by_outcome = outcome in Outcome.Kind.values or group in {g.code for g in groups}
-    count = apps.count() if by_outcome else (
-        call.applications.exclude(status=Application.Status.DRAFT).filter(
-            **({"members__organisation__key": municipality} if municipality else {})).distinct().count())
+    plain = call.applications.exclude(status=Application.Status.DRAFT)
+    if by_outcome:
+        count = apps.count()
+    elif municipality:
+        count = plain.filter(members__organisation__key=municipality).distinct().count()
+    else:
+        count = plain.count()
     page = keyset_page(request, apps, SORTS[sort], count=count)
     for app in page:
         app.lead_body = Organisation(key=app.lead_key, name_fi=app.lead_name, name_sv=app.lead_name_sv or "") if (
