@@ -143,10 +143,13 @@ def keyset_page(request, queryset: QuerySet, order, *, count: int | None = None,
     forward_order = [k.order() for k in keys]
     backward_order = [k.reversed_order() for k in keys]
     number = _number(request.GET.get("n"), num_pages)
+    # Whether there is anything before and after the page is read from the rows, not from the number.
     rows: list | None = None
+    before = after = False
     if request.GET.get("last"):
         number = num_pages
         rows = _fetch(queryset.order_by(*backward_order), Q(), count - (num_pages - 1) * size or size)[::-1]
+        before = count > len(rows)
     elif (cursor := request.GET.get("after") or request.GET.get("before")) is not None:
         values = _decode(cursor, len(keys))
         forward = "after" in request.GET
@@ -154,24 +157,24 @@ def keyset_page(request, queryset: QuerySet, order, *, count: int | None = None,
             ordered = queryset.order_by(*(forward_order if forward else backward_order))
             rows = _fetch(ordered, _position(keys, values, forward), size + 1)
             if forward:
-                rows = rows[:size]
+                rows, before, after = rows[:size], True, len(rows) > size
+                number = max(number, 2)
             elif len(rows) > size:
-                rows = rows[:size][::-1]
+                rows, before, after = rows[:size][::-1], True, True
+                number = min(max(number, 2), max(num_pages - 1, 2))
             else:  # back at the start: the first page, as counted from the start
-                rows, number = None, 1
+                rows = None
             if rows is not None and not rows:  # a key beyond either end: show the first page
-                rows, number = None, 1
-        else:
-            number = 1
-    else:
-        number = 1
+                rows = None
     if rows is None:
-        rows = _fetch(queryset.order_by(*forward_order), Q(), size)
+        number = 1
+        rows = _fetch(queryset.order_by(*forward_order), Q(), size + 1)
+        rows, after = rows[:size], len(rows) > size
     page = Page(rows, number, num_pages, count, base_query(request))
-    if rows and number > 1:
+    if before:
         page.links["first"] = page.link()
         page.links["previous"] = page.link(before=_encode(_values(rows[0], keys)), n=number - 1)
-    if rows and number < num_pages:
+    if after:
         page.links["next"] = page.link(after=_encode(_values(rows[-1], keys)), n=number + 1)
         page.links["last"] = page.link(last=1)
     return page
