@@ -11,6 +11,7 @@ from avustus.evaluation import ranking, reviews, screening
 from avustus.evaluation.proposals import compute_proposal, presentable_version
 from avustus.evaluation.selectors import proposal_ranks
 from avustus.ops.generate import generate
+from tests.evaluation.conftest import evaluated, person, present, small_round, staff  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +161,19 @@ def test_every_sort_pages_through_every_row_once_empty_values_included(client, r
             assert f"sort={sort}" in following
             response = client.get(url + following)
         assert len(seen) == len(set(seen)) == response.context["page"].count > 50, sort
+
+
+def test_a_presented_proposal_costs_no_more_queries_than_one_being_prepared(client, evaluated, staff):
+    from avustus.evaluation.models import Proposal
+
+    call, _apps = evaluated
+    client.force_login(staff["decider"])
+    url = f"/rounds/{call.slug}/proposal/"
+    client.get(url)
+    _response, preparing = _get(client, url)
+    present(call, staff["official"])
+    client.get(url)  # presenting is a change of the proposal's row: the next reader ranks again
+    response, presented = _get(client, url)
+    assert Proposal.objects.get(call=call).status == Proposal.Status.PRESENTED
+    assert f"esittelijä {staff['official'].username}" in response.content.decode()  # "presented by", in Finnish
+    assert len(presented) == len(preparing) <= MAX_QUERIES
