@@ -147,7 +147,7 @@ def test_the_proposal_page_shows_the_allocation_present_computes_and_follows_cha
     ("applications", ("row", "lead", "title", "applied", "granted", "outcome")),
 ])
 def test_every_sort_pages_through_every_row_once_empty_values_included(client, round_2020, official, name, sorts):
-    """The 2020 round was imported: no submission times, no scores, one outcome each; empty values sort last."""
+    """The 2020 round was imported: no submission times, no scores, one outcome each: empty values on every page."""
     client.force_login(official)
     url = f"/rounds/{round_2020.slug}/{name}/"
     for sort in sorts:

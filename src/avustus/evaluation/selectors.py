@@ -20,7 +20,8 @@ COUNTED = Q(assignments__submitted_at__isnull=False) & ~Q(
     assignments__conflict__in=[Assignment.Conflict.DECLARED, Assignment.Conflict.EMPLOYED]
 )
 
-# Keyset orders (``web.paging``): (field, descending, nullable); empty values last; the last column unique.
+# Keyset orders (``web.paging``): (field, descending, nullable), the last column unique; empty values sort where
+# the database's index puts them.
 SCREENING_SORTS = {
     "received": (("submitted_at", False, True), ("source_row", False, True), ("reference", False, False)),
     "lead": (("lead_name", False, True), ("reference", False, False)),

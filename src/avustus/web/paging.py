@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
 
@@ -26,7 +27,9 @@ CURSOR_PARAMS = ("after", "before", "last", "n", "page")
 class Key:
     """One column of a list's order: a field or annotation of its rows, ascending unless ``descending``.
 
-    ``nullable`` columns sort their empty values last in either direction on every database.
+    Empty values of a ``nullable`` column sort where the database's own index puts them (PostgreSQL: after
+    every value; SQLite: before), so that both read a page from the index instead of sorting the list; the
+    keyset conditions follow the same rule (``nulls_large``).
     """
 
     name: str
@@ -34,24 +37,19 @@ class Key:
     nullable: bool = False
 
     def order(self):
-        expression = F(self.name)
-        if self.nullable:
-            return expression.desc(nulls_last=True) if self.descending else expression.asc(nulls_last=True)
-        return expression.desc() if self.descending else expression.asc()
+        return F(self.name).desc() if self.descending else F(self.name).asc()
 
     def reversed_order(self):
-        expression = F(self.name)
-        if self.nullable:
-            return expression.asc(nulls_first=True) if self.descending else expression.desc(nulls_first=True)
-        return expression.asc() if self.descending else expression.desc()
+        return F(self.name).asc() if self.descending else F(self.name).desc()
 
-    def beyond(self, value, forward: bool) -> Q:
+    def beyond(self, value, forward: bool, nulls_large: bool) -> Q:
         """Rows strictly after ``value`` in this column (before it when not ``forward``)."""
-        if value is None:  # empty values sort last: only they come after, and nothing among them
-            return Q(pk__in=[]) if forward else Q(**{f"{self.name}__isnull": False})
-        lookup = "lt" if self.descending == forward else "gt"
-        after = Q(**{f"{self.name}__{lookup}": value})
-        if self.nullable and forward:
+        descending = self.descending == forward  # the direction rows are walked in
+        nulls_last = self.nullable and nulls_large != descending
+        if value is None:  # empty values together at one end: after them nothing, or every value
+            return Q(pk__in=[]) if nulls_last or not self.nullable else Q(**{f"{self.name}__isnull": False})
+        after = Q(**{f"{self.name}__{'lt' if descending else 'gt'}": value})
+        if nulls_last:
             after |= Q(**{f"{self.name}__isnull": True})
         return after
 
@@ -82,11 +80,11 @@ def _decode(cursor: str, size: int) -> list | None:
     return values
 
 
-def _position(keys: tuple[Key, ...], values: list, forward: bool) -> Q:
+def _position(keys: tuple[Key, ...], values: list, forward: bool, nulls_large: bool) -> Q:
     condition = Q(pk__in=[])
     prefix = Q()
     for key, value in zip(keys, values, strict=True):
-        condition |= prefix & key.beyond(value, forward)
+        condition |= prefix & key.beyond(value, forward, nulls_large)
         prefix &= key.equal(value)
     return condition
 
@@ -155,7 +153,8 @@ def keyset_page(request, queryset: QuerySet, order, *, count: int | None = None,
         forward = "after" in request.GET
         if values is not None:
             ordered = queryset.order_by(*(forward_order if forward else backward_order))
-            rows = _fetch(ordered, _position(keys, values, forward), size + 1)
+            nulls_large = connections[queryset.db].vendor == "postgresql"
+            rows = _fetch(ordered, _position(keys, values, forward, nulls_large), size + 1)
             if forward:
                 rows, before, after = rows[:size], True, len(rows) > size
                 number = max(number, 2)

@@ -31,8 +31,8 @@ from avustus.web.feedback import error_summary
 from avustus.web.labels import ROUND_SORT_LABELS
 from avustus.web.paging import keyset_page
 
-# Sort keys users can choose, mapped to keyset orders (``web.paging``: field, descending, nullable; empty values
-# last; the reference, unique, last); unknown keys fall back to the first.
+# Sort keys users can choose, mapped to keyset orders (``web.paging``: field, descending, nullable; the reference,
+# unique, last); unknown keys fall back to the first.
 SORTS = {
     "row": (("source_row", False, True), ("reference", False, False)),
     "lead": (("lead_name", False, True), ("lead_written", False, True), ("reference", False, False)),
