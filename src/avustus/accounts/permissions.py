@@ -333,3 +333,30 @@ def check_approves_payment(actor, programme, accepted_by_id, message: str) -> No
 def recipient_organisation_ids(user) -> set[int]:
     """The organisations whose projects the user sees under "my projects"."""
     return applicant_organisations(user)
+def programme_role_flags(user, programme_ref: str = "programme", **role_sets):
+    """Annotations answering ``has_programme_role`` for each named role set inside a query of the programme's rows.
+
+    ``programme_ref`` names the row's programme (an ``OuterRef`` path); the list screens ask who may do what in
+    the same query that finds the round, and ``staff_anywhere`` / ``reviewer_anywhere`` answer the menu's question
+    (``programme_roles``) there too. Each flag is the same question ``has_programme_role`` asks, in SQL.
+    """
+    from django.db.models import BooleanField, Exists, OuterRef, Value
+
+    questions = {**role_sets, "staff_anywhere": OFFICIAL_ROLES, "reviewer_anywhere": REVIEWERS}
+    if user is None:
+        raise TypeError("an actor is required: pass the user, or SYSTEM (avustus.actors) for commands and jobs")
+    if is_system(user) or (user.is_authenticated and user.is_superuser):
+        return {name: Value(True, output_field=BooleanField()) for name in questions}
+    if not user.is_authenticated:
+        return {name: Value(False, output_field=BooleanField()) for name in questions}
+    flags = {name: Exists(RoleGrant.objects.filter(user=user, programme=OuterRef(programme_ref), role__in=roles))
+             for name, roles in role_sets.items()}
+    anywhere = RoleGrant.objects.filter(user=user, programme__isnull=False)
+    flags["staff_anywhere"] = Exists(anywhere.filter(role__in=OFFICIAL_ROLES))
+    flags["reviewer_anywhere"] = Exists(anywhere.filter(role__in=REVIEWERS))
+    return flags
+
+
+def menu_roles(staff_anywhere: bool, reviewer_anywhere: bool) -> set[str]:
+    """The roles the menu asks about (``programme_roles``), from the flags ``programme_role_flags`` gave."""
+    return (set(OFFICIAL_ROLES) if staff_anywhere else set()) | (set(REVIEWERS) if reviewer_anywhere else set())

@@ -42,6 +42,12 @@ class Application(models.Model):
             models.UniqueConstraint(fields=["call", "source_row"], name="unique_application_source_row"),
             models.CheckConstraint(condition=models.Q(amount_applied__gte=0), name="amount_applied_not_negative"),
         ]
+        # The orders the lists page through (web.paging): a page is read from the index, never sorted whole.
+        indexes = [
+            models.Index(fields=["call", "submitted_at", "source_row", "reference"], name="application_received"),
+            models.Index(fields=["call", "source_row", "reference"], name="application_row"),
+            models.Index(fields=["call", "status"], name="application_call_status"),  # a list's count, index-only
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

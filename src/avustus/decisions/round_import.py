@@ -31,6 +31,7 @@ from avustus.decisions.importing.serialise import parsed_figures, parsed_to_dict
 from avustus.decisions.importing.sources import decision_source
 from avustus.decisions.models import Decision, DecisionTranslation, Finding, Outcome
 from avustus.errors import Conflict
+from avustus.evaluation.ranking import mark_stale
 from avustus.registry.resolver import load_registry
 from avustus.registry.services import sync_registry
 
@@ -344,5 +345,6 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
         )
         for f in linked.findings
     )
+    mark_stale(call)  # written in bulk, which sends no signal: a stored ranking of the round is computed again
     return decision
 

@@ -14,3 +14,7 @@ class EvaluationConfig(AppConfig):
         from avustus.evaluation.proposals import lock_proposal, take_out_withdrawn
 
         withdrawal.register("evaluation.proposal", lock=lock_proposal, withdrawn=take_out_withdrawn)
+        # A change to what the stored ranking rests on marks it stale (evaluation.ranking says why).
+        from avustus.evaluation import ranking
+
+        ranking.connect()

@@ -154,6 +154,54 @@ class ProposalLine(models.Model):
         return f"{self.proposal.call}: {self.application.reference}"
 
 
+class Ranking(models.Model):
+    """A round's stored ranking (``evaluation.ranking``): its totals, and whether it must be computed again.
+
+    Derived data beside the officials' ``Proposal``, not part of it: reading the lists creates this row,
+    never a proposal.
+    """
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="ranking")
+    # The allocation's totals and the fingerprint of what they were computed from; empty until first ranked.
+    totals = models.JSONField(default=dict, blank=True)
+    # Set by every change the ranking rests on (screening, reviews, lines, the pass mark), inside its transaction;
+    # the next reader recomputes it once, however many changes came in meanwhile.
+    stale = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return str(self.call)
+
+
+class RankedLine(models.Model):
+    """One application's row in its round's stored ranking: the reviews' figures and the proposed outcome.
+
+    Derived data, written only by ``evaluation.ranking.refresh`` from ``proposals.compute_proposal`` (the
+    same allocation that is presented), so that the proposal and evaluation lists page through an index
+    instead of recomputing the round on every view.
+    """
+
+    ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="lines")
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="ranked")
+    arrival = models.PositiveIntegerField()  # position in arrival order: ties in score keep it
+    # The mean score, or -1 when unscored, so that "best first, unscored last" is one descending index.
+    sort_score = models.DecimalField(max_digits=5, decimal_places=2)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    spread = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    reviews = models.PositiveIntegerField(default=0)
+    eligible = models.BooleanField(null=True)  # None: not screened
+    # The reviewers as the evaluation list names them: [username, conflicted, scored], in the order assigned.
+    reviewers = models.JSONField(default=list)
+    outcome = models.CharField(max_length=10, blank=True)  # empty: undecided
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    basis = models.CharField(max_length=20)
+
+    class Meta:
+        indexes = [models.Index(fields=["ranking", "-sort_score", "arrival"], name="ranked_line_order")]
+
+    def __str__(self) -> str:
+        return f"{self.ranking_id}: {self.application_id}"
+
+
 class RectificationRequest(models.Model):
     """A recipient's request for rectification of a decision (Act 688/2001 s. 34), and how it was decided."""
 

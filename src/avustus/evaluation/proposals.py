@@ -27,6 +27,7 @@ from avustus.audit.chain import record
 from avustus.calls.models import Call, GrantGroup
 from avustus.errors import Invalid, NotFound
 from avustus.evaluation.models import Assignment, Proposal, ProposalLine, Screening
+from avustus.evaluation.ranking import mark_stale
 from avustus.rules import allocation
 from avustus.rules.evaluation import summarise
 from avustus.rules.money import MoneyError, parse_euros
@@ -114,7 +115,7 @@ def compute_proposal(call: Call) -> ComputedProposal:
         overrides, seeded_from = _seed_overrides(call)
 
     candidates = [
-        allocation.Candidate(ref, app.amount_applied, _safe_eligibility(app), scores[ref],
+        allocation.Candidate(ref, app.amount_applied, eligibility(app), scores[ref],
                              app.status == Application.Status.WITHDRAWN)
         for ref, app in applications.items()
     ]
@@ -125,7 +126,7 @@ def compute_proposal(call: Call) -> ComputedProposal:
     return ComputedProposal(call, proposal, result, applications, lines, scores, seeded_from)
 
 
-def _safe_eligibility(app: Application) -> bool | None:
+def eligibility(app: Application) -> bool | None:
     try:
         return app.screening.eligible
     except Screening.DoesNotExist:
@@ -144,6 +145,7 @@ def lock_unfrozen(call: Call) -> Proposal:
         raise Invalid({"__all__": [
             _("The proposal has been presented; screening and scores no longer change. Ask the decision-maker "
               "to return it first.")]})
+    mark_stale(call)  # the caller changes what the ranking rests on; rolled back with it if refused
     return proposal
 
 
@@ -152,6 +154,7 @@ def _editable_proposal(call: Call, actor) -> Proposal:
     proposal, _created = Proposal.objects.select_for_update().get_or_create(call=call)
     if proposal.status != Proposal.Status.DRAFT:
         raise Invalid({"__all__": [_("The proposal has been presented; it can no longer be changed.")]})
+    mark_stale(call)
     return proposal
 
 
@@ -289,32 +292,38 @@ def present(call: Call, *, actor, version: str | None = None, decided_on: date |
         errors["presenting_official_title"] = [_("At most %(n)s characters.") % {"n": 200}]
     if errors or decided_on is None:  # a missing date is among the errors
         raise Invalid(errors)
-    with transaction.atomic():
-        proposal = _editable_proposal(call, actor)
-        computed = compute_proposal(call)
-        result = computed.result
-        refuse_changed(version or "", presentable_version(computed), _(
-            "The proposal has changed since you opened it (a line was set or a score came in). "
-            "Read it again before presenting."))
-        if result.undecided:
-            raise Invalid({"__all__": [
-                ngettext("%(n)s application is not yet screened or scored; decide it before presenting.",
-                         "%(n)s applications are not yet screened or scored; decide them before presenting.",
-                         result.undecided) % {"n": result.undecided}]})
-        if result.granted_total > result.budget:
-            raise Invalid({"__all__": [
-                _("The grants exceed the appropriation by %(over)s euros; change the lines set by hand.")
-                % {"over": result.granted_total - result.budget}]})
-        proposal.status = Proposal.Status.PRESENTED
-        proposal.presented_by = user_of(actor)
-        proposal.presented_at = timezone.now()
-        proposal.decided_on = decided_on
-        proposal.presenting_official_title = title
-        proposal.presented = _totals(computed)
-        proposal.save(update_fields=["status", "presented_by", "presented_at", "decided_on",
-                                     "presenting_official_title", "presented"])
-        record("proposal.presented", call, actor=actor,
-               data={**proposal.presented, "decided_on": decided_on.isoformat(), "title": title})
+    try:
+        with transaction.atomic():
+            proposal = _editable_proposal(call, actor)
+            computed = compute_proposal(call)
+            result = computed.result
+            refuse_changed(version or "", presentable_version(computed), _(
+                "The proposal has changed since you opened it (a line was set or a score came in). "
+                "Read it again before presenting."))
+            if result.undecided:
+                raise Invalid({"__all__": [
+                    ngettext("%(n)s application is not yet screened or scored; decide it before presenting.",
+                             "%(n)s applications are not yet screened or scored; decide them before presenting.",
+                             result.undecided) % {"n": result.undecided}]})
+            if result.granted_total > result.budget:
+                raise Invalid({"__all__": [
+                    _("The grants exceed the appropriation by %(over)s euros; change the lines set by hand.")
+                    % {"over": result.granted_total - result.budget}]})
+            proposal.status = Proposal.Status.PRESENTED
+            proposal.presented_by = user_of(actor)
+            proposal.presented_at = timezone.now()
+            proposal.decided_on = decided_on
+            proposal.presenting_official_title = title
+            proposal.presented = _totals(computed)
+            proposal.save(update_fields=["status", "presented_by", "presented_at", "decided_on",
+                                         "presenting_official_title", "presented"])
+            record("proposal.presented", call, actor=actor,
+                   data={**proposal.presented, "decided_on": decided_on.isoformat(), "title": title})
+    except Invalid:
+        # What the official read may come from a stored ranking behind data changed by other means (a restore,
+        # a bulk load): the next reader computes it again, so reading again shows what present() computes.
+        mark_stale(call)
+        raise
     return proposal
 
 

@@ -6,15 +6,14 @@ import sys
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from avustus.accounts.contacts import organisation_addresses
 from avustus.accounts.permissions import can_see_addresses_of, can_see_decision, has_programme_role
-from avustus.applications.models import Application
+from avustus.applications.models import Application, ConsortiumMember
 from avustus.applications.reads import record_read
 from avustus.audit.chain import record_document_read
 from avustus.calls.models import Call
@@ -33,17 +32,17 @@ from avustus.registry.models import Organisation
 from avustus.web import unavailable
 from avustus.web.feedback import error_summary
 from avustus.web.labels import ROUND_SORT_LABELS
+from avustus.web.paging import keyset_page
 
-PAGE_SIZE = 50
-
-# Sort keys users can choose, mapped to database orderings; unknown keys fall back to the first.
+# Sort keys users can choose, mapped to keyset orders (``web.paging``: field, descending, nullable; the reference,
+# unique, last); unknown keys fall back to the first.
 SORTS = {
-    "row": ("source_row", "reference"),
-    "lead": ("lead_name", "lead_written", "source_row"),
-    "title": ("title", "source_row"),
-    "applied": ("-amount_applied", "source_row"),
-    "granted": ("-amount_granted", "source_row"),
-    "outcome": ("outcome_kind", "outcome_number", "source_row"),
+    "row": (("source_row", False, True), ("reference", False, False)),
+    "lead": (("lead_name", False, True), ("lead_written", False, True), ("reference", False, False)),
+    "title": (("title", False, False), ("reference", False, False)),
+    "applied": (("amount_applied", True, False), ("reference", False, False)),
+    "granted": (("amount_granted", True, True), ("reference", False, False)),
+    "outcome": (("outcome_kind", False, True), ("outcome_number", False, True), ("reference", False, False)),
 }
 
 
@@ -90,7 +89,11 @@ def decision_document(request, pk: int, lang: str, fmt: str):
 def round_applications(request, slug: str):
     call = get_object_or_404(visible_calls(request.user), slug=slug)
     # Drafts are their applicants' business until submitted: not listed, not even by their members' names.
-    apps = applications_with_outcomes(call).exclude(status=Application.Status.DRAFT)
+    # The lead's body comes with each row (one query a page), instead of every member prefetched.
+    lead = ConsortiumMember.objects.filter(application=OuterRef("pk"), role=ConsortiumMember.Role.LEAD)
+    apps = applications_with_outcomes(call).exclude(status=Application.Status.DRAFT).prefetch_related(None).annotate(
+        lead_key=Subquery(lead.values("organisation__key")[:1]),
+        lead_name_sv=Subquery(lead.values("organisation__name_sv")[:1]))
     outcome = request.GET.get("outcome", "")
     if outcome in Outcome.Kind.values:
         apps = apps.filter(outcome_kind=outcome)
@@ -99,18 +102,28 @@ def round_applications(request, slug: str):
     if group in {g.code for g in groups}:
         apps = apps.filter(group_id=next(g.id for g in groups if g.code == group))
     municipality = request.GET.get("municipality", "")
-    municipalities = (
-        Organisation.objects.filter(memberships__application__in=call.applications.exclude(
-            status=Application.Status.DRAFT)).distinct().order_by("name_fi")
-    )
+    # The bodies named in the round's applications: one probe of the members' index per body, not a scan.
+    municipalities = Organisation.objects.filter(Exists(ConsortiumMember.objects.filter(
+        organisation=OuterRef("pk"), application__call=call).exclude(
+        application__status=Application.Status.DRAFT))).order_by("name_fi")
     if municipality:
         apps = apps.filter(members__organisation__key=municipality).distinct()
     sort = request.GET.get("sort", "row")
     if sort not in SORTS:
         sort = "row"
-    page = Paginator(apps.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    # Counted without the rows' annotations unless a filter needs them: from the index, not from every row.
+    by_outcome = outcome in Outcome.Kind.values or group in {g.code for g in groups}
+    plain = call.applications.exclude(status=Application.Status.DRAFT)
+    if by_outcome:
+        count = apps.count()
+    elif municipality:
+        count = plain.filter(members__organisation__key=municipality).distinct().count()
+    else:
+        count = plain.count()
+    page = keyset_page(request, apps, SORTS[sort], count=count)
+    for app in page:
+        app.lead_body = Organisation(key=app.lead_key, name_fi=app.lead_name, name_sv=app.lead_name_sv or "") if (
+            app.lead_key) else None
     return render(
         request,
         "web/applications.html",
@@ -122,7 +135,7 @@ def round_applications(request, slug: str):
             "outcomes": Outcome.Kind.choices,
             "sorts": ROUND_SORT_LABELS.items(),
             "selected": {"outcome": outcome, "group": group, "municipality": municipality, "sort": sort},
-            "query": query.urlencode(),
+            "query": page.query,
         },
     )
 

@@ -11,24 +11,25 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
+from avustus.accounts.permissions import DECIDERS, PREPARERS
 from avustus.applications.models import Application
 from avustus.applications.reads import record_read
 from avustus.decisions import approval
 from avustus.decisions.documents.render import LANGUAGES
 from avustus.decisions.signing import preview_html, shown_sha256
 from avustus.errors import Conflict
-from avustus.evaluation import proposals, selectors
+from avustus.evaluation import proposals, ranking, selectors
 from avustus.evaluation.models import Proposal, ProposalLine
 from avustus.rules import allocation
 from avustus.web.feedback import confirm, errors_of, flash
 from avustus.web.labels import BASIS_LABELS
-from avustus.web.officials.common import form_date, log_list, official_call, page_of
+from avustus.web.officials.common import form_date, log_list, official_call
+from avustus.web.paging import keyset_page
 
 
 @login_required
 def proposal(request, slug: str):
-    call = official_call(request, slug)
+    call = official_call(request, slug, ranked=request.method == "GET")
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -56,24 +57,29 @@ def proposal(request, slug: str):
         except ValidationError as exc:
             flash(request, exc)
         return redirect("officials-proposal", call.slug)
-    computed = proposals.compute_proposal(call)
-    ranks = selectors.proposal_ranks(computed)
-    lines = [_line_view(computed, line, ranks[line.key]) for line in computed.result.lines]
-    page = page_of(request, lines)
-    log_list(request, call, "proposal", [row["application"] for row in page])
-    stored = computed.proposal
+    ranked = ranking.current(call)
+    totals = ranking.totals(ranked)
+    try:
+        stored = call.proposal  # read with the round
+    except Proposal.DoesNotExist:
+        stored = None
+    page = keyset_page(request, selectors.ranked_lines(ranked), selectors.RANKING_ORDER,
+                       count=sum(totals.counts.values()))
+    rows = selectors.ranked_page(ranked, page.rows)
+    page.rows = [_line_view(row, totals) for row in rows]
+    log_list(request, call, "proposal", [row["application"] for row in page], page=page.number)
     return render(request, "web/officials/proposal.html", {
-        "call": call, "computed": computed, "result": computed.result, "page": page, "proposal": stored,
+        "call": call, "computed": totals, "result": totals, "page": page, "proposal": stored,
         "status": stored.status if stored else Proposal.Status.DRAFT,
-        "can_prepare": has_programme_role(request.user, call.programme, PREPARERS),
-        "can_decide": has_programme_role(request.user, call.programme, DECIDERS),
+        "can_prepare": call.may_prepare,  # type: ignore[attr-defined]
+        "can_decide": call.may_decide,  # type: ignore[attr-defined]
         "presented_by_me": bool(stored and stored.presented_by_id == request.user.pk),
         # What the decision-maker's approval or return names: the proposal as presented when this page was read.
         "version": proposals.proposal_version(stored),
         # What the presenting official's form names: the proposal as computed when this page was read.
-        "present_version": proposals.presentable_version(computed),
+        "present_version": totals.present_version,
         "closed": call.closes_at is not None and call.closes_at <= timezone.now(),
-        "cut_rank": ranks.get(computed.result.cut) if computed.result.cut else None,
+        "cut_rank": totals.cut_rank,
     })
 
 
@@ -113,15 +119,14 @@ def _set_lang(query, lang: str) -> str:
     return query.urlencode()
 
 
-def _line_view(computed, line, rank) -> dict:
-    app = computed.applications[line.key]
-    stored = computed.lines.get(line.key)
-    return {"rank": rank, "line": line, "application": app, "score": computed.scores.get(line.key),
+def _line_view(row, totals) -> dict:
+    line = allocation.Line(row.application.reference, row.outcome or None, row.amount, row.basis)
+    stored = row.line
+    return {"rank": row.rank, "line": line, "application": row.application, "score": row.score,
             "basis": BASIS_LABELS[line.basis], "stored": stored,
             "reason": stored.override_reason if stored else (
-                computed.seeded_from and line.basis == allocation.BASIS_OVERRIDE and
-                _("as decided on %(date)s")
-                % {"date": date_format(computed.seeded_from.decided_on, "SHORT_DATE_FORMAT")})}
+                totals.seeded_on and line.basis == allocation.BASIS_OVERRIDE and
+                _("as decided on %(date)s") % {"date": date_format(totals.seeded_on, "SHORT_DATE_FORMAT")})}
 
 
 @login_required

@@ -18,7 +18,8 @@ from avustus.messaging.selectors import messages_about
 from avustus.web.downloads import download_response
 from avustus.web.feedback import errors_of
 from avustus.web.labels import check_label, message_rows
-from avustus.web.officials.common import log_list, official_call, page_of, query_of
+from avustus.web.officials.common import log_list, official_call, query_of
+from avustus.web.paging import keyset_page
 
 
 @login_required
@@ -34,8 +35,10 @@ def screening_list(request, slug: str):
                          % {"n": changed})
         return redirect("officials-screening", call.slug)
     state, sort = request.GET.get("state", ""), request.GET.get("sort", "received")
-    page = page_of(request, selectors.screening_list(call, state=state, sort=sort))
-    log_list(request, call, "screening list", page)
+    sort = sort if sort in selectors.SCREENING_SORTS else "received"
+    applications, count = selectors.screening_list(call, state=state)
+    page = keyset_page(request, applications, selectors.SCREENING_SORTS[sort], count=count)
+    log_list(request, call, "screening list", page, page=page.number)
     return render(request, "web/officials/screening_list.html", {
         "call": call, "page": page, "state": state, "sort": sort, "query": query_of(request),
         "sorts": selectors.SCREENING_SORTS,

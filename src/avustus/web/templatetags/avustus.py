@@ -89,7 +89,10 @@ def programme_roles(context) -> set[str]:
     """The roles the signed-in user holds over any programme: the menu shows officials' and reviewers' pages by them."""
     from avustus.accounts.models import Role, RoleGrant
 
-    user = context["request"].user
+    request = context["request"]
+    if hasattr(request, "avustus_menu_roles"):  # asked already, with the round (web.officials.common.official_call)
+        return request.avustus_menu_roles
+    user = request.user
     if not user.is_authenticated:
         return set()
     if user.is_superuser:
@@ -116,6 +119,8 @@ def collective_decision_of(call):
     from avustus.decisions.models import Decision
     from avustus.decisions.selectors import collective_decision
 
+    if hasattr(call, "collective_pk"):  # found with the round (web.officials.common.official_call)
+        return Decision(pk=call.collective_pk) if call.collective_status == Decision.Status.SIGNED else None
     decision = collective_decision(call)
     return decision if decision is not None and decision.status == Decision.Status.SIGNED else None
 
