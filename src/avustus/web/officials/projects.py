@@ -21,9 +21,9 @@ from avustus.errors import Conflict
 from avustus.payments import selectors as payment_selectors
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
+from avustus.projects.models import ScheduleEntry
 from avustus.projects.services import project_for
 from avustus.reports import services as reports
-from avustus.projects.models import ScheduleEntry
 from avustus.reports.models import InterimReport
 from avustus.web.feedback import confirm, flash
 from avustus.web.officials.common import log_list, official_call
