@@ -182,7 +182,7 @@ def add_report_attachment(request, reference: str, number: int):
         if upload is None:
             raise ValidationError({"file": [_("Choose a file to attach.")]})
         report_attachments.add_report_attachment(report, upload, actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         flash(request, exc)
     else:
         messages.success(request, _("The document was attached."))
@@ -217,8 +217,10 @@ def project_account(request, reference: str):
         else:
             messages.success(request, _("The account was registered; it is used once an official confirms it."))
             return redirect("project", reference)
-    elif not permissions.is_recipient_lead(request.user, project):
-        raise PermissionDenied(_("Only the lead registers the project's account."))
+    else:
+        permissions.check_registers_account(request.user, project,
+                                            _("Only the lead or the programme's officials register the project's "
+                                              "account."))
     accounts = list(project.bank_accounts.order_by("registered_at", "pk"))
     return render(request, "web/projects/account.html", {
         "project": project, "values": values, "error_summary": summary, "accounts": accounts,
@@ -236,7 +238,7 @@ def apply_payment(request, reference: str):
         try:
             application = payments.apply_for_payment(project, actor=request.user,
                                                      idempotency_key=request.POST.get("key", "")[:100])
-        except (Conflict, ValidationError, PermissionDenied) as exc:
+        except (Conflict, ValidationError) as exc:
             flash(request, exc)
             return redirect("apply-payment", reference)
         messages.success(request, _("Instalment %(n)s was applied for.") % {"n": application.number})

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -100,7 +100,7 @@ def review_report(request, reference: str, number: int):
             reports.accept_report(report, actor=request.user, version=version, rejections=rejections,
                                   reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The report was accepted."))
-    except (Conflict, ValidationError, PermissionDenied) as exc:
+    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
         flash(request, exc)
     return redirect("project-report", reference, number)
 
@@ -119,7 +119,7 @@ def handle_account(request, reference: str, pk: int):
             account = payments.confirm_account(account, actor=request.user, note=request.POST.get("note", ""))
             messages.success(request, _("The account is in use.") if account.status == BankAccount.Status.ACTIVE
                              else _("Your confirmation was recorded; a second official confirms the change."))
-    except (Conflict, ValidationError, PermissionDenied) as exc:
+    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
         flash(request, exc)
     return redirect("project", reference)
 
@@ -158,7 +158,7 @@ def handle_payment(request, reference: str, pk: int):
             messages.success(request, _("The payment date was recorded."))
         else:
             raise Http404
-    except (Conflict, ValidationError, PermissionDenied) as exc:
+    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
         flash(request, exc)
     return redirect("project", reference)
 
