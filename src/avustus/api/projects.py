@@ -75,15 +75,16 @@ def _report_out(report: InterimReport) -> dict:
 def _project_out(project: FundedProject) -> dict:
     today = timezone.localdate()
     filed = {r.schedule_entry_id: r.status for r in project.reports.all()}
+    entries = list(project.schedule.order_by("due_on", "kind", "number"))
     schedule = [{"kind": e.kind, "number": e.number, "due_on": e.due_on, "report_status": filed.get(e.pk),
                  "overdue": e.pk not in filed and e.kind == ScheduleEntry.Kind.INTERIM and e.due_on < today}
-                for e in project.schedule.order_by("due_on", "kind", "number")]
-    upcoming = [e for e in schedule if e["report_status"] is None and e["due_on"] >= today]
+                for e in entries]
+    upcoming = [e.due_on for e in entries if e.pk not in filed and e.due_on >= today]
     members = project.application.members.select_related("organisation").order_by("position")
     return {
         "reference": project.reference, "title": project.application.title, "call": project.call.slug,
         "state": project.state, "grant": _money(project.grant), "paid": _money(payments.paid_total(project)),
-        "next_due_on": upcoming[0]["due_on"] if upcoming else None,
+        "next_due_on": upcoming[0] if upcoming else None,
         "overdue": sum(1 for e in schedule if e["overdue"]),
         "aid_rate": f"{project.aid_rate:.4f}", "decided_on": project.decided_on,
         "implementation_end": project.implementation_end, "instalments": project.instalments,

@@ -131,7 +131,8 @@ def project_report(request, reference: str, number: int):
             messages.error(request, str(exc))
             return redirect("project-report", reference, number)
         except ValidationError as exc:
-            fields = {"period_start": ("period_start", _("Period from")), "period_end": ("period_end", _("Period to")),
+            fields: dict[str, tuple[str | None, str]] = {
+                "period_start": ("period_start", _("Period from")), "period_end": ("period_end", _("Period to")),
                       "progress": ("progress", _("Progress of the project")),
                       "objectives_stage": ("objectives_stage", _("Stage of the intended effects"))}
             for i, cost in enumerate(costs):
@@ -146,9 +147,9 @@ def project_report(request, reference: str, number: int):
     if report is not None and not values:
         values = {"period_start": report.period_start.isoformat(), "period_end": report.period_end.isoformat(),
                   "progress": report.progress, "objectives_stage": report.objectives_stage}
-        for cost in report.costs.all():
-            prefix = f"cost.{cost.category.code}.{cost.member.position}"
-            values[f"{prefix}.vat_free"], values[f"{prefix}.vat"] = str(cost.amount_vat_free), str(cost.vat)
+        for stored in report.costs.all():
+            prefix = f"cost.{stored.category.code}.{stored.member.position}"
+            values[f"{prefix}.vat_free"], values[f"{prefix}.vat"] = str(stored.amount_vat_free), str(stored.vat)
     elif not values:
         previous = project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM, number=number - 1).first()
         values = {"period_start": (previous.due_on if previous else project.decided_on).isoformat(),
