@@ -7,9 +7,10 @@ from django.urls import include, path
 from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web import applicant, contact, health, history, opendata, tokens, views
+from avustus.web import applicant, contact, health, history, opendata, projects, tokens, views
 from avustus.web.csp import allow_document_style
 from avustus.web.officials import evaluation, later, notifications, proposal, rectification, reviews, screening, setup
+from avustus.web.officials import projects as official_projects
 
 admin.site.login_form = throttle.AdminLoginForm  # the admin's own login is throttled the same way
 
@@ -38,6 +39,21 @@ urlpatterns = [
          name="attachment"),
     path("my/applications/<str:reference>/attachments/<int:attachment_id>/remove/", applicant.remove_attachment,
          name="remove-attachment"),
+    path("my/projects/", projects.my_projects, name="my-projects"),
+    path("projects/<str:reference>/", projects.project_detail, name="project"),
+    path("projects/<str:reference>/reports/<int:number>/", projects.project_report, name="project-report"),
+    path("projects/<str:reference>/reports/<int:number>/attachments/", projects.add_report_attachment,
+         name="add-report-attachment"),
+    path("projects/<str:reference>/reports/<int:number>/attachments/<int:attachment_id>/", projects.report_attachment,
+         name="report-attachment"),
+    path("projects/<str:reference>/reports/<int:number>/review/", official_projects.review_report,
+         name="review-report"),
+    path("projects/<str:reference>/account/", projects.project_account, name="project-account"),
+    path("projects/<str:reference>/accounts/<int:pk>/", official_projects.handle_account, name="handle-account"),
+    path("projects/<str:reference>/payments/apply/", projects.apply_payment, name="apply-payment"),
+    path("projects/<str:reference>/payments/<int:pk>/", official_projects.handle_payment, name="handle-payment"),
+    path("officials/projects/", official_projects.project_calls, name="officials-project-calls"),
+    path("rounds/<slug:slug>/projects/", official_projects.call_projects, name="officials-projects"),
     path("officials/", setup.workbench, name="officials"),
     path("officials/calls/new/", setup.create_call, name="officials-create-call"),
     path("rounds/<slug:slug>/setup/", setup.call_setup, name="officials-setup"),

@@ -117,4 +117,9 @@ def test_every_route_of_the_openapi_document_is_exercised():
                  "/api/v1/applications/{reference}/withdraw", "/api/v1/applications/{reference}/attachments",
                  "/api/v1/applications/{reference}/attachments/{attachment_id}",
                  "/api/v1/decisions/{pk}"}  # tests/api/test_decisions_api.py
+    # The funded project's routes, exercised in tests/api/test_projects_api.py.
+    exercised |= {"/api/v1/projects", "/api/v1/projects/{reference}", "/api/v1/projects/{reference}/reports/{number}",
+                  "/api/v1/projects/{reference}/reports/{number}/attachments",
+                  "/api/v1/projects/{reference}/reports/{number}/attachments/{attachment_id}",
+                  "/api/v1/projects/{reference}/account", "/api/v1/projects/{reference}/payments"}
     assert set(spec["paths"]) == exercised

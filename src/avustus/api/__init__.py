@@ -17,7 +17,7 @@ and clients generate code from them.
 
 from ninja import NinjaAPI
 
-from avustus.api import applications, attachments, calls, decisions, errors, organisations
+from avustus.api import applications, attachments, calls, decisions, errors, organisations, projects
 from avustus.api.parsing import JsonParser
 
 DESCRIPTION = """\
@@ -38,7 +38,11 @@ inside the body (empty for the request as a whole) and `message` is in the user'
 
 **Retries.** Creating an application takes an `Idempotency-Key` header: the same key from the same
 user for the same organisation returns the draft already made; submitting with it again returns the
-submitted application.
+submitted application. Filing an interim report and applying for payment take one too.
+
+**Funded projects.** The recipients (lead and partners) read their projects, reports and payments; the lead
+files interim reports, attaches documents, registers the bank account and applies for payment. Officials'
+steps that move money are taken in person on the screens.
 """
 
 api = NinjaAPI(title="Avustus API", version="1", urls_namespace="api-v1", description=DESCRIPTION,
@@ -49,3 +53,4 @@ api.add_router("", organisations.router)
 api.add_router("", applications.router)
 api.add_router("", attachments.router)
 api.add_router("", decisions.router)
+api.add_router("", projects.router)

@@ -1,0 +1,164 @@
+"""Officials' screens of funded projects: a call's projects, reviewing a report, confirming an account, and a
+payment from acceptance through a second person's approval to the day it was paid.
+
+The forms sit on the project's and the report's pages (``web/projects.py``); the views here take their posts
+and send the official back there with what happened.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustus.accounts.permissions import OFFICIAL_ROLES, PAYMENT_APPROVERS, PROJECT_OFFICIALS, has_programme_role
+from avustus.calls.models import Call, Programme
+from avustus.errors import Conflict
+from avustus.payments import selectors as payment_selectors
+from avustus.payments import services as payments
+from avustus.payments.models import BankAccount, PaymentApplication
+from avustus.projects.models import ScheduleEntry
+from avustus.projects.services import project_for
+from avustus.reports import services as reports
+from avustus.reports.models import InterimReport
+from avustus.web.feedback import confirm, flash
+from avustus.web.officials.common import log_list, official_call
+
+
+@login_required
+def project_calls(request):
+    """The decided calls of the programmes the user works on that have funded projects."""
+    programmes = [p for p in Programme.objects.order_by("slug") if has_programme_role(request.user, p, OFFICIAL_ROLES)]
+    if not programmes:
+        raise Http404
+    calls = (Call.objects.filter(programme__in=programmes, projects__isnull=False).distinct()
+             .select_related("programme").order_by("-closes_at", "slug"))
+    return render(request, "web/officials/project_calls.html", {"calls": calls})
+
+
+@login_required
+def call_projects(request, slug: str):
+    """Every project of a call with its state, money paid, reports due and overdue, and what awaits the officials."""
+    call = official_call(request, slug)
+    rows = payment_selectors.call_projects(call, request.user)
+    log_list(request, call, "funded projects", [row.project.application for row in rows])
+    return render(request, "web/officials/projects.html", {"call": call, "rows": rows})
+
+
+def official_context(request, project) -> dict:
+    """What an official's forms on the project's page need: who may do what, each payment's version to approve."""
+    programme = project.call.programme
+    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
+    approves = has_programme_role(request.user, programme, PAYMENT_APPROVERS)
+    versions = {}
+    if approves:
+        versions = {a.pk: payments.payment_version(a) for a in project.payment_applications.filter(
+            status=PaymentApplication.Status.ACCEPTED)}
+    return {"manages": manages, "approves": approves, "payment_versions": versions,
+            "active_account": payments.active_account(project)}
+
+
+def review_context(request, project, report: InterimReport | None) -> dict:
+    """The review form of a filed report for the programme's officials, with the version they read."""
+    if report is None or not has_programme_role(request.user, project.call.programme, PROJECT_OFFICIALS):
+        return {"can_review": False}
+    return {"can_review": report.status == InterimReport.Status.SUBMITTED,
+            "report_version": reports.report_version(report)}
+
+
+def _report(project, number: int) -> InterimReport:
+    report = (InterimReport.objects.filter(project=project, schedule_entry__kind=ScheduleEntry.Kind.INTERIM,
+                                          schedule_entry__number=number).first())
+    if report is None:
+        raise Http404
+    return report
+
+
+@login_required
+@require_POST
+def review_report(request, reference: str, number: int):
+    """Accept a report (rejecting ineligible parts of its costs with reasons) or return it with reasons."""
+    project = project_for(request.user, reference)
+    report = _report(project, number)
+    version = request.POST.get("version", "")
+    try:
+        if request.POST.get("action") == "return":
+            reports.return_report(report, actor=request.user, version=version,
+                                  reasons=request.POST.get("reasons", ""))
+            messages.success(request, _("The report was returned to the lead."))
+        else:
+            rejections = []
+            for cost in report.costs.all():
+                amount = request.POST.get(f"reject.{cost.pk}.amount", "").strip()
+                if amount:
+                    rejections.append(reports.Rejection(cost.pk, amount,
+                                                        request.POST.get(f"reject.{cost.pk}.reason", "")))
+            reports.accept_report(report, actor=request.user, version=version, rejections=rejections,
+                                  reasons=request.POST.get("reasons", ""))
+            messages.success(request, _("The report was accepted."))
+    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
+        flash(request, exc)
+    return redirect("project-report", reference, number)
+
+
+@login_required
+@require_POST
+def handle_account(request, reference: str, pk: int):
+    """Confirm a registered account (a change: a second official too), or reject it."""
+    project = project_for(request.user, reference)
+    account = get_object_or_404(BankAccount, project=project, pk=pk)
+    try:
+        if request.POST.get("action") == "reject":
+            payments.reject_account(account, actor=request.user, reason=request.POST.get("note", ""))
+            messages.success(request, _("The account was rejected."))
+        else:
+            account = payments.confirm_account(account, actor=request.user, note=request.POST.get("note", ""))
+            messages.success(request, _("The account is in use.") if account.status == BankAccount.Status.ACTIVE
+                             else _("Your confirmation was recorded; a second official confirms the change."))
+    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
+        flash(request, exc)
+    return redirect("project", reference)
+
+
+def _paid_on(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError({"paid_on": [_("Give the date as YYYY-MM-DD.")]}) from None
+
+
+@login_required
+@require_POST
+def handle_payment(request, reference: str, pk: int):
+    """One step of a payment application: accept (perhaps less, with reasons), reject, approve, record paid."""
+    project = project_for(request.user, reference)
+    application = get_object_or_404(PaymentApplication, project=project, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "accept":
+            payments.accept_payment_application(application, actor=request.user,
+                                                amount=request.POST.get("amount", "").strip() or None,
+                                                reasons=request.POST.get("reasons", ""))
+            messages.success(request, _("The payment application was accepted; a second person approves it."))
+        elif action == "reject":
+            payments.reject_payment_application(application, actor=request.user,
+                                                reasons=request.POST.get("reasons", ""))
+            messages.success(request, _("The payment application was rejected."))
+        elif action == "approve":
+            confirm(request)
+            payments.approve_payment(application, actor=request.user, version=request.POST.get("version", ""))
+            messages.success(request, _("The payment was approved."))
+        elif action == "paid":
+            payments.record_payment(application, actor=request.user,
+                                    paid_on=_paid_on(request.POST.get("paid_on", "")))
+            messages.success(request, _("The payment date was recorded."))
+        else:
+            raise Http404
+    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
+        flash(request, exc)
+    return redirect("project", reference)
+

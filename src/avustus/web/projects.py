@@ -1,0 +1,252 @@
+"""Screens of a funded project for its recipients: "my projects", a project's page, the lead's interim report,
+bank account and payment application. Thin: each view reads the form, calls one service and renders.
+
+The officials' steps on the same project (review, confirm, accept, approve, record) are in
+``web/officials/projects.py``; the project's page shows their forms to officials.
+"""
+
+import secrets
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustus.accounts import permissions
+from avustus.errors import Conflict
+from avustus.payments import selectors as payment_selectors
+from avustus.payments import services as payments
+from avustus.payments.models import BankAccount, PaymentApplication
+from avustus.projects.models import FundedProject, ScheduleEntry
+from avustus.projects.services import project_for
+from avustus.reports import attachments as report_attachments
+from avustus.reports import services as reports
+from avustus.reports.models import InterimReport
+from avustus.web.downloads import download_response
+from avustus.web.feedback import error_summary, errors_of, flash
+
+
+@login_required
+def my_projects(request):
+    """The projects whose lead or partner the user acts for."""
+    return render(request, "web/projects/mine.html", {"rows": payment_selectors.my_projects(request.user)})
+
+
+def _schedule(project: FundedProject, today: date) -> list[dict]:
+    """Each report due with its report (if filed) and whether it is overdue."""
+    filed = {r.schedule_entry_id: r for r in project.reports.all()}
+    rows = []
+    for entry in project.schedule.order_by("due_on", "kind", "number"):
+        report = filed.get(entry.pk)
+        rows.append({"entry": entry, "report": report,
+                     "overdue": report is None and entry.kind == ScheduleEntry.Kind.INTERIM and entry.due_on < today})
+    return rows
+
+
+def _project_context(request, project: FundedProject) -> dict:
+    """What the project's page shows; officials also get each accepted payment's version to approve."""
+    from avustus.web.officials.projects import official_context
+
+    today = timezone.localdate()
+    lead = permissions.is_recipient_lead(request.user, project)
+    budget = list(project.budget.select_related("category", "member__organisation"))
+    context = {
+        "project": project, "members": list(project.application.members.select_related("organisation__successor")),
+        "budget": budget, "budget_vat_free": sum(b.amount_vat_free for b in budget),
+        "budget_vat": sum(b.vat for b in budget),
+        "schedule": _schedule(project, today),
+        "payment_applications": list(project.payment_applications.order_by("number", "pk")),
+        "accounts": list(project.bank_accounts.order_by("registered_at", "pk")),
+        "paid": payments.paid_total(project), "payable": payments.payable(project),
+        "accepted_costs": reports.accepted_costs_to_date(project),
+        "is_lead": lead, "in_progress": project.state == FundedProject.State.IN_PROGRESS,
+    }
+    context.update(official_context(request, project))
+    return context
+
+
+@login_required
+def project_detail(request, reference: str):
+    project = project_for(request.user, reference)
+    return render(request, "web/projects/project.html", _project_context(request, project))
+
+
+def _report_of(project: FundedProject, number: int) -> tuple[ScheduleEntry, InterimReport | None]:
+    entry = project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM, number=number).first()
+    if entry is None:
+        raise Http404
+    return entry, InterimReport.objects.filter(schedule_entry=entry).prefetch_related(
+        "costs__category", "costs__member__organisation", "attachments").first()
+
+
+def _cost_grid(project: FundedProject) -> tuple[list, list]:
+    categories = list(project.call.cost_categories.order_by("position"))
+    members = list(project.application.members.select_related("organisation").order_by("position"))
+    return categories, members
+
+
+def _form_costs(request, categories, members) -> list[reports.CostInput]:
+    """The grid's filled cells; an empty cell is no cost."""
+    costs = []
+    for category in categories:
+        for member in members:
+            prefix = f"cost.{category.code}.{member.position}"
+            vat_free = request.POST.get(f"{prefix}.vat_free", "").strip()
+            vat = request.POST.get(f"{prefix}.vat", "").strip()
+            if vat_free or vat:
+                costs.append(reports.CostInput(category.code, member.position, vat_free or "0", vat or "0"))
+    return costs
+
+
+def _parse_date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError({field: [_("Give the date as YYYY-MM-DD.")]}) from None
+
+
+@login_required
+def project_report(request, reference: str, number: int):
+    """An interim report: the lead's form while it is due or returned, else the report as filed."""
+    project = project_for(request.user, reference)
+    entry, report = _report_of(project, number)
+    categories, members = _cost_grid(project)
+    values: dict[str, str] = {}
+    summary = []
+    if request.method == "POST":
+        values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        costs = _form_costs(request, categories, members)
+        try:
+            period_start = _parse_date(request.POST.get("period_start", ""), "period_start")
+            period_end = _parse_date(request.POST.get("period_end", ""), "period_end")
+            reports.submit_report(project, number, actor=request.user, period_start=period_start,
+                                  period_end=period_end, progress=request.POST.get("progress", ""),
+                                  objectives_stage=request.POST.get("objectives_stage", ""), costs=costs)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+            return redirect("project-report", reference, number)
+        except ValidationError as exc:
+            fields: dict[str, tuple[str | None, str]] = {
+                "period_start": ("period_start", _("Period from")), "period_end": ("period_end", _("Period to")),
+                      "progress": ("progress", _("Progress of the project")),
+                      "objectives_stage": ("objectives_stage", _("Stage of the intended effects"))}
+            for i, cost in enumerate(costs):
+                fields[f"costs.{i}"] = (f"cost-{cost.category}-{cost.member}", _("Costs"))
+            summary = error_summary(errors_of(exc), fields)
+        else:
+            messages.success(request, _("The interim report was filed."))
+            return redirect("project-report", reference, number)
+    editable = (permissions.is_recipient_lead(request.user, project)
+                and project.state == FundedProject.State.IN_PROGRESS
+                and (report is None or report.status == InterimReport.Status.RETURNED))
+    if report is not None and not values:
+        values = {"period_start": report.period_start.isoformat(), "period_end": report.period_end.isoformat(),
+                  "progress": report.progress, "objectives_stage": report.objectives_stage}
+        for stored in report.costs.all():
+            prefix = f"cost.{stored.category.code}.{stored.member.position}"
+            values[f"{prefix}.vat_free"], values[f"{prefix}.vat"] = str(stored.amount_vat_free), str(stored.vat)
+    elif not values:
+        previous = project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM, number=number - 1).first()
+        values = {"period_start": (previous.due_on if previous else project.decided_on).isoformat(),
+                  "period_end": entry.due_on.isoformat()}
+    grid = [{"category": c, "cells": [{"member": m, "id": f"cost-{c.code}-{m.position}",
+                                        "name": f"cost.{c.code}.{m.position}",
+                                        "vat_free": values.get(f"cost.{c.code}.{m.position}.vat_free", ""),
+                                        "vat": values.get(f"cost.{c.code}.{m.position}.vat", "")}
+                                       for m in members]} for c in categories]
+    from avustus.web.officials.projects import review_context
+
+    context = {
+        "project": project, "entry": entry, "report": report, "editable": editable, "values": values,
+        "grid": grid, "members": members, "error_summary": summary,
+        "can_attach": (report is not None and report.status != InterimReport.Status.ACCEPTED
+                       and permissions.is_recipient_lead(request.user, project)),
+    }
+    context.update(review_context(request, project, report))
+    return render(request, "web/projects/report.html", context, status=422 if summary else 200)
+
+
+@login_required
+@require_POST
+def add_report_attachment(request, reference: str, number: int):
+    project = project_for(request.user, reference)
+    _entry, report = _report_of(project, number)
+    if report is None:
+        raise Http404
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError({"file": [_("Choose a file to attach.")]})
+        report_attachments.add_report_attachment(report, upload, actor=request.user)
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, _("The document was attached."))
+    return redirect("project-report", reference, number)
+
+
+@login_required
+def report_attachment(request, reference: str, number: int, attachment_id: int):
+    """Always a download, never shown inline from this origin."""
+    project = project_for(request.user, reference)
+    _entry, report = _report_of(project, number)
+    if report is None:
+        raise Http404
+    return download_response(report_attachments.open_report_attachment(request.user, report, attachment_id))
+
+
+@login_required
+def project_account(request, reference: str):
+    """The lead registers the account the grant is paid to; it is used once officials confirm it."""
+    project = project_for(request.user, reference)
+    values = {"iban": "", "holder": ""}
+    summary = []
+    if request.method == "POST":
+        values = {"iban": request.POST.get("iban", ""), "holder": request.POST.get("holder", "")}
+        try:
+            payments.register_account(project, values["iban"], values["holder"], actor=request.user)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            summary = error_summary(errors_of(exc), {"iban": ("iban", _("IBAN")),
+                                                     "holder": ("holder", _("Account holder"))})
+        else:
+            messages.success(request, _("The account was registered; it is used once an official confirms it."))
+            return redirect("project", reference)
+    else:
+        permissions.check_registers_account(request.user, project,
+                                            _("Only the lead or the programme's officials register the project's "
+                                              "account."))
+    accounts = list(project.bank_accounts.order_by("registered_at", "pk"))
+    return render(request, "web/projects/account.html", {
+        "project": project, "values": values, "error_summary": summary, "accounts": accounts,
+        "pending": any(a.status == BankAccount.Status.PENDING for a in accounts),
+    }, status=422 if summary else 200)
+
+
+@login_required
+def apply_payment(request, reference: str):
+    """The lead applies for the next instalment: the page shows what is payable now."""
+    project = project_for(request.user, reference)
+    if not permissions.is_recipient_lead(request.user, project):
+        raise PermissionDenied(_("Only the lead applies for payment."))
+    if request.method == "POST":
+        try:
+            application = payments.apply_for_payment(project, actor=request.user,
+                                                     idempotency_key=request.POST.get("key", "")[:100])
+        except (Conflict, ValidationError) as exc:
+            flash(request, exc)
+            return redirect("apply-payment", reference)
+        messages.success(request, _("Instalment %(n)s was applied for.") % {"n": application.number})
+        return redirect("project", reference)
+    live = project.payment_applications.exclude(status=PaymentApplication.Status.REJECTED)
+    return render(request, "web/projects/apply_payment.html", {
+        "project": project, "payable": payments.payable(project), "paid": payments.paid_total(project),
+        "accepted_costs": reports.accepted_costs_to_date(project), "next_number": live.count() + 1,
+        "account": payments.active_account(project), "key": secrets.token_urlsafe(16),
+    })

@@ -1,0 +1,196 @@
+"""A 2020 grant through three interim reports and two payments by posting the screens' forms, to the cent.
+
+The same story as tests/payments/test_end_to_end.py, told through the screens: the lead files reports and
+applies, officials review, confirm and accept, a second person approves (ticking the confirmation, naming
+the version shown), and the payment date is recorded.
+"""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from avustus.payments import services as payments
+from avustus.payments.models import BankAccount, PaymentApplication
+from avustus.reports import services as reports
+from avustus.reports.models import InterimReport
+from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def storage(tmp_path, settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _file_report(client, project, number, costs, start="2020-02-26", end="2020-06-26"):
+    data = {"period_start": start, "period_end": end, "progress": f"Raportti {number}: työ etenee.",
+            "objectives_stage": "Tavoitteet puolivälissä."}
+    for (category, member), (vat_free, vat) in costs.items():
+        data[f"cost.{category}.{member}.vat_free"] = vat_free
+        data[f"cost.{category}.{member}.vat"] = vat
+    response = client.post(reverse("project-report", args=[project.reference, number]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return InterimReport.objects.get(project=project, schedule_entry__number=number, schedule_entry__kind="interim")
+
+
+def _review(client, project, report, action="accept", reasons="", rejections=None):
+    data = {"version": reports.report_version(report), "action": action, "reasons": reasons}
+    for cost_id, (amount, reason) in (rejections or {}).items():
+        data[f"reject.{cost_id}.amount"], data[f"reject.{cost_id}.reason"] = amount, reason
+    response = client.post(reverse("review-report", args=[project.reference, report.schedule_entry.number]), data)
+    assert response.status_code == 302
+    report.refresh_from_db()
+    return report
+
+
+def _version_on_page(page: str, pk: int) -> str:
+    match = re.search(rf'action="/projects/[^"]+/payments/{pk}/"[^>]*>.*?name="version" value="([0-9a-f]+)"', page,
+                      re.S)
+    assert match, "the approval form carries the version shown"
+    return match.group(1)
+
+
+def _pay(cast, lead, official, approver, paid_on, amount="", reasons=""):
+    project = cast.project
+    page = lead.get(reverse("apply-payment", args=[project.reference]))
+    assert page.status_code == 200
+    key = re.search(r'name="key" value="([^"]+)"', page.content.decode()).group(1)
+    assert lead.post(reverse("apply-payment", args=[project.reference]), {"key": key}).status_code == 302
+    # The same form posted twice (a double click) applies once.
+    lead.post(reverse("apply-payment", args=[project.reference]), {"key": key})
+    application = PaymentApplication.objects.get(project=project, status="submitted")
+    url = reverse("handle-payment", args=[project.reference, application.pk])
+    official.post(url, {"action": "accept", "amount": amount, "reasons": reasons})
+    application.refresh_from_db()
+    assert application.status == "accepted"
+    # The official who accepted cannot approve: four eyes.
+    official.post(url, {"action": "approve", "version": payments.payment_version(application), "confirm": "yes"})
+    application.refresh_from_db()
+    assert application.status == "accepted"
+    page = approver.get(reverse("project", args=[project.reference])).content.decode()
+    version = _version_on_page(page, application.pk)
+    # Without the tick nothing happens.
+    approver.post(url, {"action": "approve", "version": version})
+    application.refresh_from_db()
+    assert application.status == "accepted"
+    approver.post(url, {"action": "approve", "version": version, "confirm": "yes"})
+    application.refresh_from_db()
+    assert application.status == "approved"
+    official.post(url, {"action": "paid", "paid_on": paid_on})
+    application.refresh_from_db()
+    assert application.status == "paid"
+    return application
+
+
+@pytest.mark.django_db
+def test_three_interim_reports_and_two_payments_through_the_screens(cast):
+    project = cast.project
+    lead, official = _client(cast.lead), _client(cast.official)
+    second, approver = _client(cast.second_official), _client(cast.decision_maker)
+
+    mine = lead.get(reverse("my-projects")).content.decode()
+    assert project.reference in mine and "131\xa0700,00" in mine
+    assert project.reference in _client(cast.partner).get(reverse("my-projects")).content.decode()
+    page = lead.get(reverse("project", args=[project.reference])).content.decode()
+    assert "Interim report 1" in page or "Väliraportti 1" in page
+
+    # The account: registered by the lead, confirmed by an official.
+    response = lead.post(reverse("project-account", args=[project.reference]),
+                         {"iban": "FI21 1234 5600 0007 86", "holder": "Kankaanpään kaupunki"})
+    assert response.status_code == 422 and not BankAccount.objects.filter(project=project).exists()
+    lead.post(reverse("project-account", args=[project.reference]),
+              {"iban": "FI21 1234 5600 0007 85", "holder": "Kankaanpään kaupunki"})
+    account = BankAccount.objects.get(project=project)
+    official.post(reverse("handle-account", args=[project.reference, account.pk]),
+                  {"action": "confirm", "note": "Tarkistettu kaupungin kirjaamosta."})
+    account.refresh_from_db()
+    assert account.status == "active"
+
+    # Report 1, with a document; a licence found ineligible.
+    first = _file_report(lead, project, 1, {("cost-1", 0): ("40 000,00", ""), ("cost-4", 1): ("12345,67", "2962,96")})
+    lead.post(reverse("add-report-attachment", args=[project.reference, 1]),
+              {"file": SimpleUploadedFile("kirjanpito.pdf", MINIMAL_PDF)})
+    assert first.attachments.count() == 1
+    download = _client(cast.partner).get(reverse("report-attachment",
+                                                 args=[project.reference, 1, first.attachments.get().pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == MINIMAL_PDF
+    licence = first.costs.get(category__code="cost-4")
+    assert (licence.amount_vat_free, licence.vat) == (Decimal("12345.67"), Decimal("2962.96"))
+    first = _review(official, project, first,
+                    rejections={licence.pk: ("1000.00", "Ohjelmistolisenssi, ei kehittämiseen.")})
+    assert first.status == "accepted"
+    assert reports.accepted_costs_to_date(project) == Decimal("51345.67")
+
+    page = lead.get(reverse("apply-payment", args=[project.reference])).content.decode()
+    assert "43\xa0643,81" in page  # 85 % of 51 345,67, rounded down
+    paid = _pay(cast, lead, official, approver, "2020-07-15")
+    assert paid.amount_paid == Decimal("43643.81")
+
+    # Report 2: returned for completion, filed again, accepted.
+    costs = {("cost-1", 0): ("30000.00", ""), ("cost-2", 1): ("5000.01", "0")}
+    second_report = _file_report(lead, project, 2, costs, "2020-06-27", "2020-10-26")
+    second_report = _review(official, project, second_report, "return", "Kuvatkaa tavoitteiden vaihe tarkemmin.")
+    assert second_report.status == "returned"
+    second_report = _file_report(lead, project, 2, costs, "2020-06-27", "2020-10-26")
+    assert second_report.status == "submitted"
+    # A stale version (read before the resubmission) is refused.
+    stale = {"version": f"{second_report.pk}:1:submitted", "action": "accept"}
+    official.post(reverse("review-report", args=[project.reference, 2]), stale)
+    second_report.refresh_from_db()
+    assert second_report.status == "submitted"
+    _review(second, project, second_report)
+    assert reports.accepted_costs_to_date(project) == Decimal("86345.68")
+    paid = _pay(cast, lead, second, approver, "2020-11-20", amount="29 000,00",
+                reasons="Matkakulujen tositteet puuttuvat.")
+    assert (paid.amount_claimed, paid.amount_paid) == (Decimal("29750.01"), Decimal("29000.00"))
+
+    # Report 3 past the cap; the last instalment waits for the final report.
+    third = _file_report(lead, project, 3, {("cost-1", 0): ("80000.00", "")}, "2020-10-27", "2021-02-26")
+    _review(official, project, third)
+    assert payments.payable(project) == Decimal("59056.19")
+    response = lead.post(reverse("apply-payment", args=[project.reference]), {"key": "third"}, follow=True)
+    assert not PaymentApplication.objects.filter(project=project, number=3).exists()
+    assert "loppuraportti" in response.content.decode() or "final report" in response.content.decode()
+    assert payments.paid_total(project) == Decimal("72643.81")
+
+    listing = official.get(reverse("officials-projects", args=[project.call.slug])).content.decode()
+    assert project.reference in listing and "72\xa0643,81" in listing
+
+
+@pytest.mark.django_db
+def test_a_partner_sees_but_does_not_report_and_an_outsider_does_not_see(cast):
+    project = cast.project
+    partner = _client(cast.partner)
+    assert partner.get(reverse("project", args=[project.reference])).status_code == 200
+    response = partner.post(reverse("project-report", args=[project.reference, 1]),
+                            {"period_start": "2020-02-26", "period_end": "2020-06-26", "progress": "x",
+                             "objectives_stage": "y"})
+    assert response.status_code == 403 and not InterimReport.objects.filter(project=project).exists()
+    assert partner.get(reverse("apply-payment", args=[project.reference])).status_code == 403
+    outsider = _client(cast.outsider)
+    assert outsider.get(reverse("project", args=[project.reference])).status_code == 404
+    assert project.reference not in outsider.get(reverse("my-projects")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_report_with_bad_costs_is_not_filed_and_says_where(cast):
+    project = cast.project
+    response = _client(cast.lead).post(reverse("project-report", args=[project.reference, 1]), {
+        "period_start": "2020-02-26", "period_end": "2020-06-26", "progress": "", "objectives_stage": "Hyvin",
+        "cost.cost-1.0.vat_free": "neljä"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'href="#progress"' in page and 'href="#cost-cost-1-0"' in page
+    assert not InterimReport.objects.filter(project=project).exists()
