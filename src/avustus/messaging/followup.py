@@ -17,7 +17,7 @@ project's tracking number): ``_link`` takes the first of these names the site ha
 
 from datetime import datetime, timedelta
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from avustus import events
@@ -29,21 +29,14 @@ from avustus.messaging.receivers import _base_context, _date, _send_each, site_u
 REPORT_DUE_BEFORE = 14
 
 
-def _link(*candidates: tuple[str, str]) -> str:
-    for name, argument in candidates:
-        try:
-            return site_url(reverse(name, args=[argument]) if argument else reverse(name))
-        except NoReverseMatch:
-            continue
-    return site_url("/")
-
-
 def lead_link(project) -> str:
-    return _link(("my-project", project.reference), ("my-application", project.application.reference))
+    """The project's page, where the lead reports, applies for payment and reads what was decided."""
+    return site_url(reverse("project", args=[project.reference]))
 
 
 def officials_link(project) -> str:
-    return _link(("officials-project", project.reference), ("officials", ""))
+    """The same page: officials review reports and handle payments there."""
+    return site_url(reverse("project", args=[project.reference]))
 
 
 def lead_of(project) -> list[Recipient]:
