@@ -6,17 +6,21 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.utils import timezone
 
+from avustus.actors import SYSTEM
 from avustus.audit.chain import verify
 from avustus.errors import Conflict, Invalid, NotAllowed
 from avustus.payments import services as payments
 from avustus.payments.models import PaymentApplication
+from avustus.payments.payment_file import RECEIVABLE_PREFIX, reference_of
 from avustus.reports import final
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from avustus.rules.interest import round_half_up
 from avustus.settlement import services as settlement
 from avustus.settlement.models import Settlement
+from avustus.settlement.receivables import produce_receivables_file
 from tests.payments.test_end_to_end import _pay, _report
 from tests.reports.test_final import attach_statement, file_final
 
@@ -76,6 +80,11 @@ def test_a_grant_settled_with_a_return_in_two_parts_with_interest(cast, storage)
     assert done.paid + done.last_instalment - done.to_return - done.left_unreturned == done.final_grant
     with pytest.raises(Conflict):
         settlement.settle(cast.project, actor=cast.official, version=digest)
+    # The amount to return is a receivable in the day's receivables file, once.
+    receivables = produce_receivables_file(timezone.localdate(), actor=SYSTEM)
+    row = receivables.content.splitlines()[1].split(";")
+    assert row[2] == "55643,81" and row[3] == reference_of(RECEIVABLE_PREFIX, done.pk) and row[4]
+    assert produce_receivables_file(timezone.localdate(), actor=SYSTEM) is None
 
     # First part: 30 000,00 on 31.12.2021, from the payment of 20.11.2020 (29 000,00, the latest) and 1 000,00
     # of the payment of 15.7.2020.

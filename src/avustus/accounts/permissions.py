@@ -333,3 +333,15 @@ def check_approves_payment(actor, programme, accepted_by_id, message: str) -> No
 def recipient_organisation_ids(user) -> set[int]:
     """The organisations whose projects the user sees under "my projects"."""
     return applicant_organisations(user)
+
+
+def check_produces_payment_files(actor, message: str) -> None:
+    """Produce the day's payment or receivables file for the State's accounting: the system (the command), a
+    superuser, or a payment approver of any programme (the file spans programmes)."""
+    from avustus.errors import NotAllowed
+
+    _require_actor(actor)
+    if is_system(actor) or (actor.is_authenticated and actor.is_superuser):
+        return
+    if not actor.is_authenticated or not RoleGrant.objects.filter(user=actor, role__in=PAYMENT_APPROVERS).exists():
+        raise NotAllowed(message)

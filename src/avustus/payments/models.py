@@ -141,3 +141,6 @@ class PaymentFileEntry(models.Model):
     file = models.ForeignKey(PaymentFile, on_delete=models.PROTECT, related_name="entries")
     # One file per payment, ever.
     application = models.OneToOneField(PaymentApplication, on_delete=models.PROTECT, related_name="file_entry")
+
+    def __str__(self) -> str:
+        return f"{self.file_id}: {self.application_id}"

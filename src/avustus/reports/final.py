@@ -100,7 +100,8 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
             for (c, m), (v, t) in cells.items())
         record(action, report, actor=actor, application=locked.application, data={
             "project": locked.reference, "late": report.late, "version": report.version, "outputs": rows,
-            "costs": [{"category": c, "member": m, "vat_free": str(v), "vat": str(t)} for (c, m), (v, t) in cells.items()],
+            "costs": [{"category": c, "member": m, "vat_free": str(v), "vat": str(t)}
+                      for (c, m), (v, t) in cells.items()],
         })
     return report
 

@@ -178,6 +178,9 @@ class FinalReportCost(models.Model):
                                    name="final_cost_amounts"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.category_id}/{self.member_id}: {self.amount_vat_free} (VAT {self.vat})"
+
 
 class FinalReportAttachment(models.Model):
     """A document of the final report; the auditor's statement is one, and the report is not accepted without it."""

@@ -98,3 +98,6 @@ class Return(models.Model):
         verbose_name = _("return")
         verbose_name_plural = _("returns")
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="return_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.settlement_id}: {self.amount} on {self.returned_on}"

@@ -46,7 +46,7 @@ def _final_report(project: FundedProject) -> FinalReport:
 def _snapshot(project: FundedProject) -> dict:
     report = _final_report(project)
     figures = rules.settle(project.grant, project.aid_rate, accepted_costs_to_date(project), paid_total(project))
-    payments = [{"number": p.number, "paid_on": p.paid_on.isoformat(), "amount": str(p.amount_paid)}
+    payments = [{"number": p.number, "paid_on": p.paid_on.isoformat() if p.paid_on else "", "amount": str(p.amount_paid)}
                 for p in project.payment_applications.filter(status=PaymentApplication.Status.PAID)
                 .order_by("paid_on", "number")]
     return {
@@ -64,14 +64,16 @@ def _digest(snapshot: dict) -> str:
 
 def settlement_preview(project: FundedProject, *, actor) -> tuple[dict, str]:
     """The settlement's figures as they would be stored now, and the hash the preparing official names."""
-    permissions.check_manages_projects(actor, project.call.programme, _("Only the programme's officials settle grants."))
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials settle grants."))
     snapshot = _snapshot(project)
     return snapshot, _digest(snapshot)
 
 
 def settle(project: FundedProject, *, actor, version: str) -> Settlement:
     """An official settles the grant as previewed (``version`` the preview's hash); refused if anything changed."""
-    permissions.check_manages_projects(actor, project.call.programme, _("Only the programme's officials settle grants."))
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials settle grants."))
     with transaction.atomic():
         locked = lock_project(project)
         if Settlement.objects.filter(project=locked).exists():
