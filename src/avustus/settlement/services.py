@@ -46,7 +46,8 @@ def _final_report(project: FundedProject) -> FinalReport:
 def _snapshot(project: FundedProject) -> dict:
     report = _final_report(project)
     figures = rules.settle(project.grant, project.aid_rate, accepted_costs_to_date(project), paid_total(project))
-    payments = [{"number": p.number, "paid_on": p.paid_on.isoformat() if p.paid_on else "", "amount": str(p.amount_paid)}
+    payments = [{"number": p.number, "paid_on": p.paid_on.isoformat() if p.paid_on else "",
+                 "amount": str(p.amount_paid)}
                 for p in project.payment_applications.filter(status=PaymentApplication.Status.PAID)
                 .order_by("paid_on", "number")]
     return {
