@@ -101,6 +101,11 @@ def test_a_grant_settled_with_a_return_in_two_parts_with_interest(cast, storage)
     assert second.interest == round_half_up(_by_hand("25643.81", date(2020, 7, 15), date(2022, 1, 31))) \
         == Decimal("1190.86")
     assert settlement.returned_total(done) == done.to_return
+    cast.project.refresh_from_db()
+    assert cast.project.state == "closed"
+    done.final_grant = Decimal("1.00")
+    with pytest.raises(ValueError):
+        done.save()
     assert verify().ok
 
 

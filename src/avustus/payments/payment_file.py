@@ -79,7 +79,7 @@ def produce_payment_file(day: date, *, actor) -> PaymentFile | None:
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
     start, end = _day_bounds(day)
     with transaction.atomic():
-        due = list(PaymentApplication.objects.select_for_update()
+        due = list(PaymentApplication.objects.select_for_update(of=("self",))
                    .filter(status__in=[PaymentApplication.Status.APPROVED, PaymentApplication.Status.PAID],
                            approved_at__gte=start, approved_at__lt=end, file_entry__isnull=True)
                    .order_by("approved_at", "pk"))

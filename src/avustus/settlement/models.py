@@ -80,6 +80,14 @@ class Settlement(models.Model):
     def __str__(self) -> str:
         return f"{self.project.reference}: {self.final_grant}"
 
+    def save(self, *args, **kwargs):
+        # Immutable once made: only the approval (and the receivables file it is listed in) are written later.
+        fields = set(kwargs.get("update_fields") or ())
+        if self.pk is not None and (not fields or not fields <= {"status", "approved_by", "approved_at",
+                                                                 "receivable_file"}):
+            raise ValueError("a settlement's figures never change once made")
+        super().save(*args, **kwargs)
+
 
 class Return(models.Model):
     """A part of a settlement's amount to return, returned on a day, with the section 24 interest on it."""

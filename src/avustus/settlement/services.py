@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,7 +116,23 @@ def approve_settlement(settlement: Settlement, *, actor, version: str) -> Settle
         current.save(update_fields=["status", "approved_by", "approved_at"])
         record("settlement.approved", current, actor=actor, application=project.application,
                data={"project": project.reference, "sha256": current.sha256})
+        _close_if_done(project, current, actor)
     return current
+
+
+def _close_if_done(project: FundedProject, settlement: Settlement, actor) -> None:
+    """The project is closed once its settlement is approved and nothing is left to pay or to return.
+
+    A last instalment is paid as any instalment, by the payments stage (which needs the project in
+    progress); a project settled with one is closed by an official when it is paid (not built yet).
+    """
+    if settlement.status != Settlement.Status.APPROVED or settlement.last_instalment:
+        return
+    if returned_total(settlement) < settlement.to_return:
+        return
+    FundedProject.objects.filter(pk=project.pk).update(state=FundedProject.State.CLOSED, version=F("version") + 1)
+    record("project.closed", project, actor=actor, application=project.application,
+           data={"project": project.reference, "settlement": settlement.pk})
 
 
 def returned_total(settlement: Settlement) -> Decimal:
@@ -166,4 +182,5 @@ def record_return(settlement: Settlement, *, actor, returned_on: date, amount: s
         record("settlement.returned", entry, actor=actor, application=project.application,
                data={"project": project.reference, "returned_on": returned_on.isoformat(), "amount": str(principal),
                      "interest": str(entry.interest), "left": str(current.to_return - before - principal)})
+        _close_if_done(project, current, actor)
     return entry
