@@ -360,3 +360,15 @@ def programme_role_flags(user, programme_ref: str = "programme", **role_sets):
 def menu_roles(staff_anywhere: bool, reviewer_anywhere: bool) -> set[str]:
     """The roles the menu asks about (``programme_roles``), from the flags ``programme_role_flags`` gave."""
     return (set(OFFICIAL_ROLES) if staff_anywhere else set()) | (set(REVIEWERS) if reviewer_anywhere else set())
+
+
+def check_produces_payment_files(actor, message: str) -> None:
+    """Produce the day's payment or receivables file for the State's accounting: the system (the command), a
+    superuser, or a payment approver of any programme (the file spans programmes)."""
+    from avustus.errors import NotAllowed
+
+    _require_actor(actor)
+    if is_system(actor) or (actor.is_authenticated and actor.is_superuser):
+        return
+    if not actor.is_authenticated or not RoleGrant.objects.filter(user=actor, role__in=PAYMENT_APPROVERS).exists():
+        raise NotAllowed(message)

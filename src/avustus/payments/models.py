@@ -111,3 +111,36 @@ class PaymentApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.reference} / {self.number}"
+
+
+class PaymentFile(models.Model):
+    """A file for the State's accounting: the approved payments of a day, or the receivables (returns) of one.
+
+    Its text is kept as produced, so that ``--again`` reprints the same file; a payment or a receivable is
+    listed in one file only (``PaymentFileEntry``, ``Settlement.receivable_file``).
+    """
+
+    class Kind(models.TextChoices):
+        PAYMENTS = "payments", _("payments")
+        RECEIVABLES = "receivables", _("receivables")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    day = models.DateField(_("day"))
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day} #{self.pk}"
+
+
+class PaymentFileEntry(models.Model):
+    file = models.ForeignKey(PaymentFile, on_delete=models.PROTECT, related_name="entries")
+    # One file per payment, ever.
+    application = models.OneToOneField(PaymentApplication, on_delete=models.PROTECT, related_name="file_entry")
+
+    def __str__(self) -> str:
+        return f"{self.file_id}: {self.application_id}"

@@ -103,3 +103,105 @@ class ReportAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class FinalReport(models.Model):
+    """The lead's final report: the effects, the work and its results, how others may reuse them, the costs.
+
+    The decision asks for it "with the auditor's statement on the use of the grant". Officials review its
+    content and its finances separately; either may return it for more information, and it is accepted
+    when both accept (then ``FundedProject.final_report_accepted_on`` is set and the last instalment may be
+    applied for, on the costs accepted here).
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        ACCEPTED = "accepted", pgettext_lazy("grant follow-up", "accepted")
+        RETURNED = "returned", _("returned for completion")
+
+    class Review(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("grant follow-up", "awaiting review")
+        ACCEPTED = "accepted", pgettext_lazy("grant follow-up", "accepted")
+        RETURNED = "returned", _("returned for completion")
+
+    project = models.OneToOneField(FundedProject, on_delete=models.PROTECT, related_name="final_report")
+    schedule_entry = models.ForeignKey(ScheduleEntry, on_delete=models.PROTECT, related_name="final_reports")
+    effects = models.TextField(pgettext_lazy("final report", "effects of the project"))
+    ways_of_working = models.TextField(pgettext_lazy("final report", "changed ways of working"))
+    work_and_results = models.TextField(pgettext_lazy("final report", "work done and its results"))
+    reuse = models.TextField(pgettext_lazy("final report", "how others can use the results"))
+    # [{"kind", "title", "url", "licence"}]: where each result is and under what licence others may use it.
+    outputs = models.JSONField(pgettext_lazy("final report", "outputs"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    content_review = models.CharField(pgettext_lazy("final report", "review of content"), max_length=12,
+                                      choices=Review.choices, default=Review.PENDING)
+    finance_review = models.CharField(pgettext_lazy("final report", "review of finances"), max_length=12,
+                                      choices=Review.choices, default=Review.PENDING)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"))
+    late = models.BooleanField(pgettext_lazy("grant follow-up", "filed late"), default=False)
+    content_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                            blank=True, related_name="+")
+    finance_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                            blank=True, related_name="+")
+    review_reasons = models.TextField(pgettext_lazy("grant follow-up", "reasons"), blank=True)
+    accepted_on = models.DateField(pgettext_lazy("grant follow-up", "accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project"]
+        verbose_name = pgettext_lazy("grant follow-up", "final report")
+        verbose_name_plural = _("final reports")
+
+    def __str__(self) -> str:
+        return f"{self.project.reference} / final"
+
+
+class FinalReportCost(models.Model):
+    """The project's total costs in one category for one member, VAT-free and VAT apart, and what was rejected."""
+
+    report = models.ForeignKey(FinalReport, on_delete=models.CASCADE, related_name="costs")
+    category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(ConsortiumMember, on_delete=models.PROTECT, related_name="+")
+    amount_vat_free = models.DecimalField(_("amount without VAT"), max_digits=14, decimal_places=2)
+    vat = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    rejected_amount = models.DecimalField(_("rejected"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta:
+        ordering = ["report", "category__position", "member__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "category", "member"], name="one_final_cost_per_cell"),
+            models.CheckConstraint(condition=models.Q(amount_vat_free__gte=0, vat__gte=0, rejected_amount__gte=0)
+                                   & models.Q(rejected_amount__lte=models.F("amount_vat_free")),
+                                   name="final_cost_amounts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.category_id}/{self.member_id}: {self.amount_vat_free} (VAT {self.vat})"
+
+
+class FinalReportAttachment(models.Model):
+    """A document of the final report; the auditor's statement is one, and the report is not accepted without it."""
+
+    class Kind(models.TextChoices):
+        AUDITOR_STATEMENT = "auditor", pgettext_lazy("final report", "auditor's statement")
+        OTHER = "other", pgettext_lazy("final report", "other document")
+
+    report = models.ForeignKey(FinalReport, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    storage_name = models.CharField(max_length=255, unique=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("attached"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

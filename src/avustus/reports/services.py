@@ -21,7 +21,7 @@ from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid, NotFound
 from avustus.projects.models import FundedProject, ScheduleEntry
 from avustus.projects.services import lock_project
-from avustus.reports.models import InterimReport, ReportedCost
+from avustus.reports.models import FinalReport, FinalReportCost, InterimReport, ReportedCost
 from avustus.rules.money import MoneyError, parse_euros
 
 
@@ -205,7 +205,16 @@ def return_report(report: InterimReport, *, actor, version: str, reasons: str) -
 
 
 def accepted_costs_to_date(project: FundedProject) -> Decimal:
-    """The eligible VAT-free costs of the project's accepted reports, less what was rejected: what may be claimed."""
+    """The eligible VAT-free costs of the project's accepted reports, less what was rejected: what may be claimed.
+
+    Once the final report is accepted, its totals (the whole project's costs, as the finance review accepted
+    them) replace the interim reports' sum: the last instalment and settlement go by the realised costs.
+    """
+    final = FinalReport.objects.filter(project=project, status=FinalReport.Status.ACCEPTED).first()
+    if final is not None:
+        total = (FinalReportCost.objects.filter(report=final, category__eligible=True)
+                 .aggregate(total=Sum(F("amount_vat_free") - F("rejected_amount")))["total"])
+        return (total or Decimal(0)).quantize(Decimal("0.01"))
     total = (ReportedCost.objects
              .filter(report__project=project, report__status=InterimReport.Status.ACCEPTED, category__eligible=True)
              .aggregate(total=Sum(F("amount_vat_free") - F("rejected_amount")))["total"])

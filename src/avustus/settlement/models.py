@@ -1,7 +1,9 @@
 """The reference rates of the Interest Act (633/1982, section 12), one row per half-year."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReferenceRate(models.Model):
@@ -28,3 +30,82 @@ class ReferenceRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.half_year_start.isoformat()} {self.rate} %"
+
+
+class Settlement(models.Model):
+    """A grant settled after its final report: the figures of ``rules.settlement``, never changed once made.
+
+    Prepared by one official, approved by another who names the hash of what they saw (``sha256`` of the
+    snapshot). A last instalment is then paid as a payment application; an amount to return is a receivable,
+    returned in one or more parts (``Return``) with interest.
+    """
+
+    class Status(models.TextChoices):
+        PREPARED = "prepared", pgettext_lazy("settlement", "prepared")
+        APPROVED = "approved", pgettext_lazy("settlement", "approved")
+
+    project = models.OneToOneField("projects.FundedProject", on_delete=models.PROTECT, related_name="settlement")
+    final_report = models.ForeignKey("reports.FinalReport", on_delete=models.PROTECT, related_name="+")
+    grant = models.DecimalField(pgettext_lazy("grant follow-up", "grant"), max_digits=14, decimal_places=2)
+    aid_rate = models.DecimalField(_("maximum aid rate"), max_digits=5, decimal_places=4)
+    accepted_costs = models.DecimalField(_("accepted eligible costs"), max_digits=14, decimal_places=2)
+    paid = models.DecimalField(_("paid"), max_digits=14, decimal_places=2)
+    final_grant = models.DecimalField(_("final grant"), max_digits=14, decimal_places=2)
+    last_instalment = models.DecimalField(_("last instalment"), max_digits=14, decimal_places=2)
+    to_return = models.DecimalField(_("amount to return"), max_digits=14, decimal_places=2)
+    left_unreturned = models.DecimalField(_("left unreturned"), max_digits=14, decimal_places=2)
+    snapshot = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREPARED)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # The payment file of receivables this settlement's amount to return was listed in (never twice).
+    receivable_file = models.ForeignKey("payments.PaymentFile", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="settlements")
+
+    class Meta:
+        ordering = ["project"]
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_instalment=0, to_return=0) | models.Q(last_instalment=0, left_unreturned=0)
+                | models.Q(to_return=0, left_unreturned=0),
+                name="settlement_one_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.reference}: {self.final_grant}"
+
+    def save(self, *args, **kwargs):
+        # Immutable once made: only the approval (and the receivables file it is listed in) are written later.
+        fields = set(kwargs.get("update_fields") or ())
+        if self.pk is not None and (not fields or not fields <= {"status", "approved_by", "approved_at",
+                                                                 "receivable_file"}):
+            raise ValueError("a settlement's figures never change once made")
+        super().save(*args, **kwargs)
+
+
+class Return(models.Model):
+    """A part of a settlement's amount to return, returned on a day, with the section 24 interest on it."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="returns")
+    returned_on = models.DateField(_("returned on"))
+    amount = models.DecimalField(_("amount returned"), max_digits=14, decimal_places=2)
+    interest = models.DecimalField(_("interest"), max_digits=14, decimal_places=2)
+    penalty_interest = models.DecimalField(_("penalty interest"), max_digits=14, decimal_places=2, default=0)
+    computation = models.JSONField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["settlement", "returned_on", "id"]
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="return_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.settlement_id}: {self.amount} on {self.returned_on}"

@@ -1,0 +1,51 @@
+"""``avustus payment-file --date D -o FILE``: the day's approved payments for the State's accounting.
+
+``--receivables`` gives the amounts to return of the settlements approved that day instead; ``--again ID``
+writes a file produced earlier, as it was. A payment (or receivable) is listed in one file only: a second
+run for the same day writes nothing and says so. Fields: docs/payment-file.md.
+"""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from avustus.actors import SYSTEM
+from avustus.errors import NotFound
+from avustus.payments.payment_file import produce_payment_file, reprint
+from avustus.settlement.receivables import produce_receivables_file
+
+
+class Command(BaseCommand):
+    help = "Write the approved payments (or receivables) of a day as the accounting's CSV file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", metavar="YYYY-MM-DD", help="the day the payments were approved")
+        parser.add_argument("-o", "--output", required=True, help="the file to write")
+        parser.add_argument("--receivables", action="store_true", help="the amounts to return instead")
+        parser.add_argument("--again", type=int, metavar="FILE_ID", help="write a file produced earlier again")
+
+    def handle(self, *args, **options):
+        if options["again"] is not None:
+            try:
+                made = reprint(options["again"], actor=SYSTEM)
+            except NotFound as exc:
+                raise CommandError(str(exc)) from exc
+        else:
+            if not options["date"]:
+                raise CommandError(_("Give the day: --date YYYY-MM-DD."))
+            try:
+                day = date.fromisoformat(options["date"])
+            except ValueError as exc:
+                raise CommandError(_("Give the day as YYYY-MM-DD.")) from exc
+            produce = produce_receivables_file if options["receivables"] else produce_payment_file
+            produced = produce(day, actor=SYSTEM)
+            if produced is None:
+                self.stdout.write(_("Nothing to list: no approved payments of that day that are not in a file "
+                                    "already."))
+                return
+            made = produced
+        with open(options["output"], "w", encoding="utf-8", newline="") as out:
+            out.write(made.content)
+        self.stdout.write(_("Wrote file %(id)s (%(kind)s, %(day)s) to %(path)s.")
+                          % {"id": made.pk, "kind": made.kind, "day": made.day.isoformat(), "path": options["output"]})

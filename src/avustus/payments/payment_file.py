@@ -1,0 +1,105 @@
+"""The payment file for the State's accounting: the approved payments of a day, each listed once, ever.
+
+UTF-8 CSV, semicolon-separated, amounts with a decimal comma (as Finnish spreadsheets read them), one row per
+payment; the fields are documented in docs/payment-file.md. A payment listed in a file is never listed in
+another (``PaymentFileEntry`` is one-to-one with the payment), so a second run for the same day lists
+nothing new; ``reprint`` gives a produced file again, byte for byte.
+
+The reference number of a payment is the Finnish one (``rules.reference_number``) of "1" followed by the
+payment's id in at least six digits; receivables (``settlement.receivables``) use "2" the same way, so the
+two never collide.
+"""
+
+import csv
+import hashlib
+import io
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustus.accounts import permissions
+from avustus.audit.chain import record
+from avustus.errors import NotFound
+from avustus.payments.models import PaymentApplication, PaymentFile, PaymentFileEntry
+from avustus.rules.reference_number import finnish_reference
+
+PAYMENT_COLUMNS = ["business_id", "name", "iban", "amount", "reference", "budget_item", "decision", "project",
+                   "payment"]
+PAYMENT_PREFIX = "1"
+RECEIVABLE_PREFIX = "2"
+
+
+def reference_of(prefix: str, pk: int) -> str:
+    """The Finnish reference number (with its check digit) of a payment or receivable id."""
+    return finnish_reference(f"{prefix}{pk:06d}")
+
+
+def decimal_comma(amount: Decimal) -> str:
+    return f"{amount:.2f}".replace(".", ",")
+
+
+def as_csv(columns: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), zone)
+    return start, start + timedelta(days=1)
+
+
+def _row(application: PaymentApplication) -> list[str]:
+    project = application.project
+    lead = project.application.members.filter(role="lead").select_related("organisation").first()
+    organisation = lead.organisation if lead else None
+    account = application.account
+    decision = project.first_decision
+    return [
+        organisation.business_id if organisation else "",
+        account.holder if account else (organisation.name_fi if organisation else ""),
+        account.iban if account else "",
+        decimal_comma(application.amount_accepted or Decimal(0)),
+        reference_of(PAYMENT_PREFIX, application.pk),
+        project.call.budget_item,
+        f"{decision.pk}/{decision.decided_on.isoformat() if decision.decided_on else ''}",
+        project.reference,
+        f"{application.pk}/{application.number}",
+    ]
+
+
+def produce_payment_file(day: date, *, actor) -> PaymentFile | None:
+    """The file of the payments approved on ``day`` (Finnish time) not yet in any file, or None when none are."""
+    permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
+    start, end = _day_bounds(day)
+    with transaction.atomic():
+        due = list(PaymentApplication.objects.select_for_update(of=("self",))
+                   .filter(status__in=[PaymentApplication.Status.APPROVED, PaymentApplication.Status.PAID],
+                           approved_at__gte=start, approved_at__lt=end, file_entry__isnull=True)
+                   .order_by("approved_at", "pk"))
+        if not due:
+            return None
+        content = as_csv(PAYMENT_COLUMNS, [_row(application) for application in due])
+        made = PaymentFile.objects.create(kind=PaymentFile.Kind.PAYMENTS, day=day, content=content,
+                                          sha256=hashlib.sha256(content.encode()).hexdigest())
+        PaymentFileEntry.objects.bulk_create(PaymentFileEntry(file=made, application=a) for a in due)
+        record("payments.file_produced", made, actor=actor,
+               data={"day": day.isoformat(), "payments": [a.pk for a in due], "sha256": made.sha256})
+    return made
+
+
+def reprint(file_id: int, *, actor) -> PaymentFile:
+    """A file produced earlier, as it was (its hash checked), its reading audited."""
+    permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
+    made = PaymentFile.objects.filter(pk=file_id).first()
+    if made is None or hashlib.sha256(made.content.encode()).hexdigest() != made.sha256:
+        raise NotFound(_("No such payment file."))
+    with transaction.atomic():
+        record("payments.file_reprinted", made, actor=actor, data={"file": made.pk, "sha256": made.sha256})
+    return made

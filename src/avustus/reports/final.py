@@ -1,0 +1,252 @@
+"""The final report: the lead files it with the project's total costs and the auditor's statement; officials
+review its content and its finances separately.
+
+Either review may return it for more information (the lead files it again, and both reviews start over);
+when both accept, the report is accepted, the project's ``final_report_accepted_on`` is set, and the costs
+accepted here (eligible, VAT-free, less what the finance review rejected) are the project's accepted costs
+from then on: ``reports.services.accepted_costs_to_date`` gives them, so the last instalment is paid on
+them and settlement settles on them.
+"""
+
+import logging
+import secrets
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustus.accounts import permissions
+from avustus.actors import user_of
+from avustus.applications.attachments import MAX_ATTACHMENTS, _max_bytes, detect_format, sanitise_name
+from avustus.audit.chain import record
+from avustus.errors import Conflict, Invalid, NotFound
+from avustus.projects.models import FundedProject, ScheduleEntry
+from avustus.projects.services import lock_project
+from avustus.reports.attachments import _digest
+from avustus.reports.models import FinalReport, FinalReportAttachment, FinalReportCost
+from avustus.reports.services import CostInput, Rejection, _cost_cells, _today
+from avustus.rules.money import MoneyError, parse_euros
+
+logger = logging.getLogger(__name__)
+
+CONTENT = "content"
+FINANCES = "finances"
+OUTPUT_FIELDS = ("kind", "title", "url", "licence")
+
+
+def _outputs(outputs: list[dict], errors: dict) -> list[dict]:
+    cleaned = []
+    for i, output in enumerate(outputs):
+        row = {name: str(output.get(name, "") or "").strip() for name in OUTPUT_FIELDS}
+        if not row["title"] or not row["url"]:
+            errors.setdefault(f"outputs.{i}", []).append(_("Give each result's title and where it is."))
+        elif not row["url"].startswith(("https://", "http://")):
+            errors.setdefault(f"outputs.{i}", []).append(_("Give the address of a result as https://..."))
+        if not row["licence"]:
+            errors.setdefault(f"outputs.{i}", []).append(_("Say under what licence others may use the result."))
+        cleaned.append(row)
+    return cleaned
+
+
+def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_working: str, work_and_results: str,
+                        reuse: str, outputs: list[dict], costs: list[CostInput],
+                        today: date | None = None) -> FinalReport:
+    """The lead files the final report (or files it again after it was returned), with the total costs."""
+    permissions.check_recipient_lead(actor, project, _("Only the lead reports on the project."))
+    errors: dict[str, list[str]] = {}
+    texts = {"effects": effects, "ways_of_working": ways_of_working, "work_and_results": work_and_results,
+             "reuse": reuse}
+    for name, text in texts.items():
+        if not text.strip():
+            errors.setdefault(name, []).append(_("This part of the final report is required."))
+    rows = _outputs(outputs, errors)
+    cells = _cost_cells(project, costs, errors)
+    if not costs:
+        errors.setdefault("costs", []).append(_("Give the project's total costs."))
+    if errors:
+        raise Invalid(errors)
+    today = today or _today()
+    with transaction.atomic():
+        locked = lock_project(project)
+        if locked.state != FundedProject.State.IN_PROGRESS:
+            raise Conflict(_("The project is not in progress."))
+        entry = ScheduleEntry.objects.filter(project=locked, kind=ScheduleEntry.Kind.FINAL).first()
+        if entry is None:
+            raise NotFound(_("The project has no final report due."))
+        fields = {**{k: v.strip() for k, v in texts.items()}, "outputs": rows, "submitted_by": user_of(actor),
+                  "submitted_at": timezone.now(), "late": today > entry.due_on,
+                  "status": FinalReport.Status.SUBMITTED, "content_review": FinalReport.Review.PENDING,
+                  "finance_review": FinalReport.Review.PENDING, "content_reviewed_by": None,
+                  "finance_reviewed_by": None}
+        report = FinalReport.objects.select_for_update().filter(project=locked).first()
+        if report is None:
+            report = FinalReport.objects.create(project=locked, schedule_entry=entry, **fields)
+            action = "final_report.submitted"
+        elif report.status == FinalReport.Status.RETURNED:
+            for name, value in fields.items():
+                setattr(report, name, value)
+            report.version += 1
+            report.save()
+            report.costs.all().delete()
+            action = "final_report.resubmitted"
+        else:
+            raise Conflict(_("The final report has already been filed."))
+        FinalReportCost.objects.bulk_create(
+            FinalReportCost(report=report, category_id=c, member_id=m, amount_vat_free=v, vat=t)
+            for (c, m), (v, t) in cells.items())
+        record(action, report, actor=actor, application=locked.application, data={
+            "project": locked.reference, "late": report.late, "version": report.version, "outputs": rows,
+            "costs": [{"category": c, "member": m, "vat_free": str(v), "vat": str(t)}
+                      for (c, m), (v, t) in cells.items()],
+        })
+    return report
+
+
+def final_report_version(report: FinalReport) -> str:
+    """What a reviewer read: the report's version, status and both reviews."""
+    return f"{report.pk}:{report.version}:{report.status}:{report.content_review}:{report.finance_review}"
+
+
+def _lock(report: FinalReport, version: str) -> FinalReport:
+    lock_project(report.project)
+    current = FinalReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+    if final_report_version(current) != version:
+        raise Conflict(_("The report changed after you opened it; read it again."))
+    if current.status != FinalReport.Status.SUBMITTED:
+        raise Conflict(_("The report is not waiting for review."))
+    return current
+
+
+def _check_official(actor, report: FinalReport) -> None:
+    permissions.check_manages_projects(actor, report.project.call.programme,
+                                       _("Only the programme's officials review reports."))
+
+
+def has_auditor_statement(report: FinalReport) -> bool:
+    return report.attachments.filter(kind=FinalReportAttachment.Kind.AUDITOR_STATEMENT).exists()
+
+
+def accept_final_report(report: FinalReport, part: str, *, actor, version: str,
+                        rejections: tuple[Rejection, ...] | list[Rejection] = (), reasons: str = "") -> FinalReport:
+    """An official accepts the content or the finances (rejecting ineligible costs with reasons); both = accepted."""
+    if part not in (CONTENT, FINANCES):
+        raise Invalid({"part": [_("Review either the content or the finances.")]})
+    _check_official(actor, report)
+    with transaction.atomic():
+        current = _lock(report, version)
+        rejected = []
+        if part == FINANCES:
+            if not has_auditor_statement(current):
+                raise Conflict(_("The auditor's statement on the use of the grant is not attached."))
+            costs = {c.pk: c for c in current.costs.all()}
+            for rejection in rejections:
+                cost = costs.get(rejection.cost_id)
+                if cost is None:
+                    raise Invalid({"rejections": [_("No such cost in the report.")]})
+                try:
+                    amount = parse_euros(rejection.amount)
+                except MoneyError as exc:
+                    raise Invalid({"rejections": [_("Give the costs in euros and cents, such as 1 250,00.")]}) \
+                        from exc
+                if not Decimal(0) <= amount <= cost.amount_vat_free:
+                    raise Invalid({"rejections": [_("A rejected amount is between zero and the cost reported.")]})
+                if amount and not rejection.reason.strip():
+                    raise Invalid({"rejections": [_("Give the reason for rejecting a cost.")]})
+                cost.rejected_amount, cost.rejection_reason = amount, rejection.reason.strip()
+                cost.save(update_fields=["rejected_amount", "rejection_reason"])
+                rejected.append({"cost": cost.pk, "amount": str(amount), "reason": cost.rejection_reason})
+            current.finance_review, current.finance_reviewed_by = FinalReport.Review.ACCEPTED, user_of(actor)
+        else:
+            current.content_review, current.content_reviewed_by = FinalReport.Review.ACCEPTED, user_of(actor)
+        if reasons.strip():
+            current.review_reasons = "\n".join(filter(None, [current.review_reasons, reasons.strip()]))
+        done = (current.content_review == FinalReport.Review.ACCEPTED
+                and current.finance_review == FinalReport.Review.ACCEPTED)
+        if done:
+            current.status = FinalReport.Status.ACCEPTED
+            current.accepted_on = _today()
+            FundedProject.objects.filter(pk=current.project_id).update(
+                final_report_accepted_on=current.accepted_on, version=F("version") + 1)
+        current.version += 1
+        current.save()
+        record("final_report.accepted" if done else f"final_report.{part}_accepted", current, actor=actor,
+               application=current.project.application,
+               data={"project": current.project.reference, "part": part, "rejected": rejected, "accepted": done,
+                     "accepted_costs": str(final_accepted_costs(current))})
+    return current
+
+
+def return_final_report(report: FinalReport, part: str, *, actor, version: str, reasons: str) -> FinalReport:
+    """An official returns the report from the content or the finance review, asking for more information."""
+    if part not in (CONTENT, FINANCES):
+        raise Invalid({"part": [_("Review either the content or the finances.")]})
+    _check_official(actor, report)
+    if not reasons.strip():
+        raise Invalid({"reasons": [_("Say why the report is returned.")]})
+    with transaction.atomic():
+        current = _lock(report, version)
+        current.status = FinalReport.Status.RETURNED
+        if part == FINANCES:
+            current.finance_review, current.finance_reviewed_by = FinalReport.Review.RETURNED, user_of(actor)
+        else:
+            current.content_review, current.content_reviewed_by = FinalReport.Review.RETURNED, user_of(actor)
+        current.review_reasons = reasons.strip()
+        current.version += 1
+        current.save()
+        record("final_report.returned", current, actor=actor, application=current.project.application,
+               data={"project": current.project.reference, "part": part, "reasons": current.review_reasons})
+    return current
+
+
+def final_accepted_costs(report: FinalReport) -> Decimal:
+    """The eligible VAT-free costs of the final report less what the finance review rejected."""
+    total = (FinalReportCost.objects.filter(report=report, category__eligible=True)
+             .aggregate(total=Sum(F("amount_vat_free") - F("rejected_amount")))["total"])
+    return (total or Decimal(0)).quantize(Decimal("0.01"))
+
+
+def add_final_attachment(report: FinalReport, uploaded_file, *, actor,
+                         kind: str = FinalReportAttachment.Kind.OTHER) -> FinalReportAttachment:
+    """The lead attaches a document (the auditor's statement, say) to a final report not yet accepted."""
+    project = report.project
+    permissions.check_recipient_lead(actor, project, _("Only the lead attaches documents to its reports."))
+    if kind not in FinalReportAttachment.Kind.values:
+        raise Invalid({"kind": [_("No such kind of document.")]})
+    size = uploaded_file.size
+    if not size or size > _max_bytes():
+        raise Invalid({"file": [_("The file is empty or too large.")]})
+    content_type = detect_format(uploaded_file)
+    if content_type is None:
+        raise Invalid({"file": [_("The file is not a PDF, ODT or DOCX document.")]})
+    digest, counted = _digest(uploaded_file)
+    if counted != size:
+        raise Invalid({"file": [_("The file could not be read completely; try again.")]})
+    storage = storages["default"]
+    name = storage.save(f"reports/{secrets.token_hex(1)}/{secrets.token_hex(16)}", uploaded_file)
+    try:
+        with transaction.atomic():
+            current = FinalReport.objects.select_for_update().get(pk=report.pk)
+            if current.status == FinalReport.Status.ACCEPTED:
+                raise Invalid({"file": [_("An accepted report's documents no longer change.")]})
+            if current.attachments.count() >= MAX_ATTACHMENTS:
+                raise Invalid({"file": [_("A report can have at most %(n)s attachments.") % {"n": MAX_ATTACHMENTS}]})
+            if current.attachments.filter(sha256=digest).exists():
+                raise Invalid({"file": [_("This file is already attached to the report.")]})
+            attachment = FinalReportAttachment.objects.create(
+                report=current, kind=kind, storage_name=name, content_type=content_type, size=size, sha256=digest,
+                original_name=sanitise_name(getattr(uploaded_file, "name", ""), content_type),
+                uploaded_by=user_of(actor))
+            record("final_report.attachment_added", current, actor=actor, application=project.application, data={
+                "attachment": attachment.pk, "kind": kind, "name": attachment.original_name, "size": size,
+                "sha256": digest})
+    except BaseException:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("could not delete the unreferenced report attachment %s", name)
+        raise
+    return attachment

@@ -1,0 +1,186 @@
+"""Settling a grant after its accepted final report, and the returns of an amount to return with interest.
+
+``settlement_preview`` computes the figures (``rules.settlement``) from the costs the final report accepted
+and what was paid; ``settle`` stores them as an immutable ``Settlement`` when the official names the hash of
+the preview they saw; ``approve_settlement`` is the second person's step, naming the same hash. A last
+instalment is then applied for and paid as any instalment (``payments.services``): the payable amount is the
+settlement's last instalment, since both go by the final report's accepted costs. An amount to return is
+returned in parts (``record_return``), each with the section 24 interest on it, its principal attributed to
+the latest payments first across the parts (the money paid last is the money left unused).
+"""
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustus.accounts import permissions
+from avustus.actors import user_of
+from avustus.audit.chain import record
+from avustus.errors import Conflict, Invalid
+from avustus.payments.models import PaymentApplication
+from avustus.payments.services import paid_total
+from avustus.projects.models import FundedProject
+from avustus.projects.services import lock_project
+from avustus.reports.models import FinalReport
+from avustus.reports.services import accepted_costs_to_date
+from avustus.rules import settlement as rules
+from avustus.rules.interest import Payment, attribute
+from avustus.rules.money import MoneyError, parse_euros
+from avustus.settlement.interest import computation_as_dict, interest_on
+from avustus.settlement.models import Return, Settlement
+
+
+def _final_report(project: FundedProject) -> FinalReport:
+    report = FinalReport.objects.filter(project=project, status=FinalReport.Status.ACCEPTED).first()
+    if report is None:
+        raise Conflict(_("The grant is settled after the final report is accepted."))
+    return report
+
+
+def _snapshot(project: FundedProject) -> dict:
+    report = _final_report(project)
+    figures = rules.settle(project.grant, project.aid_rate, accepted_costs_to_date(project), paid_total(project))
+    payments = [{"number": p.number, "paid_on": p.paid_on.isoformat() if p.paid_on else "",
+                 "amount": str(p.amount_paid)}
+                for p in project.payment_applications.filter(status=PaymentApplication.Status.PAID)
+                .order_by("paid_on", "number")]
+    return {
+        "project": project.reference, "final_report": report.pk, "final_report_version": report.version,
+        "grant": str(figures.grant), "aid_rate": str(figures.aid_rate), "accepted_costs": str(figures.accepted_costs),
+        "paid": str(figures.paid), "payments": payments, "final_grant": str(figures.final_grant),
+        "last_instalment": str(figures.last_instalment), "to_return": str(figures.to_return),
+        "left_unreturned": str(figures.left_unreturned),
+    }
+
+
+def _digest(snapshot: dict) -> str:
+    return hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def settlement_preview(project: FundedProject, *, actor) -> tuple[dict, str]:
+    """The settlement's figures as they would be stored now, and the hash the preparing official names."""
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials settle grants."))
+    snapshot = _snapshot(project)
+    return snapshot, _digest(snapshot)
+
+
+def settle(project: FundedProject, *, actor, version: str) -> Settlement:
+    """An official settles the grant as previewed (``version`` the preview's hash); refused if anything changed."""
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials settle grants."))
+    with transaction.atomic():
+        locked = lock_project(project)
+        if Settlement.objects.filter(project=locked).exists():
+            raise Conflict(_("The grant has already been settled."))
+        if locked.payment_applications.exclude(status__in=[PaymentApplication.Status.PAID,
+                                                           PaymentApplication.Status.REJECTED]).exists():
+            raise Conflict(_("A payment is still being handled; settle after it is paid or rejected."))
+        snapshot = _snapshot(locked)
+        digest = _digest(snapshot)
+        if digest != version:
+            raise Conflict(_("The figures changed after you opened them; read them again."))
+        settlement = Settlement.objects.create(
+            project=locked, final_report_id=snapshot["final_report"], grant=Decimal(snapshot["grant"]),
+            aid_rate=locked.aid_rate, accepted_costs=Decimal(snapshot["accepted_costs"]),
+            paid=Decimal(snapshot["paid"]), final_grant=Decimal(snapshot["final_grant"]),
+            last_instalment=Decimal(snapshot["last_instalment"]), to_return=Decimal(snapshot["to_return"]),
+            left_unreturned=Decimal(snapshot["left_unreturned"]), snapshot=snapshot, sha256=digest,
+            prepared_by=user_of(actor))
+        record("settlement.prepared", settlement, actor=actor, application=locked.application,
+               data={**snapshot, "sha256": digest})
+    return settlement
+
+
+def approve_settlement(settlement: Settlement, *, actor, version: str) -> Settlement:
+    """A second official approves the settlement they read (``version`` its ``sha256``)."""
+    project = settlement.project
+    with transaction.atomic():
+        lock_project(project)
+        current = Settlement.objects.select_for_update().get(pk=settlement.pk)
+        permissions.check_second_person(actor, project.call.programme, [current.prepared_by_id],
+                                        _("A settlement is approved by an official of the programme who did not "
+                                          "prepare it."))
+        if current.status != Settlement.Status.PREPARED:
+            raise Conflict(_("The settlement has already been approved."))
+        if version != current.sha256 or _digest(current.snapshot) != current.sha256:
+            raise Conflict(_("The settlement is not the one you read; read it again."))
+        current.status, current.approved_by, current.approved_at = (Settlement.Status.APPROVED, user_of(actor),
+                                                                    timezone.now())
+        current.save(update_fields=["status", "approved_by", "approved_at"])
+        record("settlement.approved", current, actor=actor, application=project.application,
+               data={"project": project.reference, "sha256": current.sha256})
+        _close_if_done(project, current, actor)
+    return current
+
+
+def _close_if_done(project: FundedProject, settlement: Settlement, actor) -> None:
+    """The project is closed once its settlement is approved and nothing is left to pay or to return.
+
+    A last instalment is paid as any instalment, by the payments stage (which needs the project in
+    progress); a project settled with one is closed by an official when it is paid (not built yet).
+    """
+    if settlement.status != Settlement.Status.APPROVED or settlement.last_instalment:
+        return
+    if returned_total(settlement) < settlement.to_return:
+        return
+    FundedProject.objects.filter(pk=project.pk).update(state=FundedProject.State.CLOSED, version=F("version") + 1)
+    record("project.closed", project, actor=actor, application=project.application,
+           data={"project": project.reference, "settlement": settlement.pk})
+
+
+def returned_total(settlement: Settlement) -> Decimal:
+    total = settlement.returns.aggregate(total=Sum("amount"))["total"]
+    return (total or Decimal(0)).quantize(Decimal("0.01"))
+
+
+def _slice(payments: list[Payment], before: Decimal, amount: Decimal) -> list[Payment]:
+    """The part of the payments this return came from: latest first, after what earlier returns took."""
+    keyed = list(payments)
+    earlier = list(attribute(before, keyed)) if before else []
+    parts = list(attribute(before + amount, keyed))
+    # Both attributions walk the same payments in the same order, so they differ only in their tail.
+    result = []
+    for i, part in enumerate(parts):
+        already = earlier[i].amount if i < len(earlier) else Decimal(0)
+        if part.amount - already > 0:
+            result.append(Payment(part.paid_on, part.amount - already))
+    return result
+
+
+def record_return(settlement: Settlement, *, actor, returned_on: date, amount: str | Decimal) -> Return:
+    """An official records a part (or all) of the amount to return as returned, with the interest on it."""
+    project = settlement.project
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials record returns."))
+    try:
+        principal = parse_euros(amount)
+    except MoneyError as exc:
+        raise Invalid({"amount": [_("Give the amount in euros and cents, such as 1 250,00.")]}) from exc
+    if principal <= 0:
+        raise Invalid({"amount": [_("The amount returned is more than zero.")]})
+    with transaction.atomic():
+        lock_project(project)
+        current = Settlement.objects.select_for_update().get(pk=settlement.pk)
+        if current.status != Settlement.Status.APPROVED:
+            raise Conflict(_("The settlement has not been approved yet."))
+        before = returned_total(current)
+        if before + principal > current.to_return:
+            raise Invalid({"amount": [_("The amount is more than is left to return (%(left)s).")
+                                      % {"left": current.to_return - before}]})
+        paid = [Payment(date.fromisoformat(p["paid_on"]), Decimal(p["amount"])) for p in current.snapshot["payments"]]
+        computation = interest_on(principal, _slice(paid, before, principal), returned_on)
+        entry = Return.objects.create(settlement=current, returned_on=returned_on, amount=principal,
+                                      interest=computation.interest, penalty_interest=computation.penalty_interest,
+                                      computation=computation_as_dict(computation), recorded_by=user_of(actor))
+        record("settlement.returned", entry, actor=actor, application=project.application,
+               data={"project": project.reference, "returned_on": returned_on.isoformat(), "amount": str(principal),
+                     "interest": str(entry.interest), "left": str(current.to_return - before - principal)})
+        _close_if_done(project, current, actor)
+    return entry

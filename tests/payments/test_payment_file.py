@@ -1,0 +1,59 @@
+"""The payment file: the approved payments of a day as semicolon CSV with a decimal comma, each listed once."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from avustus.errors import NotAllowed
+from avustus.payments import payment_file
+from avustus.payments import services as payments
+from avustus.payments.models import PaymentFile
+from avustus.reports import services as reports
+from avustus.reports.services import CostInput
+from avustus.rules.reference_number import is_finnish_reference
+from tests.payments.test_end_to_end import _pay, _report
+
+
+def _paid(cast):
+    account = payments.register_account(cast.project, "FI21 1234 5600 0007 85", "Kankaanpään kaupunki",
+                                        actor=cast.lead)
+    payments.confirm_account(account, actor=cast.official, note="Tarkistettu.")
+    report = _report(cast, 1, [CostInput("cost-1", 0, "51 345,67")], date(2020, 6, 26))
+    reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
+    return _pay(cast, date(2020, 7, 15))
+
+
+@pytest.mark.django_db
+def test_the_days_payments_once_and_reprinted_as_they_were(cast, tmp_path):
+    paid = _paid(cast)
+    today = timezone.localdate()
+    out = tmp_path / "maksut.csv"
+    call_command("payment_file", "--date", today.isoformat(), "-o", str(out), stdout=io.StringIO())
+    text = out.read_bytes().decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["amount"] == "43643,81" and row["iban"] == "FI2112345600000785"
+    assert row["reference"] == payment_file.reference_of("1", paid.pk) and is_finnish_reference(row["reference"])
+    assert row["budget_item"] == cast.project.call.budget_item and row["project"] == cast.project.reference
+    assert row["payment"] == f"{paid.pk}/1"
+    # A second run lists nothing; --again reprints the same bytes.
+    again = io.StringIO()
+    call_command("payment_file", "--date", today.isoformat(), "-o", str(tmp_path / "toinen.csv"), stdout=again)
+    assert "Nothing" in again.getvalue() and not (tmp_path / "toinen.csv").exists()
+    made = PaymentFile.objects.get()
+    call_command("payment_file", "--again", str(made.pk), "-o", str(tmp_path / "uudelleen.csv"), stdout=io.StringIO())
+    assert (tmp_path / "uudelleen.csv").read_bytes().decode("utf-8") == text
+    assert Decimal(row["amount"].replace(",", ".")) == paid.amount_paid
+
+
+@pytest.mark.django_db
+def test_only_payment_approvers_produce_files(cast):
+    with pytest.raises(NotAllowed):
+        payment_file.produce_payment_file(date(2020, 7, 15), actor=cast.lead)
+    assert payment_file.produce_payment_file(date(2020, 7, 15), actor=cast.decision_maker) is None

@@ -1,0 +1,91 @@
+"""The final report: filed by the lead with the auditor's statement, reviewed for content and finances apart."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from avustus.audit.models import AuditEntry
+from avustus.errors import Conflict, Invalid, NotAllowed
+from avustus.reports import final
+from avustus.reports import services as reports
+from avustus.reports.models import FinalReport, FinalReportAttachment
+from avustus.reports.services import CostInput, Rejection
+from tests.applications.test_attachments import make_pdf
+from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
+
+OUTPUTS = [{"kind": "software", "title": "Ajanvarauksen rajapinta", "url": "https://example.org/api",
+            "licence": "EUPL-1.2"}]
+
+
+def file_final(cast, costs, today=date(2021, 11, 30)):
+    return final.submit_final_report(
+        cast.project, actor=cast.lead, effects="Asiointi nopeutui.", ways_of_working="Yhteinen palvelupiste.",
+        work_and_results="Rajapinta ja ohjeet.", reuse="Muut kunnat voivat ottaa rajapinnan käyttöön.",
+        outputs=OUTPUTS, costs=costs, today=today)
+
+
+def attach_statement(cast, report):
+    return final.add_final_attachment(report, SimpleUploadedFile("lausunto.pdf", make_pdf()), actor=cast.lead,
+                                      kind=FinalReportAttachment.Kind.AUDITOR_STATEMENT)
+
+
+@pytest.mark.django_db
+def test_both_reviews_accept_and_the_final_costs_become_the_accepted_costs(cast, storage):  # noqa: F811
+    report = file_final(cast, [CostInput("cost-1", 0, "150 000,00"), CostInput("cost-4", 1, "2 000,00", "480,00")])
+    assert not report.late and report.outputs == OUTPUTS
+    # Without the auditor's statement the finances cannot be accepted.
+    with pytest.raises(Conflict, match="auditor"):
+        final.accept_final_report(report, final.FINANCES, actor=cast.official,
+                                  version=final.final_report_version(report))
+    attach_statement(cast, report)
+    report = final.accept_final_report(report, final.CONTENT, actor=cast.official,
+                                       version=final.final_report_version(report))
+    assert report.status == FinalReport.Status.SUBMITTED
+    cast.project.refresh_from_db()
+    assert cast.project.final_report_accepted_on is None
+    licence = report.costs.get(category__code="cost-4")
+    report = final.accept_final_report(report, final.FINANCES, actor=cast.second_official,
+                                       version=final.final_report_version(report),
+                                       rejections=[Rejection(licence.pk, "500,00", "Lisenssi ei kehittämiseen.")])
+    assert report.status == FinalReport.Status.ACCEPTED
+    cast.project.refresh_from_db()
+    assert cast.project.final_report_accepted_on is not None
+    assert reports.accepted_costs_to_date(cast.project) == Decimal("151500.00")
+    assert AuditEntry.objects.filter(action="final_report.accepted").count() == 1
+
+
+@pytest.mark.django_db
+def test_either_review_returns_it_and_both_start_over(cast, storage):  # noqa: F811
+    report = file_final(cast, [CostInput("cost-1", 0, "1000.00")])
+    attach_statement(cast, report)
+    report = final.accept_final_report(report, final.CONTENT, actor=cast.official,
+                                       version=final.final_report_version(report))
+    stale = final.final_report_version(report)
+    report = final.return_final_report(report, final.FINANCES, actor=cast.official, version=stale,
+                                       reasons="Henkilöstökulujen erittely puuttuu.")
+    assert report.status == FinalReport.Status.RETURNED
+    with pytest.raises(Conflict):
+        final.accept_final_report(report, final.FINANCES, actor=cast.official, version=stale)
+    report = file_final(cast, [CostInput("cost-1", 0, "1200.00")])
+    assert report.version > 1 and report.content_review == FinalReport.Review.PENDING
+    assert report.costs.get().amount_vat_free == Decimal("1200.00")
+
+
+@pytest.mark.django_db
+def test_refusals(cast, storage):  # noqa: F811
+    with pytest.raises(NotAllowed):
+        final.submit_final_report(cast.project, actor=cast.partner, effects="x", ways_of_working="x",
+                                  work_and_results="x", reuse="x", outputs=[], costs=[CostInput("cost-1", 0, "1")])
+    with pytest.raises(Invalid) as caught:
+        final.submit_final_report(cast.project, actor=cast.lead, effects=" ", ways_of_working="x",
+                                  work_and_results="x", reuse="x", costs=[CostInput("cost-1", 0, "1")],
+                                  outputs=[{"title": "Ohje", "url": "ftp://x", "licence": ""}])
+    assert set(caught.value.message_dict) == {"effects", "outputs.0"}
+    assert not FinalReport.objects.exists()
+    report = file_final(cast, [CostInput("cost-1", 0, "1000.00")])
+    with pytest.raises(Conflict):
+        file_final(cast, [CostInput("cost-1", 0, "1000.00")])
+    with pytest.raises(NotAllowed):
+        final.accept_final_report(report, final.CONTENT, actor=cast.lead, version=final.final_report_version(report))
