@@ -54,11 +54,13 @@ def serve(port: int) -> None:
     connections.close_all()
     server = subprocess.Popen(granian_argv(host="127.0.0.1", port=port, workers=2, threads=4),  # noqa: S603
                               env={**os.environ, "DJANGO_SETTINGS_MODULE": "avustus.settings"})
-    try:
-        server.wait()
-    except KeyboardInterrupt:
+
+    def stop(signum, frame) -> None:  # Ctrl-C or a service manager's SIGTERM: granian finishes what is in flight
         server.send_signal(signal.SIGTERM)
-        server.wait()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    server.wait()
 
 
 class Command(BaseCommand):
