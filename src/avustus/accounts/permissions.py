@@ -333,3 +333,12 @@ def check_approves_payment(actor, programme, accepted_by_id, message: str) -> No
 def recipient_organisation_ids(user) -> set[int]:
     """The organisations whose projects the user sees under "my projects"."""
     return applicant_organisations(user)
+
+
+def check_reads_programme(actor, programme) -> None:
+    """The programme's officials' overview (its dashboard): its officials, auditors and decision-makers."""
+    from avustus.errors import NotAllowed
+
+    _require_actor(actor)
+    if not has_programme_role(actor, programme):
+        raise NotAllowed()
