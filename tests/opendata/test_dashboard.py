@@ -1,6 +1,7 @@
 """The officials' dashboard of a programme: its figures against the 2020 round with one project paid once, its
 charts with their tables and text alternatives, its officials only, a fixed number of queries."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -36,8 +37,8 @@ def test_the_figures_of_the_2020_round_with_one_payment(cast):
     assert board.reports_due == len(board.deadlines)
     money, work = board.charts
     assert [label for label, _value in money.rows] == ["Appropriation", "Committed in decisions", "Paid"]
-    assert money.rows[1][1].startswith("8,268,000.00") and money.rows[2][1].startswith("8,500.00")
-    assert "<svg" in money.svg and "8,268,000.00" in money.summary and "27.6 %" in money.summary and "<title" in money.svg
+    assert [re.sub(r"\D", "", v) for _label, v in money.rows] == ["3000000000", "826800000", "850000"]
+    assert "<svg" in money.svg and re.search(r"27[.,]6\s%", money.summary) and "<title" in money.svg
     assert ["Reports overdue", "53"] in work.rows and "Reports overdue: 53" in work.summary
 
 

@@ -8,10 +8,11 @@ number of queries: one aggregate per figure and one list of deadlines, whatever 
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from avustus.accounts import permissions
@@ -91,7 +92,8 @@ def programme_dashboard(programme: Programme, actor, today: date | None = None) 
 
 
 def _share(part: Decimal, whole: Decimal) -> str:
-    return f"{(part / whole * 100):.1f} %".replace(".", ",") if whole else "–"
+    # Rounded here: number_format cuts a Decimal's further digits off.
+    return number_format((part / whole * 100).quantize(Decimal("0.1"), ROUND_HALF_UP), 1) + " %" if whole else "–"
 
 
 def money_chart(programme: Programme, figures: dict) -> Chart:
