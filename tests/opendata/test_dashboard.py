@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from avustus.errors import NotAllowed
+from avustus.errors import NotFound
 from avustus.opendata.dashboard import programme_dashboard
 from tests.payments.test_selectors import _paid_once
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
@@ -45,7 +45,7 @@ def test_the_figures_of_the_2020_round_with_one_payment(cast):
 def test_only_the_programmes_officials(cast):
     programme = cast.project.call.programme
     for who in (cast.lead, cast.partner, cast.outsider):
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotFound):
             programme_dashboard(programme, who)
     assert programme_dashboard(programme, cast.decision_maker).projects == 27
 
@@ -54,7 +54,7 @@ def test_the_page_in_fi_and_sv_and_refused_to_others(client, cast):
     url = reverse("officials-dashboard", args=[cast.project.call.programme.slug])
     assert client.get(url).status_code == 302  # to the login
     client.force_login(cast.lead)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
     client.force_login(cast.official)
     for lang, word in (("fi", "Määräraha"), ("sv", "Anslag")):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)

@@ -336,9 +336,10 @@ def recipient_organisation_ids(user) -> set[int]:
 
 
 def check_reads_programme(actor, programme) -> None:
-    """The programme's officials' overview (its dashboard): its officials, auditors and decision-makers."""
-    from avustus.errors import NotAllowed
+    """The programme's officials' overview (its dashboard): its officials, auditors and decision-makers. To anyone
+    else it does not exist, as the officials' other screens."""
+    from avustus.errors import NotFound
 
     _require_actor(actor)
     if not has_programme_role(actor, programme):
-        raise NotAllowed()
+        raise NotFound()
