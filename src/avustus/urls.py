@@ -7,7 +7,7 @@ from django.urls import include, path
 from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web import applicant, contact, health, history, opendata, projects, tokens, views
+from avustus.web import applicant, contact, health, history, opendata, projects, reuse, tokens, views
 from avustus.web.csp import allow_document_style
 from avustus.web.officials import evaluation, later, notifications, proposal, rectification, reviews, screening, setup
 from avustus.web.officials import projects as official_projects
@@ -83,6 +83,9 @@ urlpatterns = [
     path("open/rounds/<slug:slug>/grants.<str:fmt>", opendata.round_download, name="open-round-export"),
     path("open/organisations/<str:key>/", opendata.organisation_page, name="open-organisation"),
     path("open/programmes/<slug:slug>/", opendata.programme_page, name="open-programme"),
+    path("open/outputs/", reuse.outputs, name="open-outputs"),
+    path("open/outputs.json", reuse.outputs_json, name="open-outputs-json"),
+    path("officials/programmes/<slug:slug>/dashboard/", reuse.dashboard, name="officials-dashboard"),
     path("login/", throttle.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

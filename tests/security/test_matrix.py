@@ -123,6 +123,7 @@ MATRIX = [
     ("officials-rectifications",          "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     # A prepared later decision as its signer would sign it: decision-makers only.
     ("officials-later-preview",           "GET",    "round-draft", LOGIN, NF,   NF,    NF,    OK,    NF,    NF,    NF),
+    ("officials-dashboard",               "GET",    "programme",  LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-later",                   "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-screen",                  "GET",    "decided",    LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-screen",                  "GET",    "draft",      LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF),
@@ -153,6 +154,8 @@ MATRIX = [
     ("open-round-export",                 "GET",    "draft-call-csv", NF, NF,   NF,    NF,    NF,    NF,    NF,    NF),
     ("open-organisation",                 "GET",    "org",        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("open-programme",                    "GET",    "programme",  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("open-outputs",                      "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    ("open-outputs-json",                 "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("login",                             "GET",    "none",       OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("logout",                            "POST",   "none",       GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
     ("set_language",                      "POST",   "none",       GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),

@@ -372,3 +372,13 @@ def check_produces_payment_files(actor, message: str) -> None:
         return
     if not actor.is_authenticated or not RoleGrant.objects.filter(user=actor, role__in=PAYMENT_APPROVERS).exists():
         raise NotAllowed(message)
+
+
+def check_reads_programme(actor, programme) -> None:
+    """The programme's officials' overview (its dashboard): its officials, auditors and decision-makers. To anyone
+    else it does not exist, as the officials' other screens."""
+    from avustus.errors import NotFound
+
+    _require_actor(actor)
+    if not has_programme_role(actor, programme):
+        raise NotFound()

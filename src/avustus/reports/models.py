@@ -205,3 +205,39 @@ class FinalReportAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ProjectOutput(models.Model):
+    """Something a funded project made that other municipalities may take up: software with its repository and
+    licence, a document, a vocabulary or data model on the interoperability platform, a service in the service
+    catalogue. Entered by the lead as the project reports; checked by an official (at the final report at the
+    latest). Only checked outputs are in the public reuse catalogue."""
+
+    class Kind(models.TextChoices):
+        SOFTWARE = "software", _("software")
+        DOCUMENT = "document", _("document")
+        VOCABULARY = "vocabulary", _("vocabulary or data model")
+        SERVICE = "service", _("service")
+
+    project = models.ForeignKey(FundedProject, on_delete=models.PROTECT, related_name="outputs")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    # The repository (software), the address on the interoperability platform (vocabulary), the service
+    # catalogue's entry (service), or where the document is published.
+    address = models.URLField(_("address"), max_length=500, blank=True)
+    licence = models.CharField(_("licence (SPDX identifier)"), max_length=64, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    added_at = models.DateTimeField(_("added"))
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    checked_at = models.DateTimeField(pgettext_lazy("reuse catalogue", "checked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "kind", "title", "pk"]
+        verbose_name = _("output of a project")
+        verbose_name_plural = _("outputs of projects")
+
+    def __str__(self) -> str:
+        return f"{self.project.reference}: {self.title}"
