@@ -17,9 +17,7 @@ from avustus.calls.models import Call
 from avustus.evaluation.models import Assignment, Score
 from avustus.registry.models import Organisation
 
-# Transactional: the demo runs the worker once (``avustus worker --until-idle``), which closes the database
-# connection between tasks as a long-running worker must; inside a test's transaction that would end it.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_demo_sets_up_once_and_prints_logins(capsys):

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         self._demo_applications(open_call)
         closed_call = self._closed_call(result.call)
         # Work an earlier session left queued (a decision signed while no worker ran: its documents), done now.
-        worker.run(until_idle=True)
+        _run_pending_tasks()
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
             f"Round {result.call.slug} {'loaded' if result.changed else 'already loaded'}: "
@@ -161,6 +161,19 @@ def _submit(call: Call, specs) -> list:
         submitted.append(services.submit(draft, actor=user, idempotency_key=title))
     return submitted
 
+
+
+def _run_pending_tasks() -> None:
+    """Run every task that is due now, once, through the worker's own ``run_task`` (retry policy included), but
+    without its polling loop, which closes the database connection between tasks as a long-running worker must
+    (inside a transaction, a test's, that would end it)."""
+    from django_tasks_db.models import DBTaskResult
+
+    runner = worker.Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                           max_tasks=None, worker_id=worker.worker_id(), excluded_queue_names=[])
+    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        result.claim(runner.worker_id)
+        runner.run_task(result)
 
 
 def state_summary(call: Call) -> str:
