@@ -14,7 +14,7 @@ from avustus.decisions.signing import documents_pending
 router = Router(tags=["decisions"])
 
 
-@router.get("/decisions/{pk}", response={200: DecisionOut, 401: Errors, 404: Errors}, auth=OPTIONAL_AUTH,
+@router.get("/decisions/{pk}", response={200: DecisionOut, 401: Errors, 404: Errors, 422: Errors}, auth=OPTIONAL_AUTH,
             operation_id="avustus_api_get_decision")
 def get_decision(request, pk: int):
     """A decision and its documents; ``documents_status`` is ``pending`` from the signature until they are stored."""
