@@ -92,3 +92,14 @@ def test_an_unreachable_database_is_refused_with_what_to_check(tmp_path):
     result = run("import-decision", str(DECISION), env=env)
     assert result.returncode == 2 and "Databasen kan inte användas" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_command_of_ours_prints_its_help():
+    """argparse formats help with ``%``: a lazy translation as a help text crashed ``avustus outbox --help``."""
+    from django.core.management import get_commands, load_command_class
+
+    ours = {name: app for name, app in get_commands().items() if app.startswith("avustus")}
+    assert {"outbox", "worker", "remind", "serve", "interest", "export"} <= set(ours)
+    for name, app in ours.items():
+        parser = load_command_class(app, name).create_parser("avustus", name)
+        assert parser.format_help().startswith("usage: avustus ")

@@ -4,7 +4,6 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from avustus.errors import DomainError
 from avustus.messaging import outbox
@@ -13,7 +12,7 @@ from avustus.messaging.models import OutboundMessage
 
 class Command(BaseCommand):
     # Lazy, so the help is in the language active when argparse prints it; the stubs allow only str.
-    help = gettext_lazy("List the outgoing messages; retry the failed ones; resend one that is uncertain.")  # type: ignore[assignment]
+    help = "List the outgoing messages; retry the failed ones; resend one that is uncertain."
 
     def add_arguments(self, parser):
         parser.add_argument("action", nargs="?", choices=["list", "retry", "resend"], default="list")

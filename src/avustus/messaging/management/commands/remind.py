@@ -2,14 +2,13 @@
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from avustus.messaging.reminders import remind
 
 
 class Command(BaseCommand):
     # Lazy, so the help is in the language active when argparse prints it; the stubs allow only str.
-    help = gettext_lazy("Queue reminders of approaching deadlines and overdue matters, each once.")  # type: ignore[assignment]
+    help = "Queue reminders of approaching deadlines and overdue matters, each once."
 
     def handle(self, *args, **options):
         count = remind()

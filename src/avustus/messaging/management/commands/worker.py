@@ -8,15 +8,15 @@ from avustus.messaging import worker
 
 class Command(BaseCommand):
     # Lazy, so the help is in the language active when argparse prints it; the stubs allow only str.
-    help = _("Run background tasks: send queued messages and retry failed ones by the back-off.")  # type: ignore[assignment]
+    help = "Run background tasks: send queued messages and retry failed ones by the back-off."
 
     def add_arguments(self, parser):
         parser.add_argument("--until-idle", action="store_true",
-                            help=_("Run the tasks that are due now, then exit (without waiting for back-off)."))
+                            help="Run the tasks that are due now, then exit (without waiting for back-off).")
         parser.add_argument("--no-remind", action="store_true",
-                            help=_("Do not queue reminders (otherwise the worker does, at start and every hour)."))
+                            help="Do not queue reminders (otherwise the worker does, at start and every hour).")
         parser.add_argument("--interval", type=float, default=1.0,
-                            help=_("Seconds to wait between looks at an empty queue."))
+                            help="Seconds to wait between looks at an empty queue.")
 
     def handle(self, *args, until_idle: bool, interval: float, no_remind: bool = False, **options):
         if interval < 0:
