@@ -48,7 +48,7 @@ def test_a_round_from_set_up_to_rectification(client, person, applicant_of, djan
     response = client.post(reverse("officials-setup", args=["pieni-haku"]), {
         "title_fi": "Pieni haku", "appropriation": "200000", "aid_rate": "85", "rounding_unit": "100",
         "rounding_mode": "down", "min_municipalities": "2", "lead_kinds": ["municipality"],
-        "partner_kinds": ["municipality"], "reporting_interval_months": "4",
+        "partner_kinds": ["municipality"], "reporting_interval_months": "4", "instalments": "3",
         "opens_at": (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "closes_at": (now + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),
         "criteria": "impact | Vaikuttavuus | Effekt | 2 | 5\nfeasibility | Toteutettavuus | | 1 | 5",
