@@ -1,7 +1,8 @@
 """A national round of made-up applications, reproducible from a seed: what the benchmarks measure.
 
 ``generate(applications=N, seed=S)`` writes, in bulk, three programmes over every municipality of the
-registry (all 310): the round under evaluation (N applications, submitted in the last days before its
+registry valid today (the 310 of 2020 less Honkajoki): the round under evaluation (N applications, submitted
+in the last days before its
 deadline, with consortia, budgets, screenings and two reviews each whose scores count, ``submitted_at``
 set), an earlier round of the same programme decided and signed (``history`` applications, with a
 collective decision and its outcomes from ``rules.allocation``), and a screened round of each of two other
@@ -66,7 +67,9 @@ def generate(*, applications: int, seed: int, history: int | None = None) -> Gen
     rng = random.Random(seed)  # noqa: S311 -- made-up data, reproducible from the seed; nothing secret
     history = max(1, applications // 10) if history is None else history
     sync_registry()
-    municipalities = list(Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by("code"))
+    # Today's municipalities: the registry also keeps those merged since, for old decisions, not for new rounds.
+    municipalities = list(Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, valid_to__isnull=True)
+                          .order_by("code"))
     with transaction.atomic():
         tag = f"s{seed}"
         users = _users(tag, reviewers=max(4, min(60, applications // 200)))
