@@ -126,6 +126,22 @@ GENITIVE_EXCEPTIONS = {
     "Loppi": "Lopen",
     # Former municipalities (municipalities-history.csv), with gradation.
     "Maaninka": "Maaningan",
+    "Halikko": "Halikon",
+    "Kiiminki": "Kiimingin",
+    "Lappi": "Lapin",
+    "Noormarkku": "Noormarkun",
+    "Pyhäselkä": "Pyhäselän",
+    "Renko": "Rengon",
+    "Sammatti": "Sammatin",
+    "Vahto": "Vahdon",
+    "Vihanti": "Vihannin",
+    "Ylikiiminki": "Ylikiimingin",
+    # Former municipalities: a consonant stem, a compound whose parts both inflect, and Statistics
+    # Finland's abbreviation of "maalaiskunta" (rural municipality), whose genitive is written out.
+    "Haukipudas": "Haukiputaan",
+    "Tuulos": "Tuuloksen",
+    "Vähäkyrö": "Vähänkyrön",
+    "Jyväskylän mlk": "Jyväskylän maalaiskunnan",
     # Consonant stems.
     "Alavus": "Alavuden",
     "Kannus": "Kannuksen",
