@@ -2,10 +2,9 @@
 
 ``generate(applications=N, seed=S)`` writes, in bulk, three programmes over every municipality of the
 registry valid today (the 310 of 2020 less Honkajoki): the round under evaluation (N applications, submitted
-in the last days before its
-deadline, with consortia, budgets, screenings and two reviews each whose scores count, ``submitted_at``
-set), an earlier round of the same programme decided and signed (``history`` applications, with a
-collective decision and its outcomes from ``rules.allocation``), and a screened round of each of two other
+in the last days before its deadline, with consortia, budgets, screenings and two reviews each whose scores
+count, ``submitted_at`` set), an earlier round of the same programme decided and signed (``history`` applications,
+with a collective decision and its outcomes from ``rules.allocation``), and a screened round of each of two other
 programmes. The same seed gives the same rows (``random.Random(seed)``; instants count back from a fixed
 deadline, not from now).
 
