@@ -40,3 +40,12 @@ def test_not_found_says_nothing_of_what_was_looked_for_in_finnish(monkeypatch):
     response = Client().get("/api/v1/organisations", HTTP_ACCEPT_LANGUAGE="fi")
     assert response.status_code == 404
     assert json.loads(response.content) == {"errors": [{"path": "", "message": "ei löytynyt"}]}
+
+
+def test_a_registry_search_on_a_day_that_is_not_one_is_refused_in_the_users_language():
+    # pydantic's lax dates would read "0" as 1.1.1970; a search on that day would quietly list bodies of 1970.
+    response = Client().get("/api/v1/organisations", {"q": "Valtimo", "on": "0"}, HTTP_ACCEPT_LANGUAGE="fi")
+    assert response.status_code == 422
+    message = "Anna päivämäärä muodossa VVVV-KK-PP."
+    assert json.loads(response.content) == {"errors": [{"path": "on", "message": message}]}
+    assert Client().get("/api/v1/organisations", {"q": "Valtimo", "on": "2019-06-01"}).status_code == 200

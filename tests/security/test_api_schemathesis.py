@@ -113,6 +113,14 @@ def _steer(case, draft: str) -> None:
                                             hypothesis.HealthCheck.filter_too_much])
 def test_the_api_answers_as_its_schema_says(case, applicant):
     _steer(case, applicant)
+    if any("\x00" in str(value) for value in (case.query or {}).values()):
+        # A NUL in a query string is refused before the API by the middleware for every route, with the
+        # API's error shape (tests/security/test_fuzz_forms.py); a JSON schema string may hold it, so the schema
+        # cannot say so per parameter.
+        response = case.call()
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["message"] == "The request contains a NUL character."
+        return
     # Cases schemathesis builds outside its fuzzing phase (its coverage phase, and the examples phase the
     # document's field examples bring) do not go through the auth provider; all but those made to test a
     # missing session get it here, marked as given (as the provider's would be) so that schemathesis does
