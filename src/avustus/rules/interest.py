@@ -239,6 +239,8 @@ def compute_interest(amount: Decimal, payments: Sequence[Payment] | date, return
         if due_on is not None and due_on < payment.paid_on:
             raise InterestError(f"due on {due_on.isoformat()}, before the payment of {payment.paid_on.isoformat()}",
                                 InterestError.DUE_BEFORE_PAID)
+    if amount == 0:  # nothing to return: no interest, no penalty, no lines
+        return InterestComputation(amount, parts, (), returned_on, due_on)
     late = due_on is not None and returned_on > due_on
     interest_until = due_on if late and due_on is not None else returned_on
     lines: list[Period] = []

@@ -23,7 +23,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'reference rate',
                 'verbose_name_plural': 'reference rates',
                 'ordering': ['half_year_start'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('half_year_start__day', 1), ('half_year_start__month__in', [1, 7])), name='reference_rate_starts_a_half_year')],
             },
         ),
     ]
