@@ -247,7 +247,8 @@ def set_up(clients: int, drafts_each: int) -> tuple[str, list[dict]]:
                       "label": {"fi": "Tavoitteet", "sv": "Mål", "en": "Objectives"}}],
     )
     CostCategory.objects.create(call=call, code="staff", position=1, name_fi="henkilöstökustannukset")
-    municipalities = list(Organisation.objects.filter(kind="municipality").order_by("code")[: clients + 1])
+    municipalities = list(Organisation.objects.filter(kind="municipality", valid_to__isnull=True)
+                          .order_by("code")[: clients + 1])
     made = []
     for lead, partner in zip(municipalities, municipalities[1:], strict=False):
         # With an address, as applicants have: each submission queues its receipt, as in production.

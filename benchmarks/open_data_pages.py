@@ -48,7 +48,7 @@ def main() -> None:
 
     sync_registry()
     programme, _ = Programme.objects.get_or_create(slug="bench", defaults={"name_fi": "Benchmark"})
-    municipalities = list(Organisation.objects.filter(kind="municipality").order_by("code"))
+    municipalities = list(Organisation.objects.filter(kind="municipality", valid_to__isnull=True).order_by("code"))
     client = Client()
     client.get("/open/", secure=True)  # the first request of a process loads templates and translations: not timed
 

@@ -69,7 +69,7 @@ def main() -> None:
                                status=Call.Status.CLOSED, appropriation=Decimal(n) * Decimal("60000"),
                                rounding_unit=Decimal("100"), closes_at=timezone.now() - timedelta(days=30))
     group = GrantGroup.objects.create(call=call, code="a", position=1, name_fi="Ryhmä A", name_sv="Grupp A")
-    municipalities = list(Organisation.objects.filter(kind="municipality").order_by("code"))
+    municipalities = list(Organisation.objects.filter(kind="municipality", valid_to__isnull=True).order_by("code"))
     apps = Application.objects.bulk_create(
         Application(call=call, reference=f"{call.slug}-{i}", title=f"Hanke {i}", status="submitted",
                     amount_applied=Decimal(100000 + (i * 7919) % 90000), source_row=i) for i in range(n))

@@ -49,7 +49,8 @@ def main(threads: int, each: int) -> None:
                       "label": {"fi": "Tavoitteet", "sv": "Mål", "en": "Objectives"}}],
     )
     CostCategory.objects.create(call=call, code="staff", position=1, name_fi="henkilöstökustannukset")
-    municipalities = list(Organisation.objects.filter(kind="municipality").order_by("code")[: threads + 1])
+    municipalities = list(Organisation.objects.filter(kind="municipality", valid_to__isnull=True)
+                          .order_by("code")[: threads + 1])
     users = []
     for lead in municipalities[:threads]:
         user = get_user_model().objects.create(username=f"writer-{lead.code}")

@@ -47,7 +47,8 @@ def setup(count: int) -> None:
                       "label": {"fi": "Tavoitteet", "sv": "Mål", "en": "Objectives"}}],
     )
     CostCategory.objects.create(call=call, code="staff", position=1, name_fi="henkilöstökustannukset")
-    municipalities = list(Organisation.objects.filter(kind="municipality").order_by("code")[: count + 1])
+    municipalities = list(Organisation.objects.filter(kind="municipality", valid_to__isnull=True)
+                          .order_by("code")[: count + 1])
     drafts = []
     # Each municipality leads with the next as its partner: the shifted side is one shorter, on purpose.
     for lead, partner in zip(municipalities, municipalities[1:], strict=False):
