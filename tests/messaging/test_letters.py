@@ -18,6 +18,7 @@ from avustus.decisions.models import Decision, Notification
 from avustus.messaging.models import OutboundMessage
 from avustus.rules.deadlines import rectification_deadline
 from avustus.rules.money import format_amount
+from tests.conftest import run_document_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -116,6 +117,8 @@ def test_a_later_decision_letter_and_the_rectification_messages(granted, person)
     Application.objects.filter(pk=deferred.pk).update(created_by=user)
     amending.later_decision(decision, {deferred: ("granted", Decimal("100000.00"))}, presenting_official=official,
                             actor=decider)
+    assert not OutboundMessage.objects.filter(event="decision_letter", application=deferred).exists()
+    assert run_document_tasks() == 1  # the letter goes out with the documents, not before them
     later = OutboundMessage.objects.get(event="decision_letter", application=deferred, to="yhteys@kunta.example.fi")
     assert later.subject == f"Senare beslut om ansökan {deferred.reference}"
     assert "högst 100\u00a0000 euro" in later.body
@@ -127,6 +130,7 @@ def test_a_later_decision_letter_and_the_rectification_messages(granted, person)
     request = rectification.prepare(request, resolution="upheld", reasoning="Arvio oli oikea", actor=official)
     rectification.decide(request, actor=decider, version=rectification.prepared_version(request),
                          decided_on=timezone.localdate())
+    run_document_tasks()
     decided = OutboundMessage.objects.get(event="rectification_decided", to="yhteys@kunta.example.fi")
     assert "det tidigare beslutet står fast" in decided.body
     amended = OutboundMessage.objects.filter(event="decision_letter", application=application).exclude(

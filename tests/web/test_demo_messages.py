@@ -24,7 +24,8 @@ def test_the_demo_queues_its_receipts_and_its_own_worker_writes_them_to_a_folder
     assert f"Messages are written to {tmp_path / 'mail'}" in capsys.readouterr().out
 
     receipts = OutboundMessage.objects.filter(event="application_submitted")
-    # Nine demo applications (three in each demo call), each receipted to the demo applicant and to Hämeenlinna's registry office.
+    # Nine demo applications (three in each demo call), each receipted to the demo applicant and to
+    # Hämeenlinna's registry office.
     assert sorted(set(receipts.values_list("to", flat=True))) == ["hameenlinna@example.fi",
                                                                    "kirjaamo.hameenlinna@example.fi"]
     assert receipts.count() == 18
