@@ -39,8 +39,10 @@ def _digest(file) -> tuple[str, int]:
     return digest.hexdigest(), count
 
 
-def add_report_attachment(report: InterimReport, uploaded_file, *, actor) -> ReportAttachment:
-    """Attach a document to a report the lead filed; refused once the report is accepted."""
+def attach(report, uploaded_file, *, actor, action: str, make, data: dict | None = None):
+    """Add a document to a report the lead filed, interim or final (``report``'s own model is locked): the file
+    recognised by content, stored under a random name, its row made by ``make(current, **fields)`` and the
+    step audited as ``action``; refused once the report is accepted. A refusal deletes the stored file."""
     project = report.project
     permissions.check_recipient_lead(actor, project, _("Only the lead attaches documents to its reports."))
     size = uploaded_file.size
@@ -54,22 +56,22 @@ def add_report_attachment(report: InterimReport, uploaded_file, *, actor) -> Rep
         raise Invalid({"file": [_("The file could not be read completely; try again.")]})
     storage = storages["default"]
     name = storage.save(f"reports/{secrets.token_hex(1)}/{secrets.token_hex(16)}", uploaded_file)
+    model = type(report)
     try:
         with transaction.atomic():
-            current = InterimReport.objects.select_for_update().get(pk=report.pk)
-            if current.status == InterimReport.Status.ACCEPTED:
+            current = model.objects.select_for_update().get(pk=report.pk)
+            if current.status == model.Status.ACCEPTED:
                 raise Invalid({"file": [_("An accepted report's documents no longer change.")]})
             if current.attachments.count() >= MAX_ATTACHMENTS:
                 raise Invalid({"file": [_("A report can have at most %(n)s attachments.") % {"n": MAX_ATTACHMENTS}]})
             if current.attachments.filter(sha256=digest).exists():
                 raise Invalid({"file": [_("This file is already attached to the report.")]})
-            attachment = ReportAttachment.objects.create(
-                report=current, storage_name=name, content_type=content_type, size=size, sha256=digest,
-                original_name=sanitise_name(getattr(uploaded_file, "name", ""), content_type),
-                uploaded_by=user_of(actor))
-            record("report.attachment_added", current, actor=actor, application=project.application, data={
+            attachment = make(current, storage_name=name, content_type=content_type, size=size, sha256=digest,
+                              original_name=sanitise_name(getattr(uploaded_file, "name", ""), content_type),
+                              uploaded_by=user_of(actor))
+            record(action, current, actor=actor, application=project.application, data={
                 "attachment": attachment.pk, "name": attachment.original_name, "content_type": content_type,
-                "size": size, "sha256": digest})
+                "size": size, "sha256": digest, **(data or {})})
     except BaseException:
         try:
             storage.delete(name)
@@ -77,6 +79,12 @@ def add_report_attachment(report: InterimReport, uploaded_file, *, actor) -> Rep
             logger.exception("could not delete the unreferenced report attachment %s", name)
         raise
     return attachment
+
+
+def add_report_attachment(report: InterimReport, uploaded_file, *, actor) -> ReportAttachment:
+    """Attach a document to an interim report the lead filed; refused once the report is accepted."""
+    return attach(report, uploaded_file, actor=actor, action="report.attachment_added",
+                  make=lambda current, **fields: ReportAttachment.objects.create(report=current, **fields))
 
 
 def open_report_attachment(user, report: InterimReport, attachment_id) -> OpenedFile:
