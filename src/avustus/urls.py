@@ -49,6 +49,7 @@ urlpatterns = [
     path("projects/<str:reference>/reports/<int:number>/review/", official_projects.review_report,
          name="review-report"),
     path("projects/<str:reference>/account/", projects.project_account, name="project-account"),
+    path("projects/<str:reference>/schedule/", official_projects.change_schedule, name="project-schedule"),
     path("projects/<str:reference>/accounts/<int:pk>/", official_projects.handle_account, name="handle-account"),
     path("projects/<str:reference>/payments/apply/", projects.apply_payment, name="apply-payment"),
     path("projects/<str:reference>/payments/<int:pk>/", official_projects.handle_payment, name="handle-payment"),

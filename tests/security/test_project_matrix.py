@@ -51,6 +51,7 @@ PROJECT_MATRIX = [
     ("project-account",             "GET",  "project",     LOGIN, NF,  NO,  OK,  NF,  OK,  NO),
     ("project-account",             "POST", "project",     LOGIN, NF,  NO,  OK,  NF,  OK,  NO),
     ("handle-account",              "POST", "account",     LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    ("project-schedule",            "POST", "project",     LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("apply-payment",               "GET",  "project",     LOGIN, NF,  NO,  OK,  NF,  NO,  NO),
     ("apply-payment",               "POST", "project",     LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
     ("handle-payment",              "POST", "payment",     LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
@@ -131,6 +132,8 @@ def _body(name: str, world: dict):
         return {"iban": "FI21 1234 5600 0007 85", "holder": "Kankaanpää"}, None
     if name == "handle-account":
         return {"action": "confirm", "note": "Soitettu kirjaamoon."}, None
+    if name == "project-schedule":
+        return {"action": "due", "entry": "interim:3", "due_on": "2021-03-01", "reason": "Sovittu puhelimessa."}, None
     if name == "apply-payment":
         return {"key": "matrix"}, None
     if name == "handle-payment":

@@ -194,3 +194,35 @@ def test_a_report_with_bad_costs_is_not_filed_and_says_where(cast):
     page = response.content.decode()
     assert 'href="#progress"' in page and 'href="#cost-cost-1-0"' in page
     assert not InterimReport.objects.filter(project=project).exists()
+
+
+@pytest.mark.django_db
+def test_an_official_moves_a_due_date_and_allows_another_instalment_on_the_page(cast):
+    from datetime import date
+
+    from avustus.projects.models import ScheduleEntry
+
+    project = cast.project
+    official = _client(cast.official)
+    page = official.get(reverse("project", args=[project.reference])).content.decode()
+    assert 'action="/projects/%s/schedule/"' % project.reference in page
+    url = reverse("project-schedule", args=[project.reference])
+    # A date that is not one, and no reason: refused, the schedule as it was.
+    before = list(ScheduleEntry.objects.filter(project=project).values_list("kind", "number", "due_on"))
+    official.post(url, {"action": "due", "entry": "interim:2", "due_on": "31.12.2020", "reason": "x"})
+    official.post(url, {"action": "due", "entry": "interim:2", "due_on": "2020-12-31", "reason": " "})
+    assert list(ScheduleEntry.objects.filter(project=project).values_list("kind", "number", "due_on")) == before
+    response = official.post(url, {"action": "due", "entry": "interim:2", "due_on": "2020-12-31",
+                                   "reason": "Sovittu hankkeen kanssa."})
+    assert response.status_code == 302
+    moved = ScheduleEntry.objects.get(project=project, kind="interim", number=2)
+    assert (moved.due_on, moved.override_reason) == (date(2020, 12, 31), "Sovittu hankkeen kanssa.")
+    official.post(url, {"action": "instalment", "reason": "Hanke pidentyi."})
+    project.refresh_from_db()
+    assert (project.extra_instalments, project.instalments) == (1, 4)
+    # The lead sees the dates but may not move them.
+    lead = _client(cast.lead)
+    assert 'action="/projects/%s/schedule/"' % project.reference not in lead.get(
+        reverse("project", args=[project.reference])).content.decode()
+    assert lead.post(url, {"action": "due", "entry": "interim:2", "due_on": "2021-01-31", "reason": "x"}
+                     ).status_code == 403

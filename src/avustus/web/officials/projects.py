@@ -21,6 +21,7 @@ from avustus.errors import Conflict
 from avustus.payments import selectors as payment_selectors
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
+from avustus.projects import services as project_services
 from avustus.projects.models import ScheduleEntry
 from avustus.projects.services import project_for
 from avustus.reports import services as reports
@@ -162,3 +163,28 @@ def handle_payment(request, reference: str, pk: int):
         flash(request, exc)
     return redirect("project", reference)
 
+
+
+@login_required
+@require_POST
+def change_schedule(request, reference: str):
+    """An official moves one report's due date, or allows one instalment more than the call's, with the reason."""
+    project = project_for(request.user, reference)
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("action") == "instalment":
+            project_services.allow_extra_instalment(project, reason=reason, actor=request.user)
+            messages.success(request, _("One more instalment is allowed."))
+        else:
+            kind, _sep, number = request.POST.get("entry", "").partition(":")
+            if kind not in ScheduleEntry.Kind.values or not number.isdigit():
+                raise ValidationError({"entry": [_("Choose the report whose date changes.")]})
+            try:
+                due_on = date.fromisoformat(request.POST.get("due_on", "").strip())
+            except ValueError:
+                raise ValidationError({"due_on": [_("Give the date as YYYY-MM-DD.")]}) from None
+            project_services.set_due_date(project, kind, int(number), due_on, reason=reason, actor=request.user)
+            messages.success(request, _("The report's due date was changed."))
+    except (Conflict, ValidationError) as exc:
+        flash(request, exc)
+    return redirect("project", reference)
