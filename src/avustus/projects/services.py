@@ -32,19 +32,23 @@ def follow_decision(decision: Decision, *, actor) -> list[FundedProject]:
     if decision.status != Decision.Status.SIGNED:
         return []
     touched = []
-    outcomes = (decision.outcomes.select_related("application", "group", "decision")
-                .prefetch_related("application__members", "application__budget_lines"))
-    for outcome in outcomes:
-        project = FundedProject.objects.select_for_update().filter(application=outcome.application).first()
-        if outcome.kind == Outcome.Kind.GRANTED:
-            touched.append(_grant(project, outcome, decision, actor=actor))
-        elif project is not None and project.outcome_id != outcome.pk and project.state != project.State.CANCELLED:
-            project.outcome = outcome
-            project.state = FundedProject.State.CANCELLED
-            project.version += 1
-            project.save(update_fields=["outcome", "state", "version", "updated_at"])
-            record("project.cancelled", project, actor=actor, data={"decision": decision.pk, "outcome": outcome.kind})
-            touched.append(project)
+    # Inside the signing or import transaction it joins it; called alone (the demo, a repair) it is its own.
+    with transaction.atomic():
+        outcomes = (decision.outcomes.select_related("application", "group", "decision")
+                    .prefetch_related("application__members", "application__budget_lines"))
+        for outcome in outcomes:
+            project = FundedProject.objects.select_for_update().filter(application=outcome.application).first()
+            if outcome.kind == Outcome.Kind.GRANTED:
+                touched.append(_grant(project, outcome, decision, actor=actor))
+            elif (project is not None and project.outcome_id != outcome.pk
+                  and project.state != project.State.CANCELLED):
+                project.outcome = outcome
+                project.state = FundedProject.State.CANCELLED
+                project.version += 1
+                project.save(update_fields=["outcome", "state", "version", "updated_at"])
+                record("project.cancelled", project, actor=actor,
+                       data={"decision": decision.pk, "outcome": outcome.kind})
+                touched.append(project)
     return touched
 
 
