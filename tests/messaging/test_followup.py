@@ -57,7 +57,7 @@ def test_a_filed_report_is_announced_to_the_programmes_officials_each_in_their_l
     assert messages[OFFICIAL].subject == f"Väliraportti 1 hankkeesta {people.project.reference} on saapunut"
     assert messages[SECOND].subject.startswith("Mellanrapport 1 för projektet")
     assert "efter förfallodagen" in messages[SECOND].body  # filed late
-    assert "/officials/" in messages[OFFICIAL].body
+    assert f"/projects/{people.project.reference}/" in messages[OFFICIAL].body  # where officials review it
     assert messages[OFFICIAL].application == people.project.application
     assert OutboundMessage.objects.count() == 2
     assert report.late
@@ -75,7 +75,7 @@ def test_a_returned_report_tells_the_lead_why_and_an_accepted_one_that_it_was(pe
     assert messages[LEAD].subject == (f"Interim report 1 of project {people.project.reference} returned for "
                                       "completion")
     assert "Kustannuserittely puuttuu." in messages[LEAD].body and "Perustelut" in messages[LEAD_OFFICE].body
-    assert f"/my/applications/{people.project.application.reference}/" in messages[LEAD].body
+    assert f"/projects/{people.project.reference}/" in messages[LEAD].body  # where the lead files it again
 
     refiled = _file(people)
     reports.accept_report(refiled, actor=people.official, version=reports.report_version(refiled))
