@@ -25,7 +25,7 @@ from avustus.projects.models import FundedProject, ScheduleEntry
 from avustus.projects.services import lock_project
 from avustus.reports.attachments import attach
 from avustus.reports.models import FinalReport, FinalReportAttachment, FinalReportCost
-from avustus.reports.services import CostInput, Rejection, _cost_cells, _today
+from avustus.reports.services import CostInput, Rejection, _cost_cells, _today, lock_for_review
 from avustus.rules.money import MoneyError, parse_euros
 
 logger = logging.getLogger(__name__)
@@ -109,13 +109,7 @@ def final_report_version(report: FinalReport) -> str:
 
 
 def _lock(report: FinalReport, version: str) -> FinalReport:
-    lock_project(report.project)
-    current = FinalReport.objects.select_for_update().select_related("project").get(pk=report.pk)
-    if final_report_version(current) != version:
-        raise Conflict(_("The report changed after you opened it; read it again."))
-    if current.status != FinalReport.Status.SUBMITTED:
-        raise Conflict(_("The report is not waiting for review."))
-    return current
+    return lock_for_review(report, version, final_report_version)
 
 
 def _check_official(actor, report: FinalReport) -> None:

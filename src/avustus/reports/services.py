@@ -137,11 +137,17 @@ def report_version(report: InterimReport) -> str:
 
 
 def _lock_report(report: InterimReport, version: str) -> InterimReport:
+    return lock_for_review(report, version, report_version)
+
+
+def lock_for_review(report, version: str, version_of):
+    """Lock a report (interim or final) for an official's review: refused if it changed from ``version``, as
+    ``version_of`` reads it, or is not waiting for review. The project's row is locked first."""
     lock_project(report.project)
-    current = InterimReport.objects.select_for_update().select_related("project__call__programme").get(pk=report.pk)
-    if report_version(current) != version:
+    current = type(report).objects.select_for_update().select_related("project__call__programme").get(pk=report.pk)
+    if version_of(current) != version:
         raise Conflict(_("The report changed after you opened it; read it again."))
-    if current.status != InterimReport.Status.SUBMITTED:
+    if current.status != type(current).Status.SUBMITTED:
         raise Conflict(_("The report is not waiting for review."))
     return current
 
