@@ -20,9 +20,10 @@ def large(settings):
     settings.AVUSTUS_BACKGROUND_EXPORT_FROM = 20
 
 
-def _start(client, user, fmt="csv", lang="fi"):
+def _start(client, user, fmt="csv", lang="fi", follow="yes"):
     client.force_login(user)
-    return client.post(reverse("officials-round-export", args=[SLUG]), {"format": fmt}, HTTP_ACCEPT_LANGUAGE=lang)
+    return client.post(reverse("officials-round-export", args=[SLUG]), {"format": fmt, "follow": follow},
+                       HTTP_ACCEPT_LANGUAGE=lang)
 
 
 def test_a_large_rounds_page_offers_officials_the_export_in_the_background(client, round_2020, official, large):
@@ -52,16 +53,16 @@ def test_started_followed_and_downloaded(client, round_2020, official, large, la
     response = _start(client, official, lang=lang)
     job = ExportJob.objects.get()
     status = reverse("officials-export", args=[job.pk])
-    assert response.status_code == 302 and response["Location"] == status
-    page = client.get(status, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
-    assert queued in page and '<meta http-equiv="refresh" content="3">' in page
+    assert response.status_code == 302 and response["Location"] == f"{status}?auto=1"  # the box ticked
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert queued in page and '<meta http-equiv="refresh" content="5">' in page
     assert reverse("officials-export-download", args=[job.pk]) not in page
     # Asked for before it is ready, the file is its status page.
     early = client.get(reverse("officials-export-download", args=[job.pk]))
     assert early.status_code == 302 and early["Location"] == status
 
     run_export_tasks()
-    page = client.get(status, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    page = client.get(f"{status}?auto=1", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
     assert ready in page and download in page and 'http-equiv="refresh"' not in page
     file = client.get(reverse("officials-export-download", args=[job.pk]))
     assert file.status_code == 200
@@ -72,17 +73,29 @@ def test_started_followed_and_downloaded(client, round_2020, official, large, la
 def test_a_running_export_shows_rows_done_of_total(client, round_2020, official, large):
     _start(client, official, lang="en")
     ExportJob.objects.update(status="running", rows_done=10, rows_total=27)
-    page = client.get(reverse("officials-export", args=[ExportJob.objects.get().pk]),
-                      HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    status = reverse("officials-export", args=[ExportJob.objects.get().pk])
+    page = client.get(f"{status}?auto=1", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert "Pågår: 10 av 27 understöd skrivna." in page
     assert '<progress id="progress" max="27" value="10">' in page and 'http-equiv="refresh"' in page
+    assert f'<a href="{status}">Sluta uppdatera</a>' in page
+
+
+def test_the_page_refreshes_itself_only_when_asked(client, round_2020, official, large):
+    """A page reloading unasked moves a screen reader back to its top (WCAG 2.2.1): without the box, a link."""
+    response = _start(client, official, lang="en", follow="")
+    status = reverse("officials-export", args=[ExportJob.objects.get().pk])
+    assert response["Location"] == status
+    page = client.get(status, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert f'<a href="{status}">Päivitä nyt</a>' in page
+    assert f'<a href="{status}?auto=1">Päivitä itsestään 5 sekunnin välein</a>' in page
 
 
 def test_a_failed_export_says_why_and_stops_refreshing(client, round_2020, official, large):
     _start(client, official)
     ExportJob.objects.update(status="failed", error="Levy täynnä.")
-    page = client.get(reverse("officials-export", args=[ExportJob.objects.get().pk]),
-                      HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    status = reverse("officials-export", args=[ExportJob.objects.get().pk])
+    page = client.get(f"{status}?auto=1", HTTP_ACCEPT_LANGUAGE="fi").content.decode()
     assert "Vienti epäonnistui: Levy täynnä." in page and 'http-equiv="refresh"' not in page
 
 

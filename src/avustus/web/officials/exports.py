@@ -1,11 +1,15 @@
 """An official's export of a large round in the background: starting it, following it, downloading its file.
 
-Thin: ``opendata.background`` decides who may and does the work; the status page refreshes itself with a
-``<meta http-equiv="refresh">`` while the task runs (no script: the CSP allows none of ours to be needed)."""
+Thin: ``opendata.background`` decides who may and does the work. While the task runs the status page refreshes
+itself with a ``<meta http-equiv="refresh">`` (no script: the CSP allows none of ours to be needed), but only when
+the official asked for it (``?auto=1``, the start form's box, ticked by default) and with a link to stop: a page
+that reloads on its own unasked moves a screen reader's reading back to the top (WCAG 2.2.1, axe's
+``meta-refresh``). Without it the page has a link to refresh it."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,7 +18,7 @@ from avustus.opendata import background
 from avustus.opendata.models import ExportJob
 from avustus.web.feedback import flash
 
-REFRESH_SECONDS = 3
+REFRESH_SECONDS = 5
 
 
 @login_required
@@ -28,7 +32,8 @@ def start_export(request, slug: str):
     except Invalid as exc:
         flash(request, exc)
         return redirect("round", slug)
-    return redirect("officials-export", job.pk)
+    status = reverse("officials-export", args=[job.pk])
+    return redirect(f"{status}?auto=1" if request.POST.get("follow") == "yes" else status)
 
 
 @login_required
@@ -39,8 +44,9 @@ def export_status(request, pk: int):
     except NotFound as exc:
         raise Http404 from exc
     working = job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+    auto = working and request.GET.get("auto") == "1"
     return render(request, "web/officials/export_status.html", {
-        "job": job, "refresh": REFRESH_SECONDS if working else None, "working": working,
+        "job": job, "working": working, "auto": auto, "refresh": REFRESH_SECONDS,
     })
 
 
