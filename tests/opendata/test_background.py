@@ -53,12 +53,12 @@ def test_the_task_writes_the_same_file_as_the_download_link(round_2020, official
     assert (job.filename, job.content_type) == (expected.filename, expected.content_type)
     if fmt != "xlsx":  # an XLSX file carries the moment it was written
         assert bytes(job.content) == expected.content
-    assert job.started_at <= job.finished_at
+    assert job.started_at <= job.finished_at == job.moved_at
 
 
 def test_progress_is_recorded_as_the_grants_are_written(round_2020, official, monkeypatch):
     monkeypatch.setattr(giving360, "PROGRESS_EVERY", 10)
-    seen = []
+    seen, moved = [], []
     original = background.round_export
 
     def watched(*args, progress, **kwargs):
@@ -66,12 +66,14 @@ def test_progress_is_recorded_as_the_grants_are_written(round_2020, official, mo
             progress(done, total)
             job = ExportJob.objects.get()
             seen.append((job.status, job.rows_done, job.rows_total))
+            moved.append(job.moved_at)
         return original(*args, progress=report, **kwargs)
 
     monkeypatch.setattr(background, "round_export", watched)
     background.start_round_export(official, SLUG, "360giving", lang="fi")
     run_export_tasks()
     assert seen == [("running", 10, 27), ("running", 20, 27), ("running", 27, 27)]
+    assert moved == sorted(moved) and None not in moved  # each step marks the job as moving
     assert ExportJob.objects.get().status == "ready"
 
 

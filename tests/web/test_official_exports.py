@@ -1,8 +1,11 @@
 """The officials' screens of an export made in the background: offered on a large round's page, started by a form,
 followed on a status page that refreshes itself until the file is ready, in fi, sv and en."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
@@ -122,3 +125,19 @@ def test_only_who_started_it_and_the_programmes_officials_see_it(client, round_2
             assert client.get(reverse(name, args=[job.pk])).status_code == answer, (user.username, name)
     client.logout()
     assert client.get(reverse("officials-export", args=[job.pk]))["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize(("status", "lang", "words"), [
+    ("queued", "fi", "ei ole aloittanut sitä 12 minuuttiin"),
+    ("queued", "en", "No worker has started it in 12 minutes"),
+    ("running", "sv", "Den har inte gått framåt på 12 minuter"),
+    ("running", "en", "It has not moved in 12 minutes"),
+])
+def test_a_job_that_stopped_moving_says_so_instead_of_waiting_for_ever(client, round_2020, official, large, status,
+                                                                       lang, words):
+    _start(client, official)
+    job = ExportJob.objects.get()
+    status_url = reverse("officials-export", args=[job.pk])
+    assert "minut" not in client.get(status_url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()  # just started
+    ExportJob.objects.update(status=status, moved_at=timezone.now() - timedelta(minutes=12, seconds=5))
+    assert words in client.get(status_url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()

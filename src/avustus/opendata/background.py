@@ -46,7 +46,7 @@ def start_round_export(actor, slug: str, fmt: str, *, lang: str) -> ExportJob:
     from avustus.opendata.tasks import build_export
 
     with transaction.atomic():
-        job = ExportJob.objects.create(call=call, format=fmt, lang=lang, requested_by=actor)
+        job = ExportJob.objects.create(call=call, format=fmt, lang=lang, requested_by=actor, moved_at=timezone.now())
         record("opendata.export_started", job, actor=actor, data={"call": call.slug, "format": fmt, "lang": lang})
         # In the same transaction: no task without its job, no job without its task.
         build_export.enqueue(job.pk)
@@ -77,12 +77,12 @@ def run_export_job(job_id: int) -> str:
             # Already run (a task retried after its worker stopped): the job says how it ended.
             return "no queued export"
         job.status = ExportJob.Status.RUNNING
-        job.started_at = timezone.now()
-        job.save(update_fields=["status", "started_at"])
+        job.started_at = job.moved_at = timezone.now()
+        job.save(update_fields=["status", "started_at", "moved_at"])
 
     def progress(done: int, total: int) -> None:
         # Outside any transaction, so that the status page sees each step as it is written.
-        ExportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total)
+        ExportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total, moved_at=timezone.now())
 
     try:
         with translation.override(job.lang):
@@ -90,13 +90,15 @@ def run_export_job(job_id: int) -> str:
     except Exception as exc:  # noqa: BLE001 - every failure is the job's, shown on its page; bugs are logged too
         with translation.override(job.lang):
             reason = _reason(exc)
-        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.FAILED, error=reason,
-                                                   finished_at=timezone.now())
+        now = timezone.now()
+        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.FAILED, error=reason, finished_at=now,
+                                                   moved_at=now)
         return f"failed: {reason}"
+    now = timezone.now()
     ExportJob.objects.filter(pk=job_id).update(
         status=ExportJob.Status.READY, content=exported.content, filename=exported.filename,
         content_type=exported.content_type, rows_done=exported.grants, rows_total=exported.grants,
-        finished_at=timezone.now())
+        finished_at=now, moved_at=now)
     return f"ready: {exported.filename}, {exported.grants} grants"
 
 

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from avustus.calls.models import Call
 
+STALLED_AFTER_MINUTES = 10  # an export writes a progress step every 100 grants: seconds apart, not minutes
+
 
 class ExportJob(models.Model):
     """One export of a round's awarded grants, queued as a task (``opendata.tasks.build_export``).
@@ -35,6 +37,9 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the job last moved (created, started, a step of progress, finished): a job that stops moving while
+    # queued or running has lost its worker, and its page says so instead of waiting for ever.
+    moved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -43,6 +48,14 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call.slug} {self.format} ({self.status})"
+
+    def stalled_minutes(self, now) -> int | None:
+        """Minutes since a queued or running job last moved, when more than ``STALLED_AFTER``; else None."""
+        if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
+            return None
+        since = self.moved_at or self.created_at
+        minutes = int((now - since).total_seconds() // 60)
+        return minutes if minutes >= STALLED_AFTER_MINUTES else None
 
     @property
     def percent(self) -> int:

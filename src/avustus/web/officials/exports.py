@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
@@ -47,6 +48,7 @@ def export_status(request, pk: int):
     auto = working and request.GET.get("auto") == "1"
     return render(request, "web/officials/export_status.html", {
         "job": job, "working": working, "auto": auto, "refresh": REFRESH_SECONDS,
+        "stalled": job.stalled_minutes(timezone.now()),
     })
 
 
