@@ -24,6 +24,8 @@ Environment variables:
 - ``AVUSTUS_HSTS_SECONDS``: how long browsers keep to HTTPS (default a year; ``0`` turns HSTS off).
 - ``AVUSTUS_BEHIND_PROXY``: ``1`` when one reverse proxy terminates TLS and sets ``X-Forwarded-Proto``
   and ``X-Forwarded-For``; the app then trusts those two headers (and only from that proxy).
+- ``AVUSTUS_BACKGROUND_EXPORT_FROM``: from how many awarded grants an official's export of a round is made in
+  the background, with its progress shown, instead of at once (default 1000).
 """
 
 import os
@@ -169,6 +171,7 @@ SECRET_KEY = _secret_key()
 DEBUG = _env_flag("AVUSTUS_DEBUG")
 # Links in messages (receipts, letters) point here: mail is read outside any request, so no host is known.
 AVUSTUS_SITE_URL = os.environ.get("AVUSTUS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+AVUSTUS_BACKGROUND_EXPORT_FROM = int(os.environ.get("AVUSTUS_BACKGROUND_EXPORT_FROM", "1000"))
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("AVUSTUS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
 ]

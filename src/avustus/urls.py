@@ -10,6 +10,7 @@ from avustus.api import api
 from avustus.web import applicant, contact, health, history, opendata, projects, reuse, tokens, views
 from avustus.web.csp import allow_document_style
 from avustus.web.officials import evaluation, later, notifications, proposal, rectification, reviews, screening, setup
+from avustus.web.officials import exports as official_exports
 from avustus.web.officials import projects as official_projects
 
 admin.site.login_form = throttle.AdminLoginForm  # the admin's own login is throttled the same way
@@ -87,6 +88,9 @@ urlpatterns = [
     path("open/outputs/", reuse.outputs, name="open-outputs"),
     path("open/outputs.json", reuse.outputs_json, name="open-outputs-json"),
     path("officials/programmes/<slug:slug>/dashboard/", reuse.dashboard, name="officials-dashboard"),
+    path("rounds/<slug:slug>/exports/", official_exports.start_export, name="officials-round-export"),
+    path("officials/exports/<int:pk>/", official_exports.export_status, name="officials-export"),
+    path("officials/exports/<int:pk>/download/", official_exports.export_download, name="officials-export-download"),
     path("login/", throttle.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

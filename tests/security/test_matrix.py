@@ -41,6 +41,7 @@ from avustus.calls.models import Call
 from avustus.decisions.amending import start_amending_decision
 from avustus.decisions.models import Decision, Outcome
 from avustus.evaluation.models import Assignment, RectificationRequest
+from avustus.opendata.background import run_export_job, start_round_export
 from avustus.registry.models import Organisation
 from avustus.web.middleware import PUBLIC_ROUTES
 
@@ -74,6 +75,7 @@ ACTORS = ("anonymous", "lead", "other", "official", "decider", "reviewer", "audi
 #   signed         the 2020 round's signed collective decision, as Finnish HTML
 #   unsigned       a draft amending decision of it, as Finnish HTML
 #   round-draft    that draft, on the round's pages
+#   export         an official's finished export of the 2020 round (CSV), made in the background
 #   org            the registry entry of Hämeenlinna
 #   token          a personal API token of the lead's user
 #   none           the route has no parameters
@@ -124,6 +126,10 @@ MATRIX = [
     # A prepared later decision as its signer would sign it: decision-makers only.
     ("officials-later-preview",           "GET",    "round-draft", LOGIN, NF,   NF,    NF,    OK,    NF,    NF,    NF),
     ("officials-dashboard",               "GET",    "programme",  LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("officials-round-export",            "POST",   "round",      LOGIN, NF,    NF,    GO,    GO,    NF,    GO,    GO),
+    ("officials-round-export",            "GET",    "round",      LOGIN, NA,    NA,    NA,    NA,    NA,    NA,    NA),
+    ("officials-export",                  "GET",    "export",     LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    ("officials-export-download",         "GET",    "export",     LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-later",                   "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-screen",                  "GET",    "decided",    LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-screen",                  "GET",    "draft",      LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF),
@@ -289,6 +295,9 @@ def world(round_2020, open_call, applicant_of):
     token, _value = api_tokens.create_token(lead, actor=SYSTEM)
     draft_call = Call.objects.create(programme=programme, slug="kuntadigi-suunnitteilla", title_fi=DRAFT_CALL_TITLE,
                                      appropriation=Decimal("7654321.00"))
+    # An official's export of the round made in the background, finished: its page and its file.
+    export = start_round_export(actors["official"], round_2020.slug, "csv", lang="fi")
+    run_export_job(export.pk)
     objects = {
         "none": {},
         "open-call": {"slug": open_call.slug, "call_id": open_call.slug},
@@ -311,6 +320,7 @@ def world(round_2020, open_call, applicant_of):
         "round-csv": {"slug": round_2020.slug, "fmt": "csv"},
         "draft-call-csv": {"slug": draft_call.slug, "fmt": "csv"},
         "programme": {"slug": round_2020.programme.slug},
+        "export": {"pk": export.pk},
     }
     return {"actors": actors, "objects": objects, "draft": draft, "submitted": submitted, "open_call": open_call,
             "draft_call": draft_call}
@@ -318,7 +328,7 @@ def world(round_2020, open_call, applicant_of):
 
 OBJECTS = ("none", "open-call", "round", "submitted", "draft", "attachment", "decided", "signed", "unsigned", "org",
            "round-app", "rectification", "assignment", "submitted-attachment", "token", "draft-call",
-           "grants-csv", "round-csv", "draft-call-csv", "programme", "round-draft")
+           "grants-csv", "round-csv", "draft-call-csv", "programme", "round-draft", "export")
 
 
 def _url(name: str, objects: dict) -> str:
@@ -341,6 +351,8 @@ def _body(name: str, world: dict) -> tuple[dict | str | None, str | None]:
         return {"file": SimpleUploadedFile("toinen.pdf", ANOTHER_PDF)}, None
     if name == "officials-create-call":
         return {"programme": world["open_call"].programme.slug, "slug": "matrix-call", "title_fi": "Matriisi"}, None
+    if name == "officials-round-export":
+        return {"format": "csv"}, None
     if name == "api-tokens":
         return {"name": "matrix", "expires_in": "90"}, None
     if name == "withdraw-application":

@@ -382,3 +382,21 @@ def check_reads_programme(actor, programme) -> None:
     _require_actor(actor)
     if not has_programme_role(actor, programme):
         raise NotFound()
+
+
+def can_export_round(actor, programme) -> bool:
+    """Start an export of a round's grants in the background (``opendata.background``): the programme's officials,
+    auditors and decision-makers, who read its officials' screens."""
+    _require_actor(actor)
+    return has_programme_role(actor, programme)
+
+
+def can_see_export_job(actor, job) -> bool:
+    """An export made in the background, its progress and its file: who started it, and the officials of its
+    round's programme; to anyone else it does not exist."""
+    _require_actor(actor)
+    if is_system(actor):
+        return True
+    if actor.is_authenticated and actor.pk == job.requested_by_id:
+        return True
+    return has_programme_role(actor, job.call.programme)

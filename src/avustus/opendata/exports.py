@@ -5,6 +5,7 @@ validated against the schema before it is handed out: a file that does not valid
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,16 +44,20 @@ def awarded(search: GrantSearch) -> list:
     return list(search.awarded().order_by("call__closes_at", "call_id", "outcome_number", "source_row", "id"))
 
 
-def export(search: GrantSearch, fmt: str, *, name: str, title: str, lang: str, issued: date | None = None) -> Export:
-    """The awarded grants the search finds, in ``fmt``; ``name`` is the file's stem and the package's identifier."""
-    if fmt not in FORMATS:
-        raise Invalid(_("Unknown format %(format)s: choose 360giving, csv or xlsx.") % {"format": fmt})
+def export(search: GrantSearch, fmt: str, *, name: str, title: str, lang: str, issued: date | None = None,
+           progress: Callable[[int, int], None] | None = None) -> Export:
+    """The awarded grants the search finds, in ``fmt``; ``name`` is the file's stem and the package's identifier.
+
+    ``progress(done, total)``, if given, is told how many of the grants are written (``background``)."""
+    check_format(fmt)
     applications = awarded(search)
     if not applications:
         raise Invalid(_("There are no awarded grants to export."))
     issued = issued or timezone.localdate()
+    total = len(applications)
     data = giving360.package(applications, title=title, identifier=name, issued=issued, lang=lang,
-                             site_url=settings.AVUSTUS_SITE_URL)
+                             site_url=settings.AVUSTUS_SITE_URL,
+                             progress=None if progress is None else lambda done: progress(done, total))
     suffix, content_type = FORMATS[fmt]
     if fmt == "360giving":
         wrong = validation.problems(data)
@@ -65,7 +70,13 @@ def export(search: GrantSearch, fmt: str, *, name: str, title: str, lang: str, i
     return Export(f"{name}.{suffix}", content_type, content, len(applications))
 
 
-def round_export(slug: str, fmt: str, *, lang: str, issued: date | None = None) -> Export:
+def check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise Invalid(_("Unknown format %(format)s: choose 360giving, csv or xlsx.") % {"format": fmt})
+
+
+def round_export(slug: str, fmt: str, *, lang: str, issued: date | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Export:
     call = public_call(slug)
     return export(GrantSearch(call=call.slug), fmt, name=f"{call.slug}-grants", lang=lang, issued=issued,
-                  title=_("Grants awarded: %(round)s") % {"round": call.title(lang)})
+                  title=_("Grants awarded: %(round)s") % {"round": call.title(lang)}, progress=progress)

@@ -14,6 +14,7 @@ What each field holds, so that a reader can rely on it:
 - Amounts in euros; ``awardDate`` the date of the decision; no personal data (no names of people, no contacts).
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from avustus.registry.models import Organisation
 
 SCHEMA_VERSION = "1.4"
 DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+PROGRESS_EVERY = 100  # grants between two reports of progress: a write each, not one per grant
 
 
 def json_amount(value: Decimal) -> int | float:
@@ -129,8 +131,11 @@ def grant(application: Application, *, municipalities: dict[str, Organisation], 
 
 
 def package(applications: list[Application], *, title: str, identifier: str, issued: date, lang: str,
-            site_url: str = "") -> dict:
-    """The data package of the given awarded grants (annotated as ``selectors.published_applications`` does)."""
+            site_url: str = "", progress: Callable[[int], None] | None = None) -> dict:
+    """The data package of the given awarded grants (annotated as ``selectors.published_applications`` does).
+
+    ``progress``, if given, is told how many grants are written, every ``PROGRESS_EVERY`` and at the end (an
+    export in the background shows it)."""
     municipalities = {o.code: o for o in Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
                       if o.code}
     keys = {getattr(a, "recipient_key", None) for a in applications} - {None}
@@ -147,9 +152,13 @@ def package(applications: list[Application], *, title: str, identifier: str, iss
         "issued": issued.isoformat(),
         "publisher": {"identifier": publisher["id"], "name": publisher["name"]},
         "license": licence,
-        "grants": [grant(a, municipalities=municipalities, organisations=organisations, lang=lang,
-                         site_url=site_url) for a in applications],
+        "grants": [],
     }
+    for done, a in enumerate(applications, start=1):
+        found["grants"].append(grant(a, municipalities=municipalities, organisations=organisations, lang=lang,
+                                     site_url=site_url))
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(applications)):
+            progress(done)
     if first and (first.open_data or {}).get("url"):
         found["publisher"]["website"] = first.open_data["url"]
     return found

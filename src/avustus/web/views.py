@@ -28,6 +28,7 @@ from avustus.decisions.selectors import (
     findings_for,
     round_summary,
 )
+from avustus.opendata import background
 from avustus.registry.models import Organisation
 from avustus.web import unavailable
 from avustus.web.feedback import error_summary
@@ -57,10 +58,13 @@ def round_detail(request, slug: str):
     call = get_object_or_404(visible_calls(request.user).select_related("programme"), slug=slug)
     decisions = [d for d in call.decisions.annotate(n_documents=Count("documents")).order_by("decided_on", "id")
                  if can_see_decision(request.user, d)]
+    summary = round_summary(call)
     return render(
         request,
         "web/round.html",
-        {"call": call, "summary": round_summary(call), "decisions": decisions, "formats": FORMATS,
+        {"call": call, "summary": summary, "decisions": decisions, "formats": FORMATS,
+         "background_export": call.status != Call.Status.DRAFT and background.offered(request.user, call,
+                                                                                       summary.granted_count),
          "can_edit_texts": has_programme_role(request.user, call.programme),
          "document_languages": LANGUAGES},
     )

@@ -8,8 +8,11 @@ text the parser reads from it.
   reads it. Pages end in form feeds; paragraphs are where a line ends short of the next line's
   first word.
 * Text that ``pdftotext`` made without ``-layout`` keeps the prose but writes each column of
-  Appendix 1 apart, so its rows cannot be put together again without guessing: it is refused with
-  the advice to extract the text with ``-layout`` or to import the PDF.
+  Appendix 1 apart, in blocks, and puts the blocks of the amount column in an order of its own: of
+  the 2020 round's 51 rows, 19 amounts (8 in the Swedish PDF) come out beside another row than their
+  own, while the totals still add up. Pairing the columns' blocks again would give applications
+  another's amount without anything to tell, so such a text is refused with the advice to extract
+  the text with ``-layout`` or to import the PDF (issue 17; see ``docs/architecture.md``).
 * Any other text (tab-separated Appendix 1, as typed or as ``render-decision --format txt`` writes it)
   is read as it is.
 
@@ -51,8 +54,9 @@ def decision_source(data: bytes) -> DecisionSource:
         if not any("\t" in line for line in rebuilt.lines) and _columns_apart(text):
             raise DecisionFormatError(
                 "Appendix 1 of this text has its columns written one after another, as pdftotext writes them "
-                "without -layout, so its rows cannot be put together again; extract the text with "
-                "'pdftotext -layout', or import the PDF itself",
+                "without -layout, and its amounts not in the order of its rows, so which amount belongs to "
+                "which application cannot be told; extract the text with 'pdftotext -layout', or import the "
+                "PDF itself",
                 part="appendix",
             )
         return _rebuilt("pdftotext", rebuilt)

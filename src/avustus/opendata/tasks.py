@@ -1,0 +1,11 @@
+"""The open data's background tasks (Django's Tasks API; run by ``avustus worker``)."""
+
+from django_tasks import task
+
+
+@task()
+def build_export(job_id: int) -> str:
+    """Write an official's export of a round (``background.run_export_job``), counting its rows as it goes."""
+    from avustus.opendata.background import run_export_job
+
+    return run_export_job(job_id)
