@@ -123,16 +123,30 @@ def approve_settlement(settlement: Settlement, *, actor, version: str) -> Settle
 def _close_if_done(project: FundedProject, settlement: Settlement, actor) -> None:
     """The project is closed once its settlement is approved and nothing is left to pay or to return.
 
-    A last instalment is paid as any instalment, by the payments stage (which needs the project in
-    progress); a project settled with one is closed by an official when it is paid (not built yet).
+    A last instalment is paid as any instalment, by the payments stage (which needs the project in progress);
+    its payment closes the project (``close_after_last_instalment``, on ``events.payment_made``).
     """
-    if settlement.status != Settlement.Status.APPROVED or settlement.last_instalment:
+    if settlement.status != Settlement.Status.APPROVED:
         return
-    if returned_total(settlement) < settlement.to_return:
+    if settlement.last_instalment:
+        # The payment after the approved settlement is the last instalment (possibly accepted lower, with reasons).
+        if paid_total(project) <= settlement.paid:
+            return
+    elif returned_total(settlement) < settlement.to_return:
         return
-    FundedProject.objects.filter(pk=project.pk).update(state=FundedProject.State.CLOSED, version=F("version") + 1)
-    record("project.closed", project, actor=actor, application=project.application,
-           data={"project": project.reference, "settlement": settlement.pk})
+    closed = FundedProject.objects.filter(pk=project.pk).exclude(state=FundedProject.State.CLOSED).update(
+        state=FundedProject.State.CLOSED, version=F("version") + 1)
+    if closed:
+        project.state = FundedProject.State.CLOSED
+        record("project.closed", project, actor=actor, application=project.application,
+               data={"project": project.reference, "settlement": settlement.pk})
+
+
+def close_after_last_instalment(project: FundedProject, actor) -> None:
+    """Inside the payment's transaction (the project's row locked by it): a paid last instalment closes the project."""
+    settlement = Settlement.objects.filter(project=project, status=Settlement.Status.APPROVED).first()
+    if settlement is not None and settlement.last_instalment:
+        _close_if_done(project, settlement, actor)
 
 
 def returned_total(settlement: Settlement) -> Decimal:
