@@ -13,8 +13,15 @@ from django.utils.translation import gettext as _
 from avustus.accounts import permissions
 from avustus.audit.chain import record
 from avustus.payments.models import PaymentFile
-from avustus.payments.payment_file import (RECEIVABLE_PREFIX, day_bounds, decimal_comma, decision_column,
-                                          lead_organisation, reference_of, write_file)
+from avustus.payments.payment_file import (
+    RECEIVABLE_PREFIX,
+    day_bounds,
+    decimal_comma,
+    decision_column,
+    lead_organisation,
+    reference_of,
+    write_file,
+)
 from avustus.settlement.models import Settlement
 
 RECEIVABLE_COLUMNS = ["business_id", "name", "amount", "reference", "budget_item", "decision", "project",

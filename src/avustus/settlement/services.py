@@ -9,8 +9,6 @@ returned in parts (``record_return``), each with the section 24 interest on it, 
 the latest payments first across the parts (the money paid last is the money left unused).
 """
 
-import hashlib
-import json
 from datetime import date
 from decimal import Decimal
 
@@ -32,8 +30,11 @@ from avustus.reports.services import accepted_costs_to_date
 from avustus.rules import settlement as rules
 from avustus.rules.interest import Payment, attribute
 from avustus.rules.money import MoneyError, parse_euros
+from avustus.settlement.documents import document_data
+from avustus.settlement.documents import snapshot_sha256 as _digest
 from avustus.settlement.interest import computation_as_dict, interest_on
 from avustus.settlement.models import Return, Settlement
+from avustus.settlement.tasks import store_settlement_documents
 
 
 def _final_report(project: FundedProject) -> FinalReport:
@@ -57,10 +58,6 @@ def _snapshot(project: FundedProject) -> dict:
         "last_instalment": str(figures.last_instalment), "to_return": str(figures.to_return),
         "left_unreturned": str(figures.left_unreturned),
     }
-
-
-def _digest(snapshot: dict) -> str:
-    return hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def settlement_preview(project: FundedProject, *, actor) -> tuple[dict, str]:
@@ -113,9 +110,12 @@ def approve_settlement(settlement: Settlement, *, actor, version: str) -> Settle
             raise Conflict(_("The settlement is not the one you read; read it again."))
         current.status, current.approved_by, current.approved_at = (Settlement.Status.APPROVED, user_of(actor),
                                                                     timezone.now())
-        current.save(update_fields=["status", "approved_by", "approved_at"])
+        current.document_data = document_data(current, actor)
+        current.save(update_fields=["status", "approved_by", "approved_at", "document_data"])
         record("settlement.approved", current, actor=actor, application=project.application,
-               data={"project": project.reference, "sha256": current.sha256})
+               data={"project": project.reference, "sha256": current.sha256, "document": current.document_data})
+        # In this transaction, as a signed decision's: an approval that rolls back leaves no task.
+        store_settlement_documents.enqueue(current.pk, current.sha256)
         _close_if_done(project, current, actor)
     return current
 
