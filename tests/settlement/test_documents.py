@@ -85,6 +85,10 @@ def test_stored_once_and_never_changed(settled):
     # A row rewritten behind the model's back, hash and all, is caught against the audit log's hashes.
     SettlementDocument.objects.filter(pk=document.pk).update(content=b"x", sha256="0" * 64)
     assert documents.verify_settlement_documents(settled) == ["fi.html"]
+    # What the approval fixed is checked against its audit entry too.
+    settled.document_data = {**settled.document_data, "approved_by": "Joku Muu"}
+    settled.save(update_fields=["document_data"])
+    assert documents.verify_settlement_documents(settled) == ["document_data", "fi.html"]
 
 
 def test_a_task_for_another_snapshot_stores_nothing(settled):

@@ -103,9 +103,11 @@ def verify_settlement_documents(settlement: Settlement) -> list[str]:
     problems = []
     if snapshot_sha256(settlement.snapshot) != settlement.sha256:
         problems.append("snapshot")
-    entry = (AuditEntry.objects.filter(action="settlement.documents_stored", target_type="settlement.settlement",
-                                       target_id=str(settlement.pk))
-             .order_by("pk").first())
+    entries = AuditEntry.objects.filter(target_type="settlement.settlement", target_id=str(settlement.pk))
+    approved = entries.filter(action="settlement.approved").order_by("pk").first()
+    if approved is not None and approved.data.get("document") != settlement.document_data:
+        problems.append("document_data")
+    entry = entries.filter(action="settlement.documents_stored").order_by("pk").first()
     logged = entry.data["documents"] if entry else {}
     stored = {f"{d.lang}.{d.format}": d for d in settlement.documents.all()}
     for key in sorted(set(logged) | set(stored)):

@@ -70,11 +70,11 @@ def _story(project: FundedProject, share: Decimal, returned_on: date | None, *, 
         for number, (start, end, part, paid_on) in enumerate((
                 (project.decided_on, date(2020, 6, 26), "0.40", date(2020, 7, 15)),
                 (date(2020, 6, 27), date(2020, 10, 26), "0.30", date(2020, 11, 20))), start=1):
-            report = reports.submit_report(
+            interim = reports.submit_report(
                 project, number, actor=SYSTEM, period_start=start, period_end=end, costs=_costs(full, part),
                 progress="Palvelupolut kuvattu ja pilotointi käynnissä (kokeiludata).",
                 objectives_stage="Asiointiaika lyhentynyt pilottikunnissa.", today=end)
-            reports.accept_report(report, actor=virkailija, version=reports.report_version(report))
+            reports.accept_report(interim, actor=virkailija, version=reports.report_version(interim))
             _pay(project, f"demo-2020-{number}", paid_on, virkailija, paattaja)
         report = final.submit_final_report(
             project, actor=SYSTEM, effects="Asiointi nopeutui ja palvelut ovat saatavilla verkossa.",
