@@ -69,6 +69,7 @@ def test_rendered_from_the_snapshot_in_both_languages_to_the_cent(cast, settled)
     entry = AuditEntry.objects.get(action="settlement.documents_stored")
     assert entry.data["documents"]["fi.pdf"] == stored["fi", "pdf"].sha256
     assert documents.verify_settlement_documents(settled) == []
+    assert documents.languages_of(settled) == ("fi", "sv")  # Kankaanpää writes Finnish
     assert verify().ok
 
 

@@ -23,8 +23,7 @@ FORMATS = ("html", "pdf")
 WORDS = {
     "fi": {
         "title": "PÄÄTÖS VALTIONAVUSTUKSEN LOPULLISESTA MÄÄRÄSTÄ (LOPPUSELVITYS)",
-        "project": "Hanke {reference}: {title}. Valtionavustus on myönnetty valtiovarainministeriön päätöksellä "
-                   "{decided}.",
+        "project": "Hanke {reference}: {title}. Valtionavustus on myönnetty päätöksellä {decided}.",
         "figures": "Avustuksen lopullinen määrä",
         "grant": "Myönnetty avustus enintään {amount} euroa",
         "aid_rate": "Avustuksen enimmäisosuus {rate} prosenttia hyväksyttävistä kustannuksista",
@@ -36,7 +35,7 @@ WORDS = {
         "last_instalment": "Avustuksesta maksetaan viimeisenä maksueränä {amount} euroa.",
         "to_return": "Avustusta on maksettu {amount} euroa enemmän kuin sen lopullinen määrä. Määrä on palautettava "
                      "valtionavustuslain 20 §:n mukaisesti. Palautettavalle määrälle maksetaan valtionavustuslain "
-                     "24 §:n mukainen korko avustuksen maksupäivästä palautuspäivään.",
+                     "24 §:n mukainen korko maksupäivää seuraavasta päivästä palautuspäivään asti.",
         "left_unreturned": "Avustusta on maksettu {amount} euroa enemmän kuin sen lopullinen määrä. Määrä on enintään "
                            "100 euroa, joten sitä ei vaadita palautettavaksi (valtionavustuslain 20 §).",
         "settled": "Avustus on maksettu lopullisen määränsä mukaisesti; maksettavaa tai palautettavaa ei ole.",
@@ -47,8 +46,7 @@ WORDS = {
     },
     "sv": {
         "title": "BESLUT OM DET SLUTLIGA STATSUNDERSTÖDET (SLUTREDOVISNING)",
-        "project": "Projekt {reference}: {title}. Statsunderstödet har beviljats genom finansministeriets beslut "
-                   "{decided}.",
+        "project": "Projekt {reference}: {title}. Statsunderstödet har beviljats genom beslut den {decided}.",
         "figures": "Det slutliga understödet",
         "grant": "Beviljat understöd högst {amount} euro",
         "aid_rate": "Understödets maximala andel {rate} procent av de godtagbara kostnaderna",
@@ -60,7 +58,8 @@ WORDS = {
         "last_instalment": "Av understödet betalas {amount} euro ut som sista rat.",
         "to_return": "Av understödet har {amount} euro betalats ut utöver det slutliga understödet. Beloppet ska "
                      "återbetalas enligt 20 § i statsunderstödslagen. På beloppet som ska återbetalas betalas ränta "
-                     "enligt 24 § i statsunderstödslagen från dagen för utbetalningen till dagen för återbetalningen.",
+                     "enligt 24 § i statsunderstödslagen från dagen efter utbetalningen till och med dagen för "
+                     "återbetalningen.",
         "left_unreturned": "Av understödet har {amount} euro betalats ut utöver det slutliga understödet. Beloppet är "
                            "högst 100 euro och behöver därför inte återbetalas (20 § i statsunderstödslagen).",
         "settled": "Understödet har betalats ut enligt det slutliga understödet; inget ska betalas ut eller "

@@ -51,6 +51,12 @@ def document_data(settlement: Settlement, approver) -> dict:
     }
 
 
+def languages_of(settlement: Settlement) -> tuple[str, str]:
+    """The document's languages, the recipient's first (as a screen offers them), then the other."""
+    first = (settlement.document_data or {}).get("language") or "fi"
+    return (first, "sv" if first == "fi" else "fi")
+
+
 def store_settlement_documents(settlement_id: int, sha256: str) -> str:
     """The task's work: render the approved settlement's documents from its snapshot and store them once."""
     settlement = Settlement.objects.get(pk=settlement_id)
