@@ -44,3 +44,10 @@ def test_the_same_data_gives_the_same_bytes_and_only_its_forms():
         render_settlement(_snapshot(), "a" * 64, DATA, "en", "html")
     with pytest.raises(ValueError):
         render_settlement(_snapshot(), "a" * 64, DATA, "fi", "txt")
+
+
+def test_names_and_titles_are_escaped_in_the_html():
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    data = {**DATA, "title": payload, "recipient": {"fi": payload, "sv": payload}, "approved_by": payload}
+    html = render_settlement(_snapshot(), "a" * 64, data, "fi", "html").decode()
+    assert "<script>alert" not in html and "<img" not in html and "&lt;script&gt;" in html
