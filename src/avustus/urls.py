@@ -54,6 +54,8 @@ urlpatterns = [
     path("projects/<str:reference>/accounts/<int:pk>/", official_projects.handle_account, name="handle-account"),
     path("projects/<str:reference>/payments/apply/", projects.apply_payment, name="apply-payment"),
     path("projects/<str:reference>/payments/<int:pk>/", official_projects.handle_payment, name="handle-payment"),
+    path("projects/<str:reference>/settlement.<str:lang>.<str:format>",
+         allow_document_style(projects.settlement_document), name="settlement-document"),
     path("officials/projects/", official_projects.project_calls, name="officials-project-calls"),
     path("rounds/<slug:slug>/projects/", official_projects.call_projects, name="officials-projects"),
     path("officials/", setup.workbench, name="officials"),

@@ -7,6 +7,7 @@ import pytest
 from avustus.payments import services as payments
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
+from avustus.settlement.sampling import draw_audit_sample
 from tests.browser.conftest import check_pages
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 
@@ -24,6 +25,7 @@ def test_the_project_pages_of_the_lead_and_the_officials(browser, live_server, c
     payments.apply_for_payment(project, actor=cast.lead)
     reports.submit_report(project, 2, actor=cast.lead, period_start=date(2020, 6, 27), period_end=date(2020, 10, 26),
                           progress="Etenee.", objectives_stage="Puolivälissä.", costs=[CostInput("cost-1", 0, "1.00")])
+    draw_audit_sample(project.call, actor=cast.official, size=3, seed=1)  # the call's page lists a draw
     ref = project.reference
     check_pages(browser, live_server, ["/my/projects/", f"/projects/{ref}/", f"/projects/{ref}/reports/1/",
                                        f"/projects/{ref}/reports/3/", f"/projects/{ref}/account/",

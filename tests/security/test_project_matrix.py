@@ -55,8 +55,11 @@ PROJECT_MATRIX = [
     ("apply-payment",               "GET",  "project",     LOGIN, NF,  NO,  OK,  NF,  NO,  NO),
     ("apply-payment",               "POST", "project",     LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
     ("handle-payment",              "POST", "payment",     LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    # Not settled yet: the document does not exist for those who may read one; a partner may not read it at all.
+    ("settlement-document",         "GET",  "settlement",  LOGIN, NF,  NO,  NF,  NF,  NF,  NF),
     ("officials-project-calls",     "GET",  "none",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-projects",          "GET",  "call",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
+    ("officials-projects",          "POST", "call",        LOGIN, NF,  NF,  NF,  NF,  GO,  NO),  # an audit sample
     ("api-v1:list_projects",        "GET",  "none",        BAD,   OK,  OK,  OK,  OK,  OK,  OK),
     ("api-v1:get_project",          "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
     ("api-v1:submit_report",        "POST", "report-due",  BAD,   NF,  NO,  OK,  NF,  NO,  NO),
@@ -102,6 +105,7 @@ def project_world(cast):
         "report": {"reference": ref, "number": 2}, "report-due": {"reference": ref, "number": 3},
         "report-attachment": {"reference": ref, "number": 2, "attachment_id": attachment.pk},
         "account": {"reference": ref, "pk": pending.pk}, "payment": {"reference": ref, "pk": payment.pk},
+        "settlement": {"reference": ref, "lang": "fi", "format": "pdf"},
     }
     actors = {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
               "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker}
@@ -138,6 +142,8 @@ def _body(name: str, world: dict):
         return {"key": "matrix"}, None
     if name == "handle-payment":
         return {"action": "accept"}, None
+    if name == "officials-projects":
+        return {"size": "2", "seed": "7", "confirm": "yes"}, None
     if name == "api-v1:submit_report":
         return json.dumps({**REPORT, "costs": [{"category": "cost-1", "member": 0, "amount_vat_free": "100.00"}]}), \
             "application/json"
@@ -146,9 +152,9 @@ def _body(name: str, world: dict):
     return {}, None
 
 
-def _ask(world, token: bool) -> list[str]:
+def _ask(world, token: bool, matrix=PROJECT_MATRIX) -> list[str]:
     wrong = []
-    for name, method, obj, *answers in PROJECT_MATRIX:
+    for name, method, obj, *answers in matrix:
         if token and not name.startswith("api-v1:"):
             continue
         url = _url(name, world["objects"][obj])
@@ -184,4 +190,31 @@ def test_every_actor_gets_what_the_project_matrix_says(project_world):
 
 def test_a_bearer_token_gets_what_a_session_gets_from_the_project_api(project_world):
     wrong = _ask(project_world, token=True)
+    assert not wrong, f"{len(wrong)} answers differ from the matrix:\n" + "\n".join(wrong)
+
+
+# A settled project (its settlement approved and its documents stored): the lead's people and the officials read
+# the document in both languages and formats; a partner sees the project but not this; anyone else finds nothing.
+SETTLED_MATRIX = [
+    ("settlement-document", "GET", fmt, LOGIN, NF, NO, OK, NF, OK, OK) for fmt in ("fi.pdf", "sv.html")
+]
+
+
+def test_the_settlement_document_once_settled(cast, storage):
+    from tests.settlement.test_documents import run_settlement_tasks
+    from tests.settlement.test_end_to_end import _final_accepted, _settled, _through_two_payments
+
+    _through_two_payments(cast)
+    _final_accepted(cast, "20 000,00")
+    _settled(cast)
+    assert run_settlement_tasks() == 1
+    reviewer = get_user_model().objects.create(username="matrix-settled-reviewer")
+    grant_role(reviewer, Role.REVIEWER, actor=SYSTEM, programme=cast.project.call.programme)
+    ref = cast.project.reference
+    world = {
+        "objects": {form: {"reference": ref, "lang": form[:2], "format": form[3:]} for form in ("fi.pdf", "sv.html")},
+        "actors": {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
+                   "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker},
+    }
+    wrong = _ask(world, token=False, matrix=SETTLED_MATRIX)
     assert not wrong, f"{len(wrong)} answers differ from the matrix:\n" + "\n".join(wrong)

@@ -131,3 +131,24 @@ def test_not_settled_before_the_final_report_is_accepted(cast):
         settlement.settlement_preview(cast.project, actor=cast.official)
     with pytest.raises(NotAllowed):
         settlement.settlement_preview(cast.project, actor=cast.lead)
+
+
+@pytest.mark.django_db
+def test_paying_the_last_instalment_closes_the_project_in_its_transaction(cast, storage):
+    from avustus.audit.models import AuditEntry
+
+    _through_two_payments(cast)
+    _final_accepted(cast, "200 000,00")
+    _settled(cast)
+    cast.project.refresh_from_db()
+    assert cast.project.state == "in_progress"  # approved, the last instalment not paid yet
+    last = _pay(cast, date(2021, 12, 15))
+    cast.project.refresh_from_db()
+    assert cast.project.state == "closed"
+    closed = AuditEntry.objects.get(action="project.closed")
+    paid = AuditEntry.objects.filter(action="payments.paid").order_by("-pk").first()
+    assert closed.pk > paid.pk and closed.data["project"] == cast.project.reference
+    # Recording the same payment again changes nothing and closes nothing twice.
+    payments.record_payment(last, actor=cast.official, paid_on=date(2021, 12, 15))
+    assert AuditEntry.objects.filter(action="project.closed").count() == 1
+    assert verify().ok

@@ -1,6 +1,6 @@
 """The demo's funded projects: the 2020 grants as history, and a decided call with projects at every stage."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -10,11 +10,14 @@ from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
 from avustus.actors import SYSTEM
 from avustus.audit.chain import verify
+from avustus.audit.models import AuditEntry
 from avustus.payments.models import PaymentApplication
 from avustus.payments.selectors import my_projects
 from avustus.projects.models import FundedProject
 from avustus.registry.models import Organisation
-from avustus.reports.models import InterimReport
+from avustus.reports.models import FinalReport, InterimReport
+from avustus.settlement import documents
+from avustus.settlement.models import Return, Settlement, SettlementDocument
 from avustus.web.demo_projects import DEMO_DECIDED_CALL
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +47,27 @@ def test_the_demo_has_funded_projects_in_every_state(capsys, django_user_model):
     (row,) = my_projects(honkajoki_user)
     assert any(m.name == "Honkajoki" and m.successor == "Kankaanpää" for m in row.members)
 
-    counts = (FundedProject.objects.count(), PaymentApplication.objects.count(), InterimReport.objects.count())
+    # Two 2020 grants carried to their end: one closed by its paid last instalment, one by its returned grant.
+    closed = FundedProject.objects.filter(call__slug="kuntadigi-2020-02-26", state="closed").order_by("reference")
+    assert len(closed) == 2 and all(p.final_report_accepted_on for p in closed)
+    with_last, with_return = (Settlement.objects.get(project=p) for p in closed)
+    assert with_last.status == with_return.status == "approved"
+    assert with_last.last_instalment > 0 and with_last.to_return == 0
+    last = with_last.project.payment_applications.get(number=3)
+    assert (last.status, last.amount_paid, last.paid_on) == ("paid", with_last.last_instalment, date(2021, 12, 20))
+    assert with_return.to_return > 100 and with_return.last_instalment == 0
+    (returned,) = with_return.returns.all()
+    assert returned.amount == with_return.to_return and returned.interest > 0 and returned.returned_on.year == 2022
+    assert with_return.paid - with_return.to_return == with_return.final_grant
+    assert with_last.documents.count() == with_return.documents.count() == 4
+    assert documents.verify_settlement_documents(with_last) == documents.verify_settlement_documents(with_return) == []
+
+    counts = (FundedProject.objects.count(), PaymentApplication.objects.count(), InterimReport.objects.count(),
+              Settlement.objects.count(), Return.objects.count(), FinalReport.objects.count(),
+              SettlementDocument.objects.count(), AuditEntry.objects.filter(action__startswith="settlement.").count())
     call_command("demo", "--no-serve")
-    assert (FundedProject.objects.count(), PaymentApplication.objects.count(), InterimReport.objects.count()) == counts
+    assert (FundedProject.objects.count(), PaymentApplication.objects.count(), InterimReport.objects.count(),
+            Settlement.objects.count(), Return.objects.count(), FinalReport.objects.count(),
+            SettlementDocument.objects.count(),
+            AuditEntry.objects.filter(action__startswith="settlement.").count()) == counts
     assert verify().ok

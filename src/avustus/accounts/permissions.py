@@ -400,3 +400,19 @@ def can_see_export_job(actor, job) -> bool:
     if actor.is_authenticated and actor.pk == job.requested_by_id:
         return True
     return has_programme_role(actor, job.call.programme)
+
+
+def check_reads_settlement(actor, project, message: str) -> None:
+    """A settlement's document: the people of the lead (the recipient it is addressed to) and the programme's
+    officials, auditors and decision-makers. Partners see the project but not this; to anyone else it does not
+    exist."""
+    from avustus.errors import NotAllowed
+
+    check_sees_project(actor, project)
+    if not (is_system(actor) or is_recipient_lead(actor, project) or has_programme_role(actor, project.call.programme)):
+        raise NotAllowed(message)
+
+
+def check_draws_audit_sample(actor, programme, message: str) -> None:
+    """Draw a random sample of a call's projects for audit: the programme's officials (or the system, a command)."""
+    check_manages_projects(actor, programme, message)

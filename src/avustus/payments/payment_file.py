@@ -49,18 +49,34 @@ def as_csv(columns: list[str], rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
+def day_bounds(day: date) -> tuple[datetime, datetime]:
     zone = timezone.get_default_timezone()
     start = timezone.make_aware(datetime.combine(day, time.min), zone)
     return start, start + timedelta(days=1)
 
 
+def lead_organisation(project):
+    """The lead's organisation of a funded project, whose business ID a file's row names (None if unknown)."""
+    lead = project.application.members.filter(role="lead").select_related("organisation").first()
+    return lead.organisation if lead else None
+
+
+def decision_column(project) -> str:
+    decision = project.first_decision
+    return f"{decision.pk}/{decision.decided_on.isoformat() if decision.decided_on else ''}"
+
+
+def write_file(kind: str, day: date, columns: list[str], rows: list[list[str]]) -> PaymentFile:
+    """A produced file (payments or receivables) stored with its text and hash: the one writer of both kinds."""
+    content = as_csv(columns, rows)
+    return PaymentFile.objects.create(kind=kind, day=day, content=content,
+                                      sha256=hashlib.sha256(content.encode()).hexdigest())
+
+
 def _row(application: PaymentApplication) -> list[str]:
     project = application.project
-    lead = project.application.members.filter(role="lead").select_related("organisation").first()
-    organisation = lead.organisation if lead else None
+    organisation = lead_organisation(project)
     account = application.account
-    decision = project.first_decision
     return [
         organisation.business_id if organisation else "",
         account.holder if account else (organisation.name_fi if organisation else ""),
@@ -68,7 +84,7 @@ def _row(application: PaymentApplication) -> list[str]:
         decimal_comma(application.amount_accepted or Decimal(0)),
         reference_of(PAYMENT_PREFIX, application.pk),
         project.call.budget_item,
-        f"{decision.pk}/{decision.decided_on.isoformat() if decision.decided_on else ''}",
+        decision_column(project),
         project.reference,
         f"{application.pk}/{application.number}",
     ]
@@ -77,7 +93,7 @@ def _row(application: PaymentApplication) -> list[str]:
 def produce_payment_file(day: date, *, actor) -> PaymentFile | None:
     """The file of the payments approved on ``day`` (Finnish time) not yet in any file, or None when none are."""
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     with transaction.atomic():
         due = list(PaymentApplication.objects.select_for_update(of=("self",))
                    .filter(status__in=[PaymentApplication.Status.APPROVED, PaymentApplication.Status.PAID],
@@ -85,9 +101,7 @@ def produce_payment_file(day: date, *, actor) -> PaymentFile | None:
                    .order_by("approved_at", "pk"))
         if not due:
             return None
-        content = as_csv(PAYMENT_COLUMNS, [_row(application) for application in due])
-        made = PaymentFile.objects.create(kind=PaymentFile.Kind.PAYMENTS, day=day, content=content,
-                                          sha256=hashlib.sha256(content.encode()).hexdigest())
+        made = write_file(PaymentFile.Kind.PAYMENTS, day, PAYMENT_COLUMNS, [_row(application) for application in due])
         PaymentFileEntry.objects.bulk_create(PaymentFileEntry(file=made, application=a) for a in due)
         record("payments.file_produced", made, actor=actor,
                data={"day": day.isoformat(), "payments": [a.pk for a in due], "sha256": made.sha256})

@@ -62,6 +62,9 @@ class Settlement(models.Model):
     # The payment file of receivables this settlement's amount to return was listed in (never twice).
     receivable_file = models.ForeignKey("payments.PaymentFile", on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="settlements")
+    # What the document says besides the figures (the recipient, the project, the signatories, the
+    # rectification instructions), fixed at the approval: the documents are rendered from it and the snapshot.
+    document_data = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["project"]
@@ -81,9 +84,38 @@ class Settlement(models.Model):
         # Immutable once made: only the approval (and the receivables file it is listed in) are written later.
         fields = set(kwargs.get("update_fields") or ())
         if self.pk is not None and (not fields or not fields <= {"status", "approved_by", "approved_at",
-                                                                 "receivable_file"}):
+                                                                 "receivable_file", "document_data"}):
             raise ValueError("a settlement's figures never change once made")
         super().save(*args, **kwargs)
+
+
+class SettlementDocument(models.Model):
+    """One rendered document of an approved settlement (fi or sv; html or pdf), stored once, never changed."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="documents")
+    lang = models.CharField(_("language"), max_length=2)
+    format = models.CharField(_("format"), max_length=4)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["settlement", "lang", "format"]
+        verbose_name = _("settlement document")
+        verbose_name_plural = _("settlement documents")
+        constraints = [models.UniqueConstraint(fields=["settlement", "lang", "format"],
+                                               name="one_settlement_document_per_form")]
+
+    def __str__(self) -> str:
+        return f"{self.settlement_id}.{self.lang}.{self.format}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("a stored settlement document is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("a stored settlement document is never deleted")
 
 
 class Return(models.Model):
@@ -106,3 +138,48 @@ class Return(models.Model):
 
     def __str__(self) -> str:
         return f"{self.settlement_id}: {self.amount} on {self.returned_on}"
+
+
+class AuditSample(models.Model):
+    """A random sample of a call's funded projects drawn for a closer audit (pistokoe), seeded and reproducible.
+
+    Never redrawn: each draw is a row of its own, numbered within the call, with the seed and the population it
+    was drawn from (their references and hash), so that anyone can draw it again and get the same projects.
+    """
+
+    call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="audit_samples")
+    number = models.PositiveIntegerField(_("draw"))
+    seed = models.BigIntegerField(_("seed"))
+    size = models.PositiveIntegerField(_("sample size"))
+    percent = models.DecimalField(_("percentage"), max_digits=5, decimal_places=2, null=True, blank=True)
+    population = models.JSONField()  # the references drawn from, sorted
+    population_sha256 = models.CharField(max_length=64)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "-number"]
+        verbose_name = _("audit sample")
+        verbose_name_plural = _("audit samples")
+        constraints = [models.UniqueConstraint(fields=["call", "number"], name="one_audit_sample_number_per_call")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} #{self.number}: {self.size} (seed {self.seed})"
+
+
+class AuditSampleEntry(models.Model):
+    """A project drawn in a sample, in the order drawn."""
+
+    sample = models.ForeignKey(AuditSample, on_delete=models.PROTECT, related_name="entries")
+    project = models.ForeignKey("projects.FundedProject", on_delete=models.PROTECT, related_name="audit_samples")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["sample", "position"]
+        verbose_name = _("project in an audit sample")
+        verbose_name_plural = _("projects in audit samples")
+        constraints = [models.UniqueConstraint(fields=["sample", "project"], name="one_entry_per_sampled_project")]
+
+    def __str__(self) -> str:
+        return f"{self.sample_id}: {self.project_id}"

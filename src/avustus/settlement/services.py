@@ -9,8 +9,6 @@ returned in parts (``record_return``), each with the section 24 interest on it, 
 the latest payments first across the parts (the money paid last is the money left unused).
 """
 
-import hashlib
-import json
 from datetime import date
 from decimal import Decimal
 
@@ -32,8 +30,11 @@ from avustus.reports.services import accepted_costs_to_date
 from avustus.rules import settlement as rules
 from avustus.rules.interest import Payment, attribute
 from avustus.rules.money import MoneyError, parse_euros
+from avustus.settlement.documents import document_data
+from avustus.settlement.documents import snapshot_sha256 as _digest
 from avustus.settlement.interest import computation_as_dict, interest_on
 from avustus.settlement.models import Return, Settlement
+from avustus.settlement.tasks import store_settlement_documents
 
 
 def _final_report(project: FundedProject) -> FinalReport:
@@ -57,10 +58,6 @@ def _snapshot(project: FundedProject) -> dict:
         "last_instalment": str(figures.last_instalment), "to_return": str(figures.to_return),
         "left_unreturned": str(figures.left_unreturned),
     }
-
-
-def _digest(snapshot: dict) -> str:
-    return hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def settlement_preview(project: FundedProject, *, actor) -> tuple[dict, str]:
@@ -113,9 +110,12 @@ def approve_settlement(settlement: Settlement, *, actor, version: str) -> Settle
             raise Conflict(_("The settlement is not the one you read; read it again."))
         current.status, current.approved_by, current.approved_at = (Settlement.Status.APPROVED, user_of(actor),
                                                                     timezone.now())
-        current.save(update_fields=["status", "approved_by", "approved_at"])
+        current.document_data = document_data(current, actor)
+        current.save(update_fields=["status", "approved_by", "approved_at", "document_data"])
         record("settlement.approved", current, actor=actor, application=project.application,
-               data={"project": project.reference, "sha256": current.sha256})
+               data={"project": project.reference, "sha256": current.sha256, "document": current.document_data})
+        # In this transaction, as a signed decision's: an approval that rolls back leaves no task.
+        store_settlement_documents.enqueue(current.pk, current.sha256)
         _close_if_done(project, current, actor)
     return current
 
@@ -123,16 +123,30 @@ def approve_settlement(settlement: Settlement, *, actor, version: str) -> Settle
 def _close_if_done(project: FundedProject, settlement: Settlement, actor) -> None:
     """The project is closed once its settlement is approved and nothing is left to pay or to return.
 
-    A last instalment is paid as any instalment, by the payments stage (which needs the project in
-    progress); a project settled with one is closed by an official when it is paid (not built yet).
+    A last instalment is paid as any instalment, by the payments stage (which needs the project in progress);
+    its payment closes the project (``close_after_last_instalment``, on ``events.payment_made``).
     """
-    if settlement.status != Settlement.Status.APPROVED or settlement.last_instalment:
+    if settlement.status != Settlement.Status.APPROVED:
         return
-    if returned_total(settlement) < settlement.to_return:
+    if settlement.last_instalment:
+        # The payment after the approved settlement is the last instalment (possibly accepted lower, with reasons).
+        if paid_total(project) <= settlement.paid:
+            return
+    elif returned_total(settlement) < settlement.to_return:
         return
-    FundedProject.objects.filter(pk=project.pk).update(state=FundedProject.State.CLOSED, version=F("version") + 1)
-    record("project.closed", project, actor=actor, application=project.application,
-           data={"project": project.reference, "settlement": settlement.pk})
+    closed = FundedProject.objects.filter(pk=project.pk).exclude(state=FundedProject.State.CLOSED).update(
+        state=FundedProject.State.CLOSED, version=F("version") + 1)
+    if closed:
+        project.state = FundedProject.State.CLOSED
+        record("project.closed", project, actor=actor, application=project.application,
+               data={"project": project.reference, "settlement": settlement.pk})
+
+
+def close_after_last_instalment(project: FundedProject, actor) -> None:
+    """Inside the payment's transaction (the project's row locked by it): a paid last instalment closes the project."""
+    settlement = Settlement.objects.filter(project=project, status=Settlement.Status.APPROVED).first()
+    if settlement is not None and settlement.last_instalment:
+        _close_if_done(project, settlement, actor)
 
 
 def returned_total(settlement: Settlement) -> Decimal:

@@ -11,13 +11,14 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustus.accounts import permissions
+from avustus.decisions.documents.render import CONTENT_TYPES
 from avustus.errors import Conflict
 from avustus.payments import selectors as payment_selectors
 from avustus.payments import services as payments
@@ -27,6 +28,7 @@ from avustus.projects.services import project_for
 from avustus.reports import attachments as report_attachments
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
+from avustus.settlement import documents as settlement_documents
 from avustus.web.downloads import download_response
 from avustus.web.feedback import error_summary, errors_of, flash
 
@@ -250,3 +252,16 @@ def apply_payment(request, reference: str):
         "accepted_costs": reports.accepted_costs_to_date(project), "next_number": live.count() + 1,
         "account": payments.active_account(project), "key": secrets.token_urlsafe(16),
     })
+
+
+@login_required
+def settlement_document(request, reference: str, lang: str, format: str):  # noqa: A002 (the route's name for it)
+    """An approved settlement's stored document (``settlement.documents``), for the lead's people and the officials."""
+    stored = settlement_documents.settlement_document(reference, lang, format, actor=request.user)
+    if stored is None:
+        response = render(request, "web/settlement_pending.html", {"reference": reference}, status=503)
+        response["Retry-After"] = "30"
+        return response
+    response = HttpResponse(bytes(stored.content), content_type=CONTENT_TYPES[format])
+    response["Content-Disposition"] = f'inline; filename="{reference}-settlement-{lang}.{format}"'
+    return response

@@ -26,7 +26,8 @@ from avustus.projects.models import ScheduleEntry
 from avustus.projects.services import project_for
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
-from avustus.web.feedback import confirm, flash
+from avustus.settlement import sampling
+from avustus.web.feedback import confirm, error_summary, errors_of, flash
 from avustus.web.officials.common import log_list, official_call
 
 
@@ -43,11 +44,30 @@ def project_calls(request):
 
 @login_required
 def call_projects(request, slug: str):
-    """Every project of a call with its state, money paid, reports due and overdue, and what awaits the officials."""
+    """Every project of a call with its state, money paid, reports due and overdue, and what awaits the officials;
+    below them the call's audit samples, and (a post) an official drawing a new one."""
     call = official_call(request, slug)
+    values, summary = {"size": "", "percent": "", "seed": ""}, []
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "").strip() for key in values}
+        try:
+            confirm(request)
+            size, percent, seed = sampling.parse_sample_request(values["size"], values["percent"], values["seed"])
+            sample = sampling.draw_audit_sample(call, actor=request.user, size=size, percent=percent, seed=seed)
+        except ValidationError as exc:
+            summary = error_summary(errors_of(exc), {
+                "size": ("sample-size", _("Number of projects")), "percent": ("sample-percent", _("Or a percentage")),
+                "seed": ("sample-seed", _("Seed")), "confirm": ("sample-confirm", _("Confirmation"))})
+        else:
+            messages.success(request, _("Draw %(number)s recorded: %(size)s projects.")
+                             % {"number": sample.number, "size": sample.size})
+            return redirect("officials-projects", slug)
     rows = payment_selectors.call_projects(call, request.user)
     log_list(request, call, "funded projects", [row.project.application for row in rows])
-    return render(request, "web/officials/projects.html", {"call": call, "rows": rows})
+    return render(request, "web/officials/projects.html", {
+        "call": call, "rows": rows, "samples": sampling.audit_samples(call, actor=request.user),
+        "may_draw": has_programme_role(request.user, call.programme, PROJECT_OFFICIALS),
+        "sample_values": values, "error_summary": summary}, status=422 if summary else 200)
 
 
 def official_context(request, project) -> dict:
