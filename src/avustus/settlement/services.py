@@ -19,6 +19,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from avustus import events
 from avustus.accounts import permissions
 from avustus.actors import user_of
 from avustus.audit.chain import record
@@ -116,6 +117,7 @@ def approve_settlement(settlement: Settlement, *, actor, version: str) -> Settle
         current.save(update_fields=["status", "approved_by", "approved_at"])
         record("settlement.approved", current, actor=actor, application=project.application,
                data={"project": project.reference, "sha256": current.sha256})
+        events.settlement_approved.send(Settlement, settlement=current, actor=actor)
         _close_if_done(project, current, actor)
     return current
 
