@@ -38,11 +38,11 @@ def final_review_context(request, project, report: FinalReport | None) -> dict:
     programme = project.call.programme
     reads = has_programme_role(request.user, programme, OFFICIAL_ROLES)
     manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
-    waiting = report is not None and report.status == FinalReport.Status.SUBMITTED
+    waiting = manages and report is not None and report.status == FinalReport.Status.SUBMITTED
     return {
         "official": reads, "manages": manages,
-        "review_content": manages and waiting and report.content_review == FinalReport.Review.PENDING,
-        "review_finances": manages and waiting and report.finance_review == FinalReport.Review.PENDING,
+        "review_content": waiting and report is not None and report.content_review == FinalReport.Review.PENDING,
+        "review_finances": waiting and report is not None and report.finance_review == FinalReport.Review.PENDING,
         "report_version": final.final_report_version(report) if report is not None else "",
         "can_mark": manages and report is not None,
     }
@@ -167,7 +167,8 @@ def project_settlement(request, reference: str):
             not_yet = str(exc)
     returned = settlement_services.returned_total(made) if made is not None else None
     context = {
-        "project": project, "settlement": made, "figures": made.snapshot if made is not None else preview,
+        "project": project, "settlement": made, "preview": preview,
+        "figures": made.snapshot if made is not None else preview,
         "digest": digest, "not_yet": not_yet,
         "manages": manages, "approves": made is not None and manages and made.prepared_by_id != request.user.pk,
         "returns": _returns(made), "returned": returned,
