@@ -141,10 +141,10 @@ class FinalReportOut(Schema):
     accepted_on: date | None = Field(examples=[None])
     auditor_statement: bool = Field(description="Whether the auditor's statement is attached (required)",
                                     examples=[True])
-    effects: str
-    ways_of_working: str
-    work_and_results: str
-    reuse: str
+    effects: str = Field(examples=["Asiointi nopeutui."])
+    ways_of_working: str = Field(examples=["Yhteinen palvelupiste."])
+    work_and_results: str = Field(examples=["Rajapinta ja ohjeet."])
+    reuse: str = Field(examples=["Muut kunnat voivat ottaa rajapinnan käyttöön."])
     outputs: list[OutputIO]
     costs: list[FinalCostOut]
     attachments: list[FinalAttachmentOut]
