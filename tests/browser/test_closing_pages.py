@@ -18,7 +18,22 @@ from tests.settlement.test_end_to_end import _through_two_payments
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_final_report_settlement_and_payment_file_pages(browser, live_server, cast, storage):  # noqa: F811
+@pytest.fixture
+def shipped_rates():
+    """The reference rates the data migration loads: a browser test's database is emptied between tests, so they
+    are loaded again the way ``avustus migrate`` loads them."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    importlib.import_module("avustus.settlement.migrations.0002_shipped_reference_rates").load(
+        apps, SimpleNamespace(connection=connection))
+
+
+def test_the_final_report_settlement_and_payment_file_pages(browser, live_server, cast, storage,  # noqa: F811
+                                                            shipped_rates):
     project = cast.project
     ref = project.reference
     _through_two_payments(cast)

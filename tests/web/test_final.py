@@ -178,3 +178,31 @@ def test_payment_files_are_produced_once_and_downloaded_again_as_they_were(cast,
     assert AuditEntry.objects.filter(action="payments.file_reprinted").count() == 1
     # Recipients do not know the page exists.
     assert _client(cast.lead).get(url).status_code == 404
+
+
+def test_each_settlement_step_is_taken_only_by_whom_it_belongs_to(cast, storage):  # noqa: F811
+    """The settlement page's three actions share a route; each is asked here by everyone, and a refusal leaves
+    nothing changed and nothing logged."""
+    from avustus.settlement import services as settlement
+    from tests.settlement.test_end_to_end import _final_accepted
+
+    _through_two_payments(cast)
+    _final_accepted(cast, "20 000,00")
+    url = reverse("project-settlement", args=[cast.project.reference])
+    _snapshot, digest = settlement.settlement_preview(cast.project, actor=cast.official)
+    for user in (cast.partner, cast.lead, cast.decision_maker, cast.outsider):
+        _client(user).post(url, {"action": "settle", "version": digest, "confirm": "yes"})
+    assert not Settlement.objects.exists() and not AuditEntry.objects.filter(action="settlement.prepared").exists()
+    made = settlement.settle(cast.project, actor=cast.official, version=digest)
+    for user in (cast.partner, cast.lead, cast.decision_maker, cast.official, cast.outsider):
+        _client(user).post(url, {"action": "approve", "version": made.sha256, "confirm": "yes"})
+    made.refresh_from_db()
+    assert made.status == "prepared" and not AuditEntry.objects.filter(action="settlement.approved").exists()
+    made = settlement.approve_settlement(made, actor=cast.second_official, version=made.sha256)
+    for user in (cast.partner, cast.lead, cast.decision_maker, cast.outsider):
+        _client(user).post(url, {"action": "return", "returned_on": "2021-12-31", "amount": "100,00",
+                                 "confirm": "yes"})
+    assert not Return.objects.exists() and not AuditEntry.objects.filter(action="settlement.returned").exists()
+    # The box not ticked: nothing recorded by the official either.
+    _client(cast.official).post(url, {"action": "return", "returned_on": "2021-12-31", "amount": "100,00"})
+    assert not Return.objects.exists()
