@@ -178,6 +178,12 @@ def test_payment_files_are_produced_once_and_downloaded_again_as_they_were(cast,
     assert AuditEntry.objects.filter(action="payments.file_reprinted").count() == 1
     # Recipients do not know the page exists.
     assert _client(cast.lead).get(url).status_code == 404
+    # In Swedish and in English too.
+    from django.conf import settings
+
+    for language, heading in (("sv", "Betalningsfiler"), ("en", "Payment files"), ("fi", "Maksatustiedostot")):
+        approver.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        assert f"<h1>{heading}</h1>" in approver.get(url).content.decode()
 
 
 def test_each_settlement_step_is_taken_only_by_whom_it_belongs_to(cast, storage):  # noqa: F811
