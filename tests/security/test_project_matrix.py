@@ -160,7 +160,8 @@ def _body(name: str, world: dict):
     if name in ("add-final-attachment", "api-v1:add_final_report_attachment"):
         return {"file": SimpleUploadedFile("b.pdf", ANOTHER_PDF), "kind": "other"}, None
     if name == "review-final-report":
-        return {"part": "content", "action": "accept", "version": final.final_report_version(world["final"])}, None
+        return {"part": "content", "action": "accept", "version": final.final_report_version(world["final"]),
+                "confirm": "yes"}, None
     if name == "final-closer-audit":
         return {"action": "mark", "reason": "Suuret laitekulut."}, None
     if name == "project-settlement":

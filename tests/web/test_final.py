@@ -42,7 +42,7 @@ def _file(client, project, vat_free="20 000,00", **texts):
 def _review(client, project, part, action="accept", reasons="", **extra):
     report = FinalReport.objects.get(project=project)
     data = {"part": part, "action": action, "reasons": reasons, "version": final.final_report_version(report),
-            **extra}
+            "confirm": "yes", **extra}
     response = client.post(reverse("review-final-report", args=[project.reference]), data)
     assert response.status_code == 302
     report.refresh_from_db()
@@ -96,9 +96,13 @@ def test_returned_refiled_reviewed_settled_approved_and_returned_with_interest(c
 
     # A stale version is refused and changes nothing.
     stale = official.post(reverse("review-final-report", args=[ref]),
-                          {"part": "content", "action": "accept", "version": "1:1:submitted:pending:pending"})
+                          {"part": "content", "action": "accept", "version": "1:1:submitted:pending:pending",
+                           "confirm": "yes"})
     assert stale.status_code == 302
     report.refresh_from_db()
+    assert report.content_review == "pending"
+    # Accepting needs the box ticked.
+    report = _review(official, project, "content", confirm="")
     assert report.content_review == "pending"
     report = _review(official, project, "content")
     assert report.content_review == "accepted" and report.status == "submitted"

@@ -67,6 +67,7 @@ def review_final_report(request, reference: str):
             final.return_final_report(report, part, actor=request.user, version=version, reasons=reasons)
             messages.success(request, _("The final report was returned to the lead."))
         else:
+            confirm(request)  # with both parts accepted the report is final and the grant is settled on it
             rejections = []
             if part == final.FINANCES:
                 for cost in report.costs.all():
