@@ -47,3 +47,12 @@ payment_application_submitted = Signal()
 payment_application_decided = Signal()
 # application=, actor=: a payment was recorded as made (``payments.services.record_payment``).
 payment_made = Signal()
+
+# The final report and the settlement (reports/final.py, settlement/), each sent inside the service's transaction.
+# report=, part=, actor=: an official returned the final report (``reports.final.return_final_report``) from
+# its ``part`` ("content" or "finances"), its ``review_reasons`` saying why.
+final_report_returned = Signal()
+# report=, actor=: both reviews accepted the final report (``reports.final.accept_final_report``).
+final_report_accepted = Signal()
+# settlement=, actor=: a second official approved a settlement (``settlement.services.approve_settlement``).
+settlement_approved = Signal()

@@ -7,9 +7,19 @@ from django.urls import include, path
 from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web import applicant, contact, health, history, opendata, projects, reuse, tokens, views
+from avustus.web import applicant, contact, final, health, history, opendata, projects, reuse, tokens, views
 from avustus.web.csp import allow_document_style
-from avustus.web.officials import evaluation, later, notifications, proposal, rectification, reviews, screening, setup
+from avustus.web.officials import (
+    closing,
+    evaluation,
+    later,
+    notifications,
+    proposal,
+    rectification,
+    reviews,
+    screening,
+    setup,
+)
 from avustus.web.officials import exports as official_exports
 from avustus.web.officials import projects as official_projects
 
@@ -56,6 +66,15 @@ urlpatterns = [
     path("projects/<str:reference>/payments/<int:pk>/", official_projects.handle_payment, name="handle-payment"),
     path("projects/<str:reference>/settlement.<str:lang>.<str:format>",
          allow_document_style(projects.settlement_document), name="settlement-document"),
+    path("projects/<str:reference>/final/", final.final_report, name="project-final-report"),
+    path("projects/<str:reference>/final/attachments/", final.add_final_attachment, name="add-final-attachment"),
+    path("projects/<str:reference>/final/attachments/<int:attachment_id>/", final.final_attachment,
+         name="final-attachment"),
+    path("projects/<str:reference>/final/review/", closing.review_final_report, name="review-final-report"),
+    path("projects/<str:reference>/final/closer-audit/", closing.closer_audit, name="final-closer-audit"),
+    path("projects/<str:reference>/settlement/", closing.project_settlement, name="project-settlement"),
+    path("officials/payment-files/", closing.payment_files, name="officials-payment-files"),
+    path("officials/payment-files/<int:pk>.csv", closing.payment_file_download, name="payment-file"),
     path("officials/projects/", official_projects.project_calls, name="officials-project-calls"),
     path("rounds/<slug:slug>/projects/", official_projects.call_projects, name="officials-projects"),
     path("officials/", setup.workbench, name="officials"),

@@ -122,4 +122,7 @@ def test_every_route_of_the_openapi_document_is_exercised():
                   "/api/v1/projects/{reference}/reports/{number}/attachments",
                   "/api/v1/projects/{reference}/reports/{number}/attachments/{attachment_id}",
                   "/api/v1/projects/{reference}/account", "/api/v1/projects/{reference}/payments"}
+    # The final report's, exercised in tests/api/test_final_report_api.py.
+    exercised |= {"/api/v1/projects/{reference}/final-report", "/api/v1/projects/{reference}/final-report/attachments",
+                  "/api/v1/projects/{reference}/final-report/attachments/{attachment_id}"}
     assert set(spec["paths"]) == exercised

@@ -89,3 +89,26 @@ def test_refusals(cast, storage):  # noqa: F811
         file_final(cast, [CostInput("cost-1", 0, "1000.00")])
     with pytest.raises(NotAllowed):
         final.accept_final_report(report, final.CONTENT, actor=cast.lead, version=final.final_report_version(report))
+
+
+@pytest.mark.django_db
+def test_an_official_marks_the_project_for_a_closer_audit_with_a_reason(cast, storage):  # noqa: F811
+    report = file_final(cast, [CostInput("cost-1", 0, "150 000,00")])
+    with pytest.raises(NotAllowed):
+        final.mark_for_closer_audit(report, actor=cast.lead, marked=True, reason="Itse.")
+    with pytest.raises(NotAllowed):
+        final.mark_for_closer_audit(report, actor=cast.decision_maker, marked=True, reason="Päättäjä.")
+    with pytest.raises(Invalid):
+        final.mark_for_closer_audit(report, actor=cast.official, marked=True, reason="  ")
+    report.refresh_from_db()
+    assert not report.closer_audit and report.closer_audit_reason == ""
+    report = final.mark_for_closer_audit(report, actor=cast.official, marked=True, reason="Suuret laitekulut.")
+    assert (report.closer_audit, report.closer_audit_reason, report.closer_audit_by) == (
+        True, "Suuret laitekulut.", cast.official)
+    with pytest.raises(Conflict):
+        final.mark_for_closer_audit(report, actor=cast.second_official, marked=True, reason="Uudelleen.")
+    report = final.mark_for_closer_audit(report, actor=cast.second_official, marked=False, reason="Kuitit tarkastettu.")
+    assert not report.closer_audit and report.closer_audit_by == cast.second_official
+    assert [(e.action, e.data["reason"]) for e in AuditEntry.objects.filter(action__startswith="final_report.closer")
+            .order_by("pk")] == [("final_report.closer_audit_marked", "Suuret laitekulut."),
+                                 ("final_report.closer_audit_unmarked", "Kuitit tarkastettu.")]

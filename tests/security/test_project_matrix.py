@@ -10,6 +10,7 @@ anonymous user on a screen (401 in the API), 403 for a step on a project the use
 ``GO`` a redirect elsewhere than to a login page. Every request runs in a savepoint rolled back after it.
 """
 
+import hashlib
 import json
 from datetime import date
 
@@ -24,7 +25,9 @@ from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
 from avustus.actors import SYSTEM
 from avustus.payments import services as payments
+from avustus.payments.models import PaymentFile
 from avustus.reports import attachments as report_attachments
+from avustus.reports import final
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
@@ -37,7 +40,9 @@ ACTORS = ("anonymous", "other", "partner", "lead", "reviewer", "official", "deci
 
 # Objects: project (Kankaanpää's 2020 grant: report 1 accepted, an account in use and a change of it pending,
 # instalment 1 applied for), report (report 2, filed, with a document), report-due (report 3, not filed),
-# report-attachment (report 2's document), account (the pending change), payment (instalment 1), call (the round).
+# report-attachment (report 2's document), account (the pending change), payment (instalment 1), call (the round),
+# final-attachment (the filed final report's auditor's statement), payment-file (a payments file produced earlier).
+# The settlement and the payment files are the officials' alone: to anyone else their pages do not exist.
 # The lead's posts that meet a state moved on (an account pending already, a payment being handled) answer
 # 409 in the API and a message on the screen: the permission was granted before the state was looked at.
 PROJECT_MATRIX = [
@@ -57,6 +62,17 @@ PROJECT_MATRIX = [
     ("handle-payment",              "POST", "payment",     LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     # Not settled yet: the document does not exist for those who may read one; a partner may not read it at all.
     ("settlement-document",         "GET",  "settlement",  LOGIN, NF,  NO,  NF,  NF,  NF,  NF),
+    ("project-final-report",        "GET",  "project",     LOGIN, NF,  OK,  OK,  NF,  OK,  OK),
+    ("project-final-report",        "POST", "project",     LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
+    ("add-final-attachment",        "POST", "project",     LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
+    ("final-attachment",            "GET",  "final-attachment", LOGIN, NF, OK, OK, NF, OK, OK),
+    ("review-final-report",         "POST", "project",     LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    ("final-closer-audit",          "POST", "project",     LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    ("project-settlement",          "GET",  "project",     LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
+    ("project-settlement",          "POST", "project",     LOGIN, NF,  NF,  NF,  NF,  GO,  NO),
+    ("officials-payment-files",     "GET",  "none",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
+    ("officials-payment-files",     "POST", "none",        LOGIN, NF,  NF,  NF,  NF,  GO,  GO),
+    ("payment-file",                "GET",  "payment-file", LOGIN, NF, NF,  NF,  NF,  OK,  OK),
     ("officials-project-calls",     "GET",  "none",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-projects",          "GET",  "call",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-projects",          "POST", "call",        LOGIN, NF,  NF,  NF,  NF,  GO,  NO),  # an audit sample
@@ -70,10 +86,16 @@ PROJECT_MATRIX = [
     ("api-v1:register_account",     "POST", "project",     BAD,   NF,  NO,  CONFLICT, NF, CONFLICT, NO),
     ("api-v1:apply_for_payment",    "POST", "project",     BAD,   NF,  NO,  CONFLICT, NF, NO, NO),
     ("api-v1:list_payments",        "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:submit_final_report",  "POST", "project",     BAD,   NF,  NO,  CONFLICT, NF, NO, NO),
+    ("api-v1:get_final_report",     "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:add_final_report_attachment", "POST", "project", BAD, NF, NO, CREATED, NF, NO, NO),
+    ("api-v1:list_final_report_attachments", "GET", "project", BAD, NF, OK, OK, NF, OK, OK),
+    ("api-v1:download_final_report_attachment", "GET", "final-attachment", BAD, NF, OK, OK, NF, OK, OK),
 ]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ANOTHER_PDF = b"%PDF-1.4\n% toinen\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+THIRD_PDF = b"%PDF-1.4\n% kolmas\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
@@ -99,6 +121,15 @@ def project_world(cast):
                                    costs=[CostInput("cost-1", 0, "5000.00")])
     attachment = report_attachments.add_report_attachment(second, SimpleUploadedFile("a.pdf", PDF), actor=cast.lead)
     pending = payments.register_account(project, "FI14 1009 3000 1234 58", "Kankaanpää", actor=cast.lead)
+    # The final report filed with the auditor's statement, and a payment file produced earlier.
+    final_report = final.submit_final_report(project, actor=cast.lead, effects="Nopeampaa.", ways_of_working="Yhdessä.",
+                                             work_and_results="Rajapinta.", reuse="Avoin lähdekoodi.", outputs=[],
+                                             costs=[CostInput("cost-1", 0, "15000.00")])
+    statement = final.add_final_attachment(final_report, SimpleUploadedFile("l.pdf", THIRD_PDF), actor=cast.lead,
+                                           kind="auditor")
+    content = "business_id;name\r\n"
+    produced = PaymentFile.objects.create(kind="payments", day=date(2020, 7, 15), content=content,
+                                          sha256=hashlib.sha256(content.encode()).hexdigest())
     ref = project.reference
     objects = {
         "none": {}, "project": {"reference": ref}, "call": {"slug": project.call.slug},
@@ -106,10 +137,11 @@ def project_world(cast):
         "report-attachment": {"reference": ref, "number": 2, "attachment_id": attachment.pk},
         "account": {"reference": ref, "pk": pending.pk}, "payment": {"reference": ref, "pk": payment.pk},
         "settlement": {"reference": ref, "lang": "fi", "format": "pdf"},
+        "final-attachment": {"reference": ref, "attachment_id": statement.pk}, "payment-file": {"pk": produced.pk},
     }
     actors = {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
               "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker}
-    return {"objects": objects, "actors": actors, "report": second, "payment": payment}
+    return {"objects": objects, "actors": actors, "report": second, "payment": payment, "final": final_report}
 
 
 def _url(name: str, objects: dict) -> str:
@@ -126,6 +158,24 @@ REPORT = {"period_start": "2020-10-27", "period_end": "2021-02-26", "progress": 
 
 
 def _body(name: str, world: dict):
+    if name == "project-final-report":
+        return {"effects": "a", "ways_of_working": "b", "work_and_results": "c", "reuse": "d",
+                "cost.cost-1.0.vat_free": "100.00"}, None
+    if name in ("add-final-attachment", "api-v1:add_final_report_attachment"):
+        return {"file": SimpleUploadedFile("b.pdf", ANOTHER_PDF), "kind": "other"}, None
+    if name == "review-final-report":
+        return {"part": "content", "action": "accept", "version": final.final_report_version(world["final"]),
+                "confirm": "yes"}, None
+    if name == "final-closer-audit":
+        return {"action": "mark", "reason": "Suuret laitekulut."}, None
+    if name == "project-settlement":
+        return {"action": "settle", "version": "0" * 64, "confirm": "yes"}, None
+    if name == "officials-payment-files":
+        return {"kind": "payments", "day": "2020-01-01", "confirm": "yes"}, None
+    if name == "api-v1:submit_final_report":
+        return json.dumps({"effects": "a", "ways_of_working": "b", "work_and_results": "c", "reuse": "d",
+                           "costs": [{"category": "cost-1", "member": 0, "amount_vat_free": "100.00"}]}), \
+            "application/json"
     if name == "project-report":
         return {**REPORT, "cost.cost-1.0.vat_free": "100.00"}, None
     if name in ("add-report-attachment", "api-v1:add_report_attachment"):

@@ -362,15 +362,19 @@ def menu_roles(staff_anywhere: bool, reviewer_anywhere: bool) -> set[str]:
     return (set(OFFICIAL_ROLES) if staff_anywhere else set()) | (set(REVIEWERS) if reviewer_anywhere else set())
 
 
-def check_produces_payment_files(actor, message: str) -> None:
+def can_produce_payment_files(actor) -> bool:
     """Produce the day's payment or receivables file for the State's accounting: the system (the command), a
     superuser, or a payment approver of any programme (the file spans programmes)."""
-    from avustus.errors import NotAllowed
-
     _require_actor(actor)
     if is_system(actor) or (actor.is_authenticated and actor.is_superuser):
-        return
-    if not actor.is_authenticated or not RoleGrant.objects.filter(user=actor, role__in=PAYMENT_APPROVERS).exists():
+        return True
+    return actor.is_authenticated and RoleGrant.objects.filter(user=actor, role__in=PAYMENT_APPROVERS).exists()
+
+
+def check_produces_payment_files(actor, message: str) -> None:
+    from avustus.errors import NotAllowed
+
+    if not can_produce_payment_files(actor):
         raise NotAllowed(message)
 
 

@@ -17,7 +17,7 @@ and clients generate code from them.
 
 from ninja import NinjaAPI
 
-from avustus.api import applications, attachments, calls, decisions, errors, organisations, projects
+from avustus.api import applications, attachments, calls, decisions, errors, final_report, organisations, projects
 from avustus.api.parsing import JsonParser
 
 DESCRIPTION = """\
@@ -41,8 +41,9 @@ user for the same organisation returns the draft already made; submitting with i
 submitted application. Filing an interim report and applying for payment take one too.
 
 **Funded projects.** The recipients (lead and partners) read their projects, reports and payments; the lead
-files interim reports, attaches documents, registers the bank account and applies for payment. Officials'
-steps that move money are taken in person on the screens.
+files interim reports and the final report, attaches documents (the auditor's statement among them), registers
+the bank account and applies for payment. Officials' reviews and the steps that move money (settling, approving,
+recording returns and payments, payment files) are taken in person on the screens.
 """
 
 api = NinjaAPI(title="Avustus API", version="1", urls_namespace="api-v1", description=DESCRIPTION,
@@ -54,3 +55,4 @@ api.add_router("", applications.router)
 api.add_router("", attachments.router)
 api.add_router("", decisions.router)
 api.add_router("", projects.router)
+api.add_router("", final_report.router)

@@ -101,3 +101,50 @@ class AccountIn(Schema):
     holder: str = Field(examples=["Kankaanpään kaupunki"])
 
 
+
+class OutputIO(Schema):
+    kind: str = Field("", description="What it is: software, document, vocabulary or service", examples=["software"])
+    title: str = Field(examples=["Ajanvarauksen rajapinta"])
+    url: str = Field(description="Where it is, https://...", examples=["https://example.org/api"])
+    licence: str = Field(description="The licence others may use it under (SPDX)", examples=["EUPL-1.2"])
+
+
+class FinalReportIn(Schema):
+    effects: str = Field(description="The effects of the project", examples=["Asiointi nopeutui."])
+    ways_of_working: str = Field(description="The ways of working that changed", examples=["Yhteinen palvelupiste."])
+    work_and_results: str = Field(description="The work done and its results", examples=["Rajapinta ja ohjeet."])
+    reuse: str = Field(description="How other municipalities can use the results",
+                       examples=["Muut kunnat voivat ottaa rajapinnan käyttöön."])
+    outputs: list[OutputIO] = Field([], description="Where the results are and under what licence")
+    costs: list[CostIO] = Field(description="The project's total costs per cost category and member")
+
+
+class FinalCostOut(CostIO):
+    id: int = Field(examples=[41])
+    rejected_amount: str = Field(description="The part the finance review rejected as ineligible (euros)",
+                                 examples=["0.00"])
+    rejection_reason: str = Field(examples=[""])
+
+
+class FinalAttachmentOut(AttachmentOut):
+    kind: str = Field(description="auditor (the auditor's statement on the use of the grant) or other",
+                      examples=["auditor"])
+
+
+class FinalReportOut(Schema):
+    status: str = Field(description="submitted, accepted or returned", examples=["submitted"])
+    version: int = Field(examples=[1])
+    late: bool = Field(description="Filed after its due date", examples=[False])
+    content_review: str = Field(description="pending, accepted or returned", examples=["pending"])
+    finance_review: str = Field(description="pending, accepted or returned", examples=["pending"])
+    review_reasons: str = Field(description="The officials' reasons (why it was returned)", examples=[""])
+    accepted_on: date | None = Field(examples=[None])
+    auditor_statement: bool = Field(description="Whether the auditor's statement is attached (required)",
+                                    examples=[True])
+    effects: str = Field(examples=["Asiointi nopeutui."])
+    ways_of_working: str = Field(examples=["Yhteinen palvelupiste."])
+    work_and_results: str = Field(examples=["Rajapinta ja ohjeet."])
+    reuse: str = Field(examples=["Muut kunnat voivat ottaa rajapinnan käyttöön."])
+    outputs: list[OutputIO]
+    costs: list[FinalCostOut]
+    attachments: list[FinalAttachmentOut]

@@ -150,6 +150,7 @@ def connect() -> None:
     events.decision_documents_ready.connect(on_decision_documents_ready, dispatch_uid="messaging.letter")
     events.rectification_requested.connect(on_rectification_requested, dispatch_uid="messaging.rect_requested")
     events.rectification_decided.connect(on_rectification_decided, dispatch_uid="messaging.rect_decided")
-    from avustus.messaging import followup  # it builds on this module's helpers
+    from avustus.messaging import closing, followup  # they build on this module's helpers
 
     followup.connect()
+    closing.connect()

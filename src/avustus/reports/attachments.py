@@ -24,7 +24,7 @@ from avustus.applications.attachments import (
 )
 from avustus.audit.chain import record
 from avustus.errors import Invalid, NotFound
-from avustus.reports.models import InterimReport, ReportAttachment
+from avustus.reports.models import FinalReport, InterimReport, ReportAttachment
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +87,9 @@ def add_report_attachment(report: InterimReport, uploaded_file, *, actor) -> Rep
                   make=lambda current, **fields: ReportAttachment.objects.create(report=current, **fields))
 
 
-def open_report_attachment(user, report: InterimReport, attachment_id) -> OpenedFile:
-    """A report's document opened for a recipient or an official of the programme; the read is audited."""
+def open_report_attachment(user, report: InterimReport | FinalReport, attachment_id) -> OpenedFile:
+    """A report's (interim or final) document opened for a recipient or an official of the programme; the read is
+    audited."""
     permissions.check_sees_project(user, report.project)
     attachment = report.attachments.filter(pk=attachment_id).first()
     if attachment is None:

@@ -17,6 +17,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from avustus import events
 from avustus.accounts import permissions
 from avustus.actors import user_of
 from avustus.audit.chain import record
@@ -168,6 +169,8 @@ def accept_final_report(report: FinalReport, part: str, *, actor, version: str,
                application=current.project.application,
                data={"project": current.project.reference, "part": part, "rejected": rejected, "accepted": done,
                      "accepted_costs": str(final_accepted_costs(current))})
+        if done:
+            events.final_report_accepted.send(FinalReport, report=current, actor=actor)
     return current
 
 
@@ -190,6 +193,7 @@ def return_final_report(report: FinalReport, part: str, *, actor, version: str, 
         current.save()
         record("final_report.returned", current, actor=actor, application=current.project.application,
                data={"project": current.project.reference, "part": part, "reasons": current.review_reasons})
+        events.final_report_returned.send(FinalReport, report=current, part=part, actor=actor)
     return current
 
 
@@ -210,3 +214,24 @@ def add_final_attachment(report: FinalReport, uploaded_file, *, actor,
     return attach(report, uploaded_file, actor=actor, action="final_report.attachment_added", data={"kind": kind},
                   make=lambda current, **fields: FinalReportAttachment.objects.create(report=current, kind=kind,
                                                                                       **fields))
+
+
+def mark_for_closer_audit(report: FinalReport, *, actor, marked: bool, reason: str) -> FinalReport:
+    """An official marks the project for a closer audit of its use of the grant (or takes the mark off), saying
+    why either way; the audit log keeps every change of mind."""
+    _check_official(actor, report)
+    if not reason.strip():
+        raise Invalid({"closer_audit_reason": [_("Say why the project is or is no longer marked for a closer "
+                                                 "audit.")]})
+    with transaction.atomic():
+        lock_project(report.project)
+        current = FinalReport.objects.select_for_update().get(pk=report.pk)
+        if current.closer_audit == marked:
+            raise Conflict(_("The project is already marked so."))
+        current.closer_audit, current.closer_audit_reason = marked, reason.strip()
+        current.closer_audit_by = user_of(actor)
+        current.save(update_fields=["closer_audit", "closer_audit_reason", "closer_audit_by"])
+        record("final_report.closer_audit_marked" if marked else "final_report.closer_audit_unmarked", current,
+               actor=actor, application=current.project.application,
+               data={"project": current.project.reference, "reason": current.closer_audit_reason})
+    return current

@@ -148,6 +148,12 @@ class FinalReport(models.Model):
                                             blank=True, related_name="+")
     review_reasons = models.TextField(pgettext_lazy("grant follow-up", "reasons"), blank=True)
     accepted_on = models.DateField(pgettext_lazy("grant follow-up", "accepted"), null=True, blank=True)
+    # An official's mark that the project's use of the grant is audited more closely (section 16 of Act
+    # 688/2001), with the reason; the random sample of a call is drawn apart from it.
+    closer_audit = models.BooleanField(pgettext_lazy("final report", "marked for a closer audit"), default=False)
+    closer_audit_reason = models.TextField(pgettext_lazy("final report", "reason for a closer audit"), blank=True)
+    closer_audit_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+")
 
     class Meta:
         ordering = ["project"]

@@ -17,6 +17,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from avustus import events
 from avustus.accounts import permissions
 from avustus.actors import user_of
 from avustus.audit.chain import record
@@ -116,6 +117,7 @@ def approve_settlement(settlement: Settlement, *, actor, version: str) -> Settle
                data={"project": project.reference, "sha256": current.sha256, "document": current.document_data})
         # In this transaction, as a signed decision's: an approval that rolls back leaves no task.
         store_settlement_documents.enqueue(current.pk, current.sha256)
+        events.settlement_approved.send(Settlement, settlement=current, actor=actor)
         _close_if_done(project, current, actor)
     return current
 

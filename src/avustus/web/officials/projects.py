@@ -15,7 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from avustus.accounts.permissions import OFFICIAL_ROLES, PAYMENT_APPROVERS, PROJECT_OFFICIALS, has_programme_role
+from avustus.accounts.permissions import (
+    OFFICIAL_ROLES,
+    PAYMENT_APPROVERS,
+    PROJECT_OFFICIALS,
+    can_produce_payment_files,
+    has_programme_role,
+)
 from avustus.calls.models import Call, Programme
 from avustus.errors import Conflict
 from avustus.payments import selectors as payment_selectors
@@ -39,7 +45,8 @@ def project_calls(request):
         raise Http404
     calls = (Call.objects.filter(programme__in=programmes, projects__isnull=False).distinct()
              .select_related("programme").order_by("-closes_at", "slug"))
-    return render(request, "web/officials/project_calls.html", {"calls": calls})
+    return render(request, "web/officials/project_calls.html",
+                  {"calls": calls, "payment_files": can_produce_payment_files(request.user)})
 
 
 @login_required
@@ -79,8 +86,11 @@ def official_context(request, project) -> dict:
     if approves:
         versions = {a.pk: payments.payment_version(a) for a in project.payment_applications.filter(
             status=PaymentApplication.Status.ACCEPTED)}
+    # The settlement's figures once made (everyone who sees the project reads them), its page for officials.
+    settlement = getattr(project, "settlement", None) if project.final_report_accepted_on else None
     return {"manages": manages, "approves": approves, "payment_versions": versions,
-            "active_account": payments.active_account(project)}
+            "active_account": payments.active_account(project), "settlement": settlement,
+            "official": has_programme_role(request.user, programme, OFFICIAL_ROLES)}
 
 
 def review_context(request, project, report: InterimReport | None) -> dict:

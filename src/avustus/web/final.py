@@ -1,0 +1,140 @@
+"""The final report's page: the lead files it (and files it again after a return) with the project's total costs
+and attaches the auditor's statement and other documents; everyone who sees the project reads it with the
+reviews' outcome and reasons. The officials' forms on it (the two reviews, the mark for a closer audit) post to
+``web/officials/closing.py``. Thin: each view reads the form, calls one service and renders.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustus.accounts import permissions
+from avustus.errors import Conflict
+from avustus.projects.models import FundedProject, ScheduleEntry
+from avustus.projects.services import project_for
+from avustus.reports import attachments as report_attachments
+from avustus.reports import final
+from avustus.reports.models import FinalReport, FinalReportAttachment
+from avustus.web.downloads import download_response
+from avustus.web.feedback import error_summary, errors_of, flash
+from avustus.web.projects import _cost_grid, _form_costs
+
+TEXTS = ("effects", "ways_of_working", "work_and_results", "reuse")
+
+
+def _labels() -> dict[str, str]:
+    return {"effects": _("Effects of the project"), "ways_of_working": _("Changed ways of working"),
+            "work_and_results": _("The work done and its results"),
+            "reuse": _("How other municipalities can use the results")}
+
+
+def final_report_of(project: FundedProject) -> FinalReport | None:
+    return (FinalReport.objects.filter(project=project)
+            .select_related("content_reviewed_by", "finance_reviewed_by", "closer_audit_by")
+            .prefetch_related("costs__category", "costs__member__organisation", "attachments").first())
+
+
+def _grid(categories, members, values: dict) -> list[dict]:
+    return [{"category": c, "cells": [{"member": m, "id": f"cost-{c.code}-{m.position}",
+                                        "name": f"cost.{c.code}.{m.position}",
+                                        "vat_free": values.get(f"cost.{c.code}.{m.position}.vat_free", ""),
+                                        "vat": values.get(f"cost.{c.code}.{m.position}.vat", "")}
+                                       for m in members]} for c in categories]
+
+
+def _stored_values(report: FinalReport) -> dict[str, str]:
+    values = {name: getattr(report, name) for name in TEXTS}
+    for cost in report.costs.all():
+        prefix = f"cost.{cost.category.code}.{cost.member.position}"
+        values[f"{prefix}.vat_free"], values[f"{prefix}.vat"] = str(cost.amount_vat_free), str(cost.vat)
+    return values
+
+
+@login_required
+def final_report(request, reference: str):
+    """The final report: the lead's form while it is due or returned, else the report as filed, with its reviews."""
+    from avustus.web.officials.closing import final_review_context
+
+    project = project_for(request.user, reference)
+    entry = project.schedule.filter(kind=ScheduleEntry.Kind.FINAL).first()
+    if entry is None:
+        raise Http404
+    report = final_report_of(project)
+    categories, members = _cost_grid(project)
+    lead = permissions.is_recipient_lead(request.user, project)
+    values: dict[str, str] = {}
+    summary = []
+    if request.method == "POST":
+        values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        costs = _form_costs(request, categories, members)
+        try:
+            final.submit_final_report(project, actor=request.user,
+                                      **{name: request.POST.get(name, "") for name in TEXTS},
+                                      outputs=list(report.outputs) if report is not None else [], costs=costs)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+            return redirect("project-final-report", reference)
+        except ValidationError as exc:
+            fields: dict[str, tuple[str | None, str]] = {name: (name, label) for name, label in _labels().items()}
+            first = f"cost-{categories[0].code}-{members[0].position}" if categories and members else None
+            fields["costs"] = (first, _("Costs"))
+            for i, cost in enumerate(costs):
+                fields[f"costs.{i}"] = (f"cost-{cost.category}-{cost.member}", _("Costs"))
+            summary = error_summary(errors_of(exc), fields)
+        else:
+            messages.success(request, _("The final report was filed. Attach the auditor's statement on the use of "
+                                        "the grant, if you have not yet."))
+            return redirect("project-final-report", reference)
+    editable = (lead and project.state == FundedProject.State.IN_PROGRESS
+                and (report is None or report.status == FinalReport.Status.RETURNED))
+    if report is not None and not values:
+        values = _stored_values(report)
+    attachments = list(report.attachments.all()) if report is not None else []
+    context = {
+        "project": project, "entry": entry, "report": report, "editable": editable, "values": values,
+        "grid": _grid(categories, members, values), "members": members, "error_summary": summary,
+        "texts": [{"name": name, "label": label, "value": values.get(name, "")} for name, label in _labels().items()],
+        "attachments": attachments,
+        "has_statement": any(a.kind == FinalReportAttachment.Kind.AUDITOR_STATEMENT for a in attachments),
+        "kinds": FinalReportAttachment.Kind.choices,
+        "can_attach": report is not None and report.status != FinalReport.Status.ACCEPTED and lead,
+        "outputs": list(project.outputs.order_by("kind", "title", "pk")),
+    }
+    context.update(final_review_context(request, project, report))
+    return render(request, "web/projects/final_report.html", context, status=422 if summary else 200)
+
+
+def _report(request, reference: str) -> FinalReport:
+    report = FinalReport.objects.filter(project=project_for(request.user, reference)).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+@login_required
+@require_POST
+def add_final_attachment(request, reference: str):
+    """The lead attaches the auditor's statement or another document to the final report until it is accepted."""
+    report = _report(request, reference)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError({"file": [_("Choose a file to attach.")]})
+        final.add_final_attachment(report, upload, actor=request.user,
+                                   kind=request.POST.get("kind", FinalReportAttachment.Kind.OTHER))
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, _("The document was attached."))
+    return redirect("project-final-report", reference)
+
+
+@login_required
+def final_attachment(request, reference: str, attachment_id: int):
+    """Always a download, never shown inline from this origin."""
+    report = _report(request, reference)
+    return download_response(report_attachments.open_report_attachment(request.user, report, attachment_id))

@@ -1,0 +1,227 @@
+"""Officials' screens at the end of a funded project: the final report's two reviews and the mark for a closer
+audit (their forms sit on the final report's page, ``web/final.py``), the settlement (preview, settle, a second
+official's approval, returns with their interest) and the day's payment and receivables files.
+
+Every step here moves money or approves what was shown, so it is a screen only: the API has no route for it,
+and each irreversible step needs its box ticked (``feedback.confirm``) and names the version or hash shown.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustus.accounts import permissions
+from avustus.accounts.permissions import OFFICIAL_ROLES, PROJECT_OFFICIALS, has_programme_role
+from avustus.errors import Conflict
+from avustus.payments import payment_file
+from avustus.payments.models import PaymentFile
+from avustus.projects.services import project_for
+from avustus.reports import final
+from avustus.reports.models import FinalReport
+from avustus.reports.services import Rejection
+from avustus.settlement import selectors
+from avustus.settlement import services as settlement_services
+from avustus.settlement.models import Settlement
+from avustus.settlement.receivables import produce_receivables_file
+from avustus.web.feedback import confirm, error_summary, errors_of, flash
+
+
+def final_review_context(request, project, report: FinalReport | None) -> dict:
+    """What the officials' forms on the final report's page need: who may review which part, the version read."""
+    programme = project.call.programme
+    reads = has_programme_role(request.user, programme, OFFICIAL_ROLES)
+    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
+    waiting = manages and report is not None and report.status == FinalReport.Status.SUBMITTED
+    return {
+        "official": reads, "manages": manages,
+        "review_content": waiting and report is not None and report.content_review == FinalReport.Review.PENDING,
+        "review_finances": waiting and report is not None and report.finance_review == FinalReport.Review.PENDING,
+        "report_version": final.final_report_version(report) if report is not None else "",
+        "can_mark": manages and report is not None,
+    }
+
+
+def _final(request, reference: str) -> FinalReport:
+    report = FinalReport.objects.filter(project=project_for(request.user, reference)).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+@login_required
+@require_POST
+def review_final_report(request, reference: str):
+    """Accept the content or the finances (rejecting ineligible costs with reasons), or return the report."""
+    report = _final(request, reference)
+    part, version, reasons = request.POST.get("part", ""), request.POST.get("version", ""), request.POST.get(
+        "reasons", "")
+    try:
+        if request.POST.get("action") == "return":
+            final.return_final_report(report, part, actor=request.user, version=version, reasons=reasons)
+            messages.success(request, _("The final report was returned to the lead."))
+        else:
+            confirm(request)  # with both parts accepted the report is final and the grant is settled on it
+            rejections = []
+            if part == final.FINANCES:
+                for cost in report.costs.all():
+                    amount = request.POST.get(f"reject.{cost.pk}.amount", "").strip()
+                    if amount:
+                        rejections.append(Rejection(cost.pk, amount, request.POST.get(f"reject.{cost.pk}.reason", "")))
+            report = final.accept_final_report(report, part, actor=request.user, version=version,
+                                               rejections=rejections, reasons=reasons)
+            accepted = report.status == FinalReport.Status.ACCEPTED
+            messages.success(request, _("The final report was accepted.") if accepted
+                             else _("Your review was recorded; the other part is still to be reviewed."))
+    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
+        flash(request, exc)
+    return redirect("project-final-report", reference)
+
+
+@login_required
+@require_POST
+def closer_audit(request, reference: str):
+    """Mark the project for a closer audit of its use of the grant, or take the mark off, with the reason."""
+    report = _final(request, reference)
+    marked = request.POST.get("action") == "mark"
+    try:
+        final.mark_for_closer_audit(report, actor=request.user, marked=marked, reason=request.POST.get("reason", ""))
+        messages.success(request, _("The project is marked for a closer audit.") if marked
+                         else _("The mark for a closer audit was taken off."))
+    except (Conflict, ValidationError) as exc:
+        flash(request, exc)
+    return redirect("project-final-report", reference)
+
+
+def _day(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError({field: [_("Give the date as YYYY-MM-DD.")]}) from None
+
+
+def _returns(made: Settlement | None) -> list[dict]:
+    if made is None:
+        return []
+    return [{"entry": r, "periods": r.computation.get("periods", []),
+             "attribution": r.computation.get("attribution", [])} for r in made.returns.order_by("returned_on", "pk")]
+
+
+def _settlement_post(request, project, made: Settlement | None) -> tuple[bool, list]:
+    """One step on the settlement; (done, error summary of the return's form)."""
+    action = request.POST.get("action", "")
+    try:
+        confirm(request)
+        if action == "settle":
+            settlement_services.settle(project, actor=request.user, version=request.POST.get("version", ""))
+            messages.success(request, _("The grant was settled; a second official approves the settlement."))
+        elif action == "approve" and made is not None:
+            settlement_services.approve_settlement(made, actor=request.user, version=request.POST.get("version", ""))
+            messages.success(request, _("The settlement was approved."))
+        elif action == "return" and made is not None:
+            returned = settlement_services.record_return(
+                made, actor=request.user, returned_on=_day(request.POST.get("returned_on", ""), "returned_on"),
+                amount=request.POST.get("amount", ""))
+            messages.success(request, _("The return was recorded, with interest of %(interest)s.")
+                             % {"interest": returned.interest})
+        else:
+            raise Http404
+    except Conflict as exc:
+        flash(request, exc)
+    except ValidationError as exc:
+        if action != "return":
+            flash(request, exc)
+            return True, []
+        return False, error_summary(errors_of(exc), {
+            "confirm": ("return-confirm", _("Confirmation")), "returned_on": ("returned-on", _("Returned on")),
+            "amount": ("return-amount", _("Amount returned"))})
+    return True, []
+
+
+@login_required
+def project_settlement(request, reference: str):
+    """The settlement of a project: its figures previewed, settled, approved by a second official, and returns."""
+    project = project_for(request.user, reference)
+    programme = project.call.programme
+    if not has_programme_role(request.user, programme, OFFICIAL_ROLES):
+        raise Http404
+    made = Settlement.objects.filter(project=project).select_related("prepared_by", "approved_by").first()
+    summary: list = []
+    values = {"returned_on": "", "amount": ""}
+    if request.method == "POST":
+        done, summary = _settlement_post(request, project, made)
+        if done:
+            return redirect("project-settlement", reference)
+        values = {"returned_on": request.POST.get("returned_on", ""), "amount": request.POST.get("amount", "")}
+    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
+    preview, digest, not_yet = None, "", ""
+    if made is None and manages:
+        try:
+            preview, digest = settlement_services.settlement_preview(project, actor=request.user)
+        except Conflict as exc:
+            not_yet = str(exc)
+    returned = settlement_services.returned_total(made) if made is not None else None
+    context = {
+        "project": project, "settlement": made, "preview": preview,
+        "figures": made.snapshot if made is not None else preview,
+        "digest": digest, "not_yet": not_yet,
+        "manages": manages, "approves": made is not None and manages and made.prepared_by_id != request.user.pk,
+        "returns": _returns(made), "returned": returned,
+        "left": made.to_return - returned if made is not None and returned is not None else None,
+        "error_summary": summary, "values": values,
+        "receivable_reference": payment_file.reference_of(payment_file.RECEIVABLE_PREFIX, made.pk) if made else "",
+    }
+    return render(request, "web/officials/settlement.html", context, status=422 if summary else 200)
+
+
+def _check_files(request) -> None:
+    if not permissions.can_produce_payment_files(request.user):
+        raise Http404
+
+
+@login_required
+def payment_files(request):
+    """The approved payments and amounts to return not yet in a file; produce the day's file; earlier files."""
+    _check_files(request)
+    summary: list = []
+    day_value = request.POST.get("day", "") if request.method == "POST" else timezone.localdate().isoformat()
+    if request.method == "POST":
+        try:
+            confirm(request)
+            day = _day(day_value, "day")
+            if request.POST.get("kind") == PaymentFile.Kind.RECEIVABLES:
+                made = produce_receivables_file(day, actor=request.user)
+            else:
+                made = payment_file.produce_payment_file(day, actor=request.user)
+        except ValidationError as exc:
+            summary = error_summary(errors_of(exc), {"confirm": ("file-confirm", _("Confirmation")),
+                                                     "day": ("file-day", _("Day approved"))})
+        else:
+            if made is None:
+                messages.info(request, _("Nothing approved on that day is waiting for a file."))
+            else:
+                messages.success(request, _("The file was produced; download it below."))
+            return redirect("officials-payment-files")
+    return render(request, "web/officials/payment_files.html", {
+        "payments": selectors.unfiled_payments(), "receivables": selectors.unfiled_receivables(),
+        "files": selectors.produced_files(), "day": day_value, "error_summary": summary,
+        "kinds": PaymentFile.Kind.choices,
+    }, status=422 if summary else 200)
+
+
+@login_required
+def payment_file_download(request, pk: int):
+    """A file produced earlier, byte for byte (its hash checked), as a CSV download; the read is audited."""
+    _check_files(request)
+    made = payment_file.reprint(pk, actor=request.user)
+    response = HttpResponse(made.content.encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{made.kind}-{made.day.isoformat()}-{made.pk}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,218 @@
+"""The end of a 2020 grant told through the screens: the lead files the final report and its auditor's statement,
+officials return it, accept its content and its finances, mark a closer audit, settle, approve (a second official,
+ticking the box and naming the hash shown) and record a return whose interest the page shows line by line."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from avustus.accounts import contacts
+from avustus.actors import SYSTEM
+from avustus.audit.models import AuditEntry
+from avustus.messaging.models import OutboundMessage
+from avustus.reports import final
+from avustus.reports.models import FinalReport
+from avustus.settlement.models import Return, Settlement
+from tests.applications.test_attachments import make_pdf
+from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
+from tests.settlement.test_end_to_end import _through_two_payments
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = {"effects": "Asiointi nopeutui.", "ways_of_working": "Yhteinen palvelupiste.",
+         "work_and_results": "Rajapinta ja ohjeet.", "reuse": "Muut kunnat voivat ottaa rajapinnan käyttöön."}
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _file(client, project, vat_free="20 000,00", **texts):
+    data = {**TEXTS, **texts, "cost.cost-1.0.vat_free": vat_free, "cost.cost-1.0.vat": "0"}
+    return client.post(reverse("project-final-report", args=[project.reference]), data)
+
+
+def _review(client, project, part, action="accept", reasons="", **extra):
+    report = FinalReport.objects.get(project=project)
+    data = {"part": part, "action": action, "reasons": reasons, "version": final.final_report_version(report),
+            "confirm": "yes", **extra}
+    response = client.post(reverse("review-final-report", args=[project.reference]), data)
+    assert response.status_code == 302
+    report.refresh_from_db()
+    return report
+
+
+def _attach_statement(client, project):
+    response = client.post(reverse("add-final-attachment", args=[project.reference]),
+                           {"kind": "auditor", "file": SimpleUploadedFile("lausunto.pdf", make_pdf())})
+    assert response.status_code == 302
+
+
+def test_the_lead_files_the_final_report_and_a_bad_one_is_refused_with_linked_errors(cast, storage):  # noqa: F811
+    lead = _client(cast.lead)
+    page = lead.get(reverse("project-final-report", args=[cast.project.reference]))
+    assert page.status_code == 200 and b'name="effects"' in page.content
+    refused = _file(lead, cast.project, vat_free="paljon", effects="  ")
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert 'href="#effects"' in html and 'href="#cost-cost-1-0"' in html
+    assert not FinalReport.objects.filter(project=cast.project).exists()
+    # What was typed stays on the form.
+    assert "Yhteinen palvelupiste." in html
+    assert _file(lead, cast.project).status_code == 302
+    report = FinalReport.objects.get(project=cast.project)
+    assert report.status == "submitted" and report.effects == TEXTS["effects"]
+    # A partner reads the report but may not file or attach.
+    partner = _client(cast.partner)
+    assert partner.get(reverse("project-final-report", args=[cast.project.reference])).status_code == 200
+    assert _file(partner, cast.project).status_code == 403
+
+
+def test_returned_refiled_reviewed_settled_approved_and_returned_with_interest(cast, storage):  # noqa: F811
+    _through_two_payments(cast)
+    project, ref = cast.project, cast.project.reference
+    contacts.add_organisation_address(project.application.lead.organisation, "kirjaamo@kankaanpaa.example.fi",
+                                      actor=SYSTEM)
+    lead, official, second = _client(cast.lead), _client(cast.official), _client(cast.second_official)
+    assert _file(lead, project).status_code == 302
+    _attach_statement(lead, project)
+
+    # The content review returns it with reasons; the lead reads them and files again.
+    report = _review(official, project, "content", "return", reasons="Vaikutuksia ei ole kuvattu.")
+    assert report.status == "returned"
+    assert OutboundMessage.objects.filter(event="final_report_returned").exists()
+    page = lead.get(reverse("project-final-report", args=[ref])).content.decode()
+    assert "Vaikutuksia ei ole kuvattu." in page and 'name="effects"' in page
+    assert _file(lead, project, effects="Asiointi nopeutui puolella.").status_code == 302
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.version == 3
+
+    # A stale version is refused and changes nothing.
+    stale = official.post(reverse("review-final-report", args=[ref]),
+                          {"part": "content", "action": "accept", "version": "1:1:submitted:pending:pending",
+                           "confirm": "yes"})
+    assert stale.status_code == 302
+    report.refresh_from_db()
+    assert report.content_review == "pending"
+    # Accepting needs the box ticked.
+    report = _review(official, project, "content", confirm="")
+    assert report.content_review == "pending"
+    report = _review(official, project, "content")
+    assert report.content_review == "accepted" and report.status == "submitted"
+    cost = report.costs.get()
+    report = _review(second, project, "finances", **{f"reject.{cost.pk}.amount": "1 000,00",
+                                                     f"reject.{cost.pk}.reason": "Laitehankinta."})
+    assert report.status == "accepted"
+    assert OutboundMessage.objects.filter(event="final_report_accepted").exists()
+
+    # The mark for a closer audit needs its reason.
+    official.post(reverse("final-closer-audit", args=[ref]), {"action": "mark", "reason": " "})
+    report.refresh_from_db()
+    assert not report.closer_audit
+    official.post(reverse("final-closer-audit", args=[ref]), {"action": "mark", "reason": "Suuret laitekulut."})
+    report.refresh_from_db()
+    assert report.closer_audit and report.closer_audit_by == cast.official
+    assert AuditEntry.objects.filter(action="final_report.closer_audit_marked").count() == 1
+
+    # Settlement: 19 000,00 accepted, 85 % = 16 150,00; 72 643,81 paid, so 56 493,81 to return.
+    url = reverse("project-settlement", args=[ref])
+    page = official.get(url).content.decode()
+    digest = re.search(r'name="version" value="([0-9a-f]{64})"', page).group(1)
+    assert "56\u00a0493,81\u00a0€" in page
+    official.post(url, {"action": "settle", "version": digest})  # the box not ticked
+    assert not Settlement.objects.filter(project=project).exists()
+    official.post(url, {"action": "settle", "version": "0" * 64, "confirm": "yes"})
+    assert not Settlement.objects.filter(project=project).exists()
+    assert official.post(url, {"action": "settle", "version": digest, "confirm": "yes"}).status_code == 302
+    made = Settlement.objects.get(project=project)
+    assert (made.final_grant, made.to_return) == (Decimal("16150.00"), Decimal("56493.81"))
+    # Four eyes: the official who settled cannot approve.
+    assert official.post(url, {"action": "approve", "version": made.sha256, "confirm": "yes"}).status_code == 403
+    second.post(url, {"action": "approve", "version": made.sha256})
+    made.refresh_from_db()
+    assert made.status == "prepared"
+    second.post(url, {"action": "approve", "version": made.sha256, "confirm": "yes"})
+    made.refresh_from_db()
+    assert made.status == "approved" and made.approved_by == cast.second_official
+    assert OutboundMessage.objects.filter(event="settlement_approved").exists()
+
+    # A return: a bad amount is refused on the form with its field linked, and nothing is stored.
+    refused = official.post(url, {"action": "return", "returned_on": "2021-12-31", "amount": "kaikki",
+                                  "confirm": "yes"})
+    assert refused.status_code == 422 and 'href="#return-amount"' in refused.content.decode()
+    assert not Return.objects.exists()
+    official.post(url, {"action": "return", "returned_on": "2021-12-31", "amount": "30 000,00", "confirm": "yes"})
+    returned = Return.objects.get()
+    assert returned.interest == Decimal("1011.62")
+    page = official.get(url).content.decode()
+    assert "1\u00a0011,62\u00a0€" in page and "2020-11-20" in page and "29\u00a0000,00\u00a0€" in page
+    # The lead reads the figures on the project's page, not the officials' settlement page.
+    assert "56\u00a0493,81\u00a0€" in lead.get(reverse("project", args=[ref])).content.decode()
+    assert lead.get(url).status_code == 404
+
+
+def test_payment_files_are_produced_once_and_downloaded_again_as_they_were(cast, storage):  # noqa: F811
+    from django.utils import timezone
+
+    _through_two_payments(cast)
+    approver = _client(cast.decision_maker)
+    url = reverse("officials-payment-files")
+    page = approver.get(url).content.decode()
+    assert cast.project.reference in page
+    day = timezone.localdate().isoformat()
+    refused = approver.post(url, {"kind": "payments", "day": day})  # the box not ticked
+    assert refused.status_code == 422 and 'href="#file-confirm"' in refused.content.decode()
+    from avustus.payments.models import PaymentFile
+
+    assert not PaymentFile.objects.exists()
+    assert approver.post(url, {"kind": "payments", "day": day, "confirm": "yes"}).status_code == 302
+    made = PaymentFile.objects.get()
+    assert made.entries.count() == 2
+    approver.post(url, {"kind": "payments", "day": day, "confirm": "yes"})
+    assert PaymentFile.objects.count() == 1  # nothing new to list
+    download = approver.get(reverse("payment-file", args=[made.pk]))
+    assert download["Content-Type"].startswith("text/csv") and download.content == made.content.encode()
+    assert AuditEntry.objects.filter(action="payments.file_reprinted").count() == 1
+    # Recipients do not know the page exists.
+    assert _client(cast.lead).get(url).status_code == 404
+    # In Swedish and in English too.
+    from django.conf import settings
+
+    for language, heading in (("sv", "Betalningsfiler"), ("en", "Payment files"), ("fi", "Maksatustiedostot")):
+        approver.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        assert f"<h1>{heading}</h1>" in approver.get(url).content.decode()
+
+
+def test_each_settlement_step_is_taken_only_by_whom_it_belongs_to(cast, storage):  # noqa: F811
+    """The settlement page's three actions share a route; each is asked here by everyone, and a refusal leaves
+    nothing changed and nothing logged."""
+    from avustus.settlement import services as settlement
+    from tests.settlement.test_end_to_end import _final_accepted
+
+    _through_two_payments(cast)
+    _final_accepted(cast, "20 000,00")
+    url = reverse("project-settlement", args=[cast.project.reference])
+    _snapshot, digest = settlement.settlement_preview(cast.project, actor=cast.official)
+    for user in (cast.partner, cast.lead, cast.decision_maker, cast.outsider):
+        _client(user).post(url, {"action": "settle", "version": digest, "confirm": "yes"})
+    assert not Settlement.objects.exists() and not AuditEntry.objects.filter(action="settlement.prepared").exists()
+    made = settlement.settle(cast.project, actor=cast.official, version=digest)
+    for user in (cast.partner, cast.lead, cast.decision_maker, cast.official, cast.outsider):
+        _client(user).post(url, {"action": "approve", "version": made.sha256, "confirm": "yes"})
+    made.refresh_from_db()
+    assert made.status == "prepared" and not AuditEntry.objects.filter(action="settlement.approved").exists()
+    made = settlement.approve_settlement(made, actor=cast.second_official, version=made.sha256)
+    for user in (cast.partner, cast.lead, cast.decision_maker, cast.outsider):
+        _client(user).post(url, {"action": "return", "returned_on": "2021-12-31", "amount": "100,00",
+                                 "confirm": "yes"})
+    assert not Return.objects.exists() and not AuditEntry.objects.filter(action="settlement.returned").exists()
+    # The box not ticked: nothing recorded by the official either.
+    _client(cast.official).post(url, {"action": "return", "returned_on": "2021-12-31", "amount": "100,00"})
+    assert not Return.objects.exists()
