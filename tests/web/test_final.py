@@ -154,8 +154,13 @@ def test_returned_refiled_reviewed_settled_approved_and_returned_with_interest(c
     page = official.get(url).content.decode()
     assert "1\u00a0011,62\u00a0€" in page and "2020-11-20" in page and "29\u00a0000,00\u00a0€" in page
     # The lead reads the figures on the project's page, not the officials' settlement page.
-    assert "56\u00a0493,81\u00a0€" in lead.get(reverse("project", args=[ref])).content.decode()
+    lead_page = lead.get(reverse("project", args=[ref])).content.decode()
+    assert "56\u00a0493,81\u00a0€" in lead_page
     assert lead.get(url).status_code == 404
+    # The signed settlement decision is linked in both languages for the lead and the officials, not for partners.
+    sv_pdf = reverse("settlement-document", args=[ref, "sv", "pdf"])
+    assert sv_pdf in lead_page and sv_pdf in page
+    assert sv_pdf not in _client(cast.partner).get(reverse("project", args=[ref])).content.decode()
 
 
 def test_payment_files_are_produced_once_and_downloaded_again_as_they_were(cast, storage):  # noqa: F811
