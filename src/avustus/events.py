@@ -47,3 +47,10 @@ payment_application_submitted = Signal()
 payment_application_decided = Signal()
 # application=, actor=: a payment was recorded as made (``payments.services.record_payment``).
 payment_made = Signal()
+
+# Change requests to a funded project (``changes.services``), each sent inside the service's transaction.
+# request=, actor=: the lead asked for a change (``submit_request``); ``request`` is a ``changes.ChangeRequest``.
+change_request_submitted = Signal()
+# request=, actor=: a change request was rejected (``reject_request``) or confirmed as an amending decision
+# (``confirm_request``: ``request.decision`` is the signed ``ChangeDecision``); its ``status`` says which.
+change_request_decided = Signal()
