@@ -234,3 +234,8 @@ def test_confirmation_checks_again_under_the_lock(cast):
         changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True)
     cast.project.refresh_from_db()
     assert cast.project.implementation_end == date(2021, 11, 30)
+
+
+def test_the_2020_round_records_its_appropriations_period_of_use(round_2020):
+    # A three-year transferable appropriation of the 2019 budget: usable in 2019, 2020 and 2021.
+    assert round_2020.appropriation_usable_until == date(2021, 12, 31)
