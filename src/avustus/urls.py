@@ -7,7 +7,7 @@ from django.urls import include, path
 from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web import applicant, contact, health, history, opendata, projects, reuse, tokens, views
+from avustus.web import applicant, changes, contact, health, history, opendata, projects, reuse, tokens, views
 from avustus.web.csp import allow_document_style
 from avustus.web.officials import evaluation, later, notifications, proposal, rectification, reviews, screening, setup
 from avustus.web.officials import projects as official_projects
@@ -53,6 +53,11 @@ urlpatterns = [
     path("projects/<str:reference>/accounts/<int:pk>/", official_projects.handle_account, name="handle-account"),
     path("projects/<str:reference>/payments/apply/", projects.apply_payment, name="apply-payment"),
     path("projects/<str:reference>/payments/<int:pk>/", official_projects.handle_payment, name="handle-payment"),
+    path("projects/<str:reference>/changes/", changes.project_changes, name="project-changes"),
+    path("projects/<str:reference>/changes/<int:pk>/", changes.project_change, name="project-change"),
+    path("projects/<str:reference>/changes/<int:pk>/decide/", changes.decide_change, name="decide-change"),
+    path("projects/<str:reference>/changes/decisions/<int:pk>/<str:lang>/", changes.change_decision,
+         name="project-change-decision"),
     path("officials/projects/", official_projects.project_calls, name="officials-project-calls"),
     path("rounds/<slug:slug>/projects/", official_projects.call_projects, name="officials-projects"),
     path("officials/", setup.workbench, name="officials"),

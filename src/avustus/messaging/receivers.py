@@ -153,3 +153,6 @@ def connect() -> None:
     from avustus.messaging import followup  # it builds on this module's helpers
 
     followup.connect()
+    from avustus.messaging import changes  # change requests to a funded project
+
+    changes.connect()
