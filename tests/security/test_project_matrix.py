@@ -23,6 +23,7 @@ from avustus.accounts import tokens as api_tokens
 from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
 from avustus.actors import SYSTEM
+from avustus.changes import services as changes
 from avustus.payments import services as payments
 from avustus.reports import attachments as report_attachments
 from avustus.reports import services as reports
@@ -37,7 +38,8 @@ ACTORS = ("anonymous", "other", "partner", "lead", "reviewer", "official", "deci
 
 # Objects: project (Kankaanpää's 2020 grant: report 1 accepted, an account in use and a change of it pending,
 # instalment 1 applied for), report (report 2, filed, with a document), report-due (report 3, not filed),
-# report-attachment (report 2's document), account (the pending change), payment (instalment 1), call (the round).
+# report-attachment (report 2's document), account (the pending change), payment (instalment 1), call (the round),
+# change (an extension to 31.12.2021 asked for) and change-decision (the amending decision of an earlier one).
 # The lead's posts that meet a state moved on (an account pending already, a payment being handled) answer
 # 409 in the API and a message on the screen: the permission was granted before the state was looked at.
 PROJECT_MATRIX = [
@@ -55,6 +57,11 @@ PROJECT_MATRIX = [
     ("apply-payment",               "GET",  "project",     LOGIN, NF,  NO,  OK,  NF,  NO,  NO),
     ("apply-payment",               "POST", "project",     LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
     ("handle-payment",              "POST", "payment",     LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    ("project-changes",             "GET",  "project",     LOGIN, NF,  OK,  OK,  NF,  OK,  OK),
+    ("project-changes",             "POST", "project",     LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
+    ("project-change",              "GET",  "change",      LOGIN, NF,  OK,  OK,  NF,  OK,  OK),
+    ("decide-change",               "POST", "change",      LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    ("project-change-decision",     "GET",  "change-decision", LOGIN, NF, OK, OK, NF, OK, OK),
     ("officials-project-calls",     "GET",  "none",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-projects",          "GET",  "call",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("api-v1:list_projects",        "GET",  "none",        BAD,   OK,  OK,  OK,  OK,  OK,  OK),
@@ -67,6 +74,9 @@ PROJECT_MATRIX = [
     ("api-v1:register_account",     "POST", "project",     BAD,   NF,  NO,  CONFLICT, NF, CONFLICT, NO),
     ("api-v1:apply_for_payment",    "POST", "project",     BAD,   NF,  NO,  CONFLICT, NF, NO, NO),
     ("api-v1:list_payments",        "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:list_change_requests", "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:submit_change_request", "POST", "project",    BAD,   NF,  NO,  CONFLICT, NF, NO, NO),
+    ("api-v1:withdraw_change_request", "POST", "change",   BAD,   NF,  NO,  OK,  NF,  NO,  NO),
 ]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -96,12 +106,20 @@ def project_world(cast):
                                    costs=[CostInput("cost-1", 0, "5000.00")])
     attachment = report_attachments.add_report_attachment(second, SimpleUploadedFile("a.pdf", PDF), actor=cast.lead)
     pending = payments.register_account(project, "FI14 1009 3000 1234 58", "Kankaanpää", actor=cast.lead)
+    earlier = changes.submit_request(project, actor=cast.lead, kind="extension", reasons="Viivästys.",
+                                     new_end=date(2021, 12, 15))
+    earlier = changes.approve_request(earlier, actor=cast.official, version=earlier.version)
+    amending = changes.confirm_request(earlier, actor=cast.second_official, version=earlier.version, confirmed=True)
+    change = changes.submit_request(project, actor=cast.lead, kind="extension", reasons="Lisää aikaa.",
+                                    new_end=date(2021, 12, 31))
     ref = project.reference
     objects = {
         "none": {}, "project": {"reference": ref}, "call": {"slug": project.call.slug},
         "report": {"reference": ref, "number": 2}, "report-due": {"reference": ref, "number": 3},
         "report-attachment": {"reference": ref, "number": 2, "attachment_id": attachment.pk},
         "account": {"reference": ref, "pk": pending.pk}, "payment": {"reference": ref, "pk": payment.pk},
+        "change": {"reference": ref, "pk": change.pk},
+        "change-decision": {"reference": ref, "pk": amending.pk, "lang": "sv"},
     }
     actors = {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
               "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker}
@@ -134,6 +152,13 @@ def _body(name: str, world: dict):
         return {"action": "confirm", "note": "Soitettu kirjaamoon."}, None
     if name == "project-schedule":
         return {"action": "due", "entry": "interim:3", "due_on": "2021-03-01", "reason": "Sovittu puhelimessa."}, None
+    if name in ("project-changes", "api-v1:submit_change_request"):
+        body = {"kind": "extension", "reasons": "Vielä lisää aikaa.", "new_end": "2021-12-31"}
+        return (json.dumps(body), "application/json") if name.startswith("api") else (body, None)
+    if name == "decide-change":
+        return {"action": "approve", "version": "1"}, None
+    if name == "api-v1:withdraw_change_request":
+        return json.dumps({"version": 1}), "application/json"
     if name == "apply-payment":
         return {"key": "matrix"}, None
     if name == "handle-payment":
