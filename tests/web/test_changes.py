@@ -1,0 +1,67 @@
+"""Change requests through the screens: the lead's form (errors summarised, nothing stored), an official's
+approval, and a second official's confirmation only with the box ticked, naming the version shown."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from avustus.changes.models import ChangeDecision, ChangeRequest
+from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_an_extension_beyond_the_period_of_use_is_summarised_and_nothing_stored(cast):
+    response = _client(cast.lead).post(reverse("project-changes", args=[cast.project.reference]), {
+        "kind": "extension", "new_end": "2022-06-30", "reasons": "Viivästys."})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'href="#new-end"' in page and "period of use" in page
+    assert 'value="2022-06-30"' in page  # what was typed stays in the form
+    assert not ChangeRequest.objects.exists()
+
+
+def test_a_bad_date_is_refused_in_words(cast):
+    response = _client(cast.lead).post(reverse("project-changes", args=[cast.project.reference]), {
+        "kind": "extension", "new_end": "31.12.", "reasons": "Viivästys."})
+    assert response.status_code == 422 and "YYYY-MM-DD" in response.content.decode()
+
+
+def test_from_request_to_amending_decision_on_the_screens(cast):
+    ref = cast.project.reference
+    response = _client(cast.lead).post(reverse("project-changes", args=[ref]), {
+        "kind": "extension", "new_end": "2021-12-31", "reasons": "Viivästys."})
+    change = ChangeRequest.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("project-change", args=[ref, change.pk])
+
+    decide = reverse("decide-change", args=[ref, change.pk])
+    _client(cast.official).post(decide, {"action": "approve", "version": "1", "reasons": "Perusteltu."})
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.APPROVED and change.version == 2
+
+    second = _client(cast.second_official)
+    page = second.get(reverse("project-change", args=[ref, change.pk])).content.decode()
+    assert 'name="confirm"' in page and 'name="version" value="2"' in page
+    second.post(decide, {"action": "confirm", "version": "2"})  # the box not ticked
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.APPROVED
+    second.post(decide, {"action": "confirm", "version": "1", "confirm": "yes"})  # a stale version
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.APPROVED
+    second.post(decide, {"action": "confirm", "version": "2", "confirm": "yes"})
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.DECIDED
+    decision = ChangeDecision.objects.get()
+    page = _client(cast.lead).get(reverse("project-change-decision", args=[ref, decision.pk, "sv"])).content.decode()
+    assert "Ändringsbeslut" in page and "31.12.2021" in page
+    cast.project.refresh_from_db()
+    assert cast.project.implementation_end == date(2021, 12, 31)
