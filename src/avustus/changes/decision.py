@@ -40,7 +40,7 @@ def _names(organisation) -> dict:
 
 
 def _change(project: FundedProject, request: ChangeRequest, before: ProjectRevision) -> dict:
-    change = {"kind": request.kind, "reasons": request.reasons,
+    change: dict = {"kind": request.kind, "reasons": request.reasons,
               "submitted_on": request.submitted_at.date().isoformat()}
     if request.kind == ChangeRequest.Kind.EXTENSION:
         final = project.schedule.filter(kind="final").first()

@@ -18,7 +18,7 @@ from avustus.rules.money import format_amount
 
 LANGUAGES = ("fi", "sv")
 
-WORDS = {
+WORDS: dict[str, dict] = {
     "fi": {
         "title": "Muutospäätös",
         "subject": "Valtionavustuksen {reference} ({title}) ehtojen muuttaminen",

@@ -84,7 +84,10 @@ MOVE_MESSAGES = {
 }
 
 
-def _moves(project: FundedProject, moves: list[MoveInput]) -> list[rules.Move]:
+Cell = tuple[str, int]  # a cost category's code and a member's position
+
+
+def _moves(project: FundedProject, moves: list[MoveInput]) -> list[rules.Move[Cell]]:
     codes = set(project.call.cost_categories.values_list("code", flat=True))
     positions = {m.position for m in members_in_force(project)}
     parsed = []
@@ -103,7 +106,7 @@ def _moves(project: FundedProject, moves: list[MoveInput]) -> list[rules.Move]:
     return parsed
 
 
-def _check_moves(project: FundedProject, moves: list[rules.Move]) -> dict[tuple[str, int], Decimal]:
+def _check_moves(project: FundedProject, moves: list[rules.Move[Cell]]) -> dict[Cell, Decimal]:
     try:
         return rules.apply_moves(_budget(project), moves, _accepted(project))
     except rules.MoveError as exc:
@@ -154,8 +157,9 @@ def _validate(project: FundedProject, request: ChangeRequest) -> None:
         _check_partners(project, list(request.add_partners), list(request.remove_partners))
 
 
-def _stored_moves(request: ChangeRequest) -> list[rules.Move]:
-    return [rules.Move(tuple(m["from"]), tuple(m["to"]), Decimal(m["amount"])) for m in request.moves]
+def _stored_moves(request: ChangeRequest) -> list[rules.Move[Cell]]:
+    return [rules.Move((m["from"][0], m["from"][1]), (m["to"][0], m["to"][1]), Decimal(m["amount"]))
+            for m in request.moves]
 
 
 def submit_request(project: FundedProject, *, actor, kind: str, reasons: str, new_end: date | None = None,
@@ -175,7 +179,7 @@ def submit_request(project: FundedProject, *, actor, kind: str, reasons: str, ne
         if kind == ChangeRequest.Kind.EXTENSION:
             request.new_end = new_end
         elif kind == ChangeRequest.Kind.BUDGET:
-            request.moves = [{"from": list(m.source), "to": list(m.target), "amount": f"{m.amount:.2f}"}
+            request.moves = [{"from": [*m.source], "to": [*m.target], "amount": f"{m.amount:.2f}"}
                              for m in _moves(locked, list(moves or []))]
         else:
             request.add_partners = sorted(set(add_partners or []))

@@ -17,6 +17,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from avustus.rules.money import euros
 
@@ -57,12 +58,15 @@ def payment_beyond_period(paid_on: date, usable_until: date | None) -> bool:
     return usable_until is not None and paid_on > usable_until
 
 
+Cell = TypeVar("Cell", bound=Hashable)
+
+
 @dataclass(frozen=True)
-class Move:
+class Move(Generic[Cell]):
     """``amount`` euros from the budget cell ``source`` to ``target`` (a cell: a category and a member)."""
 
-    source: Hashable
-    target: Hashable
+    source: Cell
+    target: Cell
     amount: Decimal
 
 
@@ -73,8 +77,8 @@ class MoveError(ValueError):
         self.index = index
 
 
-def apply_moves(budget: Mapping[Hashable, Decimal], moves: Iterable[Move],
-                accepted: Mapping[Hashable, Decimal] | None = None) -> dict[Hashable, Decimal]:
+def apply_moves(budget: Mapping[Cell, Decimal], moves: Iterable[Move[Cell]],
+                accepted: Mapping[Cell, Decimal] | None = None) -> dict[Cell, Decimal]:
     """The budget after ``moves``, in order: a target cell that has no line yet is opened at zero.
 
     Refused (``MoveError`` naming the move and why): a move within one cell, a non-positive amount, a source
