@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from avustus import events
 from avustus.accounts import permissions
@@ -77,10 +78,10 @@ def _extension_message(code: str, project: FundedProject) -> str:
 
 
 MOVE_MESSAGES = {
-    rules.SAME_CELL: "A move goes to another cost category or member.",
-    rules.NOT_POSITIVE: "Give an amount of more than zero euros.",
-    rules.UNKNOWN_CELL: "The approved budget has nothing in this cost category for this member.",
-    rules.BELOW_ACCEPTED: "The move would leave less than the costs already accepted (or below zero).",
+    rules.SAME_CELL: gettext_lazy("A move goes to another cost category or member."),
+    rules.NOT_POSITIVE: gettext_lazy("Give an amount of more than zero euros."),
+    rules.UNKNOWN_CELL: gettext_lazy("The approved budget has nothing in this cost category for this member."),
+    rules.BELOW_ACCEPTED: gettext_lazy("The move would leave less than the costs already accepted (or below zero)."),
 }
 
 
@@ -110,7 +111,7 @@ def _check_moves(project: FundedProject, moves: list[rules.Move[Cell]]) -> dict[
     try:
         return rules.apply_moves(_budget(project), moves, _accepted(project))
     except rules.MoveError as exc:
-        raise Invalid({f"moves.{exc.index}": [_(MOVE_MESSAGES[exc.kind])]}) from exc
+        raise Invalid({f"moves.{exc.index}": [str(MOVE_MESSAGES[exc.kind])]}) from exc
 
 
 def _check_partners(project: FundedProject, add: list[int], remove: list[int]) -> None:

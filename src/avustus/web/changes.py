@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from avustus.accounts import permissions
@@ -46,10 +47,14 @@ def _submit(request, project: FundedProject):
                                   remove_partners=_ids(post.getlist("remove_partners")))
 
 
-FIELDS = {"kind": ("kind-extension", "Change"), "new_end": ("new-end", "New end of implementation"),
-          "moves": ("source", "Move of the budget"), "moves.0": ("amount", "Move of the budget"),
-          "partners": ("add-partner", "Partners"), "add_partners": ("add-partner", "Partner to add"),
-          "remove_partners": ("remove-partner", "Partner to remove"), "reasons": ("reasons", "Reasons")}
+FIELDS = {"kind": ("kind-extension", gettext_lazy("What to change")),
+          "new_end": ("new-end", gettext_lazy("New end of implementation")),
+          "moves": ("source", gettext_lazy("Move of the budget")),
+          "moves.0": ("amount", gettext_lazy("Move of the budget")),
+          "partners": ("add-partner", gettext_lazy("Partners")),
+          "add_partners": ("add-partner", gettext_lazy("Partner to add")),
+          "remove_partners": ("remove-partner", gettext_lazy("Partner to remove")),
+          "reasons": ("reasons", gettext_lazy("Reasons"))}
 
 
 @login_required
@@ -66,7 +71,7 @@ def project_changes(request, reference: str):
             messages.error(request, str(exc))
             return redirect("project-changes", reference)
         except ValidationError as exc:
-            summary = error_summary(errors_of(exc), {k: (target, _(label)) for k, (target, label) in FIELDS.items()})
+            summary = error_summary(errors_of(exc), {k: (target, str(label)) for k, (target, label) in FIELDS.items()})
         else:
             messages.success(request, _("The change request was submitted."))
             return redirect("project-change", reference, submitted.pk)
