@@ -56,7 +56,7 @@ WORDS: dict[str, dict] = {
         "remove": "{name} är inte längre delgenomförare i projektet.",
         "grounds": "Motivering",
         "rectification": "Anvisning om begäran om omprövning",
-        "kinds": {"extension": "förlängning av genomförandetiden", "budget": "ändring av kostnadsförslaget",
+        "kinds": {"extension": "förlängning av genomförandetiden", "budget": "ändring av kostnadsberäkningen",
                   "partners": "ändring av delgenomförarna"},
     },
 }
