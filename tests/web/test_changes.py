@@ -65,3 +65,19 @@ def test_from_request_to_amending_decision_on_the_screens(cast):
     assert "Ändringsbeslut" in page and "31.12.2021" in page
     cast.project.refresh_from_db()
     assert cast.project.implementation_end == date(2021, 12, 31)
+
+
+def test_the_versions_of_the_terms_are_listed_in_finnish(cast):
+    from avustus.changes import services as changes
+
+    request = changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="Viivästys.",
+                                     new_end=date(2021, 12, 31))
+    request = changes.approve_request(request, actor=cast.official, version=request.version)
+    changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True)
+    client = Client()
+    client.force_login(cast.partner)
+    client.cookies["django_language"] = "fi"
+    page = client.get(reverse("project-changes", args=[cast.project.reference])).content.decode()
+    assert "Hankkeen ehtojen versiot" in page and "Alkuperäisen päätöksen mukaan" in page
+    assert "30.11.2021" in page and "31.12.2021" in page
+    assert "Hae muutosta" not in page  # a partner reads, the lead asks

@@ -4,6 +4,8 @@
 Thin: each view reads the form, calls one service of ``changes.services`` and renders or redirects.
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -82,6 +84,8 @@ def project_changes(request, reference: str):
                   .exclude(pk__in=in_force).order_by("name_fi")) if lead else []
     return render(request, "web/projects/changes.html", {
         "project": project, "requests": list(project.change_requests.select_related("decision")),
+        "revisions": [(r, next((date.fromisoformat(e["due_on"]) for e in r.schedule if e["kind"] == "final"), None))
+                      for r in project.revisions.select_related("change_request").order_by("number")],
         "can_request": lead and project.state == FundedProject.State.IN_PROGRESS,
         "cells": [(f"{c.code}:{m.position}", c, m) for c in categories for m in members],
         "partners": [m for m in members if m.role == "partner"], "candidates": candidates,
@@ -102,8 +106,12 @@ def project_change(request, reference: str, pk: int):
     change = _request_of(project, pk)
     manages = has_programme_role(request.user, project.call.programme, PROJECT_OFFICIALS)
     decision = ChangeDecision.objects.filter(request=change).first()
+    categories = {c.code: c for c in project.call.cost_categories.all()}
+    members = {m.position: m for m in project.application.members.select_related("organisation")}
+    moves = [{"amount": m["amount"], "source": categories.get(m["from"][0]), "source_member": members.get(m["from"][1]),
+              "target": categories.get(m["to"][0]), "target_member": members.get(m["to"][1])} for m in change.moves]
     return render(request, "web/projects/change.html", {
-        "project": project, "change": change, "decision": decision, "manages": manages,
+        "project": project, "change": change, "decision": decision, "manages": manages, "moves": moves,
         "is_lead": permissions.is_recipient_lead(request.user, project),
         "can_confirm": manages and change.status == ChangeRequest.Status.APPROVED
         and change.decided_by_id != request.user.pk,
