@@ -116,9 +116,13 @@ def test_a_rejection_needs_reasons_and_changes_nothing(cast):
 
 def test_four_eyes_the_approver_does_not_confirm(cast):
     request = _extension(cast)
+    held = ChangeRequest.objects.get(pk=request.pk)  # read before the approval: who approved is not in it
     request = changes.approve_request(request, actor=cast.official, version=request.version)
-    with pytest.raises(NotAllowed):
-        changes.confirm_request(request, actor=cast.official, version=request.version, confirmed=True)
+    for copy in (request, held):
+        with pytest.raises(NotAllowed):
+            changes.confirm_request(copy, actor=cast.official, version=request.version, confirmed=True)
+    with pytest.raises(NotAllowed):  # a decision-maker is not one of the programme's project officials
+        changes.confirm_request(request, actor=cast.decision_maker, version=request.version, confirmed=True)
     with pytest.raises(Invalid):
         changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=False)
     with pytest.raises(Conflict):

@@ -264,13 +264,14 @@ def confirm_request(request: ChangeRequest, *, actor, version: int, confirmed: b
     the change takes effect and the amending decision is signed, in one transaction."""
     from avustus.changes.decision import apply_change, sign_change_decision
 
-    permissions.check_second_person(actor, request.project.call.programme, [request.decided_by_id],
-                                    _("An approved change is confirmed by another official of the programme than "
-                                      "the one who approved it."))
     if not confirmed:
         raise Invalid({"confirm": [_("Tick the box to confirm that the amending decision is signed.")]})
     with transaction.atomic():
         project, current = _lock(request, version)
+        # Who approved is read from the locked row, not from what the caller holds.
+        permissions.check_second_person(actor, project.call.programme, [current.decided_by_id],
+                                        _("An approved change is confirmed by another official of the programme "
+                                          "than the one who approved it."))
         if current.status != ChangeRequest.Status.APPROVED:
             raise Conflict(_("The change request is not waiting for confirmation."))
         _validate(project, current)
