@@ -39,8 +39,10 @@ class ChangeRequestIn(Schema):
     new_end: date | None = Field(None, description="An extension: the new end of implementation",
                                  examples=["2021-12-31"])
     moves: list[MoveIn] = Field(default_factory=list, description="A change of the budget")
-    add_partners: list[int] = Field(default_factory=list, description="Organisation ids to add as partners")
-    remove_partners: list[int] = Field(default_factory=list, description="Consortium member ids to remove")
+    add_partners: list[int] = Field(default_factory=list, description="Organisation ids to add as partners",
+                                    examples=[[]])
+    remove_partners: list[int] = Field(default_factory=list, description="Consortium member ids to remove",
+                                       examples=[[]])
 
 
 class WithdrawIn(Schema):
@@ -53,13 +55,13 @@ class ChangeRequestOut(Schema):
     status: str = Field(description="submitted, withdrawn, rejected, approved (awaiting a second official) or "
                                     "decided (an amending decision made)", examples=["submitted"])
     version: int = Field(examples=[1])
-    reasons: str
+    reasons: str = Field(examples=["Hankinta viivästyi toimittajan konkurssin vuoksi."])
     new_end: date | None = Field(examples=["2021-12-31"])
     moves: list[dict] = Field(examples=[[{"from": ["cost-1", 0], "to": ["cost-3", 1], "amount": "12500.00"}]])
-    add_partners: list[int]
-    remove_partners: list[int]
-    submitted_at: datetime
-    decision_reasons: str
+    add_partners: list[int] = Field(examples=[[]])
+    remove_partners: list[int] = Field(examples=[[]])
+    submitted_at: datetime = Field(examples=["2021-09-30T10:00:00+03:00"])
+    decision_reasons: str = Field(examples=["Viivästys ei johdu tuensaajasta."])
     amending_decision: dict | None = Field(description="The signed amending decision: its date and hash",
                                            examples=[{"decided_on": "2021-10-01", "sha256": "…"}])
 
