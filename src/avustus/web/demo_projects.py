@@ -57,7 +57,7 @@ def ensure_2020_extension():
             project, actor=SYSTEM, kind=ChangeRequest.Kind.EXTENSION, new_end=date(2021, 12, 31),
             reasons="Kilpailutetun toimittajan viivästys siirsi palvelualustan käyttöönoton joulukuulle 2021.")
         # Dated as it happened in the round's time, not on the day the demo runs.
-        submitted = timezone.make_aware(datetime(2021, 9, 30, 10, 0))
+        submitted = timezone.make_aware(datetime.combine(date(2021, 9, 30), time(10, 0)))
         ChangeRequest.objects.filter(pk=request.pk).update(submitted_at=submitted)
         request.refresh_from_db()
         request = changes.approve_request(request, actor=official, version=request.version,
