@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from avustus.changes.models import ChangeDecision, ChangeRequest
+from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevision
+from avustus.projects.models import ScheduleEntry
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,11 @@ def test_from_request_to_amending_decision_on_the_screens(cast):
     second = _client(cast.second_official)
     page = second.get(reverse("project-change", args=[ref, change.pk])).content.decode()
     assert 'name="confirm"' in page and 'name="version" value="2"' in page
+    # The decision to sign is shown first (rehearsed and rolled back: nothing changed yet).
+    assert "Muutospäätös" in page and "31.12.2021" in page and "Oikaisuvaatimusohje" in page
+    swedish = second.get(reverse("project-change", args=[ref, change.pk]) + "?lang=sv").content.decode()
+    assert "Ändringsbeslut" in swedish
+    assert not ProjectRevision.objects.exists() and not ScheduleEntry.objects.filter(due_on=date(2021, 12, 31)).exists()
     second.post(decide, {"action": "confirm", "version": "2"})  # the box not ticked
     change.refresh_from_db()
     assert change.status == ChangeRequest.Status.APPROVED

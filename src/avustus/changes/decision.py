@@ -97,3 +97,34 @@ def sign_change_decision(project: FundedProject, request: ChangeRequest, before:
                  "approved_by": request.decided_by_id, "sha256": digest, "revision": after.number,
                  "revision_before": before.number})
     return decision
+
+
+class _Rehearsed(Exception):
+    def __init__(self, snapshot: dict):
+        self.snapshot = snapshot
+
+
+def preview(request: ChangeRequest, *, actor, lang: str) -> str:
+    """The amending decision as ``actor`` would sign it today, as the body of an HTML page; nothing is kept.
+
+    The change is applied in a transaction that is rolled back, so that the preview says what the signed
+    decision will (the new final report date, the members) without a second way of computing it.
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    from avustus.changes.documents import build_change_decision
+    from avustus.decisions.documents.html import render_body
+    from avustus.projects.services import lock_project
+
+    try:
+        with transaction.atomic():
+            project = lock_project(request.project)
+            current = ChangeRequest.objects.select_related("decided_by").get(pk=request.pk)
+            before = apply_change(project, current)
+            signers = [{"name": display_name(current.decided_by) if current.decided_by else "", "title": ""},
+                       {"name": display_name(actor), "title": ""}]
+            raise _Rehearsed(change_snapshot(project, current, before, signers=signers,
+                                             decided_on=timezone.localdate()))
+    except _Rehearsed as rehearsal:
+        return render_body(build_change_decision(rehearsal.snapshot, lang), embedded=True)

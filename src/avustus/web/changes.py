@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from avustus.accounts import permissions
 from avustus.accounts.permissions import PROJECT_OFFICIALS, has_programme_role
 from avustus.changes import services as changes
+from avustus.changes.decision import preview as change_preview
 from avustus.changes.documents import build_change_decision
 from avustus.changes.models import ChangeDecision, ChangeRequest
 from avustus.decisions.documents.html import render_body
@@ -110,11 +111,15 @@ def project_change(request, reference: str, pk: int):
     members = {m.position: m for m in project.application.members.select_related("organisation")}
     moves = [{"amount": m["amount"], "source": categories.get(m["from"][0]), "source_member": members.get(m["from"][1]),
               "target": categories.get(m["to"][0]), "target_member": members.get(m["to"][1])} for m in change.moves]
+    can_confirm = (manages and change.status == ChangeRequest.Status.APPROVED
+                   and change.decided_by_id != request.user.pk)
+    lang = "sv" if request.GET.get("lang") == "sv" else "fi"
+    # What the second official signs, shown before the tick: the decision rehearsed and rolled back.
+    shown = mark_safe(change_preview(change, actor=request.user, lang=lang)) if can_confirm else ""  # noqa: S308
     return render(request, "web/projects/change.html", {
         "project": project, "change": change, "decision": decision, "manages": manages, "moves": moves,
-        "is_lead": permissions.is_recipient_lead(request.user, project),
-        "can_confirm": manages and change.status == ChangeRequest.Status.APPROVED
-        and change.decided_by_id != request.user.pk,
+        "is_lead": permissions.is_recipient_lead(request.user, project), "preview": shown, "preview_lang": lang,
+        "can_confirm": can_confirm,
         "added": Organisation.objects.filter(pk__in=change.add_partners).order_by("name_fi"),
         "removed": project.application.members.filter(pk__in=change.remove_partners).select_related("organisation"),
     })
