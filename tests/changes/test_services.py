@@ -243,3 +243,19 @@ def test_confirmation_checks_again_under_the_lock(cast):
 def test_the_2020_round_records_its_appropriations_period_of_use(round_2020):
     # A three-year transferable appropriation of the 2019 budget: usable in 2019, 2020 and 2021.
     assert round_2020.appropriation_usable_until == date(2021, 12, 31)
+
+
+def test_the_decision_signed_is_the_one_previewed(cast):
+    from avustus.changes.decision import preview_snapshot, snapshot_sha256
+
+    request = changes.approve_request(_extension(cast), actor=cast.official, version=1)
+    snapshot = preview_snapshot(request, actor=cast.second_official)
+    assert snapshot["change"]["final_report_due"] == "2021-12-31"
+    assert not ProjectRevision.objects.exists()  # the rehearsal was rolled back
+    with pytest.raises(Conflict):
+        changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
+                                shown="0" * 64)
+    assert not ChangeDecision.objects.exists() and not ProjectRevision.objects.exists()
+    decision = changes.confirm_request(request, actor=cast.second_official, version=request.version,
+                                       confirmed=True, shown=snapshot_sha256(snapshot))
+    assert decision.snapshot_sha256 == snapshot_sha256(snapshot)

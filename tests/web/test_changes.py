@@ -1,6 +1,7 @@
 """Change requests through the screens: the lead's form (errors summarised, nothing stored), an official's
 approval, and a second official's confirmation only with the box ticked, naming the version shown."""
 
+import re
 from datetime import date
 
 import pytest
@@ -57,13 +58,17 @@ def test_from_request_to_amending_decision_on_the_screens(cast):
     swedish = second.get(reverse("project-change", args=[ref, change.pk]) + "?lang=sv").content.decode()
     assert "Ändringsbeslut" in swedish
     assert not ProjectRevision.objects.exists() and not ScheduleEntry.objects.filter(due_on=date(2021, 12, 31)).exists()
-    second.post(decide, {"action": "confirm", "version": "2"})  # the box not ticked
+    shown = re.search(r'name="shown" value="([0-9a-f]{64})"', page).group(1)
+    second.post(decide, {"action": "confirm", "version": "2", "shown": shown})  # the box not ticked
     change.refresh_from_db()
     assert change.status == ChangeRequest.Status.APPROVED
-    second.post(decide, {"action": "confirm", "version": "1", "confirm": "yes"})  # a stale version
+    second.post(decide, {"action": "confirm", "version": "1", "confirm": "yes", "shown": shown})  # a stale version
     change.refresh_from_db()
     assert change.status == ChangeRequest.Status.APPROVED
-    second.post(decide, {"action": "confirm", "version": "2", "confirm": "yes"})
+    second.post(decide, {"action": "confirm", "version": "2", "confirm": "yes", "shown": "0" * 64})  # not as read
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.APPROVED
+    second.post(decide, {"action": "confirm", "version": "2", "confirm": "yes", "shown": shown})
     change.refresh_from_db()
     assert change.status == ChangeRequest.Status.DECIDED
     decision = ChangeDecision.objects.get()

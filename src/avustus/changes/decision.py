@@ -9,12 +9,15 @@ and the documents (fi and sv HTML, from ``changes.documents``) are stored with i
 import hashlib
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from avustus.actors import display_name
 from avustus.audit.chain import record
 from avustus.changes.documents import LANGUAGES, render_change_decision
 from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevision
 from avustus.changes.services import change_partners, keep_revision, move_budget, reschedule
 from avustus.decisions.signing import canonical_snapshot
+from avustus.errors import Conflict
 from avustus.projects.models import FundedProject
 from avustus.registry.models import Organisation
 
@@ -82,12 +85,20 @@ def change_snapshot(project: FundedProject, request: ChangeRequest, before: Proj
     }
 
 
+def _signers(request: ChangeRequest, actor) -> list[dict]:
+    return [{"name": display_name(request.decided_by) if request.decided_by else "", "title": ""},
+            {"name": display_name(actor), "title": ""}]
+
+
 def sign_change_decision(project: FundedProject, request: ChangeRequest, before: ProjectRevision, *, actor,
-                         decided_on: date) -> ChangeDecision:
+                         decided_on: date, shown: str | None = None) -> ChangeDecision:
+    """Sign the decision; ``shown`` is the hash of the preview the signer read (None: none was shown, a command),
+    and a decision that would differ from it is refused."""
     after = keep_revision(project, request)
-    signers = [{"name": display_name(request.decided_by), "title": ""}, {"name": display_name(actor), "title": ""}]
-    snapshot = change_snapshot(project, request, before, signers=signers, decided_on=decided_on)
-    digest = hashlib.sha256(canonical_snapshot(snapshot)).hexdigest()
+    snapshot = change_snapshot(project, request, before, signers=_signers(request, actor), decided_on=decided_on)
+    digest = snapshot_sha256(snapshot)
+    if shown is not None and shown != digest:
+        raise Conflict(_("The amending decision has changed since you read it; read it again before confirming."))
     documents = {lang: render_change_decision(snapshot, lang) for lang in LANGUAGES}
     decision = ChangeDecision.objects.create(request=request, project=project, decided_on=decided_on,
                                              snapshot=snapshot, snapshot_sha256=digest, document_fi=documents["fi"],
@@ -104,8 +115,8 @@ class _Rehearsed(Exception):
         self.snapshot = snapshot
 
 
-def preview(request: ChangeRequest, *, actor, lang: str) -> str:
-    """The amending decision as ``actor`` would sign it today, as the body of an HTML page; nothing is kept.
+def preview_snapshot(request: ChangeRequest, *, actor) -> dict:
+    """The amending decision's snapshot as ``actor`` would sign it today; nothing is kept.
 
     The change is applied in a transaction that is rolled back, so that the preview says what the signed
     decision will (the new final report date, the members) without a second way of computing it.
@@ -113,8 +124,6 @@ def preview(request: ChangeRequest, *, actor, lang: str) -> str:
     from django.db import transaction
     from django.utils import timezone
 
-    from avustus.changes.documents import build_change_decision
-    from avustus.decisions.documents.html import render_body
     from avustus.projects.services import lock_project
 
     try:
@@ -122,9 +131,19 @@ def preview(request: ChangeRequest, *, actor, lang: str) -> str:
             project = lock_project(request.project)
             current = ChangeRequest.objects.select_related("decided_by").get(pk=request.pk)
             before = apply_change(project, current)
-            signers = [{"name": display_name(current.decided_by) if current.decided_by else "", "title": ""},
-                       {"name": display_name(actor), "title": ""}]
-            raise _Rehearsed(change_snapshot(project, current, before, signers=signers,
+            raise _Rehearsed(change_snapshot(project, current, before, signers=_signers(current, actor),
                                              decided_on=timezone.localdate()))
     except _Rehearsed as rehearsal:
-        return render_body(build_change_decision(rehearsal.snapshot, lang), embedded=True)
+        return rehearsal.snapshot
+
+
+def snapshot_sha256(snapshot: dict) -> str:
+    return hashlib.sha256(canonical_snapshot(snapshot)).hexdigest()
+
+
+def preview_html(snapshot: dict, lang: str) -> str:
+    """The body of an HTML page showing the decision (escaped by the renderer)."""
+    from avustus.changes.documents import build_change_decision
+    from avustus.decisions.documents.html import render_body
+
+    return render_body(build_change_decision(snapshot, lang), embedded=True)

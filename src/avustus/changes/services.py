@@ -259,9 +259,10 @@ def reject_request(request: ChangeRequest, *, actor, version: int, reasons: str)
 
 
 def confirm_request(request: ChangeRequest, *, actor, version: int, confirmed: bool,
-                    decided_on: date | None = None) -> ChangeDecision:
+                    decided_on: date | None = None, shown: str | None = None) -> ChangeDecision:
     """The second official confirms an approved request (four eyes, after ticking that it cannot be undone):
-    the change takes effect and the amending decision is signed, in one transaction."""
+    the change takes effect and the amending decision is signed, in one transaction. ``shown`` is the hash of
+    the decision's preview they read (``decision.preview_snapshot``); None when none was shown (a command)."""
     from avustus.changes.decision import apply_change, sign_change_decision
 
     if not confirmed:
@@ -279,7 +280,7 @@ def confirm_request(request: ChangeRequest, *, actor, version: int, confirmed: b
         current.confirmed_by = user_of(actor)
         _step(current, ChangeRequest.Status.DECIDED, ["confirmed_by"])
         decision = sign_change_decision(project, current, before, actor=actor,
-                                        decided_on=decided_on or timezone.localdate())
+                                        decided_on=decided_on or timezone.localdate(), shown=shown)
         events.change_request_decided.send(ChangeRequest, request=current, actor=actor)
     return decision
 

@@ -19,10 +19,8 @@ from django.views.decorators.http import require_POST
 from avustus.accounts import permissions
 from avustus.accounts.permissions import PROJECT_OFFICIALS, has_programme_role
 from avustus.changes import services as changes
-from avustus.changes.decision import preview as change_preview
-from avustus.changes.documents import build_change_decision
+from avustus.changes.decision import preview_html, preview_snapshot, snapshot_sha256
 from avustus.changes.models import ChangeDecision, ChangeRequest
-from avustus.decisions.documents.html import render_body
 from avustus.errors import Conflict
 from avustus.projects.models import FundedProject
 from avustus.projects.services import project_for
@@ -115,10 +113,12 @@ def project_change(request, reference: str, pk: int):
                    and change.decided_by_id != request.user.pk)
     lang = "sv" if request.GET.get("lang") == "sv" else "fi"
     # What the second official signs, shown before the tick: the decision rehearsed and rolled back.
-    shown = mark_safe(change_preview(change, actor=request.user, lang=lang)) if can_confirm else ""  # noqa: S308
+    snapshot = preview_snapshot(change, actor=request.user) if can_confirm else None
+    shown = mark_safe(preview_html(snapshot, lang)) if snapshot else ""  # noqa: S308 -- the renderer escapes
     return render(request, "web/projects/change.html", {
         "project": project, "change": change, "decision": decision, "manages": manages, "moves": moves,
         "is_lead": permissions.is_recipient_lead(request.user, project), "preview": shown, "preview_lang": lang,
+        "shown": snapshot_sha256(snapshot) if snapshot else "",
         "can_confirm": can_confirm,
         "added": Organisation.objects.filter(pk__in=change.add_partners).order_by("name_fi"),
         "removed": project.application.members.filter(pk__in=change.remove_partners).select_related("organisation"),
@@ -149,7 +149,8 @@ def decide_change(request, reference: str, pk: int):
             messages.success(request, _("The change request was rejected."))
         elif action == "confirm":
             changes.confirm_request(change, actor=request.user, version=int(version),
-                                    confirmed=request.POST.get("confirm") == "yes")
+                                    confirmed=request.POST.get("confirm") == "yes",
+                                    shown=request.POST.get("shown", ""))
             messages.success(request, _("The amending decision was signed and the recipient notified."))
         else:
             raise Http404
@@ -165,6 +166,6 @@ def change_decision(request, reference: str, pk: int, lang: str):
     decision = get_object_or_404(ChangeDecision, project=project, pk=pk)
     if lang not in ("fi", "sv"):
         raise Http404
-    body = mark_safe(render_body(build_change_decision(decision.snapshot, lang), embedded=True))  # noqa: S308 -- the renderer escapes every text
+    body = mark_safe(preview_html(decision.snapshot, lang))  # noqa: S308 -- the renderer escapes every text
     return render(request, "web/projects/change_decision.html",
                   {"project": project, "decision": decision, "body": body, "lang": lang})
