@@ -10,7 +10,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "avustus"
 # Each package may import only the packages before it. Top-level modules that are leaves (errors, actors,
 # events, settings) may be imported by anyone; the entry points come last.
 ORDER = ["rules", "errors", "actors", "formats", "registry", "audit", "accounts", "calls", "applications",
-         "evaluation", "decisions", "projects", "reports", "payments", "settlement", "messaging", "opendata",
+         "evaluation", "decisions", "projects", "reports", "payments", "changes", "settlement", "messaging", "opendata",
          "ops", "api", "web", "urls", "cli"]
 LEAVES = {"errors", "actors", "events", "settings", "formats", "__init__", "__main__", "wsgi"}
 ENTRY_POINTS = {"api", "web", "urls", "cli"}

@@ -56,3 +56,9 @@ final_report_returned = Signal()
 final_report_accepted = Signal()
 # settlement=, actor=: a second official approved a settlement (``settlement.services.approve_settlement``).
 settlement_approved = Signal()
+# Change requests to a funded project (``changes.services``), each sent inside the service's transaction.
+# request=, actor=: the lead asked for a change (``submit_request``); ``request`` is a ``changes.ChangeRequest``.
+change_request_submitted = Signal()
+# request=, actor=: a change request was rejected (``reject_request``) or confirmed as an amending decision
+# (``confirm_request``: ``request.decision`` is the signed ``ChangeDecision``); its ``status`` says which.
+change_request_decided = Signal()

@@ -196,6 +196,7 @@ INSTALLED_APPS = [
     "avustus.projects",
     "avustus.reports",
     "avustus.payments",
+    "avustus.changes",
     "avustus.web",
     "avustus.settlement",
     "avustus.ops",

@@ -7,7 +7,19 @@ from django.urls import include, path
 from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web import applicant, contact, final, health, history, opendata, projects, reuse, tokens, views
+from avustus.web import (
+    applicant,
+    changes,
+    contact,
+    final,
+    health,
+    history,
+    opendata,
+    projects,
+    reuse,
+    tokens,
+    views,
+)
 from avustus.web.csp import allow_document_style
 from avustus.web.officials import (
     closing,
@@ -75,6 +87,11 @@ urlpatterns = [
     path("projects/<str:reference>/settlement/", closing.project_settlement, name="project-settlement"),
     path("officials/payment-files/", closing.payment_files, name="officials-payment-files"),
     path("officials/payment-files/<int:pk>.csv", closing.payment_file_download, name="payment-file"),
+    path("projects/<str:reference>/changes/", changes.project_changes, name="project-changes"),
+    path("projects/<str:reference>/changes/<int:pk>/", changes.project_change, name="project-change"),
+    path("projects/<str:reference>/changes/<int:pk>/decide/", changes.decide_change, name="decide-change"),
+    path("projects/<str:reference>/changes/decisions/<int:pk>/<str:lang>/", changes.change_decision,
+         name="project-change-decision"),
     path("officials/projects/", official_projects.project_calls, name="officials-project-calls"),
     path("rounds/<slug:slug>/projects/", official_projects.call_projects, name="officials-projects"),
     path("officials/", setup.workbench, name="officials"),

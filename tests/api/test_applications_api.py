@@ -125,4 +125,6 @@ def test_every_route_of_the_openapi_document_is_exercised():
     # The final report's, exercised in tests/api/test_final_report_api.py.
     exercised |= {"/api/v1/projects/{reference}/final-report", "/api/v1/projects/{reference}/final-report/attachments",
                   "/api/v1/projects/{reference}/final-report/attachments/{attachment_id}"}
+    # Change requests, exercised in tests/api/test_changes_api.py.
+    exercised |= {"/api/v1/projects/{reference}/changes", "/api/v1/projects/{reference}/changes/{pk}/withdraw"}
     assert set(spec["paths"]) == exercised

@@ -24,6 +24,7 @@ from avustus.accounts import tokens as api_tokens
 from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
 from avustus.actors import SYSTEM
+from avustus.changes import services as changes
 from avustus.payments import services as payments
 from avustus.payments.models import PaymentFile
 from avustus.reports import attachments as report_attachments
@@ -43,6 +44,9 @@ ACTORS = ("anonymous", "other", "partner", "lead", "reviewer", "official", "deci
 # report-attachment (report 2's document), account (the pending change), payment (instalment 1), call (the round),
 # final-attachment (the filed final report's auditor's statement), payment-file (a payments file produced earlier).
 # The settlement and the payment files are the officials' alone: to anyone else their pages do not exist.
+
+
+# change (an extension to 31.12.2021 asked for) and change-decision (the amending decision of an earlier one).
 # The lead's posts that meet a state moved on (an account pending already, a payment being handled) answer
 # 409 in the API and a message on the screen: the permission was granted before the state was looked at.
 PROJECT_MATRIX = [
@@ -73,6 +77,11 @@ PROJECT_MATRIX = [
     ("officials-payment-files",     "GET",  "none",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-payment-files",     "POST", "none",        LOGIN, NF,  NF,  NF,  NF,  GO,  GO),
     ("payment-file",                "GET",  "payment-file", LOGIN, NF, NF,  NF,  NF,  OK,  OK),
+    ("project-changes",             "GET",  "project",     LOGIN, NF,  OK,  OK,  NF,  OK,  OK),
+    ("project-changes",             "POST", "project",     LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
+    ("project-change",              "GET",  "change",      LOGIN, NF,  OK,  OK,  NF,  OK,  OK),
+    ("decide-change",               "POST", "change",      LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    ("project-change-decision",     "GET",  "change-decision", LOGIN, NF, OK, OK, NF, OK, OK),
     ("officials-project-calls",     "GET",  "none",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-projects",          "GET",  "call",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-projects",          "POST", "call",        LOGIN, NF,  NF,  NF,  NF,  GO,  NO),  # an audit sample
@@ -91,6 +100,9 @@ PROJECT_MATRIX = [
     ("api-v1:add_final_report_attachment", "POST", "project", BAD, NF, NO, CREATED, NF, NO, NO),
     ("api-v1:list_final_report_attachments", "GET", "project", BAD, NF, OK, OK, NF, OK, OK),
     ("api-v1:download_final_report_attachment", "GET", "final-attachment", BAD, NF, OK, OK, NF, OK, OK),
+    ("api-v1:list_change_requests", "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:submit_change_request", "POST", "project",    BAD,   NF,  NO,  CONFLICT, NF, NO, NO),
+    ("api-v1:withdraw_change_request", "POST", "change",   BAD,   NF,  NO,  OK,  NF,  NO,  NO),
 ]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -130,6 +142,12 @@ def project_world(cast):
     content = "business_id;name\r\n"
     produced = PaymentFile.objects.create(kind="payments", day=date(2020, 7, 15), content=content,
                                           sha256=hashlib.sha256(content.encode()).hexdigest())
+    earlier = changes.submit_request(project, actor=cast.lead, kind="extension", reasons="Viivästys.",
+                                     new_end=date(2021, 12, 15))
+    earlier = changes.approve_request(earlier, actor=cast.official, version=earlier.version)
+    amending = changes.confirm_request(earlier, actor=cast.second_official, version=earlier.version, confirmed=True)
+    change = changes.submit_request(project, actor=cast.lead, kind="extension", reasons="Lisää aikaa.",
+                                    new_end=date(2021, 12, 31))
     ref = project.reference
     objects = {
         "none": {}, "project": {"reference": ref}, "call": {"slug": project.call.slug},
@@ -138,6 +156,8 @@ def project_world(cast):
         "account": {"reference": ref, "pk": pending.pk}, "payment": {"reference": ref, "pk": payment.pk},
         "settlement": {"reference": ref, "lang": "fi", "format": "pdf"},
         "final-attachment": {"reference": ref, "attachment_id": statement.pk}, "payment-file": {"pk": produced.pk},
+        "change": {"reference": ref, "pk": change.pk},
+        "change-decision": {"reference": ref, "pk": amending.pk, "lang": "sv"},
     }
     actors = {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
               "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker}
@@ -188,6 +208,13 @@ def _body(name: str, world: dict):
         return {"action": "confirm", "note": "Soitettu kirjaamoon."}, None
     if name == "project-schedule":
         return {"action": "due", "entry": "interim:3", "due_on": "2021-03-01", "reason": "Sovittu puhelimessa."}, None
+    if name in ("project-changes", "api-v1:submit_change_request"):
+        body = {"kind": "extension", "reasons": "Vielä lisää aikaa.", "new_end": "2021-12-31"}
+        return (json.dumps(body), "application/json") if name.startswith("api") else (body, None)
+    if name == "decide-change":
+        return {"action": "approve", "version": "1"}, None
+    if name == "api-v1:withdraw_change_request":
+        return json.dumps({"version": 1}), "application/json"
     if name == "apply-payment":
         return {"key": "matrix"}, None
     if name == "handle-payment":

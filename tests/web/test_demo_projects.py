@@ -71,3 +71,19 @@ def test_the_demo_has_funded_projects_in_every_state(capsys, django_user_model):
             SettlementDocument.objects.count(),
             AuditEntry.objects.filter(action__startswith="settlement.").count()) == counts
     assert verify().ok
+
+
+def test_the_demo_has_a_2020_grant_with_an_approved_extension_once(capsys):
+    from avustus.changes.models import ChangeDecision, ProjectRevision
+    from avustus.web.demo_projects import DEMO_EXTENDED_PROJECT
+
+    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert f"extended by an amending decision of 15.10.2021: {DEMO_EXTENDED_PROJECT}, to 31.12.2021" in out
+    decision = ChangeDecision.objects.get()
+    assert decision.project.reference == DEMO_EXTENDED_PROJECT
+    assert decision.project.schedule.get(kind="final").due_on.isoformat() == "2021-12-31"
+    assert ProjectRevision.objects.filter(project=decision.project).count() == 2
+    assert "30.9.2021" in decision.document_fi
+    assert verify().ok

@@ -26,7 +26,7 @@ class DemoLogin:
 # Demo passwords are public by design: they exist only in a demo database on the user's own machine.
 DEMO_LOGINS = (
     DemoLogin("virkailija", "demo-virkailija", Role.OFFICIAL, "presenting official of the Ministry of Finance"),
-    DemoLogin("virkailija2", "demo-virkailija2", Role.OFFICIAL, "second official (four eyes: settlements)"),
+    DemoLogin("virkailija2", "demo-virkailija2", Role.OFFICIAL, "second official (four eyes: settlements, changes)"),
     DemoLogin("paattaja", "demo-paattaja", Role.DECISION_MAKER, "decision-maker (minister)"),
     DemoLogin("arvioija", "demo-arvioija", Role.REVIEWER, "reviewer"),
     DemoLogin("hameenlinna", "demo-hameenlinna", Role.APPLICANT, "applicant staff of Hämeenlinna (109)"),

@@ -17,7 +17,17 @@ and clients generate code from them.
 
 from ninja import NinjaAPI
 
-from avustus.api import applications, attachments, calls, decisions, errors, final_report, organisations, projects
+from avustus.api import (
+    applications,
+    attachments,
+    calls,
+    changes,
+    decisions,
+    errors,
+    final_report,
+    organisations,
+    projects,
+)
 from avustus.api.parsing import JsonParser
 
 DESCRIPTION = """\
@@ -56,3 +66,6 @@ api.add_router("", attachments.router)
 api.add_router("", decisions.router)
 api.add_router("", projects.router)
 api.add_router("", final_report.router)
+
+
+api.add_router("", changes.router)

@@ -62,6 +62,10 @@ class Call(models.Model):
     reporting_interval_months = models.PositiveSmallIntegerField(
         _("interim report every (months)"), null=True, blank=True
     )
+    # The last day the appropriation the grants come from may be used (a transferable appropriation's period of
+    # use: the 2020 round's is the 2019 budget's three-year one, through 31.12.2021): no extension of a project
+    # beyond it, no payment after it. Empty: not recorded, nothing refused.
+    appropriation_usable_until = models.DateField(_("appropriation usable until"), null=True, blank=True)
     # "Paid as a rule in three instalments" (2020): the last one after the final report.
     instalments = models.PositiveSmallIntegerField(_("number of instalments"), default=3)
 

@@ -9,7 +9,7 @@ programme it belongs to, and what that programme's calls require, are data
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -182,6 +182,13 @@ def _clear_round(call: Call) -> None:
     call.cost_categories.all().delete()
 
 
+def _usable_until(facts: dict, slug: str) -> date | None:
+    """The round's appropriation's last day of use, from the programme's facts (the budget states it, not the
+    decision); None when not recorded."""
+    day = facts.get("rounds", {}).get(slug, {}).get("appropriation_usable_until")
+    return date.fromisoformat(day) if day else None
+
+
 def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> Decision:
     parsed = linked.parsed
     orgs = sync_registry()
@@ -215,6 +222,7 @@ def _store(linked: LinkedRound, *, slug: str, digest: str, source_name: str) -> 
             "implementation_end": parsed.implementation_end,
             "final_report_due": parsed.implementation_end,
             "reporting_interval_months": parsed.reporting_interval_months,
+            "appropriation_usable_until": _usable_until(facts, slug),
             "rounding_unit": rule.unit if rule else Decimal("0.01"),
             "rounding_mode": rule.mode if rule else "down",
         },

@@ -154,3 +154,6 @@ def connect() -> None:
 
     followup.connect()
     closing.connect()
+    from avustus.messaging import changes  # change requests to a funded project
+
+    changes.connect()

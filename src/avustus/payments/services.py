@@ -25,6 +25,7 @@ from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.projects.models import FundedProject
 from avustus.projects.services import lock_project
 from avustus.reports.services import accepted_costs_to_date
+from avustus.rules import changes as change_rules
 from avustus.rules import iban as iban_rules
 from avustus.rules import payments as rules
 from avustus.rules.money import MoneyError, parse_euros
@@ -230,6 +231,15 @@ def reject_payment_application(application: PaymentApplication, *, actor, reason
     return current
 
 
+def _refuse_beyond_period_of_use(project: FundedProject, day: date) -> None:
+    """A grant is paid from its appropriation only while the appropriation may be used (its period of use)."""
+    usable_until = project.call.appropriation_usable_until
+    if change_rules.payment_beyond_period(day, usable_until):
+        raise Conflict(_("The grant's appropriation could be used only until %(until)s (its period of use); a "
+                         "payment on %(day)s is beyond it and cannot be made from it.")
+                       % {"until": usable_until, "day": day})
+
+
 def active_account(project: FundedProject) -> BankAccount | None:
     return project.bank_accounts.filter(status=BankAccount.Status.ACTIVE).first()
 
@@ -281,6 +291,7 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
             raise Conflict(_("The payment was already recorded as paid on %(day)s.") % {"day": current.paid_on})
         if current.status != PaymentApplication.Status.APPROVED:
             raise Conflict(_("Only an approved payment can be recorded as paid."))
+        _refuse_beyond_period_of_use(project, paid_on)
         amount = current.amount_accepted
         if amount is None or amount > payable(project):
             raise Conflict(_("The amount is more than is payable now."))

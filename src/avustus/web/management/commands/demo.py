@@ -79,6 +79,7 @@ class Command(BaseCommand):
         self._demo_applications(open_call)
         closed_call = self._closed_call(result.call)
         history = demo_projects.ensure_2020_projects(result.decision)
+        extension = demo_projects.ensure_2020_extension()
         decided_call = demo_projects.decided_call(result.call, _submit)
         closed = demo_closure.close_2020_examples(result.call)
         store_pending_documents()
@@ -95,6 +96,9 @@ class Command(BaseCommand):
                           f"{timezone.localtime(closed_call.closes_at):%d.%m.%Y %H:%M}: {state_summary(closed_call)}; "
                           f"the reviewer has scored them, to screen, propose, present and decide.")
         decided_on = decided_call.decisions.values_list("decided_on", flat=True).first()
+        if extension is not None:
+            self.stdout.write(f"A 2020 grant extended by an amending decision of {extension.decided_on:%d.%m.%Y}: "
+                              f"{extension.project.reference}, to {extension.project.implementation_end:%d.%m.%Y}.")
         self.stdout.write(f"Funded projects: the 2020 round's {history} grants as history, and "
                           f"{decided_call.slug}, decided on {decided_on:%d.%m.%Y}, with "
                           f"{decided_call.projects.count()} projects in progress (reports accepted, due, overdue "

@@ -1,0 +1,349 @@
+"""Change requests: the lead asks, an official approves or rejects, a second official confirms the amending decision.
+
+Every step locks the project's row first (``projects.services.lock_project``), then the request's, and names the
+request's ``version`` it was shown; a request that moved on meanwhile is refused. What the change asks is
+validated when it is submitted and again, under the locks, when it is confirmed: the project's budget, end or
+members may have changed in between (another request, a report accepted). Confirming applies the change (the
+end and the schedule, the budget, the members), keeps the terms before and after as ``ProjectRevision``s, signs
+the amending decision and sends ``events.change_request_decided`` for the recipient's notification.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from avustus import events
+from avustus.accounts import permissions
+from avustus.actors import user_of
+from avustus.applications.models import ConsortiumMember
+from avustus.audit.chain import record
+from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevision
+from avustus.errors import Conflict, Invalid
+from avustus.projects.models import ApprovedBudgetLine, FundedProject, ScheduleEntry
+from avustus.projects.services import lock_project
+from avustus.registry.models import Organisation
+from avustus.reports.models import InterimReport, ReportedCost
+from avustus.rules import changes as rules
+from avustus.rules.money import MoneyError, parse_euros
+from avustus.rules.schedule import report_schedule
+
+OPEN = (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class MoveInput:
+    """A move as the lead typed it: from a category and member (its position) to another, and the amount."""
+
+    source_category: str
+    source_member: int
+    target_category: str
+    target_member: int
+    amount: str | Decimal
+
+
+def members_in_force(project: FundedProject) -> list[ConsortiumMember]:
+    """The consortium now: the application's members (with partners added by amending decisions) less those removed."""
+    removed = {pk for request in project.change_requests.filter(status=ChangeRequest.Status.DECIDED,
+                                                                kind=ChangeRequest.Kind.PARTNERS)
+               for pk in request.remove_partners}
+    return [m for m in project.application.members.select_related("organisation").order_by("position")
+            if m.pk not in removed]
+
+
+def _budget(project: FundedProject) -> dict[tuple[str, int], Decimal]:
+    return {(line.category.code, line.member.position if line.member else 0): line.amount_vat_free
+            for line in project.budget.select_related("category", "member")}
+
+
+def _accepted(project: FundedProject) -> dict[tuple[str, int], Decimal]:
+    """The VAT-free costs accepted so far per category and member: a move leaves at least these in a cell."""
+    rows = (ReportedCost.objects.filter(report__project=project, report__status=InterimReport.Status.ACCEPTED)
+            .values("category__code", "member__position")
+            .annotate(total=Sum(F("amount_vat_free") - F("rejected_amount"))))
+    return {(r["category__code"], r["member__position"]): r["total"] for r in rows}
+
+
+def _extension_message(code: str, project: FundedProject) -> str:
+    if code == rules.NOT_LATER:
+        return _("An extension moves the end of implementation later than %(end)s.") % {
+            "end": project.implementation_end}
+    return _("The grant's appropriation may be used only until %(day)s (its period of use); the implementation "
+             "period cannot be extended beyond it.") % {"day": project.call.appropriation_usable_until}
+
+
+MOVE_MESSAGES = {
+    rules.SAME_CELL: gettext_lazy("A move goes to another cost category or member."),
+    rules.NOT_POSITIVE: gettext_lazy("Give an amount of more than zero euros."),
+    rules.UNKNOWN_CELL: gettext_lazy("The approved budget has nothing in this cost category for this member."),
+    rules.BELOW_ACCEPTED: gettext_lazy("The move would leave less than the costs already accepted (or below zero)."),
+}
+
+
+Cell = tuple[str, int]  # a cost category's code and a member's position
+
+
+def _moves(project: FundedProject, moves: list[MoveInput]) -> list[rules.Move[Cell]]:
+    codes = set(project.call.cost_categories.values_list("code", flat=True))
+    positions = {m.position for m in members_in_force(project)}
+    parsed = []
+    for index, move in enumerate(moves):
+        field = f"moves.{index}"
+        if {move.source_category, move.target_category} - codes:
+            raise Invalid({field: [_("Choose one of the call's cost categories.")]})
+        if {move.source_member, move.target_member} - positions:
+            raise Invalid({field: [_("Choose one of the project's members.")]})
+        try:
+            amount = parse_euros(move.amount)
+        except MoneyError as exc:
+            raise Invalid({field: [_("Give the amount in euros and cents, such as 1 250,00.")]}) from exc
+        parsed.append(rules.Move((move.source_category, move.source_member),
+                                 (move.target_category, move.target_member), amount))
+    return parsed
+
+
+def _check_moves(project: FundedProject, moves: list[rules.Move[Cell]]) -> dict[Cell, Decimal]:
+    try:
+        return rules.apply_moves(_budget(project), moves, _accepted(project))
+    except rules.MoveError as exc:
+        raise Invalid({f"moves.{exc.index}": [str(MOVE_MESSAGES[exc.kind])]}) from exc
+
+
+def _check_partners(project: FundedProject, add: list[int], remove: list[int]) -> None:
+    members = members_in_force(project)
+    in_force = {m.organisation_id for m in members}
+    if not add and not remove:
+        raise Invalid({"partners": [_("Name a partner to add or to remove.")]})
+    organisations = Organisation.objects.in_bulk(add)
+    for organisation_id in add:
+        organisation = organisations.get(organisation_id)
+        if organisation is None or (project.call.partner_kinds and organisation.kind not in project.call.partner_kinds):
+            raise Invalid({"add_partners": [_("Choose a body the call accepts as a partner.")]})
+        if organisation_id in in_force:
+            raise Invalid({"add_partners": [_("%(name)s is a member of the project already.")
+                                            % {"name": organisation.name_fi}]})
+    by_id = {m.pk: m for m in members}
+    budget = _budget(project)
+    for member_id in remove:
+        member = by_id.get(member_id)
+        if member is None or member.role == ConsortiumMember.Role.LEAD:
+            raise Invalid({"remove_partners": [_("Choose one of the project's partners.")]})
+        if any(amount > 0 for (_code, position), amount in budget.items() if position == member.position):
+            raise Invalid({"remove_partners": [_(
+                "%(name)s still has approved budget: move it to other members first (a change of the budget).")
+                % {"name": str(member)}]})
+
+
+def _validate(project: FundedProject, request: ChangeRequest) -> None:
+    """What the request asks, checked against the project as it is now (the caller holds its lock)."""
+    if project.state != FundedProject.State.IN_PROGRESS:
+        raise Conflict(_("The project is not in progress."))
+    if request.kind == ChangeRequest.Kind.EXTENSION:
+        if request.new_end is None:
+            raise Invalid({"new_end": [_("Give the new end date of implementation.")]})
+        code = rules.extension_refusal(project.implementation_end, request.new_end,
+                                       project.call.appropriation_usable_until)
+        if code is not None:
+            raise Invalid({"new_end": [_extension_message(code, project)]})
+    elif request.kind == ChangeRequest.Kind.BUDGET:
+        if not request.moves:
+            raise Invalid({"moves": [_("Give at least one move of the budget.")]})
+        _check_moves(project, _stored_moves(request))
+    else:
+        _check_partners(project, list(request.add_partners), list(request.remove_partners))
+
+
+def _stored_moves(request: ChangeRequest) -> list[rules.Move[Cell]]:
+    return [rules.Move((m["from"][0], m["from"][1]), (m["to"][0], m["to"][1]), Decimal(m["amount"]))
+            for m in request.moves]
+
+
+def submit_request(project: FundedProject, *, actor, kind: str, reasons: str, new_end: date | None = None,
+                   moves: list[MoveInput] | None = None, add_partners: list[int] | None = None,
+                   remove_partners: list[int] | None = None) -> ChangeRequest:
+    """The lead asks for a change, with reasons; one request at a time is open."""
+    permissions.check_recipient_lead(actor, project, _("Only the lead applies for a change to the project."))
+    if kind not in ChangeRequest.Kind.values:
+        raise Invalid({"kind": [_("Choose what to change.")]})
+    if not reasons.strip():
+        raise Invalid({"reasons": [_("Give the reasons for the change.")]})
+    with transaction.atomic():
+        locked = lock_project(project)
+        if locked.change_requests.filter(status__in=OPEN).exists():
+            raise Conflict(_("An earlier change request is still being handled."))
+        request = ChangeRequest(project=locked, kind=kind, reasons=reasons.strip(), submitted_by=user_of(actor))
+        if kind == ChangeRequest.Kind.EXTENSION:
+            request.new_end = new_end
+        elif kind == ChangeRequest.Kind.BUDGET:
+            request.moves = [{"from": [*m.source], "to": [*m.target], "amount": f"{m.amount:.2f}"}
+                             for m in _moves(locked, list(moves or []))]
+        else:
+            request.add_partners = sorted(set(add_partners or []))
+            request.remove_partners = sorted(set(remove_partners or []))
+        _validate(locked, request)
+        request.save()
+        record("changes.submitted", request, actor=actor, application=locked.application,
+               data={"project": locked.reference, "kind": kind, "new_end": new_end.isoformat() if new_end else None,
+                     "moves": request.moves, "add": request.add_partners, "remove": request.remove_partners,
+                     "reasons": request.reasons})
+        events.change_request_submitted.send(ChangeRequest, request=request, actor=actor)
+    return request
+
+
+def _lock(request: ChangeRequest, version: int) -> tuple[FundedProject, ChangeRequest]:
+    project = lock_project(request.project)
+    current = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if current.version != version:
+        raise Conflict(_("The change request changed after you opened it; read it again."))
+    return project, current
+
+
+def _step(current: ChangeRequest, status: str, fields: list[str]) -> None:
+    current.status = status
+    current.version += 1
+    current.save(update_fields=["status", "version", *fields])
+
+
+def withdraw_request(request: ChangeRequest, *, actor, version: int) -> ChangeRequest:
+    """The lead withdraws a request not yet decided."""
+    permissions.check_recipient_lead(actor, request.project, _("Only the lead withdraws a change request."))
+    with transaction.atomic():
+        project, current = _lock(request, version)
+        if current.status not in OPEN:
+            raise Conflict(_("The change request has been decided already."))
+        _step(current, ChangeRequest.Status.WITHDRAWN, [])
+        record("changes.withdrawn", current, actor=actor, application=project.application,
+               data={"project": project.reference})
+    return current
+
+
+def approve_request(request: ChangeRequest, *, actor, version: int, reasons: str = "") -> ChangeRequest:
+    """An official approves a request; it changes the grant's terms, so it waits for a second official."""
+    permissions.check_manages_projects(actor, request.project.call.programme,
+                                       _("Only the programme's officials decide change requests."))
+    with transaction.atomic():
+        project, current = _lock(request, version)
+        if current.status != ChangeRequest.Status.SUBMITTED:
+            raise Conflict(_("The change request is not waiting for a decision."))
+        _validate(project, current)
+        current.decided_by, current.decided_at = user_of(actor), timezone.now()
+        current.decision_reasons = reasons.strip()
+        _step(current, ChangeRequest.Status.APPROVED, ["decided_by", "decided_at", "decision_reasons"])
+        record("changes.approved", current, actor=actor, application=project.application,
+               data={"project": project.reference, "reasons": current.decision_reasons})
+    return current
+
+
+def reject_request(request: ChangeRequest, *, actor, version: int, reasons: str) -> ChangeRequest:
+    """An official rejects a request, with the reasons the lead is told (also one approved but not yet confirmed)."""
+    permissions.check_manages_projects(actor, request.project.call.programme,
+                                       _("Only the programme's officials decide change requests."))
+    if not reasons.strip():
+        raise Invalid({"reasons": [_("Give the reasons for rejecting the change request.")]})
+    with transaction.atomic():
+        project, current = _lock(request, version)
+        if current.status not in OPEN:
+            raise Conflict(_("The change request is not waiting for a decision."))
+        current.decided_by, current.decided_at = user_of(actor), timezone.now()
+        current.decision_reasons = reasons.strip()
+        _step(current, ChangeRequest.Status.REJECTED, ["decided_by", "decided_at", "decision_reasons"])
+        record("changes.rejected", current, actor=actor, application=project.application,
+               data={"project": project.reference, "reasons": current.decision_reasons})
+        events.change_request_decided.send(ChangeRequest, request=current, actor=actor)
+    return current
+
+
+def confirm_request(request: ChangeRequest, *, actor, version: int, confirmed: bool,
+                    decided_on: date | None = None, shown: str | None = None) -> ChangeDecision:
+    """The second official confirms an approved request (four eyes, after ticking that it cannot be undone):
+    the change takes effect and the amending decision is signed, in one transaction. ``shown`` is the hash of
+    the decision's preview they read (``decision.preview_snapshot``); None when none was shown (a command)."""
+    from avustus.changes.decision import apply_change, sign_change_decision
+
+    if not confirmed:
+        raise Invalid({"confirm": [_("Tick the box to confirm that the amending decision is signed.")]})
+    with transaction.atomic():
+        project, current = _lock(request, version)
+        # Who approved is read from the locked row, not from what the caller holds.
+        permissions.check_second_person(actor, project.call.programme, [current.decided_by_id],
+                                        _("An approved change is confirmed by another official of the programme "
+                                          "than the one who approved it."))
+        if current.status != ChangeRequest.Status.APPROVED:
+            raise Conflict(_("The change request is not waiting for confirmation."))
+        _validate(project, current)
+        before = apply_change(project, current)
+        current.confirmed_by = user_of(actor)
+        _step(current, ChangeRequest.Status.DECIDED, ["confirmed_by"])
+        decision = sign_change_decision(project, current, before, actor=actor,
+                                        decided_on=decided_on or timezone.localdate(), shown=shown)
+        events.change_request_decided.send(ChangeRequest, request=current, actor=actor)
+    return decision
+
+
+def _revision_of(project: FundedProject, number: int, request: ChangeRequest | None) -> ProjectRevision:
+    budget = [{"category": line.category.code, "member": line.member_id, "amount_vat_free": str(line.amount_vat_free),
+               "vat": str(line.vat)} for line in project.budget.select_related("category")]
+    schedule = [{"kind": e.kind, "number": e.number, "due_on": e.due_on.isoformat()}
+                for e in project.schedule.order_by("due_on", "kind", "number")]
+    return ProjectRevision.objects.create(project=project, number=number, change_request=request,
+                                          implementation_end=project.implementation_end, budget=budget,
+                                          schedule=schedule, members=[m.pk for m in members_in_force(project)])
+
+
+def keep_revision(project: FundedProject, request: ChangeRequest | None) -> ProjectRevision:
+    """The project's terms as they are now, kept as its next revision (the first: as decided)."""
+    last = project.revisions.order_by("-number").first()
+    return _revision_of(project, last.number + 1 if last else 1, request)
+
+
+def reschedule(project: FundedProject) -> None:
+    """The schedule after the end moved: the final report due per the call's distance from the end, and interim
+    reports continuing every interval up to it; an entry's date set by an official stays as set."""
+    call = project.call
+    if project.implementation_end is None:  # an extension always sets it
+        return
+    final_due = rules.final_report_due(project.implementation_end, call.implementation_end, call.final_report_due)
+    existing = {(e.kind, e.number): e for e in project.schedule.all()}
+    for due in report_schedule(project.decided_on, call.reporting_interval_months, final_due):
+        entry = existing.get((due.kind, due.number))
+        if entry is None:
+            ScheduleEntry.objects.create(project=project, kind=due.kind, number=due.number, due_on=due.due_on,
+                                         computed_due_on=due.due_on)
+            continue
+        set_by_hand = entry.overridden_by_id is not None or entry.override_reason
+        entry.due_on = entry.due_on if set_by_hand else due.due_on
+        entry.computed_due_on = due.due_on
+        entry.save(update_fields=["due_on", "computed_due_on"])
+
+
+def move_budget(project: FundedProject, request: ChangeRequest) -> None:
+    after = _check_moves(project, _stored_moves(request))
+    members = {m.position: m for m in project.application.members.all()}
+    categories = {c.code: c for c in project.call.cost_categories.all()}
+    lines = {(line.category.code, line.member.position if line.member else 0): line
+             for line in project.budget.select_related("category", "member")}
+    for cell, amount in after.items():
+        line = lines.get(cell)
+        if line is None:
+            ApprovedBudgetLine.objects.create(project=project, category=categories[cell[0]], member=members[cell[1]],
+                                              amount_vat_free=amount)
+        elif line.amount_vat_free != amount:
+            line.amount_vat_free = amount
+            line.save(update_fields=["amount_vat_free"])
+
+
+def change_partners(project: FundedProject, request: ChangeRequest) -> None:
+    """Added partners join the consortium; a removed one stays on the application's record, out of force."""
+    application = project.application
+    position = max(application.members.values_list("position", flat=True), default=0)
+    for organisation in Organisation.objects.filter(pk__in=request.add_partners).order_by("name_fi"):
+        position += 1
+        ConsortiumMember.objects.create(application=application, organisation=organisation,
+                                        name_as_written=organisation.name_fi, role=ConsortiumMember.Role.PARTNER,
+                                        position=position)
+    ApprovedBudgetLine.objects.filter(project=project, member_id__in=request.remove_partners).delete()

@@ -1,0 +1,171 @@
+"""Screens of change requests: the lead's form and list, a request's page with the officials' decision steps
+(approve or reject; a second official confirms the amending decision) and the signed amending decision.
+
+Thin: each view reads the form, calls one service of ``changes.services`` and renders or redirects.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from avustus.accounts import permissions
+from avustus.accounts.permissions import PROJECT_OFFICIALS, has_programme_role
+from avustus.changes import services as changes
+from avustus.changes.decision import preview_html, preview_snapshot, snapshot_sha256
+from avustus.changes.models import ChangeDecision, ChangeRequest
+from avustus.errors import Conflict
+from avustus.projects.models import FundedProject
+from avustus.projects.services import project_for
+from avustus.registry.models import Organisation
+from avustus.web.feedback import error_summary, errors_of, flash
+from avustus.web.projects import _parse_date
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.strip().isdigit()]
+
+
+def _submit(request, project: FundedProject):
+    post = request.POST
+    kind = post.get("kind", "")
+    new_end = _parse_date(post.get("new_end", ""), "new_end") if kind == "extension" else None
+    moves = []
+    if kind == "budget":
+        source, target = post.get("source", ":").partition(":"), post.get("target", ":").partition(":")
+        if not (source[2].isdigit() and target[2].isdigit()):
+            raise ValidationError({"moves.0": [_("Choose the cost categories and members to move between.")]})
+        moves = [changes.MoveInput(source[0], int(source[2]), target[0], int(target[2]), post.get("amount", ""))]
+    return changes.submit_request(project, actor=request.user, kind=kind, reasons=post.get("reasons", ""),
+                                  new_end=new_end, moves=moves, add_partners=_ids(post.getlist("add_partners")),
+                                  remove_partners=_ids(post.getlist("remove_partners")))
+
+
+FIELDS = {"kind": ("kind-extension", gettext_lazy("What to change")),
+          "new_end": ("new-end", gettext_lazy("New end of implementation")),
+          "moves": ("source", gettext_lazy("Move of the budget")),
+          "moves.0": ("amount", gettext_lazy("Move of the budget")),
+          "partners": ("add-partner", gettext_lazy("Partners")),
+          "add_partners": ("add-partner", gettext_lazy("Partner to add")),
+          "remove_partners": ("remove-partner", gettext_lazy("Partner to remove")),
+          "reasons": ("reasons", gettext_lazy("Reasons"))}
+
+
+@login_required
+def project_changes(request, reference: str):
+    """The project's change requests; the lead's form for a new one."""
+    project = project_for(request.user, reference)
+    lead = permissions.is_recipient_lead(request.user, project)
+    summary, values = [], {}
+    if request.method == "POST":
+        values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        try:
+            submitted = _submit(request, project)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+            return redirect("project-changes", reference)
+        except ValidationError as exc:
+            summary = error_summary(errors_of(exc), {k: (target, str(label)) for k, (target, label) in FIELDS.items()})
+        else:
+            messages.success(request, _("The change request was submitted."))
+            return redirect("project-change", reference, submitted.pk)
+    members = changes.members_in_force(project)
+    categories = list(project.call.cost_categories.order_by("position"))
+    in_force = {m.organisation_id for m in members if m.organisation_id is not None}
+    candidates = (Organisation.objects.filter(kind__in=project.call.partner_kinds or ["municipality"])
+                  .exclude(pk__in=in_force).order_by("name_fi")) if lead else []
+    return render(request, "web/projects/changes.html", {
+        "project": project, "requests": list(project.change_requests.select_related("decision")),
+        "revisions": [(r, next((date.fromisoformat(e["due_on"]) for e in r.schedule if e["kind"] == "final"), None))
+                      for r in project.revisions.select_related("change_request").order_by("number")],
+        "can_request": lead and project.state == FundedProject.State.IN_PROGRESS,
+        "cells": [(f"{c.code}:{m.position}", c, m) for c in categories for m in members],
+        "partners": [m for m in members if m.role == "partner"], "candidates": candidates,
+        "values": values, "error_summary": summary,
+        "usable_until": project.call.appropriation_usable_until,
+    }, status=422 if summary else 200)
+
+
+def _request_of(project: FundedProject, pk: int) -> ChangeRequest:
+    return get_object_or_404(ChangeRequest.objects.select_related("decided_by", "confirmed_by"), project=project,
+                             pk=pk)
+
+
+@login_required
+def project_change(request, reference: str, pk: int):
+    """One change request: what was asked, and the step the user may take on it."""
+    project = project_for(request.user, reference)
+    change = _request_of(project, pk)
+    manages = has_programme_role(request.user, project.call.programme, PROJECT_OFFICIALS)
+    decision = ChangeDecision.objects.filter(request=change).first()
+    categories = {c.code: c for c in project.call.cost_categories.all()}
+    members = {m.position: m for m in project.application.members.select_related("organisation")}
+    moves = [{"amount": m["amount"], "source": categories.get(m["from"][0]), "source_member": members.get(m["from"][1]),
+              "target": categories.get(m["to"][0]), "target_member": members.get(m["to"][1])} for m in change.moves]
+    can_confirm = (manages and change.status == ChangeRequest.Status.APPROVED
+                   and change.decided_by_id != request.user.pk)
+    lang = "sv" if request.GET.get("lang") == "sv" else "fi"
+    # What the second official signs, shown before the tick: the decision rehearsed and rolled back.
+    snapshot = preview_snapshot(change, actor=request.user) if can_confirm else None
+    shown = mark_safe(preview_html(snapshot, lang)) if snapshot else ""  # noqa: S308 -- the renderer escapes
+    return render(request, "web/projects/change.html", {
+        "project": project, "change": change, "decision": decision, "manages": manages, "moves": moves,
+        "is_lead": permissions.is_recipient_lead(request.user, project), "preview": shown, "preview_lang": lang,
+        "shown": snapshot_sha256(snapshot) if snapshot else "",
+        "can_confirm": can_confirm,
+        "added": Organisation.objects.filter(pk__in=change.add_partners).order_by("name_fi"),
+        "removed": project.application.members.filter(pk__in=change.remove_partners).select_related("organisation"),
+    })
+
+
+@login_required
+@require_POST
+def decide_change(request, reference: str, pk: int):
+    """The lead withdraws; an official approves or rejects; a second official confirms (after ticking the box)."""
+    project = project_for(request.user, reference)
+    change = _request_of(project, pk)
+    action = request.POST.get("action", "")
+    version = request.POST.get("version", "")
+    try:
+        if not version.isdigit():
+            raise Conflict(_("The change request changed after you opened it; read it again."))
+        if action == "withdraw":
+            changes.withdraw_request(change, actor=request.user, version=int(version))
+            messages.success(request, _("The change request was withdrawn."))
+        elif action == "approve":
+            changes.approve_request(change, actor=request.user, version=int(version),
+                                    reasons=request.POST.get("reasons", ""))
+            messages.success(request, _("The change was approved; a second official confirms the amending decision."))
+        elif action == "reject":
+            changes.reject_request(change, actor=request.user, version=int(version),
+                                   reasons=request.POST.get("reasons", ""))
+            messages.success(request, _("The change request was rejected."))
+        elif action == "confirm":
+            changes.confirm_request(change, actor=request.user, version=int(version),
+                                    confirmed=request.POST.get("confirm") == "yes",
+                                    shown=request.POST.get("shown", ""))
+            messages.success(request, _("The amending decision was signed and the recipient notified."))
+        else:
+            raise Http404
+    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
+        flash(request, exc)
+    return redirect("project-change", reference, pk)
+
+
+@login_required
+def change_decision(request, reference: str, pk: int, lang: str):
+    """The signed amending decision in Finnish or Swedish, from its snapshot."""
+    project = project_for(request.user, reference)
+    decision = get_object_or_404(ChangeDecision, project=project, pk=pk)
+    if lang not in ("fi", "sv"):
+        raise Http404
+    body = mark_safe(preview_html(decision.snapshot, lang))  # noqa: S308 -- the renderer escapes every text
+    return render(request, "web/projects/change_decision.html",
+                  {"project": project, "decision": decision, "body": body, "lang": lang})

@@ -1,0 +1,261 @@
+"""Change requests: who may ask and decide, four eyes, stale versions, the period of use, effects, versions kept."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from avustus.audit.models import AuditEntry
+from avustus.changes import services as changes
+from avustus.changes.models import ChangeDecision, ChangeRequest, Immutable, ProjectRevision
+from avustus.changes.services import MoveInput
+from avustus.errors import Conflict, Invalid, NotAllowed
+from avustus.projects.models import ApprovedBudgetLine, ScheduleEntry
+from avustus.registry.models import Organisation
+from avustus.reports import services as reports
+from avustus.reports.services import CostInput
+
+pytestmark = pytest.mark.django_db
+
+REASONS = "Hankinta viivästyi toimittajan konkurssin vuoksi."
+
+
+def _extension(cast, new_end=date(2021, 12, 31)):
+    return changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons=REASONS, new_end=new_end)
+
+
+def _decided(cast, request):
+    request = changes.approve_request(request, actor=cast.official, version=request.version, reasons="Perusteltu.")
+    return changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
+                                   decided_on=date(2021, 10, 1))
+
+
+@pytest.fixture
+def budget(cast):
+    """An approved budget for the imported project (the 2020 round's applications came without one)."""
+    members = {m.position: m for m in cast.project.application.members.all()}
+    categories = {c.code: c for c in cast.project.call.cost_categories.all()}
+    for code, position, amount in (("cost-1", 0, "100000.00"), ("cost-2", 0, "30000.00"), ("cost-1", 1, "5000.00")):
+        ApprovedBudgetLine.objects.create(project=cast.project, category=categories[code], member=members[position],
+                                          amount_vat_free=Decimal(amount))
+    return cast
+
+
+def _cells(project):
+    return {(line.category.code, line.member.position): line.amount_vat_free for line in project.budget.all()}
+
+
+def test_only_the_lead_asks(cast):
+    for someone in (cast.partner, cast.outsider, cast.official):
+        with pytest.raises(NotAllowed):
+            changes.submit_request(cast.project, actor=someone, kind="extension", reasons=REASONS,
+                                   new_end=date(2021, 12, 31))
+    assert not ChangeRequest.objects.exists()
+
+
+def test_reasons_are_required_and_nothing_is_stored(cast):
+    with pytest.raises(Invalid) as caught:
+        changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="  ",
+                               new_end=date(2021, 12, 31))
+    assert "reasons" in caught.value.message_dict
+    assert not ChangeRequest.objects.exists()
+
+
+def test_an_extension_beyond_the_period_of_use_is_refused_saying_why(cast):
+    with pytest.raises(Invalid) as caught:
+        _extension(cast, date(2022, 1, 1))
+    message = caught.value.message_dict["new_end"][0]
+    assert "period of use" in message and "2021-12-31" in message
+    assert not ChangeRequest.objects.exists()
+
+
+def test_an_earlier_end_is_not_an_extension(cast):
+    with pytest.raises(Invalid) as caught:
+        _extension(cast, date(2021, 11, 1))
+    assert "later than" in caught.value.message_dict["new_end"][0]
+
+
+def test_one_open_request_at_a_time(cast):
+    _extension(cast)
+    with pytest.raises(Conflict):
+        _extension(cast)
+
+
+def test_the_lead_withdraws_naming_the_version(cast):
+    request = _extension(cast)
+    with pytest.raises(NotAllowed):
+        changes.withdraw_request(request, actor=cast.partner, version=request.version)
+    with pytest.raises(Conflict):
+        changes.withdraw_request(request, actor=cast.lead, version=request.version + 1)
+    withdrawn = changes.withdraw_request(request, actor=cast.lead, version=request.version)
+    assert withdrawn.status == ChangeRequest.Status.WITHDRAWN
+    with pytest.raises(Conflict):
+        changes.approve_request(withdrawn, actor=cast.official, version=withdrawn.version)
+
+
+def test_only_officials_decide_and_a_stale_version_is_refused(cast):
+    request = _extension(cast)
+    with pytest.raises(NotAllowed):
+        changes.approve_request(request, actor=cast.lead, version=request.version)
+    with pytest.raises(Conflict):
+        changes.approve_request(request, actor=cast.official, version=request.version - 1)
+    assert ChangeRequest.objects.get().status == ChangeRequest.Status.SUBMITTED
+
+
+def test_a_rejection_needs_reasons_and_changes_nothing(cast):
+    request = _extension(cast)
+    with pytest.raises(Invalid):
+        changes.reject_request(request, actor=cast.official, version=request.version, reasons="")
+    rejected = changes.reject_request(request, actor=cast.official, version=request.version,
+                                      reasons="Ei perusteltu.")
+    assert rejected.status == ChangeRequest.Status.REJECTED
+    cast.project.refresh_from_db()
+    assert cast.project.implementation_end == date(2021, 11, 30)
+    assert not ChangeDecision.objects.exists()
+
+
+def test_four_eyes_the_approver_does_not_confirm(cast):
+    request = _extension(cast)
+    held = ChangeRequest.objects.get(pk=request.pk)  # read before the approval: who approved is not in it
+    request = changes.approve_request(request, actor=cast.official, version=request.version)
+    for copy in (request, held):
+        with pytest.raises(NotAllowed):
+            changes.confirm_request(copy, actor=cast.official, version=request.version, confirmed=True)
+    with pytest.raises(NotAllowed):  # a decision-maker is not one of the programme's project officials
+        changes.confirm_request(request, actor=cast.decision_maker, version=request.version, confirmed=True)
+    with pytest.raises(Invalid):
+        changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=False)
+    with pytest.raises(Conflict):
+        changes.confirm_request(request, actor=cast.second_official, version=request.version - 1, confirmed=True)
+    cast.project.refresh_from_db()
+    assert cast.project.implementation_end == date(2021, 11, 30)
+    assert not ProjectRevision.objects.exists()
+
+
+def test_an_extension_moves_the_end_and_the_final_report_and_interim_reports_continue(cast):
+    decision = _decided(cast, _extension(cast, date(2021, 12, 31)))
+    project = cast.project
+    project.refresh_from_db()
+    assert project.implementation_end == date(2021, 12, 31)
+    schedule = [(e.kind, e.number, e.due_on) for e in ScheduleEntry.objects.filter(project=project)]
+    # The final report is due on the new end (the 2020 call: the same day); 26.10.2021 + 4 months is past it.
+    assert schedule[-2:] == [("interim", 5, date(2021, 10, 26)), ("final", 1, date(2021, 12, 31))]
+    assert len(schedule) == 6
+    assert decision.request.status == ChangeRequest.Status.DECIDED
+    assert project.version == 2
+
+
+def test_a_longer_extension_adds_interim_reports_every_four_months(cast):
+    cast.project.call.appropriation_usable_until = None
+    cast.project.call.save(update_fields=["appropriation_usable_until"])
+    _decided(cast, _extension(cast, date(2022, 6, 30)))
+    due = {(e.kind, e.number): e.due_on for e in ScheduleEntry.objects.filter(project=cast.project)}
+    assert due[("interim", 6)] == date(2022, 2, 28)  # 26.2.2022 is a Saturday
+    assert due[("interim", 7)] == date(2022, 6, 27)  # 26.6.2022 is a Sunday, before the end of 30.6.2022
+    assert ("interim", 8) not in due
+    assert due[("final", 1)] == date(2022, 6, 30)
+
+
+def test_every_version_is_kept_and_never_changed(cast):
+    _decided(cast, _extension(cast, date(2021, 12, 31)))
+    first, second = ProjectRevision.objects.filter(project=cast.project)
+    assert (first.number, first.implementation_end, first.change_request) == (1, date(2021, 11, 30), None)
+    assert (second.number, second.implementation_end) == (2, date(2021, 12, 31))
+    assert first.schedule[-1] == {"kind": "final", "number": 1, "due_on": "2021-11-30"}
+    assert second.schedule[-1] == {"kind": "final", "number": 1, "due_on": "2021-12-31"}
+    with pytest.raises(Immutable):
+        first.save()
+
+
+def test_the_amending_decision_is_signed_in_both_languages_with_rectification(cast):
+    decision = _decided(cast, _extension(cast, date(2021, 12, 31)))
+    assert "Muutospäätös" in decision.document_fi and "31.12.2021" in decision.document_fi
+    assert "Oikaisuvaatimusohje" in decision.document_fi and "30 päivän kuluessa" in decision.document_fi
+    assert "Ändringsbeslut" in decision.document_sv and "omprövning" in decision.document_sv
+    assert len(decision.snapshot_sha256) == 64
+    entry = AuditEntry.objects.filter(action="changes.decided").get()
+    assert entry.data["sha256"] == decision.snapshot_sha256
+    assert entry.data["approved_by"] == cast.official.pk
+    with pytest.raises(Immutable):
+        decision.save()
+
+
+def test_a_budget_move_changes_the_caps_and_keeps_the_total(budget):
+    request = changes.submit_request(budget.project, actor=budget.lead, kind="budget", reasons=REASONS,
+                                     moves=[MoveInput("cost-1", 0, "cost-3", 1, "12 500,00")])
+    _decided(budget, request)
+    assert _cells(budget.project) == {("cost-1", 0): Decimal("87500.00"), ("cost-2", 0): Decimal("30000.00"),
+                                      ("cost-1", 1): Decimal("5000.00"), ("cost-3", 1): Decimal("12500.00")}
+    before, after = ProjectRevision.objects.filter(project=budget.project)
+    assert sum(Decimal(line["amount_vat_free"]) for line in before.budget) == Decimal("135000.00")
+    assert sum(Decimal(line["amount_vat_free"]) for line in after.budget) == Decimal("135000.00")
+    assert len(after.budget) == 4
+
+
+def test_a_move_leaves_what_was_accepted(budget):
+    report = reports.submit_report(budget.project, 1, actor=budget.lead, period_start=date(2020, 2, 26),
+                                   period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",
+                                   costs=[CostInput("cost-2", 0, "29000.00")], today=date(2020, 6, 26))
+    reports.accept_report(report, actor=budget.official, version=reports.report_version(report))
+    with pytest.raises(Invalid) as caught:
+        changes.submit_request(budget.project, actor=budget.lead, kind="budget", reasons=REASONS,
+                               moves=[MoveInput("cost-2", 0, "cost-1", 0, "1000.01")])
+    assert "already accepted" in caught.value.message_dict["moves.0"][0]
+    assert not ChangeRequest.objects.exists()
+
+
+def test_a_bad_amount_is_refused_in_words(budget):
+    with pytest.raises(Invalid) as caught:
+        changes.submit_request(budget.project, actor=budget.lead, kind="budget", reasons=REASONS,
+                               moves=[MoveInput("cost-1", 0, "cost-2", 0, "kymppi")])
+    assert "euros and cents" in caught.value.message_dict["moves.0"][0]
+
+
+def test_partners_added_and_removed(budget):
+    honkajoki = next(m for m in budget.project.application.members.all() if m.position == 1)
+    jamijarvi = next(m for m in budget.project.application.members.all() if m.position == 2)
+    with pytest.raises(Invalid) as caught:  # Honkajoki still has budget
+        changes.submit_request(budget.project, actor=budget.lead, kind="partners", reasons=REASONS,
+                               remove_partners=[honkajoki.pk])
+    assert "move it to other members first" in caught.value.message_dict["remove_partners"][0]
+    pori = Organisation.objects.get(code="609")
+    request = changes.submit_request(budget.project, actor=budget.lead, kind="partners", reasons=REASONS,
+                                     add_partners=[pori.pk], remove_partners=[jamijarvi.pk])
+    decision = _decided(budget, request)
+    in_force = [m.organisation.name_fi for m in changes.members_in_force(budget.project)]
+    assert "Pori" in in_force and "Jämijärvi" not in in_force
+    assert "Pori" in decision.document_fi and "Jämijärvi" in decision.document_fi
+    assert ProjectRevision.objects.filter(project=budget.project).last().members == [
+        m.pk for m in changes.members_in_force(budget.project)]
+
+
+def test_confirmation_checks_again_under_the_lock(cast):
+    request = _extension(cast, date(2021, 12, 31))
+    request = changes.approve_request(request, actor=cast.official, version=request.version)
+    cast.project.call.appropriation_usable_until = date(2021, 12, 1)
+    cast.project.call.save(update_fields=["appropriation_usable_until"])
+    with pytest.raises(Invalid):
+        changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True)
+    cast.project.refresh_from_db()
+    assert cast.project.implementation_end == date(2021, 11, 30)
+
+
+def test_the_2020_round_records_its_appropriations_period_of_use(round_2020):
+    # A three-year transferable appropriation of the 2019 budget: usable in 2019, 2020 and 2021.
+    assert round_2020.appropriation_usable_until == date(2021, 12, 31)
+
+
+def test_the_decision_signed_is_the_one_previewed(cast):
+    from avustus.changes.decision import preview_snapshot, snapshot_sha256
+
+    request = changes.approve_request(_extension(cast), actor=cast.official, version=1)
+    snapshot = preview_snapshot(request, actor=cast.second_official)
+    assert snapshot["change"]["final_report_due"] == "2021-12-31"
+    assert not ProjectRevision.objects.exists()  # the rehearsal was rolled back
+    with pytest.raises(Conflict):
+        changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
+                                shown="0" * 64)
+    assert not ChangeDecision.objects.exists() and not ProjectRevision.objects.exists()
+    decision = changes.confirm_request(request, actor=cast.second_official, version=request.version,
+                                       confirmed=True, shown=snapshot_sha256(snapshot))
+    assert decision.snapshot_sha256 == snapshot_sha256(snapshot)

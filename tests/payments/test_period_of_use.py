@@ -1,0 +1,34 @@
+"""A payment is made from the grant's appropriation only within its period of use (the 2020 round: to 31.12.2021)."""
+
+from datetime import date
+
+import pytest
+
+from avustus.errors import Conflict
+from avustus.payments import services as payments
+from avustus.payments.models import PaymentApplication
+from tests.payments.test_services import _accepted, with_costs  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _approved(cast):
+    application = _accepted(cast)
+    return payments.approve_payment(application, actor=cast.decision_maker,
+                                    version=payments.payment_version(application))
+
+
+def test_a_payment_after_the_period_of_use_is_refused_saying_why(with_costs):
+    application = _approved(with_costs)
+    with pytest.raises(Conflict) as caught:
+        payments.record_payment(application, actor=with_costs.official, paid_on=date(2022, 1, 3))
+    message = str(caught.value)
+    assert "period of use" in message and "2021-12-31" in message and "2022-01-03" in message
+    application.refresh_from_db()
+    assert application.status == PaymentApplication.Status.APPROVED and application.paid_on is None
+
+
+def test_a_payment_on_the_last_day_of_use_is_made(with_costs):
+    application = _approved(with_costs)
+    paid = payments.record_payment(application, actor=with_costs.official, paid_on=date(2021, 12, 31))
+    assert paid.status == PaymentApplication.Status.PAID

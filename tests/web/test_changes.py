@@ -1,0 +1,94 @@
+"""Change requests through the screens: the lead's form (errors summarised, nothing stored), an official's
+approval, and a second official's confirmation only with the box ticked, naming the version shown."""
+
+import re
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevision
+from avustus.projects.models import ScheduleEntry
+from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_an_extension_beyond_the_period_of_use_is_summarised_and_nothing_stored(cast):
+    response = _client(cast.lead).post(reverse("project-changes", args=[cast.project.reference]), {
+        "kind": "extension", "new_end": "2022-06-30", "reasons": "Viivästys."})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'href="#new-end"' in page and "period of use" in page
+    assert 'value="2022-06-30"' in page  # what was typed stays in the form
+    assert not ChangeRequest.objects.exists()
+
+
+def test_a_bad_date_is_refused_in_words(cast):
+    response = _client(cast.lead).post(reverse("project-changes", args=[cast.project.reference]), {
+        "kind": "extension", "new_end": "31.12.", "reasons": "Viivästys."})
+    assert response.status_code == 422 and "YYYY-MM-DD" in response.content.decode()
+
+
+def test_from_request_to_amending_decision_on_the_screens(cast):
+    ref = cast.project.reference
+    response = _client(cast.lead).post(reverse("project-changes", args=[ref]), {
+        "kind": "extension", "new_end": "2021-12-31", "reasons": "Viivästys."})
+    change = ChangeRequest.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("project-change", args=[ref, change.pk])
+
+    decide = reverse("decide-change", args=[ref, change.pk])
+    _client(cast.official).post(decide, {"action": "approve", "version": "1", "reasons": "Perusteltu."})
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.APPROVED and change.version == 2
+
+    second = _client(cast.second_official)
+    page = second.get(reverse("project-change", args=[ref, change.pk])).content.decode()
+    assert 'name="confirm"' in page and 'name="version" value="2"' in page
+    # The decision to sign is shown first (rehearsed and rolled back: nothing changed yet).
+    assert "Muutospäätös" in page and "31.12.2021" in page and "Oikaisuvaatimusohje" in page
+    swedish = second.get(reverse("project-change", args=[ref, change.pk]) + "?lang=sv").content.decode()
+    assert "Ändringsbeslut" in swedish
+    assert not ProjectRevision.objects.exists() and not ScheduleEntry.objects.filter(due_on=date(2021, 12, 31)).exists()
+    shown = re.search(r'name="shown" value="([0-9a-f]{64})"', page).group(1)
+    second.post(decide, {"action": "confirm", "version": "2", "shown": shown})  # the box not ticked
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.APPROVED
+    second.post(decide, {"action": "confirm", "version": "1", "confirm": "yes", "shown": shown})  # a stale version
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.APPROVED
+    second.post(decide, {"action": "confirm", "version": "2", "confirm": "yes", "shown": "0" * 64})  # not as read
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.APPROVED
+    second.post(decide, {"action": "confirm", "version": "2", "confirm": "yes", "shown": shown})
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.DECIDED
+    decision = ChangeDecision.objects.get()
+    page = _client(cast.lead).get(reverse("project-change-decision", args=[ref, decision.pk, "sv"])).content.decode()
+    assert "Ändringsbeslut" in page and "31.12.2021" in page
+    cast.project.refresh_from_db()
+    assert cast.project.implementation_end == date(2021, 12, 31)
+
+
+def test_the_versions_of_the_terms_are_listed_in_finnish(cast):
+    from avustus.changes import services as changes
+
+    request = changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="Viivästys.",
+                                     new_end=date(2021, 12, 31))
+    request = changes.approve_request(request, actor=cast.official, version=request.version)
+    changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True)
+    client = Client()
+    client.force_login(cast.partner)
+    client.cookies["django_language"] = "fi"
+    page = client.get(reverse("project-changes", args=[cast.project.reference])).content.decode()
+    assert "Hankkeen ehtojen versiot" in page and "Alkuperäisen päätöksen mukaan" in page
+    assert "30.11.2021" in page and "31.12.2021" in page
+    assert "Hae muutosta" not in page  # a partner reads, the lead asks
