@@ -98,10 +98,18 @@ def main() -> None:
 
     def fetch(url: str, logged_in: bool) -> tuple[str, float]:
         headers = {"Cookie": cookie} if logged_in else {}
-        begun = time.perf_counter()
-        conn.request("GET", url, headers=headers)
-        response = conn.getresponse()
-        body = response.read()
+        for attempt in (1, 2):
+            begun = time.perf_counter()
+            try:
+                conn.request("GET", url, headers=headers)
+                response = conn.getresponse()
+                body = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closed the idle keep-alive connection (the in-process counting took a while).
+                conn.close()
+                if attempt == 2:
+                    raise
         elapsed = time.perf_counter() - begun
         if response.status != 200:
             sys.exit(f"{url}: HTTP {response.status}")

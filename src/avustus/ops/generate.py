@@ -117,8 +117,8 @@ def _call(programme: Programme, slug: str, title: str, closes_at: datetime, n: i
     call = Call.objects.create(
         programme=programme, slug=slug, title_fi=f"{programme.name_fi}: {title}", status=status,
         appropriation=Decimal(n) * each, opens_at=closes_at - timedelta(days=60), closes_at=closes_at,
-        implementation_end=closes_at.date() + timedelta(days=730), final_report_due=closes_at.date() + timedelta(days=820),
-        reporting_interval_months=6,
+        implementation_end=closes_at.date() + timedelta(days=730),
+        final_report_due=closes_at.date() + timedelta(days=820), reporting_interval_months=6,
         rounding_unit=Decimal("100"), rounding_mode="down", lead_kinds=["municipality"],
         partner_kinds=["municipality"])
     Criterion.objects.bulk_create(Criterion(call=call, code=code, position=i, name_fi=name, weight=weight,

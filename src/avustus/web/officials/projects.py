@@ -28,6 +28,7 @@ from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from avustus.web.feedback import confirm, flash
 from avustus.web.officials.common import log_list, official_call
+from avustus.web.paging import Key, keyset_page
 
 
 @login_required
@@ -44,10 +45,13 @@ def project_calls(request):
 @login_required
 def call_projects(request, slug: str):
     """Every project of a call with its state, money paid, reports due and overdue, and what awaits the officials."""
-    call = official_call(request, slug)
-    rows = payment_selectors.call_projects(call, request.user)
-    log_list(request, call, "funded projects", [row.project.application for row in rows])
-    return render(request, "web/officials/projects.html", {"call": call, "rows": rows})
+    call = official_call(request, slug, extra={"project_count": payment_selectors.project_count()})
+    # A page of 50 by tracking number (unique, indexed): the figures' subqueries run for the page's rows only.
+    page = keyset_page(request, payment_selectors.call_projects_query(call, request.user), [Key("reference")],
+                       count=call.project_count or 0)  # type: ignore[attr-defined]
+    page.rows = payment_selectors.project_rows(page.rows)
+    log_list(request, call, "funded projects", [row.project.application for row in page.rows], page=page.number)
+    return render(request, "web/officials/projects.html", {"call": call, "rows": page.rows, "page": page})
 
 
 def official_context(request, project) -> dict:
