@@ -230,9 +230,10 @@ def _fund(decision: Decision) -> None:
     decided_on = decision.decided_on or (call.closes_at or DEADLINE).date()
     projects = FundedProject.objects.bulk_create(
         (FundedProject(application_id=o.application_id, call=call, first_decision=decision, outcome=o,
-                       reference=o.application.reference, decided_on=decided_on, grant=o.amount_granted,
+                       reference=o.application.reference, decided_on=decided_on, grant=o.amount_granted or Decimal(0),
                        aid_rate=call.aid_rate, implementation_end=call.implementation_end)
-         for o in decision.outcomes.filter(kind=allocation.GRANTED).select_related("application")),
+         for o in decision.outcomes.filter(kind=allocation.GRANTED, amount_granted__isnull=False)
+         .select_related("application")),
         batch_size=BATCH)
     schedule = report_schedule(decided_on, call.reporting_interval_months, call.final_report_due)
     ScheduleEntry.objects.bulk_create(
