@@ -29,10 +29,12 @@ from avustus.decisions.models import Decision, Outcome
 from avustus.evaluation import ranking
 from avustus.evaluation.models import Assignment, Score, Screening
 from avustus.evaluation.screening import BASE_CHECKS
+from avustus.projects.models import FundedProject, ScheduleEntry
 from avustus.registry.models import Organisation
 from avustus.registry.services import sync_registry
 from avustus.rules import allocation
 from avustus.rules.evaluation import CriterionSpec, weighted_score
+from avustus.rules.schedule import report_schedule
 
 BATCH = 2000
 DEADLINE = datetime(2026, 3, 31, 13, 15, tzinfo=UTC)  # 16.15 in Helsinki: the generated round's deadline
@@ -80,14 +82,16 @@ def generate(*, applications: int, seed: int, history: int | None = None) -> Gen
                  RoleGrant(user=users["decider"], role=Role.DECISION_MAKER, programme=programme)]
                 + [RoleGrant(user=r, role=Role.REVIEWER, programme=programme) for r in users["reviewers"]])
         main = _call(programmes[0], f"{PROGRAMMES[0][0]}-2026-{tag}", "haku 2026", DEADLINE, applications)
+        # The earlier round's funds sufficed for every eligible application above the pass mark, so that its
+        # funded projects are as many as a deep list of them needs.
         earlier = _call(programmes[0], f"{PROGRAMMES[0][0]}-2025-{tag}", "haku 2025",
-                        DEADLINE - timedelta(days=365), history, status=Call.Status.DECIDED)
+                        DEADLINE - timedelta(days=365), history, status=Call.Status.DECIDED, each=Decimal(600_000))
         others = [_call(p, f"{p.slug}-2026", "haku 2026", DEADLINE - timedelta(days=30), history)
                   for p in programmes[1:]]
         for call, n, scored in ((main, applications, True), (earlier, history, True),
                                 *((c, history, False) for c in others)):
             _applications(rng, call, n, municipalities, users, scored=scored)
-        _decide(earlier, users)
+        _fund(_decide(earlier, users))
     ranking.refresh(main)
     with connection.cursor() as cursor:
         # The planner's statistics, stale after a bulk load, choose the lists' indexes; PostgreSQL's VACUUM also
@@ -109,10 +113,12 @@ def _users(tag: str, reviewers: int) -> dict:
 
 
 def _call(programme: Programme, slug: str, title: str, closes_at: datetime, n: int, *,
-          status: str = Call.Status.CLOSED) -> Call:
+          status: str = Call.Status.CLOSED, each: Decimal = Decimal("60000.00")) -> Call:
     call = Call.objects.create(
         programme=programme, slug=slug, title_fi=f"{programme.name_fi}: {title}", status=status,
-        appropriation=Decimal(n) * Decimal("60000.00"), opens_at=closes_at - timedelta(days=60), closes_at=closes_at,
+        appropriation=Decimal(n) * each, opens_at=closes_at - timedelta(days=60), closes_at=closes_at,
+        implementation_end=closes_at.date() + timedelta(days=730),
+        final_report_due=closes_at.date() + timedelta(days=820), reporting_interval_months=6,
         rounding_unit=Decimal("100"), rounding_mode="down", lead_kinds=["municipality"],
         partner_kinds=["municipality"])
     Criterion.objects.bulk_create(Criterion(call=call, code=code, position=i, name_fi=name, weight=weight,
@@ -215,3 +221,21 @@ def _decide(call: Call, users: dict) -> Decision:
     decision.save(update_fields=["status", "signed_at"])
     return decision
 
+
+
+def _fund(decision: Decision) -> None:
+    """The funded project of each grant, with its reports' schedule, as ``projects.services.follow_decision`` makes
+    them (without the approved budget, which no list shows, and without the audit entries, as above)."""
+    call = decision.call
+    decided_on = decision.decided_on or (call.closes_at or DEADLINE).date()
+    projects = FundedProject.objects.bulk_create(
+        (FundedProject(application_id=o.application_id, call=call, first_decision=decision, outcome=o,
+                       reference=o.application.reference, decided_on=decided_on, grant=o.amount_granted or Decimal(0),
+                       aid_rate=call.aid_rate, implementation_end=call.implementation_end)
+         for o in decision.outcomes.filter(kind=allocation.GRANTED, amount_granted__isnull=False)
+         .select_related("application")),
+        batch_size=BATCH)
+    schedule = report_schedule(decided_on, call.reporting_interval_months, call.final_report_due)
+    ScheduleEntry.objects.bulk_create(
+        (ScheduleEntry(project=p, kind=due.kind, number=due.number, computed_due_on=due.due_on, due_on=due.due_on)
+         for p in projects for due in schedule), batch_size=BATCH)

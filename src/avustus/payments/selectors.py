@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from avustus.payments.models import PaymentApplication
 from avustus.projects.models import FundedProject, ScheduleEntry
 from avustus.reports.models import InterimReport
 
+APPLICATION_UNSHOWN = ("application__plan", "application__screening_flags")
 WAITING = (PaymentApplication.Status.SUBMITTED, PaymentApplication.Status.ACCEPTED,
            PaymentApplication.Status.APPROVED)
 
@@ -60,10 +61,8 @@ def _annotated(queryset, today: date):
     upcoming = unfiled.filter(due_on__gte=today).order_by("due_on")
     paid = (PaymentApplication.objects.filter(project=OuterRef("pk"), status=PaymentApplication.Status.PAID)
             .order_by().values("project").annotate(total=Sum("amount_paid")).values("total")[:1])
-    members = Prefetch("application__members",
-                       queryset=ConsortiumMember.objects.select_related("organisation__successor"))
-    return (queryset.select_related("application", "call")
-            .prefetch_related(members)
+    # Not the application's plan or flags, which no row shows.
+    return (queryset.select_related("application", "call").defer(*APPLICATION_UNSHOWN)
             .annotate(
                 paid_total=Coalesce(Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2)),
                                     Value(Decimal("0.00")), output_field=DecimalField(max_digits=14, decimal_places=2)),
@@ -78,24 +77,31 @@ def _annotated(queryset, today: date):
             .order_by("reference"))
 
 
-def _member_row(member: ConsortiumMember) -> MemberRow:
-    org = member.organisation
-    return MemberRow(
-        name=org.name_fi if org else member.name_as_written, role=member.role,
-        # the registry keeps the last day it existed; the members' list says when it ceased
-        ceased_on=org.valid_to + timedelta(days=1) if org is not None and org.valid_to else None,
-        successor=org.successor.name_fi if org is not None and org.successor is not None else "",
-    )
+def _members(application_ids: list[int]) -> dict[int, list[MemberRow]]:
+    """The members of each application, in their order: one query of plain values (a page's few hundred members
+    as model instances, with their bodies and successors, were most of the list's work)."""
+    members: dict[int, list[MemberRow]] = {}
+    rows = (ConsortiumMember.objects.filter(application_id__in=application_ids).order_by("application_id", "position")
+            .values_list("application_id", "role", "name_as_written", "organisation__name_fi",
+                         "organisation__valid_to", "organisation__successor__name_fi"))
+    for application_id, role, written, name, valid_to, successor in rows:
+        members.setdefault(application_id, []).append(MemberRow(
+            name=name if name is not None else written, role=role,
+            # the registry keeps the last day it existed; the members' list says when it ceased
+            ceased_on=valid_to + timedelta(days=1) if valid_to else None, successor=successor or ""))
+    return members
 
 
 def _rows(queryset) -> list[ProjectRow]:
+    projects = list(queryset)
+    members = _members([p.application_id for p in projects]) if projects else {}
     return [
         ProjectRow(project=p, reference=p.reference, title=p.application.title, state=p.state, grant=p.grant,
                    paid=Decimal(p.paid_total).quantize(Decimal("0.01")), next_due_on=p.next_due_on,
                    next_due_kind=p.next_due_kind or "",
                    overdue=p.overdue_count, reports_to_review=p.to_review, payments_waiting=p.waiting,
-                   members=[_member_row(m) for m in p.application.members.all()])
-        for p in queryset
+                   members=members.get(p.application_id, []))
+        for p in projects
     ]
 
 
@@ -116,6 +122,24 @@ def call_projects(call: Call, actor, today: date | None = None) -> list[ProjectR
 
     The entry point logs the list read (``audit.chain.record_list_read``) as for other officials' lists.
     """
-    if not permissions.has_programme_role(actor, call.programme):
+    return project_rows(call_projects_query(call, actor, today))
+
+
+def project_count():
+    """The number of a call's projects, as a subquery of the call's row (the list's pages say how many)."""
+    return Subquery(FundedProject.objects.filter(call=OuterRef("pk")).order_by().values("call")
+                    .annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
+
+
+def call_projects_query(call: Call, actor, today: date | None = None):
+    """The call's projects with their figures as subqueries, by tracking number, for a page of them to be read
+    (``project_rows`` makes the page's rows)."""
+    # The officials' screens find the call with the answer (``web.officials.common.official_call``: the same
+    # roles, from ``permissions.programme_role_flags``); anyone else is asked here.
+    if not getattr(call, "may_read", False) and not permissions.has_programme_role(actor, call.programme):
         raise NotAllowed()
-    return _rows(_annotated(FundedProject.objects.filter(call=call), today or timezone.localdate()))
+    return _annotated(FundedProject.objects.filter(call=call), today or timezone.localdate())
+
+
+def project_rows(projects) -> list[ProjectRow]:
+    return _rows(projects)

@@ -57,6 +57,8 @@ class FundedProject(models.Model):
         verbose_name = _("funded project")
         verbose_name_plural = _("funded projects")
         constraints = [models.CheckConstraint(condition=models.Q(grant__gte=0), name="project_grant_not_negative")]
+        # A call's list in pages by tracking number reads this index from the cursor on, whatever other calls hold.
+        indexes = [models.Index(fields=["call", "reference"], name="project_call_reference")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.application.title}"

@@ -122,6 +122,10 @@ _PREAMBLE = r"""
 """
 
 
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\t"): "\\t"} | {
+    code: f"\\u{{{code:x}}}" for code in (*range(0x20), 0x7F) if code not in (0x09, 0x0A)}
+
+
 def _str(text: str) -> str:
     """``text`` as a Typst string literal.
 
@@ -131,22 +135,9 @@ def _str(text: str) -> str:
     meaning there, and a string shown as content is not subject to smart quotes or other markup
     shorthands.
     """
-    out = ['"']
-    for char in text:
-        if char == "\\":
-            out.append("\\\\")
-        elif char == '"':
-            out.append('\\"')
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{{{ord(char):x}}}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
+    # One pass in C (str.translate) rather than a Python loop per character: a 5,000-row appendix is 15,000
+    # strings, and the loop took 0.06 s of the 2.1 s of processor time the render takes.
+    return '"' + text.translate(_ESCAPES) + '"'
 
 
 def _array(items: Sequence[str]) -> str:

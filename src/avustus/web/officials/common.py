@@ -18,14 +18,15 @@ from avustus.web.paging import base_query
 PAGE_SIZE = 50
 
 
-def official_call(request, slug: str, roles=OFFICIAL_ROLES, *, ranked: bool = False) -> Call:
+def official_call(request, slug: str, roles=OFFICIAL_ROLES, *, ranked: bool = False, extra: dict | None = None) -> Call:
     """The call of a programme the user works on with one of ``roles``; any other is as if it did not exist.
 
     One query finds the round, answers who may do what in it (``call.may_prepare``, ``call.may_decide``, and
     the menu's question, kept on the request for ``programme_roles``), and finds its signed collective decision
-    for the steps' menu; with ``ranked``, the round's stored ranking with its fingerprint, and its proposal.
+    for the steps' menu; with ``ranked``, the round's stored ranking with its fingerprint, and its proposal;
+    ``extra`` adds the page's own subqueries (a count of its list) to the same row.
     """
-    calls = Call.objects.select_related("programme").annotate(
+    calls = Call.objects.select_related("programme").annotate(**(extra or {})).annotate(
         **programme_role_flags(request.user, may_read=roles, may_prepare=PREPARERS, may_decide=DECIDERS),
         collective_pk=Subquery(_collective().values("pk")[:1]),
         collective_status=Subquery(_collective().values("status")[:1]),
