@@ -94,6 +94,8 @@ urlpatterns = [
          name="project-change-decision"),
     path("officials/projects/", official_projects.project_calls, name="officials-project-calls"),
     path("rounds/<slug:slug>/projects/", official_projects.call_projects, name="officials-projects"),
+    path("rounds/<slug:slug>/projects/audit-samples/", official_projects.audit_samples,
+         name="officials-audit-samples"),
     path("officials/", setup.workbench, name="officials"),
     path("officials/calls/new/", setup.create_call, name="officials-create-call"),
     path("rounds/<slug:slug>/setup/", setup.call_setup, name="officials-setup"),

@@ -25,10 +25,10 @@ def test_the_project_pages_of_the_lead_and_the_officials(browser, live_server, c
     payments.apply_for_payment(project, actor=cast.lead)
     reports.submit_report(project, 2, actor=cast.lead, period_start=date(2020, 6, 27), period_end=date(2020, 10, 26),
                           progress="Etenee.", objectives_stage="Puolivälissä.", costs=[CostInput("cost-1", 0, "1.00")])
-    draw_audit_sample(project.call, actor=cast.official, size=3, seed=1)  # the call's page lists a draw
+    draw_audit_sample(project.call, actor=cast.official, size=3, seed=1)  # the samples' page lists a draw
     ref = project.reference
     check_pages(browser, live_server, ["/my/projects/", f"/projects/{ref}/", f"/projects/{ref}/reports/1/",
                                        f"/projects/{ref}/reports/3/", f"/projects/{ref}/account/",
                                        f"/projects/{ref}/payments/apply/"], user=cast.lead)
     check_pages(browser, live_server, ["/officials/projects/", f"/rounds/{project.call.slug}/projects/",
-                                       f"/projects/{ref}/", f"/projects/{ref}/reports/2/"], user=cast.official)
+                                       f"/rounds/{project.call.slug}/projects/audit-samples/", f"/projects/{ref}/", f"/projects/{ref}/reports/2/"], user=cast.official)

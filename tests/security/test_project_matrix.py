@@ -84,7 +84,8 @@ PROJECT_MATRIX = [
     ("project-change-decision",     "GET",  "change-decision", LOGIN, NF, OK, OK, NF, OK, OK),
     ("officials-project-calls",     "GET",  "none",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-projects",          "GET",  "call",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
-    ("officials-projects",          "POST", "call",        LOGIN, NF,  NF,  NF,  NF,  GO,  NO),  # an audit sample
+    ("officials-audit-samples",     "GET",  "call",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
+    ("officials-audit-samples",     "POST", "call",        LOGIN, NF,  NF,  NF,  NF,  GO,  NO),  # a draw
     ("api-v1:list_projects",        "GET",  "none",        BAD,   OK,  OK,  OK,  OK,  OK,  OK),
     ("api-v1:get_project",          "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
     ("api-v1:submit_report",        "POST", "report-due",  BAD,   NF,  NO,  OK,  NF,  NO,  NO),
@@ -219,7 +220,7 @@ def _body(name: str, world: dict):
         return {"key": "matrix"}, None
     if name == "handle-payment":
         return {"action": "accept"}, None
-    if name == "officials-projects":
+    if name == "officials-audit-samples":
         return {"size": "2", "seed": "7", "confirm": "yes"}, None
     if name == "api-v1:submit_report":
         return json.dumps({**REPORT, "costs": [{"category": "cost-1", "member": 0, "amount_vat_free": "100.00"}]}), \

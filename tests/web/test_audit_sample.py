@@ -21,7 +21,7 @@ def _client(user) -> Client:
 
 def test_an_official_draws_and_sees_the_sample(cast):
     call = cast.project.call
-    url = reverse("officials-projects", args=[call.slug])
+    url = reverse("officials-audit-samples", args=[call.slug])
     official = _client(cast.official)
     response = official.post(url, {"size": "3", "seed": "42", "confirm": "yes"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302 and response["Location"] == url
@@ -39,7 +39,7 @@ def test_an_official_draws_and_sees_the_sample(cast):
     ({"percent": "150", "confirm": "yes"}, "sample-percent", "at most 100"),
 ])
 def test_bad_input_is_refused_linked_to_its_field_and_nothing_is_drawn(cast, data, field_id, words):
-    url = reverse("officials-projects", args=[cast.project.call.slug])
+    url = reverse("officials-audit-samples", args=[cast.project.call.slug])
     with translation.override("en"):
         response = _client(cast.official).post(url, data, HTTP_ACCEPT_LANGUAGE="en")
     page = response.content.decode()
@@ -48,13 +48,13 @@ def test_bad_input_is_refused_linked_to_its_field_and_nothing_is_drawn(cast, dat
 
 
 def test_the_refusal_in_finnish(cast):
-    url = reverse("officials-projects", args=[cast.project.call.slug])
+    url = reverse("officials-audit-samples", args=[cast.project.call.slug])
     response = _client(cast.official).post(url, {"size": "0", "confirm": "yes"}, HTTP_ACCEPT_LANGUAGE="fi")
     assert response.status_code == 422 and "vähintään yksi hanke" in response.content.decode()
 
 
 def test_a_decision_maker_sees_the_samples_but_does_not_draw(cast):
-    url = reverse("officials-projects", args=[cast.project.call.slug])
+    url = reverse("officials-audit-samples", args=[cast.project.call.slug])
     decider = _client(cast.decision_maker)
     assert 'name="seed"' not in decider.get(url).content.decode()
     assert decider.post(url, {"size": "1", "confirm": "yes"}).status_code == 403

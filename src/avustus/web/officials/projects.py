@@ -53,8 +53,20 @@ def project_calls(request):
 @login_required
 def call_projects(request, slug: str):
     """A page of the call's projects with their state, money paid, reports due and overdue, and what awaits the
-    officials; below them the call's audit samples, and (a post) an official drawing a new one."""
+    officials; the audit samples have a page of their own so that a list page stays at its few queries."""
     call = official_call(request, slug, extra={"project_count": payment_selectors.project_count()})
+    # A page of 50 by tracking number (unique, indexed): the figures' subqueries run for the page's rows only.
+    page = keyset_page(request, payment_selectors.call_projects_query(call, request.user), [Key("reference")],
+                       count=call.project_count or 0)  # type: ignore[attr-defined]
+    page.rows = payment_selectors.project_rows(page.rows)
+    log_list(request, call, "funded projects", [row.project.application for row in page.rows], page=page.number)
+    return render(request, "web/officials/projects.html", {"call": call, "rows": page.rows, "page": page})
+
+
+@login_required
+def audit_samples(request, slug: str):
+    """The call's audit samples, and (a post) an official drawing a new one."""
+    call = official_call(request, slug)
     values, summary = {"size": "", "percent": "", "seed": ""}, []
     if request.method == "POST":
         values = {key: request.POST.get(key, "").strip() for key in values}
@@ -69,14 +81,9 @@ def call_projects(request, slug: str):
         else:
             messages.success(request, _("Draw %(number)s recorded: %(size)s projects.")
                              % {"number": sample.number, "size": sample.size})
-            return redirect("officials-projects", slug)
-    # A page of 50 by tracking number (unique, indexed): the figures' subqueries run for the page's rows only.
-    page = keyset_page(request, payment_selectors.call_projects_query(call, request.user), [Key("reference")],
-                       count=call.project_count or 0)  # type: ignore[attr-defined]
-    page.rows = payment_selectors.project_rows(page.rows)
-    log_list(request, call, "funded projects", [row.project.application for row in page.rows], page=page.number)
-    return render(request, "web/officials/projects.html", {
-        "call": call, "rows": page.rows, "page": page, "samples": sampling.audit_samples(call, actor=request.user),
+            return redirect("officials-audit-samples", slug)
+    return render(request, "web/officials/audit_samples.html", {
+        "call": call, "samples": sampling.audit_samples(call, actor=request.user),
         "may_draw": has_programme_role(request.user, call.programme, PROJECT_OFFICIALS),
         "sample_values": values, "error_summary": summary}, status=422 if summary else 200)
 
