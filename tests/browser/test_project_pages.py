@@ -31,4 +31,5 @@ def test_the_project_pages_of_the_lead_and_the_officials(browser, live_server, c
                                        f"/projects/{ref}/reports/3/", f"/projects/{ref}/account/",
                                        f"/projects/{ref}/payments/apply/"], user=cast.lead)
     check_pages(browser, live_server, ["/officials/projects/", f"/rounds/{project.call.slug}/projects/",
-                                       f"/rounds/{project.call.slug}/projects/audit-samples/", f"/projects/{ref}/", f"/projects/{ref}/reports/2/"], user=cast.official)
+                                       f"/rounds/{project.call.slug}/projects/audit-samples/", f"/projects/{ref}/",
+                                       f"/projects/{ref}/reports/2/"], user=cast.official)
