@@ -47,3 +47,11 @@ payment_application_submitted = Signal()
 payment_application_decided = Signal()
 # application=, actor=: a payment was recorded as made (``payments.services.record_payment``).
 payment_made = Signal()
+
+# Recovery (settlement.recovery), each sent inside the service's transaction; ``recovery`` a
+# ``settlement.Recovery``.
+# recovery=, actor=: an official started a recovery case and asked the recipient to be heard by its deadline
+# (``settlement.recovery.start_recovery``).
+recovery_hearing_requested = Signal()
+# recovery=, actor=: a second official signed the recovery decision (``settlement.recovery.sign_recovery``).
+recovery_decided = Signal()

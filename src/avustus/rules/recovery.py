@@ -93,7 +93,7 @@ class RecoveryError(ValueError):
 
 
 def time_limits(known_on: date, last_paid_on: date) -> tuple[Limit, Limit]:
-    """The two limits of section 29 for a ground learned of on ``known_on`` and a grant last paid on ``last_paid_on``."""
+    """Section 29's two limits: a ground learned of on ``known_on``, a grant last paid on ``last_paid_on``."""
     return Limit(ONE_YEAR, add_years(known_on, 1)), Limit(TEN_YEARS, add_years(last_paid_on, 10))
 
 
