@@ -7,10 +7,11 @@ from django.urls import include, path
 from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web import applicant, contact, health, history, opendata, projects, reuse, tokens, views
+from avustus.web import applicant, contact, health, history, opendata, projects, recovery, reuse, tokens, views
 from avustus.web.csp import allow_document_style
 from avustus.web.officials import evaluation, later, notifications, proposal, rectification, reviews, screening, setup
 from avustus.web.officials import projects as official_projects
+from avustus.web.officials import recovery as official_recovery
 
 admin.site.login_form = throttle.AdminLoginForm  # the admin's own login is throttled the same way
 
@@ -53,6 +54,17 @@ urlpatterns = [
     path("projects/<str:reference>/accounts/<int:pk>/", official_projects.handle_account, name="handle-account"),
     path("projects/<str:reference>/payments/apply/", projects.apply_payment, name="apply-payment"),
     path("projects/<str:reference>/payments/<int:pk>/", official_projects.handle_payment, name="handle-payment"),
+    path("projects/<str:reference>/recoveries/new/", official_recovery.start_recovery, name="start-recovery"),
+    path("projects/<str:reference>/recoveries/<int:pk>/", recovery.recovery_page, name="project-recovery"),
+    path("projects/<str:reference>/recoveries/<int:pk>/prepare/", official_recovery.prepare_recovery,
+         name="prepare-recovery"),
+    path("projects/<str:reference>/recoveries/<int:pk>/sign/", official_recovery.sign_recovery, name="sign-recovery"),
+    path("projects/<str:reference>/recoveries/<int:pk>/returns/", official_recovery.recovery_return,
+         name="recovery-return"),
+    path("projects/<str:reference>/recoveries/<int:pk>/waive/", official_recovery.waive_recovery,
+         name="waive-recovery"),
+    path("projects/<str:reference>/recoveries/<int:pk>/decision.<str:lang>.<str:fmt>",
+         recovery.recovery_download, name="recovery-document"),
     path("officials/projects/", official_projects.project_calls, name="officials-project-calls"),
     path("rounds/<slug:slug>/projects/", official_projects.call_projects, name="officials-projects"),
     path("officials/", setup.workbench, name="officials"),

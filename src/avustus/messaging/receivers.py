@@ -153,3 +153,6 @@ def connect() -> None:
     from avustus.messaging import followup  # it builds on this module's helpers
 
     followup.connect()
+    from avustus.messaging import recovery
+
+    recovery.connect()
