@@ -54,6 +54,14 @@ def _preview(request, recovery: Recovery) -> dict:
             "due_on": due}
 
 
+def _limit(recovery: Recovery, today: date):
+    """Section 29's last day for the page; none to show when nothing was paid (the case was written elsewhere)."""
+    try:
+        return service.time_limit(recovery, recovery.ground_known_on, today)
+    except ValidationError:
+        return None
+
+
 @login_required
 def recovery_page(request, reference: str, pk: int):
     """The case; the lead's response form while the hearing is open; officials' forms by the case's state."""
@@ -80,8 +88,7 @@ def recovery_page(request, reference: str, pk: int):
         "is_lead": permissions.is_recipient_lead(request.user, project),
         "hearing_open": recovery.status == Recovery.Status.HEARING and recovery.responded_at is None,
         "hearing_finished": service.hearing_finished(recovery, today),
-        "limit": service.time_limit(recovery, recovery.ground_known_on, today)
-        if recovery.status != Recovery.Status.DECIDED else None,
+        "limit": _limit(recovery, today) if recovery.status != Recovery.Status.DECIDED else None,
         "document": render_body(recovery_document(recovery, lang), embedded=True)
         if recovery.snapshot and (decided or manages) else "",
         "signs": manages and recovery.status == Recovery.Status.PREPARED and recovery.prepared_by_id != request.user.pk,

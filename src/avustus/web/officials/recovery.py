@@ -23,6 +23,15 @@ from avustus.web.recovery import _parse_date, recovery_of
 FIELDS = ("ground", "amount", "reasons", "known_on", "deadline")
 
 
+def _official_recovery(request, reference: str, pk: int):
+    """The case, if the user sees the project and is one of the programme's officials (else 404 or 403) before
+    any form is looked at: a recipient's post is refused as such, not as a missing tick."""
+    recovery = recovery_of(request, reference, pk)
+    permissions.check_manages_projects(request.user, recovery.project.call.programme,
+                                       _("Only the programme's officials handle recoveries."))
+    return recovery
+
+
 @login_required
 def start_recovery(request, reference: str):
     """The form that opens a recovery case and sends the hearing request to the lead."""
@@ -61,7 +70,7 @@ def start_recovery(request, reference: str):
 @login_required
 @require_POST
 def prepare_recovery(request, reference: str, pk: int):
-    recovery = recovery_of(request, reference, pk)
+    recovery = _official_recovery(request, reference, pk)
     try:
         service.prepare_recovery(recovery, actor=request.user, version=request.POST.get("version", ""),
                                  due_on=_parse_date(request.POST.get("due_on", ""), "due_on"))
@@ -74,7 +83,7 @@ def prepare_recovery(request, reference: str, pk: int):
 @login_required
 @require_POST
 def sign_recovery(request, reference: str, pk: int):
-    recovery = recovery_of(request, reference, pk)
+    recovery = _official_recovery(request, reference, pk)
     try:
         confirm(request)
         service.sign_recovery(recovery, actor=request.user, version=request.POST.get("version", ""))
@@ -87,7 +96,7 @@ def sign_recovery(request, reference: str, pk: int):
 @login_required
 @require_POST
 def recovery_return(request, reference: str, pk: int):
-    recovery = recovery_of(request, reference, pk)
+    recovery = _official_recovery(request, reference, pk)
     try:
         service.record_recovery_return(recovery, actor=request.user, amount=request.POST.get("amount", ""),
                                        returned_on=_parse_date(request.POST.get("returned_on", ""), "returned_on"))
@@ -100,7 +109,7 @@ def recovery_return(request, reference: str, pk: int):
 @login_required
 @require_POST
 def waive_recovery(request, reference: str, pk: int):
-    recovery = recovery_of(request, reference, pk)
+    recovery = _official_recovery(request, reference, pk)
     try:
         confirm(request)
         service.waive_recovery(recovery, actor=request.user, principal=request.POST.get("principal", "") or "0",
