@@ -51,7 +51,9 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     assert response["Location"] == page
 
     # The lead sees the case and responds; the partner sees it but may not respond.
-    assert 'name="response"' in lead.get(page).content.decode()
+    lead_page = lead.get(page).content.decode()
+    assert 'name="response"' in lead_page and "Lähetä vastaus" in lead_page and "Valtionavustuslaki, 21 § 1 mom." \
+        in lead_page
     assert 'name="response"' not in _client(cast.partner).get(page).content.decode()
     assert _client(cast.partner).post(page, {"response": "Ei."}).status_code == 403
     assert lead.post(page, {"response": ""}).status_code == 422
