@@ -65,7 +65,7 @@ PROJECT_MATRIX = [
     ("project-recovery",            "GET",  "recovery",    LOGIN, NF,  OK,  OK,  NF,  OK,  OK),
     ("project-recovery",            "POST", "recovery",    LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
     ("prepare-recovery",            "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
-    ("sign-recovery",               "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    ("sign-recovery",               "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  GO),
     ("recovery-return",             "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("waive-recovery",              "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("recovery-document",           "GET",  "recovery-doc", LOGIN, NF, OK,  OK,  NF,  OK,  OK),

@@ -183,3 +183,17 @@ def test_returns_and_waivers_wait_for_the_decision(cast):
         service.record_recovery_return(recovery, actor=cast.official, returned_on=date(2022, 12, 1), amount="1,00")
     with pytest.raises(Conflict, match="not been decided"):
         service.waive_recovery(recovery, actor=cast.official, principal="1,00", interest=False, reasons="x")
+
+
+def test_the_programmes_decision_maker_may_sign_but_not_prepare(cast):
+    _through_two_payments(cast)
+    recovery = _started(cast)
+    with pytest.raises(NotAllowed):
+        service.recovery_preview(recovery, actor=cast.decision_maker, due_on=date(2022, 12, 15),
+                                 on=date(2022, 10, 10))
+    _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=date(2022, 12, 15),
+                                                 on=date(2022, 10, 10))
+    prepared = service.prepare_recovery(recovery, actor=cast.official, due_on=date(2022, 12, 15), version=digest,
+                                        on=date(2022, 10, 10))
+    signed = service.sign_recovery(prepared, actor=cast.decision_maker, version=prepared.sha256, on=date(2022, 10, 10))
+    assert signed.signed_by == cast.decision_maker and signed.status == Recovery.Status.DECIDED

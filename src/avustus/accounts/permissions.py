@@ -382,3 +382,19 @@ def check_reads_programme(actor, programme) -> None:
     _require_actor(actor)
     if not has_programme_role(actor, programme):
         raise NotFound()
+
+
+# Recovery (settlement.recovery): the programme's officials start a case, prepare the decision, record returns
+# and waivers (``check_manages_projects``); the decision is signed by a second person who may be an official
+# or the programme's decision-maker, never the one who prepared it.
+RECOVERY_SIGNERS = (Role.OFFICIAL, Role.DECISION_MAKER, Role.ADMINISTRATOR)
+
+
+def can_sign_recovery(user, programme) -> bool:
+    """Whether the user may be shown a prepared recovery decision to sign (the preparer is refused on signing)."""
+    return has_programme_role(user, programme, RECOVERY_SIGNERS)
+
+
+def check_signs_recovery(actor, programme, prepared_by_id, message: str) -> None:
+    """Four eyes on a recovery decision: a signer of the programme who did not prepare it."""
+    check_second_person(actor, programme, [prepared_by_id], message, roles=RECOVERY_SIGNERS)

@@ -236,9 +236,9 @@ def sign_recovery(recovery: Recovery, *, actor, version: str, on: date | None = 
     today = _today(on)
     with transaction.atomic():
         current = _lock(recovery)
-        permissions.check_second_person(actor, current.project.call.programme, [current.prepared_by_id],
-                                        _("A recovery decision is signed by an official of the programme who did "
-                                          "not prepare it."))
+        permissions.check_signs_recovery(actor, current.project.call.programme, current.prepared_by_id,
+                                         _("A recovery decision is signed by an official of the programme who did "
+                                           "not prepare it."))
         if current.status != Recovery.Status.PREPARED:
             raise Conflict(_("The recovery decision is not awaiting signature."))
         if version != current.sha256 or _digest(current.snapshot or {}) != current.sha256:

@@ -69,6 +69,7 @@ def recovery_page(request, reference: str, pk: int):
     project = recovery.project
     programme = project.call.programme
     manages = permissions.has_programme_role(request.user, programme, permissions.PROJECT_OFFICIALS)
+    signer = permissions.can_sign_recovery(request.user, programme)
     summary = []
     if request.method == "POST":
         try:
@@ -90,8 +91,8 @@ def recovery_page(request, reference: str, pk: int):
         "hearing_finished": service.hearing_finished(recovery, today),
         "limit": _limit(recovery, today) if recovery.status != Recovery.Status.DECIDED else None,
         "document": render_body(recovery_document(recovery, lang), embedded=True)
-        if recovery.snapshot and (decided or manages) else "",
-        "signs": manages and recovery.status == Recovery.Status.PREPARED and recovery.prepared_by_id != request.user.pk,
+        if recovery.snapshot and (decided or manages or signer) else "",
+        "signs": signer and recovery.status == Recovery.Status.PREPARED and recovery.prepared_by_id != request.user.pk,
         "returns": list(recovery.returns.all()), "waivers": list(recovery.waivers.all()),
         "amount_due": service.amount_due(recovery) if decided else None,
         "interest_waived": service.interest_waived(recovery),
@@ -106,10 +107,9 @@ def recovery_download(request, reference: str, pk: int, lang: str, fmt: str):
     """The decision as HTML, text or PDF in Finnish or Swedish: recipients once it is signed, officials from
     its preparation (a draft)."""
     recovery = recovery_of(request, reference, pk)
-    manages = permissions.has_programme_role(request.user, recovery.project.call.programme,
-                                             permissions.PROJECT_OFFICIALS)
+    officials = permissions.can_sign_recovery(request.user, recovery.project.call.programme)
     if lang not in ("fi", "sv") or fmt not in CONTENT_TYPES or not recovery.snapshot or not (
-            recovery.status == Recovery.Status.DECIDED or manages):
+            recovery.status == Recovery.Status.DECIDED or officials):
         raise Http404
     response = HttpResponse(render_recovery(recovery, lang, fmt), content_type=CONTENT_TYPES[fmt])
     if fmt == "pdf":

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustus.accounts import permissions
-from avustus.errors import Conflict
+from avustus.errors import Conflict, NotAllowed
 from avustus.payments.services import paid_total
 from avustus.projects.services import project_for
 from avustus.rules.recovery import GROUNDS
@@ -83,7 +83,9 @@ def prepare_recovery(request, reference: str, pk: int):
 @login_required
 @require_POST
 def sign_recovery(request, reference: str, pk: int):
-    recovery = _official_recovery(request, reference, pk)
+    recovery = recovery_of(request, reference, pk)
+    if not permissions.can_sign_recovery(request.user, recovery.project.call.programme):
+        raise NotAllowed(_("A recovery decision is signed by an official of the programme who did not prepare it."))
     try:
         confirm(request)
         service.sign_recovery(recovery, actor=request.user, version=request.POST.get("version", ""))
