@@ -197,3 +197,17 @@ def test_the_programmes_decision_maker_may_sign_but_not_prepare(cast):
                                         on=date(2022, 10, 10))
     signed = service.sign_recovery(prepared, actor=cast.decision_maker, version=prepared.sha256, on=date(2022, 10, 10))
     assert signed.signed_by == cast.decision_maker and signed.status == Recovery.Status.DECIDED
+
+
+def test_a_response_arriving_after_the_preview_makes_it_stale(cast):
+    _through_two_payments(cast)
+    recovery = _started(cast)
+    # After the deadline the decision may be prepared without a response; a late one still counts.
+    _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=date(2022, 12, 15),
+                                                 on=date(2022, 10, 10))
+    service.respond_to_hearing(recovery, actor=cast.lead, response="Myöhästynyt vastaus.")
+    with pytest.raises(Conflict, match="read it again"):
+        service.prepare_recovery(recovery, actor=cast.official, due_on=date(2022, 12, 15), version=digest,
+                                 on=date(2022, 10, 10))
+    recovery.refresh_from_db()
+    assert recovery.status == Recovery.Status.HEARING and recovery.snapshot is None
