@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from avustus.settlement import recovery as service
+from avustus.settlement.rates import ensure_shipped_rates
 from tests.browser.conftest import check_pages
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 from tests.settlement.test_end_to_end import _through_two_payments
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_recovery_pages_of_the_lead_and_the_officials(browser, live_server, cast, rates_to_date):  # noqa: F811
+    ensure_shipped_rates()  # a transactional test before this one may have flushed the migration's rows
     _through_two_payments(cast)
     today = timezone.localdate()
     ref = cast.project.reference

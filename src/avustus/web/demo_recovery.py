@@ -7,21 +7,19 @@ Idempotent: a project that already has a recovery is left as it is, and so is on
 has started paying (its story is someone else's).
 """
 
-import importlib
 from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 
 from avustus.payments import services as payments
 from avustus.projects.models import FundedProject
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from avustus.settlement import recovery as service
-from avustus.settlement.models import Recovery, ReferenceRate
+from avustus.settlement.models import Recovery
+from avustus.settlement.rates import ensure_shipped_rates
 
 # Hämeenlinna's 2020 grant for "ICT-osaamisen tuen ja kehittämisen ekosysteemi" (246 500 euros).
 DEMO_RECOVERY_TITLE = "ICT-osaamisen tuen"
@@ -38,15 +36,6 @@ def demo_project() -> FundedProject | None:
                                          application__members__organisation__code="109").first())
 
 
-def _shipped_rates() -> None:
-    """The shipped reference rates, loaded as ``avustus migrate`` loads them (its own function), if the table has
-    lost them: a database flushed since its migrations (a transactional test's) has; rows there are kept."""
-    if ReferenceRate.objects.filter(half_year_start__in=[date(2020, 7, 1), date(2021, 7, 1)]).count() == 2:
-        return
-    migration = importlib.import_module("avustus.settlement.migrations.0002_shipped_reference_rates")
-    migration.load(apps, SimpleNamespace(connection=connection))
-
-
 def recovered_grant() -> Recovery | None:
     """The recovered 2020 grant, made once; None if the project is not there or its money is another story."""
     project = demo_project()
@@ -57,7 +46,7 @@ def recovered_grant() -> Recovery | None:
         return existing
     if project.payment_applications.exists():
         return None
-    _shipped_rates()
+    ensure_shipped_rates()
     users = get_user_model().objects
     lead, official, decider = (users.get(username=name) for name in ("hameenlinna", "virkailija", "paattaja"))
     with transaction.atomic():
