@@ -85,7 +85,7 @@ def recovery_page(request, reference: str, pk: int):
     lang = "sv" if request.LANGUAGE_CODE == "sv" else "fi"
     decided = recovery.status == Recovery.Status.DECIDED
     context = {
-        "project": project, "recovery": recovery, "manages": manages, "error_summary": summary,
+        "project": project, "recovery": recovery, "manages": manages, "approves": signer, "error_summary": summary,
         "is_lead": permissions.is_recipient_lead(request.user, project),
         "hearing_open": recovery.status == Recovery.Status.HEARING and recovery.responded_at is None,
         "hearing_finished": service.hearing_finished(recovery, today),
