@@ -90,3 +90,17 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     assert recovery.waivers.get().principal == Decimal("1000.00")
     final = official.get(page).content.decode()
     assert "5\u00a0000,00" in final or "5 000,00" in final
+
+
+def test_the_project_page_lists_its_recoveries_once_in_its_body(cast, rates_to_date):
+    _through_two_payments(cast)
+    today = timezone.localdate()
+    from avustus.settlement import recovery as service
+
+    recovery = service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 000,00",
+                                      reasons="Peruste.", known_on=today, deadline=today + timedelta(days=14))
+    page = _client(cast.partner).get(reverse("project", args=[cast.project.reference])).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "Takaisinperintä" not in title
+    link = reverse("project-recovery", args=[cast.project.reference, recovery.pk])
+    assert page.count(f'href="{link}"') == 1 and "Aloita takaisinperintä" not in page
