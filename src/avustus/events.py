@@ -62,3 +62,10 @@ change_request_submitted = Signal()
 # request=, actor=: a change request was rejected (``reject_request``) or confirmed as an amending decision
 # (``confirm_request``: ``request.decision`` is the signed ``ChangeDecision``); its ``status`` says which.
 change_request_decided = Signal()
+# Recovery (settlement.recovery), each sent inside the service's transaction; ``recovery`` a
+# ``settlement.Recovery``.
+# recovery=, actor=: an official started a recovery case and asked the recipient to be heard by its deadline
+# (``settlement.recovery.start_recovery``).
+recovery_hearing_requested = Signal()
+# recovery=, actor=: a second official signed the recovery decision (``settlement.recovery.sign_recovery``).
+recovery_decided = Signal()

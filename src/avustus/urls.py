@@ -16,6 +16,7 @@ from avustus.web import (
     history,
     opendata,
     projects,
+    recovery,
     reuse,
     tokens,
     views,
@@ -34,6 +35,7 @@ from avustus.web.officials import (
 )
 from avustus.web.officials import exports as official_exports
 from avustus.web.officials import projects as official_projects
+from avustus.web.officials import recovery as official_recovery
 
 admin.site.login_form = throttle.AdminLoginForm  # the admin's own login is throttled the same way
 
@@ -92,6 +94,17 @@ urlpatterns = [
     path("projects/<str:reference>/changes/<int:pk>/decide/", changes.decide_change, name="decide-change"),
     path("projects/<str:reference>/changes/decisions/<int:pk>/<str:lang>/", changes.change_decision,
          name="project-change-decision"),
+    path("projects/<str:reference>/recoveries/new/", official_recovery.start_recovery, name="start-recovery"),
+    path("projects/<str:reference>/recoveries/<int:pk>/", recovery.recovery_page, name="project-recovery"),
+    path("projects/<str:reference>/recoveries/<int:pk>/prepare/", official_recovery.prepare_recovery,
+         name="prepare-recovery"),
+    path("projects/<str:reference>/recoveries/<int:pk>/sign/", official_recovery.sign_recovery, name="sign-recovery"),
+    path("projects/<str:reference>/recoveries/<int:pk>/returns/", official_recovery.recovery_return,
+         name="recovery-return"),
+    path("projects/<str:reference>/recoveries/<int:pk>/waive/", official_recovery.waive_recovery,
+         name="waive-recovery"),
+    path("projects/<str:reference>/recoveries/<int:pk>/decision.<str:lang>.<str:fmt>",
+         recovery.recovery_download, name="recovery-document"),
     path("officials/projects/", official_projects.project_calls, name="officials-project-calls"),
     path("rounds/<slug:slug>/projects/", official_projects.call_projects, name="officials-projects"),
     path("rounds/<slug:slug>/projects/audit-samples/", official_projects.audit_samples,

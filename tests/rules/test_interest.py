@@ -288,3 +288,27 @@ def test_attribution_adds_up_latest_payments_first(payments, data):
         earliest = parts[-1].paid_on
         later = sum((p.amount for p in paid if p.paid_on > earliest), D(0))
         assert sum((p.amount for p in parts if p.paid_on > earliest), D(0)) == later
+
+
+@given(amounts=st.lists(st.integers(min_value=1, max_value=500_000), min_size=1, max_size=4),
+       pieces=st.lists(st.integers(min_value=1, max_value=200_000), min_size=1, max_size=5))
+def test_returns_in_parts_take_the_same_money_as_one_return(amounts, pieces):
+    from collections import Counter
+
+    from avustus.rules.interest import attribute_next
+
+    paid = [Payment(date(2020, 1, 1) + timedelta(days=40 * i), Decimal(cents) / 100) for i, cents in
+            enumerate(amounts)]
+    total_paid = sum(p.amount for p in paid)
+    before, taken = Decimal(0), Counter()
+    for cents in pieces:
+        amount = min(Decimal(cents) / 100, total_paid - before)
+        if amount <= 0:
+            break
+        for part in attribute_next(before, amount, paid):
+            taken[part.paid_on] += part.amount
+        before += amount
+    whole = Counter()
+    for part in attribute(before, paid):
+        whole[part.paid_on] += part.amount
+    assert taken == whole

@@ -13,6 +13,7 @@ anonymous user on a screen (401 in the API), 403 for a step on a project the use
 import hashlib
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -36,7 +37,7 @@ from tests.security.test_matrix import GO, LOGIN, _answer, _close, _matches, _pa
 
 pytestmark = pytest.mark.django_db
 
-OK, CREATED, BAD, NO, NF, CONFLICT = 200, 201, 401, 403, 404, 409
+OK, CREATED, BAD, NO, NF, CONFLICT, UNPROCESSABLE = 200, 201, 401, 403, 404, 409, 422
 ACTORS = ("anonymous", "other", "partner", "lead", "reviewer", "official", "decider")
 
 # Objects: project (Kankaanpää's 2020 grant: report 1 accepted, an account in use and a change of it pending,
@@ -86,6 +87,17 @@ PROJECT_MATRIX = [
     ("officials-projects",          "GET",  "call",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-audit-samples",     "GET",  "call",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-audit-samples",     "POST", "call",        LOGIN, NF,  NF,  NF,  NF,  GO,  NO),  # a draw
+    # Recovery: "recovery" a case in its hearing (the lead may answer), "recovery-doc" a decided case's document.
+    # Nothing has been paid on this project, so an official's start of a case is refused as input (422).
+    ("start-recovery",              "GET",  "project",     LOGIN, NF,  NO,  NO,  NF,  OK,  NO),
+    ("start-recovery",              "POST", "project",     LOGIN, NF,  NO,  NO,  NF,  UNPROCESSABLE, NO),
+    ("project-recovery",            "GET",  "recovery",    LOGIN, NF,  OK,  OK,  NF,  OK,  OK),
+    ("project-recovery",            "POST", "recovery",    LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
+    ("prepare-recovery",            "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    ("sign-recovery",               "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  GO),
+    ("recovery-return",             "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    ("waive-recovery",              "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    ("recovery-document",           "GET",  "recovery-doc", LOGIN, NF, OK,  OK,  NF,  OK,  OK),
     ("api-v1:list_projects",        "GET",  "none",        BAD,   OK,  OK,  OK,  OK,  OK,  OK),
     ("api-v1:get_project",          "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
     ("api-v1:submit_report",        "POST", "report-due",  BAD,   NF,  NO,  OK,  NF,  NO,  NO),
@@ -150,6 +162,7 @@ def project_world(cast):
     change = changes.submit_request(project, actor=cast.lead, kind="extension", reasons="Lisää aikaa.",
                                     new_end=date(2021, 12, 31))
     ref = project.reference
+    hearing, decided = _recoveries(project, cast.official, cast.second_official)
     objects = {
         "none": {}, "project": {"reference": ref}, "call": {"slug": project.call.slug},
         "report": {"reference": ref, "number": 2}, "report-due": {"reference": ref, "number": 3},
@@ -159,10 +172,41 @@ def project_world(cast):
         "final-attachment": {"reference": ref, "attachment_id": statement.pk}, "payment-file": {"pk": produced.pk},
         "change": {"reference": ref, "pk": change.pk},
         "change-decision": {"reference": ref, "pk": amending.pk, "lang": "sv"},
+        "recovery": {"reference": ref, "pk": hearing.pk},
+        "recovery-doc": {"reference": ref, "pk": decided.pk, "lang": "fi", "fmt": "html"},
     }
     actors = {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
               "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker}
     return {"objects": objects, "actors": actors, "report": second, "payment": payment, "final": final_report}
+
+
+def _recoveries(project, official, second):
+    """A case in its hearing, and a decided one, written as rows: nothing is paid on this project, and the
+    recovery services refuse a case with nothing to recover (``tests/settlement/test_recovery.py`` tells the
+    whole story through them)."""
+    from avustus.rules.interest import compute_interest
+    from avustus.settlement.interest import computation_as_dict
+    from avustus.settlement.models import Recovery
+    from avustus.settlement.rates import rate_table
+
+    common = {"project": project, "ground_section": 22, "ground_subsection": 1, "amount": "1000.00",
+              "reasons": "Matriisin peruste.", "ground_known_on": date(2021, 1, 4), "started_by": official,
+              "hearing_sent_on": date(2021, 1, 5), "hearing_deadline": date(2099, 1, 1)}
+    hearing = Recovery.objects.create(**common)
+    computation = computation_as_dict(compute_interest(Decimal("1000.00"), date(2020, 7, 15), date(2021, 3, 31),
+                                                       rate_table()))
+    snapshot = {"project": project.reference, "title": project.application.title, "grant": str(project.grant),
+                "recipient": {"fi": "Kankaanpää", "sv": "Kankaanpää"}, "ground": {"section": 22, "subsection": 1},
+                "amount": "1000.00", "reasons": "Matriisin peruste.", "known_on": "2021-01-04",
+                "last_day": "2022-01-04", "hearing": {"sent_on": "2021-01-05", "deadline": "2021-01-20",
+                                                      "response": "", "responded_on": None},
+                "payments": [{"paid_on": "2020-07-15", "amount": "1000.00"}], "computation": computation,
+                "total": str(Decimal("1000.00") + Decimal(computation["interest"])), "due_on": "2021-03-31",
+                "prepared_on": "2021-02-01", "texts": {}}
+    decided = Recovery.objects.create(**{**common, "hearing_deadline": date(2021, 1, 20)}, snapshot=snapshot,
+                                      sha256="0" * 64, due_on=date(2021, 3, 31), decided_on=date(2021, 2, 2),
+                                      status=Recovery.Status.DECIDED, prepared_by=official, signed_by=second)
+    return hearing, decided
 
 
 def _url(name: str, objects: dict) -> str:
@@ -222,6 +266,17 @@ def _body(name: str, world: dict):
         return {"action": "accept"}, None
     if name == "officials-audit-samples":
         return {"size": "2", "seed": "7", "confirm": "yes"}, None
+    if name == "start-recovery":
+        return {"ground": "22:1", "amount": "1 000,00", "reasons": "Peruste.", "known_on": "2021-01-04",
+                "deadline": "2099-01-01"}, None
+    if name == "project-recovery":
+        return {"response": "Vastaus."}, None
+    if name in ("prepare-recovery", "sign-recovery"):
+        return {"version": "0" * 64, "due_on": "2099-02-01", "confirm": "yes"}, None
+    if name == "recovery-return":
+        return {"returned_on": "2021-01-01", "amount": "1,00"}, None
+    if name == "waive-recovery":
+        return {"principal": "1,00", "reasons": "Kohtuus.", "confirm": "yes"}, None
     if name == "api-v1:submit_report":
         return json.dumps({**REPORT, "costs": [{"category": "cost-1", "member": 0, "amount_vat_free": "100.00"}]}), \
             "application/json"

@@ -420,3 +420,19 @@ def check_reads_settlement(actor, project, message: str) -> None:
 def check_draws_audit_sample(actor, programme, message: str) -> None:
     """Draw a random sample of a call's projects for audit: the programme's officials (or the system, a command)."""
     check_manages_projects(actor, programme, message)
+
+
+# Recovery (settlement.recovery): the programme's officials start a case, prepare the decision, record returns
+# and waivers (``check_manages_projects``); the decision is signed by a second person who may be an official
+# or the programme's decision-maker, never the one who prepared it.
+RECOVERY_SIGNERS = (Role.OFFICIAL, Role.DECISION_MAKER, Role.ADMINISTRATOR)
+
+
+def can_sign_recovery(user, programme) -> bool:
+    """Whether the user may be shown a prepared recovery decision to sign (the preparer is refused on signing)."""
+    return has_programme_role(user, programme, RECOVERY_SIGNERS)
+
+
+def check_signs_recovery(actor, programme, prepared_by_id, message: str) -> None:
+    """Four eyes on a recovery decision: a signer of the programme who did not prepare it."""
+    check_second_person(actor, programme, [prepared_by_id], message, roles=RECOVERY_SIGNERS)

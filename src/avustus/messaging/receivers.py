@@ -157,3 +157,6 @@ def connect() -> None:
     from avustus.messaging import changes  # change requests to a funded project
 
     changes.connect()
+    from avustus.messaging import recovery
+
+    recovery.connect()

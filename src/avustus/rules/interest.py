@@ -209,6 +209,24 @@ def attribute(amount: Decimal, payments: Sequence[Payment]) -> tuple[Payment, ..
     return tuple(parts)
 
 
+def attribute_next(before: Decimal, amount: Decimal, payments: Sequence[Payment]) -> tuple[Payment, ...]:
+    """The part of ``payments`` a return of ``amount`` came from, after earlier returns took ``before``.
+
+    The whole returned so far is attributed latest first; this return is the part of ``before + amount``'s
+    attribution beyond ``before``'s, so that returns in parts bear the same interest as one return would
+    (the money paid last is the money returned first). Used by a settlement's and a recovery's returns alike.
+    """
+    earlier = attribute(before, payments) if before else ()
+    parts = attribute(euros(before) + euros(amount), payments)
+    # Both attributions walk the same payments in the same order, so they differ only in their tail.
+    result = []
+    for i, part in enumerate(parts):
+        already = earlier[i].amount if i < len(earlier) else Decimal(0)
+        if part.amount - already > 0:
+            result.append(Payment(part.paid_on, part.amount - already))
+    return tuple(result)
+
+
 def _line(kind: str, principal: Decimal, paid_on: date | None, run: tuple[date, date, Decimal],
           margin: Decimal) -> Period:
     start, end, reference = run

@@ -183,3 +183,101 @@ class AuditSampleEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sample_id}: {self.project_id}"
+
+
+class Recovery(models.Model):
+    """A recovery case (takaisinperintä / återkrav) under section 21 or 22 of Act 688/2001.
+
+    Started by an official with its ground, the amount proposed and the reasons, and the day the ground became
+    known (from which section 29's year runs); the recipient is heard (Administrative Procedure Act 434/2003,
+    section 34) until ``hearing_deadline``; then one official prepares the decision (its ``snapshot`` and
+    ``sha256``) and another signs it, naming the hash. Once decided the figures never change: a waiver
+    (section 26) is a ``RecoveryWaiver`` row, a return a ``RecoveryReturn``.
+    """
+
+    class Status(models.TextChoices):
+        HEARING = "hearing", pgettext_lazy("recovery", "recipient being heard")
+        PREPARED = "prepared", pgettext_lazy("recovery", "decision prepared")
+        DECIDED = "decided", pgettext_lazy("recovery", "decided")
+
+    project = models.ForeignKey("projects.FundedProject", on_delete=models.PROTECT, related_name="recoveries")
+    ground_section = models.PositiveSmallIntegerField(_("section"))
+    ground_subsection = models.PositiveSmallIntegerField(_("subsection"))
+    amount = models.DecimalField(_("amount to recover"), max_digits=14, decimal_places=2)
+    reasons = models.TextField(_("reasons"))
+    ground_known_on = models.DateField(_("ground known on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.HEARING)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")  # None: the system
+    started_at = models.DateTimeField(auto_now_add=True)
+    hearing_sent_on = models.DateField(_("hearing requested on"))
+    hearing_deadline = models.DateField(_("response due by"))
+    response = models.TextField(_("response"), blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    snapshot = models.JSONField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "started_at", "id"]
+        verbose_name = _("recovery")
+        verbose_name_plural = _("recoveries")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="recovery_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.project.reference}: {self.amount} ({self.ground_section} §)"
+
+
+class RecoveryWaiver(models.Model):
+    """A recovery adjusted in whole or in part (kohtuullistaminen / jämkning, section 26): principal waived,
+    and whether the interest and penalty interest are waived too, with the official's reasons."""
+
+    recovery = models.ForeignKey(Recovery, on_delete=models.PROTECT, related_name="waivers")
+    principal = models.DecimalField(_("principal waived"), max_digits=14, decimal_places=2)
+    interest = models.BooleanField(_("interest and penalty interest waived"), default=False)
+    reasons = models.TextField(_("reasons"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")  # None: the system
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recovery", "decided_at", "id"]
+        verbose_name = _("waiver")
+        verbose_name_plural = _("waivers")
+        constraints = [models.CheckConstraint(condition=models.Q(principal__gte=0), name="waiver_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.recovery_id}: {self.principal} waived"
+
+
+class RecoveryReturn(models.Model):
+    """A part of a recovered amount returned on a day, with section 24 interest and, after the due date,
+    section 25 penalty interest on it (``computation``: the lines, as ``settlement.interest`` shapes them)."""
+
+    recovery = models.ForeignKey(Recovery, on_delete=models.PROTECT, related_name="returns")
+    returned_on = models.DateField(_("returned on"))
+    amount = models.DecimalField(_("amount returned"), max_digits=14, decimal_places=2)
+    interest = models.DecimalField(_("interest"), max_digits=14, decimal_places=2)
+    penalty_interest = models.DecimalField(_("penalty interest"), max_digits=14, decimal_places=2, default=0)
+    computation = models.JSONField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")  # None: the system
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recovery", "returned_on", "id"]
+        verbose_name = _("recovery return")
+        verbose_name_plural = _("recovery returns")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="recovery_return_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.recovery_id}: {self.amount} on {self.returned_on}"

@@ -29,7 +29,7 @@ from avustus.projects.services import lock_project
 from avustus.reports.models import FinalReport
 from avustus.reports.services import accepted_costs_to_date
 from avustus.rules import settlement as rules
-from avustus.rules.interest import Payment, attribute
+from avustus.rules.interest import Payment, attribute_next
 from avustus.rules.money import MoneyError, parse_euros
 from avustus.settlement.documents import document_data
 from avustus.settlement.documents import snapshot_sha256 as _digest
@@ -156,20 +156,6 @@ def returned_total(settlement: Settlement) -> Decimal:
     return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
-def _slice(payments: list[Payment], before: Decimal, amount: Decimal) -> list[Payment]:
-    """The part of the payments this return came from: latest first, after what earlier returns took."""
-    keyed = list(payments)
-    earlier = list(attribute(before, keyed)) if before else []
-    parts = list(attribute(before + amount, keyed))
-    # Both attributions walk the same payments in the same order, so they differ only in their tail.
-    result = []
-    for i, part in enumerate(parts):
-        already = earlier[i].amount if i < len(earlier) else Decimal(0)
-        if part.amount - already > 0:
-            result.append(Payment(part.paid_on, part.amount - already))
-    return result
-
-
 def record_return(settlement: Settlement, *, actor, returned_on: date, amount: str | Decimal) -> Return:
     """An official records a part (or all) of the amount to return as returned, with the interest on it."""
     project = settlement.project
@@ -191,7 +177,7 @@ def record_return(settlement: Settlement, *, actor, returned_on: date, amount: s
             raise Invalid({"amount": [_("The amount is more than is left to return (%(left)s).")
                                       % {"left": current.to_return - before}]})
         paid = [Payment(date.fromisoformat(p["paid_on"]), Decimal(p["amount"])) for p in current.snapshot["payments"]]
-        computation = interest_on(principal, _slice(paid, before, principal), returned_on)
+        computation = interest_on(principal, attribute_next(before, principal, paid), returned_on)
         entry = Return.objects.create(settlement=current, returned_on=returned_on, amount=principal,
                                       interest=computation.interest, penalty_interest=computation.penalty_interest,
                                       computation=computation_as_dict(computation), recorded_by=user_of(actor))

@@ -140,6 +140,12 @@ ACTIONS = {
     "decision.imported": _("decision imported"),
     "decision.reimported": _("decision imported again"),
     "decision.amendment_started": _("amending decision started"),
+    "recovery.started": _("recovery started and the recipient asked to be heard"),
+    "recovery.response": _("response to the recovery hearing"),
+    "recovery.prepared": _("recovery decision prepared"),
+    "recovery.decided": _("recovery decision signed"),
+    "recovery.returned": _("recovered amount returned"),
+    "recovery.waived": _("recovery waived in whole or in part"),
 }
 
 

@@ -17,7 +17,7 @@ from avustus.calls.services import copy_call, publish_call
 from avustus.decisions.bundled import bundled_decision
 from avustus.decisions.round_import import import_parsed
 from avustus.rules.money import max_aid
-from avustus.web import demo_closure, demo_projects
+from avustus.web import demo_closure, demo_projects, demo_recovery
 
 DEMO_CALL = "kuntadigi-demo"
 # A second demo call whose deadline has passed, with applications submitted and reviewed in time, so that
@@ -82,6 +82,7 @@ class Command(BaseCommand):
         extension = demo_projects.ensure_2020_extension()
         decided_call = demo_projects.decided_call(result.call, _submit)
         closed = demo_closure.close_2020_examples(result.call)
+        recovered = demo_recovery.recovered_grant()
         store_pending_documents()
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
@@ -105,6 +106,7 @@ class Command(BaseCommand):
                           f"and to review; a payment made and one waiting).")
         self.stdout.write(f"Closed 2020 grants: {closed[0].reference} (settled, its last instalment paid) and "
                           f"{closed[1].reference} (settled, the unused grant returned with interest).")
+        self.stdout.write(f"A 2020 grant recovered late: {demo_recovery.summary(recovered)}.")
         self.stdout.write(f"\nAvustus: {url}\n\nDemo logins (username / password):")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.password:<18} {login.description}")

@@ -1,0 +1,351 @@
+"""Recovery of a grant (takaisinperintä / återkrav, sections 21–29 of Act 688/2001): one service per step.
+
+``start_recovery`` an official opens the case (the ground, the amount proposed, the reasons, the day the ground
+became known) and asks the recipient to be heard by a deadline (Administrative Procedure Act 434/2003,
+section 34) → ``respond_to_hearing`` the lead answers → once the answer came or the deadline passed,
+``recovery_preview`` / ``prepare_recovery`` one official prepares the decision (naming the preview's hash) →
+``sign_recovery`` another official signs it (naming the same hash) → ``record_recovery_return`` each part
+returned with section 24 interest and, after the due date, section 25 penalty interest → ``waive_recovery``
+section 26's adjustment in whole or in part. Section 29's time limits (``rules.recovery``) are checked when the
+case is started, prepared and signed: a decision out of time is refused with the limit and its last day.
+
+``on`` is the day of the step, today unless a caller (the demo, a test) tells another.
+"""
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustus import events
+from avustus.accounts import permissions
+from avustus.actors import user_of
+from avustus.audit.chain import record
+from avustus.errors import Conflict, Invalid
+from avustus.payments.models import PaymentApplication
+from avustus.projects.models import FundedProject
+from avustus.projects.services import lock_project
+from avustus.rules import recovery as rules
+from avustus.rules.interest import Payment, attribute_next
+from avustus.rules.money import MoneyError, parse_euros
+from avustus.settlement.interest import computation_as_dict, interest_on
+from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver
+
+ONLY_OFFICIALS = "Only the programme's officials handle recoveries."
+
+
+def _today(on: date | None) -> date:
+    return on or timezone.localdate()
+
+
+def _money(value, field: str) -> Decimal:
+    try:
+        amount = parse_euros(value)
+    except MoneyError as exc:
+        raise Invalid({field: [_("Give the amount in euros and cents, such as 1 250,00.")]}) from exc
+    return amount
+
+
+def _paid(project: FundedProject) -> list[Payment]:
+    rows = (project.payment_applications.filter(status=PaymentApplication.Status.PAID, paid_on__isnull=False)
+            .order_by("paid_on", "number"))
+    return [Payment(p.paid_on, p.amount_paid or Decimal(0)) for p in rows if p.paid_on is not None]
+
+
+def _limit_message(check: rules.TimeLimitCheck) -> str:
+    first = check.expired[0]
+    if first.kind == rules.ONE_YEAR:
+        return _("The time limit for recovery has passed: the decision must be made within a year of learning of "
+                 "the ground (section 29 of the Act on Discretionary Government Transfers); that year ended on "
+                 "%(day)s.") % {"day": first.last_day.strftime("%-d.%-m.%Y")}
+    return _("The time limit for recovery has passed: the decision must be made within ten years of the payment "
+             "of the grant or its last instalment (section 29 of the Act on Discretionary Government Transfers); "
+             "those ten years ended on %(day)s.") % {"day": first.last_day.strftime("%-d.%-m.%Y")}
+
+
+def time_limit(recovery_or_project, known_on: date, on: date) -> rules.TimeLimitCheck:
+    """Section 29's check for a ground known on ``known_on``, on the day ``on``; ``Invalid`` for input it refuses."""
+    project = getattr(recovery_or_project, "project", recovery_or_project)
+    paid = _paid(project)
+    try:
+        return rules.check_time_limit(known_on, max((p.paid_on for p in paid), default=None), on)
+    except rules.RecoveryError as error:
+        if error.kind == rules.RecoveryError.NOT_PAID:
+            raise Invalid({"amount": [_("Nothing has been paid on this project, so there is nothing to recover.")]}) \
+                from error
+        raise Invalid({"known_on": [_("The day the ground became known cannot be in the future.")]}) from error
+
+
+def _in_time(recovery: Recovery, on: date) -> rules.TimeLimitCheck:
+    check = time_limit(recovery, recovery.ground_known_on, on)
+    if not check.allowed:
+        raise Conflict(_limit_message(check))
+    return check
+
+
+def start_recovery(project: FundedProject, *, actor, section: int, subsection: int, amount, reasons: str,
+                   known_on: date, deadline: date, on: date | None = None) -> Recovery:
+    """An official opens a recovery case and asks the recipient to be heard by ``deadline``."""
+    permissions.check_manages_projects(actor, project.call.programme, _(ONLY_OFFICIALS))
+    today = _today(on)
+    errors: dict[str, list[str]] = {}
+    try:
+        rules.check_ground(int(section), int(subsection))
+    except (rules.RecoveryError, ValueError, TypeError):
+        errors["ground"] = [_("Choose the ground: a subsection of section 21 or 22.")]
+    try:
+        principal = _money(amount, "amount")
+        if principal <= 0:
+            errors["amount"] = [_("The amount to recover is more than zero.")]
+    except Invalid as exc:
+        errors.update(exc.message_dict)
+        principal = Decimal(0)
+    if not (reasons or "").strip():
+        errors["reasons"] = [_("Give the reasons for the recovery.")]
+    if deadline <= today:
+        errors["deadline"] = [_("The response deadline is after today.")]
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        locked = lock_project(project)
+        paid = sum((p.amount for p in _paid(locked)), Decimal(0))
+        if principal > paid:
+            raise Invalid({"amount": [_("The amount to recover is more than was paid (%(paid)s).") % {"paid": paid}]})
+        check = time_limit(locked, known_on, today)
+        if not check.allowed:
+            raise Conflict(_limit_message(check))
+        recovery = Recovery.objects.create(
+            project=locked, ground_section=int(section), ground_subsection=int(subsection), amount=principal,
+            reasons=reasons.strip(), ground_known_on=known_on, started_by=user_of(actor), hearing_sent_on=today,
+            hearing_deadline=deadline)
+        record("recovery.started", recovery, actor=actor, application=locked.application,
+               data={"project": locked.reference, "ground": f"{section} § {subsection}", "amount": str(principal),
+                     "known_on": known_on.isoformat(), "hearing_deadline": deadline.isoformat(),
+                     "last_day": check.last_day.isoformat()})
+        events.recovery_hearing_requested.send(Recovery, recovery=recovery, actor=actor)
+    return recovery
+
+
+def _lock(recovery: Recovery) -> Recovery:
+    lock_project(recovery.project)
+    return Recovery.objects.select_for_update().select_related("project__call__programme").get(pk=recovery.pk)
+
+
+def respond_to_hearing(recovery: Recovery, *, actor, response: str) -> Recovery:
+    """The lead answers the hearing request; once, before the decision is prepared (a late answer is still heard)."""
+    permissions.check_recipient_lead(actor, recovery.project, _("The lead of the project answers the hearing."))
+    if not (response or "").strip():
+        raise Invalid({"response": [_("Write your response.")]})
+    with transaction.atomic():
+        current = _lock(recovery)
+        if current.status != Recovery.Status.HEARING:
+            raise Conflict(_("The decision has already been prepared; the hearing is over."))
+        if current.responded_at is not None:
+            raise Conflict(_("The response has already been given."))
+        current.response, current.responded_at, current.responded_by = (response.strip(), timezone.now(),
+                                                                          user_of(actor))
+        current.save(update_fields=["response", "responded_at", "responded_by"])
+        record("recovery.response", current, actor=actor, application=current.project.application,
+               data={"project": current.project.reference, "response": current.response})
+    return current
+
+
+def hearing_finished(recovery: Recovery, on: date | None = None) -> bool:
+    """The recipient has answered, or the response deadline has passed (section 34 of Act 434/2003)."""
+    return recovery.responded_at is not None or _today(on) > recovery.hearing_deadline
+
+
+def _snapshot(recovery: Recovery, due_on: date, on: date) -> dict:
+    project = recovery.project
+    application = project.application
+    lead = application.lead
+    organisation = lead.organisation if lead else None
+    computation = interest_on(recovery.amount, _paid(project), due_on)
+    check = time_limit(recovery, recovery.ground_known_on, on)
+    return {
+        "project": project.reference, "title": application.title, "grant": str(project.grant),
+        "recipient": {lang: (organisation.name(lang) if organisation else (lead.name_as_written if lead else ""))
+                      for lang in ("fi", "sv")},
+        "ground": {"section": recovery.ground_section, "subsection": recovery.ground_subsection},
+        "amount": str(recovery.amount), "reasons": recovery.reasons,
+        "known_on": recovery.ground_known_on.isoformat(), "last_day": check.last_day.isoformat(),
+        "hearing": {"sent_on": recovery.hearing_sent_on.isoformat(), "deadline": recovery.hearing_deadline.isoformat(),
+                    "response": recovery.response,
+                    "responded_on": timezone.localdate(recovery.responded_at).isoformat()
+                    if recovery.responded_at else None},
+        "payments": [{"paid_on": p.paid_on.isoformat(), "amount": str(p.amount)} for p in _paid(project)],
+        "computation": computation_as_dict(computation),
+        "total": str(recovery.amount + computation.interest),
+        "due_on": due_on.isoformat(), "prepared_on": on.isoformat(),
+        "texts": {key: project.call.texts.get(key) or {} for key in ("issuer", "rectification")},
+    }
+
+
+def _digest(snapshot: dict) -> str:
+    return hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _ready_to_prepare(recovery: Recovery, due_on: date, on: date) -> None:
+    if recovery.status != Recovery.Status.HEARING:
+        raise Conflict(_("The decision has already been prepared."))
+    if not hearing_finished(recovery, on):
+        raise Conflict(_("The recipient is being heard until %(day)s; the decision is prepared after the response "
+                         "or the deadline.") % {"day": recovery.hearing_deadline.strftime("%-d.%-m.%Y")})
+    if due_on <= on:
+        raise Invalid({"due_on": [_("The due date is after the day of the decision.")]})
+    _in_time(recovery, on)
+
+
+def recovery_preview(recovery: Recovery, *, actor, due_on: date, on: date | None = None) -> tuple[dict, str]:
+    """The decision as it would be prepared now with ``due_on``, and the hash the preparing official names."""
+    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS))
+    today = _today(on)
+    _ready_to_prepare(recovery, due_on, today)
+    snapshot = _snapshot(recovery, due_on, today)
+    return snapshot, _digest(snapshot)
+
+
+def prepare_recovery(recovery: Recovery, *, actor, due_on: date, version: str, on: date | None = None) -> Recovery:
+    """One official prepares the decision as previewed (``version`` the preview's hash)."""
+    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS))
+    today = _today(on)
+    with transaction.atomic():
+        current = _lock(recovery)
+        _ready_to_prepare(current, due_on, today)
+        snapshot = _snapshot(current, due_on, today)
+        digest = _digest(snapshot)
+        if digest != version:
+            raise Conflict(_("The recovery changed after you opened it; read it again."))
+        current.snapshot, current.sha256, current.due_on = snapshot, digest, due_on
+        current.status, current.prepared_by, current.prepared_at = (Recovery.Status.PREPARED, user_of(actor),
+                                                                    timezone.now())
+        current.save(update_fields=["snapshot", "sha256", "due_on", "status", "prepared_by", "prepared_at"])
+        record("recovery.prepared", current, actor=actor, application=current.project.application,
+               data={"project": current.project.reference, "sha256": digest, "due_on": due_on.isoformat(),
+                     "total": snapshot["total"]})
+    return current
+
+
+def sign_recovery(recovery: Recovery, *, actor, version: str, on: date | None = None) -> Recovery:
+    """A second official signs the prepared decision they read (``version`` its ``sha256``) on ``on``."""
+    today = _today(on)
+    with transaction.atomic():
+        current = _lock(recovery)
+        permissions.check_signs_recovery(actor, current.project.call.programme, current.prepared_by_id,
+                                         _("A recovery decision is signed by an official of the programme who did "
+                                           "not prepare it."))
+        if current.status != Recovery.Status.PREPARED:
+            raise Conflict(_("The recovery decision is not awaiting signature."))
+        if version != current.sha256 or _digest(current.snapshot or {}) != current.sha256:
+            raise Conflict(_("The decision is not the one you read; read it again."))
+        if current.due_on is None or current.due_on <= today:
+            raise Conflict(_("The due date has come; the decision must be prepared again with a later one."))
+        _in_time(current, today)
+        current.status, current.signed_by, current.signed_at, current.decided_on = (
+            Recovery.Status.DECIDED, user_of(actor), timezone.now(), today)
+        current.save(update_fields=["status", "signed_by", "signed_at", "decided_on"])
+        record("recovery.decided", current, actor=actor, application=current.project.application,
+               data={"project": current.project.reference, "sha256": current.sha256, "decided_on": today.isoformat(),
+                     "due_on": current.due_on.isoformat(), "total": (current.snapshot or {})["total"]})
+        events.recovery_decided.send(Recovery, recovery=current, actor=actor)
+    return current
+
+
+def waived_total(recovery: Recovery) -> Decimal:
+    total = recovery.waivers.aggregate(total=Sum("principal"))["total"]
+    return (total or Decimal(0)).quantize(Decimal("0.01"))
+
+
+def returned_total(recovery: Recovery) -> Decimal:
+    total = recovery.returns.aggregate(total=Sum("amount"))["total"]
+    return (total or Decimal(0)).quantize(Decimal("0.01"))
+
+
+def interest_waived(recovery: Recovery) -> bool:
+    return recovery.waivers.filter(interest=True).exists()
+
+
+def amount_due(recovery: Recovery) -> Decimal:
+    """The principal still to return: the amount decided less what was waived and returned."""
+    return rules.amount_due(recovery.amount, waived_total(recovery), returned_total(recovery))
+
+
+def _decided(recovery: Recovery) -> Recovery:
+    current = _lock(recovery)
+    if current.status != Recovery.Status.DECIDED:
+        raise Conflict(_("The recovery has not been decided yet."))
+    return current
+
+
+def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amount) -> RecoveryReturn:
+    """An official records a part (or all) of the amount due as returned, with interest and penalty interest.
+
+    The principal is the decision's attribution to the latest payments first, taken by the returns in turn
+    (``rules.interest.attribute_next``, as a settlement's returns take it); a waived part comes off the end.
+    """
+    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS))
+    principal = _money(amount, "amount")
+    if principal <= 0:
+        raise Invalid({"amount": [_("The amount returned is more than zero.")]})
+    with transaction.atomic():
+        current = _decided(recovery)
+        left = amount_due(current)
+        if principal > left:
+            raise Invalid({"amount": [_("The amount is more than is left to return (%(left)s).") % {"left": left}]})
+        attributed = [Payment(date.fromisoformat(p["paid_on"]), Decimal(p["amount"]))
+                      for p in (current.snapshot or {})["computation"]["attribution"]]
+        computation = interest_on(principal, attribute_next(returned_total(current), principal, attributed),
+                                  returned_on, due_on=current.due_on)
+        waived = interest_waived(current)
+        entry = RecoveryReturn.objects.create(
+            recovery=current, returned_on=returned_on, amount=principal,
+            interest=Decimal(0) if waived else computation.interest,
+            penalty_interest=Decimal(0) if waived else computation.penalty_interest,
+            computation={**computation_as_dict(computation), "interest_waived": waived}, recorded_by=user_of(actor))
+        record("recovery.returned", entry, actor=actor, application=current.project.application,
+               data={"project": current.project.reference, "recovery": current.pk,
+                     "returned_on": returned_on.isoformat(), "amount": str(principal),
+                     "interest": str(entry.interest), "penalty_interest": str(entry.penalty_interest),
+                     "left": str(left - principal)})
+    return entry
+
+
+def waive_recovery(recovery: Recovery, *, actor, principal, interest: bool, reasons: str) -> RecoveryWaiver:
+    """Section 26: an official waives part or all of what is left of the principal, and/or the interest."""
+    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS))
+    amount = _money(principal or "0", "principal")
+    if amount < 0:
+        raise Invalid({"principal": [_("The amount waived cannot be negative.")]})
+    if not (reasons or "").strip():
+        raise Invalid({"reasons": [_("Give the reasons for the waiver.")]})
+    if amount == 0 and not interest:
+        raise Invalid({"principal": [_("Waive an amount, the interest, or both.")]})
+    with transaction.atomic():
+        current = _decided(recovery)
+        left = amount_due(current)
+        if amount > left:
+            raise Invalid({"principal": [_("The amount is more than is left to return (%(left)s).")
+                                         % {"left": left}]})
+        waiver = RecoveryWaiver.objects.create(recovery=current, principal=amount, interest=bool(interest),
+                                               reasons=reasons.strip(), decided_by=user_of(actor))
+        record("recovery.waived", waiver, actor=actor, application=current.project.application,
+               data={"project": current.project.reference, "recovery": current.pk, "principal": str(amount),
+                     "interest": bool(interest), "reasons": waiver.reasons, "left": str(left - amount)})
+    return waiver
+
+
+def recoveries_of(project: FundedProject, *, actor) -> list[Recovery]:
+    """A project's recovery cases, for whoever may see the project."""
+    permissions.check_sees_project(actor, project)
+    return list(project.recoveries.order_by("started_at", "id"))
+
+
+def check_sees_recovery(actor, recovery: Recovery) -> None:
+    """Recipients see a case from its hearing request; officials always (``can_see_project``)."""
+    permissions.check_sees_project(actor, recovery.project)
+

@@ -1,0 +1,122 @@
+"""Officials' steps of a recovery: start the case (with its hearing request), prepare the decision naming the
+preview's hash, sign it as the second official, record returns and waive (section 26). Thin: each view reads
+the form, calls one service of ``settlement.recovery`` and sends the official back to the case's page.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustus.accounts import permissions
+from avustus.errors import Conflict, NotAllowed
+from avustus.payments.services import paid_total
+from avustus.projects.services import project_for
+from avustus.rules.recovery import GROUNDS
+from avustus.settlement import recovery as service
+from avustus.web.feedback import confirm, error_summary, errors_of, flash
+from avustus.web.recovery import _parse_date, recovery_of
+
+FIELDS = ("ground", "amount", "reasons", "known_on", "deadline")
+
+
+def _official_recovery(request, reference: str, pk: int):
+    """The case, if the user sees the project and is one of the programme's officials (else 404 or 403) before
+    any form is looked at: a recipient's post is refused as such, not as a missing tick."""
+    recovery = recovery_of(request, reference, pk)
+    permissions.check_manages_projects(request.user, recovery.project.call.programme,
+                                       _("Only the programme's officials handle recoveries."))
+    return recovery
+
+
+@login_required
+def start_recovery(request, reference: str):
+    """The form that opens a recovery case and sends the hearing request to the lead."""
+    project = project_for(request.user, reference)
+    permissions.check_manages_projects(request.user, project.call.programme,
+                                       _("Only the programme's officials handle recoveries."))
+    values = {name: request.POST.get(name, "") for name in FIELDS}
+    summary = []
+    if request.method == "POST":
+        try:
+            section, _sep, subsection = values["ground"].partition(":")
+            if not (section.isdigit() and subsection.isdigit()):
+                raise ValidationError({"ground": [_("Choose the ground: a subsection of section 21 or 22.")]})
+            recovery = service.start_recovery(
+                project, actor=request.user, section=int(section), subsection=int(subsection),
+                amount=values["amount"], reasons=values["reasons"],
+                known_on=_parse_date(values["known_on"], "known_on"),
+                deadline=_parse_date(values["deadline"], "deadline"))
+        except Conflict as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            summary = error_summary(errors_of(exc), {
+                "ground": ("ground", _("Ground")), "amount": ("amount", _("Amount to recover")),
+                "reasons": ("reasons", _("Reasons")), "known_on": ("known_on", _("Ground known on")),
+                "deadline": ("deadline", _("Response due by"))})
+        else:
+            messages.success(request, _("The recovery case was started and the hearing request sent to the lead."))
+            return redirect("project-recovery", reference, recovery.pk)
+    grounds = [(f"{s}:{m}", f"{s} § {m}") for s, subsections in GROUNDS.items() for m in subsections]
+    return render(request, "web/projects/recovery_start.html", {
+        "project": project, "values": values, "grounds": grounds, "error_summary": summary, "manages": True,
+        "today": timezone.localdate(), "paid": paid_total(project),
+    }, status=422 if summary else 200)
+
+
+@login_required
+@require_POST
+def prepare_recovery(request, reference: str, pk: int):
+    recovery = _official_recovery(request, reference, pk)
+    try:
+        service.prepare_recovery(recovery, actor=request.user, version=request.POST.get("version", ""),
+                                 due_on=_parse_date(request.POST.get("due_on", ""), "due_on"))
+        messages.success(request, _("The decision was prepared; another official signs it."))
+    except (Conflict, ValidationError) as exc:
+        flash(request, exc)
+    return redirect("project-recovery", reference, pk)
+
+
+@login_required
+@require_POST
+def sign_recovery(request, reference: str, pk: int):
+    recovery = recovery_of(request, reference, pk)
+    if not permissions.can_sign_recovery(request.user, recovery.project.call.programme):
+        raise NotAllowed(_("A recovery decision is signed by an official of the programme who did not prepare it."))
+    try:
+        confirm(request)
+        service.sign_recovery(recovery, actor=request.user, version=request.POST.get("version", ""))
+        messages.success(request, _("The recovery decision was signed and sent to the lead."))
+    except (Conflict, ValidationError) as exc:
+        flash(request, exc)
+    return redirect("project-recovery", reference, pk)
+
+
+@login_required
+@require_POST
+def recovery_return(request, reference: str, pk: int):
+    recovery = _official_recovery(request, reference, pk)
+    try:
+        service.record_recovery_return(recovery, actor=request.user, amount=request.POST.get("amount", ""),
+                                       returned_on=_parse_date(request.POST.get("returned_on", ""), "returned_on"))
+        messages.success(request, _("The return was recorded with its interest."))
+    except (Conflict, ValidationError) as exc:
+        flash(request, exc)
+    return redirect("project-recovery", reference, pk)
+
+
+@login_required
+@require_POST
+def waive_recovery(request, reference: str, pk: int):
+    recovery = _official_recovery(request, reference, pk)
+    try:
+        confirm(request)
+        service.waive_recovery(recovery, actor=request.user, principal=request.POST.get("principal", "") or "0",
+                               interest=request.POST.get("interest") == "yes", reasons=request.POST.get("reasons", ""))
+        messages.success(request, _("The waiver was recorded."))
+    except (Conflict, ValidationError) as exc:
+        flash(request, exc)
+    return redirect("project-recovery", reference, pk)

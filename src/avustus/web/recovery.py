@@ -1,0 +1,118 @@
+"""A recovery case's page for everyone who sees the project (officials, the lead, the partners): the case, the
+hearing (the lead answers it here), the decision and what has been returned and waived. Officials' forms
+on the same page post to ``web/officials/recovery.py``.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustus.accounts import permissions
+from avustus.decisions.documents.html import render_body
+from avustus.errors import Conflict
+from avustus.projects.services import project_for
+from avustus.settlement import recovery as service
+from avustus.settlement.models import Recovery
+from avustus.settlement.recovery_document import build_recovery_document, recovery_document, render_recovery
+from avustus.web.feedback import error_summary, errors_of
+
+CONTENT_TYPES = {"html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8", "pdf": "application/pdf"}
+
+
+def recovery_of(request, reference: str, pk: int) -> Recovery:
+    project = project_for(request.user, reference)
+    return get_object_or_404(Recovery.objects.select_related("project__call__programme", "project__application",
+                                                             "prepared_by", "signed_by"), project=project, pk=pk)
+
+
+def _parse_date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise ValidationError({field: [_("Give the date as YYYY-MM-DD.")]}) from None
+
+
+def _preview(request, recovery: Recovery) -> dict:
+    """An official's preview of the decision for the due date asked (``?due_on=``), with the hash to prepare it."""
+    due = request.GET.get("due_on", "")
+    if not due or recovery.status != Recovery.Status.HEARING:
+        return {}
+    try:
+        snapshot, digest = service.recovery_preview(recovery, actor=request.user,
+                                                    due_on=_parse_date(due, "due_on"))
+    except (Conflict, ValidationError) as exc:
+        return {"preview_errors": [m for ms in (errors_of(exc) if isinstance(exc, ValidationError)
+                                                else {"__all__": [str(exc)]}).values() for m in ms]}
+    lang = "sv" if request.LANGUAGE_CODE == "sv" else "fi"
+    return {"preview": render_body(build_recovery_document(snapshot, lang), embedded=True), "version": digest,
+            "due_on": due}
+
+
+def _limit(recovery: Recovery, today: date):
+    """Section 29's last day for the page; none to show when nothing was paid (the case was written elsewhere)."""
+    try:
+        return service.time_limit(recovery, recovery.ground_known_on, today)
+    except ValidationError:
+        return None
+
+
+@login_required
+def recovery_page(request, reference: str, pk: int):
+    """The case; the lead's response form while the hearing is open; officials' forms by the case's state."""
+    recovery = recovery_of(request, reference, pk)
+    project = recovery.project
+    programme = project.call.programme
+    manages = permissions.has_programme_role(request.user, programme, permissions.PROJECT_OFFICIALS)
+    signer = permissions.can_sign_recovery(request.user, programme)
+    summary = []
+    if request.method == "POST":
+        try:
+            service.respond_to_hearing(recovery, actor=request.user, response=request.POST.get("response", ""))
+        except Conflict as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            summary = error_summary(errors_of(exc), {"response": ("response", _("Your response"))})
+        else:
+            messages.success(request, _("Your response was recorded."))
+            return redirect("project-recovery", reference, pk)
+    today = timezone.localdate()
+    lang = "sv" if request.LANGUAGE_CODE == "sv" else "fi"
+    decided = recovery.status == Recovery.Status.DECIDED
+    context = {
+        "project": project, "recovery": recovery, "manages": manages, "approves": signer, "error_summary": summary,
+        "is_lead": permissions.is_recipient_lead(request.user, project),
+        "hearing_open": recovery.status == Recovery.Status.HEARING and recovery.responded_at is None,
+        "hearing_finished": service.hearing_finished(recovery, today),
+        "limit": _limit(recovery, today) if recovery.status != Recovery.Status.DECIDED else None,
+        "document": render_body(recovery_document(recovery, lang), embedded=True)
+        if recovery.snapshot and (decided or manages or signer) else "",
+        "signs": signer and recovery.status == Recovery.Status.PREPARED and recovery.prepared_by_id != request.user.pk,
+        "returns": list(recovery.returns.all()), "waivers": list(recovery.waivers.all()),
+        "amount_due": service.amount_due(recovery) if decided else None,
+        "interest_waived": service.interest_waived(recovery),
+    }
+    if manages:
+        context.update(_preview(request, recovery))
+    return render(request, "web/projects/recovery.html", context, status=422 if summary else 200)
+
+
+@login_required
+def recovery_download(request, reference: str, pk: int, lang: str, fmt: str):
+    """The decision as HTML, text or PDF in Finnish or Swedish: recipients once it is signed, officials from
+    its preparation (a draft)."""
+    recovery = recovery_of(request, reference, pk)
+    officials = permissions.can_sign_recovery(request.user, recovery.project.call.programme)
+    if lang not in ("fi", "sv") or fmt not in CONTENT_TYPES or not recovery.snapshot or not (
+            recovery.status == Recovery.Status.DECIDED or officials):
+        raise Http404
+    response = HttpResponse(render_recovery(recovery, lang, fmt), content_type=CONTENT_TYPES[fmt])
+    if fmt == "pdf":
+        response["Content-Disposition"] = f'attachment; filename="recovery-{reference}-{pk}-{lang}.pdf"'
+    return response
+

@@ -1,0 +1,106 @@
+"""A recovery through the screens: an official starts it, the lead responds, one official prepares the decision
+shown, another signs it ticking the box, a return and a waiver are recorded; refusals are shown in the user's
+language and leave the data as it was."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from avustus.settlement.models import Recovery, ReferenceRate
+from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+from tests.settlement.test_end_to_end import _through_two_payments
+from tests.web.test_projects import storage  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user, language="fi") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def rates_to_date():
+    """The table ships to the first half of 2025; the screens work on today's dates, so the rates to a year ahead."""
+    day = date(2025, 7, 1)
+    while day <= timezone.localdate() + timedelta(days=400):
+        ReferenceRate.objects.get_or_create(half_year_start=day, defaults={"rate": Decimal("2.00")})
+        day = date(day.year + (day.month == 7), 1 if day.month == 7 else 7, 1)
+
+
+def test_a_recovery_through_the_screens(cast, rates_to_date):
+    _through_two_payments(cast)
+    today = timezone.localdate()
+    ref = cast.project.reference
+    official, second, lead = _client(cast.official, "en"), _client(cast.second_official, "sv"), _client(cast.lead)
+    assert "Start a recovery" in official.get(reverse("project", args=[ref])).content.decode()
+    start = reverse("start-recovery", args=[ref])
+    form = {"ground": "21:1", "amount": "10 000,00", "reasons": "Kustannukset eivät olleet hankkeen.",
+            "known_on": (today - timedelta(days=10)).isoformat(), "deadline": (today + timedelta(days=14)).isoformat()}
+    bad = official.post(start, {**form, "amount": "paljon", "reasons": ""})
+    assert bad.status_code == 422 and 'href="#amount"' in bad.content.decode() and not Recovery.objects.exists()
+    response = official.post(start, form)
+    recovery = Recovery.objects.get()
+    page = reverse("project-recovery", args=[ref, recovery.pk])
+    assert response["Location"] == page
+
+    # The lead sees the case and responds; the partner sees it but may not respond.
+    lead_page = lead.get(page).content.decode()
+    assert 'name="response"' in lead_page and "Lähetä vastaus" in lead_page and "Valtionavustuslaki, 21 § 1 mom." \
+        in lead_page
+    assert 'name="response"' not in _client(cast.partner).get(page).content.decode()
+    assert _client(cast.partner).post(page, {"response": "Ei."}).status_code == 403
+    assert lead.post(page, {"response": ""}).status_code == 422
+    lead.post(page, {"response": "Kustannukset olivat hankkeen."})
+    recovery.refresh_from_db()
+    assert recovery.response == "Kustannukset olivat hankkeen."
+
+    due = (today + timedelta(days=30)).isoformat()
+    shown = official.get(page, {"due_on": due}).content.decode()
+    version = re.search(r'name="version" value="([0-9a-f]{64})"', shown).group(1)
+    assert "kohdistetaan viimeksi maksettuihin eriin" in shown  # the document in Finnish for an English reader
+    official.post(reverse("prepare-recovery", args=[ref, recovery.pk]), {"version": version, "due_on": due})
+    recovery.refresh_from_db()
+    assert recovery.status == Recovery.Status.PREPARED and recovery.sha256 == version
+    # The decision is not the recipients' until it is signed.
+    assert lead.get(reverse("recovery-document", args=[ref, recovery.pk, "fi", "html"])).status_code == 404
+    sign = reverse("sign-recovery", args=[ref, recovery.pk])
+    assert official.post(sign, {"version": version, "confirm": "yes"}).status_code == 403  # the preparer
+    unticked = second.post(sign, {"version": version}, follow=True).content.decode()
+    assert "Bekräfta genom att kryssa i rutan" in unticked
+    recovery.refresh_from_db()
+    assert recovery.status == Recovery.Status.PREPARED
+    second.post(sign, {"version": version, "confirm": "yes"})
+    recovery.refresh_from_db()
+    assert recovery.status == Recovery.Status.DECIDED
+    document = lead.get(reverse("recovery-document", args=[ref, recovery.pk, "sv", "html"])).content.decode()
+    assert "BESLUT OM ÅTERKRAV AV STATSUNDERSTÖD" in document
+
+    official.post(reverse("recovery-return", args=[ref, recovery.pk]),
+                  {"returned_on": today.isoformat(), "amount": "4 000,00"})
+    official.post(reverse("waive-recovery", args=[ref, recovery.pk]),
+                  {"principal": "1 000,00", "reasons": "Kohtuullistetaan.", "confirm": "yes"})
+    assert recovery.returns.get().amount == Decimal("4000.00")
+    assert recovery.waivers.get().principal == Decimal("1000.00")
+    final = official.get(page).content.decode()
+    assert "5\u00a0000,00" in final or "5 000,00" in final
+
+
+def test_the_project_page_lists_its_recoveries_once_in_its_body(cast, rates_to_date):
+    _through_two_payments(cast)
+    today = timezone.localdate()
+    from avustus.settlement import recovery as service
+
+    recovery = service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 000,00",
+                                      reasons="Peruste.", known_on=today, deadline=today + timedelta(days=14))
+    page = _client(cast.partner).get(reverse("project", args=[cast.project.reference])).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "Takaisinperintä" not in title
+    link = reverse("project-recovery", args=[cast.project.reference, recovery.pk])
+    assert page.count(f'href="{link}"') == 1 and "Aloita takaisinperintä" not in page
