@@ -17,6 +17,7 @@ from avustus.payments import services as payments
 from avustus.projects.models import FundedProject
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
+from avustus.rules.money import format_amount
 from avustus.settlement import recovery as service
 from avustus.settlement.models import Recovery
 from avustus.settlement.rates import ensure_shipped_rates
@@ -85,5 +86,6 @@ def summary(recovery: Recovery | None) -> str:
         return "no recovered 2020 grant (its project is missing or already in another story)"
     returns = list(recovery.returns.all())
     penalty = sum((r.penalty_interest for r in returns), Decimal(0))
-    return (f"{recovery.project.reference} recovered {recovery.amount} € (due {recovery.due_on:%d.%m.%Y}), "
-            f"returned in {len(returns)} parts, {penalty} € penalty interest")
+    return (f"{recovery.project.reference} recovered {format_amount(recovery.amount)} € "
+            f"(due {recovery.due_on:%d.%m.%Y}), returned in {len(returns)} parts, "
+            f"{format_amount(penalty)} € penalty interest")
