@@ -20,9 +20,10 @@ _lock = threading.Lock()
 _kept: dict[int, tuple[float, list[CostCategory], list[Exclusion]]] = {}
 
 
-def _parts(call: Call) -> tuple[list[CostCategory], list[Exclusion]]:
+def _kept_parts(call: Call) -> tuple[list[CostCategory], list[Exclusion]] | None:
+    """Both lists of a published call, read now if not kept (or kept too long); None for any other call."""
     if call.status != Call.Status.PUBLISHED or call.pk is None:
-        return list(call.cost_categories.all()), list(call.exclusions.all())
+        return None
     now = time.monotonic()
     kept = _kept.get(call.pk)
     if kept is not None and now - kept[0] < TTL:
@@ -34,13 +35,15 @@ def _parts(call: Call) -> tuple[list[CostCategory], list[Exclusion]]:
 
 
 def categories_of(call: Call) -> list[CostCategory]:
-    """The call's cost categories in their order (one query on the first call of a process, then none)."""
-    return _parts(call)[0]
+    """The call's cost categories in their order (for a published call, read once a process and ``TTL``)."""
+    kept = _kept_parts(call)
+    return kept[0] if kept is not None else list(call.cost_categories.all())
 
 
 def exclusions_of(call: Call) -> list[Exclusion]:
     """The themes the call does not fund, in their order."""
-    return _parts(call)[1]
+    kept = _kept_parts(call)
+    return kept[1] if kept is not None else list(call.exclusions.all())
 
 
 def forget(*args, **kwargs) -> None:
