@@ -8,6 +8,7 @@ Each function asks ``accounts.permissions`` whether the actor may act for the or
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
@@ -179,6 +180,27 @@ def _empty_draft(call: Call, actor, organisation: Organisation) -> Application |
     return None
 
 
+def number_draft(call: Call) -> int:
+    """The next number of an application started in the e-service in ``call``: one statement, which holds the
+    call's row only until it ends when no transaction is open.
+
+    Numbers follow the call's own sequence: the counter, or the count of the call's e-service applications
+    if more (rows the generator or an older version wrote without the counter), plus one. A number is never
+    given twice; one whose draft was not made (a failed or duplicate request) is left as a gap.
+    """
+    from django.db import connection
+
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    call_table, table = Call._meta.db_table, Application._meta.db_table
+    with connection.cursor() as cursor:
+        # Fixed table names and a function name chosen above; the id is a parameter.
+        cursor.execute(
+            f"UPDATE {call_table} SET numbered = {greatest}(numbered, (SELECT COUNT(*) FROM {table} "  # noqa: S608
+            f"WHERE {table}.call_id = {call_table}.id AND {table}.source_row IS NULL)) + 1 "
+            f"WHERE id = %s RETURNING numbered", [call.pk])
+        return cursor.fetchone()[0]
+
+
 def create_draft(
     call: Call, *, actor, organisation: Organisation, title: str = "", idempotency_key: str = "",
     reuse_empty: bool = False,
@@ -199,25 +221,42 @@ def create_draft(
     if organisation.kind not in call.lead_kinds:
         raise Invalid({"members.0": [_("A body of this kind cannot be the lead applicant in this call.")]})
     check_title(title)
+    key = idempotency_key[:100]
+
+    def made_earlier() -> Application | None:
+        if not key:
+            return None
+        return call.applications.filter(created_by=user_of(actor), idempotency_key=key,
+                                        members__role=ConsortiumMember.Role.LEAD,
+                                        members__organisation=organisation).first()
+
+    if not reuse_empty and not transaction.get_connection().in_atomic_block:
+        # A retry finds its draft without taking a number; a new draft takes its number before its own
+        # transaction, so that the call's row is not held while that transaction waits for the audit chain.
+        earlier = made_earlier()
+        if earlier is not None:
+            return earlier
+        number = number_draft(call)
+    else:
+        number = None
     with transaction.atomic():
-        call = Call.objects.select_for_update().get(pk=call.pk)
-        if idempotency_key:
-            earlier = call.applications.filter(
-                created_by=user_of(actor), idempotency_key=idempotency_key[:100],
-                members__role=ConsortiumMember.Role.LEAD, members__organisation=organisation,
-            ).first()
-            if earlier is not None:
-                return earlier
+        # Two requests of one user with one key (a retry sent before the first answered) queue here: the
+        # user's row, not the call's, so that other applicants' drafts do not wait. NO KEY: the rows that
+        # refer to the user (audit entries, drafts) go on being written meanwhile.
+        get_user_model().objects.select_for_update(no_key=True).filter(pk=user_of(actor).pk).exists()
+        earlier = made_earlier()
+        if earlier is not None:
+            return earlier  # the number taken is left unused: a gap, as a failed create leaves one
         if reuse_empty and not title.strip():
             empty = _empty_draft(call, actor, organisation)
             if empty is not None:
                 return empty
-        # Numbers of e-service applications follow the call's own sequence.
-        taken = call.applications.filter(source_row__isnull=True).count()
+        if number is None:
+            number = number_draft(call)
         application = Application.objects.create(
-            call=call, reference=f"{call.slug}-{taken + 1:04d}", title=title.strip(),
+            call=call, reference=f"{call.slug}-{number:04d}", title=title.strip(),
             status=Application.Status.DRAFT, amount_applied=Decimal("0.00"), created_by=user_of(actor),
-            idempotency_key=idempotency_key[:100],
+            idempotency_key=key,
         )
         lead = ConsortiumMember.objects.create(application=application, organisation=organisation,
                                                name_as_written=organisation.name_fi,
