@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0004_programme_open_data'),
+        ('calls', '0005_call_appropriation_usable_until'),
     ]
 
     operations = [
