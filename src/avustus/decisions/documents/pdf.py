@@ -103,20 +103,33 @@ _PREAMBLE = r"""
 
 // Appendix 1 on pages of its own: the header row repeats on every page, the amounts are
 // right-aligned, and the total closes the table in bold under the amounts.
+//
+// The lines between the rows are text, not strokes: one box-drawing character stretched across the
+// table, marked as an artifact so that screen readers skip it. pdftotext without -layout reads a
+// table column by column unless a line of text spans the columns between its rows; with one there,
+// it writes each row's cells one after another, and the importer reads the rows back from them
+// (importing/plain.py; issue 17). For the same reason a word with a hyphen stays on one line: at a
+// line's end pdftotext would drop the hyphen ("Etelä-|Karjalan" becomes "EteläKarjalan").
+#let appendix-rule(shade) = table.cell(colspan: 3, inset: 0pt, pdf.artifact(block(
+  width: 100%, height: 2pt, clip: true,
+  scale(x: 20000%, origin: left, reflow: false, text(size: 4pt, fill: luma(shade), "\u{2500}")),
+)))
 #let appendix(title, header, rows, total) = {
   pagebreak(weak: true)
   decision-heading(1, 1, title)
   set text(size: 9.5pt)
+  show regex("\\S*[-\u{2010}\u{2013}](\\s\\S+|\\S+)"): box
   table(
     columns: (1fr, 1.3fr, auto),
     align: (left, left, right),
-    // A hairline under each row: rows that wrap onto two or three lines stay easy to tell apart.
-    stroke: (x, y) => if y > 0 { (bottom: 0.3pt + luma(180)) },
+    stroke: none,
     inset: (x: 4pt, y: 3.5pt),
-    table.header(..header.map(strong)),
-    table.hline(stroke: 0.6pt),
-    ..rows.flatten(),
-    table.footer(repeat: false, table.hline(stroke: 0.6pt), [], [], strong(total)),
+    column-gutter: 6pt,
+    table.header(..header.map(strong), appendix-rule(0)),
+    // The line above each row but the first (the header's is above that one): a line left at the foot
+    // of a page is then followed by the next page's header, never a row cut off from its line.
+    ..rows.enumerate().map(((i, row)) => if i == 0 { row } else { (appendix-rule(180), ..row) }).flatten(),
+    table.footer(repeat: false, appendix-rule(0), [], [], strong(total)),
   )
 }
 """

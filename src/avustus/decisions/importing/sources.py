@@ -7,12 +7,16 @@ text the parser reads from it.
   character is a word's position on a grid of lines and columns, and the same ``layout.rebuild``
   reads it. Pages end in form feeds; paragraphs are where a line ends short of the next line's
   first word.
-* Text that ``pdftotext`` made without ``-layout`` keeps the prose but writes each column of
-  Appendix 1 apart, in blocks, and puts the blocks of the amount column in an order of its own: of
-  the 2020 round's 51 rows, 19 amounts (8 in the Swedish PDF) come out beside another row than their
-  own, while the totals still add up. Pairing the columns' blocks again would give applications
-  another's amount without anything to tell, so such a text is refused with the advice to extract
-  the text with ``-layout`` or to import the PDF (issue 17; see ``docs/architecture.md``).
+* Text that ``pdftotext`` made without ``-layout`` of our own decision PDF: its prose is read as
+  above, and Appendix 1 row by row between the rule lines our PDF draws between its rows as text
+  (``plain``).
+* Text that ``pdftotext`` made without ``-layout`` of a table without such lines (another PDF's, or
+  ours rendered before issue 17) writes each column of Appendix 1 apart, in blocks, and puts the
+  blocks of the amount column in an order of its own: of the 2020 round's 51 rows, 19 amounts (8 in
+  the Swedish PDF) came out beside another row than their own, while the totals still added up.
+  Pairing the columns' blocks again would give applications another's amount without anything to
+  tell, so such a text is refused with the advice to extract the text with ``-layout`` or to import
+  the PDF (see ``docs/architecture.md``).
 * Any other text (tab-separated Appendix 1, as typed or as ``render-decision --format txt`` writes it)
   is read as it is.
 
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 
 from avustus.decisions.importing.layout import LIST_ITEM, Rebuilt, Row, Source, Word, rebuild
 from avustus.decisions.importing.pdf import is_pdf, pdf_source, read_pdf
+from avustus.decisions.importing.plain import is_ruled, ruled_table
 from avustus.decisions.importing.result import DecisionFormatError
 from avustus.decisions.vocabulary import VOCABULARIES
 
@@ -48,6 +53,15 @@ def decision_source(data: bytes) -> DecisionSource:
         pages = read_pdf(data)
         return _rebuilt("pdf", rebuild(pages, pdf_source(pages)))
     text = decode(data)
+    if "\t" not in text and _columns_apart(text) and is_ruled(text):
+        table = ruled_table(text)
+        if table is not None:
+            pages = text_rows(text[: table.start])
+            rebuilt = rebuild(pages, text_source(pages))
+            rebuilt.blank()
+            for line, origin in table.lines:
+                rebuilt.add(line, origin)
+            return _rebuilt("pdftotext", rebuilt)
     if "\t" not in text and ("\f" in text or _spaced_header(text)):
         pages = text_rows(text)
         rebuilt = rebuild(pages, text_source(pages))
