@@ -105,32 +105,42 @@ _PREAMBLE = r"""
 // right-aligned, and the total closes the table in bold under the amounts.
 //
 // The lines between the rows are text, not strokes: one box-drawing character stretched across the
-// table, marked as an artifact so that screen readers skip it. pdftotext without -layout reads a
-// table column by column unless a line of text spans the columns between its rows; with one there,
-// it writes each row's cells one after another, and the importer reads the rows back from them
-// (importing/plain.py; issue 17). For the same reason a word with a hyphen stays on one line: at a
-// line's end pdftotext would drop the hyphen ("Etelä-|Karjalan" becomes "EteläKarjalan").
-#let appendix-rule(shade) = table.cell(colspan: 3, inset: 0pt, pdf.artifact(block(
-  width: 100%, height: 2pt, clip: true,
-  scale(x: 20000%, origin: left, reflow: false, text(size: 4pt, fill: luma(shade), "\u{2500}")),
-)))
+// table, marked as an artifact so that screen readers skip it, and placed over the edge of a row's
+// first cell so that it takes no room and adds no row to the table's structure. pdftotext without
+// -layout reads a table column by column unless a line of text spans the columns between its rows;
+// with one there, it writes each row's cells one after another, and the importer reads the rows back
+// from them (importing/plain.py; issue 17). For the same reason a word with a hyphen stays on one line:
+// at a line's end pdftotext would drop the hyphen ("Etelä-|Karjalan" becomes "EteläKarjalan").
+#let appendix-rule(width, edge, shade) = place(
+  edge + left,
+  dx: -4pt, // the cell's inset
+  dy: if edge == top { -5.5pt } else { 5.5pt }, // the inset and half the line's height: on the row's edge
+  pdf.artifact(block(width: width, height: 2pt, clip: true, scale(
+    x: 20000%, origin: left, reflow: false, text(size: 4pt, fill: luma(shade), "\u{2500}"),
+  ))),
+)
 #let appendix(title, header, rows, total) = {
   pagebreak(weak: true)
   decision-heading(1, 1, title)
   set text(size: 9.5pt)
   show regex("\\S*[-\u{2010}\u{2013}](\\s\\S+|\\S+)"): box
-  table(
-    columns: (1fr, 1.3fr, auto),
-    align: (left, left, right),
-    stroke: none,
-    inset: (x: 4pt, y: 3.5pt),
-    column-gutter: 6pt,
-    table.header(..header.map(strong), appendix-rule(0)),
-    // The line above each row but the first (the header's is above that one): a line left at the foot
-    // of a page is then followed by the next page's header, never a row cut off from its line.
-    ..rows.enumerate().map(((i, row)) => if i == 0 { row } else { (appendix-rule(180), ..row) }).flatten(),
-    table.footer(repeat: false, appendix-rule(0), [], [], strong(total)),
-  )
+  layout(size => {
+    let rule(edge, shade) = appendix-rule(size.width, edge, shade)
+    table(
+      columns: (1fr, 1.3fr, auto),
+      align: (left, left, right),
+      stroke: none,
+      // Rows 9pt apart: any closer, and pdftotext reads lines of two rows as one block across the line.
+      inset: (x: 4pt, y: 4.5pt),
+      column-gutter: 6pt,
+      table.header(strong(header.at(0)) + rule(bottom, 0), ..header.slice(1).map(strong)),
+      // A line under each row but the last (the total's is under that one), as a hairline.
+      ..rows.enumerate().map(((i, row)) => {
+        if i + 1 == rows.len() { row } else { (rule(bottom, 180) + row.at(0), ..row.slice(1)) }
+      }).flatten(),
+      table.footer(repeat: false, rule(top, 0), [], strong(total)),
+    )
+  })
 }
 """
 

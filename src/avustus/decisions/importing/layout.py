@@ -40,6 +40,13 @@ LIST_ITEM = re.compile(r"^(?:[•◦▪*–-]\s|\d{1,2}\)\s|\d{1,4}\.\s)")
 # across the table, text so that pdftotext without -layout keeps each row together (see ``plain``). A
 # line of it is not part of any row.
 RULE = "\u2500"
+
+
+def is_rule(text: str) -> bool:
+    """Whether a line is only rule characters (two rules drawn on one line may read as "─ ─")."""
+    return set(text.replace(" ", "")) == {RULE}
+
+
 # Words that follow a hyphen at a line's end with a space before them ("sosiaali- ja"); any other
 # word after such a hyphen is the rest of a compound broken at its hyphen ("Etelä-|Karjalan").
 _AFTER_SPACED_HYPHEN = {"ja", "tai", "sekä", "eli", "och", "eller", "samt"}
@@ -420,7 +427,7 @@ def _write_table(rows: Sequence[Row], vocab: Vocabulary, source: Source, out: Re
     while i < len(rows):
         row = rows[i]
         i += 1
-        if row.text == RULE:
+        if is_rule(row.text):
             continue
         matched = _match_header(row, vocab)
         if matched:

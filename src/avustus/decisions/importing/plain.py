@@ -2,7 +2,7 @@
 
 Without ``-layout`` pdftotext writes a page as blocks of text in an order of its own: a table drawn
 with strokes comes out column by column, and the blocks of its amounts not in the order of the rows.
-Our PDF therefore draws the line between two rows as text: one character, ``RULE``, stretched across
+Our PDF therefore draws the line between two rows as text: one character, ``layout.RULE``, stretched across
 the table (see ``documents/pdf.py``). A line of text spanning the columns between two rows keeps
 pdftotext from reading across the rows, so it writes each row on its own between two rule lines: the
 applicant's block, the project's block and the amount, each followed by a blank line. The header
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from avustus.decisions.importing.finnish import plain_spaces
-from avustus.decisions.importing.layout import AMOUNT, PAGE_NUMBER, RULE
+from avustus.decisions.importing.layout import AMOUNT, PAGE_NUMBER, is_rule
 from avustus.decisions.importing.result import DecisionFormatError
 from avustus.decisions.vocabulary import VOCABULARIES
 from avustus.decisions.vocabulary.base import Vocabulary
@@ -46,8 +46,8 @@ class RuledTable:
 
 
 def is_ruled(text: str) -> bool:
-    """Whether the text has a rule line of our table: a line of just ``RULE``."""
-    return any(line.strip("\f \r") == RULE for line in text.split("\n"))
+    """Whether the text has a rule line of our table: a line of just ``layout.RULE``."""
+    return any(is_rule(line.strip("\f \r")) for line in text.split("\n"))
 
 
 def _lines(text: str) -> list[_Line]:
@@ -108,7 +108,7 @@ def ruled_table(text: str) -> RuledTable | None:
     """Appendix 1 of a text with rule lines between its rows, or None when its header is not found
     just before the first rule line."""
     lines = _lines(text)
-    rules = [k for k, line in enumerate(lines) if line.text == RULE]
+    rules = [k for k, line in enumerate(lines) if is_rule(line.text)]
     if not rules:
         return None
     found = _header(lines[: rules[0]])
