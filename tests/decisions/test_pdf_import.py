@@ -160,9 +160,12 @@ def test_a_row_of_plain_pdftotext_without_its_amount_is_refused_at_its_line(roun
     changed = plain.replace("\n\n364 437,50\n", "\n", 1)
     assert changed != plain
     state = _state()
-    with pytest.raises(DecisionFormatError, match=r"a row of Appendix 1 \(page \d+, line \d+\) does not come as its"):
+    refusal = r"a row of Appendix 1 \(page \d+, line \d+\) does not come as its applicant, its project and its amount"
+    with pytest.raises(DecisionFormatError, match=refusal) as e:
         import_decision(changed.encode(), actor=SYSTEM, source_name="fi.txt", replace=True)
     assert _state() == state
+    page, line = (int(n) for n in re.search(r"page (\d+), line (\d+)", str(e.value)).groups())
+    assert changed.split("\f")[page - 1].split("\n")[line - 1] == "Espoon seudun koulutuskuntayhtymä"
 
 
 def _encrypted(pdf: bytes, *, user: str) -> bytes:
