@@ -69,6 +69,10 @@ _PREAMBLE = r"""
 // compound words leaves gaps, and hyphens inserted at line ends would change the text a reader
 // copies out of the PDF.
 #set par(justify: false, leading: 0.6em, spacing: 1em)
+// A word with a hyphen stays on one line ("Etelä-Karjalan", "sosiaali- ja"): at a line's end pdftotext
+// without -layout drops the hyphen and joins the halves ("EteläKarjalan"), so the text it makes of a
+// decision could not be imported as it was written (issue 17).
+#show regex("\\S*[-\u{2010}\u{2013}](\\s\\S+|\\S+)"): box
 #set list(indent: 1em, spacing: 0.6em)
 #set enum(indent: 1em, spacing: 0.6em)
 #show title: set text(size: 13pt, weight: "bold")
@@ -109,8 +113,7 @@ _PREAMBLE = r"""
 // first cell so that it takes no room and adds no row to the table's structure. pdftotext without
 // -layout reads a table column by column unless a line of text spans the columns between its rows;
 // with one there, it writes each row's cells one after another, and the importer reads the rows back
-// from them (importing/plain.py; issue 17). For the same reason a word with a hyphen stays on one line:
-// at a line's end pdftotext would drop the hyphen ("Etelä-|Karjalan" becomes "EteläKarjalan").
+// from them (importing/plain.py; issue 17).
 #let appendix-rule(width, edge, shade) = place(
   edge + left,
   dx: -4pt, // the cell's inset
@@ -123,7 +126,6 @@ _PREAMBLE = r"""
   pagebreak(weak: true)
   decision-heading(1, 1, title)
   set text(size: 9.5pt)
-  show regex("\\S*[-\u{2010}\u{2013}](\\s\\S+|\\S+)"): box
   layout(size => {
     let rule(edge, shade) = appendix-rule(size.width, edge, shade)
     table(

@@ -57,7 +57,7 @@ def decision_source(data: bytes) -> DecisionSource:
         table = ruled_table(text)
         if table is not None:
             pages = text_rows(text[: table.start])
-            rebuilt = rebuild(pages, text_source(pages))
+            rebuilt = rebuild(pages, text_source(pages, indented=False))
             rebuilt.blank()
             for line, origin in table.lines:
                 rebuilt.add(line, origin)
@@ -133,9 +133,10 @@ def text_rows(text: str) -> list[list[Row]]:
     return result
 
 
-def text_source(pages: Sequence[Sequence[Row]]) -> Source:
+def text_source(pages: Sequence[Sequence[Row]], *, indented: bool = True) -> Source:
     """How text rows are measured: in characters; a paragraph ends at a blank line or where a line ends
-    short of the width the next line's first word would have needed."""
+    short of the width the next line's first word would have needed. ``indented`` is False for the plain
+    text of pdftotext, whose lines all start at the margin."""
     rows = [r for page in pages for r in page]
     widths = sorted(r.words[-1].x1 for r in rows)
     # The width of the text: nearly the longest line (a stray long line, such as a running header
@@ -158,6 +159,10 @@ def text_source(pages: Sequence[Sequence[Row]]) -> Source:
         if starts and below.words[0].x0 < _indent(rows, i) - 1:
             return True  # back to the margin after an indented item
         ends = here.text.endswith((".", ",", ":", ";", "!", "?")) or here.text[:1].isupper()
+        if not indented and below.text[:1].isupper() and _in_item(rows, i):
+            # The plain text of pdftotext (no -layout) has no indent to tell the paragraph after a list
+            # from its last item: the item ends where a line of it ends short before a capital.
+            ends = True
         first = below.words[0]
         # Characters of a proportional font differ in width: a line counts as ending short only
         # when the next word would have fitted with a tenth of the width to spare.
@@ -168,6 +173,19 @@ def text_source(pages: Sequence[Sequence[Row]]) -> Source:
         return i + 1 < len(rows) and rows[i].page == rows[i + 1].page and rows[i + 1].top - rows[i].top == 1
 
     return Source(space=1.0, column_gap=4.0, align=3.0, cell_gap=2.0, drift=4.0, breaks=breaks, adjacent=adjacent)
+
+
+def _in_item(rows: Sequence[Row], i: int) -> bool:
+    """Whether ``rows[i]`` is a line of a list item ("5) muut toimintakustannukset"): the lines above it, up
+    to the item's first, follow one another without a paragraph's end between them."""
+    k = i
+    while not LIST_ITEM.match(rows[k].text):
+        if k == 0 or rows[k - 1].page != rows[k].page or rows[k].top - rows[k - 1].top != 1:
+            return False
+        if rows[k - 1].text.endswith((".", ":", ";", "!", "?")):
+            return False
+        k -= 1
+    return True
 
 
 def _indent(rows: Sequence[Row], i: int) -> float:
