@@ -17,7 +17,7 @@ from django.utils import translation
 
 from avustus.actors import SYSTEM
 from avustus.audit.models import AuditEntry
-from avustus.calls.models import GrantGroup
+from avustus.calls.models import CostCategory, GrantGroup
 from avustus.decisions.importing.parser import parse_decision_bytes
 from avustus.decisions.importing.pdf import PdfError
 from avustus.decisions.importing.result import DecisionFormatError
@@ -64,6 +64,20 @@ def test_the_rendered_decision_imports_back_as_the_same_round(round_2020, pdf_20
     # Every application: lead and partners as resolved, project, amount applied, outcome and grant.
     assert _from_report(after) == _from_report(before)
     assert result.decision.source_language == lang
+    # The prose read as from the PDF itself: the cost categories, the groups' names and conditions.
+    texts = _texts(result.call)
+    if form != "pdf":
+        import_decision(pdf_2020[lang], actor=SYSTEM, source_name=f"decision-{lang}.pdf", replace=True)
+        assert _texts(Decision.objects.get().call) == texts
+    assert len(texts[0]) == 5 and all(len(name) < 200 for name, _sv in texts[0])
+
+
+def _texts(call) -> tuple[list, list]:
+    return (
+        list(CostCategory.objects.filter(call=call).order_by("position").values_list("name_fi", "name_sv")),
+        list(GrantGroup.objects.filter(call=call).order_by("position").values_list(
+            "name_fi", "name_sv", "condition_fi", "condition_sv")),
+    )
 
 
 def test_importing_the_same_pdf_again_changes_nothing(round_2020, pdf_2020):
