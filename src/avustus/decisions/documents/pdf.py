@@ -136,7 +136,7 @@ _PREAMBLE = r"""
       inset: (x: 4pt, y: 4.5pt),
       column-gutter: 6pt,
       table.header(strong(header.at(0)) + rule(bottom, 0), ..header.slice(1).map(strong)),
-      // A line under each row but the last (the total's is under that one), as a hairline.
+      // A line under each row but the last (the line above the total is under that one), as a hairline.
       ..rows.enumerate().map(((i, row)) => {
         if i + 1 == rows.len() { row } else { (rule(bottom, 180) + row.at(0), ..row.slice(1)) }
       }).flatten(),
