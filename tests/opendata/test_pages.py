@@ -75,15 +75,17 @@ def test_the_search_pages_by_a_key(client, round_2020):
     from avustus.opendata import selectors
 
     found = selectors.published_applications()
-    first = selectors.keyset_page(found, None, size=20)
-    second = selectors.keyset_page(found, selectors.parse_cursor(first.next_cursor), size=20)
-    third = selectors.keyset_page(found, selectors.parse_cursor(second.next_cursor), size=20)
-    seen = [a.pk for page in (first, second, third) for a in page.rows]
-    assert len(seen) == len(set(seen)) == found.count()
-    assert third.next_cursor is None
-    assert selectors.parse_cursor("1.2.3") is None and selectors.parse_cursor("x.1") is None
+    seen, url, pages = [], reverse("open-grants"), 0
+    while url:
+        page = _get(client, url).context["page"]
+        seen += [a.pk for a in page.rows]
+        url, pages = page.links.get("next"), pages + 1
+        url = reverse("open-grants") + url if url else None
+    assert pages == 2 and len(seen) == len(set(seen)) == found.count() == 51
+    last = _get(client, reverse("open-grants"), last="1").context["page"]
+    assert [a.pk for a in last.rows] == seen[50:] and last.number == 2
     response = _get(client, reverse("open-grants"), after="garbage")
-    assert response.context["page"].first
+    assert response.context["page"].number == 1 and [a.pk for a in response.context["page"].rows] == seen[:50]
 
 
 def test_a_wrong_amount_is_said_in_the_users_language_and_the_search_still_shows(client, round_2020):
@@ -145,13 +147,14 @@ def test_pages_query_the_database_a_fixed_number_of_times(client, round_2020):
             response = _get(client, url)
         return len(seen), response.context
 
+    _get(client, reverse("open-grants"))  # the first reader after a signing writes the published table
     five, hml = queries(reverse("open-organisation", args=["109"]))
     one, sauvo = queries(reverse("open-organisation", args=["738"]))
     assert (len(hml["record"].rows), len(sauvo["record"].rows)) == (5, 1)
     assert five == one
     assert queries(reverse("open-round", args=[SLUG]))[0] < 25
-    assert queries(reverse("open-programme", args=["kuntadigi"]))[0] < 15
-    assert queries(reverse("open-grants"))[0] < 20
+    assert queries(reverse("open-programme", args=["kuntadigi"]))[0] <= 8
+    assert queries(reverse("open-grants"))[0] <= 8
 
 
 def test_a_municipality_merged_since_2017_is_shaded_with_its_successor():

@@ -19,18 +19,19 @@ from avustus.errors import Invalid
 from avustus.opendata import charts
 from avustus.opendata.exports import FORMATS, export, public_call, round_export
 from avustus.opendata.selectors import (
+    ORDER,
     GrantSearch,
-    keyset_page,
+    add_rows,
+    organisation_applications,
     organisation_record,
-    parse_cursor,
     programme_rounds,
     public_programmes,
     published_applications,
-    regions,
     totals,
 )
 from avustus.registry.models import Organisation
 from avustus.web.feedback import error_summary
+from avustus.web.paging import keyset_page
 
 FILTERS = ("programme", "call", "year", "group", "outcome", "organisation", "region", "min", "max")
 MAX_AMOUNT = Decimal("1e12")
@@ -78,29 +79,40 @@ def _search(params) -> tuple[GrantSearch, dict, dict]:
     return search, typed, errors
 
 
+def _choices() -> dict:
+    """The search's choices in three queries: rounds with their programmes, groups, and the bodies (their
+    regions read from the same rows)."""
+    calls = list(Call.objects.exclude(status=Call.Status.DRAFT).select_related("programme").order_by("-closes_at",
+                                                                                                      "slug"))
+    programmes = sorted({c.programme.pk: c.programme for c in calls}.values(), key=lambda p: p.slug)
+    bodies = list(Organisation.objects.filter(kind__in=[Organisation.Kind.MUNICIPALITY,
+                                                        Organisation.Kind.JOINT_AUTHORITY]).order_by("name_fi"))
+    regions = sorted({(o.region_code, o.region_name_fi, o.region_name_sv) for o in bodies
+                      if o.kind == Organisation.Kind.MUNICIPALITY and o.region_code})
+    return {
+        "programmes": programmes, "calls": calls, "bodies": bodies, "regions": regions,
+        "groups": GrantGroup.objects.exclude(call__status=Call.Status.DRAFT).values_list("code", "name_fi",
+                                                                                        "name_sv").distinct(),
+    }
+
+
 def grants(request):
     search, typed, errors = _search(request.GET)
     found = search.apply(published_applications())
-    page = keyset_page(found, parse_cursor(request.GET.get("after", "")))
+    figures = totals(found)
     query = urlencode({k: typed[k] for k in FILTERS if typed[k]})
     fields: dict[str, tuple[str | None, str]] = {
         "year": ("f-year", _("Year of decision")), "min": ("f-min", _("Granted at least (EUR)")),
         "max": ("f-max", _("Granted at most (EUR)"))}
     return render(request, "web/open/grants.html", {
-        "page": page,
-        "totals": totals(found),
+        "page": keyset_page(request, found, ORDER, count=figures.applications),
+        "totals": figures,
         "typed": typed,
         "errors": errors,
         "error_summary": error_summary(errors, fields),
         "query": query,
-        "programmes": public_programmes(),
-        "calls": Call.objects.exclude(status=Call.Status.DRAFT).order_by("-closes_at", "slug"),
-        "groups": GrantGroup.objects.exclude(call__status=Call.Status.DRAFT).values_list("code", "name_fi",
-                                                                                        "name_sv").distinct(),
+        **_choices(),
         "outcomes": Outcome.Kind.choices,
-        "bodies": Organisation.objects.filter(kind__in=[Organisation.Kind.MUNICIPALITY,
-                                                        Organisation.Kind.JOINT_AUTHORITY]).order_by("name_fi"),
-        "regions": regions(),
         "downloads": _downloads("open-grants-export", query),
     })
 
@@ -143,16 +155,23 @@ def round_download(request, slug: str, fmt: str):
 
 def organisation_page(request, key: str):
     organisation = get_object_or_404(Organisation, key=key)
-    return render(request, "web/open/organisation.html", {"record": organisation_record(organisation)})
+    found = organisation_applications(organisation)
+    record = organisation_record(organisation, found)
+    page = keyset_page(request, found, ORDER, count=record.applications)
+    return render(request, "web/open/organisation.html", {"record": add_rows(record, page.rows), "page": page})
 
 
 def programme_page(request, slug: str):
     programme = get_object_or_404(public_programmes(), slug=slug)
     rounds = programme_rounds(programme)
+    applications = sum(r.applications for r in rounds)
+    found = published_applications(checked=True).filter(published__programme=programme)
     return render(request, "web/open/programme.html", {
-        "programme": programme, "rounds": rounds, "chart": charts.over_time(programme, _lang()) if rounds else None,
+        "programme": programme, "rounds": rounds,
+        "chart": charts.over_time(programme, _lang(), rounds) if rounds else None,
         "applied": sum((r.applied for r in rounds), Decimal("0.00")),
         "granted": sum((r.granted for r in rounds), Decimal("0.00")),
         "granted_count": sum(r.granted_count for r in rounds),
-        "applications": sum(r.applications for r in rounds),
+        "applications": applications,
+        "page": keyset_page(request, found, ORDER, count=applications),
     })
