@@ -10,7 +10,7 @@ Whether the call is a draft and whether the application is a draft are asked whe
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -24,9 +24,10 @@ BATCH = 2000
 
 def _signed() -> dict:
     """The signed decisions' count and newest id, and the fingerprint the table was written from, in one query."""
-    stored = Subquery(PublishedState.objects.filter(pk=1).values("fingerprint")[:1])
+    state = PublishedState.objects.filter(pk=1)
     return Decision.objects.filter(status=Decision.Status.SIGNED).aggregate(
-        n=Count("id"), newest=Coalesce(Max("id"), 0), stored=Max(stored))
+        n=Count("id"), newest=Coalesce(Max("id"), 0), stored=Max(Subquery(state.values("fingerprint")[:1])),
+        written=Max(Subquery(state.values("refreshed_at")[:1])))
 
 
 def fingerprint(row: dict | None = None) -> str:
@@ -34,18 +35,22 @@ def fingerprint(row: dict | None = None) -> str:
     return f"{row['n']}:{row['newest']}"
 
 
-def ensure_fresh() -> None:
-    """Rewrite the table if a decision was signed since it was written (one query when nothing was)."""
+def ensure_fresh() -> str:
+    """Rewrite the table if a decision was signed since it was written (one query when nothing was).
+
+    Returns a stamp of what the table holds, which changes whenever it is rewritten: a key for caching what is
+    worked out from it (``selectors.cached``)."""
     row = _signed()
     if row["stored"] != fingerprint(row):
-        refresh()
+        return refresh()
+    return f"{row['stored']}@{row['written']}"
 
 
 def _decided() -> list[dict]:
     """Every application decided in a signed decision, with its newest signed outcome (the slow way, once)."""
     newest = newest_outcomes()
     return list(
-        Application.objects.filter(Exists(Outcome.objects.filter(application=OuterRef("pk"),
+        Application.objects.exclude(status=Application.Status.DRAFT).filter(Exists(Outcome.objects.filter(application=OuterRef("pk"),
                                                                  decision__status=Decision.Status.SIGNED)))
         .order_by("-call_id", "id")
         .annotate(
@@ -71,12 +76,12 @@ def _bodies(ids: set[int]) -> dict[int, int]:
     return {app: len(found) for app, found in seen.items()}
 
 
-def refresh() -> None:
+def refresh() -> str:
     with transaction.atomic():
         state, _created = PublishedState.objects.select_for_update().get_or_create(pk=1)
         current = fingerprint()
         if state.fingerprint == current:  # another reader rewrote it while this one waited for the lock
-            return
+            return f"{state.fingerprint}@{state.refreshed_at}"
         rows = _decided()
         bodies = _bodies({r["id"] for r in rows})
         PublishedGrant.objects.all().delete()
@@ -84,6 +89,10 @@ def refresh() -> None:
                                             for position, row in enumerate(rows, start=1)), batch_size=BATCH)
         state.fingerprint = current
         state.save()
+        if connection.vendor == "postgresql":  # the planner's statistics of a table just rewritten whole
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {PublishedGrant._meta.db_table}")
+    return f"{state.fingerprint}@{state.refreshed_at}"
 
 
 def _grant(position: int, row: dict, bodies: int) -> PublishedGrant:

@@ -6,16 +6,20 @@ round's own pages (``decisions.selectors``). Each function runs a fixed number o
 of rows: the page's rows with their annotations, the consortia prefetched once, and fixed look-ups.
 """
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from avustus.applications.models import Application, ConsortiumMember
-from avustus.calls.models import Call, Programme
+from avustus.calls.models import Call, GrantGroup, Programme
 from avustus.decisions.models import Outcome
+from avustus.opendata.models import PublishedGrant
 from avustus.opendata.published import ensure_fresh
 from avustus.registry.models import Organisation
 
@@ -47,7 +51,8 @@ def published_applications(*, checked: bool = False) -> "QuerySet[WithAnnotation
     ``checked``: the caller has had the table brought up to date in this request (saves a query)."""
     if not checked:
         ensure_fresh()
-    lead = ConsortiumMember.objects.filter(application=OuterRef("pk"), role=ConsortiumMember.Role.LEAD)
+    # Unordered: the members' default order would join and sort the application and its call for each row.
+    lead = ConsortiumMember.objects.filter(application=OuterRef("pk"), role=ConsortiumMember.Role.LEAD).order_by()
     return (
         Application.objects.filter(published__isnull=False)
         .exclude(status=Application.Status.DRAFT)
@@ -74,6 +79,18 @@ def published_applications(*, checked: bool = False) -> "QuerySet[WithAnnotation
     )
 
 
+def listed(found: Any) -> Any:
+    """``found`` (from ``published_applications``) as a list's rows: the lead's key and names as columns of the
+    row (through the index of the one lead an application has) instead of every member prefetched."""
+    # Unordered: the members' default order would join and sort the application and its call for each row.
+    lead = ConsortiumMember.objects.filter(application=OuterRef("pk"), role=ConsortiumMember.Role.LEAD).order_by()
+    return found.prefetch_related(None).annotate(
+        lead_key=Subquery(lead.values("organisation__key")[:1]),
+        lead_name_fi=Subquery(lead.values("organisation__name_fi")[:1]),
+        lead_name_sv=Subquery(lead.values("organisation__name_sv")[:1]),
+        lead_as_written=Subquery(lead.values("name_as_written")[:1]))
+
+
 @dataclass(frozen=True)
 class GrantSearch:
     """What a search of published grants asks for; empty fields do not filter."""
@@ -88,30 +105,36 @@ class GrantSearch:
     min_amount: Decimal | None = None  # granted, in euros
     max_amount: Decimal | None = None
 
-    def apply(self, found: Any) -> Any:
+    def condition(self, *, on_grants: bool = False) -> Q:
+        """The search as a condition on ``published_applications`` or, ``on_grants``, on ``PublishedGrant``
+        itself (what the totals add up without reading the applications)."""
+        p, pk = ("", "application_id") if on_grants else ("published__", "pk")
+        found = Q()
         if self.programme:
-            found = found.filter(published__programme__slug=self.programme)
+            found &= Q(**{f"{p}programme__slug": self.programme})
         if self.call:
-            found = found.filter(published__call__slug=self.call)
+            found &= Q(**{f"{p}call__slug": self.call})
         if self.year:
-            found = found.filter(published__year=self.year)
+            found &= Q(**{f"{p}year": self.year})
         if self.group:
-            found = found.filter(group_code=self.group)
+            found &= Q(**{f"{p}group_code": self.group})
         if self.outcome:
-            found = found.filter(outcome_kind=self.outcome)
-        # Membership as "id IN (the body's applications)": the database starts from the member index instead of
-        # computing every published application's outcome first.
+            found &= Q(**{f"{p}outcome_kind": self.outcome})
+        # Membership as "id IN (the body's applications)": the database starts from the member index.
         if self.organisation:
-            found = found.filter(pk__in=ConsortiumMember.objects.filter(
-                organisation__key=self.organisation).values("application_id"))
+            found &= Q(**{f"{pk}__in": ConsortiumMember.objects.filter(
+                organisation__key=self.organisation).values("application_id")})
         if self.region:
-            found = found.filter(pk__in=ConsortiumMember.objects.filter(
-                organisation__region_code=self.region).values("application_id"))
+            found &= Q(**{f"{pk}__in": ConsortiumMember.objects.filter(
+                organisation__region_code=self.region).values("application_id")})
         if self.min_amount is not None:
-            found = found.filter(amount_granted__gte=self.min_amount)
+            found &= Q(**{f"{p}amount_granted__gte": self.min_amount})
         if self.max_amount is not None:
-            found = found.filter(amount_granted__lte=self.max_amount)
+            found &= Q(**{f"{p}amount_granted__lte": self.max_amount})
         return found
+
+    def apply(self, found: Any) -> Any:
+        return found.filter(self.condition())
 
     def awarded(self) -> Any:
         """The awarded grants among what the search finds, which is what the exports publish (a search for
@@ -131,11 +154,17 @@ class Totals:
     granted_count: int
 
 
+def search_totals(search: GrantSearch) -> Totals:
+    """Counts and sums of a search, in one query on the published grants alone (the search's own page count)."""
+    found = PublishedGrant.objects.exclude(call__status=Call.Status.DRAFT).filter(search.condition(on_grants=True))
+    return totals(found)
+
+
 def totals(found: Any) -> Totals:
     """Counts and sums of a search, in one query (also the count its pages are numbered by)."""
     row = found.order_by().aggregate(
-        applications=Count("id"), applied=Sum("amount_applied"), granted=Sum("amount_granted"),
-        granted_count=Count("id", filter=Q(outcome_kind=Outcome.Kind.GRANTED)),
+        applications=Count("pk"), applied=Sum("amount_applied"), granted=Sum("amount_granted"),
+        granted_count=Count("pk", filter=Q(outcome_kind=Outcome.Kind.GRANTED)),
     )
     return Totals(row["applications"] or 0, row["applied"] or ZERO, row["granted"] or ZERO, row["granted_count"] or 0)
 
@@ -227,12 +256,49 @@ def programme_rounds(programme: Programme, *, checked: bool = False) -> list[Rou
     added up by the database per round)."""
     calls = list(programme.calls.exclude(status=Call.Status.DRAFT).order_by("closes_at", "id"))
     granted = Q(outcome_kind=Outcome.Kind.GRANTED)
-    sums = {r["call_id"]: r for r in published_applications(checked=checked).filter(published__programme=programme).order_by()
+    if not checked:
+        ensure_fresh()
+    sums = {r["call_id"]: r for r in PublishedGrant.objects.filter(programme=programme).order_by()
             .values("call_id").annotate(n=Count("pk"), applied=Sum("amount_applied"), granted_count=Count(
                 "pk", filter=granted), granted=Sum("amount_granted", filter=granted))}
     empty = {"n": 0, "applied": ZERO, "granted_count": 0, "granted": ZERO}
     return [RoundFigures(call, (r := sums.get(call.pk, empty))["n"], r["applied"] or ZERO, r["granted_count"],
                          r["granted"] or ZERO) for call in calls]
+
+
+CACHE_SECONDS = 300  # the registry's names may change without a signing; five minutes is soon enough
+
+
+def cached(stamp: str, what: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per rewrite of the published table (``stamp`` from ``published.ensure_fresh``)."""
+    key = "open:" + hashlib.sha256(f"{stamp}|{what}".encode()).hexdigest()
+    return cache.get_or_set(key, compute, CACHE_SECONDS)
+
+
+def search_choices(stamp: str, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """The search's choices as (value, label) in ``lang``: programmes, rounds, groups, bodies and regions, from
+    three queries once per rewrite of the published table (and five minutes)."""
+    def compute() -> dict[str, list[tuple[str, str]]]:
+        calls = list(Call.objects.exclude(status=Call.Status.DRAFT).select_related("programme")
+                     .order_by("-closes_at", "slug"))
+        programmes = sorted({c.programme.pk: c.programme for c in calls}.values(), key=lambda p: p.slug)
+        sv = lang == "sv"
+        groups: dict[str, str] = {}
+        for code, fi, name_sv in (GrantGroup.objects.exclude(call__status=Call.Status.DRAFT).order_by("code", "id")
+                                  .values_list("code", "name_fi", "name_sv")):
+            groups.setdefault(code, name_sv if sv and name_sv else fi)
+        bodies = list(Organisation.objects.filter(kind__in=[Organisation.Kind.MUNICIPALITY,
+                                                            Organisation.Kind.JOINT_AUTHORITY]).order_by("name_fi"))
+        regions = sorted({(o.region_code, o.region_name_sv if sv and o.region_name_sv else o.region_name_fi)
+                          for o in bodies if o.kind == Organisation.Kind.MUNICIPALITY and o.region_code})
+        return {
+            "programmes": [(p.slug, p.name_sv if sv and p.name_sv else p.name_fi) for p in programmes],
+            "calls": [(c.slug, c.title(lang)) for c in calls],
+            "groups": list(groups.items()),
+            "bodies": [(o.key, o.name(lang)) for o in bodies],
+            "regions": regions,
+        }
+    return cached(stamp, f"choices|{lang}", compute)
 
 
 def public_programmes() -> QuerySet[Programme]:

@@ -7,11 +7,13 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import can_see_decision
-from avustus.calls.models import Call, GrantGroup
+from avustus.calls.models import Call
 from avustus.decisions.documents.render import FORMATS as DOCUMENT_FORMATS
 from avustus.decisions.documents.render import LANGUAGES as DOCUMENT_LANGUAGES
 from avustus.decisions.models import Outcome
@@ -21,14 +23,18 @@ from avustus.opendata.exports import FORMATS, export, public_call, round_export
 from avustus.opendata.selectors import (
     ORDER,
     GrantSearch,
+    listed,
+    cached,
     add_rows,
     organisation_applications,
     organisation_record,
     programme_rounds,
     public_programmes,
     published_applications,
-    totals,
+    search_choices,
+    search_totals,
 )
+from avustus.opendata.published import ensure_fresh
 from avustus.registry.models import Organisation
 from avustus.web.feedback import error_summary
 from avustus.web.paging import keyset_page
@@ -79,39 +85,46 @@ def _search(params) -> tuple[GrantSearch, dict, dict]:
     return search, typed, errors
 
 
-def _choices() -> dict:
-    """The search's choices in three queries: rounds with their programmes, groups, and the bodies (their
-    regions read from the same rows)."""
-    calls = list(Call.objects.exclude(status=Call.Status.DRAFT).select_related("programme").order_by("-closes_at",
-                                                                                                      "slug"))
-    programmes = sorted({c.programme.pk: c.programme for c in calls}.values(), key=lambda p: p.slug)
-    bodies = list(Organisation.objects.filter(kind__in=[Organisation.Kind.MUNICIPALITY,
-                                                        Organisation.Kind.JOINT_AUTHORITY]).order_by("name_fi"))
-    regions = sorted({(o.region_code, o.region_name_fi, o.region_name_sv) for o in bodies
-                      if o.kind == Organisation.Kind.MUNICIPALITY and o.region_code})
-    return {
-        "programmes": programmes, "calls": calls, "bodies": bodies, "regions": regions,
-        "groups": GrantGroup.objects.exclude(call__status=Call.Status.DRAFT).values_list("code", "name_fi",
-                                                                                        "name_sv").distinct(),
-    }
+def _rows_context() -> dict:
+    """What the grants table links with: each address's prefix once, not a URL reversal per cell (150 a page)."""
+    def prefix(name: str) -> str:
+        return reverse(name, args=["-"])[:-2]
+    return {"round_url": prefix("open-round"), "organisation_url": prefix("open-organisation"),
+            "application_url": prefix("application")}
+
+
+def _options(choices: dict[str, list[tuple[str, str]]], typed: dict) -> dict[str, str]:
+    """Each select's options as HTML, the typed value selected: some 450 options, written without a template
+    variable lookup each."""
+    names = {"programmes": "programme", "calls": "call", "groups": "group", "bodies": "organisation",
+             "regions": "region"}
+    options = {}
+    for name, field_name in names.items():
+        chosen = typed.get(field_name, "")
+        options[name] = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (value, mark_safe(" selected") if value == chosen else "", label)  # noqa: S308 - a constant
+            for value, label in choices[name]))
+    return options
 
 
 def grants(request):
     search, typed, errors = _search(request.GET)
-    found = search.apply(published_applications())
-    figures = totals(found)
+    stamp = ensure_fresh()
+    found = search.apply(published_applications(checked=True))
+    figures = cached(stamp, f"totals|{search!r}", lambda: search_totals(search))
     query = urlencode({k: typed[k] for k in FILTERS if typed[k]})
     fields: dict[str, tuple[str | None, str]] = {
         "year": ("f-year", _("Year of decision")), "min": ("f-min", _("Granted at least (EUR)")),
         "max": ("f-max", _("Granted at most (EUR)"))}
     return render(request, "web/open/grants.html", {
-        "page": keyset_page(request, found, ORDER, count=figures.applications),
+        "page": keyset_page(request, listed(found), ORDER, count=figures.applications),
+        **_rows_context(),
         "totals": figures,
         "typed": typed,
         "errors": errors,
         "error_summary": error_summary(errors, fields),
         "query": query,
-        **_choices(),
+        "options": _options(search_choices(stamp, _lang()), typed),
         "outcomes": Outcome.Kind.choices,
         "downloads": _downloads("open-grants-export", query),
     })
@@ -157,7 +170,7 @@ def organisation_page(request, key: str):
     organisation = get_object_or_404(Organisation, key=key)
     found = organisation_applications(organisation)
     record = organisation_record(organisation, found)
-    page = keyset_page(request, found, ORDER, count=record.applications)
+    page = keyset_page(request, found.prefetch_related(None), ORDER, count=record.applications)
     return render(request, "web/open/organisation.html", {"record": add_rows(record, page.rows), "page": page})
 
 
@@ -165,7 +178,7 @@ def programme_page(request, slug: str):
     programme = get_object_or_404(public_programmes(), slug=slug)
     rounds = programme_rounds(programme)
     applications = sum(r.applications for r in rounds)
-    found = published_applications(checked=True).filter(published__programme=programme)
+    found = listed(published_applications(checked=True).filter(published__programme=programme))
     return render(request, "web/open/programme.html", {
         "programme": programme, "rounds": rounds,
         "chart": charts.over_time(programme, _lang(), rounds) if rounds else None,
@@ -174,4 +187,5 @@ def programme_page(request, slug: str):
         "granted_count": sum(r.granted_count for r in rounds),
         "applications": applications,
         "page": keyset_page(request, found, ORDER, count=applications),
+        **_rows_context(),
     })
