@@ -100,7 +100,8 @@ def main() -> None:
     for name, page, url in targets:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
         counted.append((name, page, url, sum(1 for q in queries if not _control(q["sql"]))))
     connection.close()
 
@@ -142,7 +143,8 @@ def main() -> None:
     print(f"# reproduce: {shlex.join(sys.argv)}")
     print(f"| {'list':<16} | {'page':<14} | queries | p50 ms | p99 ms |")
     for row in rows:
-        print(f"| {row['list']:<16} | {row['page']:<14} | {row['queries']:>7} | {row['p50_ms']:>6} | {row['p99_ms']:>6} |")
+        print(f"| {row['list']:<16} | {row['page']:<14} | {row['queries']:>7} | {row['p50_ms']:>6} "
+              f"| {row['p99_ms']:>6} |")
 
 
 def _control(sql: str) -> bool:

@@ -58,3 +58,6 @@ class PublishedState(models.Model):
 
     fingerprint = models.CharField(max_length=100)
     refreshed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"published grants of signed decisions {self.fingerprint}"

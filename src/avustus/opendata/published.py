@@ -8,6 +8,7 @@ Whether the call is a draft and whether the application is a draft are asked whe
 """
 
 from datetime import date
+from typing import Any
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -46,7 +47,7 @@ def ensure_fresh() -> str:
     return f"{row['stored']}@{row['written']}"
 
 
-def _decided() -> list[dict]:
+def _decided() -> list[Any]:
     """Every application decided in a signed decision, with its newest signed outcome (the slow way, once)."""
     newest = newest_outcomes()
     return list(
@@ -95,7 +96,7 @@ def refresh() -> str:
     return f"{state.fingerprint}@{state.refreshed_at}"
 
 
-def _grant(position: int, row: dict, bodies: int) -> PublishedGrant:
+def _grant(position: int, row: Any, bodies: int) -> PublishedGrant:
     granted = row["granted"] if row["outcome_kind"] == Outcome.Kind.GRANTED else None
     decided_on: date | None = row["decided_on"]
     share = (granted / max(bodies, 1)).quantize(Decimal("0.01"), rounding="ROUND_DOWN") if granted else None

@@ -261,7 +261,7 @@ def programme_rounds(programme: Programme, *, checked: bool = False) -> list[Rou
     sums = {r["call_id"]: r for r in PublishedGrant.objects.filter(programme=programme).order_by()
             .values("call_id").annotate(n=Count("pk"), applied=Sum("amount_applied"), granted_count=Count(
                 "pk", filter=granted), granted=Sum("amount_granted", filter=granted))}
-    empty = {"n": 0, "applied": ZERO, "granted_count": 0, "granted": ZERO}
+    empty: dict[str, Any] = {"n": 0, "applied": ZERO, "granted_count": 0, "granted": ZERO}
     return [RoundFigures(call, (r := sums.get(call.pk, empty))["n"], r["applied"] or ZERO, r["granted_count"],
                          r["granted"] or ZERO) for call in calls]
 

@@ -20,12 +20,13 @@ from avustus.decisions.models import Outcome
 from avustus.errors import Invalid
 from avustus.opendata import charts
 from avustus.opendata.exports import FORMATS, export, public_call, round_export
+from avustus.opendata.published import ensure_fresh
 from avustus.opendata.selectors import (
     ORDER,
     GrantSearch,
-    listed,
-    cached,
     add_rows,
+    cached,
+    listed,
     organisation_applications,
     organisation_record,
     programme_rounds,
@@ -34,7 +35,6 @@ from avustus.opendata.selectors import (
     search_choices,
     search_totals,
 )
-from avustus.opendata.published import ensure_fresh
 from avustus.registry.models import Organisation
 from avustus.web.feedback import error_summary
 from avustus.web.paging import keyset_page
@@ -98,7 +98,7 @@ def _options(choices: dict[str, list[tuple[str, str]]], typed: dict) -> dict[str
     variable lookup each."""
     names = {"programmes": "programme", "calls": "call", "groups": "group", "bodies": "organisation",
              "regions": "region"}
-    options = {}
+    options: dict[str, str] = {}
     for name, field_name in names.items():
         chosen = typed.get(field_name, "")
         options[name] = format_html_join("", '<option value="{}"{}>{}</option>', (
