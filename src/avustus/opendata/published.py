@@ -8,8 +8,8 @@ Whether the call is a draft and whether the application is a draft are asked whe
 """
 
 from datetime import date
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Subquery
