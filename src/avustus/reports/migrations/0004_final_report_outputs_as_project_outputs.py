@@ -4,7 +4,7 @@ filed the report, when it was filed; not checked, so an official checks it befor
 goes. An entry already there as a row (the same kind, name and address) is not copied twice. Reversing puts the
 rows of projects with a final report back into the list (the rows stay)."""
 
-from django.db import migrations, models
+from django.db import migrations
 from django.utils import timezone
 
 KINDS = {"software", "document", "vocabulary", "service"}
