@@ -7,7 +7,7 @@ from django.urls import include, path
 from avustus.accounts import throttle
 from avustus.accounts.identity import oidc_enabled
 from avustus.api import api
-from avustus.web import applicant, contact, health, history, opendata, projects, reuse, tokens, views
+from avustus.web import applicant, contact, health, history, opendata, project_outputs, projects, reuse, tokens, views
 from avustus.web.csp import allow_document_style
 from avustus.web.officials import evaluation, later, notifications, proposal, rectification, reviews, screening, setup
 from avustus.web.officials import projects as official_projects
@@ -49,6 +49,11 @@ urlpatterns = [
     path("projects/<str:reference>/reports/<int:number>/review/", official_projects.review_report,
          name="review-report"),
     path("projects/<str:reference>/account/", projects.project_account, name="project-account"),
+    path("projects/<str:reference>/outputs/", project_outputs.project_outputs, name="project-outputs"),
+    path("projects/<str:reference>/outputs/<int:pk>/remove/", project_outputs.remove_project_output,
+         name="remove-project-output"),
+    path("projects/<str:reference>/outputs/<int:pk>/check/", project_outputs.check_project_output,
+         name="check-project-output"),
     path("projects/<str:reference>/schedule/", official_projects.change_schedule, name="project-schedule"),
     path("projects/<str:reference>/accounts/<int:pk>/", official_projects.handle_account, name="handle-account"),
     path("projects/<str:reference>/payments/apply/", projects.apply_payment, name="apply-payment"),

@@ -26,18 +26,20 @@ from avustus.actors import SYSTEM
 from avustus.payments import services as payments
 from avustus.reports import attachments as report_attachments
 from avustus.reports import services as reports
+from avustus.reports.outputs import add_output
 from avustus.reports.services import CostInput
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 from tests.security.test_matrix import GO, LOGIN, _answer, _close, _matches, _patterns, _send
 
 pytestmark = pytest.mark.django_db
 
-OK, CREATED, BAD, NO, NF, CONFLICT = 200, 201, 401, 403, 404, 409
+OK, CREATED, GONE, BAD, NO, NF, CONFLICT = 200, 201, 204, 401, 403, 404, 409
 ACTORS = ("anonymous", "other", "partner", "lead", "reviewer", "official", "decider")
 
 # Objects: project (Kankaanpää's 2020 grant: report 1 accepted, an account in use and a change of it pending,
 # instalment 1 applied for), report (report 2, filed, with a document), report-due (report 3, not filed),
-# report-attachment (report 2's document), account (the pending change), payment (instalment 1), call (the round).
+# report-attachment (report 2's document), account (the pending change), payment (instalment 1), call (the round),
+# output (an output for reuse the lead entered, not yet checked).
 # The lead's posts that meet a state moved on (an account pending already, a payment being handled) answer
 # 409 in the API and a message on the screen: the permission was granted before the state was looked at.
 PROJECT_MATRIX = [
@@ -55,6 +57,10 @@ PROJECT_MATRIX = [
     ("apply-payment",               "GET",  "project",     LOGIN, NF,  NO,  OK,  NF,  NO,  NO),
     ("apply-payment",               "POST", "project",     LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
     ("handle-payment",              "POST", "payment",     LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    ("project-outputs",             "GET",  "project",     LOGIN, NF,  OK,  OK,  NF,  OK,  OK),
+    ("project-outputs",             "POST", "project",     LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
+    ("remove-project-output",       "POST", "output",      LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
+    ("check-project-output",        "POST", "output",      LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("officials-project-calls",     "GET",  "none",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-projects",          "GET",  "call",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("api-v1:list_projects",        "GET",  "none",        BAD,   OK,  OK,  OK,  OK,  OK,  OK),
@@ -67,6 +73,9 @@ PROJECT_MATRIX = [
     ("api-v1:register_account",     "POST", "project",     BAD,   NF,  NO,  CONFLICT, NF, CONFLICT, NO),
     ("api-v1:apply_for_payment",    "POST", "project",     BAD,   NF,  NO,  CONFLICT, NF, NO, NO),
     ("api-v1:list_payments",        "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:list_outputs",         "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:add_output",           "POST", "project",     BAD,   NF,  NO,  CREATED, NF, NO, NO),
+    ("api-v1:remove_output",        "DELETE", "output",    BAD,   NF,  NO,  GONE, NF, NO,  NO),
 ]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -96,12 +105,15 @@ def project_world(cast):
                                    costs=[CostInput("cost-1", 0, "5000.00")])
     attachment = report_attachments.add_report_attachment(second, SimpleUploadedFile("a.pdf", PDF), actor=cast.lead)
     pending = payments.register_account(project, "FI14 1009 3000 1234 58", "Kankaanpää", actor=cast.lead)
+    output = add_output(project, actor=cast.lead, kind="software", title="Ajanvaraus",
+                        address="https://example.org/ajanvaraus", licence="EUPL-1.2")
     ref = project.reference
     objects = {
         "none": {}, "project": {"reference": ref}, "call": {"slug": project.call.slug},
         "report": {"reference": ref, "number": 2}, "report-due": {"reference": ref, "number": 3},
         "report-attachment": {"reference": ref, "number": 2, "attachment_id": attachment.pk},
         "account": {"reference": ref, "pk": pending.pk}, "payment": {"reference": ref, "pk": payment.pk},
+        "output": {"reference": ref, "pk": output.pk, "output_id": output.pk},
     }
     actors = {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
               "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker}
@@ -140,6 +152,13 @@ def _body(name: str, world: dict):
         return {"action": "accept"}, None
     if name == "api-v1:submit_report":
         return json.dumps({**REPORT, "costs": [{"category": "cost-1", "member": 0, "amount_vat_free": "100.00"}]}), \
+            "application/json"
+    if name == "project-outputs":
+        return {"kind": "document", "title": "Ohje", "address": "https://example.org/ohje"}, None
+    if name in ("remove-project-output", "check-project-output"):
+        return {"confirm": "yes"}, None
+    if name == "api-v1:add_output":
+        return json.dumps({"kind": "document", "title": "Ohje", "address": "https://example.org/ohje"}), \
             "application/json"
     if name == "api-v1:register_account":
         return json.dumps({"iban": "FI21 1234 5600 0007 85", "holder": "Kankaanpää"}), "application/json"

@@ -17,7 +17,7 @@ and clients generate code from them.
 
 from ninja import NinjaAPI
 
-from avustus.api import applications, attachments, calls, decisions, errors, organisations, projects
+from avustus.api import applications, attachments, calls, decisions, errors, organisations, outputs, projects
 from avustus.api.parsing import JsonParser
 
 DESCRIPTION = """\
@@ -54,3 +54,4 @@ api.add_router("", applications.router)
 api.add_router("", attachments.router)
 api.add_router("", decisions.router)
 api.add_router("", projects.router)
+api.add_router("", outputs.router)
