@@ -22,8 +22,8 @@ class PublishedGrant(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
     # The lists' order (newest round first, then the round's own order) as one unique column, so that a page is
-    # one range of one index whatever the filter.
-    position = models.PositiveIntegerField(unique=True)
+    # one range of one index whatever the filter: ``published.position`` of the call and the application.
+    position = models.BigIntegerField(unique=True)
     outcome_kind = models.CharField(max_length=20)
     amount_applied = models.DecimalField(max_digits=14, decimal_places=2)
     amount_granted = models.DecimalField(max_digits=14, decimal_places=2, null=True)
@@ -57,6 +57,8 @@ class PublishedState(models.Model):
     """The signed decisions ``PublishedGrant`` was written from (one row): a reader compares it with today's."""
 
     fingerprint = models.CharField(max_length=100)
+    # The signed decisions whose applications the table holds: a rewrite reads only the applications of the others.
+    decisions = models.JSONField(default=list)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
