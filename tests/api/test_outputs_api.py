@@ -55,9 +55,9 @@ def test_bad_input_gets_the_fields_message_in_the_users_language_and_stores_noth
     wrong = _post(_client(cast.lead, "sv"), cast.project.reference,
                   {"kind": "software", "title": "Koodi", "address": "ftp://example.org/x", "licence": ""})
     assert wrong.status_code == 422
-    text = wrong.content.decode()
-    assert "address" in text and "licence" in text
-    assert "Ange adressen som en webbadress som börjar med https://." in text
+    errors = {e["path"]: e["message"] for e in json.loads(wrong.content)["errors"]}
+    assert errors == {"address": "Ange adressen som en webbadress som börjar med https://.",
+                      "licence": "Ange programvarans licens, till exempel EUPL-1.2 eller MIT."}
     assert not ProjectOutput.objects.exists()
 
 
