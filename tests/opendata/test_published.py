@@ -103,3 +103,38 @@ def test_a_newer_round_comes_first_and_the_order_is_one_stored_key(client, regis
     assert [a.call_id for a in rows] == [new.pk] * 3 + [old.pk] * 3
     assert [a.source_row for a in rows] == [0, 1, 2, 0, 1, 2]
     assert [a.position for a in rows] == sorted(a.position for a in rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_reads_the_table_as_it_was_while_another_rewrites_it(registry):
+    import threading
+
+    from django.db import transaction
+
+    from avustus.opendata.models import PublishedState
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time: there is no lock to skip")
+    _round(3, slug="a")
+    ensure_fresh()
+    _round(2, slug="b")  # a decision signed since: the table is stale
+    locked, release = threading.Event(), threading.Event()
+
+    def rewriting():  # another reader holding the state row, as a rewrite does
+        with transaction.atomic():
+            PublishedState.objects.select_for_update().get(pk=1)
+            locked.set()
+            release.wait(30)
+        connection.close()
+
+    other = threading.Thread(target=rewriting)
+    other.start()
+    try:
+        assert locked.wait(30)
+        ensure_fresh()
+        assert PublishedGrant.objects.count() == 3  # not waited for, not rewritten twice
+    finally:
+        release.set()
+        other.join()
+    ensure_fresh()
+    assert PublishedGrant.objects.count() == 5

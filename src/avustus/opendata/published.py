@@ -75,7 +75,14 @@ def _bodies(applications) -> dict[int, int]:
 
 def refresh() -> str:
     with transaction.atomic():
-        state, _created = PublishedState.objects.select_for_update().get_or_create(pk=1)
+        state = PublishedState.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+        if state is None:
+            as_was = PublishedState.objects.filter(pk=1).values("fingerprint", "refreshed_at").first()
+            if as_was is not None:
+                # Another reader is rewriting it (seconds, when a big round was signed): this one reads the table as
+                # it was rather than wait. (PostgreSQL; SQLite writes one at a time anyway.)
+                return f"{as_was['fingerprint']}@{as_was['refreshed_at']}"
+            state, _created = PublishedState.objects.select_for_update().get_or_create(pk=1)
         current = fingerprint()
         if state.fingerprint == current:  # another reader rewrote it while this one waited for the lock
             return f"{state.fingerprint}@{state.refreshed_at}"
