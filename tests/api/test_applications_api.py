@@ -122,4 +122,6 @@ def test_every_route_of_the_openapi_document_is_exercised():
                   "/api/v1/projects/{reference}/reports/{number}/attachments",
                   "/api/v1/projects/{reference}/reports/{number}/attachments/{attachment_id}",
                   "/api/v1/projects/{reference}/account", "/api/v1/projects/{reference}/payments"}
+    # A project's outputs for reuse, exercised in tests/api/test_outputs_api.py.
+    exercised |= {"/api/v1/projects/{reference}/outputs", "/api/v1/projects/{reference}/outputs/{output_id}"}
     assert set(spec["paths"]) == exercised

@@ -29,10 +29,12 @@ class OutputIn(Schema):
 
 
 class OutputOut(OutputIn):
-    id: int
-    open_licence: bool = Field(description="Whether the licence is an open one (an output without is flagged)")
-    added_at: datetime
-    checked_at: datetime | None = Field(description="When an official checked it; only checked outputs are public")
+    id: int = Field(examples=[17])
+    open_licence: bool = Field(description="Whether the licence is an open one (an output without is flagged)",
+                               examples=[True])
+    added_at: datetime = Field(examples=["2021-11-30T10:15:00+02:00"])
+    checked_at: datetime | None = Field(description="When an official checked it; only checked outputs are public",
+                                        examples=[None])
 
 
 def _out(o: ProjectOutput) -> dict:
