@@ -27,7 +27,6 @@ if TYPE_CHECKING:  # django-stubs-ext is a development dependency, needed only b
     from django_stubs_ext import WithAnnotations
 
 ZERO = Decimal("0.00")
-PAGE_SIZE = 50
 
 
 class Published(TypedDict):
