@@ -1,4 +1,4 @@
-"""Migration 0004 of reports: a final report's JSON list of outputs becomes the project's ProjectOutput rows."""
+"""Migration 0005 of reports: a final report's JSON list of outputs becomes the project's ProjectOutput rows."""
 
 from datetime import date
 
@@ -10,8 +10,8 @@ from avustus.reports import final
 from avustus.reports.models import ProjectOutput
 from avustus.reports.services import CostInput
 
-BEFORE = [("reports", "0003_project_outputs")]
-AFTER = [("reports", "0004_final_report_outputs_as_project_outputs")]
+BEFORE = [("reports", "0004_final_report_closer_audit")]
+AFTER = [("reports", "0005_final_report_outputs_as_project_outputs")]
 
 
 def _migrate(target):
