@@ -187,3 +187,13 @@ def test_the_database_check_warns_when_a_trigger_is_missing():
     triggers.drop(connection)
     warnings = triggers_installed(databases=["default"])
     assert [w.id for w in warnings] == ["avustus.audit.W001"] and "avustus_" in warnings[0].msg
+
+
+def test_the_database_check_is_quiet_before_the_first_migrate(monkeypatch):
+    """``migrate`` on an empty database runs the check before it creates the tables and their triggers."""
+    from avustus.audit.checks import triggers_installed
+
+    triggers.drop(connection)
+    assert [w.id for w in triggers_installed(databases=["default"])] == ["avustus.audit.W001"]
+    monkeypatch.setattr(type(connection.introspection), "table_names", lambda self, *a, **k: ["django_migrations"])
+    assert triggers_installed(databases=["default"]) == []
