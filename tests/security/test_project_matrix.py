@@ -32,6 +32,7 @@ from avustus.reports import attachments as report_attachments
 from avustus.reports import final
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
+from avustus.settlement.recovery import hearing_version
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 from tests.security.test_matrix import GO, LOGIN, _answer, _close, _matches, _patterns, _send
 
@@ -116,6 +117,14 @@ PROJECT_MATRIX = [
     ("api-v1:list_change_requests", "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
     ("api-v1:submit_change_request", "POST", "project",    BAD,   NF,  NO,  CONFLICT, NF, NO, NO),
     ("api-v1:withdraw_change_request", "POST", "change",   BAD,   NF,  NO,  OK,  NF,  NO,  NO),
+    ("api-v1:list_amending_decisions", "GET", "project",   BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    # Not settled: nothing to read for anyone (``SETTLED_MATRIX`` below asks once it is).
+    ("api-v1:get_settlement",       "GET",  "project",     BAD,   NF,  NF,  NF,  NF,  NF,  NF),
+    ("api-v1:list_recoveries",      "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:get_recovery",         "GET",  "recovery",    BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:get_recovery",         "GET",  "recovery-doc", BAD,  NF,  OK,  OK,  NF,  OK,  OK),
+    # The lead answers; the officials hear, they do not answer.
+    ("api-v1:respond_to_recovery_hearing", "POST", "recovery", BAD, NF, NO, OK, NF, NO, NO),
 ]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -177,7 +186,8 @@ def project_world(cast):
     }
     actors = {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
               "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker}
-    return {"objects": objects, "actors": actors, "report": second, "payment": payment, "final": final_report}
+    return {"objects": objects, "actors": actors, "report": second, "payment": payment, "final": final_report,
+            "hearing_version": hearing_version(hearing)}
 
 
 def _recoveries(project, official, second):
@@ -271,6 +281,8 @@ def _body(name: str, world: dict):
                 "deadline": "2099-01-01"}, None
     if name == "project-recovery":
         return {"response": "Vastaus."}, None
+    if name == "api-v1:respond_to_recovery_hearing":
+        return json.dumps({"response": "Vastaus.", "version": world["hearing_version"]}), "application/json"
     if name in ("prepare-recovery", "sign-recovery"):
         return {"version": "0" * 64, "due_on": "2099-02-01", "confirm": "yes"}, None
     if name == "recovery-return":
@@ -330,6 +342,9 @@ def test_a_bearer_token_gets_what_a_session_gets_from_the_project_api(project_wo
 # the document in both languages and formats; a partner sees the project but not this; anyone else finds nothing.
 SETTLED_MATRIX = [
     ("settlement-document", "GET", fmt, LOGIN, NF, NO, OK, NF, OK, OK) for fmt in ("fi.pdf", "sv.html")
+] + [
+    # Everyone who sees the project reads the figures (a partner without the returns and the documents' links).
+    ("api-v1:get_settlement", "GET", "project", BAD, NF, OK, OK, NF, OK, OK),
 ]
 
 
@@ -345,9 +360,10 @@ def test_the_settlement_document_once_settled(cast, storage):
     grant_role(reviewer, Role.REVIEWER, actor=SYSTEM, programme=cast.project.call.programme)
     ref = cast.project.reference
     world = {
-        "objects": {form: {"reference": ref, "lang": form[:2], "format": form[3:]} for form in ("fi.pdf", "sv.html")},
+        "objects": {**{form: {"reference": ref, "lang": form[:2], "format": form[3:]}
+                       for form in ("fi.pdf", "sv.html")}, "project": {"reference": ref}},
         "actors": {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
                    "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker},
     }
-    wrong = _ask(world, token=False, matrix=SETTLED_MATRIX)
+    wrong = _ask(world, token=False, matrix=SETTLED_MATRIX) + _ask(world, token=True, matrix=SETTLED_MATRIX)
     assert not wrong, f"{len(wrong)} answers differ from the matrix:\n" + "\n".join(wrong)
