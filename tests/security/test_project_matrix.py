@@ -96,6 +96,8 @@ PROJECT_MATRIX = [
     ("project-recovery",            "POST", "recovery",    LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
     ("prepare-recovery",            "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("sign-recovery",               "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  GO),
+    # A case in its hearing has no prepared decision to send back: the signers are sent back to the page.
+    ("withdraw-recovery",           "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  GO),
     ("recovery-return",             "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("waive-recovery",              "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("recovery-document",           "GET",  "recovery-doc", LOGIN, NF, OK,  OK,  NF,  OK,  OK),
@@ -285,6 +287,8 @@ def _body(name: str, world: dict):
         return json.dumps({"response": "Vastaus.", "version": world["hearing_version"]}), "application/json"
     if name in ("prepare-recovery", "sign-recovery"):
         return {"version": "0" * 64, "due_on": "2099-02-01", "confirm": "yes"}, None
+    if name == "withdraw-recovery":
+        return {"version": "0" * 64, "reasons": "Eräpäivä on liian aikainen."}, None
     if name == "recovery-return":
         return {"returned_on": "2021-01-01", "amount": "1,00"}, None
     if name == "waive-recovery":

@@ -423,14 +423,17 @@ def can_read_settlement(user, project) -> bool:
     return is_system(user) or is_recipient_lead(user, project) or has_programme_role(user, project.call.programme)
 
 
+def can_withdraw_recovery_decision(user, programme, prepared_by_id) -> bool:
+    """Send a prepared recovery decision back unsigned: its preparer, or a signer of the programme."""
+    _require_actor(user)
+    preparer = getattr(user, "pk", None) == prepared_by_id and has_programme_role(user, programme, PROJECT_OFFICIALS)
+    return preparer or can_sign_recovery(user, programme)
+
+
 def check_withdraws_recovery_decision(actor, programme, prepared_by_id, message: str) -> None:
-    """Send a prepared recovery decision back: its preparer, or a signer of the programme who would sign it."""
     from avustus.errors import NotAllowed
 
-    _require_actor(actor)
-    preparer = getattr(actor, "pk", None) == prepared_by_id and has_programme_role(actor, programme,
-                                                                                  PROJECT_OFFICIALS)
-    if not (preparer or can_sign_recovery(actor, programme)):
+    if not can_withdraw_recovery_decision(actor, programme, prepared_by_id):
         raise NotAllowed(message)
 
 

@@ -274,13 +274,13 @@ def withdraw_recovery_decision(recovery: Recovery, *, actor, version: str, reaso
     The case returns to its finished hearing with the reasons kept (``withdrawn_reasons``) and audited, and an
     official prepares it again; ``version`` is the hash of the decision read, so a newer preparation is not lost.
     """
-    if not (reasons or "").strip():
-        raise Invalid({"reasons": [_("Give the reasons for sending the decision back.")]})
     with transaction.atomic():
         current = _lock(recovery)
         permissions.check_withdraws_recovery_decision(
             actor, current.project.call.programme, current.prepared_by_id,
             _("A prepared recovery decision is sent back by its preparer or by an official who may sign it."))
+        if not (reasons or "").strip():
+            raise Invalid({"reasons": [_("Give the reasons for sending the decision back.")]})
         if current.status != Recovery.Status.PREPARED:
             raise Conflict(_("The recovery decision is not awaiting signature."))
         if version != current.sha256:
