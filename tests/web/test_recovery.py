@@ -138,3 +138,25 @@ def test_the_signer_sends_a_prepared_decision_back_and_it_is_prepared_again(cast
     shown = _client(cast.official, "en").get(page, {"due_on": (due + timedelta(days=14)).isoformat()}).content.decode()
     assert "The decision prepared earlier was sent back:" in shown and "Förfallodagen är för tidig." in shown
     assert 'name="version" value="' in shown
+
+
+def test_a_signed_recovery_waits_on_the_payment_files_page_until_its_receivables_file(cast, rates_to_date):
+    _through_two_payments(cast)
+    today = timezone.localdate()
+    from avustus.settlement import recovery as service
+
+    recovery = service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 234,00",
+                                      reasons="Peruste.", known_on=today, deadline=today + timedelta(days=14))
+    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
+    recovery.refresh_from_db()
+    due = today + timedelta(days=30)
+    _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=due)
+    prepared = service.prepare_recovery(recovery, actor=cast.official, due_on=due, version=digest)
+    approver, url = _client(cast.decision_maker), reverse("officials-payment-files")
+    link = reverse("project-recovery", args=[cast.project.reference, recovery.pk])
+    assert link not in approver.get(url).content.decode()  # not signed yet
+    service.sign_recovery(prepared, actor=cast.second_official, version=prepared.sha256)
+    assert link in approver.get(url).content.decode()
+    approver.post(url, {"kind": "receivables", "day": today.isoformat(), "confirm": "yes"})
+    assert Recovery.objects.get(pk=recovery.pk).receivable_file is not None
+    assert link not in approver.get(url).content.decode()
