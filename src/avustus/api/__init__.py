@@ -54,9 +54,10 @@ submitted application. Filing an interim report and applying for payment take on
 
 **Funded projects.** The recipients (lead and partners) read their projects, reports and payments; the lead
 files interim reports and the final report, attaches documents (the auditor's statement among them), registers
-the bank account, applies for payment, applies for changes and answers a recovery hearing; the recipients read the
-settlement, recovery cases and amending decisions. Officials' reviews and the steps that move money (settling, approving,
-recording returns and payments, payment files) are taken in person on the screens.
+the bank account, applies for payment, applies for changes and answers a recovery hearing; the recipients read
+the settlement, recovery cases and amending decisions. Officials' reviews and the steps that move money (settling,
+approving, preparing and signing a recovery, recording returns and payments, payment files) are taken in person on
+the screens.
 """
 
 api = NinjaAPI(title="Avustus API", version="1", urls_namespace="api-v1", description=DESCRIPTION,

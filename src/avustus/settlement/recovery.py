@@ -138,7 +138,7 @@ def _lock(recovery: Recovery) -> Recovery:
 
 
 def hearing_version(recovery: Recovery) -> str:
-    """What the lead answers to, hashed: the ground, the amount, the reasons and the deadline (the API's ``version``)."""
+    """What the lead answers to, hashed: the ground, the amount, the reasons, the deadline (the API's ``version``)."""
     return _digest({"ground": [recovery.ground_section, recovery.ground_subsection], "amount": str(recovery.amount),
                     "reasons": recovery.reasons, "known_on": recovery.ground_known_on.isoformat(),
                     "deadline": recovery.hearing_deadline.isoformat()})

@@ -1,6 +1,7 @@
 """Officials' steps of a recovery: start the case (with its hearing request), prepare the decision naming the
-preview's hash, sign it as the second official (or send it back with reasons), record returns and waive (section 26). Thin: each view reads
-the form, calls one service of ``settlement.recovery`` and sends the official back to the case's page.
+preview's hash, sign it as the second official (or send it back with reasons), record returns and waive (section
+26). Thin: each view reads the form, calls one service of ``settlement.recovery`` and sends the official back to the
+case's page.
 """
 
 from django.contrib import messages
