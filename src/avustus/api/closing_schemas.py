@@ -101,5 +101,7 @@ class AmendingDecisionOut(Schema):
     decided_on: date = Field(examples=["2021-10-01"])
     signed_at: datetime = Field(examples=["2021-10-01T12:00:00+03:00"])
     sha256: str = Field(description="The hash of the decision's data as signed", examples=["77d0…"])
-    snapshot: dict = Field(description="The decision's data as signed")
+    snapshot: dict = Field(description="The decision's data as signed", examples=[{
+        "change": {"kind": "extension", "reasons": "Hankinta viivästyi.", "submitted_on": "2021-09-30",
+                   "end_before": "2021-10-31", "new_end": "2021-12-31", "final_report_due": "2022-02-28"}}])
     documents: list[DocumentLink] = Field(description="The decision in Finnish and Swedish")
