@@ -4,6 +4,7 @@ version refuses an answer to a case other than the one read."""
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from avustus.audit.models import AuditEntry
 from avustus.errors import Conflict, Invalid, NotAllowed
@@ -40,6 +41,10 @@ def test_the_signer_sends_the_decision_back_with_reasons_and_it_is_prepared_agai
     entry = AuditEntry.objects.get(action="recovery.decision_withdrawn")
     assert entry.data["sha256"] == first_hash and entry.data["reasons"] == "Eräpäivä on liian aikainen."
     assert entry.data["prepared_by"] == cast.official.pk
+    from avustus.web.labels import ACTIONS
+
+    with translation.override("fi"):
+        assert str(ACTIONS[entry.action]) == "takaisinperintäpäätös palautettu allekirjoittamatta"
     # The old hash signs nothing now; a new preparation with a later due date is signed.
     with pytest.raises(Conflict, match="not awaiting signature"):
         service.sign_recovery(stored, actor=cast.second_official, version=first_hash, on=ON)
