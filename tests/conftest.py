@@ -191,3 +191,13 @@ def run_document_tasks() -> int:
         store_documents.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
         DBTaskResult.objects.filter(pk=result.pk).update(status="SUCCESSFUL")
     return len(pending)
+
+
+@pytest.fixture(autouse=True)
+def _call_parts_forgotten():
+    """Each test makes its own calls, whose ids an earlier test's calls may have had: start with no call's parts
+    kept (``calls.parts``)."""
+    from avustus.calls import parts
+
+    parts.forget()
+    yield

@@ -5,6 +5,8 @@ The PDFs are read back with poppler's ``pdftotext``/``pdfinfo``/``pdffonts``. Th
 them are skipped, the others still run.
 """
 
+import dataclasses
+import io
 import re
 import shutil
 import subprocess
@@ -240,6 +242,56 @@ def test_long_table_breaks_over_pages_with_the_header_repeated(long_pdf):
     total = f"45{NBSP}150{NBSP}000,00"
     assert _squeeze(total) in _squeeze(appendix[-1])
     assert not any(_squeeze(total) in _squeeze(page) for page in appendix[:-1])
+
+
+def _structure(pdf: bytes) -> list[str]:
+    """The tags of the PDF's structure tree, depth first."""
+    import pikepdf
+
+    tags: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            tags.append(str(node.S))
+            if "/K" in node:
+                walk(node.K)
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        walk(document.Root.StructTreeRoot.K)
+    return tags
+
+
+def test_the_lines_between_the_rows_are_text_outside_the_tagged_table(long_pdf):
+    """The lines between the appendix's rows are text (so that pdftotext without -layout keeps each row
+    together, issue 17), one stretched character on each line, but artifacts: a screen reader meets
+    the header, a row per application and the total, nothing else."""
+    tags = _structure(long_pdf)
+    assert tags.count("/Table") == 1
+    assert tags.count("/TR") == 1 + 300 + 1 and tags.count("/TH") == 3 and tags.count("/TD") == 3 * 301
+    plain = _run("pdftotext", long_pdf)
+    # Under the header on each page, under each row but the last, above the total.
+    pages = len([page for page in _pages(long_pdf) if "Seutukunta" in page])
+    assert plain.count("\n\u2500\n") == pages + 299 + 1
+    first = plain.index("Kunta 1 / Seutukunta 1")
+    assert plain[first : plain.index("Kunta 2 /")].split("\n\n")[:3] == [
+        "Kunta 1 / Seutukunta 1", "Hanke 1", "1 000,00"
+    ]
+
+
+def test_a_word_with_a_hyphen_is_not_broken_across_lines_of_the_appendix():
+    """pdftotext without -layout drops a hyphen that ends a line ("Etelä-|Karjalan" becomes "EteläKarjalan")."""
+    name = "Etelä-Karjalan sosiaali- ja terveydenhuollon kuntayhtymä (Etelä-Karjalan kunnat, Ylä-Savo, Keski-Pohjanmaa)"
+    document = _document("fi", rows=1)
+    table = next(b for b in document.blocks if isinstance(b, Table))
+    rows = tuple((name * 2, name, amount) for _cell, _project, amount in table.rows)
+    blocks = tuple(dataclasses.replace(b, rows=rows) if b is table else b for b in document.blocks)
+    pdf = render_pdf(dataclasses.replace(document, blocks=blocks), timestamp=TIMESTAMP)
+    plain = _run("pdftotext", pdf)
+    assert plain.count("Etelä-Karjalan") == 6 and "EteläKarjalan" not in plain
+    assert plain.count("sosiaali- ja") == 3
 
 
 def test_a_document_may_open_with_a_group_heading():

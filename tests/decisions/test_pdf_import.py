@@ -17,7 +17,7 @@ from django.utils import translation
 
 from avustus.actors import SYSTEM
 from avustus.audit.models import AuditEntry
-from avustus.calls.models import GrantGroup
+from avustus.calls.models import CostCategory, GrantGroup
 from avustus.decisions.importing.parser import parse_decision_bytes
 from avustus.decisions.importing.pdf import PdfError
 from avustus.decisions.importing.result import DecisionFormatError
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def _source(pdf_2020, pdf_cache, lang: str, form: str) -> bytes:
     if form == "pdf":
         return pdf_2020[lang]
-    return pdftotext(pdf_2020[lang], pdf_cache, f"2020-{lang}", layout=True)
+    return pdftotext(pdf_2020[lang], pdf_cache, f"2020-{lang}", layout=form == "pdftotext-layout")
 
 
 def _state() -> tuple:
@@ -47,7 +47,7 @@ def _state() -> tuple:
     )
 
 
-@pytest.mark.parametrize("form", ["pdf", "pdftotext-layout"])
+@pytest.mark.parametrize("form", ["pdf", "pdftotext-layout", "pdftotext"])
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_the_rendered_decision_imports_back_as_the_same_round(round_2020, pdf_2020, pdf_cache, lang, form):
     before = round_report(round_2020)
@@ -64,6 +64,20 @@ def test_the_rendered_decision_imports_back_as_the_same_round(round_2020, pdf_20
     # Every application: lead and partners as resolved, project, amount applied, outcome and grant.
     assert _from_report(after) == _from_report(before)
     assert result.decision.source_language == lang
+    # The prose read as from the PDF itself: the cost categories, the groups' names and conditions.
+    texts = _texts(result.call)
+    if form != "pdf":
+        import_decision(pdf_2020[lang], actor=SYSTEM, source_name=f"decision-{lang}.pdf", replace=True)
+        assert _texts(Decision.objects.get().call) == texts
+    assert len(texts[0]) == 5 and all(len(name) < 200 for name, _sv in texts[0])
+
+
+def _texts(call) -> tuple[list, list]:
+    return (
+        list(CostCategory.objects.filter(call=call).order_by("position").values_list("name_fi", "name_sv")),
+        list(GrantGroup.objects.filter(call=call).order_by("position").values_list(
+            "name_fi", "name_sv", "condition_fi", "condition_sv")),
+    )
 
 
 def test_importing_the_same_pdf_again_changes_nothing(round_2020, pdf_2020):
@@ -74,7 +88,7 @@ def test_importing_the_same_pdf_again_changes_nothing(round_2020, pdf_2020):
     assert _state() == state
 
 
-@pytest.mark.parametrize("form", ["pdf", "pdftotext-layout"])
+@pytest.mark.parametrize("form", ["pdf", "pdftotext-layout", "pdftotext"])
 def test_the_swedish_version_of_a_finnish_round_is_stored_as_its_translation(round_2020, pdf_2020, pdf_cache, form):
     decision = Decision.objects.get(call=round_2020)
     outcomes = list(decision.outcomes.order_by("id").values_list("id", "kind", "amount_granted", "group_id"))
@@ -118,11 +132,28 @@ def test_a_pdf_text_without_a_recognisable_appendix_table_is_refused_naming_the_
     assert "'Hankkeen nimi'" in str(refused.value) and "tab-separated" not in str(refused.value)
 
 
+def _columns_as_blocks(text: str, rows: list[tuple[str, str, str]], lang: str) -> str:
+    """``text`` with Appendix 1 as pdftotext without -layout writes a table without rule lines between its
+    rows (another PDF's): the column headings one a line, then each column's cells apart, in blocks."""
+    label = "\nLiite 1\n" if lang == "fi" else "\nBilaga 1\n"
+    headings = {"fi": ["Hakijakunta / hankehallinnoija", "Hankkeen nimi", "Haetaan"],
+                "sv": ["Sökande kommun / projektadministratör", "Projektets namn", "Ansökt belopp"]}[lang]
+    columns = ["\n\n".join(row[c] for row in rows) for c in range(3)]
+    table = "\n".join(f"{heading}\n{column}\n" for heading, column in zip(headings, columns, strict=True))
+    return text[: text.index(label) + len(label)] + table
+
+
 @pytest.mark.parametrize("lang", ["fi", "sv"])
-def test_pdftotext_without_layout_is_refused_with_advice(round_2020, pdf_2020, pdf_cache, tmp_path, lang):
-    """Plain pdftotext writes the amount column's blocks out of the rows' order (19 of the 51 Finnish rows),
-    so pairing the blocks again would give applications another's amount: refused, never guessed."""
-    text = pdftotext(pdf_2020[lang], pdf_cache, f"2020-{lang}", layout=False)
+def test_plain_pdftotext_of_a_table_in_column_blocks_is_refused_with_advice(
+    round_2020, pdf_2020, pdf_cache, tmp_path, lang
+):
+    """Without lines of text between its rows, plain pdftotext writes a table's columns apart and its amounts
+    in an order of its own (19 of the 51 Finnish rows when our PDF drew its lines as strokes): pairing the
+    blocks again would give applications another's amount, so such a text is refused, never guessed."""
+    plain = pdftotext(pdf_2020[lang], pdf_cache, f"2020-{lang}", layout=False).decode()
+    rows = [(r.applicant_cell, r.project, _amount(r.amount))
+            for r in parse_decision_bytes(plain.encode()).appendix]
+    text = _columns_as_blocks(plain, rows, lang).encode()
     state = _state()
     with pytest.raises(DecisionFormatError, match="not in the order of its rows") as refused:
         import_decision(text, actor=SYSTEM, source_name=f"{lang}.txt", replace=True)
@@ -135,16 +166,20 @@ def test_pdftotext_without_layout_is_refused_with_advice(round_2020, pdf_2020, p
     assert _state() == state
 
 
-def test_the_amounts_of_plain_pdftotext_are_out_of_row_order(round_2020, pdf_2020, pdf_cache):
-    """Why the plain form is refused: its amounts, taken in the order written, are not the rows' amounts.
-    Should poppler ever keep the rows' order, this fails and the refusal can be reconsidered."""
-    expected = [r.amount for r in parse_decision_bytes(_source(pdf_2020, pdf_cache, "fi", "pdftotext-layout")).appendix]
+def test_a_row_of_plain_pdftotext_without_its_amount_is_refused_at_its_line(round_2020, pdf_2020, pdf_cache):
+    """Each row stands between two rule lines as its applicant, its project and its amount; a row that
+    lacks one of them is refused at its page and line, not joined with the next."""
     plain = pdftotext(pdf_2020["fi"], pdf_cache, "2020-fi", layout=False).decode()
-    table = plain[plain.index("\nLiite 1\n") :]
-    written = [Decimal(m[0].replace(" ", "").replace(",", "."))
-               for m in re.finditer(r"(?m)^\d{1,3}(?: \d{3})*,\d\d$", table)][: len(expected)]
-    assert sorted(written) == sorted(expected)
-    assert written != expected
+    assert plain.count("\n\u2500\n") == 54  # under the header (3 pages), above rows 2 to 51 and above the total
+    changed = plain.replace("\n\n364 437,50\n", "\n", 1)
+    assert changed != plain
+    state = _state()
+    refusal = r"a row of Appendix 1 \(page \d+, line \d+\) does not come as its applicant, its project and its amount"
+    with pytest.raises(DecisionFormatError, match=refusal) as e:
+        import_decision(changed.encode(), actor=SYSTEM, source_name="fi.txt", replace=True)
+    assert _state() == state
+    page, line = (int(n) for n in re.search(r"page (\d+), line (\d+)", str(e.value)).groups())
+    assert changed.split("\f")[page - 1].split("\n")[line - 1] == "Espoon seudun koulutuskuntayhtymä"
 
 
 def _encrypted(pdf: bytes, *, user: str) -> bytes:
@@ -215,6 +250,15 @@ def test_a_table_of_500_applications_with_long_names_is_read_row_by_row(round_20
     expected = [(cell, project, amount.replace("\u00a0", " ")) for cell, project, amount in synthetic_rows()]
     parsed = parse_decision_bytes(pdf_500)
     assert len(parsed.appendix) == 500
+    assert _rows(parsed) == expected
+    assert parsed.appendix_total == sum((r.amount for r in parsed.appendix), Decimal("0.00"))
+
+
+def test_the_plain_text_of_500_applications_is_read_row_by_row(round_2020, pdf_500, pdf_cache):
+    """pdftotext without -layout, names wrapping onto several lines, the header repeated on 30 pages."""
+    text = pdftotext(pdf_500, pdf_cache, "500-fi", layout=False)
+    expected = [(cell, project, amount.replace("\u00a0", " ")) for cell, project, amount in synthetic_rows()]
+    parsed = parse_decision_bytes(text)
     assert _rows(parsed) == expected
     assert parsed.appendix_total == sum((r.amount for r in parsed.appendix), Decimal("0.00"))
 

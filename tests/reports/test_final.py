@@ -15,7 +15,7 @@ from avustus.reports.services import CostInput, Rejection
 from tests.applications.test_attachments import make_pdf
 from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 
-OUTPUTS = [{"kind": "software", "title": "Ajanvarauksen rajapinta", "url": "https://example.org/api",
+OUTPUTS = [{"kind": "software", "title": "Ajanvarauksen rajapinta", "address": "https://example.org/api",
             "licence": "EUPL-1.2"}]
 
 
@@ -34,7 +34,12 @@ def attach_statement(cast, report):
 @pytest.mark.django_db
 def test_both_reviews_accept_and_the_final_costs_become_the_accepted_costs(cast, storage):  # noqa: F811
     report = file_final(cast, [CostInput("cost-1", 0, "150 000,00"), CostInput("cost-4", 1, "2 000,00", "480,00")])
-    assert not report.late and report.outputs == OUTPUTS
+    assert not report.late
+    # The report's outputs are the project's, entered with the report and audited as the lead's own entries are.
+    assert [(o.kind, o.title, o.address, o.licence, o.added_by) for o in report.outputs] == [
+        ("software", "Ajanvarauksen rajapinta", "https://example.org/api", "EUPL-1.2", cast.lead)]
+    assert [o.pk for o in report.outputs] == list(cast.project.outputs.values_list("pk", flat=True))
+    assert AuditEntry.objects.filter(action="output.added").count() == 1
     # Without the auditor's statement the finances cannot be accepted.
     with pytest.raises(Conflict, match="auditor"):
         final.accept_final_report(report, final.FINANCES, actor=cast.official,
@@ -70,6 +75,7 @@ def test_either_review_returns_it_and_both_start_over(cast, storage):  # noqa: F
         final.accept_final_report(report, final.FINANCES, actor=cast.official, version=stale)
     report = file_final(cast, [CostInput("cost-1", 0, "1200.00")])
     assert report.version > 1 and report.content_review == FinalReport.Review.PENDING
+    assert report.outputs.count() == 1  # the same output given again is not entered twice
     assert report.costs.get().amount_vat_free == Decimal("1200.00")
 
 
@@ -83,7 +89,13 @@ def test_refusals(cast, storage):  # noqa: F811
                                   work_and_results="x", reuse="x", costs=[CostInput("cost-1", 0, "1")],
                                   outputs=[{"title": "Ohje", "url": "ftp://x", "licence": ""}])
     assert set(caught.value.message_dict) == {"effects", "outputs.0"}
-    assert not FinalReport.objects.exists()
+    assert not FinalReport.objects.exists() and not cast.project.outputs.exists()
+    with pytest.raises(Invalid) as caught:  # an output is checked as the lead's own entry is: software has a licence
+        final.submit_final_report(cast.project, actor=cast.lead, effects="x", ways_of_working="x",
+                                  work_and_results="x", reuse="x", costs=[CostInput("cost-1", 0, "1")],
+                                  outputs=[{"kind": "software", "title": "Koodi", "url": "https://example.org/x"}])
+    assert caught.value.message_dict == {"outputs.0": ["Give the software's licence, such as EUPL-1.2 or MIT."]}
+    assert not FinalReport.objects.exists() and not cast.project.outputs.exists()
     report = file_final(cast, [CostInput("cost-1", 0, "1000.00")])
     with pytest.raises(Conflict):
         file_final(cast, [CostInput("cost-1", 0, "1000.00")])

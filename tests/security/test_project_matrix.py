@@ -31,6 +31,7 @@ from avustus.payments.models import PaymentFile
 from avustus.reports import attachments as report_attachments
 from avustus.reports import final
 from avustus.reports import services as reports
+from avustus.reports.outputs import add_output
 from avustus.reports.services import CostInput
 from avustus.settlement.recovery import hearing_version
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
@@ -38,7 +39,7 @@ from tests.security.test_matrix import GO, LOGIN, _answer, _close, _matches, _pa
 
 pytestmark = pytest.mark.django_db
 
-OK, CREATED, BAD, NO, NF, CONFLICT, UNPROCESSABLE = 200, 201, 401, 403, 404, 409, 422
+OK, CREATED, GONE, BAD, NO, NF, CONFLICT, UNPROCESSABLE = 200, 201, 204, 401, 403, 404, 409, 422
 ACTORS = ("anonymous", "other", "partner", "lead", "reviewer", "official", "decider")
 
 # Objects: project (Kankaanpää's 2020 grant: report 1 accepted, an account in use and a change of it pending,
@@ -46,9 +47,8 @@ ACTORS = ("anonymous", "other", "partner", "lead", "reviewer", "official", "deci
 # report-attachment (report 2's document), account (the pending change), payment (instalment 1), call (the round),
 # final-attachment (the filed final report's auditor's statement), payment-file (a payments file produced earlier).
 # The settlement and the payment files are the officials' alone: to anyone else their pages do not exist.
-
-
 # change (an extension to 31.12.2021 asked for) and change-decision (the amending decision of an earlier one).
+# output (an output for reuse the lead entered, not yet checked).
 # The lead's posts that meet a state moved on (an account pending already, a payment being handled) answer
 # 409 in the API and a message on the screen: the permission was granted before the state was looked at.
 PROJECT_MATRIX = [
@@ -84,6 +84,10 @@ PROJECT_MATRIX = [
     ("project-change",              "GET",  "change",      LOGIN, NF,  OK,  OK,  NF,  OK,  OK),
     ("decide-change",               "POST", "change",      LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("project-change-decision",     "GET",  "change-decision", LOGIN, NF, OK, OK, NF, OK, OK),
+    ("project-outputs",             "GET",  "project",     LOGIN, NF,  OK,  OK,  NF,  OK,  OK),
+    ("project-outputs",             "POST", "project",     LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
+    ("remove-project-output",       "POST", "output",      LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
+    ("check-project-output",        "POST", "output",      LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("officials-project-calls",     "GET",  "none",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-projects",          "GET",  "call",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
     ("officials-audit-samples",     "GET",  "call",        LOGIN, NF,  NF,  NF,  NF,  OK,  OK),
@@ -119,6 +123,9 @@ PROJECT_MATRIX = [
     ("api-v1:list_change_requests", "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
     ("api-v1:submit_change_request", "POST", "project",    BAD,   NF,  NO,  CONFLICT, NF, NO, NO),
     ("api-v1:withdraw_change_request", "POST", "change",   BAD,   NF,  NO,  OK,  NF,  NO,  NO),
+    ("api-v1:list_outputs",         "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:add_output",           "POST", "project",     BAD,   NF,  NO,  CREATED, NF, NO, NO),
+    ("api-v1:remove_output",        "DELETE", "output",    BAD,   NF,  NO,  GONE, NF, NO,  NO),
     ("api-v1:list_amending_decisions", "GET", "project",   BAD,   NF,  OK,  OK,  NF,  OK,  OK),
     # Not settled: nothing to read for anyone (``SETTLED_MATRIX`` below asks once it is).
     ("api-v1:get_settlement",       "GET",  "project",     BAD,   NF,  NF,  NF,  NF,  NF,  NF),
@@ -172,6 +179,8 @@ def project_world(cast):
     amending = changes.confirm_request(earlier, actor=cast.second_official, version=earlier.version, confirmed=True)
     change = changes.submit_request(project, actor=cast.lead, kind="extension", reasons="Lisää aikaa.",
                                     new_end=date(2021, 12, 31))
+    output = add_output(project, actor=cast.lead, kind="software", title="Ajanvaraus",
+                        address="https://example.org/ajanvaraus", licence="EUPL-1.2")
     ref = project.reference
     hearing, decided = _recoveries(project, cast.official, cast.second_official)
     objects = {
@@ -185,6 +194,7 @@ def project_world(cast):
         "change-decision": {"reference": ref, "pk": amending.pk, "lang": "sv"},
         "recovery": {"reference": ref, "pk": hearing.pk},
         "recovery-doc": {"reference": ref, "pk": decided.pk, "lang": "fi", "fmt": "html"},
+        "output": {"reference": ref, "pk": output.pk, "output_id": output.pk},
     }
     actors = {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
               "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker}
@@ -295,6 +305,13 @@ def _body(name: str, world: dict):
         return {"principal": "1,00", "reasons": "Kohtuus.", "confirm": "yes"}, None
     if name == "api-v1:submit_report":
         return json.dumps({**REPORT, "costs": [{"category": "cost-1", "member": 0, "amount_vat_free": "100.00"}]}), \
+            "application/json"
+    if name == "project-outputs":
+        return {"kind": "document", "title": "Ohje", "address": "https://example.org/ohje"}, None
+    if name in ("remove-project-output", "check-project-output"):
+        return {"confirm": "yes"}, None
+    if name == "api-v1:add_output":
+        return json.dumps({"kind": "document", "title": "Ohje", "address": "https://example.org/ohje"}), \
             "application/json"
     if name == "api-v1:register_account":
         return json.dumps({"iban": "FI21 1234 5600 0007 85", "holder": "Kankaanpää"}), "application/json"

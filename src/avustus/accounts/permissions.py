@@ -296,6 +296,11 @@ def check_recipient_lead(actor, project, message: str) -> None:
         raise NotAllowed(message)
 
 
+def can_manage_projects(actor, programme) -> bool:
+    """Whether the actor reviews the programme's projects (``check_manages_projects``): to show its forms."""
+    return _holds(actor, programme, PROJECT_OFFICIALS)
+
+
 def check_manages_projects(actor, programme, message: str) -> None:
     """Review reports, accept payment applications, confirm accounts, set report dates and allow instalments."""
     from avustus.errors import NotAllowed

@@ -87,7 +87,8 @@ def authenticate(value: str) -> ApiToken | None:
     """The live token with this value, or None; the token's user is marked as acting through it."""
     if not value or len(value) > MAX_TOKEN_LENGTH or not value.startswith(PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=digest_of(value)).first()
+    # The user's contact details with it: the receipt of a submission is addressed by them.
+    token = ApiToken.objects.select_related("user", "user__contact").filter(digest=digest_of(value)).first()
     now = timezone.now()
     if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.is_active:
         return None

@@ -28,6 +28,7 @@ from avustus.api import (
     errors,
     final_report,
     organisations,
+    outputs,
     projects,
 )
 from avustus.api.parsing import JsonParser
@@ -70,7 +71,6 @@ api.add_router("", attachments.router)
 api.add_router("", decisions.router)
 api.add_router("", projects.router)
 api.add_router("", final_report.router)
-
-
 api.add_router("", changes.router)
+api.add_router("", outputs.router)
 api.add_router("", closing.router)

@@ -8,6 +8,7 @@ from avustus.api.schemas import ApplicationIn, ApplicationOut, DraftIn, Errors
 from avustus.applications import services
 from avustus.applications.models import Application
 from avustus.applications.reads import record_read
+from avustus.applications.validation import budget_lines_of, members_of
 from avustus.calls.selectors import visible_calls
 from avustus.errors import Invalid
 from avustus.registry.models import Organisation
@@ -30,12 +31,12 @@ def _application_out(app: Application) -> dict:
         "plan": app.plan,
         "members": [
             {"key": m.organisation.key if m.organisation else None, "name": str(m), "role": m.role}
-            for m in app.members.select_related("organisation").order_by("position")
+            for m in members_of(app)
         ],
         "budget": [
             {"category": b.category.code, "amount_vat_free": f"{b.amount_vat_free:.2f}", "vat": f"{b.vat:.2f}",
              "description": b.description}
-            for b in app.budget_lines.select_related("category").order_by("position")
+            for b in budget_lines_of(app)
         ],
         "amount_applied": f"{app.amount_applied:.2f}",
         "submitted_at": app.submitted_at,

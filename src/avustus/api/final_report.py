@@ -37,7 +37,10 @@ def _out(report: FinalReport) -> dict:
         "review_reasons": report.review_reasons, "accepted_on": report.accepted_on,
         "auditor_statement": any(a.kind == FinalReportAttachment.Kind.AUDITOR_STATEMENT for a in attachments),
         "effects": report.effects, "ways_of_working": report.ways_of_working,
-        "work_and_results": report.work_and_results, "reuse": report.reuse, "outputs": report.outputs,
+        "work_and_results": report.work_and_results, "reuse": report.reuse,
+        # The project's outputs (``ProjectOutput``), in the shape the report was filed with.
+        "outputs": [{"kind": o.kind, "title": o.title, "url": o.address, "licence": o.licence}
+                    for o in report.outputs.order_by("kind", "title", "pk")],
         "costs": [{"id": c.pk, "category": c.category.code, "member": c.member.position,
                    "amount_vat_free": _money(c.amount_vat_free), "vat": _money(c.vat),
                    "rejected_amount": _money(c.rejected_amount), "rejection_reason": c.rejection_reason}
@@ -79,7 +82,7 @@ def submit_final_report(request, reference: str, payload: FinalReportIn):
     report = final.submit_final_report(
         project, actor=request.user, effects=payload.effects, ways_of_working=payload.ways_of_working,
         work_and_results=payload.work_and_results, reuse=payload.reuse,
-        outputs=[o.dict() for o in payload.outputs],
+        outputs=[{"kind": o.kind, "title": o.title, "address": o.url, "licence": o.licence} for o in payload.outputs],
         costs=[CostInput(c.category, c.member, c.amount_vat_free, c.vat) for c in payload.costs])
     return _out(report)
 

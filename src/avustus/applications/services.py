@@ -8,7 +8,9 @@ Each function asks ``accounts.permissions`` whether the actor may act for the or
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,7 @@ from avustus.applications.validation import (
     check_version,
     exclusions_of,
     jsonable,
+    prefetched,
     raise_problems,
     validate_changes,
 )
@@ -55,27 +58,65 @@ class DraftConflictError(Conflict):
 def access_application(user, reference: str, *, for_edit: bool = False) -> Application:
     """The application if the user acts for its lead or a partner; ``NotFound`` alike for missing and forbidden.
 
-    Partners read; only the lead's users (and partners the lead allowed) edit.
+    Partners read; only the lead's users (and partners the lead allowed) edit. The members come with their
+    organisations and the budget lines with their categories (one query each), and the application remembers
+    whom it was opened for, so that the service it is handed to checks access without asking again.
     """
     if "\x00" in reference:
         raise NotFound  # no reference has one, and PostgreSQL refuses to compare text with it
     application = (
-        Application.objects.select_related("call").prefetch_related("members__organisation", "budget_lines")
+        Application.objects.select_related("call")
+        .prefetch_related(Prefetch("members", ConsortiumMember.objects.select_related("organisation")),
+                          Prefetch("budget_lines", BudgetLine.objects.select_related("category")))
         .filter(reference=reference).first()
     )
     if application is None or not can_access_application(user, application, for_edit=for_edit):
         raise NotFound
+    application._opened_for = (user.pk, for_edit)  # type: ignore[attr-defined]
     return application
 
 
 def check_access(user, application: Application, *, for_edit: bool = False) -> None:
     """``NotFound`` unless the user may open (or edit) ``application``, as ``access_application`` decides.
 
-    For a service given an application its entry point has just opened with ``access_application``: its
-    members are prefetched, so the check costs one query instead of reading the application again.
+    For a service given an application its entry point has just opened: one ``access_application`` opened
+    for this user (to edit, when editing is asked) is not checked again; otherwise one query.
     """
+    opened_for = getattr(application, "_opened_for", None)
+    if opened_for is not None and opened_for[0] == user.pk and (opened_for[1] or not for_edit):
+        return
     if not can_access_application(user, application, for_edit=for_edit):
         raise NotFound
+
+
+def keep_rows(application: Application, members: list | None = None, budget_lines: list | None = None, *,
+              as_prefetched: bool = False) -> None:
+    """Give ``application`` its members and budget lines as just read or written, so that nothing reads them again.
+
+    Each list must be the whole of that relation, with organisations and categories set on the rows. They are
+    kept aside (``validation.prefetched`` reads them: the answer, the submission's checks) and, with
+    ``as_prefetched``, also as the relation itself (``application.members.all()``): only for a row locked
+    and read in this transaction, as a caller may go on using what a service returns after others changed it.
+    """
+    kept = application.__dict__.setdefault("_kept_rows", {})
+    for name, rows, model in (("members", members, ConsortiumMember), ("budget_lines", budget_lines, BudgetLine)):
+        if rows is None:
+            continue
+        kept[name] = list(rows)
+        if as_prefetched:
+            rows_qs: QuerySet = model.objects.filter(application=application)
+            rows_qs._result_cache = list(rows)
+            rows_qs._prefetch_done = True  # type: ignore[attr-defined]
+            application.__dict__.setdefault("_prefetched_objects_cache", {})[name] = rows_qs
+
+
+def _rows_still_true(opened: Application, current: Application, *, as_prefetched: bool) -> None:
+    """Carry the rows ``opened`` was read with over to ``current`` (the same application, locked) when no save
+    came in between: every change to the consortium or the budget counts a new version (``_apply``)."""
+    if opened.pk == current.pk and opened.version == current.version:
+        members, lines = prefetched(opened, "members"), prefetched(opened, "budget_lines")
+        if members is not None and lines is not None:
+            keep_rows(current, members, lines, as_prefetched=as_prefetched)
 
 
 def set_partner_editing(application: Application, organisation: Organisation, *, actor, allowed: bool) -> None:
@@ -139,6 +180,27 @@ def _empty_draft(call: Call, actor, organisation: Organisation) -> Application |
     return None
 
 
+def number_draft(call: Call) -> int:
+    """The next number of an application started in the e-service in ``call``: one statement, which holds the
+    call's row only until it ends when no transaction is open.
+
+    Numbers follow the call's own sequence: the counter, or the count of the call's e-service applications
+    if more (rows the generator or an older version wrote without the counter), plus one. A number is never
+    given twice; one whose draft was not made (a failed or duplicate request) is left as a gap.
+    """
+    from django.db import connection
+
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    call_table, table = Call._meta.db_table, Application._meta.db_table
+    with connection.cursor() as cursor:
+        # Fixed table names and a function name chosen above; the id is a parameter.
+        cursor.execute(
+            f"UPDATE {call_table} SET numbered = {greatest}(numbered, (SELECT COUNT(*) FROM {table} "  # noqa: S608
+            f"WHERE {table}.call_id = {call_table}.id AND {table}.source_row IS NULL)) + 1 "
+            f"WHERE id = %s RETURNING numbered", [call.pk])
+        return cursor.fetchone()[0]
+
+
 def create_draft(
     call: Call, *, actor, organisation: Organisation, title: str = "", idempotency_key: str = "",
     reuse_empty: bool = False,
@@ -159,30 +221,48 @@ def create_draft(
     if organisation.kind not in call.lead_kinds:
         raise Invalid({"members.0": [_("A body of this kind cannot be the lead applicant in this call.")]})
     check_title(title)
+    key = idempotency_key[:100]
+
+    def made_earlier() -> Application | None:
+        if not key:
+            return None
+        return call.applications.filter(created_by=user_of(actor), idempotency_key=key,
+                                        members__role=ConsortiumMember.Role.LEAD,
+                                        members__organisation=organisation).first()
+
+    if not reuse_empty and not transaction.get_connection().in_atomic_block:
+        # A retry finds its draft without taking a number; a new draft takes its number before its own
+        # transaction, so that the call's row is not held while that transaction waits for the audit chain.
+        earlier = made_earlier()
+        if earlier is not None:
+            return earlier
+        number = number_draft(call)
+    else:
+        number = None
     with transaction.atomic():
-        call = Call.objects.select_for_update().get(pk=call.pk)
-        if idempotency_key:
-            earlier = call.applications.filter(
-                created_by=user_of(actor), idempotency_key=idempotency_key[:100],
-                members__role=ConsortiumMember.Role.LEAD, members__organisation=organisation,
-            ).first()
-            if earlier is not None:
-                return earlier
+        # Two requests of one user with one key (a retry sent before the first answered) queue here: the
+        # user's row, not the call's, so that other applicants' drafts do not wait. NO KEY: the rows that
+        # refer to the user (audit entries, drafts) go on being written meanwhile.
+        get_user_model().objects.select_for_update(no_key=True).filter(pk=user_of(actor).pk).exists()
+        earlier = made_earlier()
+        if earlier is not None:
+            return earlier  # the number taken is left unused: a gap, as a failed create leaves one
         if reuse_empty and not title.strip():
             empty = _empty_draft(call, actor, organisation)
             if empty is not None:
                 return empty
-        # Numbers of e-service applications follow the call's own sequence.
-        taken = call.applications.filter(source_row__isnull=True).count()
+        if number is None:
+            number = number_draft(call)
         application = Application.objects.create(
-            call=call, reference=f"{call.slug}-{taken + 1:04d}", title=title.strip(),
+            call=call, reference=f"{call.slug}-{number:04d}", title=title.strip(),
             status=Application.Status.DRAFT, amount_applied=Decimal("0.00"), created_by=user_of(actor),
-            idempotency_key=idempotency_key[:100],
+            idempotency_key=key,
         )
-        ConsortiumMember.objects.create(application=application, organisation=organisation,
-                                        name_as_written=organisation.name_fi, role=ConsortiumMember.Role.LEAD,
-                                        position=0)
+        lead = ConsortiumMember.objects.create(application=application, organisation=organisation,
+                                               name_as_written=organisation.name_fi,
+                                               role=ConsortiumMember.Role.LEAD, position=0)
         record("application.created", application, actor=actor, data={"lead": organisation.key})
+    keep_rows(application, [lead], [])  # what was just written: the answer need not read it back
     return application
 
 
@@ -193,6 +273,7 @@ def update_draft(application: Application, changes: DraftChanges, *, actor, vers
     valid = validate_changes(application, changes)
     with transaction.atomic():
         current = Application.objects.select_for_update().get(pk=application.pk)
+        current.call = application.call  # already read, and a published call's rules do not change
         if current.status != Application.Status.DRAFT:
             raise Invalid({"__all__": [_("Only a draft can be changed; this application was submitted.")]})
         if current.version != version:
@@ -203,6 +284,7 @@ def update_draft(application: Application, changes: DraftChanges, *, actor, vers
                                                                            "current": current.version})
         else:
             conflict = None
+            _rows_still_true(application, current, as_prefetched=False)  # the save changes them
             _apply(current, valid, actor)
     if conflict is not None:
         raise DraftConflictError(current, conflict)
@@ -227,17 +309,23 @@ def _apply(current: Application, valid: ValidChanges, actor) -> None:
         editors = set(current.members.filter(role=ConsortiumMember.Role.PARTNER, can_edit=True)
                       .values_list("organisation_id", flat=True))
         current.members.filter(role=ConsortiumMember.Role.PARTNER).delete()
-        ConsortiumMember.objects.bulk_create(
+        partners = ConsortiumMember.objects.bulk_create(
             ConsortiumMember(application=current, organisation=o, name_as_written=o.name_fi,
                              role=ConsortiumMember.Role.PARTNER, position=i, can_edit=o.pk in editors)
             for i, o in enumerate(valid.partners, start=1)
         )
+        kept = prefetched(current, "members")
+        if kept is not None:  # partners are written in this transaction; can_edit is not needed
+            keep_rows(current, members=[m for m in kept if m.role != ConsortiumMember.Role.PARTNER] + partners)
     if changes.budget is not None:
-        current.budget_lines.all().delete()
-        BudgetLine.objects.bulk_create(
+        # Through the model, not the relation: deleting through a kept (prefetched) relation would empty it.
+        BudgetLine.objects.filter(application=current).delete()
+        lines = BudgetLine.objects.bulk_create(
             BudgetLine(application=current, category=c, amount_vat_free=vf, vat=v, description=d, position=i)
             for i, (c, vf, v, d) in enumerate(valid.lines)
         )
+        if prefetched(current, "budget_lines") is not None:
+            keep_rows(current, budget_lines=lines)
     current.version += 1
     current.save(update_fields=fields)
     record("application.saved", current, actor=actor, data={"version": current.version,
@@ -253,6 +341,9 @@ def submit(application: Application, *, actor, idempotency_key: str = "") -> App
         # published call's rules no longer change (calls.services), so there is nothing of it to hold still.
         current = (Application.objects.select_for_update(of=("self",)).select_related("call")
                    .get(pk=application.pk))
+        _rows_still_true(application, current, as_prefetched=True)  # for the receipt's listener too
+        if current.created_by_id is not None and current.created_by_id == getattr(user_of(actor), "pk", None):
+            current.created_by = user_of(actor)  # the receipt's recipients: the same user, already read
         if current.status == Application.Status.SUBMITTED:
             # A retry or a double click: the application is already in, once.
             return current

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from avustus.applications.models import Application, ConsortiumMember
+from avustus.calls import parts
 from avustus.calls.models import Call
 from avustus.errors import Invalid
 from avustus.registry.models import Organisation
@@ -76,13 +77,41 @@ def call_rules(call: Call) -> submission.CallRules:
         min_municipalities=call.min_municipalities,
         lead_kinds=frozenset(call.lead_kinds),
         partner_kinds=frozenset(call.partner_kinds),
-        eligible_categories=frozenset(c.code for c in call.cost_categories.all() if c.eligible),
+        eligible_categories=frozenset(c.code for c in parts.categories_of(call) if c.eligible),
         required_plan_fields=tuple(f["key"] for f in call.plan_fields if f.get("required")),
     )
 
 
+def prefetched(application: Application, name: str) -> list | None:
+    """The rows of ``name`` ("members", "budget_lines") already read with the application, in their order, or None.
+
+    ``services.access_application`` reads them with their organisations and categories; the steps that
+    follow use those rows instead of reading them again (``services.keep_rows`` after a save).
+    """
+    cached = getattr(application, "_kept_rows", {}).get(name)
+    if cached is None:
+        cached = getattr(application, "_prefetched_objects_cache", {}).get(name)
+    return None if cached is None else sorted(cached, key=lambda row: row.position)
+
+
+def members_of(application: Application) -> list[ConsortiumMember]:
+    """The consortium in order, with each member's organisation."""
+    rows = prefetched(application, "members")
+    if rows is None:
+        rows = list(application.members.select_related("organisation").order_by("position"))
+    return rows
+
+
+def budget_lines_of(application: Application) -> list:
+    """The budget lines in order, with each line's category."""
+    rows = prefetched(application, "budget_lines")
+    if rows is None:
+        rows = list(application.budget_lines.select_related("category").order_by("position"))
+    return rows
+
+
 def application_data(application: Application) -> submission.ApplicationData:
-    members = application.members.select_related("organisation").order_by("position")
+    members = members_of(application)
     return submission.ApplicationData(
         title=application.title,
         members=tuple(
@@ -93,7 +122,7 @@ def application_data(application: Application) -> submission.ApplicationData:
         amount_applied=application.amount_applied,
         budget=tuple(
             submission.BudgetLine(line.category.code, line.amount_vat_free, line.vat)
-            for line in application.budget_lines.select_related("category").order_by("position")
+            for line in budget_lines_of(application)
         ),
         plan=application.plan,
     )
@@ -101,7 +130,7 @@ def application_data(application: Application) -> submission.ApplicationData:
 
 def exclusions_of(call: Call) -> tuple[submission.Exclusion, ...]:
     return tuple(
-        submission.Exclusion(e.code, tuple(e.keywords_fi) + tuple(e.keywords_sv)) for e in call.exclusions.all()
+        submission.Exclusion(e.code, tuple(e.keywords_fi) + tuple(e.keywords_sv)) for e in parts.exclusions_of(call)
     )
 
 
@@ -174,7 +203,7 @@ def _partners(application: Application, keys: list, errors: dict) -> list[Organi
         errors["members"] = [_("At most %(n)s members.") % {"n": MAX_MEMBERS}]
     found = {o.key: o for o in Organisation.objects.filter(key__in=[str(k) for k in keys if NUL not in str(k)])
              .select_related("successor")}
-    lead = application.members.filter(role=ConsortiumMember.Role.LEAD).first()
+    lead = next((m for m in members_of(application) if m.role == ConsortiumMember.Role.LEAD), None)
     closes = application.call.closes_at
     on = timezone.localdate(closes) if closes else timezone.localdate()
     named: set[int] = set()
@@ -205,7 +234,7 @@ def _partners(application: Application, keys: list, errors: dict) -> list[Organi
 
 
 def _budget(call: Call, budget: list, errors: dict) -> list[tuple]:
-    categories = {c.code: c for c in call.cost_categories.all()}
+    categories = {c.code: c for c in parts.categories_of(call)}
     if len(budget) > MAX_BUDGET_LINES:
         errors["budget"] = [_("At most %(n)s budget lines.") % {"n": MAX_BUDGET_LINES}]
     lines = []

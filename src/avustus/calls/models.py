@@ -78,6 +78,9 @@ class Call(models.Model):
     texts = models.JSONField(_("texts of the call"), default=dict, blank=True)
     # The project plan's fields as data: [{"key", "required", "max_length", "label": {"fi", "sv", "en"}}].
     plan_fields = models.JSONField(_("fields of the project plan"), default=list, blank=True)
+    # The last number given to an application started in the e-service (``applications.services.number_draft``):
+    # taken in a statement of its own, so that starting a draft does not hold the call's row to its commit.
+    numbered = models.PositiveIntegerField(default=0, editable=False, db_default=0)
 
     class Meta:
         ordering = ["-closes_at", "slug"]

@@ -19,7 +19,7 @@ from avustus.calls.models import Call, Programme
 from avustus.decisions.models import Outcome
 from avustus.decisions.selectors import round_summary
 from avustus.opendata import svg, topo
-from avustus.opendata.selectors import ZERO, programme_rounds, published_applications, regions
+from avustus.opendata.selectors import ZERO, RoundFigures, programme_rounds, published_applications, regions
 
 MAP_WIDTH = 600  # drawn at twice the width shown, in whole units (see topo.path_data)
 
@@ -173,9 +173,9 @@ def _round_label(call: Call) -> str:
     return f"{call.closes_at.month}/{call.closes_at.year}" if call.closes_at else call.slug
 
 
-def over_time(programme: Programme, lang: str) -> Chart:
-    """Applied and granted in each of the programme's rounds, oldest first."""
-    figures = programme_rounds(programme)
+def over_time(programme: Programme, lang: str, figures: list[RoundFigures] | None = None) -> Chart:
+    """Applied and granted in each of the programme's rounds, oldest first (``figures``: already counted)."""
+    figures = programme_rounds(programme) if figures is None else figures
     labels = [_round_label(f.call) for f in figures]
     series = [svg.Series(_("Applied"), "chart-applied"), svg.Series(_("Granted"), "chart-granted")]
     title = _("Money applied for and granted, round by round")

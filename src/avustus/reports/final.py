@@ -26,6 +26,7 @@ from avustus.projects.models import FundedProject, ScheduleEntry
 from avustus.projects.services import lock_project
 from avustus.reports.attachments import attach
 from avustus.reports.models import FinalReport, FinalReportAttachment, FinalReportCost
+from avustus.reports.outputs import add_reported_outputs, validate_output
 from avustus.reports.services import CostInput, Rejection, _cost_cells, _today, lock_for_review
 from avustus.rules.money import MoneyError, parse_euros
 
@@ -33,27 +34,31 @@ logger = logging.getLogger(__name__)
 
 CONTENT = "content"
 FINANCES = "finances"
-OUTPUT_FIELDS = ("kind", "title", "url", "licence")
+# What an output given with the final report carries; "url" is the address's older name, still accepted.
+OUTPUT_FIELDS = ("kind", "title", "address", "licence", "description")
 
 
-def _outputs(outputs: list[dict], errors: dict) -> list[dict]:
+def _outputs(outputs: list[dict] | None, errors: dict) -> list[dict]:
+    """The outputs given with the report, checked as the lead's own entries are (``reports.outputs``)."""
     cleaned = []
-    for i, output in enumerate(outputs):
+    for i, output in enumerate(outputs or []):
         row = {name: str(output.get(name, "") or "").strip() for name in OUTPUT_FIELDS}
-        if not row["title"] or not row["url"]:
-            errors.setdefault(f"outputs.{i}", []).append(_("Give each result's title and where it is."))
-        elif not row["url"].startswith(("https://", "http://")):
-            errors.setdefault(f"outputs.{i}", []).append(_("Give the address of a result as https://..."))
-        if not row["licence"]:
-            errors.setdefault(f"outputs.{i}", []).append(_("Say under what licence others may use the result."))
+        row["address"] = row["address"] or str(output.get("url", "") or "").strip()
+        problems = validate_output(row["kind"], row["title"], row["address"], row["licence"])
+        if problems:
+            errors[f"outputs.{i}"] = [message for messages in problems.values() for message in messages]
         cleaned.append(row)
     return cleaned
 
 
 def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_working: str, work_and_results: str,
-                        reuse: str, outputs: list[dict], costs: list[CostInput],
+                        reuse: str, outputs: list[dict] | None = None, costs: list[CostInput],
                         today: date | None = None) -> FinalReport:
-    """The lead files the final report (or files it again after it was returned), with the total costs."""
+    """The lead files the final report (or files it again after it was returned), with the total costs.
+
+    The report's outputs are the project's (``ProjectOutput``, entered on the project's outputs page at any
+    time); ``outputs`` given here are entered among them in the same transaction, each checked and audited as
+    the lead's own entry is (``reports.outputs``)."""
     permissions.check_recipient_lead(actor, project, _("Only the lead reports on the project."))
     errors: dict[str, list[str]] = {}
     texts = {"effects": effects, "ways_of_working": ways_of_working, "work_and_results": work_and_results,
@@ -75,7 +80,7 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
         entry = ScheduleEntry.objects.filter(project=locked, kind=ScheduleEntry.Kind.FINAL).first()
         if entry is None:
             raise NotFound(_("The project has no final report due."))
-        fields = {**{k: v.strip() for k, v in texts.items()}, "outputs": rows, "submitted_by": user_of(actor),
+        fields = {**{k: v.strip() for k, v in texts.items()}, "submitted_by": user_of(actor),
                   "submitted_at": timezone.now(), "late": today > entry.due_on,
                   "status": FinalReport.Status.SUBMITTED, "content_review": FinalReport.Review.PENDING,
                   "finance_review": FinalReport.Review.PENDING, "content_reviewed_by": None,
@@ -93,6 +98,7 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
             action = "final_report.resubmitted"
         else:
             raise Conflict(_("The final report has already been filed."))
+        add_reported_outputs(locked, rows, actor=actor)
         FinalReportCost.objects.bulk_create(
             FinalReportCost(report=report, category_id=c, member_id=m, amount_vat_free=v, vat=t)
             for (c, m), (v, t) in cells.items())

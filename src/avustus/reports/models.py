@@ -130,8 +130,6 @@ class FinalReport(models.Model):
     ways_of_working = models.TextField(pgettext_lazy("final report", "changed ways of working"))
     work_and_results = models.TextField(pgettext_lazy("final report", "work done and its results"))
     reuse = models.TextField(pgettext_lazy("final report", "how others can use the results"))
-    # [{"kind", "title", "url", "licence"}]: where each result is and under what licence others may use it.
-    outputs = models.JSONField(pgettext_lazy("final report", "outputs"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     content_review = models.CharField(pgettext_lazy("final report", "review of content"), max_length=12,
                                       choices=Review.choices, default=Review.PENDING)
@@ -162,6 +160,12 @@ class FinalReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.reference} / final"
+
+    @property
+    def outputs(self) -> "models.QuerySet[ProjectOutput]":
+        """The report's outputs: the project's (``ProjectOutput``), one list whether entered with the report or on
+        the project's outputs page."""
+        return self.project.outputs.all()
 
 
 class FinalReportCost(models.Model):

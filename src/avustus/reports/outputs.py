@@ -25,7 +25,9 @@ from avustus.rules import licences
 ADDRESS_REQUIRED = {ProjectOutput.Kind.SOFTWARE, ProjectOutput.Kind.VOCABULARY, ProjectOutput.Kind.SERVICE}
 
 
-def _validate(kind: str, title: str, address: str, licence: str) -> dict[str, list[str]]:
+def validate_output(kind: str, title: str, address: str, licence: str) -> dict[str, list[str]]:
+    """What is wrong with an output as entered, by field (empty when nothing): for the lead's own entries and
+    for the outputs given with the final report alike."""
     errors: dict[str, list[str]] = {}
     if kind not in ProjectOutput.Kind.values:
         errors["kind"] = [_("Choose the kind of output.")]
@@ -55,21 +57,44 @@ def add_output(project: FundedProject, *, actor, kind: str, title: str, address:
                description: str = "") -> ProjectOutput:
     """The lead enters one output of the project."""
     permissions.check_recipient_lead(actor, project, _("Only the lead enters the project's outputs."))
-    errors = _validate(kind, title, address, licence)
+    errors = validate_output(kind, title, address, licence)
     if errors:
         raise Invalid(errors)
     with transaction.atomic():
         locked = lock_project(project)
         if locked.state == FundedProject.State.CANCELLED:
             raise Conflict(_("The grant was cancelled."))
-        output = ProjectOutput.objects.create(
-            project=locked, kind=kind, title=title.strip(), description=description.strip(),
-            address=address.strip(), licence=licences.normalise(licence), added_by=user_of(actor),
-            added_at=timezone.now())
-        record("output.added", output, actor=actor, application=locked.application, data={
-            "project": locked.reference, "kind": kind, "title": output.title, "address": output.address,
-            "licence": output.licence, "open": licences.is_open(output.licence)})
+        return _create(locked, actor, kind=kind, title=title, address=address, licence=licence,
+                       description=description)
+
+
+def _create(locked: FundedProject, actor, *, kind: str, title: str, address: str, licence: str,
+            description: str) -> ProjectOutput:
+    output = ProjectOutput.objects.create(
+        project=locked, kind=kind, title=title.strip(), description=description.strip(),
+        address=address.strip(), licence=licences.normalise(licence), added_by=user_of(actor),
+        added_at=timezone.now())
+    record("output.added", output, actor=actor, application=locked.application, data={
+        "project": locked.reference, "kind": kind, "title": output.title, "address": output.address,
+        "licence": output.licence, "open": licences.is_open(output.licence)})
     return output
+
+
+def add_reported_outputs(locked: FundedProject, entries: list[dict], *, actor) -> list[ProjectOutput]:
+    """Outputs the lead gives with a report (``reports.final``), already validated by ``validate_output``, inside
+    the report's transaction with the project locked: each becomes one of the project's outputs, audited as the
+    lead's own entry is. One already there (the same kind, name and address, e.g. given again when a returned
+    report is filed anew) is not entered twice."""
+    existing = {(o.kind, o.title, o.address) for o in locked.outputs.all()}
+    added = []
+    for entry in entries:
+        key = (entry["kind"], entry["title"].strip(), entry["address"].strip())
+        if key in existing:
+            continue
+        existing.add(key)
+        added.append(_create(locked, actor, kind=entry["kind"], title=entry["title"], address=entry["address"],
+                             licence=entry["licence"], description=entry.get("description", "")))
+    return added
 
 
 def _locked_output(output: ProjectOutput) -> ProjectOutput:

@@ -74,7 +74,7 @@ def final_report(request, reference: str):
         try:
             final.submit_final_report(project, actor=request.user,
                                       **{name: request.POST.get(name, "") for name in TEXTS},
-                                      outputs=list(report.outputs) if report is not None else [], costs=costs)
+                                      costs=costs)  # outputs are entered on the project's outputs page
         except Conflict as exc:
             messages.error(request, str(exc))
             return redirect("project-final-report", reference)

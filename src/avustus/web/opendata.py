@@ -7,30 +7,37 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import can_see_decision
-from avustus.calls.models import Call, GrantGroup
+from avustus.calls.models import Call
 from avustus.decisions.documents.render import FORMATS as DOCUMENT_FORMATS
 from avustus.decisions.documents.render import LANGUAGES as DOCUMENT_LANGUAGES
 from avustus.decisions.models import Outcome
 from avustus.errors import Invalid
 from avustus.opendata import charts
 from avustus.opendata.exports import FORMATS, export, public_call, round_export
+from avustus.opendata.published import ensure_fresh
 from avustus.opendata.selectors import (
+    ORDER,
     GrantSearch,
-    keyset_page,
+    add_rows,
+    cached,
+    listed,
+    organisation_applications,
     organisation_record,
-    parse_cursor,
     programme_rounds,
     public_programmes,
     published_applications,
-    regions,
-    totals,
+    search_choices,
+    search_totals,
 )
 from avustus.registry.models import Organisation
 from avustus.web.feedback import error_summary
+from avustus.web.paging import keyset_page
 
 FILTERS = ("programme", "call", "year", "group", "outcome", "organisation", "region", "min", "max")
 MAX_AMOUNT = Decimal("1e12")
@@ -78,29 +85,47 @@ def _search(params) -> tuple[GrantSearch, dict, dict]:
     return search, typed, errors
 
 
+def _rows_context() -> dict:
+    """What the grants table links with: each address's prefix once, not a URL reversal per cell (150 a page)."""
+    def prefix(name: str) -> str:
+        return reverse(name, args=["-"])[:-2]
+    return {"round_url": prefix("open-round"), "organisation_url": prefix("open-organisation"),
+            "application_url": prefix("application")}
+
+
+def _options(choices: dict[str, list[tuple[str, str]]], typed: dict) -> dict[str, str]:
+    """Each select's options as HTML, the typed value selected: some 450 options, written without a template
+    variable lookup each."""
+    names = {"programmes": "programme", "calls": "call", "groups": "group", "bodies": "organisation",
+             "regions": "region"}
+    options: dict[str, str] = {}
+    for name, field_name in names.items():
+        chosen = typed.get(field_name, "")
+        options[name] = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (value, mark_safe(" selected") if value == chosen else "", label)  # noqa: S308 - a constant
+            for value, label in choices[name]))
+    return options
+
+
 def grants(request):
     search, typed, errors = _search(request.GET)
-    found = search.apply(published_applications())
-    page = keyset_page(found, parse_cursor(request.GET.get("after", "")))
+    stamp = ensure_fresh()
+    found = search.apply(published_applications(checked=True))
+    figures = cached(stamp, f"totals|{search!r}", lambda: search_totals(search))
     query = urlencode({k: typed[k] for k in FILTERS if typed[k]})
     fields: dict[str, tuple[str | None, str]] = {
         "year": ("f-year", _("Year of decision")), "min": ("f-min", _("Granted at least (EUR)")),
         "max": ("f-max", _("Granted at most (EUR)"))}
     return render(request, "web/open/grants.html", {
-        "page": page,
-        "totals": totals(found),
+        "page": keyset_page(request, listed(found), ORDER, count=figures.applications),
+        **_rows_context(),
+        "totals": figures,
         "typed": typed,
         "errors": errors,
         "error_summary": error_summary(errors, fields),
         "query": query,
-        "programmes": public_programmes(),
-        "calls": Call.objects.exclude(status=Call.Status.DRAFT).order_by("-closes_at", "slug"),
-        "groups": GrantGroup.objects.exclude(call__status=Call.Status.DRAFT).values_list("code", "name_fi",
-                                                                                        "name_sv").distinct(),
+        "options": _options(search_choices(stamp, _lang()), typed),
         "outcomes": Outcome.Kind.choices,
-        "bodies": Organisation.objects.filter(kind__in=[Organisation.Kind.MUNICIPALITY,
-                                                        Organisation.Kind.JOINT_AUTHORITY]).order_by("name_fi"),
-        "regions": regions(),
         "downloads": _downloads("open-grants-export", query),
     })
 
@@ -143,16 +168,24 @@ def round_download(request, slug: str, fmt: str):
 
 def organisation_page(request, key: str):
     organisation = get_object_or_404(Organisation, key=key)
-    return render(request, "web/open/organisation.html", {"record": organisation_record(organisation)})
+    found = organisation_applications(organisation)
+    record = organisation_record(organisation, found)
+    page = keyset_page(request, found.prefetch_related(None), ORDER, count=record.applications)
+    return render(request, "web/open/organisation.html", {"record": add_rows(record, page.rows), "page": page})
 
 
 def programme_page(request, slug: str):
     programme = get_object_or_404(public_programmes(), slug=slug)
     rounds = programme_rounds(programme)
+    applications = sum(r.applications for r in rounds)
+    found = listed(published_applications(checked=True).filter(published__programme=programme))
     return render(request, "web/open/programme.html", {
-        "programme": programme, "rounds": rounds, "chart": charts.over_time(programme, _lang()) if rounds else None,
+        "programme": programme, "rounds": rounds,
+        "chart": charts.over_time(programme, _lang(), rounds) if rounds else None,
         "applied": sum((r.applied for r in rounds), Decimal("0.00")),
         "granted": sum((r.granted for r in rounds), Decimal("0.00")),
         "granted_count": sum(r.granted_count for r in rounds),
-        "applications": sum(r.applications for r in rounds),
+        "applications": applications,
+        "page": keyset_page(request, found, ORDER, count=applications),
+        **_rows_context(),
     })

@@ -69,6 +69,10 @@ _PREAMBLE = r"""
 // compound words leaves gaps, and hyphens inserted at line ends would change the text a reader
 // copies out of the PDF.
 #set par(justify: false, leading: 0.6em, spacing: 1em)
+// A word with a hyphen stays on one line ("Etelä-Karjalan", "sosiaali- ja"): at a line's end pdftotext
+// without -layout drops the hyphen and joins the halves ("EteläKarjalan"), so the text it makes of a
+// decision could not be imported as it was written (issue 17).
+#show regex("\\S*[-\u{2010}\u{2013}](\\s\\S+|\\S+)"): box
 #set list(indent: 1em, spacing: 0.6em)
 #set enum(indent: 1em, spacing: 0.6em)
 #show title: set text(size: 13pt, weight: "bold")
@@ -103,21 +107,42 @@ _PREAMBLE = r"""
 
 // Appendix 1 on pages of its own: the header row repeats on every page, the amounts are
 // right-aligned, and the total closes the table in bold under the amounts.
+//
+// The lines between the rows are text, not strokes: one box-drawing character stretched across the
+// table, marked as an artifact so that screen readers skip it, and placed over the edge of a row's
+// first cell so that it takes no room and adds no row to the table's structure. pdftotext without
+// -layout reads a table column by column unless a line of text spans the columns between its rows;
+// with one there, it writes each row's cells one after another, and the importer reads the rows back
+// from them (importing/plain.py; issue 17).
+#let appendix-rule(width, edge, shade) = place(
+  edge + left,
+  dx: -4pt, // the cell's inset
+  dy: if edge == top { -5.5pt } else { 5.5pt }, // the inset and half the line's height: on the row's edge
+  pdf.artifact(block(width: width, height: 2pt, clip: true, scale(
+    x: 20000%, origin: left, reflow: false, text(size: 4pt, fill: luma(shade), "\u{2500}"),
+  ))),
+)
 #let appendix(title, header, rows, total) = {
   pagebreak(weak: true)
   decision-heading(1, 1, title)
   set text(size: 9.5pt)
-  table(
-    columns: (1fr, 1.3fr, auto),
-    align: (left, left, right),
-    // A hairline under each row: rows that wrap onto two or three lines stay easy to tell apart.
-    stroke: (x, y) => if y > 0 { (bottom: 0.3pt + luma(180)) },
-    inset: (x: 4pt, y: 3.5pt),
-    table.header(..header.map(strong)),
-    table.hline(stroke: 0.6pt),
-    ..rows.flatten(),
-    table.footer(repeat: false, table.hline(stroke: 0.6pt), [], [], strong(total)),
-  )
+  layout(size => {
+    let rule(edge, shade) = appendix-rule(size.width, edge, shade)
+    table(
+      columns: (1fr, 1.3fr, auto),
+      align: (left, left, right),
+      stroke: none,
+      // Rows 9pt apart: any closer, and pdftotext reads lines of two rows as one block across the line.
+      inset: (x: 4pt, y: 4.5pt),
+      column-gutter: 6pt,
+      table.header(strong(header.at(0)) + rule(bottom, 0), ..header.slice(1).map(strong)),
+      // A line under each row but the last (the line above the total is under that one), as a hairline.
+      ..rows.enumerate().map(((i, row)) => {
+        if i + 1 == rows.len() { row } else { (rule(bottom, 180) + row.at(0), ..row.slice(1)) }
+      }).flatten(),
+      table.footer(repeat: false, rule(top, 0), [], strong(total)),
+    )
+  })
 }
 """
 

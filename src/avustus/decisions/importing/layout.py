@@ -14,7 +14,8 @@ text the parser already reads (the form ``documents.text`` writes), so that ther
 * Appendix 1 is read from the positions of its header's columns: each row starts at the line that
   has its amount (right-aligned under the amount heading), lines without an amount continue the row
   above, also across a page break; the header repeated on a later page sets the columns again; a
-  line that has only an amount is the total. Each row becomes a tab-separated line.
+  line that has only an amount is the total; the rule lines between our PDF's rows are passed over.
+  Each row becomes a tab-separated line.
 
 What cannot be placed in a column is never guessed: the import is refused with the page and line.
 
@@ -35,6 +36,17 @@ AMOUNT = re.compile(r"\d{1,3}(?: \d{3})*(?:,\d{1,2})?")
 PAGE_NUMBER = re.compile(r"(?:(?:sivu|sida|page)\s+)?\d{1,4}\s*(?:/|\(|of\b|av\b)\s*\d{1,4}\)?", re.IGNORECASE)
 # A line that starts an item of its own: a bullet, "1)" or a numbered entry ("12. Espoon kaupungille").
 LIST_ITEM = re.compile(r"^(?:[•◦▪*–-]\s|\d{1,2}\)\s|\d{1,4}\.\s)")
+# The line our decision PDF draws between the rows of Appendix 1: one box-drawing character stretched
+# across the table, text so that pdftotext without -layout keeps each row together (see ``plain``). A
+# line of it is not part of any row.
+RULE = "\u2500"
+
+
+def is_rule(text: str) -> bool:
+    """Whether a line is only rule characters (two rules drawn on one line may read as "─ ─")."""
+    return set(text.replace(" ", "")) == {RULE}
+
+
 # Words that follow a hyphen at a line's end with a space before them ("sosiaali- ja"); any other
 # word after such a hyphen is the rest of a compound broken at its hyphen ("Etelä-|Karjalan").
 _AFTER_SPACED_HYPHEN = {"ja", "tai", "sekä", "eli", "och", "eller", "samt"}
@@ -415,6 +427,8 @@ def _write_table(rows: Sequence[Row], vocab: Vocabulary, source: Source, out: Re
     while i < len(rows):
         row = rows[i]
         i += 1
+        if is_rule(row.text):
+            continue
         matched = _match_header(row, vocab)
         if matched:
             cols, header = matched

@@ -7,12 +7,16 @@ text the parser reads from it.
   character is a word's position on a grid of lines and columns, and the same ``layout.rebuild``
   reads it. Pages end in form feeds; paragraphs are where a line ends short of the next line's
   first word.
-* Text that ``pdftotext`` made without ``-layout`` keeps the prose but writes each column of
-  Appendix 1 apart, in blocks, and puts the blocks of the amount column in an order of its own: of
-  the 2020 round's 51 rows, 19 amounts (8 in the Swedish PDF) come out beside another row than their
-  own, while the totals still add up. Pairing the columns' blocks again would give applications
-  another's amount without anything to tell, so such a text is refused with the advice to extract
-  the text with ``-layout`` or to import the PDF (issue 17; see ``docs/architecture.md``).
+* Text that ``pdftotext`` made without ``-layout`` of our own decision PDF: its prose is read as
+  above, and Appendix 1 row by row between the rule lines our PDF draws between its rows as text
+  (``plain``).
+* Text that ``pdftotext`` made without ``-layout`` of a table without such lines (another PDF's, or
+  ours rendered before issue 17) writes each column of Appendix 1 apart, in blocks, and puts the
+  blocks of the amount column in an order of its own: of the 2020 round's 51 rows, 19 amounts (8 in
+  the Swedish PDF) came out beside another row than their own, while the totals still added up.
+  Pairing the columns' blocks again would give applications another's amount without anything to
+  tell, so such a text is refused with the advice to extract the text with ``-layout`` or to import
+  the PDF (see ``docs/architecture.md``).
 * Any other text (tab-separated Appendix 1, as typed or as ``render-decision --format txt`` writes it)
   is read as it is.
 
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 
 from avustus.decisions.importing.layout import LIST_ITEM, Rebuilt, Row, Source, Word, rebuild
 from avustus.decisions.importing.pdf import is_pdf, pdf_source, read_pdf
+from avustus.decisions.importing.plain import is_ruled, ruled_table
 from avustus.decisions.importing.result import DecisionFormatError
 from avustus.decisions.vocabulary import VOCABULARIES
 
@@ -48,6 +53,15 @@ def decision_source(data: bytes) -> DecisionSource:
         pages = read_pdf(data)
         return _rebuilt("pdf", rebuild(pages, pdf_source(pages)))
     text = decode(data)
+    if "\t" not in text and _columns_apart(text) and is_ruled(text):
+        table = ruled_table(text)
+        if table is not None:
+            pages = text_rows(text[: table.start])
+            rebuilt = rebuild(pages, text_source(pages, indented=False))
+            rebuilt.blank()
+            for line, origin in table.lines:
+                rebuilt.add(line, origin)
+            return _rebuilt("pdftotext", rebuilt)
     if "\t" not in text and ("\f" in text or _spaced_header(text)):
         pages = text_rows(text)
         rebuilt = rebuild(pages, text_source(pages))
@@ -119,9 +133,10 @@ def text_rows(text: str) -> list[list[Row]]:
     return result
 
 
-def text_source(pages: Sequence[Sequence[Row]]) -> Source:
+def text_source(pages: Sequence[Sequence[Row]], *, indented: bool = True) -> Source:
     """How text rows are measured: in characters; a paragraph ends at a blank line or where a line ends
-    short of the width the next line's first word would have needed."""
+    short of the width the next line's first word would have needed. ``indented`` is False for the plain
+    text of pdftotext, whose lines all start at the margin."""
     rows = [r for page in pages for r in page]
     widths = sorted(r.words[-1].x1 for r in rows)
     # The width of the text: nearly the longest line (a stray long line, such as a running header
@@ -144,6 +159,10 @@ def text_source(pages: Sequence[Sequence[Row]]) -> Source:
         if starts and below.words[0].x0 < _indent(rows, i) - 1:
             return True  # back to the margin after an indented item
         ends = here.text.endswith((".", ",", ":", ";", "!", "?")) or here.text[:1].isupper()
+        if not indented and below.text[:1].isupper() and _in_item(rows, i):
+            # The plain text of pdftotext (no -layout) has no indent to tell the paragraph after a list
+            # from its last item: the item ends where a line of it ends short before a capital.
+            ends = True
         first = below.words[0]
         # Characters of a proportional font differ in width: a line counts as ending short only
         # when the next word would have fitted with a tenth of the width to spare.
@@ -154,6 +173,19 @@ def text_source(pages: Sequence[Sequence[Row]]) -> Source:
         return i + 1 < len(rows) and rows[i].page == rows[i + 1].page and rows[i + 1].top - rows[i].top == 1
 
     return Source(space=1.0, column_gap=4.0, align=3.0, cell_gap=2.0, drift=4.0, breaks=breaks, adjacent=adjacent)
+
+
+def _in_item(rows: Sequence[Row], i: int) -> bool:
+    """Whether ``rows[i]`` is a line of a list item ("5) muut toimintakustannukset"): the lines above it, up
+    to the item's first, follow one another without a paragraph's end between them."""
+    k = i
+    while not LIST_ITEM.match(rows[k].text):
+        if k == 0 or rows[k - 1].page != rows[k].page or rows[k].top - rows[k - 1].top != 1:
+            return False
+        if rows[k - 1].text.endswith((".", ":", ";", "!", "?")):
+            return False
+        k -= 1
+    return True
 
 
 def _indent(rows: Sequence[Row], i: int) -> float:
