@@ -105,6 +105,8 @@ urlpatterns = [
     path("projects/<str:reference>/recoveries/<int:pk>/prepare/", official_recovery.prepare_recovery,
          name="prepare-recovery"),
     path("projects/<str:reference>/recoveries/<int:pk>/sign/", official_recovery.sign_recovery, name="sign-recovery"),
+    path("projects/<str:reference>/recoveries/<int:pk>/send-back/", official_recovery.withdraw_recovery,
+         name="withdraw-recovery"),
     path("projects/<str:reference>/recoveries/<int:pk>/returns/", official_recovery.recovery_return,
          name="recovery-return"),
     path("projects/<str:reference>/recoveries/<int:pk>/waive/", official_recovery.waive_recovery,

@@ -129,4 +129,9 @@ def test_every_route_of_the_openapi_document_is_exercised():
     exercised |= {"/api/v1/projects/{reference}/changes", "/api/v1/projects/{reference}/changes/{pk}/withdraw"}
     # A project's outputs for reuse, exercised in tests/api/test_outputs_api.py.
     exercised |= {"/api/v1/projects/{reference}/outputs", "/api/v1/projects/{reference}/outputs/{output_id}"}
+    # The settlement, recoveries and amending decisions, exercised in tests/api/test_closing_api.py.
+    exercised |= {"/api/v1/projects/{reference}/settlement", "/api/v1/projects/{reference}/recoveries",
+                  "/api/v1/projects/{reference}/recoveries/{pk}",
+                  "/api/v1/projects/{reference}/recoveries/{pk}/response",
+                  "/api/v1/projects/{reference}/amending-decisions"}
     assert set(spec["paths"]) == exercised

@@ -33,6 +33,7 @@ from avustus.reports import final
 from avustus.reports import services as reports
 from avustus.reports.outputs import add_output
 from avustus.reports.services import CostInput
+from avustus.settlement.recovery import hearing_version
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 from tests.security.test_matrix import GO, LOGIN, _answer, _close, _matches, _patterns, _send
 
@@ -99,6 +100,8 @@ PROJECT_MATRIX = [
     ("project-recovery",            "POST", "recovery",    LOGIN, NF,  NO,  GO,  NF,  NO,  NO),
     ("prepare-recovery",            "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("sign-recovery",               "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  GO),
+    # A case in its hearing has no prepared decision to send back: the signers are sent back to the page.
+    ("withdraw-recovery",           "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  GO),
     ("recovery-return",             "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("waive-recovery",              "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("recovery-document",           "GET",  "recovery-doc", LOGIN, NF, OK,  OK,  NF,  OK,  OK),
@@ -123,6 +126,14 @@ PROJECT_MATRIX = [
     ("api-v1:list_outputs",         "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
     ("api-v1:add_output",           "POST", "project",     BAD,   NF,  NO,  CREATED, NF, NO, NO),
     ("api-v1:remove_output",        "DELETE", "output",    BAD,   NF,  NO,  GONE, NF, NO,  NO),
+    ("api-v1:list_amending_decisions", "GET", "project",   BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    # Not settled: nothing to read for anyone (``SETTLED_MATRIX`` below asks once it is).
+    ("api-v1:get_settlement",       "GET",  "project",     BAD,   NF,  NF,  NF,  NF,  NF,  NF),
+    ("api-v1:list_recoveries",      "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:get_recovery",         "GET",  "recovery",    BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:get_recovery",         "GET",  "recovery-doc", BAD,  NF,  OK,  OK,  NF,  OK,  OK),
+    # The lead answers; the officials hear, they do not answer.
+    ("api-v1:respond_to_recovery_hearing", "POST", "recovery", BAD, NF, NO, OK, NF, NO, NO),
 ]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -187,7 +198,8 @@ def project_world(cast):
     }
     actors = {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
               "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker}
-    return {"objects": objects, "actors": actors, "report": second, "payment": payment, "final": final_report}
+    return {"objects": objects, "actors": actors, "report": second, "payment": payment, "final": final_report,
+            "hearing_version": hearing_version(hearing)}
 
 
 def _recoveries(project, official, second):
@@ -281,8 +293,12 @@ def _body(name: str, world: dict):
                 "deadline": "2099-01-01"}, None
     if name == "project-recovery":
         return {"response": "Vastaus."}, None
+    if name == "api-v1:respond_to_recovery_hearing":
+        return json.dumps({"response": "Vastaus.", "version": world["hearing_version"]}), "application/json"
     if name in ("prepare-recovery", "sign-recovery"):
         return {"version": "0" * 64, "due_on": "2099-02-01", "confirm": "yes"}, None
+    if name == "withdraw-recovery":
+        return {"version": "0" * 64, "reasons": "Eräpäivä on liian aikainen."}, None
     if name == "recovery-return":
         return {"returned_on": "2021-01-01", "amount": "1,00"}, None
     if name == "waive-recovery":
@@ -347,6 +363,9 @@ def test_a_bearer_token_gets_what_a_session_gets_from_the_project_api(project_wo
 # the document in both languages and formats; a partner sees the project but not this; anyone else finds nothing.
 SETTLED_MATRIX = [
     ("settlement-document", "GET", fmt, LOGIN, NF, NO, OK, NF, OK, OK) for fmt in ("fi.pdf", "sv.html")
+] + [
+    # Everyone who sees the project reads the figures (a partner without the returns and the documents' links).
+    ("api-v1:get_settlement", "GET", "project", BAD, NF, OK, OK, NF, OK, OK),
 ]
 
 
@@ -362,9 +381,10 @@ def test_the_settlement_document_once_settled(cast, storage):
     grant_role(reviewer, Role.REVIEWER, actor=SYSTEM, programme=cast.project.call.programme)
     ref = cast.project.reference
     world = {
-        "objects": {form: {"reference": ref, "lang": form[:2], "format": form[3:]} for form in ("fi.pdf", "sv.html")},
+        "objects": {**{form: {"reference": ref, "lang": form[:2], "format": form[3:]}
+                       for form in ("fi.pdf", "sv.html")}, "project": {"reference": ref}},
         "actors": {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
                    "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker},
     }
-    wrong = _ask(world, token=False, matrix=SETTLED_MATRIX)
+    wrong = _ask(world, token=False, matrix=SETTLED_MATRIX) + _ask(world, token=True, matrix=SETTLED_MATRIX)
     assert not wrong, f"{len(wrong)} answers differ from the matrix:\n" + "\n".join(wrong)

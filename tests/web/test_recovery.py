@@ -104,3 +104,59 @@ def test_the_project_page_lists_its_recoveries_once_in_its_body(cast, rates_to_d
     assert "Takaisinperintä" not in title
     link = reverse("project-recovery", args=[cast.project.reference, recovery.pk])
     assert page.count(f'href="{link}"') == 1 and "Aloita takaisinperintä" not in page
+
+
+def test_the_signer_sends_a_prepared_decision_back_and_it_is_prepared_again(cast, rates_to_date):
+    _through_two_payments(cast)
+    today = timezone.localdate()
+    from avustus.settlement import recovery as service
+
+    recovery = service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 000,00",
+                                      reasons="Peruste.", known_on=today, deadline=today + timedelta(days=14))
+    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
+    recovery.refresh_from_db()
+    due = today + timedelta(days=30)
+    _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=due)
+    prepared = service.prepare_recovery(recovery, actor=cast.official, due_on=due, version=digest)
+    ref = cast.project.reference
+    page = reverse("project-recovery", args=[ref, recovery.pk])
+    back = reverse("withdraw-recovery", args=[ref, recovery.pk])
+    second = _client(cast.second_official, "sv")
+    assert f'action="{back}"' in second.get(page).content.decode()
+    assert f'action="{back}"' not in _client(cast.lead).get(page).content.decode()
+    assert _client(cast.lead).post(back, {"version": prepared.sha256, "reasons": "Ei."}).status_code == 403
+    # No reasons: said in the signer's language, and the decision stays prepared.
+    refused = second.post(back, {"version": prepared.sha256, "reasons": ""}, follow=True).content.decode()
+    assert "Ange skälen till att beslutet skickas tillbaka." in refused
+    assert Recovery.objects.get(pk=recovery.pk).status == Recovery.Status.PREPARED
+    response = second.post(back, {"version": prepared.sha256, "reasons": "Förfallodagen är för tidig."})
+    assert response["Location"] == page
+    stored = Recovery.objects.get(pk=recovery.pk)
+    assert (stored.status, stored.sha256, stored.withdrawn_reasons) == (Recovery.Status.HEARING, "",
+                                                                        "Förfallodagen är för tidig.")
+    # The official sees why and prepares it again from the preview.
+    shown = _client(cast.official, "en").get(page, {"due_on": (due + timedelta(days=14)).isoformat()}).content.decode()
+    assert "The decision prepared earlier was sent back:" in shown and "Förfallodagen är för tidig." in shown
+    assert 'name="version" value="' in shown
+
+
+def test_a_signed_recovery_waits_on_the_payment_files_page_until_its_receivables_file(cast, rates_to_date):
+    _through_two_payments(cast)
+    today = timezone.localdate()
+    from avustus.settlement import recovery as service
+
+    recovery = service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 234,00",
+                                      reasons="Peruste.", known_on=today, deadline=today + timedelta(days=14))
+    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
+    recovery.refresh_from_db()
+    due = today + timedelta(days=30)
+    _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=due)
+    prepared = service.prepare_recovery(recovery, actor=cast.official, due_on=due, version=digest)
+    approver, url = _client(cast.decision_maker), reverse("officials-payment-files")
+    link = reverse("project-recovery", args=[cast.project.reference, recovery.pk])
+    assert link not in approver.get(url).content.decode()  # not signed yet
+    service.sign_recovery(prepared, actor=cast.second_official, version=prepared.sha256)
+    assert link in approver.get(url).content.decode()
+    approver.post(url, {"kind": "receivables", "day": today.isoformat(), "confirm": "yes"})
+    assert Recovery.objects.get(pk=recovery.pk).receivable_file is not None
+    assert link not in approver.get(url).content.decode()

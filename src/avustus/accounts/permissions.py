@@ -418,7 +418,27 @@ def check_reads_settlement(actor, project, message: str) -> None:
     from avustus.errors import NotAllowed
 
     check_sees_project(actor, project)
-    if not (is_system(actor) or is_recipient_lead(actor, project) or has_programme_role(actor, project.call.programme)):
+    if not can_read_settlement(actor, project):
+        raise NotAllowed(message)
+
+
+def can_read_settlement(user, project) -> bool:
+    """Whether ``check_reads_settlement`` lets the user, who sees the project, read its settlement's documents (the
+    API leaves the links out for a partner, as the project's page does)."""
+    return is_system(user) or is_recipient_lead(user, project) or has_programme_role(user, project.call.programme)
+
+
+def can_withdraw_recovery_decision(user, programme, prepared_by_id) -> bool:
+    """Send a prepared recovery decision back unsigned: its preparer, or a signer of the programme."""
+    _require_actor(user)
+    preparer = getattr(user, "pk", None) == prepared_by_id and has_programme_role(user, programme, PROJECT_OFFICIALS)
+    return preparer or can_sign_recovery(user, programme)
+
+
+def check_withdraws_recovery_decision(actor, programme, prepared_by_id, message: str) -> None:
+    from avustus.errors import NotAllowed
+
+    if not can_withdraw_recovery_decision(actor, programme, prepared_by_id):
         raise NotAllowed(message)
 
 

@@ -10,7 +10,8 @@ token needed: a browser never adds that header by itself) or with the e-service'
 which needs the CSRF token as well (``auth.py``). Calls and the registry are public.
 
 The modules depend in one direction: ``auth``, ``parsing`` and ``schemas`` are leaves, the routers
-(``calls``, ``organisations``, ``applications``, ``attachments``, ``decisions``) use them, and this module builds the
+(``calls``, ``organisations``, ``applications``, ``attachments``, ``decisions``, ``projects``,
+``final_report``, ``changes``, ``closing``) use them, and this module builds the
 API from them all. Operation ids are given on each route: they were fixed when the API was one module,
 and clients generate code from them.
 """
@@ -22,6 +23,7 @@ from avustus.api import (
     attachments,
     calls,
     changes,
+    closing,
     decisions,
     errors,
     final_report,
@@ -53,8 +55,10 @@ submitted application. Filing an interim report and applying for payment take on
 
 **Funded projects.** The recipients (lead and partners) read their projects, reports and payments; the lead
 files interim reports and the final report, attaches documents (the auditor's statement among them), registers
-the bank account and applies for payment. Officials' reviews and the steps that move money (settling, approving,
-recording returns and payments, payment files) are taken in person on the screens.
+the bank account, applies for payment, applies for changes and answers a recovery hearing; the recipients read
+the settlement, recovery cases and amending decisions. Officials' reviews and the steps that move money (settling,
+approving, preparing and signing a recovery, recording returns and payments, payment files) are taken in person on
+the screens.
 """
 
 api = NinjaAPI(title="Avustus API", version="1", urls_namespace="api-v1", description=DESCRIPTION,
@@ -68,6 +72,5 @@ api.add_router("", decisions.router)
 api.add_router("", projects.router)
 api.add_router("", final_report.router)
 api.add_router("", changes.router)
-
-
 api.add_router("", outputs.router)
+api.add_router("", closing.router)

@@ -30,6 +30,7 @@ PAYMENT_COLUMNS = ["business_id", "name", "iban", "amount", "reference", "budget
                    "payment"]
 PAYMENT_PREFIX = "1"
 RECEIVABLE_PREFIX = "2"
+RECOVERY_PREFIX = "3"  # a recovery decision's amount, in the receivables file too
 
 
 def reference_of(prefix: str, pk: int) -> str:

@@ -226,6 +226,11 @@ class Recovery(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")
     signed_at = models.DateTimeField(null=True, blank=True)
+    # Why the last prepared decision was sent back unsigned (``recovery.withdraw_recovery_decision``).
+    withdrawn_reasons = models.TextField(_("reasons for sending the decision back"), blank=True)
+    # The payment file of receivables the decided amount was listed in (never twice, as ``Settlement``'s).
+    receivable_file = models.ForeignKey("payments.PaymentFile", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="recoveries")
 
     class Meta:
         ordering = ["project", "started_at", "id"]

@@ -1,8 +1,9 @@
 """Amounts to return as receivables for the State's accounting, in the payment file's format.
 
-One row per approved settlement with an amount to return, listed once, ever (``Settlement.receivable_file``):
-the recipient, the amount, the Finnish reference number the recipient pays it with ("2" and the
-settlement's id; ``payments.payment_file``), the call's budget item and the identifiers.
+One row per approved settlement with an amount to return and one per signed recovery decision, each listed once,
+ever (``Settlement.receivable_file``, ``Recovery.receivable_file``): the recipient, the amount, the Finnish
+reference number the recipient pays it with ("2" and the settlement's id, "3" and the recovery's;
+``payments.payment_file``), the call's budget item and the identifiers.
 """
 
 from datetime import date
@@ -15,6 +16,7 @@ from avustus.audit.chain import record
 from avustus.payments.models import PaymentFile
 from avustus.payments.payment_file import (
     RECEIVABLE_PREFIX,
+    RECOVERY_PREFIX,
     day_bounds,
     decimal_comma,
     decision_column,
@@ -22,39 +24,65 @@ from avustus.payments.payment_file import (
     reference_of,
     write_file,
 )
-from avustus.settlement.models import Settlement
+from avustus.settlement.models import Recovery, Settlement
 
+# ``recovery`` came after the first files: a column added at the end, empty on a settlement's row (and
+# ``settlement`` empty on a recovery's), so that a reader by column name reads the older files too.
 RECEIVABLE_COLUMNS = ["business_id", "name", "amount", "reference", "budget_item", "decision", "project",
-                      "settlement"]
+                      "settlement", "recovery"]
 
 
-def _row(settlement: Settlement) -> list[str]:
-    project = settlement.project
+def _row(project, amount, reference: str, settlement: str, recovery: str) -> list[str]:
     organisation = lead_organisation(project)
     return [
         organisation.business_id if organisation else "",
         organisation.name_fi if organisation else "",
-        decimal_comma(settlement.to_return),
-        reference_of(RECEIVABLE_PREFIX, settlement.pk),
+        decimal_comma(amount),
+        reference,
         project.call.budget_item,
         decision_column(project),
         project.reference,
-        f"{settlement.pk}/{settlement.sha256[:12]}",
+        settlement,
+        recovery,
     ]
 
 
+def _settlement_row(settlement: Settlement) -> list[str]:
+    return _row(settlement.project, settlement.to_return, reference_of(RECEIVABLE_PREFIX, settlement.pk),
+                f"{settlement.pk}/{settlement.sha256[:12]}", "")
+
+
+def recovery_reference(recovery: Recovery) -> str:
+    """The Finnish reference number the recipient returns a recovered amount with."""
+    return reference_of(RECOVERY_PREFIX, recovery.pk)
+
+
+def _recovery_row(recovery: Recovery) -> list[str]:
+    # The principal decided, as a settlement's amount to return: the interest is computed when a return is
+    # recorded (``recovery.record_recovery_return``), by the day it was returned.
+    return _row(recovery.project, recovery.amount, recovery_reference(recovery), "",
+                f"{recovery.pk}/{recovery.sha256[:12]}")
+
+
 def produce_receivables_file(day: date, *, actor) -> PaymentFile | None:
-    """The settlements approved on ``day`` with an amount to return, not yet in any file; None when none are."""
+    """The settlements approved on ``day`` with an amount to return and the recovery decisions signed on ``day``,
+    not yet in any file; None when there are none."""
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
     start, end = day_bounds(day)
     with transaction.atomic():
         due = list(Settlement.objects.select_for_update()
                    .filter(status=Settlement.Status.APPROVED, approved_at__gte=start, approved_at__lt=end,
                            to_return__gt=0, receivable_file__isnull=True).order_by("approved_at", "pk"))
-        if not due:
+        recovered = list(Recovery.objects.select_for_update()
+                         .filter(status=Recovery.Status.DECIDED, decided_on=day, receivable_file__isnull=True)
+                         .order_by("signed_at", "pk"))
+        if not due and not recovered:
             return None
-        made = write_file(PaymentFile.Kind.RECEIVABLES, day, RECEIVABLE_COLUMNS, [_row(s) for s in due])
+        made = write_file(PaymentFile.Kind.RECEIVABLES, day, RECEIVABLE_COLUMNS,
+                          [_settlement_row(s) for s in due] + [_recovery_row(r) for r in recovered])
         Settlement.objects.filter(pk__in=[s.pk for s in due]).update(receivable_file=made)
+        Recovery.objects.filter(pk__in=[r.pk for r in recovered]).update(receivable_file=made)
         record("settlement.receivables_file_produced", made, actor=actor,
-               data={"day": day.isoformat(), "settlements": [s.pk for s in due], "sha256": made.sha256})
+               data={"day": day.isoformat(), "settlements": [s.pk for s in due],
+                     "recoveries": [r.pk for r in recovered], "sha256": made.sha256})
     return made

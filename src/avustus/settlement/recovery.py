@@ -4,7 +4,8 @@
 became known) and asks the recipient to be heard by a deadline (Administrative Procedure Act 434/2003,
 section 34) → ``respond_to_hearing`` the lead answers → once the answer came or the deadline passed,
 ``recovery_preview`` / ``prepare_recovery`` one official prepares the decision (naming the preview's hash) →
-``sign_recovery`` another official signs it (naming the same hash) → ``record_recovery_return`` each part
+``sign_recovery`` another official signs it (naming the same hash), or ``withdraw_recovery_decision`` the
+signer (or the preparer) sends it back with reasons to be prepared again → ``record_recovery_return`` each part
 returned with section 24 interest and, after the due date, section 25 penalty interest → ``waive_recovery``
 section 26's adjustment in whole or in part. Section 29's time limits (``rules.recovery``) are checked when the
 case is started, prepared and signed: a decision out of time is refused with the limit and its last day.
@@ -136,13 +137,24 @@ def _lock(recovery: Recovery) -> Recovery:
     return Recovery.objects.select_for_update().select_related("project__call__programme").get(pk=recovery.pk)
 
 
-def respond_to_hearing(recovery: Recovery, *, actor, response: str) -> Recovery:
-    """The lead answers the hearing request; once, before the decision is prepared (a late answer is still heard)."""
+def hearing_version(recovery: Recovery) -> str:
+    """What the lead answers to, hashed: the ground, the amount, the reasons, the deadline (the API's ``version``)."""
+    return _digest({"ground": [recovery.ground_section, recovery.ground_subsection], "amount": str(recovery.amount),
+                    "reasons": recovery.reasons, "known_on": recovery.ground_known_on.isoformat(),
+                    "deadline": recovery.hearing_deadline.isoformat()})
+
+
+def respond_to_hearing(recovery: Recovery, *, actor, response: str, version: str | None = None) -> Recovery:
+    """The lead answers the hearing request; once, before the decision is prepared (a late answer is still heard).
+
+    ``version`` (``hearing_version``, the API sends it) refuses an answer to a case other than the one read."""
     permissions.check_recipient_lead(actor, recovery.project, _("The lead of the project answers the hearing."))
     if not (response or "").strip():
         raise Invalid({"response": [_("Write your response.")]})
     with transaction.atomic():
         current = _lock(recovery)
+        if version is not None and version != hearing_version(current):
+            raise Conflict(_("The recovery changed after you opened it; read it again."))
         if current.status != Recovery.Status.HEARING:
             raise Conflict(_("The decision has already been prepared; the hearing is over."))
         if current.responded_at is not None:
@@ -253,6 +265,34 @@ def sign_recovery(recovery: Recovery, *, actor, version: str, on: date | None = 
                data={"project": current.project.reference, "sha256": current.sha256, "decided_on": today.isoformat(),
                      "due_on": current.due_on.isoformat(), "total": (current.snapshot or {})["total"]})
         events.recovery_decided.send(Recovery, recovery=current, actor=actor)
+    return current
+
+
+def withdraw_recovery_decision(recovery: Recovery, *, actor, version: str, reasons: str) -> Recovery:
+    """Send a prepared decision back before it is signed: its signer disagrees (or its preparer saw a mistake).
+
+    The case returns to its finished hearing with the reasons kept (``withdrawn_reasons``) and audited, and an
+    official prepares it again; ``version`` is the hash of the decision read, so a newer preparation is not lost.
+    """
+    with transaction.atomic():
+        current = _lock(recovery)
+        permissions.check_withdraws_recovery_decision(
+            actor, current.project.call.programme, current.prepared_by_id,
+            _("A prepared recovery decision is sent back by its preparer or by an official who may sign it."))
+        if not (reasons or "").strip():
+            raise Invalid({"reasons": [_("Give the reasons for sending the decision back.")]})
+        if current.status != Recovery.Status.PREPARED:
+            raise Conflict(_("The recovery decision is not awaiting signature."))
+        if version != current.sha256:
+            raise Conflict(_("The decision is not the one you read; read it again."))
+        sha256, prepared_by = current.sha256, current.prepared_by_id
+        current.status, current.snapshot, current.sha256, current.due_on = Recovery.Status.HEARING, None, "", None
+        current.prepared_by, current.prepared_at, current.withdrawn_reasons = None, None, reasons.strip()
+        current.save(update_fields=["status", "snapshot", "sha256", "due_on", "prepared_by", "prepared_at",
+                                    "withdrawn_reasons"])
+        record("recovery.decision_withdrawn", current, actor=actor, application=current.project.application,
+               data={"project": current.project.reference, "sha256": sha256, "prepared_by": prepared_by,
+                     "reasons": current.withdrawn_reasons})
     return current
 
 

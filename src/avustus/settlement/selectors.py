@@ -2,7 +2,7 @@
 the files produced (``payments.payment_file``, ``settlement.receivables``), each in a fixed number of queries."""
 
 from avustus.payments.models import PaymentApplication, PaymentFile
-from avustus.settlement.models import Settlement
+from avustus.settlement.models import Recovery, Settlement
 
 
 def unfiled_payments() -> list[PaymentApplication]:
@@ -18,6 +18,12 @@ def unfiled_receivables() -> list[Settlement]:
     return list(Settlement.objects.filter(status=Settlement.Status.APPROVED, to_return__gt=0,
                                           receivable_file__isnull=True)
                 .select_related("project").order_by("approved_at", "pk"))
+
+
+def unfiled_recoveries() -> list[Recovery]:
+    """Signed recovery decisions that no receivables file lists yet (``settlement.receivables``)."""
+    return list(Recovery.objects.filter(status=Recovery.Status.DECIDED, receivable_file__isnull=True)
+                .select_related("project").order_by("decided_on", "pk"))
 
 
 def produced_files(limit: int = 100) -> list[PaymentFile]:

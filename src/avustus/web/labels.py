@@ -146,6 +146,7 @@ ACTIONS = {
     "recovery.decided": _("recovery decision signed"),
     "recovery.returned": _("recovered amount returned"),
     "recovery.waived": _("recovery waived in whole or in part"),
+    "recovery.decision_withdrawn": _("recovery decision sent back unsigned"),
 }
 
 

@@ -210,6 +210,7 @@ def payment_files(request):
             return redirect("officials-payment-files")
     return render(request, "web/officials/payment_files.html", {
         "payments": selectors.unfiled_payments(), "receivables": selectors.unfiled_receivables(),
+        "recoveries": selectors.unfiled_recoveries(),
         "files": selectors.produced_files(), "day": day_value, "error_summary": summary,
         "kinds": PaymentFile.Kind.choices,
     }, status=422 if summary else 200)

@@ -1,6 +1,7 @@
 """Officials' steps of a recovery: start the case (with its hearing request), prepare the decision naming the
-preview's hash, sign it as the second official, record returns and waive (section 26). Thin: each view reads
-the form, calls one service of ``settlement.recovery`` and sends the official back to the case's page.
+preview's hash, sign it as the second official (or send it back with reasons), record returns and waive (section
+26). Thin: each view reads the form, calls one service of ``settlement.recovery`` and sends the official back to the
+case's page.
 """
 
 from django.contrib import messages
@@ -90,6 +91,24 @@ def sign_recovery(request, reference: str, pk: int):
         confirm(request)
         service.sign_recovery(recovery, actor=request.user, version=request.POST.get("version", ""))
         messages.success(request, _("The recovery decision was signed and sent to the lead."))
+    except (Conflict, ValidationError) as exc:
+        flash(request, exc)
+    return redirect("project-recovery", reference, pk)
+
+
+@login_required
+@require_POST
+def withdraw_recovery(request, reference: str, pk: int):
+    """The signer (or the preparer) sends the prepared decision back with reasons, to be prepared again."""
+    recovery = recovery_of(request, reference, pk)
+    if not permissions.can_withdraw_recovery_decision(request.user, recovery.project.call.programme,
+                                                      recovery.prepared_by_id):
+        raise NotAllowed(_("A prepared recovery decision is sent back by its preparer or by an official who may "
+                           "sign it."))
+    try:
+        service.withdraw_recovery_decision(recovery, actor=request.user, version=request.POST.get("version", ""),
+                                           reasons=request.POST.get("reasons", ""))
+        messages.success(request, _("The decision was sent back; it can be prepared again."))
     except (Conflict, ValidationError) as exc:
         flash(request, exc)
     return redirect("project-recovery", reference, pk)

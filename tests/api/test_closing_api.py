@@ -1,0 +1,143 @@
+"""The settlement, recovery cases and amending decisions in the API: the recipients read them with a token, the
+lead answers a hearing naming the case's version (a retry with an Idempotency-Key returns the answer given),
+and a partner reads what the project's page shows a partner."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+
+from avustus.accounts import tokens as api_tokens
+from avustus.actors import SYSTEM
+from avustus.changes import services as changes
+from avustus.payments.payment_file import RECEIVABLE_PREFIX, RECOVERY_PREFIX, reference_of
+from avustus.settlement import recovery as service
+from avustus.settlement import services as settlement
+from avustus.settlement.models import Recovery
+from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def storage(tmp_path, settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
+
+
+def _client(user) -> Client:
+    _token, value = api_tokens.create_token(user, actor=SYSTEM)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {value}", HTTP_ACCEPT_LANGUAGE="en")
+
+
+def _post(client, url, body, **headers):
+    return client.post(url, json.dumps(body), content_type="application/json", headers=headers)
+
+
+def test_the_settlement_with_its_returns_and_documents(cast, storage):
+    from tests.settlement.test_documents import run_settlement_tasks
+    from tests.settlement.test_end_to_end import _final_accepted, _settled, _through_two_payments
+
+    _through_two_payments(cast)
+    url = f"/api/v1/projects/{cast.project.reference}/settlement"
+    assert _client(cast.lead).get(url).status_code == 404  # not settled yet
+    _final_accepted(cast, "20 000,00")
+    done = _settled(cast)
+    assert run_settlement_tasks() == 1
+    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="30 000,00")
+    body = _client(cast.lead).get(url).json()
+    assert (body["status"], body["final_grant"], body["to_return"], body["paid"]) == (
+        "approved", "17000.00", "55643.81", "72643.81")
+    assert body["reference_number"] == reference_of(RECEIVABLE_PREFIX, done.pk)
+    [entry] = body["returns"]
+    assert (entry["amount"], entry["interest"]) == ("30000.00", "1011.62")
+    assert [(a["paid_on"], a["amount"]) for a in entry["computation"]["attribution"]] == [
+        ("2020-11-20", "29000.00"), ("2020-07-15", "1000.00")]
+    links = {(d["lang"], d["format"]): d["url"] for d in body["documents"]}
+    assert set(links) == {("fi", "html"), ("fi", "pdf"), ("sv", "html"), ("sv", "pdf")}
+    assert links[("fi", "pdf")] == f"http://testserver/projects/{cast.project.reference}/settlement.fi.pdf"
+    # A partner reads the figures (as on the project's page) but not the lead's returns and documents.
+    partner = _client(cast.partner).get(url).json()
+    assert partner["final_grant"] == "17000.00" and partner["returns"] is None and partner["documents"] == []
+    assert _client(cast.official).get(url).json()["returns"] == body["returns"]
+    assert _client(cast.outsider).get(url).status_code == 404
+
+
+def _case(cast):
+    from tests.settlement.test_end_to_end import _through_two_payments
+
+    _through_two_payments(cast)
+    return service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="40 000,00",
+                                  reasons="Kustannuksia käytettiin muuhun.", known_on=date(2022, 9, 1),
+                                  deadline=date(2022, 9, 5) + timedelta(days=25), on=date(2022, 9, 5))
+
+
+def test_the_lead_answers_the_hearing_naming_the_version(cast):
+    recovery = _case(cast)
+    lead = _client(cast.lead)
+    base = f"/api/v1/projects/{cast.project.reference}/recoveries"
+    [listed] = lead.get(base).json()
+    assert (listed["id"], listed["status"], listed["hearing_deadline"], listed["decision"]) == (
+        recovery.pk, "hearing", "2022-09-30", None)
+    url = f"{base}/{recovery.pk}/response"
+    stale = _post(lead, url, {"response": "Vastaus.", "version": "0" * 64})
+    assert stale.status_code == 409 and "read it again" in stale.json()["errors"][0]["message"]
+    empty = _post(lead, url, {"response": "  ", "version": listed["version"]})
+    assert empty.status_code == 422 and empty.json()["errors"][0]["path"] == "response"
+    assert _post(_client(cast.partner), url, {"response": "Ei.", "version": listed["version"]}).status_code == 403
+    assert Recovery.objects.get(pk=recovery.pk).responded_at is None
+    body = {"response": "Kustannukset olivat hankkeen mukaisia.", "version": listed["version"]}
+    done = _post(lead, url, body, **{"Idempotency-Key": "vastaus-1"})
+    assert done.status_code == 200 and done.json()["response"] == body["response"]
+    # The same answer again with a key is the answer given; without one, or another answer, is a conflict.
+    again = _post(lead, url, body, **{"Idempotency-Key": "vastaus-1"})
+    assert again.status_code == 200 and again.json()["responded_at"] == done.json()["responded_at"]
+    assert _post(lead, url, body).status_code == 409
+    assert _post(lead, url, {**body, "response": "Toinen."}, **{"Idempotency-Key": "vastaus-2"}).status_code == 409
+    assert Recovery.objects.get(pk=recovery.pk).response == body["response"]
+
+
+def test_a_signed_recovery_with_its_figures_reference_and_documents(cast):
+    recovery = _case(cast)
+    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
+    recovery.refresh_from_db()
+    on = date(2022, 10, 10)
+    _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=date(2022, 12, 15), on=on)
+    prepared = service.prepare_recovery(recovery, actor=cast.official, due_on=date(2022, 12, 15), version=digest,
+                                        on=on)
+    url = f"/api/v1/projects/{cast.project.reference}/recoveries/{recovery.pk}"
+    # Prepared but not signed: the draft's figures are the officials' still.
+    assert _client(cast.lead).get(url).json()["decision"] is None
+    decided = service.sign_recovery(prepared, actor=cast.second_official, version=prepared.sha256, on=on)
+    service.record_recovery_return(decided, actor=cast.official, returned_on=date(2022, 12, 1), amount="10 000,00")
+    service.waive_recovery(decided, actor=cast.official, principal="5 000,00", interest=False, reasons="Kohtuus.")
+    for user in (cast.lead, cast.partner):
+        body = _client(user).get(url).json()
+        decision = body["decision"]
+        assert (decision["decided_on"], decision["due_on"], decision["amount"]) == ("2022-10-10", "2022-12-15",
+                                                                                    "40000.00")
+        assert decision["total"] == decided.snapshot["total"] and decision["sha256"] == decided.sha256
+        assert decision["reference_number"] == reference_of(RECOVERY_PREFIX, decided.pk)
+        assert decision["amount_due"] == "25000.00"
+        assert len(decision["documents"]) == 6
+        assert [r["amount"] for r in body["returns"]] == ["10000.00"]
+        assert [(w["principal"], w["reasons"]) for w in body["waivers"]] == [("5000.00", "Kohtuus.")]
+    assert _client(cast.outsider).get(url).status_code == 404
+
+
+def test_the_amending_decisions(cast):
+    url = f"/api/v1/projects/{cast.project.reference}/amending-decisions"
+    assert _client(cast.lead).get(url).json() == []
+    request = changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="Viivästys.",
+                                     new_end=date(2021, 12, 15))
+    request = changes.approve_request(request, actor=cast.official, version=request.version)
+    decision = changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True)
+    for user in (cast.lead, cast.partner, cast.official):
+        [body] = _client(user).get(url).json()
+        assert (body["id"], body["change_request"], body["kind"], body["sha256"]) == (
+            decision.pk, request.pk, "extension", decision.snapshot_sha256)
+        assert [d["url"] for d in body["documents"]] == [
+            f"http://testserver/projects/{cast.project.reference}/changes/decisions/{decision.pk}/{lang}/"
+            for lang in ("fi", "sv")]
+    assert _client(cast.outsider).get(url).status_code == 404

@@ -1,0 +1,57 @@
+"""Signed recovery decisions are receivables beside settlements' amounts to return, each with its own Finnish
+reference number, listed once, ever."""
+
+from datetime import date
+
+import pytest
+
+from avustus.actors import SYSTEM
+from avustus.audit.models import AuditEntry
+from avustus.errors import NotAllowed
+from avustus.payments.payment_file import RECOVERY_PREFIX, reference_of
+from avustus.rules.reference_number import finnish_reference
+from avustus.settlement import recovery as service
+from avustus.settlement.models import Recovery
+from avustus.settlement.receivables import RECEIVABLE_COLUMNS, produce_receivables_file, recovery_reference
+from tests.settlement.test_end_to_end import _through_two_payments
+from tests.settlement.test_recovery import _decided, _started
+
+pytestmark = pytest.mark.django_db
+
+DECIDED_ON = date(2022, 10, 10)
+
+
+def test_a_signed_recovery_is_listed_once_with_its_own_reference_number(cast):
+    _through_two_payments(cast)
+    recovery = _started(cast)
+    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
+    # Not signed yet: nothing to list.
+    assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None
+    recovery.refresh_from_db()
+    decided = _decided(cast, recovery, on=DECIDED_ON)
+    assert produce_receivables_file(date(2022, 10, 9), actor=SYSTEM) is None  # another day's file
+    made = produce_receivables_file(DECIDED_ON, actor=SYSTEM)
+    header, row, *rest = made.content.split("\r\n")
+    assert header.split(";") == RECEIVABLE_COLUMNS and rest == [""]
+    cells = dict(zip(RECEIVABLE_COLUMNS, row.split(";"), strict=True))
+    reference = recovery_reference(decided)
+    assert reference == reference_of(RECOVERY_PREFIX, decided.pk) == finnish_reference(f"3{decided.pk:06d}")
+    assert reference.startswith("3")
+    assert cells["amount"] == "40000,00" and cells["reference"] == reference
+    assert cells["project"] == cast.project.reference and cells["settlement"] == ""
+    assert cells["recovery"] == f"{decided.pk}/{decided.sha256[:12]}"
+    assert Recovery.objects.get(pk=decided.pk).receivable_file == made
+    assert AuditEntry.objects.get(action="settlement.receivables_file_produced").data["recoveries"] == [decided.pk]
+    # Never twice.
+    assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None
+
+
+def test_only_payment_approvers_produce_it_and_a_refusal_lists_nothing(cast):
+    _through_two_payments(cast)
+    recovery = _started(cast)
+    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
+    recovery.refresh_from_db()
+    decided = _decided(cast, recovery, on=DECIDED_ON)
+    with pytest.raises(NotAllowed):
+        produce_receivables_file(DECIDED_ON, actor=cast.lead)
+    assert Recovery.objects.get(pk=decided.pk).receivable_file is None
