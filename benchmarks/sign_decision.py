@@ -22,12 +22,19 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shlex
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import timedelta
 from decimal import Decimal
+
+
+def _max_rss_mb() -> float:
+    """The process's peak resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -55,6 +62,7 @@ def main() -> None:
     from avustus.decisions.documents.snapshot import decision_snapshot
     from avustus.decisions.models import Decision, Outcome
     from avustus.messaging import worker
+    from avustus.projects.models import FundedProject
     from avustus.registry.models import Organisation
     from avustus.registry.services import sync_registry
 
@@ -106,13 +114,20 @@ def main() -> None:
     signing.preview_html(snapshot, "fi")
     preview_s = time.perf_counter() - started
 
+    tracemalloc.start()
     with CaptureQueriesContext(connection) as queries:
         started, cpu = time.perf_counter(), time.process_time()
         signed = signing.sign_decision(decision, actor=minister, shown=shown)
         sign_s, sign_cpu_s = time.perf_counter() - started, time.process_time() - cpu
+    sign_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    rss_after_sign_mb = _max_rss_mb()
     started = time.perf_counter()
     worker.run(until_idle=True)
     documents_s = time.perf_counter() - started
+    projects = FundedProject.objects.filter(first_decision=signed).count()
+    if projects != granted:
+        sys.exit(f"the projects were not made: {projects} of {granted}")
     documents = signed.documents.count()
     if documents != 8 or signing.verify_signed_decision(Decision.objects.get(pk=signed.pk)):
         sys.exit(f"the documents were not stored whole: {documents} of 8")
@@ -123,17 +138,19 @@ def main() -> None:
     result = {"applications": n, "granted": granted, "deferred": deferred, "database": engine,
               "setup_s": round(setup_s, 3), "preview_s": round(preview_s, 3), "sign_s": round(sign_s, 3),
               "sign_cpu_s": round(sign_cpu_s, 3),
-              "sign_queries": len(queries), "documents_s": round(documents_s, 3), "documents": documents,
+              "sign_queries": len(queries), "sign_peak_mb": round(sign_peak_mb, 1),
+              "rss_after_sign_mb": round(rss_after_sign_mb), "rss_peak_mb": round(_max_rss_mb()),
+              "projects": projects, "documents_s": round(documents_s, 3), "documents": documents,
               "pdf_fi_bytes": pdf_bytes, "python": platform.python_version(), "command": command}
     if args.as_json:
         print(json.dumps(result))
         return
     print(f"# {platform.python_implementation()} {platform.python_version()}, {engine}; "
           f"{n} applications ({granted} granted, {deferred} deferred); set-up {setup_s:.1f} s")
-    print(f"{'preview s':>10} {'sign s':>8} {'sign cpu s':>11} {'sign queries':>13} {'documents s':>12} "
-          f"{'pdf fi bytes':>13}")
-    print(f"{preview_s:>10.3f} {sign_s:>8.3f} {sign_cpu_s:>11.3f} {len(queries):>13} {documents_s:>12.3f} "
-          f"{pdf_bytes:>13}")
+    print(f"{'preview s':>10} {'sign s':>8} {'sign cpu s':>11} {'sign queries':>13} {'sign peak MB':>13} "
+          f"{'documents s':>12} {'peak RSS MB':>12} {'pdf fi bytes':>13}")
+    print(f"{preview_s:>10.3f} {sign_s:>8.3f} {sign_cpu_s:>11.3f} {len(queries):>13} {sign_peak_mb:>13.1f} "
+          f"{documents_s:>12.3f} {result['rss_peak_mb']:>12} {pdf_bytes:>13}")
     print("# command:", command)
 
 
