@@ -5,8 +5,15 @@ from avustus import events
 
 def on_decision_signed(sender, *, decision, actor, **kwargs) -> None:
     from avustus.projects.services import follow_decision
+    from avustus.projects.tasks import follow_signed_decision
 
-    follow_decision(decision, actor=actor)
+    if decision.signed_in_avustus:
+        # Signed here: the signature returns at once and a task makes the projects. Enqueued in the signing
+        # transaction, like the documents' task: a signature that rolls back leaves no task, a committed one has it.
+        follow_signed_decision.enqueue(decision.pk)
+    else:
+        # Imported (or the demo's history): the import reports the projects it made, so they are made now, in bulk.
+        follow_decision(decision, actor=actor)
 
 
 def connect() -> None:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from avustus.accounts import permissions
+from avustus.actors import SYSTEM
 from avustus.applications.models import BudgetLine, ConsortiumMember
 from avustus.audit.chain import record
 from avustus.calls.models import Call
@@ -27,7 +28,8 @@ from avustus.rules.schedule import report_schedule
 def follow_decision(decision: Decision, *, actor) -> list[FundedProject]:
     """Make or update the funded project of each granted outcome of a signed decision; idempotent.
 
-    Runs inside the transaction that signed or imported the decision. An outcome that is no longer a grant
+    Runs inside the transaction that imported the decision, or in the task a decision signed in Avustus enqueues
+    (``follow_signed_decision``; ``projects.receivers`` chooses). An outcome that is no longer a grant
     (a later decision took it back) cancels the project it had, which is kept with its history.
 
     New projects are made in bulk, a fixed number of statements however many grants the decision has: the
@@ -64,6 +66,19 @@ def follow_decision(decision: Decision, *, actor) -> list[FundedProject]:
                 touched.append(project)
         touched.extend(_create(new, decision, actor=actor))
     return touched
+
+
+def follow_signed_decision(decision_id: int) -> int:
+    """The projects task's work: follow a decision signed in Avustus, as the system; the number of projects touched.
+
+    Under the decision's row lock, so that a second run of the task waits for the first and then finds the
+    projects made (``follow_decision`` is idempotent) instead of making them twice.
+    """
+    with transaction.atomic():
+        # The snapshot (megabytes for a large round) is not needed to make projects.
+        decision = (Decision.objects.select_for_update(of=("self",)).select_related("call").defer("snapshot")
+                    .get(pk=decision_id))
+        return len(follow_decision(decision, actor=SYSTEM))
 
 
 def _amend(project: FundedProject, outcome: Outcome, decision: Decision, *, actor) -> FundedProject:
