@@ -84,10 +84,10 @@ def follow_signed_decision(decision_id: int) -> int:
 def _amend(project: FundedProject, outcome: Outcome, decision: Decision, *, actor) -> FundedProject:
     if project.outcome_id == outcome.pk:
         return project  # the same decision again: nothing to do
-    _refuse_incomplete(outcome, decision)
+    grant, _decided_on = _terms(outcome, decision)
     before = str(project.grant)
     project.outcome = outcome
-    project.grant = outcome.amount_granted
+    project.grant = grant
     project.special_conditions = list(outcome.special_conditions)
     project.state = FundedProject.State.IN_PROGRESS
     project.version += 1
@@ -97,29 +97,29 @@ def _amend(project: FundedProject, outcome: Outcome, decision: Decision, *, acto
     return project
 
 
-def _refuse_incomplete(outcome: Outcome, decision: Decision) -> None:
+def _terms(outcome: Outcome, decision: Decision) -> tuple[Decimal, date]:
+    """The grant's amount and the decision's date, which a project needs; Invalid without them."""
     if outcome.amount_granted is None or decision.decided_on is None:
         # The database refuses a grant without an amount; the schedule counts from the decision's date.
         raise Invalid(_("A grant needs its amount and the date of its decision."))
+    return outcome.amount_granted, decision.decided_on
 
 
 def _create(outcomes: list[Outcome], decision: Decision, *, actor) -> list[FundedProject]:
     """A project for each of these granted outcomes (of applications without one), in bulk."""
     if not outcomes:
         return []
-    for outcome in outcomes:
-        _refuse_incomplete(outcome, decision)
+    terms = [(outcome, *_terms(outcome, decision)) for outcome in outcomes]  # all checked before any is written
     call = decision.call
     projects = FundedProject.objects.bulk_create(
         FundedProject(application=outcome.application, call=call, first_decision=decision, outcome=outcome,
-                      reference=outcome.application.reference, decided_on=decision.decided_on,
-                      grant=outcome.amount_granted, aid_rate=call.aid_rate,
-                      group_condition=outcome.group.condition_fi if outcome.group else "",
+                      reference=outcome.application.reference, decided_on=decided_on, grant=grant,
+                      aid_rate=call.aid_rate, group_condition=outcome.group.condition_fi if outcome.group else "",
                       special_conditions=list(outcome.special_conditions), implementation_end=call.implementation_end)
-        for outcome in outcomes)
+        for outcome, grant, decided_on in terms)
     _copy_budgets(projects)
     # Every new project counts its reports from the same decision's date: one schedule for all of them.
-    schedule = _schedule(call, decision.decided_on)
+    schedule = _schedule(call, terms[0][2])
     ScheduleEntry.objects.bulk_create(
         ScheduleEntry(project=project, kind=due.kind, number=due.number, computed_due_on=due.computed_due_on,
                       due_on=due.due_on)
