@@ -12,7 +12,8 @@ def on_decision_signed(sender, *, decision, actor, **kwargs) -> None:
         # transaction, like the documents' task: a signature that rolls back leaves no task, a committed one has it.
         follow_signed_decision.enqueue(decision.pk)
     else:
-        # Imported (or the demo's history): the import reports the projects it made, so they are made now, in bulk.
+        # Imported (or the demo's history): a decision signed long ago, whose projects the command's user and the
+        # demo expect when it returns; made now, in bulk, in the import's transaction.
         follow_decision(decision, actor=actor)
 
 
