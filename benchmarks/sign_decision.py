@@ -8,32 +8,47 @@ bulk inserts, then measures what the decision-maker waits for and what runs afte
 - ``sign_s``: the signature (``decisions.signing.sign_decision``: one transaction that freezes the snapshot,
   records it and enqueues the documents' task), ``sign_cpu_s`` the processor time this process spent on it
   (on a shared machine, wall time includes waiting for a core), and ``sign_queries``, the SQL statements it issues;
-- ``documents_s``: from the signature's return until the documents exist, by ``avustus worker --until-idle``
-  (every document, fi and sv, html, pdf, json and txt, rendered from the signed snapshot and stored once).
+- ``sign_peak_mb`` (with ``--trace-memory``): the most memory the signature's Python objects took at once
+  (tracemalloc, which slows the signature two- or threefold: the times of such a run are not comparable);
+  ``rss_after_sign_mb``: the process's peak resident memory up to the signature's return, set-up included;
+- ``projects_s``: the projects' task's work (``projects.services.follow_signed_decision``), run right after;
+- ``documents_s``: then until the documents exist, by ``avustus worker --until-idle`` (the projects' task finding
+  nothing to do, then every document, fi and sv, html, pdf, json and txt, rendered from the signed snapshot and
+  stored once, and the decision letters queued); ``rss_peak_mb`` the process's peak after it.
 
 Prints a table, or with ``--json`` one JSON object, followed by the command that reproduces the run. The
 times are for comparing changes on one machine, never asserted (the tests prove that signing renders nothing).
 
     uv run python benchmarks/sign_decision.py --applications 5000
     uv run python benchmarks/sign_decision.py --applications 5000 --json
+    uv run python benchmarks/sign_decision.py --applications 5000 --trace-memory
 """
 
 import argparse
 import json
 import os
 import platform
+import resource
 import shlex
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import timedelta
 from decimal import Decimal
+
+
+def _max_rss_mb() -> float:
+    """The process's peak resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=5000)
     parser.add_argument("--json", action="store_true", dest="as_json")
+    parser.add_argument("--trace-memory", action="store_true",
+                        help="trace the signature's Python allocations (its peak; slows the signature down)")
     args = parser.parse_args()
     os.environ.setdefault("AVUSTUS_DATA_DIR", tempfile.mkdtemp(prefix="avustus-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "avustus.settings")
@@ -55,6 +70,8 @@ def main() -> None:
     from avustus.decisions.documents.snapshot import decision_snapshot
     from avustus.decisions.models import Decision, Outcome
     from avustus.messaging import worker
+    from avustus.projects.models import FundedProject
+    from avustus.projects.services import follow_signed_decision
     from avustus.registry.models import Organisation
     from avustus.registry.services import sync_registry
 
@@ -106,13 +123,25 @@ def main() -> None:
     signing.preview_html(snapshot, "fi")
     preview_s = time.perf_counter() - started
 
+    if args.trace_memory:
+        tracemalloc.start()
     with CaptureQueriesContext(connection) as queries:
         started, cpu = time.perf_counter(), time.process_time()
         signed = signing.sign_decision(decision, actor=minister, shown=shown)
         sign_s, sign_cpu_s = time.perf_counter() - started, time.process_time() - cpu
+    sign_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20 if args.trace_memory else None
+    tracemalloc.stop()
+    rss_after_sign_mb = _max_rss_mb()
+    started = time.perf_counter()
+    # The projects' task's work, timed apart; the worker then finds the projects made and changes nothing.
+    follow_signed_decision(signed.pk)
+    projects_s = time.perf_counter() - started
     started = time.perf_counter()
     worker.run(until_idle=True)
     documents_s = time.perf_counter() - started
+    projects = FundedProject.objects.filter(first_decision=signed).count()
+    if projects != granted:
+        sys.exit(f"the projects were not made: {projects} of {granted}")
     documents = signed.documents.count()
     if documents != 8 or signing.verify_signed_decision(Decision.objects.get(pk=signed.pk)):
         sys.exit(f"the documents were not stored whole: {documents} of 8")
@@ -123,16 +152,21 @@ def main() -> None:
     result = {"applications": n, "granted": granted, "deferred": deferred, "database": engine,
               "setup_s": round(setup_s, 3), "preview_s": round(preview_s, 3), "sign_s": round(sign_s, 3),
               "sign_cpu_s": round(sign_cpu_s, 3),
-              "sign_queries": len(queries), "documents_s": round(documents_s, 3), "documents": documents,
+              "sign_queries": len(queries), "sign_peak_mb": sign_peak_mb and round(sign_peak_mb, 1),
+              "rss_after_sign_mb": round(rss_after_sign_mb), "rss_peak_mb": round(_max_rss_mb()),
+              "projects": projects, "projects_s": round(projects_s, 3), "documents_s": round(documents_s, 3),
+              "documents": documents,
               "pdf_fi_bytes": pdf_bytes, "python": platform.python_version(), "command": command}
     if args.as_json:
         print(json.dumps(result))
         return
     print(f"# {platform.python_implementation()} {platform.python_version()}, {engine}; "
           f"{n} applications ({granted} granted, {deferred} deferred); set-up {setup_s:.1f} s")
-    print(f"{'preview s':>10} {'sign s':>8} {'sign cpu s':>11} {'sign queries':>13} {'documents s':>12} "
-          f"{'pdf fi bytes':>13}")
-    print(f"{preview_s:>10.3f} {sign_s:>8.3f} {sign_cpu_s:>11.3f} {len(queries):>13} {documents_s:>12.3f} "
+    traced = "-" if sign_peak_mb is None else f"{sign_peak_mb:.1f}"
+    print(f"{'preview s':>10} {'sign s':>8} {'sign cpu s':>11} {'sign queries':>13} {'sign peak MB':>13} "
+          f"{'RSS at sign MB':>15} {'projects s':>11} {'documents s':>12} {'peak RSS MB':>12} {'pdf fi bytes':>13}")
+    print(f"{preview_s:>10.3f} {sign_s:>8.3f} {sign_cpu_s:>11.3f} {len(queries):>13} {traced:>13} "
+          f"{result['rss_after_sign_mb']:>15} {projects_s:>11.3f} {documents_s:>12.3f} {result['rss_peak_mb']:>12} "
           f"{pdf_bytes:>13}")
     print("# command:", command)
 

@@ -201,3 +201,17 @@ def _call_parts_forgotten():
 
     parts.forget()
     yield
+
+
+def run_project_tasks() -> int:
+    """Run the pending tasks that make a decision's funded projects after it is signed in Avustus, as the worker
+    would (called directly, so that it works inside a test's transaction); the number run."""
+    from django_tasks_db.models import DBTaskResult
+
+    from avustus.projects.tasks import follow_signed_decision
+
+    pending = list(DBTaskResult.objects.filter(status="READY", task_path=follow_signed_decision.module_path))
+    for result in pending:
+        follow_signed_decision.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+        DBTaskResult.objects.filter(pk=result.pk).update(status="SUCCESSFUL")
+    return len(pending)

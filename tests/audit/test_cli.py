@@ -56,13 +56,15 @@ def test_history_of_an_application_newest_first(round_2020):
         record("test.elsewhere", round_2020, actor=SYSTEM)
     status, out, _err = run_audit("history", application.reference, "--json")
     items = json.loads(out)
-    # The round's import is in the history too: it is the decision on the application.
-    assert status == 0 and [i["action"] for i in items] == ["test.second", "test.first", "decision.imported"]
+    # The round's import is in the history too: it is the decision on the application (and the projects it made).
+    assert status == 0 and [i["action"] for i in items] == ["test.second", "test.first", "projects.created",
+                                                            "decision.imported"]
     assert items[1]["data"] == {"before": {"x": 1}, "after": {"x": 2}} and items[1]["who"] == "system"
     assert items[1]["actor"] == {"kind": "system", "id": None}
     status, out, _err = run_audit("history", application.reference)
-    assert [line.split()[3] for line in out.splitlines()] == ["test.second", "test.first", "decision.imported"]
-    assert [line.split()[2] for line in out.splitlines()] == ["(system)", "(system)", "(system)"]
+    assert [line.split()[3] for line in out.splitlines()] == ["test.second", "test.first", "projects.created",
+                                                            "decision.imported"]
+    assert [line.split()[2] for line in out.splitlines()] == ["(system)"] * 4
     status, _out, err = run_audit("history", "no-such-reference")
     assert status == 1 and "no-such-reference" in err
 

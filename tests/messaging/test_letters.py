@@ -136,3 +136,17 @@ def test_a_later_decision_letter_and_the_rectification_messages(granted, person)
     amended = OutboundMessage.objects.filter(event="decision_letter", application=application).exclude(
         decision=decision)
     assert amended.filter(subject__startswith="Ändringsbeslut").exists()  # the new decision's own letter
+
+
+def test_the_letters_read_the_decisions_snapshot_at_most_once_not_with_every_outcome(granted):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    decision = granted[0]
+    with CaptureQueriesContext(connection) as queries:
+        events.decision_documents_ready.send(Decision, decision=decision, actor=SYSTEM)
+    # Joined to the outcomes, the snapshot (megabytes for a large round) came once per row: 5,000 ran out of memory.
+    joined = [q["sql"] for q in queries if 'FROM "decisions_outcome"' in q["sql"] and '"snapshot"' in q["sql"]]
+    assert joined == []
+    assert set(letters(granted[2])) == {"yhteys@kunta.example.fi", "kirjaamo@lead.example.fi",
+                                        "kirjaamo@partner.example.fi"}

@@ -21,7 +21,11 @@ def test_the_2020_round_imported_gives_a_project_per_grant(round_2020):
     assert project.decided_on == date(2020, 2, 26)
     assert project.aid_rate == Decimal("0.8500")
     assert project.instalments == 3
-    assert AuditEntry.objects.filter(action="project.created", application_reference=project.reference).count() == 1
+    # One entry on the decision names every project made, with its grant: the application's history shows it.
+    (created,) = AuditEntry.objects.filter(action="projects.created")
+    assert (created.target_type, created.target_id) == ("decisions.decision", str(project.first_decision_id))
+    assert len(created.data["projects"]) == 27 and created.data["projects"][project.reference] == str(project.grant)
+    assert created.data["reports_due"] == 6
 
 
 def test_the_2020_schedule_is_every_four_months_moved_off_days_a_time_limit_cannot_end(round_2020):

@@ -101,8 +101,9 @@ def on_decision_documents_ready(sender, *, decision, actor, **kwargs) -> None:
     from avustus.messaging.letters import letter_context
 
     today = timezone.localdate()
-    outcomes = (decision.outcomes.select_related("application__call", "application__created_by", "decision__amends",
-                                                 "decision__call__programme")
+    # Not select_related("decision..."): every outcome's row would carry its own copy of the signed snapshot
+    # (megabytes for a large round; 5,000 applications ran out of memory). ``decision`` is read once instead.
+    outcomes = (decision.outcomes.select_related("application__call", "application__created_by")
                 .prefetch_related("application__members__organisation"))
     for outcome in outcomes:
         application = outcome.application

@@ -6,6 +6,7 @@ grant); doing it twice changes nothing. Everything else here is an official's st
 ``accounts.permissions`` and audited in the same transaction.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,7 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from avustus.accounts import permissions
-from avustus.applications.models import ConsortiumMember
+from avustus.actors import SYSTEM
+from avustus.applications.models import BudgetLine, ConsortiumMember
 from avustus.audit.chain import record
 from avustus.calls.models import Call
 from avustus.decisions.models import Decision, Outcome
@@ -26,20 +28,33 @@ from avustus.rules.schedule import report_schedule
 def follow_decision(decision: Decision, *, actor) -> list[FundedProject]:
     """Make or update the funded project of each granted outcome of a signed decision; idempotent.
 
-    Runs inside the transaction that signed or imported the decision. An outcome that is no longer a grant
+    Runs inside the transaction that imported the decision, or in the task a decision signed in Avustus enqueues
+    (``follow_signed_decision``; ``projects.receivers`` chooses). An outcome that is no longer a grant
     (a later decision took it back) cancels the project it had, which is kept with its history.
+
+    New projects are made in bulk, a fixed number of statements however many grants the decision has: the
+    projects, their approved budgets and their schedules in one insert each, and one audit entry on the
+    decision naming every project made (the decision's entries are in each of its applications' history).
+    Amending or cancelling an existing project (a later decision, a handful of rows) is a write and an entry each.
     """
     if decision.status != Decision.Status.SIGNED:
         return []
-    touched = []
+    touched: list[FundedProject] = []
     # Inside the signing or import transaction it joins it; called alone (the demo, a repair) it is its own.
     with transaction.atomic():
-        outcomes = (decision.outcomes.select_related("application", "group", "decision")
-                    .prefetch_related("application__members", "application__budget_lines"))
+        # Never select_related("decision"): every row would carry its own copy of the signed snapshot (megabytes
+        # for a large round), memory growing with the square of the round's size.
+        outcomes = list(decision.outcomes.select_related("application", "group").order_by("pk"))
+        existing = {p.application_id: p for p in FundedProject.objects.select_for_update()
+                    .filter(application_id__in=decision.outcomes.values("application_id"))}
+        new: list[Outcome] = []
         for outcome in outcomes:
-            project = FundedProject.objects.select_for_update().filter(application=outcome.application).first()
+            project = existing.get(outcome.application_id)
             if outcome.kind == Outcome.Kind.GRANTED:
-                touched.append(_grant(project, outcome, decision, actor=actor))
+                if project is None:
+                    new.append(outcome)
+                else:
+                    touched.append(_amend(project, outcome, decision, actor=actor))
             elif (project is not None and project.outcome_id != outcome.pk
                   and project.state != project.State.CANCELLED):
                 project.outcome = outcome
@@ -49,69 +64,104 @@ def follow_decision(decision: Decision, *, actor) -> list[FundedProject]:
                 record("project.cancelled", project, actor=actor,
                        data={"decision": decision.pk, "outcome": outcome.kind})
                 touched.append(project)
+        touched.extend(_create(new, decision, actor=actor))
     return touched
 
 
-def _grant(project: FundedProject | None, outcome: Outcome, decision: Decision, *, actor) -> FundedProject:
-    grant = outcome.amount_granted
-    decided_on = decision.decided_on
-    if grant is None or decided_on is None:  # the database refuses a grant without an amount; a date is required
-        raise Invalid(_("A grant needs its amount and the date of its decision."))
-    if project is not None:
-        if project.outcome_id == outcome.pk:
-            return project  # the same decision again: nothing to do
-        before = str(project.grant)
-        project.outcome = outcome
-        project.grant = grant
-        project.special_conditions = list(outcome.special_conditions)
-        project.state = FundedProject.State.IN_PROGRESS
-        project.version += 1
-        project.save(update_fields=["outcome", "grant", "special_conditions", "state", "version", "updated_at"])
-        record("project.grant_amended", project, actor=actor,
-               data={"decision": decision.pk, "grant_before": before, "grant": str(project.grant)})
-        return project
-    call = decision.call
-    application = outcome.application
-    project = FundedProject.objects.create(
-        application=application, call=call, first_decision=decision, outcome=outcome,
-        reference=application.reference, decided_on=decided_on, grant=grant,
-        aid_rate=call.aid_rate, group_condition=outcome.group.condition_fi if outcome.group else "",
-        special_conditions=list(outcome.special_conditions), implementation_end=call.implementation_end,
-    )
-    _copy_budget(project)
-    entries = _write_schedule(project)
-    record("project.created", project, actor=actor,
-           data={"decision": decision.pk, "grant": str(project.grant), "reports_due": len(entries)})
+def follow_signed_decision(decision_id: int) -> int:
+    """The projects task's work: follow a decision signed in Avustus, as the system; the number of projects touched.
+
+    Under the decision's row lock, so that a second run of the task waits for the first and then finds the
+    projects made (``follow_decision`` is idempotent) instead of making them twice.
+    """
+    with transaction.atomic():
+        # The snapshot (megabytes for a large round) is not needed to make projects.
+        decision = (Decision.objects.select_for_update(of=("self",)).select_related("call").defer("snapshot")
+                    .get(pk=decision_id))
+        return len(follow_decision(decision, actor=SYSTEM))
+
+
+def _amend(project: FundedProject, outcome: Outcome, decision: Decision, *, actor) -> FundedProject:
+    if project.outcome_id == outcome.pk:
+        return project  # the same decision again: nothing to do
+    grant, _decided_on = _terms(outcome, decision)
+    before = str(project.grant)
+    project.outcome = outcome
+    project.grant = grant
+    project.special_conditions = list(outcome.special_conditions)
+    project.state = FundedProject.State.IN_PROGRESS
+    project.version += 1
+    project.save(update_fields=["outcome", "grant", "special_conditions", "state", "version", "updated_at"])
+    record("project.grant_amended", project, actor=actor,
+           data={"decision": decision.pk, "grant_before": before, "grant": str(project.grant)})
     return project
 
 
-def _copy_budget(project: FundedProject) -> None:
-    """The budget as applied, summed per category and member; a line naming no member is the lead's."""
-    application = project.application
-    lead = next((m for m in application.members.all() if m.role == ConsortiumMember.Role.LEAD), None)
-    cells: dict[tuple[int, int | None], list[Decimal]] = {}
-    for line in application.budget_lines.all():
+def _terms(outcome: Outcome, decision: Decision) -> tuple[Decimal, date]:
+    """The grant's amount and the decision's date, which a project needs; Invalid without them."""
+    if outcome.amount_granted is None or decision.decided_on is None:
+        # The database refuses a grant without an amount; the schedule counts from the decision's date.
+        raise Invalid(_("A grant needs its amount and the date of its decision."))
+    return outcome.amount_granted, decision.decided_on
+
+
+def _create(outcomes: list[Outcome], decision: Decision, *, actor) -> list[FundedProject]:
+    """A project for each of these granted outcomes (of applications without one), in bulk."""
+    if not outcomes:
+        return []
+    terms = [(outcome, *_terms(outcome, decision)) for outcome in outcomes]  # all checked before any is written
+    call = decision.call
+    projects = FundedProject.objects.bulk_create(
+        FundedProject(application=outcome.application, call=call, first_decision=decision, outcome=outcome,
+                      reference=outcome.application.reference, decided_on=decided_on, grant=grant,
+                      aid_rate=call.aid_rate, group_condition=outcome.group.condition_fi if outcome.group else "",
+                      special_conditions=list(outcome.special_conditions), implementation_end=call.implementation_end)
+        for outcome, grant, decided_on in terms)
+    _copy_budgets(projects)
+    # Every new project counts its reports from the same decision's date: one schedule for all of them.
+    schedule = _schedule(call, terms[0][2])
+    ScheduleEntry.objects.bulk_create(
+        ScheduleEntry(project=project, kind=due.kind, number=due.number, computed_due_on=due.computed_due_on,
+                      due_on=due.due_on)
+        for project in projects for due in schedule)
+    record("projects.created", decision, actor=actor,
+           data={"projects": {p.reference: str(p.grant) for p in projects}, "reports_due": len(schedule)})
+    return projects
+
+
+def _copy_budgets(projects: list[FundedProject]) -> None:
+    """Each budget as applied, summed per category and member; a line naming no member is the lead's."""
+    by_application = {p.application_id: p for p in projects}
+    applications = list(by_application)
+    leads = dict(ConsortiumMember.objects.filter(application_id__in=applications, role=ConsortiumMember.Role.LEAD)
+                 .values_list("application_id", "pk"))
+    cells: dict[tuple[int, int, int | None], list[Decimal]] = {}
+    for line in BudgetLine.objects.filter(application_id__in=applications).order_by("pk"):
         # Budget lines may name a member (when the application form asks for it); else the lead's.
-        member_id = getattr(line, "member_id", None) or (lead.pk if lead else None)
-        cell = cells.setdefault((line.category_id, member_id), [Decimal(0), Decimal(0)])
+        member_id = getattr(line, "member_id", None) or leads.get(line.application_id)
+        cell = cells.setdefault((line.application_id, line.category_id, member_id), [Decimal(0), Decimal(0)])
         cell[0] += line.amount_vat_free
         cell[1] += line.vat
     ApprovedBudgetLine.objects.bulk_create(
-        ApprovedBudgetLine(project=project, category_id=category_id, member_id=member_id,
+        ApprovedBudgetLine(project=by_application[application_id], category_id=category_id, member_id=member_id,
                            amount_vat_free=amounts[0], vat=amounts[1])
-        for (category_id, member_id), amounts in cells.items()
+        for (application_id, category_id, member_id), amounts in cells.items()
     )
 
 
-def _write_schedule(project: FundedProject) -> list[ScheduleEntry]:
-    call = project.call
+@dataclass(frozen=True)
+class _Due:
+    kind: str
+    number: int
+    computed_due_on: date
+    due_on: date
+
+
+def _schedule(call: Call, decided_on: date) -> list[_Due]:
+    """The reports due of a project decided on ``decided_on``, a date the officials announced for the call first."""
     announced = {(d.kind, d.number): d.due_on for d in call.report_dates.all()}
-    entries = [
-        ScheduleEntry(project=project, kind=due.kind, number=due.number, computed_due_on=due.due_on,
-                      due_on=announced.get((due.kind, due.number), due.due_on))
-        for due in report_schedule(project.decided_on, call.reporting_interval_months, call.final_report_due)
-    ]
-    return ScheduleEntry.objects.bulk_create(entries)
+    return [_Due(due.kind, due.number, due.due_on, announced.get((due.kind, due.number), due.due_on))
+            for due in report_schedule(decided_on, call.reporting_interval_months, call.final_report_due)]
 
 
 def project_for(user, reference: str) -> FundedProject:
