@@ -99,5 +99,7 @@ def test_the_demo_users_roles_are_granted_through_the_service(db):
 
     call_command("demo", "--no-serve", stdout=io.StringIO())
     entries = role_entries()
-    assert len(entries) == RoleGrant.objects.count() == 5
+    # One grant per demo login with a role: two officials (four eyes), the decision-maker, the reviewer, the
+    # applicant's staff and the auditor.
+    assert len(entries) == RoleGrant.objects.count() == 6
     assert all(action == "role.granted" and data["before"] is None for action, _who, data in entries)

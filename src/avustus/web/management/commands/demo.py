@@ -17,6 +17,7 @@ from avustus.calls.services import copy_call, publish_call
 from avustus.decisions.bundled import bundled_decision
 from avustus.decisions.round_import import import_parsed
 from avustus.rules.money import max_aid
+from avustus.settlement.rates import ensure_shipped_rates
 from avustus.web import demo_closure, demo_projects, demo_recovery
 
 DEMO_CALL = "kuntadigi-demo"
@@ -72,6 +73,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, port: int, no_serve: bool, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        # The shipped reference rates come with the migrations; a database emptied since (``avustus flush``, or a
+        # transactional test) lacks them, and the demo's closed grants compute interest on 2020–2022 dates.
+        ensure_shipped_rates()
         result = import_parsed(bundled_decision(), actor=SYSTEM, source_name="bundled 2020 round")
         logins = ensure_demo_users(result.call.programme)
         demo_addresses()  # before the demo's own submissions, so that they produce receipts too
