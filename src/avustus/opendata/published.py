@@ -6,9 +6,9 @@ decisions decide (an application's current outcome is the newest signed one, so 
 the state row's lock. A signing queues the rewrite as a task (``receivers``, ``tasks.refresh_published``); a
 reader that finds the table stale rewrites it itself only when that is quick (at most ``INLINE_OUTCOMES``
 outcomes to write, or a table never written) and otherwise reads it as it is, behind by the task's delay, rather
-than wait seconds for a big round. Decisions are signed a few times a year, imported rounds are signed decisions too, and
-signed outcomes never change, so nothing else can make the table stale. Whether the call is a draft is asked
-when reading, not stored.
+than wait seconds for a big round. Decisions are signed a few times a year, imported rounds are signed decisions
+too, and signed outcomes never change, so nothing else can make the table stale. Whether the call is a draft is
+asked when reading, not stored.
 """
 
 from datetime import date

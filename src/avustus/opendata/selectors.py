@@ -153,10 +153,15 @@ class Totals:
     granted_count: int
 
 
+def search_grants(search: GrantSearch) -> QuerySet[PublishedGrant]:
+    """What a search finds as published grants alone: what its totals add up and its pages are found in
+    (``web.paging``'s ``keys_from``: the same rows, ``position`` the order, the application's id the key)."""
+    return PublishedGrant.objects.exclude(call__status=Call.Status.DRAFT).filter(search.condition(on_grants=True))
+
+
 def search_totals(search: GrantSearch) -> Totals:
     """Counts and sums of a search, in one query on the published grants alone (the search's own page count)."""
-    found = PublishedGrant.objects.exclude(call__status=Call.Status.DRAFT).filter(search.condition(on_grants=True))
-    return totals(found)
+    return totals(search_grants(search))
 
 
 def totals(found: Any) -> Totals:

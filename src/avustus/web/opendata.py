@@ -33,6 +33,7 @@ from avustus.opendata.selectors import (
     public_programmes,
     published_applications,
     search_choices,
+    search_grants,
     search_totals,
 )
 from avustus.registry.models import Organisation
@@ -117,7 +118,8 @@ def grants(request):
         "year": ("f-year", _("Year of decision")), "min": ("f-min", _("Granted at least (EUR)")),
         "max": ("f-max", _("Granted at most (EUR)"))}
     return render(request, "web/open/grants.html", {
-        "page": keyset_page(request, listed(found), ORDER, count=figures.applications),
+        "page": keyset_page(request, listed(found), ORDER, count=figures.applications,
+                            keys_from=search_grants(search)),
         **_rows_context(),
         "totals": figures,
         "typed": typed,
@@ -170,7 +172,8 @@ def organisation_page(request, key: str):
     organisation = get_object_or_404(Organisation, key=key)
     found = organisation_applications(organisation)
     record = organisation_record(organisation, found)
-    page = keyset_page(request, found.prefetch_related(None), ORDER, count=record.applications)
+    page = keyset_page(request, found.prefetch_related(None), ORDER, count=record.applications,
+                       keys_from=search_grants(GrantSearch(organisation=organisation.key)))
     return render(request, "web/open/organisation.html", {"record": add_rows(record, page.rows), "page": page})
 
 
@@ -186,6 +189,7 @@ def programme_page(request, slug: str):
         "granted": sum((r.granted for r in rounds), Decimal("0.00")),
         "granted_count": sum(r.granted_count for r in rounds),
         "applications": applications,
-        "page": keyset_page(request, found, ORDER, count=applications),
+        "page": keyset_page(request, found, ORDER, count=applications,
+                            keys_from=search_grants(GrantSearch()).filter(programme=programme)),
         **_rows_context(),
     })
