@@ -4,7 +4,7 @@ Self-contained: given an empty database (a throwaway SQLite one by default, Post
 names one), it migrates, generates the data set (``avustus generate``: a round of N applications over every
 municipality, its earlier round of N/10 decided and signed, two other programmes' rounds), decides and signs
 the big round too (the outcomes ``rules.allocation`` proposes, as the generator does for the earlier one), so
-that N + N/10 applications are published, and times the first reader's rewrite of the published table. Then
+that N + N/10 applications are published, and times the rewrite of the published table (the signing's task). Then
 it starts ``avustus serve`` on a free loopback port and, for the search (all, and filtered by outcome), the
 page of the municipality with the most applications, and the programme's page, requests the first page, the
 50th (reached by following "next" 49 times, as a reader would; as far as "next" goes if there are fewer) and
@@ -73,7 +73,7 @@ def main() -> None:
     Call.objects.filter(pk=generated.round.pk).update(status=Call.Status.DECIDED)
     generation_s = time.perf_counter() - started
     started = time.perf_counter()
-    refresh()  # what the first reader after a signing pays, once
+    refresh()  # what the task a signing queues does (a reader only when the change is small)
     refresh_s = time.perf_counter() - started
 
     setup_test_environment()  # the test client's responses carry their template context (the page's links)

@@ -188,3 +188,24 @@ def test_any_search_is_answered_never_a_server_error(client, round_2020, params)
     assert set(response.context["errors"]) <= {"year", "min", "max"}
     exported = client.get(reverse("open-grants-export", args=["csv"]), params)
     assert exported.status_code in {200, 302}
+
+
+def test_the_pages_found_in_the_published_grants_are_the_lists_rows_back_and_forth(client, round_2020):
+    """The page's keys are read from ``PublishedGrant`` alone (``keys_from``): forward, from the last page back,
+    and with a key of the wrong type, the rows are the list's own in its order."""
+    from avustus.web.paging import _encode
+
+    rows = [a.pk for a in _get(client, reverse("open-grants"), outcome="granted").context["page"].rows]
+    assert rows == [a.pk for a in selectors_listed(outcome="granted")]
+    last = _get(client, reverse("open-grants"), last="1").context["page"]
+    back = _get(client, reverse("open-grants") + last.links["previous"]).context["page"]
+    first = _get(client, reverse("open-grants")).context["page"]
+    assert [a.pk for a in back.rows] == [a.pk for a in first.rows] and back.number == 1
+    forged = _get(client, reverse("open-grants"), after=_encode(["not a number"])).context["page"]
+    assert [a.pk for a in forged.rows] == [a.pk for a in first.rows]
+
+
+def selectors_listed(**search):
+    from avustus.opendata.selectors import ORDER, GrantSearch, published_applications
+
+    return GrantSearch(**search).apply(published_applications()).order_by(*(name for name, _d, _n in ORDER))

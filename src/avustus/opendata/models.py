@@ -8,8 +8,8 @@
 An application's current outcome is the newest outcome of a signed decision on it; finding it takes a sorted
 subquery per application, which at 20,000 applications made a search 1.6 s and every filter on the outcome, the
 amount or the year a scan. Outcomes of a signed decision never change (``Outcome.save`` refuses), so the answer
-changes only when a decision is signed: ``published.refresh`` rewrites this table then (the first reader after a
-signing does it, see ``published.ensure_fresh``), and every page reads it through indexes.
+changes only when a decision is signed: ``published.refresh`` rewrites this table then (a task the signing queues,
+or a reader when the change is small, see ``published.ensure_fresh``), and every page reads it through indexes.
 """
 
 from django.conf import settings

@@ -1,11 +1,14 @@
 """Keeping ``PublishedGrant`` what the signed decisions say: rewritten where a decision has been signed since.
 
 The signed decisions are counted and their newest id taken (one query on a small table); when that differs from
-what the table was written from, the first reader rewrites the rows of the applications that the newly signed
+what the table was written from, the rewrite replaces the rows of the applications that the newly signed
 decisions decide (an application's current outcome is the newest signed one, so only theirs can change), under
-the state row's lock. Decisions are signed a few times a year, imported rounds are signed decisions too, and
-signed outcomes never change, so nothing else can make the table stale. Whether the call is a draft is asked
-when reading, not stored.
+the state row's lock. A signing queues the rewrite as a task (``receivers``, ``tasks.refresh_published``); a
+reader that finds the table stale rewrites it itself only when that is quick (at most ``INLINE_OUTCOMES``
+outcomes to write, or a table never written) and otherwise reads it as it is, behind by the task's delay, rather
+than wait seconds for a big round. Decisions are signed a few times a year, imported rounds are signed decisions
+too, and signed outcomes never change, so nothing else can make the table stale. Whether the call is a draft is
+asked when reading, not stored.
 """
 
 from datetime import date
@@ -21,6 +24,8 @@ from avustus.decisions.models import Decision, Outcome
 from avustus.opendata.models import PublishedGrant, PublishedState
 
 BATCH = 2000
+# A reader rewrites a stale table itself up to this many outcomes to write (some 0.6 s); beyond, the task does.
+INLINE_OUTCOMES = 1000
 
 
 def position(call_id: int, application_id: int) -> int:
@@ -47,9 +52,15 @@ def ensure_fresh() -> str:
     Returns a stamp of what the table holds, which changes whenever it is rewritten: a key for caching what is
     worked out from it (``selectors.cached``)."""
     row = _signed()
-    if row["stored"] != fingerprint(row):
+    if row["stored"] != fingerprint(row) and (row["stored"] is None or _to_write() <= INLINE_OUTCOMES):
         return refresh()
     return f"{row['stored']}@{row['written']}"
+
+
+def _to_write() -> int:
+    """The outcomes of the signed decisions the table was not written from (what a rewrite would read)."""
+    written = PublishedState.objects.filter(pk=1).values_list("decisions", flat=True).first() or []
+    return Outcome.objects.filter(decision__status=Decision.Status.SIGNED).exclude(decision_id__in=written).count()
 
 
 def _newest(applications) -> dict[int, Any]:

@@ -9,3 +9,11 @@ def build_export(job_id: int) -> str:
     from avustus.opendata.background import run_export_job
 
     return run_export_job(job_id)
+
+
+@task()
+def refresh_published() -> str:
+    """Rewrite the published grants a signing changed (``published.refresh``; nothing when another run did)."""
+    from avustus.opendata.published import refresh
+
+    return refresh()

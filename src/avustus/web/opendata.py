@@ -33,6 +33,7 @@ from avustus.opendata.selectors import (
     public_programmes,
     published_applications,
     search_choices,
+    search_grants,
     search_totals,
 )
 from avustus.registry.models import Organisation
@@ -110,14 +111,17 @@ def _options(choices: dict[str, list[tuple[str, str]]], typed: dict) -> dict[str
 def grants(request):
     search, typed, errors = _search(request.GET)
     stamp = ensure_fresh()
-    found = search.apply(published_applications(checked=True))
+    # The search's conditions are on the page's keys only (``search_grants``): on the rows too, they let SQLite
+    # start from a filter's index and sort everything it finds instead of reading the page's 50 keys.
+    rows = listed(published_applications(checked=True))
     figures = cached(stamp, f"totals|{search!r}", lambda: search_totals(search))
     query = urlencode({k: typed[k] for k in FILTERS if typed[k]})
     fields: dict[str, tuple[str | None, str]] = {
         "year": ("f-year", _("Year of decision")), "min": ("f-min", _("Granted at least (EUR)")),
         "max": ("f-max", _("Granted at most (EUR)"))}
     return render(request, "web/open/grants.html", {
-        "page": keyset_page(request, listed(found), ORDER, count=figures.applications),
+        "page": keyset_page(request, rows, ORDER, count=figures.applications,
+                            keys_from=search_grants(search)),
         **_rows_context(),
         "totals": figures,
         "typed": typed,
@@ -170,7 +174,8 @@ def organisation_page(request, key: str):
     organisation = get_object_or_404(Organisation, key=key)
     found = organisation_applications(organisation)
     record = organisation_record(organisation, found)
-    page = keyset_page(request, found.prefetch_related(None), ORDER, count=record.applications)
+    page = keyset_page(request, found.prefetch_related(None), ORDER, count=record.applications,
+                       keys_from=search_grants(GrantSearch(organisation=organisation.key)))
     return render(request, "web/open/organisation.html", {"record": add_rows(record, page.rows), "page": page})
 
 
@@ -178,7 +183,7 @@ def programme_page(request, slug: str):
     programme = get_object_or_404(public_programmes(), slug=slug)
     rounds = programme_rounds(programme)
     applications = sum(r.applications for r in rounds)
-    found = listed(published_applications(checked=True).filter(published__programme=programme))
+    rows = listed(published_applications(checked=True))  # the programme is a condition on the keys (see grants)
     return render(request, "web/open/programme.html", {
         "programme": programme, "rounds": rounds,
         "chart": charts.over_time(programme, _lang(), rounds) if rounds else None,
@@ -186,6 +191,7 @@ def programme_page(request, slug: str):
         "granted": sum((r.granted for r in rounds), Decimal("0.00")),
         "granted_count": sum(r.granted_count for r in rounds),
         "applications": applications,
-        "page": keyset_page(request, found, ORDER, count=applications),
+        "page": keyset_page(request, rows, ORDER, count=applications,
+                            keys_from=search_grants(GrantSearch()).filter(programme=programme)),
         **_rows_context(),
     })

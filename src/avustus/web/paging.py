@@ -6,6 +6,11 @@ thousand costs hundreds of times the first. Here the links carry the sort key of
 order, read through the index that gives the order. The last page is read backwards from the end, sized
 so that it holds what a page counted from the start would (its "previous" pages then line up with
 those). The page number in the links is for the reader only; nothing is found by it.
+
+A list whose rows join several tables may name ``keys_from``: the same rows as one narrow table holding the order's
+columns under the same names and the rows' primary keys as its own. A page's keys are then read from that table
+alone, through its index, and the rows by those keys, in one statement: a planner left to choose where to start
+the join may start from the wide table and sort all of it (SQLite did, for the last page of 22,000: 480 ms).
 """
 
 import base64
@@ -131,12 +136,24 @@ def base_query(request) -> str:
     return query.urlencode()
 
 
-def keyset_page(request, queryset: QuerySet, order, *, count: int | None = None, size: int = PAGE_SIZE) -> Page:
+def keyset_page(request, queryset: QuerySet, order, *, count: int | None = None, size: int = PAGE_SIZE,
+                keys_from: QuerySet | None = None) -> Page:
     """The page of ``queryset`` the request asks, in ``order``: ``Key``s or (name, descending, nullable) tuples,
-    the last column unique in the list."""
+    the last column unique in the list; ``keys_from``: the same rows in a narrow table to find the page in (above)."""
     keys = tuple(k if isinstance(k, Key) else Key(*k) for k in order)
     if count is None:
         count = queryset.order_by().count()
+
+    def fetch(ordering: list, condition: Q, limit: int) -> list:
+        try:
+            if keys_from is None:
+                return list(queryset.order_by(*ordering).filter(condition)[:limit])
+            # No LIMIT outside: the page's keys are the subquery's; the rows are sorted by the same order.
+            found = keys_from.filter(condition).order_by(*ordering).values("pk")[:limit]
+            return list(queryset.filter(pk__in=found).order_by(*ordering))
+        except (ValidationError, ValueError, TypeError):  # a forged key of the wrong type finds nothing
+            return []
+
     num_pages = max(1, -(-count // size))
     forward_order = [k.order() for k in keys]
     backward_order = [k.reversed_order() for k in keys]
@@ -146,15 +163,15 @@ def keyset_page(request, queryset: QuerySet, order, *, count: int | None = None,
     before = after = False
     if request.GET.get("last"):
         number = num_pages
-        rows = _fetch(queryset.order_by(*backward_order), Q(), count - (num_pages - 1) * size or size)[::-1]
+        rows = fetch(backward_order, Q(), count - (num_pages - 1) * size or size)[::-1]
         before = count > len(rows)
     elif (cursor := request.GET.get("after") or request.GET.get("before")) is not None:
         values = _decode(cursor, len(keys))
         forward = "after" in request.GET
         if values is not None:
-            ordered = queryset.order_by(*(forward_order if forward else backward_order))
             nulls_large = connections[queryset.db].vendor == "postgresql"
-            rows = _fetch(ordered, _position(keys, values, forward, nulls_large), size + 1)
+            rows = fetch(forward_order if forward else backward_order, _position(keys, values, forward, nulls_large),
+                         size + 1)
             if forward:
                 rows, before, after = rows[:size], True, len(rows) > size
                 number = max(number, 2)
@@ -167,7 +184,7 @@ def keyset_page(request, queryset: QuerySet, order, *, count: int | None = None,
                 rows = None
     if rows is None:
         number = 1
-        rows = _fetch(queryset.order_by(*forward_order), Q(), size + 1)
+        rows = fetch(forward_order, Q(), size + 1)
         rows, after = rows[:size], len(rows) > size
     page = Page(rows, number, num_pages, count, base_query(request))
     if before:
@@ -181,13 +198,6 @@ def keyset_page(request, queryset: QuerySet, order, *, count: int | None = None,
 
 def _number(value, num_pages: int) -> int:
     return int(value) if isinstance(value, str) and value.isdigit() and 1 <= int(value) <= num_pages else 1
-
-
-def _fetch(queryset: QuerySet, condition: Q, limit: int) -> list:
-    try:
-        return list(queryset.filter(condition)[:limit])
-    except (ValidationError, ValueError, TypeError):  # a forged key of the wrong type finds nothing
-        return []
 
 
 def _values(row, keys: tuple[Key, ...]) -> list:

@@ -1,0 +1,84 @@
+"""A signing queues the rewrite of the published grants; a reader meanwhile reads the table as it is when the
+rewrite would be long, and the pages show the new outcome once the task has run."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from avustus.decisions.amending import start_amending_decision
+from avustus.decisions.models import Decision, Outcome
+from avustus.decisions.signing import sign_decision
+from avustus.opendata import published
+from avustus.opendata.models import PublishedGrant
+from avustus.opendata.tasks import refresh_published
+
+pytestmark = pytest.mark.django_db
+
+
+def _run_refresh_tasks() -> int:
+    """Run the queued rewrites as ``avustus worker`` would (called directly, inside the test's transaction)."""
+    pending = list(DBTaskResult.objects.filter(status="READY", task_path=refresh_published.module_path))
+    for result in pending:
+        refresh_published.call()
+        DBTaskResult.objects.filter(pk=result.pk).update(status="SUCCESSFUL")
+    return len(pending)
+
+
+@pytest.fixture
+def granted_later(round_2020):
+    """An amending decision of the 2020 round granting Paimio's deferred application, signed; the table was
+    written before it."""
+    _run_refresh_tasks()
+    published.ensure_fresh()
+    original = Decision.objects.get(call=round_2020)
+    minister = get_user_model().objects.create(username="paattaja")
+    draft = start_amending_decision(original, actor=minister, decided_on=datetime.date(2020, 6, 10))
+    deferred = Outcome.objects.get(decision=original, kind="deferred", number=5)
+    Outcome.objects.create(decision=draft, application=deferred.application, kind="granted",
+                           amount_granted=Decimal("106200.00"), number=1, recipient=deferred.recipient,
+                           recipient_as_written="Paimion kaupungille", group=None)
+    sign_decision(draft, actor=minister)
+    return deferred.application
+
+
+def _granted(client) -> set[int]:
+    response = client.get(reverse("open-grants"), {"outcome": "granted"})
+    return {row.pk for row in response.context["page"].rows}
+
+
+def test_a_signing_queues_one_rewrite_and_the_page_shows_the_new_outcome_once_it_ran(client, granted_later,
+                                                                                      monkeypatch):
+    monkeypatch.setattr(published, "INLINE_OUTCOMES", 0)  # as a big round is: too long for a reader to wait
+    assert DBTaskResult.objects.filter(task_path=refresh_published.module_path, status="READY").count() == 1
+    before = PublishedGrant.objects.get(application=granted_later)
+    assert before.outcome_kind == "deferred"
+    # The reader is served the table as it was, not made to rewrite it.
+    assert granted_later.pk not in _granted(client)
+    assert PublishedGrant.objects.get(application=granted_later).outcome_kind == "deferred"
+    assert _run_refresh_tasks() == 1
+    assert granted_later.pk in _granted(client)
+    grant = PublishedGrant.objects.get(application=granted_later)
+    assert (grant.outcome_kind, grant.amount_granted) == ("granted", Decimal("106200.00"))
+
+
+def test_a_reader_rewrites_a_small_change_itself_without_waiting_for_the_task(client, granted_later):
+    assert granted_later.pk in _granted(client)
+    assert _run_refresh_tasks() == 1  # the task then finds nothing to write
+    assert PublishedGrant.objects.get(application=granted_later).outcome_kind == "granted"
+
+
+def test_a_signing_rolled_back_queues_nothing(round_2020):
+    from django.db import transaction
+
+    from avustus import events
+    from avustus.actors import SYSTEM
+
+    before = DBTaskResult.objects.filter(task_path=refresh_published.module_path).count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        events.decision_signed.send(Decision, decision=Decision.objects.get(call=round_2020), actor=SYSTEM)
+        raise RuntimeError
+    assert DBTaskResult.objects.filter(task_path=refresh_published.module_path).count() == before
