@@ -108,7 +108,8 @@ def final_report(request, reference: str):
     return render(request, "web/projects/final_report.html", context, status=422 if summary else 200)
 
 
-def _report(request, reference: str) -> FinalReport:
+def filed_final_report(request, reference: str) -> FinalReport:
+    """The final report of a project the user sees (404 when there is none yet); the lead's and officials' steps."""
     report = FinalReport.objects.filter(project=project_for(request.user, reference)).first()
     if report is None:
         raise Http404
@@ -119,7 +120,7 @@ def _report(request, reference: str) -> FinalReport:
 @require_POST
 def add_final_attachment(request, reference: str):
     """The lead attaches the auditor's statement or another document to the final report until it is accepted."""
-    report = _report(request, reference)
+    report = filed_final_report(request, reference)
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -136,5 +137,5 @@ def add_final_attachment(request, reference: str):
 @login_required
 def final_attachment(request, reference: str, attachment_id: int):
     """Always a download, never shown inline from this origin."""
-    report = _report(request, reference)
+    report = filed_final_report(request, reference)
     return download_response(report_attachments.open_report_attachment(request.user, report, attachment_id))

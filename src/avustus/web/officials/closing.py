@@ -31,6 +31,7 @@ from avustus.settlement import services as settlement_services
 from avustus.settlement.models import Settlement
 from avustus.settlement.receivables import produce_receivables_file
 from avustus.web.feedback import confirm, error_summary, errors_of, flash
+from avustus.web.final import filed_final_report
 
 
 def final_review_context(request, project, report: FinalReport | None) -> dict:
@@ -48,18 +49,11 @@ def final_review_context(request, project, report: FinalReport | None) -> dict:
     }
 
 
-def _final(request, reference: str) -> FinalReport:
-    report = FinalReport.objects.filter(project=project_for(request.user, reference)).first()
-    if report is None:
-        raise Http404
-    return report
-
-
 @login_required
 @require_POST
 def review_final_report(request, reference: str):
     """Accept the content or the finances (rejecting ineligible costs with reasons), or return the report."""
-    report = _final(request, reference)
+    report = filed_final_report(request, reference)
     part, version, reasons = request.POST.get("part", ""), request.POST.get("version", ""), request.POST.get(
         "reasons", "")
     try:
@@ -88,7 +82,7 @@ def review_final_report(request, reference: str):
 @require_POST
 def closer_audit(request, reference: str):
     """Mark the project for a closer audit of its use of the grant, or take the mark off, with the reason."""
-    report = _final(request, reference)
+    report = filed_final_report(request, reference)
     marked = request.POST.get("action") == "mark"
     try:
         final.mark_for_closer_audit(report, actor=request.user, marked=marked, reason=request.POST.get("reason", ""))
