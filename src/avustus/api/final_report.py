@@ -11,7 +11,7 @@ from ninja import File, Form, Router, Status, UploadedFile
 from avustus.api.attachments import download_response
 from avustus.api.auth import AUTH
 from avustus.api.project_schemas import FinalAttachmentOut, FinalReportIn, FinalReportOut
-from avustus.api.projects import BINARY, ERRORS, _money
+from avustus.api.projects import BINARY, ERRORS, _money, same_costs
 from avustus.errors import NotFound
 from avustus.projects.models import FundedProject
 from avustus.projects.services import project_for
@@ -19,7 +19,6 @@ from avustus.reports import attachments as report_attachments
 from avustus.reports import final
 from avustus.reports.models import FinalReport, FinalReportAttachment
 from avustus.reports.services import CostInput
-from avustus.rules.money import MoneyError, parse_euros
 
 router = Router(tags=["projects"])
 
@@ -58,14 +57,9 @@ def _report(project: FundedProject) -> FinalReport:
 
 def _same_report(report: FinalReport, payload: FinalReportIn) -> bool:
     """Whether a retry carries the report as it was filed (the answer to the first request was lost)."""
-    try:
-        sent = {(c.category, c.member): (parse_euros(c.amount_vat_free), parse_euros(c.vat)) for c in payload.costs}
-    except MoneyError:
-        return False
-    stored = {(c.category.code, c.member.position): (c.amount_vat_free, c.vat)
-              for c in report.costs.select_related("category", "member")}
     texts = ("effects", "ways_of_working", "work_and_results", "reuse")
-    return ([getattr(report, t) for t in texts], stored) == ([getattr(payload, t).strip() for t in texts], sent)
+    return same_costs(report, payload.costs) and (
+        [getattr(report, t) for t in texts] == [getattr(payload, t).strip() for t in texts])
 
 
 @router.post("/projects/{reference}/final-report", response={200: FinalReportOut, **ERRORS}, auth=AUTH,

@@ -146,18 +146,23 @@ def submit_report(request, reference: str, number: int, payload: ReportIn):
     return _report_out(report)
 
 
-def _same_report(report: InterimReport, payload: ReportIn) -> bool:
-    """Whether a retry carries the report as it was filed (the answer to the first request was lost)."""
+def same_costs(report, costs) -> bool:
+    """Whether a retry's costs are the filed report's, interim or final (the answer to the first request was lost)."""
     from avustus.rules.money import MoneyError, parse_euros
 
     try:
-        sent = {(c.category, c.member): (parse_euros(c.amount_vat_free), parse_euros(c.vat)) for c in payload.costs}
+        sent = {(c.category, c.member): (parse_euros(c.amount_vat_free), parse_euros(c.vat)) for c in costs}
     except MoneyError:
         return False
-    stored = {(c.category.code, c.member.position): (c.amount_vat_free, c.vat)
-              for c in report.costs.select_related("category", "member")}
-    return (report.period_start, report.period_end, report.progress, report.objectives_stage, stored) == (
-        payload.period_start, payload.period_end, payload.progress.strip(), payload.objectives_stage.strip(), sent)
+    return sent == {(c.category.code, c.member.position): (c.amount_vat_free, c.vat)
+                    for c in report.costs.select_related("category", "member")}
+
+
+def _same_report(report: InterimReport, payload: ReportIn) -> bool:
+    """Whether a retry carries the report as it was filed (the answer to the first request was lost)."""
+    return same_costs(report, payload.costs) and (
+        report.period_start, report.period_end, report.progress, report.objectives_stage) == (
+        payload.period_start, payload.period_end, payload.progress.strip(), payload.objectives_stage.strip())
 
 
 @router.get("/projects/{reference}/reports/{number}", response={200: ReportOut, **ERRORS}, auth=AUTH,
