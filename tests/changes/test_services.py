@@ -259,3 +259,20 @@ def test_the_decision_signed_is_the_one_previewed(cast):
     decision = changes.confirm_request(request, actor=cast.second_official, version=request.version,
                                        confirmed=True, shown=snapshot_sha256(snapshot))
     assert decision.snapshot_sha256 == snapshot_sha256(snapshot)
+
+
+def test_the_form_offers_the_bodies_the_service_accepts(cast):
+    """The lead's form and the service use one rule: the call's partner kinds, any kind when it names none."""
+    project = cast.project
+    member_ids = {m.organisation_id for m in changes.members_in_force(project) if m.organisation_id}
+    authority = Organisation.objects.exclude(kind="municipality").exclude(pk__in=member_ids).first()
+    municipality = Organisation.objects.filter(kind="municipality").exclude(pk__in=member_ids).first()
+    assert authority is not None and municipality is not None
+    project.call.partner_kinds = ["municipality"]
+    offered = set(changes.partner_candidates(project, member_ids).values_list("pk", flat=True))
+    assert municipality.pk in offered and authority.pk not in offered
+    assert not changes.may_join(project, authority) and changes.may_join(project, municipality)
+    project.call.partner_kinds = []
+    offered = set(changes.partner_candidates(project, member_ids).values_list("pk", flat=True))
+    assert authority.pk in offered and changes.may_join(project, authority)
+    assert not member_ids & offered

@@ -47,6 +47,19 @@ class MoveInput:
     amount: str | Decimal
 
 
+def may_join(project: FundedProject, organisation: Organisation) -> bool:
+    """Whether the call accepts this body as a partner (any kind when the call names none)."""
+    return not project.call.partner_kinds or organisation.kind in project.call.partner_kinds
+
+
+def partner_candidates(project: FundedProject, in_force: set[int]):
+    """The bodies the lead may add as partners: those the call accepts, not members already."""
+    bodies = Organisation.objects.exclude(pk__in=in_force)
+    if project.call.partner_kinds:
+        bodies = bodies.filter(kind__in=project.call.partner_kinds)
+    return bodies.order_by("name_fi")
+
+
 def members_in_force(project: FundedProject) -> list[ConsortiumMember]:
     """The consortium now: the application's members (with partners added by amending decisions) less those removed."""
     removed = {pk for request in project.change_requests.filter(status=ChangeRequest.Status.DECIDED,
@@ -122,7 +135,7 @@ def _check_partners(project: FundedProject, add: list[int], remove: list[int]) -
     organisations = Organisation.objects.in_bulk(add)
     for organisation_id in add:
         organisation = organisations.get(organisation_id)
-        if organisation is None or (project.call.partner_kinds and organisation.kind not in project.call.partner_kinds):
+        if organisation is None or not may_join(project, organisation):
             raise Invalid({"add_partners": [_("Choose a body the call accepts as a partner.")]})
         if organisation_id in in_force:
             raise Invalid({"add_partners": [_("%(name)s is a member of the project already.")

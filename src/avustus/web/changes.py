@@ -79,8 +79,7 @@ def project_changes(request, reference: str):
     members = changes.members_in_force(project)
     categories = list(project.call.cost_categories.order_by("position"))
     in_force = {m.organisation_id for m in members if m.organisation_id is not None}
-    candidates = (Organisation.objects.filter(kind__in=project.call.partner_kinds or ["municipality"])
-                  .exclude(pk__in=in_force).order_by("name_fi")) if lead else []
+    candidates = changes.partner_candidates(project, in_force) if lead else []
     return render(request, "web/projects/changes.html", {
         "project": project, "requests": list(project.change_requests.select_related("decision")),
         "revisions": [(r, next((date.fromisoformat(e["due_on"]) for e in r.schedule if e["kind"] == "final"), None))

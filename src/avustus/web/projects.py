@@ -107,7 +107,7 @@ def _form_costs(request, categories, members) -> list[reports.CostInput]:
 
 def _parse_date(value: str, field: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        return date.fromisoformat((value or "").strip())
     except ValueError:
         raise ValidationError({field: [_("Give the date as YYYY-MM-DD.")]}) from None
 

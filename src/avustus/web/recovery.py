@@ -21,6 +21,7 @@ from avustus.settlement import recovery as service
 from avustus.settlement.models import Recovery
 from avustus.settlement.recovery_document import build_recovery_document, recovery_document, render_recovery
 from avustus.web.feedback import error_summary, errors_of
+from avustus.web.projects import _parse_date
 
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8", "pdf": "application/pdf"}
 
@@ -30,12 +31,6 @@ def recovery_of(request, reference: str, pk: int) -> Recovery:
     return get_object_or_404(Recovery.objects.select_related("project__call__programme", "project__application",
                                                              "prepared_by", "signed_by"), project=project, pk=pk)
 
-
-def _parse_date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        raise ValidationError({field: [_("Give the date as YYYY-MM-DD.")]}) from None
 
 
 def _preview(request, recovery: Recovery) -> dict:
@@ -89,7 +84,7 @@ def recovery_page(request, reference: str, pk: int):
         "is_lead": permissions.is_recipient_lead(request.user, project),
         "hearing_open": recovery.status == Recovery.Status.HEARING and recovery.responded_at is None,
         "hearing_finished": service.hearing_finished(recovery, today),
-        "limit": _limit(recovery, today) if recovery.status != Recovery.Status.DECIDED else None,
+        "limit": None if decided else _limit(recovery, today),
         "document": render_body(recovery_document(recovery, lang), embedded=True)
         if recovery.snapshot and (decided or manages or signer) else "",
         "signs": signer and recovery.status == Recovery.Status.PREPARED and recovery.prepared_by_id != request.user.pk,

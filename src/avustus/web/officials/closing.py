@@ -6,7 +6,6 @@ Every step here moves money or approves what was shown, so it is a screen only: 
 and each irreversible step needs its box ticked (``feedback.confirm``) and names the version or hash shown.
 """
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +31,7 @@ from avustus.settlement.models import Settlement
 from avustus.settlement.receivables import produce_receivables_file
 from avustus.web.feedback import confirm, error_summary, errors_of, flash
 from avustus.web.final import filed_final_report
+from avustus.web.projects import _parse_date
 
 
 def final_review_context(request, project, report: FinalReport | None) -> dict:
@@ -93,12 +93,6 @@ def closer_audit(request, reference: str):
     return redirect("project-final-report", reference)
 
 
-def _day(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError({field: [_("Give the date as YYYY-MM-DD.")]}) from None
-
 
 def _returns(made: Settlement | None) -> list[dict]:
     if made is None:
@@ -120,7 +114,7 @@ def _settlement_post(request, project, made: Settlement | None) -> tuple[bool, l
             messages.success(request, _("The settlement was approved."))
         elif action == "return" and made is not None:
             returned = settlement_services.record_return(
-                made, actor=request.user, returned_on=_day(request.POST.get("returned_on", ""), "returned_on"),
+                made, actor=request.user, returned_on=_parse_date(request.POST.get("returned_on", ""), "returned_on"),
                 amount=request.POST.get("amount", ""))
             messages.success(request, _("The return was recorded, with interest of %(interest)s.")
                              % {"interest": returned.interest})
@@ -188,7 +182,7 @@ def payment_files(request):
     if request.method == "POST":
         try:
             confirm(request)
-            day = _day(day_value, "day")
+            day = _parse_date(day_value, "day")
             if request.POST.get("kind") == PaymentFile.Kind.RECEIVABLES:
                 made = produce_receivables_file(day, actor=request.user)
             else:
