@@ -234,7 +234,7 @@ def test_confirmation_checks_again_under_the_lock(cast):
     request = changes.approve_request(request, actor=cast.official, version=request.version)
     cast.project.call.appropriation_usable_until = date(2021, 12, 1)
     cast.project.call.save(update_fields=["appropriation_usable_until"])
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid, match="period of use"):
         changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True)
     cast.project.refresh_from_db()
     assert cast.project.implementation_end == date(2021, 11, 30)

@@ -95,7 +95,7 @@ def test_a_grant_settled_with_a_return_in_two_parts_with_interest(cast, storage)
     assert [(a["paid_on"], a["amount"]) for a in first.computation["attribution"]] == [
         ("2020-11-20", "29000.00"), ("2020-07-15", "1000.00")]
     # The rest, 25 643,81 on 31.1.2022, all from the payment of 15.7.2020.
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid, match="more than is left to return"):
         settlement.record_return(done, actor=cast.official, returned_on=date(2022, 1, 31), amount="25 643,82")
     second = settlement.record_return(done, actor=cast.official, returned_on=date(2022, 1, 31), amount="25643.81")
     assert second.interest == round_half_up(_by_hand("25643.81", date(2020, 7, 15), date(2022, 1, 31))) \

@@ -50,6 +50,8 @@ def test_a_new_seed_when_none_is_given_and_a_percentage_rounded_up(cast):
     sample = draw_audit_sample(cast.project.call, actor=cast.official, percent=Decimal("10"))
     population = len(population_of(cast.project.call))
     assert 1 <= sample.seed <= MAX_SEED and sample.size == -(-population // 10)
+    # A new seed each time none is given (not a constant): two draws of a 1-in-MAX_SEED chance of meeting.
+    assert draw_audit_sample(cast.project.call, actor=cast.official, percent=Decimal("10")).seed != sample.seed
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
