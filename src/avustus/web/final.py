@@ -21,7 +21,7 @@ from avustus.reports import final
 from avustus.reports.models import FinalReport, FinalReportAttachment
 from avustus.web.downloads import download_response
 from avustus.web.feedback import error_summary, errors_of, flash
-from avustus.web.projects import _cost_grid, _form_costs
+from avustus.web.projects import cost_fields, cost_grid, cost_values, form_costs, grid_rows
 
 TEXTS = ("effects", "ways_of_working", "work_and_results", "reuse")
 
@@ -38,22 +38,6 @@ def final_report_of(project: FundedProject) -> FinalReport | None:
             .prefetch_related("costs__category", "costs__member__organisation", "attachments").first())
 
 
-def _grid(categories, members, values: dict) -> list[dict]:
-    return [{"category": c, "cells": [{"member": m, "id": f"cost-{c.code}-{m.position}",
-                                        "name": f"cost.{c.code}.{m.position}",
-                                        "vat_free": values.get(f"cost.{c.code}.{m.position}.vat_free", ""),
-                                        "vat": values.get(f"cost.{c.code}.{m.position}.vat", "")}
-                                       for m in members]} for c in categories]
-
-
-def _stored_values(report: FinalReport) -> dict[str, str]:
-    values = {name: getattr(report, name) for name in TEXTS}
-    for cost in report.costs.all():
-        prefix = f"cost.{cost.category.code}.{cost.member.position}"
-        values[f"{prefix}.vat_free"], values[f"{prefix}.vat"] = str(cost.amount_vat_free), str(cost.vat)
-    return values
-
-
 @login_required
 def final_report(request, reference: str):
     """The final report: the lead's form while it is due or returned, else the report as filed, with its reviews."""
@@ -64,13 +48,13 @@ def final_report(request, reference: str):
     if entry is None:
         raise Http404
     report = final_report_of(project)
-    categories, members = _cost_grid(project)
+    categories, members = cost_grid(project)
     lead = permissions.is_recipient_lead(request.user, project)
     values: dict[str, str] = {}
     summary = []
     if request.method == "POST":
         values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-        costs = _form_costs(request, categories, members)
+        costs = form_costs(request, categories, members)
         try:
             final.submit_final_report(project, actor=request.user,
                                       **{name: request.POST.get(name, "") for name in TEXTS},
@@ -82,8 +66,7 @@ def final_report(request, reference: str):
             fields: dict[str, tuple[str | None, str]] = {name: (name, label) for name, label in _labels().items()}
             first = f"cost-{categories[0].code}-{members[0].position}" if categories and members else None
             fields["costs"] = (first, _("Costs"))
-            for i, cost in enumerate(costs):
-                fields[f"costs.{i}"] = (f"cost-{cost.category}-{cost.member}", _("Costs"))
+            fields.update(cost_fields(costs))
             summary = error_summary(errors_of(exc), fields)
         else:
             messages.success(request, _("The final report was filed. Attach the auditor's statement on the use of "
@@ -92,11 +75,11 @@ def final_report(request, reference: str):
     editable = (lead and project.state == FundedProject.State.IN_PROGRESS
                 and (report is None or report.status == FinalReport.Status.RETURNED))
     if report is not None and not values:
-        values = _stored_values(report)
+        values = {**{name: getattr(report, name) for name in TEXTS}, **cost_values(report.costs.all())}
     attachments = list(report.attachments.all()) if report is not None else []
     context = {
         "project": project, "entry": entry, "report": report, "editable": editable, "values": values,
-        "grid": _grid(categories, members, values), "members": members, "error_summary": summary,
+        "grid": grid_rows(categories, members, values), "members": members, "error_summary": summary,
         "texts": [{"name": name, "label": label, "value": values.get(name, "")} for name, label in _labels().items()],
         "attachments": attachments,
         "has_statement": any(a.kind == FinalReportAttachment.Kind.AUDITOR_STATEMENT for a in attachments),

@@ -86,13 +86,33 @@ def _report_of(project: FundedProject, number: int) -> tuple[ScheduleEntry, Inte
         "costs__category", "costs__member__organisation", "attachments").first()
 
 
-def _cost_grid(project: FundedProject) -> tuple[list, list]:
+def cost_grid(project: FundedProject) -> tuple[list, list]:
+    """The cost grid's rows and columns: the call's cost categories and the project's members, in order."""
     categories = list(project.call.cost_categories.order_by("position"))
     members = list(project.application.members.select_related("organisation").order_by("position"))
     return categories, members
 
 
-def _form_costs(request, categories, members) -> list[reports.CostInput]:
+def grid_rows(categories, members, values: dict) -> list[dict]:
+    """The grid as the template ``_cost_grid.html`` shows it: a row per category, a cell per member, each cell
+    with its field names and the values entered or stored (``values`` as ``cost_values`` or the form give them)."""
+    return [{"category": c, "cells": [{"member": m, "id": f"cost-{c.code}-{m.position}",
+                                        "name": f"cost.{c.code}.{m.position}",
+                                        "vat_free": values.get(f"cost.{c.code}.{m.position}.vat_free", ""),
+                                        "vat": values.get(f"cost.{c.code}.{m.position}.vat", "")}
+                                       for m in members]} for c in categories]
+
+
+def cost_values(costs) -> dict[str, str]:
+    """A filed report's costs (interim or final) as the grid's field values, to show them again in its form."""
+    values = {}
+    for cost in costs:
+        prefix = f"cost.{cost.category.code}.{cost.member.position}"
+        values[f"{prefix}.vat_free"], values[f"{prefix}.vat"] = str(cost.amount_vat_free), str(cost.vat)
+    return values
+
+
+def form_costs(request, categories, members) -> list[reports.CostInput]:
     """The grid's filled cells; an empty cell is no cost."""
     costs = []
     for category in categories:
@@ -103,6 +123,11 @@ def _form_costs(request, categories, members) -> list[reports.CostInput]:
             if vat_free or vat:
                 costs.append(reports.CostInput(category.code, member.position, vat_free or "0", vat or "0"))
     return costs
+
+
+def cost_fields(costs: list[reports.CostInput]) -> dict[str, tuple[str | None, str]]:
+    """Where the error summary links a refused cost to: the grid's cell it was entered in."""
+    return {f"costs.{i}": (f"cost-{cost.category}-{cost.member}", _("Costs")) for i, cost in enumerate(costs)}
 
 
 def _parse_date(value: str, field: str) -> date:
@@ -117,12 +142,12 @@ def project_report(request, reference: str, number: int):
     """An interim report: the lead's form while it is due or returned, else the report as filed."""
     project = project_for(request.user, reference)
     entry, report = _report_of(project, number)
-    categories, members = _cost_grid(project)
+    categories, members = cost_grid(project)
     values: dict[str, str] = {}
     summary = []
     if request.method == "POST":
         values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-        costs = _form_costs(request, categories, members)
+        costs = form_costs(request, categories, members)
         try:
             period_start = _parse_date(request.POST.get("period_start", ""), "period_start")
             period_end = _parse_date(request.POST.get("period_end", ""), "period_end")
@@ -135,10 +160,8 @@ def project_report(request, reference: str, number: int):
         except ValidationError as exc:
             fields: dict[str, tuple[str | None, str]] = {
                 "period_start": ("period_start", _("Period from")), "period_end": ("period_end", _("Period to")),
-                      "progress": ("progress", _("Progress of the project")),
-                      "objectives_stage": ("objectives_stage", _("Stage of the intended effects"))}
-            for i, cost in enumerate(costs):
-                fields[f"costs.{i}"] = (f"cost-{cost.category}-{cost.member}", _("Costs"))
+                "progress": ("progress", _("Progress of the project")),
+                "objectives_stage": ("objectives_stage", _("Stage of the intended effects")), **cost_fields(costs)}
             summary = error_summary(errors_of(exc), fields)
         else:
             messages.success(request, _("The interim report was filed."))
@@ -148,24 +171,17 @@ def project_report(request, reference: str, number: int):
                 and (report is None or report.status == InterimReport.Status.RETURNED))
     if report is not None and not values:
         values = {"period_start": report.period_start.isoformat(), "period_end": report.period_end.isoformat(),
-                  "progress": report.progress, "objectives_stage": report.objectives_stage}
-        for stored in report.costs.all():
-            prefix = f"cost.{stored.category.code}.{stored.member.position}"
-            values[f"{prefix}.vat_free"], values[f"{prefix}.vat"] = str(stored.amount_vat_free), str(stored.vat)
+                  "progress": report.progress, "objectives_stage": report.objectives_stage,
+                  **cost_values(report.costs.all())}
     elif not values:
         previous = project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM, number=number - 1).first()
         values = {"period_start": (previous.due_on if previous else project.decided_on).isoformat(),
                   "period_end": entry.due_on.isoformat()}
-    grid = [{"category": c, "cells": [{"member": m, "id": f"cost-{c.code}-{m.position}",
-                                        "name": f"cost.{c.code}.{m.position}",
-                                        "vat_free": values.get(f"cost.{c.code}.{m.position}.vat_free", ""),
-                                        "vat": values.get(f"cost.{c.code}.{m.position}.vat", "")}
-                                       for m in members]} for c in categories]
     from avustus.web.officials.projects import review_context
 
     context = {
         "project": project, "entry": entry, "report": report, "editable": editable, "values": values,
-        "grid": grid, "members": members, "error_summary": summary,
+        "grid": grid_rows(categories, members, values), "members": members, "error_summary": summary,
         "can_attach": (report is not None and report.status != InterimReport.Status.ACCEPTED
                        and permissions.is_recipient_lead(request.user, project)),
     }
