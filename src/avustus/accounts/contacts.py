@@ -18,6 +18,7 @@ from avustus.accounts.models import ContactDetails, ContactLanguage, Organisatio
 from avustus.accounts.permissions import can_edit_contact_of, can_manage_addresses_of, can_see_addresses_of
 from avustus.audit.chain import record
 from avustus.errors import Invalid, NotAllowed
+from avustus.registry.languages import document_language
 
 LANGUAGES = tuple(ContactLanguage.values)
 
@@ -48,7 +49,7 @@ def language_of(user, organisation=None) -> str:
         chosen = contact_of(user).language
         if chosen in LANGUAGES:
             return chosen
-    return organisation.preferred_language if organisation is not None else "fi"
+    return document_language(organisation=organisation)
 
 
 def _clean_email(email: str, field: str = "email") -> str:

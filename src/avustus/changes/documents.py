@@ -14,9 +14,10 @@ from avustus.decisions.documents.build import _prose
 from avustus.decisions.documents.html import render_html
 from avustus.decisions.documents.model import Block, BulletList, Document, Heading, Paragraph, Signatures
 from avustus.decisions.vocabulary.base import date_text
+from avustus.registry.languages import DOCUMENT_LANGUAGES
 from avustus.rules.money import format_amount
 
-LANGUAGES = ("fi", "sv")
+LANGUAGES = DOCUMENT_LANGUAGES
 
 WORDS: dict[str, dict] = {
     "fi": {

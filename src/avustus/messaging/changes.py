@@ -10,6 +10,7 @@ from django.urls import reverse
 from avustus import events
 from avustus.messaging.followup import lead_of, officials_link, officials_of, partner_copies, project_context
 from avustus.messaging.receivers import _date, _send_each, site_url
+from avustus.registry.languages import document_language
 
 
 def _context(request, language: str) -> dict:
@@ -20,7 +21,7 @@ def _context(request, language: str) -> dict:
                "rectification": texts.get(language, "") if language in ("fi", "sv") else ""}
     decision = getattr(request, "decision", None) if request.status == request.Status.DECIDED else None
     if decision is not None:
-        lang = language if language in ("fi", "sv") else "fi"
+        lang = document_language(language)
         context.update(decided_on=_date(decision.decided_on, language), document=site_url(
             reverse("project-change-decision", args=[project.reference, decision.pk, lang])))
     return context

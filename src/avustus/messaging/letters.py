@@ -3,6 +3,7 @@
 
 from django.urls import reverse
 
+from avustus.registry.languages import document_language
 from avustus.rules.money import format_amount
 
 
@@ -19,7 +20,6 @@ def letter_context(decision, outcome, language: str) -> dict:
     from avustus.messaging.receivers import site_url
 
     programme = decision.call.programme
-    document_language = language if language in ("fi", "sv") else "fi"  # decisions are written in fi and sv
     return {
         "kind": decision_kind(decision, outcome),
         "outcome": outcome.kind,
@@ -27,5 +27,6 @@ def letter_context(decision, outcome, language: str) -> dict:
         "decided_on": (f"{decision.decided_on.day}.{decision.decided_on.month}.{decision.decided_on.year}"
                        if decision.decided_on else ""),
         "programme": getattr(programme, f"name_{language}", "") or programme.name_fi,
-        "letter_link": site_url(reverse("letter", args=[outcome.application.reference, document_language, "pdf"])),
+        "letter_link": site_url(reverse("letter", args=[outcome.application.reference, document_language(language),
+                                                        "pdf"])),
     }

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from avustus import events
-from avustus.accounts.contacts import LANGUAGES, Recipient, has_consented, recipients
+from avustus.accounts.contacts import Recipient, has_consented, recipients
 from avustus.actors import user_of
 from avustus.messaging import outbox
 from avustus.rules.deadlines import RECTIFICATION_DAYS, Delivery, rectification_deadline
@@ -22,15 +22,6 @@ from avustus.rules.deadlines import RECTIFICATION_DAYS, Delivery, rectification_
 def site_url(path: str) -> str:
     """An absolute link for a message (the ``AVUSTUS_SITE_URL`` setting)."""
     return settings.AVUSTUS_SITE_URL + path
-
-
-def language_for(language: str | None, organisation=None) -> str:
-    """The user's own choice, else the organisation's, else Finnish."""
-    if language in LANGUAGES:
-        return language
-    if organisation is not None:
-        return organisation.preferred_language
-    return "fi"
 
 
 def render(event: str, language: str, context: dict) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from avustus.calls.models import Call
 from avustus.decisions.models import Notification
 from avustus.evaluation.models import RectificationRequest
 from avustus.messaging import followup, outbox
+from avustus.registry.languages import document_language
 
 # Days before a deadline on which a reminder goes out: a week before, and the day before.
 BEFORE = (7, 1)
@@ -107,8 +108,7 @@ def rectification_period(now: datetime) -> Iterable[Reminder]:
         def context(language, application=application, notification=notification):
             return {**_application_context(application, language),
                     "deadline": _date(notification.rectification_deadline),
-                    "letter_link": _link("letter", application.reference, language if language in ("fi", "sv")
-                                         else "fi", "pdf")}
+                    "letter_link": _link("letter", application.reference, document_language(language), "pdf")}
 
         yield Reminder(f"rectification_period:{notification.decision_id}:{application.pk}",
                        "rectification_period_ending", lead_recipients(application), context, application,

@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from avustus.decisions.documents.model import Block, BulletList, Document, Heading, Paragraph, Signatures
 from avustus.decisions.vocabulary.base import date_text, percent_text
+from avustus.registry.languages import DOCUMENT_LANGUAGES
 from avustus.rules.money import format_amount
 
-LANGUAGES = ("fi", "sv")
+LANGUAGES = DOCUMENT_LANGUAGES
 FORMATS = ("html", "pdf")
 
 WORDS = {

@@ -20,6 +20,7 @@ from avustus.actors import SYSTEM, display_name
 from avustus.audit.chain import record
 from avustus.errors import NotFound
 from avustus.projects.models import FundedProject
+from avustus.registry.languages import document_language
 from avustus.settlement.document import FORMATS, LANGUAGES, render_settlement
 from avustus.settlement.models import Settlement, SettlementDocument
 
@@ -44,7 +45,7 @@ def document_data(settlement: Settlement, approver) -> dict:
         "title": application.title, "decided_on": project.decided_on.isoformat(),
         "recipient": {"fi": organisation.name("fi") if organisation else "",
                       "sv": organisation.name("sv") if organisation else ""},
-        "language": organisation.preferred_language if organisation else "fi",
+        "language": document_language(organisation=organisation),
         "issuer": texts.get("issuer") or {}, "rectification": texts.get("rectification") or {},
         "approved_on": timezone.localdate().isoformat(), "approved_by": display_name(approver),
         "prepared_by": display_name(settlement.prepared_by),

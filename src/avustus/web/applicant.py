@@ -19,6 +19,7 @@ from avustus.calls.models import Call
 from avustus.calls.texts import plan_field_label
 from avustus.decisions.selectors import current_outcome, with_current_outcome
 from avustus.errors import Conflict, NotFound
+from avustus.registry.languages import document_language
 from avustus.registry.models import Organisation
 from avustus.registry.selectors import search_organisations
 from avustus.web.downloads import download_response
@@ -85,7 +86,7 @@ def _decided(request, application) -> dict:
     outcome = current_outcome(application)
     if outcome is None:
         return {"outcome": None}
-    lang = request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("fi", "sv") else "fi"
+    lang = document_language(request.LANGUAGE_CODE)
     texts = application.call.texts or {}
 
     def text(key: str) -> str:

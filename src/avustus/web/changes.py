@@ -24,6 +24,7 @@ from avustus.changes.models import ChangeDecision, ChangeRequest
 from avustus.errors import Conflict
 from avustus.projects.models import FundedProject
 from avustus.projects.services import project_for
+from avustus.registry.languages import document_language
 from avustus.registry.models import Organisation
 from avustus.web.feedback import error_summary, errors_of, flash
 from avustus.web.projects import _parse_date
@@ -110,7 +111,7 @@ def project_change(request, reference: str, pk: int):
               "target": categories.get(m["to"][0]), "target_member": members.get(m["to"][1])} for m in change.moves]
     can_confirm = (manages and change.status == ChangeRequest.Status.APPROVED
                    and change.decided_by_id != request.user.pk)
-    lang = "sv" if request.GET.get("lang") == "sv" else "fi"
+    lang = document_language(request.GET.get("lang"))
     # What the second official signs, shown before the tick: the decision rehearsed and rolled back.
     snapshot = preview_snapshot(change, actor=request.user) if can_confirm else None
     shown = mark_safe(preview_html(snapshot, lang)) if snapshot else ""  # noqa: S308 -- the renderer escapes

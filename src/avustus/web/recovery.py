@@ -17,6 +17,7 @@ from avustus.accounts import permissions
 from avustus.decisions.documents.html import render_body
 from avustus.errors import Conflict
 from avustus.projects.services import project_for
+from avustus.registry.languages import document_language
 from avustus.settlement import recovery as service
 from avustus.settlement.models import Recovery
 from avustus.settlement.recovery_document import build_recovery_document, recovery_document, render_recovery
@@ -44,7 +45,7 @@ def _preview(request, recovery: Recovery) -> dict:
     except (Conflict, ValidationError) as exc:
         return {"preview_errors": [m for ms in (errors_of(exc) if isinstance(exc, ValidationError)
                                                 else {"__all__": [str(exc)]}).values() for m in ms]}
-    lang = "sv" if request.LANGUAGE_CODE == "sv" else "fi"
+    lang = document_language(request.LANGUAGE_CODE)
     return {"preview": render_body(build_recovery_document(snapshot, lang), embedded=True), "version": digest,
             "due_on": due}
 
@@ -77,7 +78,7 @@ def recovery_page(request, reference: str, pk: int):
             messages.success(request, _("Your response was recorded."))
             return redirect("project-recovery", reference, pk)
     today = timezone.localdate()
-    lang = "sv" if request.LANGUAGE_CODE == "sv" else "fi"
+    lang = document_language(request.LANGUAGE_CODE)
     decided = recovery.status == Recovery.Status.DECIDED
     context = {
         "project": project, "recovery": recovery, "manages": manages, "approves": signer, "error_summary": summary,

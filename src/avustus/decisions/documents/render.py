@@ -9,9 +9,10 @@ from avustus.decisions.documents.html import render_html
 from avustus.decisions.documents.snapshot import decision_snapshot
 from avustus.decisions.documents.text import render_text
 from avustus.decisions.models import Decision
+from avustus.registry.languages import DOCUMENT_LANGUAGES, document_language
 
 FORMATS = ("html", "pdf", "json", "txt")
-LANGUAGES = ("fi", "sv")
+LANGUAGES = DOCUMENT_LANGUAGES
 CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -55,7 +56,7 @@ def render_decision(decision: Decision, lang: str, fmt: str) -> bytes:
 def letter_language(application) -> str:
     """The lead's language: Swedish for a Swedish-speaking or Swedish-majority municipality."""
     lead = application.lead
-    return lead.organisation.preferred_language if lead and lead.organisation else "fi"
+    return document_language(organisation=lead.organisation if lead else None)
 
 
 def render_letter(application, *, lang: str | None = None, fmt: str = "html", sent_on=None, by=None) -> bytes:

@@ -18,6 +18,7 @@ from avustus.decisions.selectors import applications_with_outcomes, current_outc
 from avustus.decisions.signing import preview_html, shown_sha256
 from avustus.errors import Conflict
 from avustus.evaluation import proposals
+from avustus.registry.languages import document_language
 from avustus.rules import allocation
 from avustus.web.feedback import confirm, flash
 from avustus.web.officials.common import form_pk, log_list, official_call, page_of, query_of
@@ -75,7 +76,7 @@ def later_preview(request, slug: str, pk: int):
     """A prepared later decision as the decision-maker would sign it, and the form that signs exactly that."""
     call = official_call(request, slug, DECIDERS)
     draft = get_object_or_404(Decision, call=call, pk=pk, status=Decision.Status.DRAFT, kind=Decision.Kind.AMENDING)
-    lang = request.GET.get("lang", "fi") if request.GET.get("lang") in LANGUAGES else "fi"
+    lang = document_language(request.GET.get("lang"))
     snapshot = amending.preview_prepared(draft, actor=request.user)
     log_list(request, call, "prepared decision", [o.application for o in draft.outcomes.select_related("application")])
     return render(request, "web/officials/decision_preview.html", {

@@ -20,6 +20,7 @@ from avustus.decisions.signing import preview_html, shown_sha256
 from avustus.errors import Conflict
 from avustus.evaluation import proposals, ranking, selectors
 from avustus.evaluation.models import Proposal, ProposalLine
+from avustus.registry.languages import document_language
 from avustus.rules import allocation
 from avustus.web.feedback import confirm, errors_of, flash
 from avustus.web.labels import BASIS_LABELS
@@ -90,7 +91,7 @@ def decision_preview(request, slug: str):
     call = official_call(request, slug, DECIDERS)
     version = request.GET.get("version", "")
     title = request.GET.get("decision_maker_title", "")[:200]
-    lang = request.GET.get("lang", "fi") if request.GET.get("lang") in LANGUAGES else "fi"
+    lang = document_language(request.GET.get("lang"))
     try:
         snapshot = approval.preview(call, actor=request.user, version=version, decision_maker_title=title)
     except (Conflict, PermissionDenied) as exc:
