@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +27,17 @@ from avustus.projects.services import lock_project
 from avustus.reports.attachments import attach
 from avustus.reports.models import FinalReport, FinalReportAttachment, FinalReportCost
 from avustus.reports.outputs import add_reported_outputs, validate_output
-from avustus.reports.services import CostInput, Rejection, _cost_cells, _today, lock_for_review
-from avustus.rules.money import MoneyError, parse_euros
+from avustus.reports.services import (
+    CostInput,
+    Rejection,
+    _cost_cells,
+    _today,
+    audited_costs,
+    eligible_total,
+    file_again,
+    lock_for_review,
+    reject_costs,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -90,11 +99,7 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
             report = FinalReport.objects.create(project=locked, schedule_entry=entry, **fields)
             action = "final_report.submitted"
         elif report.status == FinalReport.Status.RETURNED:
-            for name, value in fields.items():
-                setattr(report, name, value)
-            report.version += 1
-            report.save()
-            report.costs.all().delete()
+            file_again(report, fields)
             action = "final_report.resubmitted"
         else:
             raise Conflict(_("The final report has already been filed."))
@@ -104,8 +109,7 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
             for (c, m), (v, t) in cells.items())
         record(action, report, actor=actor, application=locked.application, data={
             "project": locked.reference, "late": report.late, "version": report.version, "outputs": rows,
-            "costs": [{"category": c, "member": m, "vat_free": str(v), "vat": str(t)}
-                      for (c, m), (v, t) in cells.items()],
+            "costs": audited_costs(cells),
         })
     return report
 
@@ -140,23 +144,7 @@ def accept_final_report(report: FinalReport, part: str, *, actor, version: str,
         if part == FINANCES:
             if not has_auditor_statement(current):
                 raise Conflict(_("The auditor's statement on the use of the grant is not attached."))
-            costs = {c.pk: c for c in current.costs.all()}
-            for rejection in rejections:
-                cost = costs.get(rejection.cost_id)
-                if cost is None:
-                    raise Invalid({"rejections": [_("No such cost in the report.")]})
-                try:
-                    amount = parse_euros(rejection.amount)
-                except MoneyError as exc:
-                    raise Invalid({"rejections": [_("Give the costs in euros and cents, such as 1 250,00.")]}) \
-                        from exc
-                if not Decimal(0) <= amount <= cost.amount_vat_free:
-                    raise Invalid({"rejections": [_("A rejected amount is between zero and the cost reported.")]})
-                if amount and not rejection.reason.strip():
-                    raise Invalid({"rejections": [_("Give the reason for rejecting a cost.")]})
-                cost.rejected_amount, cost.rejection_reason = amount, rejection.reason.strip()
-                cost.save(update_fields=["rejected_amount", "rejection_reason"])
-                rejected.append({"cost": cost.pk, "amount": str(amount), "reason": cost.rejection_reason})
+            rejected = reject_costs(current, rejections)
             current.finance_review, current.finance_reviewed_by = FinalReport.Review.ACCEPTED, user_of(actor)
         else:
             current.content_review, current.content_reviewed_by = FinalReport.Review.ACCEPTED, user_of(actor)
@@ -205,9 +193,7 @@ def return_final_report(report: FinalReport, part: str, *, actor, version: str, 
 
 def final_accepted_costs(report: FinalReport) -> Decimal:
     """The eligible VAT-free costs of the final report less what the finance review rejected."""
-    total = (FinalReportCost.objects.filter(report=report, category__eligible=True)
-             .aggregate(total=Sum(F("amount_vat_free") - F("rejected_amount")))["total"])
-    return (total or Decimal(0)).quantize(Decimal("0.01"))
+    return eligible_total(FinalReportCost.objects.filter(report=report))
 
 
 def add_final_attachment(report: FinalReport, uploaded_file, *, actor,

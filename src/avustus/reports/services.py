@@ -81,11 +81,7 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
             report = InterimReport.objects.create(project=locked, schedule_entry=entry, **fields)
             action = "report.submitted"
         elif report.status == InterimReport.Status.RETURNED:
-            for name, value in fields.items():
-                setattr(report, name, value)
-            report.version += 1
-            report.save()
-            report.costs.all().delete()
+            file_again(report, fields)
             action = "report.resubmitted"
         else:
             raise Conflict(_("Interim report %(n)s has already been filed.") % {"n": number})
@@ -96,11 +92,25 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
         )
         record(action, report, actor=actor, application=locked.application, data={
             "project": locked.reference, "number": number, "late": report.late, "version": report.version,
-            "costs": [{"category": c, "member": m, "vat_free": str(v), "vat": str(t)}
-                      for (c, m), (v, t) in cells.items()],
+            "costs": audited_costs(cells),
         })
         events.report_submitted.send(InterimReport, report=report, actor=actor)
     return report
+
+
+def file_again(report, fields: dict) -> None:
+    """A returned report (interim or final) filed again: its fields replaced, its version raised and its costs
+    taken out, for the caller to enter the new ones."""
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.version += 1
+    report.save()
+    report.costs.all().delete()
+
+
+def audited_costs(cells: dict) -> list[dict]:
+    """A report's costs, as ``_cost_cells`` gives them, as the audit log keeps them."""
+    return [{"category": c, "member": m, "vat_free": str(v), "vat": str(t)} for (c, m), (v, t) in cells.items()]
 
 
 def _cost_cells(project: FundedProject, costs: list[CostInput], errors: dict) -> dict:
@@ -152,6 +162,29 @@ def lock_for_review(report, version: str, version_of):
     return current
 
 
+def reject_costs(report, rejections) -> list[dict]:
+    """An official's rejections of ineligible parts of a locked report's costs (interim or final), each checked
+    and saved on its cost; what was rejected, as the audit log keeps it."""
+    costs = {c.pk: c for c in report.costs.all()}
+    rejected = []
+    for rejection in rejections:
+        cost = costs.get(rejection.cost_id)
+        if cost is None:
+            raise Invalid({"rejections": [_("No such cost in the report.")]})
+        try:
+            amount = parse_euros(rejection.amount)
+        except MoneyError as exc:
+            raise Invalid({"rejections": [_("Give the costs in euros and cents, such as 1 250,00.")]}) from exc
+        if not Decimal(0) <= amount <= cost.amount_vat_free:
+            raise Invalid({"rejections": [_("A rejected amount is between zero and the cost reported.")]})
+        if amount and not rejection.reason.strip():
+            raise Invalid({"rejections": [_("Give the reason for rejecting a cost.")]})
+        cost.rejected_amount, cost.rejection_reason = amount, rejection.reason.strip()
+        cost.save(update_fields=["rejected_amount", "rejection_reason"])
+        rejected.append({"cost": cost.pk, "amount": str(amount), "reason": cost.rejection_reason})
+    return rejected
+
+
 def accept_report(report: InterimReport, *, actor, version: str,
                   rejections: tuple[Rejection, ...] | list[Rejection] = (), reasons: str = "") -> InterimReport:
     """An official accepts a filed report, rejecting ineligible parts of its costs with the reasons."""
@@ -160,23 +193,7 @@ def accept_report(report: InterimReport, *, actor, version: str,
                                        _("Only the programme's officials review reports."))
     with transaction.atomic():
         current = _lock_report(report, version)
-        costs = {c.pk: c for c in current.costs.all()}
-        rejected = []
-        for rejection in rejections:
-            cost = costs.get(rejection.cost_id)
-            if cost is None:
-                raise Invalid({"rejections": [_("No such cost in the report.")]})
-            try:
-                amount = parse_euros(rejection.amount)
-            except MoneyError as exc:
-                raise Invalid({"rejections": [_("Give the costs in euros and cents, such as 1 250,00.")]}) from exc
-            if not Decimal(0) <= amount <= cost.amount_vat_free:
-                raise Invalid({"rejections": [_("A rejected amount is between zero and the cost reported.")]})
-            if amount and not rejection.reason.strip():
-                raise Invalid({"rejections": [_("Give the reason for rejecting a cost.")]})
-            cost.rejected_amount, cost.rejection_reason = amount, rejection.reason.strip()
-            cost.save(update_fields=["rejected_amount", "rejection_reason"])
-            rejected.append({"cost": cost.pk, "amount": str(amount), "reason": cost.rejection_reason})
+        rejected = reject_costs(current, rejections)
         current.status = InterimReport.Status.ACCEPTED
         current.reviewed_by, current.reviewed_at = user_of(actor), timezone.now()
         current.review_reasons = reasons.strip()
@@ -218,11 +235,15 @@ def accepted_costs_to_date(project: FundedProject) -> Decimal:
     """
     final = FinalReport.objects.filter(project=project, status=FinalReport.Status.ACCEPTED).first()
     if final is not None:
-        total = (FinalReportCost.objects.filter(report=final, category__eligible=True)
-                 .aggregate(total=Sum(F("amount_vat_free") - F("rejected_amount")))["total"])
-        return (total or Decimal(0)).quantize(Decimal("0.01"))
-    total = (ReportedCost.objects
-             .filter(report__project=project, report__status=InterimReport.Status.ACCEPTED, category__eligible=True)
+        return eligible_total(FinalReportCost.objects.filter(report=final))
+    return eligible_total(ReportedCost.objects.filter(report__project=project,
+                                                      report__status=InterimReport.Status.ACCEPTED))
+
+
+def eligible_total(costs) -> Decimal:
+    """The VAT-free sum of ``costs`` (reported costs, interim or final) in eligible categories, less what was
+    rejected, to the cent."""
+    total = (costs.filter(category__eligible=True)
              .aggregate(total=Sum(F("amount_vat_free") - F("rejected_amount")))["total"])
     return (total or Decimal(0)).quantize(Decimal("0.01"))
 
