@@ -5,6 +5,7 @@ from django.contrib import admin
 from avustus.accounts.contacts import add_organisation_address, remove_organisation_address
 from avustus.accounts.models import ContactDetails, OrganisationAddress, RoleGrant
 from avustus.accounts.services import grant_role, revoke_role
+from avustus.audit.admin import ReadOnlyAdmin
 
 
 @admin.register(RoleGrant)
@@ -35,21 +36,12 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactDetails)
-class ContactDetailsAdmin(admin.ModelAdmin):
+class ContactDetailsAdmin(ReadOnlyAdmin):
     """Read-only: a user's address, language and consent are theirs to set (``/my/contact/``)."""
 
     list_display = ["user", "email", "verified", "language", "electronic_consent", "consent_given_at"]
     list_filter = ["verified", "language", "electronic_consent"]
     search_fields = ["user__username", "email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OrganisationAddress)

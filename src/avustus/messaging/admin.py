@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from avustus.audit.admin import ReadOnlyAdmin
 from avustus.messaging.models import OutboundMessage
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(ReadOnlyAdmin):
     """Read-only for operators: a message changes state only through the worker and ``avustus outbox``
     (a resend by hand is a person's decision there, with the same Message-ID)."""
 
@@ -12,12 +13,3 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "event", "language"]
     search_fields = ["to", "subject", "message_id"]
     readonly_fields = [field.name for field in OutboundMessage._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
