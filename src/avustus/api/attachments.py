@@ -24,7 +24,8 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 def download_response(opened) -> FileResponse:
-    """The document as a download, never rendered from this origin (as the screens send it, ``web.downloads``)."""
+    """The document (an ``applications.attachments.OpenedFile``) as a download, never rendered from this origin:
+    the one answer of the API and the screens (``web`` imports it from here) alike."""
     response = FileResponse(opened.file, as_attachment=True, filename=opened.name, content_type=opened.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     # Should a browser render it anyway (a PDF viewer in a tab), it gets no scripts and no origin.

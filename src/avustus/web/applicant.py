@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from avustus.api.attachments import download_response
 from avustus.applications import attachments, services
 from avustus.calls.models import Call
 from avustus.calls.texts import plan_field_label
@@ -22,7 +23,6 @@ from avustus.errors import Conflict, NotFound
 from avustus.registry.languages import document_language
 from avustus.registry.models import Organisation
 from avustus.registry.selectors import search_organisations
-from avustus.web.downloads import download_response
 from avustus.web.feedback import confirm, error_summary, messages_of
 from avustus.web.receipt import application_pdf
 

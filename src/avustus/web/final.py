@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustus.accounts import permissions
+from avustus.api.attachments import download_response
 from avustus.errors import Conflict
 from avustus.projects.models import FundedProject, ScheduleEntry
 from avustus.projects.services import project_for
 from avustus.reports import attachments as report_attachments
 from avustus.reports import final
 from avustus.reports.models import FinalReport, FinalReportAttachment
-from avustus.web.downloads import download_response
 from avustus.web.feedback import error_summary, errors_of, flash
 from avustus.web.projects import cost_fields, cost_grid, cost_values, form_costs, grid_rows
 

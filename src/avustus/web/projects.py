@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustus.accounts import permissions
+from avustus.api.attachments import download_response
 from avustus.decisions.documents.render import CONTENT_TYPES
 from avustus.errors import Conflict
 from avustus.payments import selectors as payment_selectors
@@ -29,7 +30,6 @@ from avustus.reports import attachments as report_attachments
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from avustus.settlement import documents as settlement_documents
-from avustus.web.downloads import download_response
 from avustus.web.feedback import error_summary, errors_of, flash
 
 

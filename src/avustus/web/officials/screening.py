@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from avustus.api.attachments import download_response
 from avustus.applications import attachments
 from avustus.applications.models import Application
 from avustus.applications.reads import read_dossier
@@ -15,7 +16,6 @@ from avustus.evaluation import screening as screening_service
 from avustus.evaluation import selectors
 from avustus.evaluation.models import Assignment
 from avustus.messaging.selectors import messages_about
-from avustus.web.downloads import download_response
 from avustus.web.feedback import errors_of
 from avustus.web.labels import check_label, message_rows
 from avustus.web.officials.common import log_list, official_call, query_of
