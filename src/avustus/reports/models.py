@@ -17,6 +17,48 @@ from avustus.calls.models import CostCategory
 from avustus.projects.models import FundedProject, ScheduleEntry
 
 
+class CostCell(models.Model):
+    """A report's costs in one cost category for one member, VAT-free and VAT apart, and the part an official
+    rejected with the reason: the columns the interim reports' and the final report's costs share."""
+
+    category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(ConsortiumMember, on_delete=models.PROTECT, related_name="+")
+    amount_vat_free = models.DecimalField(_("amount without VAT"), max_digits=14, decimal_places=2)
+    vat = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    # Part of the VAT-free amount found ineligible (equipment, investments, licences beyond what development
+    # needs), with the reason; the rest of an eligible category's amount is accepted with the report.
+    rejected_amount = models.DecimalField(_("rejected"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["report", "category__position", "member__position"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.category_id}/{self.member_id}: {self.amount_vat_free} (VAT {self.vat})"
+
+
+class StoredDocument(models.Model):
+    """A document attached to a report, stored as files are (``reports.attachments``): the columns the interim
+    reports' and the final report's attachments share."""
+
+    storage_name = models.CharField(max_length=255, unique=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("attached"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["report", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class InterimReport(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("submitted")
@@ -55,21 +97,12 @@ class InterimReport(models.Model):
         return f"{self.project.reference} / {self.schedule_entry.number}"
 
 
-class ReportedCost(models.Model):
+class ReportedCost(CostCell):
     """Costs of the period in one cost category for one member, VAT-free and VAT apart; what an official rejected."""
 
     report = models.ForeignKey(InterimReport, on_delete=models.CASCADE, related_name="costs")
-    category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(ConsortiumMember, on_delete=models.PROTECT, related_name="+")
-    amount_vat_free = models.DecimalField(_("amount without VAT"), max_digits=14, decimal_places=2)
-    vat = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=Decimal("0"))
-    # Part of the VAT-free amount found ineligible (equipment, investments, licences beyond what development
-    # needs), with the reason; the rest of an eligible category's amount is accepted with the report.
-    rejected_amount = models.DecimalField(_("rejected"), max_digits=14, decimal_places=2, default=Decimal("0"))
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
 
-    class Meta:
-        ordering = ["report", "category__position", "member__position"]
+    class Meta(CostCell.Meta):
         verbose_name = _("reported cost")
         verbose_name_plural = _("reported costs")
         constraints = [
@@ -79,30 +112,15 @@ class ReportedCost(models.Model):
                                    name="reported_cost_amounts"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.category_id}/{self.member_id}: {self.amount_vat_free} (VAT {self.vat})"
 
-
-class ReportAttachment(models.Model):
+class ReportAttachment(StoredDocument):
     """A document attached to an interim report (the project accounting's extract, say), stored as files are."""
 
     report = models.ForeignKey(InterimReport, on_delete=models.CASCADE, related_name="attachments")
-    storage_name = models.CharField(max_length=255, unique=True)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
-    uploaded_at = models.DateTimeField(_("attached"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["report", "uploaded_at", "id"]
+    class Meta(StoredDocument.Meta):
         verbose_name = _("report attachment")
         verbose_name_plural = _("report attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class FinalReport(models.Model):
@@ -168,19 +186,12 @@ class FinalReport(models.Model):
         return self.project.outputs.all()
 
 
-class FinalReportCost(models.Model):
+class FinalReportCost(CostCell):
     """The project's total costs in one category for one member, VAT-free and VAT apart, and what was rejected."""
 
     report = models.ForeignKey(FinalReport, on_delete=models.CASCADE, related_name="costs")
-    category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(ConsortiumMember, on_delete=models.PROTECT, related_name="+")
-    amount_vat_free = models.DecimalField(_("amount without VAT"), max_digits=14, decimal_places=2)
-    vat = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=Decimal("0"))
-    rejected_amount = models.DecimalField(_("rejected"), max_digits=14, decimal_places=2, default=Decimal("0"))
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
 
-    class Meta:
-        ordering = ["report", "category__position", "member__position"]
+    class Meta(CostCell.Meta):
         constraints = [
             models.UniqueConstraint(fields=["report", "category", "member"], name="one_final_cost_per_cell"),
             models.CheckConstraint(condition=models.Q(amount_vat_free__gte=0, vat__gte=0, rejected_amount__gte=0)
@@ -188,11 +199,8 @@ class FinalReportCost(models.Model):
                                    name="final_cost_amounts"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.category_id}/{self.member_id}: {self.amount_vat_free} (VAT {self.vat})"
 
-
-class FinalReportAttachment(models.Model):
+class FinalReportAttachment(StoredDocument):
     """A document of the final report; the auditor's statement is one, and the report is not accepted without it."""
 
     class Kind(models.TextChoices):
@@ -201,20 +209,6 @@ class FinalReportAttachment(models.Model):
 
     report = models.ForeignKey(FinalReport, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
-    storage_name = models.CharField(max_length=255, unique=True)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(_("attached"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["report", "uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ProjectOutput(models.Model):
