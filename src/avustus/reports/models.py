@@ -29,6 +29,7 @@ class CostCell(models.Model):
     # needs), with the reason; the rest of an eligible category's amount is accepted with the report.
     rejected_amount = models.DecimalField(_("rejected"), max_digits=14, decimal_places=2, default=Decimal("0"))
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    report_id: int  # each concrete model's own foreign key to its report
 
     class Meta:
         abstract = True
