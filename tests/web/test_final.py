@@ -111,6 +111,9 @@ def test_returned_refiled_reviewed_settled_approved_and_returned_with_interest(c
                                                      f"reject.{cost.pk}.reason": "Laitehankinta."})
     assert report.status == "accepted"
     assert OutboundMessage.objects.filter(event="final_report_accepted").exists()
+    # Accepted: the lead's page offers neither the form nor an attachment (``reports.final`` refuses both).
+    page = lead.get(reverse("project-final-report", args=[ref])).content.decode()
+    assert 'name="effects"' not in page and f'action="{reverse("add-final-attachment", args=[ref])}"' not in page
 
     # The mark for a closer audit needs its reason.
     official.post(reverse("final-closer-audit", args=[ref]), {"action": "mark", "reason": " "})
@@ -133,7 +136,9 @@ def test_returned_refiled_reviewed_settled_approved_and_returned_with_interest(c
     assert official.post(url, {"action": "settle", "version": digest, "confirm": "yes"}).status_code == 302
     made = Settlement.objects.get(project=project)
     assert (made.final_grant, made.to_return) == (Decimal("16150.00"), Decimal("56493.81"))
-    # Four eyes: the official who settled cannot approve.
+    # Four eyes: the official who settled is not offered the approval and cannot approve.
+    approve = 'name="action" value="approve"'
+    assert approve not in official.get(url).content.decode() and approve in second.get(url).content.decode()
     assert official.post(url, {"action": "approve", "version": made.sha256, "confirm": "yes"}).status_code == 403
     second.post(url, {"action": "approve", "version": made.sha256})
     made.refresh_from_db()
@@ -153,6 +158,7 @@ def test_returned_refiled_reviewed_settled_approved_and_returned_with_interest(c
     assert returned.interest == Decimal("1011.62")
     page = official.get(url).content.decode()
     assert "1\u00a0011,62\u00a0€" in page and "2020-11-20" in page and "29\u00a0000,00\u00a0€" in page
+    assert "26\u00a0493,81\u00a0€" in page  # left to return (``settlement.services.left_to_return``)
     # The lead reads the figures on the project's page, not the officials' settlement page.
     lead_page = lead.get(reverse("project", args=[ref])).content.decode()
     assert "56\u00a0493,81\u00a0€" in lead_page

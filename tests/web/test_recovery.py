@@ -71,6 +71,10 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     # The decision is not the recipients' until it is signed.
     assert lead.get(reverse("recovery-document", args=[ref, recovery.pk, "fi", "html"])).status_code == 404
     sign = reverse("sign-recovery", args=[ref, recovery.pk])
+    # The preparer is not offered the signature, and is refused it by the service's check before the tick is read.
+    assert f'action="{sign}"' not in official.get(page).content.decode()
+    assert f'action="{sign}"' in second.get(page).content.decode()
+    assert official.post(sign, {"version": version}).status_code == 403
     assert official.post(sign, {"version": version, "confirm": "yes"}).status_code == 403  # the preparer
     unticked = second.post(sign, {"version": version}, follow=True).content.decode()
     assert "Bekräfta genom att kryssa i rutan" in unticked

@@ -287,12 +287,18 @@ def check_sees_project(actor, project) -> None:
         raise NotFound()
 
 
+def can_act_for_lead(actor, project) -> bool:
+    """Report, apply for payment, register an account, ask for a change: a person acting for the lead (or the
+    system, for the demo). What the project's state allows is its stage's question, not this one."""
+    _require_actor(actor)
+    return is_system(actor) or is_recipient_lead(actor, project)
+
+
 def check_recipient_lead(actor, project, message: str) -> None:
-    """Report, apply for payment, register an account: a person acting for the lead (or the system, for the demo)."""
+    """``can_act_for_lead``, refused as ``NotAllowed(message)``."""
     from avustus.errors import NotAllowed
 
-    _require_actor(actor)
-    if not (is_system(actor) or is_recipient_lead(actor, project)):
+    if not can_act_for_lead(actor, project):
         raise NotAllowed(message)
 
 
@@ -319,20 +325,47 @@ def check_registers_account(actor, project, message: str) -> None:
         raise NotAllowed(message)
 
 
-def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJECT_OFFICIALS) -> None:
-    """Four eyes: a person (never the system) holding ``roles`` who is none of those who took the earlier steps."""
-    from avustus.errors import NotAllowed
+def is_second_person(actor, programme, earlier_ids, roles=PROJECT_OFFICIALS) -> bool:
+    """Four eyes: a person (never the system) holding ``roles`` who is none of those who took the earlier steps.
 
+    The one comparison of the actor with the earlier steps' people: screens ask it to offer the step, and the
+    services refuse with ``check_second_person``, so a screen never offers what the service refuses."""
     _require_actor(actor)
     if is_system(actor) or not has_programme_role(actor, programme, roles):
-        raise NotAllowed(message)
-    if actor.pk in {i for i in earlier_ids if i is not None}:
+        return False
+    return actor.pk not in {i for i in earlier_ids if i is not None}
+
+
+def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJECT_OFFICIALS) -> None:
+    """``is_second_person``, refused as ``NotAllowed(message)``."""
+    from avustus.errors import NotAllowed
+
+    if not is_second_person(actor, programme, earlier_ids, roles):
         raise NotAllowed(message)
 
 
 def check_approves_payment(actor, programme, accepted_by_id, message: str) -> None:
     """The payment's second person: a payment approver of the programme who did not accept the application."""
     check_second_person(actor, programme, [accepted_by_id], message, roles=PAYMENT_APPROVERS)
+
+
+def can_approve_settlement(user, programme, prepared_by_id) -> bool:
+    """A settlement's second person: an official of the programme who did not prepare it."""
+    return is_second_person(user, programme, [prepared_by_id])
+
+
+def check_approves_settlement(actor, programme, prepared_by_id, message: str) -> None:
+    check_second_person(actor, programme, [prepared_by_id], message)
+
+
+def can_confirm_change(user, programme, decided_by_id) -> bool:
+    """An approved change request's second person, who signs the amending decision: an official of the programme
+    who did not approve it."""
+    return is_second_person(user, programme, [decided_by_id])
+
+
+def check_confirms_change(actor, programme, decided_by_id, message: str) -> None:
+    check_second_person(actor, programme, [decided_by_id], message)
 
 
 def recipient_organisation_ids(user) -> set[int]:
@@ -454,10 +487,16 @@ RECOVERY_SIGNERS = (Role.OFFICIAL, Role.DECISION_MAKER, Role.ADMINISTRATOR)
 
 
 def can_sign_recovery(user, programme) -> bool:
-    """Whether the user may be shown a prepared recovery decision to sign (the preparer is refused on signing)."""
+    """Whether the user holds a signer's role over the programme: reads prepared decisions (drafts) and may send
+    one back. Whether they may sign a given decision is ``can_sign_recovery_decision``."""
     return has_programme_role(user, programme, RECOVERY_SIGNERS)
 
 
-def check_signs_recovery(actor, programme, prepared_by_id, message: str) -> None:
+def can_sign_recovery_decision(user, programme, prepared_by_id) -> bool:
     """Four eyes on a recovery decision: a signer of the programme who did not prepare it."""
+    return is_second_person(user, programme, [prepared_by_id], roles=RECOVERY_SIGNERS)
+
+
+def check_signs_recovery(actor, programme, prepared_by_id, message: str) -> None:
+    """``can_sign_recovery_decision``, refused as ``NotAllowed(message)``."""
     check_second_person(actor, programme, [prepared_by_id], message, roles=RECOVERY_SIGNERS)

@@ -152,9 +152,22 @@ def _check_partners(project: FundedProject, add: list[int], remove: list[int]) -
                 % {"name": str(member)}]})
 
 
+def open_for_changes(project: FundedProject) -> bool:
+    """A change is asked for, decided and confirmed while the project is in progress (``_validate`` refuses it
+    otherwise)."""
+    return project.state == FundedProject.State.IN_PROGRESS
+
+
+def can_request_change(actor, project: FundedProject) -> bool:
+    """Whether ``actor`` may ask for a change now (the lead's form on the screen): a person of the lead
+    (``permissions.can_act_for_lead``), while the project is ``open_for_changes``; ``submit_request`` refuses
+    the rest. One open request at a time is checked on submission."""
+    return permissions.can_act_for_lead(actor, project) and open_for_changes(project)
+
+
 def _validate(project: FundedProject, request: ChangeRequest) -> None:
     """What the request asks, checked against the project as it is now (the caller holds its lock)."""
-    if project.state != FundedProject.State.IN_PROGRESS:
+    if not open_for_changes(project):
         raise Conflict(_("The project is not in progress."))
     if request.kind == ChangeRequest.Kind.EXTENSION:
         if request.new_end is None:
@@ -283,9 +296,9 @@ def confirm_request(request: ChangeRequest, *, actor, version: int, confirmed: b
     with transaction.atomic():
         project, current = _lock(request, version)
         # Who approved is read from the locked row, not from what the caller holds.
-        permissions.check_second_person(actor, project.call.programme, [current.decided_by_id],
-                                        _("An approved change is confirmed by another official of the programme "
-                                          "than the one who approved it."))
+        permissions.check_confirms_change(actor, project.call.programme, current.decided_by_id,
+                                          _("An approved change is confirmed by another official of the programme "
+                                            "than the one who approved it."))
         if current.status != ChangeRequest.Status.APPROVED:
             raise Conflict(_("The change request is not waiting for confirmation."))
         _validate(project, current)
@@ -306,6 +319,18 @@ def _revision_of(project: FundedProject, number: int, request: ChangeRequest | N
     return ProjectRevision.objects.create(project=project, number=number, change_request=request,
                                           implementation_end=project.implementation_end, budget=budget,
                                           schedule=schedule, members=[m.pk for m in members_in_force(project)])
+
+
+def revision_final_due(revision: ProjectRevision) -> date | None:
+    """The final report's due date in a revision's terms (its kept schedule), None if it had none."""
+    return next((date.fromisoformat(e["due_on"]) for e in revision.schedule if e["kind"] == ScheduleEntry.Kind.FINAL),
+                None)
+
+
+def revisions_of(project: FundedProject) -> list[tuple[ProjectRevision, date | None]]:
+    """The project's revisions in order, each with its final report's due date (``revision_final_due``)."""
+    return [(r, revision_final_due(r))
+            for r in project.revisions.select_related("change_request").order_by("number")]
 
 
 def keep_revision(project: FundedProject, request: ChangeRequest | None) -> ProjectRevision:

@@ -39,6 +39,18 @@ def _digest(file) -> tuple[str, int]:
     return digest.hexdigest(), count
 
 
+def accepts_attachments(report) -> bool:
+    """Whether a filed report, interim or final, still takes documents: until it is accepted (``attach`` refuses
+    after that, and the screens offer the form by this same answer)."""
+    return report.status != type(report).Status.ACCEPTED
+
+
+def can_attach(actor, report) -> bool:
+    """Whether ``actor`` may attach a document to ``report`` now: a person of the lead, while the report
+    ``accepts_attachments``; ``attach`` refuses whatever this does not allow."""
+    return report is not None and permissions.can_act_for_lead(actor, report.project) and accepts_attachments(report)
+
+
 def attach(report, uploaded_file, *, actor, action: str, make, data: dict | None = None):
     """Add a document to a report the lead filed, interim or final (``report``'s own model is locked): the file
     recognised by content, stored under a random name, its row made by ``make(current, **fields)`` and the
@@ -60,7 +72,7 @@ def attach(report, uploaded_file, *, actor, action: str, make, data: dict | None
     try:
         with transaction.atomic():
             current = model.objects.select_for_update().get(pk=report.pk)
-            if current.status == model.Status.ACCEPTED:
+            if not accepts_attachments(current):
                 raise Invalid({"file": [_("An accepted report's documents no longer change.")]})
             if current.attachments.count() >= MAX_ATTACHMENTS:
                 raise Invalid({"file": [_("A report can have at most %(n)s attachments.") % {"n": MAX_ATTACHMENTS}]})

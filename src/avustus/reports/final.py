@@ -24,7 +24,7 @@ from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid, NotFound
 from avustus.projects.models import FundedProject, ScheduleEntry
 from avustus.projects.services import lock_project
-from avustus.reports.attachments import attach
+from avustus.reports.attachments import attach, can_attach
 from avustus.reports.models import FinalReport, FinalReportAttachment, FinalReportCost
 from avustus.reports.outputs import add_reported_outputs, validate_output
 from avustus.reports.services import (
@@ -60,6 +60,28 @@ def _outputs(outputs: list[dict] | None, errors: dict) -> list[dict]:
     return cleaned
 
 
+def final_report_refusal(project: FundedProject, report: FinalReport | None) -> str | None:
+    """Why the final report cannot be filed now (None when it can): the project is no longer in progress, or the
+    report was filed and has not been returned. ``submit_final_report`` refuses with this, under the project's lock."""
+    if project.state != FundedProject.State.IN_PROGRESS:
+        return _("The project is not in progress.")
+    if report is not None and report.status != FinalReport.Status.RETURNED:
+        return _("The final report has already been filed.")
+    return None
+
+
+def can_edit_final_report(actor, project: FundedProject, report: FinalReport | None) -> bool:
+    """Whether ``actor`` may file the final report now (the lead's form on the page): a person of the lead, while
+    ``final_report_refusal`` has nothing to say."""
+    return permissions.can_act_for_lead(actor, project) and final_report_refusal(project, report) is None
+
+
+def can_attach_to_final_report(actor, report: FinalReport | None) -> bool:
+    """Whether ``actor`` may attach a document to the final report: filed, not yet accepted, and a person of the
+    lead (``attachments.can_attach``, which ``add_final_attachment`` enforces)."""
+    return can_attach(actor, report)
+
+
 def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_working: str, work_and_results: str,
                         reuse: str, outputs: list[dict] | None = None, costs: list[CostInput],
                         today: date | None = None) -> FinalReport:
@@ -84,8 +106,10 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
     today = today or _today()
     with transaction.atomic():
         locked = lock_project(project)
-        if locked.state != FundedProject.State.IN_PROGRESS:
-            raise Conflict(_("The project is not in progress."))
+        report = FinalReport.objects.select_for_update().filter(project=locked).first()
+        refusal = final_report_refusal(locked, report)
+        if refusal is not None:
+            raise Conflict(refusal)
         entry = ScheduleEntry.objects.filter(project=locked, kind=ScheduleEntry.Kind.FINAL).first()
         if entry is None:
             raise NotFound(_("The project has no final report due."))
@@ -94,15 +118,12 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
                   "status": FinalReport.Status.SUBMITTED, "content_review": FinalReport.Review.PENDING,
                   "finance_review": FinalReport.Review.PENDING, "content_reviewed_by": None,
                   "finance_reviewed_by": None}
-        report = FinalReport.objects.select_for_update().filter(project=locked).first()
         if report is None:
             report = FinalReport.objects.create(project=locked, schedule_entry=entry, **fields)
             action = "final_report.submitted"
-        elif report.status == FinalReport.Status.RETURNED:
+        else:  # returned: ``final_report_refusal`` let nothing else through
             file_again(report, fields)
             action = "final_report.resubmitted"
-        else:
-            raise Conflict(_("The final report has already been filed."))
         add_reported_outputs(locked, rows, actor=actor)
         FinalReportCost.objects.bulk_create(
             FinalReportCost(report=report, category_id=c, member_id=m, amount_vat_free=v, vat=t)

@@ -38,6 +38,8 @@ from avustus.settlement.interest import computation_as_dict, interest_on
 from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver
 
 ONLY_OFFICIALS = "Only the programme's officials handle recoveries."
+# The refusal of ``sign_recovery``, which the signing screen gives too when it refuses before the form is read.
+SIGNED_BY_ANOTHER = "A recovery decision is signed by an official of the programme who did not prepare it."
 
 
 def _today(on: date | None) -> date:
@@ -249,8 +251,7 @@ def sign_recovery(recovery: Recovery, *, actor, version: str, on: date | None = 
     with transaction.atomic():
         current = _lock(recovery)
         permissions.check_signs_recovery(actor, current.project.call.programme, current.prepared_by_id,
-                                         _("A recovery decision is signed by an official of the programme who did "
-                                           "not prepare it."))
+                                         _(SIGNED_BY_ANOTHER))
         if current.status != Recovery.Status.PREPARED:
             raise Conflict(_("The recovery decision is not awaiting signature."))
         if version != current.sha256 or _digest(current.snapshot or {}) != current.sha256:

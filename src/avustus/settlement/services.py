@@ -102,9 +102,9 @@ def approve_settlement(settlement: Settlement, *, actor, version: str) -> Settle
     with transaction.atomic():
         lock_project(project)
         current = Settlement.objects.select_for_update().get(pk=settlement.pk)
-        permissions.check_second_person(actor, project.call.programme, [current.prepared_by_id],
-                                        _("A settlement is approved by an official of the programme who did not "
-                                          "prepare it."))
+        permissions.check_approves_settlement(actor, project.call.programme, current.prepared_by_id,
+                                              _("A settlement is approved by an official of the programme who did "
+                                                "not prepare it."))
         if current.status != Settlement.Status.PREPARED:
             raise Conflict(_("The settlement has already been approved."))
         if version != current.sha256 or _digest(current.snapshot) != current.sha256:
@@ -156,6 +156,12 @@ def returned_total(settlement: Settlement) -> Decimal:
     return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
+def left_to_return(settlement: Settlement, returned: Decimal | None = None) -> Decimal:
+    """What is still to be returned of the amount to return: the amount less the returns recorded (``returned``,
+    their total, when the caller already has it). ``record_return`` refuses more than this."""
+    return settlement.to_return - (returned_total(settlement) if returned is None else returned)
+
+
 def record_return(settlement: Settlement, *, actor, returned_on: date, amount: str | Decimal) -> Return:
     """An official records a part (or all) of the amount to return as returned, with the interest on it."""
     project = settlement.project
@@ -173,9 +179,9 @@ def record_return(settlement: Settlement, *, actor, returned_on: date, amount: s
         if current.status != Settlement.Status.APPROVED:
             raise Conflict(_("The settlement has not been approved yet."))
         before = returned_total(current)
-        if before + principal > current.to_return:
-            raise Invalid({"amount": [_("The amount is more than is left to return (%(left)s).")
-                                      % {"left": current.to_return - before}]})
+        left = left_to_return(current, before)
+        if principal > left:
+            raise Invalid({"amount": [_("The amount is more than is left to return (%(left)s).") % {"left": left}]})
         paid = [Payment(date.fromisoformat(p["paid_on"]), Decimal(p["amount"])) for p in current.snapshot["payments"]]
         computation = interest_on(principal, attribute_next(before, principal, paid), returned_on)
         entry = Return.objects.create(settlement=current, returned_on=returned_on, amount=principal,
@@ -183,6 +189,6 @@ def record_return(settlement: Settlement, *, actor, returned_on: date, amount: s
                                       computation=computation_as_dict(computation), recorded_by=user_of(actor))
         record("settlement.returned", entry, actor=actor, application=project.application,
                data={"project": project.reference, "returned_on": returned_on.isoformat(), "amount": str(principal),
-                     "interest": str(entry.interest), "left": str(current.to_return - before - principal)})
+                     "interest": str(entry.interest), "left": str(left - principal)})
         _close_if_done(project, current, actor)
     return entry

@@ -4,8 +4,6 @@
 Thin: each view reads the form, calls one service of ``changes.services`` and renders or redirects.
 """
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -63,7 +61,7 @@ FIELDS = {"kind": ("kind-extension", gettext_lazy("What to change")),
 def project_changes(request, reference: str):
     """The project's change requests; the lead's form for a new one."""
     project = project_for(request.user, reference)
-    lead = permissions.is_recipient_lead(request.user, project)
+    can_request = changes.can_request_change(request.user, project)
     summary, values = [], {}
     if request.method == "POST":
         values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
@@ -80,12 +78,11 @@ def project_changes(request, reference: str):
     members = changes.members_in_force(project)
     categories = list(project.call.cost_categories.order_by("position"))
     in_force = {m.organisation_id for m in members if m.organisation_id is not None}
-    candidates = changes.partner_candidates(project, in_force) if lead else []
+    candidates = changes.partner_candidates(project, in_force) if can_request else []
     return render(request, "web/projects/changes.html", {
         "project": project, "requests": list(project.change_requests.select_related("decision")),
-        "revisions": [(r, next((date.fromisoformat(e["due_on"]) for e in r.schedule if e["kind"] == "final"), None))
-                      for r in project.revisions.select_related("change_request").order_by("number")],
-        "can_request": lead and project.state == FundedProject.State.IN_PROGRESS,
+        "revisions": changes.revisions_of(project),
+        "can_request": can_request,
         "cells": [(f"{c.code}:{m.position}", c, m) for c in categories for m in members],
         "partners": [m for m in members if m.role == "partner"], "candidates": candidates,
         "values": values, "error_summary": summary,
@@ -109,8 +106,8 @@ def project_change(request, reference: str, pk: int):
     members = {m.position: m for m in project.application.members.select_related("organisation")}
     moves = [{"amount": m["amount"], "source": categories.get(m["from"][0]), "source_member": members.get(m["from"][1]),
               "target": categories.get(m["to"][0]), "target_member": members.get(m["to"][1])} for m in change.moves]
-    can_confirm = (manages and change.status == ChangeRequest.Status.APPROVED
-                   and change.decided_by_id != request.user.pk)
+    can_confirm = (change.status == ChangeRequest.Status.APPROVED
+                   and permissions.can_confirm_change(request.user, project.call.programme, change.decided_by_id))
     lang = document_language(request.GET.get("lang"))
     # What the second official signs, shown before the tick: the decision rehearsed and rolled back.
     snapshot = preview_snapshot(change, actor=request.user) if can_confirm else None

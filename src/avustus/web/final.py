@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from avustus.accounts import permissions
 from avustus.api.attachments import download_response
 from avustus.errors import Conflict
 from avustus.projects.models import FundedProject, ScheduleEntry
@@ -49,7 +48,6 @@ def final_report(request, reference: str):
         raise Http404
     report = final_report_of(project)
     categories, members = cost_grid(project)
-    lead = permissions.is_recipient_lead(request.user, project)
     values: dict[str, str] = {}
     summary = []
     if request.method == "POST":
@@ -72,8 +70,8 @@ def final_report(request, reference: str):
             messages.success(request, _("The final report was filed. Attach the auditor's statement on the use of "
                                         "the grant, if you have not yet."))
             return redirect("project-final-report", reference)
-    editable = (lead and project.state == FundedProject.State.IN_PROGRESS
-                and (report is None or report.status == FinalReport.Status.RETURNED))
+    # Who may, and what the report's state allows, as the services refuse them (``reports.final``).
+    editable = final.can_edit_final_report(request.user, project, report)
     if report is not None and not values:
         values = {**{name: getattr(report, name) for name in TEXTS}, **cost_values(report.costs.all())}
     attachments = list(report.attachments.all()) if report is not None else []
@@ -84,7 +82,7 @@ def final_report(request, reference: str):
         "attachments": attachments,
         "has_statement": any(a.kind == FinalReportAttachment.Kind.AUDITOR_STATEMENT for a in attachments),
         "kinds": FinalReportAttachment.Kind.choices,
-        "can_attach": report is not None and report.status != FinalReport.Status.ACCEPTED and lead,
+        "can_attach": final.can_attach_to_final_report(request.user, report),
         "outputs": list(project.outputs.order_by("kind", "title", "pk")),
     }
     context.update(final_review_context(request, project, report))

@@ -88,7 +88,8 @@ def recovery_page(request, reference: str, pk: int):
         "limit": None if decided else _limit(recovery, today),
         "document": render_body(recovery_document(recovery, lang), embedded=True)
         if recovery.snapshot and (decided or manages or signer) else "",
-        "signs": signer and recovery.status == Recovery.Status.PREPARED and recovery.prepared_by_id != request.user.pk,
+        "signs": recovery.status == Recovery.Status.PREPARED and permissions.can_sign_recovery_decision(
+            request.user, programme, recovery.prepared_by_id),
         "sends_back": recovery.status == Recovery.Status.PREPARED and permissions.can_withdraw_recovery_decision(
             request.user, programme, recovery.prepared_by_id),
         "returns": list(recovery.returns.all()), "waivers": list(recovery.waivers.all()),

@@ -155,13 +155,14 @@ def project_settlement(request, reference: str):
         except Conflict as exc:
             not_yet = str(exc)
     returned = settlement_services.returned_total(made) if made is not None else None
+    approves = made is not None and permissions.can_approve_settlement(request.user, programme, made.prepared_by_id)
     context = {
         "project": project, "settlement": made, "preview": preview,
         "figures": made.snapshot if made is not None else preview,
         "digest": digest, "not_yet": not_yet,
-        "manages": manages, "approves": made is not None and manages and made.prepared_by_id != request.user.pk,
+        "manages": manages, "approves": approves,
         "returns": _returns(made), "returned": returned,
-        "left": made.to_return - returned if made is not None and returned is not None else None,
+        "left": settlement_services.left_to_return(made, returned) if made is not None else None,
         "error_summary": summary, "values": values,
         "receivable_reference": payment_file.reference_of(payment_file.RECEIVABLE_PREFIX, made.pk) if made else "",
     }

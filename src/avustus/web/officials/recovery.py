@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustus.accounts import permissions
-from avustus.errors import Conflict, NotAllowed
+from avustus.errors import Conflict
 from avustus.payments.services import paid_total
 from avustus.projects.services import project_for
 from avustus.rules.recovery import GROUNDS
@@ -85,8 +85,9 @@ def prepare_recovery(request, reference: str, pk: int):
 @require_POST
 def sign_recovery(request, reference: str, pk: int):
     recovery = recovery_of(request, reference, pk)
-    if not permissions.can_sign_recovery(request.user, recovery.project.call.programme):
-        raise NotAllowed(_("A recovery decision is signed by an official of the programme who did not prepare it."))
+    # Refused before the tick is looked at, by the service's own check (a recipient's post, or the preparer's).
+    permissions.check_signs_recovery(request.user, recovery.project.call.programme, recovery.prepared_by_id,
+                                     _(service.SIGNED_BY_ANOTHER))
     try:
         confirm(request)
         service.sign_recovery(recovery, actor=request.user, version=request.POST.get("version", ""))
@@ -101,11 +102,7 @@ def sign_recovery(request, reference: str, pk: int):
 def withdraw_recovery(request, reference: str, pk: int):
     """The signer (or the preparer) sends the prepared decision back with reasons, to be prepared again."""
     recovery = recovery_of(request, reference, pk)
-    if not permissions.can_withdraw_recovery_decision(request.user, recovery.project.call.programme,
-                                                      recovery.prepared_by_id):
-        raise NotAllowed(_("A prepared recovery decision is sent back by its preparer or by an official who may "
-                           "sign it."))
-    try:
+    try:  # who may is the service's first question (``permissions.check_withdraws_recovery_decision``)
         service.withdraw_recovery_decision(recovery, actor=request.user, version=request.POST.get("version", ""),
                                            reasons=request.POST.get("reasons", ""))
         messages.success(request, _("The decision was sent back; it can be prepared again."))

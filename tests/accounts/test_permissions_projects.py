@@ -1,0 +1,74 @@
+"""The questions the services after the decision ask (accounts.permissions, 'after the decision'): the lead acts for
+the recipients, and a second person who took no earlier step approves a settlement, confirms an approved change or
+signs a recovery decision. The screens ask the ``can_*`` question to offer a step and the services refuse with the
+``check_*`` one, so each pair must give the same answer to everyone."""
+
+import pytest
+
+from avustus.accounts import permissions
+from avustus.actors import SYSTEM
+from avustus.errors import NotAllowed
+from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+# (the screen's question, the service's refusal, whether the programme's decision-maker may take the second step)
+SECOND_STEPS = {
+    "settlement": (permissions.can_approve_settlement, permissions.check_approves_settlement, False),
+    "change": (permissions.can_confirm_change, permissions.check_confirms_change, False),
+    "recovery": (permissions.can_sign_recovery_decision, permissions.check_signs_recovery, True),
+}
+
+
+def _refused(check, actor, programme, first_id) -> bool:
+    try:
+        check(actor, programme, first_id, "four eyes")
+    except NotAllowed as exc:
+        assert str(exc) == "four eyes"  # the service's own words, not another refusal
+        return True
+    return False
+
+
+@pytest.mark.parametrize("step", SECOND_STEPS)
+def test_who_took_the_first_step_never_takes_the_second(cast, step):
+    can, check, decider_may = SECOND_STEPS[step]
+    programme = cast.project.call.programme
+    prepared_by = cast.official.pk
+    assert not can(cast.official, programme, prepared_by)
+    assert _refused(check, cast.official, programme, prepared_by)
+    assert can(cast.second_official, programme, prepared_by)
+    assert not _refused(check, cast.second_official, programme, prepared_by)
+    # The one who prepared may take the second step of someone else's preparation.
+    assert can(cast.official, programme, cast.second_official.pk)
+    assert can(cast.decision_maker, programme, prepared_by) is decider_may
+    for nobody in (cast.lead, cast.partner, cast.outsider, SYSTEM):  # the system is never the second person
+        assert not can(nobody, programme, prepared_by)
+
+
+@pytest.mark.parametrize("step", SECOND_STEPS)
+def test_the_screens_question_and_the_services_refusal_agree_for_everyone(cast, step):
+    can, check, _decider = SECOND_STEPS[step]
+    programme = cast.project.call.programme
+    people = (cast.lead, cast.partner, cast.outsider, cast.official, cast.second_official, cast.decision_maker, SYSTEM)
+    for first in (cast.official.pk, cast.second_official.pk, None):
+        for actor in people:
+            assert can(actor, programme, first) is not _refused(check, actor, programme, first), (step, actor, first)
+
+
+def test_nobody_is_not_an_actor(cast):
+    programme = cast.project.call.programme
+    for question in (permissions.can_approve_settlement, permissions.can_confirm_change,
+                     permissions.can_sign_recovery_decision):
+        with pytest.raises(TypeError):
+            question(None, programme, cast.official.pk)
+    with pytest.raises(TypeError):
+        permissions.can_act_for_lead(None, cast.project)
+
+
+def test_only_the_leads_people_and_the_system_act_for_the_lead(cast):
+    assert permissions.can_act_for_lead(cast.lead, cast.project)
+    assert permissions.can_act_for_lead(SYSTEM, cast.project)
+    for someone in (cast.partner, cast.outsider, cast.official, cast.decision_maker):
+        assert not permissions.can_act_for_lead(someone, cast.project)
+        with pytest.raises(NotAllowed, match="^only the lead$"):
+            permissions.check_recipient_lead(someone, cast.project, "only the lead")
