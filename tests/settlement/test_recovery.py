@@ -211,3 +211,22 @@ def test_a_response_arriving_after_the_preview_makes_it_stale(cast):
                                  on=date(2022, 10, 10))
     recovery.refresh_from_db()
     assert recovery.status == Recovery.Status.HEARING and recovery.snapshot is None
+
+
+def test_a_return_dated_after_today_is_refused_and_nothing_is_kept(cast):
+    """A recovered amount is recorded as returned on a day that has come: a future day would also decide whether
+    penalty interest runs and for how long."""
+    from django.utils import timezone
+
+    from tests.settlement.test_services import rates_until
+
+    _through_two_payments(cast)
+    decided = _decided(cast, _started(cast))
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    rates_until(tomorrow)
+    with pytest.raises(Invalid, match="future") as refused:
+        service.record_recovery_return(decided, actor=cast.official, returned_on=tomorrow, amount="1 000,00")
+    assert set(refused.value.message_dict) == {"returned_on"}
+    assert not RecoveryReturn.objects.exists()
+    assert not AuditEntry.objects.filter(action="recovery.returned").exists()
+    assert service.amount_due(decided) == Decimal("40000.00")

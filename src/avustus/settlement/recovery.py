@@ -332,6 +332,8 @@ def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amou
     principal = _money(amount, "amount")
     if principal <= 0:
         raise Invalid({"amount": [_("The amount returned is more than zero.")]})
+    if returned_on > timezone.localdate():  # a day that has come: it decides the interest and the penalty interest
+        raise Invalid({"returned_on": [_("The date is in the future; check it.")]})
     with transaction.atomic():
         current = _decided(recovery)
         left = amount_due(current)
