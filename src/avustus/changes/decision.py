@@ -124,12 +124,17 @@ def preview_snapshot(request: ChangeRequest, *, actor) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
+    from avustus.accounts import permissions
     from avustus.projects.services import lock_project
 
     try:
         with transaction.atomic():
             project = lock_project(request.project)
             current = ChangeRequest.objects.select_related("decided_by").get(pk=request.pk)
+            # Shown only to whom ``confirm_request`` lets sign it: the project's terms and the change are not public.
+            permissions.check_second_person(actor, project.call.programme, [current.decided_by_id],
+                                            _("An approved change is confirmed by another official of the programme "
+                                              "than the one who approved it."))
             before = apply_change(project, current)
             raise _Rehearsed(change_snapshot(project, current, before, signers=_signers(current, actor),
                                              decided_on=timezone.localdate()))
