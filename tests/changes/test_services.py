@@ -156,6 +156,18 @@ def test_a_longer_extension_adds_interim_reports_every_four_months(cast):
     assert due[("final", 1)] == date(2022, 6, 30)
 
 
+def test_an_extension_keeps_an_interim_date_announced_for_the_call(cast):
+    """A date announced for the whole call (``set_call_report_date``) is not a date set by hand on the entry, but
+    it is still the date the lead was told: rescheduling after an extension must not put it back."""
+    from avustus.projects.services import set_call_report_date
+
+    set_call_report_date(cast.project.call, "interim", 4, date(2021, 7, 15), reason="Kesälomat.", actor=cast.official)
+    _decided(cast, _extension(cast, date(2021, 12, 31)))
+    due = {(e.kind, e.number): e.due_on for e in ScheduleEntry.objects.filter(project=cast.project)}
+    assert due[("interim", 4)] == date(2021, 7, 15)
+    assert due[("final", 1)] == date(2021, 12, 31)
+
+
 def test_every_version_is_kept_and_never_changed(cast):
     _decided(cast, _extension(cast, date(2021, 12, 31)))
     first, second = ProjectRevision.objects.filter(project=cast.project)

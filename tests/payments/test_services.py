@@ -140,6 +140,30 @@ def test_nothing_is_paid_twice(with_costs):
         payments.apply_for_payment(with_costs.project, actor=with_costs.lead)
 
 
+def test_a_payment_dated_after_today_is_refused_and_nothing_is_kept(with_costs):
+    """The day paid is a day that has come: it starts the section 24 interest and section 29's ten years. A call
+    with no period of use (whose end refused a future day by chance for the 2020 round) shows it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    call = with_costs.project.call
+    call.appropriation_usable_until = None
+    call.save(update_fields=["appropriation_usable_until"])
+    application = _accepted(with_costs)
+    application = payments.approve_payment(application, actor=with_costs.decision_maker,
+                                           version=payments.payment_version(application))
+    with pytest.raises(Invalid, match="future") as refused:
+        payments.record_payment(application, actor=with_costs.official,
+                                paid_on=timezone.localdate() + timedelta(days=1))
+    assert set(refused.value.message_dict) == {"paid_on"}
+    application.refresh_from_db()
+    assert application.status == PaymentApplication.Status.APPROVED and application.paid_on is None
+    assert not AuditEntry.objects.filter(action="payments.paid").exists()
+    assert payments.record_payment(application, actor=with_costs.official, paid_on=timezone.localdate()).paid_on \
+        == timezone.localdate()
+
+
 def test_a_repeated_application_returns_the_first_and_an_open_one_blocks_another(with_costs):
     first = payments.apply_for_payment(with_costs.project, actor=with_costs.lead, idempotency_key="k1")
     again = payments.apply_for_payment(with_costs.project, actor=with_costs.lead, idempotency_key="k1")

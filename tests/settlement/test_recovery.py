@@ -211,3 +211,45 @@ def test_a_response_arriving_after_the_preview_makes_it_stale(cast):
                                  on=date(2022, 10, 10))
     recovery.refresh_from_db()
     assert recovery.status == Recovery.Status.HEARING and recovery.snapshot is None
+
+
+def test_a_return_dated_after_today_is_refused_and_nothing_is_kept(cast):
+    """A recovered amount is recorded as returned on a day that has come: a future day would also decide whether
+    penalty interest runs and for how long."""
+    from django.utils import timezone
+
+    from tests.settlement.test_services import rates_until
+
+    _through_two_payments(cast)
+    decided = _decided(cast, _started(cast))
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    rates_until(tomorrow)
+    with pytest.raises(Invalid, match="future") as refused:
+        service.record_recovery_return(decided, actor=cast.official, returned_on=tomorrow, amount="1 000,00")
+    assert set(refused.value.message_dict) == {"returned_on"}
+    assert not RecoveryReturn.objects.exists()
+    assert not AuditEntry.objects.filter(action="recovery.returned").exists()
+    assert service.amount_due(decided) == Decimal("40000.00")
+
+
+def test_decided_recoveries_together_never_exceed_what_was_paid(cast):
+    """Each case was checked against all that was paid (72 643,81), so two decisions of 40 000,00 recovered more
+    than the project ever received: a second decision, or a new case, may take only what the decided ones left."""
+    _through_two_payments(cast)
+    first, second = _started(cast), _started(cast)
+    for recovery in (first, second):
+        _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=date(2022, 12, 15),
+                                                     on=date(2022, 10, 10))
+        service.prepare_recovery(recovery, actor=cast.official, due_on=date(2022, 12, 15), version=digest,
+                                 on=date(2022, 10, 10))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    service.sign_recovery(first, actor=cast.second_official, version=first.sha256, on=date(2022, 10, 11))
+    with pytest.raises(Conflict, match=r"left to recover.*32643\.81"):
+        service.sign_recovery(second, actor=cast.second_official, version=second.sha256, on=date(2022, 10, 11))
+    second.refresh_from_db()
+    assert second.status == Recovery.Status.PREPARED and second.signed_by is None
+    with pytest.raises(Invalid, match=r"left to recover.*32643\.81"):
+        _started(cast, amount="32 643,82")
+    assert Recovery.objects.count() == 2
+    assert _started(cast, amount="32 643,81").amount == Decimal("32643.81")

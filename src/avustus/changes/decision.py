@@ -9,6 +9,7 @@ and the documents (fi and sv HTML, from ``changes.documents``) are stored with i
 import hashlib
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avustus.actors import display_name
@@ -44,7 +45,8 @@ def _names(organisation) -> dict:
 
 def _change(project: FundedProject, request: ChangeRequest, before: ProjectRevision) -> dict:
     change: dict = {"kind": request.kind, "reasons": request.reasons,
-              "submitted_on": request.submitted_at.date().isoformat()}
+              # The day in Finland: ``submitted_at`` is kept in UTC, a day behind between midnight and 2 or 3 a.m.
+              "submitted_on": timezone.localdate(request.submitted_at).isoformat()}
     if request.kind == ChangeRequest.Kind.EXTENSION:
         final = project.schedule.filter(kind="final").first()
         change.update(end_before=before.implementation_end.isoformat() if before.implementation_end else None,
@@ -122,14 +124,18 @@ def preview_snapshot(request: ChangeRequest, *, actor) -> dict:
     decision will (the new final report date, the members) without a second way of computing it.
     """
     from django.db import transaction
-    from django.utils import timezone
 
+    from avustus.accounts import permissions
     from avustus.projects.services import lock_project
 
     try:
         with transaction.atomic():
             project = lock_project(request.project)
             current = ChangeRequest.objects.select_related("decided_by").get(pk=request.pk)
+            # Shown only to whom ``confirm_request`` lets sign it: the project's terms and the change are not public.
+            permissions.check_second_person(actor, project.call.programme, [current.decided_by_id],
+                                            _("An approved change is confirmed by another official of the programme "
+                                              "than the one who approved it."))
             before = apply_change(project, current)
             raise _Rehearsed(change_snapshot(project, current, before, signers=_signers(current, actor),
                                              decided_on=timezone.localdate()))

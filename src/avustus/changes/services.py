@@ -341,20 +341,25 @@ def keep_revision(project: FundedProject, request: ChangeRequest | None) -> Proj
 
 def reschedule(project: FundedProject) -> None:
     """The schedule after the end moved: the final report due per the call's distance from the end, and interim
-    reports continuing every interval up to it; an entry's date set by an official stays as set."""
+    reports continuing every interval up to it; an entry's date set by an official stays as set, and an interim
+    report's date announced for the call holds."""
     call = project.call
     if project.implementation_end is None:  # an extension always sets it
         return
     final_due = rules.final_report_due(project.implementation_end, call.implementation_end, call.final_report_due)
     existing = {(e.kind, e.number): e for e in project.schedule.all()}
+    # An interim report's date announced for the whole call holds, as when the project was made
+    # (``projects.services._schedule``); the final report's follows the new end.
+    announced = {(d.kind, d.number): d.due_on for d in call.report_dates.filter(kind=ScheduleEntry.Kind.INTERIM)}
     for due in report_schedule(project.decided_on, call.reporting_interval_months, final_due):
         entry = existing.get((due.kind, due.number))
+        due_on = announced.get((due.kind, due.number), due.due_on)
         if entry is None:
-            ScheduleEntry.objects.create(project=project, kind=due.kind, number=due.number, due_on=due.due_on,
+            ScheduleEntry.objects.create(project=project, kind=due.kind, number=due.number, due_on=due_on,
                                          computed_due_on=due.due_on)
             continue
         set_by_hand = entry.overridden_by_id is not None or entry.override_reason
-        entry.due_on = entry.due_on if set_by_hand else due.due_on
+        entry.due_on = entry.due_on if set_by_hand else due_on
         entry.computed_due_on = due.due_on
         entry.save(update_fields=["due_on", "computed_due_on"])
 

@@ -283,6 +283,8 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
     project = application.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials record payments."))
+    if paid_on > timezone.localdate():  # the interest on a return and section 29's ten years run from this day
+        raise Invalid({"paid_on": [_("The date is in the future; check it.")]})
     with transaction.atomic():
         project, current = _lock_application(application)
         if current.status == PaymentApplication.Status.PAID:

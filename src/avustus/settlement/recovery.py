@@ -60,6 +60,20 @@ def _paid(project: FundedProject) -> list[Payment]:
     return [Payment(p.paid_on, p.amount_paid or Decimal(0)) for p in rows if p.paid_on is not None]
 
 
+def _left_to_recover(project: FundedProject, recovery: Recovery | None = None) -> Decimal:
+    """What was paid less what the project's other decided recoveries take: no euro is recovered twice."""
+    others = project.recoveries.filter(status=Recovery.Status.DECIDED)
+    if recovery is not None:
+        others = others.exclude(pk=recovery.pk)
+    decided = others.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return sum((p.amount for p in _paid(project)), Decimal(0)) - decided
+
+
+def _more_than_left(left: Decimal) -> str:
+    return _("The amount to recover is more than is left to recover of what was paid (%(left)s): the project's "
+             "other recovery decisions take the rest.") % {"left": left}
+
+
 def _limit_message(check: rules.TimeLimitCheck) -> str:
     first = check.expired[0]
     if first.kind == rules.ONE_YEAR:
@@ -119,6 +133,9 @@ def start_recovery(project: FundedProject, *, actor, section: int, subsection: i
         paid = sum((p.amount for p in _paid(locked)), Decimal(0))
         if principal > paid:
             raise Invalid({"amount": [_("The amount to recover is more than was paid (%(paid)s).") % {"paid": paid}]})
+        left = _left_to_recover(locked)
+        if principal > left:
+            raise Invalid({"amount": [_more_than_left(left)]})
         check = time_limit(locked, known_on, today)
         if not check.allowed:
             raise Conflict(_limit_message(check))
@@ -213,6 +230,13 @@ def _ready_to_prepare(recovery: Recovery, due_on: date, on: date) -> None:
     if due_on <= on:
         raise Invalid({"due_on": [_("The due date is after the day of the decision.")]})
     _in_time(recovery, on)
+    _refuse_more_than_left(recovery)
+
+
+def _refuse_more_than_left(recovery: Recovery) -> None:
+    left = _left_to_recover(recovery.project, recovery)
+    if recovery.amount > left:
+        raise Conflict(_more_than_left(left))
 
 
 def recovery_preview(recovery: Recovery, *, actor, due_on: date, on: date | None = None) -> tuple[dict, str]:
@@ -259,6 +283,7 @@ def sign_recovery(recovery: Recovery, *, actor, version: str, on: date | None = 
         if current.due_on is None or current.due_on <= today:
             raise Conflict(_("The due date has come; the decision must be prepared again with a later one."))
         _in_time(current, today)
+        _refuse_more_than_left(current)  # another case decided since this one was prepared
         current.status, current.signed_by, current.signed_at, current.decided_on = (
             Recovery.Status.DECIDED, user_of(actor), timezone.now(), today)
         current.save(update_fields=["status", "signed_by", "signed_at", "decided_on"])
@@ -333,6 +358,8 @@ def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amou
     principal = _money(amount, "amount")
     if principal <= 0:
         raise Invalid({"amount": [_("The amount returned is more than zero.")]})
+    if returned_on > timezone.localdate():  # a day that has come: it decides the interest and the penalty interest
+        raise Invalid({"returned_on": [_("The date is in the future; check it.")]})
     with transaction.atomic():
         current = _decided(recovery)
         left = amount_due(current)

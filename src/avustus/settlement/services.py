@@ -173,6 +173,8 @@ def record_return(settlement: Settlement, *, actor, returned_on: date, amount: s
         raise Invalid({"amount": [_("Give the amount in euros and cents, such as 1 250,00.")]}) from exc
     if principal <= 0:
         raise Invalid({"amount": [_("The amount returned is more than zero.")]})
+    if returned_on > timezone.localdate():  # money is returned on a day that has come; it also ends the interest
+        raise Invalid({"returned_on": [_("The date is in the future; check it.")]})
     with transaction.atomic():
         lock_project(project)
         current = Settlement.objects.select_for_update().get(pk=settlement.pk)
