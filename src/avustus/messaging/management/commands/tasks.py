@@ -3,27 +3,29 @@ background tasks, and the exports whose worker stopped (``opendata.background``)
 
 import json
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from avustus.actors import SYSTEM
 from avustus.errors import Conflict
 from avustus.messaging import queue
 from avustus.opendata import background
+from avustus.ops.commands import TranslatedCommand
 
 
-class Command(BaseCommand):
-    @property  # read when argparse is built, in the language then active (argparse refuses lazy strings)
-    def help(self) -> str:  # type: ignore[override]
-        return _("List the background tasks (documents of signed decisions, messages) with their attempts and last "
-                 "error; make the failed ones due again.")
+class Command(TranslatedCommand):
+    help = gettext_lazy("List the background tasks (documents of signed decisions, messages, exports) with their "
+                        "attempts and last error; make the failed ones due again and start stalled exports again; "
+                        "list the stalled exports.")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", nargs="?", choices=["list", "retry", "stalled"], default="list")
-        parser.add_argument("--status", choices=queue.STATUSES)
-        parser.add_argument("--task", help=_("only tasks whose name ends so, e.g. store_documents"))
-        parser.add_argument("--json", action="store_true", dest="as_json")
+        parser.add_argument("action", nargs="?", choices=["list", "retry", "stalled"], default="list",
+                            help=gettext_lazy("list the tasks (default); retry the failed ones and start stalled "
+                                              "exports again; list stalled exports"))
+        parser.add_argument("--status", choices=queue.STATUSES, help=gettext_lazy("only tasks in this state"))
+        parser.add_argument("--task", help=gettext_lazy("only tasks whose name ends so, e.g. store_documents"))
+        parser.add_argument("--json", action="store_true", dest="as_json", help=gettext_lazy("print JSON"))
 
     def handle(self, *args, action: str, status: str | None, task: str | None, as_json: bool, **options):
         if action == "retry":
