@@ -24,6 +24,8 @@ def run(*args, env: dict, cwd=None) -> subprocess.CompletedProcess:
     ({}, "en"), ({"LANG": "C.UTF-8"}, "en"), ({"LANG": "fi_FI.UTF-8"}, "fi"), ({"LANG": "sv_FI.UTF-8"}, "sv"),
     ({"LC_ALL": "sv_SE.UTF-8", "LANG": "fi_FI.UTF-8"}, "sv"), ({"LANG": "de_DE.UTF-8"}, "en"),
     ({"LC_MESSAGES": "fi", "LANG": "en_GB.UTF-8"}, "fi"),
+    ({"LANGUAGE": "sv_FI:fi", "LANG": "fi_FI.UTF-8"}, "sv"), ({"LANGUAGE": "de:fi", "LANG": "en_GB.UTF-8"}, "fi"),
+    ({"LANGUAGE": "de", "LANG": "fi_FI.UTF-8"}, "fi"), ({"LANGUAGE": "", "LANG": "sv_FI.UTF-8"}, "sv"),
 ])
 def test_the_language_comes_from_the_environment_as_gettext_reads_it(environ, expected):
     assert language_from_environment(environ) == expected

@@ -5,7 +5,8 @@
 
 Messages speak the user's language: ``--lang fi|sv|en`` (before the command, or after it for a command
 without a ``--lang`` of its own, such as ``render-decision``'s document language), else the
-environment's ``LC_ALL``, ``LC_MESSAGES`` or ``LANG``, else English.
+environment's ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` or ``LANG``, else English. That includes
+each command's ``--help``: the commands' help texts are translated (``ops.commands.TranslatedCommand``).
 
 A command that needs the database finds it set up: the embedded SQLite database is migrated on first
 use; any other database that lacks migrations is refused with the command to run and exit code 2,
@@ -29,14 +30,24 @@ NO_DATABASE_CHECK = {
 
 
 def language_from_environment(environ=None) -> str:
-    """fi, sv or en from LC_ALL / LC_MESSAGES / LANG (the first one set, as gettext reads them); else English."""
+    """fi, sv or en as gettext chooses it: ``LANGUAGE`` first (a list, ``fi:en``; its first language of ours),
+    then the first of ``LC_ALL`` / ``LC_MESSAGES`` / ``LANG`` that is set; else English."""
     environ = os.environ if environ is None else environ
+    for value in environ.get("LANGUAGE", "").split(":"):
+        code = _code(value)
+        if code in LANGUAGES:
+            return code
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name, "")
         if value:
-            code = value.split("_")[0].split(".")[0].split("-")[0].lower()
+            code = _code(value)
             return code if code in LANGUAGES else DEFAULT_LANGUAGE
     return DEFAULT_LANGUAGE
+
+
+def _code(value: str) -> str:
+    """``fi`` of ``fi_FI.UTF-8``, ``sv-FI``, ``fi``."""
+    return value.split("_")[0].split(".")[0].split("-")[0].lower()
 
 
 def _take_option(args: list[str], start: int) -> tuple[str | None, list[str]]:

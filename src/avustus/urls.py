@@ -152,6 +152,7 @@ urlpatterns = [
     path("rounds/<slug:slug>/exports/", official_exports.start_export, name="officials-round-export"),
     path("officials/exports/<int:pk>/", official_exports.export_status, name="officials-export"),
     path("officials/exports/<int:pk>/download/", official_exports.export_download, name="officials-export-download"),
+    path("officials/exports/<int:pk>/restart/", official_exports.restart_export, name="officials-export-restart"),
     path("login/", throttle.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

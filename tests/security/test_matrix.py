@@ -130,6 +130,10 @@ MATRIX = [
     ("officials-round-export",            "GET",    "round",      LOGIN, NA,    NA,    NA,    NA,    NA,    NA,    NA),
     ("officials-export",                  "GET",    "export",     LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-export-download",         "GET",    "export",     LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
+    # Starting a stalled export again: who may see the job and start an export of its round. This one is ready, so
+    # back to its page with the message that it is not started again.
+    ("officials-export-restart",          "POST",   "export",     LOGIN, NF,    NF,    GO,    GO,    NF,    GO,    GO),
+    ("officials-export-restart",          "GET",    "export",     LOGIN, NA,    NA,    NA,    NA,    NA,    NA,    NA),
     ("officials-later",                   "GET",    "round",      LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-screen",                  "GET",    "decided",    LOGIN, NF,    NF,    OK,    OK,    NF,    OK,    OK),
     ("officials-screen",                  "GET",    "draft",      LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF),
@@ -355,7 +359,7 @@ def _body(name: str, world: dict) -> tuple[dict | str | None, str | None]:
         return {"format": "csv"}, None
     if name == "api-tokens":
         return {"name": "matrix", "expires_in": "90"}, None
-    if name == "withdraw-application":
+    if name in ("withdraw-application", "officials-export-restart"):
         return {"confirm": "yes"}, None
     if name == "set_language":
         return {"language": "sv", "next": "/"}, None

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import translation
 
 from avustus.accounts.models import RoleGrant
 from avustus.accounts.services import DEMO_LOGINS
@@ -31,7 +32,8 @@ def test_demo_sets_up_once_and_prints_logins(capsys):
               Organisation.objects.count(), AuditEntry.objects.count(), Call.objects.count(),
               Assignment.objects.count(), Score.objects.count())
     assert counts[0] == 51 + 3 + 3 + 3  # the 2020 round, and three applications in each demo call
-    call_command("demo", "--no-serve", "--port", "8123")
+    with translation.override("en"):  # the summary is in the language active (avustus: the environment's)
+        call_command("demo", "--no-serve", "--port", "8123")
     out = capsys.readouterr().out
     assert "already loaded" in out and "http://127.0.0.1:8123/" in out and "kuntadigi-demo-closed" in out
     assert (Application.objects.count(), get_user_model().objects.count(), RoleGrant.objects.count(),
@@ -122,7 +124,8 @@ def test_a_second_run_says_what_is_true_of_the_demo_call(capsys):
     from avustus.decisions.models import Decision, Outcome
     from avustus.evaluation.models import Screening
 
-    call_command("demo", "--no-serve")
+    with translation.override("en"):
+        call_command("demo", "--no-serve")
     assert "3 submitted applications (3 to screen)" in capsys.readouterr().out
     demo = Call.objects.get(slug="kuntadigi-demo")
     first, second, third = demo.applications.order_by("id")
@@ -131,7 +134,25 @@ def test_a_second_run_says_what_is_true_of_the_demo_call(capsys):
     decision = Decision.objects.create(call=demo, status=Decision.Status.SIGNED, decided_on=date(2026, 1, 2))
     Outcome.objects.create(decision=decision, application=second, kind=Outcome.Kind.GRANTED)
     Outcome.objects.create(decision=decision, application=third, kind=Outcome.Kind.REJECTED)
-    call_command("demo", "--no-serve")
+    with translation.override("en"):
+        call_command("demo", "--no-serve")
     [line] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Open call")]
     assert "3 submitted applications (1 screened, to evaluate and decide, 1 granted, 1 not granted)" in line
     assert "to screen" not in line
+
+
+def test_the_demos_summary_is_in_the_language_of_the_process(capsys):
+    """``avustus`` activates the environment's language (tests/test_cli.py); the summary follows it."""
+    with translation.override("fi"):
+        call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert "Hakukierros kuntadigi-2020-02-26 ladattu: 51 hakemusta." in out
+    assert "Esittelytunnukset (käyttäjätunnus / salasana):" in out and "valtiovarainministeriön esittelijä" in out
+    assert "Päättynyt haku virkailijoiden vaiheiden kokeiluun: kuntadigi-demo-closed" in out
+    assert "3 jätettyä hakemusta (3 esikäsiteltävänä)" in out
+    assert "Demo logins" not in out and "already loaded" not in out
+    with translation.override("sv"):
+        call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert "Ansökningsomgången kuntadigi-2020-02-26 fanns redan: 51 ansökningar." in out
+    assert "Demoinloggningar (användarnamn / lösenord):" in out and "finansministeriets föredragande" in out

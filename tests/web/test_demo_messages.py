@@ -7,6 +7,7 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError
+from django.utils import translation
 
 from avustus.messaging.models import OutboundMessage
 from avustus.web.management.commands.demo import demo_mail_folder, start_demo_worker, stop_demo_worker
@@ -21,7 +22,8 @@ def test_the_demo_queues_its_receipts_and_its_own_worker_writes_them_to_a_folder
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # restored after the test
     settings.EMAIL_FILE_PATH = ""
     settings.DATA_DIR = tmp_path
-    call_command("demo", "--no-serve")
+    with translation.override("en"):
+        call_command("demo", "--no-serve")
     assert f"Messages are written to {tmp_path / 'mail'}" in capsys.readouterr().out
 
     receipts = OutboundMessage.objects.filter(event="application_submitted")
@@ -55,5 +57,6 @@ def test_the_demo_queues_its_receipts_and_its_own_worker_writes_them_to_a_folder
 def test_with_an_email_url_the_demo_runs_no_worker(monkeypatch, capsys):
     monkeypatch.setenv("AVUSTUS_EMAIL_URL", "smtp://127.0.0.1:2525")
     assert demo_mail_folder() is None
-    call_command("demo", "--no-serve")
+    with translation.override("en"):
+        call_command("demo", "--no-serve")
     assert "sent by `avustus worker`" in capsys.readouterr().out

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_funded_projects_in_every_state(capsys, django_user_model):
-    call_command("demo", "--no-serve")
+    with translation.override("en"):  # the summary is in the language active
+        call_command("demo", "--no-serve")
     out = capsys.readouterr().out
     assert "the 2020 round's 27 grants" in out and DEMO_DECIDED_CALL in out
     assert FundedProject.objects.filter(call__slug="kuntadigi-2020-02-26").count() == 27
@@ -78,7 +79,8 @@ def test_the_demo_has_a_2020_grant_with_an_approved_extension_once(capsys):
     from avustus.web.demo_projects import DEMO_EXTENDED_PROJECT
 
     call_command("demo", "--no-serve")
-    call_command("demo", "--no-serve")
+    with translation.override("en"):
+        call_command("demo", "--no-serve")
     out = capsys.readouterr().out
     assert f"extended by an amending decision of 15.10.2021: {DEMO_EXTENDED_PROJECT}, to 31.12.2021" in out
     decision = ChangeDecision.objects.get()

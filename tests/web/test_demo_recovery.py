@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from avustus.audit.chain import verify
 from avustus.rules.interest import round_half_up
@@ -17,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_recovers_a_2020_grant_late_with_penalty_interest(capsys):
-    call_command("demo", "--no-serve")
+    with translation.override("en"):
+        call_command("demo", "--no-serve")
     assert "A 2020 grant recovered late:" in capsys.readouterr().out
     recovery = Recovery.objects.get()
     assert recovery.project.call.slug.startswith("kuntadigi-2020")

@@ -141,3 +141,49 @@ def test_a_job_that_stopped_moving_says_so_instead_of_waiting_for_ever(client, r
     assert "minut" not in client.get(status_url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()  # just started
     ExportJob.objects.update(status=status, moved_at=timezone.now() - timedelta(minutes=12, seconds=5))
     assert words in client.get(status_url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+
+
+def _stall(job, minutes=12):
+    ExportJob.objects.filter(pk=job.pk).update(status="running", moved_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def test_a_stalled_job_is_offered_a_restart_and_a_moving_one_is_not(client, round_2020, official, large):
+    _start(client, official)
+    job = ExportJob.objects.get()
+    status_url = reverse("officials-export", args=[job.pk])
+    restart_url = reverse("officials-export-restart", args=[job.pk])
+    _stall(job, minutes=2)  # running, slowly: no offer
+    page = client.get(status_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert restart_url not in page and "Start again" not in page
+    _stall(job)
+    page = client.get(status_url, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert f'action="{restart_url}"' in page and 'name="confirm"' in page and "Aloita vienti uudelleen" in page
+
+
+def test_the_restart_makes_one_new_job_and_a_replay_none(client, round_2020, official, large):
+    from avustus.audit.models import AuditEntry
+
+    _start(client, official)
+    old = ExportJob.objects.get()
+    _stall(old)
+    restart_url = reverse("officials-export-restart", args=[old.pk])
+    entries = AuditEntry.objects.count()
+    response = client.post(restart_url, {}, HTTP_ACCEPT_LANGUAGE="en")  # no tick: back, with why
+    assert response["Location"] == reverse("officials-export", args=[old.pk])
+    assert ExportJob.objects.count() == 1
+    assert "Confirm that the export is to be started again." in client.get(response["Location"],
+                                                                          HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    response = client.post(restart_url, {"confirm": "yes"})
+    new = ExportJob.objects.exclude(pk=old.pk).get()
+    assert response["Location"] == reverse("officials-export", args=[new.pk]) + "?auto=1"
+    assert AuditEntry.objects.filter(action="opendata.export_restarted").count() == 1
+    assert AuditEntry.objects.count() == entries + 1
+    again = client.post(restart_url, {"confirm": "yes"})  # the form sent twice
+    assert again["Location"] == response["Location"] and ExportJob.objects.count() == 2
+    assert AuditEntry.objects.count() == entries + 1
+    page = client.get(reverse("officials-export", args=[old.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This export stalled and was started again." in page
+    assert reverse("officials-export", args=[new.pk]) in page and 'name="confirm"' not in page
+    run_export_tasks()
+    new.refresh_from_db()
+    assert new.status == "ready"

@@ -444,6 +444,15 @@ def can_see_export_job(actor, job) -> bool:
     return has_programme_role(actor, job.call.programme)
 
 
+def can_restart_export_job(actor, job) -> bool:
+    """Start a stalled export again (``opendata.background.restart_export``): who may see the job and may still
+    start an export of its round, for the new job is theirs (a starter whose role has ended only sees it)."""
+    _require_actor(actor)
+    if is_system(actor):
+        return True
+    return can_see_export_job(actor, job) and can_export_round(actor, job.call.programme)
+
+
 def check_reads_settlement(actor, project, message: str) -> None:
     """A settlement's document: the people of the lead (the recipient it is addressed to) and the programme's
     officials, auditors and decision-makers. Partners see the project but not this; to anyone else it does not

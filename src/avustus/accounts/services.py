@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from avustus.accounts.models import Role, RoleGrant
 from avustus.accounts.permissions import can_manage_roles
@@ -20,17 +22,19 @@ class DemoLogin:
     username: str
     password: str
     role: Role
-    description: str
+    description: str | Promise  # printed by the demo in the language active
 
 
 # Demo passwords are public by design: they exist only in a demo database on the user's own machine.
 DEMO_LOGINS = (
-    DemoLogin("virkailija", "demo-virkailija", Role.OFFICIAL, "presenting official of the Ministry of Finance"),
-    DemoLogin("virkailija2", "demo-virkailija2", Role.OFFICIAL, "second official (four eyes: settlements, changes)"),
-    DemoLogin("paattaja", "demo-paattaja", Role.DECISION_MAKER, "decision-maker (minister)"),
-    DemoLogin("arvioija", "demo-arvioija", Role.REVIEWER, "reviewer"),
-    DemoLogin("hameenlinna", "demo-hameenlinna", Role.APPLICANT, "applicant staff of Hämeenlinna (109)"),
-    DemoLogin("tarkastaja", "demo-tarkastaja", Role.AUDITOR, "auditor"),
+    DemoLogin("virkailija", "demo-virkailija", Role.OFFICIAL,
+              gettext_lazy("presenting official of the Ministry of Finance")),
+    DemoLogin("virkailija2", "demo-virkailija2", Role.OFFICIAL,
+              gettext_lazy("second official (four eyes: settlements, changes)")),
+    DemoLogin("paattaja", "demo-paattaja", Role.DECISION_MAKER, gettext_lazy("decision-maker (minister)")),
+    DemoLogin("arvioija", "demo-arvioija", Role.REVIEWER, gettext_lazy("reviewer")),
+    DemoLogin("hameenlinna", "demo-hameenlinna", Role.APPLICANT, gettext_lazy("applicant staff of Hämeenlinna (109)")),
+    DemoLogin("tarkastaja", "demo-tarkastaja", Role.AUDITOR, gettext_lazy("auditor")),
 )
 DEMO_APPLICANT_MUNICIPALITY = "109"
 

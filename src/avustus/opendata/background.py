@@ -7,6 +7,11 @@ the job, the task (``run_export_job``) writes the file through the same ``export
 links, telling the job how many grants it has written, and the status page reads the job: queued, running (rows
 done of total), ready (the file) or failed (the reason, in the export's language). Smaller rounds, and the public
 open-data links, are still exported at once.
+
+A job whose worker died stays queued or running and stops moving (``ExportJob.stalled_minutes``, the one test of
+it). Its page then offers a restart, and ``avustus tasks stalled`` lists it: ``restart_export`` marks the job
+abandoned (kept, pointing at its replacement) and queues a new one with the same round, format and language in one
+transaction, audited; asking again finds the replacement instead of making another.
 """
 
 import logging
@@ -17,9 +22,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from avustus.accounts.permissions import can_export_round, can_see_export_job
+from avustus.accounts.permissions import can_export_round, can_restart_export_job, can_see_export_job
+from avustus.actors import is_system
 from avustus.audit.chain import record
-from avustus.errors import DomainError, Invalid, NotFound
+from avustus.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from avustus.opendata.exports import check_format, public_call, round_export
 from avustus.opendata.models import ExportJob
 from avustus.opendata.selectors import GrantSearch
@@ -53,6 +59,55 @@ def start_round_export(actor, slug: str, fmt: str, *, lang: str) -> ExportJob:
     return job
 
 
+WORKING = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+
+
+def may_restart(actor, job: ExportJob, now=None) -> bool:
+    """Whether the job's page offers ``actor`` to start it again: it has stalled and they may restart it."""
+    return job.stalled_minutes(now or timezone.now()) is not None and can_restart_export_job(actor, job)
+
+
+def stalled_exports(now=None) -> list[ExportJob]:
+    """The queued or running exports that have stalled, oldest first (``avustus tasks stalled``). Few jobs are
+    ever working at once, so each is asked ``stalled_minutes`` rather than a second copy of it in SQL."""
+    now = now or timezone.now()
+    working = ExportJob.objects.select_related("call", "requested_by").defer("content").filter(status__in=WORKING)
+    return [job for job in working.order_by("created_at", "id") if job.stalled_minutes(now) is not None]
+
+
+def restart_export(actor, pk: int, *, confirmed: bool) -> ExportJob:
+    """Start a stalled export again: the old job abandoned (kept, naming its replacement) and a new one with the
+    same round, format and language queued, in one transaction with one audit entry. The job that replaced it when
+    it was abandoned already (a form sent twice); ``Conflict`` when it has moved meanwhile or finished."""
+    job = export_job(actor, pk)
+    if not can_restart_export_job(actor, job):
+        raise NotAllowed(_("You may not start this export again."))
+    if not confirmed:
+        raise Invalid(_("Confirm that the export is to be started again."))
+    from avustus.opendata.tasks import build_export
+
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().defer("content").get(pk=job.pk)
+        if job.replaced_by_id is not None:
+            return ExportJob.objects.defer("content").get(pk=job.replaced_by_id)
+        now = timezone.now()
+        minutes = job.stalled_minutes(now)
+        if minutes is None:
+            raise Conflict(_("The export is moving again or has finished: it is not started again."))
+        # The new job belongs to who restarted it; one an operator restarted (the system) stays the starter's.
+        requester = job.requested_by_id if is_system(actor) else actor.pk
+        new = ExportJob.objects.create(call_id=job.call_id, format=job.format, lang=job.lang,
+                                       requested_by_id=requester, moved_at=now)
+        was = job.status
+        job.status, job.replaced_by, job.finished_at = ExportJob.Status.ABANDONED, new, now
+        job.save(update_fields=["status", "replaced_by", "finished_at"])
+        record("opendata.export_restarted", job, actor=actor, data={
+            "status_was": was, "stalled_minutes": minutes, "rows_done": job.rows_done, "new_job": new.pk,
+            "format": job.format, "lang": job.lang})
+        build_export.enqueue(new.pk)
+    return new
+
+
 def export_job(actor, pk: int) -> ExportJob:
     """The job, for who started it and the officials of its round's programme; to anyone else it does not exist."""
     job = ExportJob.objects.select_related("call__programme").defer("content").filter(pk=pk).first()
@@ -80,9 +135,13 @@ def run_export_job(job_id: int) -> str:
         job.started_at = job.moved_at = timezone.now()
         job.save(update_fields=["status", "started_at", "moved_at"])
 
+    # Each write below touches the job only while it is running: a job abandoned meanwhile (its worker thought
+    # dead, the export started again) stays abandoned even if this worker was only slow.
+    running = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING)
+
     def progress(done: int, total: int) -> None:
         # Outside any transaction, so that the status page sees each step as it is written.
-        ExportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total, moved_at=timezone.now())
+        running.update(rows_done=done, rows_total=total, moved_at=timezone.now())
 
     try:
         with translation.override(job.lang):
@@ -91,11 +150,10 @@ def run_export_job(job_id: int) -> str:
         with translation.override(job.lang):
             reason = _reason(exc)
         now = timezone.now()
-        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.FAILED, error=reason, finished_at=now,
-                                                   moved_at=now)
+        running.update(status=ExportJob.Status.FAILED, error=reason, finished_at=now, moved_at=now)
         return f"failed: {reason}"
     now = timezone.now()
-    ExportJob.objects.filter(pk=job_id).update(
+    running.update(
         status=ExportJob.Status.READY, content=exported.content, filename=exported.filename,
         content_type=exported.content_type, rows_done=exported.grants, rows_total=exported.grants,
         finished_at=now, moved_at=now)

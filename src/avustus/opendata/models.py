@@ -20,7 +20,10 @@ from avustus.applications.models import Application
 from avustus.calls.models import Call, GrantGroup, Programme
 from avustus.registry.models import Organisation
 
-STALLED_AFTER_MINUTES = 10  # an export writes a progress step every 100 grants: seconds apart, not minutes
+# A queued or running export that has not moved for this many minutes has lost its worker (``stalled_minutes``,
+# the one test of it, for the status page and ``avustus tasks``): an export writes a progress step every 100
+# grants, seconds apart, and a free worker starts a queued one within seconds, so ten minutes still is not slowness.
+STALLED_AFTER_MINUTES = 10
 
 
 class ExportJob(models.Model):
@@ -36,6 +39,8 @@ class ExportJob(models.Model):
         RUNNING = "running", _("running")
         READY = "ready", _("ready")
         FAILED = "failed", _("failed")
+        # Stalled and started again (``background.restart_export``): kept, with the job that replaced it.
+        ABANDONED = "abandoned", _("abandoned")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="export_jobs")
     format = models.CharField(_("format"), max_length=10)
@@ -54,6 +59,8 @@ class ExportJob(models.Model):
     # When the job last moved (created, started, a step of progress, finished): a job that stops moving while
     # queued or running has lost its worker, and its page says so instead of waiting for ever.
     moved_at = models.DateTimeField(null=True, blank=True)
+    # The job started again in this one's place once it stalled; set once, so a second restart finds it.
+    replaced_by = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -64,7 +71,9 @@ class ExportJob(models.Model):
         return f"{self.call.slug} {self.format} ({self.status})"
 
     def stalled_minutes(self, now) -> int | None:
-        """Minutes since a queued or running job last moved, when more than ``STALLED_AFTER``; else None."""
+        """Minutes since a queued or running job last moved, when at least ``STALLED_AFTER_MINUTES``; else None
+        (moving, or finished). The one test of a stalled export: its page offers a restart on it, and
+        ``background.restart_export`` and ``avustus tasks stalled`` ask it too."""
         if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
             return None
         since = self.moved_at or self.created_at

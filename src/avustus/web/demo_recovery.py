@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from avustus.payments import services as payments
 from avustus.projects.models import FundedProject
@@ -82,10 +83,12 @@ def recovered_grant() -> Recovery | None:
 
 
 def summary(recovery: Recovery | None) -> str:
+    """One line of the demo's summary, in the language active."""
     if recovery is None:
-        return "no recovered 2020 grant (its project is missing or already in another story)"
+        return _("no recovered 2020 grant (its project is missing or already in another story)")
     returns = list(recovery.returns.all())
     penalty = sum((r.penalty_interest for r in returns), Decimal(0))
-    return (f"{recovery.project.reference} recovered {format_amount(recovery.amount)} € "
-            f"(due {recovery.due_on:%d.%m.%Y}), returned in {len(returns)} parts, "
-            f"{format_amount(penalty)} € penalty interest")
+    return _("%(project)s recovered %(amount)s € (due %(due)s), returned in %(parts)s parts, %(penalty)s € penalty "
+             "interest") % {"project": recovery.project.reference, "amount": format_amount(recovery.amount),
+                            "due": f"{recovery.due_on:%d.%m.%Y}", "parts": len(returns),
+                            "penalty": format_amount(penalty)}

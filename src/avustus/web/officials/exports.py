@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
-from avustus.errors import Invalid, NotFound
+from avustus.errors import Conflict, Invalid, NotFound
 from avustus.opendata import background
 from avustus.opendata.models import ExportJob
 from avustus.web.feedback import flash
@@ -48,8 +48,22 @@ def export_status(request, pk: int):
     auto = working and request.GET.get("auto") == "1"
     return render(request, "web/officials/export_status.html", {
         "job": job, "working": working, "auto": auto, "refresh": REFRESH_SECONDS,
-        "stalled": job.stalled_minutes(timezone.now()),
+        "stalled": job.stalled_minutes(timezone.now()), "restart": background.may_restart(request.user, job),
     })
+
+
+@login_required
+@require_POST
+def restart_export(request, pk: int):
+    """A stalled export started again, after a tick; the new job's page follows (the same one for a replay)."""
+    try:
+        job = background.restart_export(request.user, pk, confirmed=request.POST.get("confirm") == "yes")
+    except NotFound as exc:
+        raise Http404 from exc
+    except (Invalid, Conflict) as exc:
+        flash(request, exc)
+        return redirect("officials-export", pk)
+    return redirect(f"{reverse('officials-export', args=[job.pk])}?auto=1")
 
 
 @login_required

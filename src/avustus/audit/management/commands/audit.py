@@ -7,25 +7,28 @@ entries about one application, newest first.
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from avustus.applications.reads import history
 from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
+from avustus.ops.commands import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "Check the audit log's hash chain, or list the entries about one application."
+class Command(TranslatedCommand):
+    help = gettext_lazy("Check the audit log's hash chain, or list the entries about one application.")
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
-        check = actions.add_parser("verify", help="check the hash chain; exit 1 naming the first bad entry")
-        check.add_argument("--json", action="store_true", help="print the report as JSON")
-        check.add_argument("--chunk-size", type=int, default=2000, help="entries read per query")
-        shown = actions.add_parser("history", help="the entries about one application, newest first")
-        shown.add_argument("reference", help="the application's tracking number")
-        shown.add_argument("--json", action="store_true", help="print the entries as JSON")
+        check = actions.add_parser("verify",
+                                   help=gettext_lazy("check the hash chain; exit 1 naming the first bad entry"))
+        check.add_argument("--json", action="store_true", help=gettext_lazy("print the report as JSON"))
+        check.add_argument("--chunk-size", type=int, default=2000, help=gettext_lazy("entries read per query"))
+        shown = actions.add_parser("history", help=gettext_lazy("the entries about one application, newest first"))
+        shown.add_argument("reference", help=gettext_lazy("the application's tracking number"))
+        shown.add_argument("--json", action="store_true", help=gettext_lazy("print the entries as JSON"))
 
     def handle(self, *args, action: str, **options):
         if action == "verify":

@@ -3,25 +3,29 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from avustus.actors import SYSTEM
 from avustus.decisions.importing.pdf import PdfError
 from avustus.decisions.importing.result import DecisionFormatError
 from avustus.decisions.round_import import RoundConflict, import_decision
 from avustus.decisions.selectors import round_report
+from avustus.ops.commands import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "Import a collective decision (the body and Appendix 1) as a round, with findings."
+class Command(TranslatedCommand):
+    help = gettext_lazy("Import a collective decision (the body and Appendix 1) as a round, with findings.")
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "path", help="the decision: a PDF, the text pdftotext (-layout) made of one, or a UTF-8 text file"
+            "path",
+            help=gettext_lazy("the decision: a PDF, the text pdftotext (-layout) made of one, or a UTF-8 text file"),
         )
-        parser.add_argument("--json", action="store_true", help="print the stored round as JSON")
-        parser.add_argument("--replace", action="store_true", help="replace a round imported from another text")
+        parser.add_argument("--json", action="store_true", help=gettext_lazy("print the stored round as JSON"))
+        parser.add_argument("--replace", action="store_true",
+                            help=gettext_lazy("replace a round imported from another text"))
 
     def handle(self, *args, path, json: bool, replace: bool, **options):
         source = Path(path)

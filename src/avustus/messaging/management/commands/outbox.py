@@ -2,17 +2,18 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from avustus.errors import DomainError
 from avustus.messaging import outbox
 from avustus.messaging.models import OutboundMessage
+from avustus.ops.commands import TranslatedCommand
 
 
-class Command(BaseCommand):
-    # Lazy, so the help is in the language active when argparse prints it; the stubs allow only str.
-    help = "List the outgoing messages; retry the failed ones; resend one that is uncertain."
+class Command(TranslatedCommand):
+    help = gettext_lazy("List the outgoing messages; retry the failed ones; resend one that is uncertain.")
 
     def add_arguments(self, parser):
         parser.add_argument("action", nargs="?", choices=["list", "retry", "resend"], default="list")

@@ -7,23 +7,26 @@ run for the same day writes nothing and says so. Fields: docs/payment-file.md.
 
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from avustus.actors import SYSTEM
 from avustus.errors import NotFound
+from avustus.ops.commands import TranslatedCommand
 from avustus.payments.payment_file import produce_payment_file, reprint
 from avustus.settlement.receivables import produce_receivables_file
 
 
-class Command(BaseCommand):
-    help = "Write the approved payments (or receivables) of a day as the accounting's CSV file."
+class Command(TranslatedCommand):
+    help = gettext_lazy("Write the approved payments (or receivables) of a day as the accounting's CSV file.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", metavar="YYYY-MM-DD", help="the day the payments were approved")
-        parser.add_argument("-o", "--output", required=True, help="the file to write")
-        parser.add_argument("--receivables", action="store_true", help="the amounts to return instead")
-        parser.add_argument("--again", type=int, metavar="FILE_ID", help="write a file produced earlier again")
+        parser.add_argument("--date", metavar="YYYY-MM-DD", help=gettext_lazy("the day the payments were approved"))
+        parser.add_argument("-o", "--output", required=True, help=gettext_lazy("the file to write"))
+        parser.add_argument("--receivables", action="store_true", help=gettext_lazy("the amounts to return instead"))
+        parser.add_argument("--again", type=int, metavar="FILE_ID",
+                            help=gettext_lazy("write a file produced earlier again"))
 
     def handle(self, *args, **options):
         if options["again"] is not None:

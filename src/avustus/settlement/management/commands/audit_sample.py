@@ -11,26 +11,29 @@ drawn]}``. Bad input exits with code 2 and says why in the user's language.
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from avustus.actors import SYSTEM
 from avustus.calls.models import Call
 from avustus.errors import Invalid
+from avustus.ops.commands import TranslatedCommand
 from avustus.settlement.sampling import draw_audit_sample, parse_sample_request, sample_as_dict
 
 EXIT_BAD_INPUT = 2
 
 
-class Command(BaseCommand):
-    help = "Draw a random, reproducible sample of a call's funded projects for a closer audit (recorded)."
+class Command(TranslatedCommand):
+    help = gettext_lazy("Draw a random, reproducible sample of a call's funded projects for a closer audit (recorded).")
 
     def add_arguments(self, parser):
-        parser.add_argument("call", help="the call's slug")
-        parser.add_argument("--size", help="how many projects to draw")
-        parser.add_argument("--percent", help="or what percentage of the funded projects (rounded up)")
-        parser.add_argument("--seed", help="the seed (a whole number); a new one is drawn and printed if not given")
-        parser.add_argument("--json", action="store_true", help="print the draw as JSON")
+        parser.add_argument("call", help=gettext_lazy("the call's slug"))
+        parser.add_argument("--size", help=gettext_lazy("how many projects to draw"))
+        parser.add_argument("--percent", help=gettext_lazy("or what percentage of the funded projects (rounded up)"))
+        parser.add_argument("--seed",
+                            help=gettext_lazy("the seed (a whole number); a new one is drawn and printed if not given"))
+        parser.add_argument("--json", action="store_true", help=gettext_lazy("print the draw as JSON"))
 
     def handle(self, *args, **options):
         call = Call.objects.filter(slug=options["call"]).first()

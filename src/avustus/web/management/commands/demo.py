@@ -1,13 +1,17 @@
 """``avustus demo``: a working Avustus on this machine with the 2020 round loaded, in one command."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from avustus.accounts.services import DEMO_LOGINS, ensure_demo_users
 from avustus.actors import SYSTEM
@@ -16,6 +20,7 @@ from avustus.calls.models import Call
 from avustus.calls.services import copy_call, publish_call
 from avustus.decisions.bundled import bundled_decision
 from avustus.decisions.round_import import import_parsed
+from avustus.ops.commands import TranslatedCommand
 from avustus.rules.money import max_aid
 from avustus.settlement.rates import ensure_shipped_rates
 from avustus.web import demo_closure, demo_projects, demo_recovery
@@ -64,12 +69,13 @@ def serve(port: int) -> None:
     server.wait()
 
 
-class Command(BaseCommand):
-    help = "Set up the database, load the 2020 round and demo users, and serve the web app."
+class Command(TranslatedCommand):
+    help = gettext_lazy("Set up the database, load the 2020 round and demo users, and serve the web app.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--no-serve", action="store_true", help="set everything up, then stop")
+        parser.add_argument("--port", type=int, default=8000,
+                            help=gettext_lazy("the port to serve the demo on (default 8000)"))
+        parser.add_argument("--no-serve", action="store_true", help=gettext_lazy("set everything up, then stop"))
 
     def handle(self, *args, port: int, no_serve: bool, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -88,37 +94,12 @@ class Command(BaseCommand):
         closed = demo_closure.close_2020_examples(result.call)
         recovered = demo_recovery.recovered_grant()
         store_pending_documents()
-        url = f"http://127.0.0.1:{port}/"
-        self.stdout.write(
-            f"Round {result.call.slug} {'loaded' if result.changed else 'already loaded'}: "
-            f"{result.call.applications.count()} applications."
-        )
-        self.stdout.write(f"Open call for trying the e-service: {open_call.slug}, until "
-                          f"{timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M} "
-                          f"({open_call.get_status_display()}): "
-                          f"{state_summary(open_call)} (a proposal is presented only after the deadline).")
-        self.stdout.write(f"Closed call for trying the officials' steps: {closed_call.slug}, closed "
-                          f"{timezone.localtime(closed_call.closes_at):%d.%m.%Y %H:%M}: {state_summary(closed_call)}; "
-                          f"the reviewer has scored them, to screen, propose, present and decide.")
-        decided_on = decided_call.decisions.values_list("decided_on", flat=True).first()
-        if extension is not None:
-            self.stdout.write(f"A 2020 grant extended by an amending decision of {extension.decided_on:%d.%m.%Y}: "
-                              f"{extension.project.reference}, to {extension.project.implementation_end:%d.%m.%Y}.")
-        self.stdout.write(f"Funded projects: the 2020 round's {history} grants as history, and "
-                          f"{decided_call.slug}, decided on {decided_on:%d.%m.%Y}, with "
-                          f"{decided_call.projects.count()} projects in progress (reports accepted, due, overdue "
-                          f"and to review; a payment made and one waiting).")
-        self.stdout.write(f"Closed 2020 grants: {closed[0].reference} (settled, its last instalment paid) and "
-                          f"{closed[1].reference} (settled, the unused grant returned with interest).")
-        self.stdout.write(f"A 2020 grant recovered late: {demo_recovery.summary(recovered)}.")
-        self.stdout.write(f"\nAvustus: {url}\n\nDemo logins (username / password):")
-        for login in logins:
-            self.stdout.write(f"  {login.username:<12} {login.password:<18} {login.description}")
         mail = demo_mail_folder()
-        if mail is None:
-            self.stdout.write("Messages go out through AVUSTUS_EMAIL_URL, sent by `avustus worker` (not the demo).")
-        else:
-            self.stdout.write(f"Messages are written to {mail} as files (set AVUSTUS_EMAIL_URL to send them).")
+        facts = DemoFacts(result=result, open_call=open_call, closed_call=closed_call, history=history,
+                          extension=extension, decided_call=decided_call, closed=closed, recovered=recovered,
+                          logins=logins, url=f"http://127.0.0.1:{port}/", mail=mail)
+        for line in summary(facts):
+            self.stdout.write(line)
         self.stdout.write("")
         if not no_serve:
             worker = start_demo_worker(mail) if mail is not None else None
@@ -189,6 +170,66 @@ class Command(BaseCommand):
                 assignment, {c.code: (score, "Arvioijan perustelu kokeilua varten.") for c in criteria},
                 actor=reviewer)
         return call
+
+
+@dataclass(frozen=True)
+class DemoFacts:
+    """What the demo set up, for its summary."""
+
+    result: Any  # the bundled round's import
+    open_call: Call
+    closed_call: Call
+    history: int
+    extension: Any  # the 2020 grant's amending decision, or None
+    decided_call: Call
+    closed: Any  # the two closed 2020 grants
+    recovered: Any  # the grant recovered late, or None
+    logins: tuple
+    url: str
+    mail: Any  # the folder messages are written to, or None
+
+
+def summary(facts: DemoFacts) -> list[str]:
+    """The lines the demo prints when it has set up: what is loaded, the logins and what to try, in the language
+    active (``avustus`` takes it from ``--lang`` or the environment: fi, sv, else English)."""
+    result, open_call, closed_call, decided_call = facts.result, facts.open_call, facts.closed_call, facts.decided_call
+    loaded = (_("Round %(round)s loaded: %(count)s applications.") if result.changed
+              else _("Round %(round)s already loaded: %(count)s applications."))
+    lines = [
+        loaded % {"round": result.call.slug, "count": result.call.applications.count()},
+        _("Open call for trying the e-service: %(call)s, until %(closes)s (%(status)s): %(state)s (a proposal is "
+          "presented only after the deadline).") % {
+            "call": open_call.slug, "closes": f"{timezone.localtime(open_call.closes_at):%d.%m.%Y %H:%M}",
+            "status": open_call.get_status_display(), "state": state_summary(open_call)},
+        _("Closed call for trying the officials' steps: %(call)s, closed %(closed)s: %(state)s; the reviewer has "
+          "scored them, to screen, propose, present and decide.") % {
+            "call": closed_call.slug, "closed": f"{timezone.localtime(closed_call.closes_at):%d.%m.%Y %H:%M}",
+            "state": state_summary(closed_call)},
+    ]
+    extension = facts.extension
+    if extension is not None:
+        lines.append(_("A 2020 grant extended by an amending decision of %(decided)s: %(project)s, to %(end)s.") % {
+            "decided": f"{extension.decided_on:%d.%m.%Y}", "project": extension.project.reference,
+            "end": f"{extension.project.implementation_end:%d.%m.%Y}"})
+    decided_on = decided_call.decisions.values_list("decided_on", flat=True).first()
+    lines += [
+        _("Funded projects: the 2020 round's %(history)s grants as history, and %(call)s, decided on %(decided)s, "
+          "with %(projects)s projects in progress (reports accepted, due, overdue and to review; a payment made and "
+          "one waiting).") % {"history": facts.history, "call": decided_call.slug,
+                              "decided": f"{decided_on:%d.%m.%Y}", "projects": decided_call.projects.count()},
+        _("Closed 2020 grants: %(paid)s (settled, its last instalment paid) and %(returned)s (settled, the unused "
+          "grant returned with interest).") % {"paid": facts.closed[0].reference,
+                                               "returned": facts.closed[1].reference},
+        _("A 2020 grant recovered late: %(recovery)s.") % {"recovery": demo_recovery.summary(facts.recovered)},
+        "", f"Avustus: {facts.url}", "", _("Demo logins (username / password):"),
+    ]
+    lines += [f"  {login.username:<12} {login.password:<18} {login.description}" for login in facts.logins]
+    if facts.mail is None:
+        lines.append(_("Messages go out through AVUSTUS_EMAIL_URL, sent by `avustus worker` (not the demo)."))
+    else:
+        lines.append(_("Messages are written to %(folder)s as files (set AVUSTUS_EMAIL_URL to send them).")
+                     % {"folder": facts.mail})
+    return lines
 
 
 def _submit(call: Call, specs) -> list:
@@ -304,11 +345,16 @@ def state_summary(call: Call) -> str:
         elif screened is None:
             state = "to screen"
         else:
-            state = "screened, to evaluate and decide"
+            state = "screened"
         counts[state] = counts.get(state, 0) + 1
     if not counts:
-        return "no submitted applications"
-    order = ("to screen", "screened, to evaluate and decide", "granted", "deferred", "not granted", "withdrawn")
-    parts = ", ".join(f"{counts[s]} {s}" for s in order if s in counts)
+        return _("no submitted applications")
+    words = {"to screen": pgettext("demo summary", "to screen"),
+             "screened": pgettext("demo summary", "screened, to evaluate and decide"),
+             "granted": pgettext("demo summary", "granted"), "deferred": pgettext("demo summary", "deferred"),
+             "not granted": pgettext("demo summary", "not granted"),
+             "withdrawn": pgettext("demo summary", "withdrawn")}
+    parts = ", ".join(f"{counts[s]} {word}" for s, word in words.items() if s in counts)
     total = sum(counts.values())
-    return f"{total} submitted application{'s' if total != 1 else ''} ({parts})"
+    return ngettext("%(total)s submitted application (%(parts)s)", "%(total)s submitted applications (%(parts)s)",
+                    total) % {"total": total, "parts": parts}
