@@ -66,6 +66,30 @@ def test_a_report_filed_twice_is_refused_a_returned_one_filed_again(cast):
     assert list(again.costs.values_list("amount_vat_free", flat=True)) == [Decimal("2000.00")]
 
 
+def test_the_page_offers_the_form_by_the_rule_the_service_refuses_with(cast):
+    # Due: the lead may file; no one else, whatever the state.
+    assert reports.can_edit_report(cast.lead, cast.project, None, 1)
+    assert not any(reports.can_edit_report(someone, cast.project, None, 1)
+                   for someone in (cast.partner, cast.official, cast.outsider))
+    report = _file(cast)
+    assert reports.report_refusal(cast.project, report, 1) == "Interim report 1 has already been filed."
+    assert not reports.can_edit_report(cast.lead, cast.project, report, 1)
+    with pytest.raises(Conflict, match="already been filed"):
+        _file(cast)
+    returned = reports.return_report(report, actor=cast.official, version=reports.report_version(report),
+                                     reasons="Kustannuserittely puuttuu.")
+    assert reports.can_edit_report(cast.lead, cast.project, returned, 1)
+    # A project no longer in progress takes no report, due or returned, on the page or through the service.
+    type(cast.project).objects.filter(pk=cast.project.pk).update(state="cancelled")
+    cast.project.refresh_from_db()
+    assert reports.report_refusal(cast.project, returned, 1) == "The project is not in progress."
+    assert not reports.can_edit_report(cast.lead, cast.project, returned, 1)
+    with pytest.raises(Conflict, match="not in progress"):
+        _file(cast)
+    returned.refresh_from_db()
+    assert (returned.status, returned.version) == (InterimReport.Status.RETURNED, 2)
+
+
 def test_only_officials_review_and_a_stale_version_is_refused(cast):
     report = _file(cast)
     shown = reports.report_version(report)

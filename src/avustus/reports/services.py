@@ -48,6 +48,23 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def report_refusal(project: FundedProject, report: InterimReport | None, number: int) -> str | None:
+    """Why interim report ``number`` cannot be filed now (None when it can): the project is no longer in progress,
+    or the report was filed and has not been returned. ``submit_report`` refuses with this, under the project's
+    lock; the page offers its form by ``can_edit_report``."""
+    if project.state != FundedProject.State.IN_PROGRESS:
+        return _("The project is not in progress.")
+    if report is not None and report.status != InterimReport.Status.RETURNED:
+        return _("Interim report %(n)s has already been filed.") % {"n": number}
+    return None
+
+
+def can_edit_report(actor, project: FundedProject, report: InterimReport | None, number: int) -> bool:
+    """Whether ``actor`` may file interim report ``number`` now: a person of the lead, while ``report_refusal`` has
+    nothing to say."""
+    return permissions.can_act_for_lead(actor, project) and report_refusal(project, report, number) is None
+
+
 def submit_report(project: FundedProject, number: int, *, actor, period_start: date, period_end: date,
                   progress: str, objectives_stage: str, costs: list[CostInput],
                   today: date | None = None) -> InterimReport:
@@ -73,6 +90,9 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
         if entry is None:
             raise NotFound(_("The project has no interim report %(n)s due.") % {"n": number})
         report = InterimReport.objects.filter(schedule_entry=entry).first()
+        refusal = report_refusal(locked, report, number)
+        if refusal is not None:
+            raise Conflict(refusal)
         fields = {"period_start": period_start, "period_end": period_end, "progress": progress.strip(),
                   "objectives_stage": objectives_stage.strip(), "submitted_by": user_of(actor),
                   "submitted_at": timezone.now(), "late": today > entry.due_on,
@@ -80,11 +100,9 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
         if report is None:
             report = InterimReport.objects.create(project=locked, schedule_entry=entry, **fields)
             action = "report.submitted"
-        elif report.status == InterimReport.Status.RETURNED:
+        else:  # returned: ``report_refusal`` let nothing else through
             file_again(report, fields)
             action = "report.resubmitted"
-        else:
-            raise Conflict(_("Interim report %(n)s has already been filed.") % {"n": number})
         ReportedCost.objects.bulk_create(
             ReportedCost(report=report, category_id=category_id, member_id=member_id, amount_vat_free=vat_free,
                          vat=vat)

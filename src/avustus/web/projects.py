@@ -166,9 +166,8 @@ def project_report(request, reference: str, number: int):
         else:
             messages.success(request, _("The interim report was filed."))
             return redirect("project-report", reference, number)
-    editable = (permissions.is_recipient_lead(request.user, project)
-                and project.state == FundedProject.State.IN_PROGRESS
-                and (report is None or report.status == InterimReport.Status.RETURNED))
+    # Who may, and what the report's state allows, as the services refuse them (``reports.services``).
+    editable = reports.can_edit_report(request.user, project, report, number)
     if report is not None and not values:
         values = {"period_start": report.period_start.isoformat(), "period_end": report.period_end.isoformat(),
                   "progress": report.progress, "objectives_stage": report.objectives_stage,
@@ -182,8 +181,7 @@ def project_report(request, reference: str, number: int):
     context = {
         "project": project, "entry": entry, "report": report, "editable": editable, "values": values,
         "grid": grid_rows(categories, members, values), "members": members, "error_summary": summary,
-        "can_attach": (report is not None and report.status != InterimReport.Status.ACCEPTED
-                       and permissions.is_recipient_lead(request.user, project)),
+        "can_attach": report_attachments.can_attach(request.user, report),
     }
     context.update(review_context(request, project, report))
     return render(request, "web/projects/report.html", context, status=422 if summary else 200)
