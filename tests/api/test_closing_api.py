@@ -10,6 +10,7 @@ from django.test import Client
 
 from avustus.accounts import tokens as api_tokens
 from avustus.actors import SYSTEM
+from avustus.audit.models import AuditEntry
 from avustus.changes import services as changes
 from avustus.payments.payment_file import RECEIVABLE_PREFIX, RECOVERY_PREFIX, reference_of
 from avustus.settlement import recovery as service
@@ -90,12 +91,21 @@ def test_the_lead_answers_the_hearing_naming_the_version(cast):
     body = {"response": "Kustannukset olivat hankkeen mukaisia.", "version": listed["version"]}
     done = _post(lead, url, body, **{"Idempotency-Key": "vastaus-1"})
     assert done.status_code == 200 and done.json()["response"] == body["response"]
-    # The same answer again with a key is the answer given; without one, or another answer, is a conflict.
+    stored = Recovery.objects.filter(pk=recovery.pk).values("response", "responded_at", "responded_by").get()
+    assert (stored["response"], stored["responded_by"]) == (body["response"], cast.lead.pk)
+    answers = AuditEntry.objects.filter(action="recovery.response", target_id=str(recovery.pk))
+    [logged] = answers.values_list("pk", "data")
+    assert logged[1]["response"] == body["response"]
+    logged_in_all = AuditEntry.objects.count()
+    # The same answer again with a key is the answer given, stored and logged once; without one, or another
+    # answer, is a conflict that changes nothing.
     again = _post(lead, url, body, **{"Idempotency-Key": "vastaus-1"})
-    assert again.status_code == 200 and again.json()["responded_at"] == done.json()["responded_at"]
+    assert again.status_code == 200 and again.json() == done.json()
     assert _post(lead, url, body).status_code == 409
     assert _post(lead, url, {**body, "response": "Toinen."}, **{"Idempotency-Key": "vastaus-2"}).status_code == 409
-    assert Recovery.objects.get(pk=recovery.pk).response == body["response"]
+    assert Recovery.objects.filter(pk=recovery.pk).values("response", "responded_at", "responded_by").get() == stored
+    assert list(answers.values_list("pk", "data")) == [logged]
+    assert AuditEntry.objects.count() == logged_in_all
 
 
 def test_a_signed_recovery_with_its_figures_reference_and_documents(cast):

@@ -15,6 +15,8 @@ from avustus.audit.models import AuditEntry, ReplacePermit
 from avustus.decisions.models import Decision, DecisionDocument, Outcome
 from tests.audit.conftest import sql
 from tests.conftest import run_document_tasks
+from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +27,7 @@ def refused(statement: str, params=()) -> bool:
         with transaction.atomic():
             sql(statement, params)
     except IntegrityError as exc:
-        assert "never changed" in str(exc) or "append-only" in str(exc)
+        assert "never changed" in str(exc) or "append-only" in str(exc), exc
         return True
     return False
 
@@ -197,3 +199,108 @@ def test_the_database_check_is_quiet_before_the_first_migrate(monkeypatch):
     assert [w.id for w in triggers_installed(databases=["default"])] == ["avustus.audit.W001"]
     monkeypatch.setattr(type(connection.introspection), "table_names", lambda self, *a, **k: ["django_migrations"])
     assert triggers_installed(databases=["default"]) == []
+
+
+def test_the_settlement_triggers_name_every_column_but_the_receivables_file():
+    """The triggers list the columns by hand; a column added to the models later must be added there too."""
+    from avustus.settlement.models import Recovery, Settlement
+
+    def columns(model) -> set[str]:
+        return {field.column for field in model._meta.concrete_fields}
+
+    assert columns(Settlement) == {*triggers.SETTLEMENT_FIGURES, *triggers.SETTLEMENT_APPROVAL, "receivable_file_id"}
+    assert not set(triggers.SETTLEMENT_FIGURES) & set(triggers.SETTLEMENT_APPROVAL)
+    assert columns(Recovery) == {*triggers.RECOVERY_DECIDED, "receivable_file_id"}
+
+
+def test_settlements_and_their_stored_documents_cannot_be_changed(cast, storage):  # noqa: F811
+    from django.utils import timezone
+
+    from avustus.settlement import services as settlement
+    from avustus.settlement.models import Settlement, SettlementDocument
+    from avustus.settlement.receivables import produce_receivables_file
+    from tests.settlement.test_documents import run_settlement_tasks
+    from tests.settlement.test_end_to_end import _final_accepted, _through_two_payments
+
+    _through_two_payments(cast)
+    _final_accepted(cast, "20 000,00")
+    _snapshot, digest = settlement.settlement_preview(cast.project, actor=cast.official)
+    made = settlement.settle(cast.project, actor=cast.official, version=digest)
+    # Prepared: the figures, the snapshot and its hash are already fixed; the approval is still to be written.
+    assert refused("UPDATE settlement_settlement SET to_return = 1 WHERE id = %s", [made.pk])
+    assert refused("UPDATE settlement_settlement SET snapshot = %s, sha256 = %s WHERE id = %s",
+                   ['{"forged": true}', "0" * 64, made.pk])
+    assert refused("UPDATE settlement_settlement SET prepared_by_id = %s WHERE id = %s",
+                   [cast.second_official.pk, made.pk])
+    approved = settlement.approve_settlement(made, actor=cast.second_official, version=made.sha256)
+    # Approved: nothing it says changes, and it is never deleted.
+    assert refused("UPDATE settlement_settlement SET approved_by_id = %s WHERE id = %s", [cast.official.pk, made.pk])
+    assert refused("UPDATE settlement_settlement SET status = 'prepared' WHERE id = %s", [made.pk])
+    assert refused("UPDATE settlement_settlement SET document_data = %s WHERE id = %s", ['{"forged": true}', made.pk])
+    assert refused("DELETE FROM settlement_settlement WHERE id = %s", [made.pk])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Settlement.objects.filter(pk=made.pk).update(to_return=Decimal("0.00"), left_unreturned=Decimal("0.00"))
+    # Its documents: stored once, never changed or deleted.
+    assert run_settlement_tasks() == 1
+    document = SettlementDocument.objects.get(settlement=made, lang="fi", format="pdf")
+    assert refused("UPDATE settlement_settlementdocument SET content = %s WHERE id = %s", [b"forged", document.pk])
+    assert refused("UPDATE settlement_settlementdocument SET sha256 = %s WHERE id = %s", ["0" * 64, document.pk])
+    assert refused("DELETE FROM settlement_settlementdocument WHERE id = %s", [document.pk])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SettlementDocument.objects.filter(settlement=made).delete()
+    # The one thing written later: the receivables file it is listed in, once.
+    listed = produce_receivables_file(timezone.localdate(), actor=SYSTEM)
+    assert Settlement.objects.get(pk=made.pk).receivable_file == listed
+    assert refused("UPDATE settlement_settlement SET receivable_file_id = NULL WHERE id = %s", [made.pk])
+    stored = Settlement.objects.get(pk=made.pk)
+    assert (stored.sha256, stored.snapshot, stored.approved_by, stored.document_data) == (
+        approved.sha256, approved.snapshot, cast.second_official, approved.document_data)
+    assert SettlementDocument.objects.filter(settlement=made).count() == 4
+    assert SettlementDocument.objects.get(pk=document.pk).content == document.content
+    assert verify().ok
+
+
+def test_a_signed_recovery_decision_cannot_be_changed(cast):  # noqa: F811
+    from avustus.settlement import recovery as service
+    from avustus.settlement.models import Recovery
+    from avustus.settlement.receivables import produce_receivables_file
+    from tests.settlement.test_end_to_end import _through_two_payments
+    from tests.settlement.test_recovery import _decided, _started
+
+    _through_two_payments(cast)
+    recovery = _started(cast)
+    # Being heard and prepared it still changes: the lead answers, and a prepared decision may be sent back.
+    assert not refused("UPDATE settlement_recovery SET hearing_deadline = %s WHERE id = %s",
+                       ["2022-10-01", recovery.pk])
+    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
+    recovery.refresh_from_db()
+    day = datetime.date(2022, 10, 10)
+    _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=datetime.date(2022, 12, 1),
+                                                 on=day)
+    prepared = service.prepare_recovery(recovery, actor=cast.official, due_on=datetime.date(2022, 12, 1),
+                                        version=digest, on=day)
+    service.withdraw_recovery_decision(prepared, actor=cast.second_official, version=prepared.sha256,
+                                       reasons="Eräpäivä on liian aikaisin.")
+    recovery.refresh_from_db()
+    decided = _decided(cast, recovery, on=day)
+    assert decided.status == Recovery.Status.DECIDED
+    for statement, params in (
+            ("UPDATE settlement_recovery SET amount = 1 WHERE id = %s", [decided.pk]),
+            ("UPDATE settlement_recovery SET snapshot = %s, sha256 = %s WHERE id = %s",
+             ['{"forged": true}', "0" * 64, decided.pk]),
+            ("UPDATE settlement_recovery SET due_on = %s WHERE id = %s", ["2023-06-30", decided.pk]),
+            ("UPDATE settlement_recovery SET status = 'prepared' WHERE id = %s", [decided.pk]),
+            ("UPDATE settlement_recovery SET signed_by_id = %s WHERE id = %s", [cast.official.pk, decided.pk]),
+            ("UPDATE settlement_recovery SET response = 'Toinen.' WHERE id = %s", [decided.pk]),
+            ("DELETE FROM settlement_recovery WHERE id = %s", [decided.pk])):
+        assert refused(statement, params), statement
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Recovery.objects.filter(pk=decided.pk).update(amount=Decimal("1.00"))
+    # Listed in the receivables file once; then that too is fixed.
+    listed = produce_receivables_file(day, actor=SYSTEM)
+    assert Recovery.objects.get(pk=decided.pk).receivable_file == listed
+    assert refused("UPDATE settlement_recovery SET receivable_file_id = NULL WHERE id = %s", [decided.pk])
+    stored = Recovery.objects.get(pk=decided.pk)
+    assert (stored.amount, stored.sha256, stored.snapshot, stored.due_on, stored.status) == (
+        decided.amount, decided.sha256, decided.snapshot, decided.due_on, Recovery.Status.DECIDED)
+    assert verify().ok

@@ -13,19 +13,33 @@ from avustus.decisions.amending import start_amending_decision
 from avustus.decisions.models import Decision, Outcome
 from avustus.decisions.signing import sign_decision
 from avustus.opendata import published
-from avustus.opendata.models import PublishedGrant
+from avustus.opendata.models import PublishedGrant, PublishedState
 from avustus.opendata.tasks import refresh_published
 
 pytestmark = pytest.mark.django_db
 
 
+def _queued_rewrites() -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(status="READY", task_path=refresh_published.module_path))
+
+
+def _run(result: DBTaskResult) -> str:
+    """Run one queued task as ``avustus worker`` would: the task its row names, with the arguments stored in it
+    (called directly, inside the test's transaction)."""
+    returned = result.task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+    DBTaskResult.objects.filter(pk=result.pk).update(status="SUCCESSFUL")
+    return returned
+
+
 def _run_refresh_tasks() -> int:
-    """Run the queued rewrites as ``avustus worker`` would (called directly, inside the test's transaction)."""
-    pending = list(DBTaskResult.objects.filter(status="READY", task_path=refresh_published.module_path))
+    pending = _queued_rewrites()
     for result in pending:
-        refresh_published.call()
-        DBTaskResult.objects.filter(pk=result.pk).update(status="SUCCESSFUL")
+        _run(result)
     return len(pending)
+
+
+def _table() -> dict[int, dict]:
+    return {row["application_id"]: row for row in PublishedGrant.objects.values()}
 
 
 @pytest.fixture
@@ -53,22 +67,42 @@ def _granted(client) -> set[int]:
 def test_a_signing_queues_one_rewrite_and_the_page_shows_the_new_outcome_once_it_ran(client, granted_later,
                                                                                       monkeypatch):
     monkeypatch.setattr(published, "INLINE_OUTCOMES", 0)  # as a big round is: too long for a reader to wait
-    assert DBTaskResult.objects.filter(task_path=refresh_published.module_path, status="READY").count() == 1
-    before = PublishedGrant.objects.get(application=granted_later)
-    assert before.outcome_kind == "deferred"
+    # One task queued by the signing: the rewrite, which takes no arguments (it finds what changed itself).
+    [queued] = _queued_rewrites()
+    assert (queued.task_path, queued.args_kwargs) == ("avustus.opendata.tasks.refresh_published",
+                                                      {"args": [], "kwargs": {}})
+    assert queued.task.func is refresh_published.func
+    table = _table()
+    assert table[granted_later.pk]["outcome_kind"] == "deferred"
     # The reader is served the table as it was, not made to rewrite it.
     assert granted_later.pk not in _granted(client)
-    assert PublishedGrant.objects.get(application=granted_later).outcome_kind == "deferred"
-    assert _run_refresh_tasks() == 1
+    assert _table() == table
+    stamp = _run(queued)
+    # The rewrite wrote the new outcome's row and left every other row as it was, and the table is now written
+    # from the signed decisions as they are.
+    assert stamp.startswith(f"{published.fingerprint()}@")
+    assert PublishedState.objects.get().fingerprint == published.fingerprint()
+    rewritten = _table()
+    assert rewritten.keys() == table.keys()
+    assert {pk: row for pk, row in rewritten.items() if pk != granted_later.pk} == \
+        {pk: row for pk, row in table.items() if pk != granted_later.pk}
+    grant = rewritten[granted_later.pk]
+    assert (grant["outcome_kind"], grant["amount_granted"], grant["decided_on"], grant["year"]) == \
+        ("granted", Decimal("106200.00"), datetime.date(2020, 6, 10), 2020)
     assert granted_later.pk in _granted(client)
-    grant = PublishedGrant.objects.get(application=granted_later)
-    assert (grant.outcome_kind, grant.amount_granted) == ("granted", Decimal("106200.00"))
+    assert not _queued_rewrites()
 
 
 def test_a_reader_rewrites_a_small_change_itself_without_waiting_for_the_task(client, granted_later):
     assert granted_later.pk in _granted(client)
-    assert _run_refresh_tasks() == 1  # the task then finds nothing to write
-    assert PublishedGrant.objects.get(application=granted_later).outcome_kind == "granted"
+    table = _table()
+    assert table[granted_later.pk]["outcome_kind"] == "granted"
+    # The task queued by the signing still runs, and finds nothing to write: the table stays as the reader wrote it.
+    [queued] = _queued_rewrites()
+    assert (queued.task_path, queued.args_kwargs) == ("avustus.opendata.tasks.refresh_published",
+                                                      {"args": [], "kwargs": {}})
+    assert _run(queued).startswith(f"{published.fingerprint()}@")
+    assert _table() == table
 
 
 def test_a_signing_rolled_back_queues_nothing(round_2020):

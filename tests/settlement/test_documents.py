@@ -6,18 +6,20 @@ from decimal import Decimal
 
 import pypdfium2
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from avustus.actors import display_name
+from avustus.audit import triggers
 from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
 from avustus.errors import NotAllowed, NotFound
 from avustus.projects.models import FundedProject
 from avustus.rules.money import format_amount
 from avustus.settlement import documents
-from avustus.settlement.models import SettlementDocument
+from avustus.settlement.models import Settlement, SettlementDocument
 from avustus.settlement.tasks import store_settlement_documents
 from tests.settlement.test_end_to_end import _final_accepted, _settled, _through_two_payments
 
@@ -83,13 +85,23 @@ def test_stored_once_and_never_changed(settled):
         document.save()
     with pytest.raises(ValueError):
         document.delete()
-    # A row rewritten behind the model's back, hash and all, is caught against the audit log's hashes.
+    # Nor behind the model's back: the database refuses it (audit.triggers).
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SettlementDocument.objects.filter(pk=document.pk).update(content=b"x", sha256="0" * 64)
+    forged = Settlement.objects.get(pk=settled.pk)
+    forged.document_data = {**forged.document_data, "approved_by": "Joku Muu"}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged.save(update_fields=["document_data"])
+    assert documents.verify_settlement_documents(Settlement.objects.get(pk=settled.pk)) == []
+    # Someone with the rights to drop the triggers first is who the hashes still catch (the test's rollback
+    # restores the triggers): a row rewritten, hash and all, against the audit log's hashes.
+    triggers.drop(connection)
     SettlementDocument.objects.filter(pk=document.pk).update(content=b"x", sha256="0" * 64)
-    assert documents.verify_settlement_documents(settled) == ["fi.html"]
+    assert documents.verify_settlement_documents(Settlement.objects.get(pk=settled.pk)) == ["fi.html"]
     # What the approval fixed is checked against its audit entry too.
-    settled.document_data = {**settled.document_data, "approved_by": "Joku Muu"}
-    settled.save(update_fields=["document_data"])
-    assert documents.verify_settlement_documents(settled) == ["document_data", "fi.html"]
+    forged.save(update_fields=["document_data"])
+    assert documents.verify_settlement_documents(Settlement.objects.get(pk=settled.pk)) == ["document_data",
+                                                                                           "fi.html"]
 
 
 def test_a_task_for_another_snapshot_stores_nothing(settled):

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from avustus.settlement.receivables import recovery_reference
 from avustus.settlement.recovery_document import render_recovery
 from tests.settlement.test_end_to_end import _through_two_payments
 from tests.settlement.test_recovery import _decided, _started
@@ -46,3 +47,34 @@ def test_a_prepared_decision_is_a_draft_and_the_pdf_renders(cast):
                                         on=date(2022, 10, 10))
     assert "(LUONNOS)" in render_recovery(prepared, "fi", "txt").decode()
     assert render_recovery(prepared, "sv", "pdf").startswith(b"%PDF")
+
+
+def test_the_decision_says_which_reference_number_to_pay_with_in_every_form(cast):
+    """The receivables file lists the decided principal under the case's reference number; the decision tells the
+    recipient that number with what to pay, in both languages, as HTML, text and PDF."""
+    from tests.settlement.test_documents import _pdf_text
+
+    _through_two_payments(cast)
+    decided = _decided(cast, _started(cast))
+    reference = recovery_reference(decided)
+    assert reference.startswith("3") and decided.snapshot["reference"] == reference  # signed with the rest
+    fi = "Maksettava yhteensä 42 597,92 euroa viimeistään 15.12.2022. Maksaessanne käyttäkää viitenumeroa " \
+         f"{reference}: sen avulla maksu kohdistetaan tähän päätökseen."
+    sv = "Att betala sammanlagt 42 597,92 euro senast 15.12.2022. Använd referensnumret " \
+         f"{reference} när ni betalar: med det hänförs betalningen till detta beslut."
+    assert fi in _plain(render_recovery(decided, "fi", "txt"))
+    assert f"<p>{sv.split('. ', 1)[1]}</p>" in _plain(render_recovery(decided, "sv", "html"))
+    assert f"<p>{fi.split('. ', 1)[1]}</p>" in _plain(render_recovery(decided, "fi", "html"))
+    for lang, words in (("fi", "viitenumeroa"), ("sv", "referensnumret")):
+        text = " ".join(_pdf_text(render_recovery(decided, lang, "pdf")).replace("\u00a0", " ").split())
+        assert f"{words} {reference}" in text
+
+
+def test_a_decision_prepared_before_the_number_was_stored_shows_the_same_number(cast):
+    from avustus.settlement.models import Recovery
+
+    _through_two_payments(cast)
+    decided = _decided(cast, _started(cast))
+    older = Recovery.objects.get(pk=decided.pk)
+    older.snapshot = {key: value for key, value in older.snapshot.items() if key != "reference"}
+    assert f"viitenumeroa {recovery_reference(decided)}:" in _plain(render_recovery(older, "fi", "txt"))

@@ -203,7 +203,9 @@ def test_payment_files_are_produced_once_and_downloaded_again_as_they_were(cast,
 
 def test_each_settlement_step_is_taken_only_by_whom_it_belongs_to(cast, storage):  # noqa: F811
     """The settlement page's three actions share a route; each is asked here by everyone, and a refusal leaves
-    nothing changed and nothing logged."""
+    nothing changed and nothing logged: those who may not see the page are answered 404 (it is not theirs to
+    know of), the decision-maker, who sees the project but may not take the step, 403, and so is the official
+    who prepared the settlement and would approve it too (four eyes)."""
     from avustus.settlement import services as settlement
     from tests.settlement.test_end_to_end import _final_accepted
 
@@ -211,19 +213,33 @@ def test_each_settlement_step_is_taken_only_by_whom_it_belongs_to(cast, storage)
     _final_accepted(cast, "20 000,00")
     url = reverse("project-settlement", args=[cast.project.reference])
     _snapshot, digest = settlement.settlement_preview(cast.project, actor=cast.official)
-    for user in (cast.partner, cast.lead, cast.decision_maker, cast.outsider):
-        _client(user).post(url, {"action": "settle", "version": digest, "confirm": "yes"})
-    assert not Settlement.objects.exists() and not AuditEntry.objects.filter(action="settlement.prepared").exists()
+    outside = (cast.partner, cast.lead, cast.outsider)
+
+    def refused(action: str, users, code: int, **data) -> None:
+        logged = AuditEntry.objects.count()
+        for user in users:
+            response = _client(user).post(url, {"action": action, "confirm": "yes", **data})
+            assert response.status_code == code, (action, user.username, response.status_code)
+        assert AuditEntry.objects.count() == logged, action
+
+    refused("settle", outside, 404, version=digest)
+    refused("settle", [cast.decision_maker], 403, version=digest)
+    assert not Settlement.objects.exists()
     made = settlement.settle(cast.project, actor=cast.official, version=digest)
-    for user in (cast.partner, cast.lead, cast.decision_maker, cast.official, cast.outsider):
-        _client(user).post(url, {"action": "approve", "version": made.sha256, "confirm": "yes"})
-    made.refresh_from_db()
-    assert made.status == "prepared" and not AuditEntry.objects.filter(action="settlement.approved").exists()
+    stored = Settlement.objects.filter(pk=made.pk).values().get()
+    refused("approve", outside, 404, version=made.sha256)
+    refused("approve", [cast.decision_maker, cast.official], 403, version=made.sha256)
+    assert Settlement.objects.filter(pk=made.pk).values().get() == stored
+    assert stored["status"] == "prepared" and stored["approved_by_id"] is None
     made = settlement.approve_settlement(made, actor=cast.second_official, version=made.sha256)
-    for user in (cast.partner, cast.lead, cast.decision_maker, cast.outsider):
-        _client(user).post(url, {"action": "return", "returned_on": "2021-12-31", "amount": "100,00",
-                                 "confirm": "yes"})
-    assert not Return.objects.exists() and not AuditEntry.objects.filter(action="settlement.returned").exists()
-    # The box not ticked: nothing recorded by the official either.
-    _client(cast.official).post(url, {"action": "return", "returned_on": "2021-12-31", "amount": "100,00"})
+    stored = Settlement.objects.filter(pk=made.pk).values().get()
+    refused("return", outside, 404, returned_on="2021-12-31", amount="100,00")
+    refused("return", [cast.decision_maker], 403, returned_on="2021-12-31", amount="100,00")
     assert not Return.objects.exists()
+    assert Settlement.objects.filter(pk=made.pk).values().get() == stored
+    # The box not ticked: the official's form is refused with the box linked, and nothing recorded.
+    logged = AuditEntry.objects.count()
+    unticked = _client(cast.official).post(url, {"action": "return", "returned_on": "2021-12-31", "amount": "100,00"})
+    assert unticked.status_code == 422 and 'href="#return-confirm"' in unticked.content.decode()
+    assert not Return.objects.exists() and AuditEntry.objects.count() == logged
+    assert Settlement.objects.filter(pk=made.pk).values().get() == stored

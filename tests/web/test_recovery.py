@@ -93,7 +93,11 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     assert recovery.returns.get().amount == Decimal("4000.00")
     assert recovery.waivers.get().principal == Decimal("1000.00")
     final = official.get(page).content.decode()
-    assert "5\u00a0000,00" in final or "5 000,00" in final
+    # 10 000,00 less the 4 000,00 returned and the 1 000,00 waived, in the field that says what is still to
+    # return; the return's row and the waiver each show their own amount.
+    assert "<dt>Principal still to return</dt><dd>5\u00a0000,00\u00a0€</dd>" in final
+    assert re.search(r'<tr><td>[0-9.]+</td><td class="num">4\u00a0000,00\u00a0€</td>', final)
+    assert re.search(r"<li>[0-9.]+: 1\u00a0000,00\u00a0€ – Kohtuullistetaan\.</li>", final)
 
 
 def test_the_project_page_lists_its_recoveries_once_in_its_body(cast, rates_to_date):

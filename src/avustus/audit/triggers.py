@@ -1,4 +1,5 @@
-"""Database triggers that refuse changing what must never change: audit entries and signed decisions.
+"""Database triggers that refuse changing what must never change: audit entries, signed decisions, settlements
+and signed recovery decisions.
 
 The models already refuse such changes through the ORM; the triggers make the database itself refuse
 them, so that a raw SQL statement, a bulk ``QuerySet.update`` or a bug in a future service cannot alter
@@ -7,7 +8,16 @@ the record either. Refused, per table:
 - ``audit_auditentry``: every UPDATE and DELETE (the log is append-only);
 - ``decisions_decision``: UPDATE and DELETE of a signed decision;
 - ``decisions_outcome``: UPDATE and DELETE of an outcome of a signed decision (and moving one into it);
-- ``decisions_decisiondocument``: every UPDATE and DELETE.
+- ``decisions_decisiondocument``: every UPDATE and DELETE;
+- ``settlement_settlement``: UPDATE of a settlement's figures, snapshot and hash (never changed once made, approved
+  or not), UPDATE of anything an approved settlement says (its approval and ``document_data``, from which its
+  documents are rendered), and DELETE of an approved settlement;
+- ``settlement_settlementdocument``: every UPDATE and DELETE;
+- ``settlement_recovery``: UPDATE and DELETE of a decided (signed) recovery decision: its documents are rendered
+  on request from the stored snapshot, so the row is the document.
+
+Settlements and decided recoveries have one column that is written later: the receivables file they are listed
+in (``receivable_file_id``), set once from empty and never changed after (each is listed once).
 
 One exception: replacing a round imported from a decision signed outside Avustus
 (``import_decision(..., replace=True)``) deletes that round's imported decisions. The service takes a
@@ -33,9 +43,36 @@ AUDIT_MESSAGE = "audit entries are append-only"
 DECISION_MESSAGE = "a signed decision is never changed; make an amending decision"
 OUTCOME_MESSAGE = "the outcomes of a signed decision are never changed"
 DOCUMENT_MESSAGE = "a stored decision document is never changed"
+SETTLEMENT_MESSAGE = "the figures of a settlement and an approved settlement are never changed"
+SETTLEMENT_DOCUMENT_MESSAGE = "a stored settlement document is never changed"
+RECOVERY_MESSAGE = "a signed recovery decision is never changed"
 
 TABLES = ("audit_auditentry", "audit_replacepermit", "decisions_decision", "decisions_outcome",
-          "decisions_decisiondocument")
+          "decisions_decisiondocument", "settlement_settlement", "settlement_settlementdocument",
+          "settlement_recovery")
+
+# The columns named here by hand (this app imports no stage's models); tests/audit/test_triggers.py checks that
+# they are every column of the models but the receivables file's, so a column added later is not left out.
+# A settlement's figures, never changed once made (``Settlement.save`` says the same):
+SETTLEMENT_FIGURES = ("id", "project_id", "final_report_id", "grant", "aid_rate", "accepted_costs", "paid",
+                      "final_grant", "last_instalment", "to_return", "left_unreturned", "snapshot", "sha256",
+                      "prepared_by_id", "prepared_at")
+# ... and what its approval adds, never changed once approved:
+SETTLEMENT_APPROVAL = ("status", "approved_by_id", "approved_at", "document_data")
+# A decided recovery's every column but the receivables file's:
+RECOVERY_DECIDED = ("id", "project_id", "ground_section", "ground_subsection", "amount", "reasons",
+                    "ground_known_on", "status", "started_by_id", "started_at", "hearing_sent_on",
+                    "hearing_deadline", "response", "responded_at", "responded_by_id", "decided_on", "due_on",
+                    "snapshot", "sha256", "prepared_by_id", "prepared_at", "signed_by_id", "signed_at",
+                    "withdrawn_reasons")
+
+
+def _changed(columns, differ: str) -> str:
+    """SQL true when any of ``columns`` differs between OLD and NEW (NULL-safe: ``differ`` is SQLite's ``IS NOT``
+    or PostgreSQL's ``IS DISTINCT FROM``); the receivables file may be set once, from empty."""
+    return " OR ".join([f'OLD."{c}" {differ} NEW."{c}"' for c in columns]
+                       + [f'(OLD.receivable_file_id IS NOT NULL AND OLD.receivable_file_id {differ} '
+                          'NEW.receivable_file_id)'])
 
 # A signed decision whose deletion a permit allows: imported (not signed here) and of a call being replaced.
 _SQLITE_PERMITTED = (
@@ -71,6 +108,26 @@ SQLITE = [
          f"BEFORE UPDATE ON decisions_decisiondocument BEGIN SELECT RAISE(ABORT, '{DOCUMENT_MESSAGE}'); END"),
         ("avustus_document_no_delete",
          f"BEFORE DELETE ON decisions_decisiondocument BEGIN SELECT RAISE(ABORT, '{DOCUMENT_MESSAGE}'); END"),
+        ("avustus_settlement_no_update",
+         f"BEFORE UPDATE ON settlement_settlement WHEN {_changed(SETTLEMENT_FIGURES, 'IS NOT')} "
+         f"OR (OLD.status = 'approved' AND ({_changed(SETTLEMENT_APPROVAL, 'IS NOT')})) "
+         f"BEGIN SELECT RAISE(ABORT, '{SETTLEMENT_MESSAGE}'); END"),
+        ("avustus_settlement_no_delete",
+         f"BEFORE DELETE ON settlement_settlement WHEN OLD.status = 'approved' "
+         f"BEGIN SELECT RAISE(ABORT, '{SETTLEMENT_MESSAGE}'); END"),
+        ("avustus_settlement_document_no_update",
+         f"BEFORE UPDATE ON settlement_settlementdocument "
+         f"BEGIN SELECT RAISE(ABORT, '{SETTLEMENT_DOCUMENT_MESSAGE}'); END"),
+        ("avustus_settlement_document_no_delete",
+         f"BEFORE DELETE ON settlement_settlementdocument "
+         f"BEGIN SELECT RAISE(ABORT, '{SETTLEMENT_DOCUMENT_MESSAGE}'); END"),
+        ("avustus_recovery_no_update",
+         f"BEFORE UPDATE ON settlement_recovery "
+         f"WHEN OLD.status = 'decided' AND ({_changed(RECOVERY_DECIDED, 'IS NOT')}) "
+         f"BEGIN SELECT RAISE(ABORT, '{RECOVERY_MESSAGE}'); END"),
+        ("avustus_recovery_no_delete",
+         f"BEFORE DELETE ON settlement_recovery WHEN OLD.status = 'decided' "
+         f"BEGIN SELECT RAISE(ABORT, '{RECOVERY_MESSAGE}'); END"),
     )
 ]
 
@@ -119,6 +176,40 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
+
+CREATE OR REPLACE FUNCTION avustus_refuse_settlement_document_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '{SETTLEMENT_DOCUMENT_MESSAGE}' USING ERRCODE = 'restrict_violation';
+END $$;
+
+CREATE OR REPLACE FUNCTION avustus_guard_settlement() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.status = 'approved' THEN
+            RAISE EXCEPTION '{SETTLEMENT_MESSAGE}' USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN OLD;
+    END IF;
+    IF {_changed(SETTLEMENT_FIGURES, 'IS DISTINCT FROM')}
+       OR (OLD.status = 'approved' AND ({_changed(SETTLEMENT_APPROVAL, 'IS DISTINCT FROM')})) THEN
+        RAISE EXCEPTION '{SETTLEMENT_MESSAGE}' USING ERRCODE = 'restrict_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION avustus_guard_recovery() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.status = 'decided' THEN
+            RAISE EXCEPTION '{RECOVERY_MESSAGE}' USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN OLD;
+    END IF;
+    IF OLD.status = 'decided' AND ({_changed(RECOVERY_DECIDED, 'IS DISTINCT FROM')}) THEN
+        RAISE EXCEPTION '{RECOVERY_MESSAGE}' USING ERRCODE = 'restrict_violation';
+    END IF;
+    RETURN NEW;
+END $$;
 """  # noqa: S608 -- built from fixed table names and messages, not input
 
 POSTGRESQL_TRIGGERS = [
@@ -126,6 +217,10 @@ POSTGRESQL_TRIGGERS = [
     ("avustus_decision_signed", "decisions_decision", "avustus_guard_decision"),
     ("avustus_outcome_signed", "decisions_outcome", "avustus_guard_outcome"),
     ("avustus_document_stored", "decisions_decisiondocument", "avustus_refuse_document_change"),
+    ("avustus_settlement_made", "settlement_settlement", "avustus_guard_settlement"),
+    ("avustus_settlement_document_stored", "settlement_settlementdocument",
+     "avustus_refuse_settlement_document_change"),
+    ("avustus_recovery_decided", "settlement_recovery", "avustus_guard_recovery"),
 ]
 
 

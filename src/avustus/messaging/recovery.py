@@ -2,8 +2,8 @@
 
 Listeners to ``events.recovery_hearing_requested`` and ``events.recovery_decided``, sent inside the recovery
 services' transactions (``settlement.recovery``), so a message is queued exactly when its step is committed.
-The decision's message says what is due and by when, and links to the recovery's page, where the decision
-itself is (its HTML, text and PDF in Finnish and Swedish).
+The decision's message says what is due, by when and with which reference number, and links to the recovery's
+page, where the decision itself is (its HTML, text and PDF in Finnish and Swedish).
 """
 
 from decimal import Decimal
@@ -13,6 +13,7 @@ from django.urls import reverse
 from avustus import events
 from avustus.messaging.followup import _money, lead_of, project_context
 from avustus.messaging.receivers import _date, _send_each, site_url
+from avustus.settlement.recovery_document import with_reference
 
 
 def recovery_link(recovery) -> str:
@@ -26,7 +27,8 @@ def _context(recovery, language: str) -> dict:
             "reasons": recovery.reasons, "deadline": _date(recovery.hearing_deadline, language),
             "due_on": _date(recovery.due_on, language),
             "interest": _money(_decimal(snapshot.get("computation", {}).get("interest"))),
-            "total": _money(_decimal(snapshot.get("total")))}
+            "total": _money(_decimal(snapshot.get("total"))),
+            "reference": with_reference(recovery)["reference"] if snapshot else ""}
 
 
 def _decimal(value: str | None) -> Decimal | None:

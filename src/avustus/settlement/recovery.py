@@ -36,6 +36,7 @@ from avustus.rules.interest import Payment, attribute_next
 from avustus.rules.money import MoneyError, parse_euros
 from avustus.settlement.interest import computation_as_dict, interest_on
 from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver
+from avustus.settlement.receivables import recovery_reference
 
 ONLY_OFFICIALS = "Only the programme's officials handle recoveries."
 # The refusal of ``sign_recovery``, which the signing screen gives too when it refuses before the form is read.
@@ -214,6 +215,9 @@ def _snapshot(recovery: Recovery, due_on: date, on: date) -> dict:
         "total": str(recovery.amount + computation.interest),
         "due_on": due_on.isoformat(), "prepared_on": on.isoformat(),
         "texts": {key: project.call.texts.get(key) or {} for key in ("issuer", "rectification")},
+        # What the recipient pays with, the same number as the receivables file's (the case's id): signed with
+        # the rest, so the document says it.
+        "reference": recovery_reference(recovery),
     }
 
 

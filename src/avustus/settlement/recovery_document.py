@@ -2,10 +2,10 @@
 
 ``build_recovery_document`` (pure: the snapshot, who signed and when) gives a ``decisions.documents.model``
 ``Document``: the matter, the decision, the reasons, the hearing, the computation line by line (the principal
-attributed to the latest payments first, section 24 interest to the due date), that section 25 penalty
-interest runs after the due date, the provisions applied and the rectification instructions (the call's own
-text, with what a request must contain). ``render_recovery`` renders it with the decisions' renderers: HTML
-(the primary form), text, or a Typst PDF.
+attributed to the latest payments first, section 24 interest to the due date) with the reference number to pay
+with (the receivables file's), that section 25 penalty interest runs after the due date, the provisions applied
+and the rectification instructions (the call's own text, with what a request must contain). ``render_recovery``
+renders it with the decisions' renderers: HTML (the primary form), text, or a Typst PDF.
 """
 
 from datetime import date, datetime, time
@@ -46,6 +46,8 @@ WORDS = {
         "interest_total": "Korko yhteensä {interest} euroa. Rivien luvut on pyöristetty sentteihin; yhteismäärä on "
                           "laskettu tarkoista luvuista ja pyöristetty kerran.",
         "total": "Maksettava yhteensä {total} euroa viimeistään {due_on}.",
+        "payment": "Maksaessanne käyttäkää viitenumeroa {reference}: sen avulla maksu kohdistetaan tähän "
+                   "päätökseen.",
         "penalty": "Viivästyskorko",
         "penalty_text": "Jos takaisin perittävää määrää ei makseta viimeistään eräpäivänä, maksamattomalle määrälle "
                         "on eräpäivää seuraavasta päivästä maksupäivään asti maksettava valtionavustuslain 25 §:n "
@@ -87,6 +89,8 @@ WORDS = {
         "interest_total": "Räntan sammanlagt {interest} euro. Radernas belopp är avrundade till cent; summan är "
                           "beräknad av de exakta beloppen och avrundad en gång.",
         "total": "Att betala sammanlagt {total} euro senast {due_on}.",
+        "payment": "Använd referensnumret {reference} när ni betalar: med det hänförs betalningen till detta "
+                   "beslut.",
         "penalty": "Dröjsmålsränta",
         "penalty_text": "Om det återkrävda beloppet inte betalas senast på förfallodagen, ska för det obetalda "
                         "beloppet från dagen efter förfallodagen till betalningsdagen betalas årlig dröjsmålsränta "
@@ -156,6 +160,7 @@ def build_recovery_document(snapshot: dict, lang: str, *, decided_on: date | Non
                          for p in computation["periods"] if p["kind"] == "interest")),
         Paragraph(w["interest_total"].format(interest=_euros(computation["interest"]))),
         Paragraph(w["total"].format(total=_euros(snapshot["total"]), due_on=due_on)),
+        *([Paragraph(w["payment"].format(reference=snapshot["reference"]))] if snapshot.get("reference") else []),
         Heading(w["penalty"]),
         Paragraph(w["penalty_text"]),
         Heading(w["provisions"]),
@@ -178,11 +183,21 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
+def with_reference(recovery) -> dict:
+    """The prepared snapshot with the reference number the recipient pays with: stored in it since the number
+    was added to the decision; for a decision prepared before, the same number (it is the case's id with its
+    check digit, as in the receivables file) filled in."""
+    from avustus.settlement.receivables import recovery_reference
+
+    snapshot = recovery.snapshot
+    return snapshot if snapshot.get("reference") else {**snapshot, "reference": recovery_reference(recovery)}
+
+
 def recovery_document(recovery, lang: str) -> Document:
     """The recovery's decision as prepared (a draft until it is signed), in ``lang``."""
     if not recovery.snapshot:
         raise ValueError("the recovery decision has not been prepared")
-    return build_recovery_document(recovery.snapshot, lang, decided_on=recovery.decided_on,
+    return build_recovery_document(with_reference(recovery), lang, decided_on=recovery.decided_on,
                                    signer=_name(recovery.signed_by), preparer=_name(recovery.prepared_by))
 
 
