@@ -52,6 +52,16 @@ _FONTS = ("Libertinus Serif", "New Computer Modern", "DejaVu Sans Mono")
 # Page setup and the functions the body calls. Kept as one literal so the layout can be read in one
 # place; the body below only calls these functions with string literals.
 _PREAMBLE = r"""
+// A word with a hyphen stays on one line ("Etelä-Karjalan", "sosiaali- ja"): at a line's end pdftotext
+// without -layout drops the hyphen and joins the halves ("EteläKarjalan"), so the text it makes of a
+// decision could not be imported as it was written (issue 17). The rule is in force for the running
+// header and the body of the letter (see typst_source) but not for the whole appendix: there the
+// renderer applies it only to the cells that hold a hyphen (see _HYPHENS), since Typst otherwise
+// tries the pattern on every one of thousands of cells (a twentieth of the appendix's time).
+#let keep-hyphens(body) = {
+  show regex("\\S*[-\u{2010}\u{2013}](\\s\\S+|\\S+)"): box
+  body
+}
 #set page(
   paper: "a4",
   margin: (top: 2.8cm, bottom: 2.5cm, left: 2.5cm, right: 2.2cm),
@@ -59,7 +69,7 @@ _PREAMBLE = r"""
   // screen reader reads); later pages repeat the issuer and the date as a running header.
   header: context if here().page() > 1 {
     set text(size: 9pt)
-    grid(columns: (1fr, auto), issuer, date-text)
+    keep-hyphens(grid(columns: (1fr, auto), issuer, date-text))
   },
   footer: context {
     set text(size: 9pt)
@@ -71,10 +81,6 @@ _PREAMBLE = r"""
 // compound words leaves gaps, and hyphens inserted at line ends would change the text a reader
 // copies out of the PDF.
 #set par(justify: false, leading: 0.6em, spacing: 1em)
-// A word with a hyphen stays on one line ("Etelä-Karjalan", "sosiaali- ja"): at a line's end pdftotext
-// without -layout drops the hyphen and joins the halves ("EteläKarjalan"), so the text it makes of a
-// decision could not be imported as it was written (issue 17).
-#show regex("\\S*[-\u{2010}\u{2013}](\\s\\S+|\\S+)"): box
 #set list(indent: 1em, spacing: 0.6em)
 #set enum(indent: 1em, spacing: 0.6em)
 #show title: set text(size: 13pt, weight: "bold")
@@ -131,8 +137,10 @@ _PREAMBLE = r"""
 // time).
 #let appendix(title, header, rows, total, last) = {
   pagebreak(weak: true)
-  decision-heading(1, 1, title)
+  decision-heading(1, 1, keep-hyphens(title))
   set text(size: 9.5pt)
+  let header = header.map(keep-hyphens)
+  let total = keep-hyphens(total)
   layout(size => {
     let rule(edge, shade) = appendix-rule(size.width, edge, shade)
     let last-width = if last == none { auto } else {
@@ -201,6 +209,16 @@ def _last_column_samples(rows: Sequence[Sequence[str]]) -> list[str] | None:
     return list(samples.values())
 
 
+# The characters after which keep-hyphens keeps a word together; a cell without any is left alone.
+_HYPHENS = re.compile("[-\u2010\u2013]")
+
+
+def _cells(row: Sequence[str]) -> str:
+    """A row of the appendix as a Typst array: string literals, those holding a hyphen through keep-hyphens."""
+    return "(" + "".join(
+        f"keep-hyphens({_str(cell)}), " if _HYPHENS.search(cell) else f"{_str(cell)}, " for cell in row) + ")"
+
+
 def _heading_levels(blocks: Sequence[Block]) -> dict[int, int]:
     """The structural level of each heading (by block index), never more than one deeper than the
     previous heading: PDF/UA-1 refuses a document whose first heading is not level 1 or that skips a
@@ -242,9 +260,9 @@ def _blocks(blocks: Sequence[Block]) -> Iterator[str]:
                         pairs = ", ".join(f"({_str(name)}, {_str(title)})" for name, title in people)
                         yield f"#signatures({pairs})"
                 case Table(title=title, header=header, rows=rows, total=total):
-                    body = "\n  ".join(_array(row) + "," for row in rows)
+                    body = "\n  ".join(_cells(row) + "," for row in rows)
                     samples = _last_column_samples(rows)
-                    last = "none" if samples is None else _array(samples)
+                    last = "none" if samples is None else _cells(samples)
                     yield (
                         f"#appendix(\n  {_str(title)},\n  {_array(header)},\n  (\n  {body}\n  ),\n"
                         f"  {_str(total)},\n  {last},\n)"
@@ -272,8 +290,15 @@ def typst_source(document: Document) -> str:
         "#v(1.2em)",
         "#title()",
     ]
-    body = [part for part in (*letterhead, *_blocks(document.blocks)) if part]
-    # A blank line between blocks: each is a paragraph-level element of its own.
+    parts = [part for part in (*letterhead, *_blocks(document.blocks)) if part]
+    # A blank line between blocks: each is a paragraph-level element of its own. The blocks other than
+    # the appendix are in the scope of keep-hyphens' rule; the appendix applies it cell by cell.
+    body: list[str] = []
+    for is_appendix, group in groupby(parts, key=lambda part: part.startswith("#appendix(")):
+        if is_appendix:
+            body.extend(group)
+        else:
+            body.append("#[\n#show: keep-hyphens\n\n" + "\n\n".join(group) + "\n]")
     return "\n".join(settings) + "\n" + _PREAMBLE + "\n" + "\n\n".join(body) + "\n"
 
 
