@@ -294,6 +294,43 @@ def test_a_word_with_a_hyphen_is_not_broken_across_lines_of_the_appendix():
     assert plain.count("sosiaali- ja") == 3
 
 
+def _with_amounts(amounts: tuple[str, ...], total: str) -> Document:
+    document = _document("fi", rows=1)
+    table = next(b for b in document.blocks if isinstance(b, Table))
+    rows = tuple((f"Kunta {i}", f"Hanke {i}", amount) for i, amount in enumerate(amounts))
+    blocks = tuple(dataclasses.replace(b, rows=rows, total=total) if b is table else b for b in document.blocks)
+    return dataclasses.replace(document, blocks=blocks)
+
+
+def _auto_column_pdf(document: Document) -> bytes:
+    """The PDF with Typst sizing the amounts column itself (an auto column), as before the samples."""
+    import typst
+
+    source = typst_source(document)
+    samples = re.findall(r"\n  (\(.*\)),\n\)\n$", source)
+    assert len(samples) == 1, source[-500:]
+    source = source.removesuffix(f"  {samples[0]},\n)\n") + "  none,\n)\n"
+    with tempfile.TemporaryDirectory() as root:
+        return typst.compile(source.encode(), root=root, ignore_system_fonts=True, pdf_standards="ua-1",
+                             timestamp=TIMESTAMP)
+
+
+def test_the_amounts_column_is_as_wide_as_its_widest_amount():
+    # One sample per shape stands for all amounts of that shape: the widest figures (8) and the
+    # narrowest-looking (1) alike, a negative amount, a word, and a total narrower than an amount.
+    amounts = (f"1{NBSP}111,11", f"8{NBSP}888,88", f"-888{NBSP}888,88", "ei haettu", f"11{NBSP}111{NBSP}111,11",
+               "0,00", f"88{NBSP}888{NBSP}888,88")
+    document = _with_amounts(amounts, f"1{NBSP}000,00")
+    assert render_pdf(document, timestamp=TIMESTAMP) == _auto_column_pdf(document)
+
+
+def test_a_column_of_many_shapes_is_sized_by_typst():
+    amounts = tuple("x" * i for i in range(1, 60))
+    document = _with_amounts(amounts, "1,00")
+    assert typst_source(document).endswith("  none,\n)\n")
+    assert render_pdf(document, timestamp=TIMESTAMP).startswith(b"%PDF-")
+
+
 def test_a_document_may_open_with_a_group_heading():
     # PDF/UA-1 refuses a first heading below level 1; the renderer adjusts the structure instead.
     document = Document(lang="sv", title="Rubriker", date_text="1.1.2021", addressees="", issuer="",

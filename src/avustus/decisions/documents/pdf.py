@@ -22,9 +22,11 @@ literally instead of being interpreted (see :func:`_str`).
 Pure Python, no Django.
 """
 
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from itertools import groupby
 
 import typst
@@ -50,6 +52,16 @@ _FONTS = ("Libertinus Serif", "New Computer Modern", "DejaVu Sans Mono")
 # Page setup and the functions the body calls. Kept as one literal so the layout can be read in one
 # place; the body below only calls these functions with string literals.
 _PREAMBLE = r"""
+// A word with a hyphen stays on one line ("Etelä-Karjalan", "sosiaali- ja"): at a line's end pdftotext
+// without -layout drops the hyphen and joins the halves ("EteläKarjalan"), so the text it makes of a
+// decision could not be imported as it was written (issue 17). The rule is in force for the running
+// header and the body of the letter (see typst_source) but not for the whole appendix: there the
+// renderer applies it only to the cells that hold a hyphen (see _HYPHENS), since Typst otherwise
+// tries the pattern on every one of thousands of cells (a twentieth of the appendix's time).
+#let keep-hyphens(body) = {
+  show regex("\\S*[-\u{2010}\u{2013}](\\s\\S+|\\S+)"): box
+  body
+}
 #set page(
   paper: "a4",
   margin: (top: 2.8cm, bottom: 2.5cm, left: 2.5cm, right: 2.2cm),
@@ -57,7 +69,7 @@ _PREAMBLE = r"""
   // screen reader reads); later pages repeat the issuer and the date as a running header.
   header: context if here().page() > 1 {
     set text(size: 9pt)
-    grid(columns: (1fr, auto), issuer, date-text)
+    keep-hyphens(grid(columns: (1fr, auto), issuer, date-text))
   },
   footer: context {
     set text(size: 9pt)
@@ -69,10 +81,6 @@ _PREAMBLE = r"""
 // compound words leaves gaps, and hyphens inserted at line ends would change the text a reader
 // copies out of the PDF.
 #set par(justify: false, leading: 0.6em, spacing: 1em)
-// A word with a hyphen stays on one line ("Etelä-Karjalan", "sosiaali- ja"): at a line's end pdftotext
-// without -layout drops the hyphen and joins the halves ("EteläKarjalan"), so the text it makes of a
-// decision could not be imported as it was written (issue 17).
-#show regex("\\S*[-\u{2010}\u{2013}](\\s\\S+|\\S+)"): box
 #set list(indent: 1em, spacing: 0.6em)
 #set enum(indent: 1em, spacing: 0.6em)
 #show title: set text(size: 13pt, weight: "bold")
@@ -122,14 +130,24 @@ _PREAMBLE = r"""
     x: 20000%, origin: left, reflow: false, text(size: 4pt, fill: luma(shade), "\u{2500}"),
   ))),
 )
-#let appendix(title, header, rows, total) = {
+//
+// `last` is one value of the last column per shape (see _last_column_samples), or none. The last column
+// is as wide as its widest cell, as an `auto` column would be; measuring a few samples here spares Typst
+// laying out every cell of that column once more only to find its width (a twentieth of the appendix's
+// time).
+#let appendix(title, header, rows, total, last) = {
   pagebreak(weak: true)
-  decision-heading(1, 1, title)
+  decision-heading(1, 1, keep-hyphens(title))
   set text(size: 9.5pt)
+  let header = header.map(keep-hyphens)
+  let total = keep-hyphens(total)
   layout(size => {
     let rule(edge, shade) = appendix-rule(size.width, edge, shade)
+    let last-width = if last == none { auto } else {
+      calc.max(..(strong(header.at(2)), strong(total), ..last).map(c => measure(c).width)) + 2 * 4pt
+    }
     table(
-      columns: (1fr, 1.3fr, auto),
+      columns: (1fr, 1.3fr, last-width),
       align: (left, left, right),
       stroke: none,
       // Rows 9pt apart: any closer, and pdftotext reads lines of two rows as one block across the line.
@@ -168,6 +186,37 @@ def _str(text: str) -> str:
 def _array(items: Sequence[str]) -> str:
     """A Typst array of string literals; the trailing comma keeps a one-item array an array."""
     return "(" + "".join(f"{_str(item)}, " for item in items) + ")"
+
+
+_DIGITS = re.compile("[0-9]")
+# Beyond this many shapes measuring them would cost about what Typst's own sizing of the column does.
+_MOST_SAMPLES = 50
+
+
+def _last_column_samples(rows: Sequence[Sequence[str]]) -> list[str] | None:
+    """One value of the table's last column for each shape it comes in, or None for too many shapes.
+
+    The shape of a value is the value with every digit written as 0: "12\u00a0345,00" and
+    "98\u00a0765,43" have one shape. The body font's figures are tabular (all ten digits equally wide,
+    without kerning between them), so values of one shape are equally wide and the widest sample is as
+    wide as the widest value. The amounts of a 5,000-application appendix come in a handful of shapes.
+    """
+    samples: dict[str, str] = {}
+    for row in rows:
+        samples.setdefault(_DIGITS.sub("0", row[-1]), row[-1])
+        if len(samples) > _MOST_SAMPLES:
+            return None
+    return list(samples.values())
+
+
+# The characters after which keep-hyphens keeps a word together; a cell without any is left alone.
+_HYPHENS = re.compile("[-\u2010\u2013]")
+
+
+def _cells(row: Sequence[str]) -> str:
+    """A row of the appendix as a Typst array: string literals, those holding a hyphen through keep-hyphens."""
+    return "(" + "".join(
+        f"keep-hyphens({_str(cell)}), " if _HYPHENS.search(cell) else f"{_str(cell)}, " for cell in row) + ")"
 
 
 def _heading_levels(blocks: Sequence[Block]) -> dict[int, int]:
@@ -211,10 +260,12 @@ def _blocks(blocks: Sequence[Block]) -> Iterator[str]:
                         pairs = ", ".join(f"({_str(name)}, {_str(title)})" for name, title in people)
                         yield f"#signatures({pairs})"
                 case Table(title=title, header=header, rows=rows, total=total):
-                    body = "\n  ".join(_array(row) + "," for row in rows)
+                    body = "\n  ".join(_cells(row) + "," for row in rows)
+                    samples = _last_column_samples(rows)
+                    last = "none" if samples is None else _cells(samples)
                     yield (
                         f"#appendix(\n  {_str(title)},\n  {_array(header)},\n  (\n  {body}\n  ),\n"
-                        f"  {_str(total)},\n)"
+                        f"  {_str(total)},\n  {last},\n)"
                     )
                 case _:
                     raise TypeError(f"unknown block type {type(block).__name__}")
@@ -239,9 +290,27 @@ def typst_source(document: Document) -> str:
         "#v(1.2em)",
         "#title()",
     ]
-    body = [part for part in (*letterhead, *_blocks(document.blocks)) if part]
-    # A blank line between blocks: each is a paragraph-level element of its own.
+    parts = [part for part in (*letterhead, *_blocks(document.blocks)) if part]
+    # A blank line between blocks: each is a paragraph-level element of its own. The blocks other than
+    # the appendix are in the scope of keep-hyphens' rule; the appendix applies it cell by cell.
+    body: list[str] = []
+    for is_appendix, group in groupby(parts, key=lambda part: part.startswith("#appendix(")):
+        if is_appendix:
+            body.extend(group)
+        else:
+            body.append("#[\n#show: keep-hyphens\n\n" + "\n\n".join(group) + "\n]")
     return "\n".join(settings) + "\n" + _PREAMBLE + "\n" + "\n\n".join(body) + "\n"
+
+
+@cache
+def _fonts() -> typst.Fonts:
+    """The fonts embedded in the typst package, found once per process.
+
+    Given paths instead (or nothing), ``typst.compile`` searches and reads the fonts again on every call:
+    about 7 ms of processor time each time, a sixth of rendering a 51-application decision. The book
+    holds only the embedded fonts, never the machine's (see render_pdf).
+    """
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True)
 
 
 def render_pdf(document: Document, *, timestamp: datetime) -> bytes:
@@ -265,6 +334,7 @@ def render_pdf(document: Document, *, timestamp: datetime) -> bytes:
         return typst.compile(  # type: ignore[call-overload]
             source,
             root=root,
+            font_paths=_fonts(),
             ignore_system_fonts=True,
             pdf_standards="ua-1",
             timestamp=timestamp,
