@@ -277,8 +277,10 @@ class TestConcurrentWriters:
         assert verify().ok and AuditHead.objects.get().count == 2
 
     def test_a_writer_does_not_wait_for_a_sealing_sequencer(self, user):
+        AuditHead.objects.create(pk=1, last_hash=GENESIS)  # as after the first entry ever
+
         def hold_the_head():
-            return AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})[0].pk
+            return AuditHead.objects.select_for_update().get(pk=1).pk
 
         started, release, result = threading.Event(), threading.Event(), {}
         thread = _other_connection(hold_the_head, started, release, result)
