@@ -38,8 +38,10 @@ class AuditEntry(models.Model):
     # is the place in the chain counting from 1, the order ``verify`` walks; it need not follow the ids (an
     # entry with a lower id can commit, and so be sealed, after one with a higher id).
     position = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
-    prev_hash = models.CharField(max_length=64, null=True, blank=True)
-    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # NULL, not "": many entries may wait unsealed at once, and ``hash`` is unique; the triggers tell a sealing
+    # from any other update by all three being NULL before.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["id"]

@@ -95,7 +95,8 @@ BEGIN
     IF TG_OP = 'UPDATE'
        AND OLD.position IS NULL AND OLD.prev_hash IS NULL AND OLD.hash IS NULL
        AND NEW.position IS NOT NULL AND NEW.prev_hash IS NOT NULL AND NEW.hash IS NOT NULL
-       AND to_jsonb(NEW) - ARRAY['position', 'prev_hash', 'hash'] = to_jsonb(OLD) - ARRAY['position', 'prev_hash', 'hash']
+       AND to_jsonb(NEW) - ARRAY['position', 'prev_hash', 'hash']
+           = to_jsonb(OLD) - ARRAY['position', 'prev_hash', 'hash']
     THEN
         RETURN NEW;
     END IF;
