@@ -322,3 +322,11 @@ class TestConcurrentWriters:
         result = verify()
         assert result.ok and result.entries == 30 and result.unsealed == 0
         assert sorted(e.position for e in AuditEntry.objects.all()) == list(range(1, 31))
+
+
+def test_the_worker_seals_what_commits_left(deferred, user):
+    from avustus.messaging import worker
+
+    entries = write(user, 2)
+    worker.make(until_idle=True, remind=False).run()
+    assert [e.id for e in chain_order()] == [e.id for e in entries] and not chain.unsealed().exists()
