@@ -20,7 +20,9 @@ stored, once. The clients are plain asyncio streams speaking HTTP/1.1 with keep-
 request), so that the load generator is not what is measured.
 
 Keys of ``--json``: acknowledged, stored, lost, duplicates, errors, retries, submissions_per_s (complete
-applications), p50_ms and p99_ms (per request of the burst), submit_only_per_s, floor_per_s, and the set-up.
+applications), p50_ms and p99_ms (per request of the burst), submit_only_per_s, floor_per_s, the set-up, and
+the audit log afterwards: unsealed_at_end (entries the server's commits left to the sequencer), audit_ok and
+audit_entries (``verify``, which seals them first).
 """
 
 import argparse
@@ -360,6 +362,11 @@ def main() -> None:
 
     prepared = {r for c in clients for r in c["drafts"]}
     stored = count_stored(call_slug)
+    # The server ran no worker: what its commits left unsealed (the sequencer's stragglers), then the chain whole.
+    from avustus.audit.chain import unsealed, verify
+
+    left_unsealed = unsealed().count()
+    audit = verify()
     burst_stored = stored["references"] - prepared
     result = {
         "engine": engine, "clients": args.clients, "seconds": args.seconds, "workers": args.workers,
@@ -377,6 +384,7 @@ def main() -> None:
         "floor_per_s": round(floor, 1),
         "setup_s": round(setup_s, 1),
         "first_errors": (burst.errors + submits.errors)[:5],
+        "unsealed_at_end": left_unsealed, "audit_ok": audit.ok, "audit_entries": audit.entries,
     }
     command = (("DATABASE_URL=... " if engine == "postgresql" else "") + "uv run python benchmarks/deadline_burst.py "
                f"--seconds {args.seconds:g} --clients {args.clients} --workers {args.workers} --threads {args.threads}")
@@ -390,7 +398,9 @@ def main() -> None:
               f"| {result['stored']} | {result['duplicates']} | {result['errors']} |")
         if result["first_errors"]:
             print("first errors:", *result["first_errors"], sep="\n  ")
-        print(f"\nset-up {setup_s:.1f} s; reproduce: {command}")
+        print(f"\naudit log: {audit.entries} entries, {'whole' if audit.ok else 'BROKEN'}; "
+              f"{left_unsealed} left unsealed when the server stopped")
+        print(f"set-up {setup_s:.1f} s; reproduce: {command}")
     scratch.cleanup()
 
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from avustus.actors import SYSTEM
-from avustus.audit.chain import _digest, record, verify
+from avustus.audit.chain import _digest, record, seal_pending, verify
 from avustus.audit.models import AuditEntry, AuditHead
 from tests.audit.conftest import run_audit, sql, verify_json
 
@@ -35,17 +35,19 @@ def entries(user):
     with transaction.atomic():
         for i in range(6):
             record("test.changed", user, actor=user, data={"i": i, "name": "Hämeenlinna"})
-    return list(AuditEntry.objects.order_by("id"))
+    seal_pending()  # on PostgreSQL the test's transaction never commits: seal as the commit would have
+    return list(AuditEntry.objects.order_by("position"))
 
 
 def forge(after: AuditEntry, *, entry_id: int | None = None, valid_hash: bool = True) -> int:
-    """Insert an entry that links to ``after``, with a hash computed the way ``record`` does (the algorithm
-    is public, so a forger can); returns its id."""
+    """Insert an entry that links to ``after`` in the place after it, with a hash computed the way the
+    sequencer does (the algorithm is public, so a forger can); returns its id."""
     at = after.at
     data = {"i": 99}
     digest = _digest(after.hash, at.isoformat(), "mallory", "test.changed", "auth.user", "1", data)
-    columns = "at, actor_label, action, target_type, target_id, application_reference, data, prev_hash, hash"
-    values = [at, "mallory", "test.changed", "auth.user", "1", "", json.dumps(data), after.hash,
+    columns = ("at, actor_label, action, target_type, target_id, application_reference, data, position, prev_hash, "
+               "hash")
+    values = [at, "mallory", "test.changed", "auth.user", "1", "", json.dumps(data), after.position + 1, after.hash,
               digest if valid_hash else "f" * 64]
     if entry_id is not None:
         columns, values = "id, " + columns, [entry_id, *values]
@@ -60,7 +62,7 @@ def test_untouched_chain_verifies(entries):
     assert result.ok and result.entries == 6 and result.problems == []
     status, out, err = run_audit("verify")
     assert status == 0 and out.strip() == "The audit log is whole: entries verified 6." and err == ""
-    assert verify_json() == (0, {"ok": True, "entries": 6, "problems": []})
+    assert verify_json() == (0, {"ok": True, "entries": 6, "unsealed": 0, "problems": []})
 
 
 def test_an_empty_log_verifies():
@@ -129,11 +131,16 @@ def test_deleted_last_entry_is_noticed(entries, unguarded):
     assert result.first.kind == "truncated" and result.first.entry_id is None
 
 
+def make_room_after(entries, index: int) -> None:
+    """Renumber the entries after ``entries[index]`` one place (and their ids) on, as an attacker would."""
+    for e in reversed(entries[index + 1:]):
+        sql("UPDATE audit_auditentry SET id = %s, position = %s WHERE id = %s", [e.id + 1000, e.position + 1, e.id])
+
+
 def test_forged_entry_inserted_in_the_middle_is_named(entries, unguarded):
     # Make room after the second entry, as an attacker renumbering rows would, then slip a forgery in.
     gap_at = entries[1].id + 1
-    for e in reversed(entries[2:]):
-        sql("UPDATE audit_auditentry SET id = %s WHERE id = %s", [e.id + 1000, e.id])
+    make_room_after(entries, 1)
     forged = forge(entries[1], entry_id=gap_at)
     status, out, err = run_audit("verify")
     assert status == 1
@@ -147,8 +154,7 @@ def test_forged_entry_inserted_in_the_middle_is_named(entries, unguarded):
 
 
 def test_forged_entry_with_a_bad_hash_inserted_in_the_middle_is_named_once(entries, unguarded):
-    for e in reversed(entries[2:]):
-        sql("UPDATE audit_auditentry SET id = %s WHERE id = %s", [e.id + 1000, e.id])
+    make_room_after(entries, 1)
     forged = forge(entries[1], entry_id=entries[1].id + 1, valid_hash=False)
     result = verify()
     assert [(p.kind, p.entry_id) for p in result.problems][:1] == [("inserted", forged)]
@@ -166,7 +172,8 @@ def test_forged_entry_appended_without_moving_the_head_is_named(entries, unguard
 
 
 def test_a_forgery_linked_to_an_old_entry_at_the_end_is_named(entries, unguarded):
-    forged = forge(entries[1], valid_hash=False)
+    forged = forge(entries[-1], valid_hash=False)
+    sql("UPDATE audit_auditentry SET prev_hash = %s WHERE id = %s", [entries[1].hash, forged])
     result = verify()
     assert not result.ok and result.first.entry_id == forged
 
@@ -175,24 +182,27 @@ def test_verification_streams_in_chunks_with_one_query_each(user):
     with transaction.atomic():
         for i in range(25):
             record("test.changed", user, actor=user, data={"i": i})
+    seal_pending()
     with CaptureQueriesContext(connection) as queries:
         result = verify(chunk_size=10)
     assert result.ok and result.entries == 25
-    # Three chunks of at most 10 rows (one query each), then the head.
-    selects = [q["sql"] for q in queries.captured_queries if "audit_auditentry" in q["sql"]]
-    assert len(selects) == 3 and all("LIMIT 10" in s for s in selects)
-    assert len(queries.captured_queries) == 4
+    # A look for entries to seal first, three chunks of at most 10 rows (one query each), the head, and a count
+    # of the entries still unsealed.
+    selects = [q["sql"] for q in queries.captured_queries if "LIMIT 10" in q["sql"]]
+    assert len(selects) == 3 and all("audit_auditentry" in s for s in selects)
+    assert len(queries.captured_queries) == 1 + 3 + 1 + 1
 
 
 def test_verification_of_a_log_with_a_broken_end_needs_only_a_few_more_queries(user, unguarded):
     with transaction.atomic():
         for i in range(25):
             record("test.changed", user, actor=user, data={"i": i})
+    seal_pending()
     sql("DELETE FROM audit_auditentry WHERE id = (SELECT MAX(id) FROM audit_auditentry)")
     with CaptureQueriesContext(connection) as queries:
         result = verify(chunk_size=10)
-    # The same three chunks and the head, an empty look for entries appended meanwhile, one hash lookup.
-    assert not result.ok and len(queries.captured_queries) == 3 + 1 + 1 + 1
+    # The same as above, and an empty look for entries sealed meanwhile and one hash lookup.
+    assert not result.ok and len(queries.captured_queries) == 1 + 3 + 1 + 1 + 1 + 1
 
 
 def test_entries_about_an_application_carry_its_reference(round_2020):
@@ -217,6 +227,7 @@ def test_the_application_reference_is_covered_by_the_hash(round_2020, unguarded)
     application = Application.objects.filter(call=round_2020).first()
     with transaction.atomic():
         entry = record("test.app", application, actor=SYSTEM)
+    seal_pending()
     # Moving an entry out of an application's history is tampering like any other.
     sql("UPDATE audit_auditentry SET application_reference = %s WHERE id = %s", ["", entry.id])
     result = verify()
@@ -250,11 +261,13 @@ def test_entries_written_before_the_kind_still_verify_and_read_by_their_user(use
     """The log of an existing installation: entries hashed without kind and user, then new ones after them."""
     prev = "0" * 64
     at = timezone.now()
-    for label, actor_id in (("system", None), ("virkailija", user.pk), ("system", user.pk)):
+    for position, (label, actor_id) in enumerate((("system", None), ("virkailija", user.pk), ("system", user.pk)), 1):
         digest = _digest(prev, at.isoformat(), label, "test.old", "auth.user", str(user.pk), {})
+        # The place in the chain is what migration audit 0005 gave the entries written before it.
         sql("INSERT INTO audit_auditentry (at, actor_id, actor_label, action, target_type, target_id, "
-            "application_reference, data, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [at, actor_id, label, "test.old", "auth.user", str(user.pk), "", "{}", prev, digest])
+            "application_reference, data, position, prev_hash, hash) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [at, actor_id, label, "test.old", "auth.user", str(user.pk), "", "{}", position, prev, digest])
         prev = digest
     AuditHead.objects.create(pk=1, last_hash=prev, count=3)
     with transaction.atomic():

@@ -102,7 +102,7 @@ def test_pages_cost_the_same_number_of_queries_however_long_the_history(client, 
     for extra in (10, 100):
         _fill(submitted, extra)
         for page in (1, 2, 3):
-            with django_assert_num_queries(QUERIES_PER_PAGE) as captured:
+            with django_assert_num_queries(queries_per_page()) as captured:
                 response = client.get(url(submitted), {"page": page})
             assert response.status_code == 200 and len(response.context["rows"]) == 5
     # The page's rows are limited in the database, not sliced in Python.
@@ -114,6 +114,13 @@ def test_pages_cost_the_same_number_of_queries_however_long_the_history(client, 
 # updated: 7), the count and the page (2), the messages about the application (1) and the navigation's role
 # check (1).
 QUERIES_PER_PAGE = 15
+
+
+def queries_per_page() -> int:
+    """Where the entry is sealed after the commit (PostgreSQL), the head is neither locked nor updated here."""
+    from avustus.audit.chain import seals_inline
+
+    return QUERIES_PER_PAGE if seals_inline() else QUERIES_PER_PAGE - 2
 
 
 def test_pages_stay_put_while_each_view_adds_an_entry(client, submitted, people, monkeypatch):

@@ -12,14 +12,23 @@ and imports no stage, so that every stage can write to it.
 Each entry's hash covers the hash of the entry before it, so ``verify`` can name the first entry that
 was changed, removed or inserted behind the services' back. ``AuditHead`` holds the newest hash and the
 number of entries, which is how entries removed from (or slipped onto) the end are noticed.
+
+Sealing, the sequencer (docs/performance.md): an entry is *sealed* when it is given its place in the chain
+(``position``), linked to the entry before it and hashed. On SQLite ``record`` seals inline under the head's
+lock, as it always did. On PostgreSQL ``record`` writes the entry unsealed (one INSERT, no lock), and the
+sequencer (``seal``) seals committed entries in short transactions of its own: after each audited commit,
+every second in ``avustus worker``, and before anything reads the chain (``verify``, backups). The chain's
+order is the order of sealing, which is the order of committing rather than of the ids.
 """
 
 import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import TypedDict
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -81,44 +90,152 @@ def application_reference_of(target) -> str:
     return application.reference if application is not None else ""
 
 
+def seals_inline(connection=None) -> bool:
+    """Whether ``record`` seals each entry itself, under the head's lock, or leaves it to the sequencer.
+
+    ``AVUSTUS_AUDIT_SEAL_INLINE`` (True or False) decides; by default inline everywhere but on PostgreSQL.
+    SQLite lets one writer at a time anyway, so holding the head there costs nothing and every entry is
+    sealed when its transaction commits. On PostgreSQL writers commit in parallel: holding the head from
+    ``record`` to the commit would make every audited transaction queue behind the one before it.
+    """
+    inline = getattr(settings, "AVUSTUS_AUDIT_SEAL_INLINE", None)
+    if inline is not None:
+        return bool(inline)
+    return (connection or transaction.get_connection()).vendor != "postgresql"
+
+
 def record(action: str, target, *, actor, data: dict | None = None, application=None) -> AuditEntry:
     """Append one entry for ``action`` on ``target`` (a model instance) by ``actor`` (a user or ``SYSTEM``).
 
     ``application`` names the application the entry concerns when ``target`` does not lead to it by
     itself (for example a call-level action taken for one application); by default it is found from
-    the target. Must run inside the caller's transaction; the head row lock makes concurrent appends queue.
+    the target. Must run inside the caller's transaction, with which the entry commits or rolls back.
+
+    Inline sealing (SQLite, ``seals_inline``): the entry is chained here, under the head's lock, which
+    concurrent appends queue on. Otherwise the entry is written unsealed (one INSERT, no lock: its
+    ``position``, ``prev_hash`` and ``hash`` empty) and sealed by ``seal_pending`` once the transaction has
+    committed; the returned entry's chain fields are then empty (``refresh_from_db`` after the commit to read
+    them). Nothing in the services reads them.
     """
     _check_actor(actor)
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("audit entries are written inside the transaction of the change they record")
     reference = application.reference if application is not None else application_reference_of(target)
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
     # Round-trip through JSON so that what is hashed is exactly what the database will give back.
     data = json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
-    at = timezone.now()
     label, kind = _actor_label(actor), _actor_kind(actor)
-    actor_id = None if is_system(actor) else actor.pk
-    target_type = target._meta.label_lower
-    target_id = str(target.pk)
-    digest = _digest(head.last_hash, at.isoformat(), label, action, target_type, target_id, data, reference,
-                     kind, actor_id)
-    entry = AuditEntry.objects.create(
-        at=at,
+    entry = AuditEntry(
+        at=timezone.now(),
         actor=None if is_system(actor) else actor,
         actor_label=label,
         actor_kind=kind,
         action=action,
-        target_type=target_type,
-        target_id=target_id,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
         application_reference=reference,
         data=data,
-        prev_hash=head.last_hash,
-        hash=digest,
     )
-    head.last_hash = digest
-    head.count += 1
+    if not seals_inline(connection):
+        entry.save(force_insert=True)
+        _seal_after_commit(connection)
+        return entry
+    head = _head(wait=True)
+    assert head is not None  # noqa: S101 -- waiting for the lock always gets the head
+    _link(entry, head)
+    entry.save(force_insert=True)
     head.save(update_fields=["last_hash", "count"])
     return entry
+
+
+# Sealing ------------------------------------------------------------------------------------------------
+
+SEAL_BATCH = 500  # entries sealed per transaction: the head is held for one read and two writes of this many
+SEAL_ROUNDS = 5  # rounds one committing writer seals at most before leaving the rest to the next one
+
+
+def _link(entry: AuditEntry, head: AuditHead) -> None:
+    """Give ``entry`` the next place in the chain after ``head``, linked and hashed; move the head onto it."""
+    entry.position = head.count + 1
+    entry.prev_hash = head.last_hash
+    entry.hash = _digest(head.last_hash, entry.at.isoformat(), entry.actor_label, entry.action, entry.target_type,
+                         entry.target_id, entry.data, entry.application_reference, entry.actor_kind,
+                         entry.actor_id)
+    head.last_hash, head.count = entry.hash, entry.position
+
+
+def _head(*, wait: bool) -> AuditHead | None:
+    """The head, locked to the end of the transaction; None if another transaction holds it and not ``wait``."""
+    locked = AuditHead.objects.select_for_update(skip_locked=not wait).filter(pk=1)
+    head = locked.first()
+    if head is None:
+        if not wait and AuditHead.objects.filter(pk=1).exists():
+            return None  # another sequencer is sealing
+        AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
+        head = locked.first()
+    return head
+
+
+def seal(*, batch: int = SEAL_BATCH) -> int | None:
+    """Seal up to ``batch`` unsealed entries into the chain, in id order, in one short transaction.
+
+    Returns how many were sealed, or None without waiting when another transaction holds the head (on
+    PostgreSQL, ``FOR UPDATE SKIP LOCKED``): that sequencer looks again once it has committed, see
+    ``seal_pending``. Only committed entries are seen (and, inside a transaction, its own): an entry whose
+    transaction commits later is sealed later, after entries with higher ids, at a higher position.
+    """
+    with transaction.atomic():
+        head = _head(wait=False)
+        if head is None:
+            return None
+        entries = list(AuditEntry.objects.filter(position__isnull=True).order_by("id")[:batch])
+        if not entries:
+            return 0
+        for entry in entries:
+            _link(entry, head)
+        AuditEntry.objects.bulk_update(entries, ["position", "prev_hash", "hash"])
+        head.save(update_fields=["last_hash", "count"])
+    return len(entries)
+
+
+def unsealed() -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(position__isnull=True)
+
+
+def seal_pending(*, rounds: int | None = SEAL_ROUNDS, known_pending: bool = False) -> int:
+    """Seal what is unsealed, round after round, until nothing is left or another sequencer holds the head.
+
+    Why looking again after each round leaves nothing behind: a writer that commits while this sequencer
+    holds the head finds the head taken and leaves its entry; this sequencer's next round, after its commit,
+    sees that entry (committed before it). ``rounds`` bounds the work one request does in a long burst; the
+    next writer's commit, the worker (every second) and every reader of the chain seal what remains.
+    """
+    sealed, done = 0, 0
+    while rounds is None or done < rounds:
+        done += 1
+        if not known_pending and not unsealed().exists():
+            break
+        known_pending = False
+        count = seal()
+        if count is None:  # the holder of the head looks again after its own commit
+            break
+        sealed += count
+        if rounds is None and count < SEAL_BATCH:  # the backlog is drained; what commits from now on is new
+            break
+    return sealed
+
+
+def _seal_now() -> None:
+    seal_pending(known_pending=True)
+
+
+def _seal_after_commit(connection) -> None:
+    """Seal once the writer's transaction has committed; once per transaction however many entries it wrote."""
+    if any(callback is _seal_now for _sids, callback, _robust in connection.run_on_commit):
+        return
+    # Robust: the change and its entry are committed whatever happens here; an entry left unsealed is sealed
+    # by the next writer, the worker or the next reader, and ``verify`` reports it if none comes.
+    transaction.on_commit(_seal_now, robust=True)
 
 
 def record_list_read(user, target, what: str, applications, *, data: dict | None = None) -> AuditEntry | None:
@@ -152,6 +269,8 @@ INSERTED = "inserted"
 APPENDED = "appended"
 TRUNCATED = "truncated"
 HEAD = "head"
+UNSEALED = "unsealed"
+UNSEALED_LIMIT = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -159,19 +278,24 @@ class Problem:
     kind: str  # one of the constants above
     message: str
     entry_id: int | None = None  # the entry named; None for the end of the log
-    position: int | None = None  # its place in the log counting from 1, as verified
+    position: int | None = None  # its place in the log counting from 1, as verified; None if it has none
 
     def line(self) -> str:
-        where = (f"entry {self.entry_id} (#{self.position})" if self.entry_id is not None
-                 else f"end of the log (after #{self.position})")
+        if self.entry_id is None:
+            where = f"end of the log (after #{self.position})"
+        elif self.position is None:
+            where = f"entry {self.entry_id} (unsealed)"
+        else:
+            where = f"entry {self.entry_id} (#{self.position})"
         return f"{where}: {self.kind}: {self.message}"
 
 
 @dataclass(frozen=True)
 class Verification:
     ok: bool
-    entries: int
+    entries: int  # sealed entries walked
     problems: list[Problem] = field(default_factory=list)
+    unsealed: int = 0  # entries not sealed yet when verified (those too old are among the problems)
 
     @property
     def first(self) -> Problem | None:
@@ -186,21 +310,23 @@ class Verification:
         return self.first.entry_id if self.first else None
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "entries": self.entries, "problems": [asdict(p) for p in self.problems]}
+        return {"ok": self.ok, "entries": self.entries, "unsealed": self.unsealed,
+                "problems": [asdict(p) for p in self.problems]}
 
 
-_FIELDS = ("id", "at", "actor_label", "action", "target_type", "target_id", "data", "prev_hash", "hash",
+_FIELDS = ("position", "id", "at", "actor_label", "action", "target_type", "target_id", "data", "prev_hash", "hash",
            "application_reference", "actor_kind", "actor_id")
 
 
-def _chunks(chunk_size: int, after_id: int = 0) -> Iterator[list[tuple]]:
-    """The log in id order, ``chunk_size`` rows per query (keyset pagination: one query per chunk)."""
+def _chunks(chunk_size: int, after_position: int = 0) -> Iterator[list[tuple]]:
+    """The sealed log in chain order, ``chunk_size`` rows per query (keyset pagination on the position)."""
     while True:
-        rows = list(AuditEntry.objects.filter(id__gt=after_id).order_by("id").values_list(*_FIELDS)[:chunk_size])
+        rows = list(AuditEntry.objects.filter(position__gt=after_position).order_by("position")
+                    .values_list(*_FIELDS)[:chunk_size])
         if not rows:
             return
         yield rows
-        after_id = rows[-1][0]
+        after_position = rows[-1][0]
         if len(rows) < chunk_size:
             return
 
@@ -211,21 +337,30 @@ class _WalkState(TypedDict):
     last_hash: str
     before_last_hash: str | None
     last_id: int
-    position: int
+    last_position: int  # the stored position of the last entry walked: where the next walk starts
+    position: int  # how many entries were walked
 
 
-def verify(chunk_size: int = CHUNK) -> Verification:
-    """Walk the log in order, a chunk at a time, and report every entry whose hash or link does not hold.
+def verify(chunk_size: int = CHUNK, *, seal_first: bool = True,
+           unsealed_limit: timedelta | None = UNSEALED_LIMIT) -> Verification:
+    """Walk the sealed log in order, a chunk at a time, and report every entry whose hash or link does not hold.
 
     Memory stays bounded by the chunk size whatever the length of the log: one query per chunk, then the
     head, and a few more only to describe a broken end. The first problem is the first entry that was
     changed, removed or inserted; later ones follow (at most ``MAX_PROBLEMS``).
+
+    ``seal_first``: seal what is unsealed before walking (a backup's copy is checked as it is, unsealed).
+    Entries still unsealed that were written more than ``unsealed_limit`` ago are reported too: until sealed
+    only the triggers protect them, and none should wait that long unless the sequencer stopped.
     """
+    if seal_first:
+        seal_pending(rounds=None)
     problems: list[Problem] = []
     state: _WalkState = {
         "last_hash": GENESIS,  # the stored hash of the previous entry: what this one must link to
         "before_last_hash": None,  # the stored hash of the entry before the previous one
         "last_id": 0,
+        "last_position": 0,
         "position": 0,
     }
 
@@ -233,11 +368,12 @@ def verify(chunk_size: int = CHUNK) -> Verification:
         if len(problems) < MAX_PROBLEMS:
             problems.append(Problem(kind, message, entry_id, at_position))
 
-    def walk(after_id: int) -> None:
+    def walk(after_position: int) -> None:
         last_hash, before_last_hash = state["last_hash"], state["before_last_hash"]
-        last_id, position = state["last_id"], state["position"]
-        for rows in _chunks(chunk_size, after_id):
-            for id_, at, label, action, ttype, tid, data, prev_hash, stored, reference, kind, actor_id in rows:
+        last_id, position, last_position = state["last_id"], state["position"], state["last_position"]
+        for rows in _chunks(chunk_size, after_position):
+            for (stored_position, id_, at, label, action, ttype, tid, data, prev_hash, stored, reference, kind,
+                 actor_id) in rows:
                 position += 1
                 if prev_hash != last_hash:
                     if before_last_hash is not None and prev_hash == before_last_hash:
@@ -254,23 +390,50 @@ def verify(chunk_size: int = CHUNK) -> Verification:
                     problem(ALTERED, "changed after it was written: its content does not match its hash", id_,
                             position)
                 before_last_hash, last_hash, last_id = last_hash, stored, id_
+                last_position = stored_position
         state.update({"last_hash": last_hash, "before_last_hash": before_last_hash, "last_id": last_id,
-                      "position": position})
+                      "last_position": last_position, "position": position})
 
     def read_head():
         return AuditHead.objects.filter(pk=1).values_list("last_hash", "count").first()
 
     walk(0)
     head = read_head()
-    # Entries appended by services while we walked put the head ahead of what we saw: read those too.
+    # Entries sealed by the sequencer while we walked put the head ahead of what we saw: read those too.
     while head is not None and head[1] > state["position"]:
         seen = state["position"]
-        walk(state["last_id"])
+        walk(state["last_position"])
         if state["position"] == seen:
             break
         head = read_head()
     _check_end(head, state["last_hash"], state["last_id"], state["position"], problems)
-    return Verification(not problems, state["position"], problems[:MAX_PROBLEMS])
+    waiting = _check_unsealed(unsealed_limit, problems)
+    return Verification(not problems, state["position"], problems[:MAX_PROBLEMS], waiting)
+
+
+def _check_unsealed(limit: timedelta | None, problems: list[Problem]) -> int:
+    """Report the unsealed entries that bear chain fields (set behind the sequencer's back), and those
+    written more than ``limit`` ago; return how many entries are unsealed."""
+    waiting = unsealed().count()
+    if not waiting:
+        return 0
+    room = MAX_PROBLEMS - len(problems)
+    for id_ in unsealed().filter(Q(hash__isnull=False) | Q(prev_hash__isnull=False)).order_by("id").values_list(
+            "id", flat=True)[:max(room, 0)]:
+        problems.append(Problem(ALTERED, "has a hash or a link but no place in the chain: set behind the "
+                                "sequencer's back", id_, None))
+    if limit is not None:
+        cutoff = timezone.now() - limit
+        old = unsealed().filter(at__lt=cutoff)
+        room = MAX_PROBLEMS - len(problems)
+        if room > 0:
+            total = old.count()
+            for id_, at in old.order_by("id").values_list("id", "at")[:room]:
+                problems.append(Problem(UNSEALED, f"not sealed: written at {at.isoformat()}, more than "
+                                        f"{int(limit.total_seconds())} s ago, and protected only by the "
+                                        f"database's triggers until sealed ({total} such entries): "
+                                        "is the sequencer (the worker) running?", id_, None))
+    return waiting
 
 
 def _check_end(head, last_hash: str, last_id: int, position: int, problems: list[Problem]) -> None:
@@ -287,11 +450,13 @@ def _check_end(head, last_hash: str, last_id: int, position: int, problems: list
                                     None, position))
         return
     # The head's newest entry is somewhere before the end: what follows it was slipped in without it.
-    at_head = AuditEntry.objects.filter(hash=head_hash).values_list("id", flat=True).first()
+    at_head = AuditEntry.objects.filter(hash=head_hash, position__isnull=False).values_list(
+        "id", "position").first()
     if at_head is not None:
-        first = AuditEntry.objects.filter(id__gt=at_head).order_by("id").values_list("id", flat=True).first()
-        behind = AuditEntry.objects.filter(id__gt=at_head).count()
-        problems.append(Problem(APPENDED, f"added after the newest entry the head knows (entry {at_head}) "
+        after = AuditEntry.objects.filter(position__gt=at_head[1])
+        first = after.order_by("position").values_list("id", flat=True).first()
+        behind = after.count()
+        problems.append(Problem(APPENDED, f"added after the newest entry the head knows (entry {at_head[0]}) "
                                 f"without going through the log: {behind} such entries", first,
                                 position - behind + 1))
         return

@@ -1,7 +1,9 @@
 """The append-only audit log: who changed or read what, and when, chained by hashes.
 
-Each entry carries the hash of the entry before it, so that removing, altering or inserting a row
-afterwards breaks the chain at that row (see ``avustus.audit.chain``).
+Each sealed entry carries its place in the chain and the hash of the entry before it, so that removing,
+altering or inserting a row afterwards breaks the chain at that row (see ``avustus.audit.chain``). On
+PostgreSQL an entry is written unsealed (chain fields empty) in the writer's transaction and sealed just
+after it commits; the database triggers let exactly that one update through (``avustus.audit.triggers``).
 """
 
 from django.conf import settings
@@ -32,8 +34,14 @@ class AuditEntry(models.Model):
     # so that an application's history is one indexed query; empty for entries about no one application.
     application_reference = models.CharField(_("application"), max_length=40, blank=True, default="")
     data = models.JSONField(_("details"), default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The chain fields: empty (NULL) until the entry is sealed, then set once and never again. ``position``
+    # is the place in the chain counting from 1, the order ``verify`` walks; it need not follow the ids (an
+    # entry with a lower id can commit, and so be sealed, after one with a higher id).
+    position = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    # NULL, not "": many entries may wait unsealed at once, and ``hash`` is unique; the triggers tell a sealing
+    # from any other update by all three being NULL before.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["id"]
@@ -42,6 +50,8 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"]),
             models.Index(fields=["application_reference", "id"], name="audit_entry_application_idx"),
+            # What the sequencer looks for after every audited commit: small, since entries leave it when sealed.
+            models.Index(fields=["id"], condition=models.Q(position__isnull=True), name="audit_entry_unsealed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -61,7 +71,11 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """One row holding the newest hash; locking it serialises appends so the chain cannot fork."""
+    """One row holding the newest sealed hash and the count of sealed entries (the last position).
+
+    Locking it serialises sealing so the chain cannot fork: on SQLite every ``record`` (which seals inline),
+    on PostgreSQL only the sequencer's short transactions (``chain.seal``), never a writer's.
+    """
 
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)

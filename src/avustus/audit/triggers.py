@@ -5,7 +5,9 @@ The models already refuse such changes through the ORM; the triggers make the da
 them, so that a raw SQL statement, a bulk ``QuerySet.update`` or a bug in a future service cannot alter
 the record either. Refused, per table:
 
-- ``audit_auditentry``: every UPDATE and DELETE (the log is append-only);
+- ``audit_auditentry``: every DELETE, and every UPDATE but the sealing of an unsealed entry: its chain fields
+  (``position``, ``prev_hash``, ``hash``) going from all empty to all set, every other column unchanged. So an
+  entry's content is fixed from its INSERT, sealed or not, and a sealed entry is never re-sealed;
 - ``decisions_decision``: UPDATE and DELETE of a signed decision;
 - ``decisions_outcome``: UPDATE and DELETE of an outcome of a signed decision (and moving one into it);
 - ``decisions_decisiondocument``: every UPDATE and DELETE;
@@ -47,6 +49,13 @@ SETTLEMENT_MESSAGE = "the figures of a settlement and an approved settlement are
 SETTLEMENT_DOCUMENT_MESSAGE = "a stored settlement document is never changed"
 RECOVERY_MESSAGE = "a signed recovery decision is never changed"
 
+# The columns sealing sets; every other column of an entry is its content, which no UPDATE may change.
+CHAIN_COLUMNS = ("position", "prev_hash", "hash")
+# The content columns as SQLite must list them (PostgreSQL compares the whole row but the chain columns, so
+# it needs no list); a test checks the list against the model.
+AUDIT_CONTENT_COLUMNS = ("id", "at", "actor_id", "actor_label", "actor_kind", "action", "target_type", "target_id",
+                         "application_reference", "data")
+
 TABLES = ("audit_auditentry", "audit_replacepermit", "decisions_decision", "decisions_outcome",
           "decisions_decisiondocument", "settlement_settlement", "settlement_settlementdocument",
           "settlement_recovery")
@@ -84,7 +93,10 @@ SQLITE = [
     (name, f"CREATE TRIGGER {name} {body}")
     for name, body in (
         ("avustus_audit_entry_no_update",
-         f"BEFORE UPDATE ON audit_auditentry BEGIN SELECT RAISE(ABORT, '{AUDIT_MESSAGE}'); END"),
+         "BEFORE UPDATE ON audit_auditentry WHEN NOT ("
+         + " AND ".join([f"OLD.{c} IS NULL AND NEW.{c} IS NOT NULL" for c in CHAIN_COLUMNS]
+                        + [f"NEW.{c} IS OLD.{c}" for c in AUDIT_CONTENT_COLUMNS])
+         + f") BEGIN SELECT RAISE(ABORT, '{AUDIT_MESSAGE}'); END"),
         ("avustus_audit_entry_no_delete",
          f"BEFORE DELETE ON audit_auditentry BEGIN SELECT RAISE(ABORT, '{AUDIT_MESSAGE}'); END"),
         ("avustus_decision_no_update",
@@ -136,6 +148,15 @@ SQLITE = [
 _PG_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION avustus_refuse_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- Sealing, and only sealing: the chain fields from all empty to all set, the rest of the row unchanged.
+    IF TG_OP = 'UPDATE'
+       AND OLD.position IS NULL AND OLD.prev_hash IS NULL AND OLD.hash IS NULL
+       AND NEW.position IS NOT NULL AND NEW.prev_hash IS NOT NULL AND NEW.hash IS NOT NULL
+       AND to_jsonb(NEW) - ARRAY['position', 'prev_hash', 'hash']
+           = to_jsonb(OLD) - ARRAY['position', 'prev_hash', 'hash']
+    THEN
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION '{AUDIT_MESSAGE}' USING ERRCODE = 'restrict_violation';
 END $$;
 

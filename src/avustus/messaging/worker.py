@@ -6,7 +6,11 @@ policy around each task, the outbox's dead-worker check and, every hour, the rem
 A task that raises is retried with the back-off of ``delivery.BACKOFF`` (its row goes back to ready with
 a later ``run_after``, the error kept in ``traceback`` for operators); after the last it stays ``FAILED``.
 
-The loop: run every task due now (django-tasks-db's batch mode), remind if an hour has passed, then wait
+Every round it also seals the audit entries left unsealed (``audit.chain.seal_pending``: on PostgreSQL each
+audited commit seals its own entry, and an entry whose commit found another sequencer sealing waits for the
+next commit or for this, at most about ``interval`` seconds when traffic stops).
+
+The loop: seal, run every task due now (django-tasks-db's batch mode), remind if an hour has passed, then wait
 ``interval`` seconds and look again; ``--until-idle`` stops after the first round. ``stop()`` ends the loop
 from another thread (the demo runs a worker in a thread of its own).
 """
@@ -73,6 +77,14 @@ class Worker(DatabaseWorker):
             mark_stale_uncertain()
             self._swept_at = time.monotonic()
 
+    def _seal(self) -> None:
+        from avustus.audit.chain import seal_pending
+
+        try:
+            seal_pending(rounds=None)
+        except DatabaseError:  # a locked SQLite database, say: the next round seals what this one did not
+            logger.exception("audit entries could not be sealed this time")
+
     def _remind(self) -> None:
         if not self.remind:
             return
@@ -96,6 +108,7 @@ class Worker(DatabaseWorker):
         try:
             while self.running:
                 self._sweep()
+                self._seal()
                 self._remind()
                 super().run()  # batch mode: every task due now, then back here
                 rounds += 1
