@@ -194,6 +194,13 @@ def run_document_tasks() -> int:
 
 
 @pytest.fixture(autouse=True)
+def _sealed_after_every_commit(settings):
+    """On PostgreSQL a process seals the audit chain after a commit at most every ``SEAL_INTERVAL`` (a burst's
+    entries in batches); tests see each commit sealed at once, unless one sets an interval to test it."""
+    settings.AVUSTUS_AUDIT_SEAL_INTERVAL = 0
+
+
+@pytest.fixture(autouse=True)
 def _call_parts_forgotten():
     """Each test makes its own calls, whose ids an earlier test's calls may have had: start with no call's parts
     kept (``calls.parts``)."""

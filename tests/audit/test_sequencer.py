@@ -89,6 +89,25 @@ def test_sealing_follows_inline_entries_and_the_head(user, settings):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_process_seals_after_a_commit_at_most_once_an_interval(deferred, user, settings, monkeypatch):
+    # A burst's commits are sealed in batches: the commit within the interval leaves its entry to the next seal.
+    settings.AVUSTUS_AUDIT_SEAL_INTERVAL = 60
+    clock = [1000.0]
+    monkeypatch.setattr(chain.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(chain, "_last_after_commit_seal", [float("-inf")])
+    with transaction.atomic():
+        record("test.changed", user, actor=user)
+    with transaction.atomic():
+        record("test.changed", user, actor=user)
+    assert [e.position for e in AuditEntry.objects.order_by("id")] == [1, None]
+    clock[0] += 61  # the interval has passed: the next commit seals its own entry and the one left behind
+    with transaction.atomic():
+        record("test.changed", user, actor=user)
+    assert [e.position for e in AuditEntry.objects.order_by("id")] == [1, 2, 3]
+    assert verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_entry_is_sealed_once_its_transaction_commits(deferred, user):
     with transaction.atomic():
         entries = [record("test.changed", user, actor=user) for _ in range(2)]
