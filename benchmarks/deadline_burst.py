@@ -19,7 +19,8 @@ Then it stops the server (SIGTERM) and counts what the database holds: every ack
 stored, once. The clients are plain asyncio streams speaking HTTP/1.1 with keep-alive (a few microseconds a
 request), so that the load generator is not what is measured.
 
-Keys of ``--json``: acknowledged, stored, lost, duplicates, errors, retries, submissions_per_s (complete
+Keys of ``--json``: acknowledged, stored, lost, duplicates, errors, retries (and retry_reasons: how many of
+each step and cause), submissions_per_s (complete
 applications), p50_ms and p99_ms (per request of the burst), submit_only_per_s, floor_per_s,
 cpu_ms_per_application and cpu_ms_per_submit_only (processor time of the server's processes, from /proc, per
 complete application of the burst and per submission of the submit-only phase: steadier than the rates when
