@@ -19,14 +19,18 @@ Then it stops the server (SIGTERM) and counts what the database holds: every ack
 stored, once. The clients are plain asyncio streams speaking HTTP/1.1 with keep-alive (a few microseconds a
 request), so that the load generator is not what is measured.
 
-Keys of ``--json``: acknowledged, stored, lost, duplicates, errors, retries, submissions_per_s (complete
-applications), p50_ms and p99_ms (per request of the burst), submit_only_per_s, floor_per_s, the set-up, and
-the audit log afterwards: unsealed_at_end (entries the server's commits left to the sequencer), audit_ok and
-audit_entries (``verify``, which seals them first).
+Keys of ``--json``: acknowledged, stored, lost, duplicates, errors, retries (and retry_reasons: how many of
+each step and cause), submissions_per_s (complete applications), p50_ms and p99_ms (per request of the burst),
+submit_only_per_s, floor_per_s, cpu_ms_per_application and cpu_ms_per_submit_only (processor time of the
+server's processes, from /proc, per complete application of the burst and per submission of the submit-only
+phase: steadier than the rates when other work shares the cores), the set-up, and the audit log afterwards:
+unsealed_at_end (entries the server's commits left to the sequencer), audit_ok and audit_entries (``verify``,
+which seals them first).
 """
 
 import argparse
 import asyncio
+import collections
 import json
 import os
 import signal
@@ -93,6 +97,7 @@ class Tally:
         self.latencies: list[float] = []
         self.errors: list[str] = []
         self.retries = 0
+        self.retry_reasons: collections.Counter[str] = collections.Counter()
         self.acknowledged: set[str] = set()
         self.complete = 0
 
@@ -117,12 +122,14 @@ async def call(conn: Connection, tally: Tally, method: str, path: str, body=None
             conn.close()
             tally.retries += 1
             last = f"{_step(method, path)}: {type(error).__name__}"
+            tally.retry_reasons[last] += 1
             await asyncio.sleep(0.2 * (attempt + 1))
             continue
         tally.latencies.append(time.perf_counter() - started)
         if status == 503:
             tally.retries += 1
             last = f"{_step(method, path)}: 503"
+            tally.retry_reasons[last] += 1
             await asyncio.sleep(float(_headers.get("retry-after", "1")))
             continue
         if status == 409 and attempt > 0 and method == "PATCH":
@@ -313,6 +320,23 @@ def start_server(port: int, workers: int, threads: int, log: Path) -> subprocess
     raise SystemExit("avustus serve did not start in two minutes")
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User and system processor time so far of the server's processes (granian's main one and its workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # The command name, in parentheses, may hold spaces: the fields are counted after it.
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -350,8 +374,12 @@ def main() -> None:
     server = start_server(port, args.workers, args.threads, Path(scratch.name) / "serve.log")
     try:
         floor = asyncio.run(measure_floor(port, args.clients, args.floor_seconds))
+        cpu_before = server_cpu_seconds(server.pid)
         burst, burst_s = asyncio.run(measure_burst(port, clients, call_slug, args.seconds))
+        cpu_burst = server_cpu_seconds(server.pid) - cpu_before
+        cpu_before = server_cpu_seconds(server.pid)
         submits, submit_s, submit_n = asyncio.run(measure_submit_only(port, clients))
+        cpu_submits = server_cpu_seconds(server.pid) - cpu_before
     finally:
         server.send_signal(signal.SIGTERM)  # not SIGKILL: a killed granian leaves its workers behind
         try:
@@ -375,6 +403,7 @@ def main() -> None:
         "lost": len(burst.acknowledged - burst_stored),
         "duplicates": stored["duplicates"], "unaudited": stored["unaudited"],
         "errors": len(burst.errors) + len(submits.errors), "retries": burst.retries + submits.retries,
+        "retry_reasons": dict(burst.retry_reasons + submits.retry_reasons),
         "submissions_per_s": round(burst.complete / burst_s, 1),
         "p50_ms": round(statistics.median(burst.latencies) * 1000, 1) if burst.latencies else 0.0,
         "p99_ms": round(percentile(burst.latencies, 0.99) * 1000, 1),
@@ -382,6 +411,9 @@ def main() -> None:
         "submit_only_lost": len(submits.acknowledged - stored["references"]),
         "submit_only_n": submit_n,
         "floor_per_s": round(floor, 1),
+        "cpu_ms_per_application": round(cpu_burst * 1000 / burst.complete, 1) if burst.complete else 0.0,
+        "cpu_ms_per_submit_only": round(cpu_submits * 1000 / len(submits.acknowledged), 1)
+        if submits.acknowledged else 0.0,
         "setup_s": round(setup_s, 1),
         "first_errors": (burst.errors + submits.errors)[:5],
         "unsealed_at_end": left_unsealed, "audit_ok": audit.ok, "audit_entries": audit.entries,
@@ -398,9 +430,11 @@ def main() -> None:
               f"| {result['stored']} | {result['duplicates']} | {result['errors']} |")
         if result["first_errors"]:
             print("first errors:", *result["first_errors"], sep="\n  ")
-        print(f"\naudit log: {audit.entries} entries, {'whole' if audit.ok else 'BROKEN'}; "
+        print(f"server CPU: {result['cpu_ms_per_application']} ms per application, "
+              f"{result['cpu_ms_per_submit_only']} ms per submit only")
+        print(f"audit log: {audit.entries} entries, {'whole' if audit.ok else 'BROKEN'}; "
               f"{left_unsealed} left unsealed when the server stopped")
-        print(f"set-up {setup_s:.1f} s; reproduce: {command}")
+        print(f"\nset-up {setup_s:.1f} s; reproduce: {command}")
     scratch.cleanup()
 
 

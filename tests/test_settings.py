@@ -35,7 +35,7 @@ def test_without_database_url_the_database_is_sqlite_in_wal_mode_under_the_data_
 def test_postgres_url_with_query_options_reaches_psycopg():
     config = database_from_url("postgres://avustus:p%40ss%2Fword@db.example.fi:6432/avustus?sslmode=require")
     assert config == {
-        "ENGINE": "django.db.backends.postgresql", "NAME": "avustus", "USER": "avustus", "PASSWORD": "p@ss/word",
+        "ENGINE": "avustus.ops.postgresql", "NAME": "avustus", "USER": "avustus", "PASSWORD": "p@ss/word",
         "HOST": "db.example.fi", "PORT": 6432, "OPTIONS": {"sslmode": "require", "options": "-c jit=off"},
         "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True,
     }

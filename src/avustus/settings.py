@@ -122,6 +122,9 @@ def database_from_url(url: str | None) -> dict:
         return {**PERSISTENT_CONNECTIONS, **config}
     if not config["NAME"]:
         raise _refuse("DATABASE_URL", url, "the database name is missing (postgres://user@host:5432/NAME)")
+    # Django's backend with a health check that asks the server only when the connection has something to
+    # read (the goodbye of a server that restarted): avustus.ops.postgresql.
+    config["ENGINE"] = "avustus.ops.postgresql"
     options = config.setdefault("OPTIONS", {})
     # ?options=... in the URL comes first; ours is added after it (a later -c of the same name wins).
     options["options"] = f"{options['options']} {POSTGRES_OPTIONS}" if options.get("options") else POSTGRES_OPTIONS

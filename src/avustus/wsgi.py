@@ -3,6 +3,10 @@
 Requests whose declared body is larger than ``AVUSTUS_MAX_REQUEST_BYTES`` (by default the largest
 attachment plus room for the form around it) are refused with 413 before Django reads a byte of them:
 Django limits what it keeps in memory, not what a client may stream at a thread.
+
+The URLconf (and with it every view module, the API and its schemas) and the translation catalogues are
+loaded when the process starts, not by its first requests: otherwise the first requests of each server
+process wait seconds for those imports (measured under load: docs/performance.md, "Less work per request").
 """
 
 import json
@@ -12,6 +16,20 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "avustus.settings")
 django_application = get_wsgi_application()
+
+
+def _load_everything() -> None:
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018 - the import is the point
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Finnish")
+
+
+_load_everything()
 
 
 def _limit() -> int:

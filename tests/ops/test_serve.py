@@ -108,3 +108,37 @@ def test_the_server_reconnects_by_itself_after_postgres_dropped_its_connections(
     assert dropped >= 1
     # Every request after that is answered as usual: the dead connection is noticed and replaced.
     assert [get(port, "/healthz")[0] for _ in range(6)] == [200] * 6
+
+
+def test_kept_alive_connections_beyond_the_threads_are_all_served(server):
+    # Granian's backpressure counts accepted connections, not requests in flight: when it was the threads (2
+    # here), a third client holding its connection open was not answered until one of the first two closed.
+    _process, port, _env = server
+    connections = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(8)]
+    try:
+        for _round in range(2):  # the second round goes over the same, kept-alive connections
+            for sock in connections:
+                sock.sendall(b"GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            answers = [_read_answer(sock) for sock in connections]
+            assert answers == [b"HTTP/1.1 200 OK"] * 8
+    finally:
+        for sock in connections:
+            sock.close()
+
+
+def _read_answer(sock) -> bytes:
+    """The status line of one answer, read whole (head and body) from a kept-alive connection."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(4096)
+        assert chunk, "the connection was closed"
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                  if line.lower().startswith(b"content-length:"))
+    while len(body) < length:
+        chunk = sock.recv(4096)
+        assert chunk, "the connection was closed"
+        body += chunk
+    assert len(body) == length  # nothing of a next answer read: one request at a time
+    return head.split(b"\r\n", 1)[0]

@@ -166,7 +166,8 @@ def recipients(organisation, *, users=(), acting=None, language: str | None = No
                 chosen = language if user is acting and language in LANGUAGES else language_of(user, organisation)
             found[to.lower()] = Recipient(to, chosen, user, copy)
     if organisation is not None:
-        for address in OrganisationAddress.objects.filter(organisation=organisation):
+        # By email: the model's order begins with the organisation, one here, and would join it only to sort.
+        for address in OrganisationAddress.objects.filter(organisation=organisation).order_by("email"):
             if address.email.lower() not in found:
                 found[address.email.lower()] = Recipient(address.email, organisation.preferred_language, None, copy)
     return list(found.values())

@@ -64,11 +64,14 @@ def access_application(user, reference: str, *, for_edit: bool = False) -> Appli
     """
     if "\x00" in reference:
         raise NotFound  # no reference has one, and PostgreSQL refuses to compare text with it
+    # Ordered explicitly: the models' own orderings (the application's call's closing date and slug, then
+    # the member's or line's application) would join the application and the call to every read only to sort.
     application = (
         Application.objects.select_related("call")
-        .prefetch_related(Prefetch("members", ConsortiumMember.objects.select_related("organisation")),
-                          Prefetch("budget_lines", BudgetLine.objects.select_related("category")))
-        .filter(reference=reference).first()
+        .prefetch_related(
+            Prefetch("members", ConsortiumMember.objects.select_related("organisation").order_by("position")),
+            Prefetch("budget_lines", BudgetLine.objects.select_related("category").order_by("position")))
+        .filter(reference=reference).order_by("pk").first()
     )
     if application is None or not can_access_application(user, application, for_edit=for_edit):
         raise NotFound
@@ -228,7 +231,7 @@ def create_draft(
             return None
         return call.applications.filter(created_by=user_of(actor), idempotency_key=key,
                                         members__role=ConsortiumMember.Role.LEAD,
-                                        members__organisation=organisation).first()
+                                        members__organisation=organisation).order_by("pk").first()
 
     if not reuse_empty and not transaction.get_connection().in_atomic_block:
         # A retry finds its draft without taking a number; a new draft takes its number before its own
@@ -306,7 +309,7 @@ def _apply(current: Application, valid: ValidChanges, actor) -> None:
         fields.append("amount_applied")
     if changes.partners is not None:
         # Re-saving the list keeps what the lead has allowed each remaining partner.
-        editors = set(current.members.filter(role=ConsortiumMember.Role.PARTNER, can_edit=True)
+        editors = set(current.members.filter(role=ConsortiumMember.Role.PARTNER, can_edit=True).order_by()
                       .values_list("organisation_id", flat=True))
         current.members.filter(role=ConsortiumMember.Role.PARTNER).delete()
         partners = ConsortiumMember.objects.bulk_create(

@@ -5,8 +5,13 @@ more requests a second than gunicorn's sync and threaded workers on the same two
 are the ones a deployment needs and granian's defaults do not give:
 
 - threads: granian's default for WSGI is half its backlog (512 threads a process, and as many database
-  connections); a few threads a process keep the interpreter busy without queueing inside Python, and
-  ``backpressure`` equal to the threads leaves the rest waiting in granian's accept queue, not in memory;
+  connections); a few threads a process keep the interpreter busy without queueing inside Python: the
+  requests beyond them wait in granian's queue (Rust), not in Python;
+- connections: granian's ``backpressure`` caps the connections a process has *accepted*, not the requests
+  in flight: a kept-alive connection holds its place while idle. It was once set to the threads (4), and
+  then eight of the deadline burst's 16 keep-alive clients were not served at all until others closed
+  their connections (each timed out three times in a 30 s burst: docs/performance.md). ``CONNECTIONS``
+  a process is what a load balancer's pool of kept-alive connections needs, with room;
 - timeouts: a client has ``HEADER_TIMEOUT_MS`` to send its request's headers (slow clients cannot hold a
   thread); a worker still busy ``SHUTDOWN_SECONDS`` after SIGTERM is killed;
 - SIGTERM and SIGINT stop accepting, let the requests in flight finish and then exit (granian's own);
@@ -24,6 +29,7 @@ import sys
 
 HEADER_TIMEOUT_MS = 10_000
 SHUTDOWN_SECONDS = 30
+CONNECTIONS = 256  # accepted connections a process (granian's --backpressure); the rest wait in the backlog
 IDLE_THREAD_SECONDS = 120  # above CONN_MAX_AGE: a thread's persistent connection is reused, not orphaned
 
 
@@ -35,7 +41,7 @@ def granian_argv(*, host: str, port: int, workers: int, threads: int, access_log
     """The command line that serves the application with granian (``python -m granian ...``)."""
     argv = [
         sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
-        "--workers", str(workers), "--blocking-threads", str(threads), "--backpressure", str(threads),
+        "--workers", str(workers), "--blocking-threads", str(threads), "--backpressure", str(CONNECTIONS),
         "--blocking-threads-idle-timeout", str(IDLE_THREAD_SECONDS),
         "--http", "1", "--http1-header-read-timeout", str(HEADER_TIMEOUT_MS),
         "--workers-kill-timeout", str(SHUTDOWN_SECONDS), "--respawn-failed-workers",
