@@ -24,7 +24,8 @@ def test_the_recovery_pages_of_the_lead_and_the_officials(browser, live_server, 
     ref = cast.project.reference
     decided = _decided(cast, _started(cast))
     service.record_recovery_return(decided, actor=cast.official, returned_on=date(2023, 2, 10), amount="5 000,00")
-    prepared = _started(cast, known_on=date(2022, 9, 1))
+    # A second case for less than the first decision left: decided recoveries never take more than was paid.
+    prepared = _started(cast, amount="20 000,00", known_on=date(2022, 9, 1))
     _snapshot, digest = service.recovery_preview(prepared, actor=cast.official, due_on=date(2022, 12, 15),
                                                  on=date(2022, 10, 10))
     service.prepare_recovery(prepared, actor=cast.official, due_on=date(2022, 12, 15), version=digest,
