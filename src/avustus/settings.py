@@ -24,6 +24,9 @@ Environment variables:
 - ``AVUSTUS_HSTS_SECONDS``: how long browsers keep to HTTPS (default a year; ``0`` turns HSTS off).
 - ``AVUSTUS_BEHIND_PROXY``: ``1`` when one reverse proxy terminates TLS and sets ``X-Forwarded-Proto``
   and ``X-Forwarded-For``; the app then trusts those two headers (and only from that proxy).
+- ``AVUSTUS_AUDIT_SEAL_INLINE``: ``1`` to chain each audit entry inside its writer's transaction under the head's
+  lock, ``0`` to leave it to the sequencer; unset, by the engine (the sequencer on PostgreSQL).
+  ``AVUSTUS_AUDIT_SEAL_INTERVAL``: at most how often, in seconds, one process seals after a commit (0.25).
 - ``AVUSTUS_BACKGROUND_EXPORT_FROM``: from how many awarded grants an official's export of a round is made in
   the background, with its progress shown, instead of at once (default 1000).
 """
@@ -175,6 +178,12 @@ DEBUG = _env_flag("AVUSTUS_DEBUG")
 # Links in messages (receipts, letters) point here: mail is read outside any request, so no host is known.
 AVUSTUS_SITE_URL = os.environ.get("AVUSTUS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 AVUSTUS_BACKGROUND_EXPORT_FROM = int(os.environ.get("AVUSTUS_BACKGROUND_EXPORT_FROM", "1000"))
+# The audit chain (``audit.chain``): sealed by each writer under the head's lock ("1"), or written unsealed and
+# sealed by the sequencer ("0"); unset, by the engine (the sequencer on PostgreSQL). And how often one process
+# seals after a commit, in seconds (the worker and readers of the chain seal too).
+_seal_inline = os.environ.get("AVUSTUS_AUDIT_SEAL_INLINE", "")
+AVUSTUS_AUDIT_SEAL_INLINE = None if _seal_inline == "" else _seal_inline == "1"
+AVUSTUS_AUDIT_SEAL_INTERVAL = float(os.environ.get("AVUSTUS_AUDIT_SEAL_INTERVAL", "0.25"))
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("AVUSTUS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
 ]

@@ -47,6 +47,10 @@ class Application(models.Model):
             models.Index(fields=["call", "submitted_at", "source_row", "reference"], name="application_received"),
             models.Index(fields=["call", "source_row", "reference"], name="application_row"),
             models.Index(fields=["call", "status"], name="application_call_status"),  # a list's count, index-only
+            # A create's retry is found by its key (``create_draft``): without this index PostgreSQL joined the
+            # lead's memberships to the call's applications, a cost that grew with every draft of a burst.
+            models.Index(fields=["idempotency_key", "created_by"], name="application_idempotency",
+                         condition=~models.Q(idempotency_key="")),
         ]
 
     def __str__(self) -> str:
