@@ -42,6 +42,18 @@ def test_seed_gives_the_round_of_the_decision(imported):
     assert r["deadline"] == "2019-12-19"
 
 
+def test_the_deadline_is_the_day_in_finland(imported):
+    # Ten past midnight in Helsinki on 20.12. is still 19.12. in UTC: the round's deadline is the Finnish day.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    call = imported.call
+    call.closes_at = datetime(2019, 12, 20, 0, 10, tzinfo=ZoneInfo("Europe/Helsinki"))
+    call.save(update_fields=["closes_at"])
+    call.refresh_from_db()  # as stored: in UTC, 19.12. 22:10
+    assert round_report(call)["round"]["deadline"] == "2019-12-20"
+
+
 def test_first_application_as_the_issue_describes_it(imported):
     apps = {a["title"]: a for a in round_report(imported.call)["applications"]}
     app = apps["Kaupunki taskussa"]

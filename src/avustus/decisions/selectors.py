@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls.models import Call, GrantGroup
@@ -207,7 +208,7 @@ def round_report(call: Call) -> dict:
             "id": call.slug,
             "title": call.title_fi,
             "decision_date": decision.decided_on.isoformat() if decision and decision.decided_on else None,
-            "deadline": call.closes_at.date().isoformat() if call.closes_at else None,
+            "deadline": timezone.localdate(call.closes_at).isoformat() if call.closes_at else None,  # the Finnish day
             "received": summary.received,
             "withdrawn": summary.withdrawn,
             "applications": summary.applications,
