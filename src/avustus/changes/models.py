@@ -38,7 +38,7 @@ class ChangeRequest(models.Model):
     reasons = models.TextField(_("reasons"))
     # An extension: the end of implementation asked for.
     new_end = models.DateField(_("new end of implementation"), null=True, blank=True)
-    # A budget change: [{"from": [category code, member id], "to": [...], "amount": "1250.00"}].
+    # A budget change: [{"from": [category code, member position], "to": [...], "amount": "1250.00"}].
     moves = models.JSONField(_("moves of the budget"), default=list, blank=True)
     # A change of partners: organisation ids to add, consortium member ids to remove.
     add_partners = models.JSONField(_("partners to add"), default=list, blank=True)
