@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from avustus import events
 from avustus.accounts import permissions
@@ -38,9 +39,11 @@ from avustus.settlement.interest import computation_as_dict, interest_on
 from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver
 from avustus.settlement.receivables import recovery_reference
 
-ONLY_OFFICIALS = "Only the programme's officials handle recoveries."
+# Marked for the catalogues here, translated where they are raised (``_(ONLY_OFFICIALS)``).
+ONLY_OFFICIALS = gettext_noop("Only the programme's officials handle recoveries.")
 # The refusal of ``sign_recovery``, which the signing screen gives too when it refuses before the form is read.
-SIGNED_BY_ANOTHER = "A recovery decision is signed by an official of the programme who did not prepare it."
+SIGNED_BY_ANOTHER = gettext_noop("A recovery decision is signed by an official of the programme who did not prepare "
+                                 "it.")
 
 
 def _today(on: date | None) -> date:
