@@ -175,8 +175,11 @@ def project_for(user, reference: str) -> FundedProject:
 
 
 def lock_project(project: FundedProject) -> FundedProject:
-    """The project's row, locked for the rest of the transaction: every money step takes it first."""
-    return FundedProject.objects.select_for_update().select_related("call__programme").get(pk=project.pk)
+    """The project's row, locked for the rest of the transaction: every money step takes it first.
+
+    Only the project's row (``of``): PostgreSQL would otherwise lock the call and programme read with it,
+    and every money step of a call would wait for every other."""
+    return FundedProject.objects.select_for_update(of=("self",)).select_related("call__programme").get(pk=project.pk)
 
 
 def set_due_date(project: FundedProject, kind: str, number: int, due_on: date, *, reason: str, actor) -> ScheduleEntry:

@@ -157,7 +157,8 @@ def start_recovery(project: FundedProject, *, actor, section: int, subsection: i
 
 def _lock(recovery: Recovery) -> Recovery:
     lock_project(recovery.project)
-    return Recovery.objects.select_for_update().select_related("project__call__programme").get(pk=recovery.pk)
+    return (Recovery.objects.select_for_update(of=("self",)).select_related("project__call__programme")
+            .get(pk=recovery.pk))
 
 
 def hearing_version(recovery: Recovery) -> str:
