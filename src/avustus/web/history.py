@@ -8,10 +8,11 @@ is itself a read of non-public data, and is logged like one.
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import pgettext
 
 from avustus.applications.reads import read_history
 from avustus.messaging.selectors import messages_about
-from avustus.web.labels import ACTIONS, CHECK_LABELS, FIELDS, FLAG_LABELS, READS, VALUES, C, message_rows
+from avustus.web.labels import ACTIONS, CHECK_LABELS, FIELDS, FLAG_LABELS, READS, VALUES, message_rows
 
 PAGE_SIZE = 25
 
@@ -29,7 +30,7 @@ def _scalar(value, key: str | None) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
-        return str(C("yes") if value else C("no"))
+        return pgettext("audit history", "yes") if value else pgettext("audit history", "no")
     if isinstance(value, str) and key in CODED and value in VALUES:
         return str(VALUES[value])
     if isinstance(value, str) and key == "what" and value in READS:
