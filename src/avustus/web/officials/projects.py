@@ -23,7 +23,6 @@ from avustus.accounts.permissions import (
     has_programme_role,
 )
 from avustus.calls.models import Call, Programme
-from avustus.errors import Conflict
 from avustus.payments import selectors as payment_selectors
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
@@ -33,7 +32,7 @@ from avustus.projects.services import project_for
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from avustus.settlement import sampling
-from avustus.web.feedback import confirm, error_summary, errors_of, flash
+from avustus.web.feedback import confirm, error_summary, errors_of, refusals_flashed
 from avustus.web.officials.common import log_list, official_call
 from avustus.web.paging import Key, keyset_page
 
@@ -127,7 +126,7 @@ def review_report(request, reference: str, number: int):
     project = project_for(request.user, reference)
     report = _report(project, number)
     version = request.POST.get("version", "")
-    try:
+    with refusals_flashed(request):
         if request.POST.get("action") == "return":
             reports.return_report(report, actor=request.user, version=version,
                                   reasons=request.POST.get("reasons", ""))
@@ -142,8 +141,6 @@ def review_report(request, reference: str, number: int):
             reports.accept_report(report, actor=request.user, version=version, rejections=rejections,
                                   reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The report was accepted."))
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project-report", reference, number)
 
 
@@ -153,7 +150,7 @@ def handle_account(request, reference: str, pk: int):
     """Confirm a registered account (a change: a second official too), or reject it."""
     project = project_for(request.user, reference)
     account = get_object_or_404(BankAccount, project=project, pk=pk)
-    try:
+    with refusals_flashed(request):
         if request.POST.get("action") == "reject":
             payments.reject_account(account, actor=request.user, reason=request.POST.get("note", ""))
             messages.success(request, _("The account was rejected."))
@@ -161,8 +158,6 @@ def handle_account(request, reference: str, pk: int):
             account = payments.confirm_account(account, actor=request.user, note=request.POST.get("note", ""))
             messages.success(request, _("The account is in use.") if account.status == BankAccount.Status.ACTIVE
                              else _("Your confirmation was recorded; a second official confirms the change."))
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project", reference)
 
 
@@ -180,7 +175,7 @@ def handle_payment(request, reference: str, pk: int):
     project = project_for(request.user, reference)
     application = get_object_or_404(PaymentApplication, project=project, pk=pk)
     action = request.POST.get("action", "")
-    try:
+    with refusals_flashed(request):
         if action == "accept":
             payments.accept_payment_application(application, actor=request.user,
                                                 amount=request.POST.get("amount", "").strip() or None,
@@ -200,8 +195,6 @@ def handle_payment(request, reference: str, pk: int):
             messages.success(request, _("The payment date was recorded."))
         else:
             raise Http404
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project", reference)
 
 
@@ -212,7 +205,7 @@ def change_schedule(request, reference: str):
     """An official moves one report's due date, or allows one instalment more than the call's, with the reason."""
     project = project_for(request.user, reference)
     reason = request.POST.get("reason", "")
-    try:
+    with refusals_flashed(request):
         if request.POST.get("action") == "instalment":
             project_services.allow_extra_instalment(project, reason=reason, actor=request.user)
             messages.success(request, _("One more instalment is allowed."))
@@ -226,6 +219,4 @@ def change_schedule(request, reference: str):
                 raise ValidationError({"due_on": [_("Give the date as YYYY-MM-DD.")]}) from None
             project_services.set_due_date(project, kind, int(number), due_on, reason=reason, actor=request.user)
             messages.success(request, _("The report's due date was changed."))
-    except (Conflict, ValidationError) as exc:
-        flash(request, exc)
     return redirect("project", reference)
