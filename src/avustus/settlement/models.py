@@ -1,7 +1,10 @@
 """The reference rates of the Interest Act (633/1982, section 12), one row per half-year."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -118,17 +121,35 @@ class SettlementDocument(models.Model):
         raise ValueError("a stored settlement document is never deleted")
 
 
-class Return(models.Model):
-    """A part of a settlement's amount to return, returned on a day, with the section 24 interest on it."""
+class ReturnedParts(models.QuerySet):
+    def total(self) -> Decimal:
+        """The principal these parts returned, in cents (zero for none)."""
+        total = self.aggregate(total=Sum("amount"))["total"]
+        return (total or Decimal(0)).quantize(Decimal("0.01"))
 
-    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="returns")
+
+class ReturnedPart(models.Model):
+    """A part of an amount to return, returned on a day, with the interest on it (``computation``: the lines, as
+    ``settlement.interest`` shapes them): the columns a settlement's and a recovery's returns share."""
+
     returned_on = models.DateField(_("returned on"))
     amount = models.DecimalField(_("amount returned"), max_digits=14, decimal_places=2)
     interest = models.DecimalField(_("interest"), max_digits=14, decimal_places=2)
     penalty_interest = models.DecimalField(_("penalty interest"), max_digits=14, decimal_places=2, default=0)
     computation = models.JSONField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReturnedParts.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Return(ReturnedPart):
+    """A part of a settlement's amount to return, returned on a day, with the section 24 interest on it."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="returns")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["settlement", "returned_on", "id"]
@@ -264,19 +285,13 @@ class RecoveryWaiver(models.Model):
         return f"{self.recovery_id}: {self.principal} waived"
 
 
-class RecoveryReturn(models.Model):
+class RecoveryReturn(ReturnedPart):
     """A part of a recovered amount returned on a day, with section 24 interest and, after the due date,
-    section 25 penalty interest on it (``computation``: the lines, as ``settlement.interest`` shapes them)."""
+    section 25 penalty interest on it."""
 
     recovery = models.ForeignKey(Recovery, on_delete=models.PROTECT, related_name="returns")
-    returned_on = models.DateField(_("returned on"))
-    amount = models.DecimalField(_("amount returned"), max_digits=14, decimal_places=2)
-    interest = models.DecimalField(_("interest"), max_digits=14, decimal_places=2)
-    penalty_interest = models.DecimalField(_("penalty interest"), max_digits=14, decimal_places=2, default=0)
-    computation = models.JSONField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")  # None: the system
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["recovery", "returned_on", "id"]
