@@ -8,6 +8,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from avustus.decisions.models import RenderedDocument
+
 
 class ReferenceRate(models.Model):
     """The reference rate in force for the half-year starting on ``half_year_start`` (1.1 or 1.7), in percent.
@@ -92,15 +94,12 @@ class Settlement(models.Model):
         super().save(*args, **kwargs)
 
 
-class SettlementDocument(models.Model):
+class SettlementDocument(RenderedDocument):
     """One rendered document of an approved settlement (fi or sv; html or pdf), stored once, never changed."""
 
     settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="documents")
-    lang = models.CharField(_("language"), max_length=2)
-    format = models.CharField(_("format"), max_length=4)
-    content = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
+    refusal = ValueError
+    kind = "settlement document"
 
     class Meta:
         ordering = ["settlement", "lang", "format"]
@@ -111,14 +110,6 @@ class SettlementDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.settlement_id}.{self.lang}.{self.format}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("a stored settlement document is never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("a stored settlement document is never deleted")
 
 
 class ReturnedParts(models.QuerySet):
