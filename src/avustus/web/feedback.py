@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,6 +22,15 @@ def messages_of(exc: Exception) -> list[str]:
     if isinstance(exc, ValidationError):
         return [m for problems in errors_of(exc).values() for m in problems]
     return [str(exc)]
+
+
+def parse_date(value: str, field: str) -> date:
+    """A date from a form's field (YYYY-MM-DD, as a date input sends it); anything else is refused on that field,
+    in the words every form uses."""
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise ValidationError({field: [_("Give the date as YYYY-MM-DD.")]}) from None
 
 
 def confirm(request) -> None:

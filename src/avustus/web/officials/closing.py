@@ -29,9 +29,8 @@ from avustus.settlement import selectors
 from avustus.settlement import services as settlement_services
 from avustus.settlement.models import Settlement
 from avustus.settlement.receivables import produce_receivables_file
-from avustus.web.feedback import confirm, error_summary, errors_of, flash, refusals_flashed
+from avustus.web.feedback import confirm, error_summary, errors_of, flash, parse_date, refusals_flashed
 from avustus.web.final import filed_final_report
-from avustus.web.projects import _parse_date
 
 
 def final_review_context(request, project, report: FinalReport | None) -> dict:
@@ -110,7 +109,7 @@ def _settlement_post(request, project, made: Settlement | None) -> tuple[bool, l
             messages.success(request, _("The settlement was approved."))
         elif action == "return" and made is not None:
             returned = settlement_services.record_return(
-                made, actor=request.user, returned_on=_parse_date(request.POST.get("returned_on", ""), "returned_on"),
+                made, actor=request.user, returned_on=parse_date(request.POST.get("returned_on", ""), "returned_on"),
                 amount=request.POST.get("amount", ""))
             messages.success(request, _("The return was recorded, with interest of %(interest)s.")
                              % {"interest": returned.interest})
@@ -179,7 +178,7 @@ def payment_files(request):
     if request.method == "POST":
         try:
             confirm(request)
-            day = _parse_date(day_value, "day")
+            day = parse_date(day_value, "day")
             if request.POST.get("kind") == PaymentFile.Kind.RECEIVABLES:
                 made = produce_receivables_file(day, actor=request.user)
             else:

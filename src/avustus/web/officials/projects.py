@@ -5,7 +5,6 @@ The forms sit on the project's and the report's pages (``web/projects.py``); the
 and send the official back there with what happened.
 """
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,7 +31,7 @@ from avustus.projects.services import project_for
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from avustus.settlement import sampling
-from avustus.web.feedback import confirm, error_summary, errors_of, refusals_flashed
+from avustus.web.feedback import confirm, error_summary, errors_of, parse_date, refusals_flashed
 from avustus.web.officials.common import log_list, official_call
 from avustus.web.paging import Key, keyset_page
 
@@ -161,13 +160,6 @@ def handle_account(request, reference: str, pk: int):
     return redirect("project", reference)
 
 
-def _paid_on(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError({"paid_on": [_("Give the date as YYYY-MM-DD.")]}) from None
-
-
 @login_required
 @require_POST
 def handle_payment(request, reference: str, pk: int):
@@ -191,7 +183,7 @@ def handle_payment(request, reference: str, pk: int):
             messages.success(request, _("The payment was approved."))
         elif action == "paid":
             payments.record_payment(application, actor=request.user,
-                                    paid_on=_paid_on(request.POST.get("paid_on", "")))
+                                    paid_on=parse_date(request.POST.get("paid_on", ""), "paid_on"))
             messages.success(request, _("The payment date was recorded."))
         else:
             raise Http404
@@ -213,10 +205,7 @@ def change_schedule(request, reference: str):
             kind, _sep, number = request.POST.get("entry", "").partition(":")
             if kind not in ScheduleEntry.Kind.values or not number.isdigit():
                 raise ValidationError({"entry": [_("Choose the report whose date changes.")]})
-            try:
-                due_on = date.fromisoformat(request.POST.get("due_on", "").strip())
-            except ValueError:
-                raise ValidationError({"due_on": [_("Give the date as YYYY-MM-DD.")]}) from None
+            due_on = parse_date(request.POST.get("due_on", ""), "due_on")
             project_services.set_due_date(project, kind, int(number), due_on, reason=reason, actor=request.user)
             messages.success(request, _("The report's due date was changed."))
     return redirect("project", reference)

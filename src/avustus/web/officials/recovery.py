@@ -18,8 +18,8 @@ from avustus.payments.services import paid_total
 from avustus.projects.services import project_for
 from avustus.rules.recovery import GROUNDS
 from avustus.settlement import recovery as service
-from avustus.web.feedback import confirm, error_summary, errors_of, refusals_flashed
-from avustus.web.recovery import _parse_date, recovery_of
+from avustus.web.feedback import confirm, error_summary, errors_of, parse_date, refusals_flashed
+from avustus.web.recovery import recovery_of
 
 FIELDS = ("ground", "amount", "reasons", "known_on", "deadline")
 
@@ -49,8 +49,8 @@ def start_recovery(request, reference: str):
             recovery = service.start_recovery(
                 project, actor=request.user, section=int(section), subsection=int(subsection),
                 amount=values["amount"], reasons=values["reasons"],
-                known_on=_parse_date(values["known_on"], "known_on"),
-                deadline=_parse_date(values["deadline"], "deadline"))
+                known_on=parse_date(values["known_on"], "known_on"),
+                deadline=parse_date(values["deadline"], "deadline"))
         except Conflict as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
@@ -74,7 +74,7 @@ def prepare_recovery(request, reference: str, pk: int):
     recovery = _official_recovery(request, reference, pk)
     with refusals_flashed(request):
         service.prepare_recovery(recovery, actor=request.user, version=request.POST.get("version", ""),
-                                 due_on=_parse_date(request.POST.get("due_on", ""), "due_on"))
+                                 due_on=parse_date(request.POST.get("due_on", ""), "due_on"))
         messages.success(request, _("The decision was prepared; another official signs it."))
     return redirect("project-recovery", reference, pk)
 
@@ -112,7 +112,7 @@ def recovery_return(request, reference: str, pk: int):
     recovery = _official_recovery(request, reference, pk)
     with refusals_flashed(request):
         service.record_recovery_return(recovery, actor=request.user, amount=request.POST.get("amount", ""),
-                                       returned_on=_parse_date(request.POST.get("returned_on", ""), "returned_on"))
+                                       returned_on=parse_date(request.POST.get("returned_on", ""), "returned_on"))
         messages.success(request, _("The return was recorded with its interest."))
     return redirect("project-recovery", reference, pk)
 
