@@ -24,8 +24,7 @@ from avustus.projects.models import FundedProject
 from avustus.projects.services import project_for
 from avustus.registry.languages import document_language
 from avustus.registry.models import Organisation
-from avustus.web.feedback import error_summary, errors_of, flash
-from avustus.web.projects import _parse_date
+from avustus.web.feedback import error_summary, errors_of, parse_date, refusals_flashed
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -35,7 +34,7 @@ def _ids(values: list[str]) -> list[int]:
 def _submit(request, project: FundedProject):
     post = request.POST
     kind = post.get("kind", "")
-    new_end = _parse_date(post.get("new_end", ""), "new_end") if kind == "extension" else None
+    new_end = parse_date(post.get("new_end", ""), "new_end") if kind == "extension" else None
     moves = []
     if kind == "budget":
         source, target = post.get("source", ":").partition(":"), post.get("target", ":").partition(":")
@@ -130,7 +129,7 @@ def decide_change(request, reference: str, pk: int):
     change = _request_of(project, pk)
     action = request.POST.get("action", "")
     version = request.POST.get("version", "")
-    try:
+    with refusals_flashed(request):
         if not version.isdigit():
             raise Conflict(_("The change request changed after you opened it; read it again."))
         if action == "withdraw":
@@ -151,8 +150,6 @@ def decide_change(request, reference: str, pk: int):
             messages.success(request, _("The amending decision was signed and the recipient notified."))
         else:
             raise Http404
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project-change", reference, pk)
 
 

@@ -5,7 +5,6 @@ The forms sit on the project's and the report's pages (``web/projects.py``); the
 and send the official back there with what happened.
 """
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +22,6 @@ from avustus.accounts.permissions import (
     has_programme_role,
 )
 from avustus.calls.models import Call, Programme
-from avustus.errors import Conflict
 from avustus.payments import selectors as payment_selectors
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
@@ -33,7 +31,7 @@ from avustus.projects.services import project_for
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from avustus.settlement import sampling
-from avustus.web.feedback import confirm, error_summary, errors_of, flash
+from avustus.web.feedback import confirm, error_summary, errors_of, parse_date, refusals_flashed
 from avustus.web.officials.common import log_list, official_call
 from avustus.web.paging import Key, keyset_page
 
@@ -127,7 +125,7 @@ def review_report(request, reference: str, number: int):
     project = project_for(request.user, reference)
     report = _report(project, number)
     version = request.POST.get("version", "")
-    try:
+    with refusals_flashed(request):
         if request.POST.get("action") == "return":
             reports.return_report(report, actor=request.user, version=version,
                                   reasons=request.POST.get("reasons", ""))
@@ -142,8 +140,6 @@ def review_report(request, reference: str, number: int):
             reports.accept_report(report, actor=request.user, version=version, rejections=rejections,
                                   reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The report was accepted."))
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project-report", reference, number)
 
 
@@ -153,7 +149,7 @@ def handle_account(request, reference: str, pk: int):
     """Confirm a registered account (a change: a second official too), or reject it."""
     project = project_for(request.user, reference)
     account = get_object_or_404(BankAccount, project=project, pk=pk)
-    try:
+    with refusals_flashed(request):
         if request.POST.get("action") == "reject":
             payments.reject_account(account, actor=request.user, reason=request.POST.get("note", ""))
             messages.success(request, _("The account was rejected."))
@@ -161,16 +157,7 @@ def handle_account(request, reference: str, pk: int):
             account = payments.confirm_account(account, actor=request.user, note=request.POST.get("note", ""))
             messages.success(request, _("The account is in use.") if account.status == BankAccount.Status.ACTIVE
                              else _("Your confirmation was recorded; a second official confirms the change."))
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project", reference)
-
-
-def _paid_on(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError({"paid_on": [_("Give the date as YYYY-MM-DD.")]}) from None
 
 
 @login_required
@@ -180,7 +167,7 @@ def handle_payment(request, reference: str, pk: int):
     project = project_for(request.user, reference)
     application = get_object_or_404(PaymentApplication, project=project, pk=pk)
     action = request.POST.get("action", "")
-    try:
+    with refusals_flashed(request):
         if action == "accept":
             payments.accept_payment_application(application, actor=request.user,
                                                 amount=request.POST.get("amount", "").strip() or None,
@@ -196,12 +183,10 @@ def handle_payment(request, reference: str, pk: int):
             messages.success(request, _("The payment was approved."))
         elif action == "paid":
             payments.record_payment(application, actor=request.user,
-                                    paid_on=_paid_on(request.POST.get("paid_on", "")))
+                                    paid_on=parse_date(request.POST.get("paid_on", ""), "paid_on"))
             messages.success(request, _("The payment date was recorded."))
         else:
             raise Http404
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project", reference)
 
 
@@ -212,7 +197,7 @@ def change_schedule(request, reference: str):
     """An official moves one report's due date, or allows one instalment more than the call's, with the reason."""
     project = project_for(request.user, reference)
     reason = request.POST.get("reason", "")
-    try:
+    with refusals_flashed(request):
         if request.POST.get("action") == "instalment":
             project_services.allow_extra_instalment(project, reason=reason, actor=request.user)
             messages.success(request, _("One more instalment is allowed."))
@@ -220,12 +205,7 @@ def change_schedule(request, reference: str):
             kind, _sep, number = request.POST.get("entry", "").partition(":")
             if kind not in ScheduleEntry.Kind.values or not number.isdigit():
                 raise ValidationError({"entry": [_("Choose the report whose date changes.")]})
-            try:
-                due_on = date.fromisoformat(request.POST.get("due_on", "").strip())
-            except ValueError:
-                raise ValidationError({"due_on": [_("Give the date as YYYY-MM-DD.")]}) from None
+            due_on = parse_date(request.POST.get("due_on", ""), "due_on")
             project_services.set_due_date(project, kind, int(number), due_on, reason=reason, actor=request.user)
             messages.success(request, _("The report's due date was changed."))
-    except (Conflict, ValidationError) as exc:
-        flash(request, exc)
     return redirect("project", reference)
