@@ -39,11 +39,10 @@ def final_review_context(request, project, report: FinalReport | None) -> dict:
     programme = project.call.programme
     reads = has_programme_role(request.user, programme, OFFICIAL_ROLES)
     manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
-    waiting = manages and report is not None and report.status == FinalReport.Status.SUBMITTED
     return {
         "official": reads, "manages": manages,
-        "review_content": waiting and report is not None and report.content_review == FinalReport.Review.PENDING,
-        "review_finances": waiting and report is not None and report.finance_review == FinalReport.Review.PENDING,
+        "review_content": final.can_review_final_report(request.user, report, final.CONTENT),
+        "review_finances": final.can_review_final_report(request.user, report, final.FINANCES),
         "report_version": final.final_report_version(report) if report is not None else "",
         "can_mark": manages and report is not None,
     }
