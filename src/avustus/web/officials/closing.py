@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustus.accounts import permissions
-from avustus.accounts.permissions import OFFICIAL_ROLES, PROJECT_OFFICIALS, has_programme_role
+from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
 from avustus.errors import Conflict
 from avustus.payments import payment_file
 from avustus.payments.models import PaymentFile
@@ -38,7 +38,7 @@ def final_review_context(request, project, report: FinalReport | None) -> dict:
     """What the officials' forms on the final report's page need: who may review which part, the version read."""
     programme = project.call.programme
     reads = has_programme_role(request.user, programme, OFFICIAL_ROLES)
-    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
+    manages = permissions.can_manage_projects(request.user, programme)
     return {
         "official": reads, "manages": manages,
         "review_content": final.can_review_final_report(request.user, report, final.CONTENT),
@@ -146,7 +146,7 @@ def project_settlement(request, reference: str):
         if done:
             return redirect("project-settlement", reference)
         values = {"returned_on": request.POST.get("returned_on", ""), "amount": request.POST.get("amount", "")}
-    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
+    manages = permissions.can_manage_projects(request.user, programme)
     preview, digest, not_yet = None, "", ""
     if made is None and manages:
         try:

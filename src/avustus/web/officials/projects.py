@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from avustus.accounts.permissions import (
     OFFICIAL_ROLES,
     PAYMENT_APPROVERS,
-    PROJECT_OFFICIALS,
+    can_manage_projects,
     can_produce_payment_files,
     has_programme_role,
 )
@@ -84,7 +84,7 @@ def audit_samples(request, slug: str):
             return redirect("officials-audit-samples", slug)
     return render(request, "web/officials/audit_samples.html", {
         "call": call, "samples": sampling.audit_samples(call, actor=request.user),
-        "may_draw": has_programme_role(request.user, call.programme, PROJECT_OFFICIALS),
+        "may_draw": can_manage_projects(request.user, call.programme),  # check_draws_audit_sample's question
         "sample_values": values, "error_summary": summary}, status=422 if summary else 200)
 
 
@@ -93,7 +93,7 @@ def official_context(request, project, applications, accounts) -> dict:
     project's payment ``applications`` and ``accounts`` (the services' own answers), each payment's version to
     approve."""
     programme = project.call.programme
-    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
+    manages = can_manage_projects(request.user, programme)
     approves = has_programme_role(request.user, programme, PAYMENT_APPROVERS)
     steps = payments.payment_steps(request.user, project, applications) if manages or approves else {}
     versions = {a.pk: payments.payment_version(a) for a in applications if "approve" in steps.get(a.pk, ())}
