@@ -165,6 +165,28 @@ def can_request_change(actor, project: FundedProject) -> bool:
     return permissions.can_act_for_lead(actor, project) and open_for_changes(project)
 
 
+def change_steps(actor, request: ChangeRequest) -> frozenset[str]:
+    """The steps ``actor`` may take on the change request now, as the services below refuse the rest: the lead
+    withdraws an open one (``withdraw_request``); the programme's officials approve a submitted one while the
+    project is ``open_for_changes`` (``approve_request``) and reject an open one (``reject_request``, also the
+    official who approved it); a second official confirms an approved one (``permissions.can_confirm_change``,
+    ``confirm_request``)."""
+    project = request.project
+    programme = project.call.programme
+    steps = set()
+    if request.status in OPEN:
+        if permissions.can_act_for_lead(actor, project):
+            steps.add("withdraw")
+        if permissions.can_manage_projects(actor, programme):
+            steps.add("reject")
+            if request.status == ChangeRequest.Status.SUBMITTED and open_for_changes(project):
+                steps.add("approve")
+    if (request.status == ChangeRequest.Status.APPROVED and open_for_changes(project)
+            and permissions.can_confirm_change(actor, programme, request.decided_by_id)):
+        steps.add("confirm")
+    return frozenset(steps)
+
+
 def _validate(project: FundedProject, request: ChangeRequest) -> None:
     """What the request asks, checked against the project as it is now (the caller holds its lock)."""
     if not open_for_changes(project):

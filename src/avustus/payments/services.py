@@ -82,6 +82,30 @@ def register_account(project: FundedProject, iban: str, holder: str, *, actor) -
     return account
 
 
+def account_confirmers_excluded(account: BankAccount) -> list:
+    """Who may not confirm the account: who registered it, and who confirmed a change of account already (four
+    eyes; ``confirm_account`` refuses them with ``check_second_person``)."""
+    return [account.registered_by_id, account.first_confirmed_by_id]
+
+
+def account_steps(actor, project: FundedProject, accounts) -> dict[int, frozenset[str]]:
+    """What ``actor`` may do now with each of the project's ``accounts``, as ``confirm_account`` and
+    ``reject_account`` refuse the rest: an account awaiting confirmation is confirmed by a second person of the
+    programme (``account_confirmers_excluded``) and rejected by any of its officials."""
+    programme = project.call.programme
+    manages = permissions.can_manage_projects(actor, programme)
+    steps = {}
+    for account in accounts:
+        allowed = set()
+        if account.status == BankAccount.Status.PENDING:
+            if permissions.is_second_person(actor, programme, account_confirmers_excluded(account)):
+                allowed.add("confirm")
+            if manages:
+                allowed.add("reject")
+        steps[account.pk] = frozenset(allowed)
+    return steps
+
+
 def confirm_account(account: BankAccount, *, actor, note: str) -> BankAccount:
     """An official confirms a registered account; a change of account takes a second, different official."""
     project = account.project
@@ -91,7 +115,7 @@ def confirm_account(account: BankAccount, *, actor, note: str) -> BankAccount:
         if current.status != BankAccount.Status.PENDING:
             raise Conflict(_("The account is not awaiting confirmation."))
         permissions.check_second_person(
-            actor, project.call.programme, [current.registered_by_id, current.first_confirmed_by_id],
+            actor, project.call.programme, account_confirmers_excluded(current),
             _("An account is confirmed by an official of the programme who did not register it or confirm it "
               "already."))
         if not note.strip():
@@ -176,6 +200,40 @@ def apply_for_payment(project: FundedProject, *, actor, idempotency_key: str = "
     return application
 
 
+# The states each step takes a payment application from: the services below refuse any other, and
+# ``payment_steps`` offers a step on the screens only from these.
+STEP_FROM = {
+    "accept": (PaymentApplication.Status.SUBMITTED,),
+    "reject": (PaymentApplication.Status.SUBMITTED, PaymentApplication.Status.ACCEPTED),
+    "approve": (PaymentApplication.Status.ACCEPTED,),
+    "paid": (PaymentApplication.Status.APPROVED,),
+}
+
+
+def payment_steps(actor, project: FundedProject, applications) -> dict[int, frozenset[str]]:
+    """The steps of ``STEP_FROM`` that ``actor`` may take now on each of the project's ``applications``, asked
+    as the services below refuse the others: accepting, rejecting and recording the day paid are the
+    programme's officials' (``check_manages_projects``); approving is a second person's
+    (``permissions.can_approve_payment``), to the project's confirmed account (``approve_payment`` refuses
+    without one). What only the form's values decide (an amount, a day) is the service's to refuse."""
+    programme = project.call.programme
+    manages = permissions.can_manage_projects(actor, programme)
+    has_account = active_account(project) is not None
+    steps = {}
+    for application in applications:
+        allowed = set()
+        for step, states in STEP_FROM.items():
+            if application.status not in states:
+                continue
+            if step == "approve":
+                if has_account and permissions.can_approve_payment(actor, programme, application.accepted_by_id):
+                    allowed.add(step)
+            elif manages:
+                allowed.add(step)
+        steps[application.pk] = frozenset(allowed)
+    return steps
+
+
 def _lock_application(application: PaymentApplication) -> tuple[FundedProject, PaymentApplication]:
     project = lock_project(application.project)
     return project, PaymentApplication.objects.select_for_update().get(pk=application.pk)
@@ -189,7 +247,7 @@ def accept_payment_application(application: PaymentApplication, *, actor, amount
                                        _("Only the programme's officials accept payment applications."))
     with transaction.atomic():
         project, current = _lock_application(application)
-        if current.status != PaymentApplication.Status.SUBMITTED:
+        if current.status not in STEP_FROM["accept"]:
             raise Conflict(_("The payment application is not waiting for review."))
         try:
             accepted = current.amount_claimed if amount in (None, "") else parse_euros(amount)
@@ -220,7 +278,7 @@ def reject_payment_application(application: PaymentApplication, *, actor, reason
         raise Invalid({"reasons": [_("Give the reasons for rejecting the payment application.")]})
     with transaction.atomic():
         project, current = _lock_application(application)
-        if current.status not in (PaymentApplication.Status.SUBMITTED, PaymentApplication.Status.ACCEPTED):
+        if current.status not in STEP_FROM["reject"]:
             raise Conflict(_("The payment application can no longer be rejected."))
         current.status = PaymentApplication.Status.REJECTED
         current.acceptance_reasons = reasons.strip()
@@ -259,7 +317,7 @@ def approve_payment(application: PaymentApplication, *, actor, version: str) -> 
         permissions.check_approves_payment(actor, project.call.programme, current.accepted_by_id,
                                            _("A payment is approved by a second person of the programme, not the "
                                              "official who accepted it."))
-        if current.status != PaymentApplication.Status.ACCEPTED:
+        if current.status not in STEP_FROM["approve"]:
             raise Conflict(_("The payment application is not waiting for approval."))
         if payment_version(current) != version:
             raise Conflict(_("The payment or its account changed after you opened it; read it again."))
@@ -291,7 +349,7 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
             if current.paid_on == paid_on:
                 return current
             raise Conflict(_("The payment was already recorded as paid on %(day)s.") % {"day": current.paid_on})
-        if current.status != PaymentApplication.Status.APPROVED:
+        if current.status not in STEP_FROM["paid"]:
             raise Conflict(_("Only an approved payment can be recorded as paid."))
         _refuse_beyond_period_of_use(project, paid_on)
         amount = current.amount_accepted

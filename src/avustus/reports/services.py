@@ -175,9 +175,20 @@ def lock_for_review(report, version: str, version_of):
     current = type(report).objects.select_for_update().select_related("project__call__programme").get(pk=report.pk)
     if version_of(current) != version:
         raise Conflict(_("The report changed after you opened it; read it again."))
-    if current.status != type(current).Status.SUBMITTED:
+    if not awaits_review(current):
         raise Conflict(_("The report is not waiting for review."))
     return current
+
+
+def awaits_review(report) -> bool:
+    """Whether a report (interim or final) waits for an official's review, as ``lock_for_review`` requires."""
+    return report.status == type(report).Status.SUBMITTED
+
+
+def can_review_report(actor, report: InterimReport) -> bool:
+    """Whether the report's page offers ``actor`` its review (``accept_report``, ``return_report``): the
+    programme's officials, while the report waits for review."""
+    return awaits_review(report) and permissions.can_manage_projects(actor, report.project.call.programme)
 
 
 def reject_costs(report, rejections) -> list[dict]:

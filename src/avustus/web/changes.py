@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from avustus.accounts import permissions
-from avustus.accounts.permissions import PROJECT_OFFICIALS, has_programme_role
 from avustus.changes import services as changes
 from avustus.changes.decision import preview_html, preview_snapshot, snapshot_sha256
 from avustus.changes.models import ChangeDecision, ChangeRequest
@@ -99,23 +97,22 @@ def project_change(request, reference: str, pk: int):
     """One change request: what was asked, and the step the user may take on it."""
     project = project_for(request.user, reference)
     change = _request_of(project, pk)
-    manages = has_programme_role(request.user, project.call.programme, PROJECT_OFFICIALS)
     decision = ChangeDecision.objects.filter(request=change).first()
     categories = {c.code: c for c in project.call.cost_categories.all()}
     members = {m.position: m for m in project.application.members.select_related("organisation")}
     moves = [{"amount": m["amount"], "source": categories.get(m["from"][0]), "source_member": members.get(m["from"][1]),
               "target": categories.get(m["to"][0]), "target_member": members.get(m["to"][1])} for m in change.moves]
-    can_confirm = (change.status == ChangeRequest.Status.APPROVED
-                   and permissions.can_confirm_change(request.user, project.call.programme, change.decided_by_id))
+    steps = changes.change_steps(request.user, change)
+    can_confirm = "confirm" in steps
     lang = document_language(request.GET.get("lang"))
     # What the second official signs, shown before the tick: the decision rehearsed and rolled back.
     snapshot = preview_snapshot(change, actor=request.user) if can_confirm else None
     shown = mark_safe(preview_html(snapshot, lang)) if snapshot else ""  # noqa: S308 -- the renderer escapes
     return render(request, "web/projects/change.html", {
-        "project": project, "change": change, "decision": decision, "manages": manages, "moves": moves,
-        "is_lead": permissions.is_recipient_lead(request.user, project), "preview": shown, "preview_lang": lang,
+        "project": project, "change": change, "decision": decision, "moves": moves,
+        "preview": shown, "preview_lang": lang,
         "shown": snapshot_sha256(snapshot) if snapshot else "",
-        "can_confirm": can_confirm,
+        "can_confirm": can_confirm, "steps": steps,
         "added": Organisation.objects.filter(pk__in=change.add_partners).order_by("name_fi"),
         "removed": project.application.members.filter(pk__in=change.remove_partners).select_related("organisation"),
     })

@@ -68,7 +68,7 @@ def _project_context(request, project: FundedProject) -> dict:
         "accepted_costs": reports.accepted_costs_to_date(project),
         "is_lead": lead, "in_progress": project.state == FundedProject.State.IN_PROGRESS,
     }
-    context.update(official_context(request, project))
+    context.update(official_context(request, project, context["payment_applications"], context["accounts"]))
     return context
 
 

@@ -62,7 +62,7 @@ def recovery_page(request, reference: str, pk: int):
     recovery = recovery_of(request, reference, pk)
     project = recovery.project
     programme = project.call.programme
-    manages = permissions.has_programme_role(request.user, programme, permissions.PROJECT_OFFICIALS)
+    manages = permissions.can_manage_projects(request.user, programme)
     signer = permissions.can_sign_recovery(request.user, programme)
     summary = []
     if request.method == "POST":

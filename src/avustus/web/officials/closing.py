@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustus.accounts import permissions
-from avustus.accounts.permissions import OFFICIAL_ROLES, PROJECT_OFFICIALS, has_programme_role
+from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
 from avustus.errors import Conflict
 from avustus.payments import payment_file
 from avustus.payments.models import PaymentFile
@@ -37,12 +37,11 @@ def final_review_context(request, project, report: FinalReport | None) -> dict:
     """What the officials' forms on the final report's page need: who may review which part, the version read."""
     programme = project.call.programme
     reads = has_programme_role(request.user, programme, OFFICIAL_ROLES)
-    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
-    waiting = manages and report is not None and report.status == FinalReport.Status.SUBMITTED
+    manages = permissions.can_manage_projects(request.user, programme)
     return {
         "official": reads, "manages": manages,
-        "review_content": waiting and report is not None and report.content_review == FinalReport.Review.PENDING,
-        "review_finances": waiting and report is not None and report.finance_review == FinalReport.Review.PENDING,
+        "review_content": final.can_review_final_report(request.user, report, final.CONTENT),
+        "review_finances": final.can_review_final_report(request.user, report, final.FINANCES),
         "report_version": final.final_report_version(report) if report is not None else "",
         "can_mark": manages and report is not None,
     }
@@ -142,7 +141,7 @@ def project_settlement(request, reference: str):
         if done:
             return redirect("project-settlement", reference)
         values = {"returned_on": request.POST.get("returned_on", ""), "amount": request.POST.get("amount", "")}
-    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
+    manages = permissions.can_manage_projects(request.user, programme)
     preview, digest, not_yet = None, "", ""
     if made is None and manages:
         try:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from avustus.accounts.permissions import (
     OFFICIAL_ROLES,
     PAYMENT_APPROVERS,
-    PROJECT_OFFICIALS,
+    can_manage_projects,
     can_produce_payment_files,
     has_programme_role,
 )
@@ -82,32 +82,32 @@ def audit_samples(request, slug: str):
             return redirect("officials-audit-samples", slug)
     return render(request, "web/officials/audit_samples.html", {
         "call": call, "samples": sampling.audit_samples(call, actor=request.user),
-        "may_draw": has_programme_role(request.user, call.programme, PROJECT_OFFICIALS),
+        "may_draw": can_manage_projects(request.user, call.programme),  # check_draws_audit_sample's question
         "sample_values": values, "error_summary": summary}, status=422 if summary else 200)
 
 
-def official_context(request, project) -> dict:
-    """What an official's forms on the project's page need: who may do what, each payment's version to approve."""
+def official_context(request, project, applications, accounts) -> dict:
+    """What an official's forms on the project's page need: the steps the user may take on each of the
+    project's payment ``applications`` and ``accounts`` (the services' own answers), each payment's version to
+    approve."""
     programme = project.call.programme
-    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
+    manages = can_manage_projects(request.user, programme)
     approves = has_programme_role(request.user, programme, PAYMENT_APPROVERS)
-    versions = {}
-    if approves:
-        versions = {a.pk: payments.payment_version(a) for a in project.payment_applications.filter(
-            status=PaymentApplication.Status.ACCEPTED)}
+    steps = payments.payment_steps(request.user, project, applications) if manages or approves else {}
+    versions = {a.pk: payments.payment_version(a) for a in applications if "approve" in steps.get(a.pk, ())}
     # The settlement's figures once made (everyone who sees the project reads them), its page for officials.
     settlement = getattr(project, "settlement", None) if project.final_report_accepted_on else None
-    return {"manages": manages, "approves": approves, "payment_versions": versions,
+    return {"manages": manages, "approves": approves, "payment_versions": versions, "payment_steps": steps,
+            "account_steps": payments.account_steps(request.user, project, accounts) if manages else {},
             "active_account": payments.active_account(project), "settlement": settlement,
             "official": has_programme_role(request.user, programme, OFFICIAL_ROLES)}
 
 
 def review_context(request, project, report: InterimReport | None) -> dict:
     """The review form of a filed report for the programme's officials, with the version they read."""
-    if report is None or not has_programme_role(request.user, project.call.programme, PROJECT_OFFICIALS):
+    if report is None or not reports.can_review_report(request.user, report):
         return {"can_review": False}
-    return {"can_review": report.status == InterimReport.Status.SUBMITTED,
-            "report_version": reports.report_version(report)}
+    return {"can_review": True, "report_version": reports.report_version(report)}
 
 
 def _report(project, number: int) -> InterimReport:
