@@ -160,8 +160,15 @@ def _cost_cells(project: FundedProject, costs: list[CostInput], errors: dict) ->
 
 
 def report_version(report: InterimReport) -> str:
-    """What an official read when they accept: the report's version and status."""
-    return f"{report.pk}:{report.version}:{report.status}"
+    """What an official read when they accept: the report's version and status, and its documents (the lead may
+    attach one while the report waits for review, which changes what is accepted but not the version)."""
+    return f"{report.pk}:{report.version}:{report.status}:{attachments_seen(report)}"
+
+
+def attachments_seen(report) -> str:
+    """A report's documents (interim or final) as a review's version names them: their ids, which never change
+    (a document is only added, never replaced or removed)."""
+    return ",".join(str(pk) for pk in report.attachments.order_by("pk").values_list("pk", flat=True))
 
 
 def _lock_report(report: InterimReport, version: str) -> InterimReport:

@@ -1,0 +1,85 @@
+"""Attacks on the funded project's routes (stages 4–5) that the authorisation matrix does not ask: an approval of
+something changed after it was read, hostile input that ended in a 500 or in stored nonsense, and irreversible
+steps taken without the box ticked. Each test failed before its fix; a refusal leaves nothing changed.
+"""
+
+import json
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from avustus.accounts import tokens as api_tokens
+from avustus.actors import SYSTEM
+from avustus.audit.models import AuditEntry
+from avustus.errors import Conflict
+from avustus.payments import services as payments
+from avustus.payments.models import BankAccount, PaymentApplication, PaymentFile
+from avustus.reports import attachments as report_attachments
+from avustus.reports import final
+from avustus.reports import services as reports
+from avustus.reports.models import FinalReport, FinalReportAttachment, InterimReport
+from avustus.reports.services import CostInput
+from tests.applications.test_attachments import make_pdf
+from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+ANOTHER_PDF = b"%PDF-1.4\n% toinen\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _with_token(user, lang="en") -> Client:
+    _token, value = api_tokens.create_token(user, actor=SYSTEM)
+    return Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {value}", HTTP_ACCEPT_LANGUAGE=lang)
+
+
+def _first_report(cast) -> InterimReport:
+    return reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
+                                 period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",
+                                 costs=[CostInput("cost-1", 0, "10000.00")])
+
+
+def _final_report(cast) -> FinalReport:
+    return final.submit_final_report(cast.project, actor=cast.lead, effects="Nopeampaa.", ways_of_working="Yhdessä.",
+                                     work_and_results="Rajapinta.", reuse="Avoin lähdekoodi.", outputs=[],
+                                     costs=[CostInput("cost-1", 0, "15000.00")])
+
+
+# --- Stale approvals: a document attached after the official read the report (severity: medium) ---
+
+
+def test_a_report_accepted_as_read_is_refused_once_the_lead_attached_a_document_meanwhile(cast, storage):  # noqa: F811
+    report = _first_report(cast)
+    read = reports.report_version(report)  # the official opens the report: no documents
+    report_attachments.add_report_attachment(report, SimpleUploadedFile("tosite.pdf", make_pdf()), actor=cast.lead)
+    with pytest.raises(Conflict):
+        reports.accept_report(report, actor=cast.official, version=read)
+    report.refresh_from_db()
+    assert report.status == InterimReport.Status.SUBMITTED
+    assert not AuditEntry.objects.filter(action="report.accepted").exists()
+    # Read again, with the document, it is accepted.
+    assert reports.accept_report(report, actor=cast.official,
+                                 version=reports.report_version(report)).status == InterimReport.Status.ACCEPTED
+
+
+def test_the_finances_accepted_as_read_are_refused_once_another_auditors_statement_came(cast, storage):  # noqa: F811
+    report = _final_report(cast)
+    final.add_final_attachment(report, SimpleUploadedFile("lausunto.pdf", make_pdf()), actor=cast.lead,
+                               kind=FinalReportAttachment.Kind.AUDITOR_STATEMENT)
+    read = final.final_report_version(report)  # the official reads the statement
+    # ... and the lead slips in another "statement" before the official clicks accept.
+    final.add_final_attachment(report, SimpleUploadedFile("uusi.pdf", ANOTHER_PDF), actor=cast.lead,
+                               kind=FinalReportAttachment.Kind.AUDITOR_STATEMENT)
+    with pytest.raises(Conflict):
+        final.accept_final_report(report, final.FINANCES, actor=cast.official, version=read)
+    report.refresh_from_db()
+    assert report.finance_review == FinalReport.Review.PENDING
