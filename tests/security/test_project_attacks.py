@@ -83,3 +83,29 @@ def test_the_finances_accepted_as_read_are_refused_once_another_auditors_stateme
         final.accept_final_report(report, final.FINANCES, actor=cast.official, version=read)
     report.refresh_from_db()
     assert report.finance_review == FinalReport.Review.PENDING
+
+
+# --- The NUL character in the API's JSON (severity: medium; a 500 on PostgreSQL, stored on SQLite) ---
+
+
+def test_a_nul_character_in_a_json_body_is_refused_naming_the_field_and_nothing_is_filed(cast):
+    body = {"period_start": "2020-02-26", "period_end": "2020-06-26", "progress": "Etenee.\x00",
+            "objectives_stage": "Alussa.", "costs": [{"category": "cost-1", "member": 0, "amount_vat_free": "1.00"}]}
+    response = _with_token(cast.lead, lang="fi").post(f"/api/v1/projects/{cast.project.reference}/reports/1",
+                                                      json.dumps(body), content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"path": "progress", "message": "Tekstissä on ohjausmerkki (NUL), jota ei voi tallentaa; poista se."}]
+    assert not InterimReport.objects.filter(project=cast.project).exists()
+    # Deep in a list too, and in a key.
+    moves = {"kind": "budget", "reasons": "Siirto.", "moves": [{"source_category": "cost-1", "source_member": 0,
+                                                                "target_category": "cost-\x002", "target_member": 0,
+                                                                "amount": "1.00"}]}
+    response = _with_token(cast.lead).post(f"/api/v1/projects/{cast.project.reference}/changes", json.dumps(moves),
+                                           content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["path"] == "moves.0.target_category"
+    response = _with_token(cast.lead).post(f"/api/v1/projects/{cast.project.reference}/account",
+                                           json.dumps({"iban": "FI21 1234 5600 0007 85", "holder": "K", "\x00": 1}),
+                                           content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["path"] == ""
+    assert not cast.project.change_requests.exists() and not BankAccount.objects.filter(project=cast.project).exists()
