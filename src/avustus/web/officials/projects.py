@@ -33,7 +33,7 @@ from avustus.projects.services import project_for
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from avustus.settlement import sampling
-from avustus.web.feedback import confirm, error_summary, errors_of, flash
+from avustus.web.feedback import confirm, error_summary, errors_of, flash, form_number
 from avustus.web.officials.common import log_list, official_call
 from avustus.web.paging import Key, keyset_page
 
@@ -217,14 +217,15 @@ def change_schedule(request, reference: str):
             project_services.allow_extra_instalment(project, reason=reason, actor=request.user)
             messages.success(request, _("One more instalment is allowed."))
         else:
-            kind, _sep, number = request.POST.get("entry", "").partition(":")
-            if kind not in ScheduleEntry.Kind.values or not number.isdigit():
+            kind, _sep, typed = request.POST.get("entry", "").partition(":")
+            number = form_number(typed)
+            if kind not in ScheduleEntry.Kind.values or number is None:
                 raise ValidationError({"entry": [_("Choose the report whose date changes.")]})
             try:
                 due_on = date.fromisoformat(request.POST.get("due_on", "").strip())
             except ValueError:
                 raise ValidationError({"due_on": [_("Give the date as YYYY-MM-DD.")]}) from None
-            project_services.set_due_date(project, kind, int(number), due_on, reason=reason, actor=request.user)
+            project_services.set_due_date(project, kind, number, due_on, reason=reason, actor=request.user)
             messages.success(request, _("The report's due date was changed."))
     except (Conflict, ValidationError) as exc:
         flash(request, exc)
