@@ -15,7 +15,7 @@ from avustus.accounts import tokens as api_tokens
 from avustus.actors import SYSTEM
 from avustus.audit.models import AuditEntry
 from avustus.errors import Conflict
-from avustus.payments.models import BankAccount
+from avustus.payments.models import BankAccount, PaymentFile
 from avustus.reports import attachments as report_attachments
 from avustus.reports import final
 from avustus.reports import services as reports
@@ -149,3 +149,52 @@ def test_digits_that_are_not_numbers_are_refused_on_the_forms_not_a_500(cast):
     history = official.get(reverse("application-history", args=[ref]), {"upto": SUPERSCRIPT})
     assert history.status_code == 200
     assert not AuditEntry.objects.filter(action__in=("project.due_date_set", "changes.withdrawn")).exists()
+
+
+# --- Dates out of any grant's years (severity: low; a 500 for a payment file's day, stored nonsense elsewhere) ---
+
+
+def test_a_payment_file_for_a_day_out_of_range_or_to_come_is_refused_not_a_500(cast):
+    official = Client(raise_request_exception=False)
+    official.force_login(cast.official)
+    for kind in ("payments", "receivables"):
+        for day in ("0001-01-01", "9999-12-31", "2099-12-31"):
+            response = official.post(reverse("officials-payment-files"), {"kind": kind, "day": day, "confirm": "yes"})
+            assert response.status_code == 422, (kind, day)
+    assert not PaymentFile.objects.exists()
+
+
+def test_a_reports_period_a_due_date_and_a_new_end_out_of_range_are_refused(cast):
+    ref = cast.project.reference
+    report = {"period_start": "0001-01-01", "period_end": "9999-12-31", "progress": "Etenee.",
+              "objectives_stage": "Alussa.", "costs": [{"category": "cost-1", "member": 0, "amount_vat_free": "1.00"}]}
+    response = _with_token(cast.lead).post(f"/api/v1/projects/{ref}/reports/1", json.dumps(report),
+                                           content_type="application/json")
+    assert response.status_code == 422
+    assert {e["path"] for e in response.json()["errors"]} == {"period_start", "period_end"}
+    assert not InterimReport.objects.filter(project=cast.project).exists()
+    # A call that sets no end to the appropriation's use: nothing else stops the year 9999.
+    cast.project.call.appropriation_usable_until = None
+    cast.project.call.save(update_fields=["appropriation_usable_until"])
+    extension = {"kind": "extension", "reasons": "Viivästys.", "new_end": "9999-12-31"}
+    response = _with_token(cast.lead).post(f"/api/v1/projects/{ref}/changes", json.dumps(extension),
+                                           content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["path"] == "new_end"
+    assert not cast.project.change_requests.exists()
+    official = _signed_in(cast.official)
+    entry = cast.project.schedule.get(kind="interim", number=1)
+    official.post(reverse("project-schedule", args=[ref]), {"action": "due", "entry": "interim:1",
+                                                            "due_on": "9999-12-31", "reason": "Sovittu."})
+    assert cast.project.schedule.get(pk=entry.pk).due_on == entry.due_on
+
+
+# --- An account holder longer than its column (severity: low; a 500 on PostgreSQL, which refuses it) ---
+
+
+def test_an_account_holder_longer_than_the_column_is_refused_naming_the_field(cast):
+    body = {"iban": "FI21 1234 5600 0007 85", "holder": "K" * 201}
+    response = _with_token(cast.lead).post(f"/api/v1/projects/{cast.project.reference}/account", json.dumps(body),
+                                           content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"path": "holder", "message": "At most 200 characters."}]
+    assert not BankAccount.objects.filter(project=cast.project).exists()

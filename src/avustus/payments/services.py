@@ -23,7 +23,7 @@ from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid
 from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.projects.models import FundedProject
-from avustus.projects.services import lock_project
+from avustus.projects.services import check_day, lock_project
 from avustus.reports.services import accepted_costs_to_date
 from avustus.rules import changes as change_rules
 from avustus.rules import iban as iban_rules
@@ -40,6 +40,9 @@ IBAN_MESSAGES = {
     iban_rules.IbanError.CHECKSUM: gettext_lazy("The IBAN's check digits do not match: check the number for a typing "
                                                 "error."),
 }
+
+
+HOLDER_LENGTH: int = BankAccount._meta.get_field("holder").max_length or 0  # the column's length, 200
 
 
 def _iban_message(kind: str) -> str:
@@ -70,6 +73,8 @@ def register_account(project: FundedProject, iban: str, holder: str, *, actor) -
         raise Invalid({"iban": [_iban_message(exc.kind)]}) from exc
     if not holder.strip():
         raise Invalid({"holder": [_("Give the account holder's name.")]})
+    if len(holder.strip()) > HOLDER_LENGTH:  # PostgreSQL refuses a longer one as it is written: a 500
+        raise Invalid({"holder": [_("At most %(n)s characters.") % {"n": HOLDER_LENGTH}]})
     with transaction.atomic():
         locked = lock_project(project)
         if locked.bank_accounts.filter(status=BankAccount.Status.PENDING).exists():
@@ -285,6 +290,7 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
                                        _("Only the programme's officials record payments."))
     if paid_on > timezone.localdate():  # the interest on a return and section 29's ten years run from this day
         raise Invalid({"paid_on": [_("The date is in the future; check it.")]})
+    check_day("paid_on", paid_on)
     with transaction.atomic():
         project, current = _lock_application(application)
         if current.status == PaymentApplication.Status.PAID:
