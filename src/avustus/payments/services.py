@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from avustus import events
 from avustus.accounts import permissions
+from avustus.accounts.tokens import require_in_person
 from avustus.actors import user_of
 from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid
@@ -64,9 +65,14 @@ def payable(project: FundedProject) -> Decimal:
 # --- the account ---
 
 def register_account(project: FundedProject, iban: str, holder: str, *, actor) -> BankAccount:
-    """The lead (or an official on the lead's written notice) registers the account to pay; it awaits confirmation."""
+    """The lead (or an official on the lead's written notice) registers the account to pay; it awaits confirmation.
+
+    An official registers it in person: the account is where the grant is paid, and the API (where the lead's
+    scripts register it) is no way for an official's token to name one."""
     permissions.check_registers_account(actor, project, _("Only the lead or the programme's officials register "
                                                           "the project's account."))
+    if not permissions.can_act_for_lead(actor, project):
+        require_in_person(actor)
     try:
         number = iban_rules.validate(iban)
     except iban_rules.IbanError as exc:
@@ -99,6 +105,7 @@ def confirm_account(account: BankAccount, *, actor, note: str) -> BankAccount:
             actor, project.call.programme, [current.registered_by_id, current.first_confirmed_by_id],
             _("An account is confirmed by an official of the programme who did not register it or confirm it "
               "already."))
+        require_in_person(actor)
         if not note.strip():
             raise Invalid({"note": [_("Say how the account was confirmed to be the recipient's.")]})
         current.confirmation_note = "\n".join(filter(None, [current.confirmation_note, note.strip()]))
@@ -264,6 +271,7 @@ def approve_payment(application: PaymentApplication, *, actor, version: str) -> 
         permissions.check_approves_payment(actor, project.call.programme, current.accepted_by_id,
                                            _("A payment is approved by a second person of the programme, not the "
                                              "official who accepted it."))
+        require_in_person(actor)
         if current.status != PaymentApplication.Status.ACCEPTED:
             raise Conflict(_("The payment application is not waiting for approval."))
         if payment_version(current) != version:
@@ -288,6 +296,7 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
     project = application.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials record payments."))
+    require_in_person(actor)
     if paid_on > timezone.localdate():  # the interest on a return and section 29's ten years run from this day
         raise Invalid({"paid_on": [_("The date is in the future; check it.")]})
     check_day("paid_on", paid_on)
