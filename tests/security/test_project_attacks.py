@@ -14,7 +14,8 @@ from django.urls import reverse
 from avustus.accounts import tokens as api_tokens
 from avustus.actors import SYSTEM
 from avustus.audit.models import AuditEntry
-from avustus.errors import Conflict
+from avustus.errors import Conflict, NotAllowed
+from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentFile
 from avustus.reports import attachments as report_attachments
 from avustus.reports import final
@@ -198,3 +199,54 @@ def test_an_account_holder_longer_than_the_column_is_refused_naming_the_field(ca
     assert response.status_code == 422
     assert response.json()["errors"] == [{"path": "holder", "message": "At most 200 characters."}]
     assert not BankAccount.objects.filter(project=cast.project).exists()
+
+
+# --- An official's API token naming the account a grant is paid to (severity: medium) ---
+
+
+def test_an_officials_token_does_not_register_the_account_the_grant_is_paid_to(cast):
+    body = json.dumps({"iban": "FI21 1234 5600 0007 85", "holder": "Kankaanpää"})
+    url = f"/api/v1/projects/{cast.project.reference}/account"
+    response = _with_token(cast.official).post(url, body, content_type="application/json")
+    assert response.status_code == 403
+    assert not BankAccount.objects.filter(project=cast.project).exists()
+    # The lead's script registers it; the official confirms it in person (a token would be refused there too).
+    assert _with_token(cast.lead).post(url, body, content_type="application/json").status_code == 201
+    account = BankAccount.objects.get(project=cast.project)
+    _token, value = api_tokens.create_token(cast.official, actor=SYSTEM)
+    through_token = api_tokens.authenticate(value).user
+    with pytest.raises(NotAllowed):
+        payments.confirm_account(account, actor=through_token, note="Soitettu.")
+    assert payments.confirm_account(account, actor=cast.official, note="Soitettu.").status == BankAccount.Status.ACTIVE
+
+
+# --- Irreversible steps without the box ticked (severity: low) ---
+
+
+def test_recording_a_payment_or_a_recoverys_return_needs_the_box_ticked(cast):
+    from tests.security.test_project_matrix import _recoveries
+
+    project, ref = cast.project, cast.project.reference
+    account = payments.register_account(project, "FI21 1234 5600 0007 85", "Kankaanpää", actor=cast.lead)
+    payments.confirm_account(account, actor=cast.official, note="Soitettu.")
+    report = _first_report(cast)
+    reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
+    application = payments.accept_payment_application(payments.apply_for_payment(project, actor=cast.lead),
+                                                      actor=cast.official)
+    application = payments.approve_payment(application, actor=cast.second_official,
+                                           version=payments.payment_version(application))
+    official = _signed_in(cast.official)
+    url = reverse("handle-payment", args=[ref, application.pk])
+    official.post(url, {"action": "paid", "paid_on": "2020-07-15"})
+    application.refresh_from_db()
+    assert application.status == "approved" and application.paid_on is None
+    official.post(url, {"action": "paid", "paid_on": "2020-07-15", "confirm": "yes"})
+    application.refresh_from_db()
+    assert application.status == "paid"
+
+    _hearing, decided = _recoveries(project, cast.official, cast.second_official)
+    url = reverse("recovery-return", args=[ref, decided.pk])
+    official.post(url, {"returned_on": "2021-06-01", "amount": "1,00"})
+    assert not decided.returns.exists()
+    official.post(url, {"returned_on": "2021-06-01", "amount": "1,00", "confirm": "yes"})
+    assert decided.returns.count() == 1

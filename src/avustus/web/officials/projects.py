@@ -195,6 +195,7 @@ def handle_payment(request, reference: str, pk: int):
             payments.approve_payment(application, actor=request.user, version=request.POST.get("version", ""))
             messages.success(request, _("The payment was approved."))
         elif action == "paid":
+            confirm(request)  # the payment is then paid for good: the project may close on it
             payments.record_payment(application, actor=request.user,
                                     paid_on=_paid_on(request.POST.get("paid_on", "")))
             messages.success(request, _("The payment date was recorded."))

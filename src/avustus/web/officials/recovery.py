@@ -116,6 +116,7 @@ def withdraw_recovery(request, reference: str, pk: int):
 def recovery_return(request, reference: str, pk: int):
     recovery = _official_recovery(request, reference, pk)
     try:
+        confirm(request)  # a return and its interest stay recorded, as the settlement's do
         service.record_recovery_return(recovery, actor=request.user, amount=request.POST.get("amount", ""),
                                        returned_on=_parse_date(request.POST.get("returned_on", ""), "returned_on"))
         messages.success(request, _("The return was recorded with its interest."))
