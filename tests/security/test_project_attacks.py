@@ -250,3 +250,34 @@ def test_recording_a_payment_or_a_recoverys_return_needs_the_box_ticked(cast):
     assert not decided.returns.exists()
     official.post(url, {"returned_on": "2021-06-01", "amount": "1,00", "confirm": "yes"})
     assert decided.returns.count() == 1
+
+
+# --- Pinned (no finding): a session's API writes need the CSRF token; a lead whose role ended acts no more ---
+
+
+def test_the_project_apis_writes_by_session_need_the_csrf_token(cast):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(cast.lead)
+    ref = cast.project.reference
+    for path, body in ((f"/api/v1/projects/{ref}/account", {"iban": "FI21 1234 5600 0007 85", "holder": "K"}),
+                       (f"/api/v1/projects/{ref}/changes", {"kind": "extension", "reasons": "R.",
+                                                            "new_end": "2021-12-15"}),
+                       (f"/api/v1/projects/{ref}/outputs", {"kind": "document", "title": "Ohje"})):
+        assert browser.post(path, json.dumps(body), content_type="application/json").status_code == 403, path
+    assert not BankAccount.objects.filter(project=cast.project).exists()
+    assert not cast.project.change_requests.exists() and not cast.project.outputs.exists()
+
+
+def test_a_lead_whose_role_ended_acts_no_more_by_session_or_token(cast):
+    from avustus.accounts.models import RoleGrant
+    from avustus.accounts.services import revoke_role
+
+    browser = _signed_in(cast.lead)
+    script = _with_token(cast.lead)
+    revoke_role(RoleGrant.objects.get(user=cast.lead, role="applicant"), actor=SYSTEM)
+    ref = cast.project.reference
+    body = {"iban": "FI21 1234 5600 0007 85", "holder": "Kankaanpää"}
+    assert browser.post(reverse("project-account", args=[ref]), body).status_code == 404
+    assert script.post(f"/api/v1/projects/{ref}/account", json.dumps(body),
+                       content_type="application/json").status_code == 404
+    assert not BankAccount.objects.filter(project=cast.project).exists()
