@@ -26,7 +26,7 @@ from avustus.audit.chain import record
 from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevision
 from avustus.errors import Conflict, Invalid
 from avustus.projects.models import ApprovedBudgetLine, FundedProject, ScheduleEntry
-from avustus.projects.services import lock_project
+from avustus.projects.services import check_day, lock_project
 from avustus.registry.models import Organisation
 from avustus.reports.models import InterimReport, ReportedCost
 from avustus.rules import changes as rules
@@ -194,6 +194,7 @@ def _validate(project: FundedProject, request: ChangeRequest) -> None:
     if request.kind == ChangeRequest.Kind.EXTENSION:
         if request.new_end is None:
             raise Invalid({"new_end": [_("Give the new end date of implementation.")]})
+        check_day("new_end", request.new_end)
         code = rules.extension_refusal(project.implementation_end, request.new_end,
                                        project.call.appropriation_usable_until)
         if code is not None:

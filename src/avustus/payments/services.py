@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy
 
 from avustus import events
 from avustus.accounts import permissions
+from avustus.accounts.tokens import require_in_person
 from avustus.actors import user_of
 from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid
 from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.projects.models import FundedProject
-from avustus.projects.services import lock_project
+from avustus.projects.services import check_day, lock_project
 from avustus.reports.services import accepted_costs_to_date
 from avustus.rules import changes as change_rules
 from avustus.rules import iban as iban_rules
@@ -40,6 +41,9 @@ IBAN_MESSAGES = {
     iban_rules.IbanError.CHECKSUM: gettext_lazy("The IBAN's check digits do not match: check the number for a typing "
                                                 "error."),
 }
+
+
+HOLDER_LENGTH: int = BankAccount._meta.get_field("holder").max_length or 0  # the column's length, 200
 
 
 def _iban_message(kind: str) -> str:
@@ -61,15 +65,22 @@ def payable(project: FundedProject) -> Decimal:
 # --- the account ---
 
 def register_account(project: FundedProject, iban: str, holder: str, *, actor) -> BankAccount:
-    """The lead (or an official on the lead's written notice) registers the account to pay; it awaits confirmation."""
+    """The lead (or an official on the lead's written notice) registers the account to pay; it awaits confirmation.
+
+    An official registers it in person: the account is where the grant is paid, and the API (where the lead's
+    scripts register it) is no way for an official's token to name one."""
     permissions.check_registers_account(actor, project, _("Only the lead or the programme's officials register "
                                                           "the project's account."))
+    if not permissions.can_act_for_lead(actor, project):
+        require_in_person(actor)
     try:
         number = iban_rules.validate(iban)
     except iban_rules.IbanError as exc:
         raise Invalid({"iban": [_iban_message(exc.kind)]}) from exc
     if not holder.strip():
         raise Invalid({"holder": [_("Give the account holder's name.")]})
+    if len(holder.strip()) > HOLDER_LENGTH:  # PostgreSQL refuses a longer one as it is written: a 500
+        raise Invalid({"holder": [_("At most %(n)s characters.") % {"n": HOLDER_LENGTH}]})
     with transaction.atomic():
         locked = lock_project(project)
         if locked.bank_accounts.filter(status=BankAccount.Status.PENDING).exists():
@@ -118,6 +129,7 @@ def confirm_account(account: BankAccount, *, actor, note: str) -> BankAccount:
             actor, project.call.programme, account_confirmers_excluded(current),
             _("An account is confirmed by an official of the programme who did not register it or confirm it "
               "already."))
+        require_in_person(actor)
         if not note.strip():
             raise Invalid({"note": [_("Say how the account was confirmed to be the recipient's.")]})
         current.confirmation_note = "\n".join(filter(None, [current.confirmation_note, note.strip()]))
@@ -317,6 +329,7 @@ def approve_payment(application: PaymentApplication, *, actor, version: str) -> 
         permissions.check_approves_payment(actor, project.call.programme, current.accepted_by_id,
                                            _("A payment is approved by a second person of the programme, not the "
                                              "official who accepted it."))
+        require_in_person(actor)
         if current.status not in STEP_FROM["approve"]:
             raise Conflict(_("The payment application is not waiting for approval."))
         if payment_version(current) != version:
@@ -341,8 +354,10 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
     project = application.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials record payments."))
+    require_in_person(actor)
     if paid_on > timezone.localdate():  # the interest on a return and section 29's ten years run from this day
         raise Invalid({"paid_on": [_("The date is in the future; check it.")]})
+    check_day("paid_on", paid_on)
     with transaction.atomic():
         project, current = _lock_application(application)
         if current.status == PaymentApplication.Status.PAID:

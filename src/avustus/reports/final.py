@@ -32,6 +32,7 @@ from avustus.reports.services import (
     Rejection,
     _cost_cells,
     _today,
+    attachments_seen,
     audited_costs,
     awaits_review,
     eligible_total,
@@ -137,8 +138,10 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
 
 
 def final_report_version(report: FinalReport) -> str:
-    """What a reviewer read: the report's version, status and both reviews."""
-    return f"{report.pk}:{report.version}:{report.status}:{report.content_review}:{report.finance_review}"
+    """What a reviewer read: the report's version, status and both reviews, and its documents (the auditor's
+    statement among them, which the lead may attach while the report waits for review)."""
+    return (f"{report.pk}:{report.version}:{report.status}:{report.content_review}:{report.finance_review}:"
+            f"{attachments_seen(report)}")
 
 
 def _lock(report: FinalReport, version: str) -> FinalReport:

@@ -17,6 +17,7 @@ from avustus.payments.models import PaymentFile
 from avustus.payments.payment_file import (
     RECEIVABLE_PREFIX,
     RECOVERY_PREFIX,
+    check_file_day,
     day_bounds,
     decimal_comma,
     decision_column,
@@ -68,6 +69,7 @@ def produce_receivables_file(day: date, *, actor) -> PaymentFile | None:
     """The settlements approved on ``day`` with an amount to return and the recovery decisions signed on ``day``,
     not yet in any file; None when there are none."""
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
+    check_file_day(day)
     start, end = day_bounds(day)
     with transaction.atomic():
         due = list(Settlement.objects.select_for_update()

@@ -22,11 +22,11 @@ from avustus.projects.models import FundedProject
 from avustus.projects.services import project_for
 from avustus.registry.languages import document_language
 from avustus.registry.models import Organisation
-from avustus.web.feedback import error_summary, errors_of, parse_date, refusals_flashed
+from avustus.web.feedback import error_summary, errors_of, form_number, parse_date, refusals_flashed
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.strip().isdigit()]
+    return [n for n in (form_number(v.strip()) for v in values) if n is not None]
 
 
 def _submit(request, project: FundedProject):
@@ -36,9 +36,10 @@ def _submit(request, project: FundedProject):
     moves = []
     if kind == "budget":
         source, target = post.get("source", ":").partition(":"), post.get("target", ":").partition(":")
-        if not (source[2].isdigit() and target[2].isdigit()):
+        source_member, target_member = form_number(source[2]), form_number(target[2])
+        if source_member is None or target_member is None:
             raise ValidationError({"moves.0": [_("Choose the cost categories and members to move between.")]})
-        moves = [changes.MoveInput(source[0], int(source[2]), target[0], int(target[2]), post.get("amount", ""))]
+        moves = [changes.MoveInput(source[0], source_member, target[0], target_member, post.get("amount", ""))]
     return changes.submit_request(project, actor=request.user, kind=kind, reasons=post.get("reasons", ""),
                                   new_end=new_end, moves=moves, add_partners=_ids(post.getlist("add_partners")),
                                   remove_partners=_ids(post.getlist("remove_partners")))
@@ -125,23 +126,23 @@ def decide_change(request, reference: str, pk: int):
     project = project_for(request.user, reference)
     change = _request_of(project, pk)
     action = request.POST.get("action", "")
-    version = request.POST.get("version", "")
+    version = form_number(request.POST.get("version", ""))
     with refusals_flashed(request):
-        if not version.isdigit():
+        if version is None:
             raise Conflict(_("The change request changed after you opened it; read it again."))
         if action == "withdraw":
-            changes.withdraw_request(change, actor=request.user, version=int(version))
+            changes.withdraw_request(change, actor=request.user, version=version)
             messages.success(request, _("The change request was withdrawn."))
         elif action == "approve":
-            changes.approve_request(change, actor=request.user, version=int(version),
+            changes.approve_request(change, actor=request.user, version=version,
                                     reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The change was approved; a second official confirms the amending decision."))
         elif action == "reject":
-            changes.reject_request(change, actor=request.user, version=int(version),
+            changes.reject_request(change, actor=request.user, version=version,
                                    reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The change request was rejected."))
         elif action == "confirm":
-            changes.confirm_request(change, actor=request.user, version=int(version),
+            changes.confirm_request(change, actor=request.user, version=version,
                                     confirmed=request.POST.get("confirm") == "yes",
                                     shown=request.POST.get("shown", ""))
             messages.success(request, _("The amending decision was signed and the recipient notified."))

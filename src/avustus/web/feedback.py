@@ -33,6 +33,16 @@ def parse_date(value: str, field: str) -> date:
         raise ValidationError({field: [_("Give the date as YYYY-MM-DD.")]}) from None
 
 
+def form_number(value, *, digits: int = 18) -> int | None:
+    """A whole number typed in a form or a query string (ASCII digits, at most ``digits`` of them), or None.
+
+    ``str.isdigit`` alone lets through what ``int`` refuses (a 500): '²' and '①' are digits to it, and a number
+    of more than 4300 digits is refused by ``int``; 18 digits still fit any primary key or version column."""
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > digits:
+        return None
+    return int(value)
+
+
 def confirm(request) -> None:
     """Irreversible steps need the box ticked: the form's ``required`` is a courtesy, this is the check."""
     if request.POST.get("confirm") != "yes":

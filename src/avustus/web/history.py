@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from avustus.applications.reads import read_history
 from avustus.messaging.selectors import messages_about
+from avustus.web.feedback import form_number
 from avustus.web.labels import ACTIONS, CHECK_LABELS, FIELDS, FLAG_LABELS, READS, VALUES, message_rows
 
 PAGE_SIZE = 25
@@ -93,8 +94,9 @@ def application_history(request, reference: str):
     # Pages stay put while the history grows (each page view itself adds an entry): the pages of one
     # browsing show the entries up to the newest one when it began.
     upto = request.GET.get("upto", "")
-    if upto.isdigit() and len(upto) < 19:
-        entries = entries.filter(id__lte=int(upto))
+    newest = form_number(upto)
+    if newest is not None:
+        entries = entries.filter(id__lte=newest)
     else:
         upto = str(read.id) if read is not None else ""
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))

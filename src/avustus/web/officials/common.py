@@ -11,7 +11,7 @@ from avustus.audit.chain import record_list_read
 from avustus.calls.models import Call
 from avustus.decisions.models import Decision
 from avustus.evaluation import ranking
-from avustus.web.feedback import parse_date
+from avustus.web.feedback import form_number, parse_date
 from avustus.web.paging import base_query
 
 PAGE_SIZE = 50
@@ -50,7 +50,7 @@ def _collective():
 
 def form_pk(value) -> int:
     """A primary key from a form; anything that is not one finds nothing (0) instead of failing."""
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 18 else 0
+    return form_number(value) or 0
 
 
 def form_date(value: str) -> date | None:

@@ -31,7 +31,7 @@ from avustus.projects.services import project_for
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from avustus.settlement import sampling
-from avustus.web.feedback import confirm, error_summary, errors_of, parse_date, refusals_flashed
+from avustus.web.feedback import confirm, error_summary, errors_of, form_number, parse_date, refusals_flashed
 from avustus.web.officials.common import log_list, official_call
 from avustus.web.paging import Key, keyset_page
 
@@ -182,6 +182,7 @@ def handle_payment(request, reference: str, pk: int):
             payments.approve_payment(application, actor=request.user, version=request.POST.get("version", ""))
             messages.success(request, _("The payment was approved."))
         elif action == "paid":
+            confirm(request)  # the payment is then paid for good: the project may close on it
             payments.record_payment(application, actor=request.user,
                                     paid_on=parse_date(request.POST.get("paid_on", ""), "paid_on"))
             messages.success(request, _("The payment date was recorded."))
@@ -202,10 +203,11 @@ def change_schedule(request, reference: str):
             project_services.allow_extra_instalment(project, reason=reason, actor=request.user)
             messages.success(request, _("One more instalment is allowed."))
         else:
-            kind, _sep, number = request.POST.get("entry", "").partition(":")
-            if kind not in ScheduleEntry.Kind.values or not number.isdigit():
+            kind, _sep, typed = request.POST.get("entry", "").partition(":")
+            number = form_number(typed)
+            if kind not in ScheduleEntry.Kind.values or number is None:
                 raise ValidationError({"entry": [_("Choose the report whose date changes.")]})
             due_on = parse_date(request.POST.get("due_on", ""), "due_on")
-            project_services.set_due_date(project, kind, int(number), due_on, reason=reason, actor=request.user)
+            project_services.set_due_date(project, kind, number, due_on, reason=reason, actor=request.user)
             messages.success(request, _("The report's due date was changed."))
     return redirect("project", reference)

@@ -18,7 +18,7 @@ from avustus.payments.services import paid_total
 from avustus.projects.services import project_for
 from avustus.rules.recovery import GROUNDS
 from avustus.settlement import recovery as service
-from avustus.web.feedback import confirm, error_summary, errors_of, parse_date, refusals_flashed
+from avustus.web.feedback import confirm, error_summary, errors_of, form_number, parse_date, refusals_flashed
 from avustus.web.recovery import recovery_of
 
 FIELDS = ("ground", "amount", "reasons", "known_on", "deadline")
@@ -43,11 +43,11 @@ def start_recovery(request, reference: str):
     summary = []
     if request.method == "POST":
         try:
-            section, _sep, subsection = values["ground"].partition(":")
-            if not (section.isdigit() and subsection.isdigit()):
+            section, _sep, subsection = (form_number(part) for part in values["ground"].partition(":"))
+            if section is None or subsection is None:
                 raise ValidationError({"ground": [_("Choose the ground: a subsection of section 21 or 22.")]})
             recovery = service.start_recovery(
-                project, actor=request.user, section=int(section), subsection=int(subsection),
+                project, actor=request.user, section=section, subsection=subsection,
                 amount=values["amount"], reasons=values["reasons"],
                 known_on=parse_date(values["known_on"], "known_on"),
                 deadline=parse_date(values["deadline"], "deadline"))
@@ -111,6 +111,7 @@ def withdraw_recovery(request, reference: str, pk: int):
 def recovery_return(request, reference: str, pk: int):
     recovery = _official_recovery(request, reference, pk)
     with refusals_flashed(request):
+        confirm(request)  # a return and its interest stay recorded, as the settlement's do
         service.record_recovery_return(recovery, actor=request.user, amount=request.POST.get("amount", ""),
                                        returned_on=parse_date(request.POST.get("returned_on", ""), "returned_on"))
         messages.success(request, _("The return was recorded with its interest."))
