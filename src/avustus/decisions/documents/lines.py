@@ -44,10 +44,12 @@ MARGIN = 1.0
 _NO_BREAK_BEFORE = frozenset(")],.:;!?/")
 # What may stand on either side of a space for the space to be a plain break opportunity (LB18), and
 # pairs inside a word where the rules never break (LB13, LB14, LB19, LB24, LB25, LB28-LB30).
-_PUNCTUATION_AFTER = frozenset(")],.:;!?/%'\"\u2019\u201d-\u2010\u2013")  # may end a word
-_PUNCTUATION_BEFORE = frozenset("([§€$#&+*'\"\u2019\u201c")  # may start a word
+_PUNCTUATION_AFTER = frozenset(")],.:;!?/%§'\"\u2019\u201d-\u2010\u2013")  # may end a word
+_PUNCTUATION_BEFORE = frozenset("([§€$#&+*%'\"\u2019\u201c\u201d")  # may start a word
+# Final quotes: no break before one that stands alone (UAX #14 LB15b), as in "sana ” toinen".
+_FINAL_QUOTES = frozenset("\u2019\u201d")
 _NEVER_BREAK_BEFORE = frozenset(")],.:;!?/%'\"\u2019\u201d")  # inside a word, after any understood character
-_NEVER_BREAK_AFTER = frozenset("([§€$#&+*'\"\u2019\u201c")  # inside a word, before any understood character
+_NEVER_BREAK_AFTER = frozenset("([§€$#&+*'\"\u2019\u201c\u201d")  # inside a word, before any understood character
 _INFIX = frozenset(".,:;")  # "a.b" and "1.5" hold, "a.5" may break
 _LATIN_END = 0x250  # letters beyond Latin Extended-B may follow other rules (dictionaries, combining marks)
 
@@ -122,8 +124,11 @@ def _holds(left: str, right: str, before: str) -> bool:
         return True
     if right in _NEVER_BREAK_BEFORE or left in _NEVER_BREAK_AFTER:
         return True
-    if left in _INFIX:  # LB29 (infix before a letter) and LB25 (within a number)
-        return unicodedata.category(right)[0] == "L" or (right.isdigit() and before[-2:-1].isdigit())
+    within_number = right.isdigit() and before[-2:-1].isdigit()  # LB25: "28.70.05", "1/2"
+    if left in _INFIX:  # and LB29: an infix before a letter
+        return within_number or unicodedata.category(right)[0] == "L"
+    if left == "/":
+        return within_number
     return left in ")]%" and _letter(right)  # LB30, LB24
 
 
@@ -143,6 +148,8 @@ def _word(word: str) -> int:
     before = _BREAKS_BEFORE if (_letter(first) or first in _PUNCTUATION_BEFORE) else 0
     if first in _NO_BREAK_BEFORE:
         before = _HOLDS_BEFORE
+    elif word in _FINAL_QUOTES:
+        before = 0
     if _PLAIN_WORD.fullmatch(word):
         return _UNDERSTOOD | before
     if not (_letter(first) or first in _PUNCTUATION_BEFORE or first in _PUNCTUATION_AFTER):
@@ -175,6 +182,9 @@ def _opportunities(cell: str, words: Sequence[str]) -> list[int] | None:
         left, after = word[-1], _word(words[index + 1])
         if not (_letter(left) or left in _PUNCTUATION_AFTER):
             return None
+        if kept and any(a == position for a, _ in kept):
+            ends.append(index)  # a box after a space (LB18)
+            continue
         if after & _HOLDS_BEFORE:
             continue
         if not after & _BREAKS_BEFORE:
@@ -218,6 +228,10 @@ def _cell_lines(cell: str, width: float, widths: Widths) -> int | None:
     # opportunity while it fits; when it does not, end the line at the last that did.
     lines, first, fitted = 0, 0, None
     for end in ends:
+        if end == ends[-1] and fitted is None and start[end] + wide[end] - start[first] < width + MARGIN:
+            # The rest of the cell is its last line, whether it fits or not (an amount as wide as its
+            # column, no matter the rounding); only a word wider than the column is left to Typst.
+            return lines + 1
         fit = fits(first, end)
         if fit is None:
             return None
