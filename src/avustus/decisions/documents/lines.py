@@ -20,6 +20,8 @@ understands, and answers ``None`` (measure it, Typst) for anything else:
   not understood;
 * a word with a hyphen is kept whole by the renderer's ``keep-hyphens`` (a box), so its spaces are no
   break opportunities;
+* a cell narrower than its column is one line whatever it holds (first-fit breaking never breaks a text
+  that fits), unless it holds a character that always ends a line;
 * a line whose width is within :data:`MARGIN` of the column's is not decided: the sum of the measured
   widths is exact for kerning between pairs, not for the few effects beyond them (a three-letter
   ligature, the kerning lost at a box's edge), and those are far below the margin.
@@ -32,6 +34,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
+from itertools import chain
 
 __all__ = ["MARGIN", "Widths", "row_lines"]
 
@@ -53,6 +56,9 @@ _NEVER_BREAK_AFTER = frozenset("([§€$#&+*'\"\u2019\u201c\u201d")  # inside a 
 _INFIX = frozenset(".,:;")  # "a.b" and "1.5" hold, "a.5" may break
 _LATIN_END = 0x250  # letters beyond Latin Extended-B may follow other rules (dictionaries, combining marks)
 
+# Characters that end a line wherever they stand (UAX #14 BK, CR, LF, NL).
+_MANDATORY = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]")
+
 # keep-hyphens in pdf.py: each match is one box, a line is never broken inside it.
 _KEPT = re.compile(r"\S*[-\u2010\u2013](\s\S+|\S+)")
 
@@ -68,44 +74,41 @@ class Widths:
 
     def __init__(self) -> None:
         self._width: dict[str, float] = {}
+        self._advance: dict[str, float] = {}
         self._plain: set[str] = set()
         self._words: dict[str, tuple[float, float, float] | None] = {}
         self._seen: set[str] = set()
 
     def missing(self, rows: Iterable[Sequence[str]]) -> list[str]:
         """What Typst is to measure before :func:`row_lines` can read ``rows``: each character, each pair."""
-        words: set[str] = set()
-        for row in rows:
-            for cell in row:
-                words.update(cell.split(" "))
-        wanted = {" "}
-        for word in words - self._seen:
-            if word:
-                wanted.update(word)
-                wanted.update(map(str.__add__, word, word[1:]))
-                wanted.update((word[-1] + " ", " " + word[0]))
+        words = set(" ".join(chain.from_iterable(rows)).split(" "))
+        # The new words one after another: their characters, the pairs inside each, and each pair of a
+        # word's end or start with a space.
+        text = " " + " ".join(words - self._seen) + " "
         self._seen |= words
+        wanted = set(text)
+        wanted.update(map(str.__add__, text, text[1:]))
         return sorted(wanted - self._width.keys())
 
     def add(self, pieces: Sequence[str], widths: Sequence[float], plain: Sequence[bool]) -> None:
         """Typst's measurements of ``pieces``: the width of each and whether it is plain."""
         self._width.update(zip(pieces, widths, strict=True))
         self._plain.update(piece for piece, is_plain in zip(pieces, plain, strict=True) if is_plain)
-
-    def _advance(self, pair: str) -> float:
-        """What the first character of ``pair`` adds to a line when the second follows it."""
-        return self._width[pair] - self._width[pair[1]]
+        # What the first character of a pair adds to a line when the second follows it.
+        self._advance.update((pair, self._width[pair] - self._width[pair[1]]) for pair in pieces if len(pair) == 2)
 
     def word(self, word: str) -> tuple[float, float, float] | None:
         """Of ``word`` (no spaces): its width; what it adds to a line when a space follows it, with the
         space; what a space before it adds to the line; None if a character of it is not plain."""
-        if word in self._words:
+        try:
             return self._words[word]
+        except KeyError:
+            pass
         found = None
         if self._plain.issuperset(word):
-            inner = sum(map(self._advance, map(str.__add__, word, word[1:])))
-            found = (inner + self._width[word[-1]], inner + self._advance(word[-1] + " "),
-                     self._advance(" " + word[0]))
+            advance = self._advance
+            inner = sum(map(advance.__getitem__, map(str.__add__, word, word[1:])))
+            found = (inner + self._width[word[-1]], inner + advance[word[-1] + " "], advance[" " + word[0]])
         self._words[word] = found
         return found
 
@@ -199,9 +202,6 @@ def _cell_lines(cell: str, width: float, widths: Widths) -> int | None:
     if not cell or cell != cell.strip() or "  " in cell:
         return None
     words = cell.split(" ")
-    ends = _opportunities(cell, words)
-    if ends is None:
-        return None
     # start[k]: where word k starts on a line that starts with the cell; word k ends at start[k] + wide[k].
     start: list[float] = []
     wide: list[float] = []
@@ -216,6 +216,11 @@ def _cell_lines(cell: str, width: float, widths: Widths) -> int | None:
         start.append(position)
         wide.append(whole)
         position += with_space
+    if start[-1] + wide[-1] < width - MARGIN and not _MANDATORY.search(cell):
+        return 1  # a first-fit line takes it all, wherever the text might break
+    ends = _opportunities(cell, words)
+    if ends is None:
+        return None
 
     def fits(first: int, last: int) -> bool | None:
         """Whether words first..last fit on a line; None if too close to tell."""
