@@ -108,12 +108,21 @@ def test_a_word_with_a_hyphen_is_one_piece_with_the_word_after_its_hyphen():
 
 @pytest.mark.parametrize(
     "text",
-    ["ja/tai sana", "a!b sana", "v.2020 sana", "Ω-malli sana", "sana  kaksi", " sana", "sana ", "", "a\tb",
-     "2020—2022 sana", "lainaus ” sana", "sana ×"],
-    ids=["slash-inside", "exclamation-inside", "point-before-digit", "fallback-letter", "double-space",
-         "leading-space", "trailing-space", "empty", "tab", "em-dash-inside", "quote-after-space", "sign"],
+    ["ja/tai sana", "a!b sana", "v.2020 sana", "2020—2022 sana", "lainaus ” sana", "sana ×", "a\tb c"],
+    ids=["slash-inside", "exclamation-inside", "point-before-digit", "em-dash-inside", "quote-after-space",
+         "sign", "tab"],
 )
-def test_text_that_may_break_where_the_rules_here_do_not_know_is_left_to_typst(text):
+def test_text_that_may_break_where_the_rules_here_do_not_know_is_left_to_typst_if_it_wraps(text):
+    assert _lines(text, 10) == 0
+    assert _lines(text, 1000) == 1  # narrower than its column: one line, wherever it might break
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ω sana", "sana  kaksi", " sana", "sana ", "", "rivi\nrivi"],
+    ids=["fallback-letter", "double-space", "leading-space", "trailing-space", "empty", "line-break"],
+)
+def test_text_of_other_line_metrics_or_spacing_is_left_to_typst(text):
     assert _lines(text, 10) == 0
     assert _lines(text, 1000) == 0
 
@@ -129,6 +138,6 @@ def test_a_word_wider_than_its_column_is_left_to_typst():
 
 
 def test_a_row_has_the_lines_of_its_tallest_cell_or_none_if_one_is_uncertain():
-    rows = [("aa bb cc", "aa", "dd"), ("aa", "ja/tai", "dd")]
+    rows = [("aa bb cc", "aa", "dd"), ("aa", "ja/tai sana", "dd"), ("aa", "ja/tai", "dd")]
     widths = _two_points(*(cell for row in rows for cell in row))
-    assert row_lines(rows, widths, [6, 30, 30]) == [3, 0]
+    assert row_lines(rows, widths, [6, 16, 30]) == [3, 0, 1]

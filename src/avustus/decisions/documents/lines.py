@@ -78,21 +78,25 @@ class Widths:
         self._plain: set[str] = set()
         self._words: dict[str, tuple[float, float, float] | None] = {}
         self._seen: set[str] = set()
+        self._pending: set[str] = set()
 
     def missing(self, rows: Iterable[Sequence[str]]) -> list[str]:
         """What Typst is to measure before :func:`row_lines` can read ``rows``: each character, each pair."""
         words = set(" ".join(chain.from_iterable(rows)).split(" "))
         # The new words one after another: their characters, the pairs inside each, and each pair of a
         # word's end or start with a space.
-        text = " " + " ".join(words - self._seen) + " "
-        self._seen |= words
+        new = words - self._seen
+        self._pending = new
+        text = " " + " ".join(new) + " "
         wanted = set(text)
         wanted.update(map(str.__add__, text, text[1:]))
         return sorted(wanted - self._width.keys())
 
     def add(self, pieces: Sequence[str], widths: Sequence[float], plain: Sequence[bool]) -> None:
-        """Typst's measurements of ``pieces``: the width of each and whether it is plain."""
+        """Typst's measurements of ``pieces`` (what :meth:`missing` asked for last): the width of each and
+        whether it is plain."""
         self._width.update(zip(pieces, widths, strict=True))
+        self._seen |= self._pending  # only now: a measurement that failed is asked for again
         self._plain.update(piece for piece, is_plain in zip(pieces, plain, strict=True) if is_plain)
         # What the first character of a pair adds to a line when the second follows it.
         self._advance.update((pair, self._width[pair] - self._width[pair[1]]) for pair in pieces if len(pair) == 2)

@@ -25,6 +25,7 @@ Pure Python, no Django.
 import json
 import re
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -256,8 +257,10 @@ def _cells(row: Sequence[str]) -> str:
 # Below this many rows the appendix is left to Typst's measuring: foreseeing its lines costs a query of
 # its own (a few milliseconds), more than measuring a short table does.
 _FORESEE_FROM = 100
-# Each language's measured widths, kept for the process (see lines.Widths).
+# Each language's measured widths, kept for the process (see lines.Widths). The lock keeps two threads
+# rendering at once from reading widths that the other has yet to measure.
 _WIDTHS: dict[str, Widths] = {}
+_WIDTHS_LOCK = threading.Lock()
 
 
 def _row_lines(lang: str, header: Sequence[str], total: str, samples: list[str] | None,
@@ -267,7 +270,14 @@ def _row_lines(lang: str, header: Sequence[str], total: str, samples: list[str] 
     column may be narrowed to make room, so its cells may wrap)."""
     if len(rows) < _FORESEE_FROM or samples is None:
         return []
-    widths = _WIDTHS.setdefault(lang, Widths())
+    with _WIDTHS_LOCK:
+        return _measured_row_lines(_WIDTHS.setdefault(lang, Widths()), lang, header, total, samples, rows)
+
+
+def _measured_row_lines(widths: Widths, lang: str, header: Sequence[str], total: str, samples: list[str],
+                        rows: Sequence[Sequence[str]]) -> list[int]:
+    """:func:`_row_lines` once the widths are this thread's: Typst measures what ``widths`` lacks and the
+    columns (a query of the ``appendix-metrics`` function of the preamble)."""
     pieces = widths.missing(rows)
     source = "\n".join((
         f"#let issuer = {_str('')}", f"#let date-text = {_str('')}", f"#let FONTS = {_array(_FONTS)}",
