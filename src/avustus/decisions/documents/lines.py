@@ -27,7 +27,7 @@ understands, and answers ``None`` (measure it, Typst) for anything else:
   ligature, the kerning lost at a box's edge), and those are far below the margin.
 
 So every row given a height is one whose lines Typst itself breaks the same way, and the PDF is the one
-Typst's own measuring gives (``tests/decisions/test_pdf.py`` compares them). Pure Python, no Django.
+Typst's own measuring gives (``tests/decisions/test_pdf_lines.py`` compares them). Pure Python, no Django.
 """
 
 import re
@@ -39,7 +39,7 @@ from itertools import chain
 __all__ = ["MARGIN", "Widths", "row_lines"]
 
 # Points: a line this close to its column's width is left to Typst. Kerning at 9.5 pt is a few tenths of
-# a point; a margin this small leaves undecided a row in a hundred or so.
+# a point; a margin this small leaves undecided a row in a hundred or fewer.
 MARGIN = 1.0
 
 # Characters before which UAX #14 never breaks, even after a space (LB13, closing punctuation, slash,
