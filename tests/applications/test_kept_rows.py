@@ -67,3 +67,94 @@ def test_the_draft_a_service_returned_is_not_trusted_for_who_may_edit_it_later(d
     edited = update_draft(draft, DraftChanges(title="Helsingin muokkaus"), actor=helsinki_user,
                           version=grown.version)
     assert edited.title == "Helsingin muokkaus"
+
+
+def _stored_members(draft):
+    from avustus.applications.models import ConsortiumMember
+
+    return [(m.organisation.code, m.role, m.position, m.can_edit)
+            for m in ConsortiumMember.objects.filter(application=draft).order_by("position")]
+
+
+def _stored_budget(draft):
+    from avustus.applications.models import BudgetLine
+
+    return [(b.category.code, b.amount_vat_free, b.vat, b.description, b.position)
+            for b in BudgetLine.objects.filter(application=draft).order_by("position")]
+
+
+def test_a_save_of_an_opened_draft_writes_only_what_changed_and_keeps_what_the_lead_allowed(draft, lead):
+    """Saves built on the rows read when the draft was opened: the partners and lines end as sent every time,
+    and a partner the lead let edit keeps that through saves that keep it in the consortium."""
+    from avustus.applications.models import BudgetLine
+    from avustus.applications.services import set_partner_editing
+
+    set_partner_editing(draft, Organisation.objects.get(code="853"), actor=lead, allowed=True)
+
+    def save(**changes):
+        opened = access_application(lead, draft.reference, for_edit=True)
+        return update_draft(opened, DraftChanges(**changes), actor=lead, version=opened.version)
+
+    first_line = BudgetLine.objects.get(application=draft).pk
+    same = save(partners=["853"], budget=[{"category": "staff", "amount_vat_free": "100000.00", "vat": "0"}])
+    assert same.version == draft.version + 1
+    assert _stored_members(draft) == [("109", "lead", 0, False), ("853", "partner", 1, True)]
+    assert [b.pk for b in BudgetLine.objects.filter(application=draft)] == [first_line]  # not rewritten
+
+    grown = save(partners=["853", "091"],
+                 budget=[{"category": "staff", "amount_vat_free": "90000.00", "vat": "0"},
+                         {"category": "services", "amount_vat_free": "5000,00", "vat": "1200.00", "description": "IT"}])
+    assert _stored_members(draft) == [("109", "lead", 0, False), ("853", "partner", 1, True),
+                                      ("091", "partner", 2, False)]
+    assert _stored_budget(draft) == [("staff", Decimal("90000.00"), Decimal("0.00"), "", 0),
+                                     ("services", Decimal("5000.00"), Decimal("1200.00"), "IT", 1)]
+    assert [(m.organisation.code, m.role) for m in grown.members.all()] == [("109", "lead"), ("853", "partner"),
+                                                                            ("091", "partner")]
+
+    # Another order: the partners are written again, the lead's permission with the one that stays.
+    reordered = save(partners=["091", "853"], budget=[{"category": "travel", "amount_vat_free": "700"}])
+    assert _stored_members(draft) == [("109", "lead", 0, False), ("091", "partner", 1, False),
+                                      ("853", "partner", 2, True)]
+    assert _stored_budget(draft) == [("travel", Decimal("700.00"), Decimal("0.00"), "", 0)]
+    assert [b["category"] for b in _answer(reordered)["budget"]] == ["travel"]
+
+    save(partners=[], budget=[])
+    assert _stored_members(draft) == [("109", "lead", 0, False)] and _stored_budget(draft) == []
+    assert draft.__class__.objects.get(pk=draft.pk).version == draft.version + 4
+
+
+def _answer(application):
+    from avustus.api.applications import _application_out
+
+    return _application_out(application)
+
+
+def test_a_save_of_a_draft_opened_before_another_save_is_kept_aside(draft, lead):
+    """The one-statement save matches only the version it was opened at: the later one is refused as stale,
+    and what the first stored stays."""
+    from avustus.applications.models import Application, DraftConflict
+    from avustus.applications.services import DraftConflictError
+
+    opened = access_application(lead, draft.reference, for_edit=True)
+    other = access_application(lead, draft.reference, for_edit=True)  # another tab
+    update_draft(other, DraftChanges(partners=["091"], budget=[]), actor=lead, version=other.version)
+    with pytest.raises(DraftConflictError):
+        update_draft(opened, DraftChanges(partners=["853", "049"], title="Myöhässä"), actor=lead,
+                     version=opened.version)
+    stored = Application.objects.get(pk=draft.pk)
+    assert stored.version == draft.version + 1 and stored.title == "Hanke"
+    assert _stored_members(draft) == [("109", "lead", 0, False), ("091", "partner", 1, False)]
+    assert _stored_budget(draft) == []
+    assert DraftConflict.objects.get().changes == {"title": "Myöhässä", "partners": ["853", "049"]}
+
+
+def test_a_draft_submitted_after_it_was_opened_is_not_changed_by_a_save(draft, lead):
+    from avustus.applications.models import Application
+
+    opened = access_application(lead, draft.reference, for_edit=True)
+    submit(access_application(lead, draft.reference, for_edit=True), actor=lead)
+    with pytest.raises(Invalid):
+        update_draft(opened, DraftChanges(title="Liian myöhään", budget=[]), actor=lead, version=opened.version)
+    stored = Application.objects.get(pk=draft.pk)
+    assert stored.status == "submitted" and stored.title == "Hanke" and stored.version == draft.version
+    assert _stored_budget(draft) == [("staff", Decimal("100000.00"), Decimal("0.00"), "", 0)]

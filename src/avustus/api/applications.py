@@ -9,6 +9,7 @@ from avustus.applications import services
 from avustus.applications.models import Application
 from avustus.applications.reads import record_read
 from avustus.applications.validation import budget_lines_of, members_of
+from avustus.calls.models import Call
 from avustus.calls.selectors import visible_calls
 from avustus.errors import Invalid
 from avustus.registry.models import Organisation
@@ -49,8 +50,15 @@ def _application_out(app: Application) -> dict:
 def create_application(request, payload: ApplicationIn):
     """Start a draft led by ``lead``. Send an ``Idempotency-Key`` header: a retry with it (by the same user,
     for the same lead) returns the draft already made."""
-    call = visible_calls(None).filter(slug=payload.call).first()  # a draft call: as if there were none
-    lead = Organisation.objects.filter(key=payload.lead).first()
+    # Unique fields, read with ``get``: no ordering (the models' own) to compile and sort on every create.
+    try:
+        call = visible_calls(None).get(slug=payload.call)  # a draft call: as if there were none
+    except Call.DoesNotExist:
+        call = None
+    try:
+        lead = Organisation.objects.get(key=payload.lead)
+    except Organisation.DoesNotExist:
+        lead = None
     if call is None or lead is None:
         problems = {}
         if call is None:

@@ -202,7 +202,7 @@ def _partners(application: Application, keys: list, errors: dict) -> list[Organi
     if len(keys) > MAX_MEMBERS:
         errors["members"] = [_("At most %(n)s members.") % {"n": MAX_MEMBERS}]
     found = {o.key: o for o in Organisation.objects.filter(key__in=[str(k) for k in keys if NUL not in str(k)])
-             .select_related("successor")}
+             .select_related("successor").order_by()}  # into a dict: the model's order is not needed
     lead = next((m for m in members_of(application) if m.role == ConsortiumMember.Role.LEAD), None)
     closes = application.call.closes_at
     on = timezone.localdate(closes) if closes else timezone.localdate()
