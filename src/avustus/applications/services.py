@@ -336,7 +336,7 @@ def submit(application: Application, *, actor, idempotency_key: str = "") -> App
 
     A draft opened by ``access_application`` is checked as it was read and submitted by one conditional UPDATE
     (the row still a draft at the version read), which takes the row's lock inside the transaction: every save
-    of the title, plan, amount, consortium or budget counts a new version (``_apply``), so the version read
+    of the title, plan, amount, consortium or budget counts a new version (``update_draft``), so the version read
     is the content checked. Anything else (a retry of a submitted application, a save in between, a refusal)
     is decided again under the row's lock by ``_submit_locked``, as it stands.
     """
