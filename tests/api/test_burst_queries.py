@@ -23,7 +23,9 @@ BASE = "/api/v1"
 # draft opened at the version sent and saves it (no SELECT ... FOR UPDATE), and the partners and budget lines
 # are written only where they differ from the rows read when it was opened (a first fill inserts, nothing to
 # read or delete).
-COUNTS = {"sqlite": (14, 14, 16), "postgresql": (12, 12, 14)}
+# Session 23 too: a submission writes the draft it checked with one conditional UPDATE
+# (still a draft at the version read) instead of reading the row locked first (submit 16 -> 15, 14 -> 13).
+COUNTS = {"sqlite": (14, 14, 15), "postgresql": (12, 12, 13)}
 SEAL = 7  # the head locked and read, the entries read, updated, the head moved, a look for more; savepoints
 
 
@@ -34,21 +36,22 @@ def counts():
 
 
 @pytest.fixture
-def counted(django_assert_max_num_queries, django_capture_on_commit_callbacks):
-    """Run a request within ``limit`` statements, then its after-commit sealing within SEAL."""
+def counted(django_assert_num_queries, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+    """Run a request in exactly ``count`` statements (at most, given ``most``), then its after-commit sealing
+    within SEAL."""
     from contextlib import contextmanager
 
     from avustus.audit import chain
 
     @contextmanager
-    def within(limit, seal_limit=SEAL):
+    def within(count, seal_limit=SEAL, *, most=False):
         from django.db import connection
 
         # Earlier requests (the fixture's) committed in the life this test stands for: their sealing ran then.
         connection.run_on_commit[:] = [e for e in connection.run_on_commit if e[1] is not chain._seal_now]
         start = len(connection.run_on_commit)
         with django_capture_on_commit_callbacks() as callbacks:
-            with django_assert_max_num_queries(limit):
+            with (django_assert_max_num_queries if most else django_assert_num_queries)(count):
                 yield
         # The request's transaction is over: what it left to run on commit runs now, not again at the end.
         del connection.run_on_commit[start:]
@@ -94,7 +97,7 @@ def test_create_fill_and_submit_stay_within_their_statements(bearer, counted):
     from avustus.messaging.models import OutboundMessage
 
     create, fill, submit = counts()
-    with counted(1000, 1000):  # the first sealing ever makes the head too
+    with counted(1000, 1000, most=True):  # the first sealing ever makes the head too
         assert _create(bearer).status_code == 201  # the first request of a process reads the call's parts
     with counted(create):
         created = _create(bearer)

@@ -158,3 +158,41 @@ def test_a_draft_submitted_after_it_was_opened_is_not_changed_by_a_save(draft, l
     stored = Application.objects.get(pk=draft.pk)
     assert stored.status == "submitted" and stored.title == "Hanke" and stored.version == draft.version
     assert _stored_budget(draft) == [("staff", Decimal("100000.00"), Decimal("0.00"), "", 0)]
+
+
+def test_a_submission_submits_what_is_stored_when_a_save_came_after_the_application_was_opened(draft, lead):
+    from avustus.applications.models import Application
+    from avustus.audit.models import AuditEntry
+
+    opened = access_application(lead, draft.reference, for_edit=True)  # 85,000 applied
+    update_draft(opened, DraftChanges(amount_applied="80000.00"), actor=lead, version=opened.version)
+    submitted = submit(opened, actor=lead, idempotency_key="k")
+    # Not the opened draft's 85,000: the row changed since it was read, and the submission is of the row.
+    assert (submitted.status, submitted.amount_applied) == ("submitted", Decimal("80000.00"))
+    stored = Application.objects.get(pk=draft.pk)
+    assert (stored.status, stored.amount_applied, stored.version) == ("submitted", Decimal("80000.00"), 3)
+    entry = AuditEntry.objects.get(action="application.submitted", target_id=str(draft.pk))
+    assert entry.data["amount_applied"] == "80000.00" and entry.data["idempotency_key"] == "k"
+
+
+def test_a_submission_opened_twice_is_submitted_once(draft, lead):
+    from avustus.audit.models import AuditEntry
+    from avustus.messaging.models import OutboundMessage
+
+    lead.email = "hakija@hameenlinna.example"  # an address, so that the submission queues its receipt
+    lead.save(update_fields=["email"])
+    first, second = (access_application(lead, draft.reference, for_edit=True) for _ in range(2))
+    submitted = submit(first, actor=lead, idempotency_key="k")
+    # The second request read the draft before the first submitted it: it finds the row submitted, not a draft.
+    again = submit(second, actor=lead, idempotency_key="k")
+    assert again.status == "submitted" and again.submitted_at == submitted.submitted_at
+    assert AuditEntry.objects.filter(action="application.submitted", target_id=str(draft.pk)).count() == 1
+    assert OutboundMessage.objects.filter(application_id=draft.pk, event="application_submitted").count() == 1
+
+
+def test_a_submission_marks_the_rounds_stored_ranking_stale(draft, lead, open_call):
+    from avustus.evaluation.models import Ranking
+
+    Ranking.objects.create(call=open_call, stale=False)
+    submit(access_application(lead, draft.reference, for_edit=True), actor=lead)
+    assert Ranking.objects.get(call=open_call).stale is True

@@ -49,6 +49,9 @@ def test_a_generated_round_is_screened_and_scored_so_that_its_scores_count():
     generated = generate(applications=120, seed=3, history=10)
     call = generated.round
     assert call.applications.count() == 120
+    # The call's counter counts them, so that a draft started in the e-service takes the next number.
+    call.refresh_from_db(fields=["numbered"])
+    assert call.numbered == 120
     # Today's municipalities (those merged before are in the registry for old decisions, not for new rounds).
     current = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, valid_to__isnull=True)
     assert current.count() == 309  # the 310 of 2020 less Honkajoki, merged into Kankaanpää on 1.1.2021

@@ -167,9 +167,11 @@ def recipients(organisation, *, users=(), acting=None, language: str | None = No
             found[to.lower()] = Recipient(to, chosen, user, copy)
     if organisation is not None:
         # By email: the model's order begins with the organisation, one here, and would join it only to sort.
-        for address in OrganisationAddress.objects.filter(organisation=organisation).order_by("email"):
-            if address.email.lower() not in found:
-                found[address.email.lower()] = Recipient(address.email, organisation.preferred_language, None, copy)
+        # The addresses alone, not their rows: every submission's receipt asks this.
+        for email in OrganisationAddress.objects.filter(organisation=organisation).order_by("email").values_list(
+                "email", flat=True):
+            if email.lower() not in found:
+                found[email.lower()] = Recipient(email, organisation.preferred_language, None, copy)
     return list(found.values())
 
 

@@ -191,20 +191,16 @@ def number_draft(call: Call) -> int:
     """The next number of an application started in the e-service in ``call``: one statement, which holds the
     call's row only until it ends when no transaction is open.
 
-    Numbers follow the call's own sequence: the counter, or the count of the call's e-service applications
-    if more (rows the generator or an older version wrote without the counter), plus one. A number is never
-    given twice; one whose draft was not made (a failed or duplicate request) is left as a gap.
+    Numbers follow the call's own counter, ``Call.numbered``, which whatever writes applications of a call
+    outside this function keeps too (the generator; migration 0007 set it for rows written before).
+    A number is never given twice; one whose draft was not made (a failed or duplicate request) is a gap.
     """
     from django.db import connection
 
-    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    call_table, table = Call._meta.db_table, Application._meta.db_table
     with connection.cursor() as cursor:
-        # Fixed table names and a function name chosen above; the id is a parameter.
-        cursor.execute(
-            f"UPDATE {call_table} SET numbered = {greatest}(numbered, (SELECT COUNT(*) FROM {table} "  # noqa: S608
-            f"WHERE {table}.call_id = {call_table}.id AND {table}.source_row IS NULL)) + 1 "
-            f"WHERE id = %s RETURNING numbered", [call.pk])
+        # A fixed table name; the id is a parameter. RETURNING: the number is the one this UPDATE wrote.
+        cursor.execute(f"UPDATE {Call._meta.db_table} SET numbered = numbered + 1 "  # noqa: S608
+                       "WHERE id = %s RETURNING numbered", [call.pk])
         return cursor.fetchone()[0]
 
 
@@ -443,8 +439,68 @@ def _write_budget(current: Application, lines: list[tuple]) -> None:
 
 
 def submit(application: Application, *, actor, idempotency_key: str = "") -> Application:
-    """Submit a draft. Submitting again with the same key (a double click, a retry) returns the same application."""
+    """Submit a draft. Submitting again with the same key (a double click, a retry) returns the same application.
+
+    A draft opened by ``access_application`` is checked as it was read and submitted by one conditional UPDATE
+    (the row still a draft at the version read), which takes the row's lock inside the transaction: every save
+    of the title, plan, amount, consortium or budget counts a new version (``update_draft``), so the version read
+    is the content checked. Anything else (a retry of a submitted application, a save in between, a refusal)
+    is decided again under the row's lock by ``_submit_locked``, as it stands.
+    """
     check_access(actor, application, for_edit=True)
+    if application.status == Application.Status.DRAFT:
+        now = timezone.now()
+        problems, flags = _checked(application, now)
+        if not problems:
+            with transaction.atomic():
+                # No read of the row first: the UPDATE's WHERE is the version check, and its lock the row's.
+                if _mark_submitted(application, now, flags, status=Application.Status.DRAFT,
+                                   version=application.version):
+                    _submitted(application, actor, idempotency_key)
+                    return application
+    return _submit_locked(application, actor=actor, idempotency_key=idempotency_key)
+
+
+def _checked(application: Application, now) -> tuple[list[submission.Problem], list[dict]]:
+    """What the call's rules refuse in ``application`` submitted at ``now``, and else its screening flags."""
+    call = application.call
+    rules = call_rules(call)
+    data = application_data(application)
+    problems = submission.check_submission(data, rules, now)
+    if problems:
+        return problems, []
+    texts = [application.title, *(str(v) for v in application.plan.values())]
+    return [], [f.__dict__ for f in submission.screening_flags(texts, exclusions_of(call), data, rules)]
+
+
+def _mark_submitted(application: Application, now, flags: list[dict], **still) -> bool:
+    """Write the submission to the row if it is ``still`` as given (one UPDATE); whether it was."""
+    # Not the model's save, which would read nothing less and send post_save: the ranking listens to the
+    # submission event instead (evaluation.ranking).
+    if not Application.objects.filter(pk=application.pk, **still).update(
+            status=Application.Status.SUBMITTED, submitted_at=now, screening_flags=flags, updated_at=now):
+        return False
+    application.status, application.submitted_at = Application.Status.SUBMITTED, now
+    application.screening_flags, application.updated_at = flags, now
+    return True
+
+
+def _submitted(application: Application, actor, idempotency_key: str) -> None:
+    """What follows a submission in its transaction: the receipt queued, then the audit entry."""
+    if application.created_by_id is not None and application.created_by_id == getattr(user_of(actor), "pk", None):
+        application.created_by = user_of(actor)  # the receipt's recipients: the same user, already read
+    # Listeners (the receipt in messaging, the ranking marked stale in evaluation) write in this transaction:
+    # no receipt for a submission that rolls back, and no submission without its receipt queued. Before the
+    # audit entry, so that rendering the receipt is not done while holding the audit chain's head (SQLite).
+    events.application_submitted.send(Application, application=application, actor=actor,
+                                      language=translation.get_language())
+    record("application.submitted", application, actor=actor,
+           data={"amount_applied": str(application.amount_applied), "flags": application.screening_flags,
+                 "idempotency_key": idempotency_key[:100]})
+
+
+def _submit_locked(application: Application, *, actor, idempotency_key: str) -> Application:
+    """``submit`` decided under the application's row lock, on the row as it stands."""
     with transaction.atomic():
         # The application's row only (``of``): a FOR UPDATE through select_related would lock the call's row too,
         # and every submission and new draft of the call would queue on it (measured: docs/performance.md). A
@@ -452,34 +508,17 @@ def submit(application: Application, *, actor, idempotency_key: str = "") -> App
         current = (Application.objects.select_for_update(of=("self",)).select_related("call")
                    .get(pk=application.pk))
         _rows_still_true(application, current, as_prefetched=True)  # for the receipt's listener too
-        if current.created_by_id is not None and current.created_by_id == getattr(user_of(actor), "pk", None):
-            current.created_by = user_of(actor)  # the receipt's recipients: the same user, already read
         if current.status == Application.Status.SUBMITTED:
             # A retry or a double click: the application is already in, once.
             return current
         if current.status != Application.Status.DRAFT:
             raise Invalid({"__all__": [_("This application cannot be submitted any more.")]})
-        call = current.call
-        rules = call_rules(call)
-        data = application_data(current)
         now = timezone.now()
-        problems = submission.check_submission(data, rules, now)
+        problems, flags = _checked(current, now)
         if problems:
             raise_problems(problems)
-        texts = [current.title, *(str(v) for v in current.plan.values())]
-        flags = submission.screening_flags(texts, exclusions_of(call), data, rules)
-        current.status = Application.Status.SUBMITTED
-        current.submitted_at = now
-        current.screening_flags = [f.__dict__ for f in flags]
-        current.save(update_fields=["status", "submitted_at", "screening_flags", "updated_at"])
-        # Listeners (the receipt in messaging) write in this transaction: no receipt for a submission
-        # that rolls back, and no submission without its receipt queued. Before the audit entry, so that
-        # rendering the receipt is not done while holding the audit chain's head, which every write waits for.
-        events.application_submitted.send(Application, application=current, actor=actor,
-                                          language=translation.get_language())
-        record("application.submitted", current, actor=actor,
-               data={"amount_applied": str(current.amount_applied), "flags": current.screening_flags,
-                     "idempotency_key": idempotency_key[:100]})
+        _mark_submitted(current, now, flags)
+        _submitted(current, actor, idempotency_key)
     return current
 
 

@@ -4,8 +4,9 @@
 writes one ``RankedLine`` per application, only the rows that changed, with the totals on the round's
 ``Ranking`` row. Every service that changes what the ranking rests on (screening, assignments, scores,
 lines, the pass mark) marks it stale inside its own transaction, under the proposal's lock (``mark_stale``);
-so does every save of those rows and of a submitted application (``connect``: submissions and withdrawals,
-and rows written outside the services one by one), and the call's appropriation and rounding are compared
+so does every save of those rows and of a submitted application (``connect``: withdrawals, and rows written
+outside the services one by one), every submission (``events.application_submitted``: ``applications.submit``
+writes the row with one UPDATE, not its save), and the call's appropriation and rounding are compared
 on its own row. Rows written in bulk (``bulk_create``, ``update``) send no signal: whoever writes them
 calls ``mark_stale`` (the generator and the importer do), and ``present`` marks the ranking stale when the
 version the official read no longer matches, so that reading again shows what is presented.
@@ -206,6 +207,10 @@ def _changed(sender, instance, update_fields=None, **kwargs) -> None:
         mark_stale_id(instance.call_id)  # of the proposal only its pass mark counts
 
 
+def _submitted(sender, *, application, **kwargs) -> None:
+    mark_stale_id(application.call_id)
+
+
 def mark_stale_id(call_id) -> None:
     Ranking.objects.filter(call_id=call_id, stale=False).update(stale=True)
 
@@ -214,7 +219,10 @@ def connect() -> None:
     """Mark the round's ranking stale whenever a row it rests on is saved or deleted (called by the app's ready)."""
     from django.db.models.signals import post_delete, post_save
 
+    from avustus import events
     from avustus.evaluation.models import Proposal, ProposalLine, Screening
+
+    events.application_submitted.connect(_submitted, dispatch_uid="evaluation.ranking.submitted")
 
     for model in (Application, Assignment, Screening, ProposalLine, Proposal):
         uid = f"evaluation.ranking.{model._meta.label_lower}"

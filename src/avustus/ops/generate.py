@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import F
 
 from avustus.accounts.models import Role, RoleGrant
 from avustus.applications.models import Application, BudgetLine, ConsortiumMember
@@ -146,6 +147,9 @@ def _applications(rng: random.Random, call: Call, n: int, municipalities: list, 
             withdrawn_at=submitted + timedelta(hours=1) if withdrawn else None,
             plan={"objectives": "Yhteinen palvelu kuntalaisille.", "actions": "Määrittely, hankinta, käyttöönotto."}))
     apps = Application.objects.bulk_create(apps, batch_size=BATCH)
+    # The call's counter counts them, as ``applications.services.number_draft`` would have: a draft started
+    # later in the e-service takes the next number, without counting the call's rows.
+    Call.objects.filter(pk=call.pk).update(numbered=F("numbered") + n)
     members, budget = [], []
     categories = list(CostCategory.objects.filter(call=call).order_by("position"))
     for app in apps:
