@@ -9,17 +9,15 @@ import re
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from avustus.errors import DomainError
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
+from tests.web.steps import succeeds
 
 pytestmark = pytest.mark.django_db
 
@@ -27,21 +25,6 @@ IBAN = "FI21 1234 5600 0007 85"
 OTHER_IBAN = "DE89 3704 0044 0532 0130 00"
 PEOPLE = ("lead", "partner", "official", "second_official", "decision_maker")
 
-
-class _RolledBack(Exception):
-    pass
-
-
-def _succeeds(step) -> bool:
-    """Whether the service call succeeds; whatever it wrote is rolled back."""
-    try:
-        with transaction.atomic():
-            step()
-            raise _RolledBack
-    except _RolledBack:
-        return True
-    except (DomainError, PermissionDenied, ValidationError):
-        return False
 
 
 def _buttons(user, project, url: str) -> set[str]:
@@ -70,7 +53,7 @@ def _payment_offers(cast, application) -> dict[str, set[str]]:
         user = getattr(cast, name)
         shown = _buttons(user, cast.project, url)
         accepted = {step for step, call in PAYMENT_STEPS.items()
-                    if _succeeds(lambda call=call, user=user: call(PaymentApplication.objects.get(pk=application.pk),
+                    if succeeds(lambda call=call, user=user: call(PaymentApplication.objects.get(pk=application.pk),
                                                                    user))}
         assert shown == accepted, (name, application.status)
         offered[name] = shown
@@ -133,7 +116,7 @@ def _account_offers(cast, account) -> dict[str, set[str]]:
         user = getattr(cast, name)
         shown = _buttons(user, cast.project, url)
         accepted = {step for step, call in ACCOUNT_STEPS.items()
-                    if _succeeds(lambda call=call, user=user: call(BankAccount.objects.get(pk=account.pk), user))}
+                    if succeeds(lambda call=call, user=user: call(BankAccount.objects.get(pk=account.pk), user))}
         assert shown == accepted, (name, account.status)
         offered[name] = shown
     return offered

@@ -7,18 +7,15 @@ back): the interim report's review, and the final report's two reviews, content 
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 
-from avustus.errors import DomainError
 from avustus.reports import final
 from avustus.reports import services as reports
 from avustus.reports.models import FinalReport
 from avustus.reports.services import CostInput
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
+from tests.web.steps import page_as, succeeds
 from tests.web.test_final import TEXTS, _attach_statement, _client
 
 pytestmark = pytest.mark.django_db
@@ -26,27 +23,6 @@ pytestmark = pytest.mark.django_db
 PEOPLE = ("lead", "partner", "official", "second_official", "decision_maker")
 
 
-class _RolledBack(Exception):
-    pass
-
-
-def _succeeds(step) -> bool:
-    try:
-        with transaction.atomic():
-            step()
-            raise _RolledBack
-    except _RolledBack:
-        return True
-    except (DomainError, PermissionDenied, ValidationError):
-        return False
-
-
-def _page(user, url: str) -> str:
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_an_interim_report_is_offered_for_review_while_it_waits_for_one(cast):
@@ -60,11 +36,11 @@ def test_an_interim_report_is_offered_for_review_while_it_waits_for_one(cast):
         offered = {}
         for name in PEOPLE:
             user = getattr(cast, name)
-            shown = f'action="{action}"' in _page(user, url)
+            shown = f'action="{action}"' in page_as(user, url)
             current = type(report).objects.get(pk=report.pk)
-            accepted = _succeeds(lambda user=user, current=current: reports.accept_report(
+            accepted = succeeds(lambda user=user, current=current: reports.accept_report(
                 current, actor=user, version=reports.report_version(current)))
-            returned = _succeeds(lambda user=user, current=current: reports.return_report(
+            returned = succeeds(lambda user=user, current=current: reports.return_report(
                 current, actor=user, version=reports.report_version(current), reasons="Liitteet puuttuvat."))
             assert shown == accepted == returned, name
             offered[name] = shown
@@ -89,16 +65,16 @@ def test_each_part_of_the_final_report_is_offered_for_review_until_it_is_reviewe
         offered = {}
         for name in PEOPLE:
             user = getattr(cast, name)
-            page = _page(user, url)
+            page = page_as(user, url)
             shown = {part for part in (final.CONTENT, final.FINANCES) if f'name="part" value="{part}"' in page}
             accepted, returned = set(), set()
             for part in (final.CONTENT, final.FINANCES):
                 report = FinalReport.objects.get(project=project)
                 version = final.final_report_version(report)
-                if _succeeds(lambda part=part, report=report, version=version, user=user: final.accept_final_report(
+                if succeeds(lambda part=part, report=report, version=version, user=user: final.accept_final_report(
                         report, part, actor=user, version=version)):
                     accepted.add(part)
-                if _succeeds(lambda part=part, report=report, version=version, user=user: final.return_final_report(
+                if succeeds(lambda part=part, report=report, version=version, user=user: final.return_final_report(
                         report, part, actor=user, version=version, reasons="Tarkennettava.")):
                     returned.add(part)
             assert shown == accepted == returned, name
