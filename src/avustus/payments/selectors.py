@@ -111,9 +111,14 @@ def my_projects(user, today: date | None = None) -> list[ProjectRow]:
     if not organisations:
         return []
     # A body that carries on a ceased member (its successor) sees the member's projects too.
-    queryset = FundedProject.objects.filter(
+    candidates = FundedProject.objects.filter(
         Q(application__members__organisation_id__in=organisations)
         | Q(application__members__organisation__successor_id__in=organisations)).distinct()
+    # A partner removed by an amending decision is a member of the application still, but no longer sees the
+    # project (``permissions.can_see_project``, the one rule); a user's projects are a handful.
+    visible = [p.pk for p in candidates.select_related("call__programme", "application")
+               if permissions.can_see_project(user, p)]
+    queryset = FundedProject.objects.filter(pk__in=visible)
     return _rows(_annotated(queryset, today or timezone.localdate()))
 
 

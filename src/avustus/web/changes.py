@@ -158,9 +158,12 @@ def decide_change(request, reference: str, pk: int):
 
 @login_required
 def change_decision(request, reference: str, pk: int, lang: str):
-    """The signed amending decision in Finnish or Swedish, from its snapshot."""
-    project = project_for(request.user, reference)
-    decision = get_object_or_404(ChangeDecision, project=project, pk=pk)
+    """The signed amending decision in Finnish or Swedish, from its snapshot: for whoever sees the project, and for
+    a removed partner's people up to the decision that removed it (``permissions.can_read_change_decision``)."""
+    decision = get_object_or_404(ChangeDecision.objects.select_related("project__call__programme", "request"),
+                                 project__reference=reference, pk=pk)
+    permissions.check_reads_change_decision(request.user, decision)
+    project = decision.project
     if lang not in ("fi", "sv"):
         raise Http404
     body = mark_safe(preview_html(decision.snapshot, lang))  # noqa: S308 -- the renderer escapes every text
