@@ -86,7 +86,7 @@ def project_changes(request, reference: str):
         "cells": [(f"{c.code}:{m.position}", c, m) for c in categories for m in members],
         "partners": [m for m in members if m.role == "partner"], "candidates": candidates,
         "values": values, "error_summary": summary,
-        "usable_until": project.call.appropriation_usable_until,
+        "usable_until": project.call.appropriation_usable_until, "last_end": changes.last_permissible_end(project),
     }, status=422 if summary else 200)
 
 
