@@ -261,9 +261,10 @@ PAYMENT_APPROVERS = (Role.OFFICIAL, Role.DECISION_MAKER, Role.ADMINISTRATOR)  # 
 
 def _members_in_force_ids(project) -> set[int] | None:
     """The ids of the members in force by the project's latest revision; None when no change was ever decided
-    (every member of the application is in force)."""
-    latest = project.revisions.order_by("-number").values_list("members", flat=True).first()
-    return None if latest is None else set(latest)
+    (every member of the application is in force). Reads ``project.revisions.all()``, so that a list of projects
+    prefetches them (``payments.selectors.my_projects``)."""
+    latest = max(project.revisions.all(), key=lambda revision: revision.number, default=None)
+    return None if latest is None else set(latest.members)
 
 
 def _project_members(project) -> list:
@@ -282,7 +283,12 @@ def _acts_for_member(orgs: set[int], member) -> bool:
 def is_recipient(user, project) -> bool:
     """Whether the user acts for the project's lead or one of its partners in force, or for the body that carries
     on a member that ceased."""
-    orgs = applicant_organisations(user)
+    return acts_for_a_member_in_force(applicant_organisations(user), project)
+
+
+def acts_for_a_member_in_force(orgs: set[int], project) -> bool:
+    """``is_recipient`` given the organisations the user acts for (``applicant_organisations``), read once for a
+    list of projects."""
     return bool(orgs) and any(_acts_for_member(orgs, m) for m in _project_members(project))
 
 
@@ -296,9 +302,9 @@ def removed_in_revision(user, project) -> int | None:
     if not theirs:
         return None
     last_in = None
-    for number, members in project.revisions.order_by("number").values_list("number", "members"):
-        if theirs & set(members):
-            last_in = number
+    for revision in sorted(project.revisions.all(), key=lambda revision: revision.number):
+        if theirs & set(revision.members):
+            last_in = revision.number
     return None if last_in is None else last_in + 1
 
 
