@@ -267,7 +267,9 @@ def _members_in_force_ids(project) -> set[int] | None:
     return None if latest is None else set(latest.members)
 
 
-def _project_members(project) -> list:
+def recipient_members(project) -> list:
+    """The members whose people are the project's recipients now: the application's members in force (a partner
+    removed by an amending decision is not; messages about the project go to these too)."""
     members = list(project.application.members.all())
     in_force = _members_in_force_ids(project)
     return members if in_force is None else [m for m in members if m.pk in in_force]
@@ -289,7 +291,7 @@ def is_recipient(user, project) -> bool:
 def acts_for_a_member_in_force(orgs: set[int], project) -> bool:
     """``is_recipient`` given the organisations the user acts for (``applicant_organisations``), read once for a
     list of projects."""
-    return bool(orgs) and any(_acts_for_member(orgs, m) for m in _project_members(project))
+    return bool(orgs) and any(_acts_for_member(orgs, m) for m in recipient_members(project))
 
 
 def removed_in_revision(user, project) -> int | None:
@@ -331,7 +333,7 @@ def check_reads_change_decision(actor, decision) -> None:
 def is_recipient_lead(user, project) -> bool:
     """Whether the user acts for the project's lead, who reports, applies for payment and registers the account."""
     orgs = applicant_organisations(user)
-    return bool(orgs) and any(m.role == m.Role.LEAD and m.organisation_id in orgs for m in _project_members(project))
+    return bool(orgs) and any(m.role == m.Role.LEAD and m.organisation_id in orgs for m in recipient_members(project))
 
 
 def can_see_project(user, project) -> bool:
