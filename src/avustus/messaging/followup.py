@@ -8,7 +8,8 @@ their transactions (connected by ``receivers.connect``), and two finders of ``re
 - a report accepted or returned, a payment application accepted or rejected, a report due or overdue: the
   lead's people (whoever made the application and the users acting for the lead organisation) and the lead
   organisation's addresses;
-- a payment made: the lead, and as copies the partners' organisation addresses (they share in the grant).
+- a payment made: the lead, and as copies the organisation addresses of the partners in force (they share in the
+  grant; one removed by an amending decision no longer does).
 
 Links: the lead's go to the application's own page (``my-application``) and the officials' to their
 workbench, until the project has pages of its own named ``my-project`` and ``officials-project`` (by the
