@@ -70,3 +70,33 @@ def test_the_presenter_never_signs_and_a_reviewer_acts_only_on_their_own_assignm
     for other in (made["virkailija"], SYSTEM):
         with pytest.raises(NotFound):
             check_own_assignment(other, Assigned())
+
+
+def test_each_question_a_screen_asks_answers_as_its_check_refuses(people):
+    """``can_prepare``/``can_decide``/``can_sign_decision`` say yes exactly where ``check_prepares``,
+    ``check_decides`` and ``check_not_presenter`` let the actor through: the screens offer what the services do."""
+    from avustus.accounts.permissions import can_decide, can_prepare, can_sign_decision
+
+    programme, made = people
+    both = get_user_model().objects.create(username="molemmat")
+    for role in (Role.OFFICIAL, Role.DECISION_MAKER):
+        grant_role(both, role, actor=SYSTEM, programme=programme)
+    actors = [SYSTEM, both, *made.values()]
+
+    def passes(check, *args) -> bool:
+        try:
+            check(*args)
+        except NotAllowed:
+            return False
+        return True
+
+    for actor in actors:
+        assert can_prepare(actor, programme) == passes(check_prepares, actor, programme, "x")
+        assert can_decide(actor, programme) == passes(check_decides, actor, programme, "x")
+        for presenter in actors:
+            signs = (passes(check_decides, actor, programme, "x")
+                     and passes(check_not_presenter, actor, presenter.pk, "x"))
+            assert can_sign_decision(actor, programme, presenter.pk) == signs
+    assert [a.username for a in made.values() if can_sign_decision(a, programme, both.pk)] == ["paattaja"]
+    assert not can_sign_decision(both, programme, both.pk) and can_sign_decision(both, programme, None)
+    assert not can_sign_decision(SYSTEM, programme, None)  # a decision needs a person

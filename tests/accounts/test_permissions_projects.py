@@ -1,7 +1,7 @@
 """The questions the services after the decision ask (accounts.permissions, 'after the decision'): the lead acts for
-the recipients, and a second person who took no earlier step approves a settlement, confirms an approved change or
-signs a recovery decision. The screens ask the ``can_*`` question to offer a step and the services refuse with the
-``check_*`` one, so each pair must give the same answer to everyone."""
+the recipients, and a second person who took no earlier step approves a settlement or a payment, confirms an
+approved change or signs a recovery decision. The screens ask the ``can_*`` question to offer a step and the
+services refuse with the ``check_*`` one, so each pair must give the same answer to everyone."""
 
 import pytest
 
@@ -17,6 +17,7 @@ SECOND_STEPS = {
     "settlement": (permissions.can_approve_settlement, permissions.check_approves_settlement, False),
     "change": (permissions.can_confirm_change, permissions.check_confirms_change, False),
     "recovery": (permissions.can_sign_recovery_decision, permissions.check_signs_recovery, True),
+    "payment": (permissions.can_approve_payment, permissions.check_approves_payment, True),
 }
 
 
@@ -58,7 +59,7 @@ def test_the_screens_question_and_the_services_refusal_agree_for_everyone(cast, 
 def test_nobody_is_not_an_actor(cast):
     programme = cast.project.call.programme
     for question in (permissions.can_approve_settlement, permissions.can_confirm_change,
-                     permissions.can_sign_recovery_decision):
+                     permissions.can_sign_recovery_decision, permissions.can_approve_payment):
         with pytest.raises(TypeError):
             question(None, programme, cast.official.pk)
     with pytest.raises(TypeError):

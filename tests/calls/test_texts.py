@@ -54,3 +54,26 @@ def test_a_plan_fields_label_falls_back_to_finnish_and_then_to_its_key():
     assert plan_field_label(field, "en") == "Tavoitteet"
     assert plan_field_label({"key": "objectives", "label": {"sv": "Mål"}}, "fi") == "objectives"
     assert plan_field_label({"key": "objectives"}, "sv") == "objectives"
+
+
+def test_the_screen_offers_saving_only_to_those_the_service_lets_save(client, round_2020, official):
+    from avustus.accounts.models import Role
+    from avustus.accounts.services import grant_role
+    from avustus.actors import SYSTEM
+
+    url = reverse("call-texts", args=[round_2020.slug])
+    for role, saves in ((Role.DECISION_MAKER, False), (Role.AUDITOR, False), (Role.OFFICIAL, True)):
+        user = get_user_model().objects.create(username=f"lukija-{role}")
+        grant_role(user, role, actor=SYSTEM, programme=round_2020.programme)
+        client.force_login(user)
+        client.cookies["django_language"] = "en"
+        page = client.get(url).content.decode()
+        assert "instructions.sv" in page  # every official of the programme reads them
+        assert ("Save texts</button>" in page) is saves, role
+        assert (" readonly>" not in page) is saves, role
+        try:
+            update_call_texts(round_2020, {"instructions": {"fi": f"Ohje {role}."}}, actor=user)
+            saved = True
+        except PermissionDenied:
+            saved = False
+        assert saved is saves, role

@@ -80,6 +80,24 @@ def test_either_review_returns_it_and_both_start_over(cast, storage):  # noqa: F
 
 
 @pytest.mark.django_db
+def test_a_part_reviewed_is_not_reviewed_again(cast, storage):  # noqa: F811
+    report = file_final(cast, [CostInput("cost-1", 0, "1000.00")])
+    attach_statement(cast, report)
+    report = final.accept_final_report(report, final.CONTENT, actor=cast.official,
+                                       version=final.final_report_version(report))
+    for review in (lambda: final.accept_final_report(report, final.CONTENT, actor=cast.second_official,
+                                                     version=final.final_report_version(report)),
+                   lambda: final.return_final_report(report, final.CONTENT, actor=cast.second_official,
+                                                     version=final.final_report_version(report), reasons="Uudelleen.")):
+        with pytest.raises(Conflict, match="reviewed already"):
+            review()
+    report.refresh_from_db()
+    assert report.status == FinalReport.Status.SUBMITTED and report.content_reviewed_by == cast.official
+    assert not final.can_review_final_report(cast.second_official, report, final.CONTENT)
+    assert final.can_review_final_report(cast.second_official, report, final.FINANCES)
+
+
+@pytest.mark.django_db
 def test_refusals(cast, storage):  # noqa: F811
     with pytest.raises(NotAllowed):
         final.submit_final_report(cast.project, actor=cast.partner, effects="x", ways_of_working="x",

@@ -319,6 +319,11 @@ def _body(name: str, world: dict):
     return {}, None
 
 
+# Where a token gets another answer than a session: an official registers an account (where the grant is paid) in
+# person only (``tokens.require_in_person``), so the token is refused before the pending account is looked at.
+TOKEN_ANSWERS = {("api-v1:register_account", "official"): NO}
+
+
 def _ask(world, token: bool, matrix=PROJECT_MATRIX) -> list[str]:
     wrong = []
     for name, method, obj, *answers in matrix:
@@ -326,6 +331,8 @@ def _ask(world, token: bool, matrix=PROJECT_MATRIX) -> list[str]:
             continue
         url = _url(name, world["objects"][obj])
         for actor, expected in zip(ACTORS, answers, strict=True):
+            if token:
+                expected = TOKEN_ANSWERS.get((name, actor), expected)
             user = world["actors"][actor]
             if token and user is None:
                 continue

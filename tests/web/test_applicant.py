@@ -315,3 +315,37 @@ def test_the_partner_search_reads_case_forms_and_offers_no_former_municipality(
         if not_offered:  # merged before the call's deadline: not a partner for a new project
             assert f'name="add_partner" value="{not_offered}"' not in html, query
             assert 'aria-label="Hakutulokset"' in html  # the search did run
+
+
+def test_withdrawal_is_offered_to_the_leads_people_only_as_the_service_accepts_it(client, open_call,
+                                                                                   signed_in_hameenlinna,
+                                                                                   applicant_of):
+    from django.db import transaction
+    from django.test import Client
+
+    from avustus.applications import services
+    from avustus.errors import DomainError
+
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    client.post(url, _form(application, action="submit"))
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    partner = applicant_of("853", "turku-hakija")  # Turku, the partner the form names
+    withdraw_url = reverse("withdraw-application", args=[application.reference])
+    for user, offered in ((signed_in_hameenlinna, True), (partner, False)):
+        reader = Client()
+        reader.force_login(user)
+        page = reader.get(url)
+        assert page.status_code == 200
+        assert (withdraw_url in page.content.decode()) is offered
+        try:
+            with transaction.atomic():
+                services.withdraw(application, actor=user)
+                transaction.set_rollback(True)
+            withdrawn = True
+        except DomainError:
+            withdrawn = False
+        assert withdrawn is offered
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED

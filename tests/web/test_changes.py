@@ -94,3 +94,54 @@ def test_the_versions_of_the_terms_are_listed_in_finnish(cast):
     assert "Hankkeen ehtojen versiot" in page and "Alkuperäisen päätöksen mukaan" in page
     assert "30.11.2021" in page and "31.12.2021" in page
     assert "Hae muutosta" not in page  # a partner reads, the lead asks
+
+
+def test_each_step_on_a_change_request_is_offered_to_exactly_those_the_service_lets_take_it(cast):
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
+
+    from avustus.changes import services as changes
+    from avustus.errors import DomainError
+
+    room_for_an_extension(cast.project.call)  # an extension to 31.12.2021 allowed
+    ref = cast.project.reference
+    _client(cast.lead).post(reverse("project-changes", args=[ref]), {
+        "kind": "extension", "new_end": "2021-12-31", "reasons": "Viivästys."})
+    change = ChangeRequest.objects.get()
+    steps = {
+        "withdraw": lambda c, user: changes.withdraw_request(c, actor=user, version=c.version),
+        "approve": lambda c, user: changes.approve_request(c, actor=user, version=c.version),
+        "reject": lambda c, user: changes.reject_request(c, actor=user, version=c.version, reasons="Ei perusteltu."),
+        "confirm": lambda c, user: changes.confirm_request(c, actor=user, version=c.version, confirmed=True),
+    }
+    decide = reverse("decide-change", args=[ref, change.pk])
+
+    def succeeds(step, user) -> bool:
+        try:
+            with transaction.atomic():
+                step(ChangeRequest.objects.get(pk=change.pk), user)
+                transaction.set_rollback(True)
+        except (DomainError, PermissionDenied, ValidationError):
+            return False
+        return True
+
+    def offers() -> dict[str, set[str]]:
+        offered = {}
+        for name in ("lead", "partner", "official", "second_official", "decision_maker"):
+            user = getattr(cast, name)
+            page = _client(user).get(reverse("project-change", args=[ref, change.pk])).content.decode()
+            forms = re.findall(rf'<form method="post" action="{re.escape(decide)}"[^>]*>(.*?)</form>', page, re.S)
+            shown = {a for form in forms for a in re.findall(r'name="action" value="(\w+)"', form)}
+            # A rejection gives its reasons: every form with the button has the field.
+            assert all('name="reasons"' in form for form in forms if 'value="reject"' in form), name
+            assert shown == {step for step, call in steps.items() if succeeds(call, user)}, name
+            offered[name] = shown
+        return offered
+
+    assert offers() == {"lead": {"withdraw"}, "partner": set(), "official": {"approve", "reject"},
+                        "second_official": {"approve", "reject"}, "decision_maker": set()}
+    changes.approve_request(change, actor=cast.official, version=change.version, reasons="Perusteltu.")
+    change.refresh_from_db()
+    # Who approved it may still reject it before the second official confirms it, not confirm it.
+    assert offers() == {"lead": {"withdraw"}, "partner": set(), "official": {"reject"},
+                        "second_official": {"confirm", "reject"}, "decision_maker": set()}

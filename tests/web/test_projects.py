@@ -88,7 +88,7 @@ def _pay(cast, lead, official, approver, paid_on, amount="", reasons=""):
     approver.post(url, {"action": "approve", "version": version, "confirm": "yes"})
     application.refresh_from_db()
     assert application.status == "approved"
-    official.post(url, {"action": "paid", "paid_on": paid_on})
+    official.post(url, {"action": "paid", "paid_on": paid_on, "confirm": "yes"})
     application.refresh_from_db()
     assert application.status == "paid"
     return application

@@ -87,7 +87,7 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     assert "BESLUT OM ÅTERKRAV AV STATSUNDERSTÖD" in document
 
     official.post(reverse("recovery-return", args=[ref, recovery.pk]),
-                  {"returned_on": today.isoformat(), "amount": "4 000,00"})
+                  {"returned_on": today.isoformat(), "amount": "4 000,00", "confirm": "yes"})
     official.post(reverse("waive-recovery", args=[ref, recovery.pk]),
                   {"principal": "1 000,00", "reasons": "Kohtuullistetaan.", "confirm": "yes"})
     assert recovery.returns.get().amount == Decimal("4000.00")

@@ -153,31 +153,56 @@ def _holds(actor, programme, roles) -> bool:
     return is_system(actor) or has_programme_role(actor, programme, roles)
 
 
+def can_prepare(actor, programme) -> bool:
+    """``check_prepares``'s question, for a screen to offer the step (the system may)."""
+    return _holds(actor, programme, PREPARERS)
+
+
 def check_prepares(actor, programme, message: str) -> None:
     """Screen, assign reviewers, set the proposal, present it, prepare later decisions, record notifications."""
     from avustus.errors import NotAllowed
 
-    if not _holds(actor, programme, PREPARERS):
+    if not can_prepare(actor, programme):
         raise NotAllowed(message)
+
+
+def can_decide(actor, programme) -> bool:
+    """``check_decides``'s question: a person holding the decision-maker's role, never the system."""
+    _require_actor(actor)
+    return not is_system(actor) and has_programme_role(actor, programme, DECIDERS)
 
 
 def check_decides(actor, programme, message: str) -> None:
     """Approve a proposal, return it, sign a decision: a person holding the decision-maker's role, never the system."""
-    from avustus.actors import is_system
     from avustus.errors import NotAllowed
 
-    if actor is None:
-        raise TypeError("an actor is required: pass the user, or SYSTEM for commands and jobs")
-    if is_system(actor) or not has_programme_role(actor, programme, DECIDERS):
+    if not can_decide(actor, programme):
         raise NotAllowed(message)
+
+
+def _took_part(actor, earlier_ids) -> bool:
+    """Whether the actor is one of the people who took the earlier steps: the one comparison of four eyes."""
+    return getattr(actor, "pk", None) in {i for i in earlier_ids if i is not None}
 
 
 def check_not_presenter(actor, presenting_official_id, message: str) -> None:
     """Four eyes: whoever presented (or prepared) a decision does not approve or sign it."""
     from avustus.errors import NotAllowed
 
-    if presenting_official_id is not None and getattr(actor, "pk", None) == presenting_official_id:
+    if _took_part(actor, [presenting_official_id]):
         raise NotAllowed(message)
+
+
+def can_sign_decision(actor, programme, presenting_official_id, *, decides: bool | None = None) -> bool:
+    """Approve a presented proposal, sign a prepared later decision or a rectification's new one: a decision-maker
+    (``check_decides``) who did not present or prepare it (``check_not_presenter``), the two the services refuse
+    with (``approval.approve``, ``amending.sign_prepared``, ``amending.later_decision``).
+
+    ``decides`` is ``can_decide``'s answer when the caller has it already (a screen's round asks it in its own
+    query, ``programme_role_flags``), so that a page of drafts asks the roles once."""
+    if decides is None:
+        decides = can_decide(actor, programme)
+    return decides and not _took_part(actor, [presenting_official_id])
 
 
 def can_review(user, programme) -> bool:
@@ -395,12 +420,12 @@ def check_registers_account(actor, project, message: str) -> None:
 def is_second_person(actor, programme, earlier_ids, roles=PROJECT_OFFICIALS) -> bool:
     """Four eyes: a person (never the system) holding ``roles`` who is none of those who took the earlier steps.
 
-    The one comparison of the actor with the earlier steps' people: screens ask it to offer the step, and the
-    services refuse with ``check_second_person``, so a screen never offers what the service refuses."""
+    Screens ask it to offer the step, and the services refuse with ``check_second_person``, so a screen never
+    offers what the service refuses; the comparison with the earlier steps' people is ``_took_part``."""
     _require_actor(actor)
     if is_system(actor) or not has_programme_role(actor, programme, roles):
         return False
-    return actor.pk not in {i for i in earlier_ids if i is not None}
+    return not _took_part(actor, earlier_ids)
 
 
 def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJECT_OFFICIALS) -> None:
@@ -411,8 +436,13 @@ def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJE
         raise NotAllowed(message)
 
 
-def check_approves_payment(actor, programme, accepted_by_id, message: str) -> None:
+def can_approve_payment(user, programme, accepted_by_id) -> bool:
     """The payment's second person: a payment approver of the programme who did not accept the application."""
+    return is_second_person(user, programme, [accepted_by_id], roles=PAYMENT_APPROVERS)
+
+
+def check_approves_payment(actor, programme, accepted_by_id, message: str) -> None:
+    """``can_approve_payment``, refused as ``NotAllowed(message)``."""
     check_second_person(actor, programme, [accepted_by_id], message, roles=PAYMENT_APPROVERS)
 
 
@@ -540,7 +570,7 @@ def can_read_settlement(user, project) -> bool:
 def can_withdraw_recovery_decision(user, programme, prepared_by_id) -> bool:
     """Send a prepared recovery decision back unsigned: its preparer, or a signer of the programme."""
     _require_actor(user)
-    preparer = getattr(user, "pk", None) == prepared_by_id and has_programme_role(user, programme, PROJECT_OFFICIALS)
+    preparer = _took_part(user, [prepared_by_id]) and has_programme_role(user, programme, PROJECT_OFFICIALS)
     return preparer or can_sign_recovery(user, programme)
 
 

@@ -1,8 +1,9 @@
 """Personal API tokens: create one (shown once), revoke it, and find the user a bearer token acts for.
 
 A token acts with its user's roles, but a person's own confirmation cannot be given by a script:
-``require_in_person`` is what presenting, approving and signing ask (and paying will), and it refuses
-a user who came in with a token. Creating and revoking a token are on the audit log, and so is its
+``require_in_person`` is what presenting, approving and signing ask, and the payment's steps (an official's
+registration of the account, its confirmation, the approval and the record of the payment); it refuses a user
+who came in with a token. Creating and revoking a token are on the audit log, and so is its
 use: the first request of each day a token is used, so the log says which tokens were in use when
 without an entry for every request.
 """

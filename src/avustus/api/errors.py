@@ -17,7 +17,7 @@ from ninja.errors import ValidationError as RequestValidationError
 
 from avustus import errors
 from avustus.api.auth import InvalidToken
-from avustus.api.parsing import LoneSurrogate
+from avustus.api.parsing import LoneSurrogate, UnstorableText
 from avustus.applications.services import DraftConflictError
 
 logger = logging.getLogger(__name__)
@@ -61,9 +61,11 @@ def register(api: NinjaAPI) -> None:
     def http_error(request, exc: HttpError):
         """Ninja's own refusals (401 without credentials, 403 for a failed CSRF check, 400 for a body that is
         not JSON) in the same shape."""
-        if isinstance(exc.__cause__, LoneSurrogate):  # raised by JsonParser, wrapped by ninja as a 400
-            return answer(request, 422, [(exc.__cause__.path, _(
-                "The text contains a character that is not valid Unicode (a lone surrogate); remove it."))])
+        if isinstance(exc.__cause__, UnstorableText):  # raised by JsonParser, wrapped by ninja as a 400
+            message = (_("The text contains a character that is not valid Unicode (a lone surrogate); remove it.")
+                       if isinstance(exc.__cause__, LoneSurrogate)
+                       else _("The text contains a control character (NUL) that cannot be saved; remove it."))
+            return answer(request, 422, [(exc.__cause__.path, message)])
         if isinstance(exc, InvalidToken):
             response = answer(request, 401, [("", _("The API token is not valid: it is unknown, expired or revoked."))])
             response["WWW-Authenticate"] = 'Bearer realm="avustus", error="invalid_token"'

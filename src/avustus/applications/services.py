@@ -376,6 +376,20 @@ def submit(application: Application, *, actor, idempotency_key: str = "") -> App
     return current
 
 
+def withdrawal_refusal(application: Application) -> str | None:
+    """Why the application can no longer be withdrawn, or None: withdrawal ends where a decision on it exists."""
+    if application.outcomes.exists():
+        return _("A decision has been made; the application can no longer be withdrawn.")
+    return None
+
+
+def can_withdraw(actor, application: Application) -> bool:
+    """Whether the application's page offers ``actor`` to withdraw it: a submitted application, by the lead's
+    people, while ``withdrawal_refusal`` has nothing to say (``withdraw`` refuses with the same)."""
+    return (application.status == Application.Status.SUBMITTED and is_lead(actor, application)
+            and withdrawal_refusal(application) is None)
+
+
 def withdraw(application: Application, *, actor) -> Application:
     """The lead withdraws a submitted application, until a decision on it has been signed.
 
@@ -392,8 +406,9 @@ def withdraw(application: Application, *, actor) -> Application:
         current = Application.objects.select_for_update().get(pk=application.pk)
         if current.status == Application.Status.WITHDRAWN:
             return current
-        if current.outcomes.exists():
-            raise Invalid({"__all__": [_("A decision has been made; the application can no longer be withdrawn.")]})
+        refusal = withdrawal_refusal(current)
+        if refusal is not None:
+            raise Invalid({"__all__": [refusal]})
         current.status = Application.Status.WITHDRAWN
         current.withdrawn_at = timezone.now()
         current.save(update_fields=["status", "withdrawn_at", "updated_at"])

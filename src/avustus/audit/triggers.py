@@ -37,7 +37,9 @@ does so with DELETE, which the triggers would refuse, so the audit app's ``flush
 triggers first and installs them again afterwards (PostgreSQL's TRUNCATE fires no row triggers).
 """
 
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -56,10 +58,6 @@ CHAIN_COLUMNS = ("position", "prev_hash", "hash")
 AUDIT_CONTENT_COLUMNS = ("id", "at", "actor_id", "actor_label", "actor_kind", "action", "target_type", "target_id",
                          "application_reference", "data")
 
-TABLES = ("audit_auditentry", "audit_replacepermit", "decisions_decision", "decisions_outcome",
-          "decisions_decisiondocument", "settlement_settlement", "settlement_settlementdocument",
-          "settlement_recovery")
-
 # The columns named here by hand (this app imports no stage's models); tests/audit/test_triggers.py checks that
 # they are every column of the models but the receivables file's, so a column added later is not left out.
 # A settlement's figures, never changed once made (``Settlement.save`` says the same):
@@ -76,173 +74,123 @@ RECOVERY_DECIDED = ("id", "project_id", "ground_section", "ground_subsection", "
                     "withdrawn_reasons")
 
 
+# The engines' NULL-safe "differs from".
+SQLITE_DIFFERS = "IS NOT"
+POSTGRESQL_DIFFERS = "IS DISTINCT FROM"
+
+
 def _changed(columns, differ: str) -> str:
-    """SQL true when any of ``columns`` differs between OLD and NEW (NULL-safe: ``differ`` is SQLite's ``IS NOT``
-    or PostgreSQL's ``IS DISTINCT FROM``); the receivables file may be set once, from empty."""
+    """SQL true when any of ``columns`` differs between OLD and NEW (``differ``, the engine's NULL-safe
+    comparison); the receivables file may be set once, from empty."""
     return " OR ".join([f'OLD."{c}" {differ} NEW."{c}"' for c in columns]
                        + [f'(OLD.receivable_file_id IS NOT NULL AND OLD.receivable_file_id {differ} '
                           'NEW.receivable_file_id)'])
 
-# A signed decision whose deletion a permit allows: imported (not signed here) and of a call being replaced.
-_SQLITE_PERMITTED = (
-    "{d}.snapshot_sha256 = '' AND EXISTS (SELECT 1 FROM audit_replacepermit p WHERE p.call_id = {d}.call_id)"
+
+def _unsealed_change(differ: str) -> str:
+    """An UPDATE of an audit entry that is not its sealing: the chain fields from all empty to all set, the rest
+    of the row unchanged. PostgreSQL compares the whole row but the chain fields, so a column added later is
+    covered without a list; SQLite has no such comparison and compares ``AUDIT_CONTENT_COLUMNS``."""
+    sealed = [f"OLD.{c} IS NULL AND NEW.{c} IS NOT NULL" for c in CHAIN_COLUMNS]
+    if differ == POSTGRESQL_DIFFERS:
+        chain = ", ".join(f"'{c}'" for c in CHAIN_COLUMNS)
+        unchanged = [f"to_jsonb(NEW) - ARRAY[{chain}] = to_jsonb(OLD) - ARRAY[{chain}]"]
+    else:
+        unchanged = [f"NEW.{c} IS OLD.{c}" for c in AUDIT_CONTENT_COLUMNS]
+    return f"NOT ({' AND '.join(sealed + unchanged)})"
+
+
+# A signed decision ``d`` whose deletion a permit allows: imported (not signed here) and of a call being replaced.
+def _permitted(d: str) -> str:
+    return (f"{d}.snapshot_sha256 = '' "  # noqa: S608 -- fixed table and column names, not input
+            f"AND EXISTS (SELECT 1 FROM audit_replacepermit p WHERE p.call_id = {d}.call_id)")
+
+
+@dataclass(frozen=True)
+class Guard:
+    """One table's refusals, from which both engines' triggers are made: on SQLite ``<name>_no_update`` and
+    ``<name>_no_delete``; on PostgreSQL the trigger ``trigger`` running the plpgsql function ``function``.
+
+    ``update`` and ``delete`` say when the statement is refused, as SQL over OLD (and NEW) given the engine's
+    NULL-safe "differs" (``SQLITE_DIFFERS`` or ``POSTGRESQL_DIFFERS``); ``None``, always.
+    """
+
+    table: str
+    message: str
+    name: str
+    trigger: str
+    function: str
+    update: Callable[[str], str] | None = None
+    delete: Callable[[str], str] | None = None
+
+
+GUARDS = (
+    Guard("audit_auditentry", AUDIT_MESSAGE, "avustus_audit_entry", "avustus_audit_entry_append_only",
+          "avustus_refuse_audit_change", update=_unsealed_change),
+    Guard("decisions_decision", DECISION_MESSAGE, "avustus_decision", "avustus_decision_signed",
+          "avustus_guard_decision", update=lambda differ: "OLD.status = 'signed'",
+          delete=lambda differ: f"OLD.status = 'signed' AND NOT ({_permitted('OLD')})"),
+    # An outcome of a signed decision, or one moved into a signed decision.
+    Guard("decisions_outcome", OUTCOME_MESSAGE, "avustus_outcome", "avustus_outcome_signed",
+          "avustus_guard_outcome",
+          update=lambda differ: ("EXISTS (SELECT 1 FROM decisions_decision d "
+                                 "WHERE d.id IN (OLD.decision_id, NEW.decision_id) AND d.status = 'signed')"),
+          delete=lambda differ: ("EXISTS (SELECT 1 FROM decisions_decision d "  # noqa: S608 -- fixed names
+                                 "WHERE d.id = OLD.decision_id "
+                                 f"AND d.status = 'signed' AND NOT ({_permitted('d')}))")),
+    Guard("decisions_decisiondocument", DOCUMENT_MESSAGE, "avustus_document", "avustus_document_stored",
+          "avustus_refuse_document_change"),
+    Guard("settlement_settlement", SETTLEMENT_MESSAGE, "avustus_settlement", "avustus_settlement_made",
+          "avustus_guard_settlement",
+          update=lambda differ: (f"{_changed(SETTLEMENT_FIGURES, differ)} "
+                                 f"OR (OLD.status = 'approved' AND ({_changed(SETTLEMENT_APPROVAL, differ)}))"),
+          delete=lambda differ: "OLD.status = 'approved'"),
+    Guard("settlement_settlementdocument", SETTLEMENT_DOCUMENT_MESSAGE, "avustus_settlement_document",
+          "avustus_settlement_document_stored", "avustus_refuse_settlement_document_change"),
+    Guard("settlement_recovery", RECOVERY_MESSAGE, "avustus_recovery", "avustus_recovery_decided",
+          "avustus_guard_recovery",
+          update=lambda differ: f"OLD.status = 'decided' AND ({_changed(RECOVERY_DECIDED, differ)})",
+          delete=lambda differ: "OLD.status = 'decided'"),
 )
 
-# (trigger name, SQL) for SQLite; RAISE(ABORT) fails the statement and rolls back its changes.
-SQLITE = [
-    (name, f"CREATE TRIGGER {name} {body}")
-    for name, body in (
-        ("avustus_audit_entry_no_update",
-         "BEFORE UPDATE ON audit_auditentry WHEN NOT ("
-         + " AND ".join([f"OLD.{c} IS NULL AND NEW.{c} IS NOT NULL" for c in CHAIN_COLUMNS]
-                        + [f"NEW.{c} IS OLD.{c}" for c in AUDIT_CONTENT_COLUMNS])
-         + f") BEGIN SELECT RAISE(ABORT, '{AUDIT_MESSAGE}'); END"),
-        ("avustus_audit_entry_no_delete",
-         f"BEFORE DELETE ON audit_auditentry BEGIN SELECT RAISE(ABORT, '{AUDIT_MESSAGE}'); END"),
-        ("avustus_decision_no_update",
-         f"BEFORE UPDATE ON decisions_decision WHEN OLD.status = 'signed' "
-         f"BEGIN SELECT RAISE(ABORT, '{DECISION_MESSAGE}'); END"),
-        ("avustus_decision_no_delete",
-         f"BEFORE DELETE ON decisions_decision WHEN OLD.status = 'signed' "
-         f"AND NOT ({_SQLITE_PERMITTED.format(d='OLD')}) "
-         f"BEGIN SELECT RAISE(ABORT, '{DECISION_MESSAGE}'); END"),
-        ("avustus_outcome_no_update",
-         "BEFORE UPDATE ON decisions_outcome "  # noqa: S608 -- fixed table names and messages, not input
-         "WHEN EXISTS (SELECT 1 FROM decisions_decision d "
-         "WHERE d.id IN (OLD.decision_id, NEW.decision_id) AND d.status = 'signed') "
-         f"BEGIN SELECT RAISE(ABORT, '{OUTCOME_MESSAGE}'); END"),
-        ("avustus_outcome_no_delete",
-         "BEFORE DELETE ON decisions_outcome "  # noqa: S608 -- fixed table names and messages, not input
-         "WHEN EXISTS (SELECT 1 FROM decisions_decision d "
-         f"WHERE d.id = OLD.decision_id AND d.status = 'signed' AND NOT ({_SQLITE_PERMITTED.format(d='d')})) "
-         f"BEGIN SELECT RAISE(ABORT, '{OUTCOME_MESSAGE}'); END"),
-        ("avustus_document_no_update",
-         f"BEFORE UPDATE ON decisions_decisiondocument BEGIN SELECT RAISE(ABORT, '{DOCUMENT_MESSAGE}'); END"),
-        ("avustus_document_no_delete",
-         f"BEFORE DELETE ON decisions_decisiondocument BEGIN SELECT RAISE(ABORT, '{DOCUMENT_MESSAGE}'); END"),
-        ("avustus_settlement_no_update",
-         f"BEFORE UPDATE ON settlement_settlement WHEN {_changed(SETTLEMENT_FIGURES, 'IS NOT')} "
-         f"OR (OLD.status = 'approved' AND ({_changed(SETTLEMENT_APPROVAL, 'IS NOT')})) "
-         f"BEGIN SELECT RAISE(ABORT, '{SETTLEMENT_MESSAGE}'); END"),
-        ("avustus_settlement_no_delete",
-         f"BEFORE DELETE ON settlement_settlement WHEN OLD.status = 'approved' "
-         f"BEGIN SELECT RAISE(ABORT, '{SETTLEMENT_MESSAGE}'); END"),
-        ("avustus_settlement_document_no_update",
-         f"BEFORE UPDATE ON settlement_settlementdocument "
-         f"BEGIN SELECT RAISE(ABORT, '{SETTLEMENT_DOCUMENT_MESSAGE}'); END"),
-        ("avustus_settlement_document_no_delete",
-         f"BEFORE DELETE ON settlement_settlementdocument "
-         f"BEGIN SELECT RAISE(ABORT, '{SETTLEMENT_DOCUMENT_MESSAGE}'); END"),
-        ("avustus_recovery_no_update",
-         f"BEFORE UPDATE ON settlement_recovery "
-         f"WHEN OLD.status = 'decided' AND ({_changed(RECOVERY_DECIDED, 'IS NOT')}) "
-         f"BEGIN SELECT RAISE(ABORT, '{RECOVERY_MESSAGE}'); END"),
-        ("avustus_recovery_no_delete",
-         f"BEFORE DELETE ON settlement_recovery WHEN OLD.status = 'decided' "
-         f"BEGIN SELECT RAISE(ABORT, '{RECOVERY_MESSAGE}'); END"),
-    )
-]
+TABLES = (*(guard.table for guard in GUARDS), "audit_replacepermit")
 
-# PostgreSQL: one plpgsql function per table. SQLSTATE 23001 (restrict_violation) so that Django raises
-# IntegrityError, as it does for SQLite's RAISE(ABORT).
-_PG_FUNCTIONS = f"""
-CREATE OR REPLACE FUNCTION avustus_refuse_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- Sealing, and only sealing: the chain fields from all empty to all set, the rest of the row unchanged.
-    IF TG_OP = 'UPDATE'
-       AND OLD.position IS NULL AND OLD.prev_hash IS NULL AND OLD.hash IS NULL
-       AND NEW.position IS NOT NULL AND NEW.prev_hash IS NOT NULL AND NEW.hash IS NOT NULL
-       AND to_jsonb(NEW) - ARRAY['position', 'prev_hash', 'hash']
-           = to_jsonb(OLD) - ARRAY['position', 'prev_hash', 'hash']
-    THEN
-        RETURN NEW;
-    END IF;
-    RAISE EXCEPTION '{AUDIT_MESSAGE}' USING ERRCODE = 'restrict_violation';
-END $$;
 
-CREATE OR REPLACE FUNCTION avustus_refuse_document_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '{DOCUMENT_MESSAGE}' USING ERRCODE = 'restrict_violation';
-END $$;
+def _sqlite_trigger(guard: Guard, event: str, refused: Callable[[str], str] | None) -> tuple[str, str]:
+    # RAISE(ABORT) fails the statement and rolls back its changes.
+    name = f"{guard.name}_no_{event.lower()}"
+    when = f"WHEN {refused(SQLITE_DIFFERS)} " if refused else ""
+    return name, (f"CREATE TRIGGER {name} BEFORE {event} ON {guard.table} {when}"
+                  f"BEGIN SELECT RAISE(ABORT, '{guard.message}'); END")
 
-CREATE OR REPLACE FUNCTION avustus_replace_permitted(decision decisions_decision) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT decision.snapshot_sha256 = ''
-       AND EXISTS (SELECT 1 FROM audit_replacepermit p WHERE p.call_id = decision.call_id)
-$$;
 
-CREATE OR REPLACE FUNCTION avustus_guard_decision() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF OLD.status = 'signed' AND NOT (TG_OP = 'DELETE' AND avustus_replace_permitted(OLD)) THEN
-        RAISE EXCEPTION '{DECISION_MESSAGE}' USING ERRCODE = 'restrict_violation';
-    END IF;
-    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-    RETURN NEW;
-END $$;
+def _postgresql_function(guard: Guard) -> str:
+    # SQLSTATE 23001 (restrict_violation) so that Django raises IntegrityError, as it does for SQLite's RAISE(ABORT).
+    refuse = f"RAISE EXCEPTION '{guard.message}' USING ERRCODE = 'restrict_violation';"
 
-CREATE OR REPLACE FUNCTION avustus_guard_outcome() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    old_decision decisions_decision;
-BEGIN
-    SELECT * INTO old_decision FROM decisions_decision WHERE id = OLD.decision_id;
-    IF TG_OP = 'DELETE' THEN
-        IF old_decision.status = 'signed' AND NOT avustus_replace_permitted(old_decision) THEN
-            RAISE EXCEPTION '{OUTCOME_MESSAGE}' USING ERRCODE = 'restrict_violation';
-        END IF;
-        RETURN OLD;
-    END IF;
-    IF old_decision.status = 'signed'
-       OR EXISTS (SELECT 1 FROM decisions_decision WHERE id = NEW.decision_id AND status = 'signed') THEN
-        RAISE EXCEPTION '{OUTCOME_MESSAGE}' USING ERRCODE = 'restrict_violation';
-    END IF;
-    RETURN NEW;
-END $$;
+    def refused_when(refused: Callable[[str], str] | None, returned: str) -> list[str]:
+        if refused is None:
+            return [refuse]
+        return [f"IF {refused(POSTGRESQL_DIFFERS)} THEN", f"    {refuse}", "END IF;", f"RETURN {returned};"]
 
-CREATE OR REPLACE FUNCTION avustus_refuse_settlement_document_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '{SETTLEMENT_DOCUMENT_MESSAGE}' USING ERRCODE = 'restrict_violation';
-END $$;
+    body = [refuse] if guard.update is None and guard.delete is None else [
+        "IF TG_OP = 'DELETE' THEN", *(f"    {line}" for line in refused_when(guard.delete, "OLD")), "END IF;",
+        *refused_when(guard.update, "NEW")]
+    lines = "\n".join(f"    {line}" for line in body)
+    return (f"CREATE OR REPLACE FUNCTION {guard.function}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            f"BEGIN\n{lines}\nEND $$;")
 
-CREATE OR REPLACE FUNCTION avustus_guard_settlement() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        IF OLD.status = 'approved' THEN
-            RAISE EXCEPTION '{SETTLEMENT_MESSAGE}' USING ERRCODE = 'restrict_violation';
-        END IF;
-        RETURN OLD;
-    END IF;
-    IF {_changed(SETTLEMENT_FIGURES, 'IS DISTINCT FROM')}
-       OR (OLD.status = 'approved' AND ({_changed(SETTLEMENT_APPROVAL, 'IS DISTINCT FROM')})) THEN
-        RAISE EXCEPTION '{SETTLEMENT_MESSAGE}' USING ERRCODE = 'restrict_violation';
-    END IF;
-    RETURN NEW;
-END $$;
 
-CREATE OR REPLACE FUNCTION avustus_guard_recovery() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        IF OLD.status = 'decided' THEN
-            RAISE EXCEPTION '{RECOVERY_MESSAGE}' USING ERRCODE = 'restrict_violation';
-        END IF;
-        RETURN OLD;
-    END IF;
-    IF OLD.status = 'decided' AND ({_changed(RECOVERY_DECIDED, 'IS DISTINCT FROM')}) THEN
-        RAISE EXCEPTION '{RECOVERY_MESSAGE}' USING ERRCODE = 'restrict_violation';
-    END IF;
-    RETURN NEW;
-END $$;
-"""  # noqa: S608 -- built from fixed table names and messages, not input
+# (trigger name, SQL) for SQLite.
+SQLITE = [trigger for guard in GUARDS
+          for trigger in (_sqlite_trigger(guard, "UPDATE", guard.update),
+                          _sqlite_trigger(guard, "DELETE", guard.delete))]
 
-POSTGRESQL_TRIGGERS = [
-    ("avustus_audit_entry_append_only", "audit_auditentry", "avustus_refuse_audit_change"),
-    ("avustus_decision_signed", "decisions_decision", "avustus_guard_decision"),
-    ("avustus_outcome_signed", "decisions_outcome", "avustus_guard_outcome"),
-    ("avustus_document_stored", "decisions_decisiondocument", "avustus_refuse_document_change"),
-    ("avustus_settlement_made", "settlement_settlement", "avustus_guard_settlement"),
-    ("avustus_settlement_document_stored", "settlement_settlementdocument",
-     "avustus_refuse_settlement_document_change"),
-    ("avustus_recovery_decided", "settlement_recovery", "avustus_guard_recovery"),
-]
+# PostgreSQL: one plpgsql function per table and a row trigger running it before UPDATE and DELETE.
+_PG_FUNCTIONS = "\n\n".join([*(_postgresql_function(guard) for guard in GUARDS),
+                               # Earlier versions' helper; the permit is now checked in the functions themselves.
+                               "DROP FUNCTION IF EXISTS avustus_replace_permitted(decisions_decision);"])
+POSTGRESQL_TRIGGERS = [(guard.trigger, guard.table, guard.function) for guard in GUARDS]
 
 
 def supported(connection) -> bool:

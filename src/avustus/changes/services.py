@@ -27,7 +27,7 @@ from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevisio
 from avustus.decisions.vocabulary.base import date_text
 from avustus.errors import Conflict, Invalid
 from avustus.projects.models import ApprovedBudgetLine, FundedProject, ScheduleEntry
-from avustus.projects.services import lock_project
+from avustus.projects.services import check_day, lock_project
 from avustus.registry.models import Organisation
 from avustus.reports.models import InterimReport, ReportedCost
 from avustus.rules import changes as rules
@@ -178,6 +178,28 @@ def can_request_change(actor, project: FundedProject) -> bool:
     return permissions.can_act_for_lead(actor, project) and open_for_changes(project)
 
 
+def change_steps(actor, request: ChangeRequest) -> frozenset[str]:
+    """The steps ``actor`` may take on the change request now, as the services below refuse the rest: the lead
+    withdraws an open one (``withdraw_request``); the programme's officials approve a submitted one while the
+    project is ``open_for_changes`` (``approve_request``) and reject an open one (``reject_request``, also the
+    official who approved it); a second official confirms an approved one (``permissions.can_confirm_change``,
+    ``confirm_request``)."""
+    project = request.project
+    programme = project.call.programme
+    steps = set()
+    if request.status in OPEN:
+        if permissions.can_act_for_lead(actor, project):
+            steps.add("withdraw")
+        if permissions.can_manage_projects(actor, programme):
+            steps.add("reject")
+            if request.status == ChangeRequest.Status.SUBMITTED and open_for_changes(project):
+                steps.add("approve")
+    if (request.status == ChangeRequest.Status.APPROVED and open_for_changes(project)
+            and permissions.can_confirm_change(actor, programme, request.decided_by_id)):
+        steps.add("confirm")
+    return frozenset(steps)
+
+
 def _validate(project: FundedProject, request: ChangeRequest) -> None:
     """What the request asks, checked against the project as it is now (the caller holds its lock)."""
     if not open_for_changes(project):
@@ -185,6 +207,7 @@ def _validate(project: FundedProject, request: ChangeRequest) -> None:
     if request.kind == ChangeRequest.Kind.EXTENSION:
         if request.new_end is None:
             raise Invalid({"new_end": [_("Give the new end date of implementation.")]})
+        check_day("new_end", request.new_end)
         code = rules.extension_refusal(project.implementation_end, request.new_end,
                                        project.call.appropriation_usable_until, project.call.implementation_end,
                                        project.call.final_report_due)

@@ -166,15 +166,35 @@ class Outcome(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class DecisionDocument(models.Model):
-    """One rendered document of a signed decision (a language and a format), stored once, never changed."""
+class RenderedDocument(models.Model):
+    """A document rendered from a signed record in a language and a format, stored once and never changed: the
+    columns and the refusals a decision's and a settlement's documents share."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="documents")
     lang = models.CharField(_("language"), max_length=2)
     format = models.CharField(_("format"), max_length=4)
     content = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What a change or a deletion raises, and what its message calls the document.
+    refusal: type[Exception] = DecisionLocked
+    kind = "decision document"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise self.refusal(f"a stored {self.kind} is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.refusal(f"a stored {self.kind} is never deleted")
+
+
+class DecisionDocument(RenderedDocument):
+    """One rendered document of a signed decision (a language and a format), stored once, never changed."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="documents")
 
     class Meta:
         ordering = ["decision", "lang", "format"]
@@ -184,14 +204,6 @@ class DecisionDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_id}.{self.lang}.{self.format}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise DecisionLocked("a stored decision document is never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise DecisionLocked("a stored decision document is never deleted")
 
     @property
     def filename(self) -> str:

@@ -127,7 +127,7 @@ def export_file(actor, pk: int) -> ExportJob | None:
 def run_export_job(job_id: int) -> str:
     """Write the job's file (the task's body); what happened, for the task's result."""
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().select_related("call").filter(pk=job_id).first()
+        job = ExportJob.objects.select_for_update(of=("self",)).select_related("call").filter(pk=job_id).first()
         if job is None or job.status != ExportJob.Status.QUEUED:
             # Already run (a task retried after its worker stopped): the job says how it ended.
             return "no queued export"

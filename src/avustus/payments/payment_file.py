@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from avustus.accounts import permissions
 from avustus.audit.chain import record
-from avustus.errors import NotFound
+from avustus.errors import Invalid, NotFound
 from avustus.payments.models import PaymentApplication, PaymentFile, PaymentFileEntry
+from avustus.projects.services import check_day
 from avustus.rules.reference_number import finnish_reference
 
 PAYMENT_COLUMNS = ["business_id", "name", "iban", "amount", "reference", "budget_item", "decision", "project",
@@ -48,6 +49,14 @@ def as_csv(columns: list[str], rows: list[list[str]]) -> str:
     writer.writerow(columns)
     writer.writerows(rows)
     return out.getvalue()
+
+
+def check_file_day(day: date) -> None:
+    """The day of a payments or receivables file: a day that has been (nothing is approved in the future), within
+    the service's years (``projects.services.check_day``; year 1 or 9999 overflows ``day_bounds``)."""
+    if day > timezone.localdate():
+        raise Invalid({"day": [_("The date is in the future; check it.")]})
+    check_day("day", day)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -94,6 +103,7 @@ def _row(application: PaymentApplication) -> list[str]:
 def produce_payment_file(day: date, *, actor) -> PaymentFile | None:
     """The file of the payments approved on ``day`` (Finnish time) not yet in any file, or None when none are."""
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
+    check_file_day(day)
     start, end = day_bounds(day)
     with transaction.atomic():
         due = list(PaymentApplication.objects.select_for_update(of=("self",))

@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 
 from avustus import events
 from avustus.accounts import permissions
+from avustus.accounts.tokens import require_in_person
 from avustus.actors import user_of
 from avustus.audit.chain import record
 from avustus.calls.models import Call, CostCategory
 from avustus.errors import Conflict, Invalid
 from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.projects.models import FundedProject
-from avustus.projects.services import approved_budget_cells, lock_project
+from avustus.projects.services import approved_budget_cells, check_day, lock_project
 from avustus.reports.services import accepted_costs_by_cell
 from avustus.rules import budget_caps
 from avustus.rules import changes as change_rules
@@ -42,6 +43,9 @@ IBAN_MESSAGES = {
     iban_rules.IbanError.CHECKSUM: gettext_lazy("The IBAN's check digits do not match: check the number for a typing "
                                                 "error."),
 }
+
+
+HOLDER_LENGTH: int = BankAccount._meta.get_field("holder").max_length or 0  # the column's length, 200
 
 
 def _iban_message(kind: str) -> str:
@@ -112,15 +116,22 @@ def _refuse_more_than_payable(project: FundedProject, amount: Decimal | None) ->
 # --- the account ---
 
 def register_account(project: FundedProject, iban: str, holder: str, *, actor) -> BankAccount:
-    """The lead (or an official on the lead's written notice) registers the account to pay; it awaits confirmation."""
+    """The lead (or an official on the lead's written notice) registers the account to pay; it awaits confirmation.
+
+    An official registers it in person: the account is where the grant is paid, and the API (where the lead's
+    scripts register it) is no way for an official's token to name one."""
     permissions.check_registers_account(actor, project, _("Only the lead or the programme's officials register "
                                                           "the project's account."))
+    if not permissions.can_act_for_lead(actor, project):
+        require_in_person(actor)
     try:
         number = iban_rules.validate(iban)
     except iban_rules.IbanError as exc:
         raise Invalid({"iban": [_iban_message(exc.kind)]}) from exc
     if not holder.strip():
         raise Invalid({"holder": [_("Give the account holder's name.")]})
+    if len(holder.strip()) > HOLDER_LENGTH:  # PostgreSQL refuses a longer one as it is written: a 500
+        raise Invalid({"holder": [_("At most %(n)s characters.") % {"n": HOLDER_LENGTH}]})
     with transaction.atomic():
         locked = lock_project(project)
         if locked.bank_accounts.filter(status=BankAccount.Status.PENDING).exists():
@@ -133,6 +144,30 @@ def register_account(project: FundedProject, iban: str, holder: str, *, actor) -
     return account
 
 
+def account_confirmers_excluded(account: BankAccount) -> list:
+    """Who may not confirm the account: who registered it, and who confirmed a change of account already (four
+    eyes; ``confirm_account`` refuses them with ``check_second_person``)."""
+    return [account.registered_by_id, account.first_confirmed_by_id]
+
+
+def account_steps(actor, project: FundedProject, accounts) -> dict[int, frozenset[str]]:
+    """What ``actor`` may do now with each of the project's ``accounts``, as ``confirm_account`` and
+    ``reject_account`` refuse the rest: an account awaiting confirmation is confirmed by a second person of the
+    programme (``account_confirmers_excluded``) and rejected by any of its officials."""
+    programme = project.call.programme
+    manages = permissions.can_manage_projects(actor, programme)
+    steps = {}
+    for account in accounts:
+        allowed = set()
+        if account.status == BankAccount.Status.PENDING:
+            if permissions.is_second_person(actor, programme, account_confirmers_excluded(account)):
+                allowed.add("confirm")
+            if manages:
+                allowed.add("reject")
+        steps[account.pk] = frozenset(allowed)
+    return steps
+
+
 def confirm_account(account: BankAccount, *, actor, note: str) -> BankAccount:
     """An official confirms a registered account; a change of account takes a second, different official."""
     project = account.project
@@ -142,9 +177,10 @@ def confirm_account(account: BankAccount, *, actor, note: str) -> BankAccount:
         if current.status != BankAccount.Status.PENDING:
             raise Conflict(_("The account is not awaiting confirmation."))
         permissions.check_second_person(
-            actor, project.call.programme, [current.registered_by_id, current.first_confirmed_by_id],
+            actor, project.call.programme, account_confirmers_excluded(current),
             _("An account is confirmed by an official of the programme who did not register it or confirm it "
               "already."))
+        require_in_person(actor)
         if not note.strip():
             raise Invalid({"note": [_("Say how the account was confirmed to be the recipient's.")]})
         current.confirmation_note = "\n".join(filter(None, [current.confirmation_note, note.strip()]))
@@ -231,6 +267,40 @@ def apply_for_payment(project: FundedProject, *, actor, idempotency_key: str = "
     return application
 
 
+# The states each step takes a payment application from: the services below refuse any other, and
+# ``payment_steps`` offers a step on the screens only from these.
+STEP_FROM = {
+    "accept": (PaymentApplication.Status.SUBMITTED,),
+    "reject": (PaymentApplication.Status.SUBMITTED, PaymentApplication.Status.ACCEPTED),
+    "approve": (PaymentApplication.Status.ACCEPTED,),
+    "paid": (PaymentApplication.Status.APPROVED,),
+}
+
+
+def payment_steps(actor, project: FundedProject, applications) -> dict[int, frozenset[str]]:
+    """The steps of ``STEP_FROM`` that ``actor`` may take now on each of the project's ``applications``, asked
+    as the services below refuse the others: accepting, rejecting and recording the day paid are the
+    programme's officials' (``check_manages_projects``); approving is a second person's
+    (``permissions.can_approve_payment``), to the project's confirmed account (``approve_payment`` refuses
+    without one). What only the form's values decide (an amount, a day) is the service's to refuse."""
+    programme = project.call.programme
+    manages = permissions.can_manage_projects(actor, programme)
+    has_account = active_account(project) is not None
+    steps = {}
+    for application in applications:
+        allowed = set()
+        for step, states in STEP_FROM.items():
+            if application.status not in states:
+                continue
+            if step == "approve":
+                if has_account and permissions.can_approve_payment(actor, programme, application.accepted_by_id):
+                    allowed.add(step)
+            elif manages:
+                allowed.add(step)
+        steps[application.pk] = frozenset(allowed)
+    return steps
+
+
 def _lock_application(application: PaymentApplication) -> tuple[FundedProject, PaymentApplication]:
     project = lock_project(application.project)
     return project, PaymentApplication.objects.select_for_update().get(pk=application.pk)
@@ -244,7 +314,7 @@ def accept_payment_application(application: PaymentApplication, *, actor, amount
                                        _("Only the programme's officials accept payment applications."))
     with transaction.atomic():
         project, current = _lock_application(application)
-        if current.status != PaymentApplication.Status.SUBMITTED:
+        if current.status not in STEP_FROM["accept"]:
             raise Conflict(_("The payment application is not waiting for review."))
         try:
             accepted = current.amount_claimed if amount in (None, "") else parse_euros(amount)
@@ -274,7 +344,7 @@ def reject_payment_application(application: PaymentApplication, *, actor, reason
         raise Invalid({"reasons": [_("Give the reasons for rejecting the payment application.")]})
     with transaction.atomic():
         project, current = _lock_application(application)
-        if current.status not in (PaymentApplication.Status.SUBMITTED, PaymentApplication.Status.ACCEPTED):
+        if current.status not in STEP_FROM["reject"]:
             raise Conflict(_("The payment application can no longer be rejected."))
         current.status = PaymentApplication.Status.REJECTED
         current.acceptance_reasons = reasons.strip()
@@ -313,7 +383,8 @@ def approve_payment(application: PaymentApplication, *, actor, version: str) -> 
         permissions.check_approves_payment(actor, project.call.programme, current.accepted_by_id,
                                            _("A payment is approved by a second person of the programme, not the "
                                              "official who accepted it."))
-        if current.status != PaymentApplication.Status.ACCEPTED:
+        require_in_person(actor)
+        if current.status not in STEP_FROM["approve"]:
             raise Conflict(_("The payment application is not waiting for approval."))
         if payment_version(current) != version:
             raise Conflict(_("The payment or its account changed after you opened it; read it again."))
@@ -336,15 +407,17 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
     project = application.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials record payments."))
+    require_in_person(actor)
     if paid_on > timezone.localdate():  # the interest on a return and section 29's ten years run from this day
         raise Invalid({"paid_on": [_("The date is in the future; check it.")]})
+    check_day("paid_on", paid_on)
     with transaction.atomic():
         project, current = _lock_application(application)
         if current.status == PaymentApplication.Status.PAID:
             if current.paid_on == paid_on:
                 return current
             raise Conflict(_("The payment was already recorded as paid on %(day)s.") % {"day": current.paid_on})
-        if current.status != PaymentApplication.Status.APPROVED:
+        if current.status not in STEP_FROM["paid"]:
             raise Conflict(_("Only an approved payment can be recorded as paid."))
         _refuse_beyond_period_of_use(project, paid_on)
         amount = current.amount_accepted

@@ -21,6 +21,7 @@ from avustus.calls.models import Call
 from avustus.decisions.models import Decision, Outcome
 from avustus.errors import Conflict, Invalid, NotFound
 from avustus.projects.models import ApprovedBudgetLine, CallReportDate, FundedProject, ScheduleEntry
+from avustus.rules import days
 from avustus.rules.money import euros
 from avustus.rules.schedule import report_schedule
 
@@ -175,14 +176,34 @@ def project_for(user, reference: str) -> FundedProject:
 
 
 def lock_project(project: FundedProject) -> FundedProject:
-    """The project's row, locked for the rest of the transaction: every money step takes it first."""
-    return FundedProject.objects.select_for_update().select_related("call__programme").get(pk=project.pk)
+    """The project's row, locked for the rest of the transaction: every money step takes it first.
+
+    Only the project's row (``of``): PostgreSQL would otherwise lock the call and programme read with it,
+    and every money step of a call would wait for every other."""
+    return FundedProject.objects.select_for_update(of=("self",)).select_related("call__programme").get(pk=project.pk)
+
+
+def day_problem(day: date) -> str | None:
+    """Why a typed date cannot be one of a grant's dates (outside ``rules.days``' years), or None: for the funded
+    project's services, which refuse it by the field it was typed in."""
+    if days.in_range(day):
+        return None
+    return _("The date must be in the years %(first)s–%(last)s; check it.") % {
+        "first": days.EARLIEST.year, "last": days.LATEST.year}
+
+
+def check_day(field: str, day: date) -> None:
+    """``day_problem``, refused as ``Invalid`` on ``field``."""
+    problem = day_problem(day)
+    if problem is not None:
+        raise Invalid({field: [problem]})
 
 
 def set_due_date(project: FundedProject, kind: str, number: int, due_on: date, *, reason: str, actor) -> ScheduleEntry:
     """An official sets another due date for one report of one project, with the reason."""
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials set report dates."))
+    check_day("due_on", due_on)
     if not reason.strip():
         raise Invalid(_("Give the reason for the new date."))
     with transaction.atomic():
@@ -209,6 +230,7 @@ def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, re
     permissions.check_manages_projects(actor, call.programme, _("Only the programme's officials set report dates."))
     if kind not in ScheduleEntry.Kind.values or number < 1:
         raise Invalid(_("No such report."))
+    check_day("due_on", due_on)
     with transaction.atomic():
         Call.objects.select_for_update().filter(pk=call.pk).first()
         CallReportDate.objects.update_or_create(

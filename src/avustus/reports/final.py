@@ -32,7 +32,9 @@ from avustus.reports.services import (
     Rejection,
     _cost_cells,
     _today,
+    attachments_seen,
     audited_costs,
+    awaits_review,
     eligible_total,
     file_again,
     lock_for_review,
@@ -136,12 +138,35 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
 
 
 def final_report_version(report: FinalReport) -> str:
-    """What a reviewer read: the report's version, status and both reviews."""
-    return f"{report.pk}:{report.version}:{report.status}:{report.content_review}:{report.finance_review}"
+    """What a reviewer read: the report's version, status and both reviews, and its documents (the auditor's
+    statement among them, which the lead may attach while the report waits for review)."""
+    return (f"{report.pk}:{report.version}:{report.status}:{report.content_review}:{report.finance_review}:"
+            f"{attachments_seen(report)}")
 
 
 def _lock(report: FinalReport, version: str) -> FinalReport:
     return lock_for_review(report, version, final_report_version)
+
+
+def _part_review(report: FinalReport, part: str) -> str:
+    return report.finance_review if part == FINANCES else report.content_review
+
+
+def can_review_final_report(actor, report: FinalReport | None, part: str) -> bool:
+    """Whether the final report's page offers ``actor`` the review of ``part`` (``accept_final_report``,
+    ``return_final_report``): the programme's officials, while the report waits for review and that part has not
+    been reviewed."""
+    return (report is not None and awaits_review(report) and _part_review(report, part) == FinalReport.Review.PENDING
+            and permissions.can_manage_projects(actor, report.project.call.programme))
+
+
+def _lock_part(report: FinalReport, part: str, version: str) -> FinalReport:
+    """The report locked for the review of ``part``: refused if it changed, is not waiting for review, or that part
+    has been reviewed already (a second acceptance would overwrite who reviewed it)."""
+    current = _lock(report, version)
+    if _part_review(current, part) != FinalReport.Review.PENDING:
+        raise Conflict(_("This part of the final report has been reviewed already."))
+    return current
 
 
 def _check_official(actor, report: FinalReport) -> None:
@@ -160,7 +185,7 @@ def accept_final_report(report: FinalReport, part: str, *, actor, version: str,
         raise Invalid({"part": [_("Review either the content or the finances.")]})
     _check_official(actor, report)
     with transaction.atomic():
-        current = _lock(report, version)
+        current = _lock_part(report, part, version)
         rejected = []
         if part == FINANCES:
             if not has_auditor_statement(current):
@@ -197,7 +222,7 @@ def return_final_report(report: FinalReport, part: str, *, actor, version: str, 
     if not reasons.strip():
         raise Invalid({"reasons": [_("Say why the report is returned.")]})
     with transaction.atomic():
-        current = _lock(report, version)
+        current = _lock_part(report, part, version)
         current.status = FinalReport.Status.RETURNED
         if part == FINANCES:
             current.finance_review, current.finance_reviewed_by = FinalReport.Review.RETURNED, user_of(actor)

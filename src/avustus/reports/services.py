@@ -20,7 +20,7 @@ from avustus.actors import user_of
 from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid, NotFound
 from avustus.projects.models import FundedProject, ScheduleEntry
-from avustus.projects.services import lock_project
+from avustus.projects.services import day_problem, lock_project
 from avustus.reports.models import FinalReport, FinalReportCost, InterimReport, ReportedCost
 from avustus.rules.money import MoneyError, parse_euros
 
@@ -76,6 +76,9 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
         errors.setdefault("progress", []).append(_("Describe the progress of the project."))
     if not objectives_stage.strip():
         errors.setdefault("objectives_stage", []).append(_("Describe the stage of the intended effects."))
+    for field, day in (("period_start", period_start), ("period_end", period_end)):
+        if day_problem(day) is not None:
+            errors.setdefault(field, []).append(str(day_problem(day)))
     if period_end < period_start:
         errors.setdefault("period_end", []).append(_("The period ends before it starts."))
     cells = _cost_cells(project, costs, errors)
@@ -160,8 +163,15 @@ def _cost_cells(project: FundedProject, costs: list[CostInput], errors: dict) ->
 
 
 def report_version(report: InterimReport) -> str:
-    """What an official read when they accept: the report's version and status."""
-    return f"{report.pk}:{report.version}:{report.status}"
+    """What an official read when they accept: the report's version and status, and its documents (the lead may
+    attach one while the report waits for review, which changes what is accepted but not the version)."""
+    return f"{report.pk}:{report.version}:{report.status}:{attachments_seen(report)}"
+
+
+def attachments_seen(report) -> str:
+    """A report's documents (interim or final) as a review's version names them: their ids, which never change
+    (a document is only added, never replaced or removed)."""
+    return ",".join(str(pk) for pk in report.attachments.order_by("pk").values_list("pk", flat=True))
 
 
 def _lock_report(report: InterimReport, version: str) -> InterimReport:
@@ -175,9 +185,20 @@ def lock_for_review(report, version: str, version_of):
     current = type(report).objects.select_for_update().select_related("project__call__programme").get(pk=report.pk)
     if version_of(current) != version:
         raise Conflict(_("The report changed after you opened it; read it again."))
-    if current.status != type(current).Status.SUBMITTED:
+    if not awaits_review(current):
         raise Conflict(_("The report is not waiting for review."))
     return current
+
+
+def awaits_review(report) -> bool:
+    """Whether a report (interim or final) waits for an official's review, as ``lock_for_review`` requires."""
+    return report.status == type(report).Status.SUBMITTED
+
+
+def can_review_report(actor, report: InterimReport) -> bool:
+    """Whether the report's page offers ``actor`` its review (``accept_report``, ``return_report``): the
+    programme's officials, while the report waits for review."""
+    return awaits_review(report) and permissions.can_manage_projects(actor, report.project.call.programme)
 
 
 def reject_costs(report, rejections) -> list[dict]:

@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avustus.errors import Invalid
 from avustus.rules.interest import InterestComputation, InterestError, MissingReferenceRate, Payment, compute_interest
+from avustus.rules.money import MoneyError, parse_euros
 from avustus.settlement.rates import rate_table
 
 
@@ -39,6 +41,21 @@ def interest_on(amount: Decimal, payments: Sequence[Payment] | date, returned_on
         return compute_interest(amount, payments, returned_on, rate_table(), due_on=due_on)
     except InterestError as error:
         raise Invalid({"__all__": [_message(error)]}) from error
+
+
+def returned_principal(amount: str | Decimal, returned_on: date) -> Decimal:
+    """The principal of a part returned (of a settlement's amount to return or a recovery's), as an official gives
+    it: euros and cents, more than zero, returned on a day that has come, since the day ends the interest and,
+    after a due date, decides the penalty interest. ``Invalid`` in the user's language otherwise."""
+    try:
+        principal = parse_euros(amount)
+    except MoneyError as exc:
+        raise Invalid({"amount": [_("Give the amount in euros and cents, such as 1 250,00.")]}) from exc
+    if principal <= 0:
+        raise Invalid({"amount": [_("The amount returned is more than zero.")]})
+    if returned_on > timezone.localdate():
+        raise Invalid({"returned_on": [_("The date is in the future; check it.")]})
+    return principal
 
 
 def computation_as_dict(result: InterestComputation) -> dict:

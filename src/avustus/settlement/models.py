@@ -1,9 +1,14 @@
 """The reference rates of the Interest Act (633/1982, section 12), one row per half-year."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from avustus.decisions.models import RenderedDocument
 
 
 class ReferenceRate(models.Model):
@@ -89,15 +94,12 @@ class Settlement(models.Model):
         super().save(*args, **kwargs)
 
 
-class SettlementDocument(models.Model):
+class SettlementDocument(RenderedDocument):
     """One rendered document of an approved settlement (fi or sv; html or pdf), stored once, never changed."""
 
     settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="documents")
-    lang = models.CharField(_("language"), max_length=2)
-    format = models.CharField(_("format"), max_length=4)
-    content = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
+    refusal = ValueError
+    kind = "settlement document"
 
     class Meta:
         ordering = ["settlement", "lang", "format"]
@@ -109,26 +111,36 @@ class SettlementDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.settlement_id}.{self.lang}.{self.format}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("a stored settlement document is never changed")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValueError("a stored settlement document is never deleted")
+class ReturnedParts(models.QuerySet):
+    def total(self) -> Decimal:
+        """The principal these parts returned, in cents (zero for none)."""
+        total = self.aggregate(total=Sum("amount"))["total"]
+        return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
-class Return(models.Model):
-    """A part of a settlement's amount to return, returned on a day, with the section 24 interest on it."""
+class ReturnedPart(models.Model):
+    """A part of an amount to return, returned on a day, with the interest on it (``computation``: the lines, as
+    ``settlement.interest`` shapes them): the columns a settlement's and a recovery's returns share."""
 
-    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="returns")
     returned_on = models.DateField(_("returned on"))
     amount = models.DecimalField(_("amount returned"), max_digits=14, decimal_places=2)
     interest = models.DecimalField(_("interest"), max_digits=14, decimal_places=2)
     penalty_interest = models.DecimalField(_("penalty interest"), max_digits=14, decimal_places=2, default=0)
     computation = models.JSONField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReturnedParts.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Return(ReturnedPart):
+    """A part of a settlement's amount to return, returned on a day, with the section 24 interest on it."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="returns")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["settlement", "returned_on", "id"]
@@ -264,19 +276,13 @@ class RecoveryWaiver(models.Model):
         return f"{self.recovery_id}: {self.principal} waived"
 
 
-class RecoveryReturn(models.Model):
+class RecoveryReturn(ReturnedPart):
     """A part of a recovered amount returned on a day, with section 24 interest and, after the due date,
-    section 25 penalty interest on it (``computation``: the lines, as ``settlement.interest`` shapes them)."""
+    section 25 penalty interest on it."""
 
     recovery = models.ForeignKey(Recovery, on_delete=models.PROTECT, related_name="returns")
-    returned_on = models.DateField(_("returned on"))
-    amount = models.DecimalField(_("amount returned"), max_digits=14, decimal_places=2)
-    interest = models.DecimalField(_("interest"), max_digits=14, decimal_places=2)
-    penalty_interest = models.DecimalField(_("penalty interest"), max_digits=14, decimal_places=2, default=0)
-    computation = models.JSONField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")  # None: the system
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["recovery", "returned_on", "id"]

@@ -19,6 +19,7 @@ from avustus.payments.models import PaymentFile
 from avustus.payments.payment_file import (
     RECEIVABLE_PREFIX,
     RECOVERY_PREFIX,
+    check_file_day,
     day_bounds,
     decimal_comma,
     decision_column,
@@ -73,6 +74,7 @@ def produce_receivables_file(day: date, *, actor) -> PaymentFile | None:
     from avustus.settlement.recovery import amount_due
 
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
+    check_file_day(day)
     start, end = day_bounds(day)
     with transaction.atomic():
         due = list(Settlement.objects.select_for_update()

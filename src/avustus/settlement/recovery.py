@@ -35,7 +35,7 @@ from avustus.projects.services import lock_project
 from avustus.rules import recovery as rules
 from avustus.rules.interest import Payment, attribute_next
 from avustus.rules.money import MoneyError, parse_euros
-from avustus.settlement.interest import computation_as_dict, interest_on
+from avustus.settlement.interest import computation_as_dict, interest_on, returned_principal
 from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver
 from avustus.settlement.receivables import recovery_reference
 
@@ -157,7 +157,8 @@ def start_recovery(project: FundedProject, *, actor, section: int, subsection: i
 
 def _lock(recovery: Recovery) -> Recovery:
     lock_project(recovery.project)
-    return Recovery.objects.select_for_update().select_related("project__call__programme").get(pk=recovery.pk)
+    return (Recovery.objects.select_for_update(of=("self",)).select_related("project__call__programme")
+            .get(pk=recovery.pk))
 
 
 def hearing_version(recovery: Recovery) -> str:
@@ -335,8 +336,7 @@ def waived_total(recovery: Recovery) -> Decimal:
 
 
 def returned_total(recovery: Recovery) -> Decimal:
-    total = recovery.returns.aggregate(total=Sum("amount"))["total"]
-    return (total or Decimal(0)).quantize(Decimal("0.01"))
+    return recovery.returns.total()
 
 
 def interest_waived(recovery: Recovery) -> bool:
@@ -362,11 +362,7 @@ def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amou
     (``rules.interest.attribute_next``, as a settlement's returns take it); a waived part comes off the end.
     """
     permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS))
-    principal = _money(amount, "amount")
-    if principal <= 0:
-        raise Invalid({"amount": [_("The amount returned is more than zero.")]})
-    if returned_on > timezone.localdate():  # a day that has come: it decides the interest and the penalty interest
-        raise Invalid({"returned_on": [_("The date is in the future; check it.")]})
+    principal = returned_principal(amount, returned_on)
     with transaction.atomic():
         current = _decided(recovery)
         left = amount_due(current)

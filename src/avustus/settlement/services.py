@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,10 +29,9 @@ from avustus.projects.services import lock_project
 from avustus.reports.models import FinalReport
 from avustus.rules import settlement as rules
 from avustus.rules.interest import Payment, attribute_next
-from avustus.rules.money import MoneyError, parse_euros
 from avustus.settlement.documents import document_data
 from avustus.settlement.documents import snapshot_sha256 as _digest
-from avustus.settlement.interest import computation_as_dict, interest_on
+from avustus.settlement.interest import computation_as_dict, interest_on, returned_principal
 from avustus.settlement.models import Return, Settlement
 from avustus.settlement.tasks import store_settlement_documents
 
@@ -157,8 +156,7 @@ def close_after_last_instalment(project: FundedProject, actor) -> None:
 
 
 def returned_total(settlement: Settlement) -> Decimal:
-    total = settlement.returns.aggregate(total=Sum("amount"))["total"]
-    return (total or Decimal(0)).quantize(Decimal("0.01"))
+    return settlement.returns.total()
 
 
 def left_to_return(settlement: Settlement, returned: Decimal | None = None) -> Decimal:
@@ -172,14 +170,7 @@ def record_return(settlement: Settlement, *, actor, returned_on: date, amount: s
     project = settlement.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials record returns."))
-    try:
-        principal = parse_euros(amount)
-    except MoneyError as exc:
-        raise Invalid({"amount": [_("Give the amount in euros and cents, such as 1 250,00.")]}) from exc
-    if principal <= 0:
-        raise Invalid({"amount": [_("The amount returned is more than zero.")]})
-    if returned_on > timezone.localdate():  # money is returned on a day that has come; it also ends the interest
-        raise Invalid({"returned_on": [_("The date is in the future; check it.")]})
+    principal = returned_principal(amount, returned_on)
     with transaction.atomic():
         lock_project(project)
         current = Settlement.objects.select_for_update().get(pk=settlement.pk)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from avustus.accounts import permissions
-from avustus.accounts.permissions import PROJECT_OFFICIALS, has_programme_role
 from avustus.changes import services as changes
 from avustus.changes.decision import preview_html, preview_snapshot, snapshot_sha256
 from avustus.changes.models import ChangeDecision, ChangeRequest
@@ -24,24 +23,24 @@ from avustus.projects.models import FundedProject
 from avustus.projects.services import project_for
 from avustus.registry.languages import document_language
 from avustus.registry.models import Organisation
-from avustus.web.feedback import error_summary, errors_of, flash
-from avustus.web.projects import _parse_date
+from avustus.web.feedback import error_summary, errors_of, form_number, parse_date, refusals_flashed
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.strip().isdigit()]
+    return [n for n in (form_number(v.strip()) for v in values) if n is not None]
 
 
 def _submit(request, project: FundedProject):
     post = request.POST
     kind = post.get("kind", "")
-    new_end = _parse_date(post.get("new_end", ""), "new_end") if kind == "extension" else None
+    new_end = parse_date(post.get("new_end", ""), "new_end") if kind == "extension" else None
     moves = []
     if kind == "budget":
         source, target = post.get("source", ":").partition(":"), post.get("target", ":").partition(":")
-        if not (source[2].isdigit() and target[2].isdigit()):
+        source_member, target_member = form_number(source[2]), form_number(target[2])
+        if source_member is None or target_member is None:
             raise ValidationError({"moves.0": [_("Choose the cost categories and members to move between.")]})
-        moves = [changes.MoveInput(source[0], int(source[2]), target[0], int(target[2]), post.get("amount", ""))]
+        moves = [changes.MoveInput(source[0], source_member, target[0], target_member, post.get("amount", ""))]
     return changes.submit_request(project, actor=request.user, kind=kind, reasons=post.get("reasons", ""),
                                   new_end=new_end, moves=moves, add_partners=_ids(post.getlist("add_partners")),
                                   remove_partners=_ids(post.getlist("remove_partners")))
@@ -100,23 +99,22 @@ def project_change(request, reference: str, pk: int):
     """One change request: what was asked, and the step the user may take on it."""
     project = project_for(request.user, reference)
     change = _request_of(project, pk)
-    manages = has_programme_role(request.user, project.call.programme, PROJECT_OFFICIALS)
     decision = ChangeDecision.objects.filter(request=change).first()
     categories = {c.code: c for c in project.call.cost_categories.all()}
     members = {m.position: m for m in project.application.members.select_related("organisation")}
     moves = [{"amount": m["amount"], "source": categories.get(m["from"][0]), "source_member": members.get(m["from"][1]),
               "target": categories.get(m["to"][0]), "target_member": members.get(m["to"][1])} for m in change.moves]
-    can_confirm = (change.status == ChangeRequest.Status.APPROVED
-                   and permissions.can_confirm_change(request.user, project.call.programme, change.decided_by_id))
+    steps = changes.change_steps(request.user, change)
+    can_confirm = "confirm" in steps
     lang = document_language(request.GET.get("lang"))
     # What the second official signs, shown before the tick: the decision rehearsed and rolled back.
     snapshot = preview_snapshot(change, actor=request.user) if can_confirm else None
     shown = mark_safe(preview_html(snapshot, lang)) if snapshot else ""  # noqa: S308 -- the renderer escapes
     return render(request, "web/projects/change.html", {
-        "project": project, "change": change, "decision": decision, "manages": manages, "moves": moves,
-        "is_lead": permissions.is_recipient_lead(request.user, project), "preview": shown, "preview_lang": lang,
+        "project": project, "change": change, "decision": decision, "moves": moves,
+        "preview": shown, "preview_lang": lang,
         "shown": snapshot_sha256(snapshot) if snapshot else "",
-        "can_confirm": can_confirm,
+        "can_confirm": can_confirm, "steps": steps,
         "added": Organisation.objects.filter(pk__in=change.add_partners).order_by("name_fi"),
         "removed": project.application.members.filter(pk__in=change.remove_partners).select_related("organisation"),
     })
@@ -129,30 +127,28 @@ def decide_change(request, reference: str, pk: int):
     project = project_for(request.user, reference)
     change = _request_of(project, pk)
     action = request.POST.get("action", "")
-    version = request.POST.get("version", "")
-    try:
-        if not version.isdigit():
+    version = form_number(request.POST.get("version", ""))
+    with refusals_flashed(request):
+        if version is None:
             raise Conflict(_("The change request changed after you opened it; read it again."))
         if action == "withdraw":
-            changes.withdraw_request(change, actor=request.user, version=int(version))
+            changes.withdraw_request(change, actor=request.user, version=version)
             messages.success(request, _("The change request was withdrawn."))
         elif action == "approve":
-            changes.approve_request(change, actor=request.user, version=int(version),
+            changes.approve_request(change, actor=request.user, version=version,
                                     reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The change was approved; a second official confirms the amending decision."))
         elif action == "reject":
-            changes.reject_request(change, actor=request.user, version=int(version),
+            changes.reject_request(change, actor=request.user, version=version,
                                    reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The change request was rejected."))
         elif action == "confirm":
-            changes.confirm_request(change, actor=request.user, version=int(version),
+            changes.confirm_request(change, actor=request.user, version=version,
                                     confirmed=request.POST.get("confirm") == "yes",
                                     shown=request.POST.get("shown", ""))
             messages.success(request, _("The amending decision was signed and the recipient notified."))
         else:
             raise Http404
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project-change", reference, pk)
 
 

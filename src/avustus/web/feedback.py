@@ -1,10 +1,15 @@
 """How screens turn a refused action into what the user reads: one way for every view."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from avustus.errors import Conflict
 
 
 def errors_of(exc: ValidationError) -> dict[str, list[str]]:
@@ -19,6 +24,25 @@ def messages_of(exc: Exception) -> list[str]:
     return [str(exc)]
 
 
+def parse_date(value: str, field: str) -> date:
+    """A date from a form's field (YYYY-MM-DD, as a date input sends it); anything else is refused on that field,
+    in the words every form uses."""
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise ValidationError({field: [_("Give the date as YYYY-MM-DD.")]}) from None
+
+
+def form_number(value, *, digits: int = 18) -> int | None:
+    """A whole number typed in a form or a query string (ASCII digits, at most ``digits`` of them), or None.
+
+    ``str.isdigit`` alone lets through what ``int`` refuses (a 500): '²' and '①' are digits to it, and a number
+    of more than 4300 digits is refused by ``int``; 18 digits still fit any primary key or version column."""
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > digits:
+        return None
+    return int(value)
+
+
 def confirm(request) -> None:
     """Irreversible steps need the box ticked: the form's ``required`` is a courtesy, this is the check."""
     if request.POST.get("confirm") != "yes":
@@ -29,6 +53,18 @@ def flash(request, exc: Exception) -> None:
     """A refusal's reasons as messages on the page the user is sent back to."""
     for message in messages_of(exc):
         messages.error(request, message)
+
+
+@contextmanager
+def refusals_flashed(request) -> Iterator[None]:
+    """A step posted from a page, whose view sends the user back to the page whatever the outcome: a refusal
+    (``Conflict``, ``ValidationError``) ends the block and is flashed; the block's last line, its success
+    message, is reached only when the step was taken. A step one may not take (``PermissionDenied``) is not a
+    refusal to flash but the 403 page."""
+    try:
+        yield
+    except (Conflict, ValidationError) as exc:
+        flash(request, exc)
 
 
 @dataclass(frozen=True)

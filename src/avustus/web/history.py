@@ -8,10 +8,12 @@ is itself a read of non-public data, and is logged like one.
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import pgettext
 
 from avustus.applications.reads import read_history
 from avustus.messaging.selectors import messages_about
-from avustus.web.labels import ACTIONS, CHECK_LABELS, FIELDS, FLAG_LABELS, READS, VALUES, C, message_rows
+from avustus.web.feedback import form_number
+from avustus.web.labels import ACTIONS, CHECK_LABELS, FIELDS, FLAG_LABELS, READS, VALUES, message_rows
 
 PAGE_SIZE = 25
 
@@ -29,7 +31,7 @@ def _scalar(value, key: str | None) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
-        return str(C("yes") if value else C("no"))
+        return pgettext("audit history", "yes") if value else pgettext("audit history", "no")
     if isinstance(value, str) and key in CODED and value in VALUES:
         return str(VALUES[value])
     if isinstance(value, str) and key == "what" and value in READS:
@@ -92,8 +94,9 @@ def application_history(request, reference: str):
     # Pages stay put while the history grows (each page view itself adds an entry): the pages of one
     # browsing show the entries up to the newest one when it began.
     upto = request.GET.get("upto", "")
-    if upto.isdigit() and len(upto) < 19:
-        entries = entries.filter(id__lte=int(upto))
+    newest = form_number(upto)
+    if newest is not None:
+        entries = entries.filter(id__lte=newest)
     else:
         upto = str(read.id) if read is not None else ""
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -97,14 +97,8 @@ def check_label(code: str, exclusions: dict, lang: str) -> "StrOrPromise":
 
 
 # --- The audit history -----------------------------------------------------------------------------
-
-
-def C(message: str):  # noqa: N802
-    """Words of the audit history, in their own context.
-
-    So that the same English word elsewhere may translate otherwise.
-    """
-    return pgettext_lazy("audit history", message)
+# Words of the audit history have a context of their own, so that the same English word elsewhere may translate
+# otherwise.
 
 
 # What users read for each action code; an action not listed here shows its code.
@@ -129,7 +123,7 @@ ACTIONS = {
     "rectification.registered": _("rectification request registered"),
     "rectification.prepared": _("rectification request prepared"),
     "rectification.decided": _("rectification request decided"),
-    "review.conflict_found": C("conflict of interest found"),
+    "review.conflict_found": pgettext_lazy("audit history", "conflict of interest found"),
     "list.read": _("read in a list"),
     "decision.read": _("unsigned decision read"),
     "proposal.pass_mark_set": _("pass mark set"),
@@ -153,33 +147,33 @@ ACTIONS = {
 # What users read for each key of an entry's data. A key not listed here is shown in words ("based on"),
 # never as a code with underscores, and nothing is shown as JSON.
 FIELDS = {
-    "what": C("what was read"),
+    "what": pgettext_lazy("audit history", "what was read"),
     "lead": _("lead applicant"),
     "version": _("version"),
-    "changes": C("changes"),
-    "based_on": C("edited version"),
-    "current": C("version stored meanwhile"),
-    "title": C("title"),
+    "changes": pgettext_lazy("audit history", "changes"),
+    "based_on": pgettext_lazy("audit history", "edited version"),
+    "current": pgettext_lazy("audit history", "version stored meanwhile"),
+    "title": pgettext_lazy("audit history", "title"),
     "plan": _("project plan"),
-    "partners": C("partners"),
-    "budget": C("budget"),
+    "partners": pgettext_lazy("audit history", "partners"),
+    "budget": pgettext_lazy("audit history", "budget"),
     "category": _("cost category"),
     "amount_vat_free": _("amount without VAT"),
     "vat": _("VAT"),
     "description": _("description"),
     "amount_applied": _("amount applied"),
     "flags": _("screening flags"),
-    "idempotency_key": C("submission key"),
-    "organisation": C("body"),
+    "idempotency_key": pgettext_lazy("audit history", "submission key"),
+    "organisation": pgettext_lazy("audit history", "body"),
     "allowed": _("may edit"),
-    "attachment": C("attachment number"),
+    "attachment": pgettext_lazy("audit history", "attachment number"),
     "attachments": _("attachments"),
     "name": _("file name"),
     "content_type": _("file type"),
-    "size": C("size in bytes"),
-    "sha256": C("SHA-256 checksum"),
+    "size": pgettext_lazy("audit history", "size in bytes"),
+    "sha256": pgettext_lazy("audit history", "SHA-256 checksum"),
     "checks": _("checklist"),
-    "passed": C("passed"),
+    "passed": pgettext_lazy("audit history", "passed"),
     "eligible": _("eligible"),
     "reviewer": _("reviewer"),
     "conflict": _("conflict of interest"),
@@ -187,25 +181,25 @@ FIELDS = {
     "scores": _("scores"),
     "weighted_score": _("weighted score"),
     "outcome": _("outcome"),
-    "amount": C("amount"),
-    "group": C("group"),
+    "amount": pgettext_lazy("audit history", "amount"),
+    "group": pgettext_lazy("audit history", "group"),
     "conditions": _("special conditions"),
     "combinable_with": _("may be combined with"),
-    "request": C("request number"),
-    "decision": C("decision number"),
-    "received_on": C("received on"),
+    "request": pgettext_lazy("audit history", "request number"),
+    "decision": pgettext_lazy("audit history", "decision number"),
+    "received_on": pgettext_lazy("audit history", "received on"),
     "deadline": _("deadline"),
     "late": _("late"),
     "resolution": _("resolution"),
     "application": _("application"),
-    "channel": C("channel"),
-    "sent_on": C("sent on"),
+    "channel": pgettext_lazy("audit history", "channel"),
+    "sent_on": pgettext_lazy("audit history", "sent on"),
 }
 # Coded values shown in words: outcomes, conflicts of interest, resolutions, channels.
 VALUES = {
     "granted": _("granted"),
     "deferred": _("deferred for further investigation"),
-    "rejected": C("not granted"),
+    "rejected": pgettext_lazy("audit history", "not granted"),
     "withdrawn": _("withdrawn"),
     "undeclared": _("not yet declared"),
     "none": _("no conflict of interest"),
@@ -218,11 +212,11 @@ VALUES = {
 }
 # What was read ("what" of an application.read entry).
 READS = {
-    "history": C("history"),
-    "application": C("application"),
-    "screening": C("screening"),
-    "plan": C("project plan"),
-    "attachments": C("attachments"),
+    "history": pgettext_lazy("audit history", "history"),
+    "application": pgettext_lazy("audit history", "application"),
+    "screening": pgettext_lazy("audit history", "screening"),
+    "plan": pgettext_lazy("audit history", "project plan"),
+    "attachments": pgettext_lazy("audit history", "attachments"),
 }
 # The outbox's events, as officials read them on an application's page and its history.
 MESSAGE_EVENTS = {

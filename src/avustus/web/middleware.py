@@ -10,7 +10,7 @@ class RefuseNulCharacters:
     compares text with it, so a ``%00`` in a reference or a search would otherwise end in a 500.
     Form posts to the screens are refused the same way: no form field of the project takes the
     character either, and one in a reference, a name or a reason would otherwise reach the database.
-    (JSON bodies of the API are checked where they are validated: the services refuse NUL in saved text.)
+    (JSON bodies of the API are refused as they are parsed: ``api.parsing.JsonParser``, naming the field.)
     """
 
     def __init__(self, get_response):

@@ -24,6 +24,8 @@ from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
 
+from avustus.web.feedback import form_number
+
 PAGE_SIZE = 50
 CURSOR_PARAMS = ("after", "before", "last", "n", "page")
 
@@ -197,7 +199,8 @@ def keyset_page(request, queryset: QuerySet, order, *, count: int | None = None,
 
 
 def _number(value, num_pages: int) -> int:
-    return int(value) if isinstance(value, str) and value.isdigit() and 1 <= int(value) <= num_pages else 1
+    number = form_number(value)
+    return number if number is not None and 1 <= number <= num_pages else 1
 
 
 def _values(row, keys: tuple[Key, ...]) -> list:

@@ -1,6 +1,8 @@
 """The project's outputs page (issue 16, the reuse catalogue): the lead enters and removes what the project made for
 others to reuse; the programme's officials mark each one checked, which puts it in the public catalogue. Thin:
-each view reads the form, calls one service of ``reports.outputs`` and renders."""
+each view reads the form, calls one service of ``reports.outputs`` and renders or sends the user back to the list."""
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +18,7 @@ from avustus.projects.services import project_for
 from avustus.reports import outputs as service
 from avustus.reports.models import ProjectOutput
 from avustus.rules import licences
-from avustus.web.feedback import confirm, error_summary, errors_of, flash
+from avustus.web.feedback import confirm, error_summary, errors_of, refusals_flashed
 
 FIELDS = ("kind", "title", "address", "licence", "description")
 
@@ -60,29 +62,24 @@ def _output(request, reference: str, pk: int) -> ProjectOutput:
                                                                   "project__application"), pk=pk, project=project)
 
 
+def _output_step(request, reference: str, pk: int, step: Callable[..., object], done: str):
+    """One of an output's buttons: the box ticked, the service's ``step`` on the output, back to the list."""
+    output = _output(request, reference, pk)
+    with refusals_flashed(request):
+        confirm(request)
+        step(output, actor=request.user)
+        messages.success(request, done)
+    return redirect("project-outputs", reference)
+
+
 @login_required
 @require_POST
 def remove_project_output(request, reference: str, pk: int):
-    output = _output(request, reference, pk)
-    try:
-        confirm(request)
-        service.remove_output(output, actor=request.user)
-    except (Conflict, ValidationError) as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("The output was removed."))
-    return redirect("project-outputs", reference)
+    return _output_step(request, reference, pk, service.remove_output, _("The output was removed."))
 
 
 @login_required
 @require_POST
 def check_project_output(request, reference: str, pk: int):
-    output = _output(request, reference, pk)
-    try:
-        confirm(request)
-        service.check_output(output, actor=request.user)
-    except (Conflict, ValidationError) as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, _("The output was marked checked; it is in the public reuse catalogue."))
-    return redirect("project-outputs", reference)
+    return _output_step(request, reference, pk, service.check_output,
+                        _("The output was marked checked; it is in the public reuse catalogue."))

@@ -30,7 +30,7 @@ from avustus.reports import attachments as report_attachments
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from avustus.settlement import documents as settlement_documents
-from avustus.web.feedback import error_summary, errors_of, flash
+from avustus.web.feedback import error_summary, errors_of, flash, parse_date
 
 
 @login_required
@@ -68,7 +68,7 @@ def _project_context(request, project: FundedProject) -> dict:
         "accepted_costs": reports.accepted_costs_to_date(project),
         "is_lead": lead, "in_progress": project.state == FundedProject.State.IN_PROGRESS,
     }
-    context.update(official_context(request, project))
+    context.update(official_context(request, project, context["payment_applications"], context["accounts"]))
     return context
 
 
@@ -130,13 +130,6 @@ def cost_fields(costs: list[reports.CostInput]) -> dict[str, tuple[str | None, s
     return {f"costs.{i}": (f"cost-{cost.category}-{cost.member}", _("Costs")) for i, cost in enumerate(costs)}
 
 
-def _parse_date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        raise ValidationError({field: [_("Give the date as YYYY-MM-DD.")]}) from None
-
-
 @login_required
 def project_report(request, reference: str, number: int):
     """An interim report: the lead's form while it is due or returned, else the report as filed."""
@@ -149,8 +142,8 @@ def project_report(request, reference: str, number: int):
         values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         costs = form_costs(request, categories, members)
         try:
-            period_start = _parse_date(request.POST.get("period_start", ""), "period_start")
-            period_end = _parse_date(request.POST.get("period_end", ""), "period_end")
+            period_start = parse_date(request.POST.get("period_start", ""), "period_start")
+            period_end = parse_date(request.POST.get("period_end", ""), "period_end")
             reports.submit_report(project, number, actor=request.user, period_start=period_start,
                                   period_end=period_end, progress=request.POST.get("progress", ""),
                                   objectives_stage=request.POST.get("objectives_stage", ""), costs=costs)

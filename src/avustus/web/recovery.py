@@ -21,8 +21,7 @@ from avustus.registry.languages import document_language
 from avustus.settlement import recovery as service
 from avustus.settlement.models import Recovery
 from avustus.settlement.recovery_document import build_recovery_document, recovery_document, render_recovery
-from avustus.web.feedback import error_summary, errors_of
-from avustus.web.projects import _parse_date
+from avustus.web.feedback import error_summary, errors_of, messages_of, parse_date
 
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8", "pdf": "application/pdf"}
 
@@ -41,10 +40,9 @@ def _preview(request, recovery: Recovery) -> dict:
         return {}
     try:
         snapshot, digest = service.recovery_preview(recovery, actor=request.user,
-                                                    due_on=_parse_date(due, "due_on"))
+                                                    due_on=parse_date(due, "due_on"))
     except (Conflict, ValidationError) as exc:
-        return {"preview_errors": [m for ms in (errors_of(exc) if isinstance(exc, ValidationError)
-                                                else {"__all__": [str(exc)]}).values() for m in ms]}
+        return {"preview_errors": messages_of(exc)}
     lang = document_language(request.LANGUAGE_CODE)
     return {"preview": render_body(build_recovery_document(snapshot, lang), embedded=True), "version": digest,
             "due_on": due}
@@ -64,7 +62,7 @@ def recovery_page(request, reference: str, pk: int):
     recovery = recovery_of(request, reference, pk)
     project = recovery.project
     programme = project.call.programme
-    manages = permissions.has_programme_role(request.user, programme, permissions.PROJECT_OFFICIALS)
+    manages = permissions.can_manage_projects(request.user, programme)
     signer = permissions.can_sign_recovery(request.user, programme)
     summary = []
     if request.method == "POST":

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from avustus.accounts.contacts import organisation_addresses
-from avustus.accounts.permissions import can_see_addresses_of, can_see_decision, has_programme_role
+from avustus.accounts.permissions import can_prepare_calls, can_see_addresses_of, can_see_decision, has_programme_role
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.applications.reads import record_read
 from avustus.audit.chain import record_document_read
@@ -241,7 +241,10 @@ def call_texts(request, slug: str):
             fields[f"{key}.{lang}"] = (f"t-{key}-{lang}", f"{key} ({language_names[lang]})")
     summary = error_summary({k: v if isinstance(v, list) else [v] for k, v in errors.items()}, fields)
     return render(request, "web/call_texts.html", {"call": call, "texts": texts, "errors": errors,
-                                                   "error_summary": summary})
+                                                   "error_summary": summary,
+                                                   # Read by the programme's officials; saved by those who
+                                                   # prepare its calls, as ``update_call_texts`` refuses the rest.
+                                                   "editable": can_prepare_calls(request.user, call.programme)})
 
 
 # --- Looking up an application, and the error pages -------------------------------------------------

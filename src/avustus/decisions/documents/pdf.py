@@ -22,8 +22,10 @@ literally instead of being interpreted (see :func:`_str`).
 Pure Python, no Django.
 """
 
+import json
 import re
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -31,6 +33,7 @@ from itertools import groupby
 
 import typst
 
+from avustus.decisions.documents.lines import Widths, row_lines
 from avustus.decisions.documents.model import (
     Block,
     BulletList,
@@ -122,20 +125,30 @@ _PREAMBLE = r"""
 // -layout reads a table column by column unless a line of text spans the columns between its rows;
 // with one there, it writes each row's cells one after another, and the importer reads the rows back
 // from them (importing/plain.py; issue 17).
-#let appendix-rule(width, edge, shade) = place(
+//
+// The artifact holds the whole placement, not only the line inside it: what is placed then holds nothing
+// locatable, which lets Typst reuse its layout of the line from row to row (0.05 s of 1.4 at 5,000 rows).
+#let appendix-rule(width, edge, shade) = pdf.artifact(place(
   edge + left,
   dx: -4pt, // the cell's inset
   dy: if edge == top { -5.5pt } else { 5.5pt }, // the inset and half the line's height: on the row's edge
-  pdf.artifact(block(width: width, height: 2pt, clip: true, scale(
+  block(width: width, height: 2pt, clip: true, scale(
     x: 20000%, origin: left, reflow: false, text(size: 4pt, fill: luma(shade), "\u{2500}"),
-  ))),
-)
+  )),
+))
 //
 // `last` is one value of the last column per shape (see _last_column_samples), or none. The last column
 // is as wide as its widest cell, as an `auto` column would be; measuring a few samples here spares Typst
 // laying out every cell of that column once more only to find its width (a twentieth of the appendix's
 // time).
-#let appendix(title, header, rows, total, last) = {
+#let appendix-last-width(header, total, last) = if last == none { auto } else {
+  calc.max(..(strong(header.at(2)), strong(total), ..last).map(c => measure(c).width)) + 2 * 4pt
+}
+//
+// `lines` is each row's number of lines as the renderer foresaw it (lines.py), 0 where it could not; a row
+// of known lines gets its height, so Typst lays its cells out once instead of measuring them first (two
+// fifths of the appendix's time). The height of n lines is measured here, in the cells' own text.
+#let appendix(title, header, rows, total, lines, last) = {
   pagebreak(weak: true)
   decision-heading(1, 1, keep-hyphens(title))
   set text(size: 9.5pt)
@@ -143,11 +156,14 @@ _PREAMBLE = r"""
   let total = keep-hyphens(total)
   layout(size => {
     let rule(edge, shade) = appendix-rule(size.width, edge, shade)
-    let last-width = if last == none { auto } else {
-      calc.max(..(strong(header.at(2)), strong(total), ..last).map(c => measure(c).width)) + 2 * 4pt
-    }
+    let heights = range(1, calc.max(0, ..lines) + 1).map(n => {
+      measure(block(inset: (y: 4.5pt), range(n).map(_ => [X]).join(linebreak()))).height
+    })
     table(
-      columns: (1fr, 1.3fr, last-width),
+      columns: (1fr, 1.3fr, appendix-last-width(header, total, last)),
+      rows: if lines.len() == 0 { auto } else {
+        (auto, ..lines.map(n => if n == 0 { auto } else { heights.at(n - 1) }), auto)
+      },
       align: (left, left, right),
       stroke: none,
       // Rows 9pt apart: any closer, and pdftotext reads lines of two rows as one block across the line.
@@ -160,6 +176,25 @@ _PREAMBLE = r"""
       }).flatten(),
       table.footer(repeat: false, rule(top, 0), [], strong(total)),
     )
+  })
+}
+
+// What lines.py needs to foresee the appendix's lines, as metadata for a query: the width inside each
+// column (as the appendix's table resolves them), the width of each of `pieces` in the cells' text, and
+// whether each is as tall as a line of "X" (not drawn from a fallback font of other metrics).
+#let appendix-metrics(header, total, last, pieces) = {
+  set text(size: 9.5pt)
+  let header = header.map(keep-hyphens)
+  let total = keep-hyphens(total)
+  layout(size => {
+    let last-width = appendix-last-width(header, total, last)
+    let rest = size.width - last-width - 2 * 6pt
+    let line = measure[X].height
+    [#metadata((
+      columns: (rest / 2.3, rest * 1.3 / 2.3, last-width).map(c => (c - 2 * 4pt) / 1pt),
+      widths: pieces.map(p => measure(p).width / 1pt),
+      plain: pieces.map(p => measure("X" + p).height == line),
+    )) <appendix-metrics>]
   })
 }
 """
@@ -219,6 +254,45 @@ def _cells(row: Sequence[str]) -> str:
         f"keep-hyphens({_str(cell)}), " if _HYPHENS.search(cell) else f"{_str(cell)}, " for cell in row) + ")"
 
 
+# Below this many rows the appendix is left to Typst's measuring: foreseeing its lines costs a query of
+# its own (a few milliseconds), more than measuring a short table does.
+_FORESEE_FROM = 100
+# Each language's measured widths, kept for the process (see lines.Widths). The lock keeps two threads
+# rendering at once from reading widths that the other has yet to measure.
+_WIDTHS: dict[str, Widths] = {}
+_WIDTHS_LOCK = threading.Lock()
+
+
+def _row_lines(lang: str, header: Sequence[str], total: str, samples: list[str] | None,
+               rows: Sequence[Sequence[str]]) -> list[int]:
+    """Each row's number of lines as :mod:`~avustus.decisions.documents.lines` foresees it (0 where it
+    cannot), or none at all for a short table or one whose amounts column Typst sizes itself (an ``auto``
+    column may be narrowed to make room, so its cells may wrap)."""
+    if len(rows) < _FORESEE_FROM or samples is None:
+        return []
+    with _WIDTHS_LOCK:
+        return _measured_row_lines(_WIDTHS.setdefault(lang, Widths()), lang, header, total, samples, rows)
+
+
+def _measured_row_lines(widths: Widths, lang: str, header: Sequence[str], total: str, samples: list[str],
+                        rows: Sequence[Sequence[str]]) -> list[int]:
+    """:func:`_row_lines` once the widths are this thread's: Typst measures what ``widths`` lacks and the
+    columns (a query of the ``appendix-metrics`` function of the preamble)."""
+    pieces = widths.missing(rows)
+    source = "\n".join((
+        f"#let issuer = {_str('')}", f"#let date-text = {_str('')}", f"#let FONTS = {_array(_FONTS)}",
+        f"#let LANG = {_str(lang)}", _PREAMBLE,
+        f"#appendix-metrics({_array(header)}, {_str(total)}, {_cells(samples)}, {_array(pieces)})",
+    ))
+    with tempfile.TemporaryDirectory(prefix="avustus-pdf-") as root:
+        measured = json.loads(typst.query(  # type: ignore[type-var]
+            source.encode("utf-8"), "<appendix-metrics>", field="value", one=True, root=root,
+            font_paths=_fonts(), ignore_system_fonts=True,
+        ))
+    widths.add(pieces, measured["widths"], measured["plain"])
+    return row_lines(rows, widths, measured["columns"])
+
+
 def _heading_levels(blocks: Sequence[Block]) -> dict[int, int]:
     """The structural level of each heading (by block index), never more than one deeper than the
     previous heading: PDF/UA-1 refuses a document whose first heading is not level 1 or that skips a
@@ -234,7 +308,7 @@ def _heading_levels(blocks: Sequence[Block]) -> dict[int, int]:
     return levels
 
 
-def _blocks(blocks: Sequence[Block]) -> Iterator[str]:
+def _blocks(blocks: Sequence[Block], lang: str) -> Iterator[str]:
     """One Typst call per block; consecutive entries become one numbered list."""
     levels = _heading_levels(blocks)
     indexed = list(enumerate(blocks))
@@ -263,9 +337,10 @@ def _blocks(blocks: Sequence[Block]) -> Iterator[str]:
                     body = "\n  ".join(_cells(row) + "," for row in rows)
                     samples = _last_column_samples(rows)
                     last = "none" if samples is None else _cells(samples)
+                    counts = _row_lines(lang, header, total, samples, rows)
                     yield (
                         f"#appendix(\n  {_str(title)},\n  {_array(header)},\n  (\n  {body}\n  ),\n"
-                        f"  {_str(total)},\n  {last},\n)"
+                        f"  {_str(total)},\n  ({''.join(f'{n},' for n in counts)}),\n  {last},\n)"
                     )
                 case _:
                     raise TypeError(f"unknown block type {type(block).__name__}")
@@ -290,7 +365,7 @@ def typst_source(document: Document) -> str:
         "#v(1.2em)",
         "#title()",
     ]
-    parts = [part for part in (*letterhead, *_blocks(document.blocks)) if part]
+    parts = [part for part in (*letterhead, *_blocks(document.blocks, document.lang)) if part]
     # A blank line between blocks: each is a paragraph-level element of its own. The blocks other than
     # the appendix are in the scope of keep-hyphens' rule; the appendix applies it cell by cell.
     body: list[str] = []

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustus.accounts import permissions
-from avustus.accounts.permissions import OFFICIAL_ROLES, PROJECT_OFFICIALS, has_programme_role
+from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
 from avustus.errors import Conflict
 from avustus.payments import payment_file
 from avustus.payments.models import PaymentFile
@@ -29,21 +29,19 @@ from avustus.settlement import selectors
 from avustus.settlement import services as settlement_services
 from avustus.settlement.models import Settlement
 from avustus.settlement.receivables import produce_receivables_file
-from avustus.web.feedback import confirm, error_summary, errors_of, flash
+from avustus.web.feedback import confirm, error_summary, errors_of, flash, parse_date, refusals_flashed
 from avustus.web.final import filed_final_report
-from avustus.web.projects import _parse_date
 
 
 def final_review_context(request, project, report: FinalReport | None) -> dict:
     """What the officials' forms on the final report's page need: who may review which part, the version read."""
     programme = project.call.programme
     reads = has_programme_role(request.user, programme, OFFICIAL_ROLES)
-    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
-    waiting = manages and report is not None and report.status == FinalReport.Status.SUBMITTED
+    manages = permissions.can_manage_projects(request.user, programme)
     return {
         "official": reads, "manages": manages,
-        "review_content": waiting and report is not None and report.content_review == FinalReport.Review.PENDING,
-        "review_finances": waiting and report is not None and report.finance_review == FinalReport.Review.PENDING,
+        "review_content": final.can_review_final_report(request.user, report, final.CONTENT),
+        "review_finances": final.can_review_final_report(request.user, report, final.FINANCES),
         "report_version": final.final_report_version(report) if report is not None else "",
         "can_mark": manages and report is not None,
     }
@@ -56,7 +54,7 @@ def review_final_report(request, reference: str):
     report = filed_final_report(request, reference)
     part, version, reasons = request.POST.get("part", ""), request.POST.get("version", ""), request.POST.get(
         "reasons", "")
-    try:
+    with refusals_flashed(request):
         if request.POST.get("action") == "return":
             final.return_final_report(report, part, actor=request.user, version=version, reasons=reasons)
             messages.success(request, _("The final report was returned to the lead."))
@@ -73,8 +71,6 @@ def review_final_report(request, reference: str):
             accepted = report.status == FinalReport.Status.ACCEPTED
             messages.success(request, _("The final report was accepted.") if accepted
                              else _("Your review was recorded; the other part is still to be reviewed."))
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project-final-report", reference)
 
 
@@ -84,12 +80,10 @@ def closer_audit(request, reference: str):
     """Mark the project for a closer audit of its use of the grant, or take the mark off, with the reason."""
     report = filed_final_report(request, reference)
     marked = request.POST.get("action") == "mark"
-    try:
+    with refusals_flashed(request):
         final.mark_for_closer_audit(report, actor=request.user, marked=marked, reason=request.POST.get("reason", ""))
         messages.success(request, _("The project is marked for a closer audit.") if marked
                          else _("The mark for a closer audit was taken off."))
-    except (Conflict, ValidationError) as exc:
-        flash(request, exc)
     return redirect("project-final-report", reference)
 
 
@@ -114,7 +108,7 @@ def _settlement_post(request, project, made: Settlement | None) -> tuple[bool, l
             messages.success(request, _("The settlement was approved."))
         elif action == "return" and made is not None:
             returned = settlement_services.record_return(
-                made, actor=request.user, returned_on=_parse_date(request.POST.get("returned_on", ""), "returned_on"),
+                made, actor=request.user, returned_on=parse_date(request.POST.get("returned_on", ""), "returned_on"),
                 amount=request.POST.get("amount", ""))
             messages.success(request, _("The return was recorded, with interest of %(interest)s.")
                              % {"interest": returned.interest})
@@ -147,7 +141,7 @@ def project_settlement(request, reference: str):
         if done:
             return redirect("project-settlement", reference)
         values = {"returned_on": request.POST.get("returned_on", ""), "amount": request.POST.get("amount", "")}
-    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
+    manages = permissions.can_manage_projects(request.user, programme)
     preview, digest, not_yet = None, "", ""
     if made is None and manages:
         try:
@@ -183,7 +177,7 @@ def payment_files(request):
     if request.method == "POST":
         try:
             confirm(request)
-            day = _parse_date(day_value, "day")
+            day = parse_date(day_value, "day")
             if request.POST.get("kind") == PaymentFile.Kind.RECEIVABLES:
                 made = produce_receivables_file(day, actor=request.user)
             else:

@@ -2,17 +2,16 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from avustus.accounts.permissions import DECIDERS, OFFICIAL_ROLES, PREPARERS, menu_roles, programme_role_flags
 from avustus.audit.chain import record_list_read
 from avustus.calls.models import Call
 from avustus.decisions.models import Decision
 from avustus.evaluation import ranking
+from avustus.web.feedback import form_number, parse_date
 from avustus.web.paging import base_query
 
 PAGE_SIZE = 50
@@ -51,17 +50,12 @@ def _collective():
 
 def form_pk(value) -> int:
     """A primary key from a form; anything that is not one finds nothing (0) instead of failing."""
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 18 else 0
+    return form_number(value) or 0
 
 
 def form_date(value: str) -> date | None:
-    """A date from a form field; a malformed one is refused with the form's usual message."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError({"decided_on": [_("Give the date as YYYY-MM-DD.")]}) from None
+    """The decision's date from the form, if given; a malformed one is refused as every form's dates are."""
+    return parse_date(value, "decided_on") if value else None
 
 
 def page_of(request, rows):

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
+from avustus.accounts import permissions
+from avustus.accounts.permissions import DECIDERS
 from avustus.applications.models import Application
 from avustus.decisions import amending
 from avustus.decisions.documents.render import LANGUAGES
@@ -62,11 +63,14 @@ def later_decisions(request, slug: str):
         log_list(request, call, "prepared decisions", [o.application for d in drafts for o in d.outcomes.all()])
     # Each draft with the version its signature names: the decision as read on this page.
     versioned = [(draft, amending.draft_version(draft)) for draft in drafts]
-    can_decide = has_programme_role(request.user, call.programme, DECIDERS)
+    can_decide = permissions.can_decide(request.user, call.programme)
+    # The drafts this user may sign: a decision-maker who did not prepare them, as ``sign_prepared`` refuses.
+    signs = {draft.pk: permissions.can_sign_decision(request.user, call.programme, draft.presenting_official_id,
+                                                     decides=can_decide) for draft in drafts}
     return render(request, "web/officials/later.html", {
-        "call": call, "page": page, "drafts": versioned, "query": query_of(request),
+        "call": call, "page": page, "drafts": versioned, "signs": signs, "query": query_of(request),
         "outcomes": allocation.OUTCOMES,
-        "can_prepare": has_programme_role(request.user, call.programme, PREPARERS),
+        "can_prepare": permissions.can_prepare(request.user, call.programme),
         "can_decide": can_decide,
     })
 
@@ -85,5 +89,5 @@ def later_preview(request, slug: str, pk: int):
         "form_action": reverse("officials-later", args=[call.slug]),
         "hidden": [("version", amending.draft_version(draft)), ("shown", shown_sha256(snapshot))],
         "sign_name": "sign", "sign_value": draft.pk, "back": reverse("officials-later", args=[call.slug]),
-        "own": draft.presenting_official_id == request.user.pk,
+        "own": not permissions.can_sign_decision(request.user, call.programme, draft.presenting_official_id),
     })

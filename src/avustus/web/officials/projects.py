@@ -5,7 +5,6 @@ The forms sit on the project's and the report's pages (``web/projects.py``); the
 and send the official back there with what happened.
 """
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,12 +17,11 @@ from django.views.decorators.http import require_POST
 from avustus.accounts.permissions import (
     OFFICIAL_ROLES,
     PAYMENT_APPROVERS,
-    PROJECT_OFFICIALS,
+    can_manage_projects,
     can_produce_payment_files,
     has_programme_role,
 )
 from avustus.calls.models import Call, Programme
-from avustus.errors import Conflict
 from avustus.payments import selectors as payment_selectors
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
@@ -33,7 +31,7 @@ from avustus.projects.services import project_for
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from avustus.settlement import sampling
-from avustus.web.feedback import confirm, error_summary, errors_of, flash
+from avustus.web.feedback import confirm, error_summary, errors_of, form_number, parse_date, refusals_flashed
 from avustus.web.officials.common import log_list, official_call
 from avustus.web.paging import Key, keyset_page
 
@@ -84,32 +82,32 @@ def audit_samples(request, slug: str):
             return redirect("officials-audit-samples", slug)
     return render(request, "web/officials/audit_samples.html", {
         "call": call, "samples": sampling.audit_samples(call, actor=request.user),
-        "may_draw": has_programme_role(request.user, call.programme, PROJECT_OFFICIALS),
+        "may_draw": can_manage_projects(request.user, call.programme),  # check_draws_audit_sample's question
         "sample_values": values, "error_summary": summary}, status=422 if summary else 200)
 
 
-def official_context(request, project) -> dict:
-    """What an official's forms on the project's page need: who may do what, each payment's version to approve."""
+def official_context(request, project, applications, accounts) -> dict:
+    """What an official's forms on the project's page need: the steps the user may take on each of the
+    project's payment ``applications`` and ``accounts`` (the services' own answers), each payment's version to
+    approve."""
     programme = project.call.programme
-    manages = has_programme_role(request.user, programme, PROJECT_OFFICIALS)
+    manages = can_manage_projects(request.user, programme)
     approves = has_programme_role(request.user, programme, PAYMENT_APPROVERS)
-    versions = {}
-    if approves:
-        versions = {a.pk: payments.payment_version(a) for a in project.payment_applications.filter(
-            status=PaymentApplication.Status.ACCEPTED)}
+    steps = payments.payment_steps(request.user, project, applications) if manages or approves else {}
+    versions = {a.pk: payments.payment_version(a) for a in applications if "approve" in steps.get(a.pk, ())}
     # The settlement's figures once made (everyone who sees the project reads them), its page for officials.
     settlement = getattr(project, "settlement", None) if project.final_report_accepted_on else None
-    return {"manages": manages, "approves": approves, "payment_versions": versions,
+    return {"manages": manages, "approves": approves, "payment_versions": versions, "payment_steps": steps,
+            "account_steps": payments.account_steps(request.user, project, accounts) if manages else {},
             "active_account": payments.active_account(project), "settlement": settlement,
             "official": has_programme_role(request.user, programme, OFFICIAL_ROLES)}
 
 
 def review_context(request, project, report: InterimReport | None) -> dict:
     """The review form of a filed report for the programme's officials, with the version they read."""
-    if report is None or not has_programme_role(request.user, project.call.programme, PROJECT_OFFICIALS):
+    if report is None or not reports.can_review_report(request.user, report):
         return {"can_review": False}
-    return {"can_review": report.status == InterimReport.Status.SUBMITTED,
-            "report_version": reports.report_version(report)}
+    return {"can_review": True, "report_version": reports.report_version(report)}
 
 
 def _report(project, number: int) -> InterimReport:
@@ -127,7 +125,7 @@ def review_report(request, reference: str, number: int):
     project = project_for(request.user, reference)
     report = _report(project, number)
     version = request.POST.get("version", "")
-    try:
+    with refusals_flashed(request):
         if request.POST.get("action") == "return":
             reports.return_report(report, actor=request.user, version=version,
                                   reasons=request.POST.get("reasons", ""))
@@ -142,8 +140,6 @@ def review_report(request, reference: str, number: int):
             reports.accept_report(report, actor=request.user, version=version, rejections=rejections,
                                   reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The report was accepted."))
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project-report", reference, number)
 
 
@@ -153,7 +149,7 @@ def handle_account(request, reference: str, pk: int):
     """Confirm a registered account (a change: a second official too), or reject it."""
     project = project_for(request.user, reference)
     account = get_object_or_404(BankAccount, project=project, pk=pk)
-    try:
+    with refusals_flashed(request):
         if request.POST.get("action") == "reject":
             payments.reject_account(account, actor=request.user, reason=request.POST.get("note", ""))
             messages.success(request, _("The account was rejected."))
@@ -161,16 +157,7 @@ def handle_account(request, reference: str, pk: int):
             account = payments.confirm_account(account, actor=request.user, note=request.POST.get("note", ""))
             messages.success(request, _("The account is in use.") if account.status == BankAccount.Status.ACTIVE
                              else _("Your confirmation was recorded; a second official confirms the change."))
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project", reference)
-
-
-def _paid_on(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError({"paid_on": [_("Give the date as YYYY-MM-DD.")]}) from None
 
 
 @login_required
@@ -180,7 +167,7 @@ def handle_payment(request, reference: str, pk: int):
     project = project_for(request.user, reference)
     application = get_object_or_404(PaymentApplication, project=project, pk=pk)
     action = request.POST.get("action", "")
-    try:
+    with refusals_flashed(request):
         if action == "accept":
             payments.accept_payment_application(application, actor=request.user,
                                                 amount=request.POST.get("amount", "").strip() or None,
@@ -195,13 +182,12 @@ def handle_payment(request, reference: str, pk: int):
             payments.approve_payment(application, actor=request.user, version=request.POST.get("version", ""))
             messages.success(request, _("The payment was approved."))
         elif action == "paid":
+            confirm(request)  # the payment is then paid for good: the project may close on it
             payments.record_payment(application, actor=request.user,
-                                    paid_on=_paid_on(request.POST.get("paid_on", "")))
+                                    paid_on=parse_date(request.POST.get("paid_on", ""), "paid_on"))
             messages.success(request, _("The payment date was recorded."))
         else:
             raise Http404
-    except (Conflict, ValidationError) as exc:  # a step one may not take is the 403 page
-        flash(request, exc)
     return redirect("project", reference)
 
 
@@ -212,20 +198,16 @@ def change_schedule(request, reference: str):
     """An official moves one report's due date, or allows one instalment more than the call's, with the reason."""
     project = project_for(request.user, reference)
     reason = request.POST.get("reason", "")
-    try:
+    with refusals_flashed(request):
         if request.POST.get("action") == "instalment":
             project_services.allow_extra_instalment(project, reason=reason, actor=request.user)
             messages.success(request, _("One more instalment is allowed."))
         else:
-            kind, _sep, number = request.POST.get("entry", "").partition(":")
-            if kind not in ScheduleEntry.Kind.values or not number.isdigit():
+            kind, _sep, typed = request.POST.get("entry", "").partition(":")
+            number = form_number(typed)
+            if kind not in ScheduleEntry.Kind.values or number is None:
                 raise ValidationError({"entry": [_("Choose the report whose date changes.")]})
-            try:
-                due_on = date.fromisoformat(request.POST.get("due_on", "").strip())
-            except ValueError:
-                raise ValidationError({"due_on": [_("Give the date as YYYY-MM-DD.")]}) from None
-            project_services.set_due_date(project, kind, int(number), due_on, reason=reason, actor=request.user)
+            due_on = parse_date(request.POST.get("due_on", ""), "due_on")
+            project_services.set_due_date(project, kind, number, due_on, reason=reason, actor=request.user)
             messages.success(request, _("The report's due date was changed."))
-    except (Conflict, ValidationError) as exc:
-        flash(request, exc)
     return redirect("project", reference)

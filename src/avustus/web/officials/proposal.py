@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from avustus.accounts import permissions
 from avustus.accounts.permissions import DECIDERS, PREPARERS
 from avustus.applications.models import Application
 from avustus.applications.reads import record_read
@@ -73,8 +74,12 @@ def proposal(request, slug: str):
         "call": call, "computed": totals, "result": totals, "page": page, "proposal": stored,
         "status": stored.status if stored else Proposal.Status.DRAFT,
         "can_prepare": call.may_prepare,  # type: ignore[attr-defined]
+        # Returning is any decision-maker's (``return_proposal``); approving, one who did not present it
+        # (``approval.approve``). The roles were asked in the round's query.
         "can_decide": call.may_decide,  # type: ignore[attr-defined]
-        "presented_by_me": bool(stored and stored.presented_by_id == request.user.pk),
+        "can_approve": permissions.can_sign_decision(
+            request.user, call.programme, stored.presented_by_id if stored else None,
+            decides=call.may_decide),  # type: ignore[attr-defined]
         # What the decision-maker's approval or return names: the proposal as presented when this page was read.
         "version": proposals.proposal_version(stored),
         # What the presenting official's form names: the proposal as computed when this page was read.

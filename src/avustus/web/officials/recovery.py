@@ -18,8 +18,8 @@ from avustus.payments.services import paid_total
 from avustus.projects.services import project_for
 from avustus.rules.recovery import GROUNDS
 from avustus.settlement import recovery as service
-from avustus.web.feedback import confirm, error_summary, errors_of, flash
-from avustus.web.recovery import _parse_date, recovery_of
+from avustus.web.feedback import confirm, error_summary, errors_of, form_number, parse_date, refusals_flashed
+from avustus.web.recovery import recovery_of
 
 FIELDS = ("ground", "amount", "reasons", "known_on", "deadline")
 
@@ -43,14 +43,14 @@ def start_recovery(request, reference: str):
     summary = []
     if request.method == "POST":
         try:
-            section, _sep, subsection = values["ground"].partition(":")
-            if not (section.isdigit() and subsection.isdigit()):
+            section, _sep, subsection = (form_number(part) for part in values["ground"].partition(":"))
+            if section is None or subsection is None:
                 raise ValidationError({"ground": [_("Choose the ground: a subsection of section 21 or 22.")]})
             recovery = service.start_recovery(
-                project, actor=request.user, section=int(section), subsection=int(subsection),
+                project, actor=request.user, section=section, subsection=subsection,
                 amount=values["amount"], reasons=values["reasons"],
-                known_on=_parse_date(values["known_on"], "known_on"),
-                deadline=_parse_date(values["deadline"], "deadline"))
+                known_on=parse_date(values["known_on"], "known_on"),
+                deadline=parse_date(values["deadline"], "deadline"))
         except Conflict as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
@@ -72,12 +72,10 @@ def start_recovery(request, reference: str):
 @require_POST
 def prepare_recovery(request, reference: str, pk: int):
     recovery = _official_recovery(request, reference, pk)
-    try:
+    with refusals_flashed(request):
         service.prepare_recovery(recovery, actor=request.user, version=request.POST.get("version", ""),
-                                 due_on=_parse_date(request.POST.get("due_on", ""), "due_on"))
+                                 due_on=parse_date(request.POST.get("due_on", ""), "due_on"))
         messages.success(request, _("The decision was prepared; another official signs it."))
-    except (Conflict, ValidationError) as exc:
-        flash(request, exc)
     return redirect("project-recovery", reference, pk)
 
 
@@ -88,12 +86,10 @@ def sign_recovery(request, reference: str, pk: int):
     # Refused before the tick is looked at, by the service's own check (a recipient's post, or the preparer's).
     permissions.check_signs_recovery(request.user, recovery.project.call.programme, recovery.prepared_by_id,
                                      _(service.SIGNED_BY_ANOTHER))
-    try:
+    with refusals_flashed(request):
         confirm(request)
         service.sign_recovery(recovery, actor=request.user, version=request.POST.get("version", ""))
         messages.success(request, _("The recovery decision was signed and sent to the lead."))
-    except (Conflict, ValidationError) as exc:
-        flash(request, exc)
     return redirect("project-recovery", reference, pk)
 
 
@@ -102,12 +98,11 @@ def sign_recovery(request, reference: str, pk: int):
 def withdraw_recovery(request, reference: str, pk: int):
     """The signer (or the preparer) sends the prepared decision back with reasons, to be prepared again."""
     recovery = recovery_of(request, reference, pk)
-    try:  # who may is the service's first question (``permissions.check_withdraws_recovery_decision``)
+    # Who may is the service's first question (``permissions.check_withdraws_recovery_decision``).
+    with refusals_flashed(request):
         service.withdraw_recovery_decision(recovery, actor=request.user, version=request.POST.get("version", ""),
                                            reasons=request.POST.get("reasons", ""))
         messages.success(request, _("The decision was sent back; it can be prepared again."))
-    except (Conflict, ValidationError) as exc:
-        flash(request, exc)
     return redirect("project-recovery", reference, pk)
 
 
@@ -115,12 +110,11 @@ def withdraw_recovery(request, reference: str, pk: int):
 @require_POST
 def recovery_return(request, reference: str, pk: int):
     recovery = _official_recovery(request, reference, pk)
-    try:
+    with refusals_flashed(request):
+        confirm(request)  # a return and its interest stay recorded, as the settlement's do
         service.record_recovery_return(recovery, actor=request.user, amount=request.POST.get("amount", ""),
-                                       returned_on=_parse_date(request.POST.get("returned_on", ""), "returned_on"))
+                                       returned_on=parse_date(request.POST.get("returned_on", ""), "returned_on"))
         messages.success(request, _("The return was recorded with its interest."))
-    except (Conflict, ValidationError) as exc:
-        flash(request, exc)
     return redirect("project-recovery", reference, pk)
 
 
@@ -128,11 +122,9 @@ def recovery_return(request, reference: str, pk: int):
 @require_POST
 def waive_recovery(request, reference: str, pk: int):
     recovery = _official_recovery(request, reference, pk)
-    try:
+    with refusals_flashed(request):
         confirm(request)
         service.waive_recovery(recovery, actor=request.user, principal=request.POST.get("principal", "") or "0",
                                interest=request.POST.get("interest") == "yes", reasons=request.POST.get("reasons", ""))
         messages.success(request, _("The waiver was recorded."))
-    except (Conflict, ValidationError) as exc:
-        flash(request, exc)
     return redirect("project-recovery", reference, pk)

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from avustus.accounts.permissions import DECIDERS, PREPARERS, has_programme_role
+from avustus.accounts import permissions
 from avustus.applications.models import Application
 from avustus.applications.reads import record_read
 from avustus.decisions import rectification
@@ -81,8 +81,10 @@ def rectification_request(request, pk: int):
     record_read(request.user, request_.application, "rectification request", target=request_)
     return render(request, "web/officials/rectification.html", {
         "call": call, "r": request_, "errors": errors, "before": before, "outcomes": allocation.OUTCOMES,
-        "can_prepare": has_programme_role(request.user, call.programme, PREPARERS),
-        "can_decide": has_programme_role(request.user, call.programme, DECIDERS),
+        "can_prepare": permissions.can_prepare(request.user, call.programme),
+        "can_decide": permissions.can_decide(request.user, call.programme),
+        # The new decision is signed by a decision-maker who did not prepare it (``later_decision`` refuses them).
+        "can_sign": permissions.can_sign_decision(request.user, call.programme, request_.prepared_by_id),
         "resolutions": RectificationRequest.Resolution.choices,
         "version": rectification.prepared_version(request_),
     })

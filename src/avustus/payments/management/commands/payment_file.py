@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from avustus.actors import SYSTEM
-from avustus.errors import NotFound
+from avustus.errors import Invalid, NotFound
 from avustus.ops.commands import TranslatedCommand
 from avustus.payments.payment_file import produce_payment_file, reprint
 from avustus.settlement.receivables import produce_receivables_file
@@ -42,7 +42,10 @@ class Command(TranslatedCommand):
             except ValueError as exc:
                 raise CommandError(_("Give the day as YYYY-MM-DD.")) from exc
             produce = produce_receivables_file if options["receivables"] else produce_payment_file
-            produced = produce(day, actor=SYSTEM)
+            try:
+                produced = produce(day, actor=SYSTEM)
+            except Invalid as exc:  # a day in the future, or outside the service's years
+                raise CommandError(" ".join(exc.messages)) from exc
             if produced is None:
                 self.stdout.write(_("Nothing to list: no approved payments of that day that are not in a file "
                                     "already."))

@@ -88,8 +88,11 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, indent=2))
             return
         # The table's words have a context of their own: "from", "days" and the like mean other things elsewhere.
-        header = [pgettext("interest table", word) for word in ("kind", "from", "to", "days", "rate %", "principal",
-                                                                 "amount")]
+        # Each written out: extraction sees only literals, and a word in a loop would leave the catalogues.
+        header = [pgettext("interest table", "kind"), pgettext("interest table", "from"),
+                  pgettext("interest table", "to"), pgettext("interest table", "days"),
+                  pgettext("interest table", "rate %"), pgettext("interest table", "principal"),
+                  pgettext("interest table", "amount")]
         self.stdout.write(f"{header[0]:<18} {header[1]:<10} {header[2]:<10} {header[3]:>5} {header[4]:>7} "
                           f"{header[5]:>14} {header[6]:>12}")
         for line in report["periods"]:
