@@ -8,7 +8,7 @@ from django.test import Client
 from avustus.accounts import tokens as api_tokens
 from avustus.actors import SYSTEM
 from avustus.changes.models import ChangeRequest
-from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def _post(client, url, body):
 
 
 def test_the_lead_submits_an_extension_and_withdraws_it(cast):
+    room_for_an_extension(cast.project.call)  # an extension to 31.12.2021 allowed
     client = _client(cast.lead)
     url = f"/api/v1/projects/{cast.project.reference}/changes"
     response = _post(client, url, {"kind": "extension", "reasons": "Viivästys.", "new_end": "2021-12-31"})

@@ -16,7 +16,7 @@ from avustus.payments.payment_file import RECEIVABLE_PREFIX, RECOVERY_PREFIX, re
 from avustus.settlement import recovery as service
 from avustus.settlement import services as settlement
 from avustus.settlement.models import Recovery
-from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +137,7 @@ def test_a_signed_recovery_with_its_figures_reference_and_documents(cast):
 
 
 def test_the_amending_decisions(cast):
+    room_for_an_extension(cast.project.call)  # an extension to 31.12.2021 allowed
     url = f"/api/v1/projects/{cast.project.reference}/amending-decisions"
     assert _client(cast.lead).get(url).json() == []
     request = changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="Viivästys.",

@@ -7,12 +7,13 @@ import pytest
 
 from avustus.changes import services as changes
 from tests.browser.conftest import check_pages
-from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_change_pages_of_the_lead_and_the_officials(browser, live_server, cast):
+    room_for_an_extension(cast.project.call)  # an extension to 31.12.2021 allowed
     project = cast.project
     earlier = changes.submit_request(project, actor=cast.lead, kind="extension", reasons="Viivästys.",
                                      new_end=date(2021, 12, 15))

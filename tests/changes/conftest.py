@@ -3,10 +3,18 @@
 import pytest
 from django.utils import translation
 
-from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
+from tests.projects.conftest import cast, person, room_for_an_extension, small_round  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)
 def _in_english():
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _room_for_an_extension(request):
+    """These tests are of how a change works; the 2020 round's limit itself is tested with its own period of use set
+    back (``test_an_extension_beyond_the_period_of_use_is_refused_saying_why``)."""
+    if "cast" in request.fixturenames:
+        room_for_an_extension(request.getfixturevalue("cast").project.call)

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from avustus.audit.models import AuditEntry
 from avustus.changes import services as changes
@@ -61,12 +62,36 @@ def test_reasons_are_required_and_nothing_is_stored(cast):
     assert not ChangeRequest.objects.exists()
 
 
-def test_an_extension_beyond_the_period_of_use_is_refused_saying_why(cast):
+@pytest.mark.parametrize("new_end", [date(2022, 1, 1), date(2021, 12, 31), date(2021, 12, 1)])
+def test_an_extension_beyond_the_period_of_use_is_refused_saying_why(cast, new_end):
+    # The 2020 round as decided: the appropriation usable until 31.12.2021. An extension to its last day would
+    # leave the last instalment unpayable (the final report due that day, a payment after it refused).
+    cast.project.call.appropriation_usable_until = date(2021, 12, 31)
+    cast.project.call.save(update_fields=["appropriation_usable_until"])
+    assert changes.last_permissible_end(cast.project) == date(2021, 11, 30)
     with pytest.raises(Invalid) as caught:
-        _extension(cast, date(2022, 1, 1))
+        _extension(cast, new_end)
     message = caught.value.message_dict["new_end"][0]
-    assert "period of use" in message and "2021-12-31" in message
+    assert "period of use" in message and "31.12.2021" in message
+    assert "extended at most to 30.11.2021" in message
+    with translation.override("fi"), pytest.raises(Invalid) as in_finnish:
+        _extension(cast, new_end)
+    assert "enintään 30.11.2021 asti" in in_finnish.value.message_dict["new_end"][0]
+    with translation.override("sv"), pytest.raises(Invalid) as in_swedish:
+        _extension(cast, new_end)
+    assert "högst till och med 30.11.2021" in in_swedish.value.message_dict["new_end"][0]
     assert not ChangeRequest.objects.exists()
+
+
+def test_the_last_permissible_end_leaves_the_last_instalment_payable(cast):
+    # With the appropriation usable through 31.1.2022, an extension to 31.12.2021 is the last allowed: its final
+    # report is due that day, and the month after it is left to pay the last instalment.
+    assert changes.last_permissible_end(cast.project) == date(2021, 12, 31)
+    with pytest.raises(Invalid, match="at most to 31.12.2021"):
+        _extension(cast, date(2022, 1, 1))
+    decision = _decided(cast, _extension(cast, date(2021, 12, 31)))
+    final_due = decision.project.schedule.get(kind=ScheduleEntry.Kind.FINAL).due_on
+    assert final_due == date(2021, 12, 31) < date(2022, 1, 31)
 
 
 def test_an_earlier_end_is_not_an_extension(cast):

@@ -8,12 +8,13 @@ import pytest
 from avustus.changes import services as changes
 from avustus.messaging.models import OutboundMessage
 from tests.messaging.test_followup import LEAD, LEAD_OFFICE, OFFICIAL, PARTNER_OFFICE, SECOND, people, sent  # noqa: F401
-from tests.projects.conftest import cast, small_round  # noqa: F401 (fixtures)
+from tests.projects.conftest import cast, room_for_an_extension, small_round  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
 
 def _extension(cast):
+    room_for_an_extension(cast.project.call)  # an extension to 31.12.2021 allowed
     return changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="Toimittaja viivästyi.",
                                   new_end=date(2021, 12, 31))
 

@@ -211,3 +211,22 @@ def test_every_follow_up_message_has_its_template_in_each_language(event, langua
                                              "due_on": "1.2.2021", "final": event.startswith("report_d")})
     assert "VM/2020/7" in subject and "\n" not in subject
     assert "https://avustus.example.fi/x/" in body and "{{" not in body and "{%" not in body
+
+
+def test_a_partner_removed_by_an_amending_decision_gets_no_copy_of_a_later_payment(with_costs):
+    from avustus.changes import services as changes
+
+    cast = with_costs
+    partner = cast.partner.role_grants.get().organisation
+    member = next(m for m in cast.project.application.members.all() if m.organisation_id == partner.pk)
+    request = changes.submit_request(cast.project, actor=cast.lead, kind="partners", reasons="Honkajoki yhdistyi.",
+                                     remove_partners=[member.pk])
+    request = changes.approve_request(request, actor=cast.official, version=request.version)
+    changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
+                            decided_on=date(2020, 6, 30))
+    application = payments.apply_for_payment(cast.project, actor=cast.lead)
+    application = payments.accept_payment_application(application, actor=cast.official)
+    application = payments.approve_payment(application, actor=cast.second_official,
+                                           version=payments.payment_version(application))
+    payments.record_payment(application, actor=cast.official, paid_on=date(2020, 7, 1))
+    assert set(sent("payment_made")) == {LEAD, LEAD_OFFICE}

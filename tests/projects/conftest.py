@@ -52,3 +52,14 @@ def cast(round_2020, person, django_user_model):  # noqa: F811
         decision_maker=person("paattaja", programme, Role.DECISION_MAKER),
         outsider=recipient("helsinki", outsider_org),
     )
+
+
+def room_for_an_extension(call) -> None:
+    """The 2020 round leaves no room for an extension (``rules.changes.last_permissible_end``: the decision's own end,
+    30.11.2021, is the last whose final report leaves the month to pay the last instalment before the appropriation
+    lapses on 31.12.2021). Tests of how an extension works give the round's appropriation that month more, through
+    31.1.2022, so that an extension to 31.12.2021 is allowed."""
+    from datetime import date
+
+    call.appropriation_usable_until = date(2022, 1, 31)
+    call.save(update_fields=["appropriation_usable_until"])

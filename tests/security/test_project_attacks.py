@@ -23,7 +23,7 @@ from avustus.reports import services as reports
 from avustus.reports.models import FinalReport, FinalReportAttachment, InterimReport
 from avustus.reports.services import CostInput
 from tests.applications.test_attachments import make_pdf
-from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +130,7 @@ def test_digits_that_are_not_numbers_are_refused_on_the_forms_not_a_500(cast):
         response = lead.post(reverse("project-changes", args=[ref]), body)
         assert response.status_code == 422, body
     assert not cast.project.change_requests.exists()
+    room_for_an_extension(cast.project.call)  # an extension to 15.12.2021 allowed
     change = changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="Viivästys.",
                                     new_end=date(2021, 12, 15))
     response = lead.post(reverse("decide-change", args=[ref, change.pk]), {"action": "withdraw",

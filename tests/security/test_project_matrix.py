@@ -34,7 +34,7 @@ from avustus.reports import services as reports
 from avustus.reports.outputs import add_output
 from avustus.reports.services import CostInput
 from avustus.settlement.recovery import hearing_version
-from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 from tests.security.test_matrix import GO, LOGIN, _answer, _close, _matches, _patterns, _send
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +149,7 @@ def storage(tmp_path, settings):
 
 @pytest.fixture
 def project_world(cast):
+    room_for_an_extension(cast.project.call)  # an extension to 31.12.2021 allowed
     project = cast.project
     reviewer = get_user_model().objects.create(username="matrix-project-reviewer")
     grant_role(reviewer, Role.REVIEWER, actor=SYSTEM, programme=project.call.programme)

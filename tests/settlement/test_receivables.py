@@ -55,3 +55,44 @@ def test_only_payment_approvers_produce_it_and_a_refusal_lists_nothing(cast):
     with pytest.raises(NotAllowed):
         produce_receivables_file(DECIDED_ON, actor=cast.lead)
     assert Recovery.objects.get(pk=decided.pk).receivable_file is None
+
+
+def _signed(cast):
+    _through_two_payments(cast)
+    recovery = _started(cast)
+    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
+    recovery.refresh_from_db()
+    return _decided(cast, recovery, on=DECIDED_ON)
+
+
+def test_a_part_waived_before_the_file_is_made_is_not_listed_as_to_collect(cast):
+    decided = _signed(cast)
+    service.waive_recovery(decided, actor=cast.official, principal="15 000,50", interest=False,
+                           reasons="Kohtuullistetaan 26 §:n nojalla.")
+    made = produce_receivables_file(DECIDED_ON, actor=SYSTEM)
+    header, row, *rest = made.content.split("\r\n")
+    cells = dict(zip(RECEIVABLE_COLUMNS, row.split(";"), strict=True))
+    # 40 000,00 decided, 15 000,50 waived: 24 999,50 is what the State's accounting is to collect.
+    assert cells["amount"] == "24999,50" and cells["reference"] == recovery_reference(decided)
+    assert Recovery.objects.get(pk=decided.pk).receivable_file == made
+    entry = AuditEntry.objects.get(action="settlement.receivables_file_produced")
+    assert entry.data["recoveries"] == [decided.pk] and entry.data["amounts"] == {str(decided.pk): "24999.50"}
+
+
+def test_a_recovery_waived_in_full_before_the_file_is_made_is_not_a_receivable(cast):
+    decided = _signed(cast)
+    service.waive_recovery(decided, actor=cast.official, principal="40 000,00", interest=True,
+                           reasons="Kohtuullistetaan kokonaan 26 §:n nojalla.")
+    assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None
+    assert Recovery.objects.get(pk=decided.pk).receivable_file is None
+    assert not AuditEntry.objects.filter(action="settlement.receivables_file_produced").exists()
+
+
+def test_a_waiver_after_the_file_leaves_the_file_as_made(cast):
+    decided = _signed(cast)
+    made = produce_receivables_file(DECIDED_ON, actor=SYSTEM)
+    service.waive_recovery(decided, actor=cast.official, principal="10 000,00", interest=False,
+                           reasons="Kohtuullistetaan 26 §:n nojalla.")
+    assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None
+    made.refresh_from_db()
+    assert ";40000,00;" in made.content

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevision
 from avustus.projects.models import ScheduleEntry
-from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
+from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,7 @@ def test_a_bad_date_is_refused_in_words(cast):
 
 
 def test_from_request_to_amending_decision_on_the_screens(cast):
+    room_for_an_extension(cast.project.call)  # an extension to 31.12.2021 allowed
     ref = cast.project.reference
     response = _client(cast.lead).post(reverse("project-changes", args=[ref]), {
         "kind": "extension", "new_end": "2021-12-31", "reasons": "Viivästys."})
@@ -79,6 +80,7 @@ def test_from_request_to_amending_decision_on_the_screens(cast):
 
 
 def test_the_versions_of_the_terms_are_listed_in_finnish(cast):
+    room_for_an_extension(cast.project.call)  # an extension to 31.12.2021 allowed
     from avustus.changes import services as changes
 
     request = changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="Viivästys.",
@@ -101,6 +103,7 @@ def test_each_step_on_a_change_request_is_offered_to_exactly_those_the_service_l
     from avustus.changes import services as changes
     from avustus.errors import DomainError
 
+    room_for_an_extension(cast.project.call)  # an extension to 31.12.2021 allowed
     ref = cast.project.reference
     _client(cast.lead).post(reverse("project-changes", args=[ref]), {
         "kind": "extension", "new_end": "2021-12-31", "reasons": "Viivästys."})

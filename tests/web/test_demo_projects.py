@@ -74,18 +74,21 @@ def test_the_demo_has_funded_projects_in_every_state(capsys, django_user_model):
     assert verify().ok
 
 
-def test_the_demo_has_a_2020_grant_with_an_approved_extension_once(capsys):
+def test_the_demo_has_a_2020_grant_with_an_amending_decision_once(capsys):
     from avustus.changes.models import ChangeDecision, ProjectRevision
+    from avustus.changes.services import members_in_force
     from avustus.web.demo_projects import DEMO_EXTENDED_PROJECT
 
     call_command("demo", "--no-serve")
     with translation.override("en"):
         call_command("demo", "--no-serve")
     out = capsys.readouterr().out
-    assert f"extended by an amending decision of 15.10.2021: {DEMO_EXTENDED_PROJECT}, to 31.12.2021" in out
+    assert f"changed by an amending decision of 15.10.2021: {DEMO_EXTENDED_PROJECT}, a partner joined" in out
     decision = ChangeDecision.objects.get()
     assert decision.project.reference == DEMO_EXTENDED_PROJECT
-    assert decision.project.schedule.get(kind="final").due_on.isoformat() == "2021-12-31"
+    # The 2020 round's terms leave no room for an extension: the end and the final report stay 30.11.2021.
+    assert decision.project.schedule.get(kind="final").due_on.isoformat() == "2021-11-30"
+    assert "Merikarvia" in [m.organisation.name_fi for m in members_in_force(decision.project)]
     assert ProjectRevision.objects.filter(project=decision.project).count() == 2
     assert "30.9.2021" in decision.document_fi
     assert verify().ok

@@ -275,23 +275,90 @@ PROJECT_OFFICIALS = PREPARERS  # review reports, accept payment applications, co
 PAYMENT_APPROVERS = (Role.OFFICIAL, Role.DECISION_MAKER, Role.ADMINISTRATOR)  # the second pair of eyes on a payment
 
 
-def _project_members(project) -> list:
-    return list(project.application.members.all())
+# A partner removed by an amending decision (``changes``: a change request of kind "partners", confirmed) is no
+# longer a recipient: its people no longer see the project's reports, payments or settlement from then on and
+# cannot act on it. They keep what concerned them up to the removal: the application and the original decision
+# (``can_access_application``, ``can_see_decision``: the application's members are kept as applied) and the
+# amending decisions up to and including the one that removed them (``can_read_change_decision``). The members
+# in force are the latest ``ProjectRevision``'s (each amending decision keeps one, revision 1 the project as
+# decided; ``changes.services.members_in_force`` writes them), read through the project's reverse relation.
+
+
+def _members_in_force_ids(project) -> set[int] | None:
+    """The ids of the members in force by the project's latest revision; None when no change was ever decided
+    (every member of the application is in force). Reads ``project.revisions.all()``, so that a list of projects
+    prefetches them (``payments.selectors.my_projects``)."""
+    latest = max(project.revisions.all(), key=lambda revision: revision.number, default=None)
+    return None if latest is None else set(latest.members)
+
+
+def recipient_members(project) -> list:
+    """The members whose people are the project's recipients now: the application's members in force (a partner
+    removed by an amending decision is not; messages about the project go to these too)."""
+    members = list(project.application.members.all())
+    in_force = _members_in_force_ids(project)
+    return members if in_force is None else [m for m in members if m.pk in in_force]
+
+
+def _acts_for_member(orgs: set[int], member) -> bool:
+    """The user acts for the member, or for the body that carries on a member that ceased (Kankaanpää for
+    Honkajoki from 1.1.2021)."""
+    return member.organisation_id in orgs or (member.organisation is not None
+                                              and member.organisation.successor_id in orgs)
 
 
 def is_recipient(user, project) -> bool:
-    """Whether the user acts for the project's lead or one of its partners, or for the body that carries on a
-    member that ceased (Kankaanpää for Honkajoki from 1.1.2021)."""
+    """Whether the user acts for the project's lead or one of its partners in force, or for the body that carries
+    on a member that ceased."""
+    return acts_for_a_member_in_force(applicant_organisations(user), project)
+
+
+def acts_for_a_member_in_force(orgs: set[int], project) -> bool:
+    """``is_recipient`` given the organisations the user acts for (``applicant_organisations``), read once for a
+    list of projects."""
+    return bool(orgs) and any(_acts_for_member(orgs, m) for m in recipient_members(project))
+
+
+def removed_in_revision(user, project) -> int | None:
+    """The number of the revision that took out of force the last member the user acts for (the amending
+    decision that removed it), or None: the user is a recipient in force, or never was one."""
     orgs = applicant_organisations(user)
-    return bool(orgs) and any(
-        m.organisation_id in orgs or (m.organisation is not None and m.organisation.successor_id in orgs)
-        for m in _project_members(project))
+    if not orgs or is_recipient(user, project):
+        return None
+    theirs = {m.pk for m in project.application.members.all() if _acts_for_member(orgs, m)}
+    if not theirs:
+        return None
+    last_in = None
+    for revision in sorted(project.revisions.all(), key=lambda revision: revision.number):
+        if theirs & set(revision.members):
+            last_in = revision.number
+    return None if last_in is None else last_in + 1
+
+
+def can_read_change_decision(user, decision) -> bool:
+    """A project's amending decision: whoever sees the project, and the people of a removed partner the decisions
+    up to and including the one that removed it (``decision.request.revision``, the revision it made)."""
+    _require_actor(user)
+    project = decision.project
+    if can_see_project(user, project):
+        return True
+    removed_in = removed_in_revision(user, project)
+    revision = getattr(decision.request, "revision", None)
+    return removed_in is not None and revision is not None and revision.number <= removed_in
+
+
+def check_reads_change_decision(actor, decision) -> None:
+    """``can_read_change_decision``; to anyone else the decision does not exist."""
+    from avustus.errors import NotFound
+
+    if not can_read_change_decision(actor, decision):
+        raise NotFound()
 
 
 def is_recipient_lead(user, project) -> bool:
     """Whether the user acts for the project's lead, who reports, applies for payment and registers the account."""
     orgs = applicant_organisations(user)
-    return bool(orgs) and any(m.role == m.Role.LEAD and m.organisation_id in orgs for m in _project_members(project))
+    return bool(orgs) and any(m.role == m.Role.LEAD and m.organisation_id in orgs for m in recipient_members(project))
 
 
 def can_see_project(user, project) -> bool:

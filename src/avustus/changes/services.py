@@ -24,6 +24,7 @@ from avustus.actors import user_of
 from avustus.applications.models import ConsortiumMember
 from avustus.audit.chain import record
 from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevision
+from avustus.decisions.vocabulary.base import date_text
 from avustus.errors import Conflict, Invalid
 from avustus.projects.models import ApprovedBudgetLine, FundedProject, ScheduleEntry
 from avustus.projects.services import check_day, lock_project
@@ -82,12 +83,24 @@ def _accepted(project: FundedProject) -> dict[tuple[str, int], Decimal]:
     return {(r["category__code"], r["member__position"]): r["total"] for r in rows}
 
 
+def last_permissible_end(project: FundedProject) -> date | None:
+    """The latest end of implementation an extension may set (``rules.changes.last_permissible_end``): the final
+    report due early enough that the last instalment is paid within the appropriation's period of use."""
+    call = project.call
+    return rules.last_permissible_end(call.appropriation_usable_until, call.implementation_end,
+                                      call.final_report_due)
+
+
 def _extension_message(code: str, project: FundedProject) -> str:
     if code == rules.NOT_LATER:
         return _("An extension moves the end of implementation later than %(end)s.") % {
-            "end": project.implementation_end}
-    return _("The grant's appropriation may be used only until %(day)s (its period of use); the implementation "
-             "period cannot be extended beyond it.") % {"day": project.call.appropriation_usable_until}
+            "end": date_text(project.implementation_end) if project.implementation_end else ""}
+    usable_until = project.call.appropriation_usable_until
+    last = last_permissible_end(project)
+    return _("The grant's appropriation may be used only until %(day)s (its period of use), and the last "
+             "instalment is paid after the final report within it, a month being left for that: the "
+             "implementation period can be extended at most to %(last)s.") % {
+        "day": date_text(usable_until) if usable_until else "", "last": date_text(last) if last else ""}
 
 
 MOVE_MESSAGES = {
@@ -196,7 +209,8 @@ def _validate(project: FundedProject, request: ChangeRequest) -> None:
             raise Invalid({"new_end": [_("Give the new end date of implementation.")]})
         check_day("new_end", request.new_end)
         code = rules.extension_refusal(project.implementation_end, request.new_end,
-                                       project.call.appropriation_usable_until)
+                                       project.call.appropriation_usable_until, project.call.implementation_end,
+                                       project.call.final_report_due)
         if code is not None:
             raise Invalid({"new_end": [_extension_message(code, project)]})
     elif request.kind == ChangeRequest.Kind.BUDGET:

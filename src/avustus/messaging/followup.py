@@ -8,7 +8,8 @@ their transactions (connected by ``receivers.connect``), and two finders of ``re
 - a report accepted or returned, a payment application accepted or rejected, a report due or overdue: the
   lead's people (whoever made the application and the users acting for the lead organisation) and the lead
   organisation's addresses;
-- a payment made: the lead, and as copies the partners' organisation addresses (they share in the grant).
+- a payment made: the lead, and as copies the organisation addresses of the partners in force (they share in the
+  grant; one removed by an amending decision no longer does).
 
 Links: the lead's go to the application's own page (``my-application``) and the officials' to their
 workbench, until the project has pages of its own named ``my-project`` and ``officials-project`` (by the
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from avustus import events
 from avustus.accounts.contacts import Recipient, address_of, applicant_users, language_of, recipients
-from avustus.accounts.permissions import preparers_of
+from avustus.accounts.permissions import preparers_of, recipient_members
 from avustus.messaging.receivers import _base_context, _date, _send_each, site_url
 
 # Days before a report's due date on which it is reminded; it is reminded again the day after, if not filed.
@@ -55,8 +56,9 @@ def officials_of(project) -> list[Recipient]:
 def partner_copies(project, lead: list[Recipient]) -> list[Recipient]:
     seen = {r.to.lower() for r in lead}
     copies = []
-    for member in project.application.partners:
-        if member.organisation is None:
+    # The partners in force: one removed by an amending decision no longer hears of the project's payments.
+    for member in recipient_members(project):
+        if member.role != member.Role.PARTNER or member.organisation is None:
             continue
         for recipient in recipients(member.organisation, copy=True):
             if recipient.to.lower() not in seen:

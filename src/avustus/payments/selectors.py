@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -111,9 +111,17 @@ def my_projects(user, today: date | None = None) -> list[ProjectRow]:
     if not organisations:
         return []
     # A body that carries on a ceased member (its successor) sees the member's projects too.
-    queryset = FundedProject.objects.filter(
+    candidates = FundedProject.objects.filter(
         Q(application__members__organisation_id__in=organisations)
         | Q(application__members__organisation__successor_id__in=organisations)).distinct()
+    # A partner removed by an amending decision is a member of the application still, but no longer sees the
+    # project (``permissions.acts_for_a_member_in_force``, the rule ``can_see_project`` asks): the members and the
+    # revisions of the candidates read in one query each, whatever their number.
+    candidates = candidates.select_related("application").prefetch_related(
+        Prefetch("application__members", queryset=ConsortiumMember.objects.select_related("organisation")),
+        "revisions")
+    visible = [p.pk for p in candidates if permissions.acts_for_a_member_in_force(organisations, p)]
+    queryset = FundedProject.objects.filter(pk__in=visible)
     return _rows(_annotated(queryset, today or timezone.localdate()))
 
 

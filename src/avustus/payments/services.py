@@ -13,23 +13,25 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from avustus import events
 from avustus.accounts import permissions
 from avustus.accounts.tokens import require_in_person
 from avustus.actors import user_of
 from avustus.audit.chain import record
+from avustus.calls.models import Call, CostCategory
 from avustus.errors import Conflict, Invalid
 from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.projects.models import FundedProject
-from avustus.projects.services import check_day, lock_project
-from avustus.reports.services import accepted_costs_to_date
+from avustus.projects.services import approved_budget_cells, check_day, lock_project
+from avustus.reports.services import accepted_costs_by_cell
+from avustus.rules import budget_caps
 from avustus.rules import changes as change_rules
 from avustus.rules import iban as iban_rules
 from avustus.rules import payments as rules
-from avustus.rules.money import MoneyError, parse_euros
+from avustus.rules.money import MoneyError, format_amount, parse_euros
 
 IBAN_MESSAGES = {
     iban_rules.IbanError.FORMAT: gettext_lazy("An IBAN begins with the country's two letters and two check digits, "
@@ -57,9 +59,58 @@ def paid_total(project: FundedProject) -> Decimal:
     return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
-def payable(project: FundedProject) -> Decimal:
-    """What the project may be paid now: the aid rate of the accepted costs to date, capped, less what was paid."""
-    return rules.payable_now(project.aid_rate, accepted_costs_to_date(project), project.grant, paid_total(project))
+def budget_flexibility(call: Call) -> Decimal:
+    """How far a cell's costs may go beyond its approved line (``rules.budget_caps``): the 2020 decision allows
+    no deviation between cost categories or members (a different split is a change request, an amending
+    decision), and no call since has allowed any; a call that does would carry its share here."""
+    return budget_caps.NO_FLEXIBILITY
+
+
+def counted_costs(project: FundedProject) -> budget_caps.Counted:
+    """The accepted costs to date (``reports.services``, the final report's once accepted) as they count towards
+    the grant: each cell of a cost category and member at most its approved line (``rules.budget_caps``).
+    What payments and settlement both go by."""
+    return budget_caps.count_costs(approved_budget_cells(project), accepted_costs_by_cell(project),
+                                   budget_flexibility(project.call))
+
+
+def payable(project: FundedProject, counted: budget_caps.Counted | None = None) -> Decimal:
+    """What the project may be paid now: the aid rate of the accepted costs to date within the approved budget's
+    lines, capped at the grant, less what was paid."""
+    counted = counted if counted is not None else counted_costs(project)
+    return rules.payable_now(project.aid_rate, counted.counted, project.grant, paid_total(project))
+
+
+def euro_text(amount: Decimal) -> str:
+    return f"{format_amount(amount)}\u00a0€"
+
+
+def over_budget_lines(project: FundedProject, counted: budget_caps.Counted) -> list[str]:
+    """Each line whose accepted costs exceed it, in the user's language: the category and member, the approved
+    line and the most paid on it (``line × aid rate``)."""
+    if not counted.over:
+        return []
+    language = get_language() or "fi"
+    categories = CostCategory.objects.in_bulk({line.cell[0] for line in counted.over})
+    members = {m.pk: m for m in project.application.members.select_related("organisation")}
+    lines = []
+    for line in counted.over:
+        category, member = categories.get(line.cell[0]), members.get(line.cell[1])
+        lines.append(_("%(category)s, %(member)s: the costs accepted, %(accepted)s, exceed the approved budget line "
+                       "of %(budget)s; at most %(cap)s (the aid rate of %(counted)s) is paid on it.") % {
+            "category": category.text(language[:2]) if category else line.cell[0],
+            "member": str(member) if member else line.cell[1], "accepted": euro_text(line.accepted),
+            "budget": euro_text(line.budget), "cap": euro_text(line.cap(project.aid_rate)),
+            "counted": euro_text(line.counted)})
+    return lines
+
+
+def _refuse_more_than_payable(project: FundedProject, amount: Decimal | None) -> None:
+    """Refuse paying ``amount`` when it is more than is payable now, naming any budget line that caps it."""
+    counted = counted_costs(project)
+    if amount is not None and amount <= payable(project, counted):
+        return
+    raise Conflict(" ".join([_("The amount is more than is payable now."), *over_budget_lines(project, counted)]))
 
 
 # --- the account ---
@@ -195,13 +246,17 @@ def apply_for_payment(project: FundedProject, *, actor, idempotency_key: str = "
         if live.exclude(status=PaymentApplication.Status.PAID).exists():
             raise Conflict(_("An earlier payment application is still being handled."))
         number = live.count() + 1
-        costs = accepted_costs_to_date(locked)
-        amount = rules.payable_now(locked.aid_rate, costs, locked.grant, paid_total(locked))
+        counted = counted_costs(locked)
+        costs = counted.accepted
+        amount = payable(locked, counted)
         count = locked.instalments
         refusal = rules.refusal(number, count, final_report_accepted=locked.final_report_accepted_on is not None,
                                 payable=amount)
         if refusal is not None:
-            raise Conflict(_refusal_message(refusal, count))
+            message = _refusal_message(refusal, count)
+            if refusal == rules.NOTHING_PAYABLE:
+                message = " ".join([message, *over_budget_lines(locked, counted)])
+            raise Conflict(message)
         application = PaymentApplication.objects.create(
             project=locked, number=number, costs_to_date=costs, amount_claimed=amount, submitted_by=user_of(actor),
             submitted_at=timezone.now(), idempotency_key=idempotency_key)
@@ -269,8 +324,7 @@ def accept_payment_application(application: PaymentApplication, *, actor, amount
             raise Invalid({"amount": [_("The amount accepted is more than zero and at most the amount applied for.")]})
         if accepted < current.amount_claimed and not reasons.strip():
             raise Invalid({"reasons": [_("Give the reasons for accepting less than was applied for.")]})
-        if accepted > payable(project):
-            raise Conflict(_("The amount is more than is payable now."))
+        _refuse_more_than_payable(project, accepted)
         current.status = PaymentApplication.Status.ACCEPTED
         current.amount_accepted, current.acceptance_reasons = accepted, reasons.strip()
         current.accepted_by, current.accepted_at = user_of(actor), timezone.now()
@@ -337,8 +391,7 @@ def approve_payment(application: PaymentApplication, *, actor, version: str) -> 
         account = active_account(project)
         if account is None:
             raise Conflict(_("The project has no confirmed account to pay to."))
-        if current.amount_accepted is None or current.amount_accepted > payable(project):
-            raise Conflict(_("The amount is more than is payable now."))
+        _refuse_more_than_payable(project, current.amount_accepted)
         current.status = PaymentApplication.Status.APPROVED
         current.account = account
         current.approved_by, current.approved_at, current.approved_version = user_of(actor), timezone.now(), version
@@ -368,8 +421,7 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
             raise Conflict(_("Only an approved payment can be recorded as paid."))
         _refuse_beyond_period_of_use(project, paid_on)
         amount = current.amount_accepted
-        if amount is None or amount > payable(project):
-            raise Conflict(_("The amount is more than is payable now."))
+        _refuse_more_than_payable(project, amount)
         current.status = PaymentApplication.Status.PAID
         current.amount_paid, current.paid_on, current.paid_recorded_by = amount, paid_on, user_of(actor)
         current.save()

@@ -270,3 +270,20 @@ def eligible_budget(project: FundedProject) -> Decimal:
     total = sum((line.amount_vat_free for line in project.budget.select_related("category") if line.category.eligible),
                 Decimal(0))
     return euros(total)
+
+
+def approved_budget_cells(project: FundedProject) -> dict[tuple[int, int], Decimal] | None:
+    """The approved budget in force (as amended by change decisions) per cell: (cost category id, member id), the
+    eligible categories' VAT-free amounts; a line naming no member is the lead's. None when the project has no
+    approved budget at all (a decision taken outside Avustus fixes the grant, not a budget)."""
+    if not project.budget.exists():
+        return None
+    lead = project.application.members.filter(role=ConsortiumMember.Role.LEAD).values_list("pk", flat=True).first()
+    cells: dict[tuple[int, int], Decimal] = {}
+    for line in project.budget.filter(category__eligible=True).order_by("category__position", "member__position"):
+        member_id = line.member_id if line.member_id is not None else lead
+        if member_id is None:
+            continue
+        cell = (line.category_id, member_id)
+        cells[cell] = cells.get(cell, Decimal(0)) + line.amount_vat_free
+    return {cell: euros(amount) for cell, amount in cells.items()}

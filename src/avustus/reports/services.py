@@ -279,6 +279,18 @@ def accepted_costs_to_date(project: FundedProject) -> Decimal:
                                                       report__status=InterimReport.Status.ACCEPTED))
 
 
+def accepted_costs_by_cell(project: FundedProject) -> dict[tuple[int, int], Decimal]:
+    """The eligible VAT-free costs ``accepted_costs_to_date`` sums, per cell: (cost category id, member id).
+
+    What each line of the approved budget caps (``rules.budget_caps``); the same reports as the total."""
+    final = FinalReport.objects.filter(project=project, status=FinalReport.Status.ACCEPTED).first()
+    costs = (FinalReportCost.objects.filter(report=final) if final is not None
+             else ReportedCost.objects.filter(report__project=project, report__status=InterimReport.Status.ACCEPTED))
+    rows = (costs.filter(category__eligible=True).values("category_id", "member_id")
+            .annotate(total=Sum(F("amount_vat_free") - F("rejected_amount"))).order_by("category_id", "member_id"))
+    return {(r["category_id"], r["member_id"]): (r["total"] or Decimal(0)).quantize(Decimal("0.01")) for r in rows}
+
+
 def eligible_total(costs) -> Decimal:
     """The VAT-free sum of ``costs`` (reported costs, interim or final) in eligible categories, less what was
     rejected, to the cent."""

@@ -29,6 +29,9 @@ WORDS = {
         "grant": "Myönnetty avustus enintään {amount} euroa",
         "aid_rate": "Avustuksen enimmäisosuus {rate} prosenttia hyväksyttävistä kustannuksista",
         "accepted": "Loppuraportissa hyväksytyt arvonlisäverottomat hyväksyttävät kustannukset {amount} euroa",
+        "beyond_budget": "Loppuraportissa hyväksyttiin lisäksi {amount} euroa kustannuksia yli hyväksytyn "
+                         "kustannusarvion kustannuslaji- ja osapuolikohtaisten rivien; niitä ei oteta huomioon "
+                         "avustuksen lopullisessa määrässä",
         "final": "Avustuksen lopullinen määrä {amount} euroa",
         "paid": "Maksettu yhteensä {amount} euroa",
         "payment": "maksuerä {number}, maksettu {day}: {amount} euroa",
@@ -52,6 +55,9 @@ WORDS = {
         "grant": "Beviljat understöd högst {amount} euro",
         "aid_rate": "Understödets maximala andel {rate} procent av de godtagbara kostnaderna",
         "accepted": "Godtagbara kostnader utan mervärdesskatt som godkänts i slutrapporten {amount} euro",
+        "beyond_budget": "I slutrapporten godkändes dessutom kostnader på {amount} euro utöver raderna per "
+                         "kostnadsslag och part i den godkända kostnadsberäkningen; de beaktas inte i det slutliga "
+                         "understödet",
         "final": "Det slutliga understödet {amount} euro",
         "paid": "Utbetalt sammanlagt {amount} euro",
         "payment": "rat {number}, utbetald {day}: {amount} euro",
@@ -92,10 +98,14 @@ def build_settlement_document(snapshot: dict, sha256: str, data: dict, lang: str
     blocks: list[Block] = [Paragraph(words["project"].format(
         reference=snapshot["project"], title=data["title"], decided=_day(data["decided_on"])))]
     blocks.append(Heading(words["figures"]))
+    # Costs accepted beyond the approved budget's lines (``rules.budget_caps``; not in settlements made before).
+    beyond = sum((Decimal(line["accepted"]) - Decimal(line["counted"])
+                  for line in snapshot.get("costs_beyond_budget", [])), Decimal("0.00"))
     blocks.append(BulletList((
         words["grant"].format(amount=_euros(snapshot["grant"])),
         words["aid_rate"].format(rate=percent_text(Decimal(snapshot["aid_rate"]))),
         words["accepted"].format(amount=_euros(snapshot["accepted_costs"])),
+        *([words["beyond_budget"].format(amount=_euros(str(beyond)))] if beyond else []),
         words["final"].format(amount=_euros(snapshot["final_grant"])),
         words["paid"].format(amount=_euros(snapshot["paid"])),
     )))

@@ -1,12 +1,14 @@
 """Amounts to return as receivables for the State's accounting, in the payment file's format.
 
-One row per approved settlement with an amount to return and one per signed recovery decision, each listed once,
+One row per approved settlement with an amount to return and one per signed recovery decision with something left
+to collect (its principal less what was waived under section 26 or returned before the file), each listed once,
 ever (``Settlement.receivable_file``, ``Recovery.receivable_file``): the recipient, the amount, the Finnish
 reference number the recipient pays it with ("2" and the settlement's id, "3" and the recovery's;
 ``payments.payment_file``), the call's budget item and the identifiers.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -58,16 +60,19 @@ def recovery_reference(recovery: Recovery) -> str:
     return reference_of(RECOVERY_PREFIX, recovery.pk)
 
 
-def _recovery_row(recovery: Recovery) -> list[str]:
-    # The principal decided, as a settlement's amount to return: the interest is computed when a return is
-    # recorded (``recovery.record_recovery_return``), by the day it was returned.
-    return _row(recovery.project, recovery.amount, recovery_reference(recovery), "",
+def _recovery_row(recovery: Recovery, to_collect: Decimal) -> list[str]:
+    # What is to be collected of the principal, as a settlement's amount to return: the interest is computed
+    # when a return is recorded (``recovery.record_recovery_return``), by the day it was returned.
+    return _row(recovery.project, to_collect, recovery_reference(recovery), "",
                 f"{recovery.pk}/{recovery.sha256[:12]}")
 
 
 def produce_receivables_file(day: date, *, actor) -> PaymentFile | None:
     """The settlements approved on ``day`` with an amount to return and the recovery decisions signed on ``day``,
     not yet in any file; None when there are none."""
+    # recovery.py imports this module (a decision names its reference number); the amount due is its own.
+    from avustus.settlement.recovery import amount_due
+
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
     check_file_day(day)
     start, end = day_bounds(day)
@@ -75,16 +80,23 @@ def produce_receivables_file(day: date, *, actor) -> PaymentFile | None:
         due = list(Settlement.objects.select_for_update()
                    .filter(status=Settlement.Status.APPROVED, approved_at__gte=start, approved_at__lt=end,
                            to_return__gt=0, receivable_file__isnull=True).order_by("approved_at", "pk"))
-        recovered = list(Recovery.objects.select_for_update()
-                         .filter(status=Recovery.Status.DECIDED, decided_on=day, receivable_file__isnull=True)
-                         .order_by("signed_at", "pk"))
+        signed = list(Recovery.objects.select_for_update()
+                      .filter(status=Recovery.Status.DECIDED, decided_on=day, receivable_file__isnull=True)
+                      .order_by("signed_at", "pk"))
+        # What is actually to be collected: the principal decided less what was waived (section 26) or
+        # returned before the file was made, under the recovery's lock taken above (``waive_recovery`` and
+        # ``record_recovery_return`` take it too). One waived or returned in full is not a receivable at all,
+        # and stays out of the file.
+        to_collect = {r.pk: amount_due(r) for r in signed}
+        recovered = [r for r in signed if to_collect[r.pk] > 0]
         if not due and not recovered:
             return None
         made = write_file(PaymentFile.Kind.RECEIVABLES, day, RECEIVABLE_COLUMNS,
-                          [_settlement_row(s) for s in due] + [_recovery_row(r) for r in recovered])
+                          [_settlement_row(s) for s in due] + [_recovery_row(r, to_collect[r.pk]) for r in recovered])
         Settlement.objects.filter(pk__in=[s.pk for s in due]).update(receivable_file=made)
         Recovery.objects.filter(pk__in=[r.pk for r in recovered]).update(receivable_file=made)
         record("settlement.receivables_file_produced", made, actor=actor,
                data={"day": day.isoformat(), "settlements": [s.pk for s in due],
-                     "recoveries": [r.pk for r in recovered], "sha256": made.sha256})
+                     "recoveries": [r.pk for r in recovered],
+                     "amounts": {str(r.pk): str(to_collect[r.pk]) for r in recovered}, "sha256": made.sha256})
     return made

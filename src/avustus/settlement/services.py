@@ -23,11 +23,10 @@ from avustus.actors import user_of
 from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid
 from avustus.payments.models import PaymentApplication
-from avustus.payments.services import paid_total
+from avustus.payments.services import counted_costs, paid_total
 from avustus.projects.models import FundedProject
 from avustus.projects.services import lock_project
 from avustus.reports.models import FinalReport
-from avustus.reports.services import accepted_costs_to_date
 from avustus.rules import settlement as rules
 from avustus.rules.interest import Payment, attribute_next
 from avustus.settlement.documents import document_data
@@ -46,7 +45,10 @@ def _final_report(project: FundedProject) -> FinalReport:
 
 def _snapshot(project: FundedProject) -> dict:
     report = _final_report(project)
-    figures = rules.settle(project.grant, project.aid_rate, accepted_costs_to_date(project), paid_total(project))
+    # The final report's accepted costs as they count: each line of the approved budget caps its own cell, as
+    # for every payment (``payments.services.counted_costs``).
+    counted = counted_costs(project)
+    figures = rules.settle(project.grant, project.aid_rate, counted.counted, paid_total(project))
     payments = [{"number": p.number, "paid_on": p.paid_on.isoformat() if p.paid_on else "",
                  "amount": str(p.amount_paid)}
                 for p in project.payment_applications.filter(status=PaymentApplication.Status.PAID)
@@ -57,6 +59,9 @@ def _snapshot(project: FundedProject) -> dict:
         "paid": str(figures.paid), "payments": payments, "final_grant": str(figures.final_grant),
         "last_instalment": str(figures.last_instalment), "to_return": str(figures.to_return),
         "left_unreturned": str(figures.left_unreturned),
+        "costs_beyond_budget": [{"category": line.cell[0], "member": line.cell[1], "budget": str(line.budget),
+                                 "accepted": str(line.accepted), "counted": str(line.counted)}
+                                for line in counted.over],
     }
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from avustus.accounts import permissions
 from avustus.changes import services as changes
 from avustus.changes.decision import preview_html, preview_snapshot, snapshot_sha256
 from avustus.changes.models import ChangeDecision, ChangeRequest
@@ -84,7 +85,7 @@ def project_changes(request, reference: str):
         "cells": [(f"{c.code}:{m.position}", c, m) for c in categories for m in members],
         "partners": [m for m in members if m.role == "partner"], "candidates": candidates,
         "values": values, "error_summary": summary,
-        "usable_until": project.call.appropriation_usable_until,
+        "usable_until": project.call.appropriation_usable_until, "last_end": changes.last_permissible_end(project),
     }, status=422 if summary else 200)
 
 
@@ -153,9 +154,12 @@ def decide_change(request, reference: str, pk: int):
 
 @login_required
 def change_decision(request, reference: str, pk: int, lang: str):
-    """The signed amending decision in Finnish or Swedish, from its snapshot."""
-    project = project_for(request.user, reference)
-    decision = get_object_or_404(ChangeDecision, project=project, pk=pk)
+    """The signed amending decision in Finnish or Swedish, from its snapshot: for whoever sees the project, and for
+    a removed partner's people up to the decision that removed it (``permissions.can_read_change_decision``)."""
+    decision = get_object_or_404(ChangeDecision.objects.select_related("project__call__programme", "request"),
+                                 project__reference=reference, pk=pk)
+    permissions.check_reads_change_decision(request.user, decision)
+    project = decision.project
     if lang not in ("fi", "sv"):
         raise Http404
     body = mark_safe(preview_html(decision.snapshot, lang))  # noqa: S308 -- the renderer escapes every text

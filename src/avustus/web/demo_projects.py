@@ -36,33 +36,37 @@ DEMO_IBAN = "FI21 1234 5600 0007 85"  # the Finnish banks' published example acc
 # The 2020 grant the demo shows with an approved extension: Kankaanpää's Pohjois-Satakunnan digitalisaatiohanke,
 # extended from 30.11.2021 to the appropriation's last day of use, 31.12.2021, by an amending decision of 15.10.2021.
 DEMO_EXTENDED_PROJECT = "kuntadigi-2020-02-26-021"
+DEMO_JOINING_PARTNER = "484"  # Merikarvia, Kankaanpää's neighbour in Satakunta
 
 
 def ensure_2020_extension():
-    """One 2020 grant with an extension asked for, approved by one official and confirmed by another; once."""
+    """One 2020 grant changed by an amending decision, asked for by the lead, approved by one official and confirmed
+    by another; once. A partner joins (Merikarvia): the round's terms leave no room for an extension, whose final
+    report must leave the month to pay the last instalment before the appropriation lapses on 31.12.2021
+    (``rules.changes.last_permissible_end``: the decision's own 30.11.2021)."""
     from avustus.changes import services as changes
     from avustus.changes.models import ChangeRequest
+    from avustus.registry.models import Organisation
 
     project = FundedProject.objects.filter(reference=DEMO_EXTENDED_PROJECT).first()
-    if project is None:
+    joining = Organisation.objects.filter(code=DEMO_JOINING_PARTNER).first()
+    if project is None or joining is None:
         return None
-    done = project.change_requests.filter(kind=ChangeRequest.Kind.EXTENSION,
-                                          status=ChangeRequest.Status.DECIDED).first()
+    done = project.change_requests.filter(status=ChangeRequest.Status.DECIDED).first()
     if done is not None:
         return done.decision
     users = get_user_model().objects
     official, second = users.get(username="virkailija"), users.get(username="virkailija2")
     with transaction.atomic():
         request = changes.submit_request(
-            project, actor=SYSTEM, kind=ChangeRequest.Kind.EXTENSION, new_end=date(2021, 12, 31),
-            reasons="Kilpailutetun toimittajan viivästys siirsi palvelualustan käyttöönoton joulukuulle 2021.")
+            project, actor=SYSTEM, kind=ChangeRequest.Kind.PARTNERS, add_partners=[joining.pk],
+            reasons="Merikarvia liittyy hankkeeseen: sen asiointipalvelut siirtyvät samalle alustalle.")
         # Dated as it happened in the round's time, not on the day the demo runs.
         submitted = timezone.make_aware(datetime.combine(date(2021, 9, 30), time(10, 0)))
         ChangeRequest.objects.filter(pk=request.pk).update(submitted_at=submitted)
         request.refresh_from_db()
         request = changes.approve_request(request, actor=official, version=request.version,
-                                          reasons="Viivästys ei johdu tuensaajasta; jatko mahtuu määrärahan "
-                                                  "käyttöaikaan.")
+                                          reasons="Uusi osapuoli on hakukohteen mukainen kunta; avustus ei muutu.")
         return changes.confirm_request(request, actor=second, version=request.version, confirmed=True,
                                        decided_on=date(2021, 10, 15))
 

@@ -208,9 +208,9 @@ def summary(facts: DemoFacts) -> list[str]:
     ]
     extension = facts.extension
     if extension is not None:
-        lines.append(_("A 2020 grant extended by an amending decision of %(decided)s: %(project)s, to %(end)s.") % {
-            "decided": f"{extension.decided_on:%d.%m.%Y}", "project": extension.project.reference,
-            "end": f"{extension.project.implementation_end:%d.%m.%Y}"})
+        lines.append(_("A 2020 grant changed by an amending decision of %(decided)s: %(project)s, a partner joined "
+                       "(the round's terms leave no room for an extension).") % {
+            "decided": f"{extension.decided_on:%d.%m.%Y}", "project": extension.project.reference})
     decided_on = decided_call.decisions.values_list("decided_on", flat=True).first()
     lines += [
         _("Funded projects: the 2020 round's %(history)s grants as history, and %(call)s, decided on %(decided)s, "
