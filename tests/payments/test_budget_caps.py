@@ -68,9 +68,13 @@ def test_nothing_more_is_payable_on_a_full_line_and_the_refusal_names_it(budgete
         payments.apply_for_payment(project, actor=budgeted.lead)
     assert "henkilöstökustannukset, Kankaanpää" in str(in_finnish.value)
     assert "enintään 34\u00a0000,00\u00a0€" in str(in_finnish.value)
+    # The member by its Swedish name where the registry has one (a name made up for the test).
+    lead = project.application.members.get(role="lead").organisation
+    type(lead).objects.filter(pk=lead.pk).update(name_sv="Testnamn på svenska")
     with translation.override("sv"), pytest.raises(Conflict) as in_swedish:
         payments.apply_for_payment(project, actor=budgeted.lead)
     assert "högst 34\u00a0000,00\u00a0€" in str(in_swedish.value)
+    assert "Testnamn på svenska" in str(in_swedish.value) and "Kankaanpää" not in str(in_swedish.value)
 
 
 def test_an_amount_beyond_the_lines_is_not_accepted_approved_or_paid(budgeted):

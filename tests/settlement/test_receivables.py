@@ -2,6 +2,7 @@
 reference number, listed once, ever."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -96,3 +97,26 @@ def test_a_waiver_after_the_file_leaves_the_file_as_made(cast):
     assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None
     made.refresh_from_db()
     assert ";40000,00;" in made.content
+
+
+def test_the_page_lists_what_the_file_would_collect_and_nothing_it_would_not(cast):
+    from avustus.settlement.selectors import unfiled_recoveries
+
+    decided = _signed(cast)
+    service.waive_recovery(decided, actor=cast.official, principal="15 000,50", interest=False,
+                           reasons="Kohtuullistetaan 26 §:n nojalla.")
+    listed = unfiled_recoveries()
+    assert [(r.pk, r.to_collect) for r in listed] == [(decided.pk, Decimal("24999.50"))]
+    service.waive_recovery(decided, actor=cast.official, principal="24 999,50", interest=True,
+                           reasons="Loppuosa kohtuullistetaan.")
+    # Waived in full: the file would leave it out for good, so the page does not show it as waiting.
+    assert unfiled_recoveries() == []
+    assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None
+
+
+def test_the_page_reads_every_waiting_recovery_in_one_query(cast, django_assert_num_queries):
+    from avustus.settlement.selectors import unfiled_recoveries
+
+    _signed(cast)
+    with django_assert_num_queries(1):
+        assert len(unfiled_recoveries()) == 1

@@ -145,3 +145,26 @@ def test_each_step_on_a_change_request_is_offered_to_exactly_those_the_service_l
     # Who approved it may still reject it before the second official confirms it, not confirm it.
     assert offers() == {"lead": {"withdraw"}, "partner": set(), "official": {"reject"},
                         "second_official": {"confirm", "reject"}, "decision_maker": set()}
+
+
+def test_only_who_approved_a_change_reads_that_they_approved_it(cast):
+    from avustus.changes import services as changes
+    from avustus.projects.models import FundedProject
+
+    room_for_an_extension(cast.project.call)
+    ref = cast.project.reference
+    _client(cast.lead).post(reverse("project-changes", args=[ref]), {
+        "kind": "extension", "new_end": "2021-12-31", "reasons": "Viivästys."})
+    change = ChangeRequest.objects.get()
+    url = reverse("project-change", args=[ref, change.pk])
+    note = "You approved this change"
+
+    def reads_note(user) -> bool:
+        return note in _client(user).get(url).content.decode()
+
+    # Submitted on a project no longer in progress: officials may only reject it, and none of them approved it.
+    FundedProject.objects.filter(pk=cast.project.pk).update(state=FundedProject.State.CLOSED)
+    assert not reads_note(cast.official) and not reads_note(cast.second_official)
+    FundedProject.objects.filter(pk=cast.project.pk).update(state=FundedProject.State.IN_PROGRESS)
+    changes.approve_request(change, actor=cast.official, version=change.version, reasons="Perusteltu.")
+    assert reads_note(cast.official) and not reads_note(cast.second_official)

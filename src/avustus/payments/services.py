@@ -99,10 +99,16 @@ def over_budget_lines(project: FundedProject, counted: budget_caps.Counted) -> l
         lines.append(_("%(category)s, %(member)s: the costs accepted, %(accepted)s, exceed the approved budget line "
                        "of %(budget)s; at most %(cap)s (the aid rate of %(counted)s) is paid on it.") % {
             "category": category.text(language[:2]) if category else line.cell[0],
-            "member": str(member) if member else line.cell[1], "accepted": euro_text(line.accepted),
+            "member": _member_name(member, language[:2]) if member else line.cell[1],
+            "accepted": euro_text(line.accepted),
             "budget": euro_text(line.budget), "cap": euro_text(line.cap(project.aid_rate)),
             "counted": euro_text(line.counted)})
     return lines
+
+
+def _member_name(member, language: str) -> str:
+    """A consortium member's name in the reader's language (a Swedish name where the registry has one)."""
+    return member.organisation.name(language) if member.organisation else member.name_as_written
 
 
 def _refuse_more_than_payable(project: FundedProject, amount: Decimal | None) -> None:

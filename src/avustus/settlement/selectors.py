@@ -1,8 +1,14 @@
 """What the officials' payment-file page lists: approved payments and amounts to return not yet in any file, and
 the files produced (``payments.payment_file``, ``settlement.receivables``), each in a fixed number of queries."""
 
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
 from avustus.payments.models import PaymentApplication, PaymentFile
-from avustus.settlement.models import Recovery, Settlement
+from avustus.rules.recovery import amount_due
+from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver, Settlement
 
 
 def unfiled_payments() -> list[PaymentApplication]:
@@ -21,9 +27,26 @@ def unfiled_receivables() -> list[Settlement]:
 
 
 def unfiled_recoveries() -> list[Recovery]:
-    """Signed recovery decisions that no receivables file lists yet (``settlement.receivables``)."""
-    return list(Recovery.objects.filter(status=Recovery.Status.DECIDED, receivable_file__isnull=True)
-                .select_related("project").order_by("decided_on", "pk"))
+    """Signed recovery decisions that no receivables file lists yet and that still have principal to collect,
+    each with ``to_collect``: what ``produce_receivables_file`` would list (the principal less what was waived
+    and returned, ``rules.recovery.amount_due``). One waived or returned in full is never filed, so it is not
+    shown as waiting for a file. Waivers and returns are summed in the same query."""
+    recoveries = (Recovery.objects.filter(status=Recovery.Status.DECIDED, receivable_file__isnull=True)
+                  .annotate(waived=_sum_of(RecoveryWaiver, "principal"), returned=_sum_of(RecoveryReturn, "amount"))
+                  .select_related("project").order_by("decided_on", "pk"))
+    listed = []
+    for recovery in recoveries:
+        recovery.to_collect = amount_due(recovery.amount, recovery.waived, recovery.returned)  # type: ignore[attr-defined]
+        if recovery.to_collect > 0:  # type: ignore[attr-defined]
+            listed.append(recovery)
+    return listed
+
+
+def _sum_of(model, field: str):
+    """The sum of ``field`` over a recovery's rows of ``model``, zero for none, as a subquery."""
+    rows = model.objects.filter(recovery=OuterRef("pk")).order_by().values("recovery")
+    return Coalesce(Subquery(rows.annotate(total=Sum(field)).values("total")), Value(Decimal(0)),
+                    output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 def produced_files(limit: int = 100) -> list[PaymentFile]:
