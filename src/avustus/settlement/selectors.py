@@ -34,7 +34,7 @@ def unfiled_recoveries() -> list[Recovery]:
     recoveries = (Recovery.objects.filter(status=Recovery.Status.DECIDED, receivable_file__isnull=True)
                   .annotate(waived=_sum_of(RecoveryWaiver, "principal"), returned=_sum_of(RecoveryReturn, "amount"))
                   .select_related("project").order_by("decided_on", "pk"))
-    listed = []
+    listed: list[Recovery] = []
     for recovery in recoveries:
         recovery.to_collect = amount_due(recovery.amount, recovery.waived, recovery.returned)  # type: ignore[attr-defined]
         if recovery.to_collect > 0:  # type: ignore[attr-defined]
