@@ -224,6 +224,8 @@ def test_a_partner_removed_by_an_amending_decision_gets_no_copy_of_a_later_payme
     request = changes.approve_request(request, actor=cast.official, version=request.version)
     changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
                             decided_on=date(2020, 6, 30))
+    # The decision that removed it is the partner's own matter: its copy goes to the partner too.
+    assert PARTNER_OFFICE in sent("change_decision") and sent("change_decision")[PARTNER_OFFICE].to == PARTNER_OFFICE
     application = payments.apply_for_payment(cast.project, actor=cast.lead)
     application = payments.accept_payment_application(application, actor=cast.official)
     application = payments.approve_payment(application, actor=cast.second_official,

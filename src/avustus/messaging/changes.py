@@ -39,7 +39,10 @@ def on_change_request_decided(sender, *, request, actor, **kwargs) -> None:
     if request.status == request.Status.REJECTED:
         _send_each("change_request_rejected", lead, project.application, lambda r: _context(request, r.language))
         return
-    _send_each("change_decision", lead + partner_copies(project, lead), project.application,
+    # A partner the decision removes is a party to it (Administrative Procedure Act, section 54): its copy goes
+    # to that partner too, though the partner no longer hears of the project after it.
+    removed = list(project.application.members.select_related("organisation").filter(pk__in=request.remove_partners))
+    _send_each("change_decision", lead + partner_copies(project, lead, also=removed), project.application,
                lambda r: {**_context(request, r.language), "copy": r.copy})
 
 

@@ -53,11 +53,13 @@ def officials_of(project) -> list[Recipient]:
             if address_of(user)]
 
 
-def partner_copies(project, lead: list[Recipient]) -> list[Recipient]:
+def partner_copies(project, lead: list[Recipient], *, also: list | None = None) -> list[Recipient]:
+    """Copies to the partners' addresses, each address once: the partners in force, and ``also`` (members no
+    longer in force whom the message still concerns: those the amending decision itself removed)."""
     seen = {r.to.lower() for r in lead}
     copies = []
     # The partners in force: one removed by an amending decision no longer hears of the project's payments.
-    for member in recipient_members(project):
+    for member in [*recipient_members(project), *(also or [])]:
         if member.role != member.Role.PARTNER or member.organisation is None:
             continue
         for recipient in recipients(member.organisation, copy=True):
