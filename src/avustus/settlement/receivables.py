@@ -50,8 +50,8 @@ def _row(project, amount, reference: str, settlement: str, recovery: str) -> lis
     ]
 
 
-def _settlement_row(settlement: Settlement) -> list[str]:
-    return _row(settlement.project, settlement.to_return, reference_of(RECEIVABLE_PREFIX, settlement.pk),
+def _settlement_row(settlement: Settlement, to_collect: Decimal) -> list[str]:
+    return _row(settlement.project, to_collect, reference_of(RECEIVABLE_PREFIX, settlement.pk),
                 f"{settlement.pk}/{settlement.sha256[:12]}", "")
 
 
@@ -72,6 +72,7 @@ def produce_receivables_file(day: date, *, actor) -> PaymentFile | None:
     not yet in any file; None when there are none."""
     # recovery.py imports this module (a decision names its reference number); the amount due is its own.
     from avustus.settlement.recovery import amount_due
+    from avustus.settlement.services import left_to_return
 
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
     check_file_day(day)
@@ -89,14 +90,20 @@ def produce_receivables_file(day: date, *, actor) -> PaymentFile | None:
         # and stays out of the file.
         to_collect = {r.pk: amount_due(r) for r in signed}
         recovered = [r for r in signed if to_collect[r.pk] > 0]
+        # A settlement's amount to return likewise, less what was returned before the file (``record_return``
+        # locks the settlement's row too): a receivable is what the State's accounting is still to collect.
+        left = {s.pk: left_to_return(s) for s in due}
+        due = [s for s in due if left[s.pk] > 0]
         if not due and not recovered:
             return None
         made = write_file(PaymentFile.Kind.RECEIVABLES, day, RECEIVABLE_COLUMNS,
-                          [_settlement_row(s) for s in due] + [_recovery_row(r, to_collect[r.pk]) for r in recovered])
+                          [_settlement_row(s, left[s.pk]) for s in due]
+                          + [_recovery_row(r, to_collect[r.pk]) for r in recovered])
         Settlement.objects.filter(pk__in=[s.pk for s in due]).update(receivable_file=made)
         Recovery.objects.filter(pk__in=[r.pk for r in recovered]).update(receivable_file=made)
         record("settlement.receivables_file_produced", made, actor=actor,
                data={"day": day.isoformat(), "settlements": [s.pk for s in due],
                      "recoveries": [r.pk for r in recovered],
-                     "amounts": {str(r.pk): str(to_collect[r.pk]) for r in recovered}, "sha256": made.sha256})
+                     "amounts": {str(r.pk): str(to_collect[r.pk]) for r in recovered},
+                     "settlement_amounts": {str(s.pk): str(left[s.pk]) for s in due}, "sha256": made.sha256})
     return made

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from avustus.payments.models import PaymentApplication, PaymentFile
 from avustus.rules.recovery import amount_due
-from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver, Settlement
+from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver, Return, Settlement
 
 
 def unfiled_payments() -> list[PaymentApplication]:
@@ -20,10 +20,19 @@ def unfiled_payments() -> list[PaymentApplication]:
 
 
 def unfiled_receivables() -> list[Settlement]:
-    """Approved settlements with an amount to return that no receivables file lists yet."""
-    return list(Settlement.objects.filter(status=Settlement.Status.APPROVED, to_return__gt=0,
-                                          receivable_file__isnull=True)
-                .select_related("project").order_by("approved_at", "pk"))
+    """Approved settlements with an amount to return that no receivables file lists yet and that still have
+    something to collect, each with ``to_collect``: the amount to return less the returns recorded, as
+    ``produce_receivables_file`` lists it. The returns are summed in the same query."""
+    settlements = (Settlement.objects.filter(status=Settlement.Status.APPROVED, to_return__gt=0,
+                                             receivable_file__isnull=True)
+                   .annotate(returned=_sum_of(Return, "amount", "settlement"))
+                   .select_related("project").order_by("approved_at", "pk"))
+    listed: list[Settlement] = []
+    for settlement in settlements:
+        settlement.to_collect = settlement.to_return - settlement.returned  # type: ignore[attr-defined]
+        if settlement.to_collect > 0:  # type: ignore[attr-defined]
+            listed.append(settlement)
+    return listed
 
 
 def unfiled_recoveries() -> list[Recovery]:
@@ -32,7 +41,8 @@ def unfiled_recoveries() -> list[Recovery]:
     and returned, ``rules.recovery.amount_due``). One waived or returned in full is never filed, so it is not
     shown as waiting for a file. Waivers and returns are summed in the same query."""
     recoveries = (Recovery.objects.filter(status=Recovery.Status.DECIDED, receivable_file__isnull=True)
-                  .annotate(waived=_sum_of(RecoveryWaiver, "principal"), returned=_sum_of(RecoveryReturn, "amount"))
+                  .annotate(waived=_sum_of(RecoveryWaiver, "principal", "recovery"),
+                            returned=_sum_of(RecoveryReturn, "amount", "recovery"))
                   .select_related("project").order_by("decided_on", "pk"))
     listed: list[Recovery] = []
     for recovery in recoveries:
@@ -42,9 +52,10 @@ def unfiled_recoveries() -> list[Recovery]:
     return listed
 
 
-def _sum_of(model, field: str):
-    """The sum of ``field`` over a recovery's rows of ``model``, zero for none, as a subquery."""
-    rows = model.objects.filter(recovery=OuterRef("pk")).order_by().values("recovery")
+def _sum_of(model, field: str, parent: str):
+    """The sum of ``field`` over the rows of ``model`` whose ``parent`` is the outer row, zero for none, as a
+    subquery."""
+    rows = model.objects.filter(**{parent: OuterRef("pk")}).order_by().values(parent)
     return Coalesce(Subquery(rows.annotate(total=Sum(field)).values("total")), Value(Decimal(0)),
                     output_field=DecimalField(max_digits=14, decimal_places=2))
 
