@@ -70,7 +70,7 @@ def schema_message(error: dict, path: str) -> str:
         return str(_INVALID)
 
 
-_ABSENT = object()
+_ABSENT, _UNREAD = object(), object()
 
 
 def _is_body(error: dict) -> bool:
@@ -78,13 +78,17 @@ def _is_body(error: dict) -> bool:
     return tuple(error.get("loc", ()))[:2] == ("body", "payload")
 
 
-def _json_at(request, loc: list[str]):
-    """The value of the request's JSON body at ``loc`` (keys and list positions as text), or ``_ABSENT``. Read
-    again only to word a refusal: the body parsed before (``JsonParser``), so it parses now."""
+def _json_body(request):
+    """The request's JSON body, or ``_ABSENT``. Read again only to word a refusal: it parsed before
+    (``JsonParser``), so it parses now."""
     try:
-        value = json.loads(request.body)
+        return json.loads(request.body)
     except ValueError:
         return _ABSENT
+
+
+def _value_at(value, loc: list[str]):
+    """The value at ``loc`` (keys and list positions as text) inside ``value``, or ``_ABSENT``."""
     for key in loc:
         if isinstance(value, dict) and key in value:
             value = value[key]
@@ -116,7 +120,9 @@ def register(api: NinjaAPI) -> None:
     def invalid_request(request, exc: RequestValidationError):
         """A request the schema refuses (a missing field, a string for an integer): the API's usual 422, with
         pydantic's English replaced by ``schema_message``."""
-        items = []
+        items: list[tuple[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        body = _UNREAD  # parsed once, when a missing field needs it (a body may hold thousands of errors)
         for error in exc.errors:
             loc = [str(p) for p in error.get("loc", ())]
             if loc and loc[0] in _LOCATIONS:
@@ -128,10 +134,13 @@ def register(api: NinjaAPI) -> None:
             if error.get("type") == "missing" and _is_body(error) and loc:
                 # ninja's schemas read fields as attributes too, so a list or text where an object belongs is
                 # refused as each of the object's fields missing: say what is wrong instead, once.
-                parent = _json_at(request, loc[:-1])
+                if body is _UNREAD:
+                    body = _json_body(request)
+                parent = _value_at(body, loc[:-1])
                 if parent is not _ABSENT and not isinstance(parent, dict):
                     item = (".".join(loc[:-1]), str(_OBJECT))
-            if item not in items:
+            if item not in seen:
+                seen.add(item)
                 items.append(item)
         return answer(request, 422, items or [("", str(_INVALID))])
 
