@@ -5,12 +5,14 @@ The services raise ``avustus.errors`` (and, until they have all moved over, Djan
 authenticate. Each kind has one status here, and its message is in the user's language.
 """
 
+import json
 import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
@@ -18,6 +20,7 @@ from ninja.errors import ValidationError as RequestValidationError
 from avustus import errors
 from avustus.api.auth import InvalidToken
 from avustus.api.parsing import LoneSurrogate, UnstorableText
+from avustus.api.schemas import OWN_ERROR
 from avustus.applications.services import DraftConflictError
 
 logger = logging.getLogger(__name__)
@@ -25,6 +28,75 @@ RETRY_AFTER_SECONDS = 5
 
 # Where in the request ninja found a problem; the path users see starts inside the body or parameter.
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+# pydantic's error types that the API's schemas and parameters can raise (str with or without max_length, int,
+# date, lists, dict[str, str], nested schemas, a body that is not an object), each in words a user can act on;
+# ``%(name)s`` takes the error's ``ctx`` (max_length). Any other type gets ``_INVALID`` rather than English.
+_INTEGER = gettext_lazy("Give a whole number.")
+_DATE = gettext_lazy("Give the date as YYYY-MM-DD.")
+_OBJECT = gettext_lazy("Give a JSON object.")
+SCHEMA_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "string_type": gettext_lazy("Give text (a JSON string)."),
+    "string_too_long": gettext_lazy("Write at most %(max_length)s characters."),
+    "int_type": _INTEGER,
+    "int_parsing": _INTEGER,
+    "int_parsing_size": _INTEGER,
+    "int_from_float": _INTEGER,
+    "date_type": _DATE,
+    "date_parsing": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+    "list_type": gettext_lazy("Give a list (a JSON array)."),
+    "dict_type": _OBJECT,
+    "model_type": _OBJECT,
+    "model_attributes_type": _OBJECT,
+}
+_INVALID = gettext_lazy("This value is not valid.")
+
+
+def schema_message(error: dict, path: str) -> str:
+    """The user's words for one of pydantic's errors at ``path`` (empty for the body as a whole)."""
+    kind = error.get("type")
+    ctx = error.get("ctx") or {}
+    if kind == OWN_ERROR:
+        return str(ctx.get("message") or error.get("msg"))  # a schema's own validator, in the user's language
+    if kind == "missing" and not path:
+        return _("The request has no body: send the data as a JSON object.")
+    message = SCHEMA_MESSAGES.get(str(kind), _INVALID)
+    try:
+        return str(message) % ctx  # a mapping: a text without placeholders is left as it is
+    except (KeyError, TypeError, ValueError):  # a ctx without the value the text names
+        return str(_INVALID)
+
+
+_ABSENT, _UNREAD = object(), object()
+
+
+def _is_body(error: dict) -> bool:
+    """Whether the error is in the JSON body (ninja's one body parameter, named ``payload`` on every route)."""
+    return tuple(error.get("loc", ()))[:2] == ("body", "payload")
+
+
+def _json_body(request):
+    """The request's JSON body, or ``_ABSENT``. Read again only to word a refusal: it parsed before
+    (``JsonParser``), so it parses now."""
+    try:
+        return json.loads(request.body)
+    except ValueError:
+        return _ABSENT
+
+
+def _value_at(value, loc: list[str]):
+    """The value at ``loc`` (keys and list positions as text) inside ``value``, or ``_ABSENT``."""
+    for key in loc:
+        if isinstance(value, dict) and key in value:
+            value = value[key]
+        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        else:
+            return _ABSENT
+    return value
 
 
 def register(api: NinjaAPI) -> None:
@@ -46,16 +118,31 @@ def register(api: NinjaAPI) -> None:
 
     @api.exception_handler(RequestValidationError)
     def invalid_request(request, exc: RequestValidationError):
-        """A request the schema refuses (a missing field, a string for an integer): the API's usual 422."""
-        items = []
+        """A request the schema refuses (a missing field, a string for an integer): the API's usual 422, with
+        pydantic's English replaced by ``schema_message``."""
+        items: list[tuple[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        body = _UNREAD  # parsed once, when a missing field needs it (a body may hold thousands of errors)
         for error in exc.errors:
             loc = [str(p) for p in error.get("loc", ())]
             if loc and loc[0] in _LOCATIONS:
                 loc = loc[1:]
             if loc and loc[0] == "payload":
                 loc = loc[1:]
-            items.append((".".join(loc), str(error.get("msg", "invalid"))))
-        return answer(request, 422, items or [("", "invalid request")])
+            path = ".".join(loc)
+            item = (path, schema_message(error, path))
+            if error.get("type") == "missing" and _is_body(error) and loc:
+                # ninja's schemas read fields as attributes too, so a list or text where an object belongs is
+                # refused as each of the object's fields missing: say what is wrong instead, once.
+                if body is _UNREAD:
+                    body = _json_body(request)
+                parent = _value_at(body, loc[:-1])
+                if parent is not _ABSENT and not isinstance(parent, dict):
+                    item = (".".join(loc[:-1]), str(_OBJECT))
+            if item not in seen:
+                seen.add(item)
+                items.append(item)
+        return answer(request, 422, items or [("", str(_INVALID))])
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
@@ -66,6 +153,9 @@ def register(api: NinjaAPI) -> None:
                        if isinstance(exc.__cause__, LoneSurrogate)
                        else _("The text contains a control character (NUL) that cannot be saved; remove it."))
             return answer(request, 422, [(exc.__cause__.path, message)])
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+            # ninja's "Cannot parse request body": JSON that does not parse, or bytes that are not UTF-8.
+            return answer(request, 400, [("", _("The request body is not valid JSON."))])
         if isinstance(exc, InvalidToken):
             response = answer(request, 401, [("", _("The API token is not valid: it is unknown, expired or revoked."))])
             response["WWW-Authenticate"] = 'Bearer realm="avustus", error="invalid_token"'

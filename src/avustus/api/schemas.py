@@ -4,6 +4,17 @@ from datetime import datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic_core import PydanticCustomError
+
+# The error type of a schema's own refusal: the API shows its message as it is (``errors.schema_message``), where
+# pydantic's other errors, and a plain ValueError's English, get the API's own words.
+OWN_ERROR = "avustus_invalid"
+
+
+def invalid_value(message: str) -> PydanticCustomError:
+    """For a schema's own validator to raise, with ``message`` already in the user's language. Not a ValueError:
+    ninja turns the exception of a ``value_error`` into its text, and that text could be anyone's."""
+    return PydanticCustomError(OWN_ERROR, "{message}", {"message": message})  # braces in message stay as they are
 
 
 class ErrorItem(Schema):
