@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ from avustus.applications.validation import (
     validate_changes,
 )
 from avustus.audit.chain import record
+from avustus.calls import parts
 from avustus.calls.models import Call
 from avustus.errors import Conflict, Invalid, NotAllowed, NotFound
 from avustus.registry.models import Organisation
@@ -67,20 +68,52 @@ def access_application(user, reference: str, *, for_edit: bool = False) -> Appli
         raise NotFound  # no reference has one, and PostgreSQL refuses to compare text with it
     # Ordered explicitly: the models' own orderings (the application's call's closing date and slug, then
     # the member's or line's application) would join the application and the call to every read only to sort.
+    # The call is read with the application on every request (its status and deadline must be fresh), but
+    # without the columns no reader of an opened application uses: each column read costs Django compiling and
+    # converting it on the deadline burst's every request (docs/performance.md, session 23).
     try:
         application = (
-            Application.objects.select_related("call")
-            .prefetch_related(
-                Prefetch("members", ConsortiumMember.objects.select_related("organisation").order_by("position")),
-                Prefetch("budget_lines", BudgetLine.objects.select_related("category").order_by("position")))
+            Application.objects.select_related("call").defer(*_UNUSED_CALL_COLUMNS)
+            .prefetch_related(Prefetch("members", ConsortiumMember.objects.select_related("organisation")
+                                       .defer(*_UNUSED_ORGANISATION_COLUMNS).order_by("position")))
             .get(reference=reference)  # unique: ``get`` orders nothing
         )
     except Application.DoesNotExist:
         application = None
     if application is None or not can_access_application(user, application, for_edit=for_edit):
         raise NotFound
+    _read_budget_lines(application)
     application._opened_for = (user.pk, for_edit)  # type: ignore[attr-defined]
     return application
+
+
+# Read by no reader of an opened application (the API's answer, the applicant's pages, validation, submission),
+# except ``texts``: the applicant's page of a decided application reads it (one query, on that page only).
+_UNUSED_CALL_COLUMNS = tuple(f"call__{name}" for name in (
+    "texts", "appropriation", "budget_item", "implementation_end", "final_report_due", "reporting_interval_months",
+    "appropriation_usable_until", "instalments", "rounding_unit", "rounding_mode", "numbered"))
+_UNUSED_ORGANISATION_COLUMNS = tuple(f"organisation__{name}" for name in (
+    "business_id", "region_code", "region_name_fi", "region_name_sv", "municipal_form", "genitive_fi"))
+
+
+def _read_budget_lines(application: Application) -> None:
+    """Prefetch the application's budget lines with their cost categories, one query.
+
+    A published call's categories are kept per process (``calls.parts``): the lines take theirs from there
+    instead of joining the category to every line (another call's lines join theirs as before). A line whose
+    category is not among them (one made since, in another process) reads it when asked.
+    """
+    lines = BudgetLine.objects.order_by("position")
+    kept = parts.kept_categories(application.call)
+    if kept is None:
+        prefetch_related_objects([application], Prefetch("budget_lines", lines.select_related("category")))
+        return
+    prefetch_related_objects([application], Prefetch("budget_lines", lines))
+    by_id = {category.pk: category for category in kept}
+    for line in application.budget_lines.all():
+        category = by_id.get(line.category_id)
+        if category is not None:
+            line.category = category
 
 
 def check_access(user, application: Application, *, for_edit: bool = False) -> None:
