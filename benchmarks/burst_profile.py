@@ -26,6 +26,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("applications", type=int, nargs="?", default=150)
     parser.add_argument("--profile", help="write a cProfile of the timed requests to this file")
+    parser.add_argument("--access", type=int, default=0, metavar="N",
+                        help="then time N openings of the last application (applications.services.access_application)")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
     os.environ.setdefault("AVUSTUS_DATA_DIR", tempfile.mkdtemp(prefix="avustus-burst-"))
@@ -52,7 +54,7 @@ def main() -> None:
         assert answer.status_code == expected, answer.content  # noqa: S101 -- a benchmark of successes
         return answer.json()
 
-    def application(n: int) -> None:
+    def application(n: int) -> str:
         created = timed("create", lambda: client.post(
             "/api/v1/applications", json.dumps({"call": slug, "lead": lead, "title": f"Hanke {n}"}),
             content_type="application/json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex), 201)
@@ -62,6 +64,7 @@ def main() -> None:
             content_type="application/json"), 200)
         timed("submit", lambda: client.post(
             f"/api/v1/applications/{reference}/submit", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex), 200)
+        return reference
 
     for n in range(5):
         application(n)
@@ -71,13 +74,24 @@ def main() -> None:
     if profile:
         profile.enable()
     for n in range(5, 5 + count):
-        application(n)
+        reference = application(n)
     if profile:
         profile.disable()
         profile.dump_stats(args.profile)
     each = {kind: seconds * 1000 / count for kind, seconds in spent.items()}
     print(f"{connection.vendor}: {count} applications, ms of processor time each: "
           + ", ".join(f"{kind} {ms:.2f}" for kind, ms in each.items()) + f", all three {sum(each.values()):.2f}")
+    if args.access:
+        from django.contrib.auth import get_user_model
+
+        from avustus.applications.services import access_application
+
+        user = get_user_model().objects.get(username__startswith=f"{slug}-")
+        began = time.process_time()
+        for _ in range(args.access):
+            access_application(user, reference, for_edit=True)
+        spent_opening = (time.process_time() - began) * 1000 / args.access
+        print(f"{connection.vendor}: {args.access} openings of a submitted application, {spent_opening:.3f} ms each")
 
 
 if __name__ == "__main__":

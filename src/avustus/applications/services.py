@@ -61,21 +61,22 @@ def access_application(user, reference: str, *, for_edit: bool = False) -> Appli
     """The application if the user acts for its lead or a partner; ``NotFound`` alike for missing and forbidden.
 
     Partners read; only the lead's users (and partners the lead allowed) edit. The members come with their
-    organisations and the budget lines with their categories (one query each), and the application remembers
+    organisations and, once access is granted, the budget lines with their categories (one query each; a
+    published call's categories as ``calls.parts`` keeps them, not joined), and the application remembers
     whom it was opened for, so that the service it is handed to checks access without asking again.
     """
     if "\x00" in reference:
         raise NotFound  # no reference has one, and PostgreSQL refuses to compare text with it
     # Ordered explicitly: the models' own orderings (the application's call's closing date and slug, then
     # the member's or line's application) would join the application and the call to every read only to sort.
-    # The call is read with the application on every request (its status and deadline must be fresh), but
-    # without the columns no reader of an opened application uses: each column read costs Django compiling and
-    # converting it on the deadline burst's every request (docs/performance.md, session 23).
+    # The call (its status and deadline fresh on every request) and the organisations are read whole: leaving
+    # their unused columns out with ``defer`` or ``only`` costs Django more in working out which columns to
+    # select than it saves in compiling and converting them (measured: docs/performance.md, session 23).
     try:
         application = (
-            Application.objects.select_related("call").defer(*_UNUSED_CALL_COLUMNS)
-            .prefetch_related(Prefetch("members", ConsortiumMember.objects.select_related("organisation")
-                                       .defer(*_UNUSED_ORGANISATION_COLUMNS).order_by("position")))
+            Application.objects.select_related("call")
+            .prefetch_related(
+                Prefetch("members", ConsortiumMember.objects.select_related("organisation").order_by("position")))
             .get(reference=reference)  # unique: ``get`` orders nothing
         )
     except Application.DoesNotExist:
@@ -85,15 +86,6 @@ def access_application(user, reference: str, *, for_edit: bool = False) -> Appli
     _read_budget_lines(application)
     application._opened_for = (user.pk, for_edit)  # type: ignore[attr-defined]
     return application
-
-
-# Read by no reader of an opened application (the API's answer, the applicant's pages, validation, submission),
-# except ``texts``: the applicant's page of a decided application reads it (one query, on that page only).
-_UNUSED_CALL_COLUMNS = tuple(f"call__{name}" for name in (
-    "texts", "appropriation", "budget_item", "implementation_end", "final_report_due", "reporting_interval_months",
-    "appropriation_usable_until", "instalments", "rounding_unit", "rounding_mode", "numbered"))
-_UNUSED_ORGANISATION_COLUMNS = tuple(f"organisation__{name}" for name in (
-    "business_id", "region_code", "region_name_fi", "region_name_sv", "municipal_form", "genitive_fi"))
 
 
 def _read_budget_lines(application: Application) -> None:
