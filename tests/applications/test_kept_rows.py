@@ -196,3 +196,31 @@ def test_a_submission_marks_the_rounds_stored_ranking_stale(draft, lead, open_ca
     Ranking.objects.create(call=open_call, stale=False)
     submit(access_application(lead, draft.reference, for_edit=True), actor=lead)
     assert Ranking.objects.get(call=open_call).stale is True
+
+
+def test_an_opened_applications_budget_lines_come_with_the_calls_kept_categories(draft, lead,
+                                                                                 django_assert_num_queries):
+    from avustus.calls import parts
+
+    access_application(lead, draft.reference)  # the call's parts read once, then kept
+    with django_assert_num_queries(4):  # the application with its call, the role grants, members, lines
+        opened = access_application(lead, draft.reference)
+    with django_assert_num_queries(0):
+        lines = list(opened.budget_lines.all())
+        assert [(line.category.code, line.amount_vat_free) for line in lines] == [("staff", Decimal("100000.00"))]
+    assert lines[0].category is parts.kept_categories(opened.call)[0]
+
+
+def test_a_line_of_a_call_not_published_joins_its_category_and_a_refused_opening_reads_no_lines(
+        draft, lead, open_call, applicant_of, django_assert_num_queries):
+    from avustus.calls.models import Call
+    from avustus.errors import NotFound
+
+    Call.objects.filter(pk=open_call.pk).update(status=Call.Status.CLOSED)  # no save: nothing forgets the cache
+    with django_assert_num_queries(4):  # still four: the lines join their category instead of the kept ones
+        opened = access_application(lead, draft.reference)
+    with django_assert_num_queries(0):
+        assert [line.category.code for line in opened.budget_lines.all()] == ["staff"]
+    stranger = applicant_of("091")
+    with django_assert_num_queries(3), pytest.raises(NotFound):  # the application, its members, the grants
+        access_application(stranger, draft.reference)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ from avustus.applications.validation import (
     validate_changes,
 )
 from avustus.audit.chain import record
+from avustus.calls import parts
 from avustus.calls.models import Call
 from avustus.errors import Conflict, Invalid, NotAllowed, NotFound
 from avustus.registry.models import Organisation
@@ -60,27 +61,51 @@ def access_application(user, reference: str, *, for_edit: bool = False) -> Appli
     """The application if the user acts for its lead or a partner; ``NotFound`` alike for missing and forbidden.
 
     Partners read; only the lead's users (and partners the lead allowed) edit. The members come with their
-    organisations and the budget lines with their categories (one query each), and the application remembers
+    organisations and, once access is granted, the budget lines with their categories (one query each; a
+    published call's categories as ``calls.parts`` keeps them, not joined), and the application remembers
     whom it was opened for, so that the service it is handed to checks access without asking again.
     """
     if "\x00" in reference:
         raise NotFound  # no reference has one, and PostgreSQL refuses to compare text with it
     # Ordered explicitly: the models' own orderings (the application's call's closing date and slug, then
     # the member's or line's application) would join the application and the call to every read only to sort.
+    # The call (its status and deadline fresh on every request) and the organisations are read whole: leaving
+    # their unused columns out with ``defer`` or ``only`` costs Django more in working out which columns to
+    # select than it saves in compiling and converting them (measured: docs/performance.md, session 23).
     try:
         application = (
             Application.objects.select_related("call")
             .prefetch_related(
-                Prefetch("members", ConsortiumMember.objects.select_related("organisation").order_by("position")),
-                Prefetch("budget_lines", BudgetLine.objects.select_related("category").order_by("position")))
+                Prefetch("members", ConsortiumMember.objects.select_related("organisation").order_by("position")))
             .get(reference=reference)  # unique: ``get`` orders nothing
         )
     except Application.DoesNotExist:
         application = None
     if application is None or not can_access_application(user, application, for_edit=for_edit):
         raise NotFound
+    _read_budget_lines(application)
     application._opened_for = (user.pk, for_edit)  # type: ignore[attr-defined]
     return application
+
+
+def _read_budget_lines(application: Application) -> None:
+    """Prefetch the application's budget lines with their cost categories, one query.
+
+    A published call's categories are kept per process (``calls.parts``): the lines take theirs from there
+    instead of joining the category to every line (another call's lines join theirs as before). A line whose
+    category is not among them (one made since, in another process) reads it when asked.
+    """
+    lines = BudgetLine.objects.order_by("position")
+    kept = parts.kept_categories(application.call)
+    if kept is None:
+        prefetch_related_objects([application], Prefetch("budget_lines", lines.select_related("category")))
+        return
+    prefetch_related_objects([application], Prefetch("budget_lines", lines))
+    by_id = {category.pk: category for category in kept}
+    for line in application.budget_lines.all():
+        category = by_id.get(line.category_id)
+        if category is not None:
+            line.category = category
 
 
 def check_access(user, application: Application, *, for_edit: bool = False) -> None:

@@ -40,6 +40,12 @@ def categories_of(call: Call) -> list[CostCategory]:
     return kept[0] if kept is not None else list(call.cost_categories.all())
 
 
+def kept_categories(call: Call) -> list[CostCategory] | None:
+    """A published call's cost categories as ``categories_of``; None, reading nothing, for any other call."""
+    kept = _kept_parts(call)
+    return kept[0] if kept is not None else None
+
+
 def exclusions_of(call: Call) -> list[Exclusion]:
     """The themes the call does not fund, in their order."""
     kept = _kept_parts(call)
