@@ -394,75 +394,143 @@ def check_recipient_lead(actor, project, message: str) -> None:
         raise NotAllowed(message)
 
 
-def can_manage_projects(actor, programme) -> bool:
-    """Whether the actor reviews the programme's projects (``check_manages_projects``): to show its forms."""
-    return _holds(actor, programme, PROJECT_OFFICIALS)
+# Disqualification (esteellisyys, jäv; Administrative Procedure Act 434/2003 section 28): an official who acts
+# for a member of the project (an applicant's role for its lead or a partner, or for the body that carries on
+# one) is a party's representative there. They read the project (``can_see_project``) but take none of the
+# officials' steps on it: reviewing its reports, accepting or approving its payments, confirming its account,
+# settling it, recovering from it, deciding its changes. Every member of the application counts, a partner
+# removed by an amending decision too: what is decided after the removal (a settlement, a recovery) still
+# concerns the money it received. The evaluation stage asks reviewers the same question themselves
+# (``evaluation.reviews``, a declared conflict of interest); here the roles answer it. The steps below take the
+# project as ``project`` (None only for a step over a whole call or programme) and ask it in the query that
+# finds the role, so that a screen asks no more than it did.
 
 
-def check_manages_projects(actor, programme, message: str) -> None:
-    """Review reports, accept payment applications, confirm accounts, set report dates and allow instalments."""
+def _disqualified_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("You are disqualified from this project's matters: you act for one of its member organisations "
+             "(Administrative Procedure Act, section 28).")
+
+
+def _holds_undisqualified(actor, programme, roles, project) -> tuple[bool, bool]:
+    """(holds one of ``roles`` over the programme, holds one and is disqualified from ``project``), asked in one
+    query: one who holds no role is refused as such, not as disqualified. The system is never disqualified; a
+    superuser holds every role but may still be."""
+    from django.db.models import Q
+
+    _require_actor(actor)
+    if is_system(actor):
+        return True, False
+    if not actor.is_authenticated:
+        return False, False
+    if project is None:
+        return has_programme_role(actor, programme, roles), False
+    application_id = project.application_id
+    member = Q(organisation__memberships__application_id=application_id)
+    carried_on = Q(organisation__predecessors__memberships__application_id=application_id)
+    found = set(RoleGrant.objects.filter(user=actor).filter(
+        Q(programme=programme, role__in=roles) | (Q(role=Role.APPLICANT) & (member | carried_on)))
+        .values_list("role", flat=True).distinct())
+    holds = actor.is_superuser or bool(found - {Role.APPLICANT})
+    return holds, holds and Role.APPLICANT in found
+
+
+def is_disqualified(actor, project) -> bool:
+    """Whether the actor, an official of the project's programme, acts for a member of the project and so takes no
+    official's step on it (section 28)."""
+    return _holds_undisqualified(actor, project.call.programme, OFFICIAL_ROLES, project)[1]
+
+
+def _check_holds(actor, programme, roles, project, message: str) -> None:
     from avustus.errors import NotAllowed
 
-    if not _holds(actor, programme, PROJECT_OFFICIALS):
+    holds, disqualified = _holds_undisqualified(actor, programme, roles, project)
+    if disqualified:
+        raise NotAllowed(_disqualified_message())
+    if not holds:
         raise NotAllowed(message)
+
+
+def can_manage_projects(actor, programme, *, project) -> bool:
+    """Whether the actor reviews the programme's projects (``check_manages_projects``): to show its forms. With
+    ``project``, whether they may on that project (not disqualified from it)."""
+    holds, disqualified = _holds_undisqualified(actor, programme, PROJECT_OFFICIALS, project)
+    return holds and not disqualified
+
+
+def check_manages_projects(actor, programme, message: str, *, project) -> None:
+    """Review reports, accept payment applications, confirm accounts, set report dates and allow instalments;
+    refused to an official disqualified from ``project`` (None: a step over the programme or a call)."""
+    _check_holds(actor, programme, PROJECT_OFFICIALS, project, message)
 
 
 def check_registers_account(actor, project, message: str) -> None:
-    """The lead registers the account to pay; an official may, on the lead's written notice."""
-    from avustus.errors import NotAllowed
-
+    """The lead registers the account to pay; an official may, on the lead's written notice (unless disqualified
+    from the project)."""
     _require_actor(actor)
-    if not (is_system(actor) or is_recipient_lead(actor, project)
-            or has_programme_role(actor, project.call.programme, PROJECT_OFFICIALS)):
-        raise NotAllowed(message)
+    if is_system(actor) or is_recipient_lead(actor, project):
+        return
+    check_manages_projects(actor, project.call.programme, message, project=project)
 
 
-def is_second_person(actor, programme, earlier_ids, roles=PROJECT_OFFICIALS) -> bool:
-    """Four eyes: a person (never the system) holding ``roles`` who is none of those who took the earlier steps.
+def _second_person(actor, programme, earlier_ids, roles, project) -> tuple[bool, bool]:
+    """(may take the step as a second person, is disqualified from ``project``)."""
+    _require_actor(actor)
+    if is_system(actor):
+        return False, False
+    holds, disqualified = _holds_undisqualified(actor, programme, roles, project)
+    return holds and not _took_part(actor, earlier_ids), disqualified
+
+
+def is_second_person(actor, programme, earlier_ids, roles=PROJECT_OFFICIALS, *, project) -> bool:
+    """Four eyes: a person (never the system) holding ``roles`` who is none of those who took the earlier steps,
+    and not disqualified from ``project``.
 
     Screens ask it to offer the step, and the services refuse with ``check_second_person``, so a screen never
     offers what the service refuses; the comparison with the earlier steps' people is ``_took_part``."""
-    _require_actor(actor)
-    if is_system(actor) or not has_programme_role(actor, programme, roles):
-        return False
-    return not _took_part(actor, earlier_ids)
+    may, disqualified = _second_person(actor, programme, earlier_ids, roles, project)
+    return may and not disqualified
 
 
-def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJECT_OFFICIALS) -> None:
-    """``is_second_person``, refused as ``NotAllowed(message)``."""
+def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJECT_OFFICIALS, *, project) -> None:
+    """``is_second_person``, refused as ``NotAllowed(message)`` (or as disqualified)."""
     from avustus.errors import NotAllowed
 
-    if not is_second_person(actor, programme, earlier_ids, roles):
+    may, disqualified = _second_person(actor, programme, earlier_ids, roles, project)
+    if disqualified:
+        raise NotAllowed(_disqualified_message())
+    if not may:
         raise NotAllowed(message)
 
 
-def can_approve_payment(user, programme, accepted_by_id) -> bool:
+def can_approve_payment(user, programme, accepted_by_id, *, project) -> bool:
     """The payment's second person: a payment approver of the programme who did not accept the application."""
-    return is_second_person(user, programme, [accepted_by_id], roles=PAYMENT_APPROVERS)
+    return is_second_person(user, programme, [accepted_by_id], roles=PAYMENT_APPROVERS, project=project)
 
 
-def check_approves_payment(actor, programme, accepted_by_id, message: str) -> None:
+def check_approves_payment(actor, programme, accepted_by_id, message: str, *, project) -> None:
     """``can_approve_payment``, refused as ``NotAllowed(message)``."""
-    check_second_person(actor, programme, [accepted_by_id], message, roles=PAYMENT_APPROVERS)
+    check_second_person(actor, programme, [accepted_by_id], message, roles=PAYMENT_APPROVERS, project=project)
 
 
-def can_approve_settlement(user, programme, prepared_by_id) -> bool:
+def can_approve_settlement(user, programme, prepared_by_id, *, project) -> bool:
     """A settlement's second person: an official of the programme who did not prepare it."""
-    return is_second_person(user, programme, [prepared_by_id])
+    return is_second_person(user, programme, [prepared_by_id], project=project)
 
 
-def check_approves_settlement(actor, programme, prepared_by_id, message: str) -> None:
-    check_second_person(actor, programme, [prepared_by_id], message)
+def check_approves_settlement(actor, programme, prepared_by_id, message: str, *, project) -> None:
+    check_second_person(actor, programme, [prepared_by_id], message, project=project)
 
 
-def can_confirm_change(user, programme, decided_by_id) -> bool:
+def can_confirm_change(user, programme, decided_by_id, *, project) -> bool:
     """An approved change request's second person, who signs the amending decision: an official of the programme
     who did not approve it."""
-    return is_second_person(user, programme, [decided_by_id])
+    return is_second_person(user, programme, [decided_by_id], project=project)
 
 
-def check_confirms_change(actor, programme, decided_by_id, message: str) -> None:
-    check_second_person(actor, programme, [decided_by_id], message)
+def check_confirms_change(actor, programme, decided_by_id, message: str, *, project) -> None:
+    check_second_person(actor, programme, [decided_by_id], message, project=project)
 
 
 def recipient_organisation_ids(user) -> set[int]:
@@ -567,23 +635,29 @@ def can_read_settlement(user, project) -> bool:
     return is_system(user) or is_recipient_lead(user, project) or has_programme_role(user, project.call.programme)
 
 
-def can_withdraw_recovery_decision(user, programme, prepared_by_id) -> bool:
-    """Send a prepared recovery decision back unsigned: its preparer, or a signer of the programme."""
+def can_withdraw_recovery_decision(user, programme, prepared_by_id, *, project) -> bool:
+    """Send a prepared recovery decision back unsigned: its preparer, or a signer of the programme; neither if
+    disqualified from the project."""
     _require_actor(user)
+    signer, disqualified = _holds_undisqualified(user, programme, RECOVERY_SIGNERS, project)
     preparer = _took_part(user, [prepared_by_id]) and has_programme_role(user, programme, PROJECT_OFFICIALS)
-    return preparer or can_sign_recovery(user, programme)
+    return (preparer or signer) and not disqualified
 
 
-def check_withdraws_recovery_decision(actor, programme, prepared_by_id, message: str) -> None:
+def check_withdraws_recovery_decision(actor, programme, prepared_by_id, message: str, *, project) -> None:
     from avustus.errors import NotAllowed
 
-    if not can_withdraw_recovery_decision(actor, programme, prepared_by_id):
+    if is_disqualified(actor, project):
+        raise NotAllowed(_disqualified_message())
+    if not can_withdraw_recovery_decision(actor, programme, prepared_by_id, project=project):
         raise NotAllowed(message)
 
 
 def check_draws_audit_sample(actor, programme, message: str) -> None:
-    """Draw a random sample of a call's projects for audit: the programme's officials (or the system, a command)."""
-    check_manages_projects(actor, programme, message)
+    """Draw a random sample of a call's projects for audit: the programme's officials (or the system, a command).
+    The draw is random over the call, so no one is disqualified from it; auditing a drawn project is not a step
+    taken here."""
+    check_manages_projects(actor, programme, message, project=None)
 
 
 # Recovery (settlement.recovery): the programme's officials start a case, prepare the decision, record returns
@@ -598,11 +672,11 @@ def can_sign_recovery(user, programme) -> bool:
     return has_programme_role(user, programme, RECOVERY_SIGNERS)
 
 
-def can_sign_recovery_decision(user, programme, prepared_by_id) -> bool:
-    """Four eyes on a recovery decision: a signer of the programme who did not prepare it."""
-    return is_second_person(user, programme, [prepared_by_id], roles=RECOVERY_SIGNERS)
+def can_sign_recovery_decision(user, programme, prepared_by_id, *, project) -> bool:
+    """Four eyes on a recovery decision: a signer of the programme who did not prepare it (nor is disqualified)."""
+    return is_second_person(user, programme, [prepared_by_id], roles=RECOVERY_SIGNERS, project=project)
 
 
-def check_signs_recovery(actor, programme, prepared_by_id, message: str) -> None:
+def check_signs_recovery(actor, programme, prepared_by_id, message: str, *, project) -> None:
     """``can_sign_recovery_decision``, refused as ``NotAllowed(message)``."""
-    check_second_person(actor, programme, [prepared_by_id], message, roles=RECOVERY_SIGNERS)
+    check_second_person(actor, programme, [prepared_by_id], message, roles=RECOVERY_SIGNERS, project=project)
