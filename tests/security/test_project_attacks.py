@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from avustus.accounts import tokens as api_tokens
 from avustus.actors import SYSTEM
@@ -297,9 +298,9 @@ def test_an_official_who_acts_for_the_lead_does_not_accept_the_leads_report(cast
                                    period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",
                                    costs=[CostInput("cost-1", 0, "10000.00")])
     assert not reports.can_review_report(cast.official, report)
-    with pytest.raises(NotAllowed, match="disqualified"):
+    with translation.override("en"), pytest.raises(NotAllowed, match="disqualified"):
         reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
-    with pytest.raises(NotAllowed, match="disqualified"):
+    with translation.override("en"), pytest.raises(NotAllowed, match="disqualified"):
         reports.return_report(report, actor=cast.official, version=reports.report_version(report), reasons="Ei.")
     # Another official of the programme reviews it.
     assert reports.can_review_report(cast.second_official, report)
