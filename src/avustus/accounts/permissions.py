@@ -4,6 +4,7 @@ This is the beginning of the permission layer; every check lives here so that it
 one place and audited.
 """
 
+from avustus.accounts import disqualification
 from avustus.accounts.models import Role, RoleGrant
 from avustus.actors import is_system
 
@@ -394,31 +395,9 @@ def check_recipient_lead(actor, project, message: str) -> None:
         raise NotAllowed(message)
 
 
-# Disqualification (esteellisyys, jäv; Administrative Procedure Act 434/2003 section 28): an official who acts
-# for a member of the project (an applicant's role for its lead or a partner, or for the body that carries on
-# one) is a party's representative there. They read the project (``can_see_project``) but take none of the
-# officials' steps on it: reviewing its reports, accepting or approving its payments, confirming its account,
-# settling it, recovering from it, deciding its changes. Every member of the application counts, a partner
-# removed by an amending decision too: what is decided after the removal (a settlement, a recovery) still
-# concerns the money it received. The evaluation stage asks reviewers the same question themselves
-# (``evaluation.reviews``, a declared conflict of interest); here the roles answer it. The steps below take the
-# project as ``project`` (None only for a step over a whole call or programme) and ask it in the query that
-# finds the role, so that a screen asks no more than it did.
-
-
-def _disqualified_message() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("You are disqualified from this project's matters: you act for one of its member organisations "
-             "(Administrative Procedure Act, section 28).")
-
-
 def _holds_undisqualified(actor, programme, roles, project) -> tuple[bool, bool]:
-    """(holds one of ``roles`` over the programme, holds one and is disqualified from ``project``), asked in one
-    query: one who holds no role is refused as such, not as disqualified. The system is never disqualified; a
-    superuser holds every role but may still be."""
-    from django.db.models import Q
-
+    """(holds one of ``roles`` over the programme, holds one and is disqualified from ``project``: ``disqualification``,
+    section 28); the system is never disqualified, nor anyone on a step over no project (``project`` None)."""
     _require_actor(actor)
     if is_system(actor):
         return True, False
@@ -426,14 +405,7 @@ def _holds_undisqualified(actor, programme, roles, project) -> tuple[bool, bool]
         return False, False
     if project is None:
         return has_programme_role(actor, programme, roles), False
-    application_id = project.application_id
-    member = Q(organisation__memberships__application_id=application_id)
-    carried_on = Q(organisation__predecessors__memberships__application_id=application_id)
-    found = set(RoleGrant.objects.filter(user=actor).filter(
-        Q(programme=programme, role__in=roles) | (Q(role=Role.APPLICANT) & (member | carried_on)))
-        .values_list("role", flat=True).distinct())
-    holds = actor.is_superuser or bool(found - {Role.APPLICANT})
-    return holds, holds and Role.APPLICANT in found
+    return disqualification.holds_and_disqualified(actor, programme, roles, project)
 
 
 def is_disqualified(actor, project) -> bool:
@@ -447,7 +419,7 @@ def _check_holds(actor, programme, roles, project, message: str) -> None:
 
     holds, disqualified = _holds_undisqualified(actor, programme, roles, project)
     if disqualified:
-        raise NotAllowed(_disqualified_message())
+        raise NotAllowed(disqualification.refusal())
     if not holds:
         raise NotAllowed(message)
 
@@ -499,7 +471,7 @@ def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJE
 
     may, disqualified = _second_person(actor, programme, earlier_ids, roles, project)
     if disqualified:
-        raise NotAllowed(_disqualified_message())
+        raise NotAllowed(disqualification.refusal())
     if not may:
         raise NotAllowed(message)
 
@@ -648,7 +620,7 @@ def check_withdraws_recovery_decision(actor, programme, prepared_by_id, message:
     from avustus.errors import NotAllowed
 
     if is_disqualified(actor, project):
-        raise NotAllowed(_disqualified_message())
+        raise NotAllowed(disqualification.refusal())
     if not can_withdraw_recovery_decision(actor, programme, prepared_by_id, project=project):
         raise NotAllowed(message)
 
