@@ -395,85 +395,71 @@ def check_recipient_lead(actor, project, message: str) -> None:
         raise NotAllowed(message)
 
 
-def _holds_undisqualified(actor, programme, roles, project) -> tuple[bool, bool]:
-    """(holds one of ``roles`` over the programme, holds one and is disqualified from ``project``: ``disqualification``,
-    section 28); the system is never disqualified, nor anyone on a step over no project (``project`` None)."""
+def _step(actor, programme, roles, project, earlier_ids=None) -> tuple[bool, bool]:
+    """(the actor may take the officials' step, holds ``roles`` but is disqualified from ``project``:
+    ``disqualification``, section 28). With ``earlier_ids``, four eyes: a person (never the system) who took none
+    of the earlier steps (``_took_part``). The system is never disqualified, nor anyone on a step over no project
+    (``project`` None: a call's report dates, the audit sample)."""
     _require_actor(actor)
     if is_system(actor):
-        return True, False
+        return earlier_ids is None, False
     if not actor.is_authenticated:
         return False, False
     if project is None:
-        return has_programme_role(actor, programme, roles), False
-    return disqualification.holds_and_disqualified(actor, programme, roles, project)
+        holds, disqualified = has_programme_role(actor, programme, roles), False
+    else:
+        holds, disqualified = disqualification.holds_and_disqualified(actor, programme, roles, project)
+    return holds and not (earlier_ids is not None and _took_part(actor, earlier_ids)), disqualified
+
+
+def _refuse(answer: tuple[bool, bool], message: str) -> None:
+    """``_step``'s answer as a refusal: the disqualified are told why, in the Act's terms; the rest ``message``."""
+    from avustus.errors import NotAllowed
+
+    may, disqualified = answer
+    if disqualified:
+        raise NotAllowed(disqualification.refusal())
+    if not may:
+        raise NotAllowed(message)
 
 
 def is_disqualified(actor, project) -> bool:
     """Whether the actor, an official of the project's programme, acts for a member of the project and so takes no
     official's step on it (section 28)."""
-    return _holds_undisqualified(actor, project.call.programme, OFFICIAL_ROLES, project)[1]
-
-
-def _check_holds(actor, programme, roles, project, message: str) -> None:
-    from avustus.errors import NotAllowed
-
-    holds, disqualified = _holds_undisqualified(actor, programme, roles, project)
-    if disqualified:
-        raise NotAllowed(disqualification.refusal())
-    if not holds:
-        raise NotAllowed(message)
+    return _step(actor, project.call.programme, OFFICIAL_ROLES, project)[1]
 
 
 def can_manage_projects(actor, programme, *, project) -> bool:
-    """Whether the actor reviews the programme's projects (``check_manages_projects``): to show its forms. With
-    ``project``, whether they may on that project (not disqualified from it)."""
-    holds, disqualified = _holds_undisqualified(actor, programme, PROJECT_OFFICIALS, project)
-    return holds and not disqualified
+    """``check_manages_projects``'s question, to show the forms."""
+    may, disqualified = _step(actor, programme, PROJECT_OFFICIALS, project)
+    return may and not disqualified
 
 
 def check_manages_projects(actor, programme, message: str, *, project) -> None:
     """Review reports, accept payment applications, confirm accounts, set report dates and allow instalments;
     refused to an official disqualified from ``project`` (None: a step over the programme or a call)."""
-    _check_holds(actor, programme, PROJECT_OFFICIALS, project, message)
+    _refuse(_step(actor, programme, PROJECT_OFFICIALS, project), message)
 
 
 def check_registers_account(actor, project, message: str) -> None:
     """The lead registers the account to pay; an official may, on the lead's written notice (unless disqualified
     from the project)."""
     _require_actor(actor)
-    if is_system(actor) or is_recipient_lead(actor, project):
-        return
-    check_manages_projects(actor, project.call.programme, message, project=project)
-
-
-def _second_person(actor, programme, earlier_ids, roles, project) -> tuple[bool, bool]:
-    """(may take the step as a second person, is disqualified from ``project``)."""
-    _require_actor(actor)
-    if is_system(actor):
-        return False, False
-    holds, disqualified = _holds_undisqualified(actor, programme, roles, project)
-    return holds and not _took_part(actor, earlier_ids), disqualified
+    if not (is_system(actor) or is_recipient_lead(actor, project)):
+        check_manages_projects(actor, project.call.programme, message, project=project)
 
 
 def is_second_person(actor, programme, earlier_ids, roles=PROJECT_OFFICIALS, *, project) -> bool:
     """Four eyes: a person (never the system) holding ``roles`` who is none of those who took the earlier steps,
-    and not disqualified from ``project``.
-
-    Screens ask it to offer the step, and the services refuse with ``check_second_person``, so a screen never
-    offers what the service refuses; the comparison with the earlier steps' people is ``_took_part``."""
-    may, disqualified = _second_person(actor, programme, earlier_ids, roles, project)
+    and not disqualified from ``project``. Screens ask it to offer the step, and the services refuse with
+    ``check_second_person``, so a screen never offers what the service refuses."""
+    may, disqualified = _step(actor, programme, roles, project, earlier_ids)
     return may and not disqualified
 
 
 def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJECT_OFFICIALS, *, project) -> None:
     """``is_second_person``, refused as ``NotAllowed(message)`` (or as disqualified)."""
-    from avustus.errors import NotAllowed
-
-    may, disqualified = _second_person(actor, programme, earlier_ids, roles, project)
-    if disqualified:
-        raise NotAllowed(disqualification.refusal())
-    if not may:
-        raise NotAllowed(message)
+    _refuse(_step(actor, programme, roles, project, earlier_ids), message)
 
 
 def can_approve_payment(user, programme, accepted_by_id, *, project) -> bool:
@@ -610,19 +596,18 @@ def can_read_settlement(user, project) -> bool:
 def can_withdraw_recovery_decision(user, programme, prepared_by_id, *, project) -> bool:
     """Send a prepared recovery decision back unsigned: its preparer, or a signer of the programme; neither if
     disqualified from the project."""
-    _require_actor(user)
-    signer, disqualified = _holds_undisqualified(user, programme, RECOVERY_SIGNERS, project)
+    may, disqualified = _withdraws(user, programme, prepared_by_id, project)
+    return may and not disqualified
+
+
+def _withdraws(user, programme, prepared_by_id, project) -> tuple[bool, bool]:
+    signer, disqualified = _step(user, programme, RECOVERY_SIGNERS, project)
     preparer = _took_part(user, [prepared_by_id]) and has_programme_role(user, programme, PROJECT_OFFICIALS)
-    return (preparer or signer) and not disqualified
+    return preparer or signer, disqualified
 
 
 def check_withdraws_recovery_decision(actor, programme, prepared_by_id, message: str, *, project) -> None:
-    from avustus.errors import NotAllowed
-
-    if is_disqualified(actor, project):
-        raise NotAllowed(disqualification.refusal())
-    if not can_withdraw_recovery_decision(actor, programme, prepared_by_id, project=project):
-        raise NotAllowed(message)
+    _refuse(_withdraws(actor, programme, prepared_by_id, project), message)
 
 
 def check_draws_audit_sample(actor, programme, message: str) -> None:
