@@ -4,6 +4,7 @@ This is the beginning of the permission layer; every check lives here so that it
 one place and audited.
 """
 
+from avustus.accounts import disqualification
 from avustus.accounts.models import Role, RoleGrant
 from avustus.actors import is_system
 
@@ -394,75 +395,100 @@ def check_recipient_lead(actor, project, message: str) -> None:
         raise NotAllowed(message)
 
 
-def can_manage_projects(actor, programme) -> bool:
-    """Whether the actor reviews the programme's projects (``check_manages_projects``): to show its forms."""
-    return _holds(actor, programme, PROJECT_OFFICIALS)
+def _step(actor, programme, roles, project, earlier_ids=None) -> tuple[bool, bool]:
+    """(the actor may take the officials' step, holds ``roles`` but is disqualified from ``project``:
+    ``disqualification``, section 28). With ``earlier_ids``, four eyes: a person (never the system) who took none
+    of the earlier steps (``_took_part``). The system is never disqualified, nor anyone on a step over no project
+    (``project`` None: a call's report dates, the audit sample)."""
+    _require_actor(actor)
+    if is_system(actor):
+        return earlier_ids is None, False
+    if not actor.is_authenticated:
+        return False, False
+    if project is None:
+        holds, disqualified = has_programme_role(actor, programme, roles), False
+    else:
+        holds, disqualified = disqualification.holds_and_disqualified(actor, programme, roles, project)
+    return holds and not (earlier_ids is not None and _took_part(actor, earlier_ids)), disqualified
 
 
-def check_manages_projects(actor, programme, message: str) -> None:
-    """Review reports, accept payment applications, confirm accounts, set report dates and allow instalments."""
+def _refuse(answer: tuple[bool, bool], message: str) -> None:
+    """``_step``'s answer as a refusal: the disqualified are told why, in the Act's terms; the rest ``message``."""
     from avustus.errors import NotAllowed
 
-    if not _holds(actor, programme, PROJECT_OFFICIALS):
+    may, disqualified = answer
+    if disqualified:
+        raise NotAllowed(disqualification.refusal())
+    if not may:
         raise NotAllowed(message)
+
+
+def is_disqualified(actor, project) -> bool:
+    """Whether the actor, an official of the project's programme, acts for a member of the project and so takes no
+    official's step on it (section 28)."""
+    return _step(actor, project.call.programme, OFFICIAL_ROLES, project)[1]
+
+
+def can_manage_projects(actor, programme, *, project) -> bool:
+    """``check_manages_projects``'s question, to show the forms."""
+    may, disqualified = _step(actor, programme, PROJECT_OFFICIALS, project)
+    return may and not disqualified
+
+
+def check_manages_projects(actor, programme, message: str, *, project) -> None:
+    """Review reports, accept payment applications, confirm accounts, set report dates and allow instalments;
+    refused to an official disqualified from ``project`` (None: a step over the programme or a call)."""
+    _refuse(_step(actor, programme, PROJECT_OFFICIALS, project), message)
 
 
 def check_registers_account(actor, project, message: str) -> None:
-    """The lead registers the account to pay; an official may, on the lead's written notice."""
-    from avustus.errors import NotAllowed
-
+    """The lead registers the account to pay; an official may, on the lead's written notice (unless disqualified
+    from the project)."""
     _require_actor(actor)
-    if not (is_system(actor) or is_recipient_lead(actor, project)
-            or has_programme_role(actor, project.call.programme, PROJECT_OFFICIALS)):
-        raise NotAllowed(message)
+    if not (is_system(actor) or is_recipient_lead(actor, project)):
+        check_manages_projects(actor, project.call.programme, message, project=project)
 
 
-def is_second_person(actor, programme, earlier_ids, roles=PROJECT_OFFICIALS) -> bool:
-    """Four eyes: a person (never the system) holding ``roles`` who is none of those who took the earlier steps.
-
-    Screens ask it to offer the step, and the services refuse with ``check_second_person``, so a screen never
-    offers what the service refuses; the comparison with the earlier steps' people is ``_took_part``."""
-    _require_actor(actor)
-    if is_system(actor) or not has_programme_role(actor, programme, roles):
-        return False
-    return not _took_part(actor, earlier_ids)
+def is_second_person(actor, programme, earlier_ids, roles=PROJECT_OFFICIALS, *, project) -> bool:
+    """Four eyes: a person (never the system) holding ``roles`` who is none of those who took the earlier steps,
+    and not disqualified from ``project``. Screens ask it to offer the step, and the services refuse with
+    ``check_second_person``, so a screen never offers what the service refuses."""
+    may, disqualified = _step(actor, programme, roles, project, earlier_ids)
+    return may and not disqualified
 
 
-def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJECT_OFFICIALS) -> None:
-    """``is_second_person``, refused as ``NotAllowed(message)``."""
-    from avustus.errors import NotAllowed
-
-    if not is_second_person(actor, programme, earlier_ids, roles):
-        raise NotAllowed(message)
+def check_second_person(actor, programme, earlier_ids, message: str, roles=PROJECT_OFFICIALS, *, project) -> None:
+    """``is_second_person``, refused as ``NotAllowed(message)`` (or as disqualified)."""
+    _refuse(_step(actor, programme, roles, project, earlier_ids), message)
 
 
-def can_approve_payment(user, programme, accepted_by_id) -> bool:
+def can_approve_payment(user, programme, accepted_by_id, *, project) -> bool:
     """The payment's second person: a payment approver of the programme who did not accept the application."""
-    return is_second_person(user, programme, [accepted_by_id], roles=PAYMENT_APPROVERS)
+    return is_second_person(user, programme, [accepted_by_id], roles=PAYMENT_APPROVERS, project=project)
 
 
-def check_approves_payment(actor, programme, accepted_by_id, message: str) -> None:
+def check_approves_payment(actor, programme, accepted_by_id, message: str, *, project) -> None:
     """``can_approve_payment``, refused as ``NotAllowed(message)``."""
-    check_second_person(actor, programme, [accepted_by_id], message, roles=PAYMENT_APPROVERS)
+    check_second_person(actor, programme, [accepted_by_id], message, roles=PAYMENT_APPROVERS, project=project)
 
 
-def can_approve_settlement(user, programme, prepared_by_id) -> bool:
+def can_approve_settlement(user, programme, prepared_by_id, *, project) -> bool:
     """A settlement's second person: an official of the programme who did not prepare it."""
-    return is_second_person(user, programme, [prepared_by_id])
+    return is_second_person(user, programme, [prepared_by_id], project=project)
 
 
-def check_approves_settlement(actor, programme, prepared_by_id, message: str) -> None:
-    check_second_person(actor, programme, [prepared_by_id], message)
+def check_approves_settlement(actor, programme, prepared_by_id, message: str, *, project) -> None:
+    check_second_person(actor, programme, [prepared_by_id], message, project=project)
 
 
-def can_confirm_change(user, programme, decided_by_id) -> bool:
+def can_confirm_change(user, programme, decided_by_id, *, project) -> bool:
     """An approved change request's second person, who signs the amending decision: an official of the programme
     who did not approve it."""
-    return is_second_person(user, programme, [decided_by_id])
+    return is_second_person(user, programme, [decided_by_id], project=project)
 
 
-def check_confirms_change(actor, programme, decided_by_id, message: str) -> None:
-    check_second_person(actor, programme, [decided_by_id], message)
+def check_confirms_change(actor, programme, decided_by_id, message: str, *, project) -> None:
+    check_second_person(actor, programme, [decided_by_id], message, project=project)
 
 
 def recipient_organisation_ids(user) -> set[int]:
@@ -567,23 +593,28 @@ def can_read_settlement(user, project) -> bool:
     return is_system(user) or is_recipient_lead(user, project) or has_programme_role(user, project.call.programme)
 
 
-def can_withdraw_recovery_decision(user, programme, prepared_by_id) -> bool:
-    """Send a prepared recovery decision back unsigned: its preparer, or a signer of the programme."""
-    _require_actor(user)
+def can_withdraw_recovery_decision(user, programme, prepared_by_id, *, project) -> bool:
+    """Send a prepared recovery decision back unsigned: its preparer, or a signer of the programme; neither if
+    disqualified from the project."""
+    may, disqualified = _withdraws(user, programme, prepared_by_id, project)
+    return may and not disqualified
+
+
+def _withdraws(user, programme, prepared_by_id, project) -> tuple[bool, bool]:
+    signer, disqualified = _step(user, programme, RECOVERY_SIGNERS, project)
     preparer = _took_part(user, [prepared_by_id]) and has_programme_role(user, programme, PROJECT_OFFICIALS)
-    return preparer or can_sign_recovery(user, programme)
+    return preparer or signer, disqualified
 
 
-def check_withdraws_recovery_decision(actor, programme, prepared_by_id, message: str) -> None:
-    from avustus.errors import NotAllowed
-
-    if not can_withdraw_recovery_decision(actor, programme, prepared_by_id):
-        raise NotAllowed(message)
+def check_withdraws_recovery_decision(actor, programme, prepared_by_id, message: str, *, project) -> None:
+    _refuse(_withdraws(actor, programme, prepared_by_id, project), message)
 
 
 def check_draws_audit_sample(actor, programme, message: str) -> None:
-    """Draw a random sample of a call's projects for audit: the programme's officials (or the system, a command)."""
-    check_manages_projects(actor, programme, message)
+    """Draw a random sample of a call's projects for audit: the programme's officials (or the system, a command).
+    The draw is random over the call, so no one is disqualified from it; auditing a drawn project is not a step
+    taken here."""
+    check_manages_projects(actor, programme, message, project=None)
 
 
 # Recovery (settlement.recovery): the programme's officials start a case, prepare the decision, record returns
@@ -598,11 +629,11 @@ def can_sign_recovery(user, programme) -> bool:
     return has_programme_role(user, programme, RECOVERY_SIGNERS)
 
 
-def can_sign_recovery_decision(user, programme, prepared_by_id) -> bool:
-    """Four eyes on a recovery decision: a signer of the programme who did not prepare it."""
-    return is_second_person(user, programme, [prepared_by_id], roles=RECOVERY_SIGNERS)
+def can_sign_recovery_decision(user, programme, prepared_by_id, *, project) -> bool:
+    """Four eyes on a recovery decision: a signer of the programme who did not prepare it (nor is disqualified)."""
+    return is_second_person(user, programme, [prepared_by_id], roles=RECOVERY_SIGNERS, project=project)
 
 
-def check_signs_recovery(actor, programme, prepared_by_id, message: str) -> None:
+def check_signs_recovery(actor, programme, prepared_by_id, message: str, *, project) -> None:
     """``can_sign_recovery_decision``, refused as ``NotAllowed(message)``."""
-    check_second_person(actor, programme, [prepared_by_id], message, roles=RECOVERY_SIGNERS)
+    check_second_person(actor, programme, [prepared_by_id], message, roles=RECOVERY_SIGNERS, project=project)

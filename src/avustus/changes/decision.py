@@ -135,7 +135,7 @@ def preview_snapshot(request: ChangeRequest, *, actor) -> dict:
             # Shown only to whom ``confirm_request`` lets sign it: the project's terms and the change are not public.
             permissions.check_second_person(actor, project.call.programme, [current.decided_by_id],
                                             _("An approved change is confirmed by another official of the programme "
-                                              "than the one who approved it."))
+                                              "than the one who approved it."), project=project)
             before = apply_change(project, current)
             raise _Rehearsed(change_snapshot(project, current, before, signers=_signers(current, actor),
                                              decided_on=timezone.localdate()))

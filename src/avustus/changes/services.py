@@ -190,12 +190,12 @@ def change_steps(actor, request: ChangeRequest) -> frozenset[str]:
     if request.status in OPEN:
         if permissions.can_act_for_lead(actor, project):
             steps.add("withdraw")
-        if permissions.can_manage_projects(actor, programme):
+        if permissions.can_manage_projects(actor, programme, project=project):
             steps.add("reject")
             if request.status == ChangeRequest.Status.SUBMITTED and open_for_changes(project):
                 steps.add("approve")
     if (request.status == ChangeRequest.Status.APPROVED and open_for_changes(project)
-            and permissions.can_confirm_change(actor, programme, request.decided_by_id)):
+            and permissions.can_confirm_change(actor, programme, request.decided_by_id, project=project)):
         steps.add("confirm")
     return frozenset(steps)
 
@@ -288,7 +288,8 @@ def withdraw_request(request: ChangeRequest, *, actor, version: int) -> ChangeRe
 def approve_request(request: ChangeRequest, *, actor, version: int, reasons: str = "") -> ChangeRequest:
     """An official approves a request; it changes the grant's terms, so it waits for a second official."""
     permissions.check_manages_projects(actor, request.project.call.programme,
-                                       _("Only the programme's officials decide change requests."))
+                                       _("Only the programme's officials decide change requests."),
+                                       project=request.project)
     with transaction.atomic():
         project, current = _lock(request, version)
         if current.status != ChangeRequest.Status.SUBMITTED:
@@ -305,7 +306,8 @@ def approve_request(request: ChangeRequest, *, actor, version: int, reasons: str
 def reject_request(request: ChangeRequest, *, actor, version: int, reasons: str) -> ChangeRequest:
     """An official rejects a request, with the reasons the lead is told (also one approved but not yet confirmed)."""
     permissions.check_manages_projects(actor, request.project.call.programme,
-                                       _("Only the programme's officials decide change requests."))
+                                       _("Only the programme's officials decide change requests."),
+                                       project=request.project)
     if not reasons.strip():
         raise Invalid({"reasons": [_("Give the reasons for rejecting the change request.")]})
     with transaction.atomic():
@@ -335,7 +337,7 @@ def confirm_request(request: ChangeRequest, *, actor, version: int, confirmed: b
         # Who approved is read from the locked row, not from what the caller holds.
         permissions.check_confirms_change(actor, project.call.programme, current.decided_by_id,
                                           _("An approved change is confirmed by another official of the programme "
-                                            "than the one who approved it."))
+                                            "than the one who approved it."), project=project)
         if current.status != ChangeRequest.Status.APPROVED:
             raise Conflict(_("The change request is not waiting for confirmation."))
         _validate(project, current)

@@ -161,12 +161,12 @@ def account_steps(actor, project: FundedProject, accounts) -> dict[int, frozense
     ``reject_account`` refuse the rest: an account awaiting confirmation is confirmed by a second person of the
     programme (``account_confirmers_excluded``) and rejected by any of its officials."""
     programme = project.call.programme
-    manages = permissions.can_manage_projects(actor, programme)
+    manages = permissions.can_manage_projects(actor, programme, project=project)
     steps = {}
     for account in accounts:
         allowed = set()
         if account.status == BankAccount.Status.PENDING:
-            if permissions.is_second_person(actor, programme, account_confirmers_excluded(account)):
+            if permissions.is_second_person(actor, programme, account_confirmers_excluded(account), project=project):
                 allowed.add("confirm")
             if manages:
                 allowed.add("reject")
@@ -185,7 +185,7 @@ def confirm_account(account: BankAccount, *, actor, note: str) -> BankAccount:
         permissions.check_second_person(
             actor, project.call.programme, account_confirmers_excluded(current),
             _("An account is confirmed by an official of the programme who did not register it or confirm it "
-              "already."))
+              "already."), project=project)
         require_in_person(actor)
         if not note.strip():
             raise Invalid({"note": [_("Say how the account was confirmed to be the recipient's.")]})
@@ -210,7 +210,7 @@ def confirm_account(account: BankAccount, *, actor, note: str) -> BankAccount:
 def reject_account(account: BankAccount, *, actor, reason: str) -> BankAccount:
     project = account.project
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials confirm or reject accounts."))
+                                       _("Only the programme's officials confirm or reject accounts."), project=project)
     if not reason.strip():
         raise Invalid({"reason": [_("Say why the account is rejected.")]})
     with transaction.atomic():
@@ -290,7 +290,7 @@ def payment_steps(actor, project: FundedProject, applications) -> dict[int, froz
     (``permissions.can_approve_payment``), to the project's confirmed account (``approve_payment`` refuses
     without one). What only the form's values decide (an amount, a day) is the service's to refuse."""
     programme = project.call.programme
-    manages = permissions.can_manage_projects(actor, programme)
+    manages = permissions.can_manage_projects(actor, programme, project=project)
     has_account = active_account(project) is not None
     steps = {}
     for application in applications:
@@ -299,7 +299,8 @@ def payment_steps(actor, project: FundedProject, applications) -> dict[int, froz
             if application.status not in states:
                 continue
             if step == "approve":
-                if has_account and permissions.can_approve_payment(actor, programme, application.accepted_by_id):
+                if has_account and permissions.can_approve_payment(actor, programme, application.accepted_by_id,
+                                                                   project=project):
                     allowed.add(step)
             elif manages:
                 allowed.add(step)
@@ -317,7 +318,8 @@ def accept_payment_application(application: PaymentApplication, *, actor, amount
     """An official accepts the amount claimed, or a lower one with the reasons."""
     project = application.project
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials accept payment applications."))
+                                       _("Only the programme's officials accept payment applications."),
+                                       project=project)
     with transaction.atomic():
         project, current = _lock_application(application)
         if current.status not in STEP_FROM["accept"]:
@@ -345,7 +347,8 @@ def accept_payment_application(application: PaymentApplication, *, actor, amount
 def reject_payment_application(application: PaymentApplication, *, actor, reasons: str) -> PaymentApplication:
     project = application.project
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials accept payment applications."))
+                                       _("Only the programme's officials accept payment applications."),
+                                       project=project)
     if not reasons.strip():
         raise Invalid({"reasons": [_("Give the reasons for rejecting the payment application.")]})
     with transaction.atomic():
@@ -388,7 +391,7 @@ def approve_payment(application: PaymentApplication, *, actor, version: str) -> 
         project, current = _lock_application(application)
         permissions.check_approves_payment(actor, project.call.programme, current.accepted_by_id,
                                            _("A payment is approved by a second person of the programme, not the "
-                                             "official who accepted it."))
+                                             "official who accepted it."), project=project)
         require_in_person(actor)
         if current.status not in STEP_FROM["approve"]:
             raise Conflict(_("The payment application is not waiting for approval."))
@@ -412,7 +415,7 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
     """The day an approved payment was made; recording it again for the same day changes nothing."""
     project = application.project
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials record payments."))
+                                       _("Only the programme's officials record payments."), project=project)
     require_in_person(actor)
     if paid_on > timezone.localdate():  # the interest on a return and section 29's ten years run from this day
         raise Invalid({"paid_on": [_("The date is in the future; check it.")]})

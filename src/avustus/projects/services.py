@@ -202,7 +202,7 @@ def check_day(field: str, day: date) -> None:
 def set_due_date(project: FundedProject, kind: str, number: int, due_on: date, *, reason: str, actor) -> ScheduleEntry:
     """An official sets another due date for one report of one project, with the reason."""
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials set report dates."))
+                                       _("Only the programme's officials set report dates."), project=project)
     check_day("due_on", due_on)
     if not reason.strip():
         raise Invalid(_("Give the reason for the new date."))
@@ -227,7 +227,8 @@ def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, re
 
     Returns how many projects' dates changed.
     """
-    permissions.check_manages_projects(actor, call.programme, _("Only the programme's officials set report dates."))
+    permissions.check_manages_projects(actor, call.programme, _("Only the programme's officials set report dates."),
+                                       project=None)
     if kind not in ScheduleEntry.Kind.values or number < 1:
         raise Invalid(_("No such report."))
     check_day("due_on", due_on)
@@ -249,7 +250,7 @@ def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, re
 def allow_extra_instalment(project: FundedProject, *, reason: str, actor) -> FundedProject:
     """An official allows one more instalment than the call's number ("as a rule three"), with the reason."""
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials allow another instalment."))
+                                       _("Only the programme's officials allow another instalment."), project=project)
     if not reason.strip():
         raise Invalid(_("Give the reason for another instalment."))
     with transaction.atomic():

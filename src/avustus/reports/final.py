@@ -157,7 +157,7 @@ def can_review_final_report(actor, report: FinalReport | None, part: str) -> boo
     ``return_final_report``): the programme's officials, while the report waits for review and that part has not
     been reviewed."""
     return (report is not None and awaits_review(report) and _part_review(report, part) == FinalReport.Review.PENDING
-            and permissions.can_manage_projects(actor, report.project.call.programme))
+            and permissions.can_manage_projects(actor, report.project.call.programme, project=report.project))
 
 
 def _lock_part(report: FinalReport, part: str, version: str) -> FinalReport:
@@ -171,7 +171,7 @@ def _lock_part(report: FinalReport, part: str, version: str) -> FinalReport:
 
 def _check_official(actor, report: FinalReport) -> None:
     permissions.check_manages_projects(actor, report.project.call.programme,
-                                       _("Only the programme's officials review reports."))
+                                       _("Only the programme's officials review reports."), project=report.project)
 
 
 def has_auditor_statement(report: FinalReport) -> bool:

@@ -122,7 +122,7 @@ def check_output(output: ProjectOutput, *, actor) -> ProjectOutput:
     """An official of the programme confirms the output is there as described: it goes into the public catalogue."""
     project = output.project
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials check outputs."))
+                                       _("Only the programme's officials check outputs."), project=project)
     with transaction.atomic():
         current = _locked_output(output)
         if current.checked_at is not None:

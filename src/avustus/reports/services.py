@@ -198,7 +198,8 @@ def awaits_review(report) -> bool:
 def can_review_report(actor, report: InterimReport) -> bool:
     """Whether the report's page offers ``actor`` its review (``accept_report``, ``return_report``): the
     programme's officials, while the report waits for review."""
-    return awaits_review(report) and permissions.can_manage_projects(actor, report.project.call.programme)
+    return awaits_review(report) and permissions.can_manage_projects(actor, report.project.call.programme,
+                                                                     project=report.project)
 
 
 def reject_costs(report, rejections) -> list[dict]:
@@ -229,7 +230,7 @@ def accept_report(report: InterimReport, *, actor, version: str,
     """An official accepts a filed report, rejecting ineligible parts of its costs with the reasons."""
     project = report.project
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials review reports."))
+                                       _("Only the programme's officials review reports."), project=project)
     with transaction.atomic():
         current = _lock_report(report, version)
         rejected = reject_costs(current, rejections)
@@ -249,7 +250,7 @@ def return_report(report: InterimReport, *, actor, version: str, reasons: str) -
     """An official returns a report for completion, saying what is missing; the lead files it again."""
     project = report.project
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials review reports."))
+                                       _("Only the programme's officials review reports."), project=project)
     if not reasons.strip():
         raise Invalid({"reasons": [_("Say why the report is returned.")]})
     with transaction.atomic():

@@ -112,7 +112,7 @@ def _in_time(recovery: Recovery, on: date) -> rules.TimeLimitCheck:
 def start_recovery(project: FundedProject, *, actor, section: int, subsection: int, amount, reasons: str,
                    known_on: date, deadline: date, on: date | None = None) -> Recovery:
     """An official opens a recovery case and asks the recipient to be heard by ``deadline``."""
-    permissions.check_manages_projects(actor, project.call.programme, _(ONLY_OFFICIALS))
+    permissions.check_manages_projects(actor, project.call.programme, _(ONLY_OFFICIALS), project=project)
     today = _today(on)
     errors: dict[str, list[str]] = {}
     try:
@@ -249,7 +249,8 @@ def _refuse_more_than_left(recovery: Recovery) -> None:
 
 def recovery_preview(recovery: Recovery, *, actor, due_on: date, on: date | None = None) -> tuple[dict, str]:
     """The decision as it would be prepared now with ``due_on``, and the hash the preparing official names."""
-    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS))
+    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS),
+                                       project=recovery.project)
     today = _today(on)
     _ready_to_prepare(recovery, due_on, today)
     snapshot = _snapshot(recovery, due_on, today)
@@ -258,7 +259,8 @@ def recovery_preview(recovery: Recovery, *, actor, due_on: date, on: date | None
 
 def prepare_recovery(recovery: Recovery, *, actor, due_on: date, version: str, on: date | None = None) -> Recovery:
     """One official prepares the decision as previewed (``version`` the preview's hash)."""
-    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS))
+    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS),
+                                       project=recovery.project)
     today = _today(on)
     with transaction.atomic():
         current = _lock(recovery)
@@ -283,7 +285,7 @@ def sign_recovery(recovery: Recovery, *, actor, version: str, on: date | None = 
     with transaction.atomic():
         current = _lock(recovery)
         permissions.check_signs_recovery(actor, current.project.call.programme, current.prepared_by_id,
-                                         _(SIGNED_BY_ANOTHER))
+                                         _(SIGNED_BY_ANOTHER), project=current.project)
         if current.status != Recovery.Status.PREPARED:
             raise Conflict(_("The recovery decision is not awaiting signature."))
         if version != current.sha256 or _digest(current.snapshot or {}) != current.sha256:
@@ -312,7 +314,8 @@ def withdraw_recovery_decision(recovery: Recovery, *, actor, version: str, reaso
         current = _lock(recovery)
         permissions.check_withdraws_recovery_decision(
             actor, current.project.call.programme, current.prepared_by_id,
-            _("A prepared recovery decision is sent back by its preparer or by an official who may sign it."))
+            _("A prepared recovery decision is sent back by its preparer or by an official who may sign it."),
+            project=current.project)
         if not (reasons or "").strip():
             raise Invalid({"reasons": [_("Give the reasons for sending the decision back.")]})
         if current.status != Recovery.Status.PREPARED:
@@ -361,7 +364,8 @@ def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amou
     The principal is the decision's attribution to the latest payments first, taken by the returns in turn
     (``rules.interest.attribute_next``, as a settlement's returns take it); a waived part comes off the end.
     """
-    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS))
+    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS),
+                                       project=recovery.project)
     principal = returned_principal(amount, returned_on)
     with transaction.atomic():
         current = _decided(recovery)
@@ -388,7 +392,8 @@ def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amou
 
 def waive_recovery(recovery: Recovery, *, actor, principal, interest: bool, reasons: str) -> RecoveryWaiver:
     """Section 26: an official waives part or all of what is left of the principal, and/or the interest."""
-    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS))
+    permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS),
+                                       project=recovery.project)
     amount = _money(principal or "0", "principal")
     if amount < 0:
         raise Invalid({"principal": [_("The amount waived cannot be negative.")]})

@@ -68,7 +68,7 @@ def _snapshot(project: FundedProject) -> dict:
 def settlement_preview(project: FundedProject, *, actor) -> tuple[dict, str]:
     """The settlement's figures as they would be stored now, and the hash the preparing official names."""
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials settle grants."))
+                                       _("Only the programme's officials settle grants."), project=project)
     snapshot = _snapshot(project)
     return snapshot, _digest(snapshot)
 
@@ -76,7 +76,7 @@ def settlement_preview(project: FundedProject, *, actor) -> tuple[dict, str]:
 def settle(project: FundedProject, *, actor, version: str) -> Settlement:
     """An official settles the grant as previewed (``version`` the preview's hash); refused if anything changed."""
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials settle grants."))
+                                       _("Only the programme's officials settle grants."), project=project)
     with transaction.atomic():
         locked = lock_project(project)
         if Settlement.objects.filter(project=locked).exists():
@@ -108,7 +108,7 @@ def approve_settlement(settlement: Settlement, *, actor, version: str) -> Settle
         current = Settlement.objects.select_for_update().get(pk=settlement.pk)
         permissions.check_approves_settlement(actor, project.call.programme, current.prepared_by_id,
                                               _("A settlement is approved by an official of the programme who did "
-                                                "not prepare it."))
+                                                "not prepare it."), project=project)
         if current.status != Settlement.Status.PREPARED:
             raise Conflict(_("The settlement has already been approved."))
         if version != current.sha256 or _digest(current.snapshot) != current.sha256:
@@ -169,7 +169,7 @@ def record_return(settlement: Settlement, *, actor, returned_on: date, amount: s
     """An official records a part (or all) of the amount to return as returned, with the interest on it."""
     project = settlement.project
     permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials record returns."))
+                                       _("Only the programme's officials record returns."), project=project)
     principal = returned_principal(amount, returned_on)
     with transaction.atomic():
         lock_project(project)

@@ -52,7 +52,7 @@ def project_outputs(request, reference: str):
         "error_summary": error_summary(errors, _labels()), "kinds": ProjectOutput.Kind.choices,
         "is_lead": permissions.is_recipient_lead(request.user, project),
         "in_progress": project.state != FundedProject.State.CANCELLED,
-        "manages": permissions.can_manage_projects(request.user, project.call.programme),
+        "manages": permissions.can_manage_projects(request.user, project.call.programme, project=project),
     }, status=422 if errors else 200)
 
 

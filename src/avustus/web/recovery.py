@@ -62,7 +62,7 @@ def recovery_page(request, reference: str, pk: int):
     recovery = recovery_of(request, reference, pk)
     project = recovery.project
     programme = project.call.programme
-    manages = permissions.can_manage_projects(request.user, programme)
+    manages = permissions.can_manage_projects(request.user, programme, project=project)
     signer = permissions.can_sign_recovery(request.user, programme)
     summary = []
     if request.method == "POST":
@@ -87,9 +87,9 @@ def recovery_page(request, reference: str, pk: int):
         "document": render_body(recovery_document(recovery, lang), embedded=True)
         if recovery.snapshot and (decided or manages or signer) else "",
         "signs": recovery.status == Recovery.Status.PREPARED and permissions.can_sign_recovery_decision(
-            request.user, programme, recovery.prepared_by_id),
+            request.user, programme, recovery.prepared_by_id, project=project),
         "sends_back": recovery.status == Recovery.Status.PREPARED and permissions.can_withdraw_recovery_decision(
-            request.user, programme, recovery.prepared_by_id),
+            request.user, programme, recovery.prepared_by_id, project=project),
         "returns": list(recovery.returns.all()), "waivers": list(recovery.waivers.all()),
         "amount_due": service.amount_due(recovery) if decided else None,
         "interest_waived": service.interest_waived(recovery),

@@ -37,7 +37,7 @@ def final_review_context(request, project, report: FinalReport | None) -> dict:
     """What the officials' forms on the final report's page need: who may review which part, the version read."""
     programme = project.call.programme
     reads = has_programme_role(request.user, programme, OFFICIAL_ROLES)
-    manages = permissions.can_manage_projects(request.user, programme)
+    manages = permissions.can_manage_projects(request.user, programme, project=project)
     return {
         "official": reads, "manages": manages,
         "review_content": final.can_review_final_report(request.user, report, final.CONTENT),
@@ -141,7 +141,7 @@ def project_settlement(request, reference: str):
         if done:
             return redirect("project-settlement", reference)
         values = {"returned_on": request.POST.get("returned_on", ""), "amount": request.POST.get("amount", "")}
-    manages = permissions.can_manage_projects(request.user, programme)
+    manages = permissions.can_manage_projects(request.user, programme, project=project)
     preview, digest, not_yet = None, "", ""
     if made is None and manages:
         try:
@@ -149,7 +149,8 @@ def project_settlement(request, reference: str):
         except Conflict as exc:
             not_yet = str(exc)
     returned = settlement_services.returned_total(made) if made is not None else None
-    approves = made is not None and permissions.can_approve_settlement(request.user, programme, made.prepared_by_id)
+    approves = made is not None and permissions.can_approve_settlement(request.user, programme, made.prepared_by_id,
+                                                                       project=project)
     context = {
         "project": project, "settlement": made, "preview": preview,
         "figures": made.snapshot if made is not None else preview,

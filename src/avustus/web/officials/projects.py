@@ -82,7 +82,8 @@ def audit_samples(request, slug: str):
             return redirect("officials-audit-samples", slug)
     return render(request, "web/officials/audit_samples.html", {
         "call": call, "samples": sampling.audit_samples(call, actor=request.user),
-        "may_draw": can_manage_projects(request.user, call.programme),  # check_draws_audit_sample's question
+        "may_draw": can_manage_projects(request.user, call.programme,
+                                        project=None),  # check_draws_audit_sample's question
         "sample_values": values, "error_summary": summary}, status=422 if summary else 200)
 
 
@@ -91,7 +92,7 @@ def official_context(request, project, applications, accounts) -> dict:
     project's payment ``applications`` and ``accounts`` (the services' own answers), each payment's version to
     approve."""
     programme = project.call.programme
-    manages = can_manage_projects(request.user, programme)
+    manages = can_manage_projects(request.user, programme, project=project)
     approves = has_programme_role(request.user, programme, PAYMENT_APPROVERS)
     steps = payments.payment_steps(request.user, project, applications) if manages or approves else {}
     versions = {a.pk: payments.payment_version(a) for a in applications if "approve" in steps.get(a.pk, ())}

@@ -29,7 +29,7 @@ def _official_recovery(request, reference: str, pk: int):
     any form is looked at: a recipient's post is refused as such, not as a missing tick."""
     recovery = recovery_of(request, reference, pk)
     permissions.check_manages_projects(request.user, recovery.project.call.programme,
-                                       _("Only the programme's officials handle recoveries."))
+                                       _("Only the programme's officials handle recoveries."), project=recovery.project)
     return recovery
 
 
@@ -38,7 +38,7 @@ def start_recovery(request, reference: str):
     """The form that opens a recovery case and sends the hearing request to the lead."""
     project = project_for(request.user, reference)
     permissions.check_manages_projects(request.user, project.call.programme,
-                                       _("Only the programme's officials handle recoveries."))
+                                       _("Only the programme's officials handle recoveries."), project=project)
     values = {name: request.POST.get(name, "") for name in FIELDS}
     summary = []
     if request.method == "POST":
@@ -85,7 +85,7 @@ def sign_recovery(request, reference: str, pk: int):
     recovery = recovery_of(request, reference, pk)
     # Refused before the tick is looked at, by the service's own check (a recipient's post, or the preparer's).
     permissions.check_signs_recovery(request.user, recovery.project.call.programme, recovery.prepared_by_id,
-                                     _(service.SIGNED_BY_ANOTHER))
+                                     _(service.SIGNED_BY_ANOTHER), project=recovery.project)
     with refusals_flashed(request):
         confirm(request)
         service.sign_recovery(recovery, actor=request.user, version=request.POST.get("version", ""))
