@@ -5,6 +5,7 @@ one place and audited.
 """
 
 from avustus.accounts import disqualification
+from avustus.accounts.membership import acts_for_a_member_in_force, acts_for_member, recipient_members
 from avustus.accounts.models import Role, RoleGrant
 from avustus.actors import is_system
 
@@ -262,12 +263,6 @@ def can_see_addresses_of(actor, organisation) -> bool:
                                                           programme__isnull=False).exists()
 
 
-def preparers_of(programme) -> list:
-    """The users who prepare the programme's matters (reminded of what is overdue there)."""
-    return [grant.user for grant in RoleGrant.objects.filter(programme=programme, role__in=PREPARERS)
-            .select_related("user").order_by("user_id")]
-
-
 # Funded projects, their reports and payments (projects/, reports/, payments/). The recipients are the users
 # acting for the lead and the partners (their organisations' applicant roles); the lead alone reports and
 # applies for payment. The rows come in as arguments: accounts imports none of those stages.
@@ -276,36 +271,7 @@ PROJECT_OFFICIALS = PREPARERS  # review reports, accept payment applications, co
 PAYMENT_APPROVERS = (Role.OFFICIAL, Role.DECISION_MAKER, Role.ADMINISTRATOR)  # the second pair of eyes on a payment
 
 
-# A partner removed by an amending decision (``changes``: a change request of kind "partners", confirmed) is no
-# longer a recipient: its people no longer see the project's reports, payments or settlement from then on and
-# cannot act on it. They keep what concerned them up to the removal: the application and the original decision
-# (``can_access_application``, ``can_see_decision``: the application's members are kept as applied) and the
-# amending decisions up to and including the one that removed them (``can_read_change_decision``). The members
-# in force are the latest ``ProjectRevision``'s (each amending decision keeps one, revision 1 the project as
-# decided; ``changes.services.members_in_force`` writes them), read through the project's reverse relation.
-
-
-def _members_in_force_ids(project) -> set[int] | None:
-    """The ids of the members in force by the project's latest revision; None when no change was ever decided
-    (every member of the application is in force). Reads ``project.revisions.all()``, so that a list of projects
-    prefetches them (``payments.selectors.my_projects``)."""
-    latest = max(project.revisions.all(), key=lambda revision: revision.number, default=None)
-    return None if latest is None else set(latest.members)
-
-
-def recipient_members(project) -> list:
-    """The members whose people are the project's recipients now: the application's members in force (a partner
-    removed by an amending decision is not; messages about the project go to these too)."""
-    members = list(project.application.members.all())
-    in_force = _members_in_force_ids(project)
-    return members if in_force is None else [m for m in members if m.pk in in_force]
-
-
-def _acts_for_member(orgs: set[int], member) -> bool:
-    """The user acts for the member, or for the body that carries on a member that ceased (Kankaanpää for
-    Honkajoki from 1.1.2021)."""
-    return member.organisation_id in orgs or (member.organisation is not None
-                                              and member.organisation.successor_id in orgs)
+# Who the project's members in force are: ``accounts.membership``.
 
 
 def is_recipient(user, project) -> bool:
@@ -314,19 +280,13 @@ def is_recipient(user, project) -> bool:
     return acts_for_a_member_in_force(applicant_organisations(user), project)
 
 
-def acts_for_a_member_in_force(orgs: set[int], project) -> bool:
-    """``is_recipient`` given the organisations the user acts for (``applicant_organisations``), read once for a
-    list of projects."""
-    return bool(orgs) and any(_acts_for_member(orgs, m) for m in recipient_members(project))
-
-
 def removed_in_revision(user, project) -> int | None:
     """The number of the revision that took out of force the last member the user acts for (the amending
     decision that removed it), or None: the user is a recipient in force, or never was one."""
     orgs = applicant_organisations(user)
     if not orgs or is_recipient(user, project):
         return None
-    theirs = {m.pk for m in project.application.members.all() if _acts_for_member(orgs, m)}
+    theirs = {m.pk for m in project.application.members.all() if acts_for_member(orgs, m)}
     if not theirs:
         return None
     last_in = None
@@ -491,9 +451,6 @@ def check_confirms_change(actor, programme, decided_by_id, message: str, *, proj
     check_second_person(actor, programme, [decided_by_id], message, project=project)
 
 
-def recipient_organisation_ids(user) -> set[int]:
-    """The organisations whose projects the user sees under "my projects"."""
-    return applicant_organisations(user)
 def programme_role_flags(user, programme_ref: str = "programme", **role_sets):
     """Annotations answering ``has_programme_role`` for each named role set inside a query of the programme's rows.
 

@@ -3,7 +3,7 @@
 Listeners to the ``avustus.events`` signals that ``reports.services`` and ``payments.services`` send inside
 their transactions (connected by ``receivers.connect``), and two finders of ``reminders.FINDERS``. Who hears:
 
-- a report or payment application filed: the programme's officials (``accounts.permissions.preparers_of``),
+- a report or payment application filed: the programme's officials (``accounts.membership.preparers_of``),
   who act on it; the lead filed it, so the lead gets no message about their own step;
 - a report accepted or returned, a payment application accepted or rejected, a report due or overdue: the
   lead's people (whoever made the application and the users acting for the lead organisation) and the lead
@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from avustus import events
 from avustus.accounts.contacts import Recipient, address_of, applicant_users, language_of, recipients
-from avustus.accounts.permissions import preparers_of, recipient_members
+from avustus.accounts.membership import preparers_of, recipient_members
 from avustus.messaging.receivers import _base_context, _date, _send_each, site_url
 
 # Days before a report's due date on which it is reminded; it is reminded again the day after, if not filed.

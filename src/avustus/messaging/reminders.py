@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from avustus.accounts.contacts import Recipient, address_of, language_of
-from avustus.accounts.permissions import preparers_of
+from avustus.accounts.membership import preparers_of
 from avustus.applications.models import Application
 from avustus.calls.models import Call
 from avustus.decisions.models import Notification

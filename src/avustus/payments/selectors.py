@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from avustus.accounts import permissions
+from avustus.accounts.membership import acts_for_a_member_in_force
 from avustus.applications.models import ConsortiumMember
 from avustus.calls.models import Call
 from avustus.errors import NotAllowed
@@ -107,7 +108,7 @@ def _rows(queryset) -> list[ProjectRow]:
 
 def my_projects(user, today: date | None = None) -> list[ProjectRow]:
     """The projects whose lead or partner the user acts for, newest call first (no read log: they are theirs)."""
-    organisations = permissions.recipient_organisation_ids(user)
+    organisations = permissions.applicant_organisations(user)
     if not organisations:
         return []
     # A body that carries on a ceased member (its successor) sees the member's projects too.
@@ -115,12 +116,12 @@ def my_projects(user, today: date | None = None) -> list[ProjectRow]:
         Q(application__members__organisation_id__in=organisations)
         | Q(application__members__organisation__successor_id__in=organisations)).distinct()
     # A partner removed by an amending decision is a member of the application still, but no longer sees the
-    # project (``permissions.acts_for_a_member_in_force``, the rule ``can_see_project`` asks): the members and the
+    # project (``membership.acts_for_a_member_in_force``, the rule ``can_see_project`` asks): the members and the
     # revisions of the candidates read in one query each, whatever their number.
     candidates = candidates.select_related("application").prefetch_related(
         Prefetch("application__members", queryset=ConsortiumMember.objects.select_related("organisation")),
         "revisions")
-    visible = [p.pk for p in candidates if permissions.acts_for_a_member_in_force(organisations, p)]
+    visible = [p.pk for p in candidates if acts_for_a_member_in_force(organisations, p)]
     queryset = FundedProject.objects.filter(pk__in=visible)
     return _rows(_annotated(queryset, today or timezone.localdate()))
 
