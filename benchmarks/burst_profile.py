@@ -14,9 +14,7 @@ included, as it falls). Compare runs only on the same machine, alternated.
 import argparse
 import cProfile
 import json
-import os
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -30,21 +28,12 @@ def main() -> None:
                         help="then time N openings of the last application (applications.services.access_application)")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
-    os.environ.setdefault("AVUSTUS_DATA_DIR", tempfile.mkdtemp(prefix="avustus-burst-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "avustus.settings")
-    os.environ.setdefault("AVUSTUS_LOG_LEVEL", "ERROR")
-    import django
-
-    django.setup()
     import deadline_burst
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
 
-    settings.ALLOWED_HOSTS = ["*"]
-    slug, clients = deadline_burst.set_up(1, 0)
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {clients[0]['token']}")
-    lead, partner = clients[0]["lead"], clients[0]["partner"]
+    slug, applicant, client = deadline_burst.in_process("avustus-burst-", 0)
+    from django.db import connection
+
+    lead, partner = applicant["lead"], applicant["partner"]
     spent = {"create": 0.0, "fill": 0.0, "submit": 0.0}
 
     def timed(kind: str, send, expected: int) -> dict:

@@ -293,6 +293,24 @@ def count_stored(call_slug: str) -> dict:
             "unaudited": len(set(ids.values()) - set(per_application))}
 
 
+
+def in_process(prefix: str, drafts: int):
+    """For the in-process profiles (``burst_profile.py``, ``submit_profile.py``): Django set up on a scratch data
+    folder, the burst's call and one applicant with ``drafts`` complete drafts, and a test client with its
+    bearer token. Returns (call slug, the client's record, the test client)."""
+    os.environ.setdefault("AVUSTUS_DATA_DIR", tempfile.mkdtemp(prefix=prefix))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "avustus.settings")
+    os.environ.setdefault("AVUSTUS_LOG_LEVEL", "ERROR")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["*"]
+    slug, clients = set_up(1, drafts)
+    return slug, clients[0], Client(HTTP_AUTHORIZATION=f"Bearer {clients[0]['token']}")
+
 def free_port() -> int:
     with closing(socket.socket()) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -11,9 +11,7 @@ sealing of the audit chain after commits included, as it falls). Compare runs on
 
 import argparse
 import cProfile
-import os
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -26,22 +24,13 @@ def main() -> None:
     parser.add_argument("--sql", action="store_true", help="print the statements of one submission")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
-    os.environ.setdefault("AVUSTUS_DATA_DIR", tempfile.mkdtemp(prefix="avustus-submit-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "avustus.settings")
-    os.environ.setdefault("AVUSTUS_LOG_LEVEL", "ERROR")
-    import django
-
-    django.setup()
     import deadline_burst
-    from django.conf import settings
+
+    _slug, applicant, client = deadline_burst.in_process("avustus-submit-", args.drafts)
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    settings.ALLOWED_HOSTS = ["*"]
-    _slug, clients = deadline_burst.set_up(1, args.drafts)
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {clients[0]['token']}")
-    references = clients[0]["drafts"]
+    references = applicant["drafts"]
 
     def submit(reference: str) -> None:
         answer = client.post(f"/api/v1/applications/{reference}/submit", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)

@@ -115,6 +115,9 @@ def project_change(request, reference: str, pk: int):
         "preview": shown, "preview_lang": lang,
         "shown": snapshot_sha256(snapshot) if snapshot else "",
         "can_confirm": can_confirm, "steps": steps,
+        # The note beside the reject form: the approver waits for a second official (who acted is not the page's
+        # to work out in the template).
+        "approved_by_you": change.status == ChangeRequest.Status.APPROVED and change.decided_by_id == request.user.pk,
         "added": Organisation.objects.filter(pk__in=change.add_partners).order_by("name_fi"),
         "removed": project.application.members.filter(pk__in=change.remove_partners).select_related("organisation"),
     })
