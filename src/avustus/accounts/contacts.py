@@ -18,6 +18,7 @@ from avustus.accounts.models import ContactDetails, ContactLanguage, Organisatio
 from avustus.accounts.permissions import can_edit_contact_of, can_manage_addresses_of, can_see_addresses_of
 from avustus.audit.chain import record
 from avustus.errors import Invalid, NotAllowed
+from avustus.prepared import PreparedRead
 from avustus.registry.languages import document_language
 
 LANGUAGES = tuple(ContactLanguage.values)
@@ -150,6 +151,12 @@ class Recipient:
     copy: bool = False  # a partner's copy of what went to the lead
 
 
+# Every submission's receipt asks, so compiled once (avustus.prepared); the addresses alone, not their rows. By
+# email: the model's order begins with the organisation, one here, and would join it only to sort.
+_ADDRESSES_OF = PreparedRead(lambda organisation: OrganisationAddress.objects.filter(organisation_id=organisation)
+                             .order_by("email").values_list("email", flat=True), organisation=int)
+
+
 def recipients(organisation, *, users=(), acting=None, language: str | None = None,
                copy: bool = False) -> list[Recipient]:
     """The persons' and the organisation's addresses, each once (a person's first, so that their consent and
@@ -166,10 +173,7 @@ def recipients(organisation, *, users=(), acting=None, language: str | None = No
                 chosen = language if user is acting and language in LANGUAGES else language_of(user, organisation)
             found[to.lower()] = Recipient(to, chosen, user, copy)
     if organisation is not None:
-        # By email: the model's order begins with the organisation, one here, and would join it only to sort.
-        # The addresses alone, not their rows: every submission's receipt asks this.
-        for email in OrganisationAddress.objects.filter(organisation=organisation).order_by("email").values_list(
-                "email", flat=True):
+        for email in _ADDRESSES_OF.all(organisation=organisation.pk):
             if email.lower() not in found:
                 found[email.lower()] = Recipient(email, organisation.preferred_language, None, copy)
     return list(found.values())

@@ -11,7 +11,18 @@ in force are the latest ``ProjectRevision``'s (each amending decision keeps one,
 decided; ``changes.services.members_in_force`` writes them), read through the project's reverse relation.
 """
 
-from avustus.accounts.models import RoleGrant
+from avustus.accounts.models import Role, RoleGrant
+from avustus.prepared import PreparedRead
+
+# Asked on every request an applicant makes (the deadline burst's three each): compiled once (avustus.prepared).
+_APPLICANT_GRANTS = PreparedRead(
+    lambda user: RoleGrant.objects.filter(user_id=user, role=Role.APPLICANT, organisation__isnull=False)
+    .values_list("organisation_id", flat=True), user=int)
+
+
+def applicant_organisation_ids(user_id: int) -> set[int]:
+    """The ids of the organisations the user acts for as an applicant (``permissions.applicant_organisations``)."""
+    return set(_APPLICANT_GRANTS.all(user=user_id))
 
 
 def preparers_of(programme) -> list:

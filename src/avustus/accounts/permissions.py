@@ -5,7 +5,12 @@ one place and audited.
 """
 
 from avustus.accounts import disqualification
-from avustus.accounts.membership import acts_for_a_member_in_force, acts_for_member, recipient_members
+from avustus.accounts.membership import (
+    acts_for_a_member_in_force,
+    acts_for_member,
+    applicant_organisation_ids,
+    recipient_members,
+)
 from avustus.accounts.models import Role, RoleGrant
 from avustus.actors import is_system
 
@@ -66,8 +71,7 @@ def applicant_organisations(user) -> set[int]:
     _require_actor(user)
     if is_system(user) or not user.is_authenticated:
         return set()
-    return set(RoleGrant.objects.filter(user=user, role=Role.APPLICANT, organisation__isnull=False)
-               .values_list("organisation_id", flat=True))
+    return applicant_organisation_ids(user.pk)
 
 
 def can_act_for(user, organisation) -> bool:

@@ -9,10 +9,9 @@ from avustus.applications import services
 from avustus.applications.models import Application
 from avustus.applications.reads import record_read
 from avustus.applications.validation import budget_lines_of, members_of
-from avustus.calls.models import Call
-from avustus.calls.selectors import visible_calls
+from avustus.calls.selectors import public_call
 from avustus.errors import Invalid
-from avustus.registry.models import Organisation
+from avustus.registry.selectors import organisation_by_key
 
 router = Router(tags=["applications"])
 
@@ -50,15 +49,8 @@ def _application_out(app: Application) -> dict:
 def create_application(request, payload: ApplicationIn):
     """Start a draft led by ``lead``. Send an ``Idempotency-Key`` header: a retry with it (by the same user,
     for the same lead) returns the draft already made."""
-    # Unique fields, read with ``get``: no ordering (the models' own) to compile and sort on every create.
-    try:
-        call = visible_calls(None).get(slug=payload.call)  # a draft call: as if there were none
-    except Call.DoesNotExist:
-        call = None
-    try:
-        lead = Organisation.objects.get(key=payload.lead)
-    except Organisation.DoesNotExist:
-        lead = None
+    call = public_call(payload.call)  # a draft call: as if there were none
+    lead = organisation_by_key(payload.lead)
     if call is None or lead is None:
         problems = {}
         if call is None:

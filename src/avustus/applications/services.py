@@ -11,14 +11,16 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from avustus import events
-from avustus.accounts.permissions import applicant_organisations, can_access_application, can_act_for, is_lead
+from avustus.accounts.permissions import applicant_organisations, can_act_for, is_lead
 from avustus.actors import user_of
 from avustus.applications import withdrawal
+from avustus.applications.access import access_application as access_application  # the entry points ask here
+from avustus.applications.access import check_access, keep_rows
 from avustus.applications.models import Application, BudgetLine, ConsortiumMember, DraftConflict
 from avustus.applications.validation import (
     DraftChanges,
@@ -34,9 +36,9 @@ from avustus.applications.validation import (
     validate_changes,
 )
 from avustus.audit.chain import record
-from avustus.calls import parts
 from avustus.calls.models import Call
 from avustus.errors import Conflict, Invalid, NotAllowed, NotFound
+from avustus.prepared import PreparedRead
 from avustus.registry.models import Organisation
 from avustus.rules import submission
 
@@ -54,92 +56,7 @@ class DraftConflictError(Conflict):
         self.conflict = conflict
 
 
-# --- Who may act ----------------------------------------------------------------------------------
-
-
-def access_application(user, reference: str, *, for_edit: bool = False) -> Application:
-    """The application if the user acts for its lead or a partner; ``NotFound`` alike for missing and forbidden.
-
-    Partners read; only the lead's users (and partners the lead allowed) edit. The members come with their
-    organisations and, once access is granted, the budget lines with their categories (one query each; a
-    published call's categories as ``calls.parts`` keeps them, not joined), and the application remembers
-    whom it was opened for, so that the service it is handed to checks access without asking again.
-    """
-    if "\x00" in reference:
-        raise NotFound  # no reference has one, and PostgreSQL refuses to compare text with it
-    # Ordered explicitly: the models' own orderings (the application's call's closing date and slug, then
-    # the member's or line's application) would join the application and the call to every read only to sort.
-    # The call (its status and deadline fresh on every request) and the organisations are read whole: leaving
-    # their unused columns out with ``defer`` or ``only`` costs Django more in working out which columns to
-    # select than it saves in compiling and converting them (measured: docs/performance.md, session 23).
-    try:
-        application = (
-            Application.objects.select_related("call")
-            .prefetch_related(
-                Prefetch("members", ConsortiumMember.objects.select_related("organisation").order_by("position")))
-            .get(reference=reference)  # unique: ``get`` orders nothing
-        )
-    except Application.DoesNotExist:
-        application = None
-    if application is None or not can_access_application(user, application, for_edit=for_edit):
-        raise NotFound
-    _read_budget_lines(application)
-    application._opened_for = (user.pk, for_edit)  # type: ignore[attr-defined]
-    return application
-
-
-def _read_budget_lines(application: Application) -> None:
-    """Prefetch the application's budget lines with their cost categories, one query.
-
-    A published call's categories are kept per process (``calls.parts``): the lines take theirs from there
-    instead of joining the category to every line (another call's lines join theirs as before). A line whose
-    category is not among them (one made since, in another process) reads it when asked.
-    """
-    lines = BudgetLine.objects.order_by("position")
-    kept = parts.kept_categories(application.call)
-    if kept is None:
-        prefetch_related_objects([application], Prefetch("budget_lines", lines.select_related("category")))
-        return
-    prefetch_related_objects([application], Prefetch("budget_lines", lines))
-    by_id = {category.pk: category for category in kept}
-    for line in application.budget_lines.all():
-        category = by_id.get(line.category_id)
-        if category is not None:
-            line.category = category
-
-
-def check_access(user, application: Application, *, for_edit: bool = False) -> None:
-    """``NotFound`` unless the user may open (or edit) ``application``, as ``access_application`` decides.
-
-    For a service given an application its entry point has just opened: one ``access_application`` opened
-    for this user (to edit, when editing is asked) is not checked again; otherwise one query.
-    """
-    opened_for = getattr(application, "_opened_for", None)
-    if opened_for is not None and opened_for[0] == user.pk and (opened_for[1] or not for_edit):
-        return
-    if not can_access_application(user, application, for_edit=for_edit):
-        raise NotFound
-
-
-def keep_rows(application: Application, members: list | None = None, budget_lines: list | None = None, *,
-              as_prefetched: bool = False) -> None:
-    """Give ``application`` its members and budget lines as just read or written, so that nothing reads them again.
-
-    Each list must be the whole of that relation, with organisations and categories set on the rows. They are
-    kept aside (``validation.prefetched`` reads them: the answer, the submission's checks) and, with
-    ``as_prefetched``, also as the relation itself (``application.members.all()``): only for a row locked
-    and read in this transaction, as a caller may go on using what a service returns after others changed it.
-    """
-    kept = application.__dict__.setdefault("_kept_rows", {})
-    for name, rows, model in (("members", members, ConsortiumMember), ("budget_lines", budget_lines, BudgetLine)):
-        if rows is None:
-            continue
-        kept[name] = list(rows)
-        if as_prefetched:
-            rows_qs: QuerySet = model.objects.filter(application=application)
-            rows_qs._result_cache = list(rows)
-            rows_qs._prefetch_done = True  # type: ignore[attr-defined]
-            application.__dict__.setdefault("_prefetched_objects_cache", {})[name] = rows_qs
+# --- Who may act (``access`` opens an application for a user; the entry points ask here) ------------------
 
 
 def _rows_still_true(opened: Application, current: Application, *, as_prefetched: bool) -> None:
@@ -254,14 +171,7 @@ def create_draft(
     def made_earlier() -> Application | None:
         if not key:
             return None
-        # The lead as EXISTS, not a join: joined, PostgreSQL without fresh statistics (a burst's growing table)
-        # walked the call's lead memberships and probed each one's application, a cost that grew with every draft
-        # (31 ms at 300 drafts, twice a create); this way it finds the user's drafts with the key first and
-        # looks at a lead only for those.
-        lead = ConsortiumMember.objects.filter(application=OuterRef("pk"), role=ConsortiumMember.Role.LEAD,
-                                               organisation=organisation)
-        return (Application.objects.filter(call=call, created_by=user_of(actor), idempotency_key=key)
-                .filter(Exists(lead)).order_by("pk").first())
+        return _MADE_EARLIER.first(call=call.pk, user=user_of(actor).pk, key=key, organisation=organisation.pk)
 
     if not reuse_empty and not transaction.get_connection().in_atomic_block:
         # A retry finds its draft without taking a number; a new draft takes its number before its own
@@ -276,7 +186,7 @@ def create_draft(
         # Two requests of one user with one key (a retry sent before the first answered) queue here: the
         # user's row, not the call's, so that other applicants' drafts do not wait. NO KEY: the rows that
         # refer to the user (audit entries, drafts) go on being written meanwhile.
-        get_user_model().objects.select_for_update(no_key=True).filter(pk=user_of(actor).pk).exists()
+        _USER_LOCK.all(user=user_of(actor).pk)
         earlier = made_earlier()
         if earlier is not None:
             return earlier  # the number taken is left unused: a gap, as a failed create leaves one
@@ -297,6 +207,23 @@ def create_draft(
         record("application.created", application, actor=actor, data={"lead": organisation.key})
     keep_rows(application, [lead], [])  # what was just written: the answer need not read it back
     return application
+
+
+# The user's row locked (compiled once, as every create takes it; see ``create_draft``).
+_USER_LOCK = PreparedRead(lambda user: get_user_model().objects.select_for_update(no_key=True).filter(pk=user)
+                          .order_by().values_list("pk", flat=True), user=int)
+
+# A create's retry: the user's draft of the call made with this key for this lead. Compiled once (avustus.prepared):
+# every create asks, twice. The lead as EXISTS, not a join: joined, PostgreSQL without fresh statistics (a
+# burst's growing table) walked the call's lead memberships and probed each one's application, a cost that grew
+# with every draft (31 ms at 300 drafts, twice a create); this way it finds the user's drafts with the key first
+# and looks at a lead only for those.
+_MADE_EARLIER = PreparedRead(
+    lambda call, user, key, organisation: Application.objects.filter(
+        call_id=call, created_by_id=user, idempotency_key=key)
+    .filter(Exists(ConsortiumMember.objects.filter(application=OuterRef("pk"), role=ConsortiumMember.Role.LEAD,
+                                                   organisation_id=organisation)))
+    .order_by("pk")[:1], call=int, user=int, key=str, organisation=int)
 
 
 def update_draft(application: Application, changes: DraftChanges, *, actor, version: int) -> Application:

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from avustus.accounts.permissions import officiated_programmes
 from avustus.calls.models import Call
+from avustus.prepared import PreparedRead
 
 
 def visible_calls(user) -> QuerySet[Call]:
@@ -21,3 +22,13 @@ def visible_calls(user) -> QuerySet[Call]:
     if programmes is None:
         return calls
     return calls.filter(~Q(status=Call.Status.DRAFT) | Q(programme_id__in=programmes))
+
+
+# A create's first read in the deadline burst, compiled once (avustus.prepared). The slug is unique: no ORDER BY.
+_PUBLIC_CALL_BY_SLUG = PreparedRead(
+    lambda slug: visible_calls(None).filter(slug=slug).order_by(), slug=str)
+
+
+def public_call(slug: str) -> Call | None:
+    """The call with this slug if anyone may know it exists (as ``visible_calls(None)``), else None."""
+    return _PUBLIC_CALL_BY_SLUG.first(slug=slug)

@@ -24,6 +24,7 @@ from django.db.models import Q
 from avustus.applications.models import Application
 from avustus.calls.models import Call
 from avustus.evaluation.models import Assignment, RankedLine, Ranking
+from avustus.prepared import PreparedUpdate
 from avustus.rules import allocation
 from avustus.rules.evaluation import summarise
 
@@ -207,8 +208,13 @@ def _changed(sender, instance, update_fields=None, **kwargs) -> None:
         mark_stale_id(instance.call_id)  # of the proposal only its pass mark counts
 
 
+# Every submission asks (the deadline burst's too): compiled once (avustus.prepared).
+_MARK_STALE = PreparedUpdate(lambda call: Ranking.objects.filter(call_id=call, stale=False), {"stale": True},
+                             call=int)
+
+
 def _submitted(sender, *, application, **kwargs) -> None:
-    mark_stale_id(application.call_id)
+    _MARK_STALE.run(call=application.call_id)
 
 
 def mark_stale_id(call_id) -> None:

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from avustus.prepared import PreparedRead
 from avustus.registry.models import Organisation
 from avustus.registry.resolver import load_registry
 
@@ -31,3 +32,12 @@ def search_organisations(text: str, *, kinds=None, limit: int = 10, on: date | N
         named=Case(When(key__in=named, then=Value(0)), default=Value(1), output_field=IntegerField())
     )
     return found.order_by("named", "name_fi")[: max(1, min(limit, 50))]
+
+
+# Read by every create in the deadline burst, compiled once (avustus.prepared). The key is unique: no ORDER BY.
+_ORGANISATION_BY_KEY = PreparedRead(lambda key: Organisation.objects.filter(key=key).order_by(), key=str)
+
+
+def organisation_by_key(key: str) -> Organisation | None:
+    """The registry's body with this key, or None."""
+    return _ORGANISATION_BY_KEY.first(key=key)

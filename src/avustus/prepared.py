@@ -1,0 +1,204 @@
+"""Reads (and an update) the hot path repeats, compiled to SQL once per database connection, not on every request.
+
+Django builds a queryset's query and compiles it to SQL every time one is evaluated. For the small reads of the
+deadline burst (a token by its digest, an application by its reference, its members, its budget lines, the
+user's organisations) that is most of their cost: a unique ``get`` took 0.55 ms of processor time, of which
+sending the SQL and reading the row back took 0.2 (docs/performance.md, session 24).
+
+A ``PreparedRead`` is written as an ordinary queryset, with a stand-in value for each parameter. The first
+call on a connection builds and compiles it and notes where the stand-ins went among the SQL's parameters;
+every call then sends the same SQL with its own values in those places and makes the rows into what the
+queryset would have given: model instances (``select_related`` objects set on them) or, for
+``values_list(..., flat=True)``, the values. The SQL and its conversions are Django's own, so a prepared read
+answers exactly as its queryset does (tests/ops/test_prepared.py compares them on both databases).
+
+Deliberately narrow, so that what is compiled once cannot silently be wrong for a later call:
+- parameters are ``str`` (a text choice is sent as its text) or ``int`` (not ``bool``) and used as they are, as
+  Django sends such a value for text and integer columns; a value of another type is refused;
+- each stand-in must reach the SQL unchanged (``exact`` lookups): one that a lookup transforms (``icontains``)
+  is not found among the parameters and the read refuses to compile;
+- a read that locks rows (``select_for_update``) is refused outside a transaction on every call, as Django
+  refuses it when compiling; no ``prefetch_related`` (a second query: prepare that one too).
+
+``PreparedUpdate`` is the same for an ``update`` of fixed values on the rows a queryset selects (a submission
+marks its round's ranking stale).
+"""
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Model, QuerySet
+from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
+from django.db.models.sql import UpdateQuery
+from django.db.transaction import TransactionManagementError
+
+M = TypeVar("M", bound=Model)
+
+# Stand-ins no real parameter equals: within every integer column's range (Django answers a lookup outside it
+# without asking the database, and would leave the parameter out), and text no identifier holds.
+_INT_PROBE_BASE = 2_147_000_000
+_STR_PROBE = "\x00prepared:"
+
+
+class _Compiled:
+    """One read compiled for one connection: the SQL, its parameters with stand-ins, and how to make rows."""
+
+    def __init__(self, queryset: QuerySet, probes: dict[str, object], alias: str):
+        query = queryset.query
+        if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+            raise TypeError("a prepared read does not prefetch")
+        self.locks = query.select_for_update
+        if queryset._iterable_class not in (ModelIterable, FlatValuesListIterable):
+            raise TypeError("a prepared read gives model instances or flat values")
+        compiler = query.get_compiler(using=alias)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        self.slots = _slots(self.params, probes)
+        self.flat = queryset._iterable_class is FlatValuesListIterable
+        fields = [column[0] for column in compiler.select[0:compiler.col_count]]
+        self.converters = compiler.get_converters(fields)
+        self.apply_converters = compiler.apply_converters
+        self.has_extra_select = compiler.has_extra_select
+        self.col_count = compiler.col_count
+        if not self.flat:
+            klass_info = compiler.klass_info
+            self.model = klass_info["model"]
+            select_fields = klass_info["select_fields"]
+            self.start, self.end = select_fields[0], select_fields[-1] + 1
+            self.init_list = [column[0].target.attname for column in compiler.select[self.start:self.end]]
+            # Django 5.2's signature; the type stubs already describe a later one.
+            self.populators = get_related_populators(klass_info, compiler.select, alias)  # type: ignore[call-arg]
+            self.annotations = dict(compiler.annotation_col_map or {})
+
+
+class _Prepared:
+    """What a prepared read and a prepared update share: the named values, their stand-ins, and the statement
+    compiled once per connection with each call's values put in the stand-ins' places."""
+
+    def __init__(self, build: Callable[..., QuerySet], parameters: dict[str, type]):
+        for name, kind in parameters.items():
+            if kind not in (str, int):
+                raise TypeError(f"{name}: a prepared statement's parameters are str or int")
+        self._build = build
+        self._kinds = parameters
+        self._probes: dict[str, object] = {
+            name: f"{_STR_PROBE}{name}" if kind is str else _INT_PROBE_BASE + n
+            for n, (name, kind) in enumerate(parameters.items())
+        }
+
+    def _compile(self, queryset: QuerySet, alias: str) -> Any:
+        raise NotImplementedError
+
+    def _statement(self, using: str, values: dict) -> tuple[Any, Any, list]:
+        """The connection, what was compiled for it, and the parameters with these values in place."""
+        if values.keys() != self._kinds.keys():
+            raise TypeError(f"expected the values {', '.join(self._kinds)}")
+        for name, value in values.items():
+            kind = self._kinds[name]
+            if kind is str and isinstance(value, str):
+                values[name] = str.__str__(value)  # a text choice (``Role.APPLICANT``) as the text it stands for
+            elif type(value) is not kind:  # not ``isinstance``: True is an int, and an int choice is not sent as one
+                raise TypeError(f"{name}: expected {kind.__name__}, got {type(value).__name__}")
+        connection = connections[using]
+        # Kept on the connection object (each thread has its own), as its backend quotes and converts: what is
+        # compiled refers to the connection, so a dictionary of ours keyed by it would keep a thread's connection
+        # alive after the thread; on the connection itself both go together.
+        kept = connection.__dict__.setdefault("avustus_prepared", {})
+        compiled = kept.get(self)
+        if compiled is None:
+            compiled = kept[self] = self._compile(self._build(**self._probes), using)
+        params = list(compiled.params)
+        for index, name in compiled.slots:
+            params[index] = values[name]
+        return connection, compiled, params
+
+
+def _slots(params: list, probes: dict[str, object]) -> list[tuple[int, str]]:
+    """Where each named value goes among compiled parameters: every one equal to its stand-in, each one found."""
+    slots = [(i, name) for i, value in enumerate(params) for name, probe in probes.items()
+             if type(value) is type(probe) and value == probe]
+    missing = set(probes) - {name for _, name in slots}
+    if missing:
+        raise TypeError(f"not passed to the SQL unchanged: {', '.join(sorted(missing))}")
+    return slots
+
+
+class PreparedRead(_Prepared, Generic[M]):
+    """A read written once as a queryset and compiled once per connection; see the module's note.
+
+        token_by_digest = PreparedRead(lambda digest: ApiToken.objects.filter(digest=digest), digest=str)
+        token = token_by_digest.first(digest=value)
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[M, Any]], /, **parameters: type):
+        super().__init__(build, parameters)
+
+    def _compile(self, queryset: QuerySet, alias: str) -> _Compiled:
+        return _Compiled(queryset, self._probes, alias)
+
+    def all(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list:
+        """The rows for these values, as the queryset built with them would give them."""
+        connection, compiled, params = self._statement(using, values)
+        if compiled.locks and not connection.in_atomic_block:
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows: Any = cursor.fetchall()
+        if compiled.has_extra_select:
+            rows = [row[:compiled.col_count] for row in rows]
+        if compiled.converters:
+            rows = list(compiled.apply_converters(rows, compiled.converters))
+        if compiled.flat:
+            return [row[0] for row in rows]
+        found = []
+        for row in rows:
+            obj = compiled.model.from_db(using, compiled.init_list, row[compiled.start:compiled.end])
+            for populator in compiled.populators:
+                populator.populate(row, obj)
+            for name, position in compiled.annotations.items():
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
+
+    def first(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> M | None:
+        """The first row for these values (the one row of a unique lookup), or None."""
+        rows = self.all(using=using, **values)
+        return rows[0] if rows else None
+
+
+class _CompiledUpdate:
+    def __init__(self, queryset: QuerySet, assignments: dict[str, object], probes: dict[str, object], alias: str):
+        if queryset.query.is_sliced or queryset.query.select_for_update:
+            raise TypeError("a prepared update neither slices nor locks")
+        query: UpdateQuery = queryset.query.chain(UpdateQuery)  # type: ignore[assignment]
+        query.add_update_values(assignments)
+        if query.get_related_updates():  # a parent model's table too: more than one statement
+            raise TypeError("a prepared update writes one table")
+        self.sql, params = query.get_compiler(using=alias).as_sql()
+        self.params = list(params)
+        self.slots = _slots(self.params, probes)
+
+
+class PreparedUpdate(_Prepared):
+    """An UPDATE of fixed values on the rows a queryset selects by named values, compiled once per connection:
+
+        mark_stale = PreparedUpdate(lambda call: Ranking.objects.filter(call_id=call, stale=False), {"stale": True},
+                                    call=int)
+        mark_stale.run(call=application.call_id)   # how many rows it changed
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], assignments: dict[str, object], /, **parameters: type):
+        super().__init__(build, parameters)
+        self._assignments = dict(assignments)
+
+    def _compile(self, queryset: QuerySet, alias: str) -> _CompiledUpdate:
+        return _CompiledUpdate(queryset, self._assignments, self._probes, alias)
+
+    def run(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> int:
+        """Update the rows for these values; how many there were. As ``QuerySet.update``, an error inside a
+        transaction marks it for rollback."""
+        connection, compiled, params = self._statement(using, values)
+        with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            return cursor.rowcount
