@@ -151,6 +151,7 @@ def project_settlement(request, reference: str):
             preview, digest = settlement_services.settlement_preview(project, actor=request.user)
         except Conflict as exc:
             not_yet = str(exc)
+    # For the crumbs (``_crumbs.html``: who manages or approves is led back to the officials' list), not the forms.
     approves = made is not None and permissions.can_approve_settlement(request.user, programme, made.prepared_by_id,
                                                                        project=project)
     prepared = made is not None and made.status == Settlement.Status.PREPARED
