@@ -133,5 +133,6 @@ def test_every_route_of_the_openapi_document_is_exercised():
     exercised |= {"/api/v1/projects/{reference}/settlement", "/api/v1/projects/{reference}/recoveries",
                   "/api/v1/projects/{reference}/recoveries/{pk}",
                   "/api/v1/projects/{reference}/recoveries/{pk}/response",
-                  "/api/v1/projects/{reference}/amending-decisions"}
+                  "/api/v1/projects/{reference}/amending-decisions",
+                  "/api/v1/projects/{reference}/amending-decisions/{pk}"}
     assert set(spec["paths"]) == exercised

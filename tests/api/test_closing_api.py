@@ -16,6 +16,7 @@ from avustus.payments.payment_file import RECEIVABLE_PREFIX, RECOVERY_PREFIX, re
 from avustus.settlement import recovery as service
 from avustus.settlement import services as settlement
 from avustus.settlement.models import Recovery
+from tests.accounts.test_permissions_removed_partner import removed  # noqa: F401 (fixtures)
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,36 @@ def test_the_amending_decisions(cast):
             f"http://testserver/projects/{cast.project.reference}/changes/decisions/{decision.pk}/{lang}/"
             for lang in ("fi", "sv")]
     assert _client(cast.outsider).get(url).status_code == 404
+
+
+def test_a_removed_partner_reads_the_amending_decisions_up_to_its_removal(removed):
+    """As the decision's page (``permissions.can_read_change_decision``): the project is gone for the removed
+    partner's people, but the decisions up to the one that removed them are still theirs to read."""
+    cast, (first, removal, later), _pori = removed
+    base = f"/api/v1/projects/{cast.project.reference}/amending-decisions"
+    partner = _client(cast.partner)
+    assert partner.get(f"/api/v1/projects/{cast.project.reference}").status_code == 404
+    assert [d["id"] for d in partner.get(base).json()] == [first.pk, removal.pk]
+    body = partner.get(f"{base}/{removal.pk}").json()
+    assert (body["id"], body["kind"], body["sha256"]) == (removal.pk, "partners", removal.snapshot_sha256)
+    assert [d["url"] for d in body["documents"]] == [
+        f"http://testserver/projects/{cast.project.reference}/changes/decisions/{removal.pk}/{lang}/"
+        for lang in ("fi", "sv")]
+    # The decision after the removal does not exist for them, answered as the API answers anything unseen.
+    refused = partner.get(f"{base}/{later.pk}")
+    assert refused.status_code == 404 and refused.json() == {"errors": [{"path": "", "message": "not found"}]}
+    # The lead reads every one; an outsider none, listed or one by one; a decision of no project is no decision.
+    lead = _client(cast.lead)
+    assert [d["id"] for d in lead.get(base).json()] == [first.pk, removal.pk, later.pk]
+    assert lead.get(f"{base}/{later.pk}").json()["id"] == later.pk
+    outsider = _client(cast.outsider)
+    assert outsider.get(base).status_code == 404 and outsider.get(f"{base}/{first.pk}").status_code == 404
+    assert lead.get(f"/api/v1/projects/NO-SUCH/amending-decisions/{first.pk}").status_code == 404
+    assert Client().get(base).status_code == 401
+
+
+def test_a_project_without_amending_decisions_lists_none_to_who_sees_it(cast):
+    base = f"/api/v1/projects/{cast.project.reference}/amending-decisions"
+    assert _client(cast.partner).get(base).json() == []
+    assert _client(cast.outsider).get(base).status_code == 404
+    assert _client(cast.lead).get(f"{base}/1").status_code == 404

@@ -87,12 +87,34 @@ def test_an_unknown_expired_or_revoked_token_is_refused(token, applicant_of):
     assert client.get(f"{BASE}/applications/nope").status_code == 401
 
 
-def test_a_session_still_needs_its_csrf_token(open_call, applicant_of):
-    client = Client(enforce_csrf_checks=True)
+CSRF_REFUSALS = {
+    "fi": "CSRF-tunniste puuttuu tai on väärä. Lähetä asiointipalvelun CSRF-tunniste otsakkeessa X-CSRFToken tai "
+          "käytä istunnon sijaan henkilökohtaista API-avainta (Authorization: Bearer AVAIN).",
+    "sv": "CSRF-token saknas eller är fel. Skicka e-tjänstens CSRF-token i huvudet X-CSRFToken, eller använd en "
+          "personlig API-nyckel (Authorization: Bearer NYCKEL) i stället för sessionen.",
+    "en": "The CSRF token is missing or wrong. Send the e-service's CSRF token in the header X-CSRFToken, or use a "
+          "personal API token (Authorization: Bearer TOKEN) instead of the session.",
+}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_a_session_still_needs_its_csrf_token_and_is_told_so_in_its_language(open_call, applicant_of, lang):
+    from avustus.applications.models import Application
+
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=lang)
     client.force_login(applicant_of("109"))
-    refused = client.post(f"{BASE}/applications", {"call": "kuntadigi-2026", "lead": "109"},
-                          content_type="application/json")
-    assert refused.status_code == 403 and "CSRF" in _json(refused)["errors"][0]["message"]
+    body = {"call": "kuntadigi-2026", "lead": "109"}
+    refused = client.post(f"{BASE}/applications", body, content_type="application/json")
+    assert refused.status_code == 403
+    assert _json(refused) == {"errors": [{"path": "", "message": CSRF_REFUSALS[lang]}]}
+    assert not Application.objects.exists()
+    # A wrong token is refused alike; the right one (cookie and header the same secret) passes.
+    secret = "a" * 32
+    client.cookies["csrftoken"] = secret
+    wrong = client.post(f"{BASE}/applications", body, content_type="application/json", HTTP_X_CSRFTOKEN="b" * 32)
+    assert wrong.status_code == 403 and _json(wrong)["errors"][0]["message"] == CSRF_REFUSALS[lang]
+    created = client.post(f"{BASE}/applications", body, content_type="application/json", HTTP_X_CSRFTOKEN=secret)
+    assert created.status_code == 201 and Application.objects.count() == 1
 
 
 def test_use_of_a_token_is_audited_once_a_day(token):

@@ -148,6 +148,19 @@ def test_withdrawal_by_the_lead_until_the_decision(draft_application, hameenlinn
     assert entry.actor == hameenlinna_applicant
 
 
+def test_a_draft_is_withdrawn_by_its_lead_and_offered_so(draft_application, hameenlinna_applicant, applicant_of):
+    from avustus.applications.services import can_withdraw
+
+    update_draft(draft_application, COMPLETE, actor=hameenlinna_applicant, version=1)  # Turku a partner
+    turku_user = applicant_of("853")
+    assert can_withdraw(hameenlinna_applicant, draft_application)
+    assert not can_withdraw(turku_user, draft_application)
+    withdrawn = withdraw(draft_application, actor=hameenlinna_applicant)
+    assert withdrawn.status == "withdrawn" and withdrawn.submitted_at is None
+    assert AuditEntry.objects.get(action="application.withdrawn").actor == hameenlinna_applicant
+    assert not can_withdraw(hameenlinna_applicant, withdrawn)  # once is all
+
+
 def test_the_lead_lets_a_partner_edit_but_not_withdraw(draft_application, hameenlinna_applicant, applicant_of):
     from avustus.applications.services import set_partner_editing
 

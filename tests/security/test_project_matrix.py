@@ -127,6 +127,7 @@ PROJECT_MATRIX = [
     ("api-v1:add_output",           "POST", "project",     BAD,   NF,  NO,  CREATED, NF, NO, NO),
     ("api-v1:remove_output",        "DELETE", "output",    BAD,   NF,  NO,  GONE, NF, NO,  NO),
     ("api-v1:list_amending_decisions", "GET", "project",   BAD,   NF,  OK,  OK,  NF,  OK,  OK),
+    ("api-v1:get_amending_decision", "GET", "change-decision", BAD, NF, OK, OK, NF, OK, OK),
     # Not settled: nothing to read for anyone (``SETTLED_MATRIX`` below asks once it is).
     ("api-v1:get_settlement",       "GET",  "project",     BAD,   NF,  NF,  NF,  NF,  NF,  NF),
     ("api-v1:list_recoveries",      "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),

@@ -349,3 +349,56 @@ def test_withdrawal_is_offered_to_the_leads_people_only_as_the_service_accepts_i
         assert withdrawn is offered
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
+
+
+def test_a_draft_is_offered_withdrawal_exactly_to_those_the_service_lets_withdraw_it(client, open_call,
+                                                                                   signed_in_hameenlinna, applicant_of):
+    from avustus.applications import services
+    from avustus.registry.models import Organisation
+    from tests.web.steps import page_as, succeeds
+
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    client.post(url, _form(application))  # Turku a partner, and allowed to edit: the draft's form is its page too
+    turku = applicant_of("853")
+    services.set_partner_editing(application, Organisation.objects.get(code="853"), actor=signed_in_hameenlinna,
+                                 allowed=True)
+    withdraw = reverse("withdraw-application", args=[application.reference])
+    offered = {}
+    for name, user in (("lead", signed_in_hameenlinna), ("partner", turku)):
+        page = page_as(user, url)
+        assert 'name="action" value="save"' in page  # both see the draft's form
+        accepted = succeeds(lambda user=user: services.withdraw(Application.objects.get(), actor=user))
+        assert (withdraw in page) == accepted, name
+        offered[name] = accepted
+    assert offered == {"lead": True, "partner": False}
+    assert Application.objects.get().status == "draft"  # the tries were rolled back
+
+
+def test_withdrawing_a_draft_asks_for_the_same_confirmation_on_the_screen(client, open_call, signed_in_hameenlinna):
+    url = _start(client, open_call).url
+    application = Application.objects.get()
+    withdraw = reverse("withdraw-application", args=[application.reference])
+    page = client.get(url).content.decode()
+    form = page[page.index(f'action="{withdraw}"'):]
+    form = form[:form.index("</form>")]
+    assert 'type="checkbox" name="confirm" value="yes" required' in form
+    assert "Perun hakemuksen. Perumista ei voi jälkikäteen kumota." in form and "Peru hakemus" in form
+    assert "peru luonnos" in page
+    response = client.post(withdraw, follow=True)  # the box left unticked: nothing happens
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert Application.objects.get().status == "draft"
+    response = client.post(withdraw, {"confirm": "yes"}, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    assert Application.objects.get().status == "withdrawn"
+    page = response.content.decode()
+    assert withdraw not in page and 'name="action" value="save"' not in page  # nothing left to edit or withdraw
+
+
+def test_the_drafts_withdrawal_is_in_swedish_for_a_swedish_user(client, open_call, signed_in_hameenlinna):
+    url = _start(client, open_call).url
+    client.cookies["django_language"] = "sv"
+    page = client.get(url).content.decode()
+    for text in ("Återtagande av ansökan", "återta utkastet", "Jag återtar ansökan. Återtagandet kan inte ångras.",
+                 "Återta ansökan"):
+        assert text in page

@@ -1,7 +1,7 @@
 """Who calls the API: a personal API token, or the e-service's session cookie with its CSRF token."""
 
 from django.conf import settings
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from avustus.accounts import tokens
@@ -27,6 +27,14 @@ class InvalidToken(AuthenticationError):
     pass
 
 
+class CsrfRefused(HttpError):
+    """ninja's refusal of a session's request without a valid CSRF token, as a class of its own, so that
+    ``errors.py`` words it in the user's language instead of ninja's English "CSRF check Failed"."""
+
+    def __init__(self) -> None:
+        super().__init__(403, "CSRF check failed")
+
+
 class SessionAuth(APIKeyCookie):
     """The e-service's session cookie; the CSRF token is checked only when the session signs someone in,
     so that a request with no credentials at all is a 401 rather than a CSRF refusal."""
@@ -39,6 +47,14 @@ class SessionAuth(APIKeyCookie):
         if not request.user.is_authenticated:
             return None
         return super().__call__(request)
+
+    def _get_key(self, request):
+        try:
+            return super()._get_key(request)  # ninja checks the CSRF token here
+        except HttpError as exc:
+            if exc.status_code == 403:  # the only refusal ninja makes in it
+                raise CsrfRefused() from exc
+            raise
 
     def authenticate(self, request, key):
         return request.user if request.user.is_authenticated else None

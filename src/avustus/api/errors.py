@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
 from avustus import errors
-from avustus.api.auth import InvalidToken
+from avustus.api.auth import CsrfRefused, InvalidToken
 from avustus.api.parsing import LoneSurrogate, UnstorableText
 from avustus.api.schemas import OWN_ERROR
 from avustus.applications.services import DraftConflictError
@@ -160,6 +160,10 @@ def register(api: NinjaAPI) -> None:
             response = answer(request, 401, [("", _("The API token is not valid: it is unknown, expired or revoked."))])
             response["WWW-Authenticate"] = 'Bearer realm="avustus", error="invalid_token"'
             return response
+        if isinstance(exc, CsrfRefused):
+            return answer(request, 403, [("", _(
+                "The CSRF token is missing or wrong. Send the e-service's CSRF token in the header X-CSRFToken, or "
+                "use a personal API token (Authorization: Bearer TOKEN) instead of the session."))])
         if isinstance(exc, AuthenticationError):
             response = answer(request, 401, [("", _(
                 "Sign in, or send a personal API token in the header Authorization: Bearer TOKEN."))])

@@ -482,14 +482,16 @@ def withdrawal_refusal(application: Application) -> str | None:
 
 
 def can_withdraw(actor, application: Application) -> bool:
-    """Whether the application's page offers ``actor`` to withdraw it: a submitted application, by the lead's
-    people, while ``withdrawal_refusal`` has nothing to say (``withdraw`` refuses with the same)."""
-    return (application.status == Application.Status.SUBMITTED and is_lead(actor, application)
-            and withdrawal_refusal(application) is None)
+    """Whether the application's page offers ``actor`` to withdraw it: a draft or a submitted application (as
+    ``withdraw`` takes either), by the lead's people, while ``withdrawal_refusal`` has nothing to say (``withdraw``
+    refuses with the same)."""
+    return (application.status in (Application.Status.DRAFT, Application.Status.SUBMITTED)
+            and is_lead(actor, application) and withdrawal_refusal(application) is None)
 
 
 def withdraw(application: Application, *, actor) -> Application:
-    """The lead withdraws a submitted application, until a decision on it has been signed.
+    """The lead withdraws a draft (which is then never submitted) or a submitted application, until a decision on
+    it has been signed.
 
     A proposal already presented with the application in it goes back to preparation (the evaluation
     stage does that, through ``withdrawal``): the decision must never decide (let alone grant) a

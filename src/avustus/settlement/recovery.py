@@ -351,6 +351,33 @@ def amount_due(recovery: Recovery) -> Decimal:
     return rules.amount_due(recovery.amount, waived_total(recovery), returned_total(recovery))
 
 
+def recovery_steps(actor, recovery: Recovery, on: date | None = None) -> frozenset[str]:
+    """The steps ``actor`` may take on the case now, as the services refuse the rest: the lead answers the hearing
+    once (``respond_to_hearing``); the programme's officials prepare the decision once the hearing is finished
+    (``hearing_finished``, ``prepare_recovery``); a signer who did not prepare it signs a prepared decision
+    (``permissions.can_sign_recovery_decision``, ``sign_recovery``) and its preparer or a signer sends it back
+    (``permissions.can_withdraw_recovery_decision``, ``withdraw_recovery_decision``); the officials record returns
+    and waivers on a decided case while principal is still due (``record_recovery_return``, ``waive_recovery``).
+    What only the form's values decide (a due date within section 29, an amount) is the service's to refuse."""
+    project = recovery.project
+    programme = project.call.programme
+    manages = permissions.can_manage_projects(actor, programme, project=project)
+    steps = set()
+    if recovery.status == Recovery.Status.HEARING:
+        if recovery.responded_at is None and permissions.can_act_for_lead(actor, project):
+            steps.add("respond")
+        if manages and hearing_finished(recovery, on):
+            steps.add("prepare")
+    elif recovery.status == Recovery.Status.PREPARED:
+        if permissions.can_sign_recovery_decision(actor, programme, recovery.prepared_by_id, project=project):
+            steps.add("sign")
+        if permissions.can_withdraw_recovery_decision(actor, programme, recovery.prepared_by_id, project=project):
+            steps.add("send_back")
+    elif recovery.status == Recovery.Status.DECIDED and manages and amount_due(recovery) > 0:
+        steps |= {"return", "waive"}
+    return frozenset(steps)
+
+
 def _decided(recovery: Recovery) -> Recovery:
     current = _lock(recovery)
     if current.status != Recovery.Status.DECIDED:

@@ -165,6 +165,25 @@ def left_to_return(settlement: Settlement, returned: Decimal | None = None) -> D
     return settlement.to_return - (returned_total(settlement) if returned is None else returned)
 
 
+def settlement_steps(actor, project: FundedProject, settlement: Settlement | None,
+                     left: Decimal | None = None) -> frozenset[str]:
+    """The steps ``actor`` may take on the project's settlement now, as the services refuse the rest: the
+    programme's officials settle a project not settled yet (``settle``; whether its figures can be made yet is
+    ``settlement_preview``'s to say), a second official approves a prepared settlement
+    (``permissions.can_approve_settlement``, ``approve_settlement``), and the officials record a return on an
+    approved one while some of the amount is left to return (``record_return``; ``left`` is ``left_to_return``'s
+    answer when the caller has it)."""
+    programme = project.call.programme
+    manages = permissions.can_manage_projects(actor, programme, project=project)
+    if settlement is None:
+        return frozenset({"settle"} if manages else ())
+    if settlement.status == Settlement.Status.PREPARED:
+        approves = permissions.can_approve_settlement(actor, programme, settlement.prepared_by_id, project=project)
+        return frozenset({"approve"} if approves else ())
+    left = left_to_return(settlement) if left is None else left
+    return frozenset({"return"} if manages and left > 0 else ())
+
+
 def record_return(settlement: Settlement, *, actor, returned_on: date, amount: str | Decimal) -> Return:
     """An official records a part (or all) of the amount to return as returned, with the interest on it."""
     project = settlement.project

@@ -78,18 +78,19 @@ def recovery_page(request, reference: str, pk: int):
     today = timezone.localdate()
     lang = document_language(request.LANGUAGE_CODE)
     decided = recovery.status == Recovery.Status.DECIDED
+    steps = service.recovery_steps(request.user, recovery, today)
     context = {
         "project": project, "recovery": recovery, "manages": manages, "approves": signer, "error_summary": summary,
-        "is_lead": permissions.is_recipient_lead(request.user, project),
-        "hearing_open": recovery.status == Recovery.Status.HEARING and recovery.responded_at is None,
-        "hearing_finished": service.hearing_finished(recovery, today),
+        "steps": steps,
+        # The parts and notes the page shows by the case's state (the template compares no states): the officials'
+        # preparation while the hearing lasts (the form once it is finished, else when it will be), the note that
+        # another official signs a decision this one may not, and the returns once decided.
+        "preparing": manages and recovery.status == Recovery.Status.HEARING,
+        "awaits_signature": manages and recovery.status == Recovery.Status.PREPARED and "sign" not in steps,
+        "decided": decided,
         "limit": None if decided else _limit(recovery, today),
         "document": render_body(recovery_document(recovery, lang), embedded=True)
         if recovery.snapshot and (decided or manages or signer) else "",
-        "signs": recovery.status == Recovery.Status.PREPARED and permissions.can_sign_recovery_decision(
-            request.user, programme, recovery.prepared_by_id, project=project),
-        "sends_back": recovery.status == Recovery.Status.PREPARED and permissions.can_withdraw_recovery_decision(
-            request.user, programme, recovery.prepared_by_id, project=project),
         "returns": list(recovery.returns.all()), "waivers": list(recovery.waivers.all()),
         "amount_due": service.amount_due(recovery) if decided else None,
         "interest_waived": service.interest_waived(recovery),

@@ -142,22 +142,29 @@ def project_settlement(request, reference: str):
             return redirect("project-settlement", reference)
         values = {"returned_on": request.POST.get("returned_on", ""), "amount": request.POST.get("amount", "")}
     manages = permissions.can_manage_projects(request.user, programme, project=project)
+    returned = settlement_services.returned_total(made) if made is not None else None
+    left = settlement_services.left_to_return(made, returned) if made is not None else None
+    steps = settlement_services.settlement_steps(request.user, project, made, left)
     preview, digest, not_yet = None, "", ""
-    if made is None and manages:
+    if "settle" in steps:
         try:
             preview, digest = settlement_services.settlement_preview(project, actor=request.user)
         except Conflict as exc:
             not_yet = str(exc)
-    returned = settlement_services.returned_total(made) if made is not None else None
+    # For the crumbs (``_crumbs.html``: who manages or approves is led back to the officials' list), not the forms.
     approves = made is not None and permissions.can_approve_settlement(request.user, programme, made.prepared_by_id,
                                                                        project=project)
+    prepared = made is not None and made.status == Settlement.Status.PREPARED
     context = {
         "project": project, "settlement": made, "preview": preview,
         "figures": made.snapshot if made is not None else preview,
         "digest": digest, "not_yet": not_yet,
-        "manages": manages, "approves": approves,
-        "returns": _returns(made), "returned": returned,
-        "left": settlement_services.left_to_return(made, returned) if made is not None else None,
+        "manages": manages, "approves": approves, "steps": steps,
+        # The notes the page shows by the settlement's state (the template compares no states): who prepared it
+        # waits for a second official; once approved, the signed decision's documents.
+        "awaits_second_official": prepared and manages and "approve" not in steps,
+        "settlement_signed": made is not None and made.status == Settlement.Status.APPROVED,
+        "returns": _returns(made), "returned": returned, "left": left,
         "error_summary": summary, "values": values,
         "receivable_reference": payment_file.reference_of(payment_file.RECEIVABLE_PREFIX, made.pk) if made else "",
     }

@@ -31,6 +31,7 @@ from avustus.projects.services import project_for
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from avustus.settlement import sampling
+from avustus.settlement.models import Settlement
 from avustus.web.feedback import confirm, error_summary, errors_of, form_number, parse_date, refusals_flashed
 from avustus.web.officials.common import log_list, official_call
 from avustus.web.paging import Key, keyset_page
@@ -101,6 +102,7 @@ def official_context(request, project, applications, accounts) -> dict:
     return {"manages": manages, "approves": approves, "payment_versions": versions, "payment_steps": steps,
             "account_steps": payments.account_steps(request.user, project, accounts) if manages else {},
             "active_account": payments.active_account(project), "settlement": settlement,
+            "settlement_signed": settlement is not None and settlement.status == Settlement.Status.APPROVED,
             "official": has_programme_role(request.user, programme, OFFICIAL_ROLES)}
 
 
