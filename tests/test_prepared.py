@@ -191,3 +191,36 @@ def test_a_locking_read_is_refused_outside_a_transaction_on_every_call(open_call
     assert ("FOR UPDATE" in queries[-1]["sql"]) == connection.features.has_select_for_update
     with pytest.raises(TransactionManagementError):
         read.all(user=hameenlinna_applicant.pk)
+
+
+def test_a_value_changed_on_its_way_is_refused_even_where_the_change_would_leave_a_plain_stand_in_as_it_was(open_call):
+    """Python's ``lower()`` in the queryset's building, or ``iexact`` on SQLite (LIKE's ``_`` and ``%`` escaped):
+    had the stand-in come through unchanged, every later value would have gone to the SQL unchanged too."""
+    lowered = PreparedRead(lambda key: Organisation.objects.filter(key=key.lower()), key=str)
+    with pytest.raises(TypeError, match="not passed to the SQL unchanged"):
+        lowered.all(key="ABC")
+
+    read = PreparedRead(lambda key: Organisation.objects.filter(key__iexact=key).values_list("key", flat=True),
+                        key=str)
+    pattern = "_" * len(Organisation.objects.values_list("key", flat=True).first())
+    expected = list(Organisation.objects.filter(key__iexact=pattern).values_list("key", flat=True))
+    assert expected == []
+    try:
+        found = read.all(key=pattern)
+    except TypeError:  # SQLite: the value is escaped on its way, so refused
+        assert connection.vendor == "sqlite"
+    else:  # PostgreSQL compares UPPER() of both in the SQL: the value arrives as it is
+        assert found == expected
+
+
+def test_a_stand_in_answered_without_the_database_is_refused(draft_application):
+    """A position is a small integer: on PostgreSQL the stand-in is outside its range, so Django would answer
+    "none" without asking, and the read would answer "none" for every value."""
+    read = PreparedRead(lambda application, position: ConsortiumMember.objects.filter(
+        application_id=application, position=position).values_list("role", flat=True), application=int, position=int)
+    try:
+        found = read.all(application=draft_application.pk, position=0)
+    except TypeError as refusal:
+        assert connection.vendor == "postgresql" and "without the database" in str(refusal)
+    else:
+        assert found == [ConsortiumMember.Role.LEAD]

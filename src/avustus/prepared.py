@@ -10,7 +10,7 @@ call on a connection builds and compiles it and notes where the stand-ins went a
 every call then sends the same SQL with its own values in those places and makes the rows into what the
 queryset would have given: model instances (``select_related`` objects set on them) or, for
 ``values_list(..., flat=True)``, the values. The SQL and its conversions are Django's own, so a prepared read
-answers exactly as its queryset does (tests/ops/test_prepared.py compares them on both databases).
+answers exactly as its queryset does (tests/test_prepared.py compares them on both databases).
 
 Deliberately narrow, so that what is compiled once cannot silently be wrong for a later call:
 - parameters are ``str`` (a text choice is sent as its text) or ``int`` (not ``bool``) and used as they are, as
@@ -27,6 +27,7 @@ marks its round's ranking stale).
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
@@ -35,10 +36,15 @@ from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
-# Stand-ins no real parameter equals: within every integer column's range (Django answers a lookup outside it
-# without asking the database, and would leave the parameter out), and text no identifier holds.
+# Stand-ins no real parameter equals: within an integer column's range (Django answers a lookup outside it
+# without asking the database and leaves the parameter out: on PostgreSQL a small integer column's is, and such a
+# read is refused), and text no identifier holds. The text is found among the parameters only if it arrives as
+# written, so it holds what a change on the way would change: both cases (``lower()``, ``upper()``), spaces at
+# either end (``strip()``) and LIKE's special characters (``iexact`` on SQLite escapes them). A change that left
+# the stand-in as it was would leave every later value as it was too, and the read would answer otherwise than
+# its queryset (an ``_`` matching any character).
 _INT_PROBE_BASE = 2_147_000_000
-_STR_PROBE = "\x00prepared:"
+_STR_PROBE = " \x00Prepared%_\\:"
 
 
 class _Compiled:
@@ -52,7 +58,7 @@ class _Compiled:
         if queryset._iterable_class not in (ModelIterable, FlatValuesListIterable):
             raise TypeError("a prepared read gives model instances or flat values")
         compiler = query.get_compiler(using=alias)
-        self.sql, params = compiler.as_sql()
+        self.sql, params = _as_sql(compiler)
         self.params = list(params)
         self.slots = _slots(self.params, probes)
         self.flat = queryset._iterable_class is FlatValuesListIterable
@@ -83,7 +89,7 @@ class _Prepared:
         self._build = build
         self._kinds = parameters
         self._probes: dict[str, object] = {
-            name: f"{_STR_PROBE}{name}" if kind is str else _INT_PROBE_BASE + n
+            name: f"{_STR_PROBE}{name} " if kind is str else _INT_PROBE_BASE + n
             for n, (name, kind) in enumerate(parameters.items())
         }
 
@@ -112,6 +118,16 @@ class _Prepared:
         for index, name in compiled.slots:
             params[index] = values[name]
         return connection, compiled, params
+
+
+def _as_sql(compiler) -> tuple[str, Any]:
+    """The compiler's SQL, refused (not Django's ``EmptyResultSet``, on every call) when a stand-in made Django
+    answer without the database: what it decides for a stand-in it would not decide so for every value."""
+    try:
+        return compiler.as_sql()
+    except EmptyResultSet as error:
+        raise TypeError("a stand-in is answered without the database (outside the column's range?): "
+                        "not a prepared statement's parameter") from error
 
 
 def _slots(params: list, probes: dict[str, object]) -> list[tuple[int, str]]:
@@ -175,7 +191,7 @@ class _CompiledUpdate:
         query.add_update_values(assignments)
         if query.get_related_updates():  # a parent model's table too: more than one statement
             raise TypeError("a prepared update writes one table")
-        self.sql, params = query.get_compiler(using=alias).as_sql()
+        self.sql, params = _as_sql(query.get_compiler(using=alias))
         self.params = list(params)
         self.slots = _slots(self.params, probes)
 
