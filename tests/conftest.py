@@ -41,6 +41,15 @@ def _language_of_the_thread_reset():
     translation.deactivate()
 
 
+@pytest.fixture
+def postgresql_only():
+    """For a race on row locks (``tests/races.py``): skipped on SQLite, which runs one writer at a time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
