@@ -8,20 +8,13 @@ from django.db import transaction
 from avustus.audit.models import AuditEntry
 from avustus.payments import services as payments
 from avustus.payments.models import PaymentApplication
-from avustus.reports import services as reports
-from avustus.reports.services import CostInput
 from tests.races import in_thread, wait_until_blocked_or_done
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 
-def test_two_approvers_at_once_approve_once_and_two_recordings_pay_once(cast):
-    account = payments.register_account(cast.project, "FI2112345600000785", "Kankaanpää", actor=cast.lead)
-    payments.confirm_account(account, actor=cast.official, note="Puhelu.")
-    report = reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
-                                   period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",
-                                   costs=[CostInput("cost-1", 0, "10000.00")], today=date(2020, 6, 26))
-    reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
+def test_two_approvers_at_once_approve_once_and_two_recordings_pay_once(with_costs):
+    cast = with_costs
     application = payments.apply_for_payment(cast.project, actor=cast.lead)
     application = payments.accept_payment_application(application, actor=cast.official)
     version = payments.payment_version(application)
