@@ -50,6 +50,14 @@ def postgresql_only():
         pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
 
 
+@pytest.fixture
+def storage(tmp_path, settings):
+    """Each test its own file storage, so that what is left behind can be counted: the folder."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
+    return tmp_path / "files"
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

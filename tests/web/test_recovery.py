@@ -15,9 +15,8 @@ from avustus.settlement import recovery as service
 from avustus.settlement.models import Recovery, ReferenceRate
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 from tests.settlement.test_end_to_end import _through_two_payments
-from tests.web.test_projects import storage  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage")]
 
 
 def _client(user, language="fi") -> Client:
