@@ -41,6 +41,23 @@ def _language_of_the_thread_reset():
     translation.deactivate()
 
 
+@pytest.fixture
+def postgresql_only():
+    """For a race on row locks (``tests/races.py``): skipped on SQLite, which runs one writer at a time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
+
+
+@pytest.fixture
+def storage(tmp_path, settings):
+    """Each test its own file storage, so that what is left behind can be counted: the folder."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
+    return tmp_path / "files"
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

@@ -22,7 +22,6 @@ from avustus.reports.services import CostInput
 from avustus.settlement import recovery
 from avustus.settlement import services as settlement
 from tests.projects.conftest import cast, person, room_for_an_extension, small_round  # noqa: F401 (fixtures)
-from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 from tests.reports.test_final import attach_statement, file_final
 from tests.settlement.test_end_to_end import _through_two_payments
 

@@ -14,7 +14,6 @@ from avustus.reports import final
 from avustus.reports.models import FinalReport
 from avustus.reports.services import Rejection
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
-from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from avustus.audit.chain import verify
 from avustus.audit.models import AuditEntry
 from avustus.errors import NotFound
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage")]
 
 
 # --- Documents built by hand ----------------------------------------------------------------------
@@ -181,14 +181,6 @@ def test_file_names_are_made_safe_for_display_and_download():
 
 
 # --- Storing and removing ---------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def storage(tmp_path, settings):
-    """Each test its own file storage, so that what is left behind can be counted."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
-    return tmp_path / "files"
 
 
 def stored_files(root) -> list:

@@ -9,23 +9,22 @@ instead of failing. The writers are threads of their own process on a real datab
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import process_environment
+from tests.conftest import REPO, process_environment
 
 pytestmark = pytest.mark.second_database
 
-HELPER = Path(__file__).with_name("concurrent_helper.py")
+HELPER = "tests.applications.concurrent_helper"  # run as a module from the repository: it imports tests.process_setup
 THREADS = 8
 EACH = 4
 
 
 def test_threads_creating_filling_and_submitting_at_once_all_succeed(tmp_path):
     with process_environment(tmp_path, "writers") as env:
-        done = subprocess.run([sys.executable, str(HELPER), str(THREADS), str(EACH)], env=env, capture_output=True,
-                              text=True, timeout=600)
+        done = subprocess.run([sys.executable, "-m", HELPER, str(THREADS), str(EACH)], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["errors"] == []

@@ -2,25 +2,18 @@
 save's row lock and then finds another version, so what is submitted, checked and audited is what the save
 stored, never the draft as the submitting request had read it. SQLite runs one writer at a time."""
 
-import threading
-import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from avustus.applications.models import Application
 from avustus.applications.services import DraftChanges, access_application, create_draft, submit, update_draft
 from avustus.audit.models import AuditEntry
 from avustus.registry.models import Organisation
+from tests.races import in_thread, wait_until_blocked_or_done
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 
 def test_a_submission_waiting_on_a_save_submits_what_the_save_stored(open_call, hameenlinna_applicant):
@@ -31,26 +24,11 @@ def test_a_submission_waiting_on_a_save_submits_what_the_save_stored(open_call, 
                                     amount_applied="85000.00"), actor=lead, version=made.version)
     opened = access_application(lead, made.reference, for_edit=True)  # 85,000 applied, as the request read it
     result: dict = {}
-
-    def run():
-        try:
-            result["submitted"] = submit(opened, actor=lead, idempotency_key="k")
-        except Exception as exc:  # shown by the assertions
-            result["submitted"] = repr(exc)
-        finally:
-            connections.close_all()
-
     with transaction.atomic():
         # The save holds the row (as update_draft does) while the submission arrives.
         Application.objects.select_for_update().get(pk=opened.pk)
-        thread = threading.Thread(target=run)
-        thread.start()
-        with connection.cursor() as cursor:  # until the submission waits on the row (an event, not a timer)
-            for _ in range(2000):
-                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-                if cursor.fetchone()[0] or not thread.is_alive():
-                    break
-                time.sleep(0.005)
+        thread = in_thread(result, "submitted", lambda: submit(opened, actor=lead, idempotency_key="k"))
+        wait_until_blocked_or_done(thread)
         assert thread.is_alive(), result  # it waited for the save's lock
         update_draft(access_application(lead, made.reference, for_edit=True),
                      DraftChanges(amount_applied="80000.00"), actor=lead, version=opened.version)

@@ -16,7 +16,6 @@ from avustus.decisions.models import Decision, DecisionDocument, Outcome
 from tests.audit.conftest import sql
 from tests.conftest import run_document_tasks
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
-from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from avustus.settlement import services as settlement
 from tests.applications.test_attachments import make_pdf
 from tests.browser.conftest import check_pages
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
-from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 from tests.settlement.test_end_to_end import _through_two_payments
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,38 +1,17 @@
 """Two officials confirming the same change at once make one amending decision; two requests submitted at once
 leave one open (PostgreSQL: SQLite runs one writer at a time)."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from avustus.accounts.models import Role
 from avustus.changes import services as changes
 from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevision
-from avustus.errors import Conflict
-from tests.payments.test_races import _wait_until_blocked_or_done
+from tests.races import in_thread, wait_until_blocked_or_done
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
-
-
-def _in_thread(result: dict, key: str, step) -> threading.Thread:
-    def run():
-        try:
-            result[key] = step()
-        except Conflict as exc:
-            result[key] = ("refused", str(exc))
-        finally:
-            connections.close_all()
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 
 def test_two_confirmations_at_once_sign_one_amending_decision(cast, person):
@@ -43,9 +22,9 @@ def test_two_confirmations_at_once_sign_one_amending_decision(cast, person):
     result: dict = {}
     with transaction.atomic():
         changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True)
-        thread = _in_thread(result, "confirm", lambda: changes.confirm_request(
+        thread = in_thread(result, "confirm", lambda: changes.confirm_request(
             request, actor=third, version=request.version, confirmed=True))
-        _wait_until_blocked_or_done(thread)
+        wait_until_blocked_or_done(thread)
     thread.join()
     assert result["confirm"][0] == "refused"
     assert ChangeDecision.objects.count() == 1 and ProjectRevision.objects.count() == 2
@@ -56,9 +35,9 @@ def test_two_requests_at_once_leave_one_open(cast):
     with transaction.atomic():
         changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="Viivästys.",
                                new_end=date(2021, 12, 31))
-        thread = _in_thread(result, "submit", lambda: changes.submit_request(
+        thread = in_thread(result, "submit", lambda: changes.submit_request(
             cast.project, actor=cast.lead, kind="extension", reasons="Toinen.", new_end=date(2021, 12, 20)))
-        _wait_until_blocked_or_done(thread)
+        wait_until_blocked_or_done(thread)
     thread.join()
     assert result["submit"][0] == "refused"
     assert ChangeRequest.objects.count() == 1

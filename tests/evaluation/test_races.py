@@ -6,11 +6,10 @@ decision's documents render. SQLite runs one writer at a time, so there is no ra
 """
 
 import threading
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from avustus.accounts.models import Role
 from avustus.audit.models import AuditEntry
@@ -19,40 +18,9 @@ from avustus.decisions.models import Decision, DecisionDocument
 from avustus.evaluation import proposals, reviews
 from avustus.evaluation.models import Proposal, Score
 from tests.evaluation.conftest import present, seen
+from tests.races import in_thread, wait_until_blocked_or_done
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
-
-
-def _wait_until_blocked_or_done(thread: threading.Thread) -> None:
-    """Until the thread waits on a row lock, or has finished without waiting (not a timed assertion)."""
-    with connection.cursor() as cursor:
-        for _ in range(2000):
-            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-            if cursor.fetchone()[0] or not thread.is_alive():
-                return
-            time.sleep(0.005)
-
-
-def _in_thread(target, result: dict, key: str) -> threading.Thread:
-    def run():
-        try:
-            result[key] = target()
-        except ValidationError as exc:
-            result[key] = ("refused", exc.messages)
-        except Exception as exc:  # a deadlock, say: shown by the assertions
-            result[key] = ("error", repr(exc))
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 
 def test_a_score_submitted_while_the_proposal_is_presented_waits_and_is_refused(evaluated, staff, person,
@@ -74,12 +42,13 @@ def test_a_score_submitted_while_the_proposal_is_presented_waits_and_is_refused(
 
     monkeypatch.setattr(proposals, "compute_proposal", held_compute)
     result: dict = {}
-    presenting = _in_thread(lambda: present(call, staff["official"], version=read).status, result, "present")
+    presenting = in_thread(result, "present", lambda: present(call, staff["official"], version=read).status,
+                           refused=ValidationError)
     assert computing.wait(60)
-    scoring = _in_thread(lambda: reviews.submit_scores(
+    scoring = in_thread(result, "score", lambda: reviews.submit_scores(
         assignment, {"impact": (1, "heikko"), "feasibility": (1, "heikko")}, actor=late_reviewer).submitted_at,
-        result, "score")
-    _wait_until_blocked_or_done(scoring)
+        refused=ValidationError)
+    wait_until_blocked_or_done(scoring)
     go.set()
     presenting.join()
     scoring.join()
@@ -126,7 +95,8 @@ def test_the_documents_render_with_no_lock_held_and_a_return_after_the_preview_r
 
     monkeypatch.setattr(signing, "render_documents", held_render)
     result: dict = {}
-    storing = _in_thread(lambda: signing.store_documents(decision.pk, decision.snapshot_sha256), result, "store")
+    storing = in_thread(result, "store", lambda: signing.store_documents(decision.pk, decision.snapshot_sha256),
+                        refused=ValidationError)
     assert rendering.wait(60)
     try:
         with transaction.atomic():

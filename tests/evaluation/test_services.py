@@ -419,50 +419,30 @@ def test_approving_or_returning_without_a_proposal_is_refused_with_a_message(sma
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgresql_only")
 def test_a_withdrawal_racing_an_approval_waits_for_it_and_never_leaves_a_withdrawn_grant(evaluated, staff):
     """PostgreSQL: approval holds the proposal's lock; a withdrawal meanwhile waits, then finds the decision signed."""
-    import threading
-    import time
-
     from django.contrib.auth import get_user_model
-    from django.db import connection, connections, transaction
+    from django.db import transaction
 
     from avustus.applications import services as apps
     from avustus.applications.models import Application
+    from tests.races import in_thread, wait_until_blocked_or_done
 
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
     call, (hameenlinna, _turku, _oulu) = evaluated
     present(call, staff["official"])
     version = seen(call)
     lead = get_user_model().objects.get(username="hakija-109")
-    result = {}
-
-    def withdraw():
-        try:
-            result["status"] = apps.withdraw(Application.objects.get(pk=hameenlinna.pk), actor=lead).status
-        except ValidationError:
-            result["status"] = "refused"
-        except Exception as exc:  # a deadlock, say: shown by the assertion below
-            result["status"] = repr(exc)
-        finally:
-            connections.close_all()
-
+    result: dict = {}
     with transaction.atomic():
         proposals.lock_proposal(call)  # the approval has begun
-        thread = threading.Thread(target=withdraw)
-        thread.start()
-        # Wait (not a timed assertion) until the withdrawal waits on a lock, or has finished without waiting.
-        with connection.cursor() as cursor:
-            for _ in range(2000):
-                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-                if cursor.fetchone()[0] or not thread.is_alive():
-                    break
-                time.sleep(0.005)
+        thread = in_thread(result, "status", lambda: apps.withdraw(Application.objects.get(pk=hameenlinna.pk),
+                                                                   actor=lead).status, refused=ValidationError)
+        wait_until_blocked_or_done(thread)
         decision = approval.approve(call, actor=staff["decider"], version=version)
     thread.join()
     hameenlinna.refresh_from_db()
-    assert result["status"] == "refused", result
+    assert result["status"][0] == "refused", result
     assert hameenlinna.status == "submitted"
     assert decision.outcomes.get(application=hameenlinna).kind == "granted"
 

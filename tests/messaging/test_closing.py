@@ -13,7 +13,6 @@ from avustus.reports.services import CostInput
 from avustus.settlement import services as settlement
 from tests.messaging.test_followup import LEAD, LEAD_OFFICE, PARTNER_OFFICE, people, sent  # noqa: F401 (fixture)
 from tests.projects.conftest import cast, small_round  # noqa: F401 (fixtures)
-from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 from tests.reports.test_final import attach_statement, file_final
 from tests.settlement.test_end_to_end import _final_accepted, _through_two_payments
 

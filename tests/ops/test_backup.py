@@ -25,7 +25,7 @@ from avustus.ops import engines
 from avustus.ops.manifest import MANIFEST_NAME
 from avustus.registry.models import Organisation
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("storage")]
 
 
 @pytest.fixture(autouse=True)
@@ -35,13 +35,6 @@ def english():
 
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def storage(tmp_path, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
-    return tmp_path / "files"
 
 
 @pytest.fixture

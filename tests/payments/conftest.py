@@ -1,8 +1,14 @@
-"""The funded project and the people around it (tests/projects/conftest.py); refusals read in English."""
+"""The funded project and the people around it (tests/projects/conftest.py), the project ready for a payment;
+refusals read in English."""
+
+from datetime import date
 
 import pytest
 from django.utils import translation
 
+from avustus.payments import services as payments
+from avustus.reports import services as reports
+from avustus.reports.services import CostInput
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
 
 
@@ -11,3 +17,16 @@ def _in_english():
     """The tests match refusals' English words; the site's default language is Finnish."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def with_costs(cast):
+    """The project with its account confirmed and 10 000,00 of costs accepted (8 500,00 payable)."""
+    account = payments.register_account(cast.project, "FI21 1234 5600 0007 85", "Kankaanpään kaupunki",
+                                        actor=cast.lead)
+    payments.confirm_account(account, actor=cast.official, note="Puhelu kirjaamoon.")
+    report = reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
+                                   period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",
+                                   costs=[CostInput("cost-1", 0, "10000.00")], today=date(2020, 6, 26))
+    reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
+    return cast

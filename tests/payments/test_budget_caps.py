@@ -14,7 +14,6 @@ from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from avustus.settlement import services as settlement
 from tests.payments.test_end_to_end import _pay, _report
-from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from avustus.errors import Conflict
 from avustus.payments import services as payments
 from avustus.payments.models import PaymentApplication
-from tests.payments.test_services import _accepted, with_costs  # noqa: F401 (fixture)
+from tests.payments.test_services import _accepted
 
 pytestmark = pytest.mark.django_db
 

@@ -9,17 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from avustus.errors import NotAllowed
 from avustus.payments import selectors
 from avustus.payments import services as payments
-from avustus.reports import services as reports
-from avustus.reports.services import CostInput
 
 
 def _paid_once(cast):
-    account = payments.register_account(cast.project, "FI2112345600000785", "Kankaanpää", actor=cast.lead)
-    payments.confirm_account(account, actor=cast.official, note="Puhelu.")
-    report = reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
-                                   period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",
-                                   costs=[CostInput("cost-1", 0, "10000.00")], today=date(2020, 6, 26))
-    reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
     application = payments.apply_for_payment(cast.project, actor=cast.lead)
     application = payments.accept_payment_application(application, actor=cast.official)
     application = payments.approve_payment(application, actor=cast.decision_maker,
@@ -27,7 +19,8 @@ def _paid_once(cast):
     payments.record_payment(application, actor=cast.official, paid_on=date(2020, 7, 1))
 
 
-def test_a_calls_projects_with_money_paid_and_reports_due_and_overdue(cast):
+def test_a_calls_projects_with_money_paid_and_reports_due_and_overdue(with_costs):
+    cast = with_costs
     _paid_once(cast)
     rows = {r.reference: r for r in selectors.call_projects(cast.project.call, cast.official, date(2020, 11, 1))}
     assert len(rows) == 27

@@ -11,23 +11,9 @@ from avustus.errors import Conflict, Invalid, NotAllowed
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.projects.services import allow_extra_instalment
-from avustus.reports import services as reports
-from avustus.reports.services import CostInput
 
 IBAN = "FI21 1234 5600 0007 85"
 OTHER_IBAN = "DE89 3704 0044 0532 0130 00"
-
-
-@pytest.fixture
-def with_costs(cast):
-    """The project with its account confirmed and 10 000,00 of costs accepted (8 500,00 payable)."""
-    account = payments.register_account(cast.project, IBAN, "Kankaanpään kaupunki", actor=cast.lead)
-    payments.confirm_account(account, actor=cast.official, note="Puhelu kirjaamoon.")
-    report = reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
-                                   period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",
-                                   costs=[CostInput("cost-1", 0, "10000.00")], today=date(2020, 6, 26))
-    reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
-    return cast
 
 
 def _accepted(cast):

@@ -5,18 +5,12 @@ locks; SQLite runs one writer at a time)."""
 import threading
 
 import pytest
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connections, transaction
 
 from avustus.calls.models import Call, Programme
 from avustus.projects.services import lock_project
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 
 def _lockable_elsewhere(model, pk) -> bool:

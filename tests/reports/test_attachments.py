@@ -14,13 +14,6 @@ from tests.applications.test_attachments import make_pdf
 
 
 @pytest.fixture
-def storage(tmp_path, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
-    return tmp_path / "files"
-
-
-@pytest.fixture
 def report(cast):
     return reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
                                  period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",

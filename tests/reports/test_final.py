@@ -13,7 +13,6 @@ from avustus.reports import services as reports
 from avustus.reports.models import FinalReport, FinalReportAttachment
 from avustus.reports.services import CostInput, Rejection
 from tests.applications.test_attachments import make_pdf
-from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 
 OUTPUTS = [{"kind": "software", "title": "Ajanvarauksen rajapinta", "address": "https://example.org/api",
             "licence": "EUPL-1.2"}]

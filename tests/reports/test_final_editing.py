@@ -13,7 +13,6 @@ from avustus.reports import final
 from avustus.reports.models import FinalReport
 from avustus.reports.services import CostInput
 from tests.applications.test_attachments import make_pdf
-from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 from tests.reports.test_final import attach_statement, file_final
 
 pytestmark = pytest.mark.django_db

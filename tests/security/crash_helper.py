@@ -3,8 +3,8 @@
 The database is the one the environment names, as for ``avustus`` itself (``DATABASE_URL``, or SQLite
 under ``AVUSTUS_DATA_DIR``). Commands:
 
-- ``setup N``: migrate, open a call, make N applicants each with a complete draft, and print as JSON
-  each draft's reference with a session cookie of its applicant;
+- ``setup N``: migrate, open a call, make N applicants each with a complete draft (``tests/process_setup.py``),
+  and print as JSON each draft's reference with a session cookie of its applicant;
 - ``serve``: serve ``avustus.wsgi`` from a pool of threads on a free port of 127.0.0.1, printing the
   port on the first line once it listens, until killed;
 - ``report``: print as JSON what the database holds about each application and the audit log.
@@ -20,44 +20,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "avustus.settings")
 
 
 def setup(count: int) -> None:
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.test import Client
-    from django.utils import timezone
 
-    from avustus.accounts.models import Role
-    from avustus.accounts.services import grant_role
-    from avustus.actors import SYSTEM
-    from avustus.applications.services import DraftChanges, create_draft, update_draft
-    from avustus.calls.models import Call, CostCategory, Programme
-    from avustus.registry.models import Organisation
-    from avustus.registry.services import sync_registry
+    from avustus.applications.services import create_draft
+    from tests.process_setup import applicants, complete, migrated_call
 
-    call_command("migrate", verbosity=0)
-    sync_registry()
-    programme, _ = Programme.objects.get_or_create(slug="kuntadigi", defaults={"name_fi": "Kuntien digitalisaatio"})
-    call = Call.objects.create(
-        programme=programme, slug="kuntadigi-crash", title_fi="Yhteishankkeet", status=Call.Status.PUBLISHED,
-        opens_at=timezone.now() - timedelta(days=1), closes_at=timezone.now() + timedelta(days=30),
-        aid_rate=Decimal("0.85"), min_municipalities=2, lead_kinds=["municipality"], partner_kinds=["municipality"],
-        plan_fields=[{"key": "objectives", "required": True, "max_length": 5000,
-                      "label": {"fi": "Tavoitteet", "sv": "Mål", "en": "Objectives"}}],
-    )
-    CostCategory.objects.create(call=call, code="staff", position=1, name_fi="henkilöstökustannukset")
-    municipalities = list(Organisation.objects.filter(kind="municipality", valid_to__isnull=True)
-                          .order_by("code")[: count + 1])
+    call = migrated_call("kuntadigi-crash")
     drafts = []
-    # Each municipality leads with the next as its partner: the shifted side is one shorter, on purpose.
-    for lead, partner in zip(municipalities, municipalities[1:], strict=False):
-        user = get_user_model().objects.create(username=f"crash-{lead.code}")
-        grant_role(user, Role.APPLICANT, actor=SYSTEM, organisation=lead)
-        draft = create_draft(call, actor=user, organisation=lead, title=f"Yhteishanke {lead.name_fi}")
-        changes = DraftChanges(plan={"objectives": "Asiointi sujuvaksi."}, partners=[partner.key],
-                               budget=[{"category": "staff", "amount_vat_free": "10000.00"}], amount_applied="8500.00")
-        update_draft(draft, changes, actor=user, version=draft.version)
+    for user, lead, partner in applicants(count, "crash"):
+        draft = complete(create_draft(call, actor=user, organisation=lead, title=f"Yhteishanke {lead.name_fi}"), user,
+                         partner)
         client = Client()
         client.force_login(user)
         drafts.append({"reference": draft.reference, "session": client.cookies["sessionid"].value})

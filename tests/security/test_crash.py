@@ -33,11 +33,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import process_environment
+from tests.conftest import REPO, process_environment
 
 pytestmark = pytest.mark.second_database  # a worker or server process on DATABASE_URL's database
 
-HELPER = Path(__file__).with_name("crash_helper.py")
+HELPER = "tests.security.crash_helper"  # run as a module from the repository: it imports tests.process_setup
 APPLICATIONS = 30
 CLIENTS = 8
 KILL_AFTER_ACKNOWLEDGEMENTS = 8
@@ -52,7 +52,8 @@ def crash_env(tmp_path):
 
 
 def helper(env, *args) -> dict | list:
-    done = subprocess.run([sys.executable, str(HELPER), *args], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", HELPER, *args], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -62,7 +63,8 @@ class Server:
 
     def __init__(self, env, log: Path):
         with log.open("a") as errors:
-            self.process = subprocess.Popen([sys.executable, str(HELPER), "serve"], env=env, stdout=subprocess.PIPE,
+            self.process = subprocess.Popen([sys.executable, "-m", HELPER, "serve"], cwd=REPO, env=env,
+                                            stdout=subprocess.PIPE,
                                             stderr=errors, text=True)
         ready, _, _ = select.select([self.process.stdout], [], [], 30)
         line = self.process.stdout.readline() if ready else ""

@@ -45,7 +45,7 @@ from avustus.opendata.background import run_export_job, start_round_export
 from avustus.registry.models import Organisation
 from avustus.web.middleware import PUBLIC_ROUTES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage")]
 
 
 @dataclass(frozen=True)
@@ -253,12 +253,6 @@ DRAFT_CALL_TITLE = "Suunnitteilla oleva haku"
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Another document: the same file is not attached twice to one application.
 ANOTHER_PDF = b"%PDF-1.4\n% toinen\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def storage(tmp_path, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
 
 
 def _complete(application, actor, title: str):

@@ -25,7 +25,6 @@ from avustus.reports.models import FinalReport, FinalReportAttachment, InterimRe
 from avustus.reports.services import CostInput
 from tests.applications.test_attachments import make_pdf
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
-from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -37,7 +37,7 @@ from avustus.settlement.recovery import hearing_version
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 from tests.security.test_matrix import GO, LOGIN, _answer, _close, _matches, _patterns, _send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage")]
 
 OK, CREATED, GONE, BAD, NO, NF, CONFLICT, UNPROCESSABLE = 200, 201, 204, 401, 403, 404, 409, 422
 ACTORS = ("anonymous", "other", "partner", "lead", "reviewer", "official", "decider")
@@ -140,12 +140,6 @@ PROJECT_MATRIX = [
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ANOTHER_PDF = b"%PDF-1.4\n% toinen\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 THIRD_PDF = b"%PDF-1.4\n% kolmas\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def storage(tmp_path, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
 
 
 @pytest.fixture

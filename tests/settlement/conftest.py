@@ -4,7 +4,6 @@ import pytest
 from django.utils import translation
 
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
-from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 
 
 @pytest.fixture(autouse=True)

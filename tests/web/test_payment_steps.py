@@ -14,10 +14,9 @@ from django.urls import reverse
 
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
-from avustus.reports import services as reports
-from avustus.reports.services import CostInput
+from tests.payments.conftest import with_costs  # noqa: F401 (a fixture)
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
-from tests.web.steps import succeeds
+from tests.web.steps import page_as, succeeds
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +26,20 @@ PEOPLE = ("lead", "partner", "official", "second_official", "decision_maker")
 
 
 
-def _buttons(user, project, url: str) -> set[str]:
-    client = Client()
-    client.force_login(user)
-    page = client.get(reverse("project", args=[project.reference]))
-    assert page.status_code == 200
-    forms = re.findall(rf'<form method="post" action="{re.escape(url)}">(.*?)</form>', page.content.decode(), re.S)
-    return {action for form in forms for action in re.findall(r'name="action" value="(\w+)"', form)}
+def _offers(cast, row, steps, url: str) -> dict[str, set[str]]:
+    """Who is offered which step on the row (a payment application or an account): the buttons of the forms
+    posting to ``url`` on the project's page, each checked against what the service accepts."""
+    offered = {}
+    for name in PEOPLE:
+        user = getattr(cast, name)
+        page = page_as(user, reverse("project", args=[cast.project.reference]))
+        forms = re.findall(rf'<form method="post" action="{re.escape(url)}">(.*?)</form>', page, re.S)
+        shown = {action for form in forms for action in re.findall(r'name="action" value="(\w+)"', form)}
+        accepted = {step for step, call in steps.items()
+                    if succeeds(lambda call=call, user=user: call(type(row).objects.get(pk=row.pk), user))}
+        assert shown == accepted, (name, row.status)
+        offered[name] = shown
+    return offered
 
 
 PAYMENT_STEPS = {
@@ -45,35 +51,13 @@ PAYMENT_STEPS = {
 }
 
 
-def _payment_offers(cast, application) -> dict[str, set[str]]:
-    """Who is offered which step on the application, each checked against what the service accepts."""
-    url = reverse("handle-payment", args=[cast.project.reference, application.pk])
-    offered = {}
-    for name in PEOPLE:
-        user = getattr(cast, name)
-        shown = _buttons(user, cast.project, url)
-        accepted = {step for step, call in PAYMENT_STEPS.items()
-                    if succeeds(lambda call=call, user=user: call(PaymentApplication.objects.get(pk=application.pk),
-                                                                   user))}
-        assert shown == accepted, (name, application.status)
-        offered[name] = shown
-    return offered
+def _payment_offers(cast, application: PaymentApplication) -> dict[str, set[str]]:
+    return _offers(cast, application, PAYMENT_STEPS, reverse("handle-payment",
+                                                             args=[cast.project.reference, application.pk]))
 
 
-@pytest.fixture
-def payable(cast):
-    """The project with its account confirmed and 10 000,00 of costs accepted."""
-    account = payments.register_account(cast.project, IBAN, "Kankaanpään kaupunki", actor=cast.lead)
-    payments.confirm_account(account, actor=cast.official, note="Puhelu kirjaamoon.")
-    report = reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
-                                   period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",
-                                   costs=[CostInput("cost-1", 0, "10000.00")], today=date(2020, 6, 26))
-    reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
-    return cast
-
-
-def test_each_payment_step_is_offered_to_exactly_those_the_service_lets_take_it(payable):
-    cast = payable
+def test_each_payment_step_is_offered_to_exactly_those_the_service_lets_take_it(with_costs):
+    cast = with_costs
     application = payments.apply_for_payment(cast.project, actor=cast.lead)
     officials_only = {"lead": set(), "partner": set(), "decision_maker": set()}
     assert _payment_offers(cast, application) == {
@@ -94,8 +78,8 @@ def test_each_payment_step_is_offered_to_exactly_those_the_service_lets_take_it(
     assert _payment_offers(cast, application) == {name: set() for name in PEOPLE}
 
 
-def test_a_payment_is_not_offered_for_approval_without_an_account_to_pay_to(payable):
-    cast = payable
+def test_a_payment_is_not_offered_for_approval_without_an_account_to_pay_to(with_costs):
+    cast = with_costs
     application = payments.accept_payment_application(payments.apply_for_payment(cast.project, actor=cast.lead),
                                                        actor=cast.official)
     BankAccount.objects.filter(project=cast.project).update(status=BankAccount.Status.SUPERSEDED)
@@ -109,17 +93,8 @@ ACCOUNT_STEPS = {
 }
 
 
-def _account_offers(cast, account) -> dict[str, set[str]]:
-    url = reverse("handle-account", args=[cast.project.reference, account.pk])
-    offered = {}
-    for name in PEOPLE:
-        user = getattr(cast, name)
-        shown = _buttons(user, cast.project, url)
-        accepted = {step for step, call in ACCOUNT_STEPS.items()
-                    if succeeds(lambda call=call, user=user: call(BankAccount.objects.get(pk=account.pk), user))}
-        assert shown == accepted, (name, account.status)
-        offered[name] = shown
-    return offered
+def _account_offers(cast, account: BankAccount) -> dict[str, set[str]]:
+    return _offers(cast, account, ACCOUNT_STEPS, reverse("handle-account", args=[cast.project.reference, account.pk]))
 
 
 def test_an_account_is_offered_for_confirmation_to_a_second_person_only(cast):

@@ -19,13 +19,9 @@ from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 
+pytestmark = pytest.mark.usefixtures("storage")
+
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def storage(tmp_path, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
 
 
 def _client(user) -> Client:

@@ -11,12 +11,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from avustus.settlement import recovery as service
 from avustus.settlement.models import Recovery, ReferenceRate
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 from tests.settlement.test_end_to_end import _through_two_payments
-from tests.web.test_projects import storage  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage")]
 
 
 def _client(user, language="fi") -> Client:
@@ -32,6 +32,24 @@ def rates_to_date():
     while day <= timezone.localdate() + timedelta(days=400):
         ReferenceRate.objects.get_or_create(half_year_start=day, defaults={"rate": Decimal("2.00")})
         day = date(day.year + (day.month == 7), 1 if day.month == 7 else 7, 1)
+
+
+def _started(cast, amount: str) -> Recovery:
+    """A case started today on the project paid twice (the screens work on today's dates)."""
+    _through_two_payments(cast)
+    today = timezone.localdate()
+    return service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount=amount,
+                                  reasons="Peruste.", known_on=today, deadline=today + timedelta(days=14))
+
+
+def _prepared(cast, amount: str) -> Recovery:
+    """A case started today, the lead heard and its decision prepared by the official, due in thirty days."""
+    recovery = _started(cast, amount)
+    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
+    recovery.refresh_from_db()
+    due = timezone.localdate() + timedelta(days=30)
+    _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=due)
+    return service.prepare_recovery(recovery, actor=cast.official, due_on=due, version=digest)
 
 
 def test_a_recovery_through_the_screens(cast, rates_to_date):
@@ -101,12 +119,7 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
 
 
 def test_the_project_page_lists_its_recoveries_once_in_its_body(cast, rates_to_date):
-    _through_two_payments(cast)
-    today = timezone.localdate()
-    from avustus.settlement import recovery as service
-
-    recovery = service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 000,00",
-                                      reasons="Peruste.", known_on=today, deadline=today + timedelta(days=14))
+    recovery = _started(cast, "1 000,00")
     page = _client(cast.partner).get(reverse("project", args=[cast.project.reference])).content.decode()
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "Takaisinperintä" not in title
@@ -115,20 +128,10 @@ def test_the_project_page_lists_its_recoveries_once_in_its_body(cast, rates_to_d
 
 
 def test_the_signer_sends_a_prepared_decision_back_and_it_is_prepared_again(cast, rates_to_date):
-    _through_two_payments(cast)
-    today = timezone.localdate()
-    from avustus.settlement import recovery as service
-
-    recovery = service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 000,00",
-                                      reasons="Peruste.", known_on=today, deadline=today + timedelta(days=14))
-    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
-    recovery.refresh_from_db()
-    due = today + timedelta(days=30)
-    _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=due)
-    prepared = service.prepare_recovery(recovery, actor=cast.official, due_on=due, version=digest)
+    prepared = _prepared(cast, "1 000,00")
     ref = cast.project.reference
-    page = reverse("project-recovery", args=[ref, recovery.pk])
-    back = reverse("withdraw-recovery", args=[ref, recovery.pk])
+    page = reverse("project-recovery", args=[ref, prepared.pk])
+    back = reverse("withdraw-recovery", args=[ref, prepared.pk])
     second = _client(cast.second_official, "sv")
     assert f'action="{back}"' in second.get(page).content.decode()
     assert f'action="{back}"' not in _client(cast.lead).get(page).content.decode()
@@ -136,35 +139,26 @@ def test_the_signer_sends_a_prepared_decision_back_and_it_is_prepared_again(cast
     # No reasons: said in the signer's language, and the decision stays prepared.
     refused = second.post(back, {"version": prepared.sha256, "reasons": ""}, follow=True).content.decode()
     assert "Ange skälen till att beslutet skickas tillbaka." in refused
-    assert Recovery.objects.get(pk=recovery.pk).status == Recovery.Status.PREPARED
+    assert Recovery.objects.get(pk=prepared.pk).status == Recovery.Status.PREPARED
     response = second.post(back, {"version": prepared.sha256, "reasons": "Förfallodagen är för tidig."})
     assert response["Location"] == page
-    stored = Recovery.objects.get(pk=recovery.pk)
+    stored = Recovery.objects.get(pk=prepared.pk)
     assert (stored.status, stored.sha256, stored.withdrawn_reasons) == (Recovery.Status.HEARING, "",
                                                                         "Förfallodagen är för tidig.")
     # The official sees why and prepares it again from the preview.
-    shown = _client(cast.official, "en").get(page, {"due_on": (due + timedelta(days=14)).isoformat()}).content.decode()
+    later = prepared.due_on + timedelta(days=14)
+    shown = _client(cast.official, "en").get(page, {"due_on": later.isoformat()}).content.decode()
     assert "The decision prepared earlier was sent back:" in shown and "Förfallodagen är för tidig." in shown
     assert 'name="version" value="' in shown
 
 
 def test_a_signed_recovery_waits_on_the_payment_files_page_until_its_receivables_file(cast, rates_to_date):
-    _through_two_payments(cast)
-    today = timezone.localdate()
-    from avustus.settlement import recovery as service
-
-    recovery = service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 234,00",
-                                      reasons="Peruste.", known_on=today, deadline=today + timedelta(days=14))
-    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
-    recovery.refresh_from_db()
-    due = today + timedelta(days=30)
-    _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=due)
-    prepared = service.prepare_recovery(recovery, actor=cast.official, due_on=due, version=digest)
+    prepared = _prepared(cast, "1 234,00")
     approver, url = _client(cast.decision_maker), reverse("officials-payment-files")
-    link = reverse("project-recovery", args=[cast.project.reference, recovery.pk])
+    link = reverse("project-recovery", args=[cast.project.reference, prepared.pk])
     assert link not in approver.get(url).content.decode()  # not signed yet
     service.sign_recovery(prepared, actor=cast.second_official, version=prepared.sha256)
     assert link in approver.get(url).content.decode()
-    approver.post(url, {"kind": "receivables", "day": today.isoformat(), "confirm": "yes"})
-    assert Recovery.objects.get(pk=recovery.pk).receivable_file is not None
+    approver.post(url, {"kind": "receivables", "day": timezone.localdate().isoformat(), "confirm": "yes"})
+    assert Recovery.objects.get(pk=prepared.pk).receivable_file is not None
     assert link not in approver.get(url).content.decode()

@@ -14,7 +14,6 @@ from avustus.reports import services as reports
 from avustus.reports.models import FinalReport
 from avustus.reports.services import CostInput
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
-from tests.reports.test_attachments import storage  # noqa: F401 (fixture)
 from tests.web.steps import page_as, succeeds
 from tests.web.test_final import TEXTS, _attach_statement, _client
 

@@ -4,6 +4,8 @@ preview's hash, sign it as the second official (or send it back with reasons), r
 case's page.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -68,63 +70,64 @@ def start_recovery(request, reference: str):
     }, status=422 if summary else 200)
 
 
-@login_required
-@require_POST
-def prepare_recovery(request, reference: str, pk: int):
-    recovery = _official_recovery(request, reference, pk)
-    with refusals_flashed(request):
-        service.prepare_recovery(recovery, actor=request.user, version=request.POST.get("version", ""),
-                                 due_on=parse_date(request.POST.get("due_on", ""), "due_on"))
-        messages.success(request, _("The decision was prepared; another official signs it."))
-    return redirect("project-recovery", reference, pk)
+def _case_step(read_case):
+    """A step posted from the case's page: the case read by ``read_case`` before any form is looked at, the
+    step's refusal flashed, and the user sent back to the case's page whatever the outcome. The step's last
+    line is its success message (``refusals_flashed``)."""
+
+    def decorate(step):
+        @login_required
+        @require_POST
+        @wraps(step)
+        def view(request, reference: str, pk: int):
+            recovery = read_case(request, reference, pk)
+            with refusals_flashed(request):
+                step(request, recovery)
+            return redirect("project-recovery", reference, pk)
+
+        return view
+
+    return decorate
 
 
-@login_required
-@require_POST
-def sign_recovery(request, reference: str, pk: int):
-    recovery = recovery_of(request, reference, pk)
-    # Refused before the tick is looked at, by the service's own check (a recipient's post, or the preparer's).
+@_case_step(_official_recovery)
+def prepare_recovery(request, recovery) -> None:
+    service.prepare_recovery(recovery, actor=request.user, version=request.POST.get("version", ""),
+                             due_on=parse_date(request.POST.get("due_on", ""), "due_on"))
+    messages.success(request, _("The decision was prepared; another official signs it."))
+
+
+@_case_step(recovery_of)
+def sign_recovery(request, recovery) -> None:
+    # Refused before the tick is looked at, by the service's own check (a recipient's post, or the preparer's):
+    # a NotAllowed is the 403 page, not a refusal to flash.
     permissions.check_signs_recovery(request.user, recovery.project.call.programme, recovery.prepared_by_id,
                                      _(service.SIGNED_BY_ANOTHER), project=recovery.project)
-    with refusals_flashed(request):
-        confirm(request)
-        service.sign_recovery(recovery, actor=request.user, version=request.POST.get("version", ""))
-        messages.success(request, _("The recovery decision was signed and sent to the lead."))
-    return redirect("project-recovery", reference, pk)
+    confirm(request)
+    service.sign_recovery(recovery, actor=request.user, version=request.POST.get("version", ""))
+    messages.success(request, _("The recovery decision was signed and sent to the lead."))
 
 
-@login_required
-@require_POST
-def withdraw_recovery(request, reference: str, pk: int):
+@_case_step(recovery_of)
+def withdraw_recovery(request, recovery) -> None:
     """The signer (or the preparer) sends the prepared decision back with reasons, to be prepared again."""
-    recovery = recovery_of(request, reference, pk)
     # Who may is the service's first question (``permissions.check_withdraws_recovery_decision``).
-    with refusals_flashed(request):
-        service.withdraw_recovery_decision(recovery, actor=request.user, version=request.POST.get("version", ""),
-                                           reasons=request.POST.get("reasons", ""))
-        messages.success(request, _("The decision was sent back; it can be prepared again."))
-    return redirect("project-recovery", reference, pk)
+    service.withdraw_recovery_decision(recovery, actor=request.user, version=request.POST.get("version", ""),
+                                       reasons=request.POST.get("reasons", ""))
+    messages.success(request, _("The decision was sent back; it can be prepared again."))
 
 
-@login_required
-@require_POST
-def recovery_return(request, reference: str, pk: int):
-    recovery = _official_recovery(request, reference, pk)
-    with refusals_flashed(request):
-        confirm(request)  # a return and its interest stay recorded, as the settlement's do
-        service.record_recovery_return(recovery, actor=request.user, amount=request.POST.get("amount", ""),
-                                       returned_on=parse_date(request.POST.get("returned_on", ""), "returned_on"))
-        messages.success(request, _("The return was recorded with its interest."))
-    return redirect("project-recovery", reference, pk)
+@_case_step(_official_recovery)
+def recovery_return(request, recovery) -> None:
+    confirm(request)  # a return and its interest stay recorded, as the settlement's do
+    service.record_recovery_return(recovery, actor=request.user, amount=request.POST.get("amount", ""),
+                                   returned_on=parse_date(request.POST.get("returned_on", ""), "returned_on"))
+    messages.success(request, _("The return was recorded with its interest."))
 
 
-@login_required
-@require_POST
-def waive_recovery(request, reference: str, pk: int):
-    recovery = _official_recovery(request, reference, pk)
-    with refusals_flashed(request):
-        confirm(request)
-        service.waive_recovery(recovery, actor=request.user, principal=request.POST.get("principal", "") or "0",
-                               interest=request.POST.get("interest") == "yes", reasons=request.POST.get("reasons", ""))
-        messages.success(request, _("The waiver was recorded."))
-    return redirect("project-recovery", reference, pk)
+@_case_step(_official_recovery)
+def waive_recovery(request, recovery) -> None:
+    confirm(request)
+    service.waive_recovery(recovery, actor=request.user, principal=request.POST.get("principal", "") or "0",
+                           interest=request.POST.get("interest") == "yes", reasons=request.POST.get("reasons", ""))
+    messages.success(request, _("The waiver was recorded."))
