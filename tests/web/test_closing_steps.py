@@ -20,7 +20,6 @@ from avustus.settlement.models import Recovery, Settlement
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 from tests.settlement.test_end_to_end import _final_accepted, _through_two_payments
 from tests.web.steps import page_as, succeeds
-from tests.web.test_projects import storage  # noqa: F401 (fixture)
 from tests.web.test_recovery import rates_to_date  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
