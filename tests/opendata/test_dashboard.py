@@ -13,6 +13,7 @@ from django.utils import translation
 
 from avustus.errors import NotFound
 from avustus.opendata.dashboard import programme_dashboard
+from tests.payments.conftest import costs_accepted
 from tests.payments.test_selectors import _paid_once
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
 
@@ -24,7 +25,7 @@ def _in_english():
 
 
 def test_the_figures_of_the_2020_round_with_one_payment(cast):
-    _paid_once(cast)
+    _paid_once(costs_accepted(cast))
     board = programme_dashboard(cast.project.call.programme, cast.official, today=date(2020, 11, 1))
     assert board.committed == Decimal("8268000.00")  # the decision's 27 grants
     assert board.appropriation == Decimal("30000000.00") == cast.project.call.appropriation
@@ -67,7 +68,7 @@ def test_a_fixed_number_of_queries(cast):
     programme = cast.project.call.programme
     with CaptureQueriesContext(connection) as before:
         programme_dashboard(programme, cast.official, today=date(2020, 11, 1))
-    _paid_once(cast)
+    _paid_once(costs_accepted(cast))
     with CaptureQueriesContext(connection) as after:
         programme_dashboard(programme, cast.official, today=date(2020, 11, 1))
     assert len(after) == len(before)

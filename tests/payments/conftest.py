@@ -22,6 +22,11 @@ def _in_english():
 @pytest.fixture
 def with_costs(cast):
     """The project with its account confirmed and 10 000,00 of costs accepted (8 500,00 payable)."""
+    return costs_accepted(cast)
+
+
+def costs_accepted(cast):
+    """``with_costs`` for a test that looks at the project before too (the dashboard's)."""
     account = payments.register_account(cast.project, "FI21 1234 5600 0007 85", "Kankaanpään kaupunki",
                                         actor=cast.lead)
     payments.confirm_account(account, actor=cast.official, note="Puhelu kirjaamoon.")
