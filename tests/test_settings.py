@@ -36,8 +36,7 @@ def test_postgres_url_with_query_options_reaches_psycopg():
     config = database_from_url("postgres://avustus:p%40ss%2Fword@db.example.fi:6432/avustus?sslmode=require")
     assert config == {
         "ENGINE": "avustus.ops.postgresql", "NAME": "avustus", "USER": "avustus", "PASSWORD": "p@ss/word",
-        "HOST": "db.example.fi", "PORT": 6432, "OPTIONS": {"sslmode": "require", "options": "-c jit=off",
-                                                      "server_side_binding": True},
+        "HOST": "db.example.fi", "PORT": 6432, "OPTIONS": {"sslmode": "require", "options": "-c jit=off"},
         "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True,
     }
 
@@ -45,14 +44,7 @@ def test_postgres_url_with_query_options_reaches_psycopg():
 def test_postgres_url_may_set_connection_lifetime():
     config = database_from_url("postgresql://postgres@127.0.0.1/avustus?conn_max_age=0&sslmode=disable")
     assert config["CONN_MAX_AGE"] == 0 and config["CONN_HEALTH_CHECKS"] is True
-    assert config["OPTIONS"] == {"sslmode": "disable", "options": "-c jit=off", "server_side_binding": True}
-
-
-@pytest.mark.parametrize(("given", "binding"), [("false", False), ("0", False), ("off", False), ("true", True),
-                                                ("1", True)])
-def test_postgres_server_side_binding_is_on_unless_the_url_turns_it_off(given, binding):
-    config = database_from_url(f"postgres://postgres@127.0.0.1/avustus?server_side_binding={given}")
-    assert config["OPTIONS"]["server_side_binding"] is binding
+    assert config["OPTIONS"] == {"sslmode": "disable", "options": "-c jit=off"}
 
 
 def test_postgres_options_in_the_url_are_kept_and_jit_is_turned_off_after_them():

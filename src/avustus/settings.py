@@ -131,14 +131,6 @@ def database_from_url(url: str | None) -> dict:
     options = config.setdefault("OPTIONS", {})
     # ?options=... in the URL comes first; ours is added after it (a later -c of the same name wins).
     options["options"] = f"{options['options']} {POSTGRES_OPTIONS}" if options.get("options") else POSTGRES_OPTIONS
-    # Parameters sent apart from the SQL (server-side binding), so that psycopg prepares a statement the connection
-    # runs again and again (the deadline burst's all are) and PostgreSQL parses and plans it once: a submission
-    # cost 6.4 ms of the server's processor time instead of 8.9, and 185.6 submissions/s instead of 132.7
-    # (docs/performance.md, session 24). ``?server_side_binding=false`` in the URL turns it off (a pooler in
-    # transaction mode, such as PgBouncer before 1.21, cannot keep prepared statements).
-    binding = options.get("server_side_binding", True)
-    options["server_side_binding"] = (binding if isinstance(binding, bool)
-                                      else str(binding).strip().lower() in ("1", "true", "yes", "on"))
     for key, value in PERSISTENT_CONNECTIONS.items():
         config.setdefault(key, value)
     return config
