@@ -2,7 +2,7 @@
 hearing here), and the amending decisions of change requests.
 
 Those who see the project read (``projects.services.project_for``); the amending decisions are read as their page
-reads them (``permissions.can_read_change_decision``), so the people of a partner removed by one still read those
+reads them (``changes.services.readable_decisions``, by ``permissions.can_read_change_decision``), so the people of a partner removed by one still read those
 up to and including that one; the settlement's returns and documents are the lead's people's and the officials'
 (``permissions.can_read_settlement``, as on the project's page). The lead answers a hearing through the same
 service as the screen. The officials' steps (settling, preparing, sending back and signing a recovery decision,
@@ -17,6 +17,7 @@ from avustus.accounts import permissions
 from avustus.api.auth import AUTH
 from avustus.api.closing_schemas import AmendingDecisionOut, HearingResponseIn, RecoveryOut, SettlementOut
 from avustus.api.projects import ERRORS, _money
+from avustus.changes import services as changes
 from avustus.changes.models import ChangeDecision
 from avustus.errors import NotFound
 from avustus.payments.payment_file import RECEIVABLE_PREFIX, reference_of
@@ -137,31 +138,6 @@ def respond_to_recovery_hearing(request, reference: str, pk: int, payload: Heari
                                                                 response=payload.response, version=payload.version))
 
 
-def _readable_decisions(user, reference: str, pk: int | None = None) -> tuple[FundedProject, list[ChangeDecision]]:
-    """The project's amending decisions (or the one ``pk``) that the user may read, the earliest first, as the
-    decision's page decides (``permissions.can_read_change_decision``): whoever sees the project reads them all, and
-    the people of a partner removed by one of them read those up to and including that one, though the project
-    itself no longer exists for them. NotFound when the user may read none of them."""
-    project = (FundedProject.objects.select_related("call__programme", "application")
-               .prefetch_related("application__members__organisation", "revisions")
-               .filter(reference=reference).first())
-    if project is None:
-        raise NotFound()
-    decisions = ChangeDecision.objects.filter(project=project).select_related("request__revision")
-    if pk is not None:
-        decisions = decisions.filter(pk=pk)
-    readable = []
-    for decision in decisions.order_by("signed_at", "pk"):
-        decision.project = project  # the members and revisions read once for every decision's question
-        if permissions.can_read_change_decision(user, decision):
-            readable.append(decision)
-    if pk is not None and not readable:
-        raise NotFound()
-    if not readable:
-        permissions.check_sees_project(user, project)  # a project without decisions (yet) lists none
-    return project, readable
-
-
 def _amending_decision_out(request, project: FundedProject, decision: ChangeDecision) -> dict:
     return {"id": decision.pk, "change_request": decision.request_id, "kind": decision.request.kind,
             "decided_on": decision.decided_on, "signed_at": decision.signed_at, "sha256": decision.snapshot_sha256,
@@ -177,7 +153,7 @@ def list_amending_decisions(request, reference: str):
     """The signed amending decisions of the project's change requests, the earliest first, with the data as signed
     and links to the decision in Finnish and Swedish. A partner removed by an amending decision lists those up to
     and including the one that removed it."""
-    project, decisions = _readable_decisions(request.user, reference)
+    project, decisions = changes.readable_decisions(request.user, reference)
     return [_amending_decision_out(request, project, d) for d in decisions]
 
 
@@ -185,5 +161,5 @@ def list_amending_decisions(request, reference: str):
             auth=AUTH, operation_id="avustus_api_get_amending_decision")
 def get_amending_decision(request, reference: str, pk: int):
     """One signed amending decision, for those who may read it (as in the list)."""
-    project, [decision] = _readable_decisions(request.user, reference, pk)
+    project, [decision] = changes.readable_decisions(request.user, reference, pk)
     return _amending_decision_out(request, project, decision)

@@ -25,7 +25,7 @@ from avustus.applications.models import ConsortiumMember
 from avustus.audit.chain import record
 from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevision
 from avustus.decisions.vocabulary.base import date_text
-from avustus.errors import Conflict, Invalid
+from avustus.errors import Conflict, Invalid, NotFound
 from avustus.projects.models import ApprovedBudgetLine, FundedProject, ScheduleEntry
 from avustus.projects.services import check_day, lock_project
 from avustus.registry.models import Organisation
@@ -198,6 +198,31 @@ def change_steps(actor, request: ChangeRequest) -> frozenset[str]:
             and permissions.can_confirm_change(actor, programme, request.decided_by_id, project=project)):
         steps.add("confirm")
     return frozenset(steps)
+
+
+def readable_decisions(user, reference: str, pk: int | None = None) -> tuple[FundedProject, list[ChangeDecision]]:
+    """The project's amending decisions (or the one ``pk``) that the user may read, the earliest first, as the
+    decision's page decides (``permissions.can_read_change_decision``): whoever sees the project reads them all, and
+    the people of a partner removed by one of them read those up to and including that one, though the project
+    itself no longer exists for them. NotFound when the user may read none of them."""
+    project = (FundedProject.objects.select_related("call__programme", "application")
+               .prefetch_related("application__members__organisation", "revisions")
+               .filter(reference=reference).first())
+    if project is None:
+        raise NotFound()
+    decisions = ChangeDecision.objects.filter(project=project).select_related("request__revision")
+    if pk is not None:
+        decisions = decisions.filter(pk=pk)
+    readable = []
+    for decision in decisions.order_by("signed_at", "pk"):
+        decision.project = project  # the members and revisions read once for every decision's question
+        if permissions.can_read_change_decision(user, decision):
+            readable.append(decision)
+    if pk is not None and not readable:
+        raise NotFound()
+    if not readable:
+        permissions.check_sees_project(user, project)  # a project without decisions (yet) lists none
+    return project, readable
 
 
 def _validate(project: FundedProject, request: ChangeRequest) -> None:
