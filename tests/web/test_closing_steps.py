@@ -54,21 +54,25 @@ SETTLEMENT_STEPS = {
 }
 
 
-def _settlement_page(cast) -> dict[str, tuple[set[str], set[str]]]:
-    """Per official: the steps offered (each checked against what the service accepts) and the notes shown."""
-    project = cast.project
-    url = reverse("project-settlement", args=[project.reference])
+def _pages(cast, names, url: str, forms: dict, steps: dict, take, notes: dict) -> dict[str, tuple[set[str], set[str]]]:
+    """Per person in ``names``: the steps the page at ``url`` offers (each form in ``forms`` found in it, which must
+    be exactly the ``steps`` the service accepts, each called as ``call(take(), user)``) and the ``notes`` shown."""
     seen = {}
-    for name in OFFICIALS:
+    for name in names:
         user = getattr(cast, name)
         page = page_as(user, url)
-        shown = {step for step, button in SETTLEMENT_FORMS.items() if button in page}
-        accepted = {step for step, call in SETTLEMENT_STEPS.items()
-                    if succeeds(lambda call=call, user=user: call(project, user))}
+        shown = {step for step, form in forms.items() if form in page}
+        accepted = {step for step, call in steps.items()
+                    if succeeds(lambda call=call, user=user: call(take(), user))}
         assert shown == accepted, name
-        notes = {note for note, text in (("prepared", PREPARED_NOTE), ("signed", SIGNED_NOTE)) if text in page}
-        seen[name] = (shown, notes)
+        seen[name] = (shown, {note for note, text in notes.items() if text in page})
     return seen
+
+
+def _settlement_page(cast) -> dict[str, tuple[set[str], set[str]]]:
+    """Per official: the steps offered (each checked against what the service accepts) and the notes shown."""
+    return _pages(cast, OFFICIALS, reverse("project-settlement", args=[cast.project.reference]), SETTLEMENT_FORMS,
+                  SETTLEMENT_STEPS, lambda: cast.project, {"prepared": PREPARED_NOTE, "signed": SIGNED_NOTE})
 
 
 def test_the_settlement_page_offers_each_step_and_note_by_the_settlements_state(cast, storage, rates_to_date):
@@ -139,20 +143,9 @@ RECOVERY_STEPS = {
 
 def _recovery_page(cast, recovery: Recovery) -> dict[str, tuple[set[str], set[str]]]:
     """Per person: the steps offered (each checked against what the service accepts) and the notes shown."""
-    url = reverse("project-recovery", args=[cast.project.reference, recovery.pk])
-    forms = _recovery_forms(recovery)
-    seen = {}
-    for name in EVERYONE:
-        user = getattr(cast, name)
-        page = page_as(user, url)
-        shown = {step for step, form in forms.items() if form in page}
-        accepted = {step for step, call in RECOVERY_STEPS.items()
-                    if succeeds(lambda call=call, user=user: call(Recovery.objects.get(pk=recovery.pk), user))}
-        assert shown == accepted, (name, recovery.status)
-        notes = {note for note, text in (("hearing", HEARING_NOTE), ("signs", SIGNS_NOTE), ("returns", RETURNS))
-                 if text in page}
-        seen[name] = (shown, notes)
-    return seen
+    return _pages(cast, EVERYONE, reverse("project-recovery", args=[cast.project.reference, recovery.pk]),
+                  _recovery_forms(recovery), RECOVERY_STEPS, lambda: Recovery.objects.get(pk=recovery.pk),
+                  {"hearing": HEARING_NOTE, "signs": SIGNS_NOTE, "returns": RETURNS})
 
 
 def test_the_recovery_page_offers_each_step_and_note_by_the_cases_state(cast, rates_to_date):
