@@ -2,12 +2,12 @@
 hearing here), and the amending decisions of change requests.
 
 Those who see the project read (``projects.services.project_for``); the amending decisions are read as their page
-reads them (``changes.services.readable_decisions``, by ``permissions.can_read_change_decision``), so the people of a partner removed by one still read those
-up to and including that one; the settlement's returns and documents are the lead's people's and the officials'
-(``permissions.can_read_settlement``, as on the project's page). The lead answers a hearing through the same
-service as the screen. The officials' steps (settling, preparing, sending back and signing a recovery decision,
-recording returns, waivers) are taken in person on the screens and are not routes here: a token is never asked to
-move money.
+reads them (``changes.services.readable_decisions``, by ``permissions.can_read_change_decision``), so the people of
+a partner removed by one still read those up to and including that one; the settlement's returns and documents are
+the lead's people's and the officials' (``permissions.can_read_settlement``, as on the project's page). The lead
+answers a hearing through the same service as the screen. The officials' steps (settling, preparing, sending back
+and signing a recovery decision, recording returns, waivers) are taken in person on the screens and are not routes
+here: a token is never asked to move money.
 """
 
 from django.urls import reverse
