@@ -5,13 +5,16 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from avustus.accounts.models import ApiToken, Role, RoleGrant
 from avustus.applications.models import Application, BudgetLine, ConsortiumMember
 from avustus.applications.services import update_draft
 from avustus.applications.validation import DraftChanges
-from avustus.prepared import PreparedRead, PreparedUpdate
+from avustus.prepared import PreparedInsert, PreparedRead, PreparedUpdate
 from avustus.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +227,93 @@ def test_a_stand_in_answered_without_the_database_is_refused(draft_application):
         assert connection.vendor == "postgresql" and "without the database" in str(refusal)
     else:
         assert found == [ConsortiumMember.Role.LEAD]
+
+
+def _stored(model, pk) -> dict:
+    """A row as read back from the database, its own fields only."""
+    return {f.attname: getattr(model.objects.get(pk=pk), f.attname) for f in model._meta.concrete_fields}
+
+
+def _message(draft_application, message_id: str) -> dict:
+    return {"to": "kirjaamo@hameenlinna.fi", "event": "application_submitted", "language": "sv",
+            "subject": "Ansökan har lämnats in", "body": "Åäö\n", "application": draft_application,
+            "user": draft_application.created_by, "message_id": message_id,
+            "next_attempt_at": timezone.now(), "notifies": True}
+
+
+def test_an_inserted_row_is_the_row_create_writes_and_the_instance_is_the_row(draft_application):
+    """Defaults, choices, foreign keys, ``auto_now_add`` and the primary key read back, as ``create`` does."""
+    from avustus.messaging.models import OutboundMessage
+
+    expected = OutboundMessage.objects.create(**_message(draft_application, "<a@avustus.invalid>"))
+    insert = PreparedInsert(OutboundMessage)
+    with CaptureQueriesContext(connection) as captured:
+        made = insert.create(**_message(draft_application, "<b@avustus.invalid>"))
+        again = insert.create(**_message(draft_application, "<c@avustus.invalid>"))
+
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["INSERT", "INSERT"]
+    assert made.pk is not None and again.pk == made.pk + 1
+    assert not made._state.adding and made._state.db == "default"
+    for row in (made, again):
+        stored = _stored(OutboundMessage, row.pk)
+        assert stored == {f.attname: getattr(row, f.attname) for f in OutboundMessage._meta.concrete_fields}
+        differs = {k for k, v in _stored(OutboundMessage, expected.pk).items() if stored[k] != v}
+        assert differs == {"id", "message_id", "next_attempt_at", "created_at"}
+        assert stored["status"] == OutboundMessage.Status.QUEUED and stored["attempts"] == 0
+        assert stored["created_at"] >= expected.created_at  # auto_now_add given by the field's pre_save
+
+
+def test_a_primary_key_given_by_its_default_json_and_a_pre_save_receiver_are_as_create_has_them():
+    # ``run_after`` left empty: django-tasks-db's pre_save receiver sets it, on both ways alike.
+    values = {"args_kwargs": {"args": [1, "å"], "kwargs": {"n": None}}, "priority": 3, "task_path": "a.b",
+              "queue_name": "default", "backend_name": "default", "run_after": None}
+    expected = DBTaskResult.objects.create(**values)
+    made = PreparedInsert(DBTaskResult).create(**values)
+
+    assert made.pk is not None and made.pk != expected.pk
+    stored = _stored(DBTaskResult, made.pk)
+    assert stored == {f.attname: getattr(made, f.attname) for f in DBTaskResult._meta.concrete_fields}
+    assert {k for k, v in _stored(DBTaskResult, expected.pk).items() if stored[k] != v} == {"id", "enqueued_at"}
+    assert stored["run_after"] is not None
+
+
+def test_save_receivers_hear_of_the_new_row_as_from_save(open_call):
+    from django.db.models.signals import post_save, pre_save
+
+    heard = []
+
+    def listen(sender, *, instance, **kwargs):
+        heard.append((sender, instance.pk, kwargs.get("created"), kwargs["raw"], kwargs["update_fields"]))
+
+    pre_save.connect(listen, sender=Application, dispatch_uid="test.pre")
+    post_save.connect(listen, sender=Application, dispatch_uid="test.post")
+    try:
+        made = PreparedInsert(Application).create(call=open_call, reference="x-1", title="", amount_applied=Decimal(0))
+    finally:
+        pre_save.disconnect(sender=Application, dispatch_uid="test.pre")
+        post_save.disconnect(sender=Application, dispatch_uid="test.post")
+    assert heard == [(Application, None, None, False, None), (Application, made.pk, True, False, None)]
+    assert Application.objects.get(pk=made.pk).reference == "x-1"
+
+
+def test_what_save_would_do_more_for_is_refused_and_nothing_is_written(draft_application):
+    from avustus.messaging.models import OutboundMessage
+
+    insert = PreparedInsert(OutboundMessage)
+    with pytest.raises(TypeError, match="expressions"):
+        insert.create(**{**_message(draft_application, "<d@avustus.invalid>"), "next_attempt_at": Now()})
+    with pytest.raises(TypeError, match="got a"):
+        insert.insert(Application())  # type: ignore[arg-type]
+    assert not OutboundMessage.objects.exists()
+    # What was refused on the first use was not kept: a row of plain values is then written as usual.
+    made = insert.create(**_message(draft_application, "<e@avustus.invalid>"))
+    assert _stored(OutboundMessage, made.pk)["next_attempt_at"] == made.next_attempt_at
+
+
+def test_an_unsaved_related_object_is_refused_as_save_refuses_it(draft_application):
+    from avustus.messaging.models import OutboundMessage
+
+    with pytest.raises(ValueError, match="unsaved related object"):
+        PreparedInsert(OutboundMessage).create(**{**_message(draft_application, "<f@avustus.invalid>"),
+                                                  "application": Application(reference="unsaved")})
+    assert not OutboundMessage.objects.exists()

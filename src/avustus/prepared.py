@@ -21,7 +21,9 @@ Deliberately narrow, so that what is compiled once cannot silently be wrong for 
   refuses it when compiling; no ``prefetch_related`` (a second query: prepare that one too).
 
 ``PreparedUpdate`` is the same for an ``update`` of fixed values on the rows a queryset selects (a submission
-marks its round's ranking stale).
+marks its round's ranking stale). ``PreparedInsert`` writes one new row of a model as ``Model.objects.create``
+does (its fields' ``pre_save`` and conversions, the primary key read back), with the INSERT compiled once: the
+audit entry, the receipt and its send task of every burst request (session 25).
 """
 
 from collections.abc import Callable
@@ -29,9 +31,9 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, signals
 from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
-from django.db.models.sql import UpdateQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
@@ -218,3 +220,105 @@ class PreparedUpdate(_Prepared):
         with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             return cursor.rowcount
+
+
+class _CompiledInsert:
+    """One model's INSERT of every field (the primary key included or not) compiled for one connection."""
+
+    def __init__(self, model: type[Model], with_pk: bool, first: Model, alias: str):
+        meta = model._meta
+        # Each of these makes Django's save more than one INSERT of the values as given.
+        if meta.parents or meta.proxy or meta.order_with_respect_to:
+            raise TypeError("a prepared insert writes one table of a model without parents or ordering")
+        self.fields = [f for f in meta.local_concrete_fields
+                       if not f.generated and (with_pk or f is not meta.auto_field)]
+        if any(hasattr(f, "get_placeholder") for f in self.fields):
+            raise TypeError("a prepared insert sends each value as one parameter")
+        self.returning = list(meta.db_returning_fields)
+        query = InsertQuery(model)
+        query.insert_values(self.fields, [first])
+        compiler = query.get_compiler(using=alias)
+        compiler.returning_fields = self.returning
+        [(self.sql, params)] = compiler.as_sql()
+        query.objs = []  # the compiler is kept (``params``): not the first row with it
+        self.returning_params = tuple(getattr(compiler, "returning_params", ()))
+        self.compiler = compiler
+        self.params(first)  # an expression among the first row's values compiled into the SQL: refused, not kept
+        if len(params) != len(self.fields) + len(self.returning_params):
+            raise TypeError("a prepared insert sends each value as one parameter")
+        connection = connections[alias]
+        self.returns_columns = bool(self.returning) and connection.features.can_return_columns_from_insert
+        self.returning_cols = [f.get_col(meta.db_table) for f in self.returning]
+        self.converters = compiler.get_converters(self.returning_cols)
+
+    def params(self, obj: Model) -> list:
+        """``obj``'s values as Django's compiler sends them: each field's ``pre_save`` (``auto_now_add``), then its
+        ``get_db_prep_save``; an expression (``Now()``) is refused, as it would change the SQL."""
+        compiler, values = self.compiler, []
+        for field in self.fields:
+            value = compiler.pre_save_val(field, obj)
+            if hasattr(value, "resolve_expression"):
+                raise TypeError(f"{field.name}: a prepared insert takes values, not expressions")
+            values.append(compiler.prepare_value(field, value))
+        return [*values, *self.returning_params]
+
+
+class PreparedInsert(Generic[M]):
+    """``model.objects.create(...)`` with its INSERT compiled once per connection; see the module's note.
+
+        insert_entry = PreparedInsert(AuditEntry)
+        entry = insert_entry.create(action="...", ...)      # or insert_entry.insert(AuditEntry(...))
+
+    Refused (``TypeError``) where Django's save would do more than one INSERT of the values given: a model with
+    parents or ``order_with_respect_to``, a field with a placeholder of its own, a value that is an expression.
+    ``pre_save`` and ``post_save`` are sent as the save sends them (``created=True``).
+    """
+
+    def __init__(self, model: type[M], /):
+        self.model = model
+
+    def create(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> M:
+        """A new row made of ``values``, as ``model.objects.create(**values)``."""
+        obj = self.model(**values)
+        self.insert(obj, using=using)
+        return obj
+
+    def insert(self, obj: M, /, *, using: str = DEFAULT_DB_ALIAS) -> None:
+        """Write ``obj`` (not yet saved) as a new row, as ``obj.save(force_insert=True)`` would: the same checks,
+        ``pre_save`` and ``post_save`` sent as it sends them."""
+        model = self.model
+        if type(obj) is not model:
+            raise TypeError(f"a prepared insert of {model.__name__} got a {type(obj).__name__}")
+        row: Any = obj  # the model's own helpers of its save, which the stubs do not describe
+        row._prepare_related_fields_for_save(operation_name="save")  # an unsaved related object refused
+        meta = model._meta
+        if not meta.auto_created:
+            signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+        if not row._is_pk_set(meta):
+            setattr(obj, meta.pk.attname, meta.pk.get_pk_value_on_save(obj))  # a default (a UUID), if any
+        with_pk = row._is_pk_set(meta)
+        connection = connections[using]
+        kept = connection.__dict__.setdefault("avustus_prepared", {})
+        compiled = kept.get((self, with_pk))
+        if compiled is None:
+            compiled = kept[(self, with_pk)] = _CompiledInsert(model, with_pk, obj, using)
+        params = compiled.params(obj)
+        with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            if compiled.returns_columns:
+                rows: Any = [connection.ops.fetch_returned_insert_columns(  # type: ignore[attr-defined]
+                    cursor, compiled.returning_params)]
+            elif compiled.returning and compiled.returning[0] is meta.auto_field:
+                rows = [(connection.ops.last_insert_id(cursor, meta.db_table, meta.auto_field.column),)]
+            else:
+                rows = []
+        if compiled.converters:
+            rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+        for row in rows:
+            for value, field in zip(row, compiled.returning, strict=True):
+                setattr(obj, field.attname, value)
+        obj._state.db = using
+        obj._state.adding = False
+        if not meta.auto_created:
+            signals.post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False,
+                                   using=using)

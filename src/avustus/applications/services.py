@@ -38,7 +38,7 @@ from avustus.applications.validation import (
 from avustus.audit.chain import record
 from avustus.calls.models import Call
 from avustus.errors import Conflict, Invalid, NotAllowed, NotFound
-from avustus.prepared import PreparedRead
+from avustus.prepared import PreparedInsert, PreparedRead
 from avustus.registry.models import Organisation
 from avustus.rules import submission
 
@@ -196,18 +196,22 @@ def create_draft(
                 return empty
         if number is None:
             number = number_draft(call)
-        application = Application.objects.create(
+        application = _INSERT_APPLICATION.create(
             call=call, reference=f"{call.slug}-{number:04d}", title=title.strip(),
             status=Application.Status.DRAFT, amount_applied=Decimal("0.00"), created_by=user_of(actor),
             idempotency_key=key,
         )
-        lead = ConsortiumMember.objects.create(application=application, organisation=organisation,
-                                               name_as_written=organisation.name_fi,
-                                               role=ConsortiumMember.Role.LEAD, position=0)
+        lead = _INSERT_MEMBER.create(application=application, organisation=organisation,
+                                     name_as_written=organisation.name_fi, role=ConsortiumMember.Role.LEAD,
+                                     position=0)
         record("application.created", application, actor=actor, data={"lead": organisation.key})
     keep_rows(application, [lead], [])  # what was just written: the answer need not read it back
     return application
 
+
+# Every create writes both (the deadline burst's): compiled once (avustus.prepared).
+_INSERT_APPLICATION = PreparedInsert(Application)
+_INSERT_MEMBER = PreparedInsert(ConsortiumMember)
 
 # The user's row locked (compiled once, as every create takes it; see ``create_draft``).
 _USER_LOCK = PreparedRead(lambda user: get_user_model().objects.select_for_update(no_key=True).filter(pk=user)

@@ -18,6 +18,7 @@ from avustus.calls import parts
 from avustus.calls.models import Call
 from avustus.errors import Invalid
 from avustus.registry.models import Organisation
+from avustus.registry.selectors import organisations_by_key
 from avustus.rules import submission
 from avustus.rules.money import MoneyError, format_amount, parse_euros
 
@@ -201,8 +202,7 @@ def _check_plan(call: Call, plan: dict, errors: dict) -> None:
 def _partners(application: Application, keys: list, errors: dict) -> list[Organisation]:
     if len(keys) > MAX_MEMBERS:
         errors["members"] = [_("At most %(n)s members.") % {"n": MAX_MEMBERS}]
-    found = {o.key: o for o in Organisation.objects.filter(key__in=[str(k) for k in keys if NUL not in str(k)])
-             .select_related("successor").order_by()}  # into a dict: the model's order is not needed
+    found = organisations_by_key([str(k) for k in keys if NUL not in str(k)])
     lead = next((m for m in members_of(application) if m.role == ConsortiumMember.Role.LEAD), None)
     closes = application.call.closes_at
     on = timezone.localdate(closes) if closes else timezone.localdate()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from avustus.errors import Conflict, NotFound
 from avustus.messaging.models import OutboundMessage
+from avustus.prepared import PreparedInsert
 
 # How long a message may stay ``sending`` before its worker counts as dead. Longer than any SMTP
 # conversation (Django's EMAIL_TIMEOUT, if set, bounds one).
@@ -30,6 +31,10 @@ def sending_lease() -> timedelta:
 def new_message_id() -> str:
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("<> ") or "avustus.invalid"
     return f"<avustus.{timezone.now():%Y%m%d%H%M%S}.{secrets.token_hex(12)}@{domain}>"
+
+
+# Every submission's receipt (the deadline burst's): compiled once (avustus.prepared).
+_INSERT_MESSAGE = PreparedInsert(OutboundMessage)
 
 
 def queue(event: str, *, to: str, language: str, subject: str, body: str, application=None, decision=None,
@@ -48,7 +53,7 @@ def queue(event: str, *, to: str, language: str, subject: str, body: str, applic
         # nothing is expected to fail here, and an error rolls back the caller's transaction with it: no
         # SAVEPOINT and RELEASE around every submission's receipt (docs/performance.md).
         with transaction.atomic(savepoint=key is not None):
-            message = OutboundMessage.objects.create(
+            message = _INSERT_MESSAGE.create(
                 to=to, event=event, language=language, subject=subject, body=body, application=application,
                 decision=decision, user=user, message_id=new_message_id(), next_attempt_at=timezone.now(),
                 key=key, notifies=notifies,

@@ -41,3 +41,22 @@ _ORGANISATION_BY_KEY = PreparedRead(lambda key: Organisation.objects.filter(key=
 def organisation_by_key(key: str) -> Organisation | None:
     """The registry's body with this key, or None."""
     return _ORGANISATION_BY_KEY.first(key=key)
+
+
+# A consortium's bodies by their keys, read by every save of a draft's partners (the deadline burst's fill):
+# compiled once (avustus.prepared) for a fixed number of keys, more keys read in groups of that many.
+_KEYS_AT_ONCE = 8
+_ORGANISATIONS_BY_KEYS = PreparedRead(
+    lambda **keys: Organisation.objects.filter(key__in=list(keys.values())).select_related("successor").order_by(),
+    **{f"key{i}": str for i in range(_KEYS_AT_ONCE)})
+
+
+def organisations_by_key(keys: list[str]) -> dict[str, Organisation]:
+    """The registry's bodies with these keys, by key; a key no body has is left out."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[str, Organisation] = {}
+    for start in range(0, len(wanted), _KEYS_AT_ONCE):
+        group = wanted[start:start + _KEYS_AT_ONCE]
+        group += [group[0]] * (_KEYS_AT_ONCE - len(group))  # the last group filled up with a key already asked
+        found.update((o.key, o) for o in _ORGANISATIONS_BY_KEYS.all(**{f"key{i}": k for i, k in enumerate(group)}))
+    return found
