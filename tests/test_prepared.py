@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Now
+from django.db.models.signals import pre_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -304,6 +305,14 @@ def test_what_save_would_do_more_for_is_refused_and_nothing_is_written(draft_app
         insert.create(**{**_message(draft_application, "<d@avustus.invalid>"), "next_attempt_at": Now()})
     with pytest.raises(TypeError, match="got a"):
         insert.insert(Application())  # type: ignore[arg-type]
+    heard = []
+    pre_save.connect(lambda **kwargs: heard.append(kwargs), sender=OutboundMessage, weak=False, dispatch_uid="t")
+    try:
+        with pytest.raises(TypeError, match="expressions"):  # and refused before the receivers hear of a save
+            insert.create(**{**_message(draft_application, "<g@avustus.invalid>"), "sent_at": Now()})
+    finally:
+        pre_save.disconnect(sender=OutboundMessage, dispatch_uid="t")
+    assert heard == []
     assert not OutboundMessage.objects.exists()
     # What was refused on the first use was not kept: a row of plain values is then written as usual.
     made = insert.create(**_message(draft_application, "<e@avustus.invalid>"))
@@ -317,3 +326,16 @@ def test_an_unsaved_related_object_is_refused_as_save_refuses_it(draft_applicati
         PreparedInsert(OutboundMessage).create(**{**_message(draft_application, "<f@avustus.invalid>"),
                                                   "application": Application(reference="unsaved")})
     assert not OutboundMessage.objects.exists()
+
+
+def test_a_value_that_fails_to_convert_marks_the_transaction_for_rollback_as_save_does(open_call):
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    for save in (lambda a: a.save(force_insert=True), PreparedInsert(Application).insert):
+        with transaction.atomic():
+            with pytest.raises(ValidationError):
+                save(Application(call=open_call, reference="x-2", title="", amount_applied="many"))
+            assert transaction.get_connection().needs_rollback
+            transaction.set_rollback(False)  # to go on with the other
+    assert not Application.objects.filter(reference="x-2").exists()

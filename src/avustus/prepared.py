@@ -22,8 +22,8 @@ Deliberately narrow, so that what is compiled once cannot silently be wrong for 
 
 ``PreparedUpdate`` is the same for an ``update`` of fixed values on the rows a queryset selects (a submission
 marks its round's ranking stale). ``PreparedInsert`` writes one new row of a model as ``Model.objects.create``
-does (its fields' ``pre_save`` and conversions, the primary key read back), with the INSERT compiled once: the
-audit entry, the receipt and its send task of every burst request (session 25).
+does (its fields' ``pre_save`` and conversions, the primary key read back), with the INSERT compiled once: every
+request's audit entry, a submission's receipt, a new draft and its lead (session 25).
 """
 
 from collections.abc import Callable
@@ -227,9 +227,10 @@ class _CompiledInsert:
 
     def __init__(self, model: type[Model], with_pk: bool, first: Model, alias: str):
         meta = model._meta
-        # Each of these makes Django's save more than one INSERT of the values as given.
+        # Django's save writes a parent's table first and numbers ``_order`` by a query of its own; a proxy's
+        # signals name the proxy. None of this is done here, so none of it is taken.
         if meta.parents or meta.proxy or meta.order_with_respect_to:
-            raise TypeError("a prepared insert writes one table of a model without parents or ordering")
+            raise TypeError("a prepared insert writes one table of a concrete model without parents or ordering")
         self.fields = [f for f in meta.local_concrete_fields
                        if not f.generated and (with_pk or f is not meta.auto_field)]
         if any(hasattr(f, "get_placeholder") for f in self.fields):
@@ -252,8 +253,9 @@ class _CompiledInsert:
         self.converters = compiler.get_converters(self.returning_cols)
 
     def params(self, obj: Model) -> list:
-        """``obj``'s values as Django's compiler sends them: each field's ``pre_save`` (``auto_now_add``), then its
-        ``get_db_prep_save``; an expression (``Now()``) is refused, as it would change the SQL."""
+        """``obj``'s values as Django's compiler sends them: each field's ``pre_save`` (``auto_now_add``; for the
+        row first compiled it runs again here, as the values it gives are the row's), then its ``get_db_prep_save``;
+        an expression (``Now()``) is refused, as it would change the SQL."""
         compiler, values = self.compiler, []
         for field in self.fields:
             value = compiler.pre_save_val(field, obj)
@@ -269,9 +271,10 @@ class PreparedInsert(Generic[M]):
         insert_entry = PreparedInsert(AuditEntry)
         entry = insert_entry.create(action="...", ...)      # or insert_entry.insert(AuditEntry(...))
 
-    Refused (``TypeError``) where Django's save would do more than one INSERT of the values given: a model with
-    parents or ``order_with_respect_to``, a field with a placeholder of its own, a value that is an expression.
-    ``pre_save`` and ``post_save`` are sent as the save sends them (``created=True``).
+    Refused (``TypeError``) where Django's save would do more than one INSERT of the values given: a proxy, a model
+    with parents or ``order_with_respect_to``, a field with a placeholder of its own, a value that is an expression
+    (a field with a ``db_default`` left out is one: give its value). ``pre_save`` and ``post_save`` are sent as the
+    save sends them (``created=True``). The database is ``using``'s, not a router's (the project has none).
     """
 
     def __init__(self, model: type[M], /):
@@ -289,33 +292,39 @@ class PreparedInsert(Generic[M]):
         model = self.model
         if type(obj) is not model:
             raise TypeError(f"a prepared insert of {model.__name__} got a {type(obj).__name__}")
-        row: Any = obj  # the model's own helpers of its save, which the stubs do not describe
-        row._prepare_related_fields_for_save(operation_name="save")  # an unsaved related object refused
+        instance: Any = obj  # the model's own helpers of its save, which the stubs do not describe
+        instance._prepare_related_fields_for_save(operation_name="save")  # an unsaved related object refused
         meta = model._meta
+        # Before ``pre_save``: its receivers never hear of a save that is then refused.
+        for field in meta.local_concrete_fields:
+            if hasattr(getattr(obj, field.attname, None), "resolve_expression"):
+                raise TypeError(f"{field.name}: a prepared insert takes values, not expressions")
         if not meta.auto_created:
             signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-        if not row._is_pk_set(meta):
+        if not instance._is_pk_set(meta):
             setattr(obj, meta.pk.attname, meta.pk.get_pk_value_on_save(obj))  # a default (a UUID), if any
-        with_pk = row._is_pk_set(meta)
+        with_pk = instance._is_pk_set(meta)
         connection = connections[using]
         kept = connection.__dict__.setdefault("avustus_prepared", {})
-        compiled = kept.get((self, with_pk))
-        if compiled is None:
-            compiled = kept[(self, with_pk)] = _CompiledInsert(model, with_pk, obj, using)
-        params = compiled.params(obj)
-        with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            if compiled.returns_columns:
-                rows: Any = [connection.ops.fetch_returned_insert_columns(  # type: ignore[attr-defined]
-                    cursor, compiled.returning_params)]
-            elif compiled.returning and compiled.returning[0] is meta.auto_field:
-                rows = [(connection.ops.last_insert_id(cursor, meta.db_table, meta.auto_field.column),)]
-            else:
-                rows = []
+        # As in Django's save, a value that fails to convert marks the caller's transaction for rollback too.
+        with transaction.mark_for_rollback_on_error(using=using):
+            compiled = kept.get((self, with_pk))
+            if compiled is None:
+                compiled = kept[(self, with_pk)] = _CompiledInsert(model, with_pk, obj, using)
+            params = compiled.params(obj)
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                if compiled.returns_columns:
+                    rows: Any = [connection.ops.fetch_returned_insert_columns(  # type: ignore[attr-defined]
+                        cursor, compiled.returning_params)]
+                elif compiled.returning and compiled.returning[0] is meta.auto_field:
+                    rows = [(connection.ops.last_insert_id(cursor, meta.db_table, meta.auto_field.column),)]
+                else:
+                    rows = []
         if compiled.converters:
             rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
-        for row in rows:
-            for value, field in zip(row, compiled.returning, strict=True):
+        for returned in rows:
+            for value, field in zip(returned, compiled.returning, strict=True):
                 setattr(obj, field.attname, value)
         obj._state.db = using
         obj._state.adding = False

@@ -213,3 +213,19 @@ def test_a_consortium_naming_a_body_twice_is_refused_on_save(open_call, hameenli
     assert list(refused.value.message_dict) == [path] and message in refused.value.message_dict[path][0]
     draft.refresh_from_db()
     assert draft.version == 1 and draft.members.count() == 1
+
+
+def test_a_consortium_of_too_many_members_is_refused_without_reading_the_registry(open_call, hameenlinna_applicant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from avustus.applications.validation import MAX_MEMBERS
+
+    draft = create_draft(open_call, actor=hameenlinna_applicant, organisation=Organisation.objects.get(code="109"))
+    keys = [f"body-{n}" for n in range(MAX_MEMBERS + 1)]
+    with translation.override("en"), CaptureQueriesContext(connection) as read, \
+            pytest.raises(ValidationError) as refused:
+        update_draft(draft, DraftChanges(partners=keys), actor=hameenlinna_applicant, version=draft.version)
+    assert refused.value.message_dict == {"members": [f"At most {MAX_MEMBERS} members."]}
+    assert not [q for q in read.captured_queries if "registry_organisation" in q["sql"]]

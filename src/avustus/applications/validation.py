@@ -202,6 +202,7 @@ def _check_plan(call: Call, plan: dict, errors: dict) -> None:
 def _partners(application: Application, keys: list, errors: dict) -> list[Organisation]:
     if len(keys) > MAX_MEMBERS:
         errors["members"] = [_("At most %(n)s members.") % {"n": MAX_MEMBERS}]
+        return []  # refused as it stands: the keys are not read (a long list would be read eight at a time)
     found = organisations_by_key([str(k) for k in keys if NUL not in str(k)])
     lead = next((m for m in members_of(application) if m.role == ConsortiumMember.Role.LEAD), None)
     closes = application.call.closes_at
