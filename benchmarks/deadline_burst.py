@@ -23,7 +23,10 @@ Keys of ``--json``: acknowledged, stored, lost, duplicates, errors, retries (and
 each step and cause), submissions_per_s (complete applications), p50_ms and p99_ms (per request of the burst),
 submit_only_per_s, floor_per_s, cpu_ms_per_application and cpu_ms_per_submit_only (processor time of the
 server's processes, from /proc, per complete application of the burst and per submission of the submit-only
-phase: steadier than the rates when other work shares the cores), the set-up, and the audit log afterwards:
+phase: steadier than the rates when other work shares the cores), machine_cpu_ms_per_application and
+client_cpu_ms_per_application (the whole machine's busy processor time, from /proc/stat, and this load
+generator's own, per complete application of the burst: what is left of the machine's after the server's and the
+clients' is the database's, and anything else running), the set-up, and the audit log afterwards:
 unsealed_at_end (entries the server's commits left to the sequencer), audit_ok and audit_entries (``verify``,
 which seals them first).
 """
@@ -355,6 +358,12 @@ def server_cpu_seconds(pid: int) -> float:
     return total
 
 
+def machine_busy_seconds() -> float:
+    """Processor time the whole machine has been busy so far, all cores (/proc/stat: all but idle and iowait)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -392,9 +401,11 @@ def main() -> None:
     server = start_server(port, args.workers, args.threads, Path(scratch.name) / "serve.log")
     try:
         floor = asyncio.run(measure_floor(port, args.clients, args.floor_seconds))
-        cpu_before = server_cpu_seconds(server.pid)
+        cpu_before, machine_before, client_before = server_cpu_seconds(server.pid), machine_busy_seconds(), \
+            time.process_time()
         burst, burst_s = asyncio.run(measure_burst(port, clients, call_slug, args.seconds))
         cpu_burst = server_cpu_seconds(server.pid) - cpu_before
+        machine_burst, client_burst = machine_busy_seconds() - machine_before, time.process_time() - client_before
         cpu_before = server_cpu_seconds(server.pid)
         submits, submit_s, submit_n = asyncio.run(measure_submit_only(port, clients))
         cpu_submits = server_cpu_seconds(server.pid) - cpu_before
@@ -432,6 +443,8 @@ def main() -> None:
         "cpu_ms_per_application": round(cpu_burst * 1000 / burst.complete, 1) if burst.complete else 0.0,
         "cpu_ms_per_submit_only": round(cpu_submits * 1000 / len(submits.acknowledged), 1)
         if submits.acknowledged else 0.0,
+        "machine_cpu_ms_per_application": round(machine_burst * 1000 / burst.complete, 1) if burst.complete else 0.0,
+        "client_cpu_ms_per_application": round(client_burst * 1000 / burst.complete, 1) if burst.complete else 0.0,
         "setup_s": round(setup_s, 1),
         "first_errors": (burst.errors + submits.errors)[:5],
         "unsealed_at_end": left_unsealed, "audit_ok": audit.ok, "audit_entries": audit.entries,
@@ -449,7 +462,9 @@ def main() -> None:
         if result["first_errors"]:
             print("first errors:", *result["first_errors"], sep="\n  ")
         print(f"server CPU: {result['cpu_ms_per_application']} ms per application, "
-              f"{result['cpu_ms_per_submit_only']} ms per submit only")
+              f"{result['cpu_ms_per_submit_only']} ms per submit only; the whole machine "
+              f"{result['machine_cpu_ms_per_application']} ms per application, of which these clients "
+              f"{result['client_cpu_ms_per_application']}")
         print(f"audit log: {audit.entries} entries, {'whole' if audit.ok else 'BROKEN'}; "
               f"{left_unsealed} left unsealed when the server stopped")
         print(f"\nset-up {setup_s:.1f} s; reproduce: {command}")
