@@ -401,8 +401,8 @@ def main() -> None:
     server = start_server(port, args.workers, args.threads, Path(scratch.name) / "serve.log")
     try:
         floor = asyncio.run(measure_floor(port, args.clients, args.floor_seconds))
-        cpu_before, machine_before, client_before = server_cpu_seconds(server.pid), machine_busy_seconds(), \
-            time.process_time()
+        cpu_before = server_cpu_seconds(server.pid)
+        machine_before, client_before = machine_busy_seconds(), time.process_time()
         burst, burst_s = asyncio.run(measure_burst(port, clients, call_slug, args.seconds))
         cpu_burst = server_cpu_seconds(server.pid) - cpu_before
         machine_burst, client_burst = machine_busy_seconds() - machine_before, time.process_time() - client_before

@@ -249,8 +249,7 @@ class _CompiledInsert:
             raise TypeError("a prepared insert sends each value as one parameter")
         connection = connections[alias]
         self.returns_columns = bool(self.returning) and connection.features.can_return_columns_from_insert
-        self.returning_cols = [f.get_col(meta.db_table) for f in self.returning]
-        self.converters = compiler.get_converters(self.returning_cols)
+        self.converters = compiler.get_converters([f.get_col(meta.db_table) for f in self.returning])
 
     def params(self, obj: Model) -> list:
         """``obj``'s values as Django's compiler sends them: each field's ``pre_save`` (``auto_now_add``; for the
