@@ -4,15 +4,20 @@ The schemas are copied into ``data/`` (see its README). They refer to each other
 (the package schema names grant schema 1.4.2, whose file says 1.4.3); each address is mapped to the local
 file, so validation never reaches the network. Formats are checked: the standard's dates are ``oneOf`` a
 ``date-time`` format and a date pattern, and without a format checker a plain date would match both and fail.
+
+jsonschema is imported when a validator is first made, not with this module: its format checker loads an IRI
+grammar that took 1.1 s of every process's start (each server worker, command and test process loads this module
+with the URLconf), while only building an export validates (docs/performance.md, session 26).
 """
 
 import json
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from jsonschema import Draft202012Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
 
 SCHEMA_BASE = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/{version}/schema/{name}"
 # Every address the two files use for each other, mapped to the copy shipped with the package.
@@ -27,7 +32,10 @@ GRANT_SCHEMA = SCHEMA_BASE.format(version="1.4.3", name="360-giving-schema.json"
 
 
 @cache
-def _registry() -> Registry:
+def _registry() -> "Registry":
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
     registry: Registry = Registry()
     for name in ("360-giving-schema.json", "360-giving-package-schema.json"):
         # The files name the dialect as http://json-schema.org/draft/2020-12/schema, which is not the
@@ -39,14 +47,18 @@ def _registry() -> Registry:
 
 
 @cache
-def validator() -> Draft202012Validator:
+def validator() -> "Draft202012Validator":
     """The package schema's validator, formats checked."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(_load("360-giving-package-schema.json"), registry=_registry(),
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 @cache
-def grant_validator() -> Draft202012Validator:
+def grant_validator() -> "Draft202012Validator":
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator({"$ref": GRANT_SCHEMA}, registry=_registry(),
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
 
