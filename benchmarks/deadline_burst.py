@@ -26,7 +26,10 @@ server's processes, from /proc, per complete application of the burst and per su
 phase: steadier than the rates when other work shares the cores), machine_cpu_ms_per_application and
 client_cpu_ms_per_application (the whole machine's busy processor time, from /proc/stat, and this load
 generator's own, per complete application of the burst: what is left of the machine's after the server's and the
-clients' is the database's, and anything else running), the set-up, and the audit log afterwards:
+clients' is the database's, and anything else running), machine_cpu_ms_per_floor_request and
+machine_cpu_ms_per_submit_only (the same for the other two phases), busy_cores (the machine's busy cores in each
+phase: near the number of cores, the phase is bound by the processors, and the ratio of two phases' rates is the
+inverse of their machine time per request), the set-up, and the audit log afterwards:
 unsealed_at_end (entries the server's commits left to the sequencer), audit_ok and audit_entries (``verify``,
 which seals them first).
 """
@@ -377,7 +380,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="server processes (avustus serve --workers)")
     parser.add_argument("--threads", type=int, default=4, help="threads a process (avustus serve --threads)")
-    parser.add_argument("--drafts", type=int, default=20, help="drafts each client submits in the submit-only phase")
+    parser.add_argument("--drafts", type=int, default=60, help="drafts each client submits in the submit-only phase")
     parser.add_argument("--floor-seconds", type=float, default=10)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -400,15 +403,21 @@ def main() -> None:
     port = free_port()
     server = start_server(port, args.workers, args.threads, Path(scratch.name) / "serve.log")
     try:
+        machine_before, client_before = machine_busy_seconds(), time.process_time()
+        floor_began = time.perf_counter()
         floor = asyncio.run(measure_floor(port, args.clients, args.floor_seconds))
+        floor_wall = time.perf_counter() - floor_began
+        machine_floor = machine_busy_seconds() - machine_before
         cpu_before = server_cpu_seconds(server.pid)
         machine_before, client_before = machine_busy_seconds(), time.process_time()
         burst, burst_s = asyncio.run(measure_burst(port, clients, call_slug, args.seconds))
         cpu_burst = server_cpu_seconds(server.pid) - cpu_before
         machine_burst, client_burst = machine_busy_seconds() - machine_before, time.process_time() - client_before
         cpu_before = server_cpu_seconds(server.pid)
+        machine_before, client_before = machine_busy_seconds(), time.process_time()
         submits, submit_s, submit_n = asyncio.run(measure_submit_only(port, clients))
         cpu_submits = server_cpu_seconds(server.pid) - cpu_before
+        machine_submits = machine_busy_seconds() - machine_before
     finally:
         server.send_signal(signal.SIGTERM)  # not SIGKILL: a killed granian leaves its workers behind
         try:
@@ -445,6 +454,11 @@ def main() -> None:
         if submits.acknowledged else 0.0,
         "machine_cpu_ms_per_application": round(machine_burst * 1000 / burst.complete, 1) if burst.complete else 0.0,
         "client_cpu_ms_per_application": round(client_burst * 1000 / burst.complete, 1) if burst.complete else 0.0,
+        "machine_cpu_ms_per_floor_request": round(machine_floor * 1000 / (floor * floor_wall), 2) if floor else 0.0,
+        "machine_cpu_ms_per_submit_only": round(machine_submits * 1000 / len(submits.acknowledged), 2)
+        if submits.acknowledged else 0.0,
+        "busy_cores": {"floor": round(machine_floor / floor_wall, 2), "burst": round(machine_burst / burst_s, 2),
+                       "submit_only": round(machine_submits / submit_s, 2) if submit_s else 0.0},
         "setup_s": round(setup_s, 1),
         "first_errors": (burst.errors + submits.errors)[:5],
         "unsealed_at_end": left_unsealed, "audit_ok": audit.ok, "audit_entries": audit.entries,
@@ -464,7 +478,9 @@ def main() -> None:
         print(f"server CPU: {result['cpu_ms_per_application']} ms per application, "
               f"{result['cpu_ms_per_submit_only']} ms per submit only; the whole machine "
               f"{result['machine_cpu_ms_per_application']} ms per application, of which these clients "
-              f"{result['client_cpu_ms_per_application']}")
+              f"{result['client_cpu_ms_per_application']}; {result['machine_cpu_ms_per_submit_only']} ms per submit "
+              f"only, {result['machine_cpu_ms_per_floor_request']} ms per floor request; "
+              f"busy cores {result['busy_cores']}")
         print(f"audit log: {audit.entries} entries, {'whole' if audit.ok else 'BROKEN'}; "
               f"{left_unsealed} left unsealed when the server stopped")
         print(f"\nset-up {setup_s:.1f} s; reproduce: {command}")
