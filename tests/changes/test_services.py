@@ -10,11 +10,12 @@ from avustus.audit.models import AuditEntry
 from avustus.changes import services as changes
 from avustus.changes.models import ChangeDecision, ChangeRequest, Immutable, ProjectRevision
 from avustus.changes.services import MoveInput
-from avustus.errors import Conflict, Invalid, NotAllowed
+from avustus.errors import Conflict, Invalid, NotAllowed, NotFound
 from avustus.projects.models import ApprovedBudgetLine, ScheduleEntry
 from avustus.registry.models import Organisation
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
+from tests.accounts.test_permissions_removed_partner import removed  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -313,3 +314,30 @@ def test_the_form_offers_the_bodies_the_service_accepts(cast):
     offered = set(changes.partner_candidates(project, member_ids).values_list("pk", flat=True))
     assert authority.pk in offered and changes.may_join(project, authority)
     assert not member_ids & offered
+
+
+def test_readable_decisions_are_those_each_user_may_read_the_earliest_first(removed):
+    """The service the decision's page and the API share: the lead reads every amending decision in the order
+    signed, a partner removed by one reads those up to and including it (its project gone), an outsider none."""
+    cast, (first, removal, later), pori_user = removed
+    reference = cast.project.reference
+    project, decisions = changes.readable_decisions(cast.lead, reference)
+    assert project == cast.project and decisions == [first, removal, later]
+    assert changes.readable_decisions(cast.partner, reference)[1] == [first, removal]
+    assert changes.readable_decisions(cast.partner, reference, removal.pk)[1] == [removal]
+    # Pori, added by the first decision, sees the project and so reads them all.
+    assert changes.readable_decisions(pori_user, reference)[1] == [first, removal, later]
+    with pytest.raises(NotFound):
+        changes.readable_decisions(cast.partner, reference, later.pk)  # after its removal: not its to read
+    with pytest.raises(NotFound):
+        changes.readable_decisions(cast.outsider, reference)
+    with pytest.raises(NotFound):
+        changes.readable_decisions(cast.lead, "NO-SUCH")
+
+
+def test_a_project_without_amending_decisions_reads_none_to_who_sees_it(cast):
+    assert changes.readable_decisions(cast.lead, cast.project.reference) == (cast.project, [])
+    with pytest.raises(NotFound):
+        changes.readable_decisions(cast.outsider, cast.project.reference)
+    with pytest.raises(NotFound):
+        changes.readable_decisions(cast.lead, cast.project.reference, 1)
