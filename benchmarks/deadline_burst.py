@@ -203,12 +203,13 @@ async def floor_client(port: int, until: float, counter: list[int]) -> None:
         conn.close()
 
 
-async def measure_floor(port: int, clients: int, seconds: float) -> float:
+async def measure_floor(port: int, clients: int, seconds: float) -> tuple[int, float]:
+    """How many liveness requests the clients had answered, and in how many seconds."""
     counter = [0]
     started = time.perf_counter()
     until = started + seconds
     await asyncio.gather(*(floor_client(port, until, counter) for _ in range(clients)))
-    return counter[0] / (time.perf_counter() - started)
+    return counter[0], time.perf_counter() - started
 
 
 async def measure_burst(port: int, clients: list[dict], call_slug: str, seconds: float) -> tuple[Tally, float]:
@@ -403,9 +404,8 @@ def main() -> None:
     port = free_port()
     server = start_server(port, args.workers, args.threads, Path(scratch.name) / "serve.log")
     try:
-        machine_before, floor_began = machine_busy_seconds(), time.perf_counter()
-        floor = asyncio.run(measure_floor(port, args.clients, args.floor_seconds))
-        floor_wall = time.perf_counter() - floor_began
+        machine_before = machine_busy_seconds()
+        floor_n, floor_s = asyncio.run(measure_floor(port, args.clients, args.floor_seconds))
         machine_floor = machine_busy_seconds() - machine_before
         cpu_before = server_cpu_seconds(server.pid)
         machine_before, client_before = machine_busy_seconds(), time.process_time()
@@ -447,16 +447,16 @@ def main() -> None:
         "submit_only_per_s": round(len(submits.acknowledged) / submit_s, 1) if submit_s else 0.0,
         "submit_only_lost": len(submits.acknowledged - stored["references"]),
         "submit_only_n": submit_n,
-        "floor_per_s": round(floor, 1),
+        "floor_per_s": round(floor_n / floor_s, 1),
         "cpu_ms_per_application": round(cpu_burst * 1000 / burst.complete, 1) if burst.complete else 0.0,
         "cpu_ms_per_submit_only": round(cpu_submits * 1000 / len(submits.acknowledged), 1)
         if submits.acknowledged else 0.0,
         "machine_cpu_ms_per_application": round(machine_burst * 1000 / burst.complete, 1) if burst.complete else 0.0,
         "client_cpu_ms_per_application": round(client_burst * 1000 / burst.complete, 1) if burst.complete else 0.0,
-        "machine_cpu_ms_per_floor_request": round(machine_floor * 1000 / (floor * floor_wall), 2) if floor else 0.0,
+        "machine_cpu_ms_per_floor_request": round(machine_floor * 1000 / floor_n, 2) if floor_n else 0.0,
         "machine_cpu_ms_per_submit_only": round(machine_submits * 1000 / len(submits.acknowledged), 2)
         if submits.acknowledged else 0.0,
-        "busy_cores": {"floor": round(machine_floor / floor_wall, 2), "burst": round(machine_burst / burst_s, 2),
+        "busy_cores": {"floor": round(machine_floor / floor_s, 2), "burst": round(machine_burst / burst_s, 2),
                        "submit_only": round(machine_submits / submit_s, 2) if submit_s else 0.0},
         "setup_s": round(setup_s, 1),
         "first_errors": (burst.errors + submits.errors)[:5],
