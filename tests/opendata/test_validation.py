@@ -4,8 +4,6 @@ import os
 import subprocess
 import sys
 
-from avustus.opendata import validation
-
 
 def test_a_server_process_starts_without_loading_jsonschema(tmp_path):
     # What a server worker runs at start (the URLconf and every view module, avustus.wsgi); a fresh interpreter,
@@ -17,12 +15,5 @@ def test_a_server_process_starts_without_loading_jsonschema(tmp_path):
     assert result.returncode == 0, result.stderr
     # The module is loaded (the open-data views import it), its library is not.
     assert result.stdout.split() == ["False", "True"]
+    # That formats are still checked once it is loaded: tests/opendata/test_exports.py (a plain date refused).
 
-
-def test_the_validator_checks_formats_once_loaded():
-    # The standard's dates are oneOf a date-time format and a date pattern: without the format checker a plain
-    # date would match both and the grant would be refused (the module's note).
-    grant = validation.grant_validator()
-    assert grant.format_checker is not None
-    assert not grant.format_checker.conforms("2020-02-26", "date-time")
-    assert grant.format_checker.conforms("2020-02-26T12:00:00+02:00", "date-time")
