@@ -42,6 +42,15 @@ def _language_of_the_thread_reset():
 
 
 @pytest.fixture
+def english():
+    """The commands and services speak the user's language; a test that reads their words reads them in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def postgresql_only():
     """For a race on row locks (``tests/races.py``): skipped on SQLite, which runs one writer at a time."""
     from django.db import connection

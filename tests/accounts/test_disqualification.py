@@ -6,7 +6,6 @@ the words of the Act, while another official of the programme is offered it and 
 from datetime import date, timedelta
 
 import pytest
-from django.utils import translation
 
 from avustus.accounts import permissions
 from avustus.accounts.models import Role
@@ -25,17 +24,11 @@ from tests.projects.conftest import cast, person, room_for_an_extension, small_r
 from tests.reports.test_final import attach_statement, file_final
 from tests.settlement.test_end_to_end import _through_two_payments
 
-pytestmark = pytest.mark.django_db
+# The refusals are matched in English (the Finnish and Swedish words are "esteellinen" and "jävig").
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 DISQUALIFIED = "disqualified"
 IBAN = "FI21 1234 5600 0007 85"
-
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    """The refusals are matched in English (the Finnish and Swedish are "esteellinen" and "jävig")."""
-    with translation.override("en"):
-        yield
 
 
 def _acts_for(official, project, role="lead") -> None:

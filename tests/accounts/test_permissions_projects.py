@@ -4,7 +4,6 @@ approved change or signs a recovery decision. The screens ask the ``can_*`` ques
 services refuse with the ``check_*`` one, so each pair must give the same answer to everyone."""
 
 import pytest
-from django.utils import translation
 
 from avustus.accounts import permissions
 from avustus.actors import SYSTEM
@@ -77,12 +76,6 @@ def test_only_the_leads_people_and_the_system_act_for_the_lead(cast):
             permissions.check_recipient_lead(someone, cast.project, "only the lead")
 
 
-@pytest.fixture
-def _in_english():
-    with translation.override("en"):
-        yield
-
-
 def _disqualify(official, project) -> None:
     """Give ``official`` an applicant's role for the project's lead: they now act for a party (section 28)."""
     from avustus.accounts.models import Role
@@ -93,7 +86,7 @@ def _disqualify(official, project) -> None:
 
 
 @pytest.mark.parametrize("step", SECOND_STEPS)
-@pytest.mark.usefixtures("_in_english")
+@pytest.mark.usefixtures("english")
 def test_an_official_who_acts_for_a_member_takes_no_second_step_on_its_project(cast, step):
     can, check, _decider = SECOND_STEPS[step]
     programme = cast.project.call.programme
@@ -106,7 +99,7 @@ def test_an_official_who_acts_for_a_member_takes_no_second_step_on_its_project(c
     assert can(cast.second_official, programme, cast.official.pk, project=None)
 
 
-@pytest.mark.usefixtures("_in_english")
+@pytest.mark.usefixtures("english")
 def test_an_official_who_acts_for_a_partner_manages_none_of_its_project(cast):
     from avustus.accounts.models import Role
     from avustus.accounts.services import grant_role

@@ -13,16 +13,7 @@ from avustus.audit.chain import _digest, record, seal_pending, verify
 from avustus.audit.models import AuditEntry, AuditHead
 from tests.audit.conftest import run_audit, sql, verify_json
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """The commands speak the user's language; these tests read them in English."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -14,14 +14,7 @@ from avustus.actors import SYSTEM
 from avustus.audit.models import AuditEntry
 from tests.audit.conftest import run_audit, sql, verify_json
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """The commands speak the user's language; these tests read them in English."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -18,15 +18,7 @@ from avustus.audit.chain import GENESIS, _digest, record, seal, seal_pending, se
 from avustus.audit.models import AuditEntry, AuditHead
 from tests.audit.conftest import run_audit, sql
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

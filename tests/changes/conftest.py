@@ -1,15 +1,13 @@
 """The funded project and the people around it (tests/projects/conftest.py); refusals read in English."""
 
 import pytest
-from django.utils import translation
 
 from tests.projects.conftest import cast, person, room_for_an_extension, small_round  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)
-def _in_english():
-    with translation.override("en"):
-        yield
+def _in_english(english):
+    """The tests match refusals' English words; the site's default language is Finnish."""
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from avustus.errors import NotFound
 from avustus.opendata.dashboard import programme_dashboard
@@ -17,11 +16,7 @@ from tests.payments.conftest import costs_accepted
 from tests.payments.test_selectors import _paid_once
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
 
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_the_figures_of_the_2020_round_with_one_payment(cast):

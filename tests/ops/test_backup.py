@@ -25,16 +25,7 @@ from avustus.ops import engines
 from avustus.ops.manifest import MANIFEST_NAME
 from avustus.registry.models import Organisation
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("storage")]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """The commands speak the user's language; these tests read them in English."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("storage", "english")]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ refusals read in English."""
 from datetime import date
 
 import pytest
-from django.utils import translation
 
 from avustus.payments import services as payments
 from avustus.reports import services as reports
@@ -13,10 +12,8 @@ from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fix
 
 
 @pytest.fixture(autouse=True)
-def _in_english():
+def _in_english(english):
     """The tests match refusals' English words; the site's default language is Finnish."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -15,11 +15,7 @@ from django.utils import translation
 from avustus.actors import SYSTEM
 from avustus.settlement.rates import add_reference_rate
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def interest(capsys, *args):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from avustus.actors import SYSTEM
 from avustus.audit.models import AuditEntry
@@ -16,13 +15,9 @@ from avustus.errors import Conflict, Invalid, NotAllowed
 from avustus.settlement.models import ReferenceRate
 from avustus.settlement.rates import add_reference_rate, rate_table
 
+pytestmark = pytest.mark.usefixtures("english")
+
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "avustus" / "settlement" / "data" / "reference-rates.csv"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def test_the_shipped_rates_are_there_after_migrate(db):
