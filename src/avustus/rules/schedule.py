@@ -54,14 +54,16 @@ def report_schedule(decided_on: date, interval_months: int | None, final_due: da
     """Every report due, interim ones first, each moved to a day on which a time limit can end.
 
     Without a final report's due date there is no schedule to count towards; without an interval there are
-    no interim reports. Two nominal dates never move onto the same day unless they are within a few days of
-    each other, which an interval of whole months rules out.
+    no interim reports. Two interim reports' nominal dates never move onto the same day, as an interval of whole
+    months keeps them weeks apart; but the last one can move onto the final report's day (a Saturday the 27th
+    before a final report due on Monday the 29th): then the final report is the report due that day.
     """
     if final_due is None:
         return []
+    final = next_working_day(final_due)
     schedule = []
     if interval_months:
-        schedule = [Due(INTERIM, n, next_working_day(day))
-                    for n, day in enumerate(interim_dates(decided_on, interval_months, final_due), start=1)]
-    schedule.append(Due(FINAL, 1, next_working_day(final_due)))
+        moved = (next_working_day(day) for day in interim_dates(decided_on, interval_months, final_due))
+        schedule = [Due(INTERIM, n, day) for n, day in enumerate(moved, start=1) if day < final]
+    schedule.append(Due(FINAL, 1, final))
     return schedule
