@@ -36,7 +36,7 @@ from avustus.rules import recovery as rules
 from avustus.rules.interest import Payment, attribute_next
 from avustus.rules.money import MoneyError, parse_euros
 from avustus.settlement.interest import computation_as_dict, interest_on, returned_principal
-from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver
+from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver, Settlement
 from avustus.settlement.receivables import recovery_reference
 
 # Marked for the catalogues here, translated where they are raised (``_(ONLY_OFFICIALS)``).
@@ -64,13 +64,22 @@ def _paid(project: FundedProject) -> list[Payment]:
     return [Payment(p.paid_on, p.amount_paid or Decimal(0)) for p in rows if p.paid_on is not None]
 
 
-def _left_to_recover(project: FundedProject, recovery: Recovery | None = None) -> Decimal:
-    """What was paid less what the project's other decided recoveries take: no euro is recovered twice."""
+def _taken_back(project: FundedProject, recovery: Recovery | None = None) -> Decimal:
+    """What the recipient no longer holds of what was paid: the amounts of the project's other decided recoveries
+    and the amount its approved settlement has them return (section 20). No euro is recovered twice, and a
+    recovery's principal is the money still held: what was paid last was taken back first."""
     others = project.recoveries.filter(status=Recovery.Status.DECIDED)
     if recovery is not None:
         others = others.exclude(pk=recovery.pk)
     decided = others.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    return sum((p.amount for p in _paid(project)), Decimal(0)) - decided
+    returned = (Settlement.objects.filter(project=project, status=Settlement.Status.APPROVED)
+                .aggregate(total=Sum("to_return"))["total"] or Decimal(0))
+    return decided + returned
+
+
+def _left_to_recover(project: FundedProject, recovery: Recovery | None = None) -> Decimal:
+    """What was paid less what was taken back already (``_taken_back``)."""
+    return sum((p.amount for p in _paid(project)), Decimal(0)) - _taken_back(project, recovery)
 
 
 def _more_than_left(left: Decimal) -> str:
@@ -201,7 +210,10 @@ def _snapshot(recovery: Recovery, due_on: date, on: date) -> dict:
     application = project.application
     lead = application.lead
     organisation = lead.organisation if lead else None
-    computation = interest_on(recovery.amount, _paid(project), due_on)
+    paid = _paid(project)
+    # The principal is the money still held, the latest of it first: after what earlier decisions took back.
+    taken_back = _taken_back(project, recovery)
+    computation = interest_on(recovery.amount, attribute_next(taken_back, recovery.amount, paid), due_on)
     check = time_limit(recovery, recovery.ground_known_on, on)
     return {
         "project": project.reference, "title": application.title, "grant": str(project.grant),
@@ -214,7 +226,8 @@ def _snapshot(recovery: Recovery, due_on: date, on: date) -> dict:
                     "response": recovery.response,
                     "responded_on": timezone.localdate(recovery.responded_at).isoformat()
                     if recovery.responded_at else None},
-        "payments": [{"paid_on": p.paid_on.isoformat(), "amount": str(p.amount)} for p in _paid(project)],
+        "payments": [{"paid_on": p.paid_on.isoformat(), "amount": str(p.amount)} for p in paid],
+        "taken_back": str(taken_back),
         "computation": computation_as_dict(computation),
         "total": str(recovery.amount + computation.interest),
         "due_on": due_on.isoformat(), "prepared_on": on.isoformat(),
@@ -294,6 +307,11 @@ def sign_recovery(recovery: Recovery, *, actor, version: str, on: date | None = 
             raise Conflict(_("The due date has come; the decision must be prepared again with a later one."))
         _in_time(current, today)
         _refuse_more_than_left(current)  # another case decided since this one was prepared
+        taken_back = (current.snapshot or {}).get("taken_back")  # absent from decisions prepared before it was kept
+        if taken_back is not None and Decimal(taken_back) != _taken_back(current.project, current):
+            # The principal was attributed to the money held when it was prepared; another decision took some back.
+            raise Conflict(_("Another decision has taken back a part of the grant since this one was prepared: "
+                             "send it back to be prepared again."))
         current.status, current.signed_by, current.signed_at, current.decided_on = (
             Recovery.Status.DECIDED, user_of(actor), timezone.now(), today)
         current.save(update_fields=["status", "signed_by", "signed_at", "decided_on"])
