@@ -111,6 +111,20 @@ def _member_name(member, language: str) -> str:
     return member.organisation.name(language) if member.organisation else member.name_as_written
 
 
+def payment_stopped(project: FundedProject) -> bool:
+    """Whether a recovery decision on a ground of section 21 of Act 688/2001 has been made on the project: such a
+    decision orders the payment of the grant stopped as well as what was paid recovered (section 21(1))."""
+    # Through the project's relation: the settlement stage builds on payments (tests/test_architecture.py), so its
+    # models are not imported here; "decided" is ``settlement.models.Recovery.Status.DECIDED``.
+    return project.recoveries.filter(status="decided", ground_section=21).exists()
+
+
+def _refuse_if_stopped(project: FundedProject) -> None:
+    if payment_stopped(project):
+        raise Conflict(_("The payment of the grant was stopped by a recovery decision (section 21 of the Act on "
+                         "Discretionary Government Transfers): no more instalments are paid."))
+
+
 def _refuse_more_than_payable(project: FundedProject, amount: Decimal | None) -> None:
     """Refuse paying ``amount`` when it is more than is payable now, naming any budget line that caps it."""
     counted = counted_costs(project)
@@ -248,6 +262,7 @@ def apply_for_payment(project: FundedProject, *, actor, idempotency_key: str = "
                 return earlier
         if locked.state != FundedProject.State.IN_PROGRESS:
             raise Conflict(_("The project is not in progress."))
+        _refuse_if_stopped(locked)
         live = locked.payment_applications.exclude(status=PaymentApplication.Status.REJECTED)
         if live.exclude(status=PaymentApplication.Status.PAID).exists():
             raise Conflict(_("An earlier payment application is still being handled."))
@@ -332,6 +347,7 @@ def accept_payment_application(application: PaymentApplication, *, actor, amount
             raise Invalid({"amount": [_("The amount accepted is more than zero and at most the amount applied for.")]})
         if accepted < current.amount_claimed and not reasons.strip():
             raise Invalid({"reasons": [_("Give the reasons for accepting less than was applied for.")]})
+        _refuse_if_stopped(project)
         _refuse_more_than_payable(project, accepted)
         current.status = PaymentApplication.Status.ACCEPTED
         current.amount_accepted, current.acceptance_reasons = accepted, reasons.strip()
@@ -400,6 +416,7 @@ def approve_payment(application: PaymentApplication, *, actor, version: str) -> 
         account = active_account(project)
         if account is None:
             raise Conflict(_("The project has no confirmed account to pay to."))
+        _refuse_if_stopped(project)
         _refuse_more_than_payable(project, current.amount_accepted)
         current.status = PaymentApplication.Status.APPROVED
         current.account = account

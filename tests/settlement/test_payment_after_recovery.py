@@ -1,0 +1,85 @@
+"""A decided recovery under section 21 stops the payment of the grant (``payments.services.payment_stopped``).
+
+Act 688/2001 section 21(1) (takaisinperintävelvollisuus): "Valtionapuviranomaisen on päätöksellään määrättävä
+valtionavustuksen maksaminen lopetettavaksi ja jo maksettu valtionavustus takaisin perittäväksi, jos ..." (the
+authority *shall* order the payment of the grant stopped and what was paid recovered). rules/recovery.py calls
+section 21 "mandatory recovery". Applying for, accepting and approving a payment are refused once such a
+decision is signed; recording the day paid is not (it records what the bank already did). A recovery under
+section 22 leaves the payments to the decision's own terms.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from avustus.errors import Conflict
+from avustus.payments import services as payments
+from avustus.reports import services as reports
+from avustus.reports.services import CostInput
+from avustus.settlement import recovery as service
+from tests.payments.test_end_to_end import _pay, _report
+
+pytestmark = pytest.mark.django_db
+
+STOPPED = "stopped by a recovery decision"
+
+
+def _paid_once(cast):
+    """Instalment 1: costs 51 345,67 accepted, 85 % = 43 643,8195 -> 43 643,81 paid on 15.7.2020."""
+    account = payments.register_account(cast.project, "FI21 1234 5600 0007 85", "Kankaanpään kaupunki",
+                                        actor=cast.lead)
+    payments.confirm_account(account, actor=cast.official, note="Tarkistettu kaupungin kirjaamosta.")
+    first = _report(cast, 1, [CostInput("cost-1", 0, "51 345,67")], date(2020, 6, 26))
+    reports.accept_report(first, actor=cast.official, version=reports.report_version(first))
+    assert _pay(cast, date(2020, 7, 15)).amount_paid == Decimal("43643.81")
+
+
+def _second_report_accepted(cast):
+    """Report 2 accepts 35 000,01 more: 85 % x 86 345,68 = 73 393,828 -> 73 393,82, less 43 643,81 paid."""
+    second = _report(cast, 2, [CostInput("cost-1", 0, "35 000,01")], date(2020, 10, 26))
+    reports.accept_report(second, actor=cast.official, version=reports.report_version(second))
+    assert payments.payable(cast.project) == Decimal("29750.01")
+
+
+def _recovery_decided(cast, section: int):
+    """A recovery of 10 000,00 on a ground of ``section``, heard from 1.9.2020 and decided on 1.10.2020."""
+    on = date(2020, 9, 1)
+    recovery = service.start_recovery(cast.project, actor=cast.official, section=section, subsection=1,
+                                      amount="10 000,00",
+                                      reasons="Avustus käytettiin olennaisesti muuhun tarkoitukseen.",
+                                      known_on=date(2020, 8, 28), deadline=on + timedelta(days=14), on=on)
+    decided_on, due = date(2020, 10, 1), date(2020, 12, 1)
+    _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=due, on=decided_on)
+    prepared = service.prepare_recovery(recovery, actor=cast.official, due_on=due, version=digest, on=decided_on)
+    service.sign_recovery(prepared, actor=cast.second_official, version=prepared.sha256, on=decided_on)
+
+
+def test_no_instalment_is_applied_for_after_a_section_21_recovery_decision(cast):
+    """29 750,01 would be payable, but section 21(1) orders the payment stopped: the application is refused and
+    nothing is stored."""
+    _paid_once(cast)
+    _recovery_decided(cast, 21)
+    _second_report_accepted(cast)
+    with pytest.raises(Conflict, match=STOPPED):
+        payments.apply_for_payment(cast.project, actor=cast.lead)
+    assert cast.project.payment_applications.count() == 1
+
+
+def test_an_instalment_accepted_before_the_decision_is_not_approved_after_it(cast):
+    _paid_once(cast)
+    _second_report_accepted(cast)
+    application = payments.apply_for_payment(cast.project, actor=cast.lead, idempotency_key="second")
+    application = payments.accept_payment_application(application, actor=cast.official)
+    _recovery_decided(cast, 21)
+    with pytest.raises(Conflict, match=STOPPED):
+        payments.approve_payment(application, actor=cast.decision_maker, version=payments.payment_version(application))
+    application.refresh_from_db()
+    assert application.status == application.Status.ACCEPTED and application.approved_by is None
+
+
+def test_a_section_22_recovery_leaves_the_payments_to_go_on(cast):
+    _paid_once(cast)
+    _recovery_decided(cast, 22)
+    _second_report_accepted(cast)
+    assert payments.apply_for_payment(cast.project, actor=cast.lead).number == 2
