@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import pytest
 
-from avustus.errors import Invalid
+from avustus.errors import Conflict, Invalid
 from avustus.rules.interest import round_half_up
 from avustus.settlement import recovery as service
 from avustus.settlement import services as settlement
@@ -132,3 +132,26 @@ def test_a_settlement_after_a_returned_recovery_does_not_demand_the_recovered_mo
     snapshot, _digest = settlement.settlement_preview(cast.project, actor=cast.official)
     assert snapshot["final_grant"] == "17000.00"
     assert snapshot["to_return"] == "45643.81"
+
+
+def test_a_decision_prepared_before_another_was_decided_is_not_signed(cast):
+    """Two cases prepared side by side: the first signed takes LATE's 29 000,00; the second was attributed to the
+    money held when it was prepared (LATE again), so signing it is refused until it is prepared again, and then it
+    is attributed to EARLY."""
+    _through_two_payments(cast)
+    on = date(2022, 10, 10)
+    first, second = _start(cast, "29 000,00"), _start(cast, "10 000,00")
+    prepared = []
+    for recovery in (first, second):
+        _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=DUE, on=on)
+        prepared.append(service.prepare_recovery(recovery, actor=cast.official, due_on=DUE, version=digest, on=on))
+    assert prepared[1].snapshot["computation"]["attribution"] == [{"paid_on": "2020-11-20", "amount": "10000.00"}]
+    service.sign_recovery(prepared[0], actor=cast.second_official, version=prepared[0].sha256, on=on)
+    with pytest.raises(Conflict, match="prepared again"):
+        service.sign_recovery(prepared[1], actor=cast.second_official, version=prepared[1].sha256, on=on)
+    prepared[1].refresh_from_db()
+    assert prepared[1].status == prepared[1].Status.PREPARED
+    again = service.withdraw_recovery_decision(prepared[1], actor=cast.second_official, version=prepared[1].sha256,
+                                               reasons="Toinen takaisinperintä päätettiin ensin.")
+    snapshot, _digest = service.recovery_preview(again, actor=cast.official, due_on=DUE, on=on)
+    assert snapshot["computation"]["attribution"] == [{"paid_on": "2020-07-15", "amount": "10000.00"}]
