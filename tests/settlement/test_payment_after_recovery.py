@@ -18,7 +18,8 @@ from avustus.payments import services as payments
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from avustus.settlement import recovery as service
-from tests.payments.test_end_to_end import _pay, _report
+from tests.payments.test_end_to_end import _report
+from tests.payments.test_payment_file import _paid
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +28,7 @@ STOPPED = "stopped by a recovery decision"
 
 def _paid_once(cast):
     """Instalment 1: costs 51 345,67 accepted, 85 % = 43 643,8195 -> 43 643,81 paid on 15.7.2020."""
-    account = payments.register_account(cast.project, "FI21 1234 5600 0007 85", "Kankaanpään kaupunki",
-                                        actor=cast.lead)
-    payments.confirm_account(account, actor=cast.official, note="Tarkistettu kaupungin kirjaamosta.")
-    first = _report(cast, 1, [CostInput("cost-1", 0, "51 345,67")], date(2020, 6, 26))
-    reports.accept_report(first, actor=cast.official, version=reports.report_version(first))
-    assert _pay(cast, date(2020, 7, 15)).amount_paid == Decimal("43643.81")
+    assert _paid(cast).amount_paid == Decimal("43643.81")
 
 
 def _second_report_accepted(cast):
