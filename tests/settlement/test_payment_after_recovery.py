@@ -79,3 +79,14 @@ def test_a_section_22_recovery_leaves_the_payments_to_go_on(cast):
     _recovery_decided(cast, 22)
     _second_report_accepted(cast)
     assert payments.apply_for_payment(cast.project, actor=cast.lead).number == 2
+
+
+def test_an_instalment_applied_for_before_the_decision_is_not_accepted_after_it(cast):
+    _paid_once(cast)
+    _second_report_accepted(cast)
+    application = payments.apply_for_payment(cast.project, actor=cast.lead, idempotency_key="second")
+    _recovery_decided(cast, 21)
+    with pytest.raises(Conflict, match=STOPPED):
+        payments.accept_payment_application(application, actor=cast.official)
+    application.refresh_from_db()
+    assert application.status == application.Status.SUBMITTED and application.accepted_by is None
