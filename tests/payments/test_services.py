@@ -179,7 +179,10 @@ def test_the_last_instalment_waits_unless_an_official_allows_another(with_costs)
         allow_extra_instalment(project, reason="Pitkä hanke.", actor=with_costs.lead)
     with pytest.raises(Invalid):
         allow_extra_instalment(project, reason="", actor=with_costs.official)
-    allow_extra_instalment(project, reason="Pitkä hanke.", actor=with_costs.official)
+    allow_extra_instalment(project, reason="Pitkä hanke.", actor=with_costs.official, shown=0)
+    # The same form again names the page before the first: refused, one instalment more and not two.
+    with pytest.raises(Conflict, match="after you opened the page"):
+        allow_extra_instalment(project, reason="Pitkä hanke.", actor=with_costs.official, shown=0)
     project.refresh_from_db()
     assert project.instalments == 2
     assert payments.apply_for_payment(project, actor=with_costs.lead).number == 1

@@ -23,6 +23,7 @@ from avustus.reports import final
 from avustus.reports import services as reports
 from avustus.reports.models import FinalReport, FinalReportAttachment, InterimReport
 from avustus.reports.services import CostInput
+from avustus.settlement.recovery import case_version
 from tests.applications.test_attachments import make_pdf
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
@@ -247,9 +248,10 @@ def test_recording_a_payment_or_a_recoverys_return_needs_the_box_ticked(cast):
 
     _hearing, decided = _recoveries(project, cast.official, cast.second_official)
     url = reverse("recovery-return", args=[ref, decided.pk])
-    official.post(url, {"returned_on": "2021-06-01", "amount": "1,00"})
+    version = case_version(decided)
+    official.post(url, {"returned_on": "2021-06-01", "amount": "1,00", "version": version})
     assert not decided.returns.exists()
-    official.post(url, {"returned_on": "2021-06-01", "amount": "1,00", "confirm": "yes"})
+    official.post(url, {"returned_on": "2021-06-01", "amount": "1,00", "confirm": "yes", "version": version})
     assert decided.returns.count() == 1
 
 

@@ -33,7 +33,7 @@ from avustus.reports import final
 from avustus.reports import services as reports
 from avustus.reports.outputs import add_output
 from avustus.reports.services import CostInput
-from avustus.settlement.recovery import hearing_version
+from avustus.settlement.recovery import case_version, cases_version, hearing_version
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 from tests.security.test_matrix import GO, LOGIN, _answer, _close, _matches, _patterns, _send
 
@@ -195,7 +195,8 @@ def project_world(cast):
     actors = {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
               "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker}
     return {"objects": objects, "actors": actors, "report": second, "payment": payment, "final": final_report,
-            "hearing_version": hearing_version(hearing)}
+            "hearing_version": hearing_version(hearing), "cases_version": cases_version(cast.project),
+            "case_version": case_version(decided)}
 
 
 def _recoveries(project, official, second):
@@ -286,7 +287,7 @@ def _body(name: str, world: dict):
         return {"size": "2", "seed": "7", "confirm": "yes"}, None
     if name == "start-recovery":
         return {"ground": "22:1", "amount": "1 000,00", "reasons": "Peruste.", "known_on": "2021-01-04",
-                "deadline": "2099-01-01"}, None
+                "deadline": "2099-01-01", "version": world.get("cases_version", "")}, None
     if name == "project-recovery":
         return {"response": "Vastaus."}, None
     if name == "api-v1:respond_to_recovery_hearing":
@@ -296,9 +297,10 @@ def _body(name: str, world: dict):
     if name == "withdraw-recovery":
         return {"version": "0" * 64, "reasons": "Eräpäivä on liian aikainen."}, None
     if name == "recovery-return":
-        return {"returned_on": "2021-01-01", "amount": "1,00"}, None
+        return {"returned_on": "2021-01-01", "amount": "1,00", "version": world.get("case_version", "")}, None
     if name == "waive-recovery":
-        return {"principal": "1,00", "reasons": "Kohtuus.", "confirm": "yes"}, None
+        return {"principal": "1,00", "reasons": "Kohtuus.", "confirm": "yes",
+                "version": world.get("case_version", "")}, None
     if name == "api-v1:submit_report":
         return json.dumps({**REPORT, "costs": [{"category": "cost-1", "member": 0, "amount_vat_free": "100.00"}]}), \
             "application/json"

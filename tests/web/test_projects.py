@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from avustus.audit.models import AuditEntry
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.reports import services as reports
@@ -213,9 +214,18 @@ def test_an_official_moves_a_due_date_and_allows_another_instalment_on_the_page(
     assert response.status_code == 302
     moved = ScheduleEntry.objects.get(project=project, kind="interim", number=2)
     assert (moved.due_on, moved.override_reason) == (date(2020, 12, 31), "Sovittu hankkeen kanssa.")
+    page = official.get(reverse("project", args=[project.reference])).content.decode()
+    assert '<input type="hidden" name="shown" value="0">' in page
+    allow = {"action": "instalment", "reason": "Hanke pidentyi.", "shown": "0"}
+    official.post(url, allow)
+    # The same form posted again (a double click, a page resent) allows one instalment, not two; so does a
+    # form that does not say what it showed.
+    twice = official.post(url, allow, follow=True).content.decode()
+    assert "Maksuerä lisää sallittiin sen jälkeen" in twice
     official.post(url, {"action": "instalment", "reason": "Hanke pidentyi."})
     project.refresh_from_db()
     assert (project.extra_instalments, project.instalments) == (1, 4)
+    assert AuditEntry.objects.filter(action="project.instalment_allowed").count() == 1
     # The lead sees the dates but may not move them.
     lead = _client(cast.lead)
     assert 'action="/projects/%s/schedule/"' % project.reference not in lead.get(

@@ -61,12 +61,19 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     start = reverse("start-recovery", args=[ref])
     form = {"ground": "21:1", "amount": "10 000,00", "reasons": "Kustannukset eivät olleet hankkeen.",
             "known_on": (today - timedelta(days=10)).isoformat(), "deadline": (today + timedelta(days=14)).isoformat()}
+    form["version"] = re.search(r'name="version" value="([0-9a-f]{64})"',
+                                official.get(start).content.decode()).group(1)
     bad = official.post(start, {**form, "amount": "paljon", "reasons": ""})
     assert bad.status_code == 422 and 'href="#amount"' in bad.content.decode() and not Recovery.objects.exists()
     response = official.post(start, form)
     recovery = Recovery.objects.get()
     page = reverse("project-recovery", args=[ref, recovery.pk])
     assert response["Location"] == page
+    # The same form posted again (a double click, a page resent) opens no second case and sends no second request.
+    again = official.post(start, form)
+    assert again.status_code == 200 and "A recovery case was opened for the project after you opened this form" \
+        in again.content.decode()
+    assert Recovery.objects.count() == 1
 
     # The lead sees the case and responds; the partner sees it but may not respond.
     lead_page = lead.get(page).content.decode()
@@ -104,10 +111,17 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     document = lead.get(reverse("recovery-document", args=[ref, recovery.pk, "sv", "html"])).content.decode()
     assert "BESLUT OM ÅTERKRAV AV STATSUNDERSTÖD" in document
 
-    official.post(reverse("recovery-return", args=[ref, recovery.pk]),
-                  {"returned_on": today.isoformat(), "amount": "4 000,00", "confirm": "yes"})
-    official.post(reverse("waive-recovery", args=[ref, recovery.pk]),
-                  {"principal": "1 000,00", "reasons": "Kohtuullistetaan.", "confirm": "yes"})
+    case = re.findall(r'name="version" value="([0-9a-f]{64})"', official.get(page).content.decode())
+    assert len(set(case)) == 1  # the return's and the waiver's forms name the same state of the case
+    returned = {"returned_on": today.isoformat(), "amount": "4 000,00", "confirm": "yes", "version": case[0]}
+    official.post(reverse("recovery-return", args=[ref, recovery.pk]), returned)
+    # Posted twice, the return is recorded once: the second post names the case as it was before the first.
+    twice = official.post(reverse("recovery-return", args=[ref, recovery.pk]), returned, follow=True)
+    assert "A return or a waiver was recorded after you opened the case" in twice.content.decode()
+    case = re.search(r'name="version" value="([0-9a-f]{64})"', twice.content.decode()).group(1)
+    waived = {"principal": "1 000,00", "reasons": "Kohtuullistetaan.", "confirm": "yes", "version": case}
+    official.post(reverse("waive-recovery", args=[ref, recovery.pk]), waived)
+    official.post(reverse("waive-recovery", args=[ref, recovery.pk]), waived)
     assert recovery.returns.get().amount == Decimal("4000.00")
     assert recovery.waivers.get().principal == Decimal("1000.00")
     final = official.get(page).content.decode()

@@ -247,8 +247,11 @@ def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, re
     return changed
 
 
-def allow_extra_instalment(project: FundedProject, *, reason: str, actor) -> FundedProject:
-    """An official allows one more instalment than the call's number ("as a rule three"), with the reason."""
+def allow_extra_instalment(project: FundedProject, *, reason: str, actor, shown: int | None = None) -> FundedProject:
+    """An official allows one more instalment than the call's number ("as a rule three"), with the reason.
+
+    ``shown`` is the number of extra instalments the official's page showed (the form sends it): the same form
+    posted twice allows one more, not two."""
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials allow another instalment."), project=project)
     if not reason.strip():
@@ -257,6 +260,9 @@ def allow_extra_instalment(project: FundedProject, *, reason: str, actor) -> Fun
         locked = lock_project(project)
         if locked.state != FundedProject.State.IN_PROGRESS:
             raise Conflict(_("The project is not in progress."))
+        if shown is not None and shown != locked.extra_instalments:
+            raise Conflict(_("Another instalment was allowed after you opened the page; read it again. Nothing "
+                             "was recorded now."))
         locked.extra_instalments += 1
         locked.extra_instalments_reason = "\n".join(filter(None, [locked.extra_instalments_reason, reason.strip()]))
         locked.version += 1

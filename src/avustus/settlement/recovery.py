@@ -44,6 +44,11 @@ ONLY_OFFICIALS = gettext_noop("Only the programme's officials handle recoveries.
 # The refusal of ``sign_recovery``, which the signing screen gives too when it refuses before the form is read.
 SIGNED_BY_ANOTHER = gettext_noop("A recovery decision is signed by an official of the programme who did not prepare "
                                  "it.")
+# A form posted twice (a double click, a resent page) names the state it was read in and is refused the second time.
+CASE_CHANGED = gettext_noop("A return or a waiver was recorded after you opened the case; read it again. Nothing "
+                            "was recorded now.")
+CASES_CHANGED = gettext_noop("A recovery case was opened for the project after you opened this form; read the "
+                             "project's cases again. Nothing was recorded now.")
 
 
 def _today(on: date | None) -> date:
@@ -118,9 +123,17 @@ def _in_time(recovery: Recovery, on: date) -> rules.TimeLimitCheck:
     return check
 
 
+def cases_version(project: FundedProject) -> str:
+    """The project's recovery cases as the form that opens another was read: its ``version``."""
+    return _digest({"cases": list(project.recoveries.order_by("pk").values_list("pk", flat=True))})
+
+
 def start_recovery(project: FundedProject, *, actor, section: int, subsection: int, amount, reasons: str,
-                   known_on: date, deadline: date, on: date | None = None) -> Recovery:
-    """An official opens a recovery case and asks the recipient to be heard by ``deadline``."""
+                   known_on: date, deadline: date, on: date | None = None, version: str | None = None) -> Recovery:
+    """An official opens a recovery case and asks the recipient to be heard by ``deadline``.
+
+    ``version`` (``cases_version``, the form sends it) refuses the same form posted twice: the second would open
+    a second case and send a second hearing request."""
     permissions.check_manages_projects(actor, project.call.programme, _(ONLY_OFFICIALS), project=project)
     today = _today(on)
     errors: dict[str, list[str]] = {}
@@ -143,6 +156,8 @@ def start_recovery(project: FundedProject, *, actor, section: int, subsection: i
         raise Invalid(errors)
     with transaction.atomic():
         locked = lock_project(project)
+        if version is not None and version != cases_version(locked):
+            raise Conflict(_(CASES_CHANGED))
         paid = sum((p.amount for p in _paid(locked)), Decimal(0))
         if principal > paid:
             raise Invalid({"amount": [_("The amount to recover is more than was paid (%(paid)s).") % {"paid": paid}]})
@@ -403,17 +418,31 @@ def _decided(recovery: Recovery) -> Recovery:
     return current
 
 
-def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amount) -> RecoveryReturn:
+def case_version(recovery: Recovery) -> str:
+    """The returns and waivers of a decided case as its page showed them: the ``version`` its forms send."""
+    return _digest({"returns": list(recovery.returns.order_by("pk").values_list("pk", flat=True)),
+                    "waivers": list(recovery.waivers.order_by("pk").values_list("pk", flat=True))})
+
+
+def _refuse_changed_case(current: Recovery, version: str | None) -> None:
+    if version is not None and version != case_version(current):
+        raise Conflict(_(CASE_CHANGED))
+
+
+def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amount,
+                           version: str | None = None) -> RecoveryReturn:
     """An official records a part (or all) of the amount due as returned, with interest and penalty interest.
 
     The principal is the decision's attribution to the latest payments first, taken by the returns in turn
     (``rules.interest.attribute_next``, as a settlement's returns take it); a waived part comes off the end.
+    ``version`` (``case_version``, the case's page sends it) refuses the same form posted twice.
     """
     permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS),
                                        project=recovery.project)
     principal = returned_principal(amount, returned_on)
     with transaction.atomic():
         current = _decided(recovery)
+        _refuse_changed_case(current, version)
         left = amount_due(current)
         if principal > left:
             raise Invalid({"amount": [_("The amount is more than is left to return (%(left)s).") % {"left": left}]})
@@ -435,8 +464,10 @@ def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amou
     return entry
 
 
-def waive_recovery(recovery: Recovery, *, actor, principal, interest: bool, reasons: str) -> RecoveryWaiver:
-    """Section 26: an official waives part or all of what is left of the principal, and/or the interest."""
+def waive_recovery(recovery: Recovery, *, actor, principal, interest: bool, reasons: str,
+                   version: str | None = None) -> RecoveryWaiver:
+    """Section 26: an official waives part or all of what is left of the principal, and/or the interest
+    (``version`` as for ``record_recovery_return``)."""
     permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS),
                                        project=recovery.project)
     amount = _money(principal or "0", "principal")
@@ -448,6 +479,7 @@ def waive_recovery(recovery: Recovery, *, actor, principal, interest: bool, reas
         raise Invalid({"principal": [_("Waive an amount, the interest, or both.")]})
     with transaction.atomic():
         current = _decided(recovery)
+        _refuse_changed_case(current, version)
         left = amount_due(current)
         if amount > left:
             raise Invalid({"principal": [_("The amount is more than is left to return (%(left)s).")

@@ -94,6 +94,7 @@ def recovery_page(request, reference: str, pk: int):
         "returns": list(recovery.returns.all()), "waivers": list(recovery.waivers.all()),
         "amount_due": service.amount_due(recovery) if decided else None,
         "interest_waived": service.interest_waived(recovery),
+        "case_version": service.case_version(recovery) if decided else "",
     }
     if manages:
         context.update(_preview(request, recovery))

@@ -203,7 +203,10 @@ def change_schedule(request, reference: str):
     reason = request.POST.get("reason", "")
     with refusals_flashed(request):
         if request.POST.get("action") == "instalment":
-            project_services.allow_extra_instalment(project, reason=reason, actor=request.user)
+            # A form without the number shown is refused as read before a change (-1 is never the number).
+            shown = form_number(request.POST.get("shown", ""))
+            project_services.allow_extra_instalment(project, reason=reason, actor=request.user,
+                                                    shown=-1 if shown is None else shown)
             messages.success(request, _("One more instalment is allowed."))
         else:
             kind, _sep, typed = request.POST.get("entry", "").partition(":")

@@ -52,7 +52,7 @@ def start_recovery(request, reference: str):
                 project, actor=request.user, section=section, subsection=subsection,
                 amount=values["amount"], reasons=values["reasons"],
                 known_on=parse_date(values["known_on"], "known_on"),
-                deadline=parse_date(values["deadline"], "deadline"))
+                deadline=parse_date(values["deadline"], "deadline"), version=request.POST.get("version", ""))
         except Conflict as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
@@ -66,7 +66,7 @@ def start_recovery(request, reference: str):
     grounds = [(f"{s}:{m}", f"{s} § {m}") for s, subsections in GROUNDS.items() for m in subsections]
     return render(request, "web/projects/recovery_start.html", {
         "project": project, "values": values, "grounds": grounds, "error_summary": summary, "manages": True,
-        "today": timezone.localdate(), "paid": paid_total(project),
+        "today": timezone.localdate(), "paid": paid_total(project), "version": service.cases_version(project),
     }, status=422 if summary else 200)
 
 
@@ -121,7 +121,8 @@ def withdraw_recovery(request, recovery) -> None:
 def recovery_return(request, recovery) -> None:
     confirm(request)  # a return and its interest stay recorded, as the settlement's do
     service.record_recovery_return(recovery, actor=request.user, amount=request.POST.get("amount", ""),
-                                   returned_on=parse_date(request.POST.get("returned_on", ""), "returned_on"))
+                                   returned_on=parse_date(request.POST.get("returned_on", ""), "returned_on"),
+                                   version=request.POST.get("version", ""))
     messages.success(request, _("The return was recorded with its interest."))
 
 
@@ -129,5 +130,6 @@ def recovery_return(request, recovery) -> None:
 def waive_recovery(request, recovery) -> None:
     confirm(request)
     service.waive_recovery(recovery, actor=request.user, principal=request.POST.get("principal", "") or "0",
-                           interest=request.POST.get("interest") == "yes", reasons=request.POST.get("reasons", ""))
+                           interest=request.POST.get("interest") == "yes", reasons=request.POST.get("reasons", ""),
+                           version=request.POST.get("version", ""))
     messages.success(request, _("The waiver was recorded."))
