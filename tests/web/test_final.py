@@ -100,6 +100,14 @@ def test_returned_refiled_reviewed_settled_approved_and_returned_with_interest(c
     assert stale.status_code == 302
     report.refresh_from_db()
     assert report.content_review == "pending"
+    # Only the form's own actions are taken: one no form posts (or none, as a form posted by Enter from
+    # elsewhere might) is not taken for an acceptance.
+    for action in ("", "hyväksy"):
+        assert official.post(reverse("review-final-report", args=[ref]), {
+            "part": "content", "action": action, "version": final.final_report_version(report),
+            "confirm": "yes"}).status_code == 404
+    report.refresh_from_db()
+    assert report.content_review == "pending"
     # Accepting needs the box ticked.
     report = _review(official, project, "content", confirm="")
     assert report.content_review == "pending"
@@ -114,7 +122,9 @@ def test_returned_refiled_reviewed_settled_approved_and_returned_with_interest(c
     page = lead.get(reverse("project-final-report", args=[ref])).content.decode()
     assert 'name="effects"' not in page and f'action="{reverse("add-final-attachment", args=[ref])}"' not in page
 
-    # The mark for a closer audit needs its reason.
+    # The mark for a closer audit needs its reason, and an action the form posts.
+    assert official.post(reverse("final-closer-audit", args=[ref]), {"reason": "Suuret laitekulut."}
+                         ).status_code == 404
     official.post(reverse("final-closer-audit", args=[ref]), {"action": "mark", "reason": " "})
     report.refresh_from_db()
     assert not report.closer_audit
@@ -152,7 +162,13 @@ def test_returned_refiled_reviewed_settled_approved_and_returned_with_interest(c
                                   "confirm": "yes"})
     assert refused.status_code == 422 and 'href="#return-amount"' in refused.content.decode()
     assert not Return.objects.exists()
-    official.post(url, {"action": "return", "returned_on": "2021-12-31", "amount": "30 000,00", "confirm": "yes"})
+    version = re.search(r'name="version" value="([0-9a-f]{64})"', refused.content.decode()).group(1)
+    form = {"action": "return", "returned_on": "2021-12-31", "amount": "30 000,00", "confirm": "yes",
+            "version": version}
+    official.post(url, form)
+    # Posted twice (a double click, a page resent), the return is recorded once.
+    twice = official.post(url, form, follow=True).content.decode()
+    assert "Palautus kirjattiin sen jälkeen, kun avasit loppuselvityksen" in twice
     returned = Return.objects.get()
     assert returned.interest == Decimal("1011.62")
     page = official.get(url).content.decode()

@@ -43,7 +43,7 @@ def _file_report(client, project, number, costs, start="2020-02-26", end="2020-0
 
 
 def _review(client, project, report, action="accept", reasons="", rejections=None):
-    data = {"version": reports.report_version(report), "action": action, "reasons": reasons}
+    data = {"version": reports.report_version(report), "action": action, "reasons": reasons, "confirm": "yes"}
     for cost_id, (amount, reason) in (rejections or {}).items():
         data[f"reject.{cost_id}.amount"], data[f"reject.{cost_id}.reason"] = amount, reason
     response = client.post(reverse("review-report", args=[project.reference, report.schedule_entry.number]), data)
@@ -143,7 +143,7 @@ def test_three_interim_reports_and_two_payments_through_the_screens(cast):
     second_report = _file_report(lead, project, 2, costs, "2020-06-27", "2020-10-26")
     assert second_report.status == "submitted"
     # A stale version (read before the resubmission) is refused.
-    stale = {"version": f"{second_report.pk}:1:submitted", "action": "accept"}
+    stale = {"version": f"{second_report.pk}:1:submitted", "action": "accept", "confirm": "yes"}
     official.post(reverse("review-report", args=[project.reference, 2]), stale)
     second_report.refresh_from_db()
     assert second_report.status == "submitted"
@@ -232,3 +232,30 @@ def test_an_official_moves_a_due_date_and_allows_another_instalment_on_the_page(
         reverse("project", args=[project.reference])).content.decode()
     assert lead.post(url, {"action": "due", "entry": "interim:2", "due_on": "2021-01-31", "reason": "x"}
                      ).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_report_is_accepted_only_by_its_button_with_the_box_ticked(cast):
+    """Enter in a field of the review form posts the form's first button, and a form from elsewhere may post
+    anything: only "accept" with the box ticked accepts, and an action no form posts is not taken for one."""
+    from datetime import date
+
+    report = reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
+                                   period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",
+                                   costs=[reports.CostInput("cost-1", 0, "10000.00")], today=date(2020, 6, 26))
+    official = _client(cast.official)
+    page = official.get(reverse("project-report", args=[cast.project.reference, 1])).content.decode()
+    assert re.search(r'<input type="checkbox" name="confirm" value="yes" required> Hyväksyn raportin', page)
+    assert 'value="return" formnovalidate' in page  # returning needs reasons, not the tick
+    url = reverse("review-report", args=[cast.project.reference, 1])
+    form = {"version": reports.report_version(report), "reasons": ""}
+    assert official.post(url, form).status_code == 404
+    assert official.post(url, {**form, "action": "hyväksy", "confirm": "yes"}).status_code == 404
+    unticked = official.post(url, {**form, "action": "accept"}, follow=True).content.decode()
+    assert "Vahvista rastittamalla" in unticked
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    assert not AuditEntry.objects.filter(action="report.accepted").exists()
+    official.post(url, {**form, "action": "accept", "confirm": "yes"})
+    report.refresh_from_db()
+    assert report.status == "accepted"

@@ -184,8 +184,16 @@ def settlement_steps(actor, project: FundedProject, settlement: Settlement | Non
     return frozenset({"return"} if manages and left > 0 else ())
 
 
-def record_return(settlement: Settlement, *, actor, returned_on: date, amount: str | Decimal) -> Return:
-    """An official records a part (or all) of the amount to return as returned, with the interest on it."""
+def returns_version(settlement: Settlement) -> str:
+    """The returns recorded as the settlement's page showed them: the ``version`` its return form sends."""
+    return _digest({"returns": list(settlement.returns.order_by("pk").values_list("pk", flat=True))})
+
+
+def record_return(settlement: Settlement, *, actor, returned_on: date, amount: str | Decimal,
+                  version: str | None = None) -> Return:
+    """An official records a part (or all) of the amount to return as returned, with the interest on it.
+
+    ``version`` (``returns_version``, the page sends it) refuses the same form posted twice."""
     project = settlement.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials record returns."), project=project)
@@ -195,6 +203,9 @@ def record_return(settlement: Settlement, *, actor, returned_on: date, amount: s
         current = Settlement.objects.select_for_update().get(pk=settlement.pk)
         if current.status != Settlement.Status.APPROVED:
             raise Conflict(_("The settlement has not been approved yet."))
+        if version is not None and version != returns_version(current):
+            raise Conflict(_("A return was recorded after you opened the settlement; read it again. Nothing was "
+                             "recorded now."))
         before = returned_total(current)
         left = left_to_return(current, before)
         if principal > left:

@@ -24,13 +24,13 @@ from avustus.payments.models import PaymentFile
 from avustus.projects.services import project_for
 from avustus.reports import final
 from avustus.reports.models import FinalReport
-from avustus.reports.services import Rejection
 from avustus.settlement import selectors
 from avustus.settlement import services as settlement_services
 from avustus.settlement.models import Settlement
 from avustus.settlement.receivables import produce_receivables_file
 from avustus.web.feedback import confirm, error_summary, errors_of, flash, parse_date, refusals_flashed
 from avustus.web.final import filed_final_report
+from avustus.web.officials.common import rejections_posted
 
 
 def final_review_context(request, project, report: FinalReport | None) -> dict:
@@ -54,18 +54,16 @@ def review_final_report(request, reference: str):
     report = filed_final_report(request, reference)
     part, version, reasons = request.POST.get("part", ""), request.POST.get("version", ""), request.POST.get(
         "reasons", "")
+    action = request.POST.get("action", "")
+    if action not in ("accept", "return"):
+        raise Http404  # no form of the page posts another: nothing is taken for an acceptance
     with refusals_flashed(request):
-        if request.POST.get("action") == "return":
+        if action == "return":
             final.return_final_report(report, part, actor=request.user, version=version, reasons=reasons)
             messages.success(request, _("The final report was returned to the lead."))
         else:
             confirm(request)  # with both parts accepted the report is final and the grant is settled on it
-            rejections = []
-            if part == final.FINANCES:
-                for cost in report.costs.all():
-                    amount = request.POST.get(f"reject.{cost.pk}.amount", "").strip()
-                    if amount:
-                        rejections.append(Rejection(cost.pk, amount, request.POST.get(f"reject.{cost.pk}.reason", "")))
+            rejections = rejections_posted(request, report) if part == final.FINANCES else []
             report = final.accept_final_report(report, part, actor=request.user, version=version,
                                                rejections=rejections, reasons=reasons)
             accepted = report.status == FinalReport.Status.ACCEPTED
@@ -79,7 +77,10 @@ def review_final_report(request, reference: str):
 def closer_audit(request, reference: str):
     """Mark the project for a closer audit of its use of the grant, or take the mark off, with the reason."""
     report = filed_final_report(request, reference)
-    marked = request.POST.get("action") == "mark"
+    action = request.POST.get("action", "")
+    if action not in ("mark", "unmark"):
+        raise Http404
+    marked = action == "mark"
     with refusals_flashed(request):
         final.mark_for_closer_audit(report, actor=request.user, marked=marked, reason=request.POST.get("reason", ""))
         messages.success(request, _("The project is marked for a closer audit.") if marked
@@ -109,7 +110,7 @@ def _settlement_post(request, project, made: Settlement | None) -> tuple[bool, l
         elif action == "return" and made is not None:
             returned = settlement_services.record_return(
                 made, actor=request.user, returned_on=parse_date(request.POST.get("returned_on", ""), "returned_on"),
-                amount=request.POST.get("amount", ""))
+                amount=request.POST.get("amount", ""), version=request.POST.get("version", ""))
             messages.success(request, _("The return was recorded, with interest of %(interest)s.")
                              % {"interest": returned.interest})
         else:
@@ -165,6 +166,7 @@ def project_settlement(request, reference: str):
         "awaits_second_official": prepared and manages and "approve" not in steps,
         "settlement_signed": made is not None and made.status == Settlement.Status.APPROVED,
         "returns": _returns(made), "returned": returned, "left": left,
+        "returns_version": settlement_services.returns_version(made) if made is not None else "",
         "error_summary": summary, "values": values,
         "receivable_reference": payment_file.reference_of(payment_file.RECEIVABLE_PREFIX, made.pk) if made else "",
     }

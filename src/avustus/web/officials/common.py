@@ -11,6 +11,7 @@ from avustus.audit.chain import record_list_read
 from avustus.calls.models import Call
 from avustus.decisions.models import Decision
 from avustus.evaluation import ranking
+from avustus.reports.services import Rejection
 from avustus.web.feedback import form_number, parse_date
 from avustus.web.paging import base_query
 
@@ -71,3 +72,14 @@ def log_list(request, call, what: str, rows, *, page: int | None = None) -> None
 def query_of(request) -> str:
     """The query string without the page number, for links to other pages and sorts."""
     return base_query(request)
+
+
+def rejections_posted(request, report) -> list[Rejection]:
+    """The parts of a report's costs an official's review form rejects as ineligible (an interim or a final
+    report's: ``reject.<cost>.amount`` with its ``reason``); a cost left empty is not rejected."""
+    rejections = []
+    for cost in report.costs.all():
+        amount = request.POST.get(f"reject.{cost.pk}.amount", "").strip()
+        if amount:
+            rejections.append(Rejection(cost.pk, amount, request.POST.get(f"reject.{cost.pk}.reason", "")))
+    return rejections

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from avustus.accounts import permissions
 from avustus.accounts.permissions import (
     OFFICIAL_ROLES,
     PAYMENT_APPROVERS,
@@ -33,7 +34,7 @@ from avustus.reports.models import InterimReport
 from avustus.settlement import sampling
 from avustus.settlement.models import Settlement
 from avustus.web.feedback import confirm, error_summary, errors_of, form_number, parse_date, refusals_flashed
-from avustus.web.officials.common import log_list, official_call
+from avustus.web.officials.common import log_list, official_call, rejections_posted
 from avustus.web.paging import Key, keyset_page
 
 
@@ -128,19 +129,22 @@ def review_report(request, reference: str, number: int):
     project = project_for(request.user, reference)
     report = _report(project, number)
     version = request.POST.get("version", "")
+    action = request.POST.get("action", "")
+    if action not in ("accept", "return"):
+        raise Http404  # no form of the page posts another: nothing is taken for an acceptance
+    # The services' own first question, asked before the tick is looked at: a recipient's post is the 403 page,
+    # not a refusal for a missing tick.
+    permissions.check_manages_projects(request.user, project.call.programme,
+                                       _("Only the programme's officials review reports."), project=project)
     with refusals_flashed(request):
-        if request.POST.get("action") == "return":
+        if action == "return":
             reports.return_report(report, actor=request.user, version=version,
                                   reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The report was returned to the lead."))
         else:
-            rejections = []
-            for cost in report.costs.all():
-                amount = request.POST.get(f"reject.{cost.pk}.amount", "").strip()
-                if amount:
-                    rejections.append(reports.Rejection(cost.pk, amount,
-                                                        request.POST.get(f"reject.{cost.pk}.reason", "")))
-            reports.accept_report(report, actor=request.user, version=version, rejections=rejections,
+            confirm(request)  # accepted costs count towards the payments; the acceptance is not undone
+            reports.accept_report(report, actor=request.user, version=version,
+                                  rejections=rejections_posted(request, report),
                                   reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The report was accepted."))
     return redirect("project-report", reference, number)
