@@ -88,8 +88,9 @@ def test_a_recovery_cannot_take_back_what_the_settlement_return_already_returned
     assert done.to_return == Decimal("55643.81")
     settlement.record_return(done, actor=cast.official, returned_on=date(2021, 3, 1), amount="55 643,81")
     assert settlement.left_to_return(done) == Decimal("0.00")
-    with pytest.raises(Invalid, match=r"left to recover.*17000\.00"):
+    with pytest.raises(Invalid) as refused:
         _start(cast, "72 643,81")
+    assert "left to recover of what was paid (17\u00a0000,00\u00a0€)" in refused.value.message_dict["amount"][0]
 
 
 def test_after_a_settlement_return_a_recovery_bears_interest_from_the_money_still_held(cast, storage):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avustus.errors import Invalid
+from avustus.payments.services import euro_text
 from avustus.rules.interest import InterestComputation, InterestError, MissingReferenceRate, Payment, compute_interest
 from avustus.rules.money import MoneyError, parse_euros
 from avustus.settlement.rates import rate_table
@@ -56,6 +57,12 @@ def returned_principal(amount: str | Decimal, returned_on: date) -> Decimal:
     if returned_on > timezone.localdate():
         raise Invalid({"returned_on": [_("The date is in the future; check it.")]})
     return principal
+
+
+def refuse_more_than_left(principal: Decimal, left: Decimal, field: str = "amount") -> None:
+    """A return (or a waiver, on ``field``) of more than is left to return is refused, naming what is left."""
+    if principal > left:
+        raise Invalid({field: [_("The amount is more than is left to return (%(left)s).") % {"left": euro_text(left)}]})
 
 
 def computation_as_dict(result: InterestComputation) -> dict:

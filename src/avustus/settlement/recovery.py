@@ -30,12 +30,13 @@ from avustus.actors import user_of
 from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid
 from avustus.payments.models import PaymentApplication
+from avustus.payments.services import euro_text
 from avustus.projects.models import FundedProject
 from avustus.projects.services import lock_project
 from avustus.rules import recovery as rules
 from avustus.rules.interest import Payment, attribute_next
 from avustus.rules.money import MoneyError, parse_euros
-from avustus.settlement.interest import computation_as_dict, interest_on, returned_principal
+from avustus.settlement.interest import computation_as_dict, interest_on, refuse_more_than_left, returned_principal
 from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver, Settlement
 from avustus.settlement.receivables import recovery_reference
 
@@ -89,7 +90,7 @@ def _left_to_recover(project: FundedProject, recovery: Recovery | None = None) -
 
 def _more_than_left(left: Decimal) -> str:
     return _("The amount to recover is more than is left to recover of what was paid (%(left)s): the project's "
-             "other recovery decisions take the rest.") % {"left": left}
+             "other recovery decisions take the rest.") % {"left": euro_text(left)}
 
 
 def _limit_message(check: rules.TimeLimitCheck) -> str:
@@ -160,7 +161,8 @@ def start_recovery(project: FundedProject, *, actor, section: int, subsection: i
             raise Conflict(_(CASES_CHANGED))
         paid = sum((p.amount for p in _paid(locked)), Decimal(0))
         if principal > paid:
-            raise Invalid({"amount": [_("The amount to recover is more than was paid (%(paid)s).") % {"paid": paid}]})
+            raise Invalid({"amount": [_("The amount to recover is more than was paid (%(paid)s).")
+                                      % {"paid": euro_text(paid)}]})
         left = _left_to_recover(locked)
         if principal > left:
             raise Invalid({"amount": [_more_than_left(left)]})
@@ -444,8 +446,7 @@ def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amou
         current = _decided(recovery)
         _refuse_changed_case(current, version)
         left = amount_due(current)
-        if principal > left:
-            raise Invalid({"amount": [_("The amount is more than is left to return (%(left)s).") % {"left": left}]})
+        refuse_more_than_left(principal, left)
         attributed = [Payment(date.fromisoformat(p["paid_on"]), Decimal(p["amount"]))
                       for p in (current.snapshot or {})["computation"]["attribution"]]
         computation = interest_on(principal, attribute_next(returned_total(current), principal, attributed),
@@ -481,9 +482,7 @@ def waive_recovery(recovery: Recovery, *, actor, principal, interest: bool, reas
         current = _decided(recovery)
         _refuse_changed_case(current, version)
         left = amount_due(current)
-        if amount > left:
-            raise Invalid({"principal": [_("The amount is more than is left to return (%(left)s).")
-                                         % {"left": left}]})
+        refuse_more_than_left(amount, left, "principal")
         waiver = RecoveryWaiver.objects.create(recovery=current, principal=amount, interest=bool(interest),
                                                reasons=reasons.strip(), decided_by=user_of(actor))
         record("recovery.waived", waiver, actor=actor, application=current.project.application,

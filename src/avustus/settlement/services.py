@@ -21,7 +21,7 @@ from avustus import events
 from avustus.accounts import permissions
 from avustus.actors import user_of
 from avustus.audit.chain import record
-from avustus.errors import Conflict, Invalid
+from avustus.errors import Conflict
 from avustus.payments.models import PaymentApplication
 from avustus.payments.services import counted_costs, paid_total
 from avustus.projects.models import FundedProject
@@ -31,7 +31,7 @@ from avustus.rules import settlement as rules
 from avustus.rules.interest import Payment, attribute_next
 from avustus.settlement.documents import document_data
 from avustus.settlement.documents import snapshot_sha256 as _digest
-from avustus.settlement.interest import computation_as_dict, interest_on, returned_principal
+from avustus.settlement.interest import computation_as_dict, interest_on, refuse_more_than_left, returned_principal
 from avustus.settlement.models import Return, Settlement
 from avustus.settlement.tasks import store_settlement_documents
 
@@ -208,8 +208,7 @@ def record_return(settlement: Settlement, *, actor, returned_on: date, amount: s
                              "recorded now."))
         before = returned_total(current)
         left = left_to_return(current, before)
-        if principal > left:
-            raise Invalid({"amount": [_("The amount is more than is left to return (%(left)s).") % {"left": left}]})
+        refuse_more_than_left(principal, left)
         paid = [Payment(date.fromisoformat(p["paid_on"]), Decimal(p["amount"])) for p in current.snapshot["payments"]]
         computation = interest_on(principal, attribute_next(before, principal, paid), returned_on)
         entry = Return.objects.create(settlement=current, returned_on=returned_on, amount=principal,

@@ -21,6 +21,7 @@ from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
 from avustus.errors import Conflict
 from avustus.payments import payment_file
 from avustus.payments.models import PaymentFile
+from avustus.payments.services import euro_text
 from avustus.projects.services import project_for
 from avustus.reports import final
 from avustus.reports.models import FinalReport
@@ -112,7 +113,7 @@ def _settlement_post(request, project, made: Settlement | None) -> tuple[bool, l
                 made, actor=request.user, returned_on=parse_date(request.POST.get("returned_on", ""), "returned_on"),
                 amount=request.POST.get("amount", ""), version=request.POST.get("version", ""))
             messages.success(request, _("The return was recorded, with interest of %(interest)s.")
-                             % {"interest": returned.interest})
+                             % {"interest": euro_text(returned.interest)})
         else:
             raise Http404
     except Conflict as exc:
