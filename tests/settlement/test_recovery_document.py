@@ -23,6 +23,8 @@ def test_the_decision_shows_the_computation_line_by_line_in_finnish_and_swedish(
     fi = _plain(render_recovery(decided, "fi", "txt"))
     assert "PÄÄTÖS VALTIONAVUSTUKSEN TAKAISINPERINNÄSTÄ" in fi and "LUONNOS" not in fi
     assert "22 §:n 1 momentin nojalla" in fi and "viimeistään 15.12.2022 (eräpäivä)" in fi
+    # The name stays as written, in brackets: a template cannot decline it ("Kankaanpää maksamaan" was wrong).
+    assert "nojalla avustuksen saajan (Kankaanpää) maksamaan takaisin 40 000,00 euroa" in " ".join(fi.split())
     # Latest payment first, each line with its days, rate and amount.
     assert fi.index("29 000,00 euroa erästä, joka maksettiin 20.11.2020") < fi.index(
         "11 000,00 euroa erästä, joka maksettiin 15.7.2020")

@@ -27,9 +27,12 @@ WORDS = {
         "matter": "Asia",
         "matter_text": "Valtionavustuksen takaisinperintä. Hanke {project}: {title}. Myönnetty avustus {grant} euroa.",
         "decision": "Päätös",
+        # The recipient's name stays in the nominative, in brackets: "määrää X:n maksamaan" would need each
+        # organisation's name declined ("Hämeenlinnan kaupungin"), which a template cannot do.
         "decision_text": "{issuer} määrää valtionavustuslain (688/2001) {section} §:n {subsection} momentin nojalla "
-                         "{recipient} maksamaan takaisin {amount} euroa sekä lain 24 §:n mukaista korkoa {interest} "
-                         "euroa, yhteensä {total} euroa, viimeistään {due_on} (eräpäivä).",
+                         "avustuksen saajan ({recipient}) maksamaan takaisin {amount} euroa sekä lain 24 §:n "
+                         "mukaista korkoa {interest} euroa, yhteensä {total} euroa, viimeistään {due_on} "
+                         "(eräpäivä).",
         "reasons": "Perustelut",
         "hearing": "Asianosaisen kuuleminen",
         "hearing_text": "Avustuksen saajalle on {sent} varattu tilaisuus antaa selvitys asiasta {deadline} mennessä "
