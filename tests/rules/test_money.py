@@ -77,7 +77,10 @@ def test_parse_euros_reads_what_people_type_and_refuses_the_rest():
 
     assert parse_euros("12\u00a0500,00") == Decimal("12500.00")
     assert parse_euros(" 1 000.5 ") == Decimal("1000.50")
-    for bad in ("1e30", "NaN", "1,234", "kolme", "1" * 50, str(MAX_AMOUNT + Decimal("0.01"))):
+    assert parse_euros("+5") == Decimal("5.00") and parse_euros(",5") == Decimal("0.50")
+    # Decimal reads these as numbers; nobody types them as euros.
+    for bad in ("1e30", "NaN", "1,234", "kolme", "1" * 50, str(MAX_AMOUNT + Decimal("0.01")),
+                "\u0661\u0662\u0663", "\u0968\u0966", "1e3", "1_000", "\uff11\uff10"):
         with pytest.raises(MoneyError):
             parse_euros(bad)
 
@@ -87,6 +90,7 @@ def test_parse_euros_reads_what_people_type_and_refuses_the_rest():
     ("kolme", MoneyError.NOT_A_NUMBER), (0.5, MoneyError.NOT_A_NUMBER), (True, MoneyError.NOT_A_NUMBER),
     ("1" * 50, MoneyError.NOT_A_NUMBER), ("NaN", MoneyError.NOT_FINITE), ("-Infinity", MoneyError.NOT_FINITE),
     ("12,345", MoneyError.DECIMALS), ("1e40", MoneyError.TOO_LARGE), ("1000000000000", MoneyError.TOO_LARGE),
+    ("\u0661\u0660\u0660", MoneyError.NOT_A_NUMBER), ("2e2", MoneyError.NOT_A_NUMBER),
 ])
 def test_parse_euros_says_what_was_wrong_for_the_entry_point_to_translate(typed, kind):
     from avustus.rules.money import parse_euros

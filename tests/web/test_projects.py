@@ -259,3 +259,16 @@ def test_a_report_is_accepted_only_by_its_button_with_the_box_ticked(cast):
     official.post(url, {**form, "action": "accept", "confirm": "yes"})
     report.refresh_from_db()
     assert report.status == "accepted"
+
+
+@pytest.mark.django_db
+def test_the_crumbs_lead_officials_to_the_calls_projects_and_recipients_to_their_own_on_every_page(cast):
+    ref = cast.project.reference
+    officials_list = f'<p class="crumbs"><a href="{reverse("officials-projects", args=[cast.project.call.slug])}">'
+    own = f'<p class="crumbs"><a href="{reverse("my-projects")}">'
+    pages = [reverse(name, args=args) for name, args in (
+        ("project", [ref]), ("project-report", [ref, 1]), ("project-final-report", [ref]),
+        ("project-changes", [ref]), ("project-outputs", [ref]))]
+    for url in pages:
+        assert officials_list in _client(cast.official).get(url).content.decode(), url
+        assert own in _client(cast.partner).get(url).content.decode(), url

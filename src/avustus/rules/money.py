@@ -4,6 +4,7 @@ Amounts are ``Decimal`` quantised to cents. Floats are refused outright: 0.1 + 0
 money, and a grant decision must agree with the ledger to the cent.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 
@@ -55,6 +56,9 @@ def euros(value: Decimal | int | str) -> Decimal:
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
+_TYPED_AMOUNT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
 def parse_euros(text: str | Decimal | int, *, maximum: Decimal = MAX_AMOUNT) -> Decimal:
     """An amount as people type it (``12 500,00``, ``12500.5``, with no-break spaces) as euros.
 
@@ -67,6 +71,10 @@ def parse_euros(text: str | Decimal | int, *, maximum: Decimal = MAX_AMOUNT) -> 
     if len(cleaned) > 40:
         raise MoneyError(f"not an amount of money: {text!r}")
     amount = euros(cleaned)
+    # Typed, only the digits 0–9 with one decimal point: ``Decimal`` also reads other scripts' digits ("١٢٣"),
+    # exponents ("1e3") and underscores ("1_000"), none of which anyone means as euros on these forms.
+    if isinstance(text, str) and not _TYPED_AMOUNT.fullmatch(cleaned):
+        raise MoneyError(f"not an amount of money: {text!r}")
     if abs(amount) > maximum:
         raise MoneyError(f"more than {maximum} euros: {text!r}", MoneyError.TOO_LARGE)
     return amount

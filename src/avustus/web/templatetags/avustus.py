@@ -100,6 +100,15 @@ def programme_roles(context) -> set[str]:
     return set(RoleGrant.objects.filter(user=user, programme__isnull=False).values_list("role", flat=True))
 
 
+@register.simple_tag(takes_context=True)
+def official_of(context, project) -> bool:
+    """Whether the signed-in user is one of the project's programme's officials: the project's crumbs lead them
+    to the officials' list of the call's projects, and recipients to their own projects."""
+    from avustus.accounts.permissions import OFFICIAL_ROLES, has_programme_role
+
+    return has_programme_role(context["request"].user, project.call.programme, OFFICIAL_ROLES)
+
+
 @register.filter
 def works_as_staff(roles: set[str]) -> bool:
     from avustus.accounts.permissions import OFFICIAL_ROLES
