@@ -224,13 +224,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "avustus.web.middleware.RefuseNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the language and the user: its 400 page is the screens' own (neither reads the request's data).
+    "avustus.web.middleware.RefuseNulCharacters",
     "avustus.web.middleware.NoStoreUnlessPublic",
     "avustus.web.middleware.DomainErrors",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -148,3 +148,16 @@ def test_a_refusal_no_view_handles_is_the_styled_page_for_its_kind(db, monkeypat
     assert f"<h1>{heading}</h1>" in html
     if kind == "Conflict":  # what changed, and what to do about it
         assert "Hakemus muuttui välillä." in html and "Mitään ei tallennettu" in html
+
+
+@pytest.mark.parametrize(("lang", "says"), [("fi", "näkymättömän ohjausmerkin (NUL)"),
+                                            ("sv", "ett osynligt styrtecken (NUL)")])
+def test_a_nul_character_in_a_form_gets_the_styled_400_page_in_the_readers_language(client, lang, says):
+    """Pasted from another program, the character is invisible: the page says what it is and that nothing was
+    saved, in the layout and language of the rest of the screens (not a plain English line)."""
+    client.cookies["django_language"] = lang
+    response = client.post(reverse("login"), {"username": "virkailija\x00", "password": "x"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    _in_layout(html)
+    assert f'<html lang="{lang}">' in html and says in html and "Nothing was saved" not in html

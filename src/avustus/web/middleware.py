@@ -1,10 +1,14 @@
 """Requests refused before any view sees them, for reasons that hold on every route."""
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 class RefuseNulCharacters:
-    """A 400 for a URL or query string carrying the NUL character.
+    """A 400 for a URL or query string carrying the NUL character (placed after the language and the user are
+    known, so that the page is the screens' own in the reader's language; nothing before it queries with the
+    request's data).
 
     No identifier or search of the project contains it, and PostgreSQL refuses any query that
     compares text with it, so a ``%00`` in a reference or a search would otherwise end in a 500.
@@ -22,10 +26,15 @@ class RefuseNulCharacters:
             and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
             and _has_nul(request.POST)
         ):
-            message = "The request contains a NUL character."
-            if request.path.startswith("/api/"):
-                return JsonResponse({"errors": [{"path": "", "message": message}]}, status=400)  # the API's shape
-            return HttpResponseBadRequest(message, content_type="text/plain")
+            if request.path.startswith("/api/"):  # the API's shape, its message as its clients match it
+                return JsonResponse({"errors": [{"path": "", "message": "The request contains a NUL character."}]},
+                                    status=400)
+            # The screens' styled 400 page in the reader's language, saying
+            # what to remove: a character pasted from another program, invisible on the screen.
+            return render(request, "400.html", {"message": _(
+                "The text you sent contains an invisible control character (NUL), often pasted from another "
+                "program. Nothing was saved. Go back, remove it by typing the text again, and send it again.")},
+                status=400)
         return self.get_response(request)
 
 
