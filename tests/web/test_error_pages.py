@@ -161,3 +161,16 @@ def test_a_nul_character_in_a_form_gets_the_styled_400_page_in_the_readers_langu
     html = response.content.decode()
     _in_layout(html)
     assert f'<html lang="{lang}">' in html and says in html and "Nothing was saved" not in html
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("fi", "Tähän osoitteeseen lähetetään lomake"),
+                                               ("sv", "Till den här adressen skickas ett formulär")])
+def test_opening_a_forms_address_gets_a_page_that_says_nothing_was_sent(client, lang, heading):
+    """After logging in, the login page sends people back to the address of the button they pressed, which
+    takes only a form's post: Django's answer is an empty 405, the screens' is a page saying what happened."""
+    client.cookies["django_language"] = lang
+    response = client.get(reverse("logout"))
+    assert response.status_code == 405 and response["Allow"] == "POST, OPTIONS"
+    html = response.content.decode()
+    _in_layout(html)
+    assert f"<h1>{heading}</h1>" in html

@@ -89,14 +89,21 @@ class DomainErrors:
 
     Views that show a refusal on their own form catch it; anything else ends here rather than in a 500:
     ``NotFound`` is the 404 page, ``NotAllowed`` (a ``PermissionDenied``) Django's 403 page, and a
-    ``Conflict`` the 409 page with its message and a way back.
+    ``Conflict`` the 409 page with its message and a way back. Django's empty 405 becomes the screens' page.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Django's answer to a GET of a form's address is an empty 405. People meet it after logging in when the
+        # login page sends them back to the address of the button they pressed: give them the screens' page.
+        if response.status_code == 405 and not response.content and not request.path.startswith("/api/"):
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
 
     def process_exception(self, request, exception):
         from django.http import Http404
