@@ -222,3 +222,44 @@ def test_an_official_moves_a_due_date_and_allows_another_instalment_on_the_page(
         reverse("project", args=[project.reference])).content.decode()
     assert lead.post(url, {"action": "due", "entry": "interim:2", "due_on": "2021-01-31", "reason": "x"}
                      ).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, message", [
+    ("fi", "Raportti koskee jo päättynyttä kautta: kausi päättyy viimeistään"),
+    ("sv", "En rapport gäller en period som har löpt ut: perioden slutar senast"),
+])
+def test_a_period_not_yet_ended_is_refused_on_its_field_in_the_user_s_language(cast, language, message):
+    from avustus.audit.models import AuditEntry
+
+    project = cast.project
+    lead = _client(cast.lead)
+    lead.cookies["django_language"] = language
+    response = lead.post(reverse("project-report", args=[project.reference, 1]), {
+        "period_start": "2020-02-26", "period_end": "2099-06-26", "progress": "Etenee.",
+        "objectives_stage": "Alussa.", "cost.cost-1.0.vat_free": "1000,00"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert message in page and 'href="#period_end"' in page
+    # What the lead typed is shown again to correct.
+    assert 'value="2099-06-26"' in page
+    assert not InterimReport.objects.filter(project=project).exists()
+    assert not AuditEntry.objects.filter(action__startswith="report.").exists()
+
+
+@pytest.mark.django_db
+def test_a_period_overlapping_the_previous_report_is_refused_and_the_form_suggests_the_next_day(cast):
+    project = cast.project
+    lead = _client(cast.lead)
+    first = _file_report(lead, project, 1, {("cost-1", 0): ("1000,00", "0")}, start="2020-02-26", end="2020-06-20")
+    page = lead.get(reverse("project-report", args=[project.reference, 2])).content.decode()
+    # The form starts the day after report 1's period as filed.
+    assert 'value="2020-06-21"' in page
+    response = lead.post(reverse("project-report", args=[project.reference, 2]), {
+        "period_start": "2020-06-01", "period_end": "2020-10-26", "progress": "Etenee.",
+        "objectives_stage": "Alussa.", "cost.cost-1.0.vat_free": "1000,00"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Kausi on päällekkäinen väliraportin 1 kauden 26.2.2020–20.6.2020 kanssa" in page
+    assert 'href="#period_start"' in page
+    assert list(InterimReport.objects.filter(project=project)) == [first]
