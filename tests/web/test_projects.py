@@ -263,3 +263,22 @@ def test_a_period_overlapping_the_previous_report_is_refused_and_the_form_sugges
     assert "Kausi on päällekkäinen väliraportin 1 kauden 26.2.2020–20.6.2020 kanssa" in page
     assert 'href="#period_start"' in page
     assert list(InterimReport.objects.filter(project=project)) == [first]
+
+
+@pytest.mark.django_db
+def test_a_due_date_past_the_final_report_s_or_before_the_decision_is_refused_on_the_page(cast):
+    from avustus.projects.models import ScheduleEntry
+
+    project = cast.project
+    official = _client(cast.official)
+    url = reverse("project-schedule", args=[project.reference])
+    before = list(ScheduleEntry.objects.filter(project=project).values_list("kind", "number", "due_on"))
+    response = official.post(url, {"action": "due", "entry": "interim:2", "due_on": "2022-01-31",
+                                   "reason": "Sovittu hankkeen kanssa."}, follow=True)
+    assert "Väliraportin määräpäivän on oltava ennen loppuraportin määräpäivää 30.11.2021." in \
+        response.content.decode()
+    response = official.post(url, {"action": "due", "entry": "final:1", "due_on": "2020-01-31",
+                                   "reason": "Sovittu hankkeen kanssa."}, follow=True)
+    assert "Mikään raportti ei voi erääntyä ennen avustuspäätöstä, joka tehtiin 26.2.2020." in \
+        response.content.decode()
+    assert list(ScheduleEntry.objects.filter(project=project).values_list("kind", "number", "due_on")) == before
