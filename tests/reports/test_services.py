@@ -246,3 +246,39 @@ def test_a_report_overlapping_an_accepted_one_is_not_accepted(cast):
     second = _file_period(cast, 2, date(2020, 6, 27), date(2020, 10, 26))
     reports.accept_report(second, actor=cast.official, version=reports.report_version(second))
     assert reports.accepted_costs_to_date(cast.project) == Decimal("2000.00")
+
+
+def _final_accepted(cast):
+    from avustus.reports import final
+    from tests.reports.test_final import attach_statement, file_final
+
+    report = file_final(cast, [CostInput("cost-1", 0, "150 000,00")])
+    attach_statement(cast, report)
+    report = final.accept_final_report(report, final.CONTENT, actor=cast.official,
+                                       version=final.final_report_version(report))
+    final.accept_final_report(report, final.FINANCES, actor=cast.second_official,
+                              version=final.final_report_version(report))
+    cast.project.refresh_from_db()
+    assert cast.project.final_report_accepted_on is not None
+
+
+def test_once_the_final_report_is_accepted_no_interim_report_is_filed_or_overdue(cast, storage):
+    first = _file_period(cast, 1, date(2020, 2, 26), date(2020, 6, 26))
+    returned = reports.return_report(first, actor=cast.official, version=reports.report_version(first),
+                                     reasons="Täydennä.")
+    assert [e.number for e in reports.overdue_entries(cast.project, date(2021, 12, 1))] == [2, 3, 4, 5]
+    assert not reports.interim_reporting_over(cast.project)
+    _final_accepted(cast)
+    assert reports.interim_reporting_over(cast.project)
+    refusal = "The final report has been accepted: interim reports are no longer filed."
+    for number, report in ((1, returned), (2, None)):
+        assert reports.report_refusal(cast.project, report, number) == refusal
+        assert not reports.can_edit_report(cast.lead, cast.project, report, number)
+    with pytest.raises(Conflict, match="no longer filed"):
+        _file_period(cast, 2, date(2020, 6, 27), date(2020, 10, 26))
+    with pytest.raises(Conflict, match="no longer filed"):
+        _file_period(cast, 1, date(2020, 2, 26), date(2020, 6, 26))
+    returned.refresh_from_db()
+    assert (returned.status, returned.version) == (InterimReport.Status.RETURNED, 2)
+    assert list(InterimReport.objects.filter(project=cast.project)) == [returned]
+    assert reports.overdue_entries(cast.project, date(2021, 12, 1)) == []

@@ -282,3 +282,40 @@ def test_a_due_date_past_the_final_report_s_or_before_the_decision_is_refused_on
     assert "Mikään raportti ei voi erääntyä ennen avustuspäätöstä, joka tehtiin 26.2.2020." in \
         response.content.decode()
     assert list(ScheduleEntry.objects.filter(project=project).values_list("kind", "number", "due_on")) == before
+
+
+@pytest.mark.django_db
+def test_the_schedule_shows_the_final_report_s_status_and_no_interim_report_after_its_acceptance(cast):
+    from avustus.reports import final
+    from tests.reports.test_final import attach_statement, file_final
+
+    project = cast.project
+    lead = _client(cast.lead)
+    first = _file_report(lead, project, 1, {("cost-1", 0): ("1000,00", "0")})
+    project_url = reverse("project", args=[project.reference])
+    report_2 = reverse("project-report", args=[project.reference, 2])
+
+    def final_row(page):
+        return re.search(r'<td><a href="[^"]*/final/[^"]*">Loppuraportti</a></td>.*?</tr>', page, re.S).group(0)
+
+    page = lead.get(project_url).content.decode()
+    assert "Ei jätetty" in final_row(page) and f'href="{report_2}"' in page and "Myöhässä" in page
+    report = file_final(cast, [reports.CostInput("cost-1", 0, "150 000,00")])
+    assert "Jätetty" in final_row(lead.get(project_url).content.decode())
+    attach_statement(cast, report)
+    report = final.accept_final_report(report, final.CONTENT, actor=cast.official,
+                                       version=final.final_report_version(report))
+    final.accept_final_report(report, final.FINANCES, actor=cast.second_official,
+                              version=final.final_report_version(report))
+
+    page = lead.get(project_url).content.decode()
+    assert "Hyväksytty" in final_row(page) and "Ei jätetty" not in final_row(page)
+    # Interim reports not filed are no longer offered, nor overdue; the one filed is still there to read.
+    assert f'href="{report_2}"' not in page and "Myöhässä" not in page
+    assert page.count("Ei jätetty; ei enää tarpeen, koska loppuraportti on hyväksytty") == 4
+    assert f'href="{reverse("project-report", args=[project.reference, 1])}"' in page
+    assert "Jätä väliraportti" not in lead.get(report_2).content.decode()
+    response = lead.post(report_2, {"period_start": "2020-06-27", "period_end": "2020-10-26", "progress": "Etenee.",
+                                    "objectives_stage": "Alussa.", "cost.cost-1.0.vat_free": "1000,00"}, follow=True)
+    assert "Loppuraportti on hyväksytty: väliraportteja ei enää jätetä." in response.content.decode()
+    assert list(InterimReport.objects.filter(project=project)) == [first]

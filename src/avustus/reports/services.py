@@ -50,12 +50,21 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def interim_reporting_over(project: FundedProject) -> bool:
+    """Whether the project's interim reporting is over: its final report, on the whole project's costs, has been
+    accepted (the settlement and the last instalment go by it), so an interim report not filed is no longer due."""
+    return project.final_report_accepted_on is not None
+
+
 def report_refusal(project: FundedProject, report: InterimReport | None, number: int) -> str | None:
     """Why interim report ``number`` cannot be filed now (None when it can): the project is no longer in progress,
-    or the report was filed and has not been returned. ``submit_report`` refuses with this, under the project's
-    lock; the page offers its form by ``can_edit_report``."""
+    its final report has been accepted (``interim_reporting_over``), or the report was filed and has not been
+    returned. ``submit_report`` refuses with this, under the project's lock; the page offers its form by
+    ``can_edit_report``."""
     if project.state != FundedProject.State.IN_PROGRESS:
         return _("The project is not in progress.")
+    if interim_reporting_over(project):
+        return _("The final report has been accepted: interim reports are no longer filed.")
     if report is not None and report.status != InterimReport.Status.RETURNED:
         return _("Interim report %(n)s has already been filed.") % {"n": number}
     return None
@@ -365,6 +374,9 @@ def eligible_total(costs) -> Decimal:
 
 
 def overdue_entries(project: FundedProject, today: date | None = None) -> list[ScheduleEntry]:
-    """Interim reports past their due date with nothing filed (a returned one counts as filed, awaiting the lead)."""
+    """Interim reports past their due date with nothing filed (a returned one counts as filed, awaiting the lead);
+    none once the final report has been accepted (``interim_reporting_over``)."""
+    if interim_reporting_over(project):
+        return []
     today = today or _today()
     return list(project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM, due_on__lt=today, reports__isnull=True))

@@ -28,7 +28,7 @@ from avustus.projects.models import FundedProject, ScheduleEntry
 from avustus.projects.services import project_for
 from avustus.reports import attachments as report_attachments
 from avustus.reports import services as reports
-from avustus.reports.models import InterimReport
+from avustus.reports.models import FinalReport, InterimReport
 from avustus.settlement import documents as settlement_documents
 from avustus.web.feedback import error_summary, errors_of, flash, parse_date
 
@@ -40,13 +40,18 @@ def my_projects(request):
 
 
 def _schedule(project: FundedProject, today: date) -> list[dict]:
-    """Each report due with its report (if filed) and whether it is overdue."""
+    """Each report due with its report (if filed: an interim report, or the project's final report), whether it is
+    overdue, and whether an interim report not filed is no longer due (``reports.interim_reporting_over``)."""
     filed = {r.schedule_entry_id: r for r in project.reports.all()}
+    final = FinalReport.objects.filter(project=project).first()
+    over = reports.interim_reporting_over(project)
     rows = []
     for entry in project.schedule.order_by("due_on", "kind", "number"):
-        report = filed.get(entry.pk)
+        interim = entry.kind == ScheduleEntry.Kind.INTERIM
+        report = filed.get(entry.pk) if interim else final
         rows.append({"entry": entry, "report": report,
-                     "overdue": report is None and entry.kind == ScheduleEntry.Kind.INTERIM and entry.due_on < today})
+                     "overdue": report is None and interim and not over and entry.due_on < today,
+                     "not_due": report is None and interim and over})
     return rows
 
 
