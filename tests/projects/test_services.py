@@ -72,6 +72,31 @@ def test_a_date_announced_for_the_call_moves_every_project_not_set_by_hand(cast)
     assert dates == {date(2020, 10, 30), date(2020, 11, 2)}
 
 
+
+def test_a_date_announced_for_the_call_out_of_a_project_s_order_is_refused_and_nothing_changes(cast, english):
+    from avustus.projects.models import CallReportDate
+
+    call = cast.project.call
+    before = list(ScheduleEntry.objects.filter(project__call=call).order_by("pk").values_list("due_on", flat=True))
+    with pytest.raises(Invalid) as caught:
+        set_call_report_date(call, "interim", 5, date(2021, 12, 1), reason="Ilmoitettu.", actor=cast.official)
+    [message] = caught.value.message_dict["due_on"]
+    assert message.startswith("In project ") and message.endswith(
+        ": An interim report is due before the final report, which is due on 30.11.2021.")
+    with pytest.raises(Invalid, match="before the decision on the grant, 26.2.2020"):
+        set_call_report_date(call, "final", 1, date(2020, 1, 31), reason="Ilmoitettu.", actor=cast.official)
+    assert list(ScheduleEntry.objects.filter(project__call=call).order_by("pk").values_list("due_on", flat=True)) \
+        == before
+    assert not CallReportDate.objects.exists()
+    assert not AuditEntry.objects.filter(action="call.report_date_set").exists()
+    # Only the projects the date moves are checked: the others' report 5 set by hand, this one's final report later.
+    (ScheduleEntry.objects.filter(project__call=call, kind="interim", number=5).exclude(project=cast.project)
+     .update(override_reason="Sovittu erikseen."))
+    set_due_date(cast.project, "final", 1, date(2021, 12, 31), reason="Pidennetty.", actor=cast.official)
+    assert set_call_report_date(call, "interim", 5, date(2021, 12, 1), reason="Ilmoitettu.", actor=cast.official) == 1
+    assert cast.project.schedule.get(kind="interim", number=5).due_on == date(2021, 12, 1)
+
+
 def test_a_later_decision_amends_the_grant_and_following_it_twice_changes_nothing(cast):
     from avustus.decisions.models import Decision, Outcome
 

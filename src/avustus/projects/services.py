@@ -200,12 +200,12 @@ def check_day(field: str, day: date) -> None:
         raise Invalid({field: [problem]})
 
 
-def due_date_message(problem: DueProblem, project: FundedProject) -> str:
-    """A refused due date (``rules.schedule.due_date_problem``) in the user's language."""
+def due_date_message(problem: DueProblem, decided_on: date) -> str:
+    """A refused due date (``rules.schedule.due_date_problem``) of a project decided on ``decided_on``, in the user's
+    language."""
     other = problem.other
     if problem.code == BEFORE_DECISION or other is None:
-        return _("No report is due before the decision on the grant, %(day)s.") % {
-            "day": date_text(project.decided_on)}
+        return _("No report is due before the decision on the grant, %(day)s.") % {"day": date_text(decided_on)}
     if problem.code == NOT_BEFORE_FINAL:
         return _("An interim report is due before the final report, which is due on %(day)s.") % {
             "day": date_text(other.due_on)}
@@ -229,7 +229,7 @@ def set_due_date(project: FundedProject, kind: str, number: int, due_on: date, *
         schedule = [Due(e.kind, e.number, e.due_on) for e in ScheduleEntry.objects.filter(project=project)]
         problem = due_date_problem(kind, number, due_on, decided_on=project.decided_on, schedule=schedule)
         if problem is not None:
-            raise Invalid({"due_on": [due_date_message(problem, project)]})
+            raise Invalid({"due_on": [due_date_message(problem, project.decided_on)]})
         before = entry.due_on
         entry.due_on = due_on
         entry.overridden_by = None if getattr(actor, "pk", None) is None else actor
@@ -239,6 +239,23 @@ def set_due_date(project: FundedProject, kind: str, number: int, due_on: date, *
                data={"kind": kind, "number": number, "before": before.isoformat(), "due_on": due_on.isoformat(),
                      "reason": entry.override_reason})
     return entry
+
+
+def _check_call_date(call: Call, kind: str, number: int, due_on: date) -> None:
+    """A date announced for the call, refused (``Invalid`` on ``due_on``) when it breaks the order of the schedule
+    (``rules.schedule.due_date_problem``) of a project whose date it moves, naming the first such project."""
+    moving = (ScheduleEntry.objects.filter(project__call=call, kind=kind, number=number, overridden_by__isnull=True,
+                                           override_reason="").values("project_id"))
+    schedules: dict[int, list[Due]] = {}
+    for project_id, entry_kind, entry_number, entry_due in (
+            ScheduleEntry.objects.filter(project_id__in=moving).values_list("project_id", "kind", "number", "due_on")):
+        schedules.setdefault(project_id, []).append(Due(entry_kind, entry_number, entry_due))
+    for reference, project_id, decided_on in (FundedProject.objects.filter(pk__in=schedules).order_by("reference")
+                                              .values_list("reference", "pk", "decided_on")):
+        problem = due_date_problem(kind, number, due_on, decided_on=decided_on, schedule=schedules[project_id])
+        if problem is not None:
+            raise Invalid({"due_on": [_("In project %(reference)s: %(problem)s") % {
+                "reference": reference, "problem": due_date_message(problem, decided_on)}]})
 
 
 def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, reason: str, actor) -> int:
@@ -253,6 +270,7 @@ def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, re
     check_day("due_on", due_on)
     with transaction.atomic():
         Call.objects.select_for_update().filter(pk=call.pk).first()
+        _check_call_date(call, kind, number, due_on)
         CallReportDate.objects.update_or_create(
             call=call, kind=kind, number=number,
             defaults={"due_on": due_on, "reason": reason.strip(),
