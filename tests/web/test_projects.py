@@ -319,3 +319,28 @@ def test_the_schedule_shows_the_final_report_s_status_and_no_interim_report_afte
                                     "objectives_stage": "Alussa.", "cost.cost-1.0.vat_free": "1000,00"}, follow=True)
     assert "Loppuraportti on hyväksytty: väliraportteja ei enää jätetä." in response.content.decode()
     assert list(InterimReport.objects.filter(project=project)) == [first]
+
+
+@pytest.mark.django_db
+def test_a_report_whose_period_has_not_ended_is_not_offered_for_acceptance_but_may_be_returned(cast):
+    from datetime import date
+
+    project = cast.project
+    report = _file_report(_client(cast.lead), project, 1, {("cost-1", 0): ("1000,00", "0")})
+    official = _client(cast.official)
+    url = reverse("project-report", args=[project.reference, 1])
+    assert 'value="accept"' in official.get(url).content.decode()
+    # Filed before periods were checked: it ends in the future.
+    InterimReport.objects.filter(pk=report.pk).update(period_end=date(2099, 6, 26))
+    page = official.get(url).content.decode()
+    assert 'value="accept"' not in page and 'value="return"' in page
+    assert "Raportin kausi päättyy 26.6.2099: raportti voidaan hyväksyä vasta kauden päätyttyä." in page
+    report.refresh_from_db()
+    response = official.post(reverse("review-report", args=[project.reference, 1]),
+                             {"version": reports.report_version(report), "action": "accept", "reasons": ""},
+                             follow=True)
+    assert "raportti voidaan hyväksyä vasta kauden päätyttyä" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == InterimReport.Status.SUBMITTED
+    _review(official, project, report, "return", "Korjatkaa kausi.")
+    assert report.status == InterimReport.Status.RETURNED
