@@ -148,18 +148,17 @@ def other_periods(project: FundedProject, number: int,
 
 def period_message(problem: periods.Problem, project: FundedProject, today: date) -> str:
     """A problem of a report's period (``rules.report_periods``) in the user's language."""
-    if problem.code == periods.ENDS_BEFORE_START:
-        return _("The period ends before it starts.")
+    other = problem.other
+    if other is not None:  # an overlap, the one problem that names another report
+        return _("The period overlaps the period of interim report %(n)s, %(start)s–%(end)s: each cost is "
+                 "reported once.") % {"n": other.number, "start": date_text(other.start), "end": date_text(other.end)}
     if problem.code == periods.NOT_ENDED:
         return _("A report is on a period that has passed: the period ends on %(today)s (the day it is filed) "
                  "at the latest.") % {"today": date_text(today)}
     if problem.code == periods.BEFORE_PROJECT:
         return _("The period starts on %(day)s at the earliest, the date of the decision on the grant.") % {
             "day": date_text(project.decided_on)}
-    other = problem.other  # an overlap, the one problem that names another report
-    return _("The period overlaps the period of interim report %(n)s, %(start)s–%(end)s: each cost is reported "
-             "once.") % {"n": other.number if other else "", "start": date_text(other.start) if other else "",
-                         "end": date_text(other.end) if other else ""}
+    return _("The period ends before it starts.")
 
 
 def _add_period_errors(project: FundedProject, number: int, start: date, end: date, today: date,
