@@ -151,3 +151,22 @@ def test_a_partner_reads_but_does_not_act_and_an_outsider_sees_nothing(cast):
     assert reference not in [p["reference"] for p in _json(outsider.get(f"{BASE}/projects"))]
     assert Client().get(f"{BASE}/projects").status_code == 401
     assert not InterimReport.objects.exists() and not PaymentApplication.objects.exists()
+
+
+def test_a_period_overlapping_another_report_or_not_yet_ended_is_refused_by_field_and_nothing_stored(cast):
+    from avustus.audit.models import AuditEntry
+
+    client = _client(cast.lead)
+    reference = cast.project.reference
+    costs = {("cost-1", 0): ("1000.00", "0.00")}
+    assert _report(client, reference, 1, costs, "2020-02-26", "2020-06-26").status_code == 200
+    refused = _report(client, reference, 2, costs, "2020-06-26", "2099-10-26", key="k2")
+    assert refused.status_code == 422
+    errors = {(e["path"], e["message"]) for e in _json(refused)["errors"]}
+    assert {path for path, _message in errors} == {"period_start", "period_end"}
+    assert any("väliraportin 1 kauden 26.2.2020–26.6.2020" in message for path, message in errors
+               if path == "period_start")
+    assert any("päättyy viimeistään" in message for path, message in errors if path == "period_end")
+    assert not InterimReport.objects.filter(project=cast.project, schedule_entry__number=2).exists()
+    assert AuditEntry.objects.filter(action="report.submitted").count() == 1
+    assert _report(client, reference, 2, costs, "2020-06-27", "2020-10-26", key="k2").status_code == 200

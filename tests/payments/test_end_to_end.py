@@ -15,10 +15,13 @@ from avustus.payments import services as payments
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput, Rejection
 
+# Each report's period starts the day after the previous one's ends (report 2 is filed again on 2.11.2020).
+STARTS = {1: date(2020, 2, 26), 2: date(2020, 6, 27), 3: date(2020, 11, 3)}
+
 
 def _report(cast, number, costs, today):
     return reports.submit_report(
-        cast.project, number, actor=cast.lead, period_start=date(2020, 2, 26), period_end=today,
+        cast.project, number, actor=cast.lead, period_start=STARTS[number], period_end=today,
         progress=f"Raportti {number}: työ etenee.", objectives_stage="Tavoitteet puolivälissä.", costs=costs,
         today=today)
 

@@ -22,6 +22,47 @@ def test_an_official_sets_a_projects_date_with_reasons(cast):
     assert AuditEntry.objects.get(action="project.due_date_set").data["before"] == "2020-06-26"
 
 
+
+def _schedule(project):
+    return list(ScheduleEntry.objects.filter(project=project).order_by("pk")
+                .values_list("kind", "number", "due_on", "override_reason"))
+
+
+@pytest.mark.parametrize("kind, number, due_on, message", [
+    ("interim", 1, date(2020, 2, 25), "No report is due before the decision on the grant, 26.2.2020."),
+    ("final", 1, date(2019, 12, 31), "No report is due before the decision on the grant, 26.2.2020."),
+    ("interim", 2, date(2021, 11, 30), "An interim report is due before the final report, which is due on 30.11.2021."),
+    ("interim", 5, date(2022, 3, 1), "An interim report is due before the final report, which is due on 30.11.2021."),
+    ("final", 1, date(2021, 10, 26),
+     "The final report is due after the last interim report, interim report 5 due on 26.10.2021."),
+])
+def test_a_due_date_out_of_the_schedule_s_order_is_refused_and_nothing_changes(cast, english, kind, number, due_on,
+                                                                               message):
+    before = _schedule(cast.project)
+    with pytest.raises(Invalid) as caught:
+        set_due_date(cast.project, kind, number, due_on, reason="Sovittu.", actor=cast.official)
+    assert caught.value.message_dict == {"due_on": [message]}
+    assert _schedule(cast.project) == before
+    assert not AuditEntry.objects.filter(action="project.due_date_set").exists()
+
+
+def test_due_dates_within_the_order_are_set_and_checked_against_the_schedule_as_it_now_is(cast, english):
+    # The decision's own day, and the day before the final report, are allowed for an interim report.
+    assert set_due_date(cast.project, "interim", 1, date(2020, 2, 26), reason="Sovittu.",
+                        actor=cast.official).due_on == date(2020, 2, 26)
+    assert set_due_date(cast.project, "interim", 5, date(2021, 11, 29), reason="Sovittu.",
+                        actor=cast.official).due_on == date(2021, 11, 29)
+    # Interim report 5 moved: the final report may no longer be due on or before its new day.
+    with pytest.raises(Invalid, match="interim report 5 due on 29.11.2021"):
+        set_due_date(cast.project, "final", 1, date(2021, 11, 29), reason="Sovittu.", actor=cast.official)
+    assert set_due_date(cast.project, "final", 1, date(2021, 11, 30), reason="Sovittu.",
+                        actor=cast.official).due_on == date(2021, 11, 30)
+    # The final report moved later: an interim report may follow it up to the day before.
+    set_due_date(cast.project, "final", 1, date(2021, 12, 15), reason="Sovittu.", actor=cast.official)
+    assert set_due_date(cast.project, "interim", 5, date(2021, 12, 14), reason="Sovittu.",
+                        actor=cast.official).due_on == date(2021, 12, 14)
+
+
 def test_a_date_announced_for_the_call_moves_every_project_not_set_by_hand(cast):
     set_due_date(cast.project, "interim", 2, date(2020, 11, 2), reason="Pyydetty.", actor=cast.official)
     changed = set_call_report_date(cast.project.call, "interim", 2, date(2020, 10, 30), reason="Ilmoitettu kirjeellä.",
@@ -29,6 +70,31 @@ def test_a_date_announced_for_the_call_moves_every_project_not_set_by_hand(cast)
     assert changed == 26
     dates = set(ScheduleEntry.objects.filter(kind="interim", number=2).values_list("due_on", flat=True))
     assert dates == {date(2020, 10, 30), date(2020, 11, 2)}
+
+
+
+def test_a_date_announced_for_the_call_out_of_a_project_s_order_is_refused_and_nothing_changes(cast, english):
+    from avustus.projects.models import CallReportDate
+
+    call = cast.project.call
+    before = list(ScheduleEntry.objects.filter(project__call=call).order_by("pk").values_list("due_on", flat=True))
+    with pytest.raises(Invalid) as caught:
+        set_call_report_date(call, "interim", 5, date(2021, 12, 1), reason="Ilmoitettu.", actor=cast.official)
+    [message] = caught.value.message_dict["due_on"]
+    assert message.startswith("In project ") and message.endswith(
+        ": An interim report is due before the final report, which is due on 30.11.2021.")
+    with pytest.raises(Invalid, match="before the decision on the grant, 26.2.2020"):
+        set_call_report_date(call, "final", 1, date(2020, 1, 31), reason="Ilmoitettu.", actor=cast.official)
+    assert list(ScheduleEntry.objects.filter(project__call=call).order_by("pk").values_list("due_on", flat=True)) \
+        == before
+    assert not CallReportDate.objects.exists()
+    assert not AuditEntry.objects.filter(action="call.report_date_set").exists()
+    # Only the projects the date moves are checked: the others' report 5 set by hand, this one's final report later.
+    (ScheduleEntry.objects.filter(project__call=call, kind="interim", number=5).exclude(project=cast.project)
+     .update(override_reason="Sovittu erikseen."))
+    set_due_date(cast.project, "final", 1, date(2021, 12, 31), reason="Pidennetty.", actor=cast.official)
+    assert set_call_report_date(call, "interim", 5, date(2021, 12, 1), reason="Ilmoitettu.", actor=cast.official) == 1
+    assert cast.project.schedule.get(kind="interim", number=5).due_on == date(2021, 12, 1)
 
 
 def test_a_later_decision_amends_the_grant_and_following_it_twice_changes_nothing(cast):

@@ -126,3 +126,159 @@ def test_a_late_report_is_accepted_and_flagged_overdue_until_filed(cast):
     assert report.late
     assert [e.number for e in reports.overdue_entries(cast.project, date(2020, 10, 27))] == [2]
     assert [e.number for e in reports.overdue_entries(cast.project, date(2020, 10, 26))] == []
+
+
+def _file_period(cast, number, start, end, today=date(2021, 3, 1), **texts):
+    return reports.submit_report(cast.project, number, actor=cast.lead, period_start=start, period_end=end,
+                                 progress=texts.get("progress", "Etenee."),
+                                 objectives_stage=texts.get("objectives_stage", "Alussa."),
+                                 costs=[CostInput("cost-1", 0, "1000.00")], today=today)
+
+
+def _nothing_filed(cast):
+    return (not InterimReport.objects.filter(project=cast.project).exists()
+            and not AuditEntry.objects.filter(action__startswith="report.").exists())
+
+
+def test_a_period_ending_after_the_day_it_is_filed_is_refused_and_nothing_stored(cast):
+    assert cast.project.decided_on == date(2020, 2, 26)
+    with pytest.raises(Invalid) as caught:
+        _file_period(cast, 1, date(2020, 2, 26), date(2099, 12, 31), today=date(2020, 6, 20))
+    assert caught.value.message_dict == {"period_end": [
+        "A report is on a period that has passed: the period ends on 20.6.2020 (the day it is filed) at the latest."]}
+    with pytest.raises(Invalid, match="has passed"):
+        _file_period(cast, 1, date(2020, 2, 26), date(2020, 6, 21), today=date(2020, 6, 20))
+    assert _nothing_filed(cast)
+    # Ending on the day it is filed is a period that has passed.
+    assert _file_period(cast, 1, date(2020, 2, 26), date(2020, 6, 20), today=date(2020, 6, 20)).period_end == \
+        date(2020, 6, 20)
+
+
+def test_a_period_starting_before_the_decision_or_ending_before_it_starts_is_refused(cast):
+    with pytest.raises(Invalid) as caught:
+        _file_period(cast, 1, date(2020, 2, 25), date(2020, 6, 26))
+    assert caught.value.message_dict == {"period_start": [
+        "The period starts on 26.2.2020 at the earliest, the date of the decision on the grant."]}
+    with pytest.raises(Invalid) as caught:
+        _file_period(cast, 1, date(2020, 6, 26), date(2020, 3, 1))
+    assert caught.value.message_dict == {"period_end": ["The period ends before it starts."]}
+    assert _nothing_filed(cast)
+
+
+def test_every_problem_of_the_report_is_given_at_once(cast):
+    with pytest.raises(Invalid) as caught:
+        _file_period(cast, 1, date(2019, 12, 1), date(2021, 3, 2), progress=" ")
+    errors = caught.value.message_dict
+    assert set(errors) == {"period_start", "period_end", "progress"}
+    assert "26.2.2020" in errors["period_start"][0] and "1.3.2021" in errors["period_end"][0]
+    assert _nothing_filed(cast)
+
+
+def test_a_period_overlapping_a_filed_or_accepted_report_is_refused_naming_it(cast):
+    first = _file_period(cast, 1, date(2020, 2, 26), date(2020, 6, 26))
+    with pytest.raises(Invalid) as caught:
+        _file_period(cast, 2, date(2020, 6, 26), date(2020, 10, 26))
+    assert caught.value.message_dict == {"period_start": [
+        "The period overlaps the period of interim report 1, 26.2.2020–26.6.2020: each cost is reported once."]}
+    reports.accept_report(first, actor=cast.official, version=reports.report_version(first))
+    # Holding the accepted report's period whole, from its first day: refused on the start, which falls in it.
+    with pytest.raises(Invalid) as caught:
+        _file_period(cast, 2, date(2020, 2, 26), date(2020, 10, 26))
+    assert list(caught.value.message_dict) == ["period_start"]
+    assert "interim report 1" in caught.value.message_dict["period_start"][0]
+    assert list(InterimReport.objects.filter(project=cast.project).values_list("schedule_entry__number", flat=True)) \
+        == [1]
+    assert not AuditEntry.objects.filter(action="report.submitted", data__number=2).exists()
+    second = _file_period(cast, 2, date(2020, 6, 27), date(2020, 10, 26))
+    assert (second.period_start, second.period_end) == (date(2020, 6, 27), date(2020, 10, 26))
+
+
+def test_a_returned_report_leaves_its_period_free_and_is_checked_again_when_filed_again(cast):
+    first = _file_period(cast, 1, date(2020, 2, 26), date(2020, 6, 26))
+    returned = reports.return_report(first, actor=cast.official, version=reports.report_version(first),
+                                     reasons="Kausi on väärä.")
+    # Report 2 may take the days report 1, returned, had; report 1 then no longer can.
+    _file_period(cast, 2, date(2020, 6, 1), date(2020, 10, 26))
+    with pytest.raises(Invalid, match="interim report 2, 1.6.2020–26.10.2020"):
+        _file_period(cast, 1, date(2020, 2, 26), date(2020, 6, 26))
+    returned.refresh_from_db()
+    assert (returned.status, returned.version, returned.period_end) == (InterimReport.Status.RETURNED, 2,
+                                                                        date(2020, 6, 26))
+    # Filed again on its own earlier period (its own old one is no obstacle): accepted.
+    again = _file_period(cast, 1, date(2020, 2, 26), date(2020, 5, 31))
+    assert (again.pk, again.status, again.period_end) == (first.pk, InterimReport.Status.SUBMITTED, date(2020, 5, 31))
+
+
+def test_a_report_whose_period_has_not_ended_is_not_accepted(cast):
+    report = _file_period(cast, 1, date(2020, 2, 26), date(2020, 6, 26))
+    # Filed before the check existed: its period ends in the future.
+    InterimReport.objects.filter(pk=report.pk).update(period_end=date(2099, 12, 31))
+    report.refresh_from_db()
+    version = reports.report_version(report)
+    with pytest.raises(Conflict, match="ends on 31.12.2099: it is accepted once the period has passed"):
+        reports.accept_report(report, actor=cast.official, version=version, today=date(2021, 3, 1))
+    report.refresh_from_db()
+    assert (report.status, report.version) == (InterimReport.Status.SUBMITTED, 1)
+    assert not AuditEntry.objects.filter(action="report.accepted").exists()
+    assert reports.accepted_costs_to_date(cast.project) == Decimal("0.00")
+    # Its last day passed: accepted.
+    InterimReport.objects.filter(pk=report.pk).update(period_end=date(2021, 3, 1))
+    report.refresh_from_db()
+    accepted = reports.accept_report(report, actor=cast.official, version=reports.report_version(report),
+                                     today=date(2021, 3, 1))
+    assert accepted.status == InterimReport.Status.ACCEPTED
+
+
+def test_a_report_overlapping_an_accepted_one_is_not_accepted(cast):
+    first = _file_period(cast, 1, date(2020, 2, 26), date(2020, 6, 26))
+    reports.accept_report(first, actor=cast.official, version=reports.report_version(first))
+    second = _file_period(cast, 2, date(2020, 6, 27), date(2020, 10, 26))
+    # Filed before the check existed: its period took report 1's last month.
+    InterimReport.objects.filter(pk=second.pk).update(period_start=date(2020, 6, 1))
+    second.refresh_from_db()
+    with pytest.raises(Conflict, match="accepted interim report 1, 26.2.2020–26.6.2020"):
+        reports.accept_report(second, actor=cast.official, version=reports.report_version(second))
+    second.refresh_from_db()
+    assert second.status == InterimReport.Status.SUBMITTED
+    assert reports.accepted_costs_to_date(cast.project) == Decimal("1000.00")
+    # Returned, it is filed again on its own days and accepted.
+    reports.return_report(second, actor=cast.official, version=reports.report_version(second), reasons="Kausi.")
+    second = _file_period(cast, 2, date(2020, 6, 27), date(2020, 10, 26))
+    reports.accept_report(second, actor=cast.official, version=reports.report_version(second))
+    assert reports.accepted_costs_to_date(cast.project) == Decimal("2000.00")
+
+
+def _final_accepted(cast):
+    from avustus.reports import final
+    from tests.reports.test_final import attach_statement, file_final
+
+    report = file_final(cast, [CostInput("cost-1", 0, "150 000,00")])
+    attach_statement(cast, report)
+    report = final.accept_final_report(report, final.CONTENT, actor=cast.official,
+                                       version=final.final_report_version(report))
+    final.accept_final_report(report, final.FINANCES, actor=cast.second_official,
+                              version=final.final_report_version(report))
+    cast.project.refresh_from_db()
+    assert cast.project.final_report_accepted_on is not None
+
+
+def test_once_the_final_report_is_accepted_no_interim_report_is_filed_or_overdue(cast, storage):
+    first = _file_period(cast, 1, date(2020, 2, 26), date(2020, 6, 26))
+    returned = reports.return_report(first, actor=cast.official, version=reports.report_version(first),
+                                     reasons="Täydennä.")
+    assert [e.number for e in reports.overdue_entries(cast.project, date(2021, 12, 1))] == [2, 3, 4, 5]
+    assert not reports.interim_reporting_over(cast.project)
+    _final_accepted(cast)
+    assert reports.interim_reporting_over(cast.project)
+    refusal = "The final report has been accepted: interim reports are no longer filed."
+    for number, report in ((1, returned), (2, None)):
+        assert reports.report_refusal(cast.project, report, number) == refusal
+        assert not reports.can_edit_report(cast.lead, cast.project, report, number)
+    with pytest.raises(Conflict, match="no longer filed"):
+        _file_period(cast, 2, date(2020, 6, 27), date(2020, 10, 26))
+    with pytest.raises(Conflict, match="no longer filed"):
+        _file_period(cast, 1, date(2020, 2, 26), date(2020, 6, 26))
+    returned.refresh_from_db()
+    assert (returned.status, returned.version) == (InterimReport.Status.RETURNED, 2)
+    assert list(InterimReport.objects.filter(project=cast.project)) == [returned]
+    assert reports.overdue_entries(cast.project, date(2021, 12, 1)) == []

@@ -272,3 +272,122 @@ def test_the_crumbs_lead_officials_to_the_calls_projects_and_recipients_to_their
     for url in pages:
         assert officials_list in _client(cast.official).get(url).content.decode(), url
         assert own in _client(cast.partner).get(url).content.decode(), url
+@pytest.mark.parametrize("language, message", [
+    ("fi", "Raportti koskee jo päättynyttä kautta: kausi päättyy viimeistään"),
+    ("sv", "En rapport gäller en period som har löpt ut: perioden slutar senast"),
+])
+def test_a_period_not_yet_ended_is_refused_on_its_field_in_the_user_s_language(cast, language, message):
+    from avustus.audit.models import AuditEntry
+
+    project = cast.project
+    lead = _client(cast.lead)
+    lead.cookies["django_language"] = language
+    response = lead.post(reverse("project-report", args=[project.reference, 1]), {
+        "period_start": "2020-02-26", "period_end": "2099-06-26", "progress": "Etenee.",
+        "objectives_stage": "Alussa.", "cost.cost-1.0.vat_free": "1000,00"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert message in page and 'href="#period_end"' in page
+    # What the lead typed is shown again to correct.
+    assert 'value="2099-06-26"' in page
+    assert not InterimReport.objects.filter(project=project).exists()
+    assert not AuditEntry.objects.filter(action__startswith="report.").exists()
+
+
+@pytest.mark.django_db
+def test_a_period_overlapping_the_previous_report_is_refused_and_the_form_suggests_the_next_day(cast):
+    project = cast.project
+    lead = _client(cast.lead)
+    first = _file_report(lead, project, 1, {("cost-1", 0): ("1000,00", "0")}, start="2020-02-26", end="2020-06-20")
+    page = lead.get(reverse("project-report", args=[project.reference, 2])).content.decode()
+    # The form starts the day after report 1's period as filed.
+    assert 'value="2020-06-21"' in page
+    response = lead.post(reverse("project-report", args=[project.reference, 2]), {
+        "period_start": "2020-06-01", "period_end": "2020-10-26", "progress": "Etenee.",
+        "objectives_stage": "Alussa.", "cost.cost-1.0.vat_free": "1000,00"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Kausi on päällekkäinen väliraportin 1 kauden 26.2.2020–20.6.2020 kanssa" in page
+    assert 'href="#period_start"' in page
+    assert list(InterimReport.objects.filter(project=project)) == [first]
+
+
+@pytest.mark.django_db
+def test_a_due_date_past_the_final_report_s_or_before_the_decision_is_refused_on_the_page(cast):
+    from avustus.projects.models import ScheduleEntry
+
+    project = cast.project
+    official = _client(cast.official)
+    url = reverse("project-schedule", args=[project.reference])
+    before = list(ScheduleEntry.objects.filter(project=project).values_list("kind", "number", "due_on"))
+    response = official.post(url, {"action": "due", "entry": "interim:2", "due_on": "2022-01-31",
+                                   "reason": "Sovittu hankkeen kanssa."}, follow=True)
+    assert "Väliraportin määräpäivän on oltava ennen loppuraportin määräpäivää 30.11.2021." in \
+        response.content.decode()
+    response = official.post(url, {"action": "due", "entry": "final:1", "due_on": "2020-01-31",
+                                   "reason": "Sovittu hankkeen kanssa."}, follow=True)
+    assert "Mikään raportti ei voi erääntyä ennen avustuspäätöstä, joka tehtiin 26.2.2020." in \
+        response.content.decode()
+    assert list(ScheduleEntry.objects.filter(project=project).values_list("kind", "number", "due_on")) == before
+
+
+@pytest.mark.django_db
+def test_the_schedule_shows_the_final_report_s_status_and_no_interim_report_after_its_acceptance(cast):
+    from avustus.reports import final
+    from tests.reports.test_final import attach_statement, file_final
+
+    project = cast.project
+    lead = _client(cast.lead)
+    first = _file_report(lead, project, 1, {("cost-1", 0): ("1000,00", "0")})
+    project_url = reverse("project", args=[project.reference])
+    report_2 = reverse("project-report", args=[project.reference, 2])
+
+    def final_row(page):
+        return re.search(r'<td><a href="[^"]*/final/[^"]*">Loppuraportti</a></td>.*?</tr>', page, re.S).group(0)
+
+    page = lead.get(project_url).content.decode()
+    assert "Ei jätetty" in final_row(page) and f'href="{report_2}"' in page and "Myöhässä" in page
+    report = file_final(cast, [reports.CostInput("cost-1", 0, "150 000,00")])
+    assert "Jätetty" in final_row(lead.get(project_url).content.decode())
+    attach_statement(cast, report)
+    report = final.accept_final_report(report, final.CONTENT, actor=cast.official,
+                                       version=final.final_report_version(report))
+    final.accept_final_report(report, final.FINANCES, actor=cast.second_official,
+                              version=final.final_report_version(report))
+
+    page = lead.get(project_url).content.decode()
+    assert "Hyväksytty" in final_row(page) and "Ei jätetty" not in final_row(page)
+    # Interim reports not filed are no longer offered, nor overdue; the one filed is still there to read.
+    assert f'href="{report_2}"' not in page and "Myöhässä" not in page
+    assert page.count("Ei jätetty; ei enää tarpeen, koska loppuraportti on hyväksytty") == 4
+    assert f'href="{reverse("project-report", args=[project.reference, 1])}"' in page
+    assert "Jätä väliraportti" not in lead.get(report_2).content.decode()
+    response = lead.post(report_2, {"period_start": "2020-06-27", "period_end": "2020-10-26", "progress": "Etenee.",
+                                    "objectives_stage": "Alussa.", "cost.cost-1.0.vat_free": "1000,00"}, follow=True)
+    assert "Loppuraportti on hyväksytty: väliraportteja ei enää jätetä." in response.content.decode()
+    assert list(InterimReport.objects.filter(project=project)) == [first]
+
+
+@pytest.mark.django_db
+def test_a_report_whose_period_has_not_ended_is_not_offered_for_acceptance_but_may_be_returned(cast):
+    from datetime import date
+
+    project = cast.project
+    report = _file_report(_client(cast.lead), project, 1, {("cost-1", 0): ("1000,00", "0")})
+    official = _client(cast.official)
+    url = reverse("project-report", args=[project.reference, 1])
+    assert 'value="accept"' in official.get(url).content.decode()
+    # Filed before periods were checked: it ends in the future.
+    InterimReport.objects.filter(pk=report.pk).update(period_end=date(2099, 6, 26))
+    page = official.get(url).content.decode()
+    assert 'value="accept"' not in page and 'value="return"' in page
+    assert "Raportin kausi päättyy 26.6.2099: raportti voidaan hyväksyä vasta kauden päätyttyä." in page
+    report.refresh_from_db()
+    response = official.post(reverse("review-report", args=[project.reference, 1]),
+                             {"version": reports.report_version(report), "action": "accept", "reasons": ""},
+                             follow=True)
+    assert "raportti voidaan hyväksyä vasta kauden päätyttyä" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == InterimReport.Status.SUBMITTED
+    _review(official, project, report, "return", "Korjatkaa kausi.")
+    assert report.status == InterimReport.Status.RETURNED

@@ -19,11 +19,12 @@ from avustus.applications.models import BudgetLine, ConsortiumMember
 from avustus.audit.chain import record
 from avustus.calls.models import Call
 from avustus.decisions.models import Decision, Outcome
+from avustus.decisions.vocabulary.base import date_text
 from avustus.errors import Conflict, Invalid, NotFound
 from avustus.projects.models import ApprovedBudgetLine, CallReportDate, FundedProject, ScheduleEntry
 from avustus.rules import days
 from avustus.rules.money import euros
-from avustus.rules.schedule import report_schedule
+from avustus.rules.schedule import BEFORE_DECISION, NOT_BEFORE_FINAL, Due, DueProblem, due_date_problem, report_schedule
 
 
 def follow_decision(decision: Decision, *, actor) -> list[FundedProject]:
@@ -199,8 +200,22 @@ def check_day(field: str, day: date) -> None:
         raise Invalid({field: [problem]})
 
 
+def due_date_message(problem: DueProblem, decided_on: date) -> str:
+    """A refused due date (``rules.schedule.due_date_problem``) of a project decided on ``decided_on``, in the user's
+    language."""
+    other = problem.other
+    if problem.code == BEFORE_DECISION or other is None:
+        return _("No report is due before the decision on the grant, %(day)s.") % {"day": date_text(decided_on)}
+    if problem.code == NOT_BEFORE_FINAL:
+        return _("An interim report is due before the final report, which is due on %(day)s.") % {
+            "day": date_text(other.due_on)}
+    return _("The final report is due after the last interim report, interim report %(n)s due on %(day)s.") % {
+        "n": other.number, "day": date_text(other.due_on)}
+
+
 def set_due_date(project: FundedProject, kind: str, number: int, due_on: date, *, reason: str, actor) -> ScheduleEntry:
-    """An official sets another due date for one report of one project, with the reason."""
+    """An official sets another due date for one report of one project, with the reason: not before the decision,
+    an interim report's before the final report's, the final report's after every interim report's."""
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials set report dates."), project=project)
     check_day("due_on", due_on)
@@ -211,6 +226,10 @@ def set_due_date(project: FundedProject, kind: str, number: int, due_on: date, *
         entry = ScheduleEntry.objects.filter(project=project, kind=kind, number=number).first()
         if entry is None:
             raise NotFound(_("The project has no such report due."))
+        schedule = [Due(e.kind, e.number, e.due_on) for e in ScheduleEntry.objects.filter(project=project)]
+        problem = due_date_problem(kind, number, due_on, decided_on=project.decided_on, schedule=schedule)
+        if problem is not None:
+            raise Invalid({"due_on": [due_date_message(problem, project.decided_on)]})
         before = entry.due_on
         entry.due_on = due_on
         entry.overridden_by = None if getattr(actor, "pk", None) is None else actor
@@ -220,6 +239,23 @@ def set_due_date(project: FundedProject, kind: str, number: int, due_on: date, *
                data={"kind": kind, "number": number, "before": before.isoformat(), "due_on": due_on.isoformat(),
                      "reason": entry.override_reason})
     return entry
+
+
+def _check_call_date(call: Call, kind: str, number: int, due_on: date) -> None:
+    """A date announced for the call, refused (``Invalid`` on ``due_on``) when it breaks the order of the schedule
+    (``rules.schedule.due_date_problem``) of a project whose date it moves, naming the first such project."""
+    moving = (ScheduleEntry.objects.filter(project__call=call, kind=kind, number=number, overridden_by__isnull=True,
+                                           override_reason="").values("project_id"))
+    schedules: dict[int, list[Due]] = {}
+    for project_id, entry_kind, entry_number, entry_due in (
+            ScheduleEntry.objects.filter(project_id__in=moving).values_list("project_id", "kind", "number", "due_on")):
+        schedules.setdefault(project_id, []).append(Due(entry_kind, entry_number, entry_due))
+    for reference, project_id, decided_on in (FundedProject.objects.filter(pk__in=schedules).order_by("reference")
+                                              .values_list("reference", "pk", "decided_on")):
+        problem = due_date_problem(kind, number, due_on, decided_on=decided_on, schedule=schedules[project_id])
+        if problem is not None:
+            raise Invalid({"due_on": [_("In project %(reference)s: %(problem)s") % {
+                "reference": reference, "problem": due_date_message(problem, decided_on)}]})
 
 
 def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, reason: str, actor) -> int:
@@ -234,6 +270,7 @@ def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, re
     check_day("due_on", due_on)
     with transaction.atomic():
         Call.objects.select_for_update().filter(pk=call.pk).first()
+        _check_call_date(call, kind, number, due_on)
         CallReportDate.objects.update_or_create(
             call=call, kind=kind, number=number,
             defaults={"due_on": due_on, "reason": reason.strip(),

@@ -18,10 +18,12 @@ from avustus import events
 from avustus.accounts import permissions
 from avustus.actors import user_of
 from avustus.audit.chain import record
+from avustus.decisions.vocabulary.base import date_text
 from avustus.errors import Conflict, Invalid, NotFound
 from avustus.projects.models import FundedProject, ScheduleEntry
 from avustus.projects.services import day_problem, lock_project
 from avustus.reports.models import FinalReport, FinalReportCost, InterimReport, ReportedCost
+from avustus.rules import report_periods as periods
 from avustus.rules.money import MoneyError, parse_euros
 
 
@@ -48,12 +50,21 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def interim_reporting_over(project: FundedProject) -> bool:
+    """Whether the project's interim reporting is over: its final report, on the whole project's costs, has been
+    accepted (the settlement and the last instalment go by it), so an interim report not filed is no longer due."""
+    return project.final_report_accepted_on is not None
+
+
 def report_refusal(project: FundedProject, report: InterimReport | None, number: int) -> str | None:
     """Why interim report ``number`` cannot be filed now (None when it can): the project is no longer in progress,
-    or the report was filed and has not been returned. ``submit_report`` refuses with this, under the project's
-    lock; the page offers its form by ``can_edit_report``."""
+    its final report has been accepted (``interim_reporting_over``), or the report was filed and has not been
+    returned. ``submit_report`` refuses with this, under the project's lock; the page offers its form by
+    ``can_edit_report``."""
     if project.state != FundedProject.State.IN_PROGRESS:
         return _("The project is not in progress.")
+    if interim_reporting_over(project):
+        return _("The final report has been accepted: interim reports are no longer filed.")
     if report is not None and report.status != InterimReport.Status.RETURNED:
         return _("Interim report %(n)s has already been filed.") % {"n": number}
     return None
@@ -76,15 +87,17 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
         errors.setdefault("progress", []).append(_("Describe the progress of the project."))
     if not objectives_stage.strip():
         errors.setdefault("objectives_stage", []).append(_("Describe the stage of the intended effects."))
+    today = today or _today()
+    days_typed = True
     for field, day in (("period_start", period_start), ("period_end", period_end)):
         if day_problem(day) is not None:
             errors.setdefault(field, []).append(str(day_problem(day)))
-    if period_end < period_start:
-        errors.setdefault("period_end", []).append(_("The period ends before it starts."))
+            days_typed = False
+    if days_typed:
+        _add_period_errors(project, number, period_start, period_end, today, errors)
     cells = _cost_cells(project, costs, errors)
     if errors:
         raise Invalid(errors)
-    today = today or _today()
     with transaction.atomic():
         locked = lock_project(project)
         if locked.state != FundedProject.State.IN_PROGRESS:
@@ -96,6 +109,10 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
         refusal = report_refusal(locked, report, number)
         if refusal is not None:
             raise Conflict(refusal)
+        # Again under the project's lock: a report filed meanwhile may now overlap.
+        _add_period_errors(locked, number, period_start, period_end, today, errors)
+        if errors:
+            raise Invalid(errors)
         fields = {"period_start": period_start, "period_end": period_end, "progress": progress.strip(),
                   "objectives_stage": objectives_stage.strip(), "submitted_by": user_of(actor),
                   "submitted_at": timezone.now(), "late": today > entry.due_on,
@@ -117,6 +134,41 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
         })
         events.report_submitted.send(InterimReport, report=report, actor=actor)
     return report
+
+
+def other_periods(project: FundedProject, number: int,
+                  statuses=(InterimReport.Status.SUBMITTED, InterimReport.Status.ACCEPTED)) -> list[periods.Period]:
+    """The periods of the project's interim reports other than ``number`` in ``statuses`` (by default the filed
+    and the accepted ones: a returned report is filed again, and checked again then)."""
+    rows = (InterimReport.objects.filter(project=project, status__in=statuses)
+            .exclude(schedule_entry__kind=ScheduleEntry.Kind.INTERIM, schedule_entry__number=number)
+            .values_list("schedule_entry__number", "period_start", "period_end"))
+    return [periods.Period(n, start, end) for n, start, end in rows]
+
+
+def period_message(problem: periods.Problem, project: FundedProject, today: date) -> str:
+    """A problem of a report's period (``rules.report_periods``) in the user's language."""
+    other = problem.other
+    if other is not None:  # an overlap, the one problem that names another report
+        return _("The period overlaps the period of interim report %(n)s, %(start)s–%(end)s: each cost is "
+                 "reported once.") % {"n": other.number, "start": date_text(other.start), "end": date_text(other.end)}
+    if problem.code == periods.NOT_ENDED:
+        return _("A report is on a period that has passed: the period ends on %(today)s (the day it is filed) "
+                 "at the latest.") % {"today": date_text(today)}
+    if problem.code == periods.BEFORE_PROJECT:
+        return _("The period starts on %(day)s at the earliest, the date of the decision on the grant.") % {
+            "day": date_text(project.decided_on)}
+    return _("The period ends before it starts.")
+
+
+def _add_period_errors(project: FundedProject, number: int, start: date, end: date, today: date,
+                       errors: dict[str, list[str]]) -> None:
+    """The period's problems (``rules.report_periods``) added to ``errors`` by field, each once."""
+    for problem in periods.period_problems(start, end, filed_on=today, project_start=project.decided_on,
+                                           others=other_periods(project, number)):
+        message = period_message(problem, project, today)
+        if message not in errors.get(problem.field, []):
+            errors.setdefault(problem.field, []).append(message)
 
 
 def file_again(report, fields: dict) -> None:
@@ -225,14 +277,34 @@ def reject_costs(report, rejections) -> list[dict]:
     return rejected
 
 
+def acceptance_refusal(report: InterimReport, today: date) -> str | None:
+    """Why a filed report cannot be accepted on ``today`` (None when it can): its period has not ended yet, or it
+    overlaps the period of an accepted report (its costs would be counted twice). Filing refuses both
+    (``submit_report``); a report filed before it did may still have them."""
+    if report.period_end > today:
+        return _("The report's period ends on %(day)s: it is accepted once the period has passed.") % {
+            "day": date_text(report.period_end)}
+    for other in other_periods(report.project, report.schedule_entry.number, (InterimReport.Status.ACCEPTED,)):
+        if periods.overlaps(report.period_start, report.period_end, other):
+            return _("The report's period overlaps the period of accepted interim report %(n)s, %(start)s–%(end)s: "
+                     "each cost is accepted once. Return the report for its period to be corrected.") % {
+                "n": other.number, "start": date_text(other.start), "end": date_text(other.end)}
+    return None
+
+
 def accept_report(report: InterimReport, *, actor, version: str,
-                  rejections: tuple[Rejection, ...] | list[Rejection] = (), reasons: str = "") -> InterimReport:
-    """An official accepts a filed report, rejecting ineligible parts of its costs with the reasons."""
+                  rejections: tuple[Rejection, ...] | list[Rejection] = (), reasons: str = "",
+                  today: date | None = None) -> InterimReport:
+    """An official accepts a filed report, rejecting ineligible parts of its costs with the reasons; not before its
+    period has ended (``acceptance_refusal``)."""
     project = report.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials review reports."), project=project)
     with transaction.atomic():
         current = _lock_report(report, version)
+        refusal = acceptance_refusal(current, today or _today())
+        if refusal is not None:
+            raise Conflict(refusal)
         rejected = reject_costs(current, rejections)
         current.status = InterimReport.Status.ACCEPTED
         current.reviewed_by, current.reviewed_at = user_of(actor), timezone.now()
@@ -301,6 +373,9 @@ def eligible_total(costs) -> Decimal:
 
 
 def overdue_entries(project: FundedProject, today: date | None = None) -> list[ScheduleEntry]:
-    """Interim reports past their due date with nothing filed (a returned one counts as filed, awaiting the lead)."""
+    """Interim reports past their due date with nothing filed (a returned one counts as filed, awaiting the lead);
+    none once the final report has been accepted (``interim_reporting_over``)."""
+    if interim_reporting_over(project):
+        return []
     today = today or _today()
     return list(project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM, due_on__lt=today, reports__isnull=True))

@@ -10,6 +10,7 @@ is a time limit, so one that falls on a day when a time limit cannot end moves t
 """
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,3 +68,38 @@ def report_schedule(decided_on: date, interval_months: int | None, final_due: da
         schedule = [Due(INTERIM, n, day) for n, day in enumerate(moved, start=1) if day < final]
     schedule.append(Due(FINAL, 1, final))
     return schedule
+
+
+# Why an official's due date for one report is refused (``due_date_problem``).
+BEFORE_DECISION = "before_decision"
+NOT_BEFORE_FINAL = "not_before_final"
+NOT_AFTER_INTERIM = "not_after_interim"
+
+
+@dataclass(frozen=True)
+class DueProblem:
+    """Why a due date is refused, and the report due whose date it collides with (None: the decision's)."""
+
+    code: str
+    other: Due | None = None
+
+
+def due_date_problem(kind: str, number: int, due_on: date, *, decided_on: date,
+                     schedule: Iterable[Due]) -> DueProblem | None:
+    """Why report ``kind`` ``number`` of a project decided on ``decided_on`` cannot be due on ``due_on``, the rest
+    of its ``schedule`` as it is (None when it can): no report is due before the decision, an interim report is
+    due before the final report, and the final report after the last interim report (the order the schedule
+    keeps, ``report_schedule``: a report due on the final report's day is the final report)."""
+    if due_on < decided_on:
+        return DueProblem(BEFORE_DECISION)
+    others = [due for due in schedule if (due.kind, due.number) != (kind, number)]
+    if kind == INTERIM:
+        final = next((due for due in others if due.kind == FINAL), None)
+        if final is not None and due_on >= final.due_on:
+            return DueProblem(NOT_BEFORE_FINAL, final)
+    elif kind == FINAL:
+        interims = [due for due in others if due.kind == INTERIM]
+        last = max(interims, key=lambda due: (due.due_on, due.number), default=None)
+        if last is not None and due_on <= last.due_on:
+            return DueProblem(NOT_AFTER_INTERIM, last)
+    return None

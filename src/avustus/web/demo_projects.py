@@ -137,7 +137,7 @@ def _progress(projects: list[FundedProject], decided_on: date, today: date) -> N
     application = payments.accept_payment_application(application, actor=official)
     application = payments.approve_payment(application, actor=approver, version=payments.payment_version(application))
     payments.record_payment(application, actor=official, paid_on=today - timedelta(days=40))
-    report = _file(first, 2, lead, today - timedelta(days=70), today - timedelta(days=3), "38500.00", "2400.00")
+    report = _file(first, 2, lead, today - timedelta(days=69), today - timedelta(days=3), "38500.00", "2400.00")
     reports.accept_report(report, actor=official, version=reports.report_version(report))
     payments.apply_for_payment(first, actor=lead, idempotency_key="demo-2")
 

@@ -6,7 +6,7 @@ The officials' steps on the same project (review, confirm, accept, approve, reco
 """
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +28,7 @@ from avustus.projects.models import FundedProject, ScheduleEntry
 from avustus.projects.services import project_for
 from avustus.reports import attachments as report_attachments
 from avustus.reports import services as reports
-from avustus.reports.models import InterimReport
+from avustus.reports.models import FinalReport, InterimReport
 from avustus.settlement import documents as settlement_documents
 from avustus.web.feedback import error_summary, errors_of, flash, parse_date
 
@@ -40,13 +40,18 @@ def my_projects(request):
 
 
 def _schedule(project: FundedProject, today: date) -> list[dict]:
-    """Each report due with its report (if filed) and whether it is overdue."""
+    """Each report due with its report (if filed: an interim report, or the project's final report), whether it is
+    overdue, and whether an interim report not filed is no longer due (``reports.interim_reporting_over``)."""
     filed = {r.schedule_entry_id: r for r in project.reports.all()}
+    final = FinalReport.objects.filter(project=project).first()
+    over = reports.interim_reporting_over(project)
     rows = []
     for entry in project.schedule.order_by("due_on", "kind", "number"):
-        report = filed.get(entry.pk)
+        interim = entry.kind == ScheduleEntry.Kind.INTERIM
+        report = filed.get(entry.pk) if interim else final
         rows.append({"entry": entry, "report": report,
-                     "overdue": report is None and entry.kind == ScheduleEntry.Kind.INTERIM and entry.due_on < today})
+                     "overdue": report is None and interim and not over and entry.due_on < today,
+                     "not_due": report is None and interim and over})
     return rows
 
 
@@ -130,6 +135,21 @@ def cost_fields(costs: list[reports.CostInput]) -> dict[str, tuple[str | None, s
     return {f"costs.{i}": (f"cost-{cost.category}-{cost.member}", _("Costs")) for i, cost in enumerate(costs)}
 
 
+def _suggested_period(project: FundedProject, entry: ScheduleEntry, number: int, today: date) -> tuple[date, date]:
+    """The period a new report's form starts with: from the day after the previous report's period (as filed, else
+    its due date; the decision's date for the first) to the report's due date, or today if that is earlier (a
+    report is on a period that has passed, ``rules.report_periods``)."""
+    previous = project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM, number=number - 1).first()
+    filed = InterimReport.objects.filter(schedule_entry=previous).first() if previous is not None else None
+    if filed is not None:
+        start = filed.period_end + timedelta(days=1)
+    elif previous is not None:
+        start = previous.due_on + timedelta(days=1)
+    else:
+        start = project.decided_on
+    return start, min(entry.due_on, today)
+
+
 @login_required
 def project_report(request, reference: str, number: int):
     """An interim report: the lead's form while it is due or returned, else the report as filed."""
@@ -166,9 +186,8 @@ def project_report(request, reference: str, number: int):
                   "progress": report.progress, "objectives_stage": report.objectives_stage,
                   **cost_values(report.costs.all())}
     elif not values:
-        previous = project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM, number=number - 1).first()
-        values = {"period_start": (previous.due_on if previous else project.decided_on).isoformat(),
-                  "period_end": entry.due_on.isoformat()}
+        start, end = _suggested_period(project, entry, number, timezone.localdate())
+        values = {"period_start": start.isoformat(), "period_end": end.isoformat()}
     from avustus.web.officials.projects import review_context
 
     context = {

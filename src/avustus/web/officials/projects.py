@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -111,7 +112,9 @@ def review_context(request, project, report: InterimReport | None) -> dict:
     """The review form of a filed report for the programme's officials, with the version they read."""
     if report is None or not reports.can_review_report(request.user, report):
         return {"can_review": False}
-    return {"can_review": True, "report_version": reports.report_version(report)}
+    # Accepting is offered once the service would take it (``accept_report`` refuses with the same words).
+    return {"can_review": True, "report_version": reports.report_version(report),
+            "acceptance_refusal": reports.acceptance_refusal(report, timezone.localdate())}
 
 
 def _report(project, number: int) -> InterimReport:
