@@ -199,6 +199,19 @@ def test_a_filed_report_is_not_reminded(people):
     assert not ours("report_due", people).exists() and not ours("report_overdue", people).exists()
 
 
+def test_nothing_is_reminded_once_the_final_report_is_accepted(people):
+    """An interim report not filed by then is no longer due (``reports.services.interim_reporting_over``)."""
+    from avustus.projects.models import FundedProject
+
+    today = timezone.localdate()
+    FundedProject.objects.filter(pk=people.project.pk).update(final_report_accepted_on=today - timedelta(days=2))
+    _entry(people, today - timedelta(days=1))
+    remind()
+    _entry(people, today + timedelta(days=14))
+    remind()
+    assert not ours("report_due", people).exists() and not ours("report_overdue", people).exists()
+
+
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 @pytest.mark.parametrize("event", ["report_submitted", "report_accepted", "report_returned", "report_due",
                                    "report_overdue", "payment_application_submitted", "payment_application_accepted",

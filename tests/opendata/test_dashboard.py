@@ -36,6 +36,11 @@ def test_the_figures_of_the_2020_round_with_one_payment(cast):
     assert [re.sub(r"\D", "", v) for _label, v in money.rows] == ["3000000000", "826800000", "850000"]
     assert "<svg" in money.svg and re.search(r"27[.,]6\s%", money.summary) and "<title" in money.svg
     assert ["Reports overdue", "53"] in work.rows and "Reports overdue: 53" in work.summary
+    # A project whose final report is accepted has nothing overdue or due (its interim report 2 was overdue).
+    type(cast.project).objects.filter(pk=cast.project.pk).update(final_report_accepted_on=date(2020, 10, 30))
+    board = programme_dashboard(cast.project.call.programme, cast.official, today=date(2020, 11, 1))
+    assert board.reports_overdue == 52
+    assert all(d.project_id != cast.project.pk for d in board.deadlines)
 
 
 def test_only_the_programmes_officials(cast):

@@ -29,6 +29,11 @@ def test_a_calls_projects_with_money_paid_and_reports_due_and_overdue(with_costs
                                                                                  "interim")
     other = next(r for ref, r in rows.items() if ref != cast.project.reference)
     assert (str(other.paid), other.overdue, other.payments_waiting) == ("0.00", 2, 0)
+    # Once its final report is accepted, a project has nothing due or overdue.
+    type(cast.project).objects.filter(pk=cast.project.pk).update(final_report_accepted_on=date(2020, 10, 30))
+    row = next(r for r in selectors.call_projects(cast.project.call, cast.official, date(2020, 11, 1))
+               if r.reference == cast.project.reference)
+    assert (row.overdue, row.next_due_on, row.next_due_kind) == (0, None, "")
 
 
 def test_honkajoki_is_shown_with_its_successor(cast):

@@ -152,8 +152,9 @@ def connect() -> None:
 def _open_entries(first, last):
     """Schedule entries of projects in progress due between ``first`` and ``last`` with no report filed.
 
-    An interim report filed (or returned, awaiting the lead) counts as filed; a final report counts as filed
-    once the project's final report is accepted (the settlement stage's own models are not read here).
+    An interim report filed (or returned, awaiting the lead) counts as filed; once the project's final report is
+    accepted nothing is due any more, the final report nor an interim report not filed by then
+    (``reports.services.interim_reporting_over``; the settlement stage's own models are not read here).
     """
     from avustus.projects.models import FundedProject, ScheduleEntry
 
@@ -162,9 +163,9 @@ def _open_entries(first, last):
                .select_related("project__application__call", "project__application__created_by", "project__call")
                .prefetch_related("project__application__members__organisation"))
     for entry in entries:
-        if entry.kind == ScheduleEntry.Kind.INTERIM and entry.reports.exists():
+        if entry.project.final_report_accepted_on is not None:
             continue
-        if entry.kind == ScheduleEntry.Kind.FINAL and entry.project.final_report_accepted_on is not None:
+        if entry.kind == ScheduleEntry.Kind.INTERIM and entry.reports.exists():
             continue
         yield entry
 

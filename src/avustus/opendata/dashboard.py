@@ -70,8 +70,9 @@ def programme_dashboard(programme: Programme, actor, today: date | None = None) 
                 "amount_paid")
     in_progress = projects.filter(state=FundedProject.State.IN_PROGRESS)
     unfiled = ScheduleEntry.objects.filter(project__in=in_progress, reports__isnull=True)
-    # A final report is not an InterimReport: one is unfiled until the project's final report is accepted.
-    unfiled = unfiled.exclude(kind=ScheduleEntry.Kind.FINAL, project__final_report_accepted_on__isnull=False)
+    # A final report is not an InterimReport: one is unfiled until the project's final report is accepted, and
+    # from then on nothing is due, nor an interim report not filed by then (``interim_reporting_over``).
+    unfiled = unfiled.filter(project__final_report_accepted_on__isnull=True)
     overdue = unfiled.filter(kind=ScheduleEntry.Kind.INTERIM, due_on__lt=today).count()
     ahead = list(unfiled.filter(due_on__gte=today, due_on__lte=today + AHEAD).select_related("project__application")
                  .order_by("due_on", "project__reference", "number")[:MAX_DEADLINES])

@@ -58,7 +58,10 @@ def _count(queryset) -> Subquery:
 
 
 def _annotated(queryset, today: date):
-    unfiled = ScheduleEntry.objects.filter(project=OuterRef("pk"), reports__isnull=True)
+    # Once the final report is accepted nothing is due: neither it (it is not an InterimReport, so never "filed"
+    # here) nor an interim report not filed by then (``reports.services.interim_reporting_over``).
+    unfiled = ScheduleEntry.objects.filter(project=OuterRef("pk"), reports__isnull=True,
+                                           project__final_report_accepted_on__isnull=True)
     upcoming = unfiled.filter(due_on__gte=today).order_by("due_on")
     paid = (PaymentApplication.objects.filter(project=OuterRef("pk"), status=PaymentApplication.Status.PAID)
             .order_by().values("project").annotate(total=Sum("amount_paid")).values("total")[:1])
