@@ -151,6 +151,12 @@ def test_bad_input_is_refused_by_field_and_nothing_is_stored(cast):
         _started(cast, amount="72 643,82")
     with pytest.raises(Invalid, match="future"):
         _started(cast, known_on=date(2022, 9, 6))
+    # A day before the grant was decided is a typing error, not a time limit passed (which it was said to be).
+    with pytest.raises(Invalid) as error:
+        _started(cast, known_on=date(2001, 1, 1))
+    assert error.value.message_dict == {
+        "known_on": [f"The ground cannot have become known before the grant was decided on "
+                     f"{cast.project.decided_on:%-d.%-m.%Y}."]}
     assert not Recovery.objects.exists()
 
 

@@ -153,6 +153,10 @@ def start_recovery(project: FundedProject, *, actor, section: int, subsection: i
         errors["reasons"] = [_("Give the reasons for the recovery.")]
     if deadline <= today:
         errors["deadline"] = [_("The response deadline is after today.")]
+    if known_on < project.decided_on:
+        # A ground of section 21 or 22 concerns a grant made; a day before it is a typing error, not a limit passed.
+        errors["known_on"] = [_("The ground cannot have become known before the grant was decided on %(day)s.")
+                              % {"day": project.decided_on.strftime("%-d.%-m.%Y")}]
     if errors:
         raise Invalid(errors)
     with transaction.atomic():
