@@ -128,6 +128,8 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     # 10 000,00 less the 4 000,00 returned and the 1 000,00 waived, in the field that says what is still to
     # return; the return's row and the waiver each show their own amount.
     assert "<dt>Principal still to return</dt><dd>5\u00a0000,00\u00a0€</dd>" in final
+    # The interest is computed and recorded with the return: the field asks for the principal alone.
+    assert '<label for="return-amount">Principal returned, without interest (euros)</label>' in final
     assert re.search(r'<tr><td>[0-9.]+</td><td class="num">4\u00a0000,00\u00a0€</td>', final)
     assert re.search(r"<li>[0-9.]+: 1\u00a0000,00\u00a0€ – Kohtuullistetaan\.</li>", final)
 

@@ -124,7 +124,7 @@ def _settlement_post(request, project, made: Settlement | None) -> tuple[bool, l
             return True, []
         return False, error_summary(errors_of(exc), {
             "confirm": ("return-confirm", _("Confirmation")), "returned_on": ("returned-on", _("Returned on")),
-            "amount": ("return-amount", _("Amount returned"))})
+            "amount": ("return-amount", _("Principal returned, without interest (euros)"))})
     return True, []
 
 
