@@ -49,6 +49,9 @@ payment_application_decided = Signal()
 payment_made = Signal()
 
 # The final report and the settlement (reports/final.py, settlement/), each sent inside the service's transaction.
+# report=, actor=: the lead filed the final report, or filed it again after it was returned
+# (``reports.final.submit_final_report``): the programme's officials review it.
+final_report_submitted = Signal()
 # report=, part=, actor=: an official returned the final report (``reports.final.return_final_report``) from
 # its ``part`` ("content" or "finances"), its ``review_reasons`` saying why.
 final_report_returned = Signal()

@@ -1,22 +1,49 @@
-"""The end of a grant in messages: the final report returned or accepted, the settlement approved, each queued in
-the service's transaction to the lead's people and addresses in their languages (the settlement's also as copies
-to the partners), and nothing when the step is refused."""
+"""The end of a grant in messages: the final report filed (to the programme's officials), returned or accepted, the
+settlement approved, each queued in the service's transaction to the lead's people and addresses in their languages
+(the settlement's also as copies to the partners), and nothing when the step is refused."""
 
 from decimal import Decimal
 
 import pytest
 
 from avustus.errors import Conflict
+from avustus.messaging.models import OutboundMessage
 from avustus.payments.payment_file import RECEIVABLE_PREFIX, reference_of
 from avustus.reports import final
 from avustus.reports.services import CostInput
 from avustus.settlement import services as settlement
-from tests.messaging.test_followup import LEAD, LEAD_OFFICE, PARTNER_OFFICE, people, sent  # noqa: F401 (fixture)
+from tests.messaging.test_followup import (  # noqa: F401 (fixture)
+    LEAD,
+    LEAD_OFFICE,
+    OFFICIAL,
+    PARTNER_OFFICE,
+    SECOND,
+    people,
+    sent,
+)
 from tests.projects.conftest import cast, small_round  # noqa: F401 (fixtures)
 from tests.reports.test_final import attach_statement, file_final
 from tests.settlement.test_end_to_end import _final_accepted, _through_two_payments
 
 pytestmark = pytest.mark.django_db
+
+
+def test_a_filed_final_report_is_announced_to_the_programmes_officials_and_again_when_filed_again(
+        people, storage):  # noqa: F811
+    report = file_final(people, [CostInput("cost-1", 0, "20 000,00")])
+    messages = sent("final_report_submitted")
+    assert set(messages) == {OFFICIAL, SECOND}  # the lead, who filed it, is not told
+    assert messages[OFFICIAL].subject == f"Hankkeen {people.project.reference} loppuraportti on saapunut"
+    assert messages[SECOND].subject == f"Slutrapporten för projektet {people.project.reference} har kommit in"
+    assert f"/projects/{people.project.reference}/final/" in messages[OFFICIAL].body
+    final.return_final_report(report, final.CONTENT, actor=people.official,
+                              version=final.final_report_version(report), reasons="Vaikutukset puuttuvat.")
+    file_final(people, [CostInput("cost-1", 0, "20 000,00")])
+    again = list(OutboundMessage.objects.filter(event="final_report_submitted").order_by("pk"))
+    assert len(again) == 4
+    ref = people.project.reference
+    assert {m.subject for m in again[2:]} == {f"Hankkeen {ref} loppuraportti on saapunut uudelleen",
+                                             f"Slutrapporten för projektet {ref} har kommit in på nytt"}
 
 
 def test_a_returned_final_report_tells_the_lead_why_in_their_language(people, storage):  # noqa: F811

@@ -1,13 +1,25 @@
-"""The end of a funded project in messages: the final report returned or accepted, the settlement approved.
+"""The end of a funded project in messages: the final report filed, returned or accepted, the settlement approved.
 
 Listeners to the ``avustus.events`` signals that ``reports.final`` and ``settlement.services`` send inside their
-transactions (connected by ``receivers.connect``). The lead's people and addresses hear of each; the partners'
-addresses get the settlement as copies, since they share in the grant (as with a payment made).
+transactions (connected by ``receivers.connect``). The programme's officials hear of a final report filed, to
+review it; the lead's people and addresses hear of the rest; the partners' addresses get the settlement as copies,
+since they share in the grant (as with a payment made).
 """
 
+from django.urls import reverse
+
 from avustus import events
-from avustus.messaging.followup import _money, lead_of, partner_copies, project_context
-from avustus.messaging.receivers import _send_each
+from avustus.messaging.followup import _money, lead_of, officials_of, partner_copies, project_context
+from avustus.messaging.receivers import _date, _send_each, site_url
+
+
+def on_final_report_submitted(sender, *, report, actor, **kwargs) -> None:
+    project = report.project
+    link = site_url(reverse("project-final-report", args=[project.reference]))
+    _send_each("final_report_submitted", officials_of(project), project.application,
+               lambda r: {**project_context(project, r.language), "link": link, "late": report.late,
+                          "due_on": _date(report.schedule_entry.due_on, r.language),
+                          "again": report.version > 1})
 
 
 def on_final_report_returned(sender, *, report, part, actor, **kwargs) -> None:
@@ -42,6 +54,7 @@ def on_settlement_approved(sender, *, settlement, actor, **kwargs) -> None:
 
 
 def connect() -> None:
+    events.final_report_submitted.connect(on_final_report_submitted, dispatch_uid="messaging.final_submitted")
     events.final_report_returned.connect(on_final_report_returned, dispatch_uid="messaging.final_returned")
     events.final_report_accepted.connect(on_final_report_accepted, dispatch_uid="messaging.final_accepted")
     events.settlement_approved.connect(on_settlement_approved, dispatch_uid="messaging.settlement_approved")

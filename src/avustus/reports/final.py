@@ -134,6 +134,7 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
             "project": locked.reference, "late": report.late, "version": report.version, "outputs": rows,
             "costs": audited_costs(cells),
         })
+        events.final_report_submitted.send(FinalReport, report=report, actor=actor)
     return report
 
 
