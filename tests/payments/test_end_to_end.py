@@ -14,6 +14,7 @@ from avustus.errors import Conflict
 from avustus.payments import services as payments
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput, Rejection
+from tests.payments.conftest import approved_on
 
 
 def _report(cast, number, costs, today):
@@ -29,7 +30,7 @@ def _pay(cast, paid_on, amount=None, reasons=""):
                                                       reasons=reasons)
     application = payments.approve_payment(application, actor=cast.decision_maker,
                                            version=payments.payment_version(application))
-    return payments.record_payment(application, actor=cast.official, paid_on=paid_on)
+    return payments.record_payment(approved_on(application, paid_on), actor=cast.official, paid_on=paid_on)
 
 
 @pytest.mark.django_db(transaction=False)

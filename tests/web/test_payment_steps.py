@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
-from tests.payments.conftest import with_costs  # noqa: F401 (a fixture)
+from tests.payments.conftest import approved_on, with_costs  # noqa: F401 (a fixture)
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
 from tests.web.steps import page_as, succeeds
 
@@ -71,6 +71,7 @@ def test_each_payment_step_is_offered_to_exactly_those_the_service_lets_take_it(
 
     application = payments.approve_payment(application, actor=cast.decision_maker,
                                            version=payments.payment_version(application))
+    application = approved_on(application, date(2020, 7, 15))
     assert _payment_offers(cast, application) == {
         **officials_only, "official": {"paid"}, "second_official": {"paid"}}
 
