@@ -24,12 +24,17 @@ def _report(cast, number, costs, today):
         today=today)
 
 
-def _pay(cast, paid_on, amount=None, reasons=""):
-    application = payments.apply_for_payment(cast.project, actor=cast.lead, idempotency_key=f"pay-{paid_on}")
+def _approve(cast, key, amount=None, reasons=""):
+    """The next instalment applied for, accepted by an official and approved by the decision-maker (today)."""
+    application = payments.apply_for_payment(cast.project, actor=cast.lead, idempotency_key=key)
     application = payments.accept_payment_application(application, actor=cast.official, amount=amount,
                                                       reasons=reasons)
-    application = payments.approve_payment(application, actor=cast.decision_maker,
-                                           version=payments.payment_version(application))
+    return payments.approve_payment(application, actor=cast.decision_maker,
+                                    version=payments.payment_version(application))
+
+
+def _pay(cast, paid_on, amount=None, reasons=""):
+    application = _approve(cast, f"pay-{paid_on}", amount, reasons)
     return payments.record_payment(approved_on(application, paid_on), actor=cast.official, paid_on=paid_on)
 
 
