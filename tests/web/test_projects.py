@@ -260,3 +260,35 @@ def test_an_official_moves_a_due_date_and_allows_another_instalment_on_the_page(
         reverse("project", args=[project.reference])).content.decode()
     assert lead.post(url, {"action": "due", "entry": "interim:2", "due_on": "2021-01-31", "reason": "x"}
                      ).status_code == 403
+
+
+@pytest.mark.django_db
+def test_payments_stopped_by_a_section_21_recovery_decision_are_said_so_and_not_offered(cast):
+    """29 750,01 would be payable, but a section 21 recovery decision stopped the payments: the lead's pages say so
+    instead of the amount, and offer no application (the service refuses one, tests/settlement/...)."""
+    from django.conf import settings
+
+    from tests.settlement.test_payment_after_recovery import (
+        _paid_once,
+        _recovery_decided,
+        _second_report_accepted,
+    )
+
+    _paid_once(cast)
+    _second_report_accepted(cast)
+    lead = _client(cast.lead)
+    project_url, apply_url = (reverse(name, args=[cast.project.reference]) for name in ("project", "apply-payment"))
+    stopped = {"fi": "Avustuksen maksaminen on määrätty lopetettavaksi takaisinperintäpäätöksellä",
+               "sv": "Utbetalningen av statsunderstödet har bestämts upphöra genom ett beslut om återkrav"}
+    page, form = lead.get(project_url).content.decode(), lead.get(apply_url).content.decode()
+    assert f'href="{apply_url}"' in page and "29\xa0750,01" in page and stopped["fi"] not in page
+    assert 'name="key"' in form and 'id="payable"' in form and "29\xa0750,01" in form and stopped["fi"] not in form
+    assert "Hae nyt maksettavissa olevaa määrää</button>" in form
+
+    _recovery_decided(cast, 21)
+    for language, sentence in stopped.items():
+        lead.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page, form = lead.get(project_url).content.decode(), lead.get(apply_url).content.decode()
+        assert sentence in page and f'href="{apply_url}"' not in page and "29\xa0750,01" not in page
+        assert sentence in form and 'name="key"' not in form and 'id="payable"' not in form
+        assert "29\xa0750,01" not in form and "Hae nyt" not in form and "Ansök om det belopp" not in form
