@@ -14,6 +14,7 @@ from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
+from tests.payments.conftest import approved_on
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def _pay(cast, client, key, paid_on, amount=None, reasons=""):
                                                       reasons=reasons)
     application = payments.approve_payment(application, actor=cast.decision_maker,
                                            version=payments.payment_version(application))
-    payments.record_payment(application, actor=cast.official, paid_on=paid_on)
+    payments.record_payment(approved_on(application, paid_on), actor=cast.official, paid_on=paid_on)
     return _json(response)
 
 

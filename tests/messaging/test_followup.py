@@ -16,6 +16,7 @@ from avustus.payments import services as payments
 from avustus.projects.models import ScheduleEntry
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
+from tests.payments.conftest import approved_on
 from tests.projects.conftest import cast, small_round  # noqa: F401 (fixtures)
 
 IBAN = "FI21 1234 5600 0007 85"
@@ -109,6 +110,7 @@ def test_a_payment_from_application_to_payment_queues_each_message_once(with_cos
     application = payments.approve_payment(application, actor=cast.second_official,
                                            version=payments.payment_version(application))
     assert OutboundMessage.objects.count() == 4  # approving is the officials' own step: no message
+    application = approved_on(application, date(2020, 7, 1))
     payments.record_payment(application, actor=cast.official, paid_on=date(2020, 7, 1))
     payments.record_payment(application, actor=cast.official, paid_on=date(2020, 7, 1))  # again: nothing new
 
@@ -243,5 +245,5 @@ def test_a_partner_removed_by_an_amending_decision_gets_no_copy_of_a_later_payme
     application = payments.accept_payment_application(application, actor=cast.official)
     application = payments.approve_payment(application, actor=cast.second_official,
                                            version=payments.payment_version(application))
-    payments.record_payment(application, actor=cast.official, paid_on=date(2020, 7, 1))
+    payments.record_payment(approved_on(application, date(2020, 7, 1)), actor=cast.official, paid_on=date(2020, 7, 1))
     assert set(sent("payment_made")) == {LEAD, LEAD_OFFICE}

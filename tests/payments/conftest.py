@@ -1,11 +1,13 @@
 """The funded project and the people around it (tests/projects/conftest.py), the project ready for a payment;
 refusals read in English."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
+from django.utils import timezone
 
 from avustus.payments import services as payments
+from avustus.payments.models import PaymentApplication
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
@@ -32,3 +34,12 @@ def costs_accepted(cast):
                                    costs=[CostInput("cost-1", 0, "10000.00")], today=date(2020, 6, 26))
     reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
     return cast
+
+
+def approved_on(application: PaymentApplication, day: date) -> PaymentApplication:
+    """The payment's approval dated ``day`` (at 9.00 Finnish time), as a payment of the 2020 round was approved
+    then: ``approve_payment`` dates it now, and ``record_payment`` refuses a day paid before the approval."""
+    approved_at = timezone.make_aware(datetime.combine(day, time(9)))
+    PaymentApplication.objects.filter(pk=application.pk).update(approved_at=approved_at)
+    application.refresh_from_db()
+    return application

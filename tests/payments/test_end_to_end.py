@@ -14,6 +14,7 @@ from avustus.errors import Conflict
 from avustus.payments import services as payments
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput, Rejection
+from tests.payments.conftest import approved_on
 
 # Each report's period starts the day after the previous one's ends (report 2 is filed again on 2.11.2020).
 STARTS = {1: date(2020, 2, 26), 2: date(2020, 6, 27), 3: date(2020, 11, 3)}
@@ -26,13 +27,18 @@ def _report(cast, number, costs, today):
         today=today)
 
 
-def _pay(cast, paid_on, amount=None, reasons=""):
-    application = payments.apply_for_payment(cast.project, actor=cast.lead, idempotency_key=f"pay-{paid_on}")
+def _approve(cast, key, amount=None, reasons=""):
+    """The next instalment applied for, accepted by an official and approved by the decision-maker (today)."""
+    application = payments.apply_for_payment(cast.project, actor=cast.lead, idempotency_key=key)
     application = payments.accept_payment_application(application, actor=cast.official, amount=amount,
                                                       reasons=reasons)
-    application = payments.approve_payment(application, actor=cast.decision_maker,
-                                           version=payments.payment_version(application))
-    return payments.record_payment(application, actor=cast.official, paid_on=paid_on)
+    return payments.approve_payment(application, actor=cast.decision_maker,
+                                    version=payments.payment_version(application))
+
+
+def _pay(cast, paid_on, amount=None, reasons=""):
+    application = _approve(cast, f"pay-{paid_on}", amount, reasons)
+    return payments.record_payment(approved_on(application, paid_on), actor=cast.official, paid_on=paid_on)
 
 
 @pytest.mark.django_db(transaction=False)

@@ -1,4 +1,5 @@
-"""The payment file: the approved payments of a day as semicolon CSV with a decimal comma, each listed once."""
+"""The payment file: the approved payments of a day not yet paid, as semicolon CSV with a decimal comma, each
+listed once."""
 
 import csv
 import io
@@ -16,21 +17,33 @@ from avustus.payments.models import PaymentFile
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from avustus.rules.reference_number import is_finnish_reference
-from tests.payments.test_end_to_end import _pay, _report
+from avustus.settlement.selectors import unfiled_payments
+from tests.payments.test_end_to_end import _approve, _pay, _report
 
 
-def _paid(cast):
+def _first_report_accepted(cast):
+    """The account confirmed and report 1's costs of 51 345,67 accepted: 85 % of them, 43 643,81, is payable."""
     account = payments.register_account(cast.project, "FI21 1234 5600 0007 85", "Kankaanpään kaupunki",
                                         actor=cast.lead)
     payments.confirm_account(account, actor=cast.official, note="Tarkistettu.")
     report = _report(cast, 1, [CostInput("cost-1", 0, "51 345,67")], date(2020, 6, 26))
     reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
+
+
+def _approved(cast):
+    """Instalment 1, 43 643,81, approved today and not yet paid: what the day's payment file lists."""
+    _first_report_accepted(cast)
+    return _approve(cast, "first")
+
+
+def _paid(cast):
+    _first_report_accepted(cast)
     return _pay(cast, date(2020, 7, 15))
 
 
 @pytest.mark.django_db
 def test_the_days_payments_once_and_reprinted_as_they_were(cast, tmp_path):
-    paid = _paid(cast)
+    application = _approved(cast)
     today = timezone.localdate()
     out = tmp_path / "maksut.csv"
     call_command("payment_file", "--date", today.isoformat(), "-o", str(out), stdout=io.StringIO())
@@ -39,9 +52,9 @@ def test_the_days_payments_once_and_reprinted_as_they_were(cast, tmp_path):
     assert len(rows) == 1
     row = rows[0]
     assert row["amount"] == "43643,81" and row["iban"] == "FI2112345600000785"
-    assert row["reference"] == payment_file.reference_of("1", paid.pk) and is_finnish_reference(row["reference"])
+    assert row["reference"] == payment_file.reference_of("1", application.pk) and is_finnish_reference(row["reference"])
     assert row["budget_item"] == cast.project.call.budget_item and row["project"] == cast.project.reference
-    assert row["payment"] == f"{paid.pk}/1"
+    assert row["payment"] == f"{application.pk}/1"
     # A second run lists nothing; --again reprints the same bytes.
     again = io.StringIO()
     call_command("payment_file", "--date", today.isoformat(), "-o", str(tmp_path / "toinen.csv"), stdout=again)
@@ -49,7 +62,7 @@ def test_the_days_payments_once_and_reprinted_as_they_were(cast, tmp_path):
     made = PaymentFile.objects.get()
     call_command("payment_file", "--again", str(made.pk), "-o", str(tmp_path / "uudelleen.csv"), stdout=io.StringIO())
     assert (tmp_path / "uudelleen.csv").read_bytes().decode("utf-8") == text
-    assert Decimal(row["amount"].replace(",", ".")) == paid.amount_paid
+    assert Decimal(row["amount"].replace(",", ".")) == application.amount_accepted
 
 
 @pytest.mark.django_db
@@ -57,3 +70,14 @@ def test_only_payment_approvers_produce_files(cast):
     with pytest.raises(NotAllowed):
         payment_file.produce_payment_file(date(2020, 7, 15), actor=cast.lead)
     assert payment_file.produce_payment_file(date(2020, 7, 15), actor=cast.decision_maker) is None
+
+
+@pytest.mark.django_db
+def test_a_payment_recorded_as_paid_is_not_listed_for_paying_again(cast):
+    """A payment recorded as paid was made without the file: listing it would have the State pay it twice. The
+    page's list (``unfiled_payments``) leaves it out as the file does."""
+    paid = _paid(cast)  # approved on 15.7.2020 and recorded as paid that day
+    assert payment_file.produce_payment_file(date(2020, 7, 15), actor=cast.decision_maker) is None
+    assert unfiled_payments() == [] and not PaymentFile.objects.exists()
+    paid.refresh_from_db()
+    assert not hasattr(paid, "file_entry")

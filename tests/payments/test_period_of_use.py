@@ -7,15 +7,17 @@ import pytest
 from avustus.errors import Conflict
 from avustus.payments import services as payments
 from avustus.payments.models import PaymentApplication
+from tests.payments.conftest import approved_on
 from tests.payments.test_services import _accepted
 
 pytestmark = pytest.mark.django_db
 
 
 def _approved(cast):
+    """Approved on 15.12.2021, within the period of use, as the payment would have been."""
     application = _accepted(cast)
-    return payments.approve_payment(application, actor=cast.decision_maker,
-                                    version=payments.payment_version(application))
+    return approved_on(payments.approve_payment(application, actor=cast.decision_maker,
+                                                version=payments.payment_version(application)), date(2021, 12, 15))
 
 
 def test_a_payment_after_the_period_of_use_is_refused_saying_why(with_costs):

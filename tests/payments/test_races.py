@@ -8,6 +8,7 @@ from django.db import transaction
 from avustus.audit.models import AuditEntry
 from avustus.payments import services as payments
 from avustus.payments.models import PaymentApplication
+from tests.payments.conftest import approved_on
 from tests.races import in_thread, wait_until_blocked_or_done
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
@@ -27,6 +28,7 @@ def test_two_approvers_at_once_approve_once_and_two_recordings_pay_once(with_cos
         wait_until_blocked_or_done(thread)
     thread.join()
     assert result["approve"][0] == "refused"
+    approved_on(application, date(2020, 7, 1))
 
     with transaction.atomic():
         payments.record_payment(application, actor=cast.official, paid_on=date(2020, 7, 1))

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from avustus.errors import NotAllowed
 from avustus.payments import selectors
 from avustus.payments import services as payments
+from tests.payments.conftest import approved_on
 
 
 def _paid_once(cast):
@@ -16,7 +17,7 @@ def _paid_once(cast):
     application = payments.accept_payment_application(application, actor=cast.official)
     application = payments.approve_payment(application, actor=cast.decision_maker,
                                            version=payments.payment_version(application))
-    payments.record_payment(application, actor=cast.official, paid_on=date(2020, 7, 1))
+    payments.record_payment(approved_on(application, date(2020, 7, 1)), actor=cast.official, paid_on=date(2020, 7, 1))
 
 
 def test_a_calls_projects_with_money_paid_and_reports_due_and_overdue(with_costs):

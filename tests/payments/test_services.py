@@ -11,6 +11,7 @@ from avustus.errors import Conflict, Invalid, NotAllowed
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.projects.services import allow_extra_instalment
+from tests.payments.conftest import approved_on
 
 IBAN = "FI21 1234 5600 0007 85"
 OTHER_IBAN = "DE89 3704 0044 0532 0130 00"
@@ -115,6 +116,7 @@ def test_nothing_is_paid_twice(with_costs):
     application = _accepted(with_costs)
     application = payments.approve_payment(application, actor=with_costs.decision_maker,
                                            version=payments.payment_version(application))
+    application = approved_on(application, date(2020, 7, 1))
     first = payments.record_payment(application, actor=with_costs.official, paid_on=date(2020, 7, 1))
     again = payments.record_payment(application, actor=with_costs.official, paid_on=date(2020, 7, 1))
     assert again.pk == first.pk and payments.paid_total(with_costs.project) == Decimal("8500.00")
@@ -148,6 +150,30 @@ def test_a_payment_dated_after_today_is_refused_and_nothing_is_kept(with_costs):
     assert not AuditEntry.objects.filter(action="payments.paid").exists()
     assert payments.record_payment(application, actor=with_costs.official, paid_on=timezone.localdate()).paid_on \
         == timezone.localdate()
+
+
+def test_a_day_paid_before_the_approval_is_refused_and_nothing_is_kept(with_costs):
+    """A payment is made after its approval: 1.1.2001 (before the 2020 decision) or the day before the approval is
+    a typing error, refused on its field, and would otherwise stand in the messages and the settlement decision.
+    The approval's day is its Finnish one: 22.30 UTC on 14.7.2020 is 1.30 on 15.7.2020 in Helsinki."""
+    from datetime import UTC, datetime
+
+    application = _accepted(with_costs)
+    application = payments.approve_payment(application, actor=with_costs.decision_maker,
+                                           version=payments.payment_version(application))
+    PaymentApplication.objects.filter(pk=application.pk).update(approved_at=datetime(2020, 7, 14, 22, 30, tzinfo=UTC))
+    for day in (date(2001, 1, 1), date(2020, 7, 14)):
+        with pytest.raises(Invalid) as refused:
+            payments.record_payment(application, actor=with_costs.official, paid_on=day)
+        assert refused.value.message_dict == {"paid_on": [
+            "The payment was approved on 15.7.2020; the day paid cannot be before it. Check the date."]}
+    application.refresh_from_db()
+    assert application.status == PaymentApplication.Status.APPROVED and application.paid_on is None
+    assert application.amount_paid is None and payments.paid_total(with_costs.project) == Decimal(0)
+    assert not AuditEntry.objects.filter(action="payments.paid").exists()
+    # The day of the approval itself is a day it may have been paid.
+    paid = payments.record_payment(application, actor=with_costs.official, paid_on=date(2020, 7, 15))
+    assert (paid.status, paid.paid_on) == (PaymentApplication.Status.PAID, date(2020, 7, 15))
 
 
 def test_a_repeated_application_returns_the_first_and_an_open_one_blocks_another(with_costs):

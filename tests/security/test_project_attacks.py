@@ -25,6 +25,7 @@ from avustus.reports.models import FinalReport, FinalReportAttachment, InterimRe
 from avustus.reports.services import CostInput
 from avustus.settlement.recovery import case_version
 from tests.applications.test_attachments import make_pdf
+from tests.payments.conftest import approved_on
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -237,6 +238,7 @@ def test_recording_a_payment_or_a_recoverys_return_needs_the_box_ticked(cast):
                                                       actor=cast.official)
     application = payments.approve_payment(application, actor=cast.second_official,
                                            version=payments.payment_version(application))
+    approved_on(application, date(2020, 7, 15))
     official = _signed_in(cast.official)
     url = reverse("handle-payment", args=[ref, application.pk])
     official.post(url, {"action": "paid", "paid_on": "2020-07-15"})

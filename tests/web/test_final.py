@@ -185,22 +185,42 @@ def test_returned_refiled_reviewed_settled_approved_and_returned_with_interest(c
 
 
 def test_payment_files_are_produced_once_and_downloaded_again_as_they_were(cast, storage):  # noqa: F811
+    """The page lists and the file pays the approved payments not yet recorded as paid; a kind of file the form
+    does not offer is refused on its field, never produced as a payments file."""
+    from datetime import date
+
+    from django.conf import settings
     from django.utils import timezone
 
-    _through_two_payments(cast)
+    from avustus.payments.models import PaymentFile
+    from avustus.reports import services as reports
+    from avustus.reports.services import CostInput
+    from tests.payments.test_end_to_end import _approve, _report
+    from tests.payments.test_payment_file import _paid
+
+    _paid(cast)  # instalment 1, approved and recorded as paid on 15.7.2020: no file is to pay it again
     approver = _client(cast.decision_maker)
     url = reverse("officials-payment-files")
-    page = approver.get(url).content.decode()
-    assert cast.project.reference in page
+    listed = f'href="{reverse("project", args=[cast.project.reference])}"'
+    assert listed not in approver.get(url).content.decode()
+    second = _report(cast, 2, [CostInput("cost-1", 0, "35 000,01")], date(2020, 10, 26))
+    reports.accept_report(second, actor=cast.official, version=reports.report_version(second))
+    waiting = _approve(cast, "second")  # instalment 2, approved today, not paid
+    assert listed in approver.get(url).content.decode()
     day = timezone.localdate().isoformat()
     refused = approver.post(url, {"kind": "payments", "day": day})  # the box not ticked
     assert refused.status_code == 422 and 'href="#file-confirm"' in refused.content.decode()
-    from avustus.payments.models import PaymentFile
-
-    assert not PaymentFile.objects.exists()
+    approver.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for unknown in ({"kind": "everything"}, {}):
+        refused = approver.post(url, {**unknown, "day": day, "confirm": "yes"})
+        shown = refused.content.decode()
+        assert refused.status_code == 422 and 'href="#file-kind"' in shown
+        assert "Choose the kind of file: payments or receivables." in shown
+    assert not PaymentFile.objects.exists() and not AuditEntry.objects.filter(action__endswith="file_produced")
     assert approver.post(url, {"kind": "payments", "day": day, "confirm": "yes"}).status_code == 302
     made = PaymentFile.objects.get()
-    assert made.entries.count() == 2
+    assert made.kind == "payments" and [e.application_id for e in made.entries.all()] == [waiting.pk]
+    assert listed not in approver.get(url).content.decode()  # in a file now
     approver.post(url, {"kind": "payments", "day": day, "confirm": "yes"})
     assert PaymentFile.objects.count() == 1  # nothing new to list
     download = approver.get(reverse("payment-file", args=[made.pk]))
@@ -209,8 +229,6 @@ def test_payment_files_are_produced_once_and_downloaded_again_as_they_were(cast,
     # Recipients do not know the page exists.
     assert _client(cast.lead).get(url).status_code == 404
     # In Swedish and in English too.
-    from django.conf import settings
-
     for language, heading in (("sv", "Betalningsfiler"), ("en", "Payment files"), ("fi", "Maksatustiedostot")):
         approver.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         assert f"<h1>{heading}</h1>" in approver.get(url).content.decode()

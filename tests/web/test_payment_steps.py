@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
-from tests.payments.conftest import with_costs  # noqa: F401 (a fixture)
+from tests.payments.conftest import approved_on, with_costs  # noqa: F401 (a fixture)
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
 from tests.web.steps import page_as, succeeds
 
@@ -71,6 +71,7 @@ def test_each_payment_step_is_offered_to_exactly_those_the_service_lets_take_it(
 
     application = payments.approve_payment(application, actor=cast.decision_maker,
                                            version=payments.payment_version(application))
+    application = approved_on(application, date(2020, 7, 15))
     assert _payment_offers(cast, application) == {
         **officials_only, "official": {"paid"}, "second_official": {"paid"}}
 
@@ -125,3 +126,23 @@ def test_an_account_the_official_registered_is_confirmed_by_another(cast):
     account = payments.register_account(cast.project, IBAN, "Kankaanpää", actor=cast.official)
     offered = _account_offers(cast, account)
     assert offered["official"] == {"reject"} and offered["second_official"] == {"confirm", "reject"}
+
+
+def test_an_account_is_confirmed_only_by_the_confirm_action_and_an_unknown_one_is_no_step(cast):
+    """The account's form posts "confirm" or "reject": any other action (a typo, a forged or missing one) is a
+    404 that confirms nothing, as the payment's unknown actions are, not a confirmation."""
+    from avustus.audit.models import AuditEntry
+
+    account = payments.register_account(cast.project, IBAN, "Kankaanpää", actor=cast.lead)
+    client = Client()
+    client.force_login(cast.official)
+    url = reverse("handle-account", args=[cast.project.reference, account.pk])
+    for action in ({"action": "confrim"}, {"action": ""}, {}):
+        assert client.post(url, {**action, "note": "Puhelu kirjaamoon."}).status_code == 404
+    account.refresh_from_db()
+    assert account.status == BankAccount.Status.PENDING and account.first_confirmed_by_id is None
+    assert not AuditEntry.objects.filter(action__startswith="payments.account_").exclude(
+        action="payments.account_registered").exists()
+    assert client.post(url, {"action": "confirm", "note": "Puhelu kirjaamoon."}).status_code == 302
+    account.refresh_from_db()
+    assert account.status == BankAccount.Status.ACTIVE and account.first_confirmed_by == cast.official

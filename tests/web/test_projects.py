@@ -6,6 +6,7 @@ the version shown), and the payment date is recorded.
 """
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,7 @@ from avustus.payments import services as payments
 from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
+from tests.payments.conftest import approved_on
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("storage")
@@ -85,6 +87,7 @@ def _pay(cast, lead, official, approver, paid_on, amount="", reasons=""):
     approver.post(url, {"action": "approve", "version": version, "confirm": "yes"})
     application.refresh_from_db()
     assert application.status == "approved"
+    approved_on(application, date.fromisoformat(paid_on))  # the 2020 round's day, as it was approved then
     official.post(url, {"action": "paid", "paid_on": paid_on, "confirm": "yes"})
     application.refresh_from_db()
     assert application.status == "paid"
@@ -164,6 +167,41 @@ def test_three_interim_reports_and_two_payments_through_the_screens(cast):
 
     listing = official.get(reverse("officials-projects", args=[project.call.slug])).content.decode()
     assert project.reference in listing and "72\xa0643,81" in listing
+
+
+@pytest.mark.django_db
+def test_a_day_paid_before_the_approval_is_refused_on_the_form_and_nothing_is_stored(cast):
+    """The officials' form of the day paid (``handle_payment``, action "paid"): a day before the approval is sent
+    back with the refusal in the user's language, and nothing is recorded, audited or sent."""
+    from django.conf import settings
+
+    from avustus.audit.models import AuditEntry
+    from avustus.messaging.models import OutboundMessage
+    from tests.payments.conftest import costs_accepted
+
+    costs_accepted(cast)
+    application = payments.accept_payment_application(payments.apply_for_payment(cast.project, actor=cast.lead),
+                                                      actor=cast.official)
+    application = payments.approve_payment(application, actor=cast.decision_maker,
+                                           version=payments.payment_version(application))
+    approved_on(application, date(2020, 7, 15))
+    messages_before = OutboundMessage.objects.count()
+    official = _client(cast.official)
+    url = reverse("handle-payment", args=[cast.project.reference, application.pk])
+    for language, refusal in (
+            ("en", "The payment was approved on 15.7.2020; the day paid cannot be before it."),
+            ("fi", "Maksu hyväksyttiin 15.7.2020; maksupäivä ei voi olla sitä aiempi."),
+            ("sv", "Utbetalningen godkändes 15.7.2020; utbetalningsdagen kan inte vara tidigare än den.")):
+        official.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = official.post(url, {"action": "paid", "paid_on": "2001-01-01", "confirm": "yes"}, follow=True)
+        assert response.status_code == 200 and refusal in response.content.decode()
+    application.refresh_from_db()
+    assert (application.status, application.paid_on, application.amount_paid) == ("approved", None, None)
+    assert not AuditEntry.objects.filter(action="payments.paid").exists()
+    assert OutboundMessage.objects.count() == messages_before
+    official.post(url, {"action": "paid", "paid_on": "2020-07-15", "confirm": "yes"})
+    application.refresh_from_db()
+    assert (application.status, application.paid_on) == ("paid", date(2020, 7, 15))
 
 
 @pytest.mark.django_db
@@ -391,3 +429,35 @@ def test_a_report_whose_period_has_not_ended_is_not_offered_for_acceptance_but_m
     assert report.status == InterimReport.Status.SUBMITTED
     _review(official, project, report, "return", "Korjatkaa kausi.")
     assert report.status == InterimReport.Status.RETURNED
+
+
+@pytest.mark.django_db
+def test_payments_stopped_by_a_section_21_recovery_decision_are_said_so_and_not_offered(cast):
+    """29 750,01 would be payable, but a section 21 recovery decision stopped the payments: the lead's pages say so
+    instead of the amount, and offer no application (the service refuses one, tests/settlement/...)."""
+    from django.conf import settings
+
+    from tests.settlement.test_payment_after_recovery import (
+        _paid_once,
+        _recovery_decided,
+        _second_report_accepted,
+    )
+
+    _paid_once(cast)
+    _second_report_accepted(cast)
+    lead = _client(cast.lead)
+    project_url, apply_url = (reverse(name, args=[cast.project.reference]) for name in ("project", "apply-payment"))
+    stopped = {"fi": "Avustuksen maksaminen on määrätty lopetettavaksi takaisinperintäpäätöksellä",
+               "sv": "Utbetalningen av statsunderstödet har bestämts upphöra genom ett beslut om återkrav"}
+    page, form = lead.get(project_url).content.decode(), lead.get(apply_url).content.decode()
+    assert f'href="{apply_url}"' in page and "29\xa0750,01" in page and stopped["fi"] not in page
+    assert 'name="key"' in form and 'id="payable"' in form and "29\xa0750,01" in form and stopped["fi"] not in form
+    assert "Hae nyt maksettavissa olevaa määrää</button>" in form
+
+    _recovery_decided(cast, 21)
+    for language, sentence in stopped.items():
+        lead.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page, form = lead.get(project_url).content.decode(), lead.get(apply_url).content.decode()
+        assert sentence in page and f'href="{apply_url}"' not in page and "29\xa0750,01" not in page
+        assert sentence in form and 'name="key"' not in form and 'id="payable"' not in form
+        assert "29\xa0750,01" not in form and "Hae nyt" not in form and "Ansök om det belopp" not in form

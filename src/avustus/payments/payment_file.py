@@ -1,5 +1,8 @@
 """The payment file for the State's accounting: the approved payments of a day, each listed once, ever.
 
+It lists what is still to pay: a payment already recorded as paid (``services.record_payment``) was made
+without the file, and listing it would pay it again.
+
 UTF-8 CSV, semicolon-separated, amounts with a decimal comma (as Finnish spreadsheets read them), one row per
 payment; the fields are documented in docs/payment-file.md. A payment listed in a file is never listed in
 another (``PaymentFileEntry`` is one-to-one with the payment), so a second run for the same day lists
@@ -101,14 +104,15 @@ def _row(application: PaymentApplication) -> list[str]:
 
 
 def produce_payment_file(day: date, *, actor) -> PaymentFile | None:
-    """The file of the payments approved on ``day`` (Finnish time) not yet in any file, or None when none are."""
+    """The file of the payments approved on ``day`` (Finnish time) and not yet paid nor in any file, or None when
+    none are."""
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
     check_file_day(day)
     start, end = day_bounds(day)
     with transaction.atomic():
         due = list(PaymentApplication.objects.select_for_update(of=("self",))
-                   .filter(status__in=[PaymentApplication.Status.APPROVED, PaymentApplication.Status.PAID],
-                           approved_at__gte=start, approved_at__lt=end, file_entry__isnull=True)
+                   .filter(status=PaymentApplication.Status.APPROVED, approved_at__gte=start, approved_at__lt=end,
+                           file_entry__isnull=True)
                    .order_by("approved_at", "pk"))
         if not due:
             return None

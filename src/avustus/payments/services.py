@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -428,8 +429,18 @@ def approve_payment(application: PaymentApplication, *, actor, version: str) -> 
     return current
 
 
+def _refuse_before_approval(application: PaymentApplication, day: date) -> None:
+    """A payment is made only after it was approved: a day paid before the approval's day (Finnish time) is a typing
+    error, which would otherwise stand in the messages, the interest on a return and the settlement decision."""
+    approved_on = timezone.localdate(application.approved_at) if application.approved_at else None
+    if approved_on is not None and day < approved_on:
+        raise Invalid({"paid_on": [_("The payment was approved on %(approved)s; the day paid cannot be before it. "
+                                     "Check the date.") % {"approved": date_format(approved_on, "SHORT_DATE_FORMAT")}]})
+
+
 def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> PaymentApplication:
-    """The day an approved payment was made; recording it again for the same day changes nothing."""
+    """The day an approved payment was made, not before its approval nor in the future; recording it again for the
+    same day changes nothing."""
     project = application.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials record payments."), project=project)
@@ -445,6 +456,7 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
             raise Conflict(_("The payment was already recorded as paid on %(day)s.") % {"day": current.paid_on})
         if current.status not in STEP_FROM["paid"]:
             raise Conflict(_("Only an approved payment can be recorded as paid."))
+        _refuse_before_approval(current, paid_on)
         _refuse_beyond_period_of_use(project, paid_on)
         amount = current.amount_accepted
         _refuse_more_than_payable(project, amount)

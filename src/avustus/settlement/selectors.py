@@ -12,10 +12,11 @@ from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver, 
 
 
 def unfiled_payments() -> list[PaymentApplication]:
-    """Approved (or already paid) payments that no payment file lists yet, oldest approval first."""
+    """Approved payments not yet recorded as paid that no payment file lists yet, oldest approval first: what
+    ``produce_payment_file`` would list."""
     return list(PaymentApplication.objects
-                .filter(status__in=[PaymentApplication.Status.APPROVED, PaymentApplication.Status.PAID],
-                        approved_at__isnull=False, file_entry__isnull=True)
+                .filter(status=PaymentApplication.Status.APPROVED, approved_at__isnull=False,
+                        file_entry__isnull=True)
                 .select_related("project", "account").order_by("approved_at", "pk"))
 
 

@@ -26,6 +26,7 @@ from avustus.reports.services import CostInput
 from avustus.settlement import services as settlement
 from avustus.settlement.documents import store_settlement_documents
 from avustus.settlement.models import Settlement
+from avustus.web.demo_projects import dated_steps
 
 DEMO_IBAN = "FI21 1234 5600 0007 85"  # the Finnish banks' published example account
 CENT = Decimal("0.01")
@@ -52,7 +53,7 @@ def _pay(project, key: str, paid_on: date, official, paattaja) -> None:
     application = payments.apply_for_payment(project, actor=SYSTEM, idempotency_key=key)
     application = payments.accept_payment_application(application, actor=official)
     application = payments.approve_payment(application, actor=paattaja, version=payments.payment_version(application))
-    payments.record_payment(application, actor=official, paid_on=paid_on)
+    payments.record_payment(dated_steps(application, paid_on), actor=official, paid_on=paid_on)
 
 
 def _costs(full: Decimal, share: str | Decimal) -> list[CostInput]:

@@ -18,6 +18,7 @@ from avustus.calls.models import Call
 from avustus.calls.services import copy_call, publish_call
 from avustus.decisions.models import Decision, Outcome
 from avustus.payments import services as payments
+from avustus.payments.models import PaymentApplication
 from avustus.projects.models import FundedProject
 from avustus.projects.services import follow_decision
 from avustus.reports import services as reports
@@ -69,6 +70,19 @@ def ensure_2020_extension():
                                           reasons="Uusi osapuoli on hakukohteen mukainen kunta; avustus ei muutu.")
         return changes.confirm_request(request, actor=second, version=request.version, confirmed=True,
                                        decided_on=date(2021, 10, 15))
+
+
+def dated_steps(application: PaymentApplication, paid_on: date) -> PaymentApplication:
+    """A payment application taken through the services today, dated as it happened before ``paid_on``: applied
+    for a week before, accepted five days and approved two days before (9.00 Finnish time), since
+    ``record_payment`` refuses a day paid before the approval (as ``ensure_2020_extension`` dates its request)."""
+    def day(days_before: int) -> datetime:
+        return timezone.make_aware(datetime.combine(paid_on - timedelta(days=days_before), time(9)))
+
+    PaymentApplication.objects.filter(pk=application.pk).update(submitted_at=day(7), accepted_at=day(5),
+                                                                approved_at=day(2))
+    application.refresh_from_db()
+    return application
 
 
 def ensure_2020_projects(decision: Decision) -> int:
@@ -136,7 +150,8 @@ def _progress(projects: list[FundedProject], decided_on: date, today: date) -> N
     application = payments.apply_for_payment(first, actor=lead, idempotency_key="demo-1")
     application = payments.accept_payment_application(application, actor=official)
     application = payments.approve_payment(application, actor=approver, version=payments.payment_version(application))
-    payments.record_payment(application, actor=official, paid_on=today - timedelta(days=40))
+    paid_on = today - timedelta(days=40)
+    payments.record_payment(dated_steps(application, paid_on), actor=official, paid_on=paid_on)
     report = _file(first, 2, lead, today - timedelta(days=69), today - timedelta(days=3), "38500.00", "2400.00")
     reports.accept_report(report, actor=official, version=reports.report_version(report))
     payments.apply_for_payment(first, actor=lead, idempotency_key="demo-2")

@@ -22,6 +22,7 @@ from avustus.rules.money import format_amount
 from avustus.settlement import recovery as service
 from avustus.settlement.models import Recovery
 from avustus.settlement.rates import ensure_shipped_rates
+from avustus.web.demo_projects import dated_steps
 
 # Hämeenlinna's 2020 grant for "ICT-osaamisen tuen ja kehittämisen ekosysteemi" (246 500 euros).
 DEMO_RECOVERY_TITLE = "ICT-osaamisen tuen"
@@ -67,7 +68,7 @@ def recovered_grant() -> Recovery | None:
             application = payments.accept_payment_application(application, actor=official)
             application = payments.approve_payment(application, actor=decider,
                                                    version=payments.payment_version(application))
-            payments.record_payment(application, actor=official, paid_on=paid_on)
+            payments.record_payment(dated_steps(application, paid_on), actor=official, paid_on=paid_on)
         recovery = service.start_recovery(project, actor=official, section=22, subsection=1, amount="30000.00",
                                           reasons=REASONS, known_on=date(2021, 3, 1), deadline=date(2021, 3, 31),
                                           on=date(2021, 3, 8))

@@ -70,6 +70,7 @@ def _project_context(request, project: FundedProject) -> dict:
         "payment_applications": list(project.payment_applications.order_by("number", "pk")),
         "accounts": list(project.bank_accounts.order_by("registered_at", "pk")),
         "paid": payments.paid_total(project), "payable": payments.payable(project),
+        "payment_stopped": payments.payment_stopped(project),  # no amount payable nor an application offered
         "accepted_costs": reports.accepted_costs_to_date(project),
         "is_lead": lead, "in_progress": project.state == FundedProject.State.IN_PROGRESS,
     }
@@ -259,7 +260,8 @@ def project_account(request, reference: str):
 
 @login_required
 def apply_payment(request, reference: str):
-    """The lead applies for the next instalment: the page shows what is payable now."""
+    """The lead applies for the next instalment: the page shows what is payable now, or that the payments were
+    stopped by a recovery decision (``payments.payment_stopped``), when it offers no application."""
     project = project_for(request.user, reference)
     if not permissions.is_recipient_lead(request.user, project):
         raise PermissionDenied(_("Only the lead applies for payment."))
@@ -275,6 +277,7 @@ def apply_payment(request, reference: str):
     live = project.payment_applications.exclude(status=PaymentApplication.Status.REJECTED)
     return render(request, "web/projects/apply_payment.html", {
         "project": project, "payable": payments.payable(project), "paid": payments.paid_total(project),
+        "payment_stopped": payments.payment_stopped(project),
         "accepted_costs": reports.accepted_costs_to_date(project), "next_number": live.count() + 1,
         "account": payments.active_account(project), "key": secrets.token_urlsafe(16),
     })

@@ -187,14 +187,18 @@ def payment_files(request):
     day_value = request.POST.get("day", "") if request.method == "POST" else timezone.localdate().isoformat()
     if request.method == "POST":
         try:
+            kind = request.POST.get("kind", "")
+            if kind not in PaymentFile.Kind.values:  # never a file of a kind not asked for
+                raise ValidationError({"kind": [_("Choose the kind of file: payments or receivables.")]})
             confirm(request)
             day = parse_date(day_value, "day")
-            if request.POST.get("kind") == PaymentFile.Kind.RECEIVABLES:
+            if kind == PaymentFile.Kind.RECEIVABLES:
                 made = produce_receivables_file(day, actor=request.user)
             else:
                 made = payment_file.produce_payment_file(day, actor=request.user)
         except ValidationError as exc:
-            summary = error_summary(errors_of(exc), {"confirm": ("file-confirm", _("Confirmation")),
+            summary = error_summary(errors_of(exc), {"kind": ("file-kind", _("Kind")),
+                                                     "confirm": ("file-confirm", _("Confirmation")),
                                                      "day": ("file-day", _("Day approved"))})
         else:
             if made is None:

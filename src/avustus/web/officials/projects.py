@@ -156,17 +156,21 @@ def review_report(request, reference: str, number: int):
 @login_required
 @require_POST
 def handle_account(request, reference: str, pk: int):
-    """Confirm a registered account (a change: a second official too), or reject it."""
+    """Confirm a registered account (a change: a second official too), or reject it; any other action is no step
+    (404), never a confirmation."""
     project = project_for(request.user, reference)
     account = get_object_or_404(BankAccount, project=project, pk=pk)
+    action = request.POST.get("action", "")
     with refusals_flashed(request):
-        if request.POST.get("action") == "reject":
+        if action == "reject":
             payments.reject_account(account, actor=request.user, reason=request.POST.get("note", ""))
             messages.success(request, _("The account was rejected."))
-        else:
+        elif action == "confirm":
             account = payments.confirm_account(account, actor=request.user, note=request.POST.get("note", ""))
             messages.success(request, _("The account is in use.") if account.status == BankAccount.Status.ACTIVE
                              else _("Your confirmation was recorded; a second official confirms the change."))
+        else:
+            raise Http404
     return redirect("project", reference)
 
 
