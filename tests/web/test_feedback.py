@@ -23,3 +23,50 @@ def test_the_texts_pages_error_summary_links_to_the_text_in_its_language(client,
     summary = summary[:summary.index("</div>")]
     assert '<a href="#t-instructions-fi">instructions (suomi)</a>: ' in summary
     assert 'id="t-instructions-fi"' in html
+
+
+def _posted(data: dict, path: str = "/projects/x/schedule/"):
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.test import RequestFactory
+
+    request = RequestFactory().post(path, data)
+    request.session = SessionStore()
+    return request
+
+
+def _next_page(posted, path: str = "/projects/x/schedule/"):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(path)
+    request.session = posted.session
+    return request
+
+
+def test_a_refused_forms_typing_is_kept_once_for_its_own_form_without_the_tick_or_the_version():
+    from django.core.exceptions import ValidationError
+
+    from avustus.web.feedback import kept_form, refusals_flashed
+
+    posted = _posted({"action": "instalment", "reason": "Hanke pidentyi.", "confirm": "yes", "version": "3",
+                      "csrfmiddlewaretoken": "t"})
+    posted._messages = type("Messages", (), {"add": lambda *args, **kwargs: None})()
+    with refusals_flashed(posted):
+        raise ValidationError({"reason": ["Ei."]})
+    page = _next_page(posted)
+    # Another form of the same address, or another address, gets nothing; the form's own gets what was typed.
+    assert kept_form(page, "/projects/x/schedule/", action="due") == {}
+    assert kept_form(page, "/projects/y/schedule/") == {}
+    assert kept_form(page, "/projects/x/schedule/", action="instalment") == {"action": "instalment",
+                                                                             "reason": "Hanke pidentyi."}
+    # Taken out of the session by the page that asked: the next page shows the form empty.
+    assert kept_form(_next_page(posted), "/projects/x/schedule/") == {}
+
+
+def test_what_was_kept_is_not_shown_after_ten_minutes(monkeypatch):
+    from avustus.web import feedback
+
+    posted = _posted({"reason": "Myöhässä."})
+    feedback.keep_form(posted)
+    real = feedback.time.time
+    monkeypatch.setattr(feedback.time, "time", lambda: real() + feedback.KEPT_SECONDS + 1)
+    assert feedback.kept_form(_next_page(posted), "/projects/x/schedule/") == {}

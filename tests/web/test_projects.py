@@ -289,8 +289,16 @@ def test_a_report_is_accepted_only_by_its_button_with_the_box_ticked(cast):
     form = {"version": reports.report_version(report), "reasons": ""}
     assert official.post(url, form).status_code == 404
     assert official.post(url, {**form, "action": "hyväksy", "confirm": "yes"}).status_code == 404
-    unticked = official.post(url, {**form, "action": "accept"}, follow=True).content.decode()
+    cost = report.costs.get()
+    unticked = official.post(url, {**form, "action": "accept", "reasons": "Matkakulut eivät ole tukikelpoisia.",
+                                   f"reject.{cost.pk}.amount": "1 250,00",
+                                   f"reject.{cost.pk}.reason": "Matkat"}, follow=True).content.decode()
     assert "Vahvista rastittamalla" in unticked
+    # What the official typed is on the form again, for them to tick the box.
+    assert '<textarea id="reasons" name="reasons" rows="3">Matkakulut eivät ole tukikelpoisia.</textarea>' in unticked
+    assert 'size="11" value="1 250,00">' in unticked and 'value="Matkat">' in unticked
+    again = official.get(reverse("project-report", args=[cast.project.reference, 1])).content.decode()
+    assert "Matkakulut eivät ole" not in again  # shown once, then the form is as the report is
     report.refresh_from_db()
     assert report.status == "submitted"
     assert not AuditEntry.objects.filter(action="report.accepted").exists()

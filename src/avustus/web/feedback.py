@@ -1,5 +1,6 @@
 """How screens turn a refused action into what the user reads: one way for every view."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,13 +59,46 @@ def flash(request, exc: Exception) -> None:
 @contextmanager
 def refusals_flashed(request) -> Iterator[None]:
     """A step posted from a page, whose view sends the user back to the page whatever the outcome: a refusal
-    (``Conflict``, ``ValidationError``) ends the block and is flashed; the block's last line, its success
-    message, is reached only when the step was taken. A step one may not take (``PermissionDenied``) is not a
-    refusal to flash but the 403 page."""
+    (``Conflict``, ``ValidationError``) ends the block and is flashed, and what was typed is kept for the page's
+    form (``keep_form``); the block's last line, its success message, is reached only when the step was taken. A
+    step one may not take (``PermissionDenied``) is not a refusal to flash but the 403 page."""
     try:
         yield
     except (Conflict, ValidationError) as exc:
         flash(request, exc)
+        keep_form(request)
+
+
+# What a refused form's user typed, kept in their session for the page they are sent back to: the form's address,
+# its action, the values, and when. Neither the tick (confirming is done again, knowingly) nor what the page
+# itself sets (the token, the version read) is kept.
+KEPT_FORM = "avustus_kept_form"
+_NOT_KEPT = frozenset({"csrfmiddlewaretoken", "confirm", "version", "shown", "key"})
+KEPT_SECONDS = 600
+KEPT_CHARACTERS = 20_000
+
+
+def keep_form(request) -> None:
+    if not hasattr(request, "session"):
+        return
+    request.session[KEPT_FORM] = {
+        "path": request.path, "at": time.time(),
+        "values": {name: value[:KEPT_CHARACTERS] for name, value in request.POST.items() if name not in _NOT_KEPT},
+    }
+
+
+def kept_form(request, path: str, **match: str) -> dict[str, str]:
+    """The values kept for the form posted to ``path``, once: the first page that asks takes them out of the
+    session; empty when none were kept, they are stale, or they are another form's of the same address (``match``:
+    the hidden values that tell its forms apart, ``action="instalment"``, ``part="content"``)."""
+    if not hasattr(request, "_avustus_kept"):
+        session = getattr(request, "session", None)
+        request._avustus_kept = session.pop(KEPT_FORM, None) if session is not None else None
+    kept = request._avustus_kept
+    if (not kept or kept.get("path") != path or time.time() - kept.get("at", 0) > KEPT_SECONDS
+            or any(kept["values"].get(name) != value for name, value in match.items())):
+        return {}
+    return kept["values"]
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,17 @@ def official_of(context, project) -> bool:
     return has_programme_role(context["request"].user, project.call.programme, OFFICIAL_ROLES)
 
 
+@register.simple_tag(takes_context=True)
+def kept(context, path: str, *name: object, **match: str) -> str:
+    """What the user typed in a field of the form posted to ``path`` before it was refused
+    (``web.feedback.kept_form``): ``value="{% kept url "reasons" %}"``, or between a textarea's tags. The field's
+    name is the parts given, joined: ``{% kept url "reject." cost.pk ".amount" %}``; ``part="content"`` and the
+    like tell apart the forms posted to one address."""
+    from avustus.web.feedback import kept_form
+
+    return kept_form(context["request"], path, **match).get("".join(str(part) for part in name), "")
+
+
 @register.filter
 def works_as_staff(roles: set[str]) -> bool:
     from avustus.accounts.permissions import OFFICIAL_ROLES
