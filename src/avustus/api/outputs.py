@@ -12,6 +12,7 @@ from avustus.errors import NotFound
 from avustus.projects.services import project_for
 from avustus.reports import outputs as service
 from avustus.reports.models import ProjectOutput
+from avustus.reports.outputs import MAX_DESCRIPTION
 from avustus.rules import licences
 
 router = Router(tags=["projects"])
@@ -25,7 +26,7 @@ class OutputIn(Schema):
                          "the document is published", examples=["https://github.com/example/ajanvaraus"])
     licence: str = Field("", max_length=64, description="An SPDX identifier; required for software",
                          examples=["EUPL-1.2"])
-    description: str = Field("", max_length=2000, examples=["Rajapinta kuntien ajanvarausjärjestelmiin."])
+    description: str = Field("", max_length=MAX_DESCRIPTION, examples=["Rajapinta kuntien ajanvarausjärjestelmiin."])
 
 
 class OutputOut(OutputIn):

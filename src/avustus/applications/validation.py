@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from avustus import texts
 from avustus.applications.models import Application, ConsortiumMember
 from avustus.calls import parts
 from avustus.calls.models import Call
@@ -22,7 +23,7 @@ from avustus.registry.selectors import organisations_by_key
 from avustus.rules import submission
 from avustus.rules.money import MoneyError, format_amount, parse_euros
 
-MAX_TEXT = 10_000
+MAX_TEXT = texts.MAX_TEXT
 MAX_MEMBERS = 60
 MAX_BUDGET_LINES = 100
 MAX_VERSION = 2**31 - 1  # the largest value the version columns hold on every database

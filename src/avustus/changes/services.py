@@ -33,6 +33,7 @@ from avustus.reports.models import InterimReport, ReportedCost
 from avustus.rules import changes as rules
 from avustus.rules.money import MoneyError, parse_euros
 from avustus.rules.schedule import report_schedule
+from avustus.texts import check_lengths
 
 OPEN = (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.APPROVED)
 
@@ -256,6 +257,7 @@ def submit_request(project: FundedProject, *, actor, kind: str, reasons: str, ne
                    remove_partners: list[int] | None = None) -> ChangeRequest:
     """The lead asks for a change, with reasons; one request at a time is open."""
     permissions.check_recipient_lead(actor, project, _("Only the lead applies for a change to the project."))
+    check_lengths(reasons=reasons)
     if kind not in ChangeRequest.Kind.values:
         raise Invalid({"kind": [_("Choose what to change.")]})
     if not reasons.strip():
@@ -315,6 +317,7 @@ def approve_request(request: ChangeRequest, *, actor, version: int, reasons: str
     permissions.check_manages_projects(actor, request.project.call.programme,
                                        _("Only the programme's officials decide change requests."),
                                        project=request.project)
+    check_lengths(reasons=reasons)
     with transaction.atomic():
         project, current = _lock(request, version)
         if current.status != ChangeRequest.Status.SUBMITTED:
@@ -333,6 +336,7 @@ def reject_request(request: ChangeRequest, *, actor, version: int, reasons: str)
     permissions.check_manages_projects(actor, request.project.call.programme,
                                        _("Only the programme's officials decide change requests."),
                                        project=request.project)
+    check_lengths(reasons=reasons)
     if not reasons.strip():
         raise Invalid({"reasons": [_("Give the reasons for rejecting the change request.")]})
     with transaction.atomic():

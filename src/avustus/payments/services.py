@@ -33,6 +33,7 @@ from avustus.rules import changes as change_rules
 from avustus.rules import iban as iban_rules
 from avustus.rules import payments as rules
 from avustus.rules.money import MoneyError, format_amount, parse_euros
+from avustus.texts import check_lengths
 
 IBAN_MESSAGES = {
     iban_rules.IbanError.FORMAT: gettext_lazy("An IBAN begins with the country's two letters and two check digits, "
@@ -192,6 +193,7 @@ def account_steps(actor, project: FundedProject, accounts) -> dict[int, frozense
 def confirm_account(account: BankAccount, *, actor, note: str) -> BankAccount:
     """An official confirms a registered account; a change of account takes a second, different official."""
     project = account.project
+    check_lengths(note=note)
     with transaction.atomic():
         lock_project(project)
         current = BankAccount.objects.select_for_update().get(pk=account.pk)
@@ -226,6 +228,7 @@ def reject_account(account: BankAccount, *, actor, reason: str) -> BankAccount:
     project = account.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials confirm or reject accounts."), project=project)
+    check_lengths(reason=reason)
     if not reason.strip():
         raise Invalid({"reason": [_("Say why the account is rejected.")]})
     with transaction.atomic():
@@ -336,6 +339,7 @@ def accept_payment_application(application: PaymentApplication, *, actor, amount
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials accept payment applications."),
                                        project=project)
+    check_lengths(reasons=reasons)
     with transaction.atomic():
         project, current = _lock_application(application)
         if current.status not in STEP_FROM["accept"]:
@@ -366,6 +370,7 @@ def reject_payment_application(application: PaymentApplication, *, actor, reason
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials accept payment applications."),
                                        project=project)
+    check_lengths(reasons=reasons)
     if not reasons.strip():
         raise Invalid({"reasons": [_("Give the reasons for rejecting the payment application.")]})
     with transaction.atomic():

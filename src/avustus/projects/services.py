@@ -25,6 +25,7 @@ from avustus.projects.models import ApprovedBudgetLine, CallReportDate, FundedPr
 from avustus.rules import days
 from avustus.rules.money import euros
 from avustus.rules.schedule import BEFORE_DECISION, NOT_BEFORE_FINAL, Due, DueProblem, due_date_problem, report_schedule
+from avustus.texts import check_lengths
 
 
 def follow_decision(decision: Decision, *, actor) -> list[FundedProject]:
@@ -218,6 +219,7 @@ def set_due_date(project: FundedProject, kind: str, number: int, due_on: date, *
     an interim report's before the final report's, the final report's after every interim report's."""
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials set report dates."), project=project)
+    check_lengths(reason=reason)
     check_day("due_on", due_on)
     if not reason.strip():
         raise Invalid(_("Give the reason for the new date."))
@@ -265,6 +267,7 @@ def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, re
     """
     permissions.check_manages_projects(actor, call.programme, _("Only the programme's officials set report dates."),
                                        project=None)
+    check_lengths(reason=reason)
     if kind not in ScheduleEntry.Kind.values or number < 1:
         raise Invalid(_("No such report."))
     check_day("due_on", due_on)
@@ -291,6 +294,7 @@ def allow_extra_instalment(project: FundedProject, *, reason: str, actor, shown:
     posted twice allows one more, not two."""
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials allow another instalment."), project=project)
+    check_lengths(reason=reason)
     if not reason.strip():
         raise Invalid(_("Give the reason for another instalment."))
     with transaction.atomic():

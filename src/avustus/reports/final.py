@@ -40,6 +40,7 @@ from avustus.reports.services import (
     lock_for_review,
     reject_costs,
 )
+from avustus.texts import check_lengths, too_long
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def _outputs(outputs: list[dict] | None, errors: dict) -> list[dict]:
     for i, output in enumerate(outputs or []):
         row = {name: str(output.get(name, "") or "").strip() for name in OUTPUT_FIELDS}
         row["address"] = row["address"] or str(output.get("url", "") or "").strip()
-        problems = validate_output(row["kind"], row["title"], row["address"], row["licence"])
+        problems = validate_output(row["kind"], row["title"], row["address"], row["licence"], row["description"])
         if problems:
             errors[f"outputs.{i}"] = [message for messages in problems.values() for message in messages]
         cleaned.append(row)
@@ -99,6 +100,7 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
     for name, text in texts.items():
         if not text.strip():
             errors.setdefault(name, []).append(_("This part of the final report is required."))
+    errors.update(too_long(**texts))
     rows = _outputs(outputs, errors)
     cells = _cost_cells(project, costs, errors)
     if not costs:
@@ -185,6 +187,7 @@ def accept_final_report(report: FinalReport, part: str, *, actor, version: str,
     if part not in (CONTENT, FINANCES):
         raise Invalid({"part": [_("Review either the content or the finances.")]})
     _check_official(actor, report)
+    check_lengths(reasons=reasons)
     with transaction.atomic():
         current = _lock_part(report, part, version)
         rejected = []
@@ -220,6 +223,7 @@ def return_final_report(report: FinalReport, part: str, *, actor, version: str, 
     if part not in (CONTENT, FINANCES):
         raise Invalid({"part": [_("Review either the content or the finances.")]})
     _check_official(actor, report)
+    check_lengths(reasons=reasons)
     if not reasons.strip():
         raise Invalid({"reasons": [_("Say why the report is returned.")]})
     with transaction.atomic():
@@ -259,6 +263,7 @@ def mark_for_closer_audit(report: FinalReport, *, actor, marked: bool, reason: s
     """An official marks the project for a closer audit of its use of the grant (or takes the mark off), saying
     why either way; the audit log keeps every change of mind."""
     _check_official(actor, report)
+    check_lengths(reason=reason)
     if not reason.strip():
         raise Invalid({"closer_audit_reason": [_("Say why the project is or is no longer marked for a closer "
                                                  "audit.")]})

@@ -25,7 +25,11 @@ from avustus.rules import licences
 ADDRESS_REQUIRED = {ProjectOutput.Kind.SOFTWARE, ProjectOutput.Kind.VOCABULARY, ProjectOutput.Kind.SERVICE}
 
 
-def validate_output(kind: str, title: str, address: str, licence: str) -> dict[str, list[str]]:
+# The API's schema says the same (``api.outputs``): a catalogue entry's few sentences, not a report.
+MAX_DESCRIPTION = 2000
+
+
+def validate_output(kind: str, title: str, address: str, licence: str, description: str = "") -> dict[str, list[str]]:
     """What is wrong with an output as entered, by field (empty when nothing): for the lead's own entries and
     for the outputs given with the final report alike."""
     errors: dict[str, list[str]] = {}
@@ -50,6 +54,8 @@ def validate_output(kind: str, title: str, address: str, licence: str) -> dict[s
         errors["licence"] = [_("Give the licence as an SPDX identifier, such as EUPL-1.2 or CC-BY-4.0.")]
     elif not licence.strip() and kind == ProjectOutput.Kind.SOFTWARE:
         errors["licence"] = [_("Give the software's licence, such as EUPL-1.2 or MIT.")]
+    if len(description) > MAX_DESCRIPTION:
+        errors["description"] = [_("At most %(n)s characters.") % {"n": MAX_DESCRIPTION}]
     return errors
 
 
@@ -57,7 +63,7 @@ def add_output(project: FundedProject, *, actor, kind: str, title: str, address:
                description: str = "") -> ProjectOutput:
     """The lead enters one output of the project."""
     permissions.check_recipient_lead(actor, project, _("Only the lead enters the project's outputs."))
-    errors = validate_output(kind, title, address, licence)
+    errors = validate_output(kind, title, address, licence, description)
     if errors:
         raise Invalid(errors)
     with transaction.atomic():

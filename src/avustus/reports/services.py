@@ -25,6 +25,7 @@ from avustus.projects.services import day_problem, lock_project
 from avustus.reports.models import FinalReport, FinalReportCost, InterimReport, ReportedCost
 from avustus.rules import report_periods as periods
 from avustus.rules.money import MoneyError, parse_euros
+from avustus.texts import check_lengths, too_long
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
         errors.setdefault("progress", []).append(_("Describe the progress of the project."))
     if not objectives_stage.strip():
         errors.setdefault("objectives_stage", []).append(_("Describe the stage of the intended effects."))
+    errors.update(too_long(progress=progress, objectives_stage=objectives_stage))
     today = today or _today()
     days_typed = True
     for field, day in (("period_start", period_start), ("period_end", period_end)):
@@ -269,6 +271,7 @@ def reject_costs(report, rejections) -> list[dict]:
             raise Invalid({"rejections": [_("Give the costs in euros and cents, such as 1 250,00.")]}) from exc
         if not Decimal(0) <= amount <= cost.amount_vat_free:
             raise Invalid({"rejections": [_("A rejected amount is between zero and the cost reported.")]})
+        check_lengths(rejections=rejection.reason)
         if amount and not rejection.reason.strip():
             raise Invalid({"rejections": [_("Give the reason for rejecting a cost.")]})
         cost.rejected_amount, cost.rejection_reason = amount, rejection.reason.strip()
@@ -300,6 +303,7 @@ def accept_report(report: InterimReport, *, actor, version: str,
     project = report.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials review reports."), project=project)
+    check_lengths(reasons=reasons)
     with transaction.atomic():
         current = _lock_report(report, version)
         refusal = acceptance_refusal(current, today or _today())
@@ -323,6 +327,7 @@ def return_report(report: InterimReport, *, actor, version: str, reasons: str) -
     project = report.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials review reports."), project=project)
+    check_lengths(reasons=reasons)
     if not reasons.strip():
         raise Invalid({"reasons": [_("Say why the report is returned.")]})
     with transaction.atomic():

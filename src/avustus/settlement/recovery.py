@@ -39,6 +39,7 @@ from avustus.rules.money import MoneyError, parse_euros
 from avustus.settlement.interest import computation_as_dict, interest_on, refuse_more_than_left, returned_principal
 from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver, Settlement
 from avustus.settlement.receivables import recovery_reference
+from avustus.texts import check_lengths
 
 # Marked for the catalogues here, translated where they are raised (``_(ONLY_OFFICIALS)``).
 ONLY_OFFICIALS = gettext_noop("Only the programme's officials handle recoveries.")
@@ -136,6 +137,7 @@ def start_recovery(project: FundedProject, *, actor, section: int, subsection: i
     ``version`` (``cases_version``, the form sends it) refuses the same form posted twice: the second would open
     a second case and send a second hearing request."""
     permissions.check_manages_projects(actor, project.call.programme, _(ONLY_OFFICIALS), project=project)
+    check_lengths(reasons=reasons)
     today = _today(on)
     errors: dict[str, list[str]] = {}
     try:
@@ -203,6 +205,7 @@ def respond_to_hearing(recovery: Recovery, *, actor, response: str, version: str
 
     ``version`` (``hearing_version``, the API sends it) refuses an answer to a case other than the one read."""
     permissions.check_recipient_lead(actor, recovery.project, _("The lead of the project answers the hearing."))
+    check_lengths(response=response)
     if not (response or "").strip():
         raise Invalid({"response": [_("Write your response.")]})
     with transaction.atomic():
@@ -355,6 +358,7 @@ def withdraw_recovery_decision(recovery: Recovery, *, actor, version: str, reaso
             actor, current.project.call.programme, current.prepared_by_id,
             _("A prepared recovery decision is sent back by its preparer or by an official who may sign it."),
             project=current.project)
+        check_lengths(reasons=reasons)
         if not (reasons or "").strip():
             raise Invalid({"reasons": [_("Give the reasons for sending the decision back.")]})
         if current.status != Recovery.Status.PREPARED:
@@ -475,6 +479,7 @@ def waive_recovery(recovery: Recovery, *, actor, principal, interest: bool, reas
     (``version`` as for ``record_recovery_return``)."""
     permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS),
                                        project=recovery.project)
+    check_lengths(reasons=reasons)
     amount = _money(principal or "0", "principal")
     if amount < 0:
         raise Invalid({"principal": [_("The amount waived cannot be negative.")]})

@@ -1,0 +1,24 @@
+"""The longest text a person may type in one field: an application's plan text, a report's, a reason, a note.
+
+One limit, so that a form, the API and the services refuse alike, on the field, in the user's language; without it
+a three-megabyte reason would be stored, sent in messages and printed in documents.
+"""
+
+from django.utils.translation import gettext as _
+
+from avustus.errors import Invalid
+
+MAX_TEXT = 10_000
+
+
+def too_long(**texts: str | None) -> dict[str, list[str]]:
+    """Each text (by its field's name) longer than ``MAX_TEXT``, with the message to show beside the field."""
+    return {name: [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
+            for name, text in texts.items() if text is not None and len(text) > MAX_TEXT}
+
+
+def check_lengths(**texts: str | None) -> None:
+    """``Invalid`` on each field whose text is longer than ``MAX_TEXT``, before anything is read or written."""
+    errors = too_long(**texts)
+    if errors:
+        raise Invalid(errors)

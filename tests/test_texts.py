@@ -1,0 +1,59 @@
+"""One limit on what a person types in a field (``avustus.texts``), refused on the field before anything is
+written: a report, an official's reasons, a recovery's, a change request's."""
+
+from datetime import date
+
+import pytest
+
+from avustus.audit.models import AuditEntry
+from avustus.changes import services as changes
+from avustus.errors import Invalid
+from avustus.projects.services import allow_extra_instalment
+from avustus.reports import services as reports
+from avustus.reports.models import InterimReport
+from avustus.reports.outputs import add_output
+from avustus.reports.services import CostInput
+from avustus.settlement import recovery
+from avustus.texts import MAX_TEXT, too_long
+from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
+
+LONG = "x" * (MAX_TEXT + 1)
+
+
+@pytest.mark.usefixtures("english")
+def test_the_limit_is_on_each_field_and_the_longest_allowed_passes():
+    assert too_long(a="x" * MAX_TEXT, b=None, c="") == {}
+    assert too_long(a=LONG, b="ok") == {"a": ["At most 10000 characters."]}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("english")
+def test_a_report_or_an_officials_reasons_too_long_are_refused_on_the_field_and_nothing_is_written(cast):
+    entries = AuditEntry.objects.count()
+    with pytest.raises(Invalid) as refused:
+        reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
+                              period_end=date(2020, 6, 20), progress=LONG, objectives_stage="Alussa.",
+                              costs=[CostInput("cost-1", 0, "1000.00", "0")], today=date(2020, 6, 20))
+    assert refused.value.message_dict == {"progress": ["At most 10000 characters."]}
+    assert not InterimReport.objects.exists()
+    report = reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
+                                   period_end=date(2020, 6, 20), progress="Etenee.", objectives_stage="Alussa.",
+                                   costs=[CostInput("cost-1", 0, "1000.00", "0")], today=date(2020, 6, 20))
+    entries = AuditEntry.objects.count()
+    steps = [
+        lambda: reports.return_report(report, actor=cast.official, version=reports.report_version(report),
+                                      reasons=LONG),
+        lambda: allow_extra_instalment(cast.project, reason=LONG, actor=cast.official),
+        lambda: recovery.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1,00",
+                                        reasons=LONG, known_on=date(2020, 9, 1), deadline=date(2099, 1, 1)),
+        lambda: changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons=LONG,
+                                       new_end=date(2021, 12, 31)),
+        lambda: add_output(cast.project, actor=cast.lead, kind="document", title="Opas", description="x" * 2001),
+    ]
+    for step in steps:
+        with pytest.raises(Invalid) as refused:
+            step()
+        assert set(refused.value.message_dict) <= {"reasons", "reason", "description"}
+        assert refused.value.message_dict[next(iter(refused.value.message_dict))][0].startswith("At most")
+    report.refresh_from_db()
+    assert report.status == InterimReport.Status.SUBMITTED and AuditEntry.objects.count() == entries
