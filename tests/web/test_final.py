@@ -58,6 +58,16 @@ def test_the_lead_files_the_final_report_and_a_bad_one_is_refused_with_linked_er
     lead = _client(cast.lead)
     page = lead.get(reverse("project-final-report", args=[cast.project.reference]))
     assert page.status_code == 200 and b'name="effects"' in page.content
+    assert "Hankkeen toteutusaika jatkuu" not in page.content.decode()  # it ended long ago
+    # Before the implementation ends, the lead is told what filing the final report now means.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ends = timezone.localdate() + timedelta(days=30)
+    type(cast.project).objects.filter(pk=cast.project.pk).update(implementation_end=ends)
+    early = lead.get(reverse("project-final-report", args=[cast.project.reference])).content.decode()
+    assert f"Hankkeen toteutusaika jatkuu {ends:%-d.%-m.%Y} asti." in early and 'name="effects"' in early
     refused = _file(lead, cast.project, vat_free="paljon", effects="  ")
     assert refused.status_code == 422
     html = refused.content.decode()

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,6 +85,9 @@ def final_report(request, reference: str):
         "kinds": FinalReportAttachment.Kind.choices,
         "can_attach": final.can_attach_to_final_report(request.user, report),
         "outputs": list(project.outputs.order_by("kind", "title", "pk")),
+        # Filed before the implementation ends, the final report ends the project early: the lead is told so.
+        "ends_on": project.implementation_end if editable and report is None and project.implementation_end
+        and timezone.localdate() < project.implementation_end else None,
     }
     context.update(final_review_context(request, project, report))
     return render(request, "web/projects/final_report.html", context, status=422 if summary else 200)
