@@ -42,3 +42,35 @@ def test_what_is_not_a_document_and_a_second_copy_are_refused(cast, report, stor
         add_report_attachment(report, SimpleUploadedFile("b.pdf", make_pdf()), actor=cast.lead)
     assert report.attachments.count() == 1
     assert len([p for p in storage.rglob("*") if p.is_file()]) == 1
+
+
+def test_the_lead_removes_a_wrong_document_until_the_report_is_accepted(cast, report, storage):
+    from avustus.errors import Conflict
+    from avustus.reports.attachments import remove_report_attachment
+    from avustus.reports.models import ReportAttachment
+
+    wrong = add_report_attachment(report, SimpleUploadedFile("henkilotiedot.pdf", make_pdf()), actor=cast.lead)
+    kept = add_report_attachment(report, SimpleUploadedFile("kirjanpito.pdf", make_pdf("toinen")), actor=cast.lead)
+    read = reports.report_version(report)
+    for other in (cast.partner, cast.official):
+        with pytest.raises(NotAllowed):
+            remove_report_attachment(report, wrong.pk, actor=other)
+    remove_report_attachment(report, wrong.pk, actor=cast.lead)
+    assert list(report.attachments.all()) == [kept]
+    # The row and the file stay for the audit log's sake; nobody reads it through the report any more.
+    assert ReportAttachment.every.get(pk=wrong.pk).removed_at is not None
+    with pytest.raises(NotFound):
+        open_report_attachment(cast.official, report, wrong.pk)
+    with pytest.raises(NotFound):
+        remove_report_attachment(report, wrong.pk, actor=cast.lead)
+    entry = AuditEntry.objects.get(action="report.attachment_removed")
+    assert entry.data["name"] == "henkilotiedot.pdf" and entry.data["sha256"] == wrong.sha256
+    # An official's review read before the removal is refused: the report is not the one read.
+    with pytest.raises(Conflict):
+        reports.accept_report(report, actor=cast.official, version=read)
+    # The same file may be attached again; once the report is accepted nothing is taken off.
+    again = add_report_attachment(report, SimpleUploadedFile("henkilotiedot.pdf", make_pdf()), actor=cast.lead)
+    reports.accept_report(report, actor=cast.official, version=reports.report_version(report))
+    with pytest.raises(Conflict):
+        remove_report_attachment(report, again.pk, actor=cast.lead)
+    assert report.attachments.count() == 2

@@ -141,3 +141,25 @@ def test_an_official_marks_the_project_for_a_closer_audit_with_a_reason(cast, st
     assert [(e.action, e.data["reason"]) for e in AuditEntry.objects.filter(action__startswith="final_report.closer")
             .order_by("pk")] == [("final_report.closer_audit_marked", "Suuret laitekulut."),
                                  ("final_report.closer_audit_unmarked", "Kuitit tarkastettu.")]
+
+
+@pytest.mark.django_db
+def test_the_lead_removes_a_document_until_the_finances_are_accepted(cast, storage):  # noqa: F811
+    report = file_final(cast, [CostInput("cost-1", 0, "20 000,00")])
+    statement = attach_statement(cast, report)
+    assert final.has_auditor_statement(report)
+    read = final.final_report_version(report)
+    final.remove_final_attachment(report, statement.pk, actor=cast.lead)
+    # Without the statement the finances are not accepted, and a review read before the removal is refused.
+    assert not final.has_auditor_statement(report)
+    with pytest.raises(Conflict):
+        final.accept_final_report(report, final.CONTENT, actor=cast.official, version=read)
+    statement = attach_statement(cast, report)
+    other = final.add_final_attachment(report, SimpleUploadedFile("liite.pdf", make_pdf("liite")), actor=cast.lead)
+    report = final.accept_final_report(report, final.FINANCES, actor=cast.official,
+                                       version=final.final_report_version(report))
+    assert final.can_remove_final_attachments(cast.lead, report) is False
+    with pytest.raises(Conflict, match="finances were accepted"):
+        final.remove_final_attachment(report, other.pk, actor=cast.lead)
+    assert report.attachments.count() == 2
+    assert AuditEntry.objects.filter(action="final_report.attachment_removed").count() == 1

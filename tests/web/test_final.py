@@ -286,3 +286,19 @@ def test_each_settlement_step_is_taken_only_by_whom_it_belongs_to(cast, storage)
     assert unticked.status_code == 422 and 'href="#return-confirm"' in unticked.content.decode()
     assert not Return.objects.exists() and AuditEntry.objects.count() == logged
     assert Settlement.objects.filter(pk=made.pk).values().get() == stored
+
+
+def test_the_lead_removes_a_wrong_document_from_the_final_report_on_its_page(cast, storage):  # noqa: F811
+    lead, partner = _client(cast.lead), _client(cast.partner)
+    assert _file(lead, cast.project).status_code == 302
+    _attach_statement(lead, cast.project)
+    statement = FinalReport.objects.get(project=cast.project).attachments.get()
+    url = reverse("remove-final-attachment", args=[cast.project.reference, statement.pk])
+    page = reverse("project-final-report", args=[cast.project.reference])
+    assert f'action="{url}"' in lead.get(page).content.decode()
+    assert f'action="{url}"' not in partner.get(page).content.decode()
+    assert partner.post(url).status_code == 403
+    done = lead.post(url, follow=True).content.decode()
+    assert "Asiakirja lausunto.pdf poistettiin raportista." in done
+    assert not FinalReport.objects.get(project=cast.project).attachments.exists()
+    assert "Tilintarkastajan lausunto avustuksen käytöstä vaaditaan, eikä sitä ole vielä" in done

@@ -11,6 +11,7 @@ import secrets
 
 from django.core.files.storage import storages
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avustus.accounts import permissions
@@ -23,7 +24,7 @@ from avustus.applications.attachments import (
     sanitise_name,
 )
 from avustus.audit.chain import record
-from avustus.errors import Invalid, NotFound
+from avustus.errors import Conflict, Invalid, NotFound
 from avustus.reports.models import FinalReport, InterimReport, ReportAttachment
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,35 @@ def add_report_attachment(report: InterimReport, uploaded_file, *, actor) -> Rep
     """Attach a document to an interim report the lead filed; refused once the report is accepted."""
     return attach(report, uploaded_file, actor=actor, action="report.attachment_added",
                   make=lambda current, **fields: ReportAttachment.objects.create(report=current, **fields))
+
+
+def remove(report, attachment_id: int, *, actor, action: str, refusal=lambda current: None):
+    """Take a document off a report the lead filed, interim or final (``report``'s own model is locked), while the
+    report ``accepts_attachments`` and ``refusal(current)`` has nothing to say: a wrong file, or one with
+    personal data that did not belong there. The row and the file stay (``StoredDocument.removed_at``); the report
+    no longer has it, and its version changes, so an official's review read before is refused."""
+    project = report.project
+    permissions.check_recipient_lead(actor, project, _("Only the lead removes documents from its reports."))
+    with transaction.atomic():
+        current = type(report).objects.select_for_update().get(pk=report.pk)
+        attachment = current.attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise NotFound
+        if not accepts_attachments(current):
+            raise Conflict(_("An accepted report's documents no longer change."))
+        refused = refusal(current)
+        if refused:
+            raise Conflict(refused)
+        attachment.removed_at = timezone.now()
+        attachment.save(update_fields=["removed_at"])
+        record(action, current, actor=actor, application=project.application, data={
+            "attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256})
+    return attachment
+
+
+def remove_report_attachment(report: InterimReport, attachment_id: int, *, actor) -> ReportAttachment:
+    """The lead takes a document off an interim report until the report is accepted."""
+    return remove(report, attachment_id, actor=actor, action="report.attachment_removed")
 
 
 def open_report_attachment(user, report: InterimReport | FinalReport, attachment_id) -> OpenedFile:

@@ -24,7 +24,7 @@ from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid, NotFound
 from avustus.projects.models import FundedProject, ScheduleEntry
 from avustus.projects.services import lock_project
-from avustus.reports.attachments import attach, can_attach
+from avustus.reports.attachments import attach, can_attach, remove
 from avustus.reports.models import FinalReport, FinalReportAttachment, FinalReportCost
 from avustus.reports.outputs import add_reported_outputs, validate_output
 from avustus.reports.services import (
@@ -257,6 +257,25 @@ def add_final_attachment(report: FinalReport, uploaded_file, *, actor,
     return attach(report, uploaded_file, actor=actor, action="final_report.attachment_added", data={"kind": kind},
                   make=lambda current, **fields: FinalReportAttachment.objects.create(report=current, kind=kind,
                                                                                       **fields))
+
+
+def attachments_refusal(report: FinalReport) -> str | None:
+    """Why the final report's documents can no longer be taken off, beyond its acceptance: the finances were
+    accepted on them (the auditor's statement among them)."""
+    if report.finance_review == FinalReport.Review.ACCEPTED:
+        return _("The finances were accepted with these documents; they no longer change.")
+    return None
+
+
+def can_remove_final_attachments(actor, report: FinalReport | None) -> bool:
+    """Whether the page offers ``actor`` to take documents off the final report (``remove_final_attachment``)."""
+    return can_attach(actor, report) and report is not None and attachments_refusal(report) is None
+
+
+def remove_final_attachment(report: FinalReport, attachment_id: int, *, actor) -> FinalReportAttachment:
+    """The lead takes a document off the final report until its finances are accepted."""
+    return remove(report, attachment_id, actor=actor, action="final_report.attachment_removed",
+                  refusal=attachments_refusal)
 
 
 def mark_for_closer_audit(report: FinalReport, *, actor, marked: bool, reason: str) -> FinalReport:

@@ -39,9 +39,17 @@ class CostCell(models.Model):
         return f"{self.report_id} {self.category_id}/{self.member_id}: {self.amount_vat_free} (VAT {self.vat})"
 
 
+class LiveDocuments(models.Manager):
+    """The documents not removed: what a report has, as everyone reads it (``report.attachments``)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class StoredDocument(models.Model):
     """A document attached to a report, stored as files are (``reports.attachments``): the columns the interim
-    reports' and the final report's attachments share."""
+    reports' and the final report's attachments share. A removed one keeps its row and its file (``removed_at``),
+    as an application's does: the audit log names it, and an official may have read it."""
 
     storage_name = models.CharField(max_length=255, unique=True)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -51,10 +59,16 @@ class StoredDocument(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("attached"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    every = models.Manager()  # the removed ones too: the audit's and the backup's view
+    objects = LiveDocuments()
 
     class Meta:
         abstract = True
         ordering = ["report", "uploaded_at", "id"]
+        default_manager_name = "objects"  # ``report.attachments``: the live ones
+        base_manager_name = "every"
 
     def __str__(self) -> str:
         return self.original_name

@@ -20,7 +20,7 @@ from avustus.projects.services import project_for
 from avustus.reports import attachments as report_attachments
 from avustus.reports import final
 from avustus.reports.models import FinalReport, FinalReportAttachment
-from avustus.web.feedback import error_summary, errors_of, flash
+from avustus.web.feedback import error_summary, errors_of, flash, refusals_flashed
 from avustus.web.projects import cost_fields, cost_grid, cost_values, form_costs, grid_rows
 
 TEXTS = ("effects", "ways_of_working", "work_and_results", "reuse")
@@ -84,6 +84,7 @@ def final_report(request, reference: str):
         "has_statement": any(a.kind == FinalReportAttachment.Kind.AUDITOR_STATEMENT for a in attachments),
         "kinds": FinalReportAttachment.Kind.choices,
         "can_attach": final.can_attach_to_final_report(request.user, report),
+        "can_remove": final.can_remove_final_attachments(request.user, report),
         "outputs": list(project.outputs.order_by("kind", "title", "pk")),
         # Filed before the implementation ends, the final report ends the project early: the lead is told so.
         "ends_on": project.implementation_end if editable and report is None and project.implementation_end
@@ -116,6 +117,18 @@ def add_final_attachment(request, reference: str):
         flash(request, exc)
     else:
         messages.success(request, _("The document was attached."))
+    return redirect("project-final-report", reference)
+
+
+@login_required
+@require_POST
+def remove_final_attachment(request, reference: str, attachment_id: int):
+    """The lead takes a document off the final report until its finances are accepted."""
+    report = filed_final_report(request, reference)
+    with refusals_flashed(request):
+        removed = final.remove_final_attachment(report, attachment_id, actor=request.user)
+        messages.success(request, _("The document %(name)s was removed from the report.") % {
+            "name": removed.original_name})
     return redirect("project-final-report", reference)
 
 

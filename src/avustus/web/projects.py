@@ -30,7 +30,7 @@ from avustus.reports import attachments as report_attachments
 from avustus.reports import services as reports
 from avustus.reports.models import FinalReport, InterimReport
 from avustus.settlement import documents as settlement_documents
-from avustus.web.feedback import error_summary, errors_of, flash, parse_date
+from avustus.web.feedback import error_summary, errors_of, flash, parse_date, refusals_flashed
 
 
 @login_required
@@ -216,6 +216,21 @@ def add_report_attachment(request, reference: str, number: int):
         flash(request, exc)
     else:
         messages.success(request, _("The document was attached."))
+    return redirect("project-report", reference, number)
+
+
+@login_required
+@require_POST
+def remove_report_attachment(request, reference: str, number: int, attachment_id: int):
+    """The lead takes a document off an interim report not yet accepted."""
+    project = project_for(request.user, reference)
+    _entry, report = _report_of(project, number)
+    if report is None:
+        raise Http404
+    with refusals_flashed(request):
+        removed = report_attachments.remove_report_attachment(report, attachment_id, actor=request.user)
+        messages.success(request, _("The document %(name)s was removed from the report.") % {
+            "name": removed.original_name})
     return redirect("project-report", reference, number)
 
 
