@@ -200,13 +200,18 @@ def project_report(request, reference: str, number: int):
     return render(request, "web/projects/report.html", context, status=422 if summary else 200)
 
 
+def _filed_report(request, reference: str, number: int) -> InterimReport:
+    """Interim report ``number`` of a project the user sees, once filed (else 404)."""
+    _entry, report = _report_of(project_for(request.user, reference), number)
+    if report is None:
+        raise Http404
+    return report
+
+
 @login_required
 @require_POST
 def add_report_attachment(request, reference: str, number: int):
-    project = project_for(request.user, reference)
-    _entry, report = _report_of(project, number)
-    if report is None:
-        raise Http404
+    report = _filed_report(request, reference, number)
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -223,10 +228,7 @@ def add_report_attachment(request, reference: str, number: int):
 @require_POST
 def remove_report_attachment(request, reference: str, number: int, attachment_id: int):
     """The lead takes a document off an interim report not yet accepted."""
-    project = project_for(request.user, reference)
-    _entry, report = _report_of(project, number)
-    if report is None:
-        raise Http404
+    report = _filed_report(request, reference, number)
     with refusals_flashed(request):
         removed = report_attachments.remove_report_attachment(report, attachment_id, actor=request.user)
         messages.success(request, _("The document %(name)s was removed from the report.") % {
@@ -237,10 +239,7 @@ def remove_report_attachment(request, reference: str, number: int, attachment_id
 @login_required
 def report_attachment(request, reference: str, number: int, attachment_id: int):
     """Always a download, never shown inline from this origin."""
-    project = project_for(request.user, reference)
-    _entry, report = _report_of(project, number)
-    if report is None:
-        raise Http404
+    report = _filed_report(request, reference, number)
     return download_response(report_attachments.open_report_attachment(request.user, report, attachment_id))
 
 
