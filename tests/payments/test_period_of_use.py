@@ -25,7 +25,7 @@ def test_a_payment_after_the_period_of_use_is_refused_saying_why(with_costs):
     with pytest.raises(Conflict) as caught:
         payments.record_payment(application, actor=with_costs.official, paid_on=date(2022, 1, 3))
     message = str(caught.value)
-    assert "period of use" in message and "2021-12-31" in message and "2022-01-03" in message
+    assert "period of use" in message and "until 31.12.2021" in message and "payment on 3.1.2022" in message
     application.refresh_from_db()
     assert application.status == PaymentApplication.Status.APPROVED and application.paid_on is None
 

@@ -23,6 +23,7 @@ from avustus.accounts.tokens import require_in_person
 from avustus.actors import user_of
 from avustus.audit.chain import record
 from avustus.calls.models import Call, CostCategory
+from avustus.decisions.vocabulary.base import date_text
 from avustus.errors import Conflict, Invalid
 from avustus.payments.models import BankAccount, PaymentApplication
 from avustus.projects.models import FundedProject
@@ -392,7 +393,7 @@ def _refuse_beyond_period_of_use(project: FundedProject, day: date) -> None:
     if change_rules.payment_beyond_period(day, usable_until):
         raise Conflict(_("The grant's appropriation could be used only until %(until)s (its period of use); a "
                          "payment on %(day)s is beyond it and cannot be made from it.")
-                       % {"until": usable_until, "day": day})
+                       % {"until": date_text(usable_until) if usable_until else "", "day": date_text(day)})
 
 
 def active_account(project: FundedProject) -> BankAccount | None:
@@ -458,7 +459,8 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
         if current.status == PaymentApplication.Status.PAID:
             if current.paid_on == paid_on:
                 return current
-            raise Conflict(_("The payment was already recorded as paid on %(day)s.") % {"day": current.paid_on})
+            raise Conflict(_("The payment was already recorded as paid on %(day)s.")
+                           % {"day": date_text(current.paid_on) if current.paid_on else ""})
         if current.status not in STEP_FROM["paid"]:
             raise Conflict(_("Only an approved payment can be recorded as paid."))
         _refuse_before_approval(current, paid_on)
