@@ -297,8 +297,18 @@ def test_a_report_is_accepted_only_by_its_button_with_the_box_ticked(cast):
     # What the official typed is on the form again, for them to tick the box.
     assert '<textarea id="reasons" name="reasons" rows="3">Matkakulut eivät ole tukikelpoisia.</textarea>' in unticked
     assert 'size="11" value="1 250,00">' in unticked and 'value="Matkat">' in unticked
+    # The refusal is beside the box it is about, and the box says it is the one in error.
+    assert ('<input type="checkbox" name="confirm" value="yes" required aria-invalid="true" '
+            'aria-describedby="e-review-confirm">') in unticked
+    assert '<span class="field-error" id="e-review-confirm">Vahvista rastittamalla' in unticked
     again = official.get(reverse("project-report", args=[cast.project.reference, 1])).content.decode()
     assert "Matkakulut eivät ole" not in again  # shown once, then the form is as the report is
+    assert 'class="field-error"' not in again
+    # Returned without reasons: the message is beside the reasons.
+    unreasoned = official.post(url, {**form, "action": "return"}, follow=True).content.decode()
+    assert re.search(r'<textarea id="reasons" name="reasons" rows="3" aria-invalid="true" '
+                     r'aria-describedby="e-reasons"></textarea><span class="field-error" id="e-reasons">[^<]+</span>',
+                     unreasoned)
     report.refresh_from_db()
     assert report.status == "submitted"
     assert not AuditEntry.objects.filter(action="report.accepted").exists()

@@ -66,7 +66,7 @@ def refusals_flashed(request) -> Iterator[None]:
         yield
     except (Conflict, ValidationError) as exc:
         flash(request, exc)
-        keep_form(request)
+        keep_form(request, exc)
 
 
 # What a refused form's user typed, kept in their session for the page they are sent back to: the form's address,
@@ -78,19 +78,19 @@ KEPT_SECONDS = 600
 KEPT_CHARACTERS = 20_000
 
 
-def keep_form(request) -> None:
+def keep_form(request, refusal: Exception | None = None) -> None:
+    """Keep what was posted, and the refusal's messages by field to show beside them (``kept_form``)."""
     if not hasattr(request, "session"):
         return
+    errors = errors_of(refusal) if isinstance(refusal, ValidationError) else {}
     request.session[KEPT_FORM] = {
         "path": request.path, "at": time.time(),
         "values": {name: value[:KEPT_CHARACTERS] for name, value in request.POST.items() if name not in _NOT_KEPT},
+        "errors": {field: [str(m) for m in messages] for field, messages in errors.items()},
     }
 
 
-def kept_form(request, path: str, **match: str) -> dict[str, str]:
-    """The values kept for the form posted to ``path``, once: the first page that asks takes them out of the
-    session; empty when none were kept, they are stale, or they are another form's of the same address (``match``:
-    the hidden values that tell its forms apart, ``action="instalment"``, ``part="content"``)."""
+def _kept(request, path: str, match: dict[str, str]) -> dict:
     if not hasattr(request, "_avustus_kept"):
         session = getattr(request, "session", None)
         request._avustus_kept = session.pop(KEPT_FORM, None) if session is not None else None
@@ -98,7 +98,20 @@ def kept_form(request, path: str, **match: str) -> dict[str, str]:
     if (not kept or kept.get("path") != path or time.time() - kept.get("at", 0) > KEPT_SECONDS
             or any(kept["values"].get(name) != value for name, value in match.items())):
         return {}
-    return kept["values"]
+    return kept
+
+
+def kept_form(request, path: str, **match: str) -> dict[str, str]:
+    """The values kept for the form posted to ``path``, once: the first page that asks takes them out of the
+    session; empty when none were kept, they are stale, or they are another form's of the same address (``match``:
+    the hidden values that tell its forms apart, ``action="instalment"``, ``part="content"``)."""
+    return _kept(request, path, match).get("values", {})
+
+
+def kept_errors(request, path: str, **match: str) -> dict[str, str]:
+    """The refusal's first message for each field of the form ``kept_form`` gives the values of."""
+    return {field: messages[0] for field, messages in _kept(request, path, match).get("errors", {}).items()
+            if messages}
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,15 @@ def kept(context, path: str, *name: object, **match: str) -> str:
     return kept_form(context["request"], path, **match).get("".join(str(part) for part in name), "")
 
 
+@register.simple_tag(takes_context=True)
+def kept_errors(context, path: str, **match: str) -> dict[str, str]:
+    """The messages of a refused form's fields, to show beside them: ``{% kept_errors url as errors %}`` then
+    ``errors.reasons`` (``web.feedback.kept_errors``)."""
+    from avustus.web.feedback import kept_errors as errors_kept
+
+    return errors_kept(context["request"], path, **match)
+
+
 @register.filter
 def works_as_staff(roles: set[str]) -> bool:
     from avustus.accounts.permissions import OFFICIAL_ROLES
