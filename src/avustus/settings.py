@@ -225,18 +225,21 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "avustus.web.middleware.IgnoreNulCookies",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # After the language and the user: its 400 page is the screens' own (neither reads the request's data).
-    "avustus.web.middleware.RefuseNulCharacters",
     "avustus.web.middleware.NoStoreUnlessPublic",
     "avustus.web.middleware.DomainErrors",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, so that the pages they answer with are the screens' own, in the reader's language, and pass out
+    # through every header above (no-store, CSP, frame options); nothing above queries with the request's data.
+    "avustus.web.middleware.RefuseNulCharacters",
+    "avustus.web.middleware.MethodNotAllowedPage",
 ]
 
 ROOT_URLCONF = "avustus.urls"

@@ -161,6 +161,21 @@ def test_a_nul_character_in_a_form_gets_the_styled_400_page_in_the_readers_langu
     html = response.content.decode()
     _in_layout(html)
     assert f'<html lang="{lang}">' in html and says in html and "Nothing was saved" not in html
+    _headers_kept(response)
+
+
+def _headers_kept(response) -> None:
+    """A page a middleware answers with passes out through the headers every page has."""
+    assert "no-store" in response["Cache-Control"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_a_cookie_with_a_nul_character_is_ignored_not_a_crash(client, round_2020):
+    """A forged session cookie with NUL would reach the database, which refuses it: it is as if not sent."""
+    client.cookies["sessionid"] = "abcdefgh\x00ijklmnop"
+    response = client.get(reverse("home"))
+    assert response.status_code == 200 and "Kirjaudu" in response.content.decode()
 
 
 @pytest.mark.parametrize(("lang", "heading"), [("fi", "Tähän osoitteeseen lähetetään lomake"),
@@ -174,3 +189,4 @@ def test_opening_a_forms_address_gets_a_page_that_says_nothing_was_sent(client, 
     html = response.content.decode()
     _in_layout(html)
     assert f"<h1>{heading}</h1>" in html
+    _headers_kept(response)

@@ -5,10 +5,24 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
+class IgnoreNulCookies:
+    """A cookie carrying the NUL character is as if it were not sent (placed before the session): a session key
+    with it would reach the database, which refuses it, and every page would be a 500. No cookie the site sets
+    holds it, so only a forged or broken one is dropped."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in name or "\x00" in value for name, value in request.COOKIES.items()):
+            request.COOKIES = {name: value for name, value in request.COOKIES.items()
+                               if "\x00" not in name and "\x00" not in value}
+        return self.get_response(request)
+
+
 class RefuseNulCharacters:
-    """A 400 for a URL or query string carrying the NUL character (placed after the language and the user are
-    known, so that the page is the screens' own in the reader's language; nothing before it queries with the
-    request's data).
+    """A 400 for a URL or query string carrying the NUL character (placed last, so that the page is the screens'
+    own in the reader's language with every header; nothing before it queries with the request's data).
 
     No identifier or search of the project contains it, and PostgreSQL refuses any query that
     compares text with it, so a ``%00`` in a reference or a search would otherwise end in a 500.
@@ -84,26 +98,36 @@ class NoStoreUnlessPublic:
         return match is not None and match.view_name in PUBLIC_ROUTES
 
 
-class DomainErrors:
-    """A refusal a view did not handle itself becomes the screens' answer for its kind (``avustus.errors``).
-
-    Views that show a refusal on their own form catch it; anything else ends here rather than in a 500:
-    ``NotFound`` is the 404 page, ``NotAllowed`` (a ``PermissionDenied``) Django's 403 page, and a
-    ``Conflict`` the 409 page with its message and a way back. Django's empty 405 becomes the screens' page.
-    """
+class MethodNotAllowedPage:
+    """Django's answer to a GET of a form's address is an empty 405. People meet it after logging in, when the
+    login page sends them back to the address of the button they pressed: they get the screens' page saying so
+    (the API keeps its own answer). Placed last, so the page passes out through every header."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        # Django's answer to a GET of a form's address is an empty 405. People meet it after logging in when the
-        # login page sends them back to the address of the button they pressed: give them the screens' page.
         if response.status_code == 405 and not response.content and not request.path.startswith("/api/"):
             page = render(request, "405.html", status=405)
             page["Allow"] = response.get("Allow", "")
             return page
         return response
+
+
+class DomainErrors:
+    """A refusal a view did not handle itself becomes the screens' answer for its kind (``avustus.errors``).
+
+    Views that show a refusal on their own form catch it; anything else ends here rather than in a 500:
+    ``NotFound`` is the 404 page, ``NotAllowed`` (a ``PermissionDenied``) Django's 403 page, and a
+    ``Conflict`` the 409 page with its message and a way back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
 
     def process_exception(self, request, exception):
         from django.http import Http404
