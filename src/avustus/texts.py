@@ -11,14 +11,15 @@ from avustus.errors import Invalid
 MAX_TEXT = 10_000
 
 
-def too_long(**texts: str | None) -> dict[str, list[str]]:
-    """Each text (by its field's name) longer than ``MAX_TEXT``, with the message to show beside the field."""
-    return {name: [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
-            for name, text in texts.items() if text is not None and len(text) > MAX_TEXT}
+def too_long(limit: int = MAX_TEXT, /, **texts: str | None) -> dict[str, list[str]]:
+    """Each text (by its field's name) longer than ``limit``, with the message to show beside the field."""
+    shown = f"{limit:,}".replace(",", "\u00a0")  # 10 000, as Finnish and Swedish write it
+    return {name: [_("At most %(n)s characters.") % {"n": shown}]
+            for name, text in texts.items() if text is not None and len(text) > limit}
 
 
 def check_lengths(**texts: str | None) -> None:
-    """``Invalid`` on each field whose text is longer than ``MAX_TEXT``, before anything is read or written."""
+    """``Invalid`` on each field whose text is longer than ``MAX_TEXT``, before anything is written."""
     errors = too_long(**texts)
     if errors:
         raise Invalid(errors)

@@ -70,3 +70,15 @@ def test_what_was_kept_is_not_shown_after_ten_minutes(monkeypatch):
     real = feedback.time.time
     monkeypatch.setattr(feedback.time, "time", lambda: real() + feedback.KEPT_SECONDS + 1)
     assert feedback.kept_form(_next_page(posted), "/projects/x/schedule/") == {}
+
+
+def test_a_form_refused_as_read_before_a_change_is_not_kept():
+    """A conflict is often the same form's own first post: kept, one more press would record it again."""
+    from avustus.errors import Conflict
+    from avustus.web.feedback import kept_form, refusals_flashed
+
+    posted = _posted({"amount": "4 000,00", "returned_on": "2023-01-10"}, "/projects/x/recoveries/1/returns/")
+    posted._messages = type("Messages", (), {"add": lambda *args, **kwargs: None})()
+    with refusals_flashed(posted):
+        raise Conflict("Luettu ennen muutosta.")
+    assert kept_form(_next_page(posted, "/projects/x/recoveries/1/"), "/projects/x/recoveries/1/returns/") == {}

@@ -73,6 +73,10 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     again = official.post(start, form)
     assert again.status_code == 200 and "A recovery case was opened for the project after you opened this form" \
         in again.content.decode()
+    # The refused form keeps the version it was read at, so pressing its button once more is refused too.
+    shown_again = re.search(r'name="version" value="([0-9a-f]{64})"', again.content.decode()).group(1)
+    assert shown_again == form["version"]
+    official.post(start, {**form, "version": shown_again})
     assert Recovery.objects.count() == 1
 
     # The lead sees the case and responds; the partner sees it but may not respond.

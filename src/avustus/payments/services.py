@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -441,7 +440,7 @@ def _refuse_before_approval(application: PaymentApplication, day: date) -> None:
     approved_on = timezone.localdate(application.approved_at) if application.approved_at else None
     if approved_on is not None and day < approved_on:
         raise Invalid({"paid_on": [_("The payment was approved on %(approved)s; the day paid cannot be before it. "
-                                     "Check the date.") % {"approved": date_format(approved_on, "SHORT_DATE_FORMAT")}]})
+                                     "Check the date.") % {"approved": date_text(approved_on)}]})
 
 
 def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> PaymentApplication:

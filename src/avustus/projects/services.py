@@ -273,6 +273,12 @@ def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, re
     check_day("due_on", due_on)
     with transaction.atomic():
         Call.objects.select_for_update().filter(pk=call.pk).first()
+        # The projects it moves, locked before their schedules are checked (call, then projects, as no other
+        # step takes them the other way round): a date moved by hand meanwhile (``set_due_date``, under the
+        # project's lock) is then either seen by the check or waits for this one.
+        moving = ScheduleEntry.objects.filter(project__call=call, kind=kind, number=number,
+                                              overridden_by__isnull=True, override_reason="").values("project_id")
+        list(FundedProject.objects.select_for_update().filter(pk__in=moving).order_by("pk").values_list("pk"))
         _check_call_date(call, kind, number, due_on)
         CallReportDate.objects.update_or_create(
             call=call, kind=kind, number=number,

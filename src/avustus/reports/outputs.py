@@ -20,6 +20,7 @@ from avustus.projects.models import FundedProject
 from avustus.projects.services import lock_project
 from avustus.reports.models import ProjectOutput
 from avustus.rules import licences
+from avustus.texts import too_long
 
 # The kinds whose address is required: where the code, the model or the service's entry can be found.
 ADDRESS_REQUIRED = {ProjectOutput.Kind.SOFTWARE, ProjectOutput.Kind.VOCABULARY, ProjectOutput.Kind.SERVICE}
@@ -54,8 +55,7 @@ def validate_output(kind: str, title: str, address: str, licence: str, descripti
         errors["licence"] = [_("Give the licence as an SPDX identifier, such as EUPL-1.2 or CC-BY-4.0.")]
     elif not licence.strip() and kind == ProjectOutput.Kind.SOFTWARE:
         errors["licence"] = [_("Give the software's licence, such as EUPL-1.2 or MIT.")]
-    if len(description) > MAX_DESCRIPTION:
-        errors["description"] = [_("At most %(n)s characters.") % {"n": MAX_DESCRIPTION}]
+    errors.update(too_long(MAX_DESCRIPTION, description=description))
     return errors
 
 

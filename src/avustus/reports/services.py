@@ -223,8 +223,8 @@ def report_version(report: InterimReport) -> str:
 
 
 def attachments_seen(report) -> str:
-    """A report's documents (interim or final) as a review's version names them: their ids, which never change
-    (a document is only added, never replaced or removed)."""
+    """A report's documents (interim or final) as a review's version names them: the ids of those it has now
+    (a document is added or taken off, never replaced, so a change of either changes these)."""
     return ",".join(str(pk) for pk in report.attachments.order_by("pk").values_list("pk", flat=True))
 
 

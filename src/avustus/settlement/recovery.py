@@ -28,6 +28,7 @@ from avustus import events
 from avustus.accounts import permissions
 from avustus.actors import user_of
 from avustus.audit.chain import record
+from avustus.decisions.vocabulary.base import date_text
 from avustus.errors import Conflict, Invalid
 from avustus.payments.models import PaymentApplication
 from avustus.payments.services import euro_text
@@ -99,10 +100,10 @@ def _limit_message(check: rules.TimeLimitCheck) -> str:
     if first.kind == rules.ONE_YEAR:
         return _("The time limit for recovery has passed: the decision must be made within a year of learning of "
                  "the ground (section 29 of the Act on Discretionary Government Transfers); that year ended on "
-                 "%(day)s.") % {"day": first.last_day.strftime("%-d.%-m.%Y")}
+                 "%(day)s.") % {"day": date_text(first.last_day)}
     return _("The time limit for recovery has passed: the decision must be made within ten years of the payment "
              "of the grant or its last instalment (section 29 of the Act on Discretionary Government Transfers); "
-             "those ten years ended on %(day)s.") % {"day": first.last_day.strftime("%-d.%-m.%Y")}
+             "those ten years ended on %(day)s.") % {"day": date_text(first.last_day)}
 
 
 def time_limit(recovery_or_project, known_on: date, on: date) -> rules.TimeLimitCheck:
@@ -158,7 +159,7 @@ def start_recovery(project: FundedProject, *, actor, section: int, subsection: i
     if known_on < project.decided_on:
         # A ground of section 21 or 22 concerns a grant made; a day before it is a typing error, not a limit passed.
         errors["known_on"] = [_("The ground cannot have become known before the grant was decided on %(day)s.")
-                              % {"day": project.decided_on.strftime("%-d.%-m.%Y")}]
+                              % {"day": date_text(project.decided_on)}]
     if errors:
         raise Invalid(errors)
     with transaction.atomic():
@@ -271,7 +272,7 @@ def _ready_to_prepare(recovery: Recovery, due_on: date, on: date) -> None:
         raise Conflict(_("The decision has already been prepared."))
     if not hearing_finished(recovery, on):
         raise Conflict(_("The recipient is being heard until %(day)s; the decision is prepared after the response "
-                         "or the deadline.") % {"day": recovery.hearing_deadline.strftime("%-d.%-m.%Y")})
+                         "or the deadline.") % {"day": date_text(recovery.hearing_deadline)})
     if due_on <= on:
         raise Invalid({"due_on": [_("The due date is after the day of the decision.")]})
     _in_time(recovery, on)

@@ -59,12 +59,17 @@ def flash(request, exc: Exception) -> None:
 @contextmanager
 def refusals_flashed(request) -> Iterator[None]:
     """A step posted from a page, whose view sends the user back to the page whatever the outcome: a refusal
-    (``Conflict``, ``ValidationError``) ends the block and is flashed, and what was typed is kept for the page's
-    form (``keep_form``); the block's last line, its success message, is reached only when the step was taken. A
-    step one may not take (``PermissionDenied``) is not a refusal to flash but the 403 page."""
+    (``Conflict``, ``ValidationError``) ends the block and is flashed, and what was typed into a form refused as
+    invalid is kept for the page's form (``keep_form``); the block's last line, its success message, is reached
+    only when the step was taken. A step one may not take (``PermissionDenied``) is not a refusal to flash but the
+    403 page."""
     try:
         yield
-    except (Conflict, ValidationError) as exc:
+    except Conflict as exc:
+        # Not kept: a conflict says the page was read before a change, often the same form's own first post;
+        # kept, the typed values and the page's new version would let one more press record it again.
+        flash(request, exc)
+    except ValidationError as exc:
         flash(request, exc)
         keep_form(request, exc)
 

@@ -66,7 +66,10 @@ def start_recovery(request, reference: str):
     grounds = [(f"{s}:{m}", f"{s} § {m}") for s, subsections in GROUNDS.items() for m in subsections]
     return render(request, "web/projects/recovery_start.html", {
         "project": project, "values": values, "grounds": grounds, "error_summary": summary, "manages": True,
-        "today": timezone.localdate(), "paid": paid_total(project), "version": service.cases_version(project),
+        "today": timezone.localdate(), "paid": paid_total(project),
+        # A refused post keeps the version it was read at: after a double click the browser shows the second
+        # post's answer, and a fresh version there would let one more press open a second case.
+        "version": request.POST.get("version", "") if request.method == "POST" else service.cases_version(project),
     }, status=422 if summary else 200)
 
 
