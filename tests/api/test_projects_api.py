@@ -107,10 +107,21 @@ def test_three_interim_reports_and_two_payments_through_the_api(cast):
     download = _client(cast.partner).get(
         f"{BASE}/projects/{reference}/reports/1/attachments/{_json(upload)['id']}")
     assert download.status_code == 200 and b"".join(download.streaming_content) == MINIMAL_PDF
+    # One attached by mistake is taken off by the lead, not by a partner; the report no longer lists it.
+    wrong = lead.post(f"{BASE}/projects/{reference}/reports/1/attachments",
+                      {"file": SimpleUploadedFile("vaara.pdf", MINIMAL_PDF + b"% toinen\n")})
+    wrong_url = f"{BASE}/projects/{reference}/reports/1/attachments/{_json(wrong)['id']}"
+    assert _client(cast.partner).delete(wrong_url).status_code == 403
+    assert lead.delete(wrong_url).status_code == 204
+    assert lead.delete(wrong_url).status_code == 404
+    assert [a["name"] for a in _json(lead.get(f"{BASE}/projects/{reference}/reports/1/attachments"))] == [
+        "kirjanpito.pdf"]
 
     first = InterimReport.objects.get(project=project, schedule_entry__number=1)
     licence = first.costs.get(category__code="cost-4")
     _accept(cast, 1, [reports.Rejection(licence.pk, "1000.00", "Ohjelmistolisenssi, ei kehittämiseen.")])
+    kept_url = f"{BASE}/projects/{reference}/reports/1/attachments/{_json(upload)['id']}"
+    assert lead.delete(kept_url).status_code == 409  # an accepted report's documents no longer change
     assert _json(lead.get(f"{BASE}/projects/{reference}"))["payable"] == "43643.81"
     paid = _pay(cast, lead, "p1", date(2020, 7, 15))
     assert paid["amount_claimed"] == "43643.81"

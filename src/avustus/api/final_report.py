@@ -104,6 +104,16 @@ def list_final_report_attachments(request, reference: str):
     return [_attachment_out(a) for a in _report(project_for(request.user, reference)).attachments.all()]
 
 
+@router.delete("/projects/{reference}/final-report/attachments/{attachment_id}", response={204: None, **ERRORS},
+               auth=AUTH, operation_id="avustus_api_remove_final_report_attachment")
+def remove_final_report_attachment(request, reference: str, attachment_id: int):
+    """Take a document attached by mistake off the final report until its finances are accepted (409 after);
+    the lead only."""
+    report = _report(project_for(request.user, reference))
+    final.remove_final_attachment(report, attachment_id, actor=request.user)
+    return Status(204, None)
+
+
 @router.get("/projects/{reference}/final-report/attachments/{attachment_id}", response={200: None, **ERRORS},
             auth=AUTH, operation_id="avustus_api_download_final_report_attachment",
             openapi_extra={"responses": {200: {"description": "The document", "content": {

@@ -187,6 +187,15 @@ def list_report_attachments(request, reference: str, number: int):
     return [_attachment_out(a) for a in report.attachments.all()]
 
 
+@router.delete("/projects/{reference}/reports/{number}/attachments/{attachment_id}",
+               response={204: None, **ERRORS}, auth=AUTH, operation_id="avustus_api_remove_report_attachment")
+def remove_report_attachment(request, reference: str, number: int, attachment_id: int):
+    """Take a document attached by mistake off a report until it is accepted (409 after); the lead only."""
+    report = _report(project_for(request.user, reference), number)
+    report_attachments.remove_report_attachment(report, attachment_id, actor=request.user)
+    return Status(204, None)
+
+
 @router.get("/projects/{reference}/reports/{number}/attachments/{attachment_id}",
             response={200: None, **ERRORS}, auth=AUTH, operation_id="avustus_api_download_report_attachment",
             openapi_extra={"responses": {200: {"description": "The document", "content": {
