@@ -252,8 +252,10 @@ def _check_call_date(call: Call, kind: str, number: int, due_on: date) -> None:
     for project_id, entry_kind, entry_number, entry_due in (
             ScheduleEntry.objects.filter(project_id__in=moving).values_list("project_id", "kind", "number", "due_on")):
         schedules.setdefault(project_id, []).append(Due(entry_kind, entry_number, entry_due))
-    for reference, project_id, decided_on in (FundedProject.objects.filter(pk__in=schedules).order_by("reference")
-                                              .values_list("reference", "pk", "decided_on")):
+    # A project no longer in progress reports no more: its schedule does not hold the call back.
+    in_progress = FundedProject.objects.filter(pk__in=schedules, state=FundedProject.State.IN_PROGRESS)
+    for reference, project_id, decided_on in in_progress.order_by("reference").values_list("reference", "pk",
+                                                                                          "decided_on"):
         problem = due_date_problem(kind, number, due_on, decided_on=decided_on, schedule=schedules[project_id])
         if problem is not None:
             raise Invalid({"due_on": [_("In project %(reference)s: %(problem)s") % {
