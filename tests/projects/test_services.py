@@ -89,11 +89,17 @@ def test_a_date_announced_for_the_call_out_of_a_project_s_order_is_refused_and_n
         == before
     assert not CallReportDate.objects.exists()
     assert not AuditEntry.objects.filter(action="call.report_date_set").exists()
-    # Only the projects the date moves are checked: the others' report 5 set by hand, this one's final report later.
+    # Only the projects the date moves and still in progress are checked: the others' report 5 set by hand but
+    # one, whose project was cancelled, and this one's final report later.
+    from avustus.projects.models import FundedProject
+
+    cancelled = (ScheduleEntry.objects.filter(project__call=call, kind="interim", number=5)
+                 .exclude(project=cast.project).values_list("project", flat=True).first())
     (ScheduleEntry.objects.filter(project__call=call, kind="interim", number=5).exclude(project=cast.project)
-     .update(override_reason="Sovittu erikseen."))
+     .exclude(project=cancelled).update(override_reason="Sovittu erikseen."))
+    FundedProject.objects.filter(pk=cancelled).update(state=FundedProject.State.CANCELLED)
     set_due_date(cast.project, "final", 1, date(2021, 12, 31), reason="Pidennetty.", actor=cast.official)
-    assert set_call_report_date(call, "interim", 5, date(2021, 12, 1), reason="Ilmoitettu.", actor=cast.official) == 1
+    assert set_call_report_date(call, "interim", 5, date(2021, 12, 1), reason="Ilmoitettu.", actor=cast.official) == 2
     assert cast.project.schedule.get(kind="interim", number=5).due_on == date(2021, 12, 1)
 
 
