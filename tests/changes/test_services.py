@@ -194,6 +194,20 @@ def test_an_extension_keeps_an_interim_date_announced_for_the_call(cast):
     assert due[("final", 1)] == date(2021, 12, 31)
 
 
+def test_an_extension_moves_a_final_report_date_set_by_hand_for_the_old_end(cast):
+    """Set by hand earlier than the old end's date, the final report would stay due before the interim reports the
+    extension adds: it follows the new end."""
+    from avustus.projects.services import set_due_date
+
+    cast.project.call.appropriation_usable_until = None
+    cast.project.call.save(update_fields=["appropriation_usable_until"])
+    set_due_date(cast.project, "final", 1, date(2021, 11, 15), reason="Sovittu.", actor=cast.official)
+    _decided(cast, _extension(cast, date(2022, 6, 30)))
+    due = {(e.kind, e.number): e.due_on for e in ScheduleEntry.objects.filter(project=cast.project)}
+    assert due[("interim", 7)] == date(2022, 6, 27) and due[("final", 1)] == date(2022, 6, 30)
+    assert max(d for (kind, _n), d in due.items() if kind == "interim") < due[("final", 1)]
+
+
 def test_every_version_is_kept_and_never_changed(cast):
     _decided(cast, _extension(cast, date(2021, 12, 31)))
     first, second = ProjectRevision.objects.filter(project=cast.project)

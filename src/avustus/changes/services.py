@@ -409,8 +409,8 @@ def keep_revision(project: FundedProject, request: ChangeRequest | None) -> Proj
 
 def reschedule(project: FundedProject) -> None:
     """The schedule after the end moved: the final report due per the call's distance from the end, and interim
-    reports continuing every interval up to it; an entry's date set by an official stays as set, and an interim
-    report's date announced for the call holds."""
+    reports continuing every interval up to it; an entry's date set by an official stays as set (the final
+    report's only if it is later than the new one), and an interim report's date announced for the call holds."""
     call = project.call
     if project.implementation_end is None:  # an extension always sets it
         return
@@ -427,7 +427,12 @@ def reschedule(project: FundedProject) -> None:
                                          computed_due_on=due.due_on)
             continue
         set_by_hand = entry.overridden_by_id is not None or entry.override_reason
-        entry.due_on = entry.due_on if set_by_hand else due_on
+        if not set_by_hand:
+            entry.due_on = due_on
+        elif due.kind == ScheduleEntry.Kind.FINAL:
+            # A final report's date set by hand for the old end is no earlier than the new end's: the interim
+            # reports now running to the new end stay before it (``rules.schedule.due_date_problem``'s order).
+            entry.due_on = max(entry.due_on, due_on)
         entry.computed_due_on = due.due_on
         entry.save(update_fields=["due_on", "computed_due_on"])
 
