@@ -82,3 +82,15 @@ def test_a_form_refused_as_read_before_a_change_is_not_kept():
     with refusals_flashed(posted):
         raise Conflict("Luettu ennen muutosta.")
     assert kept_form(_next_page(posted, "/projects/x/recoveries/1/"), "/projects/x/recoveries/1/returns/") == {}
+
+
+def test_what_was_kept_is_escaped_where_the_page_shows_it():
+    from django.template import Context, Template
+
+    from avustus.web import feedback
+
+    posted = _posted({"reason": '"><script>alert(1)</script>'})
+    feedback.keep_form(posted)
+    html = Template('{% load avustus %}<input value="{% kept path "reason" %}">').render(
+        Context({"request": _next_page(posted), "path": "/projects/x/schedule/"}))
+    assert html == '<input value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">'
