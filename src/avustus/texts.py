@@ -11,11 +11,15 @@ from avustus.errors import Invalid
 MAX_TEXT = 10_000
 
 
+def limit_message(limit: int = MAX_TEXT) -> str:
+    """The refusal of a text longer than ``limit``, in the user's language: "At most 10 000 characters."."""
+    shown = f"{limit:,}".replace(",", "\u00a0")  # 10 000, as Finnish and Swedish write it
+    return _("At most %(n)s characters.") % {"n": shown}
+
+
 def too_long(limit: int = MAX_TEXT, /, **texts: str | None) -> dict[str, list[str]]:
     """Each text (by its field's name) longer than ``limit``, with the message to show beside the field."""
-    shown = f"{limit:,}".replace(",", "\u00a0")  # 10 000, as Finnish and Swedish write it
-    return {name: [_("At most %(n)s characters.") % {"n": shown}]
-            for name, text in texts.items() if text is not None and len(text) > limit}
+    return {name: [limit_message(limit)] for name, text in texts.items() if text is not None and len(text) > limit}
 
 
 def check_lengths(**texts: str | None) -> None:

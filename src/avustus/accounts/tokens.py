@@ -22,6 +22,7 @@ from avustus.accounts.permissions import can_manage_tokens_of
 from avustus.audit.chain import record
 from avustus.errors import NotAllowed
 from avustus.prepared import PreparedRead
+from avustus.texts import limit_message
 
 PREFIX = "avustus_"  # recognisable in a leaked file or a secret scanner's rules
 DEFAULT_DAYS = 90
@@ -53,7 +54,7 @@ def create_token(user, *, actor, expires_in_days: int = DEFAULT_DAYS, name: str 
         raise ValidationError({"expires_in": [_("A token is valid for 1 to %(max)s days.") % {"max": MAX_DAYS}]})
     name = name.strip()
     if len(name) > 100:
-        raise ValidationError({"name": [_("At most %(n)s characters.") % {"n": 100}]})
+        raise ValidationError({"name": [limit_message(100)]})
     if "\x00" in name or any("\ud800" <= c <= "\udfff" for c in name):
         raise ValidationError({"name": [_("The name contains a character that cannot be saved; remove it.")]})
     value = PREFIX + secrets.token_urlsafe(32)

@@ -138,7 +138,7 @@ def exclusions_of(call: Call) -> tuple[submission.Exclusion, ...]:
 
 def check_title(title: str) -> None:
     if len(title) > MAX_TEXT:
-        raise Invalid({"title": [_("At most %(n)s characters.") % {"n": MAX_TEXT}]})
+        raise Invalid({"title": [texts.limit_message()]})
     if NUL in title:
         raise Invalid({"title": [nul_message()]})
 
@@ -195,7 +195,7 @@ def _check_plan(call: Call, plan: dict, errors: dict) -> None:
         if key not in plan_keys:
             errors[f"plan.{key}"] = [_("The call's form has no such field.")]
         elif not isinstance(value, str) or len(value) > plan_keys[key].get("max_length", MAX_TEXT):
-            errors[f"plan.{key}"] = [_("At most %(n)s characters.") % {"n": plan_keys[key].get("max_length", MAX_TEXT)}]
+            errors[f"plan.{key}"] = [texts.limit_message(plan_keys[key].get("max_length", MAX_TEXT))]
         elif NUL in value:
             errors[f"plan.{key}"] = [nul_message()]
 
@@ -258,7 +258,7 @@ def validate_changes(application: Application, changes: DraftChanges) -> ValidCh
     call = application.call
     errors: dict[str, list[str]] = {}
     if changes.title is not None and len(changes.title) > MAX_TEXT:
-        errors["title"] = [_("At most %(n)s characters.") % {"n": MAX_TEXT}]
+        errors["title"] = [texts.limit_message()]
     elif changes.title is not None and NUL in changes.title:
         errors["title"] = [nul_message()]
     _check_plan(call, changes.plan or {}, errors)

@@ -17,6 +17,7 @@ from avustus.calls.models import Call, CostCategory, Criterion, Exclusion, Grant
 from avustus.calls.texts import default_texts
 from avustus.errors import NotAllowed
 from avustus.rules.money import MAX_AMOUNT, ROUNDING_MODES, MoneyError, parse_euros
+from avustus.texts import limit_message
 
 TEXT_LANGUAGES = ("fi", "sv")
 # The numbered rule rows of a call, by the name of their relation on the call.
@@ -43,7 +44,7 @@ def update_call_texts(call: Call, changes: dict[str, dict[str, str]], *, actor) 
             if lang not in TEXT_LANGUAGES:
                 errors[f"{key}.{lang}"] = _("Texts are in Finnish and Swedish, not %(lang)s.") % {"lang": lang}
             elif len(text) > MAX_TEXT_LENGTH:
-                errors[f"{key}.{lang}"] = _("At most %(n)s characters.") % {"n": MAX_TEXT_LENGTH}
+                errors[f"{key}.{lang}"] = limit_message(MAX_TEXT_LENGTH)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -31,6 +31,7 @@ from avustus.evaluation.ranking import mark_stale
 from avustus.rules import allocation
 from avustus.rules.evaluation import summarise
 from avustus.rules.money import MoneyError, parse_euros
+from avustus.texts import limit_message
 
 MAX_REASON = 5_000
 
@@ -289,7 +290,7 @@ def present(call: Call, *, actor, version: str | None = None, decided_on: date |
     if not title:
         errors["presenting_official_title"] = [_("Give your title as the decision states it.")]
     elif len(title) > 200:
-        errors["presenting_official_title"] = [_("At most %(n)s characters.") % {"n": 200}]
+        errors["presenting_official_title"] = [limit_message(200)]
     if errors or decided_on is None:  # a missing date is among the errors
         raise Invalid(errors)
     try:

@@ -13,6 +13,7 @@ from avustus.calls.models import Call
 from avustus.errors import Invalid, NotFound
 from avustus.evaluation.models import Screening
 from avustus.evaluation.proposals import MAX_REASON, lock_unfrozen
+from avustus.texts import limit_message
 
 BASE_CHECKS = ("in_time", "applicants", "consortium", "aid_rate", "eligible_costs", "plan")
 
@@ -61,7 +62,7 @@ def screen(application: Application, checks: dict[str, tuple[bool, str]], *, act
         if not passed and not reason.strip():
             errors[f"checks.{code}"] = [_("Say why the application fails this item.")]
         elif len(reason) > MAX_REASON:
-            errors[f"checks.{code}"] = [_("At most %(n)s characters.") % {"n": MAX_REASON}]
+            errors[f"checks.{code}"] = [limit_message(MAX_REASON)]
     for code in checks:
         if code not in items:
             errors[f"checks.{code}"] = [_("The call has no such screening item.")]

@@ -33,7 +33,7 @@ from avustus.rules import changes as change_rules
 from avustus.rules import iban as iban_rules
 from avustus.rules import payments as rules
 from avustus.rules.money import MoneyError, format_amount, parse_euros
-from avustus.texts import check_lengths
+from avustus.texts import check_lengths, limit_message
 
 IBAN_MESSAGES = {
     iban_rules.IbanError.FORMAT: gettext_lazy("An IBAN begins with the country's two letters and two check digits, "
@@ -153,7 +153,7 @@ def register_account(project: FundedProject, iban: str, holder: str, *, actor) -
     if not holder.strip():
         raise Invalid({"holder": [_("Give the account holder's name.")]})
     if len(holder.strip()) > HOLDER_LENGTH:  # PostgreSQL refuses a longer one as it is written: a 500
-        raise Invalid({"holder": [_("At most %(n)s characters.") % {"n": HOLDER_LENGTH}]})
+        raise Invalid({"holder": [limit_message(HOLDER_LENGTH)]})
     with transaction.atomic():
         locked = lock_project(project)
         if locked.bank_accounts.filter(status=BankAccount.Status.PENDING).exists():
