@@ -116,3 +116,20 @@ def test_a_later_decision_amends_the_grant_and_following_it_twice_changes_nothin
     project = FundedProject.objects.get(pk=cast.project.pk)
     assert project.grant == Decimal("120000.00") and project.decided_on == date(2020, 2, 26)
     assert AuditEntry.objects.filter(action="project.grant_amended").count() == 1
+
+
+def test_a_project_decided_after_a_date_announced_for_the_call_keeps_its_own_date(cast):
+    """A date announced for the call is every project's (``set_call_report_date``), but one decided after that day
+    would then have a report due before its decision: that report keeps its own date; the others follow."""
+    from avustus.projects.services import _schedule
+
+    call = cast.project.call
+    set_call_report_date(call, "interim", 1, date(2020, 7, 1), reason="Ilmoitettu.", actor=cast.official)
+    set_call_report_date(call, "interim", 2, date(2020, 11, 2), reason="Ilmoitettu.", actor=cast.official)
+    early = {(d.kind, d.number): d.due_on for d in _schedule(call, date(2020, 2, 26))}
+    assert early[("interim", 1)] == date(2020, 7, 1) and early[("interim", 2)] == date(2020, 11, 2)
+    late = {(d.kind, d.number): (d.computed_due_on, d.due_on) for d in _schedule(call, date(2020, 8, 3))}
+    computed, due = late[("interim", 1)]
+    assert due == computed != date(2020, 7, 1) and computed > date(2020, 8, 3)
+    # Its second report would then fall before its first: it keeps its own date too.
+    assert late[("interim", 2)][1] == late[("interim", 2)][0] > due

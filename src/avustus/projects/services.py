@@ -161,10 +161,23 @@ class _Due:
 
 
 def _schedule(call: Call, decided_on: date) -> list[_Due]:
-    """The reports due of a project decided on ``decided_on``, a date the officials announced for the call first."""
+    """The reports due of a project decided on ``decided_on``, a date the officials announced for the call first,
+    unless it would break this project's order (``rules.schedule.due_date_problem``: a project decided after the
+    announced day, say), when the report keeps its own date."""
     announced = {(d.kind, d.number): d.due_on for d in call.report_dates.all()}
-    return [_Due(due.kind, due.number, due.due_on, announced.get((due.kind, due.number), due.due_on))
-            for due in report_schedule(decided_on, call.reporting_interval_months, call.final_report_due)]
+    computed = report_schedule(decided_on, call.reporting_interval_months, call.final_report_due)
+    current = list(computed)
+    rows: list[_Due] = []
+    for due in computed:
+        day = announced.get((due.kind, due.number), due.due_on)
+        if day != due.due_on and (due_date_problem(due.kind, due.number, day, decided_on=decided_on,
+                                                   schedule=current) is not None
+                                  or (rows and day <= rows[-1].due_on)):  # nor before the report before it
+            day = due.due_on
+        current = [Due(d.kind, d.number, day) if (d.kind, d.number) == (due.kind, due.number) else d
+                   for d in current]
+        rows.append(_Due(due.kind, due.number, due.due_on, day))
+    return rows
 
 
 def project_for(user, reference: str) -> FundedProject:
