@@ -61,8 +61,11 @@ def test_the_lead_removes_a_wrong_document_until_the_report_is_accepted(cast, re
     assert ReportAttachment.every.get(pk=wrong.pk).removed_at is not None
     with pytest.raises(NotFound):
         open_report_attachment(cast.official, report, wrong.pk)
-    with pytest.raises(NotFound):
+    # Removed already (from a page open in another tab, say): said so, not "not found".
+    with pytest.raises(Conflict, match="already removed"):
         remove_report_attachment(report, wrong.pk, actor=cast.lead)
+    with pytest.raises(NotFound):
+        remove_report_attachment(report, wrong.pk + 1000, actor=cast.lead)
     entry = AuditEntry.objects.get(action="report.attachment_removed")
     assert entry.data["name"] == "henkilotiedot.pdf" and entry.data["sha256"] == wrong.sha256
     # An official's review read before the removal is refused: the report is not the one read.

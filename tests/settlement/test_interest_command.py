@@ -67,7 +67,7 @@ def test_a_readable_table_without_json(db, capsys):
     (("--amount", "100", "--instalment", "2024-05-01", "--returned-on", "2024-06-01"), "DATE=AMOUNT"),
     (("--amount", "100", "--instalment", "2024-05-01=50", "--returned-on", "2024-06-01"), "more than was paid"),
     (("--amount", "100", "--paid-on", "2025-06-01", "--returned-on", "2026-01-02"),
-     "reference rate for 2025 H2 (the half-year from 2025-07-01) is not in the table"),
+     "reference rate for 2025 H2 (the half-year from 1.7.2025) is not yet in the table"),
 ])
 def test_bad_input_exits_with_code_2_saying_why(db, args, words):
     with pytest.raises(CommandError, match=re.escape(words)) as caught:
@@ -105,4 +105,4 @@ def test_as_users_run_it_on_a_fresh_data_directory():
         late = subprocess.run([*avustus, "interest", "--amount", "100", "--paid-on", "2025-06-01", "--returned-on",
                                "2026-01-02", "--lang", "fi"], capture_output=True, text=True, env=env, timeout=600)
         assert late.returncode == 2 and "Traceback" not in late.stderr
-        assert "Kauden 2025 H2 (puolivuotiskausi alkaen 2025-07-01) viitekorko puuttuu taulukosta" in late.stderr
+        assert "Kauden 2025 H2 (puolivuotiskausi alkaen 1.7.2025) viitekorko puuttuu vielä taulukosta" in late.stderr

@@ -263,6 +263,9 @@ def test_an_official_moves_a_due_date_and_allows_another_instalment_on_the_page(
     official.post(url, {"action": "instalment", "reason": "Hanke pidentyi."})
     project.refresh_from_db()
     assert (project.extra_instalments, project.instalments) == (1, 4)
+    # The page says how many instalments are allowed now, so that a page opened again is not pressed again blindly.
+    assert "Hankkeelle voidaan nyt maksaa 4 maksuerää, 1 enemmän kuin haussa." in official.get(
+        reverse("project", args=[project.reference])).content.decode()
     assert AuditEntry.objects.filter(action="project.instalment_allowed").count() == 1
     # The lead sees the dates but may not move them.
     lead = _client(cast.lead)
@@ -384,6 +387,11 @@ def test_a_due_date_past_the_final_report_s_or_before_the_decision_is_refused_on
                                    "reason": "Sovittu hankkeen kanssa."}, follow=True)
     assert "Mikään raportti ei voi erääntyä ennen avustuspäätöstä, joka tehtiin 26.2.2020." in \
         response.content.decode()
+    # The report chosen stays chosen, with the date and the reason typed: correcting the date moves that report.
+    page = response.content.decode()
+    assert '<option value="final:1" selected>' in page
+    assert '<option value="interim:1" selected>' not in page and '<option value="interim:2" selected>' not in page
+    assert 'value="2020-01-31"' in page and ">Sovittu hankkeen kanssa.</textarea>" in page
     assert list(ScheduleEntry.objects.filter(project=project).values_list("kind", "number", "due_on")) == before
 
 

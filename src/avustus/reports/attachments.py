@@ -111,6 +111,8 @@ def remove(report, attachment_id: int, *, actor, action: str, refusal=lambda cur
         current = type(report).objects.select_for_update().get(pk=report.pk)
         attachment = current.attachments.filter(pk=attachment_id).first()
         if attachment is None:
+            if current.attachments.model.every.filter(report=current, pk=attachment_id).exists():
+                raise Conflict(_("The document was already removed from the report."))
             raise NotFound
         if not accepts_attachments(current):
             raise Conflict(_("An accepted report's documents no longer change."))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from avustus.decisions.vocabulary.base import date_text
 from avustus.errors import Invalid
 from avustus.payments.services import euro_text
 from avustus.rules.interest import InterestComputation, InterestError, MissingReferenceRate, Payment, compute_interest
@@ -20,9 +21,11 @@ from avustus.settlement.rates import rate_table
 
 def _message(error: InterestError) -> str:
     if isinstance(error, MissingReferenceRate):
-        return _("The reference rate for %(half_year)s (the half-year from %(start)s) is not in the table. Once the "
-                 "Bank of Finland has published it, add it: avustus reference-rate add --half-year %(start)s "
-                 "--rate RATE") % {"half_year": error.half_year, "start": error.start.isoformat()}
+        # Read by officials on the screens as well as by the administrator at the command line: it says who acts.
+        return _("The reference rate for %(half_year)s (the half-year from %(day)s) is not yet in the table. Once "
+                 "the Bank of Finland has published it, the system's administrator adds it with: avustus "
+                 "reference-rate add --half-year %(start)s --rate RATE") % {
+            "half_year": error.half_year, "day": date_text(error.start), "start": error.start.isoformat()}
     return {
         InterestError.NEGATIVE: _("An amount to return or a payment cannot be negative."),
         InterestError.NO_PAYMENTS: _("Give the day of payment, or the instalments paid."),

@@ -155,7 +155,7 @@ def start_recovery(project: FundedProject, *, actor, section: int, subsection: i
     if not (reasons or "").strip():
         errors["reasons"] = [_("Give the reasons for the recovery.")]
     if deadline <= today:
-        errors["deadline"] = [_("The response deadline is after today.")]
+        errors["deadline"] = [_("The response deadline must be after today.")]
     if known_on < project.decided_on:
         # A ground of section 21 or 22 concerns a grant made; a day before it is a typing error, not a limit passed.
         errors["known_on"] = [_("The ground cannot have become known before the grant was decided on %(day)s.")
