@@ -145,6 +145,9 @@ def test_three_interim_reports_and_two_payments_through_the_screens(cast):
     assert second_report.status == "returned"
     second_report = _file_report(lead, project, 2, costs, "2020-06-27", "2020-10-26")
     assert second_report.status == "submitted"
+    # The reasons on the report filed again are the return's, and the page says so.
+    refiled = official.get(reverse("project-report", args=[project.reference, 2])).content.decode()
+    assert "<dt>Miksi raportti palautettiin aiemmin</dt><dd>Kuvatkaa tavoitteiden vaihe tarkemmin.</dd>" in refiled
     # A stale version (read before the resubmission) is refused.
     stale = {"version": f"{second_report.pk}:1:submitted", "action": "accept", "confirm": "yes"}
     official.post(reverse("review-report", args=[project.reference, 2]), stale)

@@ -198,6 +198,8 @@ def project_report(request, reference: str, number: int):
         "project": project, "entry": entry, "report": report, "editable": editable, "values": values,
         "grid": grid_rows(categories, members, values), "members": members, "error_summary": summary,
         "can_attach": report_attachments.can_attach(request.user, report),
+        # Filed again after a return: the reasons on it are the return's, not a review of what is filed now.
+        "filed_again": report is not None and report.status == InterimReport.Status.SUBMITTED,
     }
     context.update(review_context(request, project, report))
     return render(request, "web/projects/report.html", context, status=422 if summary else 200)
