@@ -182,3 +182,17 @@ def test_a_signed_recovery_waits_on_the_payment_files_page_until_its_receivables
     approver.post(url, {"kind": "receivables", "day": timezone.localdate().isoformat(), "confirm": "yes"})
     assert Recovery.objects.get(pk=prepared.pk).receivable_file is not None
     assert link not in approver.get(url).content.decode()
+
+
+def test_a_preview_refused_for_a_missing_reference_rate_keeps_the_due_date_typed(cast):
+    """No rates after the first half of 2025 here: the preview is refused saying who adds the rate, and the due
+    date the official typed stays in its field."""
+    recovery = _started(cast, "1 000,00")
+    service.respond_to_hearing(recovery, actor=cast.lead, response="Vastaus.")
+    due = (timezone.localdate() + timedelta(days=30)).isoformat()
+    page = _client(cast.official).get(reverse("project-recovery", args=[cast.project.reference, recovery.pk]),
+                                      {"due_on": due}).content.decode()
+    assert "viitekorko puuttuu vielä taulukosta" in page and "järjestelmän ylläpitäjä lisää" in page
+    assert f'<input id="due_on" name="due_on" type="date" value="{due}" required>' in page
+    assert "Valmistele tämä päätös" not in page
+

@@ -42,7 +42,7 @@ def _preview(request, recovery: Recovery) -> dict:
         snapshot, digest = service.recovery_preview(recovery, actor=request.user,
                                                     due_on=parse_date(due, "due_on"))
     except (Conflict, ValidationError) as exc:
-        return {"preview_errors": messages_of(exc)}
+        return {"preview_errors": messages_of(exc), "due_on": due}  # the date typed stays in its field
     lang = document_language(request.LANGUAGE_CODE)
     return {"preview": render_body(build_recovery_document(snapshot, lang), embedded=True), "version": digest,
             "due_on": due}
