@@ -1,6 +1,6 @@
 """The final report: filed by the lead with the auditor's statement, reviewed for content and finances apart."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -163,3 +163,12 @@ def test_the_lead_removes_a_document_until_the_finances_are_accepted(cast, stora
         final.remove_final_attachment(report, other.pk, actor=cast.lead)
     assert report.attachments.count() == 2
     assert AuditEntry.objects.filter(action="final_report.attachment_removed").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_final_report_first_filed_before_the_implementation_ends_is_told_it_ends_the_project_early(cast):
+    end = cast.project.implementation_end
+    assert final.filed_early_until(cast.project, None, end - timedelta(days=1)) == end
+    assert final.filed_early_until(cast.project, None, end) is None
+    report = file_final(cast, [CostInput("cost-1", 0, "20 000,00")])
+    assert final.filed_early_until(cast.project, report, end - timedelta(days=1)) is None  # filed already

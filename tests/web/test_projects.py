@@ -498,14 +498,11 @@ def test_no_period_is_suggested_that_would_end_before_it_starts(cast):
     refused as such; the lead types the period instead."""
     from django.utils import timezone
 
-    from avustus.web.projects import _suggested_period
-
     today = timezone.localdate()
     reports.submit_report(cast.project, 1, actor=cast.lead, period_start=cast.project.decided_on, period_end=today,
                           progress="Etenee.", objectives_stage="Alussa.",
                           costs=[reports.CostInput("cost-1", 0, "100.00")], today=today)
-    entry = cast.project.schedule.get(kind="interim", number=2)
-    assert _suggested_period(cast.project, entry, 2, today) is None
+    assert reports.suggested_period(cast.project, 2, today) is None
     page = _client(cast.lead).get(reverse("project-report", args=[cast.project.reference, 2])).content.decode()
     assert 'name="period_start" type="date" value="" required' in page
     assert 'name="period_end" type="date" value="" required' in page

@@ -35,6 +35,7 @@ from avustus.reports.services import (
     attachments_seen,
     audited_costs,
     awaits_review,
+    check_reviews_report,
     eligible_total,
     file_again,
     lock_for_review,
@@ -140,6 +141,14 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
     return report
 
 
+def filed_early_until(project: FundedProject, report: FinalReport | None, today: date) -> date | None:
+    """The end of the implementation, when a final report first filed on ``today`` would come before it: filed
+    then, it ends the project early (no more interim reports; the grant settled on it). The lead's form says so."""
+    if report is None and project.implementation_end is not None and today < project.implementation_end:
+        return project.implementation_end
+    return None
+
+
 def final_report_version(report: FinalReport) -> str:
     """What a reviewer read: the report's version, status and both reviews, and its documents (the auditor's
     statement among them, which the lead may attach while the report waits for review)."""
@@ -173,8 +182,7 @@ def _lock_part(report: FinalReport, part: str, version: str) -> FinalReport:
 
 
 def _check_official(actor, report: FinalReport) -> None:
-    permissions.check_manages_projects(actor, report.project.call.programme,
-                                       _("Only the programme's officials review reports."), project=report.project)
+    check_reviews_report(actor, report.project)
 
 
 def has_auditor_statement(report: FinalReport) -> bool:

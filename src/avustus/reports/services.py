@@ -6,7 +6,7 @@ the reason. The accepted eligible VAT-free costs of accepted reports are what pa
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -49,6 +49,13 @@ class Rejection:
 
 def _today() -> date:
     return timezone.localdate()
+
+
+def check_reviews_report(actor, project: FundedProject) -> None:
+    """Only the programme's officials review a project's reports, interim or final: the services' first question,
+    which the review's screen asks too before it looks at the form (a recipient's post is the 403 page)."""
+    permissions.check_manages_projects(actor, project.call.programme,
+                                       _("Only the programme's officials review reports."), project=project)
 
 
 def interim_reporting_over(project: FundedProject) -> bool:
@@ -136,6 +143,27 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
         })
         events.report_submitted.send(InterimReport, report=report, actor=actor)
     return report
+
+
+def suggested_period(project: FundedProject, number: int, today: date) -> tuple[date, date] | None:
+    """The period a new interim report ``number`` is suggested: from the day after the previous report's period
+    (as filed, else its due date; the decision's date for the first) to the report's due date, or ``today`` if
+    that is earlier (a report is on a period that has passed, ``rules.report_periods``); none when that would end
+    before it starts (the previous period reaches today), so that the lead types it rather than meet a refusal."""
+    entries = {e.number: e for e in project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM,
+                                                             number__in=(number - 1, number))}
+    previous, entry = entries.get(number - 1), entries.get(number)
+    if entry is None:
+        return None
+    filed = InterimReport.objects.filter(schedule_entry=previous).first() if previous is not None else None
+    if filed is not None:
+        start = filed.period_end + timedelta(days=1)
+    elif previous is not None:
+        start = previous.due_on + timedelta(days=1)
+    else:
+        start = project.decided_on
+    end = min(entry.due_on, today)
+    return (start, end) if start <= end else None
 
 
 def other_periods(project: FundedProject, number: int,
@@ -301,8 +329,7 @@ def accept_report(report: InterimReport, *, actor, version: str,
     """An official accepts a filed report, rejecting ineligible parts of its costs with the reasons; not before its
     period has ended (``acceptance_refusal``)."""
     project = report.project
-    permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials review reports."), project=project)
+    check_reviews_report(actor, project)
     check_lengths(reasons=reasons)
     with transaction.atomic():
         current = _lock_report(report, version)
@@ -325,8 +352,7 @@ def accept_report(report: InterimReport, *, actor, version: str,
 def return_report(report: InterimReport, *, actor, version: str, reasons: str) -> InterimReport:
     """An official returns a report for completion, saying what is missing; the lead files it again."""
     project = report.project
-    permissions.check_manages_projects(actor, project.call.programme,
-                                       _("Only the programme's officials review reports."), project=project)
+    check_reviews_report(actor, project)
     check_lengths(reasons=reasons)
     if not reasons.strip():
         raise Invalid({"reasons": [_("Say why the report is returned.")]})

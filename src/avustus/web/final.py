@@ -86,9 +86,7 @@ def final_report(request, reference: str):
         "can_attach": final.can_attach_to_final_report(request.user, report),
         "can_remove": final.can_remove_final_attachments(request.user, report),
         "outputs": list(project.outputs.order_by("kind", "title", "pk")),
-        # Filed before the implementation ends, the final report ends the project early: the lead is told so.
-        "ends_on": project.implementation_end if editable and report is None and project.implementation_end
-        and timezone.localdate() < project.implementation_end else None,
+        "ends_on": final.filed_early_until(project, report, timezone.localdate()) if editable else None,
     }
     context.update(final_review_context(request, project, report))
     return render(request, "web/projects/final_report.html", context, status=422 if summary else 200)

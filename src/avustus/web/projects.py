@@ -6,7 +6,7 @@ The officials' steps on the same project (review, confirm, accept, approve, reco
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -136,24 +136,6 @@ def cost_fields(costs: list[reports.CostInput]) -> dict[str, tuple[str | None, s
     return {f"costs.{i}": (f"cost-{cost.category}-{cost.member}", _("Costs")) for i, cost in enumerate(costs)}
 
 
-def _suggested_period(project: FundedProject, entry: ScheduleEntry, number: int,
-                      today: date) -> tuple[date, date] | None:
-    """The period a new report's form starts with: from the day after the previous report's period (as filed, else
-    its due date; the decision's date for the first) to the report's due date, or today if that is earlier (a
-    report is on a period that has passed, ``rules.report_periods``); none when that would end before it starts
-    (the previous period reaches today), so that the lead types it rather than meet a refusal of a default."""
-    previous = project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM, number=number - 1).first()
-    filed = InterimReport.objects.filter(schedule_entry=previous).first() if previous is not None else None
-    if filed is not None:
-        start = filed.period_end + timedelta(days=1)
-    elif previous is not None:
-        start = previous.due_on + timedelta(days=1)
-    else:
-        start = project.decided_on
-    end = min(entry.due_on, today)
-    return (start, end) if start <= end else None
-
-
 @login_required
 def project_report(request, reference: str, number: int):
     """An interim report: the lead's form while it is due or returned, else the report as filed."""
@@ -190,7 +172,7 @@ def project_report(request, reference: str, number: int):
                   "progress": report.progress, "objectives_stage": report.objectives_stage,
                   **cost_values(report.costs.all())}
     elif not values:
-        period = _suggested_period(project, entry, number, timezone.localdate())
+        period = reports.suggested_period(project, number, timezone.localdate())
         values = {"period_start": period[0].isoformat(), "period_end": period[1].isoformat()} if period else {}
     from avustus.web.officials.projects import review_context
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from avustus.accounts import permissions
 from avustus.accounts.permissions import (
     OFFICIAL_ROLES,
     PAYMENT_APPROVERS,
@@ -137,8 +136,7 @@ def review_report(request, reference: str, number: int):
         raise Http404  # no form of the page posts another: nothing is taken for an acceptance
     # The services' own first question, asked before the tick is looked at: a recipient's post is the 403 page,
     # not a refusal for a missing tick.
-    permissions.check_manages_projects(request.user, project.call.programme,
-                                       _("Only the programme's officials review reports."), project=project)
+    reports.check_reviews_report(request.user, project)
     with refusals_flashed(request):
         if action == "return":
             reports.return_report(report, actor=request.user, version=version,
