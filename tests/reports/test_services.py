@@ -120,6 +120,23 @@ def test_rejected_costs_need_a_reason_and_stay_within_the_cost(cast):
     assert entry.data["rejected"][0]["amount"] == "1200.00"
 
 
+def test_every_rejection_error_is_given_at_once_on_its_rows_field_and_none_is_saved(cast):
+    report = _file(cast, costs=[CostInput("cost-5", 0, "3000.00"), CostInput("cost-1", 0, "100.00"),
+                                CostInput("cost-2", 0, "50.00")])
+    big, small, right = report.costs.order_by("pk")
+    with pytest.raises(Invalid) as refusal:
+        reports.accept_report(report, actor=cast.official, version=reports.report_version(report), rejections=[
+            Rejection(big.pk, "3000.01", "Laitteet."), Rejection(small.pk, "5,00", " "),
+            Rejection(right.pk, "50.00", "Ei hankkeen."), Rejection(10**9, "1", "Ei ole.")])
+    assert refusal.value.message_dict == {
+        f"reject.{big.pk}.amount": ["A rejected amount is between zero and the cost reported."],
+        f"reject.{small.pk}.reason": ["Give the reason for rejecting a cost."],
+        "rejections": ["No such cost in the report."]}
+    assert not report.costs.filter(rejected_amount__gt=0).exists()
+    report.refresh_from_db()
+    assert report.status == "submitted"
+
+
 def test_a_late_report_is_accepted_and_flagged_overdue_until_filed(cast):
     assert [e.number for e in reports.overdue_entries(cast.project, date(2020, 10, 27))] == [1, 2]
     report = _file(cast, today=date(2020, 7, 1))

@@ -302,3 +302,31 @@ def test_the_lead_removes_a_wrong_document_from_the_final_report_on_its_page(cas
     assert "Asiakirja lausunto.pdf poistettiin raportista." in done
     assert not FinalReport.objects.get(project=cast.project).attachments.exists()
     assert "Tilintarkastajan lausunto avustuksen käytöstä vaaditaan, eikä sitä ole vielä" in done
+
+
+def test_a_finance_review_refused_shows_each_error_beside_its_field_of_that_part(cast, storage):  # noqa: F811
+    """The final report's two review forms post to one address: a refused finance review's errors (the tick, the
+    rejection's row) are shown beside the finance form's fields, all at once, and not on the content form."""
+    _through_two_payments(cast)
+    project, ref = cast.project, cast.project.reference
+    lead, official = _client(cast.lead), _client(cast.official)
+    assert _file(lead, project).status_code == 302
+    _attach_statement(lead, project)
+    cost = FinalReport.objects.get(project=project).costs.get()
+    report = _review(official, project, "finances", confirm="", reasons="Tarkastettu.",
+                     **{f"reject.{cost.pk}.amount": "999 999,00", f"reject.{cost.pk}.reason": "Liikaa."})
+    assert report.finance_review == "pending"
+    page = official.get(reverse("project-final-report", args=[ref])).content.decode()
+    assert '<span class="field-error" id="e-finance-confirm">Vahvista rastittamalla' in page
+    assert f'<span class="field-error" id="e-reject-{cost.pk}">' in page
+    assert 'id="e-content-confirm"' not in page
+    assert re.search(r'<textarea id="finance-reasons" name="reasons" rows="3">Tarkastettu.</textarea>', page)
+    # A content form returned without reasons: the message is beside the content form's reasons only.
+    _review(official, project, "content", "return")
+    page = official.get(reverse("project-final-report", args=[ref])).content.decode()
+    assert re.search(r'<textarea id="content-reasons" name="reasons" rows="3" aria-invalid="true" '
+                     r'aria-describedby="e-content-reasons"></textarea><span class="field-error" '
+                     r'id="e-content-reasons">[^<]+</span>', page)
+    assert 'id="e-finance-reasons"' not in page
+    report.refresh_from_db()
+    assert report.status == "submitted"

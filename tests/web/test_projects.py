@@ -506,3 +506,49 @@ def test_no_period_is_suggested_that_would_end_before_it_starts(cast):
     page = _client(cast.lead).get(reverse("project-report", args=[cast.project.reference, 2])).content.decode()
     assert 'name="period_start" type="date" value="" required' in page
     assert 'name="period_end" type="date" value="" required' in page
+
+
+@pytest.mark.django_db
+def test_a_review_refused_for_the_tick_says_at_once_what_else_is_wrong_beside_each_row(cast):
+    """The official corrects the form once: a missing tick is refused together with the rejections' own errors,
+    each beside the row it is about, and the summary says each message once."""
+    report = reports.submit_report(cast.project, 1, actor=cast.lead, period_start=date(2020, 2, 26),
+                                   period_end=date(2020, 6, 26), progress="Etenee.", objectives_stage="Alussa.",
+                                   costs=[reports.CostInput("cost-1", 0, "10000.00"),
+                                          reports.CostInput("cost-2", 0, "500.00")], today=date(2020, 6, 26))
+    first, second = report.costs.order_by("pk")
+    official = _client(cast.official)
+    url = reverse("review-report", args=[cast.project.reference, 1])
+    form = {"version": reports.report_version(report), "action": "accept", "reasons": "",
+            f"reject.{first.pk}.amount": "20 000,00", f"reject.{first.pk}.reason": "Liikaa",
+            f"reject.{second.pk}.amount": "100,00", f"reject.{second.pk}.reason": ""}
+    page = official.post(url, form, follow=True).content.decode()
+    assert '<span class="field-error" id="e-review-confirm">Vahvista rastittamalla' in page
+    assert (f'value="20 000,00" aria-invalid="true" aria-describedby="e-reject-{first.pk}"><span class="field-error" '
+            f'id="e-reject-{first.pk}">') in page
+    assert (f'name="reject.{second.pk}.reason" value="" aria-invalid="true" '
+            f'aria-describedby="e-reject-reason-{second.pk}"><span class="field-error" '
+            f'id="e-reject-reason-{second.pk}">') in page
+    assert f'aria-describedby="e-reject-{second.pk}"' not in page  # its amount is right
+    assert f'aria-describedby="e-reject-reason-{first.pk}"' not in page  # its reason was given
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    assert not report.costs.filter(rejected_amount__gt=0).exists()
+    # Ticked but still wrong: the same errors, the same rows; then right, it is accepted.
+    page = official.post(url, {**form, "confirm": "yes"}, follow=True).content.decode()
+    assert f'id="e-reject-{first.pk}"' in page and f'id="e-reject-reason-{second.pk}"' in page
+    assert 'id="e-review-confirm"' not in page
+    official.post(url, {**form, "confirm": "yes", f"reject.{first.pk}.amount": "2 000,00",
+                        f"reject.{second.pk}.reason": "Ei hankkeen kulu"})
+    report.refresh_from_db()
+    assert report.status == "accepted"
+    assert [c.rejected_amount for c in report.costs.order_by("pk")] == [Decimal("2000.00"), Decimal("100.00")]
+
+
+def test_the_same_refusal_of_several_rows_is_said_once_in_the_summary():
+    from django.core.exceptions import ValidationError
+
+    from avustus.web.feedback import messages_of
+
+    refusal = ValidationError({"reject.1.amount": ["Väärin."], "reject.2.amount": ["Väärin."], "confirm": ["Rasti."]})
+    assert messages_of(refusal) == ["Väärin.", "Rasti."]

@@ -284,27 +284,49 @@ def can_review_report(actor, report: InterimReport) -> bool:
                                                                      project=report.project)
 
 
-def reject_costs(report, rejections) -> list[dict]:
-    """An official's rejections of ineligible parts of a locked report's costs (interim or final), each checked
-    and saved on its cost; what was rejected, as the audit log keeps it."""
+def rejection_field(cost_id: int, part: str) -> str:
+    """The review form's field of a cost's rejection (``amount`` or ``reason``): its errors are keyed by it, so
+    that each is shown beside its own row."""
+    return f"reject.{cost_id}.{part}"
+
+
+def rejection_errors(report, rejections) -> dict[str, list[str]]:
+    """Every problem with an official's rejections of a report's costs, by the field of the row it is on; all of
+    them at once, so that the official corrects the form once."""
     costs = {c.pk: c for c in report.costs.all()}
-    rejected = []
+    errors: dict[str, list[str]] = {}
     for rejection in rejections:
         cost = costs.get(rejection.cost_id)
         if cost is None:
-            raise Invalid({"rejections": [_("No such cost in the report.")]})
+            errors.setdefault("rejections", []).append(_("No such cost in the report."))
+            continue
+        amount_field, reason_field = (rejection_field(cost.pk, "amount"), rejection_field(cost.pk, "reason"))
         try:
             amount = parse_euros(rejection.amount)
-        except MoneyError as exc:
-            raise Invalid({"rejections": [_("Give the costs in euros and cents, such as 1 250,00.")]}) from exc
-        if not Decimal(0) <= amount <= cost.amount_vat_free:
-            raise Invalid({"rejections": [_("A rejected amount is between zero and the cost reported.")]})
-        check_lengths(rejections=rejection.reason)
-        if amount and not rejection.reason.strip():
-            raise Invalid({"rejections": [_("Give the reason for rejecting a cost.")]})
-        cost.rejected_amount, cost.rejection_reason = amount, rejection.reason.strip()
+        except MoneyError:
+            errors[amount_field] = [_("Give the costs in euros and cents, such as 1 250,00.")]
+        else:
+            if not Decimal(0) <= amount <= cost.amount_vat_free:
+                errors[amount_field] = [_("A rejected amount is between zero and the cost reported.")]
+            elif amount and not rejection.reason.strip():
+                errors[reason_field] = [_("Give the reason for rejecting a cost.")]
+        errors.update(too_long(**{reason_field: rejection.reason}))
+    return errors
+
+
+def reject_costs(report, rejections) -> list[dict]:
+    """An official's rejections of ineligible parts of a locked report's costs (interim or final), each checked
+    and saved on its cost; what was rejected, as the audit log keeps it."""
+    errors = rejection_errors(report, rejections)
+    if errors:
+        raise Invalid(errors)
+    costs = {c.pk: c for c in report.costs.all()}
+    rejected = []
+    for rejection in rejections:
+        cost = costs[rejection.cost_id]
+        cost.rejected_amount, cost.rejection_reason = parse_euros(rejection.amount), rejection.reason.strip()
         cost.save(update_fields=["rejected_amount", "rejection_reason"])
-        rejected.append({"cost": cost.pk, "amount": str(amount), "reason": cost.rejection_reason})
+        rejected.append({"cost": cost.pk, "amount": str(cost.rejected_amount), "reason": cost.rejection_reason})
     return rejected
 
 

@@ -21,7 +21,8 @@ def errors_of(exc: ValidationError) -> dict[str, list[str]]:
 def messages_of(exc: Exception) -> list[str]:
     """Every message of a refusal, in order, for a page that shows them together."""
     if isinstance(exc, ValidationError):
-        return [m for problems in errors_of(exc).values() for m in problems]
+        # Once each: several rows refused for the same reason are told apart beside the rows, not in the summary.
+        return list(dict.fromkeys(m for problems in errors_of(exc).values() for m in problems))
     return [str(exc)]
 
 
@@ -44,10 +45,13 @@ def form_number(value, *, digits: int = 18) -> int | None:
     return int(value)
 
 
-def confirm(request) -> None:
-    """Irreversible steps need the box ticked: the form's ``required`` is a courtesy, this is the check."""
+def confirm(request, known: dict[str, list[str]] | None = None) -> None:
+    """Irreversible steps need the box ticked: the form's ``required`` is a courtesy, this is the check.
+
+    ``known``: what is already known to be wrong with the rest of the form (the service's own checks, made
+    without writing), refused together with a missing tick, so that one correction of the form is enough."""
     if request.POST.get("confirm") != "yes":
-        raise ValidationError({"confirm": [_("Tick the box to confirm: this step cannot be undone.")]})
+        raise ValidationError({**(known or {}), "confirm": [_("Tick the box to confirm: this step cannot be undone.")]})
 
 
 def flash(request, exc: Exception) -> None:

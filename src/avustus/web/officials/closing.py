@@ -24,6 +24,7 @@ from avustus.payments.models import PaymentFile
 from avustus.payments.services import euro_text
 from avustus.projects.services import project_for
 from avustus.reports import final
+from avustus.reports import services as reports
 from avustus.reports.models import FinalReport
 from avustus.settlement import selectors
 from avustus.settlement import services as settlement_services
@@ -63,8 +64,9 @@ def review_final_report(request, reference: str):
             final.return_final_report(report, part, actor=request.user, version=version, reasons=reasons)
             messages.success(request, _("The final report was returned to the lead."))
         else:
-            confirm(request)  # with both parts accepted the report is final and the grant is settled on it
             rejections = rejections_posted(request, report) if part == final.FINANCES else []
+            # With both parts accepted the report is final and the grant is settled on it.
+            confirm(request, reports.rejection_errors(report, rejections))
             report = final.accept_final_report(report, part, actor=request.user, version=version,
                                                rejections=rejections, reasons=reasons)
             accepted = report.status == FinalReport.Status.ACCEPTED

@@ -143,9 +143,10 @@ def review_report(request, reference: str, number: int):
                                   reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The report was returned to the lead."))
         else:
-            confirm(request)  # accepted costs count towards the payments; the acceptance is not undone
-            reports.accept_report(report, actor=request.user, version=version,
-                                  rejections=rejections_posted(request, report),
+            rejections = rejections_posted(request, report)
+            # Accepted costs count towards the payments; the acceptance is not undone.
+            confirm(request, reports.rejection_errors(report, rejections))
+            reports.accept_report(report, actor=request.user, version=version, rejections=rejections,
                                   reasons=request.POST.get("reasons", ""))
             messages.success(request, _("The report was accepted."))
     return redirect("project-report", reference, number)

@@ -129,6 +129,13 @@ def kept_errors(context, path: str, **match: str) -> dict[str, str]:
     return errors_kept(context["request"], path, **match)
 
 
+@register.simple_tag(takes_context=True)
+def kept_error(context, path: str, *name: object, **match: str) -> str:
+    """The message of one field of a refused form whose name is made of parts, as ``kept``'s:
+    ``{% kept_error url "reject." cost.pk ".amount" as error %}``."""
+    return kept_errors(context, path, **match).get("".join(str(part) for part in name), "")
+
+
 @register.filter
 def works_as_staff(roles: set[str]) -> bool:
     from avustus.accounts.permissions import OFFICIAL_ROLES
