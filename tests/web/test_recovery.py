@@ -196,3 +196,28 @@ def test_a_preview_refused_for_a_missing_reference_rate_keeps_the_due_date_typed
     assert f'<input id="due_on" name="due_on" type="date" value="{due}" required>' in page
     assert "Valmistele tämä päätös" not in page
 
+
+
+def test_a_refused_start_says_every_problem_at_once_each_beside_its_field(cast):
+    """A date the form cannot read, a missing reason and an amount above what was paid are all said on the first
+    refusal, each beside its field and in the summary: the official corrects the form once."""
+    _through_two_payments(cast)
+    today = timezone.localdate()
+    official = _client(cast.official)
+    start = reverse("start-recovery", args=[cast.project.reference])
+    version = re.search(r'name="version" value="([0-9a-f]{64})"', official.get(start).content.decode()).group(1)
+    form = {"ground": "22:1", "amount": "9 999 999,00", "reasons": " ", "known_on": "31.2.2026",
+            "deadline": (today + timedelta(days=14)).isoformat(), "version": version}
+    refused = official.post(start, form)
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    for field in ("amount", "reasons", "known_on"):
+        assert f'aria-describedby="{field}-error"' in html and f'href="#{field}"' in html
+    assert re.search(r'<span class="field-error" id="amount-error">Takaisin perittävä määrä on suurempi kuin '
+                     r'maksettu \([^)]+\)', html)
+    assert 'id="deadline-error"' not in html and 'id="ground-error"' not in html
+    assert 'value="9 999 999,00"' in html  # what was typed stays
+    # With the date and the reasons right, the amount is still refused, under the project's lock as well.
+    again = official.post(start, {**form, "known_on": today.isoformat(), "reasons": "Peruste."})
+    assert again.status_code == 422 and 'id="amount-error"' in again.content.decode()
+    assert not Recovery.objects.exists()

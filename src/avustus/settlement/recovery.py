@@ -40,7 +40,7 @@ from avustus.rules.money import MoneyError, parse_euros
 from avustus.settlement.interest import computation_as_dict, interest_on, refuse_more_than_left, returned_principal
 from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver, Settlement
 from avustus.settlement.receivables import recovery_reference
-from avustus.texts import check_lengths
+from avustus.texts import check_lengths, too_long
 
 # Marked for the catalogues here, translated where they are raised (``_(ONLY_OFFICIALS)``).
 ONLY_OFFICIALS = gettext_noop("Only the programme's officials handle recoveries.")
@@ -131,53 +131,73 @@ def cases_version(project: FundedProject) -> str:
     return _digest({"cases": list(project.recoveries.order_by("pk").values_list("pk", flat=True))})
 
 
-def start_recovery(project: FundedProject, *, actor, section: int, subsection: int, amount, reasons: str,
-                   known_on: date, deadline: date, on: date | None = None, version: str | None = None) -> Recovery:
-    """An official opens a recovery case and asks the recipient to be heard by ``deadline``.
-
-    ``version`` (``cases_version``, the form sends it) refuses the same form posted twice: the second would open
-    a second case and send a second hearing request."""
-    permissions.check_manages_projects(actor, project.call.programme, _(ONLY_OFFICIALS), project=project)
-    check_lengths(reasons=reasons)
-    today = _today(on)
-    errors: dict[str, list[str]] = {}
+def start_errors(project: FundedProject, *, section, subsection, amount, reasons: str, known_on: date | None,
+                 deadline: date | None, on: date | None = None) -> dict[str, list[str]]:
+    """Every problem with a recovery's start form, by field, all at once (a date the form could not read is None
+    and left to the form's own message). What was paid and is left to recover is read here without a lock, so
+    that a too large amount is said with the rest; ``start_recovery`` asks again under the project's lock."""
+    errors: dict[str, list[str]] = too_long(reasons=reasons)
     try:
         rules.check_ground(int(section), int(subsection))
     except (rules.RecoveryError, ValueError, TypeError):
         errors["ground"] = [_("Choose the ground: a subsection of section 21 or 22.")]
     try:
         principal = _money(amount, "amount")
-        if principal <= 0:
-            errors["amount"] = [_("The amount to recover is more than zero.")]
     except Invalid as exc:
         errors.update(exc.message_dict)
-        principal = Decimal(0)
+    else:
+        amount_problem = (_("The amount to recover is more than zero.") if principal <= 0
+                          else _amount_problem(project, principal))
+        if amount_problem:
+            errors["amount"] = [amount_problem]
     if not (reasons or "").strip():
         errors["reasons"] = [_("Give the reasons for the recovery.")]
-    if deadline <= today:
+    if deadline is not None and deadline <= _today(on):
         errors["deadline"] = [_("The response deadline must be after today.")]
-    if known_on < project.decided_on:
+    if known_on is not None and known_on < project.decided_on:
         # A ground of section 21 or 22 concerns a grant made; a day before it is a typing error, not a limit passed.
         errors["known_on"] = [_("The ground cannot have become known before the grant was decided on %(day)s.")
                               % {"day": date_text(project.decided_on)}]
+    return errors
+
+
+def _amount_problem(project: FundedProject, principal: Decimal) -> str | None:
+    """Why ``principal`` cannot be recovered from the project as its payments and cases stand (None: it can)."""
+    paid = sum((p.amount for p in _paid(project)), Decimal(0))
+    if principal > paid:
+        return _("The amount to recover is more than was paid (%(paid)s).") % {"paid": euro_text(paid)}
+    left = _left_to_recover(project)
+    if principal > left:
+        return _more_than_left(left)
+    return None
+
+
+def start_recovery(project: FundedProject, *, actor, section: int | None, subsection: int | None, amount, reasons: str,
+                   known_on: date, deadline: date, on: date | None = None, version: str | None = None) -> Recovery:
+    """An official opens a recovery case and asks the recipient to be heard by ``deadline``.
+
+    ``version`` (``cases_version``, the form sends it) refuses the same form posted twice: the second would open
+    a second case and send a second hearing request. A ground the form could not read (None) is refused as no
+    ground."""
+    permissions.check_manages_projects(actor, project.call.programme, _(ONLY_OFFICIALS), project=project)
+    today = _today(on)
+    errors = start_errors(project, section=section, subsection=subsection, amount=amount, reasons=reasons,
+                          known_on=known_on, deadline=deadline, on=today)
     if errors:
         raise Invalid(errors)
+    principal, ground = parse_euros(amount), (int(section or 0), int(subsection or 0))  # checked just above
     with transaction.atomic():
         locked = lock_project(project)
         if version is not None and version != cases_version(locked):
             raise Conflict(_(CASES_CHANGED))
-        paid = sum((p.amount for p in _paid(locked)), Decimal(0))
-        if principal > paid:
-            raise Invalid({"amount": [_("The amount to recover is more than was paid (%(paid)s).")
-                                      % {"paid": euro_text(paid)}]})
-        left = _left_to_recover(locked)
-        if principal > left:
-            raise Invalid({"amount": [_more_than_left(left)]})
+        amount_problem = _amount_problem(locked, principal)  # again: a payment or a case may have come since
+        if amount_problem:
+            raise Invalid({"amount": [amount_problem]})
         check = time_limit(locked, known_on, today)
         if not check.allowed:
             raise Conflict(_limit_message(check))
         recovery = Recovery.objects.create(
-            project=locked, ground_section=int(section), ground_subsection=int(subsection), amount=principal,
+            project=locked, ground_section=ground[0], ground_subsection=ground[1], amount=principal,
             reasons=reasons.strip(), ground_known_on=known_on, started_by=user_of(actor), hearing_sent_on=today,
             hearing_deadline=deadline)
         record("recovery.started", recovery, actor=actor, application=locked.application,

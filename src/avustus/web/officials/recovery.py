@@ -42,21 +42,30 @@ def start_recovery(request, reference: str):
     permissions.check_manages_projects(request.user, project.call.programme,
                                        _("Only the programme's officials handle recoveries."), project=project)
     values = {name: request.POST.get(name, "") for name in FIELDS}
-    summary = []
+    summary, errors = [], {}
     if request.method == "POST":
+        section, _sep, subsection = (form_number(part) for part in values["ground"].partition(":"))
+        dates, unread = {}, {}
+        for name in ("known_on", "deadline"):
+            try:
+                dates[name] = parse_date(values[name], name)
+            except ValidationError as exc:
+                unread.update(errors_of(exc))
         try:
-            section, _sep, subsection = (form_number(part) for part in values["ground"].partition(":"))
-            if section is None or subsection is None:
-                raise ValidationError({"ground": [_("Choose the ground: a subsection of section 21 or 22.")]})
+            if unread:  # the rest of the form is checked as well, so that one correction is enough
+                raise ValidationError({**service.start_errors(
+                    project, section=section, subsection=subsection, amount=values["amount"],
+                    reasons=values["reasons"], known_on=dates.get("known_on"), deadline=dates.get("deadline")),
+                    **unread})
             recovery = service.start_recovery(
-                project, actor=request.user, section=section, subsection=subsection,
-                amount=values["amount"], reasons=values["reasons"],
-                known_on=parse_date(values["known_on"], "known_on"),
-                deadline=parse_date(values["deadline"], "deadline"), version=request.POST.get("version", ""))
+                project, actor=request.user, section=section, subsection=subsection, amount=values["amount"],
+                reasons=values["reasons"], known_on=dates["known_on"], deadline=dates["deadline"],
+                version=request.POST.get("version", ""))
         except Conflict as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            summary = error_summary(errors_of(exc), {
+            errors = errors_of(exc)
+            summary = error_summary(errors, {
                 "ground": ("ground", _("Ground")), "amount": ("amount", _("Amount to recover")),
                 "reasons": ("reasons", _("Reasons")), "known_on": ("known_on", _("Ground known on")),
                 "deadline": ("deadline", _("Response due by"))})
@@ -65,7 +74,8 @@ def start_recovery(request, reference: str):
             return redirect("project-recovery", reference, recovery.pk)
     grounds = [(f"{s}:{m}", f"{s} § {m}") for s, subsections in GROUNDS.items() for m in subsections]
     return render(request, "web/projects/recovery_start.html", {
-        "project": project, "values": values, "grounds": grounds, "error_summary": summary, "manages": True,
+        "project": project, "values": values, "grounds": grounds, "error_summary": summary, "errors": errors,
+        "manages": True,
         "today": timezone.localdate(), "paid": paid_total(project),
         # A refused post keeps the version it was read at: after a double click the browser shows the second
         # post's answer, and a fresh version there would let one more press open a second case.
