@@ -66,8 +66,8 @@ def test_a_readable_table_without_json(db, capsys):
      "due date cannot be before"),
     (("--amount", "100", "--instalment", "2024-05-01", "--returned-on", "2024-06-01"), "DATE=AMOUNT"),
     (("--amount", "100", "--instalment", "2024-05-01=50", "--returned-on", "2024-06-01"), "more than was paid"),
-    (("--amount", "100", "--paid-on", "2025-06-01", "--returned-on", "2026-01-02"),
-     "reference rate for 2025 H2 (the half-year from 1.7.2025) is not yet in the table"),
+    (("--amount", "100", "--paid-on", "2026-06-01", "--returned-on", "2027-01-02"),
+     "reference rate for 2026 H2 (the half-year from 1.7.2026) is not yet in the table"),
 ])
 def test_bad_input_exits_with_code_2_saying_why(db, args, words):
     with pytest.raises(CommandError, match=re.escape(words)) as caught:
@@ -76,20 +76,20 @@ def test_bad_input_exits_with_code_2_saying_why(db, args, words):
 
 
 def test_the_missing_half_year_named_is_the_first_one_missing(db):
-    add_reference_rate(date(2025, 7, 1), "2.00", actor=SYSTEM)
-    with pytest.raises(CommandError, match="2026 H1") as caught:
-        call_command("interest", "--amount", "100", "--paid-on", "2025-06-01", "--returned-on", "2026-01-02")
+    add_reference_rate(date(2026, 7, 1), "2.00", actor=SYSTEM)
+    with pytest.raises(CommandError, match="2027 H1") as caught:
+        call_command("interest", "--amount", "100", "--paid-on", "2026-06-01", "--returned-on", "2027-01-02")
     assert caught.value.returncode == 2
 
 
 def test_errors_in_the_users_language(db):
-    with translation.override("fi"), pytest.raises(CommandError, match="2025 H2") as caught:
-        call_command("interest", "--amount", "100", "--paid-on", "2025-06-01", "--returned-on", "2026-01-02")
+    with translation.override("fi"), pytest.raises(CommandError, match="2026 H2") as caught:
+        call_command("interest", "--amount", "100", "--paid-on", "2026-06-01", "--returned-on", "2027-01-02")
     assert "viitekorko" in str(caught.value)
-    with translation.override("sv"), pytest.raises(CommandError, match="Referensräntan för 2025 H2") as caught:
-        call_command("interest", "--amount", "100", "--paid-on", "2025-06-01", "--returned-on", "2026-01-02")
+    with translation.override("sv"), pytest.raises(CommandError, match="Referensräntan för 2026 H2") as caught:
+        call_command("interest", "--amount", "100", "--paid-on", "2026-06-01", "--returned-on", "2027-01-02")
     with translation.override("sv"), pytest.raises(CommandError, match="före en utbetalning"):
-        call_command("interest", "--amount", "100", "--paid-on", "2025-06-01", "--returned-on", "2025-01-02")
+        call_command("interest", "--amount", "100", "--paid-on", "2026-06-01", "--returned-on", "2026-01-02")
 
 
 def test_as_users_run_it_on_a_fresh_data_directory():
@@ -102,7 +102,7 @@ def test_as_users_run_it_on_a_fresh_data_directory():
                                "2024-03-02", "--json"], capture_output=True, text=True, env=env, timeout=600)
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["interest"] == "30.00"
-        late = subprocess.run([*avustus, "interest", "--amount", "100", "--paid-on", "2025-06-01", "--returned-on",
-                               "2026-01-02", "--lang", "fi"], capture_output=True, text=True, env=env, timeout=600)
+        late = subprocess.run([*avustus, "interest", "--amount", "100", "--paid-on", "2026-06-01", "--returned-on",
+                               "2027-01-02", "--lang", "fi"], capture_output=True, text=True, env=env, timeout=600)
         assert late.returncode == 2 and "Traceback" not in late.stderr
-        assert "Kauden 2025 H2 (puolivuotiskausi alkaen 1.7.2025) viitekorko puuttuu vielä taulukosta" in late.stderr
+        assert "Kauden 2026 H2 (puolivuotiskausi alkaen 1.7.2026) viitekorko puuttuu vielä taulukosta" in late.stderr

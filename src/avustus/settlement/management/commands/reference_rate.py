@@ -1,6 +1,6 @@
 """``avustus reference-rate``: the Interest Act's half-yearly reference rates used for interest on returns.
 
-``avustus reference-rate list [--json]`` shows the table; ``avustus reference-rate add --half-year 2025-07-01
+``avustus reference-rate list [--json]`` shows the table; ``avustus reference-rate add --half-year 2026-07-01
 --rate 2.00`` adds a half-year the Bank of Finland has published (recorded in the audit log, by the system).
 A half-year already in the table is refused: a published rate does not change.
 """
