@@ -4,20 +4,25 @@ Act 688/2001 section 21(1) (takaisinperintävelvollisuus): "Valtionapuviranomais
 valtionavustuksen maksaminen lopetettavaksi ja jo maksettu valtionavustus takaisin perittäväksi, jos ..." (the
 authority *shall* order the payment of the grant stopped and what was paid recovered). rules/recovery.py calls
 section 21 "mandatory recovery". Applying for, accepting and approving a payment are refused once such a
-decision is signed; recording the day paid is not (it records what the bank already did). A recovery under
-section 22 leaves the payments to the decision's own terms.
+decision is signed, and an approved payment is no longer put in a payment file. Recording the day paid is refused
+too, unless a payment file sent before the decision listed the payment (the bank may have paid it; the record
+says what it did). A recovery under section 22 leaves the payments to the decision's own terms.
 """
 
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from avustus.errors import Conflict
 from avustus.payments import services as payments
+from avustus.payments.payment_file import produce_payment_file
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from avustus.settlement import recovery as service
+from avustus.settlement.selectors import unfiled_payments
+from tests.payments.conftest import approved_on
 from tests.payments.test_end_to_end import _report
 from tests.payments.test_payment_file import _paid
 
@@ -90,3 +95,43 @@ def test_an_instalment_applied_for_before_the_decision_is_not_accepted_after_it(
         payments.accept_payment_application(application, actor=cast.official)
     application.refresh_from_db()
     assert application.status == application.Status.SUBMITTED and application.accepted_by is None
+
+
+def _approved_second(cast):
+    _paid_once(cast)
+    _second_report_accepted(cast)
+    application = payments.apply_for_payment(cast.project, actor=cast.lead, idempotency_key="second")
+    application = payments.accept_payment_application(application, actor=cast.official)
+    return payments.approve_payment(application, actor=cast.decision_maker,
+                                    version=payments.payment_version(application))
+
+
+def test_an_approved_instalment_not_yet_sent_is_not_sent_nor_paid_after_the_decision(cast):
+    approved = _approved_second(cast)
+    assert approved in unfiled_payments()
+    _recovery_decided(cast, 21)
+    assert approved not in unfiled_payments()
+    assert produce_payment_file(timezone.localdate(), actor=cast.decision_maker) is None
+    with pytest.raises(Conflict, match="before this payment was sent in a payment file"):
+        payments.record_payment(approved, actor=cast.official, paid_on=timezone.localdate())
+    approved.refresh_from_db()
+    assert approved.status == approved.Status.APPROVED and approved.paid_on is None
+    # What is left to do with it is to reject it, and only that is offered.
+    project = cast.project
+    assert payments.payment_steps(cast.official, project, [approved])[approved.pk] == {"reject"}
+    assert payments.payment_steps(cast.lead, project, [approved])[approved.pk] == frozenset()
+    rejected = payments.reject_payment_application(approved, actor=cast.official,
+                                                   reasons="Maksaminen lopetettiin takaisinperintäpäätöksellä.")
+    assert rejected.status == rejected.Status.REJECTED
+
+
+def test_an_instalment_sent_before_the_decision_is_recorded_as_the_bank_paid_it(cast):
+    approved = approved_on(_approved_second(cast), date(2020, 9, 30))
+    made = produce_payment_file(date(2020, 9, 30), actor=cast.decision_maker)
+    assert made is not None and f"{cast.project.reference};{approved.pk}/2" in made.content
+    _recovery_decided(cast, 21)
+    assert payments.payment_steps(cast.official, cast.project, [approved])[approved.pk] == {"paid"}
+    with pytest.raises(Conflict, match="no longer be rejected"):  # the bank has it: it is recorded, not rejected
+        payments.reject_payment_application(approved, actor=cast.official, reasons="Ei.")
+    paid = payments.record_payment(approved, actor=cast.official, paid_on=date(2020, 10, 2))
+    assert paid.status == paid.Status.PAID and paid.amount_paid == Decimal("29750.01")

@@ -27,6 +27,7 @@ from avustus.accounts import permissions
 from avustus.audit.chain import record
 from avustus.errors import Invalid, NotFound
 from avustus.payments.models import PaymentApplication, PaymentFile, PaymentFileEntry
+from avustus.payments.services import stopped_projects
 from avustus.projects.services import check_day
 from avustus.rules.reference_number import finnish_reference
 
@@ -113,6 +114,7 @@ def produce_payment_file(day: date, *, actor) -> PaymentFile | None:
         due = list(PaymentApplication.objects.select_for_update(of=("self",))
                    .filter(status=PaymentApplication.Status.APPROVED, approved_at__gte=start, approved_at__lt=end,
                            file_entry__isnull=True)
+                   .exclude(project__in=stopped_projects())  # section 21(1): the payment is stopped
                    .order_by("approved_at", "pk"))
         if not due:
             return None

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from avustus.audit.chain import record
 from avustus.calls.models import Call, CostCategory
 from avustus.decisions.vocabulary.base import date_text
 from avustus.errors import Conflict, Invalid
-from avustus.payments.models import BankAccount, PaymentApplication
+from avustus.payments.models import BankAccount, PaymentApplication, PaymentFileEntry
 from avustus.projects.models import FundedProject
 from avustus.projects.services import approved_budget_cells, check_day, lock_project
 from avustus.reports.services import accepted_costs_by_cell
@@ -119,6 +119,12 @@ def payment_stopped(project: FundedProject) -> bool:
     # Through the project's relation: the settlement stage builds on payments (tests/test_architecture.py), so its
     # models are not imported here; "decided" is ``settlement.models.Recovery.Status.DECIDED``.
     return project.recoveries.filter(status="decided", ground_section=21).exists()
+
+
+def stopped_projects() -> QuerySet[FundedProject]:
+    """The projects whose payment a section 21 recovery decision stopped (``payment_stopped``), for the lists of
+    what is to pay: an approved payment of such a project is no longer sent to the bank."""
+    return FundedProject.objects.filter(recoveries__status="decided", recoveries__ground_section=21)
 
 
 def _refuse_if_stopped(project: FundedProject) -> None:
@@ -311,6 +317,7 @@ def payment_steps(actor, project: FundedProject, applications) -> dict[int, froz
     programme = project.call.programme
     manages = permissions.can_manage_projects(actor, programme, project=project)
     has_account = active_account(project) is not None
+    stopped = _stopped_steps(project, applications)
     steps = {}
     for application in applications:
         allowed = set()
@@ -323,8 +330,23 @@ def payment_steps(actor, project: FundedProject, applications) -> dict[int, froz
                     allowed.add(step)
             elif manages:
                 allowed.add(step)
+        if stopped is not None:
+            allowed = set(stopped[application.pk]) if manages else set()  # both are the officials' steps
         steps[application.pk] = frozenset(allowed)
     return steps
+
+
+def _stopped_steps(project: FundedProject, applications) -> dict[int, frozenset[str]] | None:
+    """None while the project's payment goes on. Once a section 21 decision has stopped it, the steps left on each
+    application: recording the day paid of one that a payment file sent before the stop listed
+    (``record_payment``), and rejecting an approved one never sent (``reject_payment_application``)."""
+    if not payment_stopped(project):
+        return None
+    sent = set(PaymentFileEntry.objects.filter(application__in=[a.pk for a in applications])
+               .values_list("application_id", flat=True))
+    return {a.pk: frozenset({"paid"}) if a.pk in sent and a.status == PaymentApplication.Status.APPROVED
+            else frozenset({"reject"}) if a.status == PaymentApplication.Status.APPROVED
+            else frozenset() for a in applications}
 
 
 def _lock_application(application: PaymentApplication) -> tuple[FundedProject, PaymentApplication]:
@@ -375,7 +397,11 @@ def reject_payment_application(application: PaymentApplication, *, actor, reason
         raise Invalid({"reasons": [_("Give the reasons for rejecting the payment application.")]})
     with transaction.atomic():
         project, current = _lock_application(application)
-        if current.status not in STEP_FROM["reject"]:
+        # An approved payment never sent to the bank is rejected once a section 21 decision stopped the payment:
+        # it is not paid (``record_payment``), and rejected it no longer waits as approved.
+        unsent_after_stop = (current.status == PaymentApplication.Status.APPROVED and payment_stopped(project)
+                             and not PaymentFileEntry.objects.filter(application=current).exists())
+        if current.status not in STEP_FROM["reject"] and not unsent_after_stop:
             raise Conflict(_("The payment application can no longer be rejected."))
         current.status = PaymentApplication.Status.REJECTED
         current.acceptance_reasons = reasons.strip()
@@ -462,6 +488,12 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
                            % {"day": date_text(current.paid_on) if current.paid_on else ""})
         if current.status not in STEP_FROM["paid"]:
             raise Conflict(_("Only an approved payment can be recorded as paid."))
+        # A payment file sent before the stop may already have been paid by the bank: that is recorded as it was
+        # (the recovery then takes it back). One never sent, after the stop, is not paid (section 21(1)).
+        if payment_stopped(project) and not PaymentFileEntry.objects.filter(application=current).exists():
+            raise Conflict(_("The payment of the grant was stopped by a recovery decision (section 21 of the Act on "
+                             "Discretionary Government Transfers) before this payment was sent in a payment file: "
+                             "it is not paid."))
         _refuse_before_approval(current, paid_on)
         _refuse_beyond_period_of_use(project, paid_on)
         amount = current.amount_accepted
