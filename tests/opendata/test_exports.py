@@ -117,13 +117,6 @@ def test_csv_and_xlsx_carry_the_same_figures_to_the_cent(round_2020):
     assert [r[0] for r in cells[1:]] == [r[0] for r in body]
 
 
-def test_a_cell_that_would_be_a_formula_is_written_as_text():
-    from avustus.opendata.tabular import _safe
-
-    assert _safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert _safe("Salo") == "Salo"
-
-
 @pytest.mark.parametrize("value", ["0.01", "112200.00", "99999999999.99", "1234567.89"])
 def test_json_amounts_are_exact(value):
     assert Decimal(repr(json_amount(Decimal(value)))).quantize(Decimal("0.01")) == Decimal(value)

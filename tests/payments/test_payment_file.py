@@ -81,3 +81,22 @@ def test_a_payment_recorded_as_paid_is_not_listed_for_paying_again(cast):
     assert unfiled_payments() == [] and not PaymentFile.objects.exists()
     paid.refresh_from_db()
     assert not hasattr(paid, "file_entry")
+
+
+@pytest.mark.django_db
+def test_a_name_that_a_spreadsheet_would_run_is_refused_and_never_written_as_a_formula(cast):
+    """The lead types the account holder's name; the file is opened in spreadsheets by the State's accounting."""
+    from avustus.errors import Invalid
+    from avustus.payments.models import BankAccount
+
+    with pytest.raises(Invalid) as refused:
+        payments.register_account(cast.project, "FI21 1234 5600 0007 85", '=HYPERLINK("http://evil.example")',
+                                  actor=cast.lead)
+    assert set(refused.value.message_dict) == {"holder"}
+    assert not BankAccount.objects.filter(project=cast.project).exists()
+    # A name stored before the check was made is written as text in the file.
+    application = _approved(cast)
+    BankAccount.objects.filter(pk=application.account_id).update(holder="=1+2")
+    made = payment_file.produce_payment_file(timezone.localdate(), actor=cast.decision_maker)
+    [row] = list(csv.DictReader(io.StringIO(made.content), delimiter=";"))
+    assert row["name"] == "'=1+2"

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from avustus.texts import spreadsheet_cell
+
 
 def columns() -> list[tuple[str, str]]:
     """(key, heading in the active language) of each column, in order."""
@@ -53,20 +55,14 @@ def rows(grants: list[dict], references: list[str]) -> list[dict]:
     return found
 
 
-def _safe(value):
-    # A cell a spreadsheet would run as a formula (=, +, -, @ first) is written as text: names come from applicants.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(table: list[dict]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     cols = columns()
     writer.writerow([heading for _key, heading in cols])
     for row in table:
-        writer.writerow([f"{row[k]:.2f}" if isinstance(row[k], Decimal) else _safe(row[k]) for k, _h in cols])
+        writer.writerow([f"{row[k]:.2f}" if isinstance(row[k], Decimal) else spreadsheet_cell(row[k])
+                         for k, _h in cols])
     return out.getvalue().encode("utf-8")
 
 
@@ -80,7 +76,7 @@ def to_xlsx(table: list[dict], *, sheet_title: str) -> bytes:
     cols = columns()
     sheet.append([heading for _key, heading in cols])
     for row in table:
-        sheet.append([_safe(row[k]) for k, _h in cols])
+        sheet.append([spreadsheet_cell(row[k]) for k, _h in cols])
     money = [i for i, (k, _h) in enumerate(cols, start=1) if k in {"applied", "awarded"}]
     for line in sheet.iter_rows(min_row=2):
         for index in money:

@@ -30,6 +30,7 @@ from avustus.payments.models import PaymentApplication, PaymentFile, PaymentFile
 from avustus.payments.services import stopped_projects
 from avustus.projects.services import check_day
 from avustus.rules.reference_number import finnish_reference
+from avustus.texts import spreadsheet_cell
 
 PAYMENT_COLUMNS = ["business_id", "name", "iban", "amount", "reference", "budget_item", "decision", "project",
                    "payment"]
@@ -51,7 +52,8 @@ def as_csv(columns: list[str], rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    # The files are opened in spreadsheets too: a name typed by an applicant is never run as a formula there.
+    writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 

@@ -33,7 +33,7 @@ from avustus.rules import changes as change_rules
 from avustus.rules import iban as iban_rules
 from avustus.rules import payments as rules
 from avustus.rules.money import MoneyError, format_amount, parse_euros
-from avustus.texts import check_lengths, limit_message
+from avustus.texts import FORMULA_STARTS, check_lengths, limit_message
 
 IBAN_MESSAGES = {
     iban_rules.IbanError.FORMAT: gettext_lazy("An IBAN begins with the country's two letters and two check digits, "
@@ -160,6 +160,8 @@ def register_account(project: FundedProject, iban: str, holder: str, *, actor) -
         raise Invalid({"holder": [_("Give the account holder's name.")]})
     if len(holder.strip()) > HOLDER_LENGTH:  # PostgreSQL refuses a longer one as it is written: a 500
         raise Invalid({"holder": [limit_message(HOLDER_LENGTH)]})
+    if holder.strip().startswith(FORMULA_STARTS):  # no name does; the payment file goes to spreadsheets
+        raise Invalid({"holder": [_("The account holder's name begins with a letter or a digit.")]})
     with transaction.atomic():
         locked = lock_project(project)
         if locked.bank_accounts.filter(status=BankAccount.Status.PENDING).exists():
