@@ -125,6 +125,30 @@ def test_a_recovery_out_of_time_is_refused_naming_the_limit_and_its_day(cast):
     assert prepared.status == Recovery.Status.PREPARED and prepared.signed_by is None
 
 
+def test_the_hearing_ends_before_the_last_day_the_recovery_can_be_decided(cast):
+    """The decision waits for the hearing: a deadline on or after section 29's last day (or in year 9999, which the
+    security test sent) would hold the case open until the time to decide had run out."""
+    _through_two_payments(cast)
+
+    def start(deadline):
+        return service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 000,00",
+                                      reasons="Peruste.", known_on=date(2022, 9, 1), deadline=deadline,
+                                      on=date(2022, 9, 5))
+
+    said = {}
+    for deadline in (date(9999, 12, 31), date(2023, 9, 1), date(2024, 1, 1)):
+        with pytest.raises(Invalid) as refused:
+            start(deadline)
+        assert list(refused.value.message_dict) == ["deadline"]
+        said[deadline] = refused.value.message_dict["deadline"][0]
+    assert said[date(9999, 12, 31)].startswith("The date must be in the years")
+    assert said[date(2023, 9, 1)] == said[date(2024, 1, 1)] == (
+        "The response deadline must be before 1.9.2023, the last day on which the recovery can be decided "
+        "(section 29 of the Act on Discretionary Government Transfers).")
+    assert not Recovery.objects.exists()
+    assert start(date(2023, 8, 31)).hearing_deadline == date(2023, 8, 31)
+
+
 def test_only_officials_start_and_only_the_lead_answers(cast):
     _through_two_payments(cast)
     for actor in (cast.lead, cast.partner, cast.outsider, cast.decision_maker):

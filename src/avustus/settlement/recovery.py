@@ -33,7 +33,7 @@ from avustus.errors import Conflict, Invalid
 from avustus.payments.models import PaymentApplication
 from avustus.payments.services import euro_text
 from avustus.projects.models import FundedProject
-from avustus.projects.services import lock_project
+from avustus.projects.services import day_problem, lock_project
 from avustus.rules import recovery as rules
 from avustus.rules.interest import Payment, attribute_next
 from avustus.rules.money import MoneyError, parse_euros
@@ -152,13 +152,38 @@ def start_errors(project: FundedProject, *, section, subsection, amount, reasons
             errors["amount"] = [amount_problem]
     if not (reasons or "").strip():
         errors["reasons"] = [_("Give the reasons for the recovery.")]
-    if deadline is not None and deadline <= _today(on):
-        errors["deadline"] = [_("The response deadline must be after today.")]
-    if known_on is not None and known_on < project.decided_on:
+    if deadline is not None:
+        deadline_problem = _deadline_problem(project, deadline, known_on, _today(on))
+        if deadline_problem:
+            errors["deadline"] = [deadline_problem]
+    if known_on is not None and known_on > _today(on):
+        errors["known_on"] = [_("The day the ground became known cannot be in the future.")]
+    elif known_on is not None and known_on < project.decided_on:
         # A ground of section 21 or 22 concerns a grant made; a day before it is a typing error, not a limit passed.
         errors["known_on"] = [_("The ground cannot have become known before the grant was decided on %(day)s.")
                               % {"day": date_text(project.decided_on)}]
     return errors
+
+
+def _deadline_problem(project: FundedProject, deadline: date, known_on: date | None, today: date) -> str | None:
+    """Why the hearing cannot be asked to end on ``deadline`` (None: it can): after today, and before the last day
+    on which section 29 lets the decision be made, since the decision waits for the hearing (``hearing_finished``).
+    A deadline years away would hold the case open until the time to decide had run out."""
+    problem = day_problem(deadline)
+    if problem:
+        return problem
+    if deadline <= today:
+        return _("The response deadline must be after today.")
+    if known_on is None or day_problem(known_on):
+        return None  # the day the ground became known is refused on its own field
+    try:
+        check = time_limit(project, known_on, today)
+    except Invalid:
+        return None  # nothing paid, or known in the future: refused on their own fields
+    if check.allowed and deadline >= check.last_day:
+        return _("The response deadline must be before %(day)s, the last day on which the recovery can be decided "
+                 "(section 29 of the Act on Discretionary Government Transfers).") % {"day": date_text(check.last_day)}
+    return None
 
 
 def _amount_problem(project: FundedProject, principal: Decimal) -> str | None:
