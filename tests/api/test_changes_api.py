@@ -52,3 +52,13 @@ def test_a_partner_reads_but_does_not_ask(cast):
     assert client.get(url).status_code == 200
     assert _post(client, url, {"kind": "extension", "reasons": "x", "new_end": "2021-12-31"}).status_code == 403
     assert _client(cast.outsider).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("organisation", [99999999999999999999999, 2**63, -1, 0])
+def test_a_partner_id_no_column_holds_is_refused_as_no_such_body(cast, organisation):
+    """The security test sent a 23-digit id and got the HTML 500 page (an overflow in the database driver)."""
+    response = _post(_client(cast.lead), f"/api/v1/projects/{cast.project.reference}/changes",
+                     {"kind": "partners", "reasons": "Uusi kumppani.", "add_partners": [organisation]})
+    assert response.status_code == 422 and response["Content-Type"].startswith("application/json")
+    assert [e["path"] for e in response.json()["errors"]] == ["add_partners"]
+    assert not ChangeRequest.objects.exists()

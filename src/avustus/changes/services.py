@@ -146,7 +146,8 @@ def _check_partners(project: FundedProject, add: list[int], remove: list[int]) -
     in_force = {m.organisation_id for m in members}
     if not add and not remove:
         raise Invalid({"partners": [_("Name a partner to add or to remove.")]})
-    organisations = Organisation.objects.in_bulk(add)
+    # An id no integer column holds (the API takes any integer) is no organisation: refused below, not a 500.
+    organisations = Organisation.objects.in_bulk([i for i in add if 0 < i < 2**63])
     for organisation_id in add:
         organisation = organisations.get(organisation_id)
         if organisation is None or not may_join(project, organisation):
