@@ -212,3 +212,21 @@ def test_the_last_instalment_waits_unless_an_official_allows_another(with_costs)
     project.refresh_from_db()
     assert project.instalments == 2
     assert payments.apply_for_payment(project, actor=with_costs.lead).number == 1
+
+
+def test_no_account_is_registered_on_a_project_no_longer_in_progress(cast):
+    """Nothing more is paid on it: an account would only be work for two officials to confirm (security test)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from avustus.projects.models import FundedProject
+
+    FundedProject.objects.filter(pk=cast.project.pk).update(state=FundedProject.State.CLOSED)
+    cast.project.refresh_from_db()
+    with pytest.raises(Conflict, match="not in progress"):
+        payments.register_account(cast.project, IBAN, "Kankaanpää", actor=cast.lead)
+    assert not BankAccount.objects.exists()
+    client = Client()
+    client.force_login(cast.lead)
+    page = client.get(reverse("project-account", args=[cast.project.reference])).content.decode()
+    assert "Hanke ei ole käynnissä." in page and 'name="iban"' not in page

@@ -164,6 +164,8 @@ def register_account(project: FundedProject, iban: str, holder: str, *, actor) -
         raise Invalid({"holder": [_("The account holder's name begins with a letter or a digit.")]})
     with transaction.atomic():
         locked = lock_project(project)
+        if locked.state != FundedProject.State.IN_PROGRESS:  # nothing more is paid; no account to confirm
+            raise Conflict(_("The project is not in progress."))
         if locked.bank_accounts.filter(status=BankAccount.Status.PENDING).exists():
             raise Conflict(_("An account awaits confirmation already; it is confirmed or rejected first."))
         is_change = locked.bank_accounts.filter(status=BankAccount.Status.ACTIVE).exists()

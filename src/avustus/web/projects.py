@@ -256,6 +256,7 @@ def project_account(request, reference: str):
     return render(request, "web/projects/account.html", {
         "project": project, "values": values, "error_summary": summary, "accounts": accounts,
         "pending": any(a.status == BankAccount.Status.PENDING for a in accounts),
+        "in_progress": project.state == FundedProject.State.IN_PROGRESS,
     }, status=422 if summary else 200)
 
 
