@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from avustus.accounts import permissions
 from avustus.errors import NotAllowed
 from avustus.payments import payment_file
 from avustus.payments import services as payments
@@ -78,7 +79,7 @@ def test_a_payment_recorded_as_paid_is_not_listed_for_paying_again(cast):
     page's list (``unfiled_payments``) leaves it out as the file does."""
     paid = _paid(cast)  # approved on 15.7.2020 and recorded as paid that day
     assert payment_file.produce_payment_file(date(2020, 7, 15), actor=cast.decision_maker) is None
-    assert unfiled_payments() == [] and not PaymentFile.objects.exists()
+    assert unfiled_payments(None) == [] and not PaymentFile.objects.exists()
     paid.refresh_from_db()
     assert not hasattr(paid, "file_entry")
 
@@ -100,3 +101,43 @@ def test_a_name_that_a_spreadsheet_would_run_is_refused_and_never_written_as_a_f
     made = payment_file.produce_payment_file(timezone.localdate(), actor=cast.decision_maker)
     [row] = list(csv.DictReader(io.StringIO(made.content), delimiter=";"))
     assert row["name"] == "'=1+2"
+
+
+@pytest.mark.django_db
+def test_an_approver_of_another_programme_neither_sees_nor_files_nor_reads_this_one_s_payments(
+        cast, django_user_model):
+    """The security test found another programme's official listing these payments, producing their file and
+    reading the recipient's IBAN in it, while every page of the projects answered 404 to them."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from avustus.accounts.models import Role
+    from avustus.accounts.services import grant_role
+    from avustus.actors import SYSTEM
+    from avustus.calls.models import Programme
+    from avustus.errors import NotFound
+
+    elsewhere = Programme.objects.create(slug="muu", name_fi="Muu ohjelma")
+    stranger = django_user_model.objects.create(username="muu-maksaja")
+    grant_role(stranger, Role.DECISION_MAKER, actor=SYSTEM, programme=elsewhere)
+    everywhere = django_user_model.objects.create(username="kaikki-maksaja")
+    grant_role(everywhere, Role.ADMINISTRATOR, actor=SYSTEM)  # over every programme
+    application = _approved(cast)
+    today = timezone.localdate()
+    assert unfiled_payments(permissions.payment_file_programmes(stranger)) == []
+    assert unfiled_payments(permissions.payment_file_programmes(cast.decision_maker)) == [application]
+    assert payment_file.produce_payment_file(today, actor=stranger) is None  # not theirs to file
+    assert not PaymentFile.objects.exists()
+    made = payment_file.produce_payment_file(today, actor=cast.decision_maker)
+    assert made is not None
+    with pytest.raises(NotFound):
+        payment_file.reprint(made.pk, actor=stranger)
+    client = Client()
+    client.force_login(stranger)
+    page = client.get(reverse("officials-payment-files")).content.decode()
+    assert cast.project.reference not in page and f"/{made.pk}.csv" not in page
+    assert client.get(reverse("payment-file", args=[made.pk])).status_code == 404
+    # The programme's own approver and one over every programme read it.
+    assert payment_file.reprint(made.pk, actor=cast.decision_maker).sha256 == made.sha256
+    assert payment_file.reprint(made.pk, actor=everywhere).sha256 == made.sha256
+    assert unfiled_payments(permissions.payment_file_programmes(everywhere)) == []  # filed now

@@ -163,10 +163,10 @@ def test_a_receivable_is_what_is_left_to_return_when_the_file_is_made(cast, stor
     done = _settled(cast)  # 55 643,81 to return
     # A part returned (recorded before the day's file was made): the file lists what is left, as the page does.
     settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="50 000,00")
-    assert [(s.pk, s.to_collect) for s in unfiled_receivables()] == [(done.pk, Decimal("5643.81"))]
+    assert [(s.pk, s.to_collect) for s in unfiled_receivables(None)] == [(done.pk, Decimal("5643.81"))]
     made = produce_receivables_file(timezone.localdate(), actor=SYSTEM)
     assert made.content.splitlines()[1].split(";")[2] == "5643,81"
-    assert unfiled_receivables() == []
+    assert unfiled_receivables(None) == []
 
 
 @pytest.mark.django_db
@@ -177,6 +177,6 @@ def test_a_settlement_returned_in_full_before_the_file_is_not_a_receivable(cast,
     _final_accepted(cast, "20 000,00")
     done = _settled(cast)
     settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="55 643,81")
-    assert unfiled_receivables() == []
+    assert unfiled_receivables(None) == []
     assert produce_receivables_file(timezone.localdate(), actor=SYSTEM) is None
     assert Settlement.objects.get(pk=done.pk).receivable_file is None

@@ -108,9 +108,9 @@ def _approved_second(cast):
 
 def test_an_approved_instalment_not_yet_sent_is_not_sent_nor_paid_after_the_decision(cast):
     approved = _approved_second(cast)
-    assert approved in unfiled_payments()
+    assert approved in unfiled_payments(None)
     _recovery_decided(cast, 21)
-    assert approved not in unfiled_payments()
+    assert approved not in unfiled_payments(None)
     assert produce_payment_file(timezone.localdate(), actor=cast.decision_maker) is None
     with pytest.raises(Conflict, match="before this payment was sent in a payment file"):
         payments.record_payment(approved, actor=cast.official, paid_on=timezone.localdate())

@@ -105,12 +105,12 @@ def test_the_page_lists_what_the_file_would_collect_and_nothing_it_would_not(cas
     decided = _signed(cast)
     service.waive_recovery(decided, actor=cast.official, principal="15 000,50", interest=False,
                            reasons="Kohtuullistetaan 26 §:n nojalla.")
-    listed = unfiled_recoveries()
+    listed = unfiled_recoveries(None)
     assert [(r.pk, r.to_collect) for r in listed] == [(decided.pk, Decimal("24999.50"))]
     service.waive_recovery(decided, actor=cast.official, principal="24 999,50", interest=True,
                            reasons="Loppuosa kohtuullistetaan.")
     # Waived in full: the file would leave it out for good, so the page does not show it as waiting.
-    assert unfiled_recoveries() == []
+    assert unfiled_recoveries(None) == []
     assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None
 
 
@@ -119,4 +119,4 @@ def test_the_page_reads_every_waiting_recovery_in_one_query(cast, django_assert_
 
     _signed(cast)
     with django_assert_num_queries(1):
-        assert len(unfiled_recoveries()) == 1
+        assert len(unfiled_recoveries(None)) == 1

@@ -493,6 +493,21 @@ def can_produce_payment_files(actor) -> bool:
     return actor.is_authenticated and RoleGrant.objects.filter(user=actor, role__in=PAYMENT_APPROVERS).exists()
 
 
+def payment_file_programmes(actor) -> frozenset[int] | None:
+    """The programmes whose payments and amounts to return ``actor`` puts in files and reads in them: None for
+    every programme (the system, a superuser, a payment approver over everything), else those they approve
+    payments of. Another programme's rows, and a file holding any, are not theirs: like its projects, to them they
+    do not exist."""
+    _require_actor(actor)
+    if is_system(actor) or (actor.is_authenticated and actor.is_superuser):
+        return None
+    if not actor.is_authenticated:
+        return frozenset()
+    scopes = set(RoleGrant.objects.filter(user=actor, role__in=PAYMENT_APPROVERS, organisation__isnull=True)
+                 .values_list("programme_id", flat=True))
+    return None if None in scopes else frozenset(scopes)
+
+
 def check_produces_payment_files(actor, message: str) -> None:
     from avustus.errors import NotAllowed
 

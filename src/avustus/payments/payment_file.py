@@ -18,8 +18,10 @@ import hashlib
 import io
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import transaction
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,8 @@ from avustus.payments.services import stopped_projects
 from avustus.projects.services import check_day
 from avustus.rules.reference_number import finnish_reference
 from avustus.texts import spreadsheet_cell
+
+M = TypeVar("M", bound=Model)
 
 PAYMENT_COLUMNS = ["business_id", "name", "iban", "amount", "reference", "budget_item", "decision", "project",
                    "payment"]
@@ -82,6 +86,29 @@ def decision_column(project) -> str:
     return f"{decision.pk}/{decision.decided_on.isoformat() if decision.decided_on else ''}"
 
 
+def within(queryset: QuerySet[M], programmes: frozenset[int] | None, project: str = "project") -> QuerySet[M]:
+    """The rows of ``queryset`` (reaching their project by ``project``) of the ``programmes`` an actor files and
+    reads (``permissions.payment_file_programmes``; None: all)."""
+    if programmes is None:
+        return queryset
+    return queryset.filter(**{f"{project}__call__programme__in": programmes})
+
+
+def files_of(programmes: frozenset[int] | None) -> QuerySet[PaymentFile]:
+    """The produced files whose every row (a payment, a settlement's or a recovery's amount to collect) is of the
+    ``programmes``: a file with another programme's row is not shown to nor read by the actor."""
+    files = PaymentFile.objects.all()
+    if programmes is None:
+        return files
+    # Through the reverse relations: the settlement stage builds on this one and is not imported here.
+    outside = Q(entries__application__project__call__programme__isnull=False) & ~Q(
+        entries__application__project__call__programme__in=programmes)
+    for relation in ("settlements", "recoveries"):
+        outside |= Q(**{f"{relation}__project__call__programme__isnull": False}) & ~Q(
+            **{f"{relation}__project__call__programme__in": programmes})
+    return files.exclude(pk__in=PaymentFile.objects.filter(outside).values("pk"))
+
+
 def write_file(kind: str, day: date, columns: list[str], rows: list[list[str]]) -> PaymentFile:
     """A produced file (payments or receivables) stored with its text and hash: the one writer of both kinds."""
     content = as_csv(columns, rows)
@@ -112,8 +139,9 @@ def produce_payment_file(day: date, *, actor) -> PaymentFile | None:
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
     check_file_day(day)
     start, end = day_bounds(day)
+    programmes = permissions.payment_file_programmes(actor)
     with transaction.atomic():
-        due = list(PaymentApplication.objects.select_for_update(of=("self",))
+        due = list(within(PaymentApplication.objects.select_for_update(of=("self",)), programmes)
                    .filter(status=PaymentApplication.Status.APPROVED, approved_at__gte=start, approved_at__lt=end,
                            file_entry__isnull=True)
                    .exclude(project__in=stopped_projects())  # section 21(1): the payment is stopped
@@ -130,7 +158,7 @@ def produce_payment_file(day: date, *, actor) -> PaymentFile | None:
 def reprint(file_id: int, *, actor) -> PaymentFile:
     """A file produced earlier, as it was (its hash checked), its reading audited."""
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
-    made = PaymentFile.objects.filter(pk=file_id).first()
+    made = files_of(permissions.payment_file_programmes(actor)).filter(pk=file_id).first()
     if made is None or hashlib.sha256(made.content.encode()).hexdigest() != made.sha256:
         raise NotFound(_("No such payment file."))
     with transaction.atomic():

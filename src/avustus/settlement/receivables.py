@@ -25,6 +25,7 @@ from avustus.payments.payment_file import (
     decision_column,
     lead_organisation,
     reference_of,
+    within,
     write_file,
 )
 from avustus.settlement.models import Recovery, Settlement
@@ -77,11 +78,12 @@ def produce_receivables_file(day: date, *, actor) -> PaymentFile | None:
     permissions.check_produces_payment_files(actor, _("Only payment approvers produce payment files."))
     check_file_day(day)
     start, end = day_bounds(day)
+    programmes = permissions.payment_file_programmes(actor)
     with transaction.atomic():
-        due = list(Settlement.objects.select_for_update()
+        due = list(within(Settlement.objects.select_for_update(of=("self",)), programmes)
                    .filter(status=Settlement.Status.APPROVED, approved_at__gte=start, approved_at__lt=end,
                            to_return__gt=0, receivable_file__isnull=True).order_by("approved_at", "pk"))
-        signed = list(Recovery.objects.select_for_update()
+        signed = list(within(Recovery.objects.select_for_update(of=("self",)), programmes)
                       .filter(status=Recovery.Status.DECIDED, decided_on=day, receivable_file__isnull=True)
                       .order_by("signed_at", "pk"))
         # What is actually to be collected: the principal decided less what was waived (section 26) or

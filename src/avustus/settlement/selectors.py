@@ -1,5 +1,6 @@
 """What the officials' payment-file page lists: approved payments and amounts to return not yet in any file, and
-the files produced (``payments.payment_file``, ``settlement.receivables``), each in a fixed number of queries."""
+the files produced (``payments.payment_file``, ``settlement.receivables``), each in a fixed number of queries; of
+the programmes given (``permissions.payment_file_programmes``; None: all), as the files are produced."""
 
 from decimal import Decimal
 
@@ -7,27 +8,28 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from avustus.payments.models import PaymentApplication, PaymentFile
+from avustus.payments.payment_file import files_of, within
 from avustus.payments.services import stopped_projects
 from avustus.rules.recovery import amount_due
 from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver, Return, Settlement
 
 
-def unfiled_payments() -> list[PaymentApplication]:
+def unfiled_payments(programmes: frozenset[int] | None) -> list[PaymentApplication]:
     """Approved payments not yet recorded as paid that no payment file lists yet, oldest approval first: what
     ``produce_payment_file`` would list (none of a project whose payment a section 21 recovery stopped)."""
-    return list(PaymentApplication.objects
+    return list(within(PaymentApplication.objects.all(), programmes)
                 .filter(status=PaymentApplication.Status.APPROVED, approved_at__isnull=False,
                         file_entry__isnull=True)
                 .exclude(project__in=stopped_projects())
                 .select_related("project", "account").order_by("approved_at", "pk"))
 
 
-def unfiled_receivables() -> list[Settlement]:
+def unfiled_receivables(programmes: frozenset[int] | None) -> list[Settlement]:
     """Approved settlements with an amount to return that no receivables file lists yet and that still have
     something to collect, each with ``to_collect``: the amount to return less the returns recorded, as
     ``produce_receivables_file`` lists it. The returns are summed in the same query."""
-    settlements = (Settlement.objects.filter(status=Settlement.Status.APPROVED, to_return__gt=0,
-                                             receivable_file__isnull=True)
+    settlements = (within(Settlement.objects.all(), programmes)
+                   .filter(status=Settlement.Status.APPROVED, to_return__gt=0, receivable_file__isnull=True)
                    .annotate(returned=_sum_of(Return, "amount", "settlement"))
                    .select_related("project").order_by("approved_at", "pk"))
     listed: list[Settlement] = []
@@ -38,12 +40,13 @@ def unfiled_receivables() -> list[Settlement]:
     return listed
 
 
-def unfiled_recoveries() -> list[Recovery]:
+def unfiled_recoveries(programmes: frozenset[int] | None) -> list[Recovery]:
     """Signed recovery decisions that no receivables file lists yet and that still have principal to collect,
     each with ``to_collect``: what ``produce_receivables_file`` would list (the principal less what was waived
     and returned, ``rules.recovery.amount_due``). One waived or returned in full is never filed, so it is not
     shown as waiting for a file. Waivers and returns are summed in the same query."""
-    recoveries = (Recovery.objects.filter(status=Recovery.Status.DECIDED, receivable_file__isnull=True)
+    recoveries = (within(Recovery.objects.all(), programmes)
+                  .filter(status=Recovery.Status.DECIDED, receivable_file__isnull=True)
                   .annotate(waived=_sum_of(RecoveryWaiver, "principal", "recovery"),
                             returned=_sum_of(RecoveryReturn, "amount", "recovery"))
                   .select_related("project").order_by("decided_on", "pk"))
@@ -63,6 +66,7 @@ def _sum_of(model, field: str, parent: str):
                     output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
-def produced_files(limit: int = 100) -> list[PaymentFile]:
-    """The latest files produced, newest first, without their text."""
-    return list(PaymentFile.objects.defer("content").order_by("-created_at", "-pk")[:limit])
+def produced_files(programmes: frozenset[int] | None, limit: int = 100) -> list[PaymentFile]:
+    """The latest files produced of the ``programmes`` (``payment_file.files_of``), newest first, without their
+    text."""
+    return list(files_of(programmes).defer("content").order_by("-created_at", "-pk")[:limit])

@@ -208,10 +208,11 @@ def payment_files(request):
             else:
                 messages.success(request, _("The file was produced; download it below."))
             return redirect("officials-payment-files")
+    programmes = permissions.payment_file_programmes(request.user)  # another programme's rows do not exist here
     return render(request, "web/officials/payment_files.html", {
-        "payments": selectors.unfiled_payments(), "receivables": selectors.unfiled_receivables(),
-        "recoveries": selectors.unfiled_recoveries(),
-        "files": selectors.produced_files(), "day": day_value, "error_summary": summary,
+        "payments": selectors.unfiled_payments(programmes), "receivables": selectors.unfiled_receivables(programmes),
+        "recoveries": selectors.unfiled_recoveries(programmes),
+        "files": selectors.produced_files(programmes), "day": day_value, "error_summary": summary,
         "kinds": PaymentFile.Kind.choices,
     }, status=422 if summary else 200)
 
