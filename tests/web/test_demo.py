@@ -1,9 +1,11 @@
 """``avustus demo``: one command gives a loaded, logged-in-able Avustus, and a second run duplicates nothing."""
 
+import os
 import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -21,7 +23,10 @@ from avustus.registry.models import Organisation
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_sets_up_once_and_prints_logins(capsys):
+def test_demo_sets_up_once_and_prints_logins(capsys, monkeypatch):
+    # Links in messages lead to the port the demo serves on; the setting is the process's, restored after.
+    monkeypatch.delenv("AVUSTUS_SITE_URL", raising=False)
+    monkeypatch.setattr(settings, "AVUSTUS_SITE_URL", settings.AVUSTUS_SITE_URL)
     call_command("demo", "--no-serve")
     out = capsys.readouterr().out
     assert "http://127.0.0.1:8000/" in out
@@ -32,8 +37,10 @@ def test_demo_sets_up_once_and_prints_logins(capsys):
               Organisation.objects.count(), AuditEntry.objects.count(), Call.objects.count(),
               Assignment.objects.count(), Score.objects.count())
     assert counts[0] == 51 + 3 + 3 + 3  # the 2020 round, and three applications in each demo call
+    monkeypatch.delenv("AVUSTUS_SITE_URL")
     with translation.override("en"):  # the summary is in the language active (avustus: the environment's)
         call_command("demo", "--no-serve", "--port", "8123")
+    assert settings.AVUSTUS_SITE_URL == os.environ["AVUSTUS_SITE_URL"] == "http://127.0.0.1:8123"
     out = capsys.readouterr().out
     assert "already loaded" in out and "http://127.0.0.1:8123/" in out and "kuntadigi-demo-closed" in out
     assert (Application.objects.count(), get_user_model().objects.count(), RoleGrant.objects.count(),

@@ -1,10 +1,12 @@
 """``avustus demo``: a working Avustus on this machine with the 2020 round loaded, in one command."""
 
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -78,6 +80,10 @@ class Command(TranslatedCommand):
         parser.add_argument("--no-serve", action="store_true", help=gettext_lazy("set everything up, then stop"))
 
     def handle(self, *args, port: int, no_serve: bool, **options):
+        if "AVUSTUS_SITE_URL" not in os.environ:
+            # Links in messages lead to the demo where it serves: here (the messages made while setting up, and
+            # the demo's mail worker) and in the server's processes, which inherit the environment.
+            os.environ["AVUSTUS_SITE_URL"] = settings.AVUSTUS_SITE_URL = f"http://127.0.0.1:{port}"
         call_command("migrate", interactive=False, verbosity=0)
         # The shipped reference rates come with the migrations; a database emptied since (``avustus flush``, or a
         # transactional test) lacks them, and the demo's closed grants compute interest on 2020–2022 dates.
