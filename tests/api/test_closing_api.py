@@ -47,7 +47,8 @@ def test_the_settlement_with_its_returns_and_documents(cast, storage):
     _final_accepted(cast, "20 000,00")
     done = _settled(cast)
     assert run_settlement_tasks() == 1
-    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="30 000,00")
+    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="30 000,00",
+                             version=settlement.returns_version(done))
     body = _client(cast.lead).get(url).json()
     assert (body["status"], body["final_grant"], body["to_return"], body["paid"]) == (
         "approved", "17000.00", "55643.81", "72643.81")

@@ -86,7 +86,8 @@ def test_a_recovery_cannot_take_back_what_the_settlement_return_already_returned
     _final_accepted(cast, "20 000,00")
     done = _settled(cast)
     assert done.to_return == Decimal("55643.81")
-    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 3, 1), amount="55 643,81")
+    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 3, 1), amount="55 643,81",
+                             version=settlement.returns_version(done))
     assert settlement.left_to_return(done) == Decimal("0.00")
     with pytest.raises(Invalid) as refused:
         _start(cast, "72 643,81")
@@ -105,7 +106,8 @@ def test_after_a_settlement_return_a_recovery_bears_interest_from_the_money_stil
     _through_two_payments(cast)
     _final_accepted(cast, "20 000,00")
     done = _settled(cast)
-    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 3, 1), amount="55 643,81")
+    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 3, 1), amount="55 643,81",
+                             version=settlement.returns_version(done))
     recovery = _start(cast, "17 000,00")
     snapshot, _digest = service.recovery_preview(recovery, actor=cast.official, due_on=DUE, on=date(2022, 10, 10))
     assert snapshot["computation"]["attribution"] == [{"paid_on": "2020-07-15", "amount": "17000.00"}]

@@ -50,7 +50,8 @@ SETTLEMENT_STEPS = {
     "approve": lambda project, user: settlement.approve_settlement(
         _made(project), actor=user, version=_made(project).sha256),
     "return": lambda project, user: settlement.record_return(
-        _made(project), actor=user, returned_on=timezone.localdate(), amount="1,00"),
+        _made(project), actor=user, returned_on=timezone.localdate(), amount="1,00",
+        version=settlement.returns_version(_made(project))),
 }
 
 
@@ -95,7 +96,7 @@ def test_the_settlement_page_offers_each_step_and_note_by_the_settlements_state(
     lead_page = page_as(cast.lead, reverse("project", args=[cast.project.reference]))
     assert SIGNED_NOTE in lead_page
     settlement.record_return(made, actor=cast.official, returned_on=timezone.localdate(),
-                             amount=settlement.left_to_return(made))
+                             amount=settlement.left_to_return(made), version=settlement.returns_version(made))
     assert _settlement_page(cast) == {name: (set(), {"signed"}) for name in OFFICIALS}
 
 
