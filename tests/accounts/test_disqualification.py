@@ -141,10 +141,11 @@ def test_an_official_acting_for_the_lead_neither_starts_nor_signs_its_recovery(c
     with pytest.raises(NotAllowed, match=DISQUALIFIED):
         recovery.start_recovery(cast.project, actor=cast.second_official, section=22, subsection=1,
                                 amount="40 000,00", reasons="Käytetty muuhun.", known_on=date(2022, 9, 1),
-                                deadline=on + timedelta(days=25), on=on)
+                                deadline=on + timedelta(days=25), on=on, version=recovery.cases_version(cast.project))
     case = recovery.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="40 000,00",
                                    reasons="Käytetty muuhun.", known_on=date(2022, 9, 1),
-                                   deadline=on + timedelta(days=25), on=on)
+                                   deadline=on + timedelta(days=25), on=on,
+                                   version=recovery.cases_version(cast.project))
     due_on, day = date(2022, 12, 15), date(2022, 10, 10)
     with pytest.raises(NotAllowed, match=DISQUALIFIED):
         recovery.recovery_preview(case, actor=cast.second_official, due_on=due_on, on=day)

@@ -73,7 +73,8 @@ def _case(cast):
     _through_two_payments(cast)
     return service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="40 000,00",
                                   reasons="Kustannuksia käytettiin muuhun.", known_on=date(2022, 9, 1),
-                                  deadline=date(2022, 9, 5) + timedelta(days=25), on=date(2022, 9, 5))
+                                  deadline=date(2022, 9, 5) + timedelta(days=25), on=date(2022, 9, 5),
+                                  version=service.cases_version(cast.project))
 
 
 def test_the_lead_answers_the_hearing_naming_the_version(cast):
@@ -122,8 +123,10 @@ def test_a_signed_recovery_with_its_figures_reference_and_documents(cast):
     # Prepared but not signed: the draft's figures are the officials' still.
     assert _client(cast.lead).get(url).json()["decision"] is None
     decided = service.sign_recovery(prepared, actor=cast.second_official, version=prepared.sha256, on=on)
-    service.record_recovery_return(decided, actor=cast.official, returned_on=date(2022, 12, 1), amount="10 000,00")
-    service.waive_recovery(decided, actor=cast.official, principal="5 000,00", interest=False, reasons="Kohtuus.")
+    service.record_recovery_return(decided, actor=cast.official, returned_on=date(2022, 12, 1), amount="10 000,00",
+                                   version=service.case_version(decided))
+    service.waive_recovery(decided, actor=cast.official, principal="5 000,00", interest=False, reasons="Kohtuus.",
+                           version=service.case_version(decided))
     for user in (cast.lead, cast.partner):
         body = _client(user).get(url).json()
         decision = body["decision"]

@@ -33,7 +33,8 @@ def _start(cast, amount):
     on = date(2022, 9, 5)
     return service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount=amount,
                                   reasons="Hankkeen kustannuksia käytettiin muuhun tarkoitukseen.",
-                                  known_on=date(2022, 9, 1), deadline=on + timedelta(days=25), on=on)
+                                  known_on=date(2022, 9, 1), deadline=on + timedelta(days=25), on=on,
+                                  version=service.cases_version(cast.project))
 
 
 def _decide(cast, recovery, on=date(2022, 10, 10)):
@@ -129,7 +130,8 @@ def test_a_settlement_after_a_returned_recovery_does_not_demand_the_recovered_mo
     """
     _through_two_payments(cast)
     recovery = _decide(cast, _start(cast, "10 000,00"))
-    service.record_recovery_return(recovery, actor=cast.official, returned_on=date(2022, 12, 1), amount="10 000,00")
+    service.record_recovery_return(recovery, actor=cast.official, returned_on=date(2022, 12, 1), amount="10 000,00",
+                                   version=service.case_version(recovery))
     assert service.amount_due(recovery) == Decimal("0.00")
     _final_accepted(cast, "20 000,00")
     snapshot, _digest = settlement.settlement_preview(cast.project, actor=cast.official)
