@@ -20,6 +20,7 @@ from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from avustus.settlement import recovery
 from avustus.settlement import services as settlement
+from tests.changes.conftest import previewed
 from tests.projects.conftest import cast, person, room_for_an_extension, small_round  # noqa: F401 (fixtures)
 from tests.reports.test_final import attach_statement, file_final
 from tests.settlement.test_end_to_end import _through_two_payments
@@ -182,14 +183,16 @@ def test_an_official_acting_for_the_lead_neither_approves_nor_confirms_its_chang
     request = changes.approve_request(request, actor=cast.second_official, version=request.version,
                                       reasons="Perusteltu.")
 
+    third = person("virkailija3", cast.project.call.programme, Role.OFFICIAL)
+    # The decision as the one who may sign it reads it: the disqualified official is refused even naming it.
+    shown = previewed(request, third, date(2021, 10, 1))
     assert "confirm" not in changes.change_steps(cast.official, request)
     with pytest.raises(NotAllowed, match=DISQUALIFIED):
         changes.confirm_request(request, actor=cast.official, version=request.version, confirmed=True,
-                                decided_on=date(2021, 10, 1))
-    third = person("virkailija3", cast.project.call.programme, Role.OFFICIAL)
+                                decided_on=date(2021, 10, 1), shown=shown)
     assert "confirm" in changes.change_steps(third, request)
     decision = changes.confirm_request(request, actor=third, version=request.version, confirmed=True,
-                                       decided_on=date(2021, 10, 1))
+                                       decided_on=date(2021, 10, 1), shown=shown)
     assert decision.request_id == request.pk
 
 

@@ -17,6 +17,7 @@ from avustus.settlement import recovery as service
 from avustus.settlement import services as settlement
 from avustus.settlement.models import Recovery
 from tests.accounts.test_permissions_removed_partner import removed  # noqa: F401 (fixtures)
+from tests.changes.conftest import previewed
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,8 @@ def test_the_amending_decisions(cast):
     request = changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="Viivästys.",
                                      new_end=date(2021, 12, 15))
     request = changes.approve_request(request, actor=cast.official, version=request.version)
-    decision = changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True)
+    decision = changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
+                                       shown=previewed(request, cast.second_official))
     for user in (cast.lead, cast.partner, cast.official):
         [body] = _client(user).get(url).json()
         assert (body["id"], body["change_request"], body["kind"], body["sha256"]) == (
