@@ -44,9 +44,11 @@ def test_a_report_or_an_officials_reasons_too_long_are_refused_on_the_field_and_
     steps = [
         lambda: reports.return_report(report, actor=cast.official, version=reports.report_version(report),
                                       reasons=LONG),
-        lambda: allow_extra_instalment(cast.project, reason=LONG, actor=cast.official),
+        lambda: allow_extra_instalment(cast.project, reason=LONG, actor=cast.official,
+                                       shown=cast.project.extra_instalments),
         lambda: recovery.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1,00",
-                                        reasons=LONG, known_on=date(2020, 9, 1), deadline=date(2099, 1, 1)),
+                                        reasons=LONG, known_on=date(2020, 9, 1), deadline=date(2099, 1, 1),
+                                        version=recovery.cases_version(cast.project)),
         lambda: changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons=LONG,
                                        new_end=date(2021, 12, 31)),
         lambda: add_output(cast.project, actor=cast.lead, kind="document", title="Opas", description="x" * 2001),

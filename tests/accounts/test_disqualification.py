@@ -20,6 +20,7 @@ from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from avustus.settlement import recovery
 from avustus.settlement import services as settlement
+from tests.changes.conftest import previewed
 from tests.projects.conftest import cast, person, room_for_an_extension, small_round  # noqa: F401 (fixtures)
 from tests.reports.test_final import attach_statement, file_final
 from tests.settlement.test_end_to_end import _through_two_payments
@@ -141,10 +142,11 @@ def test_an_official_acting_for_the_lead_neither_starts_nor_signs_its_recovery(c
     with pytest.raises(NotAllowed, match=DISQUALIFIED):
         recovery.start_recovery(cast.project, actor=cast.second_official, section=22, subsection=1,
                                 amount="40 000,00", reasons="Käytetty muuhun.", known_on=date(2022, 9, 1),
-                                deadline=on + timedelta(days=25), on=on)
+                                deadline=on + timedelta(days=25), on=on, version=recovery.cases_version(cast.project))
     case = recovery.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="40 000,00",
                                    reasons="Käytetty muuhun.", known_on=date(2022, 9, 1),
-                                   deadline=on + timedelta(days=25), on=on)
+                                   deadline=on + timedelta(days=25), on=on,
+                                   version=recovery.cases_version(cast.project))
     due_on, day = date(2022, 12, 15), date(2022, 10, 10)
     with pytest.raises(NotAllowed, match=DISQUALIFIED):
         recovery.recovery_preview(case, actor=cast.second_official, due_on=due_on, on=day)
@@ -181,14 +183,16 @@ def test_an_official_acting_for_the_lead_neither_approves_nor_confirms_its_chang
     request = changes.approve_request(request, actor=cast.second_official, version=request.version,
                                       reasons="Perusteltu.")
 
+    third = person("virkailija3", cast.project.call.programme, Role.OFFICIAL)
+    # The decision as the one who may sign it reads it: the disqualified official is refused even naming it.
+    shown = previewed(request, third, date(2021, 10, 1))
     assert "confirm" not in changes.change_steps(cast.official, request)
     with pytest.raises(NotAllowed, match=DISQUALIFIED):
         changes.confirm_request(request, actor=cast.official, version=request.version, confirmed=True,
-                                decided_on=date(2021, 10, 1))
-    third = person("virkailija3", cast.project.call.programme, Role.OFFICIAL)
+                                decided_on=date(2021, 10, 1), shown=shown)
     assert "confirm" in changes.change_steps(third, request)
     decision = changes.confirm_request(request, actor=third, version=request.version, confirmed=True,
-                                       decided_on=date(2021, 10, 1))
+                                       decided_on=date(2021, 10, 1), shown=shown)
     assert decision.request_id == request.pk
 
 

@@ -16,6 +16,7 @@ from avustus.errors import NotFound
 from avustus.payments.selectors import my_projects
 from avustus.projects.services import project_for
 from avustus.registry.models import Organisation
+from tests.changes.conftest import previewed
 from tests.projects.conftest import cast, person, small_round  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def _partners(cast, *, add=(), remove=(), on=date(2021, 3, 1)):
                                      add_partners=list(add), remove_partners=list(remove))
     request = changes.approve_request(request, actor=cast.official, version=request.version, reasons="Perusteltu.")
     return changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
-                                   decided_on=on)
+                                   decided_on=on, shown=previewed(request, cast.second_official, on))
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def test_steps_needing_a_persons_own_confirmation_are_refused_to_a_token(round_2
     from avustus.decisions.approval import approve
     from avustus.decisions.models import Decision
     from avustus.decisions.signing import sign_decision
-    from avustus.evaluation.proposals import present
+    from avustus.evaluation.proposals import compute_proposal, present, presentable_version
 
     for role in (Role.OFFICIAL, Role.DECISION_MAKER):
         RoleGrant.objects.create(user=user, role=role, programme=round_2020.programme)
@@ -79,9 +79,11 @@ def test_steps_needing_a_persons_own_confirmation_are_refused_to_a_token(round_2
     draft = start_amending_decision(signed, actor=SYSTEM, decided_on=date(2020, 6, 10))
     _token, value = tokens.create_token(user, actor=SYSTEM)
     actor = tokens.authenticate(value).user
+    shown = presentable_version(compute_proposal(round_2020))  # the proposal as read: the token alone refuses
     before = AuditEntry.objects.count()
     with translation.override("en"):
-        for step in (lambda: present(round_2020, actor=actor), lambda: approve(round_2020, actor=actor, version="seen"),
+        for step in (lambda: present(round_2020, actor=actor, version=shown),
+                     lambda: approve(round_2020, actor=actor, version="seen"),
                      lambda: sign_decision(draft, actor=actor)):
             with pytest.raises(PermissionDenied, match="API token"):
                 step()

@@ -17,6 +17,7 @@ from avustus.settlement import recovery as service
 from avustus.settlement import services as settlement
 from avustus.settlement.models import Recovery
 from tests.accounts.test_permissions_removed_partner import removed  # noqa: F401 (fixtures)
+from tests.changes.conftest import previewed
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,8 @@ def test_the_settlement_with_its_returns_and_documents(cast, storage):
     _final_accepted(cast, "20 000,00")
     done = _settled(cast)
     assert run_settlement_tasks() == 1
-    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="30 000,00")
+    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="30 000,00",
+                             version=settlement.returns_version(done))
     body = _client(cast.lead).get(url).json()
     assert (body["status"], body["final_grant"], body["to_return"], body["paid"]) == (
         "approved", "17000.00", "55643.81", "72643.81")
@@ -72,7 +74,8 @@ def _case(cast):
     _through_two_payments(cast)
     return service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="40 000,00",
                                   reasons="Kustannuksia käytettiin muuhun.", known_on=date(2022, 9, 1),
-                                  deadline=date(2022, 9, 5) + timedelta(days=25), on=date(2022, 9, 5))
+                                  deadline=date(2022, 9, 5) + timedelta(days=25), on=date(2022, 9, 5),
+                                  version=service.cases_version(cast.project))
 
 
 def test_the_lead_answers_the_hearing_naming_the_version(cast):
@@ -121,8 +124,10 @@ def test_a_signed_recovery_with_its_figures_reference_and_documents(cast):
     # Prepared but not signed: the draft's figures are the officials' still.
     assert _client(cast.lead).get(url).json()["decision"] is None
     decided = service.sign_recovery(prepared, actor=cast.second_official, version=prepared.sha256, on=on)
-    service.record_recovery_return(decided, actor=cast.official, returned_on=date(2022, 12, 1), amount="10 000,00")
-    service.waive_recovery(decided, actor=cast.official, principal="5 000,00", interest=False, reasons="Kohtuus.")
+    service.record_recovery_return(decided, actor=cast.official, returned_on=date(2022, 12, 1), amount="10 000,00",
+                                   version=service.case_version(decided))
+    service.waive_recovery(decided, actor=cast.official, principal="5 000,00", interest=False, reasons="Kohtuus.",
+                           version=service.case_version(decided))
     for user in (cast.lead, cast.partner):
         body = _client(user).get(url).json()
         decision = body["decision"]
@@ -144,7 +149,8 @@ def test_the_amending_decisions(cast):
     request = changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="Viivästys.",
                                      new_end=date(2021, 12, 15))
     request = changes.approve_request(request, actor=cast.official, version=request.version)
-    decision = changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True)
+    decision = changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
+                                       shown=previewed(request, cast.second_official))
     for user in (cast.lead, cast.partner, cast.official):
         [body] = _client(user).get(url).json()
         assert (body["id"], body["change_request"], body["kind"], body["sha256"]) == (

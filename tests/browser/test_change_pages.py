@@ -7,6 +7,7 @@ import pytest
 
 from avustus.changes import services as changes
 from tests.browser.conftest import check_pages
+from tests.changes.conftest import previewed
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,7 +19,8 @@ def test_the_change_pages_of_the_lead_and_the_officials(browser, live_server, ca
     earlier = changes.submit_request(project, actor=cast.lead, kind="extension", reasons="Viivästys.",
                                      new_end=date(2021, 12, 15))
     earlier = changes.approve_request(earlier, actor=cast.official, version=earlier.version, reasons="Perusteltu.")
-    decision = changes.confirm_request(earlier, actor=cast.second_official, version=earlier.version, confirmed=True)
+    decision = changes.confirm_request(earlier, actor=cast.second_official, version=earlier.version, confirmed=True,
+                                       shown=previewed(earlier, cast.second_official))
     submitted = changes.submit_request(project, actor=cast.lead, kind="extension", reasons="Lisää aikaa.",
                                        new_end=date(2021, 12, 31))
     ref = project.reference

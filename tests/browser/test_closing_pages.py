@@ -59,7 +59,8 @@ def test_the_final_report_settlement_and_payment_file_pages(browser, live_server
     # The approval form for the second official.
     check_pages(browser, live_server, [f"/projects/{ref}/settlement/"], user=cast.second_official)
     made = settlement.approve_settlement(made, actor=cast.second_official, version=made.sha256)
-    settlement.record_return(made, actor=cast.official, returned_on=date(2021, 12, 31), amount="30 000,00")
+    settlement.record_return(made, actor=cast.official, returned_on=date(2021, 12, 31), amount="30 000,00",
+                             version=settlement.returns_version(made))
     # The returns with their computation, the project's page with the settlement, and the payment files.
     check_pages(browser, live_server, [f"/projects/{ref}/settlement/", f"/projects/{ref}/",
                                        "/officials/payment-files/", "/officials/projects/"], user=cast.official)

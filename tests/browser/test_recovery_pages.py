@@ -23,7 +23,8 @@ def test_the_recovery_pages_of_the_lead_and_the_officials(browser, live_server, 
     today = timezone.localdate()
     ref = cast.project.reference
     decided = _decided(cast, _started(cast))
-    service.record_recovery_return(decided, actor=cast.official, returned_on=date(2023, 2, 10), amount="5 000,00")
+    service.record_recovery_return(decided, actor=cast.official, returned_on=date(2023, 2, 10), amount="5 000,00",
+                                   version=service.case_version(decided))
     # A second case for less than the first decision left: decided recoveries never take more than was paid.
     prepared = _started(cast, amount="20 000,00", known_on=date(2022, 9, 1))
     _snapshot, digest = service.recovery_preview(prepared, actor=cast.official, due_on=date(2022, 12, 15),

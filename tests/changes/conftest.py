@@ -2,6 +2,7 @@
 
 import pytest
 
+from avustus.changes.decision import preview_snapshot, snapshot_sha256
 from tests.projects.conftest import cast, person, room_for_an_extension, small_round  # noqa: F401 (fixtures)
 
 
@@ -16,3 +17,8 @@ def _room_for_an_extension(request):
     back (``test_an_extension_beyond_the_period_of_use_is_refused_saying_why``)."""
     if "cast" in request.fixturenames:
         room_for_an_extension(request.getfixturevalue("cast").project.call)
+
+
+def previewed(request, actor, decided_on=None) -> str:
+    """The hash of the amending decision as ``actor`` reads it before confirming: what the page sends as ``shown``."""
+    return snapshot_sha256(preview_snapshot(request, actor=actor, decided_on=decided_on))

@@ -10,6 +10,7 @@ from avustus.changes import services as changes
 from avustus.changes.models import ChangeRequest, ProjectRevision
 from avustus.errors import Conflict, NotAllowed
 from avustus.projects.models import FundedProject
+from tests.changes.conftest import previewed
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,8 @@ def test_each_revision_with_its_final_report_date(cast):
     request = _ask(cast, cast.lead)
     request = changes.approve_request(request, actor=cast.official, version=request.version, reasons="Perusteltu.")
     changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
-                            decided_on=date(2021, 10, 1))
+                            decided_on=date(2021, 10, 1),
+                            shown=previewed(request, cast.second_official, date(2021, 10, 1)))
     assert [(r.number, due) for r, due in changes.revisions_of(cast.project)] == [
         (1, date(2021, 11, 30)), (2, date(2021, 12, 31))]
 

@@ -16,6 +16,7 @@ from avustus.registry.models import Organisation
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from tests.accounts.test_permissions_removed_partner import removed  # noqa: F401 (fixtures)
+from tests.changes.conftest import previewed
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,8 @@ def _extension(cast, new_end=date(2021, 12, 31)):
 def _decided(cast, request):
     request = changes.approve_request(request, actor=cast.official, version=request.version, reasons="Perusteltu.")
     return changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
-                                   decided_on=date(2021, 10, 1))
+                                   decided_on=date(2021, 10, 1),
+                                   shown=previewed(request, cast.second_official, date(2021, 10, 1)))
 
 
 @pytest.fixture
@@ -144,15 +146,20 @@ def test_four_eyes_the_approver_does_not_confirm(cast):
     request = _extension(cast)
     held = ChangeRequest.objects.get(pk=request.pk)  # read before the approval: who approved is not in it
     request = changes.approve_request(request, actor=cast.official, version=request.version)
+    # The decision as the second official reads it: the others are refused even naming it.
+    shown = previewed(request, cast.second_official)
     for copy in (request, held):
         with pytest.raises(NotAllowed):
-            changes.confirm_request(copy, actor=cast.official, version=request.version, confirmed=True)
+            changes.confirm_request(copy, actor=cast.official, version=request.version, confirmed=True, shown=shown)
     with pytest.raises(NotAllowed):  # a decision-maker is not one of the programme's project officials
-        changes.confirm_request(request, actor=cast.decision_maker, version=request.version, confirmed=True)
+        changes.confirm_request(request, actor=cast.decision_maker, version=request.version, confirmed=True,
+                                shown=shown)
     with pytest.raises(Invalid):
-        changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=False)
+        changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=False,
+                                shown=shown)
     with pytest.raises(Conflict):
-        changes.confirm_request(request, actor=cast.second_official, version=request.version - 1, confirmed=True)
+        changes.confirm_request(request, actor=cast.second_official, version=request.version - 1, confirmed=True,
+                                shown=shown)
     cast.project.refresh_from_db()
     assert cast.project.implementation_end == date(2021, 11, 30)
     assert not ProjectRevision.objects.exists()
@@ -287,7 +294,8 @@ def test_confirmation_checks_again_under_the_lock(cast):
     cast.project.call.appropriation_usable_until = date(2021, 12, 1)
     cast.project.call.save(update_fields=["appropriation_usable_until"])
     with pytest.raises(Invalid, match="period of use"):
-        changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True)
+        changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
+                                shown=previewed(request, cast.second_official))
     cast.project.refresh_from_db()
     assert cast.project.implementation_end == date(2021, 11, 30)
 
@@ -304,10 +312,13 @@ def test_the_decision_signed_is_the_one_previewed(cast):
     snapshot = preview_snapshot(request, actor=cast.second_official)
     assert snapshot["change"]["final_report_due"] == "2021-12-31"
     assert not ProjectRevision.objects.exists()  # the rehearsal was rolled back
-    with pytest.raises(Conflict):
-        changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
-                                shown="0" * 64)
+    # Another decision than the one read, or none read (a form without the hash): refused, nothing changed.
+    for stale in ("0" * 64, ""):
+        with pytest.raises(Conflict, match="changed since you read it"):
+            changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
+                                    shown=stale)
     assert not ChangeDecision.objects.exists() and not ProjectRevision.objects.exists()
+    assert ChangeRequest.objects.get(pk=request.pk).status == ChangeRequest.Status.APPROVED
     decision = changes.confirm_request(request, actor=cast.second_official, version=request.version,
                                        confirmed=True, shown=snapshot_sha256(snapshot))
     assert decision.snapshot_sha256 == snapshot_sha256(snapshot)

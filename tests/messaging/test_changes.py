@@ -7,6 +7,7 @@ import pytest
 
 from avustus.changes import services as changes
 from avustus.messaging.models import OutboundMessage
+from tests.changes.conftest import previewed
 from tests.messaging.test_followup import LEAD, LEAD_OFFICE, OFFICIAL, PARTNER_OFFICE, SECOND, people, sent  # noqa: F401
 from tests.projects.conftest import cast, room_for_an_extension, small_round  # noqa: F401 (fixtures)
 
@@ -37,7 +38,7 @@ def test_an_amending_decision_is_notified_with_rectification_instructions(people
     request = changes.approve_request(request, actor=people.official, version=request.version)
     assert not OutboundMessage.objects.filter(event="change_decision").exists()  # not before the second official
     decision = changes.confirm_request(request, actor=people.second_official, version=request.version,
-                                       confirmed=True)
+                                       confirmed=True, shown=previewed(request, people.second_official))
     messages = sent("change_decision")
     assert set(messages) == {LEAD, LEAD_OFFICE, PARTNER_OFFICE}
     finnish = messages[LEAD_OFFICE].body

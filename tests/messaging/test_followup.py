@@ -16,6 +16,7 @@ from avustus.payments import services as payments
 from avustus.projects.models import ScheduleEntry
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
+from tests.changes.conftest import previewed
 from tests.payments.conftest import approved_on
 from tests.projects.conftest import cast, small_round  # noqa: F401 (fixtures)
 
@@ -238,7 +239,8 @@ def test_a_partner_removed_by_an_amending_decision_gets_no_copy_of_a_later_payme
                                      remove_partners=[member.pk])
     request = changes.approve_request(request, actor=cast.official, version=request.version)
     changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
-                            decided_on=date(2020, 6, 30))
+                            decided_on=date(2020, 6, 30),
+                            shown=previewed(request, cast.second_official, date(2020, 6, 30)))
     # The decision that removed it is the partner's own matter: its copy goes to the partner too.
     assert PARTNER_OFFICE in sent("change_decision") and sent("change_decision")[PARTNER_OFFICE].to == PARTNER_OFFICE
     application = payments.apply_for_payment(cast.project, actor=cast.lead)

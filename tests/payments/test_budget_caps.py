@@ -13,6 +13,7 @@ from avustus.projects.models import ApprovedBudgetLine
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from avustus.settlement import services as settlement
+from tests.changes.conftest import previewed
 from tests.payments.test_end_to_end import _pay, _report
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,8 @@ def test_a_budget_move_by_an_amending_decision_raises_the_line(budgeted):
                                      moves=[changes.MoveInput("cost-4", 1, "cost-1", 0, "5 000,00")])
     request = changes.approve_request(request, actor=budgeted.official, version=request.version, reasons="Kyllä.")
     changes.confirm_request(request, actor=budgeted.second_official, version=request.version, confirmed=True,
-                            decided_on=date(2020, 7, 1))
+                            decided_on=date(2020, 7, 1),
+                            shown=previewed(request, budgeted.second_official, date(2020, 7, 1)))
     # The lead's line is now 45 000,00: all of its costs count.
     assert payments.payable(project) == Decimal("38250.00")
 

@@ -202,9 +202,9 @@ def test_the_last_instalment_waits_unless_an_official_allows_another(with_costs)
     with pytest.raises(Conflict, match="final report"):
         payments.apply_for_payment(project, actor=with_costs.lead)
     with pytest.raises(NotAllowed):
-        allow_extra_instalment(project, reason="Pitkä hanke.", actor=with_costs.lead)
+        allow_extra_instalment(project, reason="Pitkä hanke.", actor=with_costs.lead, shown=project.extra_instalments)
     with pytest.raises(Invalid):
-        allow_extra_instalment(project, reason="", actor=with_costs.official)
+        allow_extra_instalment(project, reason="", actor=with_costs.official, shown=project.extra_instalments)
     allow_extra_instalment(project, reason="Pitkä hanke.", actor=with_costs.official, shown=0)
     # The same form again names the page before the first: refused, one instalment more and not two.
     with pytest.raises(Conflict, match="after you opened the page"):

@@ -34,6 +34,7 @@ from avustus.reports import services as reports
 from avustus.reports.outputs import add_output
 from avustus.reports.services import CostInput
 from avustus.settlement.recovery import case_version, cases_version, hearing_version
+from tests.changes.conftest import previewed
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 from tests.security.test_matrix import GO, LOGIN, _answer, _close, _matches, _patterns, _send
 
@@ -176,7 +177,8 @@ def project_world(cast):
     earlier = changes.submit_request(project, actor=cast.lead, kind="extension", reasons="Viivästys.",
                                      new_end=date(2021, 12, 15))
     earlier = changes.approve_request(earlier, actor=cast.official, version=earlier.version)
-    amending = changes.confirm_request(earlier, actor=cast.second_official, version=earlier.version, confirmed=True)
+    amending = changes.confirm_request(earlier, actor=cast.second_official, version=earlier.version, confirmed=True,
+                                       shown=previewed(earlier, cast.second_official))
     change = changes.submit_request(project, actor=cast.lead, kind="extension", reasons="Lisää aikaa.",
                                     new_end=date(2021, 12, 31))
     output = add_output(project, actor=cast.lead, kind="software", title="Ajanvaraus",

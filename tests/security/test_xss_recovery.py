@@ -20,7 +20,8 @@ def test_a_recovery_escapes_its_reasons_and_the_response(client, cast, tmp_path)
     on = date(2022, 9, 5)
     recovery = service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 000,00",
                                       reasons=payload("REASONS"), known_on=date(2022, 9, 1),
-                                      deadline=on + timedelta(days=25), on=on)
+                                      deadline=on + timedelta(days=25), on=on,
+                                      version=service.cases_version(cast.project))
     service.respond_to_hearing(recovery, actor=cast.lead, response=payload("RESPONSE"))
     recovery.refresh_from_db()
     decided = _decided(cast, recovery)

@@ -88,7 +88,8 @@ def test_a_grant_settled_with_a_return_in_two_parts_with_interest(cast, storage)
 
     # First part: 30 000,00 on 31.12.2021, from the payment of 20.11.2020 (29 000,00, the latest) and 1 000,00
     # of the payment of 15.7.2020.
-    first = settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="30 000,00")
+    first = settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="30 000,00",
+                                     version=settlement.returns_version(done))
     expected = round_half_up(_by_hand("29000", date(2020, 11, 20), date(2021, 12, 31))
                              + _by_hand("1000", date(2020, 7, 15), date(2021, 12, 31)))
     assert first.interest == expected == Decimal("1011.62")
@@ -96,8 +97,10 @@ def test_a_grant_settled_with_a_return_in_two_parts_with_interest(cast, storage)
         ("2020-11-20", "29000.00"), ("2020-07-15", "1000.00")]
     # The rest, 25 643,81 on 31.1.2022, all from the payment of 15.7.2020.
     with pytest.raises(Invalid, match="more than is left to return"):
-        settlement.record_return(done, actor=cast.official, returned_on=date(2022, 1, 31), amount="25 643,82")
-    second = settlement.record_return(done, actor=cast.official, returned_on=date(2022, 1, 31), amount="25643.81")
+        settlement.record_return(done, actor=cast.official, returned_on=date(2022, 1, 31), amount="25 643,82",
+                                 version=settlement.returns_version(done))
+    second = settlement.record_return(done, actor=cast.official, returned_on=date(2022, 1, 31), amount="25643.81",
+                                      version=settlement.returns_version(done))
     assert second.interest == round_half_up(_by_hand("25643.81", date(2020, 7, 15), date(2022, 1, 31))) \
         == Decimal("1190.86")
     assert settlement.returned_total(done) == done.to_return
@@ -122,7 +125,8 @@ def test_a_grant_settled_with_a_last_instalment(cast, storage):
     assert PaymentApplication.objects.filter(project=cast.project).count() == 3
     assert done.status == Settlement.Status.APPROVED
     with pytest.raises(Invalid, match="left to return"):
-        settlement.record_return(done, actor=cast.official, returned_on=date(2022, 1, 1), amount="1.00")
+        settlement.record_return(done, actor=cast.official, returned_on=date(2022, 1, 1), amount="1.00",
+                                 version=settlement.returns_version(done))
 
 
 @pytest.mark.django_db
@@ -162,7 +166,8 @@ def test_a_receivable_is_what_is_left_to_return_when_the_file_is_made(cast, stor
     _final_accepted(cast, "20 000,00")
     done = _settled(cast)  # 55 643,81 to return
     # A part returned (recorded before the day's file was made): the file lists what is left, as the page does.
-    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="50 000,00")
+    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="50 000,00",
+                             version=settlement.returns_version(done))
     assert [(s.pk, s.to_collect) for s in unfiled_receivables(None)] == [(done.pk, Decimal("5643.81"))]
     made = produce_receivables_file(timezone.localdate(), actor=SYSTEM)
     assert made.content.splitlines()[1].split(";")[2] == "5643,81"
@@ -176,7 +181,8 @@ def test_a_settlement_returned_in_full_before_the_file_is_not_a_receivable(cast,
     _through_two_payments(cast)
     _final_accepted(cast, "20 000,00")
     done = _settled(cast)
-    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="55 643,81")
+    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 12, 31), amount="55 643,81",
+                             version=settlement.returns_version(done))
     assert unfiled_receivables(None) == []
     assert produce_receivables_file(timezone.localdate(), actor=SYSTEM) is None
     assert Settlement.objects.get(pk=done.pk).receivable_file is None

@@ -49,7 +49,8 @@ def _recovery_decided(cast, section: int):
     recovery = service.start_recovery(cast.project, actor=cast.official, section=section, subsection=1,
                                       amount="10 000,00",
                                       reasons="Avustus käytettiin olennaisesti muuhun tarkoitukseen.",
-                                      known_on=date(2020, 8, 28), deadline=on + timedelta(days=14), on=on)
+                                      known_on=date(2020, 8, 28), deadline=on + timedelta(days=14), on=on,
+                                      version=service.cases_version(cast.project))
     decided_on, due = date(2020, 10, 1), date(2020, 12, 1)
     _snapshot, digest = service.recovery_preview(recovery, actor=cast.official, due_on=due, on=decided_on)
     prepared = service.prepare_recovery(recovery, actor=cast.official, due_on=due, version=digest, on=decided_on)

@@ -69,7 +69,7 @@ def _signed(cast):
 def test_a_part_waived_before_the_file_is_made_is_not_listed_as_to_collect(cast):
     decided = _signed(cast)
     service.waive_recovery(decided, actor=cast.official, principal="15 000,50", interest=False,
-                           reasons="Kohtuullistetaan 26 §:n nojalla.")
+                           reasons="Kohtuullistetaan 26 §:n nojalla.", version=service.case_version(decided))
     made = produce_receivables_file(DECIDED_ON, actor=SYSTEM)
     header, row, *rest = made.content.split("\r\n")
     cells = dict(zip(RECEIVABLE_COLUMNS, row.split(";"), strict=True))
@@ -83,7 +83,7 @@ def test_a_part_waived_before_the_file_is_made_is_not_listed_as_to_collect(cast)
 def test_a_recovery_waived_in_full_before_the_file_is_made_is_not_a_receivable(cast):
     decided = _signed(cast)
     service.waive_recovery(decided, actor=cast.official, principal="40 000,00", interest=True,
-                           reasons="Kohtuullistetaan kokonaan 26 §:n nojalla.")
+                           reasons="Kohtuullistetaan kokonaan 26 §:n nojalla.", version=service.case_version(decided))
     assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None
     assert Recovery.objects.get(pk=decided.pk).receivable_file is None
     assert not AuditEntry.objects.filter(action="settlement.receivables_file_produced").exists()
@@ -93,7 +93,7 @@ def test_a_waiver_after_the_file_leaves_the_file_as_made(cast):
     decided = _signed(cast)
     made = produce_receivables_file(DECIDED_ON, actor=SYSTEM)
     service.waive_recovery(decided, actor=cast.official, principal="10 000,00", interest=False,
-                           reasons="Kohtuullistetaan 26 §:n nojalla.")
+                           reasons="Kohtuullistetaan 26 §:n nojalla.", version=service.case_version(decided))
     assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None
     made.refresh_from_db()
     assert ";40000,00;" in made.content
@@ -104,11 +104,11 @@ def test_the_page_lists_what_the_file_would_collect_and_nothing_it_would_not(cas
 
     decided = _signed(cast)
     service.waive_recovery(decided, actor=cast.official, principal="15 000,50", interest=False,
-                           reasons="Kohtuullistetaan 26 §:n nojalla.")
+                           reasons="Kohtuullistetaan 26 §:n nojalla.", version=service.case_version(decided))
     listed = unfiled_recoveries(None)
     assert [(r.pk, r.to_collect) for r in listed] == [(decided.pk, Decimal("24999.50"))]
     service.waive_recovery(decided, actor=cast.official, principal="24 999,50", interest=True,
-                           reasons="Loppuosa kohtuullistetaan.")
+                           reasons="Loppuosa kohtuullistetaan.", version=service.case_version(decided))
     # Waived in full: the file would leave it out for good, so the page does not show it as waiting.
     assert unfiled_recoveries(None) == []
     assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None

@@ -25,7 +25,8 @@ LATE, EARLY = date(2020, 11, 20), date(2020, 7, 15)
 def _started(cast, amount="40 000,00", known_on=date(2022, 9, 1), on=date(2022, 9, 5)):
     return service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount=amount,
                                   reasons="Hankkeen kustannuksia käytettiin muuhun tarkoitukseen.",
-                                  known_on=known_on, deadline=on + timedelta(days=25), on=on)
+                                  known_on=known_on, deadline=on + timedelta(days=25), on=on,
+                                  version=service.cases_version(cast.project))
 
 
 def _decided(cast, recovery, due_on=date(2022, 12, 15), on=date(2022, 10, 10)):
@@ -77,13 +78,13 @@ def test_a_recovery_heard_decided_by_two_and_returned_in_two_parts_to_the_cent(c
 
     # Before the due date: interest only, on 10 000,00 of the latest payment.
     first = service.record_recovery_return(decided, actor=cast.official, returned_on=date(2022, 12, 1),
-                                           amount="10 000,00")
+                                           amount="10 000,00", version=service.case_version(decided))
     assert (first.interest, first.penalty_interest) == (
         round_half_up(_interest("10000", LATE, date(2022, 12, 1))), Decimal("0.00"))
     # After it: interest to the due date on the rest (19 000,00 of 20.11.2020 and 11 000,00 of 15.7.2020) and
     # penalty interest on 30 000,00 from 16.12.2022: 16 days at 7 %, then 41 days at 2,50 + 7 = 9,50 %.
     second = service.record_recovery_return(decided, actor=cast.official, returned_on=date(2023, 2, 10),
-                                            amount="30 000,00")
+                                            amount="30 000,00", version=service.case_version(decided))
     assert second.interest == round_half_up(_interest("19000", LATE, date(2022, 12, 15))
                                             + _interest("11000", EARLY, date(2022, 12, 15)))
     penalty = Fraction(30000) * 7 * 16 / (100 * 365) + Fraction(30000) * Fraction("9.5") * 41 / (100 * 365)
@@ -91,7 +92,8 @@ def test_a_recovery_heard_decided_by_two_and_returned_in_two_parts_to_the_cent(c
     assert [p["rate"] for p in second.computation["periods"] if p["kind"] == "penalty"] == ["7.00", "9.50"]
     assert service.amount_due(decided) == Decimal("0.00")
     with pytest.raises(Invalid, match="more than is left"):
-        service.record_recovery_return(decided, actor=cast.official, returned_on=date(2023, 2, 11), amount="0,01")
+        service.record_recovery_return(decided, actor=cast.official, returned_on=date(2023, 2, 11), amount="0,01",
+                                       version=service.case_version(decided))
     actions = list(AuditEntry.objects.filter(action__startswith="recovery.").values_list("action", flat=True))
     assert actions == ["recovery.started", "recovery.response", "recovery.prepared", "recovery.decided",
                        "recovery.returned", "recovery.returned"]
@@ -133,7 +135,7 @@ def test_the_hearing_ends_before_the_last_day_the_recovery_can_be_decided(cast):
     def start(deadline):
         return service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 000,00",
                                       reasons="Peruste.", known_on=date(2022, 9, 1), deadline=deadline,
-                                      on=date(2022, 9, 5))
+                                      on=date(2022, 9, 5), version=service.cases_version(cast.project))
 
     said = {}
     for deadline in (date(9999, 12, 31), date(2023, 9, 1), date(2024, 1, 1)):
@@ -156,7 +158,8 @@ def test_only_officials_start_and_only_the_lead_answers(cast):
         refusal = "Takaisinperintöjä käsittelevät vain ohjelman virkailijat"
         with translation.override("fi"), pytest.raises(NotAllowed, match=refusal):
             service.start_recovery(cast.project, actor=actor, section=21, subsection=1, amount="1,00", reasons="x",
-                                   known_on=date(2022, 9, 1), deadline=date(2022, 10, 1), on=date(2022, 9, 5))
+                                   known_on=date(2022, 9, 1), deadline=date(2022, 10, 1), on=date(2022, 9, 5),
+                                   version=service.cases_version(cast.project))
     recovery = _started(cast)
     for actor in (cast.partner, cast.outsider, cast.official):
         with pytest.raises(NotAllowed):
@@ -169,7 +172,7 @@ def test_bad_input_is_refused_by_field_and_nothing_is_stored(cast):
     with pytest.raises(Invalid) as error:
         service.start_recovery(cast.project, actor=cast.official, section=23, subsection=1, amount="kymppi",
                                reasons=" ", known_on=date(2022, 9, 1), deadline=date(2022, 9, 5),
-                               on=date(2022, 9, 5))
+                               on=date(2022, 9, 5), version=service.cases_version(cast.project))
     assert set(error.value.message_dict) == {"ground", "amount", "reasons", "deadline"}
     with pytest.raises(Invalid, match="more than was paid"):
         _started(cast, amount="72 643,82")
@@ -188,20 +191,24 @@ def test_a_waiver_lowers_the_amount_due_and_waived_interest_is_not_charged(cast)
     _through_two_payments(cast)
     decided = _decided(cast, _started(cast), on=date(2022, 10, 1))
     with pytest.raises(NotAllowed):
-        service.waive_recovery(decided, actor=cast.lead, principal="1 000,00", interest=False, reasons="Kohtuus.")
+        service.waive_recovery(decided, actor=cast.lead, principal="1 000,00", interest=False, reasons="Kohtuus.",
+                               version=service.case_version(decided))
     with pytest.raises(Invalid, match="reasons"):
-        service.waive_recovery(decided, actor=cast.official, principal="1 000,00", interest=False, reasons="")
+        service.waive_recovery(decided, actor=cast.official, principal="1 000,00", interest=False, reasons="",
+                               version=service.case_version(decided))
     with pytest.raises(Invalid, match="more than is left"):
-        service.waive_recovery(decided, actor=cast.official, principal="40 000,01", interest=False, reasons="x")
+        service.waive_recovery(decided, actor=cast.official, principal="40 000,01", interest=False, reasons="x",
+                               version=service.case_version(decided))
     service.waive_recovery(decided, actor=cast.official, principal="15 000,00", interest=False,
-                           reasons="Takaisinperintä olisi kohtuutonta osittain.")
+                           reasons="Takaisinperintä olisi kohtuutonta osittain.", version=service.case_version(decided))
     assert service.amount_due(decided) == Decimal("25000.00")
     before = service.record_recovery_return(decided, actor=cast.official, returned_on=date(2022, 12, 1),
-                                            amount="5 000,00")
+                                            amount="5 000,00", version=service.case_version(decided))
     assert before.interest > 0
-    service.waive_recovery(decided, actor=cast.official, principal="0", interest=True, reasons="Korot anteeksi.")
+    service.waive_recovery(decided, actor=cast.official, principal="0", interest=True, reasons="Korot anteeksi.",
+                           version=service.case_version(decided))
     after = service.record_recovery_return(decided, actor=cast.official, returned_on=date(2023, 2, 10),
-                                           amount="20 000,00")
+                                           amount="20 000,00", version=service.case_version(decided))
     assert (after.interest, after.penalty_interest) == (Decimal("0.00"), Decimal("0.00"))
     assert after.computation["interest_waived"] is True and Decimal(after.computation["penalty_interest"]) > 0
     assert service.amount_due(decided) == Decimal("0.00")
@@ -213,9 +220,11 @@ def test_returns_and_waivers_wait_for_the_decision(cast):
     _through_two_payments(cast)
     recovery = _started(cast)
     with pytest.raises(Conflict, match="not been decided"):
-        service.record_recovery_return(recovery, actor=cast.official, returned_on=date(2022, 12, 1), amount="1,00")
+        service.record_recovery_return(recovery, actor=cast.official, returned_on=date(2022, 12, 1), amount="1,00",
+                                       version=service.case_version(recovery))
     with pytest.raises(Conflict, match="not been decided"):
-        service.waive_recovery(recovery, actor=cast.official, principal="1,00", interest=False, reasons="x")
+        service.waive_recovery(recovery, actor=cast.official, principal="1,00", interest=False, reasons="x",
+                               version=service.case_version(recovery))
 
 
 def test_the_programmes_decision_maker_may_sign_but_not_prepare(cast):
@@ -258,7 +267,8 @@ def test_a_return_dated_after_today_is_refused_and_nothing_is_kept(cast):
     tomorrow = timezone.localdate() + timedelta(days=1)
     rates_until(tomorrow)
     with pytest.raises(Invalid, match="future") as refused:
-        service.record_recovery_return(decided, actor=cast.official, returned_on=tomorrow, amount="1 000,00")
+        service.record_recovery_return(decided, actor=cast.official, returned_on=tomorrow, amount="1 000,00",
+                                       version=service.case_version(decided))
     assert set(refused.value.message_dict) == {"returned_on"}
     assert not RecoveryReturn.objects.exists()
     assert not AuditEntry.objects.filter(action="recovery.returned").exists()

@@ -33,7 +33,8 @@ def _start(cast, amount):
     on = date(2022, 9, 5)
     return service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount=amount,
                                   reasons="Hankkeen kustannuksia käytettiin muuhun tarkoitukseen.",
-                                  known_on=date(2022, 9, 1), deadline=on + timedelta(days=25), on=on)
+                                  known_on=date(2022, 9, 1), deadline=on + timedelta(days=25), on=on,
+                                  version=service.cases_version(cast.project))
 
 
 def _decide(cast, recovery, on=date(2022, 10, 10)):
@@ -86,7 +87,8 @@ def test_a_recovery_cannot_take_back_what_the_settlement_return_already_returned
     _final_accepted(cast, "20 000,00")
     done = _settled(cast)
     assert done.to_return == Decimal("55643.81")
-    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 3, 1), amount="55 643,81")
+    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 3, 1), amount="55 643,81",
+                             version=settlement.returns_version(done))
     assert settlement.left_to_return(done) == Decimal("0.00")
     with pytest.raises(Invalid) as refused:
         _start(cast, "72 643,81")
@@ -105,7 +107,8 @@ def test_after_a_settlement_return_a_recovery_bears_interest_from_the_money_stil
     _through_two_payments(cast)
     _final_accepted(cast, "20 000,00")
     done = _settled(cast)
-    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 3, 1), amount="55 643,81")
+    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 3, 1), amount="55 643,81",
+                             version=settlement.returns_version(done))
     recovery = _start(cast, "17 000,00")
     snapshot, _digest = service.recovery_preview(recovery, actor=cast.official, due_on=DUE, on=date(2022, 10, 10))
     assert snapshot["computation"]["attribution"] == [{"paid_on": "2020-07-15", "amount": "17000.00"}]
@@ -127,7 +130,8 @@ def test_a_settlement_after_a_returned_recovery_does_not_demand_the_recovered_mo
     """
     _through_two_payments(cast)
     recovery = _decide(cast, _start(cast, "10 000,00"))
-    service.record_recovery_return(recovery, actor=cast.official, returned_on=date(2022, 12, 1), amount="10 000,00")
+    service.record_recovery_return(recovery, actor=cast.official, returned_on=date(2022, 12, 1), amount="10 000,00",
+                                   version=service.case_version(recovery))
     assert service.amount_due(recovery) == Decimal("0.00")
     _final_accepted(cast, "20 000,00")
     snapshot, _digest = settlement.settlement_preview(cast.project, actor=cast.official)

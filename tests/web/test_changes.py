@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevision
 from avustus.projects.models import ScheduleEntry
+from tests.changes.conftest import previewed
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,8 @@ def test_the_versions_of_the_terms_are_listed_in_finnish(cast):
     request = changes.submit_request(cast.project, actor=cast.lead, kind="extension", reasons="Viivästys.",
                                      new_end=date(2021, 12, 31))
     request = changes.approve_request(request, actor=cast.official, version=request.version)
-    changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True)
+    changes.confirm_request(request, actor=cast.second_official, version=request.version, confirmed=True,
+                            shown=previewed(request, cast.second_official))
     client = Client()
     client.force_login(cast.partner)
     client.cookies["django_language"] = "fi"
@@ -112,7 +114,8 @@ def test_each_step_on_a_change_request_is_offered_to_exactly_those_the_service_l
         "withdraw": lambda c, user: changes.withdraw_request(c, actor=user, version=c.version),
         "approve": lambda c, user: changes.approve_request(c, actor=user, version=c.version),
         "reject": lambda c, user: changes.reject_request(c, actor=user, version=c.version, reasons="Ei perusteltu."),
-        "confirm": lambda c, user: changes.confirm_request(c, actor=user, version=c.version, confirmed=True),
+        "confirm": lambda c, user: changes.confirm_request(c, actor=user, version=c.version, confirmed=True,
+                                                           shown=previewed(c, user)),
     }
     decide = reverse("decide-change", args=[ref, change.pk])
 

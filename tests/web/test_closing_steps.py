@@ -50,7 +50,8 @@ SETTLEMENT_STEPS = {
     "approve": lambda project, user: settlement.approve_settlement(
         _made(project), actor=user, version=_made(project).sha256),
     "return": lambda project, user: settlement.record_return(
-        _made(project), actor=user, returned_on=timezone.localdate(), amount="1,00"),
+        _made(project), actor=user, returned_on=timezone.localdate(), amount="1,00",
+        version=settlement.returns_version(_made(project))),
 }
 
 
@@ -95,7 +96,7 @@ def test_the_settlement_page_offers_each_step_and_note_by_the_settlements_state(
     lead_page = page_as(cast.lead, reverse("project", args=[cast.project.reference]))
     assert SIGNED_NOTE in lead_page
     settlement.record_return(made, actor=cast.official, returned_on=timezone.localdate(),
-                             amount=settlement.left_to_return(made))
+                             amount=settlement.left_to_return(made), version=settlement.returns_version(made))
     assert _settlement_page(cast) == {name: (set(), {"signed"}) for name in OFFICIALS}
 
 
@@ -135,9 +136,9 @@ RECOVERY_STEPS = {
     "send_back": lambda r, user: recoveries.withdraw_recovery_decision(r, actor=user, version=r.sha256,
                                                                       reasons="Eräpäivä on liian aikainen."),
     "return": lambda r, user: recoveries.record_recovery_return(r, actor=user, returned_on=timezone.localdate(),
-                                                                amount="1,00"),
+                                                                amount="1,00", version=recoveries.case_version(r)),
     "waive": lambda r, user: recoveries.waive_recovery(r, actor=user, principal="1,00", interest=False,
-                                                       reasons="Kohtuus."),
+                                                       reasons="Kohtuus.", version=recoveries.case_version(r)),
 }
 
 
@@ -153,7 +154,8 @@ def test_the_recovery_page_offers_each_step_and_note_by_the_cases_state(cast, ra
     today = timezone.localdate()
     recovery = recoveries.start_recovery(cast.project, actor=cast.official, section=22, subsection=1,
                                          amount="1 000,00", reasons="Peruste.", known_on=today,
-                                         deadline=today + timedelta(days=14))
+                                         deadline=today + timedelta(days=14),
+                                         version=recoveries.cases_version(cast.project))
     nothing = (set(), set())
     # The hearing open: the lead answers; the officials are told when they may prepare the decision.
     assert _recovery_page(cast, recovery) == {
@@ -176,5 +178,6 @@ def test_the_recovery_page_offers_each_step_and_note_by_the_cases_state(cast, ra
     assert _recovery_page(cast, recovery) == {
         "lead": returns_only, "partner": returns_only, "official": ({"return", "waive"}, {"returns"}),
         "second_official": ({"return", "waive"}, {"returns"}), "decision_maker": returns_only}
-    recoveries.waive_recovery(recovery, actor=cast.official, principal="1 000,00", interest=True, reasons="Kohtuus.")
+    recoveries.waive_recovery(recovery, actor=cast.official, principal="1 000,00", interest=True, reasons="Kohtuus.",
+                              version=recoveries.case_version(recovery))
     assert _recovery_page(cast, recovery) == {name: returns_only for name in EVERYONE}

@@ -39,7 +39,8 @@ def _started(cast, amount: str) -> Recovery:
     _through_two_payments(cast)
     today = timezone.localdate()
     return service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount=amount,
-                                  reasons="Peruste.", known_on=today, deadline=today + timedelta(days=14))
+                                  reasons="Peruste.", known_on=today, deadline=today + timedelta(days=14),
+                                  version=service.cases_version(cast.project))
 
 
 def _prepared(cast, amount: str) -> Recovery:

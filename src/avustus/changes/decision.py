@@ -93,13 +93,13 @@ def _signers(request: ChangeRequest, actor) -> list[dict]:
 
 
 def sign_change_decision(project: FundedProject, request: ChangeRequest, before: ProjectRevision, *, actor,
-                         decided_on: date, shown: str | None = None) -> ChangeDecision:
-    """Sign the decision; ``shown`` is the hash of the preview the signer read (None: none was shown, a command),
-    and a decision that would differ from it is refused."""
+                         decided_on: date, shown: str) -> ChangeDecision:
+    """Sign the decision; ``shown`` is the hash of the preview the signer read (``preview_snapshot``), and a decision
+    that would differ from it is refused. It has no default: nothing is signed that nobody was shown."""
     after = keep_revision(project, request)
     snapshot = change_snapshot(project, request, before, signers=_signers(request, actor), decided_on=decided_on)
     digest = snapshot_sha256(snapshot)
-    if shown is not None and shown != digest:
+    if shown != digest:
         raise Conflict(_("The amending decision has changed since you read it; read it again before confirming."))
     documents = {lang: render_change_decision(snapshot, lang) for lang in LANGUAGES}
     decision = ChangeDecision.objects.create(request=request, project=project, decided_on=decided_on,
@@ -117,8 +117,9 @@ class _Rehearsed(Exception):
         self.snapshot = snapshot
 
 
-def preview_snapshot(request: ChangeRequest, *, actor) -> dict:
-    """The amending decision's snapshot as ``actor`` would sign it today; nothing is kept.
+def preview_snapshot(request: ChangeRequest, *, actor, decided_on: date | None = None) -> dict:
+    """The amending decision's snapshot as ``actor`` would sign it on ``decided_on`` (today, as ``confirm_request``
+    dates it when given none); nothing is kept.
 
     The change is applied in a transaction that is rolled back, so that the preview says what the signed
     decision will (the new final report date, the members) without a second way of computing it.
@@ -138,7 +139,7 @@ def preview_snapshot(request: ChangeRequest, *, actor) -> dict:
                                               "than the one who approved it."), project=project)
             before = apply_change(project, current)
             raise _Rehearsed(change_snapshot(project, current, before, signers=_signers(current, actor),
-                                             decided_on=timezone.localdate()))
+                                             decided_on=decided_on or timezone.localdate()))
     except _Rehearsed as rehearsal:
         return rehearsal.snapshot
 

@@ -354,10 +354,11 @@ def reject_request(request: ChangeRequest, *, actor, version: int, reasons: str)
 
 
 def confirm_request(request: ChangeRequest, *, actor, version: int, confirmed: bool,
-                    decided_on: date | None = None, shown: str | None = None) -> ChangeDecision:
+                    decided_on: date | None = None, shown: str) -> ChangeDecision:
     """The second official confirms an approved request (four eyes, after ticking that it cannot be undone):
     the change takes effect and the amending decision is signed, in one transaction. ``shown`` is the hash of
-    the decision's preview they read (``decision.preview_snapshot``); None when none was shown (a command)."""
+    the decision's preview they read (``decision.preview_snapshot``, for the same ``decided_on``); a caller that
+    shows none (the demo's loader) computes it from that preview too, so the check always runs."""
     from avustus.changes.decision import apply_change, sign_change_decision
 
     if not confirmed:

@@ -256,7 +256,7 @@ def presentable_version(computed: ComputedProposal) -> str:
     return content_version(_totals(computed))
 
 
-def present(call: Call, *, actor, version: str | None = None, decided_on: date | None = None,
+def present(call: Call, *, actor, version: str, decided_on: date | None = None,
             presenting_official_title: str = "") -> Proposal:
     """The presenting official puts the proposal forward for decision; what is presented is stored as it is.
 
@@ -266,6 +266,7 @@ def present(call: Call, *, actor, version: str | None = None, decided_on: date |
     the decision and the presenting official's title that the decision states. ``version`` is
     ``presentable_version`` of the proposal the official read: a line another official changed
     meanwhile (or a score that came in) refuses the presentation, so nobody presents what they did not see.
+    It has no default: a caller that could leave it out would present unseen lines.
     """
     from avustus.accounts.tokens import require_in_person
     require_in_person(actor)  # a person presents, never a script with their API token
@@ -298,7 +299,7 @@ def present(call: Call, *, actor, version: str | None = None, decided_on: date |
             proposal = _editable_proposal(call, actor)
             computed = compute_proposal(call)
             result = computed.result
-            refuse_changed(version or "", presentable_version(computed), _(
+            refuse_changed(version, presentable_version(computed), _(
                 "The proposal has changed since you opened it (a line was set or a score came in). "
                 "Read it again before presenting."))
             if result.undecided:

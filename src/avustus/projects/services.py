@@ -308,11 +308,11 @@ def set_call_report_date(call: Call, kind: str, number: int, due_on: date, *, re
     return changed
 
 
-def allow_extra_instalment(project: FundedProject, *, reason: str, actor, shown: int | None = None) -> FundedProject:
+def allow_extra_instalment(project: FundedProject, *, reason: str, actor, shown: int) -> FundedProject:
     """An official allows one more instalment than the call's number ("as a rule three"), with the reason.
 
     ``shown`` is the number of extra instalments the official's page showed (the form sends it): the same form
-    posted twice allows one more, not two."""
+    posted twice allows one more, not two. It has no default, so no caller allows one without naming what it read."""
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials allow another instalment."), project=project)
     check_lengths(reason=reason)
@@ -322,7 +322,7 @@ def allow_extra_instalment(project: FundedProject, *, reason: str, actor, shown:
         locked = lock_project(project)
         if locked.state != FundedProject.State.IN_PROGRESS:
             raise Conflict(_("The project is not in progress."))
-        if shown is not None and shown != locked.extra_instalments:
+        if shown != locked.extra_instalments:
             raise Conflict(_("Another instalment was allowed after you opened the page; read it again. Nothing "
                              "was recorded now."))
         locked.extra_instalments += 1

@@ -198,12 +198,12 @@ def _amount_problem(project: FundedProject, principal: Decimal) -> str | None:
 
 
 def start_recovery(project: FundedProject, *, actor, section: int | None, subsection: int | None, amount, reasons: str,
-                   known_on: date, deadline: date, on: date | None = None, version: str | None = None) -> Recovery:
+                   known_on: date, deadline: date, on: date | None = None, version: str) -> Recovery:
     """An official opens a recovery case and asks the recipient to be heard by ``deadline``.
 
     ``version`` (``cases_version``, the form sends it) refuses the same form posted twice: the second would open
-    a second case and send a second hearing request. A ground the form could not read (None) is refused as no
-    ground."""
+    a second case and send a second hearing request. It has no default, so no caller skips that check. A ground
+    the form could not read (None) is refused as no ground."""
     permissions.check_manages_projects(actor, project.call.programme, _(ONLY_OFFICIALS), project=project)
     today = _today(on)
     errors = start_errors(project, section=section, subsection=subsection, amount=amount, reasons=reasons,
@@ -213,7 +213,7 @@ def start_recovery(project: FundedProject, *, actor, section: int | None, subsec
     principal, ground = parse_euros(amount), (int(section or 0), int(subsection or 0))  # checked just above
     with transaction.atomic():
         locked = lock_project(project)
-        if version is not None and version != cases_version(locked):
+        if version != cases_version(locked):
             raise Conflict(_(CASES_CHANGED))
         amount_problem = _amount_problem(locked, principal)  # again: a payment or a case may have come since
         if amount_problem:
@@ -480,18 +480,19 @@ def case_version(recovery: Recovery) -> str:
                     "waivers": list(recovery.waivers.order_by("pk").values_list("pk", flat=True))})
 
 
-def _refuse_changed_case(current: Recovery, version: str | None) -> None:
-    if version is not None and version != case_version(current):
+def _refuse_changed_case(current: Recovery, version: str) -> None:
+    if version != case_version(current):
         raise Conflict(_(CASE_CHANGED))
 
 
 def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amount,
-                           version: str | None = None) -> RecoveryReturn:
+                           version: str) -> RecoveryReturn:
     """An official records a part (or all) of the amount due as returned, with interest and penalty interest.
 
     The principal is the decision's attribution to the latest payments first, taken by the returns in turn
     (``rules.interest.attribute_next``, as a settlement's returns take it); a waived part comes off the end.
-    ``version`` (``case_version``, the case's page sends it) refuses the same form posted twice.
+    ``version`` (``case_version``, the case's page sends it) refuses the same form posted twice; it has no default,
+    so no caller records a return twice by leaving it out.
     """
     permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS),
                                        project=recovery.project)
@@ -520,7 +521,7 @@ def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amou
 
 
 def waive_recovery(recovery: Recovery, *, actor, principal, interest: bool, reasons: str,
-                   version: str | None = None) -> RecoveryWaiver:
+                   version: str) -> RecoveryWaiver:
     """Section 26: an official waives part or all of what is left of the principal, and/or the interest
     (``version`` as for ``record_recovery_return``)."""
     permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS),

@@ -190,10 +190,11 @@ def returns_version(settlement: Settlement) -> str:
 
 
 def record_return(settlement: Settlement, *, actor, returned_on: date, amount: str | Decimal,
-                  version: str | None = None) -> Return:
+                  version: str) -> Return:
     """An official records a part (or all) of the amount to return as returned, with the interest on it.
 
-    ``version`` (``returns_version``, the page sends it) refuses the same form posted twice."""
+    ``version`` (``returns_version``, the page sends it) refuses the same form posted twice; it has no default, so
+    no caller records a part twice by leaving it out."""
     project = settlement.project
     permissions.check_manages_projects(actor, project.call.programme,
                                        _("Only the programme's officials record returns."), project=project)
@@ -203,7 +204,7 @@ def record_return(settlement: Settlement, *, actor, returned_on: date, amount: s
         current = Settlement.objects.select_for_update().get(pk=settlement.pk)
         if current.status != Settlement.Status.APPROVED:
             raise Conflict(_("The settlement has not been approved yet."))
-        if version is not None and version != returns_version(current):
+        if version != returns_version(current):
             raise Conflict(_("A return was recorded after you opened the settlement; read it again. Nothing was "
                              "recorded now."))
         before = returned_total(current)

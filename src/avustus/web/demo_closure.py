@@ -97,7 +97,8 @@ def _story(project: FundedProject, share: Decimal, returned_on: date | None, *, 
         if made.last_instalment:
             _pay(project, "demo-2020-last", date(2021, 12, 20), virkailija, paattaja)  # closes the project
         elif returned_on is not None and made.to_return:
-            settlement.record_return(made, actor=virkailija, returned_on=returned_on, amount=made.to_return)
+            settlement.record_return(made, actor=virkailija, returned_on=returned_on, amount=made.to_return,
+                                     version=settlement.returns_version(made))
     store_settlement_documents(made.pk, made.sha256)  # at once, as the demo's decisions' documents are
 
 

@@ -71,15 +71,17 @@ def recovered_grant() -> Recovery | None:
             payments.record_payment(dated_steps(application, paid_on), actor=official, paid_on=paid_on)
         recovery = service.start_recovery(project, actor=official, section=22, subsection=1, amount="30000.00",
                                           reasons=REASONS, known_on=date(2021, 3, 1), deadline=date(2021, 3, 31),
-                                          on=date(2021, 3, 8))
+                                          on=date(2021, 3, 8), version=service.cases_version(project))
         # No response came; the decision is prepared after the deadline and signed the next day.
         due_on = date(2021, 5, 6)
         _snapshot, digest = service.recovery_preview(recovery, actor=official, due_on=due_on, on=date(2021, 4, 6))
         recovery = service.prepare_recovery(recovery, actor=official, due_on=due_on, version=digest,
                                             on=date(2021, 4, 6))
         recovery = service.sign_recovery(recovery, actor=decider, version=recovery.sha256, on=date(2021, 4, 7))
-        service.record_recovery_return(recovery, actor=official, returned_on=date(2021, 5, 4), amount="10000.00")
-        service.record_recovery_return(recovery, actor=official, returned_on=date(2021, 8, 16), amount="20000.00")
+        service.record_recovery_return(recovery, actor=official, returned_on=date(2021, 5, 4), amount="10000.00",
+                                       version=service.case_version(recovery))
+        service.record_recovery_return(recovery, actor=official, returned_on=date(2021, 8, 16), amount="20000.00",
+                                       version=service.case_version(recovery))
     return recovery
 
 
