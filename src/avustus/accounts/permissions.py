@@ -22,8 +22,7 @@ DECIDERS = (Role.DECISION_MAKER,)  # approve proposals and sign decisions (never
 
 def has_programme_role(user, programme, roles=OFFICIAL_ROLES) -> bool:
     """Whether the user holds one of ``roles`` over the programme (superusers, and the system, hold them all)."""
-    if user is None:
-        raise TypeError("an actor is required: pass the user, or SYSTEM (avustus.actors) for commands and jobs")
+    _require_actor(user)
     if is_system(user):
         return True  # commands run with the server's rights
     if not user.is_authenticated:
@@ -152,10 +151,7 @@ REVIEWERS = (Role.REVIEWER,)  # evaluate the applications assigned to them
 
 def _holds(actor, programme, roles) -> bool:
     """Whether the actor holds one of ``roles`` over the programme; the system does what commands do."""
-    from avustus.actors import is_system
-
-    if actor is None:
-        raise TypeError("an actor is required: pass the user, or SYSTEM for commands and jobs")
+    _require_actor(actor)
     return is_system(actor) or has_programme_role(actor, programme, roles)
 
 
@@ -465,8 +461,7 @@ def programme_role_flags(user, programme_ref: str = "programme", **role_sets):
     from django.db.models import BooleanField, Exists, OuterRef, Value
 
     questions = {**role_sets, "staff_anywhere": OFFICIAL_ROLES, "reviewer_anywhere": REVIEWERS}
-    if user is None:
-        raise TypeError("an actor is required: pass the user, or SYSTEM (avustus.actors) for commands and jobs")
+    _require_actor(user)
     if is_system(user) or (user.is_authenticated and user.is_superuser):
         return {name: Value(True, output_field=BooleanField()) for name in questions}
     if not user.is_authenticated:
@@ -579,8 +574,9 @@ def check_draws_audit_sample(actor, programme, message: str) -> None:
 
 
 # Recovery (settlement.recovery): the programme's officials start a case, prepare the decision, record returns
-# and waivers (``check_manages_projects``); the decision is signed by a second person who may be an official
-# or the programme's decision-maker, never the one who prepared it.
+# and propose waivers (``check_manages_projects``); the decision is signed by a second person who may be an official
+# or the programme's decision-maker, never the one who prepared it. A waiver undoes part of that decision, so the
+# same rule confirms it (``settlement.waivers``), with its proposer in the preparer's place, and declines it.
 RECOVERY_SIGNERS = (Role.OFFICIAL, Role.DECISION_MAKER, Role.ADMINISTRATOR)
 
 
@@ -598,3 +594,7 @@ def can_sign_recovery_decision(user, programme, prepared_by_id, *, project) -> b
 def check_signs_recovery(actor, programme, prepared_by_id, message: str, *, project) -> None:
     """``can_sign_recovery_decision``, refused as ``NotAllowed(message)``."""
     check_second_person(actor, programme, [prepared_by_id], message, roles=RECOVERY_SIGNERS, project=project)
+
+
+can_confirm_waiver, check_confirms_waiver = can_sign_recovery_decision, check_signs_recovery
+can_decline_waiver, check_declines_waiver = can_withdraw_recovery_decision, check_withdraws_recovery_decision
