@@ -72,3 +72,6 @@ change_request_decided = Signal()
 recovery_hearing_requested = Signal()
 # recovery=, actor=: a second official signed the recovery decision (``settlement.recovery.sign_recovery``).
 recovery_decided = Signal()
+# waiver=, actor=: a second person confirmed a section 26 waiver of a recovery decision
+# (``settlement.waivers.confirm_waiver``); ``waiver`` a ``settlement.RecoveryWaiver``, now in force.
+recovery_waived = Signal()

@@ -3,7 +3,9 @@ lead answers a hearing naming the case's version (a retry with an Idempotency-Ke
 and a partner reads what the project's page shows a partner."""
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -15,6 +17,7 @@ from avustus.changes import services as changes
 from avustus.payments.payment_file import RECEIVABLE_PREFIX, RECOVERY_PREFIX, reference_of
 from avustus.settlement import recovery as service
 from avustus.settlement import services as settlement
+from avustus.settlement import waivers
 from avustus.settlement.models import Recovery
 from tests.accounts.test_permissions_removed_partner import removed  # noqa: F401 (fixtures)
 from tests.changes.conftest import previewed
@@ -126,8 +129,16 @@ def test_a_signed_recovery_with_its_figures_reference_and_documents(cast):
     decided = service.sign_recovery(prepared, actor=cast.second_official, version=prepared.sha256, on=on)
     service.record_recovery_return(decided, actor=cast.official, returned_on=date(2022, 12, 1), amount="10 000,00",
                                    version=service.case_version(decided))
-    service.waive_recovery(decided, actor=cast.official, principal="5 000,00", interest=False, reasons="Kohtuus.",
-                           version=service.case_version(decided))
+    proposed = service.waive_recovery(decided, actor=cast.official, principal="5 000,00", interest=False,
+                                      reasons="Kohtuus.", version=service.case_version(decided))
+    # Proposed only: not in force, so neither listed nor counted for anyone, the officials included.
+    for user in (cast.lead, cast.official):
+        body = _client(user).get(url).json()
+        assert body["decision"]["amount_due"] == "30000.00" and body["waivers"] == []
+    # Confirmed on a day of its own, so that the waiver's time is seen to be its confirmation's, not its proposal's.
+    confirmed_at = datetime(2023, 1, 10, 8, 0, tzinfo=UTC)
+    with mock.patch.object(waivers, "timezone", SimpleNamespace(now=lambda: confirmed_at)):
+        waivers.confirm_waiver(decided, actor=cast.second_official, version=waivers.waiver_version(proposed))
     for user in (cast.lead, cast.partner):
         body = _client(user).get(url).json()
         decision = body["decision"]
@@ -139,6 +150,7 @@ def test_a_signed_recovery_with_its_figures_reference_and_documents(cast):
         assert len(decision["documents"]) == 6
         assert [r["amount"] for r in body["returns"]] == ["10000.00"]
         assert [(w["principal"], w["reasons"]) for w in body["waivers"]] == [("5000.00", "Kohtuus.")]
+        assert datetime.fromisoformat(body["waivers"][0]["decided_at"]) == confirmed_at
     assert _client(cast.outsider).get(url).status_code == 404
 
 

@@ -202,7 +202,7 @@ def test_the_database_check_is_quiet_before_the_first_migrate(monkeypatch):
 
 def test_the_settlement_triggers_name_every_column_but_the_receivables_file():
     """The triggers list the columns by hand; a column added to the models later must be added there too."""
-    from avustus.settlement.models import Recovery, Settlement
+    from avustus.settlement.models import Recovery, RecoveryWaiver, Settlement
 
     def columns(model) -> set[str]:
         return {field.column for field in model._meta.concrete_fields}
@@ -210,6 +210,9 @@ def test_the_settlement_triggers_name_every_column_but_the_receivables_file():
     assert columns(Settlement) == {*triggers.SETTLEMENT_FIGURES, *triggers.SETTLEMENT_APPROVAL, "receivable_file_id"}
     assert not set(triggers.SETTLEMENT_FIGURES) & set(triggers.SETTLEMENT_APPROVAL)
     assert columns(Recovery) == {*triggers.RECOVERY_DECIDED, "receivable_file_id"}
+    # A waiver's proposal, never changed, and its confirmation or declining, set once.
+    assert columns(RecoveryWaiver) == {*triggers.WAIVER_PROPOSAL, *triggers.WAIVER_OUTCOME}
+    assert not set(triggers.WAIVER_PROPOSAL) & set(triggers.WAIVER_OUTCOME)
 
 
 def test_settlements_and_their_stored_documents_cannot_be_changed(cast, storage):  # noqa: F811

@@ -1,5 +1,6 @@
 """A recovery's screens in a real browser (axe, 375 px, both languages): the lead's hearing and decision, the
-officials' start form, the preview to prepare, the signature and the forms for returns and waivers."""
+officials' start form, the preview to prepare, the signature, the forms for returns and waivers, and a waiver's
+confirmation and declining by the second person."""
 
 from datetime import date, timedelta
 
@@ -7,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from avustus.settlement import recovery as service
+from avustus.settlement import waivers
 from avustus.settlement.rates import ensure_shipped_rates
 from tests.browser.conftest import check_pages
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
@@ -25,6 +27,13 @@ def test_the_recovery_pages_of_the_lead_and_the_officials(browser, live_server, 
     decided = _decided(cast, _started(cast))
     service.record_recovery_return(decided, actor=cast.official, returned_on=date(2023, 2, 10), amount="5 000,00",
                                    version=service.case_version(decided))
+    # A waiver declined, and another awaiting its second person: the officials' list and both forms.
+    declined = service.waive_recovery(decided, actor=cast.official, principal="1 000,00", interest=False,
+                                      reasons="Kohtuus.", version=service.case_version(decided))
+    waivers.decline_waiver(decided, actor=cast.second_official, version=waivers.waiver_version(declined),
+                           reasons="Ei perusteita.")
+    service.waive_recovery(decided, actor=cast.official, principal="2 000,00", interest=True, reasons="Kohtuus.",
+                           version=service.case_version(decided))
     # A second case for less than the first decision left: decided recoveries never take more than was paid.
     prepared = _started(cast, amount="20 000,00", known_on=date(2022, 9, 1))
     _snapshot, digest = service.recovery_preview(prepared, actor=cast.official, due_on=date(2022, 12, 15),
@@ -40,4 +49,4 @@ def test_the_recovery_pages_of_the_lead_and_the_officials(browser, live_server, 
     due = (today + timedelta(days=30)).isoformat()
     check_pages(browser, live_server, [f"{base}/new/", f"{base}/{answered.pk}/?due_on={due}", f"{base}/{decided.pk}/"],
                 user=cast.official)
-    check_pages(browser, live_server, [f"{base}/{prepared.pk}/"], user=cast.second_official)
+    check_pages(browser, live_server, [f"{base}/{prepared.pk}/", f"{base}/{decided.pk}/"], user=cast.second_official)

@@ -120,8 +120,11 @@ def test_an_approver_of_another_programme_neither_sees_nor_files_nor_reads_this_
     elsewhere = Programme.objects.create(slug="muu", name_fi="Muu ohjelma")
     stranger = django_user_model.objects.create(username="muu-maksaja")
     grant_role(stranger, Role.DECISION_MAKER, actor=SYSTEM, programme=elsewhere)
-    everywhere = django_user_model.objects.create(username="kaikki-maksaja")
-    grant_role(everywhere, Role.ADMINISTRATOR, actor=SYSTEM)  # over every programme
+    everywhere = django_user_model.objects.create(username="kaikki-maksaja", is_superuser=True)
+    # A role with no programme is over none (as for every other screen): it files and reads nothing.
+    unscoped = django_user_model.objects.create(username="ei-ohjelmaa")
+    grant_role(unscoped, Role.ADMINISTRATOR, actor=SYSTEM)
+    assert permissions.payment_file_programmes(unscoped) == frozenset()
     application = _approved(cast)
     today = timezone.localdate()
     assert unfiled_payments(permissions.payment_file_programmes(stranger)) == []
@@ -132,6 +135,8 @@ def test_an_approver_of_another_programme_neither_sees_nor_files_nor_reads_this_
     assert made is not None
     with pytest.raises(NotFound):
         payment_file.reprint(made.pk, actor=stranger)
+    with pytest.raises(NotAllowed):
+        payment_file.reprint(made.pk, actor=unscoped)
     client = Client()
     client.force_login(stranger)
     page = client.get(reverse("officials-payment-files")).content.decode()

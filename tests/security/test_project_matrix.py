@@ -33,7 +33,9 @@ from avustus.reports import final
 from avustus.reports import services as reports
 from avustus.reports.outputs import add_output
 from avustus.reports.services import CostInput
+from avustus.settlement.models import RecoveryWaiver
 from avustus.settlement.recovery import case_version, cases_version, hearing_version
+from avustus.settlement.waivers import waiver_version
 from tests.changes.conftest import previewed
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 from tests.security.test_matrix import GO, LOGIN, _answer, _close, _matches, _patterns, _send
@@ -107,6 +109,10 @@ PROJECT_MATRIX = [
     ("withdraw-recovery",           "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  GO),
     ("recovery-return",             "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
     ("waive-recovery",              "POST", "recovery",    LOGIN, NF,  NO,  NO,  NF,  GO,  NO),
+    # "waiver" a decided case whose waiver the official proposed: a signer who did not propose it confirms it; the
+    # proposer may withdraw it and a signer decline it, never confirm their own.
+    ("confirm-waiver",              "POST", "waiver",      LOGIN, NF,  NO,  NO,  NF,  NO,  GO),
+    ("decline-waiver",              "POST", "waiver",      LOGIN, NF,  NO,  NO,  NF,  GO,  GO),
     ("recovery-document",           "GET",  "recovery-doc", LOGIN, NF, OK,  OK,  NF,  OK,  OK),
     ("api-v1:list_projects",        "GET",  "none",        BAD,   OK,  OK,  OK,  OK,  OK,  OK),
     ("api-v1:get_project",          "GET",  "project",     BAD,   NF,  OK,  OK,  NF,  OK,  OK),
@@ -185,6 +191,8 @@ def project_world(cast):
                         address="https://example.org/ajanvaraus", licence="EUPL-1.2")
     ref = project.reference
     hearing, decided = _recoveries(project, cast.official, cast.second_official)
+    proposed = RecoveryWaiver.objects.create(recovery=decided, principal=Decimal("1.00"), reasons="Kohtuus.",
+                                             proposed_by=cast.official)
     objects = {
         "none": {}, "project": {"reference": ref}, "call": {"slug": project.call.slug},
         "report": {"reference": ref, "number": 2}, "report-due": {"reference": ref, "number": 3},
@@ -196,13 +204,14 @@ def project_world(cast):
         "change-decision": {"reference": ref, "pk": amending.pk, "lang": "sv"},
         "recovery": {"reference": ref, "pk": hearing.pk},
         "recovery-doc": {"reference": ref, "pk": decided.pk, "lang": "fi", "fmt": "html"},
+        "waiver": {"reference": ref, "pk": decided.pk},
         "output": {"reference": ref, "pk": output.pk, "output_id": output.pk},
     }
     actors = {"anonymous": None, "other": cast.outsider, "partner": cast.partner, "lead": cast.lead,
               "reviewer": reviewer, "official": cast.official, "decider": cast.decision_maker}
     return {"objects": objects, "actors": actors, "report": second, "payment": payment, "final": final_report,
             "hearing_version": hearing_version(hearing), "cases_version": cases_version(cast.project),
-            "case_version": case_version(decided)}
+            "case_version": case_version(decided), "waiver_version": waiver_version(proposed)}
 
 
 def _recoveries(project, official, second):
@@ -307,6 +316,10 @@ def _body(name: str, world: dict):
     if name == "waive-recovery":
         return {"principal": "1,00", "reasons": "Kohtuus.", "confirm": "yes",
                 "version": world.get("case_version", "")}, None
+    if name == "confirm-waiver":
+        return {"version": world.get("waiver_version", ""), "confirm": "yes"}, None
+    if name == "decline-waiver":
+        return {"version": world.get("waiver_version", ""), "reasons": "Ei perusteita."}, None
     if name == "api-v1:submit_report":
         return json.dumps({**REPORT, "costs": [{"category": "cost-1", "member": 0, "amount_vat_free": "100.00"}]}), \
             "application/json"

@@ -16,6 +16,7 @@ from avustus.settlement.models import Recovery
 from avustus.settlement.receivables import RECEIVABLE_COLUMNS, produce_receivables_file, recovery_reference
 from tests.settlement.test_end_to_end import _through_two_payments
 from tests.settlement.test_recovery import _decided, _started
+from tests.settlement.test_waivers import _waived
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +69,8 @@ def _signed(cast):
 
 def test_a_part_waived_before_the_file_is_made_is_not_listed_as_to_collect(cast):
     decided = _signed(cast)
-    service.waive_recovery(decided, actor=cast.official, principal="15 000,50", interest=False,
-                           reasons="Kohtuullistetaan 26 §:n nojalla.", version=service.case_version(decided))
+    _waived(cast, decided, principal="15 000,50", interest=False,
+            reasons="Kohtuullistetaan 26 §:n nojalla.")
     made = produce_receivables_file(DECIDED_ON, actor=SYSTEM)
     header, row, *rest = made.content.split("\r\n")
     cells = dict(zip(RECEIVABLE_COLUMNS, row.split(";"), strict=True))
@@ -82,8 +83,8 @@ def test_a_part_waived_before_the_file_is_made_is_not_listed_as_to_collect(cast)
 
 def test_a_recovery_waived_in_full_before_the_file_is_made_is_not_a_receivable(cast):
     decided = _signed(cast)
-    service.waive_recovery(decided, actor=cast.official, principal="40 000,00", interest=True,
-                           reasons="Kohtuullistetaan kokonaan 26 §:n nojalla.", version=service.case_version(decided))
+    _waived(cast, decided, principal="40 000,00", interest=True,
+            reasons="Kohtuullistetaan kokonaan 26 §:n nojalla.")
     assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None
     assert Recovery.objects.get(pk=decided.pk).receivable_file is None
     assert not AuditEntry.objects.filter(action="settlement.receivables_file_produced").exists()
@@ -92,8 +93,8 @@ def test_a_recovery_waived_in_full_before_the_file_is_made_is_not_a_receivable(c
 def test_a_waiver_after_the_file_leaves_the_file_as_made(cast):
     decided = _signed(cast)
     made = produce_receivables_file(DECIDED_ON, actor=SYSTEM)
-    service.waive_recovery(decided, actor=cast.official, principal="10 000,00", interest=False,
-                           reasons="Kohtuullistetaan 26 §:n nojalla.", version=service.case_version(decided))
+    _waived(cast, decided, principal="10 000,00", interest=False,
+            reasons="Kohtuullistetaan 26 §:n nojalla.")
     assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None
     made.refresh_from_db()
     assert ";40000,00;" in made.content
@@ -103,12 +104,12 @@ def test_the_page_lists_what_the_file_would_collect_and_nothing_it_would_not(cas
     from avustus.settlement.selectors import unfiled_recoveries
 
     decided = _signed(cast)
-    service.waive_recovery(decided, actor=cast.official, principal="15 000,50", interest=False,
-                           reasons="Kohtuullistetaan 26 §:n nojalla.", version=service.case_version(decided))
+    _waived(cast, decided, principal="15 000,50", interest=False,
+            reasons="Kohtuullistetaan 26 §:n nojalla.")
     listed = unfiled_recoveries(None)
     assert [(r.pk, r.to_collect) for r in listed] == [(decided.pk, Decimal("24999.50"))]
-    service.waive_recovery(decided, actor=cast.official, principal="24 999,50", interest=True,
-                           reasons="Loppuosa kohtuullistetaan.", version=service.case_version(decided))
+    _waived(cast, decided, principal="24 999,50", interest=True,
+            reasons="Loppuosa kohtuullistetaan.")
     # Waived in full: the file would leave it out for good, so the page does not show it as waiting.
     assert unfiled_recoveries(None) == []
     assert produce_receivables_file(DECIDED_ON, actor=SYSTEM) is None

@@ -9,6 +9,7 @@ import pytest
 from avustus.audit.models import AuditEntry
 from avustus.errors import Conflict
 from avustus.settlement import recovery as service
+from avustus.settlement import waivers
 from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver
 from tests.settlement.test_end_to_end import _through_two_payments
 from tests.settlement.test_recovery import _decided, _started
@@ -47,6 +48,12 @@ def test_a_waiver_posted_twice_is_recorded_once_and_a_return_read_before_it_is_r
         service.record_recovery_return(decided, actor=cast.official, returned_on=date(2023, 1, 10),
                                        amount="35 000,00", version=read)
     assert RecoveryWaiver.objects.count() == 1 and not RecoveryReturn.objects.exists()
+    # Proposed only: nothing due changes until a second person confirms it (``tests/settlement/test_waivers.py``).
+    assert service.amount_due(decided) == Decimal("40000.00")
+    shown = waivers.waiver_version(service.proposed_waiver(decided))
+    waivers.confirm_waiver(decided, actor=cast.second_official, version=shown)
+    with pytest.raises(Conflict, match="No waiver of this case awaits confirmation"):
+        waivers.confirm_waiver(decided, actor=cast.second_official, version=shown)
     assert service.amount_due(decided) == Decimal("35000.00")
 
 

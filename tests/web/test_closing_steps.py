@@ -16,6 +16,7 @@ from django.utils import timezone
 from avustus.errors import NotFound
 from avustus.settlement import recovery as recoveries
 from avustus.settlement import services as settlement
+from avustus.settlement import waivers
 from avustus.settlement.models import Recovery, Settlement
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 from tests.settlement.test_end_to_end import _final_accepted, _through_two_payments
@@ -33,6 +34,7 @@ SIGNED_NOTE = "Päätös avustuksen lopullisesta määrästä, allekirjoitettu:"
 HEARING_NOTE = "Päätöksen voi valmistella, kun päätoteuttaja on vastannut tai"
 SIGNS_NOTE = "Toinen virkailija allekirjoittaa päätöksen."
 RETURNS = "<h2>Palautukset</h2>"
+CONFIRMS_NOTE = "Toinen virkailija vahvistaa kohtuullistamisen."
 
 
 # Settlement: the page's forms by their button, and each step as its service takes it.
@@ -121,7 +123,15 @@ def _recovery_forms(recovery: Recovery) -> dict[str, str]:
             "sign": f'action="{reverse("sign-recovery", args=args)}"',
             "send_back": f'action="{reverse("withdraw-recovery", args=args)}"',
             "return": f'action="{reverse("recovery-return", args=args)}"',
-            "waive": f'action="{reverse("waive-recovery", args=args)}"'}
+            "waive": f'action="{reverse("waive-recovery", args=args)}"',
+            "confirm_waiver": f'action="{reverse("confirm-waiver", args=args)}"',
+            "decline_waiver": f'action="{reverse("decline-waiver", args=args)}"'}
+
+
+def _shown_waiver(recovery: Recovery) -> str:
+    """The version of the case's proposed waiver, as its page shows it (none: nothing to confirm)."""
+    pending = recoveries.proposed_waiver(recovery)
+    return waivers.waiver_version(pending) if pending else ""
 
 
 def _due() -> object:
@@ -139,6 +149,9 @@ RECOVERY_STEPS = {
                                                                 amount="1,00", version=recoveries.case_version(r)),
     "waive": lambda r, user: recoveries.waive_recovery(r, actor=user, principal="1,00", interest=False,
                                                        reasons="Kohtuus.", version=recoveries.case_version(r)),
+    "confirm_waiver": lambda r, user: waivers.confirm_waiver(r, actor=user, version=_shown_waiver(r)),
+    "decline_waiver": lambda r, user: waivers.decline_waiver(r, actor=user, version=_shown_waiver(r),
+                                                             reasons="Ei perusteita."),
 }
 
 
@@ -146,7 +159,7 @@ def _recovery_page(cast, recovery: Recovery) -> dict[str, tuple[set[str], set[st
     """Per person: the steps offered (each checked against what the service accepts) and the notes shown."""
     return _pages(cast, EVERYONE, reverse("project-recovery", args=[cast.project.reference, recovery.pk]),
                   _recovery_forms(recovery), RECOVERY_STEPS, lambda: Recovery.objects.get(pk=recovery.pk),
-                  {"hearing": HEARING_NOTE, "signs": SIGNS_NOTE, "returns": RETURNS})
+                  {"hearing": HEARING_NOTE, "signs": SIGNS_NOTE, "returns": RETURNS, "confirms": CONFIRMS_NOTE})
 
 
 def test_the_recovery_page_offers_each_step_and_note_by_the_cases_state(cast, rates_to_date):
@@ -173,11 +186,19 @@ def test_the_recovery_page_offers_each_step_and_note_by_the_cases_state(cast, ra
         "lead": nothing, "partner": nothing, "official": ({"send_back"}, {"signs"}),
         "second_official": ({"sign", "send_back"}, set()), "decision_maker": ({"sign", "send_back"}, set())}
     recovery = recoveries.sign_recovery(recovery, actor=cast.second_official, version=recovery.sha256)
-    # Decided: the returns for everyone; the officials record returns and waivers while principal is due.
+    # Decided: the returns for everyone; the officials record returns and propose waivers while principal is due.
     returns_only = (set(), {"returns"})
     assert _recovery_page(cast, recovery) == {
         "lead": returns_only, "partner": returns_only, "official": ({"return", "waive"}, {"returns"}),
         "second_official": ({"return", "waive"}, {"returns"}), "decision_maker": returns_only}
     recoveries.waive_recovery(recovery, actor=cast.official, principal="1 000,00", interest=True, reasons="Kohtuus.",
                               version=recoveries.case_version(recovery))
+    # Proposed: a signer who did not propose it confirms it; either declines it; no second proposal meanwhile. The
+    # recipients see nothing of it.
+    assert _recovery_page(cast, recovery) == {
+        "lead": returns_only, "partner": returns_only,
+        "official": ({"return", "decline_waiver"}, {"returns", "confirms"}),
+        "second_official": ({"return", "confirm_waiver", "decline_waiver"}, {"returns"}),
+        "decision_maker": ({"confirm_waiver", "decline_waiver"}, {"returns"})}
+    waivers.confirm_waiver(recovery, actor=cast.decision_maker, version=_shown_waiver(recovery))
     assert _recovery_page(cast, recovery) == {name: returns_only for name in EVERYONE}

@@ -1,6 +1,6 @@
 """A recovery through the screens: an official starts it, the lead responds, one official prepares the decision
-shown, another signs it ticking the box, a return and a waiver are recorded; refusals are shown in the user's
-language and leave the data as it was."""
+shown, another signs it ticking the box, a return is recorded, a waiver proposed by one official is confirmed by
+another ticking the box; refusals are shown in the user's language and leave the data as it was."""
 
 import re
 from datetime import date, timedelta
@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from avustus.audit.models import AuditEntry
 from avustus.settlement import recovery as service
-from avustus.settlement.models import Recovery, ReferenceRate
+from avustus.settlement.models import Recovery, RecoveryWaiver, ReferenceRate
 from tests.projects.conftest import cast, person  # noqa: F401 (fixtures)
 from tests.settlement.test_end_to_end import _through_two_payments
 
@@ -124,11 +125,32 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     twice = official.post(reverse("recovery-return", args=[ref, recovery.pk]), returned, follow=True)
     assert "A return or a waiver was recorded after you opened the case" in twice.content.decode()
     case = re.search(r'name="version" value="([0-9a-f]{64})"', twice.content.decode()).group(1)
-    waived = {"principal": "1 000,00", "reasons": "Kohtuullistetaan.", "confirm": "yes", "version": case}
+    waived = {"principal": "1 000,00", "reasons": "Kohtuullistetaan.", "version": case}
     official.post(reverse("waive-recovery", args=[ref, recovery.pk]), waived)
     official.post(reverse("waive-recovery", args=[ref, recovery.pk]), waived)
     assert recovery.returns.get().amount == Decimal("4000.00")
-    assert recovery.waivers.get().principal == Decimal("1000.00")
+    proposed = recovery.waivers.get()
+    assert (proposed.principal, proposed.status) == (Decimal("1000.00"), RecoveryWaiver.Status.PROPOSED)
+    # Proposed only: nothing due changes, the recipients see nothing of it, and its proposer may not confirm it.
+    confirm = reverse("confirm-waiver", args=[ref, recovery.pk])
+    proposer_page = official.get(page).content.decode()
+    assert "<dt>Principal still to return</dt><dd>6\u00a0000,00\u00a0€</dd>" in proposer_page
+    assert f'action="{confirm}"' not in proposer_page and "Another official confirms the waiver." in proposer_page
+    assert "Kohtuullistetaan." not in lead.get(page).content.decode()
+    shown = second.get(page).content.decode()
+    version = re.search(f'action="{confirm}">.*?name="version" value="([0-9a-f]{{64}})"', shown, re.S).group(1)
+    assert official.post(confirm, {"version": version, "confirm": "yes"}).status_code == 403
+    assert _client(cast.lead).post(confirm, {"version": version, "confirm": "yes"}).status_code == 403
+    unticked = second.post(confirm, {"version": version}, follow=True).content.decode()
+    assert "Bekräfta genom att kryssa i rutan" in unticked
+    assert RecoveryWaiver.objects.get().status == RecoveryWaiver.Status.PROPOSED
+    second.post(confirm, {"version": version, "confirm": "yes"})
+    # Posted twice, it takes effect once.
+    second.post(confirm, {"version": version, "confirm": "yes"})
+    confirmed = RecoveryWaiver.objects.get()
+    assert (confirmed.status, confirmed.proposed_by, confirmed.confirmed_by) == (
+        RecoveryWaiver.Status.CONFIRMED, cast.official, cast.second_official)
+    assert AuditEntry.objects.filter(action="recovery.waived").count() == 1
     final = official.get(page).content.decode()
     # 10 000,00 less the 4 000,00 returned and the 1 000,00 waived, in the field that says what is still to
     # return; the return's row and the waiver each show their own amount.

@@ -13,6 +13,7 @@ from avustus.accounts.membership import (
 )
 from avustus.accounts.models import Role, RoleGrant
 from avustus.actors import is_system
+from avustus.errors import NotAllowed, NotFound
 
 # The role sets, named once: no other module writes a tuple of roles.
 OFFICIAL_ROLES = (Role.OFFICIAL, Role.DECISION_MAKER, Role.AUDITOR, Role.ADMINISTRATOR)  # read officials' screens
@@ -22,8 +23,7 @@ DECIDERS = (Role.DECISION_MAKER,)  # approve proposals and sign decisions (never
 
 def has_programme_role(user, programme, roles=OFFICIAL_ROLES) -> bool:
     """Whether the user holds one of ``roles`` over the programme (superusers, and the system, hold them all)."""
-    if user is None:
-        raise TypeError("an actor is required: pass the user, or SYSTEM (avustus.actors) for commands and jobs")
+    _require_actor(user)
     if is_system(user):
         return True  # commands run with the server's rights
     if not user.is_authenticated:
@@ -152,10 +152,7 @@ REVIEWERS = (Role.REVIEWER,)  # evaluate the applications assigned to them
 
 def _holds(actor, programme, roles) -> bool:
     """Whether the actor holds one of ``roles`` over the programme; the system does what commands do."""
-    from avustus.actors import is_system
-
-    if actor is None:
-        raise TypeError("an actor is required: pass the user, or SYSTEM for commands and jobs")
+    _require_actor(actor)
     return is_system(actor) or has_programme_role(actor, programme, roles)
 
 
@@ -166,8 +163,6 @@ def can_prepare(actor, programme) -> bool:
 
 def check_prepares(actor, programme, message: str) -> None:
     """Screen, assign reviewers, set the proposal, present it, prepare later decisions, record notifications."""
-    from avustus.errors import NotAllowed
-
     if not can_prepare(actor, programme):
         raise NotAllowed(message)
 
@@ -180,8 +175,6 @@ def can_decide(actor, programme) -> bool:
 
 def check_decides(actor, programme, message: str) -> None:
     """Approve a proposal, return it, sign a decision: a person holding the decision-maker's role, never the system."""
-    from avustus.errors import NotAllowed
-
     if not can_decide(actor, programme):
         raise NotAllowed(message)
 
@@ -193,8 +186,6 @@ def _took_part(actor, earlier_ids) -> bool:
 
 def check_not_presenter(actor, presenting_official_id, message: str) -> None:
     """Four eyes: whoever presented (or prepared) a decision does not approve or sign it."""
-    from avustus.errors import NotAllowed
-
     if _took_part(actor, [presenting_official_id]):
         raise NotAllowed(message)
 
@@ -218,8 +209,6 @@ def can_review(user, programme) -> bool:
 
 def check_own_assignment(actor, assignment) -> None:
     """A reviewer acts on their own assignment only; someone else's does not exist as far as they can tell."""
-    from avustus.errors import NotFound
-
     if actor is None:
         raise TypeError("an actor is required: pass the user, or SYSTEM for commands and jobs")
     if not actor.is_authenticated or actor.pk is None or assignment.reviewer_id != actor.pk:
@@ -233,8 +222,6 @@ def check_own_assignment(actor, assignment) -> None:
 def check_keeps_reference_rates(actor, message: str) -> None:
     """Add a half-year's reference rate as the Bank of Finland published it: the system (the command), a
     superuser, or an official or administrator of any programme (the rates are the same for every programme)."""
-    from avustus.errors import NotAllowed
-
     _require_actor(actor)
     if is_system(actor) or (actor.is_authenticated and actor.is_superuser):
         return
@@ -314,8 +301,6 @@ def can_read_change_decision(user, decision) -> bool:
 
 def check_reads_change_decision(actor, decision) -> None:
     """``can_read_change_decision``; to anyone else the decision does not exist."""
-    from avustus.errors import NotFound
-
     if not can_read_change_decision(actor, decision):
         raise NotFound()
 
@@ -338,8 +323,6 @@ def can_see_project(user, project) -> bool:
 
 def check_sees_project(actor, project) -> None:
     """A project someone may not see does not exist as far as they can tell."""
-    from avustus.errors import NotFound
-
     if not can_see_project(actor, project):
         raise NotFound()
 
@@ -353,8 +336,6 @@ def can_act_for_lead(actor, project) -> bool:
 
 def check_recipient_lead(actor, project, message: str) -> None:
     """``can_act_for_lead``, refused as ``NotAllowed(message)``."""
-    from avustus.errors import NotAllowed
-
     if not can_act_for_lead(actor, project):
         raise NotAllowed(message)
 
@@ -378,8 +359,6 @@ def _step(actor, programme, roles, project, earlier_ids=None) -> tuple[bool, boo
 
 def _refuse(answer: tuple[bool, bool], message: str) -> None:
     """``_step``'s answer as a refusal: the disqualified are told why, in the Act's terms; the rest ``message``."""
-    from avustus.errors import NotAllowed
-
     may, disqualified = answer
     if disqualified:
         raise NotAllowed(disqualification.refusal())
@@ -465,8 +444,7 @@ def programme_role_flags(user, programme_ref: str = "programme", **role_sets):
     from django.db.models import BooleanField, Exists, OuterRef, Value
 
     questions = {**role_sets, "staff_anywhere": OFFICIAL_ROLES, "reviewer_anywhere": REVIEWERS}
-    if user is None:
-        raise TypeError("an actor is required: pass the user, or SYSTEM (avustus.actors) for commands and jobs")
+    _require_actor(user)
     if is_system(user) or (user.is_authenticated and user.is_superuser):
         return {name: Value(True, output_field=BooleanField()) for name in questions}
     if not user.is_authenticated:
@@ -484,33 +462,23 @@ def menu_roles(staff_anywhere: bool, reviewer_anywhere: bool) -> set[str]:
     return (set(OFFICIAL_ROLES) if staff_anywhere else set()) | (set(REVIEWERS) if reviewer_anywhere else set())
 
 
-def can_produce_payment_files(actor) -> bool:
-    """Produce the day's payment or receivables file for the State's accounting: the system (the command), a
-    superuser, or a payment approver of any programme (the file spans programmes)."""
-    _require_actor(actor)
-    if is_system(actor) or (actor.is_authenticated and actor.is_superuser):
-        return True
-    return actor.is_authenticated and RoleGrant.objects.filter(user=actor, role__in=PAYMENT_APPROVERS).exists()
-
-
 def payment_file_programmes(actor) -> frozenset[int] | None:
-    """The programmes whose payments and amounts to return ``actor`` puts in files and reads in them: None for
-    every programme (the system, a superuser, a payment approver over everything), else those they approve
-    payments of. Another programme's rows, and a file holding any, are not theirs: like its projects, to them they
-    do not exist."""
+    """The programmes whose payments and amounts to return ``actor`` files and reads in the files: None for all (the
+    system, the command, a superuser), else those they approve payments of (none: they produce no files). Another
+    programme's rows, and a file holding any, do not exist to them, as its projects do not."""
     _require_actor(actor)
     if is_system(actor) or (actor.is_authenticated and actor.is_superuser):
         return None
-    if not actor.is_authenticated:
-        return frozenset()
-    scopes = set(RoleGrant.objects.filter(user=actor, role__in=PAYMENT_APPROVERS, organisation__isnull=True)
-                 .values_list("programme_id", flat=True))
-    return None if None in scopes else frozenset(scopes)
+    return frozenset(RoleGrant.objects.filter(user=actor, role__in=PAYMENT_APPROVERS, programme__isnull=False)
+                     .values_list("programme_id", flat=True)) if actor.is_authenticated else frozenset()
+
+
+def can_produce_payment_files(actor) -> bool:
+    """Produce the day's payment or receivables file for the State's accounting (``payment_file_programmes``)."""
+    return payment_file_programmes(actor) != frozenset()
 
 
 def check_produces_payment_files(actor, message: str) -> None:
-    from avustus.errors import NotAllowed
-
     if not can_produce_payment_files(actor):
         raise NotAllowed(message)
 
@@ -518,8 +486,6 @@ def check_produces_payment_files(actor, message: str) -> None:
 def check_reads_programme(actor, programme) -> None:
     """The programme's officials' overview (its dashboard): its officials, auditors and decision-makers. To anyone
     else it does not exist, as the officials' other screens."""
-    from avustus.errors import NotFound
-
     _require_actor(actor)
     if not has_programme_role(actor, programme):
         raise NotFound()
@@ -556,8 +522,6 @@ def check_reads_settlement(actor, project, message: str) -> None:
     """A settlement's document: the people of the lead (the recipient it is addressed to) and the programme's
     officials, auditors and decision-makers. Partners see the project but not this; to anyone else it does not
     exist."""
-    from avustus.errors import NotAllowed
-
     check_sees_project(actor, project)
     if not can_read_settlement(actor, project):
         raise NotAllowed(message)
@@ -594,8 +558,9 @@ def check_draws_audit_sample(actor, programme, message: str) -> None:
 
 
 # Recovery (settlement.recovery): the programme's officials start a case, prepare the decision, record returns
-# and waivers (``check_manages_projects``); the decision is signed by a second person who may be an official
-# or the programme's decision-maker, never the one who prepared it.
+# and propose waivers (``check_manages_projects``); the decision is signed by a second person who may be an official
+# or the programme's decision-maker, never the one who prepared it. A waiver undoes part of that decision, so the
+# same rule confirms it (``settlement.waivers``), with its proposer in the preparer's place, and declines it.
 RECOVERY_SIGNERS = (Role.OFFICIAL, Role.DECISION_MAKER, Role.ADMINISTRATOR)
 
 
@@ -613,3 +578,7 @@ def can_sign_recovery_decision(user, programme, prepared_by_id, *, project) -> b
 def check_signs_recovery(actor, programme, prepared_by_id, message: str, *, project) -> None:
     """``can_sign_recovery_decision``, refused as ``NotAllowed(message)``."""
     check_second_person(actor, programme, [prepared_by_id], message, roles=RECOVERY_SIGNERS, project=project)
+
+
+can_confirm_waiver, check_confirms_waiver = can_sign_recovery_decision, check_signs_recovery
+can_decline_waiver, check_declines_waiver = can_withdraw_recovery_decision, check_withdraws_recovery_decision

@@ -95,8 +95,9 @@ def _recovery_out(request, recovery: Recovery) -> dict:
         "response": recovery.response, "responded_at": recovery.responded_at,
         "version": recoveries.hearing_version(recovery), "decision": decision,
         "returns": [_return_out(r) for r in recovery.returns.all()] if decided else [],
+        # Only what took effect: a proposed waiver is the officials' until a second person confirms it.
         "waivers": [{"principal": _money(w.principal), "interest": w.interest, "reasons": w.reasons,
-                     "decided_at": w.decided_at} for w in recovery.waivers.all()] if decided else [],
+                     "decided_at": w.confirmed_at} for w in recovery.waivers.in_force()] if decided else [],
     }
 
 

@@ -53,7 +53,8 @@ class WaiverOut(Schema):
     principal: str = Field(description="Principal waived, " + MONEY, examples=["5000.00"])
     interest: bool = Field(description="Interest and penalty interest waived too", examples=[False])
     reasons: str = Field(examples=["Kohtuullistetaan hankkeen tilanteen vuoksi."])
-    decided_at: datetime = Field(examples=["2023-01-10T10:00:00+02:00"])
+    decided_at: datetime = Field(description="When it took effect: a second person confirmed it (a waiver is listed "
+                                             "only then)", examples=["2023-01-10T10:00:00+02:00"])
 
 
 class RecoveryDecisionOut(Schema):

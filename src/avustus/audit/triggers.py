@@ -16,7 +16,10 @@ the record either. Refused, per table:
   documents are rendered), and DELETE of an approved settlement;
 - ``settlement_settlementdocument``: every UPDATE and DELETE;
 - ``settlement_recovery``: UPDATE and DELETE of a decided (signed) recovery decision: its documents are rendered
-  on request from the stored snapshot, so the row is the document.
+  on request from the stored snapshot, so the row is the document;
+- ``settlement_recoverywaiver``: every DELETE; UPDATE of what a waiver proposes (the amount, the interest, the
+  reasons, who proposed it and when) ever, and any UPDATE of a confirmed or declined waiver. A proposed waiver's
+  one change is its confirmation or its declining (``settlement.waivers``), once.
 
 Settlements and decided recoveries have one column that is written later: the receivables file they are listed
 in (``receivable_file_id``), set once from empty and never changed after (each is listed once).
@@ -50,6 +53,7 @@ DOCUMENT_MESSAGE = "a stored decision document is never changed"
 SETTLEMENT_MESSAGE = "the figures of a settlement and an approved settlement are never changed"
 SETTLEMENT_DOCUMENT_MESSAGE = "a stored settlement document is never changed"
 RECOVERY_MESSAGE = "a signed recovery decision is never changed"
+WAIVER_MESSAGE = "a waiver is never changed once proposed, but confirmed or declined once"
 
 # The columns sealing sets; every other column of an entry is its content, which no UPDATE may change.
 CHAIN_COLUMNS = ("position", "prev_hash", "hash")
@@ -72,6 +76,9 @@ RECOVERY_DECIDED = ("id", "project_id", "ground_section", "ground_subsection", "
                     "hearing_deadline", "response", "responded_at", "responded_by_id", "decided_on", "due_on",
                     "snapshot", "sha256", "prepared_by_id", "prepared_at", "signed_by_id", "signed_at",
                     "withdrawn_reasons")
+# A waiver's proposal, never changed; and what its confirmation or declining adds, never changed after.
+WAIVER_PROPOSAL = ("id", "recovery_id", "principal", "interest", "reasons", "proposed_by_id", "proposed_at")
+WAIVER_OUTCOME = ("status", "confirmed_by_id", "confirmed_at", "declined_by_id", "declined_at", "declined_reasons")
 
 
 # The engines' NULL-safe "differs from".
@@ -151,6 +158,10 @@ GUARDS = (
           "avustus_guard_recovery",
           update=lambda differ: f"OLD.status = 'decided' AND ({_changed(RECOVERY_DECIDED, differ)})",
           delete=lambda differ: "OLD.status = 'decided'"),
+    Guard("settlement_recoverywaiver", WAIVER_MESSAGE, "avustus_waiver", "avustus_waiver_proposed",
+          "avustus_guard_waiver",
+          update=lambda differ: ("OLD.status <> 'proposed' OR "
+                                 + " OR ".join(f'OLD."{c}" {differ} NEW."{c}"' for c in WAIVER_PROPOSAL))),
 )
 
 TABLES = (*(guard.table for guard in GUARDS), "audit_replacepermit")

@@ -1,7 +1,10 @@
-"""Recovery in messages: the hearing request and the recovery decision, to the lead's people and addresses.
+"""Recovery in messages: the hearing request, the recovery decision and a waiver confirmed, to the lead's people
+and addresses.
 
-Listeners to ``events.recovery_hearing_requested`` and ``events.recovery_decided``, sent inside the recovery
-services' transactions (``settlement.recovery``), so a message is queued exactly when its step is committed.
+Listeners to ``events.recovery_hearing_requested``, ``events.recovery_decided`` and ``events.recovery_waived``,
+sent inside the recovery services' transactions (``settlement.recovery``, ``settlement.waivers``), so a message is
+queued exactly when its step is committed. A waiver is told once confirmed, never while it is only proposed: it
+changes what the lead owes only then.
 The decision's message says what is due, by when and with which reference number, and links to the recovery's
 page, where the decision itself is (its HTML, text and PDF in Finnish and Swedish).
 """
@@ -13,6 +16,7 @@ from django.urls import reverse
 from avustus import events
 from avustus.messaging.followup import _money, lead_of, project_context
 from avustus.messaging.receivers import _date, _send_each, site_url
+from avustus.settlement.recovery import amount_due
 from avustus.settlement.recovery_document import with_reference
 
 
@@ -45,6 +49,15 @@ def on_recovery_decided(sender, *, recovery, actor, **kwargs) -> None:
                lambda r: _context(recovery, r.language))
 
 
+def on_recovery_waived(sender, *, waiver, actor, **kwargs) -> None:
+    recovery = waiver.recovery
+    _send_each("recovery_waived", lead_of(recovery.project), recovery.project.application,
+               lambda r: {**_context(recovery, r.language), "waived": _money(waiver.principal),
+                          "interest_waived": waiver.interest, "waiver_reasons": waiver.reasons,
+                          "amount_due": _money(amount_due(recovery))})
+
+
 def connect() -> None:
     events.recovery_hearing_requested.connect(on_hearing_requested, dispatch_uid="messaging.recovery_hearing")
     events.recovery_decided.connect(on_recovery_decided, dispatch_uid="messaging.recovery_decided")
+    events.recovery_waived.connect(on_recovery_waived, dispatch_uid="messaging.recovery_waived")

@@ -254,26 +254,57 @@ class Recovery(models.Model):
         return f"{self.project.reference}: {self.amount} ({self.ground_section} §)"
 
 
+class RecoveryWaivers(models.QuerySet):
+    def in_force(self) -> "RecoveryWaivers":
+        """The confirmed waivers: only these lower what is due (a proposed one waits for its second person)."""
+        return self.filter(status=RecoveryWaiver.Status.CONFIRMED)
+
+
 class RecoveryWaiver(models.Model):
     """A recovery adjusted in whole or in part (kohtuullistaminen / jämkning, section 26): principal waived,
-    and whether the interest and penalty interest are waived too, with the official's reasons."""
+    and whether the interest and penalty interest are waived too, with the official's reasons.
+
+    A waiver undoes part of a decision two people made, so it takes two as well: one official proposes it and it
+    takes effect only when a second person who may sign recovery decisions confirms it (``settlement.waivers``);
+    either may decline it instead. One proposal at a time per case. Waivers recorded before the second person
+    was asked for were confirmed by the one who took them (``confirmed_by`` is ``proposed_by``)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", pgettext_lazy("waiver", "awaiting confirmation")
+        CONFIRMED = "confirmed", pgettext_lazy("waiver", "confirmed")
+        DECLINED = "declined", pgettext_lazy("waiver", "declined")
 
     recovery = models.ForeignKey(Recovery, on_delete=models.PROTECT, related_name="waivers")
     principal = models.DecimalField(_("principal waived"), max_digits=14, decimal_places=2)
     interest = models.BooleanField(_("interest and penalty interest waived"), default=False)
     reasons = models.TextField(_("reasons"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")  # None: the system
-    decided_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")  # None: the system
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    declined_at = models.DateTimeField(null=True, blank=True)
+    declined_reasons = models.TextField(_("reasons for declining"), blank=True)
+
+    objects = RecoveryWaivers.as_manager()
 
     class Meta:
-        ordering = ["recovery", "decided_at", "id"]
+        ordering = ["recovery", "proposed_at", "id"]
         verbose_name = _("waiver")
         verbose_name_plural = _("waivers")
-        constraints = [models.CheckConstraint(condition=models.Q(principal__gte=0), name="waiver_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(principal__gte=0), name="waiver_not_negative"),
+            # Two proposals at once could each fit what is left and together waive more than is due.
+            models.UniqueConstraint(fields=["recovery"], condition=models.Q(status="proposed"),
+                                    name="one_proposed_waiver_per_recovery"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.recovery_id}: {self.principal} waived"
+        return f"{self.recovery_id}: {self.principal} waived ({self.status})"
 
 
 class RecoveryReturn(ReturnedPart):

@@ -7,7 +7,8 @@ section 34) → ``respond_to_hearing`` the lead answers → once the answer came
 ``sign_recovery`` another official signs it (naming the same hash), or ``withdraw_recovery_decision`` the
 signer (or the preparer) sends it back with reasons to be prepared again → ``record_recovery_return`` each part
 returned with section 24 interest and, after the due date, section 25 penalty interest → ``waive_recovery``
-section 26's adjustment in whole or in part. Section 29's time limits (``rules.recovery``) are checked when the
+one official proposes section 26's adjustment in whole or in part, which takes effect only when a second person
+confirms it (``settlement.waivers``). Section 29's time limits (``rules.recovery``) are checked when the
 case is started, prepared and signed: a decision out of time is refused with the limit and its last day.
 
 ``on`` is the day of the step, today unless a caller (the demo, a test) tells another.
@@ -50,6 +51,8 @@ SIGNED_BY_ANOTHER = gettext_noop("A recovery decision is signed by an official o
 # A form posted twice (a double click, a resent page) names the state it was read in and is refused the second time.
 CASE_CHANGED = gettext_noop("A return or a waiver was recorded after you opened the case; read it again. Nothing "
                             "was recorded now.")
+WAIVER_PENDING = gettext_noop("A waiver of this case awaits confirmation; it is confirmed or declined before another "
+                              "is proposed.")
 CASES_CHANGED = gettext_noop("A recovery case was opened for the project after you opened this form; read the "
                              "project's cases again. Nothing was recorded now.")
 
@@ -423,7 +426,8 @@ def withdraw_recovery_decision(recovery: Recovery, *, actor, version: str, reaso
 
 
 def waived_total(recovery: Recovery) -> Decimal:
-    total = recovery.waivers.aggregate(total=Sum("principal"))["total"]
+    """The principal waived by confirmed waivers: a proposed one changes nothing until its second person."""
+    total = recovery.waivers.in_force().aggregate(total=Sum("principal"))["total"]
     return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
@@ -432,7 +436,12 @@ def returned_total(recovery: Recovery) -> Decimal:
 
 
 def interest_waived(recovery: Recovery) -> bool:
-    return recovery.waivers.filter(interest=True).exists()
+    return recovery.waivers.in_force().filter(interest=True).exists()
+
+
+def proposed_waiver(recovery: Recovery) -> RecoveryWaiver | None:
+    """The case's waiver awaiting its second person, if any (there is one at most)."""
+    return recovery.waivers.filter(status=RecoveryWaiver.Status.PROPOSED).first()
 
 
 def amount_due(recovery: Recovery) -> Decimal:
@@ -446,8 +455,12 @@ def recovery_steps(actor, recovery: Recovery, on: date | None = None) -> frozens
     (``hearing_finished``, ``prepare_recovery``); a signer who did not prepare it signs a prepared decision
     (``permissions.can_sign_recovery_decision``, ``sign_recovery``) and its preparer or a signer sends it back
     (``permissions.can_withdraw_recovery_decision``, ``withdraw_recovery_decision``); the officials record returns
-    and waivers on a decided case while principal is still due (``record_recovery_return``, ``waive_recovery``).
-    What only the form's values decide (a due date within section 29, an amount) is the service's to refuse."""
+    and propose waivers on a decided case while principal is still due (``record_recovery_return``,
+    ``waive_recovery``: one proposal at a time); a proposed waiver is confirmed by a signer who did not propose it
+    (``permissions.can_confirm_waiver``, ``waivers.confirm_waiver``) and declined by either
+    (``permissions.can_decline_waiver``, ``waivers.decline_waiver``), whatever is still due, so that a proposal
+    never blocks the case. What only the form's values decide (a due date within section 29, an amount) is the
+    service's to refuse."""
     project = recovery.project
     programme = project.call.programme
     manages = permissions.can_manage_projects(actor, programme, project=project)
@@ -462,8 +475,14 @@ def recovery_steps(actor, recovery: Recovery, on: date | None = None) -> frozens
             steps.add("sign")
         if permissions.can_withdraw_recovery_decision(actor, programme, recovery.prepared_by_id, project=project):
             steps.add("send_back")
-    elif recovery.status == Recovery.Status.DECIDED and manages and amount_due(recovery) > 0:
-        steps |= {"return", "waive"}
+    elif recovery.status == Recovery.Status.DECIDED:
+        pending = proposed_waiver(recovery)
+        if manages and amount_due(recovery) > 0:
+            steps |= {"return"} if pending else {"return", "waive"}
+        if pending and permissions.can_confirm_waiver(actor, programme, pending.proposed_by_id, project=project):
+            steps.add("confirm_waiver")
+        if pending and permissions.can_decline_waiver(actor, programme, pending.proposed_by_id, project=project):
+            steps.add("decline_waiver")
     return frozenset(steps)
 
 
@@ -475,9 +494,11 @@ def _decided(recovery: Recovery) -> Recovery:
 
 
 def case_version(recovery: Recovery) -> str:
-    """The returns and waivers of a decided case as its page showed them: the ``version`` its forms send."""
+    """The returns and waivers of a decided case as its page showed them: the ``version`` its forms send. A waiver's
+    state is in it: a return read before a waiver was confirmed would be recorded with interest it no longer
+    bears."""
     return _digest({"returns": list(recovery.returns.order_by("pk").values_list("pk", flat=True)),
-                    "waivers": list(recovery.waivers.order_by("pk").values_list("pk", flat=True))})
+                    "waivers": [list(w) for w in recovery.waivers.order_by("pk").values_list("pk", "status")]})
 
 
 def _refuse_changed_case(current: Recovery, version: str) -> None:
@@ -522,8 +543,9 @@ def record_recovery_return(recovery: Recovery, *, actor, returned_on: date, amou
 
 def waive_recovery(recovery: Recovery, *, actor, principal, interest: bool, reasons: str,
                    version: str) -> RecoveryWaiver:
-    """Section 26: an official waives part or all of what is left of the principal, and/or the interest
-    (``version`` as for ``record_recovery_return``)."""
+    """Section 26: an official proposes to waive part or all of what is left of the principal, and/or the interest
+    (``version`` as for ``record_recovery_return``). Nothing due changes until a second person confirms it
+    (``waivers.confirm_waiver``); while it waits, no other waiver is proposed on the case."""
     permissions.check_manages_projects(actor, recovery.project.call.programme, _(ONLY_OFFICIALS),
                                        project=recovery.project)
     check_lengths(reasons=reasons)
@@ -537,13 +559,15 @@ def waive_recovery(recovery: Recovery, *, actor, principal, interest: bool, reas
     with transaction.atomic():
         current = _decided(recovery)
         _refuse_changed_case(current, version)
+        if proposed_waiver(current) is not None:
+            raise Conflict(_(WAIVER_PENDING))
         left = amount_due(current)
         refuse_more_than_left(amount, left, "principal")
         waiver = RecoveryWaiver.objects.create(recovery=current, principal=amount, interest=bool(interest),
-                                               reasons=reasons.strip(), decided_by=user_of(actor))
-        record("recovery.waived", waiver, actor=actor, application=current.project.application,
+                                               reasons=reasons.strip(), proposed_by=user_of(actor))
+        record("recovery.waiver_proposed", waiver, actor=actor, application=current.project.application,
                data={"project": current.project.reference, "recovery": current.pk, "principal": str(amount),
-                     "interest": bool(interest), "reasons": waiver.reasons, "left": str(left - amount)})
+                     "interest": bool(interest), "reasons": waiver.reasons, "due": str(left)})
     return waiver
 
 

@@ -4,7 +4,7 @@ the programmes given (``permissions.payment_file_programmes``; None: all), as th
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from avustus.payments.models import PaymentApplication, PaymentFile
@@ -44,10 +44,11 @@ def unfiled_recoveries(programmes: frozenset[int] | None) -> list[Recovery]:
     """Signed recovery decisions that no receivables file lists yet and that still have principal to collect,
     each with ``to_collect``: what ``produce_receivables_file`` would list (the principal less what was waived
     and returned, ``rules.recovery.amount_due``). One waived or returned in full is never filed, so it is not
-    shown as waiting for a file. Waivers and returns are summed in the same query."""
+    shown as waiting for a file. Waivers and returns are summed in the same query; a waiver awaiting its second
+    person (or declined) waives nothing."""
     recoveries = (within(Recovery.objects.all(), programmes)
                   .filter(status=Recovery.Status.DECIDED, receivable_file__isnull=True)
-                  .annotate(waived=_sum_of(RecoveryWaiver, "principal", "recovery"),
+                  .annotate(waived=_sum_of(RecoveryWaiver.objects.in_force(), "principal", "recovery"),
                             returned=_sum_of(RecoveryReturn, "amount", "recovery"))
                   .select_related("project").order_by("decided_on", "pk"))
     listed: list[Recovery] = []
@@ -58,10 +59,11 @@ def unfiled_recoveries(programmes: frozenset[int] | None) -> list[Recovery]:
     return listed
 
 
-def _sum_of(model, field: str, parent: str):
-    """The sum of ``field`` over the rows of ``model`` whose ``parent`` is the outer row, zero for none, as a
-    subquery."""
-    rows = model.objects.filter(**{parent: OuterRef("pk")}).order_by().values(parent)
+def _sum_of(rows_of, field: str, parent: str):
+    """The sum of ``field`` over the rows of ``rows_of`` (a model, or a queryset of the rows that count) whose
+    ``parent`` is the outer row, zero for none, as a subquery."""
+    counted = rows_of if isinstance(rows_of, QuerySet) else rows_of.objects.all()
+    rows = counted.filter(**{parent: OuterRef("pk")}).order_by().values(parent)
     return Coalesce(Subquery(rows.annotate(total=Sum(field)).values("total")), Value(Decimal(0)),
                     output_field=DecimalField(max_digits=14, decimal_places=2))
 

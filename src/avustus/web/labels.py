@@ -139,7 +139,9 @@ ACTIONS = {
     "recovery.prepared": _("recovery decision prepared"),
     "recovery.decided": _("recovery decision signed"),
     "recovery.returned": _("recovered amount returned"),
+    "recovery.waiver_proposed": _("waiver of a recovery proposed"),
     "recovery.waived": _("recovery waived in whole or in part"),
+    "recovery.waiver_declined": _("proposed waiver of a recovery declined"),
     "recovery.decision_withdrawn": _("recovery decision sent back unsigned"),
 }
 

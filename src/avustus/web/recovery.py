@@ -19,7 +19,8 @@ from avustus.errors import Conflict
 from avustus.projects.services import project_for
 from avustus.registry.languages import document_language
 from avustus.settlement import recovery as service
-from avustus.settlement.models import Recovery
+from avustus.settlement import waivers
+from avustus.settlement.models import Recovery, RecoveryWaiver
 from avustus.settlement.recovery_document import build_recovery_document, recovery_document, render_recovery
 from avustus.web.feedback import error_summary, errors_of, messages_of, parse_date
 
@@ -46,6 +47,14 @@ def _preview(request, recovery: Recovery) -> dict:
     lang = document_language(request.LANGUAGE_CODE)
     return {"preview": render_body(build_recovery_document(snapshot, lang), embedded=True), "version": digest,
             "due_on": due}
+
+
+def _waivers_in_hand(recovery: Recovery) -> dict:
+    """For the officials: the waiver awaiting its second person, with the version its forms send, and the waivers
+    declined (the recipients see only those in force)."""
+    pending = service.proposed_waiver(recovery)
+    return {"proposed_waiver": pending, "waiver_version": waivers.waiver_version(pending) if pending else "",
+            "declined_waivers": list(recovery.waivers.filter(status=RecoveryWaiver.Status.DECLINED))}
 
 
 def _limit(recovery: Recovery, today: date):
@@ -91,11 +100,13 @@ def recovery_page(request, reference: str, pk: int):
         "limit": None if decided else _limit(recovery, today),
         "document": render_body(recovery_document(recovery, lang), embedded=True)
         if recovery.snapshot and (decided or manages or signer) else "",
-        "returns": list(recovery.returns.all()), "waivers": list(recovery.waivers.all()),
+        "returns": list(recovery.returns.all()), "waivers": list(recovery.waivers.in_force()),
         "amount_due": service.amount_due(recovery) if decided else None,
         "interest_waived": service.interest_waived(recovery),
         "case_version": service.case_version(recovery) if decided else "",
     }
+    if manages or signer:
+        context.update(_waivers_in_hand(recovery))
     if manages:
         context.update(_preview(request, recovery))
     return render(request, "web/projects/recovery.html", context, status=422 if summary else 200)

@@ -1,6 +1,7 @@
 """Officials' steps of a recovery: start the case (with its hearing request), prepare the decision naming the
-preview's hash, sign it as the second official (or send it back with reasons), record returns and waive (section
-26). Thin: each view reads the form, calls one service of ``settlement.recovery`` and sends the official back to the
+preview's hash, sign it as the second official (or send it back with reasons), record returns, propose a waiver
+(section 26) and confirm or decline it as the second person (``settlement.waivers``). Thin: each view reads the
+form, calls one service of ``settlement.recovery`` or ``settlement.waivers`` and sends the official back to the
 case's page.
 """
 
@@ -20,6 +21,7 @@ from avustus.payments.services import paid_total
 from avustus.projects.services import project_for
 from avustus.rules.recovery import GROUNDS
 from avustus.settlement import recovery as service
+from avustus.settlement import waivers
 from avustus.web.feedback import confirm, error_summary, errors_of, form_number, parse_date, refusals_flashed
 from avustus.web.recovery import recovery_of
 
@@ -141,8 +143,35 @@ def recovery_return(request, recovery) -> None:
 
 @_case_step(_official_recovery)
 def waive_recovery(request, recovery) -> None:
-    confirm(request)
+    # Only a proposal: it changes nothing until a second person confirms it, and it may be declined. The
+    # confirmation is the step that cannot be undone, and it asks for the tick.
     service.waive_recovery(recovery, actor=request.user, principal=request.POST.get("principal", "") or "0",
                            interest=request.POST.get("interest") == "yes", reasons=request.POST.get("reasons", ""),
                            version=request.POST.get("version", ""))
-    messages.success(request, _("The waiver was recorded."))
+    messages.success(request, _("The waiver was proposed; it takes effect when a second person confirms it."))
+
+
+def _proposer(recovery):
+    pending = service.proposed_waiver(recovery)
+    return pending.proposed_by_id if pending else None
+
+
+@_case_step(recovery_of)
+def confirm_waiver(request, recovery) -> None:
+    # Refused before the tick is looked at, by the service's own rule (a recipient's post, or the proposer's): a
+    # NotAllowed is the 403 page, not a refusal to flash. The service asks again under the case's lock.
+    permissions.check_confirms_waiver(request.user, recovery.project.call.programme, _proposer(recovery),
+                                      _(waivers.CONFIRMED_BY_ANOTHER), project=recovery.project)
+    confirm(request)
+    waivers.confirm_waiver(recovery, actor=request.user, version=request.POST.get("version", ""))
+    messages.success(request, _("The waiver was confirmed and the lead was told."))
+
+
+@_case_step(recovery_of)
+def decline_waiver(request, recovery) -> None:
+    """The second person declines the proposed waiver with reasons, or its proposer withdraws it."""
+    permissions.check_declines_waiver(request.user, recovery.project.call.programme, _proposer(recovery),
+                                      _(waivers.DECLINED_BY), project=recovery.project)
+    waivers.decline_waiver(recovery, actor=request.user, version=request.POST.get("version", ""),
+                           reasons=request.POST.get("reasons", ""))
+    messages.success(request, _("The waiver was declined; nothing due changed."))
