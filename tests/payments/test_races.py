@@ -40,3 +40,33 @@ def test_two_approvers_at_once_approve_once_and_two_recordings_pay_once(with_cos
     assert AuditEntry.objects.filter(action="payments.approved").count() == 1
     assert AuditEntry.objects.filter(action="payments.paid").count() == 1
     assert payments.paid_total(cast.project) == application.amount_claimed
+
+
+def test_a_payment_file_made_while_a_section_21_decision_is_signed_leaves_its_payment_out(cast):
+    """The file locks the projects of the payments it lists before it reads whether their payment is stopped: the
+    decision is signed under the project's lock, so the file waits for it and sees it (the review's race)."""
+    from django.utils import timezone
+
+    from avustus.payments.payment_file import produce_payment_file
+    from avustus.settlement import recovery as service
+    from avustus.settlement.rates import ensure_shipped_rates
+    from tests.settlement.test_payment_after_recovery import _approved_second
+
+    ensure_shipped_rates()  # a transactional test's database was emptied by the one before
+    approved = _approved_second(cast)
+    on, decided_on, due = date(2020, 9, 1), date(2020, 10, 1), date(2020, 12, 1)
+    started = service.start_recovery(cast.project, actor=cast.official, section=21, subsection=1, amount="10 000,00",
+                                     reasons="Avustus käytettiin muuhun tarkoitukseen.", known_on=date(2020, 8, 28),
+                                     deadline=date(2020, 9, 15), on=on, version=service.cases_version(cast.project))
+    _snapshot, digest = service.recovery_preview(started, actor=cast.official, due_on=due, on=decided_on)
+    prepared = service.prepare_recovery(started, actor=cast.official, due_on=due, version=digest, on=decided_on)
+    result: dict = {}
+    with transaction.atomic():
+        service.sign_recovery(prepared, actor=cast.second_official, version=prepared.sha256, on=decided_on)
+        thread = in_thread(result, "file", lambda: produce_payment_file(timezone.localdate(),
+                                                                        actor=cast.decision_maker))
+        wait_until_blocked_or_done(thread)
+    thread.join()
+    assert result["file"] is None
+    approved.refresh_from_db()
+    assert not hasattr(approved, "file_entry") and approved.status == PaymentApplication.Status.APPROVED

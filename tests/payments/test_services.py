@@ -221,11 +221,20 @@ def test_no_account_is_registered_on_a_project_no_longer_in_progress(cast):
 
     from avustus.projects.models import FundedProject
 
+    pending = payments.register_account(cast.project, IBAN, "Kankaanpää", actor=cast.lead)
     FundedProject.objects.filter(pk=cast.project.pk).update(state=FundedProject.State.CLOSED)
     cast.project.refresh_from_db()
     with pytest.raises(Conflict, match="not in progress"):
-        payments.register_account(cast.project, IBAN, "Kankaanpää", actor=cast.lead)
-    assert not BankAccount.objects.exists()
+        payments.register_account(cast.project, OTHER_IBAN, "Kankaanpää", actor=cast.lead)
+    assert list(BankAccount.objects.all()) == [pending]
+    # One registered before the project closed is not confirmed either, only rejected.
+    assert payments.account_steps(cast.official, cast.project, [pending])[pending.pk] == {"reject"}
+    with pytest.raises(Conflict, match="not in progress"):
+        payments.confirm_account(pending, actor=cast.official, note="Tarkistettu.")
+    pending.refresh_from_db()
+    assert pending.status == BankAccount.Status.PENDING
+    payments.reject_account(pending, actor=cast.official, reason="Hanke on päättynyt.")
+    BankAccount.objects.all().delete()
     client = Client()
     client.force_login(cast.lead)
     page = client.get(reverse("project-account", args=[cast.project.reference])).content.decode()

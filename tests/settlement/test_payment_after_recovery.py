@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from avustus.errors import Conflict
 from avustus.payments import services as payments
+from avustus.payments.models import PaymentApplication
 from avustus.payments.payment_file import produce_payment_file
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
@@ -136,3 +137,21 @@ def test_an_instalment_sent_before_the_decision_is_recorded_as_the_bank_paid_it(
         payments.reject_payment_application(approved, actor=cast.official, reasons="Ei.")
     paid = payments.record_payment(approved, actor=cast.official, paid_on=date(2020, 10, 2))
     assert paid.status == paid.Status.PAID and paid.amount_paid == Decimal("29750.01")
+
+
+def test_what_is_left_of_each_application_after_the_stop_is_offered_on_the_page(cast):
+    """An application applied for or accepted before the decision can still be rejected, and only that: without the
+    offer it would wait for good (the review found it stranded)."""
+    _paid_once(cast)
+    _second_report_accepted(cast)
+    application = payments.apply_for_payment(cast.project, actor=cast.lead, idempotency_key="second")
+    _recovery_decided(cast, 21)
+    assert payments.payment_steps(cast.official, cast.project, [application])[application.pk] == {"reject"}
+    accepted = PaymentApplication.objects.filter(pk=application.pk)
+    accepted.update(status=PaymentApplication.Status.ACCEPTED)
+    application.refresh_from_db()
+    assert payments.payment_steps(cast.official, cast.project, [application])[application.pk] == {"reject"}
+    assert payments.payment_steps(cast.decision_maker, cast.project, [application])[application.pk] == frozenset()
+    rejected = payments.reject_payment_application(application, actor=cast.official, reasons="Maksaminen lopetettu.")
+    assert rejected.status == PaymentApplication.Status.REJECTED
+    assert payments.payment_steps(cast.official, cast.project, [rejected])[rejected.pk] == frozenset()

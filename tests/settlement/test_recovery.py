@@ -151,6 +151,24 @@ def test_the_hearing_ends_before_the_last_day_the_recovery_can_be_decided(cast):
     assert start(date(2023, 8, 31)).hearing_deadline == date(2023, 8, 31)
 
 
+def test_a_ground_known_in_the_future_is_said_with_the_rest_and_the_amount_is_checked_again_under_the_lock(cast):
+    from unittest import mock
+
+    _through_two_payments(cast)
+    with pytest.raises(Invalid) as refused:
+        service.start_recovery(cast.project, actor=cast.official, section=22, subsection=1, amount="1 000,00",
+                               reasons=" ", known_on=date(2022, 9, 6), deadline=date(2022, 9, 20),
+                               on=date(2022, 9, 5), version=service.cases_version(cast.project))
+    assert refused.value.message_dict == {"reasons": ["Give the reasons for the recovery."],
+                                          "known_on": ["The day the ground became known cannot be in the future."]}
+    # What was paid is read again under the project's lock: a payment or a case may have come since the form's
+    # check (here: the check made before the lock is taken to have passed).
+    with mock.patch.object(service, "start_errors", return_value={}), pytest.raises(Invalid) as refused:
+        _started(cast, amount="72 643,82")
+    assert refused.value.message_dict["amount"][0].startswith("The amount to recover is more than was paid")
+    assert not Recovery.objects.exists()
+
+
 def test_only_officials_start_and_only_the_lead_answers(cast):
     _through_two_payments(cast)
     for actor in (cast.lead, cast.partner, cast.outsider, cast.decision_maker):

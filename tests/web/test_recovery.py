@@ -240,7 +240,7 @@ def test_a_refused_start_says_every_problem_at_once_each_beside_its_field(cast):
                      r'maksettu \([^)]+\)', html)
     assert 'id="deadline-error"' not in html and 'id="ground-error"' not in html
     assert 'value="9 999 999,00"' in html  # what was typed stays
-    # With the date and the reasons right, the amount is still refused, under the project's lock as well.
+    # With the date and the reasons right, the amount is still refused.
     again = official.post(start, {**form, "known_on": today.isoformat(), "reasons": "Peruste."})
     assert again.status_code == 422 and 'id="amount-error"' in again.content.decode()
     assert not Recovery.objects.exists()

@@ -30,6 +30,7 @@ from avustus.audit.chain import record
 from avustus.errors import Invalid, NotFound
 from avustus.payments.models import PaymentApplication, PaymentFile, PaymentFileEntry
 from avustus.payments.services import stopped_projects
+from avustus.projects.models import FundedProject
 from avustus.projects.services import check_day
 from avustus.rules.reference_number import finnish_reference
 from avustus.texts import spreadsheet_cell
@@ -141,9 +142,15 @@ def produce_payment_file(day: date, *, actor) -> PaymentFile | None:
     start, end = day_bounds(day)
     programmes = permissions.payment_file_programmes(actor)
     with transaction.atomic():
-        due = list(within(PaymentApplication.objects.select_for_update(of=("self",)), programmes)
+        waiting = (within(PaymentApplication.objects.all(), programmes)
                    .filter(status=PaymentApplication.Status.APPROVED, approved_at__gte=start, approved_at__lt=end,
-                           file_entry__isnull=True)
+                           file_entry__isnull=True))
+        # Their projects locked first, in order (the project before its applications, as every money step): a
+        # section 21 decision is signed under the project's lock, so one signed meanwhile is seen below, and its
+        # project's payment never goes out in the file.
+        list(FundedProject.objects.select_for_update().filter(pk__in=waiting.values("project_id")).order_by("pk")
+             .values_list("pk", flat=True))
+        due = list(waiting.select_for_update(of=("self",))
                    .exclude(project__in=stopped_projects())  # section 21(1): the payment is stopped
                    .order_by("approved_at", "pk"))
         if not due:

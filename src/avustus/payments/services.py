@@ -161,7 +161,7 @@ def register_account(project: FundedProject, iban: str, holder: str, *, actor) -
     if len(holder.strip()) > HOLDER_LENGTH:  # PostgreSQL refuses a longer one as it is written: a 500
         raise Invalid({"holder": [limit_message(HOLDER_LENGTH)]})
     if holder.strip().startswith(FORMULA_STARTS):  # no name does; the payment file goes to spreadsheets
-        raise Invalid({"holder": [_("The account holder's name begins with a letter or a digit.")]})
+        raise Invalid({"holder": [_("The account holder's name cannot begin with =, +, - or @.")]})
     with transaction.atomic():
         locked = lock_project(project)
         if locked.state != FundedProject.State.IN_PROGRESS:  # nothing more is paid; no account to confirm
@@ -192,7 +192,9 @@ def account_steps(actor, project: FundedProject, accounts) -> dict[int, frozense
     for account in accounts:
         allowed = set()
         if account.status == BankAccount.Status.PENDING:
-            if permissions.is_second_person(actor, programme, account_confirmers_excluded(account), project=project):
+            if (project.state == FundedProject.State.IN_PROGRESS  # nothing more is paid on it (``confirm_account``)
+                    and permissions.is_second_person(actor, programme, account_confirmers_excluded(account),
+                                                     project=project)):
                 allowed.add("confirm")
             if manages:
                 allowed.add("reject")
@@ -205,10 +207,12 @@ def confirm_account(account: BankAccount, *, actor, note: str) -> BankAccount:
     project = account.project
     check_lengths(note=note)
     with transaction.atomic():
-        lock_project(project)
+        locked = lock_project(project)
         current = BankAccount.objects.select_for_update().get(pk=account.pk)
         if current.status != BankAccount.Status.PENDING:
             raise Conflict(_("The account is not awaiting confirmation."))
+        if locked.state != FundedProject.State.IN_PROGRESS:  # registered before it closed: it may only be rejected
+            raise Conflict(_("The project is not in progress."))
         permissions.check_second_person(
             actor, project.call.programme, account_confirmers_excluded(current),
             _("An account is confirmed by an official of the programme who did not register it or confirm it "
@@ -303,7 +307,8 @@ def apply_for_payment(project: FundedProject, *, actor, idempotency_key: str = "
 
 
 # The states each step takes a payment application from: the services below refuse any other, and
-# ``payment_steps`` offers a step on the screens only from these.
+# ``payment_steps`` offers a step on the screens only from these; once a section 21 decision has stopped the
+# payment, ``stopped_steps`` says what is left instead.
 STEP_FROM = {
     "accept": (PaymentApplication.Status.SUBMITTED,),
     "reject": (PaymentApplication.Status.SUBMITTED, PaymentApplication.Status.ACCEPTED),
@@ -321,7 +326,7 @@ def payment_steps(actor, project: FundedProject, applications) -> dict[int, froz
     programme = project.call.programme
     manages = permissions.can_manage_projects(actor, programme, project=project)
     has_account = active_account(project) is not None
-    stopped = _stopped_steps(project, applications)
+    stopped = stopped_steps(project, applications)
     steps = {}
     for application in applications:
         allowed = set()
@@ -340,16 +345,18 @@ def payment_steps(actor, project: FundedProject, applications) -> dict[int, froz
     return steps
 
 
-def _stopped_steps(project: FundedProject, applications) -> dict[int, frozenset[str]] | None:
+def stopped_steps(project: FundedProject, applications) -> dict[int, frozenset[str]] | None:
     """None while the project's payment goes on. Once a section 21 decision has stopped it, the steps left on each
-    application: recording the day paid of one that a payment file sent before the stop listed
-    (``record_payment``), and rejecting an approved one never sent (``reject_payment_application``)."""
+    application, the one statement of that rule for the page and the services: the day paid is recorded of an
+    approved payment that a payment file sent before the stop listed (the bank may have paid it); any other still
+    open is only rejected (``reject_payment_application``), an approved one never sent included."""
     if not payment_stopped(project):
         return None
     sent = set(PaymentFileEntry.objects.filter(application__in=[a.pk for a in applications])
                .values_list("application_id", flat=True))
-    return {a.pk: frozenset({"paid"}) if a.pk in sent and a.status == PaymentApplication.Status.APPROVED
-            else frozenset({"reject"}) if a.status == PaymentApplication.Status.APPROVED
+    open_states = (*STEP_FROM["reject"], PaymentApplication.Status.APPROVED)
+    return {a.pk: frozenset({"paid"}) if a.status == PaymentApplication.Status.APPROVED and a.pk in sent
+            else frozenset({"reject"}) if a.status in open_states
             else frozenset() for a in applications}
 
 
@@ -403,9 +410,9 @@ def reject_payment_application(application: PaymentApplication, *, actor, reason
         project, current = _lock_application(application)
         # An approved payment never sent to the bank is rejected once a section 21 decision stopped the payment:
         # it is not paid (``record_payment``), and rejected it no longer waits as approved.
-        unsent_after_stop = (current.status == PaymentApplication.Status.APPROVED and payment_stopped(project)
-                             and not PaymentFileEntry.objects.filter(application=current).exists())
-        if current.status not in STEP_FROM["reject"] and not unsent_after_stop:
+        stopped = stopped_steps(project, [current])
+        if (current.status not in STEP_FROM["reject"]
+                and (stopped is None or "reject" not in stopped[current.pk])):
             raise Conflict(_("The payment application can no longer be rejected."))
         current.status = PaymentApplication.Status.REJECTED
         current.acceptance_reasons = reasons.strip()
@@ -494,7 +501,8 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
             raise Conflict(_("Only an approved payment can be recorded as paid."))
         # A payment file sent before the stop may already have been paid by the bank: that is recorded as it was
         # (the recovery then takes it back). One never sent, after the stop, is not paid (section 21(1)).
-        if payment_stopped(project) and not PaymentFileEntry.objects.filter(application=current).exists():
+        stopped = stopped_steps(project, [current])
+        if stopped is not None and "paid" not in stopped[current.pk]:
             raise Conflict(_("The payment of the grant was stopped by a recovery decision (section 21 of the Act on "
                              "Discretionary Government Transfers) before this payment was sent in a payment file: "
                              "it is not paid."))

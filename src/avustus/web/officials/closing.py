@@ -30,6 +30,7 @@ from avustus.settlement import selectors
 from avustus.settlement import services as settlement_services
 from avustus.settlement.models import Settlement
 from avustus.settlement.receivables import produce_receivables_file
+from avustus.texts import too_long
 from avustus.web.feedback import confirm, error_summary, errors_of, flash, parse_date, refusals_flashed
 from avustus.web.final import filed_final_report
 from avustus.web.officials.common import rejections_posted
@@ -59,6 +60,9 @@ def review_final_report(request, reference: str):
     action = request.POST.get("action", "")
     if action not in ("accept", "return"):
         raise Http404  # no form of the page posts another: nothing is taken for an acceptance
+    # The services' own first question, asked before the form is: a recipient's post is the 403 page, not a
+    # refusal of its fields or of a missing tick.
+    reports.check_reviews_report(request.user, report.project)
     with refusals_flashed(request):
         if action == "return":
             final.return_final_report(report, part, actor=request.user, version=version, reasons=reasons)
@@ -66,7 +70,7 @@ def review_final_report(request, reference: str):
         else:
             rejections = rejections_posted(request, report) if part == final.FINANCES else []
             # With both parts accepted the report is final and the grant is settled on it.
-            confirm(request, reports.rejection_errors(report, rejections))
+            confirm(request, {**too_long(reasons=reasons), **reports.rejection_errors(report, rejections)})
             report = final.accept_final_report(report, part, actor=request.user, version=version,
                                                rejections=rejections, reasons=reasons)
             accepted = report.status == FinalReport.Status.ACCEPTED

@@ -33,6 +33,7 @@ from avustus.reports import services as reports
 from avustus.reports.models import InterimReport
 from avustus.settlement import sampling
 from avustus.settlement.models import Settlement
+from avustus.texts import too_long
 from avustus.web.feedback import confirm, error_summary, errors_of, form_number, parse_date, refusals_flashed
 from avustus.web.officials.common import log_list, official_call, rejections_posted
 from avustus.web.paging import Key, keyset_page
@@ -145,9 +146,10 @@ def review_report(request, reference: str, number: int):
         else:
             rejections = rejections_posted(request, report)
             # Accepted costs count towards the payments; the acceptance is not undone.
-            confirm(request, reports.rejection_errors(report, rejections))
+            reasons = request.POST.get("reasons", "")
+            confirm(request, {**too_long(reasons=reasons), **reports.rejection_errors(report, rejections)})
             reports.accept_report(report, actor=request.user, version=version, rejections=rejections,
-                                  reasons=request.POST.get("reasons", ""))
+                                  reasons=reasons)
             messages.success(request, _("The report was accepted."))
     return redirect("project-report", reference, number)
 
