@@ -3,22 +3,14 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from avustus.reports import final
 from avustus.reports.models import ProjectOutput
 from avustus.reports.services import CostInput
+from tests.migrations import migrate_to
 
 BEFORE = [("reports", "0004_final_report_closer_audit")]
 AFTER = [("reports", "0005_final_report_outputs_as_project_outputs")]
-
-
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -28,15 +20,15 @@ def test_the_json_outputs_become_rows_of_the_project(cast):
         costs=[CostInput("cost-1", 0, "1000.00")], today=date(2021, 11, 30),
         outputs=[{"kind": "document", "title": "Ohje", "address": "https://example.org/ohje", "licence": ""}])
     try:
-        old = _migrate(BEFORE)
+        old = migrate_to(BEFORE)
         old.get_model("reports", "FinalReport").objects.filter(pk=report.pk).update(outputs=[
             {"kind": "software", "title": "Rajapinta", "url": "https://example.org/api", "licence": "EUPL-1.2"},
             {"kind": "document", "title": "Ohje", "url": "https://example.org/ohje", "licence": ""},  # already a row
             {"kind": "raportti", "title": "  Loppuraportti ", "url": "ftp://x", "licence": "CC-BY-4.0"},
         ])
-        _migrate(AFTER)
+        migrate_to(AFTER)
     finally:
-        _migrate(AFTER)
+        migrate_to(AFTER)
     rows = {(o.kind, o.title, o.address, o.licence) for o in ProjectOutput.objects.filter(project=cast.project)}
     assert rows == {("software", "Rajapinta", "https://example.org/api", "EUPL-1.2"),
                     ("document", "Ohje", "https://example.org/ohje", ""),
