@@ -505,7 +505,7 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
         if stopped is not None and "paid" not in stopped[current.pk]:
             raise Conflict(_("The payment of the grant was stopped by a recovery decision (section 21 of the Act on "
                              "Discretionary Government Transfers) before this payment was sent in a payment file: "
-                             "it is not paid."))
+                             "it is not paid. Reject the application instead."))
         _refuse_before_approval(current, paid_on)
         _refuse_beyond_period_of_use(project, paid_on)
         amount = current.amount_accepted
