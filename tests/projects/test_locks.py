@@ -45,14 +45,14 @@ def test_locking_a_project_leaves_its_call_and_programme_free(cast):
 
 
 def test_a_recovery_step_locks_the_project_and_the_case_and_nothing_else(cast):
-    from avustus.settlement.recovery import _lock
+    from avustus.settlement.recovery import lock_recovery
     from tests.settlement.test_end_to_end import _through_two_payments
     from tests.settlement.test_recovery import _started
 
     _through_two_payments(cast)
     recovery = _started(cast)
     with transaction.atomic():
-        _lock(recovery)
+        lock_recovery(recovery)
         assert _lockable_elsewhere(Call, cast.project.call_id)
         assert _lockable_elsewhere(Programme, cast.project.call.programme_id)
         assert not _lockable_elsewhere(type(recovery), recovery.pk)

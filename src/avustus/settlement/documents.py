@@ -30,7 +30,8 @@ def _sha256(content: bytes) -> str:
 
 
 def snapshot_sha256(snapshot: dict) -> str:
-    """The settlement's hash (``Settlement.sha256``), as ``services`` computes it."""
+    """A snapshot's hash, as the stage stores it: a settlement's (``Settlement.sha256``), a recovery decision's
+    (``Recovery.sha256``) and the versions its steps name."""
     return _sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode())
 
 

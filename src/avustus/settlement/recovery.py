@@ -14,8 +14,6 @@ case is started, prepared and signed: a decision out of time is refused with the
 ``on`` is the day of the step, today unless a caller (the demo, a test) tells another.
 """
 
-import hashlib
-import json
 from datetime import date
 from decimal import Decimal
 
@@ -38,6 +36,7 @@ from avustus.projects.services import day_problem, lock_project
 from avustus.rules import recovery as rules
 from avustus.rules.interest import Payment, attribute_next
 from avustus.rules.money import MoneyError, parse_euros
+from avustus.settlement.documents import snapshot_sha256
 from avustus.settlement.interest import computation_as_dict, interest_on, refuse_more_than_left, returned_principal
 from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver, Settlement
 from avustus.settlement.receivables import recovery_reference
@@ -131,7 +130,7 @@ def _in_time(recovery: Recovery, on: date) -> rules.TimeLimitCheck:
 
 def cases_version(project: FundedProject) -> str:
     """The project's recovery cases as the form that opens another was read: its ``version``."""
-    return _digest({"cases": list(project.recoveries.order_by("pk").values_list("pk", flat=True))})
+    return snapshot_sha256({"cases": list(project.recoveries.order_by("pk").values_list("pk", flat=True))})
 
 
 def start_errors(project: FundedProject, *, section, subsection, amount, reasons: str, known_on: date | None,
@@ -236,7 +235,8 @@ def start_recovery(project: FundedProject, *, actor, section: int | None, subsec
     return recovery
 
 
-def _lock(recovery: Recovery) -> Recovery:
+def lock_recovery(recovery: Recovery) -> Recovery:
+    """The case's row, locked after its project's (every money step locks the project first)."""
     lock_project(recovery.project)
     return (Recovery.objects.select_for_update(of=("self",)).select_related("project__call__programme")
             .get(pk=recovery.pk))
@@ -244,9 +244,10 @@ def _lock(recovery: Recovery) -> Recovery:
 
 def hearing_version(recovery: Recovery) -> str:
     """What the lead answers to, hashed: the ground, the amount, the reasons, the deadline (the API's ``version``)."""
-    return _digest({"ground": [recovery.ground_section, recovery.ground_subsection], "amount": str(recovery.amount),
-                    "reasons": recovery.reasons, "known_on": recovery.ground_known_on.isoformat(),
-                    "deadline": recovery.hearing_deadline.isoformat()})
+    return snapshot_sha256({"ground": [recovery.ground_section, recovery.ground_subsection],
+                            "amount": str(recovery.amount), "reasons": recovery.reasons,
+                            "known_on": recovery.ground_known_on.isoformat(),
+                            "deadline": recovery.hearing_deadline.isoformat()})
 
 
 def respond_to_hearing(recovery: Recovery, *, actor, response: str, version: str | None = None) -> Recovery:
@@ -258,7 +259,7 @@ def respond_to_hearing(recovery: Recovery, *, actor, response: str, version: str
     if not (response or "").strip():
         raise Invalid({"response": [_("Write your response.")]})
     with transaction.atomic():
-        current = _lock(recovery)
+        current = lock_recovery(recovery)
         if version is not None and version != hearing_version(current):
             raise Conflict(_("The recovery changed after you opened it; read it again."))
         if current.status != Recovery.Status.HEARING:
@@ -311,10 +312,6 @@ def _snapshot(recovery: Recovery, due_on: date, on: date) -> dict:
     }
 
 
-def _digest(snapshot: dict) -> str:
-    return hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
 def _ready_to_prepare(recovery: Recovery, due_on: date, on: date) -> None:
     if recovery.status != Recovery.Status.HEARING:
         raise Conflict(_("The decision has already been prepared."))
@@ -340,7 +337,7 @@ def recovery_preview(recovery: Recovery, *, actor, due_on: date, on: date | None
     today = _today(on)
     _ready_to_prepare(recovery, due_on, today)
     snapshot = _snapshot(recovery, due_on, today)
-    return snapshot, _digest(snapshot)
+    return snapshot, snapshot_sha256(snapshot)
 
 
 def prepare_recovery(recovery: Recovery, *, actor, due_on: date, version: str, on: date | None = None) -> Recovery:
@@ -349,10 +346,10 @@ def prepare_recovery(recovery: Recovery, *, actor, due_on: date, version: str, o
                                        project=recovery.project)
     today = _today(on)
     with transaction.atomic():
-        current = _lock(recovery)
+        current = lock_recovery(recovery)
         _ready_to_prepare(current, due_on, today)
         snapshot = _snapshot(current, due_on, today)
-        digest = _digest(snapshot)
+        digest = snapshot_sha256(snapshot)
         if digest != version:
             raise Conflict(_("The recovery changed after you opened it; read it again."))
         current.snapshot, current.sha256, current.due_on = snapshot, digest, due_on
@@ -369,12 +366,12 @@ def sign_recovery(recovery: Recovery, *, actor, version: str, on: date | None = 
     """A second official signs the prepared decision they read (``version`` its ``sha256``) on ``on``."""
     today = _today(on)
     with transaction.atomic():
-        current = _lock(recovery)
+        current = lock_recovery(recovery)
         permissions.check_signs_recovery(actor, current.project.call.programme, current.prepared_by_id,
                                          _(SIGNED_BY_ANOTHER), project=current.project)
         if current.status != Recovery.Status.PREPARED:
             raise Conflict(_("The recovery decision is not awaiting signature."))
-        if version != current.sha256 or _digest(current.snapshot or {}) != current.sha256:
+        if version != current.sha256 or snapshot_sha256(current.snapshot or {}) != current.sha256:
             raise Conflict(_("The decision is not the one you read; read it again."))
         if current.due_on is None or current.due_on <= today:
             raise Conflict(_("The due date has come; the decision must be prepared again with a later one."))
@@ -402,7 +399,7 @@ def withdraw_recovery_decision(recovery: Recovery, *, actor, version: str, reaso
     official prepares it again; ``version`` is the hash of the decision read, so a newer preparation is not lost.
     """
     with transaction.atomic():
-        current = _lock(recovery)
+        current = lock_recovery(recovery)
         permissions.check_withdraws_recovery_decision(
             actor, current.project.call.programme, current.prepared_by_id,
             _("A prepared recovery decision is sent back by its preparer or by an official who may sign it."),
@@ -487,7 +484,7 @@ def recovery_steps(actor, recovery: Recovery, on: date | None = None) -> frozens
 
 
 def _decided(recovery: Recovery) -> Recovery:
-    current = _lock(recovery)
+    current = lock_recovery(recovery)
     if current.status != Recovery.Status.DECIDED:
         raise Conflict(_("The recovery has not been decided yet."))
     return current
@@ -497,7 +494,7 @@ def case_version(recovery: Recovery) -> str:
     """The returns and waivers of a decided case as its page showed them: the ``version`` its forms send. A waiver's
     state is in it: a return read before a waiver was confirmed would be recorded with interest it no longer
     bears."""
-    return _digest({"returns": list(recovery.returns.order_by("pk").values_list("pk", flat=True)),
+    return snapshot_sha256({"returns": list(recovery.returns.order_by("pk").values_list("pk", flat=True)),
                     "waivers": [list(w) for w in recovery.waivers.order_by("pk").values_list("pk", "status")]})
 
 

@@ -21,8 +21,9 @@ from avustus.actors import user_of
 from avustus.audit.chain import record
 from avustus.errors import Conflict, Invalid
 from avustus.payments.services import euro_text
+from avustus.settlement.documents import snapshot_sha256
 from avustus.settlement.models import Recovery, RecoveryWaiver
-from avustus.settlement.recovery import _digest, _lock, amount_due, case_version, proposed_waiver
+from avustus.settlement.recovery import amount_due, case_version, lock_recovery, proposed_waiver
 from avustus.texts import check_lengths
 
 # The refusal of ``confirm_waiver``, which the screen gives too when it refuses before the form is read.
@@ -38,7 +39,7 @@ def waiver_version(waiver: RecoveryWaiver) -> str:
     """What the second person was shown, hashed: the waiver as proposed and the case's returns and waivers
     (``recovery.case_version``), so that a waiver declined and proposed again, or a return recorded meanwhile,
     is read again before it is confirmed."""
-    return _digest({"waiver": waiver.pk, "status": waiver.status, "principal": str(waiver.principal),
+    return snapshot_sha256({"waiver": waiver.pk, "status": waiver.status, "principal": str(waiver.principal),
                     "interest": waiver.interest, "reasons": waiver.reasons, "proposed_by": waiver.proposed_by_id,
                     "case": case_version(waiver.recovery)})
 
@@ -47,7 +48,7 @@ def _pending(recovery: Recovery, version: str, check_may) -> tuple[Recovery, Rec
     """The case locked, and its proposed waiver as the page showed it (``version``), else ``Conflict``; who may
     act on it is asked first (``check_may(project, the proposer's id)``), so that someone who may not learns
     nothing of the waiver's state. Only a decided case has waivers (``waive_recovery``), and it stays decided."""
-    current = _lock(recovery)
+    current = lock_recovery(recovery)
     waiver = proposed_waiver(current)
     check_may(current.project, waiver.proposed_by_id if waiver else None)
     if waiver is None:
