@@ -15,6 +15,7 @@ the join may start from the wide table and sort all of it (SQLite did, for the l
 
 import base64
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -83,6 +84,10 @@ def _decode(cursor: str, size: int) -> list | None:
     if not isinstance(values, list) or len(values) != size:
         return None
     if any(not isinstance(v, (str, int, float, bool)) and v is not None for v in values):
+        return None
+    # JSON lets through NaN, Infinity and 1e400 (infinite as a float): no key of a list is one, and the database
+    # lookups cannot convert them to an integer.
+    if any(isinstance(v, float) and not math.isfinite(v) for v in values):
         return None
     return values
 
@@ -153,7 +158,7 @@ def keyset_page(request, queryset: QuerySet, order, *, count: int | None = None,
             # No LIMIT outside: the page's keys are the subquery's; the rows are sorted by the same order.
             found = keys_from.filter(condition).order_by(*ordering).values("pk")[:limit]
             return list(queryset.filter(pk__in=found).order_by(*ordering))
-        except (ValidationError, ValueError, TypeError):  # a forged key of the wrong type finds nothing
+        except (ValidationError, ValueError, TypeError, OverflowError):  # a forged key of the wrong type finds nothing
             return []
 
     num_pages = max(1, -(-count // size))
