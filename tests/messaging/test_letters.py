@@ -11,6 +11,7 @@ from django.utils import timezone
 from avustus import events
 from avustus.accounts import contacts
 from avustus.accounts.models import Role
+from avustus.accounts.services import grant_role
 from avustus.actors import SYSTEM
 from avustus.applications.models import Application
 from avustus.decisions import amending, rectification
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def granted(round_2020):
-    """A granted application of the 2020 round with partners, made by a user who has consented, in Swedish;
+    """A granted application of the 2020 round with partners, made by a user of the lead who has consented, in Swedish;
     its lead and a partner have addresses of their own."""
     decision = Decision.objects.get(call=round_2020)
     outcome = next(o for o in decision.outcomes.filter(kind="granted").select_related("application")
@@ -35,6 +36,7 @@ def granted(round_2020):
     contacts.update_contact(user, email="yhteys@kunta.example.fi", language="sv", consent=True, actor=user)
     Application.objects.filter(pk=application.pk).update(created_by=user)
     application.refresh_from_db()
+    grant_role(user, Role.APPLICANT, actor=SYSTEM, organisation=application.lead.organisation)
     contacts.add_organisation_address(application.lead.organisation, "kirjaamo@lead.example.fi", actor=SYSTEM)
     contacts.add_organisation_address(application.partners[0].organisation, "kirjaamo@partner.example.fi",
                                       actor=SYSTEM)
@@ -115,6 +117,7 @@ def test_a_later_decision_letter_and_the_rectification_messages(granted, person)
     # A deferred application decided later (signed here: its documents' signal queues the letter).
     deferred = decision.outcomes.filter(kind="deferred").select_related("application").first().application
     Application.objects.filter(pk=deferred.pk).update(created_by=user)
+    grant_role(user, Role.APPLICANT, actor=SYSTEM, organisation=deferred.lead.organisation)
     amending.later_decision(decision, {deferred: ("granted", Decimal("100000.00"))}, presenting_official=official,
                             actor=decider)
     assert not OutboundMessage.objects.filter(event="decision_letter", application=deferred).exists()

@@ -110,3 +110,27 @@ def test_the_receipt_goes_to_the_organisations_addresses_and_the_acting_user(dra
     # The user's own choice of language wins over the one they were using; the organisation's is Finnish.
     assert sorted(OutboundMessage.objects.values_list("to", "language", "user")) == [
         ("hakija@hameenlinna.example.fi", "en", applicant.pk), ("kirjaamo@hameenlinna.example.fi", "fi", None)]
+
+
+def test_who_made_the_application_and_has_left_the_lead_is_told_nothing_more(draft_application, applicant):
+    """The security test found a former employee still sent every message of the application they once made
+    (the withdrawal, the decision letter, the payments), and a decision counted as notified to them."""
+    from avustus.accounts.models import RoleGrant
+
+    RoleGrant.objects.filter(user=applicant, organisation=draft_application.lead.organisation).delete()
+    colleague = type(applicant).objects.create(username="kollega")
+    events.application_withdrawn.send(type(draft_application), application=draft_application, actor=colleague)
+    assert not OutboundMessage.objects.filter(to="hakija@hameenlinna.example.fi").exists()
+
+
+def test_a_decision_is_not_deemed_notified_to_someone_who_no_longer_acts_for_the_lead(draft_application,
+                                                                                      applicant):
+    from avustus.accounts import contacts
+    from avustus.accounts.models import RoleGrant
+    from avustus.decisions.notifications import record_emailed
+
+    contacts.update_contact(applicant, email="hakija@hameenlinna.example.fi", language="fi", consent=True,
+                            actor=applicant)
+    RoleGrant.objects.filter(user=applicant, organisation=draft_application.lead.organisation).delete()
+    assert record_emailed(None, draft_application, user=applicant, recipient="hakija@hameenlinna.example.fi",
+                          sent_on=None, actor=None) is None

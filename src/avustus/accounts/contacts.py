@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avustus.accounts.models import ContactDetails, ContactLanguage, OrganisationAddress, Role, RoleGrant
-from avustus.accounts.permissions import can_edit_contact_of, can_manage_addresses_of, can_see_addresses_of
+from avustus.accounts.permissions import can_act_for, can_edit_contact_of, can_manage_addresses_of, can_see_addresses_of
 from avustus.audit.chain import record
 from avustus.errors import Invalid, NotAllowed
 from avustus.prepared import PreparedRead
@@ -177,6 +177,15 @@ def recipients(organisation, *, users=(), acting=None, language: str | None = No
             if email.lower() not in found:
                 found[email.lower()] = Recipient(email, organisation.preferred_language, None, copy)
     return list(found.values())
+
+
+def still_acting(organisation, users) -> list:
+    """Those of ``users`` who act for ``organisation`` as applicants now. Who made an application and has since
+    left the organisation (their role taken away) is no longer told of its matters, nor is a decision deemed
+    notified to them (``decisions.notifications.record_emailed``)."""
+    if organisation is None:
+        return []
+    return [user for user in users if user is not None and can_act_for(user, organisation)]
 
 
 def applicant_users(organisation) -> list:

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from avustus.accounts.contacts import has_consented
+from avustus.accounts.contacts import has_consented, still_acting
 from avustus.accounts.permissions import check_prepares
 from avustus.actors import user_of
 from avustus.audit.chain import record
@@ -45,10 +45,11 @@ def record_emailed(decision: Decision, application, *, user, recipient: str, sen
     """A decision letter was emailed to ``recipient`` (the address of ``user``) on ``sent_on``: recorded as
     electronic notification, deemed received on the third day, only if that user has consented to electronic
     delivery (Administrative Procedure Act 434/2003, s. 19). Returns the notification, or None when the email
-    was for information only (no consent, or an organisation's shared address): then the decision is notified
-    some other way, by post, and an official records that.
+    was for information only (no consent, an organisation's shared address, or a person who no longer acts for the
+    lead): then the decision is notified some other way, by post, and an official records that.
     """
-    if user is None or not has_consented(user):
+    lead = application.lead
+    if user is None or not has_consented(user) or not still_acting(lead.organisation if lead else None, [user]):
         return None
     return record_notification(decision, application, channel=Delivery.ELECTRONIC.value, sent_on=sent_on,
                                actor=actor, recipient=recipient)

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from avustus import events
-from avustus.accounts.contacts import Recipient, address_of, applicant_users, language_of, recipients
+from avustus.accounts.contacts import Recipient, address_of, applicant_users, language_of, recipients, still_acting
 from avustus.accounts.membership import preparers_of, recipient_members
 from avustus.messaging.receivers import _base_context, _date, _send_each, site_url
 
@@ -45,7 +45,8 @@ def lead_of(project) -> list[Recipient]:
     application = project.application
     lead = application.lead
     organisation = lead.organisation if lead else None
-    return recipients(organisation, users=[application.created_by, *applicant_users(organisation)])
+    return recipients(organisation, users=[*still_acting(organisation, [application.created_by]),
+                                           *applicant_users(organisation)])
 
 
 def officials_of(project) -> list[Recipient]:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from avustus import events
-from avustus.accounts.contacts import Recipient, has_consented, recipients
+from avustus.accounts.contacts import Recipient, has_consented, recipients, still_acting
 from avustus.actors import user_of
 from avustus.messaging import outbox
 from avustus.rules.deadlines import RECTIFICATION_DAYS, Delivery, rectification_deadline
@@ -55,10 +55,12 @@ def _send_each(event: str, targets: list[Recipient], application, build, *, deci
 
 
 def lead_recipients(application, *, actor=None, language: str | None = None) -> list[Recipient]:
-    """The lead's people (whoever acted, and who made the application) and the lead organisation's addresses."""
+    """The lead's people (whoever acted, and who made the application while they still act for the lead) and the
+    lead organisation's addresses."""
     lead = application.lead
+    organisation = lead.organisation if lead else None
     acting = user_of(actor) if actor is not None else None
-    return recipients(lead.organisation if lead else None, users=[application.created_by], acting=acting,
+    return recipients(organisation, users=still_acting(organisation, [application.created_by]), acting=acting,
                       language=language)
 
 
