@@ -182,7 +182,7 @@ def test_returned_refiled_reviewed_settled_approved_and_returned_with_interest(c
     returned = Return.objects.get()
     assert returned.interest == Decimal("1011.62")
     page = official.get(url).content.decode()
-    assert "1\u00a0011,62\u00a0€" in page and "2020-11-20" in page and "29\u00a0000,00\u00a0€" in page
+    assert "1\u00a0011,62\u00a0€" in page and "<td>20.11.2020</td>" in page and "29\u00a0000,00\u00a0€" in page
     assert "26\u00a0493,81\u00a0€" in page  # left to return (``settlement.services.left_to_return``)
     # The lead reads the figures on the project's page, not the officials' settlement page.
     lead_page = lead.get(reverse("project", args=[ref])).content.decode()
@@ -205,9 +205,11 @@ def test_payment_files_are_produced_once_and_downloaded_again_as_they_were(cast,
     from avustus.payments.models import PaymentFile
     from avustus.reports import services as reports
     from avustus.reports.services import CostInput
+    from tests.payments.conftest import appropriation_still_usable
     from tests.payments.test_end_to_end import _approve, _report
     from tests.payments.test_payment_file import _paid
 
+    appropriation_still_usable(cast.project.call)  # the payment below is approved and sent today
     _paid(cast)  # instalment 1, approved and recorded as paid on 15.7.2020: no file is to pay it again
     approver = _client(cast.decision_maker)
     url = reverse("officials-payment-files")
@@ -330,3 +332,23 @@ def test_a_finance_review_refused_shows_each_error_beside_its_field_of_that_part
     assert 'id="e-finance-reasons"' not in page
     report.refresh_from_db()
     assert report.status == "submitted"
+
+
+def test_the_settlement_page_writes_days_and_rates_as_finland_does(cast, storage):  # noqa: F811
+    """The walk through the screens found the payments' days and the interest lines' days and rates shown as the
+    snapshot stores them (2020-07-15, 3.00)."""
+    from datetime import date
+
+    from avustus.settlement import services as settlement
+    from tests.settlement.test_end_to_end import _final_accepted, _settled
+
+    _through_two_payments(cast)
+    _final_accepted(cast, "20 000,00")
+    done = _settled(cast)
+    settlement.record_return(done, actor=cast.official, returned_on=date(2021, 3, 1), amount="55 643,81",
+                             version=settlement.returns_version(done))
+    page = _client(cast.official).get(reverse("project-settlement", args=[cast.project.reference])).content.decode()
+    assert "<td>15.7.2020</td>" in page and "<td>20.11.2020</td>" in page
+    assert '<td class="num">3,00</td>' in page  # the reference rate 0 % + 3 (section 24)
+    assert not re.search(r"<td>\d{4}-\d\d-\d\d</td>", page)
+    assert '<td class="num">3.00</td>' not in page

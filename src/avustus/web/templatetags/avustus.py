@@ -1,11 +1,13 @@
 """Template filters for money, outcomes and the rules' names, so that templates show them one way everywhere."""
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.formats import number_format
 
+from avustus.decisions.vocabulary.base import date_text
 from avustus.rules.money import format_amount
 from avustus.web import labels
 
@@ -21,6 +23,21 @@ def euros(value) -> str:
     if value is None or value == "":
         return ""
     return f"{format_amount(Decimal(value))}\u00a0€"
+
+
+@register.filter
+def day(value) -> str:
+    """A day as Finland writes it (``15.7.2020``), from a date or the ISO text a stored snapshot holds (a settlement's
+    payments, an interest computation's lines); empty for none."""
+    if not value:
+        return ""
+    return date_text(date.fromisoformat(value) if isinstance(value, str) else value)
+
+
+@register.filter
+def rate(value) -> str:
+    """A rate in percent as a snapshot stores it (``3.00``) with the decimal comma the page's amounts have: ``3,00``."""
+    return "" if value is None or value == "" else str(value).replace(".", ",")
 
 
 @register.filter
