@@ -43,3 +43,11 @@ def approved_on(application: PaymentApplication, day: date) -> PaymentApplicatio
     PaymentApplication.objects.filter(pk=application.pk).update(approved_at=approved_at)
     application.refresh_from_db()
     return application
+
+
+def appropriation_still_usable(call) -> None:
+    """The 2020 round's appropriation could be used until 31.12.2021, and a payment approved after that is sent to
+    no bank (``payments.services.approved_after_period_of_use``). Tests that approve a payment today and send it
+    give the round's appropriation no end."""
+    call.appropriation_usable_until = None
+    call.save(update_fields=["appropriation_usable_until"])

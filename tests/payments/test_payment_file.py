@@ -19,6 +19,7 @@ from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from avustus.rules.reference_number import is_finnish_reference
 from avustus.settlement.selectors import unfiled_payments
+from tests.payments.conftest import appropriation_still_usable
 from tests.payments.test_end_to_end import _approve, _pay, _report
 
 
@@ -32,7 +33,9 @@ def _first_report_accepted(cast):
 
 
 def _approved(cast):
-    """Instalment 1, 43 643,81, approved today and not yet paid: what the day's payment file lists."""
+    """Instalment 1, 43 643,81, approved today and not yet paid: what the day's payment file lists (the round's
+    appropriation given no end, ``appropriation_still_usable``)."""
+    appropriation_still_usable(cast.project.call)
     _first_report_accepted(cast)
     return _approve(cast, "first")
 

@@ -23,7 +23,7 @@ from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from avustus.settlement import recovery as service
 from avustus.settlement.selectors import unfiled_payments
-from tests.payments.conftest import approved_on
+from tests.payments.conftest import appropriation_still_usable, approved_on
 from tests.payments.test_end_to_end import _report
 from tests.payments.test_payment_file import _paid
 
@@ -109,6 +109,7 @@ def _approved_second(cast):
 
 
 def test_an_approved_instalment_not_yet_sent_is_not_sent_nor_paid_after_the_decision(cast):
+    appropriation_still_usable(cast.project.call)  # approved today: only the stop keeps it from the file
     approved = _approved_second(cast)
     assert approved in unfiled_payments(None)
     _recovery_decided(cast, 21)

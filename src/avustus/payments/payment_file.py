@@ -29,7 +29,7 @@ from avustus.accounts import permissions
 from avustus.audit.chain import record
 from avustus.errors import Invalid, NotFound
 from avustus.payments.models import PaymentApplication, PaymentFile, PaymentFileEntry
-from avustus.payments.services import stopped_projects
+from avustus.payments.services import stopped_projects, within_period_of_use
 from avustus.projects.models import FundedProject
 from avustus.projects.services import check_day
 from avustus.rules.reference_number import finnish_reference
@@ -150,7 +150,7 @@ def produce_payment_file(day: date, *, actor) -> PaymentFile | None:
         # project's payment never goes out in the file.
         list(FundedProject.objects.select_for_update().filter(pk__in=waiting.values("project_id")).order_by("pk")
              .values_list("pk", flat=True))
-        due = list(waiting.select_for_update(of=("self",))
+        due = list(within_period_of_use(waiting.select_for_update(of=("self",)))
                    .exclude(project__in=stopped_projects())  # section 21(1): the payment is stopped
                    .order_by("approved_at", "pk"))
         if not due:

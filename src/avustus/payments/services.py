@@ -11,7 +11,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -125,6 +126,26 @@ def stopped_projects() -> QuerySet[FundedProject]:
     """The projects whose payment a section 21 recovery decision stopped (``payment_stopped``), for the lists of
     what is to pay: an approved payment of such a project is no longer sent to the bank."""
     return FundedProject.objects.filter(recoveries__status="decided", recoveries__ground_section=21)
+
+
+def approved_after_period_of_use(project: FundedProject, applications) -> set[int]:
+    """The approved, unpaid payments among ``applications`` approved (Finnish time) after the appropriation's period
+    of use ended. None of them can ever be paid from it: the day paid is neither before the approval
+    (``_refuse_before_approval``) nor after the period (``_refuse_beyond_period_of_use``). They go in no payment
+    file (``within_period_of_use``), and the one step left on them is rejection."""
+    until = project.call.appropriation_usable_until
+    if until is None:
+        return set()
+    return {a.pk for a in applications if a.status == PaymentApplication.Status.APPROVED and a.approved_at
+            and timezone.localdate(a.approved_at) > until}
+
+
+def within_period_of_use(applications: QuerySet[PaymentApplication]) -> QuerySet[PaymentApplication]:
+    """``applications`` less those approved after their appropriation's period of use (``approved_after_period_of_use``,
+    asked of the database): what a payment file may send to the bank."""
+    until = F("project__call__appropriation_usable_until")
+    return (applications.annotate(approved_day=TruncDate("approved_at", tzinfo=timezone.get_default_timezone()))
+            .filter(Q(project__call__appropriation_usable_until__isnull=True) | Q(approved_day__lte=until)))
 
 
 def _refuse_if_stopped(project: FundedProject) -> None:
@@ -327,6 +348,7 @@ def payment_steps(actor, project: FundedProject, applications) -> dict[int, froz
     manages = permissions.can_manage_projects(actor, programme, project=project)
     has_account = active_account(project) is not None
     stopped = stopped_steps(project, applications)
+    late = approved_after_period_of_use(project, applications)
     steps = {}
     for application in applications:
         allowed = set()
@@ -341,6 +363,8 @@ def payment_steps(actor, project: FundedProject, applications) -> dict[int, froz
                 allowed.add(step)
         if stopped is not None:
             allowed = set(stopped[application.pk]) if manages else set()  # both are the officials' steps
+        if application.pk in late:
+            allowed = {"reject"} if manages else set()
         steps[application.pk] = frozenset(allowed)
     return steps
 
@@ -410,9 +434,11 @@ def reject_payment_application(application: PaymentApplication, *, actor, reason
         project, current = _lock_application(application)
         # An approved payment never sent to the bank is rejected once a section 21 decision stopped the payment:
         # it is not paid (``record_payment``), and rejected it no longer waits as approved.
+        # So is one approved after the appropriation's period of use, which can never be paid from it.
         stopped = stopped_steps(project, [current])
         if (current.status not in STEP_FROM["reject"]
-                and (stopped is None or "reject" not in stopped[current.pk])):
+                and (stopped is None or "reject" not in stopped[current.pk])
+                and not approved_after_period_of_use(project, [current])):
             raise Conflict(_("The payment application can no longer be rejected."))
         current.status = PaymentApplication.Status.REJECTED
         current.acceptance_reasons = reasons.strip()
@@ -506,6 +532,12 @@ def record_payment(application: PaymentApplication, *, actor, paid_on: date) -> 
             raise Conflict(_("The payment of the grant was stopped by a recovery decision (section 21 of the Act on "
                              "Discretionary Government Transfers) before this payment was sent in a payment file: "
                              "it is not paid. Reject the application instead."))
+        if approved_after_period_of_use(project, [current]):
+            until = project.call.appropriation_usable_until
+            raise Conflict(_("The payment was approved on %(approved)s, after the grant's appropriation could be used "
+                             "(until %(until)s, its period of use): it cannot be paid from it. Reject the application "
+                             "instead.") % {"approved": date_text(timezone.localdate(current.approved_at)),
+                                            "until": date_text(until) if until else ""})
         _refuse_before_approval(current, paid_on)
         _refuse_beyond_period_of_use(project, paid_on)
         amount = current.amount_accepted

@@ -9,17 +9,18 @@ from django.db.models.functions import Coalesce
 
 from avustus.payments.models import PaymentApplication, PaymentFile
 from avustus.payments.payment_file import files_of, within
-from avustus.payments.services import stopped_projects
+from avustus.payments.services import stopped_projects, within_period_of_use
 from avustus.rules.recovery import amount_due
 from avustus.settlement.models import Recovery, RecoveryReturn, RecoveryWaiver, Return, Settlement
 
 
 def unfiled_payments(programmes: frozenset[int] | None) -> list[PaymentApplication]:
     """Approved payments not yet recorded as paid that no payment file lists yet, oldest approval first: what
-    ``produce_payment_file`` would list (none of a project whose payment a section 21 recovery stopped)."""
-    return list(within(PaymentApplication.objects.all(), programmes)
-                .filter(status=PaymentApplication.Status.APPROVED, approved_at__isnull=False,
-                        file_entry__isnull=True)
+    ``produce_payment_file`` would list (none of a project whose payment a section 21 recovery stopped, none
+    approved after its appropriation's period of use)."""
+    return list(within_period_of_use(within(PaymentApplication.objects.all(), programmes)
+                                     .filter(status=PaymentApplication.Status.APPROVED, approved_at__isnull=False,
+                                             file_entry__isnull=True))
                 .exclude(project__in=stopped_projects())
                 .select_related("project", "account").order_by("approved_at", "pk"))
 

@@ -102,6 +102,7 @@ def official_context(request, project, applications, accounts) -> dict:
     # The settlement's figures once made (everyone who sees the project reads them), its page for officials.
     settlement = getattr(project, "settlement", None) if project.final_report_accepted_on else None
     return {"manages": manages, "approves": approves, "payment_versions": versions, "payment_steps": steps,
+            "late_payments": payments.approved_after_period_of_use(project, applications) if manages else set(),
             "account_steps": payments.account_steps(request.user, project, accounts) if manages else {},
             "active_account": payments.active_account(project), "settlement": settlement,
             "settlement_signed": settlement is not None and settlement.status == Settlement.Status.APPROVED,
