@@ -98,3 +98,12 @@ def test_parse_euros_says_what_was_wrong_for_the_entry_point_to_translate(typed,
     with pytest.raises(MoneyError) as refused:
         parse_euros(typed)
     assert refused.value.kind == kind
+
+
+@pytest.mark.parametrize("typed", ["-0", "-0,00", "-0.0", "+0", "0"])
+def test_a_zero_typed_with_a_sign_is_plain_zero(typed):
+    """The security test stored "-0" as -0.00, shown as -0,00 € (``format_amount``) on screens and documents."""
+    from avustus.rules.money import format_amount, parse_euros
+
+    zero = parse_euros(typed)
+    assert zero == 0 and not zero.is_signed() and str(zero) == "0.00" and format_amount(zero) == "0,00"

@@ -77,7 +77,8 @@ def parse_euros(text: str | Decimal | int, *, maximum: Decimal = MAX_AMOUNT) -> 
         raise MoneyError(f"not an amount of money: {text!r}")
     if abs(amount) > maximum:
         raise MoneyError(f"more than {maximum} euros: {text!r}", MoneyError.TOO_LARGE)
-    return amount
+    # "-0" is zero: stored as it was typed it would be shown as -0,00 € on screens, documents and exports.
+    return amount if amount else amount.copy_abs()
 
 
 # How a call rounds the amounts it grants. The 2019/2 round granted each amount applied rounded down
