@@ -67,7 +67,7 @@ def test_a_readable_table_without_json(db, capsys):
     (("--amount", "100", "--instalment", "2024-05-01", "--returned-on", "2024-06-01"), "DATE=AMOUNT"),
     (("--amount", "100", "--instalment", "2024-05-01=50", "--returned-on", "2024-06-01"), "more than was paid"),
     (("--amount", "100", "--paid-on", "2026-06-01", "--returned-on", "2027-01-02"),
-     "reference rate for 2026 H2 (the half-year from 1.7.2026) is not yet in the table"),
+     "reference rate for 1.7.–31.12.2026 is not yet in the service's table"),
 ])
 def test_bad_input_exits_with_code_2_saying_why(db, args, words):
     with pytest.raises(CommandError, match=re.escape(words)) as caught:
@@ -77,16 +77,16 @@ def test_bad_input_exits_with_code_2_saying_why(db, args, words):
 
 def test_the_missing_half_year_named_is_the_first_one_missing(db):
     add_reference_rate(date(2026, 7, 1), "2.00", actor=SYSTEM)
-    with pytest.raises(CommandError, match="2027 H1") as caught:
+    with pytest.raises(CommandError, match=re.escape("1.1.–30.6.2027")) as caught:
         call_command("interest", "--amount", "100", "--paid-on", "2026-06-01", "--returned-on", "2027-01-02")
     assert caught.value.returncode == 2
 
 
 def test_errors_in_the_users_language(db):
-    with translation.override("fi"), pytest.raises(CommandError, match="2026 H2") as caught:
+    with translation.override("fi"), pytest.raises(CommandError, match=re.escape("1.7.–31.12.2026")) as caught:
         call_command("interest", "--amount", "100", "--paid-on", "2026-06-01", "--returned-on", "2027-01-02")
     assert "viitekorko" in str(caught.value)
-    with translation.override("sv"), pytest.raises(CommandError, match="Referensräntan för 2026 H2") as caught:
+    with translation.override("sv"), pytest.raises(CommandError, match="Referensräntan för 1.7.–31.12.2026") as caught:
         call_command("interest", "--amount", "100", "--paid-on", "2026-06-01", "--returned-on", "2027-01-02")
     with translation.override("sv"), pytest.raises(CommandError, match="före en utbetalning"):
         call_command("interest", "--amount", "100", "--paid-on", "2026-06-01", "--returned-on", "2026-01-02")
@@ -105,4 +105,4 @@ def test_as_users_run_it_on_a_fresh_data_directory():
         late = subprocess.run([*avustus, "interest", "--amount", "100", "--paid-on", "2026-06-01", "--returned-on",
                                "2027-01-02", "--lang", "fi"], capture_output=True, text=True, env=env, timeout=600)
         assert late.returncode == 2 and "Traceback" not in late.stderr
-        assert "Kauden 2026 H2 (puolivuotiskausi alkaen 1.7.2026) viitekorko puuttuu vielä taulukosta" in late.stderr
+        assert "Viitekorko ajalle 1.7.–31.12.2026 puuttuu vielä palvelun viitekorkotaulukosta" in late.stderr

@@ -22,10 +22,14 @@ from avustus.settlement.rates import rate_table
 def _message(error: InterestError) -> str:
     if isinstance(error, MissingReferenceRate):
         # Read by officials on the screens as well as by the administrator at the command line: it says who acts.
-        return _("The reference rate for %(half_year)s (the half-year from %(day)s) is not yet in the table. Once "
-                 "the Bank of Finland has published it, the system's administrator adds it with: avustus "
-                 "reference-rate add --half-year %(start)s --rate RATE") % {
-            "half_year": error.half_year, "day": date_text(error.start), "start": error.start.isoformat()}
+        # The half-year as the Bank of Finland's notices write it (1.7.–31.12.2026), not a label of the code's.
+        end = date(error.start.year, 6, 30) if error.start.month == 1 else date(error.start.year, 12, 31)
+        return _("The reference rate for %(start_day)s–%(end_day)s is not yet in the service's table of reference "
+                 "rates, so the interest cannot be computed. The Bank of Finland publishes each half-year's rate at "
+                 "the end of June and of December; the service's administrator then adds it (avustus reference-rate "
+                 "add --half-year %(start)s --rate RATE).") % {
+            "start_day": f"{error.start.day}.{error.start.month}.", "end_day": date_text(end),
+            "start": error.start.isoformat()}
     return {
         InterestError.NEGATIVE: _("An amount to return or a payment cannot be negative."),
         InterestError.NO_PAYMENTS: _("Give the day of payment, or the instalments paid."),
