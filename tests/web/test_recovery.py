@@ -215,7 +215,8 @@ def test_a_preview_refused_for_a_missing_reference_rate_keeps_the_due_date_typed
     due = (timezone.localdate() + timedelta(days=30)).isoformat()
     page = _client(cast.official).get(reverse("project-recovery", args=[cast.project.reference, recovery.pk]),
                                       {"due_on": due}).content.decode()
-    assert "viitekorko puuttuu vielä taulukosta" in page and "järjestelmän ylläpitäjä lisää" in page
+    assert "puuttuu vielä palvelun viitekorkotaulukosta, joten korkoa ei voi laskea" in page
+    assert "palvelun ylläpitäjä lisää" in page
     assert f'<input id="due_on" name="due_on" type="date" value="{due}" required>' in page
     assert "Valmistele tämä päätös" not in page
 
