@@ -288,6 +288,27 @@ def test_partners_added_and_removed(budget):
         m.pk for m in changes.members_in_force(budget.project)]
 
 
+def test_a_joint_project_keeps_the_municipalities_the_call_requires(cast):
+    """The review against the decision found a project of the 2020 round ("vain hankkeisiin, jotka useammat kunnat
+    toteuttavat yhdessä") able to drop its partners one by one and go on as one municipality's."""
+    members = {m.organisation.name_fi: m for m in cast.project.application.members.select_related("organisation")}
+    request = changes.submit_request(cast.project, actor=cast.lead, kind="partners", reasons=REASONS,
+                                     remove_partners=[members[name].pk for name in ("Jämijärvi", "Karvia",
+                                                                                    "Siikainen", "Pomarkku")])
+    _decided(cast, request)  # Kankaanpää and Honkajoki: still two municipalities
+    with pytest.raises(Invalid) as caught:
+        changes.submit_request(cast.project, actor=cast.lead, kind="partners", reasons=REASONS,
+                               remove_partners=[members["Honkajoki"].pk])
+    assert caught.value.message_dict["remove_partners"] == [
+        "The call funds joint projects of at least 2 municipalities; after this change the project would have 1."]
+    assert not ChangeRequest.objects.filter(status=ChangeRequest.Status.SUBMITTED).exists()
+    # Another municipality joining in the same request keeps it a joint project.
+    pori = Organisation.objects.get(code="609")
+    request = changes.submit_request(cast.project, actor=cast.lead, kind="partners", reasons=REASONS,
+                                     add_partners=[pori.pk], remove_partners=[members["Honkajoki"].pk])
+    assert request.status == ChangeRequest.Status.SUBMITTED
+
+
 def test_confirmation_checks_again_under_the_lock(cast):
     request = _extension(cast, date(2021, 12, 31))
     request = changes.approve_request(request, actor=cast.official, version=request.version)

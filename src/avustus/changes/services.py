@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from avustus import events
 from avustus.accounts import permissions
@@ -165,6 +165,32 @@ def _check_partners(project: FundedProject, add: list[int], remove: list[int]) -
             raise Invalid({"remove_partners": [_(
                 "%(name)s still has approved budget: move it to other members first (a change of the budget).")
                 % {"name": str(member)}]})
+    _check_joint_project(project, members, add=[organisations[i] for i in add], remove=set(remove))
+
+
+def _check_joint_project(project: FundedProject, members: list[ConsortiumMember], *, add: list[Organisation],
+                         remove: set[int]) -> None:
+    """A joint project stays one: the call funds projects that several municipalities carry out together (the
+    2020 decision: "vain hankkeisiin, jotka useammat kunnat toteuttavat yhdessä"; ``Call.min_municipalities``, as
+    an application is checked on submission). A removal that leaves fewer is refused; a project that already has
+    fewer, as an imported one whose members the registry did not recognise, is not held back from other changes."""
+    if not remove:
+        return
+    municipality = Organisation.Kind.MUNICIPALITY
+
+    def municipalities(kept: list[ConsortiumMember]) -> set[int]:
+        return ({m.organisation.pk for m in kept if m.organisation is not None and m.organisation.kind == municipality}
+                | {o.pk for o in add if o.kind == municipality})
+
+    before = municipalities(members)
+    after = municipalities([m for m in members if m.pk not in remove])
+    minimum = project.call.min_municipalities
+    if len(after) < minimum and len(after) < len(before):
+        raise Invalid({"remove_partners": [ngettext(
+            "The call funds joint projects of at least %(minimum)s municipality; after this change the project "
+            "would have %(count)s.",
+            "The call funds joint projects of at least %(minimum)s municipalities; after this change the project "
+            "would have %(count)s.", minimum) % {"minimum": minimum, "count": len(after)}]})
 
 
 def open_for_changes(project: FundedProject) -> bool:
