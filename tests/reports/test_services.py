@@ -160,7 +160,7 @@ def _nothing_filed(cast):
 def test_a_period_ending_after_the_day_it_is_filed_is_refused_and_nothing_stored(cast):
     assert cast.project.decided_on == date(2020, 2, 26)
     with pytest.raises(Invalid) as caught:
-        _file_period(cast, 1, date(2020, 2, 26), date(2099, 12, 31), today=date(2020, 6, 20))
+        _file_period(cast, 1, date(2020, 2, 26), date(2021, 11, 30), today=date(2020, 6, 20))
     assert caught.value.message_dict == {"period_end": [
         "A report is on a period that has passed: the period ends on 20.6.2020 (the day it is filed) at the latest."]}
     with pytest.raises(Invalid, match="has passed"):
@@ -180,6 +180,20 @@ def test_a_period_starting_before_the_decision_or_ending_before_it_starts_is_ref
         _file_period(cast, 1, date(2020, 6, 26), date(2020, 3, 1))
     assert caught.value.message_dict == {"period_end": ["The period ends before it starts."]}
     assert _nothing_filed(cast)
+
+
+def test_a_period_ending_after_the_end_of_implementation_is_refused(cast):
+    assert cast.project.implementation_end == date(2021, 11, 30)
+    with pytest.raises(Invalid) as caught:
+        _file_period(cast, 5, date(2021, 7, 1), date(2021, 12, 20), today=date(2021, 12, 20))
+    assert caught.value.message_dict == {"period_end": [
+        "The period ends on 30.11.2021 at the latest, the end of the project's implementation: later costs are not "
+        "the project's."]}
+    assert _nothing_filed(cast)
+    # The period suggested for a report due after the end stops at the end.
+    type(cast.project).objects.filter(pk=cast.project.pk).update(implementation_end=date(2021, 10, 1))
+    cast.project.refresh_from_db()
+    assert reports.suggested_period(cast.project, 5, date(2021, 12, 20)) == (date(2021, 6, 29), date(2021, 10, 1))
 
 
 def test_every_problem_of_the_report_is_given_at_once(cast):

@@ -1,10 +1,11 @@
-"""An interim report's period: in order, passed by the day it is filed, not before the project, apart from others."""
+"""An interim report's period: in order, passed by the day it is filed, within the project, apart from others."""
 
 from datetime import date
 
 import pytest
 
 from avustus.rules.report_periods import (
+    AFTER_PROJECT,
     BEFORE_PROJECT,
     END,
     ENDS_BEFORE_START,
@@ -51,6 +52,22 @@ def test_a_period_ends_on_the_day_it_is_filed_at_the_latest(end, refused):
 def test_a_period_starts_on_the_project_s_decision_at_the_earliest(start, refused):
     problems = _problems(start, date(2020, 6, 26), others=())
     assert problems == ([Problem(START, BEFORE_PROJECT)] if refused else [])
+
+
+@pytest.mark.parametrize("end, refused", [(date(2021, 11, 29), False), (date(2021, 11, 30), False),
+                                          (date(2021, 12, 1), True), (date(2021, 12, 20), True)])
+def test_a_period_ends_on_the_project_s_end_of_implementation_at_the_latest(end, refused):
+    """The review against the decision found a period of 1.7.–20.12.2021 accepted for a project implemented by
+    30.11.2021: costs after the end would have been paid before the final report."""
+    problems = period_problems(date(2021, 7, 1), end, filed_on=date(2021, 12, 20), project_start=DECIDED,
+                               project_end=date(2021, 11, 30))
+    assert problems == ([Problem(END, AFTER_PROJECT)] if refused else [])
+
+
+def test_an_end_after_the_project_and_not_yet_passed_is_refused_for_both():
+    problems = period_problems(date(2021, 7, 1), date(2021, 12, 31), filed_on=date(2021, 12, 20),
+                               project_start=DECIDED, project_end=date(2021, 11, 30))
+    assert problems == [Problem(END, NOT_ENDED), Problem(END, AFTER_PROJECT)]
 
 
 def test_without_a_project_start_any_start_in_order_is_fine():

@@ -147,9 +147,10 @@ def submit_report(project: FundedProject, number: int, *, actor, period_start: d
 
 def suggested_period(project: FundedProject, number: int, today: date) -> tuple[date, date] | None:
     """The period a new interim report ``number`` is suggested: from the day after the previous report's period
-    (as filed, else its due date; the decision's date for the first) to the report's due date, or ``today`` if
-    that is earlier (a report is on a period that has passed, ``rules.report_periods``); none when that would end
-    before it starts (the previous period reaches today), so that the lead types it rather than meet a refusal."""
+    (as filed, else its due date; the decision's date for the first) to the report's due date, or ``today`` or the
+    end of implementation if that is earlier (a report is on a period that has passed and within the project,
+    ``rules.report_periods``); none when that would end before it starts (the previous period reaches today), so
+    that the lead types it rather than meet a refusal."""
     entries = {e.number: e for e in project.schedule.filter(kind=ScheduleEntry.Kind.INTERIM,
                                                              number__in=(number - 1, number))}
     previous, entry = entries.get(number - 1), entries.get(number)
@@ -162,7 +163,7 @@ def suggested_period(project: FundedProject, number: int, today: date) -> tuple[
         start = previous.due_on + timedelta(days=1)
     else:
         start = project.decided_on
-    end = min(entry.due_on, today)
+    end = min(entry.due_on, today, project.implementation_end or today)
     return (start, end) if start <= end else None
 
 
@@ -185,6 +186,9 @@ def period_message(problem: periods.Problem, project: FundedProject, today: date
     if problem.code == periods.NOT_ENDED:
         return _("A report is on a period that has passed: the period ends on %(today)s (the day it is filed) "
                  "at the latest.") % {"today": date_text(today)}
+    if problem.code == periods.AFTER_PROJECT and project.implementation_end is not None:
+        return _("The period ends on %(day)s at the latest, the end of the project's implementation: later costs "
+                 "are not the project's.") % {"day": date_text(project.implementation_end)}
     if problem.code == periods.BEFORE_PROJECT:
         return _("The period starts on %(day)s at the earliest, the date of the decision on the grant.") % {
             "day": date_text(project.decided_on)}
@@ -195,7 +199,8 @@ def _add_period_errors(project: FundedProject, number: int, start: date, end: da
                        errors: dict[str, list[str]]) -> None:
     """The period's problems (``rules.report_periods``) added to ``errors`` by field, each once."""
     for problem in periods.period_problems(start, end, filed_on=today, project_start=project.decided_on,
-                                           others=other_periods(project, number)):
+                                           others=other_periods(project, number),
+                                           project_end=project.implementation_end):
         message = period_message(problem, project, today)
         if message not in errors.get(problem.field, []):
             errors.setdefault(problem.field, []).append(message)
