@@ -171,3 +171,20 @@ def test_only_who_approved_a_change_reads_that_they_approved_it(cast):
     FundedProject.objects.filter(pk=cast.project.pk).update(state=FundedProject.State.IN_PROGRESS)
     changes.approve_request(change, actor=cast.official, version=change.version, reasons="Perusteltu.")
     assert reads_note(cast.official) and not reads_note(cast.second_official)
+
+
+def test_the_partners_chosen_stay_chosen_when_the_form_comes_back_with_an_error(cast):
+    from avustus.registry.models import Organisation
+
+    pori = Organisation.objects.get(code="609")
+    partner = next(m for m in cast.project.application.members.all() if m.role == "partner")
+    response = _client(cast.lead).post(reverse("project-changes", args=[cast.project.reference]), {
+        "kind": "partners", "add_partners": str(pori.pk), "remove_partners": str(partner.pk), "reasons": ""})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'href="#reasons"' in page
+    add = re.search(r'<select id="add-partner".*?</select>', page, re.S).group(0)
+    remove = re.search(r'<select id="remove-partner".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="(\d+)" selected>', add) == [str(pori.pk)]
+    assert re.findall(r'<option value="(\d+)" selected>', remove) == [str(partner.pk)]
+    assert not ChangeRequest.objects.exists()
