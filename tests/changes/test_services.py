@@ -387,3 +387,26 @@ def test_a_project_without_amending_decisions_reads_none_to_who_sees_it(cast):
         changes.readable_decisions(cast.outsider, cast.project.reference)
     with pytest.raises(NotFound):
         changes.readable_decisions(cast.lead, cast.project.reference, 1)
+
+
+def test_a_body_that_no_longer_exists_is_not_offered_nor_added(cast):
+    """Alahärmä merged into Kauhava at the start of 2009: the lead's form does not offer it, and a form posted by
+    hand with it is refused on the field, saying why."""
+    project = cast.project
+    member_ids = {m.organisation_id for m in changes.members_in_force(project) if m.organisation_id}
+    alaharma = Organisation.objects.get(code="004")
+    offered = set(changes.partner_candidates(project, member_ids).values_list("pk", flat=True))
+    assert alaharma.pk not in offered and Organisation.objects.get(code="233").pk in offered
+    assert not offered & set(Organisation.objects.filter(valid_to__isnull=False).values_list("pk", flat=True))
+    with pytest.raises(Invalid) as caught:
+        changes.submit_request(project, actor=cast.lead, kind="partners", reasons=REASONS,
+                               add_partners=[alaharma.pk])
+    assert caught.value.message_dict["add_partners"] == [
+        "Alahärmä no longer exists: it merged into Kauhava after 31.12.2008. Only a body that exists today can be "
+        "added as a partner."]
+    # A body that ceased with no successor named is refused as well.
+    Organisation.objects.filter(pk=alaharma.pk).update(successor=None)
+    with pytest.raises(Invalid, match="it ceased after 31.12.2008"):
+        changes.submit_request(project, actor=cast.lead, kind="partners", reasons=REASONS,
+                               add_partners=[alaharma.pk])
+    assert not ChangeRequest.objects.exists()

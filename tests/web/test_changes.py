@@ -188,3 +188,18 @@ def test_the_partners_chosen_stay_chosen_when_the_form_comes_back_with_an_error(
     assert re.findall(r'<option value="(\d+)" selected>', add) == [str(pori.pk)]
     assert re.findall(r'<option value="(\d+)" selected>', remove) == [str(partner.pk)]
     assert not ChangeRequest.objects.exists()
+
+
+def test_a_body_that_no_longer_exists_posted_by_hand_is_refused_on_its_field(cast):
+    from avustus.registry.models import Organisation
+
+    swedish = _client(cast.lead)
+    swedish.cookies["django_language"] = "sv"
+    alaharma = Organisation.objects.get(code="004")
+    response = swedish.post(reverse("project-changes", args=[cast.project.reference]), {
+        "kind": "partners", "add_partners": str(alaharma.pk), "reasons": "Uusi kunta mukaan."})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'href="#add-partner"' in page
+    assert "Alahärmä finns inte längre: den gick samman med Kauhava efter 31.12.2008." in page
+    assert not ChangeRequest.objects.exists()

@@ -13,10 +13,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from avustus import events
 from avustus.accounts import permissions
@@ -54,9 +54,29 @@ def may_join(project: FundedProject, organisation: Organisation) -> bool:
     return not project.call.partner_kinds or organisation.kind in project.call.partner_kinds
 
 
+def exists_today(organisation: Organisation) -> bool:
+    """Whether the body still exists: a municipality merged into another is not added to a project as a partner."""
+    return organisation.valid_on(timezone.localdate())
+
+
+def _ceased_message(organisation: Organisation) -> str:
+    """Why a body that no longer exists is refused as a partner, named in the reader's language."""
+    lang = get_language() or "fi"
+    name = organisation.name(lang)
+    day = date_text(organisation.valid_to) if organisation.valid_to else ""
+    if organisation.successor is not None:
+        return _("%(name)s no longer exists: it merged into %(successor)s after %(day)s. Only a body that exists "
+                 "today can be added as a partner.") % {
+            "name": name, "successor": organisation.successor.name(lang), "day": day}
+    return _("%(name)s no longer exists: it ceased after %(day)s. Only a body that exists today can be added as "
+             "a partner.") % {"name": name, "day": day}
+
+
 def partner_candidates(project: FundedProject, in_force: set[int]):
-    """The bodies the lead may add as partners: those the call accepts, not members already."""
-    bodies = Organisation.objects.exclude(pk__in=in_force)
+    """The bodies the lead may add as partners: those that exist today (``exists_today``) and the call accepts,
+    not members already."""
+    today = timezone.localdate()
+    bodies = Organisation.objects.exclude(pk__in=in_force).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
     if project.call.partner_kinds:
         bodies = bodies.filter(kind__in=project.call.partner_kinds)
     return bodies.order_by("name_fi")
@@ -155,6 +175,8 @@ def _check_partners(project: FundedProject, add: list[int], remove: list[int]) -
         if organisation_id in in_force:
             raise Invalid({"add_partners": [_("%(name)s is a member of the project already.")
                                             % {"name": organisation.name_fi}]})
+        if not exists_today(organisation):
+            raise Invalid({"add_partners": [_ceased_message(organisation)]})
     by_id = {m.pk: m for m in members}
     budget = _budget(project)
     for member_id in remove:
