@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from avustus.changes.models import ChangeDecision, ChangeRequest, ProjectRevision
 from avustus.projects.models import ScheduleEntry
+from avustus.rules.collation import finnish_key
 from tests.changes.conftest import previewed
 from tests.projects.conftest import cast, person, room_for_an_extension  # noqa: F401 (fixtures)
 
@@ -188,6 +189,31 @@ def test_the_partners_chosen_stay_chosen_when_the_form_comes_back_with_an_error(
     assert re.findall(r'<option value="(\d+)" selected>', add) == [str(pori.pk)]
     assert re.findall(r'<option value="(\d+)" selected>', remove) == [str(partner.pk)]
     assert not ChangeRequest.objects.exists()
+
+
+def _options(page: str, select: str) -> list[str]:
+    html = re.search(rf'<select id="{select}".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', html)
+
+
+def test_the_partners_offered_exist_today_named_and_sorted_in_the_pages_language(cast):
+    url = reverse("project-changes", args=[cast.project.reference])
+    finnish, swedish = _client(cast.lead), _client(cast.lead)
+    finnish.cookies["django_language"] = "fi"
+    swedish.cookies["django_language"] = "sv"
+    offered_fi = _options(finnish.get(url).content.decode(), "add-partner")
+    offered_sv = _options(swedish.get(url).content.decode(), "add-partner")
+    # Merged away: not offered in either language.
+    for ceased in ("Alahärmä", "Anjalankoski", "Jyväskylän mlk", "Houtskari", "Houtskär"):
+        assert ceased not in offered_fi and ceased not in offered_sv
+    # Named in Swedish where the registry has a Swedish name, in Finnish otherwise.
+    assert "Kristinestad" in offered_sv and "Mariehamn" in offered_sv and "Kauhava" in offered_sv
+    assert "Kristiinankaupunki" not in offered_sv and "Maarianhamina" not in offered_sv
+    assert "Kristiinankaupunki" in offered_fi and "Kristinestad" not in offered_fi
+    # In each language's alphabetical order: Åbo after Vörå on the Swedish page, Turku before Vöyri on the Finnish.
+    assert offered_sv.index("Vörå") < offered_sv.index("Åbo")
+    assert offered_fi.index("Turku") < offered_fi.index("Vöyri")
+    assert offered_fi == sorted(offered_fi, key=finnish_key) and offered_sv == sorted(offered_sv, key=finnish_key)
 
 
 def test_a_body_that_no_longer_exists_posted_by_hand_is_refused_on_its_field(cast):

@@ -2,7 +2,8 @@
 
 ``fold`` is the one way text is made comparable (names, project titles, screening keywords): the same
 letters typed differently compare equal. ``finnish_key`` sorts names the way Finnish lists sort them:
-å, ä and ö come after z, in that order (SFS 4600).
+å, ä and ö come after z, in that order (SFS 4600). Swedish lists sort these letters alike (å, ä, ö after z, æ
+with ä and ø with ö), so the key sorts Swedish names too (the partners offered on a Swedish page).
 
 The collective decision of 26.2.2020 numbers the grants of each group by the recipient's name:
 Hämeenlinna, Kiuruvesi, Kuusamo... Python's own order would put ä before å and treat "Å" apart

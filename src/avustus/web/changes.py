@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from avustus.accounts import permissions
@@ -23,6 +23,7 @@ from avustus.projects.models import FundedProject
 from avustus.projects.services import project_for
 from avustus.registry.languages import document_language
 from avustus.registry.models import Organisation
+from avustus.rules.collation import finnish_key
 from avustus.web.feedback import error_summary, errors_of, form_number, parse_date, refusals_flashed
 
 
@@ -77,7 +78,11 @@ def project_changes(request, reference: str):
     members = changes.members_in_force(project)
     categories = list(project.call.cost_categories.order_by("position"))
     in_force = {m.organisation_id for m in members if m.organisation_id is not None}
-    candidates = changes.partner_candidates(project, in_force) if can_request else []
+    # Named on the page in its language (``in_language``), so listed in that name's order: Swedish lists put å, ä
+    # and ö after z as Finnish ones do (``finnish_key``).
+    lang = get_language() or "fi"
+    candidates = sorted(changes.partner_candidates(project, in_force),
+                        key=lambda o: finnish_key(o.name(lang))) if can_request else []
     return render(request, "web/projects/changes.html", {
         "project": project, "requests": list(project.change_requests.select_related("decision")),
         "revisions": changes.revisions_of(project),
