@@ -494,15 +494,15 @@ def test_payments_stopped_by_a_section_21_recovery_decision_are_said_so_and_not_
 
 @pytest.mark.django_db
 def test_no_period_is_suggested_that_would_end_before_it_starts(cast):
-    """The previous report's period reaches today: a suggested period would start tomorrow and end today, and be
-    refused as such; the lead types the period instead."""
+    """The previous report's period reaches the end of implementation (as far as a period may reach): a suggested
+    period would start after the end and end before it, and be refused as such; the lead types the period instead."""
     from django.utils import timezone
 
-    today = timezone.localdate()
-    reports.submit_report(cast.project, 1, actor=cast.lead, period_start=cast.project.decided_on, period_end=today,
+    end = cast.project.implementation_end
+    reports.submit_report(cast.project, 1, actor=cast.lead, period_start=cast.project.decided_on, period_end=end,
                           progress="Etenee.", objectives_stage="Alussa.",
-                          costs=[reports.CostInput("cost-1", 0, "100.00")], today=today)
-    assert reports.suggested_period(cast.project, 2, today) is None
+                          costs=[reports.CostInput("cost-1", 0, "100.00")], today=end)
+    assert reports.suggested_period(cast.project, 2, timezone.localdate()) is None
     page = _client(cast.lead).get(reverse("project-report", args=[cast.project.reference, 2])).content.decode()
     assert 'name="period_start" type="date" value="" required' in page
     assert 'name="period_end" type="date" value="" required' in page
@@ -552,3 +552,22 @@ def test_the_same_refusal_of_several_rows_is_said_once_in_the_summary():
 
     refusal = ValidationError({"reject.1.amount": ["Väärin."], "reject.2.amount": ["Väärin."], "confirm": ["Rasti."]})
     assert messages_of(refusal) == ["Väärin.", "Rasti."]
+
+
+@pytest.mark.django_db
+def test_the_payment_page_says_why_no_application_can_be_made_instead_of_offering_one(cast):
+    """The walk through the screens found the button offered while it could only fail: with no costs accepted
+    (the refusal then said the accepted costs had been paid) and while an earlier application waited."""
+    from tests.payments.conftest import costs_accepted
+
+    lead, url = _client(cast.lead), reverse("apply-payment", args=[cast.project.reference])
+    page = lead.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<p id="cannot-apply">Nothing is payable yet: no costs have been accepted from the reports.</p>' in page
+    assert "<form method=\"post\">" not in page.split("<main", 1)[1]
+    costs_accepted(cast)
+    page = lead.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="cannot-apply"' not in page and 'name="key"' in page
+    payments.apply_for_payment(cast.project, actor=cast.lead)
+    page = lead.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<p id="cannot-apply">An earlier payment application is still being handled.</p>' in page
+    assert 'name="key"' not in page

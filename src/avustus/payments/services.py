@@ -148,10 +148,14 @@ def within_period_of_use(applications: QuerySet[PaymentApplication]) -> QuerySet
             .filter(Q(project__call__appropriation_usable_until__isnull=True) | Q(approved_day__lte=until)))
 
 
+def _stopped_text() -> str:
+    return _("The payment of the grant was stopped by a recovery decision (section 21 of the Act on "
+             "Discretionary Government Transfers): no more instalments are paid.")
+
+
 def _refuse_if_stopped(project: FundedProject) -> None:
     if payment_stopped(project):
-        raise Conflict(_("The payment of the grant was stopped by a recovery decision (section 21 of the Act on "
-                         "Discretionary Government Transfers): no more instalments are paid."))
+        raise Conflict(_stopped_text())
 
 
 def _refuse_more_than_payable(project: FundedProject, amount: Decimal | None) -> None:
@@ -290,6 +294,38 @@ def _refusal_message(code: str, count: int) -> str:
     }[code]
 
 
+def _next_instalment(project: FundedProject) -> tuple[str | None, int, budget_caps.Counted | None, Decimal]:
+    """Why the lead cannot apply for the next instalment now (None when they can), its number, the costs it
+    would count and the amount payable."""
+    live = project.payment_applications.exclude(status=PaymentApplication.Status.REJECTED)
+    number = live.count() + 1
+    if project.state != FundedProject.State.IN_PROGRESS:
+        return _("The project is not in progress."), number, None, Decimal(0)
+    if payment_stopped(project):
+        return _stopped_text(), number, None, Decimal(0)
+    if live.exclude(status=PaymentApplication.Status.PAID).exists():
+        return _("An earlier payment application is still being handled."), number, None, Decimal(0)
+    counted = counted_costs(project)
+    amount = payable(project, counted)
+    count = project.instalments
+    refusal = rules.refusal(number, count, final_report_accepted=project.final_report_accepted_on is not None,
+                            payable=amount)
+    if refusal is None:
+        return None, number, counted, amount
+    if refusal == rules.NOTHING_PAYABLE and not counted.accepted:
+        return _("Nothing is payable yet: no costs have been accepted from the reports."), number, counted, amount
+    message = _refusal_message(refusal, count)
+    if refusal == rules.NOTHING_PAYABLE:
+        message = " ".join([message, *over_budget_lines(project, counted)])
+    return message, number, counted, amount
+
+
+def payment_application_refusal(project: FundedProject) -> str | None:
+    """Why the lead cannot apply for a payment now, in the user's language, or None when they can: the page says
+    it instead of offering a button that could only fail; ``apply_for_payment`` refuses with it under the lock."""
+    return _next_instalment(project)[0]
+
+
 def apply_for_payment(project: FundedProject, *, actor, idempotency_key: str = "") -> PaymentApplication:
     """The lead applies for the next instalment, claiming the accepted costs to date; a repeated key returns it."""
     permissions.check_recipient_lead(actor, project, _("Only the lead applies for payment."))
@@ -299,24 +335,10 @@ def apply_for_payment(project: FundedProject, *, actor, idempotency_key: str = "
             earlier = locked.payment_applications.filter(idempotency_key=idempotency_key).first()
             if earlier is not None:
                 return earlier
-        if locked.state != FundedProject.State.IN_PROGRESS:
-            raise Conflict(_("The project is not in progress."))
-        _refuse_if_stopped(locked)
-        live = locked.payment_applications.exclude(status=PaymentApplication.Status.REJECTED)
-        if live.exclude(status=PaymentApplication.Status.PAID).exists():
-            raise Conflict(_("An earlier payment application is still being handled."))
-        number = live.count() + 1
-        counted = counted_costs(locked)
+        refusal, number, counted, amount = _next_instalment(locked)
+        if refusal is not None or counted is None:
+            raise Conflict(refusal)
         costs = counted.accepted
-        amount = payable(locked, counted)
-        count = locked.instalments
-        refusal = rules.refusal(number, count, final_report_accepted=locked.final_report_accepted_on is not None,
-                                payable=amount)
-        if refusal is not None:
-            message = _refusal_message(refusal, count)
-            if refusal == rules.NOTHING_PAYABLE:
-                message = " ".join([message, *over_budget_lines(locked, counted)])
-            raise Conflict(message)
         application = PaymentApplication.objects.create(
             project=locked, number=number, costs_to_date=costs, amount_claimed=amount, submitted_by=user_of(actor),
             submitted_at=timezone.now(), idempotency_key=idempotency_key)

@@ -280,6 +280,7 @@ def apply_payment(request, reference: str):
     return render(request, "web/projects/apply_payment.html", {
         "project": project, "payable": payments.payable(project), "paid": payments.paid_total(project),
         "payment_stopped": payments.payment_stopped(project),
+        "refusal": payments.payment_application_refusal(project),  # said instead of a button that would fail
         "accepted_costs": reports.accepted_costs_to_date(project), "next_number": live.count() + 1,
         "account": payments.active_account(project), "key": secrets.token_urlsafe(16),
     })
