@@ -35,6 +35,7 @@ from avustus.reports.services import (
     attachments_seen,
     audited_costs,
     awaits_review,
+    check_files_report,
     check_reviews_report,
     eligible_total,
     file_again,
@@ -86,18 +87,19 @@ def can_attach_to_final_report(actor, report: FinalReport | None) -> bool:
     return can_attach(actor, report)
 
 
-def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_working: str, work_and_results: str,
-                        reuse: str, outputs: list[dict] | None = None, costs: list[CostInput],
-                        today: date | None = None) -> FinalReport:
-    """The lead files the final report (or files it again after it was returned), with the total costs.
-
-    The report's outputs are the project's (``ProjectOutput``, entered on the project's outputs page at any
-    time); ``outputs`` given here are entered among them in the same transaction, each checked and audited as
-    the lead's own entry is (``reports.outputs``)."""
-    permissions.check_recipient_lead(actor, project, _("Only the lead reports on the project."))
-    errors: dict[str, list[str]] = {}
+def final_report_errors(project: FundedProject, *, effects: str, ways_of_working: str, work_and_results: str,
+                        reuse: str, costs: list[CostInput]) -> dict[str, list[str]]:
+    """Every problem with the final report's form, by field, all at once, without writing: what
+    ``submit_final_report`` refuses before it locks the project. The screen refuses them together with a missing
+    tick (``web.feedback.confirm``)."""
     texts = {"effects": effects, "ways_of_working": ways_of_working, "work_and_results": work_and_results,
              "reuse": reuse}
+    return _final_checked(project, texts, None, costs)[0]
+
+
+def _final_checked(project: FundedProject, texts: dict[str, str], outputs: list[dict] | None,
+                   costs: list[CostInput]) -> tuple[dict[str, list[str]], list[dict], dict]:
+    errors: dict[str, list[str]] = {}
     for name, text in texts.items():
         if not text.strip():
             errors.setdefault(name, []).append(_("This part of the final report is required."))
@@ -106,6 +108,21 @@ def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_
     cells = _cost_cells(project, costs, errors)
     if not costs:
         errors.setdefault("costs", []).append(_("Give the project's total costs."))
+    return errors, rows, cells
+
+
+def submit_final_report(project: FundedProject, *, actor, effects: str, ways_of_working: str, work_and_results: str,
+                        reuse: str, outputs: list[dict] | None = None, costs: list[CostInput],
+                        today: date | None = None) -> FinalReport:
+    """The lead files the final report (or files it again after it was returned), with the total costs.
+
+    The report's outputs are the project's (``ProjectOutput``, entered on the project's outputs page at any
+    time); ``outputs`` given here are entered among them in the same transaction, each checked and audited as
+    the lead's own entry is (``reports.outputs``)."""
+    check_files_report(actor, project)
+    texts = {"effects": effects, "ways_of_working": ways_of_working, "work_and_results": work_and_results,
+             "reuse": reuse}
+    errors, rows, cells = _final_checked(project, texts, outputs, costs)
     if errors:
         raise Invalid(errors)
     today = today or _today()

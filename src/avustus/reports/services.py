@@ -84,27 +84,50 @@ def can_edit_report(actor, project: FundedProject, report: InterimReport | None,
     return permissions.can_act_for_lead(actor, project) and report_refusal(project, report, number) is None
 
 
-def submit_report(project: FundedProject, number: int, *, actor, period_start: date, period_end: date,
-                  progress: str, objectives_stage: str, costs: list[CostInput],
-                  today: date | None = None) -> InterimReport:
-    """The lead files interim report ``number`` (or files it again after it was returned). A late report is
-    accepted and marked late."""
+def check_files_report(actor, project: FundedProject) -> None:
+    """Only the lead's people file the project's reports: ``submit_report``'s first question, which the screen asks
+    too before it looks at the form (a partner's post is the 403 page, not a refusal for a missing tick)."""
     permissions.check_recipient_lead(actor, project, _("Only the lead reports on the project."))
+
+
+def report_errors(project: FundedProject, number: int, *, period_start: date | None, period_end: date | None,
+                  progress: str, objectives_stage: str, costs: list[CostInput],
+                  today: date | None = None) -> dict[str, list[str]]:
+    """Every problem with interim report ``number``'s form, by field, all at once, without writing: what
+    ``submit_report`` refuses before it locks the project (a date the form could not read is None and left to the
+    form's own message). The screen refuses them together with a missing tick (``web.feedback.confirm``)."""
+    return _report_checked(project, number, period_start=period_start, period_end=period_end, progress=progress,
+                           objectives_stage=objectives_stage, costs=costs, today=today or _today())[0]
+
+
+def _report_checked(project: FundedProject, number: int, *, period_start: date | None, period_end: date | None,
+                    progress: str, objectives_stage: str, costs: list[CostInput],
+                    today: date) -> tuple[dict[str, list[str]], dict]:
     errors: dict[str, list[str]] = {}
     if not progress.strip():
         errors.setdefault("progress", []).append(_("Describe the progress of the project."))
     if not objectives_stage.strip():
         errors.setdefault("objectives_stage", []).append(_("Describe the stage of the intended effects."))
     errors.update(too_long(progress=progress, objectives_stage=objectives_stage))
-    today = today or _today()
     days_typed = True
     for field, day in (("period_start", period_start), ("period_end", period_end)):
-        if day_problem(day) is not None:
+        if day is not None and day_problem(day) is not None:
             errors.setdefault(field, []).append(str(day_problem(day)))
             days_typed = False
-    if days_typed:
+    if days_typed and period_start is not None and period_end is not None:
         _add_period_errors(project, number, period_start, period_end, today, errors)
-    cells = _cost_cells(project, costs, errors)
+    return errors, _cost_cells(project, costs, errors)
+
+
+def submit_report(project: FundedProject, number: int, *, actor, period_start: date, period_end: date,
+                  progress: str, objectives_stage: str, costs: list[CostInput],
+                  today: date | None = None) -> InterimReport:
+    """The lead files interim report ``number`` (or files it again after it was returned). A late report is
+    accepted and marked late."""
+    check_files_report(actor, project)
+    today = today or _today()
+    errors, cells = _report_checked(project, number, period_start=period_start, period_end=period_end,
+                                    progress=progress, objectives_stage=objectives_stage, costs=costs, today=today)
     if errors:
         raise Invalid(errors)
     with transaction.atomic():
@@ -221,6 +244,16 @@ def audited_costs(cells: dict) -> list[dict]:
     return [{"category": c, "member": m, "vat_free": str(v), "vat": str(t)} for (c, m), (v, t) in cells.items()]
 
 
+def cost_part_problem(amount: str | Decimal) -> str | None:
+    """Why one amount of a cost cell (VAT-free or VAT) is refused, None when it is not: not euros and cents, or
+    negative. A cell's refusal (``costs.N``) holds its parts' messages; the screen marks the parts they are on."""
+    try:
+        value = parse_euros(amount)
+    except MoneyError:
+        return _("Give the costs in euros and cents, such as 1 250,00.")
+    return _("Costs cannot be negative.") if value < 0 else None
+
+
 def _cost_cells(project: FundedProject, costs: list[CostInput], errors: dict) -> dict:
     categories = {c.code: c.pk for c in project.call.cost_categories.all()}
     members = {m.position: m.pk for m in project.application.members.all()}
@@ -233,14 +266,11 @@ def _cost_cells(project: FundedProject, costs: list[CostInput], errors: dict) ->
         if cost.member not in members:
             errors.setdefault(key, []).append(_("No such member of the consortium."))
             continue
-        try:
-            vat_free, vat = parse_euros(cost.amount_vat_free), parse_euros(cost.vat)
-        except MoneyError:
-            errors.setdefault(key, []).append(_("Give the costs in euros and cents, such as 1 250,00."))
+        problem = cost_part_problem(cost.amount_vat_free) or cost_part_problem(cost.vat)
+        if problem:  # one message for the cell; the screen puts each part's own beside it
+            errors.setdefault(key, []).append(problem)
             continue
-        if vat_free < 0 or vat < 0:
-            errors.setdefault(key, []).append(_("Costs cannot be negative."))
-            continue
+        vat_free, vat = parse_euros(cost.amount_vat_free), parse_euros(cost.vat)
         cell = (categories[cost.category], members[cost.member])
         if cell in cells:
             errors.setdefault(key, []).append(_("The same cost category and member twice."))

@@ -250,14 +250,29 @@ def hearing_version(recovery: Recovery) -> str:
                             "deadline": recovery.hearing_deadline.isoformat()})
 
 
+def check_answers_hearing(actor, recovery: Recovery) -> None:
+    """Only the lead's people answer the hearing: ``respond_to_hearing``'s first question, which the screen asks
+    too before it looks at the form (a partner's post is the 403 page, not a refusal for a missing tick)."""
+    permissions.check_recipient_lead(actor, recovery.project, _("The lead of the project answers the hearing."))
+
+
+def response_errors(response: str) -> dict[str, list[str]]:
+    """What is wrong with an answer to the hearing, by field, without writing (``respond_to_hearing`` refuses it;
+    the screen refuses it together with a missing tick)."""
+    errors = too_long(response=response)
+    if not (response or "").strip():
+        errors.setdefault("response", []).append(_("Write your response."))
+    return errors
+
+
 def respond_to_hearing(recovery: Recovery, *, actor, response: str, version: str | None = None) -> Recovery:
     """The lead answers the hearing request; once, before the decision is prepared (a late answer is still heard).
 
     ``version`` (``hearing_version``, the API sends it) refuses an answer to a case other than the one read."""
-    permissions.check_recipient_lead(actor, recovery.project, _("The lead of the project answers the hearing."))
-    check_lengths(response=response)
-    if not (response or "").strip():
-        raise Invalid({"response": [_("Write your response.")]})
+    check_answers_hearing(actor, recovery)
+    errors = response_errors(response)
+    if errors:
+        raise Invalid(errors)
     with transaction.atomic():
         current = lock_recovery(recovery)
         if version is not None and version != hearing_version(current):

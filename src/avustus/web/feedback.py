@@ -35,6 +35,19 @@ def parse_date(value: str, field: str) -> date:
         raise ValidationError({field: [_("Give the date as YYYY-MM-DD.")]}) from None
 
 
+def parse_dates(post, *fields: str) -> tuple[dict[str, date], dict[str, list[str]]]:
+    """A form's date fields, each read by ``parse_date`` on its own: the dates read, and the others' refusals by
+    field, so that the rest of the form is checked with them and one correction is enough."""
+    dates: dict[str, date] = {}
+    unread: dict[str, list[str]] = {}
+    for field in fields:
+        try:
+            dates[field] = parse_date(post.get(field, ""), field)
+        except ValidationError as exc:
+            unread.update(errors_of(exc))
+    return dates, unread
+
+
 def form_number(value, *, digits: int = 18) -> int | None:
     """A whole number typed in a form or a query string (ASCII digits, at most ``digits`` of them), or None.
 
@@ -143,3 +156,13 @@ def error_summary(errors: dict[str, list[str]], fields: dict[str, tuple[str | No
         target, label = fields.get(path, (None, ""))
         items.extend(SummaryItem(target, label, str(problem)) for problem in problems)
     return items
+
+
+def beside_fields(summary: list[SummaryItem]) -> dict[str, str]:
+    """The summary's messages by the id of the input they are on, joined, to show beside it (with aria-invalid and
+    aria-describedby on the input)."""
+    by_input: dict[str, list[str]] = {}
+    for item in summary:
+        if item.target and item.message not in by_input.get(item.target, []):
+            by_input.setdefault(item.target, []).append(item.message)
+    return {target: " ".join(messages) for target, messages in by_input.items()}
