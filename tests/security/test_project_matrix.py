@@ -259,7 +259,7 @@ REPORT = {"period_start": "2020-10-27", "period_end": "2021-02-26", "progress": 
 def _body(name: str, world: dict):
     if name == "project-final-report":
         return {"effects": "a", "ways_of_working": "b", "work_and_results": "c", "reuse": "d",
-                "cost.cost-1.0.vat_free": "100.00"}, None
+                "cost.cost-1.0.vat_free": "100.00", "confirm": "yes"}, None
     if name in ("add-final-attachment", "api-v1:add_final_report_attachment"):
         return {"file": SimpleUploadedFile("b.pdf", ANOTHER_PDF), "kind": "other"}, None
     if name == "review-final-report":
@@ -276,7 +276,7 @@ def _body(name: str, world: dict):
                            "costs": [{"category": "cost-1", "member": 0, "amount_vat_free": "100.00"}]}), \
             "application/json"
     if name == "project-report":
-        return {**REPORT, "cost.cost-1.0.vat_free": "100.00"}, None
+        return {**REPORT, "cost.cost-1.0.vat_free": "100.00", "confirm": "yes"}, None
     if name in ("add-report-attachment", "api-v1:add_report_attachment"):
         return {"file": SimpleUploadedFile("b.pdf", ANOTHER_PDF)}, None
     if name == "review-report":
@@ -302,9 +302,9 @@ def _body(name: str, world: dict):
         return {"size": "2", "seed": "7", "confirm": "yes"}, None
     if name == "start-recovery":
         return {"ground": "22:1", "amount": "1 000,00", "reasons": "Peruste.", "known_on": "2021-01-04",
-                "deadline": "2099-01-01", "version": world.get("cases_version", "")}, None
+                "deadline": "2099-01-01", "version": world.get("cases_version", ""), "confirm": "yes"}, None
     if name == "project-recovery":
-        return {"response": "Vastaus."}, None
+        return {"response": "Vastaus.", "confirm": "yes"}, None
     if name == "api-v1:respond_to_recovery_hearing":
         return json.dumps({"response": "Vastaus.", "version": world["hearing_version"]}), "application/json"
     if name in ("prepare-recovery", "sign-recovery"):

@@ -229,3 +229,15 @@ def test_a_body_that_no_longer_exists_posted_by_hand_is_refused_on_its_field(cas
     assert 'href="#add-partner"' in page
     assert "Alahärmä finns inte längre: den gick samman med Kauhava efter 31.12.2008." in page
     assert not ChangeRequest.objects.exists()
+
+
+def test_missing_reasons_are_said_beside_their_field(cast):
+    response = _client(cast.lead).post(reverse("project-changes", args=[cast.project.reference]), {
+        "kind": "extension", "new_end": "2021-10-31", "reasons": " "})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert re.search(r'<textarea id="reasons" name="reasons" rows="4" required aria-invalid="true" '
+                     r'aria-describedby="reasons-error"> </textarea><span class="field-error" id="reasons-error">',
+                     page)
+    assert 'href="#reasons"' in page
+    assert not ChangeRequest.objects.exists()

@@ -34,7 +34,7 @@ def _client(user) -> Client:
 
 
 def _file(client, project, vat_free="20 000,00", **texts):
-    data = {**TEXTS, **texts, "cost.cost-1.0.vat_free": vat_free, "cost.cost-1.0.vat": "0"}
+    data = {**TEXTS, **texts, "cost.cost-1.0.vat_free": vat_free, "cost.cost-1.0.vat": "0", "confirm": "yes"}
     return client.post(reverse("project-final-report", args=[project.reference]), data)
 
 
@@ -352,3 +352,22 @@ def test_the_settlement_page_writes_days_and_rates_as_finland_does(cast, storage
     assert '<td class="num">3,00</td>' in page  # the reference rate 0 % + 3 (section 24)
     assert not re.search(r"<td>\d{4}-\d\d-\d\d</td>", page)
     assert '<td class="num">3.00</td>' not in page
+
+
+def test_a_final_report_without_the_box_ticked_is_refused_with_the_rest_and_nothing_filed(cast, storage):  # noqa: F811
+    lead = _client(cast.lead)
+    data = {**TEXTS, "reuse": " ", "cost.cost-1.0.vat_free": "20 000,00", "cost.cost-1.0.vat": "x"}
+    refused = lead.post(reverse("project-final-report", args=[cast.project.reference]), data)
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert 'href="#confirm"' in page and 'href="#reuse"' in page and 'href="#cost-cost-1-0-vat"' in page
+    assert 'aria-invalid="true" aria-describedby="confirm-error"' in page
+    assert 'aria-invalid="true" aria-describedby="reuse-error"' in page
+    assert 'aria-invalid="true" aria-describedby="cost-cost-1-0-vat-error"' in page
+    assert TEXTS["effects"] in page and 'value="20 000,00"' in page  # what was typed stays
+    assert not FinalReport.objects.exists() and not AuditEntry.objects.filter(action__startswith="final_report.")\
+        .exists()
+    # The partner's post is the 403 page, not a missing tick.
+    assert _client(cast.partner).post(reverse("project-final-report", args=[cast.project.reference]),
+                                      data).status_code == 403
+    assert _file(lead, cast.project).status_code == 302 and FinalReport.objects.count() == 1

@@ -35,7 +35,7 @@ def _client(user) -> Client:
 
 def _file_report(client, project, number, costs, start="2020-02-26", end="2020-06-26"):
     data = {"period_start": start, "period_end": end, "progress": f"Raportti {number}: työ etenee.",
-            "objectives_stage": "Tavoitteet puolivälissä."}
+            "objectives_stage": "Tavoitteet puolivälissä.", "confirm": "yes"}
     for (category, member), (vat_free, vat) in costs.items():
         data[f"cost.{category}.{member}.vat_free"] = vat_free
         data[f"cost.{category}.{member}.vat"] = vat
@@ -571,3 +571,67 @@ def test_the_payment_page_says_why_no_application_can_be_made_instead_of_offerin
     page = lead.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<p id="cannot-apply">An earlier payment application is still being handled.</p>' in page
     assert 'name="key"' not in page
+
+
+@pytest.mark.django_db
+def test_an_interim_report_without_the_box_ticked_is_refused_with_the_rest_and_nothing_filed(cast):
+    """Filing cannot be undone by the lead: the box is the server's check too, said in the summary linked to the
+    box and beside it together with the form's other problems, and what was typed stays."""
+    project = cast.project
+    response = _client(cast.lead).post(reverse("project-report", args=[project.reference, 1]), {
+        "period_start": "2020-02-26", "period_end": "2020-06-26", "progress": "Työ etenee aikataulussa.",
+        "objectives_stage": "", "cost.cost-1.0.vat_free": "1000,00"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'href="#confirm"' in page and 'href="#objectives_stage"' in page
+    assert re.search(r'<input id="confirm" type="checkbox" name="confirm" value="yes" required aria-invalid="true" '
+                     r'aria-describedby="confirm-error">', page)
+    assert '<span class="field-error" id="confirm-error">Vahvista rastittamalla ruutu' in page
+    assert "Työ etenee aikataulussa." in page and 'value="1000,00"' in page
+    assert not InterimReport.objects.filter(project=project).exists()
+    assert not AuditEntry.objects.filter(action__startswith="report.").exists()
+    # Ticked, the same report is filed.
+    assert _client(cast.lead).post(reverse("project-report", args=[project.reference, 1]), {
+        "period_start": "2020-02-26", "period_end": "2020-06-26", "progress": "Työ etenee aikataulussa.",
+        "objectives_stage": "Alussa.", "cost.cost-1.0.vat_free": "1000,00", "confirm": "yes"}).status_code == 302
+    assert InterimReport.objects.filter(project=project).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_bad_amount_in_the_cost_grid_is_marked_on_its_own_input_and_names_its_cell(cast):
+    project = cast.project
+    member = project.application.members.select_related("organisation").get(position=1)
+    category = project.call.cost_categories.get(code="cost-4")
+    response = _client(cast.lead).post(reverse("project-report", args=[project.reference, 1]), {
+        "period_start": "2020-02-26", "period_end": "2020-06-26", "progress": "Etenee.", "objectives_stage": "Alussa.",
+        "cost.cost-4.1.vat_free": "1000,00", "cost.cost-4.1.vat": "abc", "cost.cost-1.0.vat_free": "-5",
+        "confirm": "yes"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    # The VAT typed wrong: that input is marked, its message beside it, linked from the summary by the cell's name.
+    assert re.search(r'<input id="cost-cost-4-1-vat" name="cost\.cost-4\.1\.vat" [^>]*value="abc" '
+                     r'aria-invalid="true" aria-describedby="cost-cost-4-1-vat-error">', page)
+    assert '<span class="field-error" id="cost-cost-4-1-vat-error">Anna kustannukset euroina ja sentteinä' in page
+    assert (f'<a href="#cost-cost-4-1-vat">{category.text("fi")}, {member.organisation.name_fi}, alv</a>: '
+            "Anna kustannukset euroina ja sentteinä") in page
+    # Its VAT-free amount is right: not marked.
+    assert re.search(r'<input id="cost-cost-4-1" [^>]*value="1000,00">', page)
+    # A negative VAT-free amount in another cell: that input, with its own message.
+    assert re.search(r'<input id="cost-cost-1-0" [^>]*aria-invalid="true" aria-describedby="cost-cost-1-0-error">',
+                     page)
+    assert '<span class="field-error" id="cost-cost-1-0-error">Kustannukset eivät voi olla negatiivisia' in page
+    assert 'href="#cost-cost-1-0"' in page
+    assert not InterimReport.objects.filter(project=project).exists()
+
+
+@pytest.mark.django_db
+def test_a_bad_iban_is_said_beside_its_field(cast):
+    response = _client(cast.lead).post(reverse("project-account", args=[cast.project.reference]),
+                                       {"iban": "FI21 1234 5600 0007 86", "holder": "Kankaanpään kaupunki"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert re.search(r'<input id="iban" name="iban" value="FI21 1234 5600 0007 86" autocomplete="off" required '
+                     r'aria-invalid="true" aria-describedby="iban-error"><span class="field-error" id="iban-error">',
+                     page)
+    assert 'href="#iban"' in page and 'aria-invalid="true" aria-describedby="holder-error"' not in page
+    assert not BankAccount.objects.filter(project=cast.project).exists()

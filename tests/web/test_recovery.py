@@ -62,7 +62,8 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     assert "Start a recovery" in official.get(reverse("project", args=[ref])).content.decode()
     start = reverse("start-recovery", args=[ref])
     form = {"ground": "21:1", "amount": "10 000,00", "reasons": "Kustannukset eivät olleet hankkeen.",
-            "known_on": (today - timedelta(days=10)).isoformat(), "deadline": (today + timedelta(days=14)).isoformat()}
+            "known_on": (today - timedelta(days=10)).isoformat(), "deadline": (today + timedelta(days=14)).isoformat(),
+            "confirm": "yes"}
     form["version"] = re.search(r'name="version" value="([0-9a-f]{64})"',
                                 official.get(start).content.decode()).group(1)
     bad = official.post(start, {**form, "amount": "paljon", "reasons": ""})
@@ -88,7 +89,7 @@ def test_a_recovery_through_the_screens(cast, rates_to_date):
     assert 'name="response"' not in _client(cast.partner).get(page).content.decode()
     assert _client(cast.partner).post(page, {"response": "Ei."}).status_code == 403
     assert lead.post(page, {"response": ""}).status_code == 422
-    lead.post(page, {"response": "Kustannukset olivat hankkeen."})
+    lead.post(page, {"response": "Kustannukset olivat hankkeen.", "confirm": "yes"})
     recovery.refresh_from_db()
     assert recovery.response == "Kustannukset olivat hankkeen."
 
@@ -231,7 +232,7 @@ def test_a_refused_start_says_every_problem_at_once_each_beside_its_field(cast):
     start = reverse("start-recovery", args=[cast.project.reference])
     version = re.search(r'name="version" value="([0-9a-f]{64})"', official.get(start).content.decode()).group(1)
     form = {"ground": "22:1", "amount": "9 999 999,00", "reasons": " ", "known_on": "31.2.2026",
-            "deadline": (today + timedelta(days=14)).isoformat(), "version": version}
+            "deadline": (today + timedelta(days=14)).isoformat(), "version": version, "confirm": "yes"}
     refused = official.post(start, form)
     assert refused.status_code == 422
     html = refused.content.decode()
@@ -245,3 +246,41 @@ def test_a_refused_start_says_every_problem_at_once_each_beside_its_field(cast):
     again = official.post(start, {**form, "known_on": today.isoformat(), "reasons": "Peruste."})
     assert again.status_code == 422 and 'id="amount-error"' in again.content.decode()
     assert not Recovery.objects.exists()
+
+
+def test_the_hearing_answer_and_the_start_need_the_box_ticked_and_keep_what_was_typed(cast):
+    """Opening a case (the hearing request goes out) and the lead's answer (given once) cannot be undone: without
+    the box ticked each is refused, the box linked from the summary and marked, nothing stored, the text kept."""
+    _through_two_payments(cast)
+    today = timezone.localdate()
+    official, lead = _client(cast.official), _client(cast.lead)
+    start = reverse("start-recovery", args=[cast.project.reference])
+    version = re.search(r'name="version" value="([0-9a-f]{64})"', official.get(start).content.decode()).group(1)
+    form = {"ground": "22:1", "amount": "1 000,00", "reasons": "Kustannukset eivät olleet hankkeen.",
+            "known_on": today.isoformat(), "deadline": (today + timedelta(days=14)).isoformat(), "version": version}
+    refused = official.post(start, form)
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert 'href="#confirm"' in html and 'aria-invalid="true" aria-describedby="confirm-error"' in html
+    assert 'id="confirm-error">Vahvista rastittamalla ruutu' in html and "Kustannukset eivät olleet hankkeen." in html
+    assert not Recovery.objects.exists() and not AuditEntry.objects.filter(action="recovery.started").exists()
+    # Refused with the rest of the form's problems, at once.
+    both = official.post(start, {**form, "reasons": ""}).content.decode()
+    assert 'href="#confirm"' in both and 'href="#reasons"' in both
+    assert official.post(start, {**form, "confirm": "yes"}).status_code == 302
+    recovery = Recovery.objects.get()
+
+    page = reverse("project-recovery", args=[cast.project.reference, recovery.pk])
+    unticked = lead.post(page, {"response": "Kustannukset olivat hankkeen mukaisia."})
+    assert unticked.status_code == 422
+    html = unticked.content.decode()
+    assert 'href="#confirm"' in html and 'aria-invalid="true" aria-describedby="confirm-error"' in html
+    assert ">Kustannukset olivat hankkeen mukaisia.</textarea>" in html
+    empty = lead.post(page, {"response": " "}).content.decode()
+    assert 'href="#confirm"' in empty and 'href="#response"' in empty
+    assert 'aria-invalid="true" aria-describedby="response-error"' in empty
+    recovery.refresh_from_db()
+    assert recovery.responded_at is None and not AuditEntry.objects.filter(action="recovery.response").exists()
+    assert lead.post(page, {"response": "Kustannukset olivat hankkeen mukaisia.", "confirm": "yes"}).status_code == 302
+    recovery.refresh_from_db()
+    assert recovery.response == "Kustannukset olivat hankkeen mukaisia."

@@ -55,7 +55,8 @@ def test_each_part_of_the_final_report_is_offered_for_review_until_it_is_reviewe
     project = cast.project
     lead = _client(cast.lead)
     response = lead.post(reverse("project-final-report", args=[project.reference]),
-                         {**TEXTS, "cost.cost-1.0.vat_free": "20 000,00", "cost.cost-1.0.vat": "0"})
+                         {**TEXTS, "cost.cost-1.0.vat_free": "20 000,00", "cost.cost-1.0.vat": "0",
+                          "confirm": "yes"})
     assert response.status_code == 302
     _attach_statement(lead, project)
     url = reverse("project-final-report", args=[project.reference])

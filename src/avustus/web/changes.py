@@ -24,7 +24,7 @@ from avustus.projects.services import project_for
 from avustus.registry.languages import document_language
 from avustus.registry.models import Organisation
 from avustus.rules.collation import finnish_key
-from avustus.web.feedback import error_summary, errors_of, form_number, parse_date, refusals_flashed
+from avustus.web.feedback import beside_fields, error_summary, errors_of, form_number, parse_date, refusals_flashed
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -63,6 +63,7 @@ def project_changes(request, reference: str):
     project = project_for(request.user, reference)
     can_request = changes.can_request_change(request.user, project)
     summary, values = [], {}
+    beside: dict[str, str] = {}
     if request.method == "POST":
         values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         try:
@@ -72,6 +73,7 @@ def project_changes(request, reference: str):
             return redirect("project-changes", reference)
         except ValidationError as exc:
             summary = error_summary(errors_of(exc), {k: (target, str(label)) for k, (target, label) in FIELDS.items()})
+            beside = beside_fields(summary)
         else:
             messages.success(request, _("The change request was submitted."))
             return redirect("project-change", reference, submitted.pk)
@@ -89,7 +91,7 @@ def project_changes(request, reference: str):
         "can_request": can_request,
         "cells": [(f"{c.code}:{m.position}", c, m) for c in categories for m in members],
         "partners": [m for m in members if m.role == "partner"], "candidates": candidates,
-        "values": values, "error_summary": summary,
+        "values": values, "error_summary": summary, "errors": beside,
         "usable_until": project.call.appropriation_usable_until, "last_end": changes.last_permissible_end(project),
     }, status=422 if summary else 200)
 

@@ -20,7 +20,7 @@ from avustus.projects.services import project_for
 from avustus.reports import attachments as report_attachments
 from avustus.reports import final
 from avustus.reports.models import FinalReport, FinalReportAttachment
-from avustus.web.feedback import error_summary, errors_of, flash, refusals_flashed
+from avustus.web.feedback import beside_fields, confirm, error_summary, errors_of, flash, refusals_flashed
 from avustus.web.projects import cost_fields, cost_grid, cost_values, form_costs, grid_rows
 
 TEXTS = ("effects", "ways_of_working", "work_and_results", "reuse")
@@ -51,22 +51,32 @@ def final_report(request, reference: str):
     categories, members = cost_grid(project)
     values: dict[str, str] = {}
     summary = []
+    beside: dict[str, str] = {}
     if request.method == "POST":
-        values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        # A partner's post is the 403 page, not a refusal for a missing tick.
+        final.check_files_report(request.user, project)
+        values = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")}
         costs = form_costs(request, categories, members)
+        typed = {**{name: request.POST.get(name, "") for name in TEXTS}, "costs": costs}
         try:
-            final.submit_final_report(project, actor=request.user,
-                                      **{name: request.POST.get(name, "") for name in TEXTS},
-                                      costs=costs)  # outputs are entered on the project's outputs page
+            refusal = final.final_report_refusal(project, report)  # as the service says it, not a missing tick
+            if refusal is not None:
+                raise Conflict(refusal)
+            # Filed, it ends the project's reporting and is the lead's word until an official returns it: the box
+            # ticked, refused with the rest.
+            confirm(request, final.final_report_errors(project, **typed))
+            final.submit_final_report(project, actor=request.user, **typed)  # outputs: the project's outputs page
         except Conflict as exc:
             messages.error(request, str(exc))
             return redirect("project-final-report", reference)
         except ValidationError as exc:
-            fields: dict[str, tuple[str | None, str]] = {name: (name, label) for name, label in _labels().items()}
+            errors, fields = cost_fields(errors_of(exc), costs, categories, members)
+            fields.update({name: (name, label) for name, label in _labels().items()})
             first = f"cost-{categories[0].code}-{members[0].position}" if categories and members else None
             fields["costs"] = (first, _("Costs"))
-            fields.update(cost_fields(costs))
-            summary = error_summary(errors_of(exc), fields)
+            fields["confirm"] = ("confirm", _("Confirmation"))
+            summary = error_summary(errors, fields)
+            beside = beside_fields(summary)
         else:
             messages.success(request, _("The final report was filed. Attach the auditor's statement on the use of "
                                         "the grant, if you have not yet."))
@@ -78,8 +88,10 @@ def final_report(request, reference: str):
     attachments = list(report.attachments.all()) if report is not None else []
     context = {
         "project": project, "entry": entry, "report": report, "editable": editable, "values": values,
-        "grid": grid_rows(categories, members, values), "members": members, "error_summary": summary,
-        "texts": [{"name": name, "label": label, "value": values.get(name, "")} for name, label in _labels().items()],
+        "grid": grid_rows(categories, members, values, beside), "members": members, "error_summary": summary,
+        "errors": beside,
+        "texts": [{"name": name, "label": label, "value": values.get(name, ""), "error": beside.get(name, "")}
+                  for name, label in _labels().items()],
         "attachments": attachments,
         "has_statement": any(a.kind == FinalReportAttachment.Kind.AUDITOR_STATEMENT for a in attachments),
         "kinds": FinalReportAttachment.Kind.choices,

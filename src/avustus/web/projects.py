@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,7 +30,15 @@ from avustus.reports import attachments as report_attachments
 from avustus.reports import services as reports
 from avustus.reports.models import FinalReport, InterimReport
 from avustus.settlement import documents as settlement_documents
-from avustus.web.feedback import error_summary, errors_of, flash, parse_date, refusals_flashed
+from avustus.web.feedback import (
+    beside_fields,
+    confirm,
+    error_summary,
+    errors_of,
+    flash,
+    parse_dates,
+    refusals_flashed,
+)
 
 
 @login_required
@@ -99,13 +107,17 @@ def cost_grid(project: FundedProject) -> tuple[list, list]:
     return categories, members
 
 
-def grid_rows(categories, members, values: dict) -> list[dict]:
+def grid_rows(categories, members, values: dict, errors: dict[str, str] | None = None) -> list[dict]:
     """The grid as the template ``_cost_grid.html`` shows it: a row per category, a cell per member, each cell
-    with its field names and the values entered or stored (``values`` as ``cost_values`` or the form give them)."""
+    with its field names, the values entered or stored (``values`` as ``cost_values`` or the form give them) and
+    the messages beside its two inputs (``errors`` by input id, ``feedback.beside_fields``)."""
+    errors = errors or {}
     return [{"category": c, "cells": [{"member": m, "id": f"cost-{c.code}-{m.position}",
                                         "name": f"cost.{c.code}.{m.position}",
                                         "vat_free": values.get(f"cost.{c.code}.{m.position}.vat_free", ""),
-                                        "vat": values.get(f"cost.{c.code}.{m.position}.vat", "")}
+                                        "vat": values.get(f"cost.{c.code}.{m.position}.vat", ""),
+                                        "vat_free_error": errors.get(f"cost-{c.code}-{m.position}", ""),
+                                        "vat_error": errors.get(f"cost-{c.code}-{m.position}-vat", "")}
                                        for m in members]} for c in categories]
 
 
@@ -131,9 +143,37 @@ def form_costs(request, categories, members) -> list[reports.CostInput]:
     return costs
 
 
-def cost_fields(costs: list[reports.CostInput]) -> dict[str, tuple[str | None, str]]:
-    """Where the error summary links a refused cost to: the grid's cell it was entered in."""
-    return {f"costs.{i}": (f"cost-{cost.category}-{cost.member}", _("Costs")) for i, cost in enumerate(costs)}
+# A cell's two amounts: the form's name and input id's ending, and the ``CostInput``'s field.
+COST_PARTS = (("vat_free", "", "amount_vat_free"), ("vat", "-vat", "vat"))
+
+
+def cost_fields(errors: dict[str, list[str]], costs: list[reports.CostInput], categories,
+                members) -> tuple[dict[str, list[str]], dict[str, tuple[str | None, str]]]:
+    """A refusal's costs put on the inputs they are on: each amount the service refuses
+    (``reports.cost_part_problem``) with its own message, a cell refused as a whole (the same cell twice) on its
+    VAT-free amount; and for each, the input the error summary links to and its label, which names the cost
+    category and the member in the page's language. The other fields' errors are as they were."""
+    lang = translation.get_language() or "fi"
+    category_names = {c.code: c.text(lang) for c in categories}
+    member_names = {m.position: m.organisation.name(lang) if m.organisation else m.name_as_written for m in members}
+    labels = {"vat_free": _("%(category)s, %(member)s, without VAT"), "vat": _("%(category)s, %(member)s, VAT")}
+    shown: dict[str, list[str]] = {}
+    fields: dict[str, tuple[str | None, str]] = {}
+    for path, problems in errors.items():
+        head, _dot, index = path.partition(".")
+        cost = costs[int(index)] if head == "costs" and index.isdigit() and int(index) < len(costs) else None
+        if cost is None:
+            shown[path] = problems
+            continue
+        parts = {part: (ending, reports.cost_part_problem(getattr(cost, attribute)))
+                 for part, ending, attribute in COST_PARTS}
+        refused = {part: found for part, found in parts.items() if found[1]} or {"vat_free": ("", None)}
+        names = {"category": category_names.get(cost.category, cost.category),
+                 "member": member_names.get(cost.member, str(cost.member))}
+        for part, (ending, problem) in refused.items():
+            shown[f"{path}.{part}"] = [problem] if problem else problems
+            fields[f"{path}.{part}"] = (f"cost-{cost.category}-{cost.member}{ending}", labels[part] % names)
+    return shown, fields
 
 
 @login_required
@@ -144,24 +184,39 @@ def project_report(request, reference: str, number: int):
     categories, members = cost_grid(project)
     values: dict[str, str] = {}
     summary = []
+    beside: dict[str, str] = {}
     if request.method == "POST":
-        values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        # A partner's post is the 403 page, not a refusal for a missing tick.
+        reports.check_files_report(request.user, project)
+        values = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")}
         costs = form_costs(request, categories, members)
+        typed = {"progress": request.POST.get("progress", ""),
+                 "objectives_stage": request.POST.get("objectives_stage", ""), "costs": costs}
+        days, unread = parse_dates(request.POST, "period_start", "period_end")
         try:
-            period_start = parse_date(request.POST.get("period_start", ""), "period_start")
-            period_end = parse_date(request.POST.get("period_end", ""), "period_end")
-            reports.submit_report(project, number, actor=request.user, period_start=period_start,
-                                  period_end=period_end, progress=request.POST.get("progress", ""),
-                                  objectives_stage=request.POST.get("objectives_stage", ""), costs=costs)
+            refusal = reports.report_refusal(project, report, number)  # as the service says it, not a missing tick
+            if refusal is not None:
+                raise Conflict(refusal)
+            # Filed, the report is the lead's word until an official returns it: the box ticked, with the rest.
+            known = {**reports.report_errors(project, number, period_start=days.get("period_start"),
+                                             period_end=days.get("period_end"), **typed), **unread}
+            confirm(request, known)
+            if known:
+                raise ValidationError(known)
+            reports.submit_report(project, number, actor=request.user, period_start=days["period_start"],
+                                  period_end=days["period_end"], **typed)
         except Conflict as exc:
             messages.error(request, str(exc))
             return redirect("project-report", reference, number)
         except ValidationError as exc:
-            fields: dict[str, tuple[str | None, str]] = {
+            errors, fields = cost_fields(errors_of(exc), costs, categories, members)
+            fields.update({
                 "period_start": ("period_start", _("Period from")), "period_end": ("period_end", _("Period to")),
                 "progress": ("progress", _("Progress of the project")),
-                "objectives_stage": ("objectives_stage", _("Stage of the intended effects")), **cost_fields(costs)}
-            summary = error_summary(errors_of(exc), fields)
+                "objectives_stage": ("objectives_stage", _("Stage of the intended effects")),
+                "confirm": ("confirm", _("Confirmation"))})
+            summary = error_summary(errors, fields)
+            beside = beside_fields(summary)
         else:
             messages.success(request, _("The interim report was filed."))
             return redirect("project-report", reference, number)
@@ -178,7 +233,8 @@ def project_report(request, reference: str, number: int):
 
     context = {
         "project": project, "entry": entry, "report": report, "editable": editable, "values": values,
-        "grid": grid_rows(categories, members, values), "members": members, "error_summary": summary,
+        "grid": grid_rows(categories, members, values, beside), "members": members, "error_summary": summary,
+        "errors": beside,
         "can_attach": report_attachments.can_attach(request.user, report),
         # Filed again after a return: the reasons on it are the return's, not a review of what is filed now.
         "filed_again": report is not None and report.status == InterimReport.Status.SUBMITTED,
@@ -236,6 +292,7 @@ def project_account(request, reference: str):
     project = project_for(request.user, reference)
     values = {"iban": "", "holder": ""}
     summary = []
+    beside: dict[str, str] = {}
     if request.method == "POST":
         values = {"iban": request.POST.get("iban", ""), "holder": request.POST.get("holder", "")}
         try:
@@ -245,6 +302,7 @@ def project_account(request, reference: str):
         except ValidationError as exc:
             summary = error_summary(errors_of(exc), {"iban": ("iban", _("IBAN")),
                                                      "holder": ("holder", _("Account holder"))})
+            beside = beside_fields(summary)
         else:
             messages.success(request, _("The account was registered; it is used once an official confirms it."))
             return redirect("project", reference)
@@ -254,7 +312,7 @@ def project_account(request, reference: str):
                                               "account."))
     accounts = list(project.bank_accounts.order_by("registered_at", "pk"))
     return render(request, "web/projects/account.html", {
-        "project": project, "values": values, "error_summary": summary, "accounts": accounts,
+        "project": project, "values": values, "error_summary": summary, "errors": beside, "accounts": accounts,
         "pending": any(a.status == BankAccount.Status.PENDING for a in accounts),
         "in_progress": project.state == FundedProject.State.IN_PROGRESS,
     }, status=422 if summary else 200)

@@ -22,7 +22,7 @@ from avustus.settlement import recovery as service
 from avustus.settlement import waivers
 from avustus.settlement.models import Recovery, RecoveryWaiver
 from avustus.settlement.recovery_document import build_recovery_document, recovery_document, render_recovery
-from avustus.web.feedback import error_summary, errors_of, messages_of, parse_date
+from avustus.web.feedback import beside_fields, confirm, error_summary, errors_of, messages_of, parse_date
 
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8", "pdf": "application/pdf"}
 
@@ -73,14 +73,21 @@ def recovery_page(request, reference: str, pk: int):
     programme = project.call.programme
     manages = permissions.can_manage_projects(request.user, programme, project=project)
     signer = permissions.can_sign_recovery(request.user, programme)
-    summary = []
+    summary, beside, response = [], {}, ""
     if request.method == "POST":
+        # A partner's or an official's post is the 403 page, not a refusal for a missing tick.
+        service.check_answers_hearing(request.user, recovery)
+        response = request.POST.get("response", "")
         try:
-            service.respond_to_hearing(recovery, actor=request.user, response=request.POST.get("response", ""))
+            # The answer is given once and the decision is made on it: the box ticked, refused with the rest.
+            confirm(request, service.response_errors(response))
+            service.respond_to_hearing(recovery, actor=request.user, response=response)
         except Conflict as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            summary = error_summary(errors_of(exc), {"response": ("response", _("Your response"))})
+            summary = error_summary(errors_of(exc), {"response": ("response", _("Your response")),
+                                                     "confirm": ("confirm", _("Confirmation"))})
+            beside = beside_fields(summary)
         else:
             messages.success(request, _("Your response was recorded."))
             return redirect("project-recovery", reference, pk)
@@ -90,6 +97,7 @@ def recovery_page(request, reference: str, pk: int):
     steps = service.recovery_steps(request.user, recovery, today)
     context = {
         "project": project, "recovery": recovery, "manages": manages, "approves": signer, "error_summary": summary,
+        "errors": beside, "response": response,  # what the lead typed, kept when refused
         "steps": steps,
         # The parts and notes the page shows by the case's state (the template compares no states): the officials'
         # preparation while the hearing lasts (the form once it is finished, else when it will be), the note that

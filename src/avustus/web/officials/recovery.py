@@ -22,7 +22,15 @@ from avustus.projects.services import project_for
 from avustus.rules.recovery import GROUNDS
 from avustus.settlement import recovery as service
 from avustus.settlement import waivers
-from avustus.web.feedback import confirm, error_summary, errors_of, form_number, parse_date, refusals_flashed
+from avustus.web.feedback import (
+    confirm,
+    error_summary,
+    errors_of,
+    form_number,
+    parse_date,
+    parse_dates,
+    refusals_flashed,
+)
 from avustus.web.recovery import recovery_of
 
 FIELDS = ("ground", "amount", "reasons", "known_on", "deadline")
@@ -47,18 +55,17 @@ def start_recovery(request, reference: str):
     summary, errors = [], {}
     if request.method == "POST":
         section, _sep, subsection = (form_number(part) for part in values["ground"].partition(":"))
-        dates, unread = {}, {}
-        for name in ("known_on", "deadline"):
-            try:
-                dates[name] = parse_date(values[name], name)
-            except ValidationError as exc:
-                unread.update(errors_of(exc))
+        dates, unread = parse_dates(request.POST, "known_on", "deadline")
         try:
-            if unread:  # the rest of the form is checked as well, so that one correction is enough
-                raise ValidationError({**service.start_errors(
-                    project, section=section, subsection=subsection, amount=values["amount"],
-                    reasons=values["reasons"], known_on=dates.get("known_on"), deadline=dates.get("deadline")),
-                    **unread})
+            # The case is opened and the hearing request sent for good: the box ticked, refused with the rest of the
+            # form's problems, so that one correction is enough.
+            known = {**service.start_errors(
+                project, section=section, subsection=subsection, amount=values["amount"],
+                reasons=values["reasons"], known_on=dates.get("known_on"), deadline=dates.get("deadline")),
+                **unread}
+            confirm(request, known)
+            if known:
+                raise ValidationError(known)
             recovery = service.start_recovery(
                 project, actor=request.user, section=section, subsection=subsection, amount=values["amount"],
                 reasons=values["reasons"], known_on=dates["known_on"], deadline=dates["deadline"],
@@ -70,7 +77,7 @@ def start_recovery(request, reference: str):
             summary = error_summary(errors, {
                 "ground": ("ground", _("Ground")), "amount": ("amount", _("Amount to recover")),
                 "reasons": ("reasons", _("Reasons")), "known_on": ("known_on", _("Ground known on")),
-                "deadline": ("deadline", _("Response due by"))})
+                "deadline": ("deadline", _("Response due by")), "confirm": ("confirm", _("Confirmation"))})
         else:
             messages.success(request, _("The recovery case was started and the hearing request sent to the lead."))
             return redirect("project-recovery", reference, recovery.pk)
