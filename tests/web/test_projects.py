@@ -625,6 +625,21 @@ def test_a_bad_amount_in_the_cost_grid_is_marked_on_its_own_input_and_names_its_
 
 
 @pytest.mark.django_db
+def test_the_cost_grid_names_the_members_in_the_page_s_language(cast):
+    """A Swedish page writes a body's Swedish name where the registry has one, the Finnish one where it has not."""
+    project = cast.project
+    lead = project.application.members.select_related("organisation").get(role="lead").organisation
+    type(lead).objects.filter(pk=lead.pk).update(name_sv="Kankaanpää stad (sv)")
+    client = _client(cast.lead)
+    client.cookies["django_language"] = "sv"
+    page = client.get(reverse("project-report", args=[project.reference, 1])).content.decode()
+    assert '<th scope="col">Kankaanpää stad (sv)</th>' in page and "Honkajoki" in page
+    assert '<th scope="col">Kankaanpää</th>' not in page
+    finnish = _client(cast.lead).get(reverse("project-report", args=[project.reference, 1])).content.decode()
+    assert '<th scope="col">Kankaanpää</th>' in finnish
+
+
+@pytest.mark.django_db
 def test_a_bad_iban_is_said_beside_its_field(cast):
     response = _client(cast.lead).post(reverse("project-account", args=[cast.project.reference]),
                                        {"iban": "FI21 1234 5600 0007 86", "holder": "Kankaanpään kaupunki"})
