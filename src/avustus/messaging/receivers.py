@@ -60,8 +60,11 @@ def lead_recipients(application, *, actor=None, language: str | None = None) -> 
     lead = application.lead
     organisation = lead.organisation if lead else None
     acting = user_of(actor) if actor is not None else None
-    return recipients(organisation, users=still_acting(organisation, [application.created_by]), acting=acting,
-                      language=language)
+    creator = application.created_by
+    # Who acted is told whoever they are; the creator who just acted for the lead is asked nothing more (the
+    # deadline burst's submissions count their statements).
+    users = [] if creator is None or (acting is not None and creator.pk == acting.pk) else [creator]
+    return recipients(organisation, users=still_acting(organisation, users), acting=acting, language=language)
 
 
 def _application_message(event: str, application, actor, language: str | None) -> None:
