@@ -242,6 +242,9 @@ def test_a_refused_start_says_every_problem_at_once_each_beside_its_field(cast):
                      r'maksettu \([^)]+\)', html)
     assert 'id="deadline-error"' not in html and 'id="ground-error"' not in html
     assert 'value="9 999 999,00"' in html  # what was typed stays
+    # Each message twice, in the summary and beside its field; not a third time in a box of its own (the walk).
+    assert html.count("Takaisin perittävä määrä on suurempi kuin maksettu") == 2
+    assert "Mitään ei tallennettu" not in html
     # With the date and the reasons right, the amount is still refused.
     again = official.post(start, {**form, "known_on": today.isoformat(), "reasons": "Peruste."})
     assert again.status_code == 422 and 'id="amount-error"' in again.content.decode()
