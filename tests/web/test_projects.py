@@ -413,7 +413,8 @@ def test_the_schedule_shows_the_final_report_s_status_and_no_interim_report_afte
         return re.search(r'<td><a href="[^"]*/final/[^"]*">Loppuraportti</a></td>.*?</tr>', page, re.S).group(0)
 
     page = lead.get(project_url).content.decode()
-    assert "Ei jätetty" in final_row(page) and f'href="{report_2}"' in page and "Myöhässä" in page
+    # Due 30.11.2021 and not filed: overdue, as the interim reports past their dates are.
+    assert "Myöhässä" in final_row(page) and f'href="{report_2}"' in page
     report = file_final(cast, [reports.CostInput("cost-1", 0, "150 000,00")])
     assert "Jätetty" in final_row(lead.get(project_url).content.decode())
     attach_statement(cast, report)
@@ -650,3 +651,15 @@ def test_a_bad_iban_is_said_beside_its_field(cast):
                      page)
     assert 'href="#iban"' in page and 'aria-invalid="true" aria-describedby="holder-error"' not in page
     assert not BankAccount.objects.filter(project=cast.project).exists()
+
+
+@pytest.mark.django_db
+def test_a_final_report_past_its_date_and_not_filed_is_said_overdue(cast):
+    """The walk through the screens found the 2020 project's final report, due 30.11.2021, shown as "not filed"
+    years later, while the interim reports past their dates were flagged."""
+    page = _client(cast.lead).get(reverse("project", args=[cast.project.reference]),
+                                  HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    final_row = re.search(r"<tr>\s*<td><a href=\"[^\"]*/final/\">Final report</a></td>(.*?)</tr>", page, re.S)
+    assert final_row is not None, page
+    assert "<td>30.11.2021</td>" in final_row.group(1)
+    assert '<strong class="overdue">Overdue</strong>' in final_row.group(1)

@@ -460,6 +460,14 @@ def eligible_total(costs) -> Decimal:
     return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
+def final_report_overdue(project: FundedProject, entry: ScheduleEntry, filed: bool, today: date) -> bool:
+    """Whether the project's final report (``entry``) is past its due date with nothing filed, while the project is
+    in progress. The lists and reminders count interim reports only (``overdue_entries``); the project's page says
+    this too, rather than "not filed" years after the date."""
+    return (entry.kind == ScheduleEntry.Kind.FINAL and not filed and entry.due_on < today
+            and project.state == FundedProject.State.IN_PROGRESS)
+
+
 def overdue_entries(project: FundedProject, today: date | None = None) -> list[ScheduleEntry]:
     """Interim reports past their due date with nothing filed (a returned one counts as filed, awaiting the lead);
     none once the final report has been accepted (``interim_reporting_over``)."""
