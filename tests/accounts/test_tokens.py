@@ -35,6 +35,23 @@ def test_a_token_is_long_random_prefixed_and_stored_only_as_its_hash(user):
     assert tokens.create_token(user, actor=user)[1] != value
 
 
+def test_a_new_password_ends_the_users_tokens(user):
+    """The security test found a token working after its user's password changed (and after logging out): one
+    stolen session could be kept as a credential for a year."""
+    user.set_password("vanha-salasana-1")
+    user.save()
+    token, value = tokens.create_token(user, actor=user)
+    user.refresh_from_db()
+    assert tokens.authenticate(value) is not None
+    user.set_password("uusi-salasana-2")
+    user.save()
+    assert tokens.authenticate(value) is None
+    # A token made with the new password works; one made before the fingerprint was kept still does.
+    assert tokens.authenticate(tokens.create_token(user, actor=user)[1]) is not None
+    ApiToken.objects.filter(pk=token.pk).update(credential="")
+    assert tokens.authenticate(value) is not None
+
+
 @pytest.mark.parametrize("days", [0, -1, 366, True])
 def test_a_token_lives_a_day_to_a_year(user, days):
     with pytest.raises(ValidationError) as refused:

@@ -3,9 +3,9 @@
 A token acts with its user's roles, but a person's own confirmation cannot be given by a script:
 ``require_in_person`` is what presenting, approving and signing ask, and the payment's steps (an official's
 registration of the account, its confirmation, the approval and the record of the payment); it refuses a user
-who came in with a token. Creating and revoking a token are on the audit log, and so is its
-use: the first request of each day a token is used, so the log says which tokens were in use when
-without an entry for every request.
+who came in with a token. A new password ends the user's tokens, as it ends their sessions. Creating and revoking
+a token are on the audit log, and so is its use: the first request of each day a token is used, so the log says
+which tokens were in use when without an entry for every request.
 """
 
 import hashlib
@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from avustus.accounts.models import ApiToken
@@ -34,6 +35,12 @@ _BEARER_MARK = "api_token"
 
 def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def credential_of(user) -> str:
+    """A fingerprint of the user's stored password hash (itself salted): it changes when the password does, and is
+    the same in every process whatever its signing key, unlike ``get_session_auth_hash``."""
+    return hashlib.sha256(f"avustus-api-token:{user.password}".encode()).hexdigest()
 
 
 def _data(token: ApiToken) -> dict:
@@ -61,7 +68,7 @@ def create_token(user, *, actor, expires_in_days: int = DEFAULT_DAYS, name: str 
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user, name=name, digest=digest_of(value), hint=value[: len(PREFIX) + 4],
-            expires_at=timezone.now() + timedelta(days=expires_in_days),
+            expires_at=timezone.now() + timedelta(days=expires_in_days), credential=credential_of(user),
         )
         record("api_token.created", token, actor=actor, data=_data(token))
     return token, value
@@ -100,6 +107,9 @@ def authenticate(value: str) -> ApiToken | None:
     token = _TOKEN_BY_DIGEST.first(digest=digest_of(value))
     now = timezone.now()
     if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.is_active:
+        return None
+    # The password changed since the token was made (the security test found tokens outliving it).
+    if token.credential and not constant_time_compare(token.credential, credential_of(token.user)):
         return None
     if token.last_used_at is None or timezone.localdate(token.last_used_at) != timezone.localdate(now):
         with transaction.atomic():
