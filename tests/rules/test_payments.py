@@ -8,6 +8,7 @@ from avustus.rules.payments import (
     LAST_WAITS_FOR_FINAL_REPORT,
     NO_MORE_INSTALMENTS,
     NOTHING_PAYABLE,
+    SETTLEMENT_FIRST,
     approved_cap,
     entitlement,
     instalment_count,
@@ -54,18 +55,23 @@ def test_instalments_are_the_calls_plus_those_allowed():
         instalment_count(0)
 
 
-@pytest.mark.parametrize(("number", "count", "final", "payable", "expected"), [
-    (1, 3, False, Decimal("1.00"), None),
-    (2, 3, False, Decimal("1.00"), None),
-    (3, 3, False, Decimal("1.00"), LAST_WAITS_FOR_FINAL_REPORT),
-    (3, 3, True, Decimal("1.00"), None),
-    (4, 3, True, Decimal("1.00"), NO_MORE_INSTALMENTS),
-    (0, 3, True, Decimal("1.00"), NO_MORE_INSTALMENTS),
-    (2, 3, False, Decimal("0.00"), NOTHING_PAYABLE),
-    (1, 1, False, Decimal("1.00"), LAST_WAITS_FOR_FINAL_REPORT),
+@pytest.mark.parametrize(("number", "count", "final", "settled", "payable", "expected"), [
+    (1, 3, False, False, Decimal("1.00"), None),
+    (2, 3, False, False, Decimal("1.00"), None),
+    (3, 3, False, False, Decimal("1.00"), LAST_WAITS_FOR_FINAL_REPORT),
+    (3, 3, True, True, Decimal("1.00"), None),
+    (3, 3, True, False, Decimal("1.00"), SETTLEMENT_FIRST),
+    (2, 3, True, False, Decimal("1.00"), SETTLEMENT_FIRST),  # after the final report any payment is the last
+    (2, 3, True, True, Decimal("1.00"), None),
+    (3, 3, True, True, Decimal("0.00"), NOTHING_PAYABLE),
+    (4, 3, True, True, Decimal("1.00"), NO_MORE_INSTALMENTS),
+    (0, 3, True, True, Decimal("1.00"), NO_MORE_INSTALMENTS),
+    (2, 3, False, False, Decimal("0.00"), NOTHING_PAYABLE),
+    (1, 1, False, False, Decimal("1.00"), LAST_WAITS_FOR_FINAL_REPORT),
 ])
-def test_refusal_of_an_instalment(number, count, final, payable, expected):
-    assert refusal(number, count, final_report_accepted=final, payable=payable) == expected
+def test_refusal_of_an_instalment(number, count, final, settled, payable, expected):
+    assert refusal(number, count, final_report_accepted=final, settlement_approved=settled,
+                   payable=payable) == expected
 
 
 @given(rate=rates, grant=money, steps=st.lists(money, min_size=1, max_size=6))

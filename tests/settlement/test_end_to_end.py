@@ -129,6 +129,27 @@ def test_a_grant_settled_with_a_last_instalment(cast, storage):
                                  version=settlement.returns_version(done))
 
 
+def test_the_last_instalment_waits_for_the_settlement_s_approval(cast, storage):
+    """The review against the decision found the last instalment paid on the final report alone, before the
+    settlement's second person approved the final grant it pays."""
+    _through_two_payments(cast)
+    _final_accepted(cast, "200 000,00")
+    refusal = "The last instalment is paid once the settlement of the grant, made from the final report, is approved."
+    cast.project.refresh_from_db()
+    assert payments.payment_application_refusal(cast.project) == refusal
+    with pytest.raises(Conflict, match="once the settlement of the grant"):
+        payments.apply_for_payment(cast.project, actor=cast.lead)
+    snapshot, digest = settlement.settlement_preview(cast.project, actor=cast.official)
+    prepared = settlement.settle(cast.project, actor=cast.official, version=digest)
+    cast.project.refresh_from_db()
+    assert payments.payment_application_refusal(cast.project) == refusal  # prepared, not yet approved
+    settlement.approve_settlement(prepared, actor=cast.second_official, version=prepared.sha256)
+    project = type(cast.project).objects.get(pk=cast.project.pk)  # the settlement read anew, as a page reads it
+    assert payments.payment_application_refusal(project) is None
+    assert payments.apply_for_payment(cast.project, actor=cast.lead).amount_claimed == Decimal("59056.19")
+    assert PaymentApplication.objects.filter(project=cast.project, number=3).count() == 1
+
+
 @pytest.mark.django_db
 def test_not_settled_before_the_final_report_is_accepted(cast):
     with pytest.raises(Conflict, match="final report"):

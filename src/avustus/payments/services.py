@@ -290,6 +290,8 @@ def _refusal_message(code: str, count: int) -> str:
         rules.NO_MORE_INSTALMENTS: _("The grant is paid in %(n)s instalments and all of them have been applied "
                                      "for.") % {"n": count},
         rules.LAST_WAITS_FOR_FINAL_REPORT: _("The last instalment is paid after the final report is accepted."),
+        rules.SETTLEMENT_FIRST: _("The last instalment is paid once the settlement of the grant, made from the "
+                                  "final report, is approved."),
         rules.NOTHING_PAYABLE: _("Nothing is payable now: the accepted costs to date have been paid."),
     }[code]
 
@@ -308,7 +310,10 @@ def _next_instalment(project: FundedProject) -> tuple[str | None, int, budget_ca
     counted = counted_costs(project)
     amount = payable(project, counted)
     count = project.instalments
+    # Through the project's relation, as ``payment_stopped`` reads recoveries: settlement builds on payments.
+    settlement = getattr(project, "settlement", None)
     refusal = rules.refusal(number, count, final_report_accepted=project.final_report_accepted_on is not None,
+                            settlement_approved=settlement is not None and settlement.status == "approved",
                             payable=amount)
     if refusal is None:
         return None, number, counted, amount

@@ -50,18 +50,25 @@ def instalment_count(call_instalments: int, extra_allowed: int = 0) -> int:
 # Why an instalment cannot be applied for (None when it can).
 NO_MORE_INSTALMENTS = "no_more_instalments"
 LAST_WAITS_FOR_FINAL_REPORT = "last_waits_for_final_report"
+SETTLEMENT_FIRST = "settlement_first"
 NOTHING_PAYABLE = "nothing_payable"
 
 
-def refusal(number: int, count: int, *, final_report_accepted: bool, payable: Decimal) -> str | None:
+def refusal(number: int, count: int, *, final_report_accepted: bool, settlement_approved: bool,
+            payable: Decimal) -> str | None:
     """Why instalment ``number`` of ``count`` cannot be applied for now, or None.
 
-    The last instalment waits for the final report's acceptance; earlier ones need something payable.
+    The last instalment waits for the final report's acceptance ("Viimeinen erä maksetaan loppuraportoinnin
+    jälkeen toteutuneet kustannukset huomioiden"); once the final report is accepted, what is paid is the
+    settlement's last instalment, so it waits for the settlement's approval by a second person as well. Every
+    instalment needs something payable.
     """
     if number < 1 or number > count:
         return NO_MORE_INSTALMENTS
     if number == count and not final_report_accepted:
         return LAST_WAITS_FOR_FINAL_REPORT
+    if final_report_accepted and not settlement_approved:
+        return SETTLEMENT_FIRST
     if payable <= 0:
         return NOTHING_PAYABLE
     return None
