@@ -75,3 +75,10 @@ recovery_decided = Signal()
 # waiver=, actor=: a second person confirmed a section 26 waiver of a recovery decision
 # (``settlement.waivers.confirm_waiver``); ``waiver`` a ``settlement.RecoveryWaiver``, now in force.
 recovery_waived = Signal()
+# A user's own address (``accounts.contacts``), each sent inside the service's transaction; ``contact`` an
+# ``accounts.ContactDetails``.
+# contact=, actor=, language=None: the address is to be confirmed: a link that marks it verified goes to it
+# (``update_contact`` on a new address, ``send_confirmation`` when the user asks for the link again).
+address_confirmation_requested = Signal()
+# contact=, previous=, actor=, language=None: the address was changed from ``previous``, which is told so.
+address_changed = Signal()

@@ -4,6 +4,7 @@ addresses seen by officials and by those who act for them."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from avustus.accounts import contacts
 from avustus.accounts.models import ContactDetails, Role
@@ -92,3 +93,58 @@ def test_an_address_is_removed_with_an_audit_entry_by_whoever_may_set_it(open_ca
     contacts.remove_organisation_address(address, actor=applicant_of("109"))
     assert not hameenlinna.addresses.exists()
     assert AuditEntry.objects.filter(action="organisation.address_removed").count() == 1
+
+
+def test_a_new_address_is_confirmed_by_the_link_sent_to_it_and_then_consent_counts(user):
+    contact = contacts.update_contact(user, email="hakija@kunta.example.fi", language="fi", consent=True, actor=user)
+    assert not contact.verified
+    token = contacts.confirmation_token(contact)
+    assert "hakija@kunta.example.fi" not in token  # the link names the address by a digest
+    assert contacts.address_confirmed_by(user, token, actor=user) == "hakija@kunta.example.fi"
+
+    assert contacts.confirm_address(user, token, actor=user).verified
+    contacts.confirm_address(user, token, actor=user)  # again: nothing more
+    entry = AuditEntry.objects.get(action="contact.verified")
+    assert entry.data == {"email": "hakija@kunta.example.fi", "by": "link"}
+
+
+def test_a_tampered_expired_or_other_addresses_link_is_refused_and_nothing_changes(user, monkeypatch):
+    from django.core import signing
+
+    first = contacts.update_contact(user, email="vanha@kunta.example.fi", language="en", consent=True, actor=user)
+    old_link = contacts.confirmation_token(first)
+    current = contacts.update_contact(user, email="uusi@kunta.example.fi", language="en", consent=True, actor=user)
+    link = contacts.confirmation_token(current)
+    with monkeypatch.context() as past:  # a link made three days and a minute ago
+        now = signing.time.time()
+        past.setattr(signing.time, "time", lambda: now - contacts.CONFIRMATION_VALID.total_seconds() - 60)
+        expired = contacts.confirmation_token(current)
+    other = get_user_model().objects.create(username="toinen")
+    others_link = contacts.confirmation_token(
+        contacts.update_contact(other, email="uusi@kunta.example.fi", language="", consent=False, actor=other))
+    tampered = link[:-3] + ("aaa" if not link.endswith("aaa") else "bbb")
+
+    for token, words in ((tampered, "not valid"), ("", "not valid"), (expired, "expired"),
+                         (old_link, "no longer your email address"), (others_link, "another user")):
+        with pytest.raises(ValidationError) as refused, translation.override("en"):
+            contacts.confirm_address(user, token, actor=user)
+        assert words in " ".join(refused.value.messages)
+        with pytest.raises(ValidationError):
+            contacts.address_confirmed_by(user, token, actor=user)
+    with pytest.raises(PermissionDenied):  # the right link, the wrong person
+        contacts.confirm_address(user, link, actor=other)
+    assert not ContactDetails.objects.get(user=user).verified
+    assert not AuditEntry.objects.filter(action="contact.verified").exists()
+
+
+def test_the_link_is_sent_again_only_to_an_address_not_yet_confirmed(user):
+    with pytest.raises(ValidationError):  # no address of their own yet
+        contacts.send_confirmation(user, actor=user)
+    contacts.update_contact(user, email="hakija@kunta.example.fi", language="", consent=False, actor=user)
+    with pytest.raises(PermissionDenied):
+        contacts.send_confirmation(user, actor=get_user_model().objects.create(username="toinen"))
+    contacts.send_confirmation(user, actor=user)
+    assert AuditEntry.objects.filter(action="contact.confirmation_sent").count() == 1
+    contacts.mark_verified(user, actor=SYSTEM)
+    with pytest.raises(ValidationError):
+        contacts.send_confirmation(user, actor=user)

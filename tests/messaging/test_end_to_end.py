@@ -18,6 +18,7 @@ from avustus.applications.models import Application
 from avustus.messaging.models import OutboundMessage
 from avustus.registry.models import Organisation
 from avustus.settings import email_from_url
+from tests.messaging.addresses import confirmed_address
 from tests.messaging.smtp import SMTPServer, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,7 +44,7 @@ def email_url(settings):
 def api(open_call, applicant_of):
     """A client with a personal API token of a Hämeenlinna applicant who has an address; Hämeenlinna has one."""
     user = applicant_of("109")
-    contacts.update_contact(user, email=PERSON, language="", consent=False, actor=user)
+    confirmed_address(user, PERSON, language="")
     contacts.add_organisation_address(Organisation.objects.get(code="109"), REGISTRY, actor=SYSTEM, verified=True)
     _token, value = tokens.create_token(user, actor=SYSTEM)
     return Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {value}")

@@ -17,6 +17,7 @@ from avustus.projects.models import ScheduleEntry
 from avustus.reports import services as reports
 from avustus.reports.services import CostInput
 from tests.changes.conftest import previewed
+from tests.messaging.addresses import confirmed_address
 from tests.payments.conftest import approved_on
 from tests.projects.conftest import cast, small_round  # noqa: F401 (fixtures)
 
@@ -31,12 +32,11 @@ SECOND = "virkailija2@vm.example.fi"
 @pytest.fixture
 def people(cast):  # noqa: F811
     """Addresses: the lead's user (in English), the lead's and a partner's registry, two officials (one Swedish)."""
-    contacts.update_contact(cast.lead, email=LEAD, language="en", consent=False, actor=cast.lead)
+    confirmed_address(cast.lead, LEAD, language="en")
     contacts.add_organisation_address(cast.project.application.lead.organisation, LEAD_OFFICE, actor=SYSTEM)
     contacts.add_organisation_address(cast.partner.role_grants.get().organisation, PARTNER_OFFICE, actor=SYSTEM)
-    contacts.update_contact(cast.official, email=OFFICIAL, language="", consent=False, actor=cast.official)
-    contacts.update_contact(cast.second_official, email=SECOND, language="sv", consent=False,
-                            actor=cast.second_official)
+    confirmed_address(cast.official, OFFICIAL, language="")
+    confirmed_address(cast.second_official, SECOND, language="sv")
     return cast
 
 

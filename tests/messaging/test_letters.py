@@ -20,6 +20,7 @@ from avustus.messaging.models import OutboundMessage
 from avustus.rules.deadlines import rectification_deadline
 from avustus.rules.money import format_amount
 from tests.conftest import run_document_tasks
+from tests.messaging.addresses import confirmed_address
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +34,7 @@ def granted(round_2020):
                    if o.application.partners and all(p.organisation for p in o.application.partners))
     application = outcome.application
     user = get_user_model().objects.create(username="yhteyshenkilo")
-    contacts.update_contact(user, email="yhteys@kunta.example.fi", language="sv", consent=True, actor=user)
+    confirmed_address(user, "yhteys@kunta.example.fi", language="sv", consent=True)
     Application.objects.filter(pk=application.pk).update(created_by=user)
     application.refresh_from_db()
     grant_role(user, Role.APPLICANT, actor=SYSTEM, organisation=application.lead.organisation)

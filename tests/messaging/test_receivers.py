@@ -6,6 +6,7 @@ from django_tasks_db.models import DBTaskResult
 
 from avustus import events
 from avustus.messaging.models import OutboundMessage
+from tests.messaging.addresses import confirmed_address
 
 
 @pytest.fixture
@@ -101,8 +102,7 @@ def test_the_receipt_goes_to_the_organisations_addresses_and_the_acting_user(dra
     organisation = draft_application.lead.organisation
     contacts.add_organisation_address(organisation, "kirjaamo@hameenlinna.example.fi", actor=SYSTEM)
     contacts.add_organisation_address(organisation, "HAKIJA@hameenlinna.example.fi", actor=SYSTEM)  # the same
-    contacts.update_contact(applicant, email="hakija@hameenlinna.example.fi", language="en", consent=False,
-                            actor=applicant)
+    confirmed_address(applicant, "hakija@hameenlinna.example.fi", language="en")
 
     events.application_submitted.send(type(draft_application), application=draft_application, actor=applicant,
                                       language="sv")
@@ -125,12 +125,10 @@ def test_who_made_the_application_and_has_left_the_lead_is_told_nothing_more(dra
 
 def test_a_decision_is_not_deemed_notified_to_someone_who_no_longer_acts_for_the_lead(draft_application,
                                                                                       applicant):
-    from avustus.accounts import contacts
     from avustus.accounts.models import RoleGrant
     from avustus.decisions.notifications import record_emailed
 
-    contacts.update_contact(applicant, email="hakija@hameenlinna.example.fi", language="fi", consent=True,
-                            actor=applicant)
+    confirmed_address(applicant, "hakija@hameenlinna.example.fi", language="fi", consent=True)
     RoleGrant.objects.filter(user=applicant, organisation=draft_application.lead.organisation).delete()
     assert record_emailed(None, draft_application, user=applicant, recipient="hakija@hameenlinna.example.fi",
                           sent_on=None, actor=None) is None

@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
-from avustus.accounts import contacts
 from avustus.messaging.models import OutboundMessage
 from avustus.settlement import recovery as service
 from avustus.settlement import waivers
 from avustus.settlement.receivables import recovery_reference
+from tests.messaging.addresses import confirmed_address
 from tests.messaging.test_followup import LEAD, LEAD_OFFICE, people  # noqa: F401 (fixture)
 from tests.projects.conftest import cast, small_round  # noqa: F401 (fixtures)
 from tests.settlement.test_end_to_end import _through_two_payments
@@ -41,7 +41,7 @@ def test_the_hearing_request_and_the_decision_reach_the_lead_in_its_languages(pe
 def test_a_waiver_reaches_the_lead_in_its_languages_once_confirmed_and_not_before(people):  # noqa: F811
     _through_two_payments(people)
     decided = _decided(people, _started(people), on=date(2022, 10, 1))
-    contacts.update_contact(people.lead, email=LEAD, language="sv", consent=False, actor=people.lead)
+    confirmed_address(people.lead, LEAD, language="sv")
     proposed = service.waive_recovery(decided, actor=people.official, principal="15 000,00", interest=True,
                                       reasons="Takaisinperintä olisi kohtuutonta.",
                                       version=service.case_version(decided))

@@ -20,14 +20,14 @@ from avustus.messaging import reminders
 from avustus.messaging.models import OutboundMessage
 from avustus.messaging.reminders import Reminder
 from avustus.rules.deadlines import rectification_deadline
+from tests.messaging.addresses import confirmed_address
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def draft(draft_application, hameenlinna_applicant):
-    contacts.update_contact(hameenlinna_applicant, email="hakija@hameenlinna.example.fi", language="", consent=False,
-                            actor=hameenlinna_applicant)
+    confirmed_address(hameenlinna_applicant, "hakija@hameenlinna.example.fi", language="")
     contacts.add_organisation_address(draft_application.lead.organisation, "kirjaamo@hameenlinna.example.fi",
                                       actor=SYSTEM)
     return draft_application
@@ -77,7 +77,7 @@ def test_a_submitted_application_or_a_closed_call_is_not_reminded(draft):
 
 def test_the_rectification_period_ending_and_an_overdue_request(round_2020, person):
     official = person("virkailija", round_2020.programme, Role.OFFICIAL)
-    contacts.update_contact(official, email="virkailija@vm.example.fi", language="sv", consent=False, actor=official)
+    confirmed_address(official, "virkailija@vm.example.fi", language="sv")
     decision = Decision.objects.get(call=round_2020)
     rejected, other = [o.application for o in decision.outcomes.filter(kind="rejected")
                        .select_related("application")[:2]]

@@ -31,6 +31,7 @@ from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from avustus.accounts import contacts
 from avustus.accounts import tokens as api_tokens
 from avustus.accounts.models import Role
 from avustus.accounts.services import grant_role
@@ -148,6 +149,13 @@ MATRIX = [
     # Contact details and consent: everyone signed in sets their own, and no one else's.
     ("my-contact",                        "GET",    "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("my-contact",                        "POST",   "none",       LOGIN, GO,    GO,    GO,    GO,    GO,    GO,    GO),
+    # The link that confirms an address is its user's alone: anyone else is refused with the reason (422).
+    ("my-contact-confirm",                "GET",    "address-link", LOGIN, OK,  INVALID, INVALID, INVALID, INVALID,
+     INVALID, INVALID),
+    ("my-contact-confirm",                "POST",   "address-link", LOGIN, GO,  INVALID, INVALID, INVALID, INVALID,
+     INVALID, INVALID),
+    # Sending the link again: back to the page, sent or refused with a message (no address, or confirmed already).
+    ("my-contact-send-link",              "POST",   "none",       LOGIN, GO,    GO,    GO,    GO,    GO,    GO,    GO),
     # Personal API tokens: everyone signed in has their own page; a token is its user's alone.
     ("api-tokens",                        "GET",    "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     ("api-tokens",                        "POST",   "none",       LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
@@ -291,6 +299,8 @@ def world(round_2020, open_call, applicant_of):
         decision=signed, application=decided, received_on=date(2020, 3, 20), requester="Kunta", grounds="Perusteet")
     assignment = Assignment.objects.create(application=submitted, reviewer=actors["reviewer"], conflict="none")
     token, _value = api_tokens.create_token(lead, actor=SYSTEM)
+    address_link = contacts.confirmation_token(
+        contacts.update_contact(lead, email="hakija@hameenlinna.example.fi", language="", consent=True, actor=lead))
     draft_call = Call.objects.create(programme=programme, slug="kuntadigi-suunnitteilla", title_fi=DRAFT_CALL_TITLE,
                                      appropriation=Decimal("7654321.00"))
     # An official's export of the round made in the background, finished: its page and its file.
@@ -313,6 +323,7 @@ def world(round_2020, open_call, applicant_of):
         "assignment": {"pk": assignment.pk},
         "submitted-attachment": {"reference": submitted.reference, "attachment_id": submitted_file.pk},
         "token": {"pk": token.pk},
+        "address-link": {"token": address_link},
         "draft-call": {"slug": draft_call.slug, "call_id": draft_call.slug},
         "grants-csv": {"fmt": "csv"},
         "round-csv": {"slug": round_2020.slug, "fmt": "csv"},
@@ -326,7 +337,7 @@ def world(round_2020, open_call, applicant_of):
 
 OBJECTS = ("none", "open-call", "round", "submitted", "draft", "attachment", "decided", "signed", "unsigned", "org",
            "round-app", "rectification", "assignment", "submitted-attachment", "token", "draft-call",
-           "grants-csv", "round-csv", "draft-call-csv", "programme", "round-draft", "export")
+           "grants-csv", "round-csv", "draft-call-csv", "programme", "round-draft", "export", "address-link")
 
 
 def _url(name: str, objects: dict) -> str:

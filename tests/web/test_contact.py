@@ -44,3 +44,62 @@ def test_officials_see_an_organisations_addresses_the_public_does_not(client, ro
     assert "kirjaamo@hameenlinna.example.fi" not in client.get(url).content.decode()
     client.force_login(person("virkailija", round_2020.programme, Role.OFFICIAL))
     assert "kirjaamo@hameenlinna.example.fi" in client.get(url).content.decode()
+
+
+def _link(message) -> str:
+    """The path of the link in a confirmation message."""
+    (line,) = [line for line in message.body.splitlines() if "/my/contact/confirm/" in line]
+    return line[line.index("/my/contact/confirm/"):].strip()
+
+
+def test_a_saved_address_is_sent_a_link_that_confirms_it(client, open_call, hameenlinna_applicant):
+    from avustus.messaging.models import OutboundMessage
+
+    client.force_login(hameenlinna_applicant)
+    client.post(reverse("my-contact"), {"email": "hakija@hameenlinna.example.fi", "language": "sv", "consent": "yes"})
+    message = OutboundMessage.objects.get(event="address_confirmation")
+    assert (message.to, message.language, message.user) == ("hakija@hameenlinna.example.fi", "sv",
+                                                             hameenlinna_applicant)
+    assert message.subject == "Bekräfta er e-postadress"
+    page = client.get(reverse("my-contact"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The address has not been confirmed yet." in page and "not notified to you electronically" in page
+    assert reverse("my-contact-send-link") in page
+
+    link = _link(message)
+    asked = client.get(link)
+    assert asked.status_code == 200 and "hakija@hameenlinna.example.fi" in asked.content.decode()
+    # Opening the link (a mail system's scanner does) confirms nothing.
+    assert not ContactDetails.objects.get(user=hameenlinna_applicant).verified
+    confirmed = client.post(link)
+    assert confirmed.status_code == 302 and confirmed["Location"] == reverse("my-contact")
+    assert ContactDetails.objects.get(user=hameenlinna_applicant).verified
+    page = client.get(reverse("my-contact"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The address has been confirmed." in page and reverse("my-contact-send-link") not in page
+
+
+def test_a_link_to_an_address_no_longer_the_users_is_refused_in_their_language(client, open_call,
+                                                                                 hameenlinna_applicant):
+    from avustus.messaging.models import OutboundMessage
+
+    client.force_login(hameenlinna_applicant)
+    client.post(reverse("my-contact"), {"email": "vanha@hameenlinna.example.fi", "language": "", "consent": "yes"})
+    old_link = _link(OutboundMessage.objects.get(event="address_confirmation"))
+    client.post(reverse("my-contact"), {"email": "uusi@hameenlinna.example.fi", "language": "", "consent": "yes"})
+    notice = OutboundMessage.objects.get(event="address_changed")  # the old address is told
+    assert notice.to == "vanha@hameenlinna.example.fi" and "uusi@hameenlinna.example.fi" in notice.body
+
+    for link in (old_link, old_link[:-6] + "xxxxx/"):
+        refused = client.post(link, HTTP_ACCEPT_LANGUAGE="fi")
+        assert refused.status_code == 422
+        assert "Linkki" in refused.content.decode() and 'role="alert"' in refused.content.decode()
+    assert not ContactDetails.objects.get(user=hameenlinna_applicant).verified
+
+
+def test_the_link_is_sent_again_on_request(client, open_call, hameenlinna_applicant):
+    from avustus.messaging.models import OutboundMessage
+
+    client.force_login(hameenlinna_applicant)
+    client.post(reverse("my-contact"), {"email": "hakija@hameenlinna.example.fi", "language": "fi"})
+    again = client.post(reverse("my-contact-send-link"), follow=True, HTTP_ACCEPT_LANGUAGE="fi")
+    assert "hakija@hameenlinna.example.fi" in again.content.decode()
+    assert OutboundMessage.objects.filter(event="address_confirmation").count() == 2

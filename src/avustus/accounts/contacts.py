@@ -3,17 +3,23 @@
 A user's consent matters for one thing: whether a decision emailed to them counts as notified
 electronically (Administrative Procedure Act 434/2003, section 19). It is given and withdrawn only by the
 user (``permissions.can_edit_contact_of``), is kept with the moment it was given, and every change is on
-the audit log.
+the audit log. It counts only for an address known to reach the user (``verified``): a new address is sent a
+link that confirms it (``confirmation_token``, ``confirm_address``), and the address it replaces is told of the
+change, so that a mistyped or someone else's address never starts the time to request rectification.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from avustus import events
 from avustus.accounts.models import ContactDetails, ContactLanguage, OrganisationAddress, Role, RoleGrant
 from avustus.accounts.permissions import can_act_for, can_edit_contact_of, can_manage_addresses_of, can_see_addresses_of
 from avustus.audit.chain import record
@@ -64,7 +70,8 @@ def _clean_email(email: str, field: str = "email") -> str:
 
 
 def update_contact(user, *, email: str, language: str, consent: bool, actor) -> ContactDetails:
-    """The user sets their own address, language and consent; a changed address is unverified again."""
+    """The user sets their own address, language and consent; a changed address is unverified again, a link that
+    confirms it is sent to it, and the address messages went to until now is told of the change."""
     if not can_edit_contact_of(actor, user):
         raise NotAllowed(_("Only the user themselves sets their contact details and consent."))
     email = _clean_email(email)
@@ -75,7 +82,9 @@ def update_contact(user, *, email: str, language: str, consent: bool, actor) -> 
     with transaction.atomic():
         contact, _created = ContactDetails.objects.select_for_update().get_or_create(user=user)
         before = {"email": contact.email, "language": contact.language, "consent": contact.electronic_consent}
-        if contact.email != email:
+        previous = contact.email or user.email or ""  # where messages went until now (``address_of``)
+        changed = contact.email != email
+        if changed:
             contact.verified = False
         contact.email = email
         contact.language = language
@@ -91,6 +100,14 @@ def update_contact(user, *, email: str, language: str, consent: bool, actor) -> 
                    data={"before": before, "after": after,
                          "consent_given_at": contact.consent_given_at.isoformat() if contact.consent_given_at
                          else None})
+        if changed:
+            language_used = translation.get_language()
+            if email:
+                events.address_confirmation_requested.send(ContactDetails, contact=contact, actor=actor,
+                                                           language=language_used)
+            if previous and previous.lower() != email.lower():
+                events.address_changed.send(ContactDetails, contact=contact, previous=previous, actor=actor,
+                                            language=language_used)
     return contact
 
 
@@ -107,6 +124,88 @@ def mark_verified(user, *, actor) -> ContactDetails:
             contact.verified = True
             contact.save(update_fields=["verified", "updated_at"])
             record("contact.verified", contact, actor=actor, data={"email": contact.email})
+    return contact
+
+
+# The link that confirms an address: signed (``django.core.signing``, this salt), naming the user and the address
+# (by a keyed digest, so that the address itself is not in the link), valid for ``CONFIRMATION_VALID``.
+CONFIRMATION_SALT = "avustus.accounts.contacts.confirm-address"
+CONFIRMATION_VALID = timedelta(days=3)
+
+
+def _address_digest(email: str) -> str:
+    return salted_hmac(CONFIRMATION_SALT, email, algorithm="sha256").hexdigest()[:32]
+
+
+def confirmation_token(contact: ContactDetails) -> str:
+    """The token of the link sent to ``contact.email`` (``messaging`` puts it in the confirmation message)."""
+    return signing.dumps({"user": contact.user_id, "address": _address_digest(contact.email)},
+                         salt=CONFIRMATION_SALT, compress=True)
+
+
+def confirmation_expires(now=None):
+    """When a link made now stops working."""
+    return (now or timezone.now()) + CONFIRMATION_VALID
+
+
+def _contact_confirmed_by(user, token: str, *, lock: bool = False) -> ContactDetails:
+    """The user's contact details whose current address ``token`` confirms; refused if the token is tampered
+    with, expired, for another user or for an address other than the current one."""
+    try:
+        named = signing.loads(token or "", salt=CONFIRMATION_SALT, max_age=CONFIRMATION_VALID)
+    except signing.SignatureExpired as error:
+        raise Invalid({"token": [_("The link has expired: it works for three days. Send yourself a new link from "
+                                   "your contact details.")]}) from error
+    except signing.BadSignature as error:
+        raise Invalid({"token": [_("The link is not valid: check that you copied all of it, or send yourself a "
+                                   "new link from your contact details.")]}) from error
+    if not isinstance(named, dict) or named.get("user") != user.pk:
+        raise Invalid({"token": [_("The link was sent to confirm another user's address. Sign in as the user the "
+                                   "message was sent to.")]})
+    contacts = ContactDetails.objects.select_for_update() if lock else ContactDetails.objects
+    contact = contacts.filter(user=user).first()
+    if contact is None or not contact.email or not constant_time_compare(
+            str(named.get("address", "")), _address_digest(contact.email)):
+        raise Invalid({"token": [_("The link was sent to an address that is no longer your email address. Your "
+                                   "address was not confirmed; send yourself a new link from your contact "
+                                   "details.")]})
+    return contact
+
+
+def address_confirmed_by(user, token: str, *, actor) -> str:
+    """The address the link would confirm, refused as ``confirm_address`` refuses (the page that asks to confirm)."""
+    if not can_edit_contact_of(actor, user):
+        raise NotAllowed(_("Only the user themselves confirms their email address."))
+    return _contact_confirmed_by(user, token).email
+
+
+def confirm_address(user, token: str, *, actor) -> ContactDetails:
+    """The user confirms their own address by the link sent to it: the address is verified, so that consent to
+    electronic delivery counts. Confirming again changes nothing."""
+    if not can_edit_contact_of(actor, user):
+        raise NotAllowed(_("Only the user themselves confirms their email address."))
+    with transaction.atomic():
+        contact = _contact_confirmed_by(user, token, lock=True)
+        if not contact.verified:
+            contact.verified = True
+            contact.save(update_fields=["verified", "updated_at"])
+            record("contact.verified", contact, actor=actor, data={"email": contact.email, "by": "link"})
+    return contact
+
+
+def send_confirmation(user, *, actor) -> ContactDetails:
+    """Send the link that confirms the user's address again (the earlier one lost or expired)."""
+    if not can_edit_contact_of(actor, user):
+        raise NotAllowed(_("Only the user themselves sets their contact details and consent."))
+    with transaction.atomic():
+        contact = ContactDetails.objects.select_for_update().filter(user=user).first()
+        if contact is None or not contact.email:
+            raise Invalid({"email": [_("Give an email address first; the link is sent to it.")]})
+        if contact.verified:
+            raise Invalid({"email": [_("Your email address has already been confirmed.")]})
+        record("contact.confirmation_sent", contact, actor=actor, data={"email": contact.email})
+        events.address_confirmation_requested.send(ContactDetails, contact=contact, actor=actor,
+                                                   language=translation.get_language())
     return contact
 
 

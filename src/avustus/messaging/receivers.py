@@ -157,3 +157,6 @@ def connect() -> None:
     from avustus.messaging import recovery
 
     recovery.connect()
+    from avustus.messaging import addresses  # a user's own address: its confirmation, and its change
+
+    addresses.connect()
