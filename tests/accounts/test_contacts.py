@@ -27,7 +27,9 @@ def test_the_user_sets_their_address_language_and_consent_with_its_time(user):
                                       actor=user)
     assert (contact.email, contact.language, contact.electronic_consent) == ("hakija@kunta.example.fi", "sv", True)
     given = contact.consent_given_at
-    assert given is not None and contacts.has_consented(user)
+    assert given is not None and not contacts.has_consented(user)  # not until the address is confirmed
+    contacts.mark_verified(user, actor=SYSTEM)
+    assert contacts.has_consented(user)
     assert contacts.language_of(user) == "sv"
 
     again = contacts.update_contact(user, email="hakija@kunta.example.fi", language="en", consent=True, actor=user)
@@ -97,12 +99,13 @@ def test_an_address_is_removed_with_an_audit_entry_by_whoever_may_set_it(open_ca
 
 def test_a_new_address_is_confirmed_by_the_link_sent_to_it_and_then_consent_counts(user):
     contact = contacts.update_contact(user, email="hakija@kunta.example.fi", language="fi", consent=True, actor=user)
-    assert not contact.verified
+    assert not contact.verified and not contacts.has_consented(user)
     token = contacts.confirmation_token(contact)
     assert "hakija@kunta.example.fi" not in token  # the link names the address by a digest
     assert contacts.address_confirmed_by(user, token, actor=user) == "hakija@kunta.example.fi"
 
     assert contacts.confirm_address(user, token, actor=user).verified
+    assert contacts.has_consented(user)
     contacts.confirm_address(user, token, actor=user)  # again: nothing more
     entry = AuditEntry.objects.get(action="contact.verified")
     assert entry.data == {"email": "hakija@kunta.example.fi", "by": "link"}
@@ -133,7 +136,7 @@ def test_a_tampered_expired_or_other_addresses_link_is_refused_and_nothing_chang
             contacts.address_confirmed_by(user, token, actor=user)
     with pytest.raises(PermissionDenied):  # the right link, the wrong person
         contacts.confirm_address(user, link, actor=other)
-    assert not ContactDetails.objects.get(user=user).verified
+    assert not ContactDetails.objects.get(user=user).verified and not contacts.has_consented(user)
     assert not AuditEntry.objects.filter(action="contact.verified").exists()
 
 

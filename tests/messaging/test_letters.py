@@ -111,6 +111,30 @@ def test_a_withdrawn_consent_makes_the_sent_letter_information_only(granted, smt
     assert not Notification.objects.exists()  # consent counts when the letter is sent
 
 
+def test_consent_at_an_address_not_confirmed_notifies_nothing_and_the_old_address_is_told(granted, smtp_server,
+                                                                                           mail_to):
+    from avustus.decisions.notifications import record_emailed
+
+    decision, _outcome, application, user = granted
+    # A mistyped address (or one someone else set in the account), consent kept, never confirmed.
+    contacts.update_contact(user, email="yhteys@kunta.exmaple.fi", language="sv", consent=True, actor=user)
+    notice = OutboundMessage.objects.get(event="address_changed")
+    assert (notice.to, notice.language) == ("yhteys@kunta.example.fi", "sv")
+    assert "yhteys@kunta.exmaple.fi" in notice.body
+    mail_to(smtp_server.port)
+    events.decision_documents_ready.send(Decision, decision=decision, actor=SYSTEM)
+
+    letter = letters(application)["yhteys@kunta.exmaple.fi"]
+    assert "elektroniska delgivningen" not in letter.body and "per brev" in letter.body
+    call_command("worker", until_idle=True)
+
+    letter.refresh_from_db()
+    assert letter.status == "sent" and letter.notification is None
+    assert not Notification.objects.exists()  # no deemed receipt, no rectification period started
+    assert record_emailed(decision, application, user=user, recipient="yhteys@kunta.exmaple.fi",
+                          sent_on=timezone.localdate(), actor=SYSTEM) is None
+
+
 def test_a_later_decision_letter_and_the_rectification_messages(granted, person):
     decision, _outcome, application, user = granted
     official = person("virkailija", decision.call.programme, Role.OFFICIAL)

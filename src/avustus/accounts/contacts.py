@@ -46,8 +46,11 @@ def address_of(user) -> str:
 
 
 def has_consented(user) -> bool:
-    """Whether the user has consented to electronic delivery of decisions (and not withdrawn it)."""
-    return user is not None and ContactDetails.objects.filter(user=user, electronic_consent=True).exists()
+    """Whether a decision emailed to the user counts as notified: they have consented to electronic delivery (and
+    not withdrawn it) at an address they have confirmed. Consent at an address not yet confirmed is kept but does
+    not count until the address is confirmed."""
+    return user is not None and ContactDetails.objects.filter(user=user, electronic_consent=True, verified=True,
+                                                              ).exclude(email="").exists()
 
 
 def language_of(user, organisation=None) -> str:

@@ -44,9 +44,10 @@ def record_notification(decision: Decision, application, *, channel: str, sent_o
 def record_emailed(decision: Decision, application, *, user, recipient: str, sent_on, actor):
     """A decision letter was emailed to ``recipient`` (the address of ``user``) on ``sent_on``: recorded as
     electronic notification, deemed received on the third day, only if that user has consented to electronic
-    delivery (Administrative Procedure Act 434/2003, s. 19). Returns the notification, or None when the email
-    was for information only (no consent, an organisation's shared address, or a person who no longer acts for the
-    lead): then the decision is notified some other way, by post, and an official records that.
+    delivery at an address they confirmed (Administrative Procedure Act 434/2003, s. 19; ``has_consented``). Returns
+    the notification, or None when the email was for information only (no consent, an address not confirmed, an
+    organisation's shared address, or a person who no longer acts for the lead): then the decision is notified
+    some other way, by post, and an official records that.
     """
     lead = application.lead
     if user is None or not has_consented(user) or not still_acting(lead.organisation if lead else None, [user]):
