@@ -125,10 +125,12 @@ def test_who_made_the_application_and_has_left_the_lead_is_told_nothing_more(dra
 
 def test_a_decision_is_not_deemed_notified_to_someone_who_no_longer_acts_for_the_lead(draft_application,
                                                                                       applicant):
+    from avustus.accounts.contacts import has_consented
     from avustus.accounts.models import RoleGrant
     from avustus.decisions.notifications import record_emailed
 
     confirmed_address(applicant, "hakija@hameenlinna.example.fi", language="fi", consent=True)
+    assert has_consented(applicant)  # consented at a confirmed address: only the role is missing below
     RoleGrant.objects.filter(user=applicant, organisation=draft_application.lead.organisation).delete()
     assert record_emailed(None, draft_application, user=applicant, recipient="hakija@hameenlinna.example.fi",
                           sent_on=None, actor=None) is None
