@@ -7,7 +7,7 @@ import pytest
 from avustus.reports import final
 from avustus.reports.models import ProjectOutput
 from avustus.reports.services import CostInput
-from tests.migrations import migrate_to
+from tests.migrations import migrate_to, migrate_to_latest
 
 BEFORE = [("reports", "0004_final_report_closer_audit")]
 AFTER = [("reports", "0005_final_report_outputs_as_project_outputs")]
@@ -28,7 +28,7 @@ def test_the_json_outputs_become_rows_of_the_project(cast):
         ])
         migrate_to(AFTER)
     finally:
-        migrate_to(AFTER)
+        migrate_to_latest()
     rows = {(o.kind, o.title, o.address, o.licence) for o in ProjectOutput.objects.filter(project=cast.project)}
     assert rows == {("software", "Rajapinta", "https://example.org/api", "EUPL-1.2"),
                     ("document", "Ohje", "https://example.org/ohje", ""),

@@ -7,7 +7,7 @@ import pytest
 
 from avustus.settlement import recovery as service
 from avustus.settlement.models import RecoveryWaiver
-from tests.migrations import migrate_to
+from tests.migrations import migrate_to, migrate_to_latest
 
 BEFORE = [("settlement", "0008_reference_rates_to_2026_h1")]
 AFTER = [("settlement", "0009_waiver_four_eyes")]
@@ -29,7 +29,7 @@ def test_earlier_waivers_stay_in_force_confirmed_by_who_took_them(cast):
                                reasons="Toinenkin.", decided_by_id=None)
         migrate_to(AFTER)
     finally:
-        migrate_to(AFTER)
+        migrate_to_latest()
     rows = list(RecoveryWaiver.objects.order_by("pk"))
     assert [(w.status, w.proposed_by_id, w.confirmed_by_id) for w in rows] == [
         ("confirmed", cast.official.pk, cast.official.pk), ("confirmed", None, None)]
