@@ -12,7 +12,8 @@ def _cursor(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-@pytest.mark.parametrize("text", ["[Infinity]", "[-Infinity]", "[NaN]", "[1e400]", '[Infinity, "a"]'])
+@pytest.mark.parametrize("text", ["[Infinity]", "[-Infinity]", "[NaN]", "[1e400]", '[Infinity, "a"]', '["\\u0000"]',
+                                  '[1, "a\\u0000b"]'])
 def test_a_key_no_list_holds_is_no_cursor(text):
     assert _decode(_cursor(text), text.count(",") + 1) is None
 
@@ -22,7 +23,7 @@ def test_a_finite_key_is_read_as_written():
 
 
 FORGED = [("after", "[Infinity]"), ("before", "[1e400]"), ("after", "[NaN]"), ("after", "[Infinity,\"a\"]"),
-          ("before", "[1e400,1e400]")]
+          ("before", "[1e400,1e400]"), ("after", '["\\u0000"]'), ("after", '[1,"\\u0000"]')]
 
 
 @pytest.mark.django_db

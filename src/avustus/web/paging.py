@@ -85,9 +85,11 @@ def _decode(cursor: str, size: int) -> list | None:
         return None
     if any(not isinstance(v, (str, int, float, bool)) and v is not None for v in values):
         return None
-    # JSON lets through NaN, Infinity and 1e400 (infinite as a float): no key of a list is one, and the database
-    # lookups cannot convert them to an integer.
+    # JSON lets through NaN, Infinity and 1e400 (infinite as a float) and NUL in a string: no key of a list is one,
+    # the database lookups cannot convert the numbers to an integer and PostgreSQL refuses the character.
     if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+        return None
+    if any(isinstance(v, str) and "\x00" in v for v in values):  # PostgreSQL refuses NUL in text
         return None
     return values
 
