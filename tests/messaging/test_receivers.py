@@ -134,3 +134,16 @@ def test_a_decision_is_not_deemed_notified_to_someone_who_no_longer_acts_for_the
     RoleGrant.objects.filter(user=applicant, organisation=draft_application.lead.organisation).delete()
     assert record_emailed(None, draft_application, user=applicant, recipient="hakija@hameenlinna.example.fi",
                           sent_on=None, actor=None) is None
+
+
+def test_a_letter_to_an_address_no_longer_the_users_is_not_notified(draft_application, applicant):
+    """The review found a letter queued to an address the user has since changed (and confirmed the new one)
+    recorded as notified at the old one, starting the rectification period there."""
+    from avustus.decisions.notifications import record_emailed
+
+    confirmed_address(applicant, "uusi@hameenlinna.example.fi", language="fi", consent=True)
+    assert record_emailed(None, draft_application, user=applicant, recipient="vanha@hameenlinna.example.fi",
+                          sent_on=None, actor=None) is None
+    from avustus.accounts.contacts import has_consented
+
+    assert has_consented(applicant, at="UUSI@hameenlinna.example.fi")  # the address itself, in any case

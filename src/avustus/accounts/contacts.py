@@ -45,12 +45,15 @@ def address_of(user) -> str:
     return contact_of(user).email or user.email or ""
 
 
-def has_consented(user) -> bool:
+def has_consented(user, *, at: str | None = None) -> bool:
     """Whether a decision emailed to the user counts as notified: they have consented to electronic delivery (and
-    not withdrawn it) at an address they have confirmed. Consent at an address not yet confirmed is kept but does
-    not count until the address is confirmed."""
-    return user is not None and ContactDetails.objects.filter(user=user, electronic_consent=True, verified=True,
-                                                              ).exclude(email="").exists()
+    not withdrawn it) at an address they have confirmed, and, with ``at``, that address is the one the email went
+    to (a letter queued before the user changed their address is not notified at the old one). Consent at an
+    address not yet confirmed is kept but does not count until the address is confirmed."""
+    if user is None:
+        return False
+    rows = ContactDetails.objects.filter(user=user, electronic_consent=True, verified=True).exclude(email="")
+    return (rows.filter(email__iexact=at) if at is not None else rows).exists()
 
 
 def language_of(user, organisation=None) -> str:

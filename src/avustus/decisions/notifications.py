@@ -45,12 +45,12 @@ def record_emailed(decision: Decision, application, *, user, recipient: str, sen
     """A decision letter was emailed to ``recipient`` (the address of ``user``) on ``sent_on``: recorded as
     electronic notification, deemed received on the third day, only if that user has consented to electronic
     delivery at an address they confirmed (Administrative Procedure Act 434/2003, s. 19; ``has_consented``). Returns
-    the notification, or None when the email was for information only (no consent, an address not confirmed, an
-    organisation's shared address, or a person who no longer acts for the lead): then the decision is notified
-    some other way, by post, and an official records that.
+    the notification, or None when the email was for information only (no consent, an address not confirmed or not
+    the one it went to, an organisation's shared address, or a person who no longer acts for the lead): then the
+    decision is notified some other way, by post, and an official records that.
     """
     lead = application.lead
-    if user is None or not has_consented(user) or not still_acting(lead.organisation if lead else None, [user]):
+    if not has_consented(user, at=recipient) or not still_acting(lead.organisation if lead else None, [user]):
         return None
     return record_notification(decision, application, channel=Delivery.ELECTRONIC.value, sent_on=sent_on,
                                actor=actor, recipient=recipient)

@@ -112,7 +112,7 @@ def on_decision_documents_ready(sender, *, decision, actor, **kwargs) -> None:
         copies = [r for r in copies if r.to.lower() not in seen]
 
         def build(recipient, outcome=outcome):
-            consented = recipient.user is not None and not recipient.copy and has_consented(recipient.user)
+            consented = not recipient.copy and has_consented(recipient.user, at=recipient.to)
             received, deadline = rectification_deadline(today, Delivery.ELECTRONIC)
             return {**letter_context(decision, outcome, recipient.language), "copy": recipient.copy,
                     "electronic": consented, "received_on": _date(received, recipient.language),
