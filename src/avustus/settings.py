@@ -274,6 +274,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "avustus.accounts.tokens.EndTokensOnNewPassword"},  # for its password_changed: see there
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -35,20 +35,38 @@ def test_a_token_is_long_random_prefixed_and_stored_only_as_its_hash(user):
     assert tokens.create_token(user, actor=user)[1] != value
 
 
-def test_a_new_password_ends_the_users_tokens(user):
-    """The security test found a token working after its user's password changed (and after logging out): one
-    stolen session could be kept as a credential for a year."""
+def test_a_new_password_ends_the_users_tokens(user, django_user_model):
+    """The security test found a token working after its user logged out and, by the code, after a new password:
+    one stolen session could be kept as a credential for a year."""
     user.set_password("vanha-salasana-1")
     user.save()
     token, value = tokens.create_token(user, actor=user)
-    user.refresh_from_db()
+    other_token, other_value = tokens.create_token(django_user_model.objects.create(username="toinen"),
+                                                   actor=SYSTEM)
+    user = django_user_model.objects.get(pk=user.pk)
+    # Logging in with the old password, re-hashed by a stronger hasher, ends nothing.
+    assert user.check_password("vanha-salasana-1")
     assert tokens.authenticate(value) is not None
     user.set_password("uusi-salasana-2")
     user.save()
     assert tokens.authenticate(value) is None
-    # A token made with the new password works; one made before the fingerprint was kept still does.
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    assert AuditEntry.objects.filter(action="api_token.revoked", target_id=str(token.pk)).count() == 1
+    assert tokens.authenticate(other_value) is not None  # another user's token is not touched
     assert tokens.authenticate(tokens.create_token(user, actor=user)[1]) is not None
-    ApiToken.objects.filter(pk=token.pk).update(credential="")
+
+
+def test_a_password_re_hashed_at_login_ends_no_token(user, settings):
+    """Django re-hashes a password at login when the hasher's parameters grew; that is no new password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    user.set_password("sama-salasana-3")
+    user.save()
+    _token, value = tokens.create_token(user, actor=user)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    stored = type(user).objects.get(pk=user.pk)
+    assert stored.check_password("sama-salasana-3")
+    assert type(user).objects.get(pk=user.pk).password.startswith("argon2")  # re-hashed and saved
     assert tokens.authenticate(value) is not None
 
 

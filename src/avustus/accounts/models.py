@@ -68,9 +68,6 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    # A fingerprint of the user's password as it was when the token was made (``tokens.credential_of``): a new
-    # password ends the user's tokens as it ends their sessions. Empty for a token made before it was kept.
-    credential = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("API token")
