@@ -292,20 +292,27 @@ def test_a_joint_project_keeps_the_municipalities_the_call_requires(cast):
     """The review against the decision found a project of the 2020 round ("vain hankkeisiin, jotka useammat kunnat
     toteuttavat yhdessä") able to drop its partners one by one and go on as one municipality's."""
     members = {m.organisation.name_fi: m for m in cast.project.application.members.select_related("organisation")}
-    request = changes.submit_request(cast.project, actor=cast.lead, kind="partners", reasons=REASONS,
-                                     remove_partners=[members[name].pk for name in ("Jämijärvi", "Karvia",
-                                                                                    "Siikainen", "Pomarkku")])
-    _decided(cast, request)  # Kankaanpää and Honkajoki: still two municipalities
+    # Honkajoki merged into Kankaanpää, the lead, on 1.1.2021: today they are one municipality.
     with pytest.raises(Invalid) as caught:
         changes.submit_request(cast.project, actor=cast.lead, kind="partners", reasons=REASONS,
-                               remove_partners=[members["Honkajoki"].pk])
+                               remove_partners=[members[name].pk for name in ("Jämijärvi", "Karvia", "Siikainen",
+                                                                              "Pomarkku")])
     assert caught.value.message_dict["remove_partners"] == [
         "The call funds joint projects of at least 2 municipalities; after this change the project would have 1."]
+    request = changes.submit_request(cast.project, actor=cast.lead, kind="partners", reasons=REASONS,
+                                     remove_partners=[members[name].pk for name in ("Jämijärvi", "Karvia",
+                                                                                    "Siikainen")])
+    _decided(cast, request)  # Kankaanpää (with Honkajoki) and Pomarkku: two municipalities
+    with pytest.raises(Invalid) as caught:
+        changes.submit_request(cast.project, actor=cast.lead, kind="partners", reasons=REASONS,
+                               remove_partners=[members["Pomarkku"].pk])
+    assert "after this change the project would have 1" in caught.value.message_dict["remove_partners"][0]
     assert not ChangeRequest.objects.filter(status=ChangeRequest.Status.SUBMITTED).exists()
-    # Another municipality joining in the same request keeps it a joint project.
+    # Honkajoki's removal leaves the municipalities as they are today; another joining keeps a removal possible.
     pori = Organisation.objects.get(code="609")
     request = changes.submit_request(cast.project, actor=cast.lead, kind="partners", reasons=REASONS,
-                                     add_partners=[pori.pk], remove_partners=[members["Honkajoki"].pk])
+                                     add_partners=[pori.pk], remove_partners=[members["Pomarkku"].pk,
+                                                                              members["Honkajoki"].pk])
     assert request.status == ChangeRequest.Status.SUBMITTED
 
 

@@ -190,19 +190,30 @@ def _check_partners(project: FundedProject, add: list[int], remove: list[int]) -
     _check_joint_project(project, members, add=[organisations[i] for i in add], remove=set(remove))
 
 
+def _body_today(organisation: Organisation) -> Organisation:
+    """The body that carries on ``organisation`` today: itself, or the one it merged into (and so on)."""
+    body, seen = organisation, set()
+    while not exists_today(body) and body.successor is not None and body.pk not in seen:
+        seen.add(body.pk)
+        body = body.successor
+    return body
+
+
 def _check_joint_project(project: FundedProject, members: list[ConsortiumMember], *, add: list[Organisation],
                          remove: set[int]) -> None:
     """A joint project stays one: the call funds projects that several municipalities carry out together (the
     2020 decision: "vain hankkeisiin, jotka useammat kunnat toteuttavat yhdessä"; ``Call.min_municipalities``, as
     an application is checked on submission). A removal that leaves fewer is refused; a project that already has
-    fewer, as an imported one whose members the registry did not recognise, is not held back from other changes."""
+    fewer, as an imported one whose members the registry did not recognise, is not held back from other changes.
+    Members are counted as the bodies they are today (``_body_today``)."""
     if not remove:
         return
     municipality = Organisation.Kind.MUNICIPALITY
 
     def municipalities(kept: list[ConsortiumMember]) -> set[int]:
-        return ({m.organisation.pk for m in kept if m.organisation is not None and m.organisation.kind == municipality}
-                | {o.pk for o in add if o.kind == municipality})
+        # Counted as the bodies they are today: a partner merged into another member is one municipality with it.
+        bodies = [_body_today(m.organisation) for m in kept if m.organisation is not None] + add
+        return {body.pk for body in bodies if body.kind == municipality}
 
     before = municipalities(members)
     after = municipalities([m for m in members if m.pk not in remove])
