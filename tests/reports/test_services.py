@@ -279,6 +279,17 @@ def test_a_report_overlapping_an_accepted_one_is_not_accepted(cast):
     assert reports.accepted_costs_to_date(cast.project) == Decimal("2000.00")
 
 
+def test_a_report_filed_before_the_end_check_with_a_period_past_the_end_is_not_accepted(cast):
+    report = _file_period(cast, 5, date(2021, 6, 29), date(2021, 10, 26), today=date(2021, 10, 26))
+    InterimReport.objects.filter(pk=report.pk).update(period_end=date(2021, 12, 20))  # filed before the check
+    report.refresh_from_db()
+    with pytest.raises(Conflict, match="after the end of the project's implementation on 30.11.2021"):
+        reports.accept_report(report, actor=cast.official, version=reports.report_version(report),
+                              today=date(2021, 12, 31))
+    report.refresh_from_db()
+    assert report.status == InterimReport.Status.SUBMITTED
+
+
 def _final_accepted(cast):
     from avustus.reports import final
     from tests.reports.test_final import attach_statement, file_final

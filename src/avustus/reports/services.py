@@ -366,12 +366,17 @@ def reject_costs(report, rejections) -> list[dict]:
 
 
 def acceptance_refusal(report: InterimReport, today: date) -> str | None:
-    """Why a filed report cannot be accepted on ``today`` (None when it can): its period has not ended yet, or it
-    overlaps the period of an accepted report (its costs would be counted twice). Filing refuses both
-    (``submit_report``); a report filed before it did may still have them."""
+    """Why a filed report cannot be accepted on ``today`` (None when it can): its period has not ended yet, ends
+    after the project's implementation, or overlaps the period of an accepted report (its costs would be counted
+    twice). Filing refuses these (``submit_report``); a report filed before it did may still have them."""
     if report.period_end > today:
         return _("The report's period ends on %(day)s: it is accepted once the period has passed.") % {
             "day": date_text(report.period_end)}
+    end = report.project.implementation_end
+    if end is not None and report.period_end > end:
+        return _("The report's period ends on %(day)s, after the end of the project's implementation on %(end)s: "
+                 "costs after it are not the project's. Return the report for its period to be corrected.") % {
+            "day": date_text(report.period_end), "end": date_text(end)}
     for other in other_periods(report.project, report.schedule_entry.number, (InterimReport.Status.ACCEPTED,)):
         if periods.overlaps(report.period_start, report.period_end, other):
             return _("The report's period overlaps the period of accepted interim report %(n)s, %(start)s–%(end)s: "
