@@ -287,3 +287,15 @@ def test_the_hearing_answer_and_the_start_need_the_box_ticked_and_keep_what_was_
     assert lead.post(page, {"response": "Kustannukset olivat hankkeen mukaisia.", "confirm": "yes"}).status_code == 302
     recovery.refresh_from_db()
     assert recovery.response == "Kustannukset olivat hankkeen mukaisia."
+
+
+def test_a_hearing_past_its_deadline_with_no_response_says_none_was_given(cast):
+    """The walk through the screens found a case decided years ago still saying "no response yet"."""
+    recovery = _started(cast, "1 000,00")  # its deadline in fourteen days
+    url = reverse("project-recovery", args=[cast.project.reference, recovery.pk])
+    Recovery.objects.filter(pk=recovery.pk).update(hearing_deadline=timezone.localdate())
+    page = _client(cast.lead, "en").get(url).content.decode()
+    assert "No response yet." in page  # the deadline is today: a response may still come
+    Recovery.objects.filter(pk=recovery.pk).update(hearing_deadline=date(2022, 9, 30))
+    page = _client(cast.lead, "en").get(url).content.decode()
+    assert "No response was given by the deadline, 30.9.2022." in page and "No response yet." not in page

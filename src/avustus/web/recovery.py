@@ -99,6 +99,7 @@ def recovery_page(request, reference: str, pk: int):
         "project": project, "recovery": recovery, "manages": manages, "approves": signer, "error_summary": summary,
         "errors": beside, "response": response,  # what the lead typed, kept when refused
         "steps": steps,
+        "hearing_over": recovery.hearing_deadline < today,  # no response by then: "none was given", not "yet"
         # The parts and notes the page shows by the case's state (the template compares no states): the officials'
         # preparation while the hearing lasts (the form once it is finished, else when it will be), the note that
         # another official signs a decision this one may not, and the returns once decided.
