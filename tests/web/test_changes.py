@@ -196,6 +196,18 @@ def _options(page: str, select: str) -> list[str]:
     return re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', html)
 
 
+def test_the_partners_to_remove_are_named_in_the_pages_language(cast):
+    from avustus.registry.models import Organisation
+
+    # Pomarkku has no other name; were it bilingual, its Swedish name would be shown on Swedish pages.
+    Organisation.objects.filter(name_fi="Pomarkku").update(name_sv="Påmark")
+    url = reverse("project-changes", args=[cast.project.reference])
+    swedish, finnish = _client(cast.lead), _client(cast.lead)
+    swedish.cookies["django_language"], finnish.cookies["django_language"] = "sv", "fi"
+    assert "Påmark" in _options(swedish.get(url).content.decode(), "remove-partner")
+    assert "Pomarkku" in _options(finnish.get(url).content.decode(), "remove-partner")
+
+
 def test_the_partners_offered_exist_today_named_and_sorted_in_the_pages_language(cast):
     url = reverse("project-changes", args=[cast.project.reference])
     finnish, swedish = _client(cast.lead), _client(cast.lead)

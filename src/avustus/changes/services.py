@@ -174,7 +174,7 @@ def _check_partners(project: FundedProject, add: list[int], remove: list[int]) -
             raise Invalid({"add_partners": [_("Choose a body the call accepts as a partner.")]})
         if organisation_id in in_force:
             raise Invalid({"add_partners": [_("%(name)s is a member of the project already.")
-                                            % {"name": organisation.name_fi}]})
+                                            % {"name": organisation.name(get_language() or "fi")}]})
         if not exists_today(organisation):
             raise Invalid({"add_partners": [_ceased_message(organisation)]})
     by_id = {m.pk: m for m in members}
