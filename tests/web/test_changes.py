@@ -253,3 +253,18 @@ def test_missing_reasons_are_said_beside_their_field(cast):
                      page)
     assert 'href="#reasons"' in page
     assert not ChangeRequest.objects.exists()
+
+
+def test_a_refused_end_date_amount_or_partner_is_said_beside_its_field(cast):
+    """The walk found only the reasons marked: the new end, the amount and the partners were said in the summary
+    alone."""
+    url = reverse("project-changes", args=[cast.project.reference])
+    lead = _client(cast.lead)
+    for form, field in (({"kind": "extension", "new_end": "31.2.2021"}, "new-end"),
+                        ({"kind": "extension", "new_end": "2021-10-31"}, "new-end"),
+                        ({"kind": "budget"}, "amount"),
+                        ({"kind": "partners"}, "add-partner")):
+        page = lead.post(url, {**form, "reasons": "Perusteltu."}).content.decode()
+        assert re.search(rf'id="{field}"[^>]* aria-invalid="true" aria-describedby="{field}-error"', page), form
+        assert f'<span class="field-error" id="{field}-error">' in page, form
+    assert not ChangeRequest.objects.exists()
