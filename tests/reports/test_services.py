@@ -324,3 +324,19 @@ def test_once_the_final_report_is_accepted_no_interim_report_is_filed_or_overdue
     assert (returned.status, returned.version) == (InterimReport.Status.RETURNED, 2)
     assert list(InterimReport.objects.filter(project=cast.project)) == [returned]
     assert reports.overdue_entries(cast.project, date(2021, 12, 1)) == []
+
+
+def test_a_report_is_overdue_past_its_date_with_nothing_filed_while_it_is_still_due(cast):
+    from avustus.projects.models import FundedProject, ScheduleEntry
+
+    project = cast.project
+    interim = project.schedule.get(kind=ScheduleEntry.Kind.INTERIM, number=1)  # due 26.6.2020
+    final_entry = project.schedule.get(kind=ScheduleEntry.Kind.FINAL)  # due 30.11.2021
+    after, on_the_day = date(2022, 1, 1), final_entry.due_on
+    assert reports.entry_overdue(project, interim, False, after, interim_over=False)
+    assert not reports.entry_overdue(project, interim, True, after, interim_over=False)  # filed
+    assert not reports.entry_overdue(project, interim, False, after, interim_over=True)  # no longer due
+    assert reports.entry_overdue(project, final_entry, False, after, interim_over=False)
+    assert not reports.entry_overdue(project, final_entry, False, on_the_day, interim_over=False)
+    project.state = FundedProject.State.CLOSED
+    assert not reports.entry_overdue(project, final_entry, False, after, interim_over=False)

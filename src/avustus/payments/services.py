@@ -134,10 +134,8 @@ def approved_after_period_of_use(project: FundedProject, applications) -> set[in
     (``_refuse_before_approval``) nor after the period (``_refuse_beyond_period_of_use``). They go in no payment
     file (``within_period_of_use``), and the one step left on them is rejection."""
     until = project.call.appropriation_usable_until
-    if until is None:
-        return set()
     return {a.pk for a in applications if a.status == PaymentApplication.Status.APPROVED and a.approved_at
-            and timezone.localdate(a.approved_at) > until}
+            and change_rules.payment_beyond_period(timezone.localdate(a.approved_at), until)}
 
 
 def within_period_of_use(applications: QuerySet[PaymentApplication]) -> QuerySet[PaymentApplication]:
@@ -341,7 +339,7 @@ def apply_for_payment(project: FundedProject, *, actor, idempotency_key: str = "
             if earlier is not None:
                 return earlier
         refusal, number, counted, amount = _next_instalment(locked)
-        if refusal is not None or counted is None:
+        if refusal is not None or counted is None:  # the costs are counted whenever nothing refuses
             raise Conflict(refusal)
         costs = counted.accepted
         application = PaymentApplication.objects.create(

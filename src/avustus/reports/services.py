@@ -465,12 +465,17 @@ def eligible_total(costs) -> Decimal:
     return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
-def final_report_overdue(project: FundedProject, entry: ScheduleEntry, filed: bool, today: date) -> bool:
-    """Whether the project's final report (``entry``) is past its due date with nothing filed, while the project is
-    in progress. The lists and reminders count interim reports only (``overdue_entries``); the project's page says
-    this too, rather than "not filed" years after the date."""
-    return (entry.kind == ScheduleEntry.Kind.FINAL and not filed and entry.due_on < today
-            and project.state == FundedProject.State.IN_PROGRESS)
+def entry_overdue(project: FundedProject, entry: ScheduleEntry, filed: bool, today: date, *,
+                  interim_over: bool) -> bool:
+    """Whether the report due by ``entry`` is past its date with nothing filed (a returned report counts as filed):
+    an interim report until the final report is accepted (``interim_over``, ``interim_reporting_over``), the final
+    report while the project is in progress. The lists and reminders count interim reports only
+    (``overdue_entries``); the project's page flags the final report too, rather than "not filed" years after."""
+    if filed or entry.due_on >= today:
+        return False
+    if entry.kind == ScheduleEntry.Kind.INTERIM:
+        return not interim_over
+    return project.state == FundedProject.State.IN_PROGRESS
 
 
 def overdue_entries(project: FundedProject, today: date | None = None) -> list[ScheduleEntry]:

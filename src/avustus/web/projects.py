@@ -49,7 +49,7 @@ def my_projects(request):
 
 def _schedule(project: FundedProject, today: date) -> list[dict]:
     """Each report due with its report (if filed: an interim report, or the project's final report), whether it is
-    overdue (the final report too, ``reports.final_report_overdue``), and whether an interim report not filed is no
+    overdue (the final report too, ``reports.entry_overdue``), and whether an interim report not filed is no
     longer due (``reports.interim_reporting_over``)."""
     filed = {r.schedule_entry_id: r for r in project.reports.all()}
     final = FinalReport.objects.filter(project=project).first()
@@ -59,8 +59,7 @@ def _schedule(project: FundedProject, today: date) -> list[dict]:
         interim = entry.kind == ScheduleEntry.Kind.INTERIM
         report = filed.get(entry.pk) if interim else final
         rows.append({"entry": entry, "report": report,
-                     "overdue": (report is None and interim and not over and entry.due_on < today)
-                     or reports.final_report_overdue(project, entry, report is not None, today),
+                     "overdue": reports.entry_overdue(project, entry, report is not None, today, interim_over=over),
                      "not_due": report is None and interim and over})
     return rows
 
